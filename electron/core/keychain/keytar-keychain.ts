@@ -1,0 +1,76 @@
+import type { KeychainBackendId } from '../../common/ipc/keychain.ipc';
+import { AppError } from '../../common/errors';
+import type { Keychain, KeychainEntry } from './keychain';
+import { classifyKeychainError, keychainAppError } from './keychain-errors';
+
+/** The subset of keytar we use. keytar is archived upstream, which is why it stays behind this interface. */
+export interface KeytarModule {
+  getPassword(service: string, account: string): Promise<string | null>;
+  setPassword(service: string, account: string, password: string): Promise<void>;
+  deletePassword(service: string, account: string): Promise<boolean>;
+  findCredentials(service: string): Promise<Array<{ account: string; password: string }>>;
+}
+
+/** Loads the native module lazily so a missing or broken build is a diagnosable problem, not a crash at start. */
+export async function loadKeytar(): Promise<KeytarModule> {
+  try {
+    const mod = (await import('keytar')) as KeytarModule & { default?: KeytarModule };
+    return mod.default ?? mod;
+  } catch {
+    throw new AppError('KEYCHAIN_NATIVE_MODULE_MISSING', 'The keychain module (keytar) could not be loaded. Reinstall the app; on Linux make sure libsecret is installed.');
+  }
+}
+
+export function osKeychainBackend(platform: NodeJS.Platform = process.platform): KeychainBackendId {
+  if (platform === 'darwin') return 'macos-keychain';
+  if (platform === 'win32') return 'windows-credential-manager';
+  return 'secret-service';
+}
+
+/** Windows Credential Manager refuses values over 2,560 bytes; better to say so than to fail obscurely. */
+export const WINDOWS_MAX_VALUE_BYTES = 2560;
+
+export class KeytarKeychain implements Keychain {
+  readonly backend: KeychainBackendId;
+
+  constructor(
+    private readonly keytar: KeytarModule,
+    private readonly platform: NodeJS.Platform = process.platform,
+  ) {
+    this.backend = osKeychainBackend(platform);
+  }
+
+  /** Loads the native module and wraps it; throws KEYCHAIN_NATIVE_MODULE_MISSING if it cannot load. */
+  static async open(platform: NodeJS.Platform = process.platform): Promise<KeytarKeychain> {
+    return new KeytarKeychain(await loadKeytar(), platform);
+  }
+
+  private async call<T>(op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch (e) {
+      // keytar's messages carry no values; they are matched to a code and never shown raw.
+      throw keychainAppError(classifyKeychainError(e instanceof Error ? e.message : String(e), this.platform));
+    }
+  }
+
+  get(service: string, account: string): Promise<string | null> {
+    return this.call(() => this.keytar.getPassword(service, account));
+  }
+
+  set(service: string, account: string, value: string): Promise<void> {
+    if (this.platform === 'win32' && Buffer.byteLength(value, 'utf16le') > WINDOWS_MAX_VALUE_BYTES) {
+      return Promise.reject(new AppError('KEYCHAIN_VALUE_TOO_LARGE', `The value of ${account} is larger than Windows Credential Manager allows (${WINDOWS_MAX_VALUE_BYTES} bytes). Use the file vault for this deployment.`));
+    }
+    return this.call(() => this.keytar.setPassword(service, account, value));
+  }
+
+  delete(service: string, account: string): Promise<boolean> {
+    return this.call(() => this.keytar.deletePassword(service, account));
+  }
+
+  async list(service: string): Promise<KeychainEntry[]> {
+    const found = await this.call(() => this.keytar.findCredentials(service));
+    return found.map((c) => ({ account: c.account, value: c.password }));
+  }
+}

@@ -1,0 +1,17 @@
+import type { Handlers } from '../router';
+import type { HandlerDeps } from './deps';
+import { appHandlers } from './app.handlers';
+import { keychainHandlers } from './keychain.handlers';
+
+export type { HandlerDeps, HostInfo } from './deps';
+
+/**
+ * Builds every handler, one file per domain (`<domain>.handlers.ts`). The router's type makes a registry
+ * channel without a handler a compile error.
+ */
+export function createHandlers(deps: HandlerDeps): Handlers {
+  return {
+    app: appHandlers(deps),
+    keychain: keychainHandlers(deps),
+  };
+}

@@ -1,0 +1,19 @@
+import type { ReactElement } from 'react';
+import { DashboardPage } from './DashboardPage';
+import { AboutPage } from './AboutPage';
+
+/**
+ * The pages of the app shell. Later features add an entry here; the navigation is built from this list.
+ */
+export interface PageDef {
+  route: string;
+  title: string;
+  /** Shown in the side navigation when true. */
+  nav: boolean;
+  render: () => ReactElement;
+}
+
+export const pages: PageDef[] = [
+  { route: '/dashboard', title: 'Dashboard', nav: true, render: () => <DashboardPage /> },
+  { route: '/about', title: 'About', nav: true, render: () => <AboutPage /> },
+];

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages the tests need (run as root). Idempotent: installs only what is missing.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+PACKAGES=(
+  libsecret-1-dev gnome-keyring dbus dbus-x11 libglib2.0-bin  # keytar build + a real Secret Service
+  chromium xvfb                                             # end-to-end tests in Debian's Chromium
+  python3 python3-bcrypt python3-cryptography python3-argon2 python3-dotenv  # interop peers
+  argon2                                                    # reference argon2 for benchmarks
+  postgresql                                                # throwaway cluster for re-encryption tests
+  nginx-light caddy openssl                                 # reverse-proxy config validation
+  g++ make git
+)
+need=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${need[@]}"
+fi

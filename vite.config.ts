@@ -1,0 +1,18 @@
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
+
+export default defineConfig({
+  root: fileURLToPath(new URL('./renderer', import.meta.url)),
+  // Relative asset URLs: the same build is served from app:// (Electron) and http://127.0.0.1 (test harness).
+  base: './',
+  plugins: [react()],
+  build: {
+    outDir: fileURLToPath(new URL('./dist/renderer', import.meta.url)),
+    emptyOutDir: true,
+    // No inline module-preload polyfill: the CSP forbids inline script.
+    modulePreload: { polyfill: false },
+    sourcemap: false,
+  },
+  server: { host: '127.0.0.1', port: 5173, strictPort: true },
+});

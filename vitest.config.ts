@@ -1,0 +1,20 @@
+import { defineConfig } from 'vitest/config';
+import react from '@vitejs/plugin-react';
+
+export default defineConfig({
+  plugins: [react()],
+  test: {
+    globals: true,
+    environment: 'node',
+    include: [
+      'test/unit/**/*.test.ts',
+      'test/component/**/*.test.tsx',
+      'test/integration/**/*.test.ts',
+      'test/security/**/*.test.ts',
+    ],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // 2-core machines: keep worker count small so keychain/Postgres integration tests do not starve.
+    maxWorkers: 2,
+  },
+});
