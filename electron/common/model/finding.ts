@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/**
+ * A finding from check-env, the audit or any other check. Its text and evidence never contain a secret
+ * value (ARCHITECTURE.md §3): evidence names files, lines, keys, lengths and fingerprints only.
+ */
+export const Severity = z.enum(['critical', 'error', 'warning', 'info']);
+export type Severity = z.infer<typeof Severity>;
+
+export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2, critical: 3 };
+
+export const Finding = z.object({
+  /** Stable, e.g. `ENV_WEAK_VALUE`, `COMPOSE_DB_PORT_PUBLISHED`. */
+  code: z.string().regex(/^[A-Z][A-Z0-9_]*$/),
+  severity: Severity,
+  /** One line, shown as the finding's heading. */
+  title: z.string(),
+  /** What is wrong and why it matters. */
+  message: z.string(),
+  /** How to fix it, in plain words. */
+  howToFix: z.string(),
+  variable: z.string().optional(),
+  file: z.string().optional(),
+  line: z.number().int().positive().optional(),
+  service: z.string().optional(),
+  /** Concrete evidence without values (e.g. `ports: "5432:5432" in docker-compose.yml:41`). */
+  evidence: z.string().optional(),
+  /** Set when the app can fix this itself (previewed as a diff first). */
+  fixId: z.string().optional(),
+});
+export type Finding = z.infer<typeof Finding>;
+
+export function worstSeverity(findings: readonly Finding[]): Severity | null {
+  let worst: Severity | null = null;
+  for (const f of findings) if (worst === null || SEVERITY_RANK[f.severity] > SEVERITY_RANK[worst]) worst = f.severity;
+  return worst;
+}
