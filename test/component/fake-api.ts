@@ -1,0 +1,27 @@
+import type { Api } from '../../electron/common/ipc';
+import { setApiForTests } from '../../renderer/src/api';
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends (...a: never[]) => unknown ? T[K] : DeepPartial<T[K]> };
+
+/**
+ * A fake `window.api` for component tests, typed from the contract: supply only the calls a test needs;
+ * any other call rejects loudly so a test never passes on a missing stub.
+ */
+export function installFakeApi(partial: DeepPartial<Api>): void {
+  const handler: ProxyHandler<object> = {
+    get(_t, domain: string) {
+      const d = (partial as Record<string, Record<string, unknown> | undefined>)[domain];
+      return new Proxy(
+        {},
+        {
+          get(_x, verb: string) {
+            const fn = d?.[verb];
+            if (typeof fn === 'function') return fn;
+            return () => Promise.reject(new Error(`fake api: ${domain}.${verb} not stubbed`));
+          },
+        },
+      );
+    },
+  };
+  setApiForTests(new Proxy({}, handler) as Api);
+}
