@@ -1,0 +1,61 @@
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import * as common from '@zxcvbn-ts/language-common';
+import * as en from '@zxcvbn-ts/language-en';
+import { AppError } from '../../common/errors';
+import { BackupErrorCode } from './errors';
+
+/**
+ * Passphrase rules for an export (NIST SP 800-63B §3.1.1.2 style): length and an estimate of guessability,
+ * no composition rules. Compared after NFKC normalisation, the same form the KDF receives.
+ */
+export const MIN_PASSPHRASE_LENGTH = 15;
+export const MIN_PASSPHRASE_SCORE = 3;
+
+export interface PassphraseVerdict {
+  ok: boolean;
+  /** zxcvbn score 0..4. */
+  score: number;
+  length: number;
+  /** Why it is refused and what to do; empty when ok. */
+  problems: string[];
+}
+
+export interface PassphraseChecker {
+  check(passphrase: string, userInputs?: string[]): PassphraseVerdict;
+}
+
+/** Builds the checker once (the dictionaries are large); callers hold it, no module-level singleton. */
+export function createPassphraseChecker(): PassphraseChecker {
+  const zxcvbn = new ZxcvbnFactory({
+    dictionary: { ...common.dictionary, ...en.dictionary },
+    graphs: common.adjacencyGraphs,
+    translations: en.translations,
+  });
+  return {
+    check(passphrase, userInputs = []) {
+      const normal = passphrase.normalize('NFKC');
+      // Count code points, not UTF-16 units: an emoji is one character to the admin.
+      const length = Array.from(normal).length;
+      const result = zxcvbn.check(normal, userInputs);
+      const problems: string[] = [];
+      if (length < MIN_PASSPHRASE_LENGTH) problems.push(`Use at least ${MIN_PASSPHRASE_LENGTH} characters (this one has ${length}). Several unrelated words are easiest.`);
+      if (result.score < MIN_PASSPHRASE_SCORE) {
+        problems.push(result.feedback.warning ?? 'This passphrase is too easy to guess. Add more unrelated words.');
+      }
+      return { ok: problems.length === 0, score: result.score, length, problems };
+    },
+  };
+}
+
+/**
+ * Checks the two entries of an export passphrase.
+ * @throws AppError BACKUP_PASSPHRASE_MISMATCH when they differ (after NFKC), BACKUP_WEAK_PASSPHRASE when the
+ *   rules refuse it. Messages never contain the passphrase.
+ */
+export function assertExportPassphrase(checker: PassphraseChecker, passphrase: string, confirmation: string, userInputs: string[] = []): void {
+  if (passphrase.normalize('NFKC') !== confirmation.normalize('NFKC')) {
+    throw new AppError(BackupErrorCode.PassphraseMismatch, 'The two passphrase entries differ. Type the same passphrase twice.');
+  }
+  const v = checker.check(passphrase, userInputs);
+  if (!v.ok) throw new AppError(BackupErrorCode.WeakPassphrase, v.problems.join(' '));
+}
