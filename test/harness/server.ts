@@ -41,7 +41,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The repository root; callers that are bundled elsewhere (bench/) pass rendererDir and bridgeFile instead. */
+const root = () => fileURLToPath(new URL('../..', import.meta.url));
 
 function send(res: ServerResponse, status: number, body: string | Buffer, type = 'text/plain; charset=utf-8'): void {
   res.writeHead(status, { 'content-type': type, 'content-security-policy': CONTENT_SECURITY_POLICY, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' });
@@ -67,8 +68,8 @@ function sameToken(a: string | undefined, b: string): boolean {
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
-  const rendererDir = options.rendererDir ?? join(ROOT, 'dist', 'renderer');
-  const bridgeFile = options.bridgeFile ?? join(ROOT, 'dist', 'harness', 'bridge.js');
+  const rendererDir = options.rendererDir ?? join(root(), 'dist', 'renderer');
+  const bridgeFile = options.bridgeFile ?? join(root(), 'dist', 'harness', 'bridge.js');
   const token = randomBytes(24).toString('base64url');
   const sink = memorySink();
   const logger = createLogger({ sink: (line) => { sink(line); options.logSink?.(line); } });

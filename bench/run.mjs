@@ -1,0 +1,50 @@
+// `npm run bench`: bundles every bench/*.bench.ts with esbuild, runs them one after another in this
+// process, prints one Markdown table and writes it to bench/results.md. Tests assert no timings.
+import { build } from 'esbuild';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const out = join(root, 'bench', '.tmp');
+mkdirSync(out, { recursive: true });
+const only = process.argv.slice(2);
+const files = readdirSync(join(root, 'bench'))
+  .filter((f) => f.endsWith('.bench.ts'))
+  .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
+  .sort();
+
+const require = createRequire(import.meta.url);
+const rows = [];
+for (const f of files) {
+  const outfile = join(out, f.replace(/\.ts$/, '.cjs'));
+  await build({ entryPoints: [join(root, 'bench', f)], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['keytar', 'argon2', 'bcrypt', 'electron', '@playwright/test', 'playwright', 'playwright-core', 'esbuild', 'vite', '@vitejs/plugin-react'], logLevel: 'warning' });
+  process.stderr.write(`bench: ${f}\n`);
+  try {
+    const mod = require(outfile);
+    const fn = mod.default ?? mod;
+    rows.push(...(await fn()));
+  } catch (e) {
+    rows.push({ group: f, name: 'FAILED', unit: 'count', stats: { median: 0, min: 0, max: 0, runs: 0 }, note: String(e instanceof Error ? e.message : e).slice(0, 160) });
+  }
+}
+
+const fmt = (n, unit) => (unit === 'ms' ? (n >= 100 ? n.toFixed(0) : n >= 1 ? n.toFixed(2) : n.toFixed(3)) : n.toFixed(unit === 'kB' ? 1 : 0));
+const lines = [
+  `# Benchmarks`,
+  '',
+  `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}. Median of the runs shown, with min–max. Ratio = ours ÷ reference (lower is faster).`,
+  '',
+  '| group | measure | unit | median | min–max | runs | reference | ref. median | ratio | note |',
+  '|---|---|---|---:|---|---:|---|---:|---:|---|',
+];
+for (const r of rows) {
+  const ref = r.reference;
+  lines.push(
+    `| ${r.group} | ${r.name} | ${r.unit} | ${fmt(r.stats.median, r.unit)} | ${fmt(r.stats.min, r.unit)}–${fmt(r.stats.max, r.unit)} | ${r.stats.runs} | ${ref ? ref.name : ''} | ${ref ? fmt(ref.stats.median, r.unit) : ''} | ${ref && ref.stats.median > 0 ? (r.stats.median / ref.stats.median).toFixed(2) : ''} | ${r.note ?? ''} |`,
+  );
+}
+const table = lines.join('\n') + '\n';
+process.stdout.write(table);
+if (only.length === 0) writeFileSync(join(root, 'bench', 'results.md'), table);
