@@ -1,5 +1,7 @@
 import type { Command } from '../command';
 import { doctorCommand } from './doctor';
+import { proxyCommand } from './proxy';
+import { firewallCommand } from './firewall';
 
 /** Every CLI command. Later features add theirs here (one file per command or command group). */
-export const commands: Command[] = [doctorCommand];
+export const commands: Command[] = [doctorCommand, proxyCommand, firewallCommand];

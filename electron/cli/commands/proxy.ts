@@ -1,0 +1,129 @@
+import { resolve } from 'node:path';
+import type { Command, CliIO } from '../command';
+import { ExitCode, UsageError, writeJson } from '../command';
+import { Environment } from '../../common/model/deployment';
+import { ProxyServer, type ProxyBundle } from '../../common/ipc/proxy.ipc';
+import { generateProxyBundle, writeGeneratedFile, assertFolder } from '../../core/proxy/generate';
+import type { ProxyInput } from '../../core/proxy/plan';
+
+function int(name: string, v: unknown): number | undefined {
+  if (typeof v !== 'string') return undefined;
+  const s = v;
+  if (!/^\d+$/.test(s)) throw new UsageError(`--${name} needs a whole number, got ${JSON.stringify(s)}.`);
+  return Number(s);
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Prints what the config cannot do by itself: warnings, .env follow-ups and manual steps. */
+export function printNotes(w: NodeJS.WritableStream, b: ProxyBundle): void {
+  for (const x of b.warnings) w.write(`! ${x}\n`);
+  w.write(`\n.env follow-ups (public origin ${b.origin}):\n`);
+  for (const e of b.envFollowUp) {
+    w.write(`  ${e.key}=${e.value}${e.current !== null && e.current !== e.value ? `   (now: ${e.current})` : ''}\n    ${e.note}\n`);
+    if (e.overriddenByCompose && e.evidence) w.write(`    compose override: ${e.evidence}\n`);
+  }
+  w.write('\nLeft to do by hand:\n');
+  b.manualSteps.forEach((s, i) => {
+    w.write(`  ${String(i + 1)}. ${s.title}: ${s.detail}\n`);
+    for (const c of s.commands) w.write(`       $ ${c}\n`);
+  });
+}
+
+export const proxyCommand: Command = {
+  name: 'proxy',
+  summary: 'Generate the HTTPS reverse-proxy configuration (nginx or Caddy) for a deployment',
+  usage: `crucible-secrets proxy DIR --server nginx|caddy (--domain NAME | --url https://NAME[:PORT]) [options]
+
+DIR is the Crucible folder (compose files and .env; it need not be registered yet). The configuration
+routes /api to the api (127.0.0.1:8000) and the rest to the frontend (127.0.0.1:3000), redirects HTTP to
+HTTPS, sends HSTS and security headers, limits request sizes and throttles POST /api/auth/login.
+
+Options:
+  --server nginx|caddy         which proxy (required)
+  --domain NAME                the public name, e.g. crucible.example.com (no scheme)
+  --url URL                    or the public URL, https only (a port is allowed)
+  --environment ENV            production (default), staging or development
+  --cert FILE --key FILE       use these certificate files (must exist) instead of Let's Encrypt
+  --acme-email ADDRESS         e-mail for Let's Encrypt expiry notices
+  --hsts-max-age SECONDS       default 31536000 (one year, the minimum accepted)
+  --hsts-include-subdomains    add includeSubDomains (every subdomain must then serve HTTPS)
+  --hsts-preload               add preload (needs includeSubDomains; hard to undo; off by default)
+  --login-per-minute N         login attempts per minute per client (default 5)
+  --login-burst N              quick attempts allowed before 429 (default 5)
+  --max-body-mb N              request size limit in MiB (default 25)
+  --out FILE                   write the configuration there (atomically) instead of printing it
+  --json                       print everything as JSON
+
+Exit codes: 0 generated; 64 usage error; 65 bad input (nothing written).`,
+  allowPositionals: true,
+  options: {
+    server: { type: 'string' },
+    domain: { type: 'string' },
+    url: { type: 'string' },
+    environment: { type: 'string' },
+    cert: { type: 'string' },
+    key: { type: 'string' },
+    'acme-email': { type: 'string' },
+    'hsts-max-age': { type: 'string' },
+    'hsts-include-subdomains': { type: 'boolean' },
+    'hsts-preload': { type: 'boolean' },
+    'login-per-minute': { type: 'string' },
+    'login-burst': { type: 'string' },
+    'max-body-mb': { type: 'string' },
+    out: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  async run({ values, positionals }, io: CliIO) {
+    if (positionals.length !== 1 || positionals[0] === undefined) throw new UsageError('give exactly one DIR (the Crucible folder).');
+    const dir = resolve(positionals[0]);
+    const server = ProxyServer.safeParse(values.server);
+    if (!server.success) throw new UsageError('--server must be nginx or caddy.');
+    const env = Environment.safeParse(values.environment ?? 'production');
+    if (!env.success) throw new UsageError('--environment must be production, staging or development.');
+    const domain = str(values.domain);
+    const url = str(values.url);
+    if (domain === undefined && url === undefined) throw new UsageError('give --domain NAME (or --url https://NAME).');
+    const cert = str(values.cert);
+    const key = str(values.key);
+    if ((cert === undefined) !== (key === undefined)) throw new UsageError('--cert and --key go together.');
+    await assertFolder(dir);
+    const input: ProxyInput = {
+      server: server.data,
+      domain,
+      publicUrl: url,
+      environment: env.data,
+      tls: cert !== undefined && key !== undefined ? { mode: 'files', certPath: resolve(cert), keyPath: resolve(key) } : { mode: 'acme', email: str(values['acme-email']) },
+      hsts: {
+        maxAgeSeconds: int('hsts-max-age', values['hsts-max-age']),
+        includeSubDomains: values['hsts-include-subdomains'] === true,
+        preload: values['hsts-preload'] === true,
+      },
+      tuning: {
+        loginPerMinute: int('login-per-minute', values['login-per-minute']),
+        loginBurst: int('login-burst', values['login-burst']),
+        maxBodyMb: int('max-body-mb', values['max-body-mb']),
+      },
+    };
+    const bundle = await generateProxyBundle(input, { folder: dir, now: new Date() });
+    const file = bundle.files[0];
+    if (!file) throw new Error('no file generated');
+    const out = str(values.out);
+    let written: string | null = null;
+    if (out !== undefined) written = (await writeGeneratedFile(resolve(out), file.content)).path;
+    if (values.json) {
+      writeJson(io, { ...bundle, written });
+      return ExitCode.Ok;
+    }
+    if (written === null) {
+      io.stdout.write(file.content);
+      printNotes(io.stderr, bundle);
+    } else {
+      io.stdout.write(`Wrote ${written} (${bundle.server} configuration for ${bundle.origin}).\n`);
+      printNotes(io.stdout, bundle);
+    }
+    return ExitCode.Ok;
+  },
+};
