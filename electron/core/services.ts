@@ -2,6 +2,17 @@ import type { KeychainStatus } from '../common/ipc/keychain.ipc';
 import type { Logger } from './log/logger';
 import { appPaths, type AppPaths } from './paths/app-home';
 import { diagnoseKeychain, type DoctorOptions } from './keychain/doctor';
+import type { Keychain } from './keychain/keychain';
+import type { VaultKdfParams } from './keychain/file-vault';
+import { createKeychainProvider, type KeychainProvider } from './keychain/select';
+import { createStateStore, type StateStore } from './store/state-store';
+import { createJournal, type Journal } from './journal/journal';
+import { createClipboardGuard, type ClipboardGuard, type Timers } from './inventory/clipboard-guard';
+import { createInventory, type Inventory } from './inventory/inventory';
+import type { EnvReader } from './inventory/drift';
+import { interimEnvReader } from './inventory/env-reader';
+import type { StackProfile } from './stack/profile';
+import { crucibleCeProfile } from './stack/crucible-ce';
 
 /**
  * Everything the app's domain logic needs, built once with its dependencies (clock, environment,
@@ -15,6 +26,16 @@ export interface CoreDeps {
   env?: NodeJS.ProcessEnv;
   platform?: NodeJS.Platform;
   doctor?: Omit<DoctorOptions, 'platform' | 'env' | 'clock'>;
+  /** Tests: use this keychain whatever the admin's choice (a MemoryKeychain in unit tests). */
+  keychain?: Keychain;
+  /** Argon2id parameters for a new file vault (tests use small ones). */
+  vaultKdf?: VaultKdfParams;
+  random?: (n: number) => Buffer;
+  /** The stack profile; default the built-in Crucible CE profile. */
+  profile?: StackProfile;
+  /** The `.env` parser used by drift. */
+  readEnv?: EnvReader;
+  clipboardTimers?: Timers;
 }
 
 export interface CoreServices {
@@ -27,6 +48,16 @@ export interface CoreServices {
     /** A fresh diagnosis (after the admin unlocked the keyring, for example). */
     recheck(): Promise<KeychainStatus>;
   };
+  /** The app state (store/state-store.ts). */
+  readonly store: StateStore;
+  /** The hash-chained action journal (journal/journal.ts). */
+  readonly journal: Journal;
+  /** The keychain the admin chose (keychain/select.ts); never falls back on its own. */
+  readonly keychains: KeychainProvider;
+  /** Secrets of a deployment: list, reveal, copy, drift, store (inventory/inventory.ts). */
+  readonly inventory: Inventory;
+  /** Clears a copied secret from the clipboard after 30 s; main calls clearNow() on quit. */
+  readonly clipboardGuard: ClipboardGuard;
 }
 
 export function createCoreServices(deps: CoreDeps): CoreServices {
@@ -39,10 +70,37 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     });
     return last;
   };
+  const paths = appPaths(deps.home);
+  const store = createStateStore({ file: paths.stateFile, logger: deps.logger, clock });
+  const journal = createJournal({ file: paths.journalFile, clock, redactor: deps.logger.redactor });
+  const keychains = createKeychainProvider({
+    readChoice: () => store.read().then((s) => s.settings.keychainBackend),
+    vaultFile: paths.vaultFile,
+    platform: deps.platform,
+    fixed: deps.keychain,
+    vaultKdf: deps.vaultKdf,
+  });
+  const clipboardGuard = createClipboardGuard({ clock, timers: deps.clipboardTimers });
+  const inventory = createInventory({
+    store,
+    journal,
+    keychain: () => keychains.get(),
+    logger: deps.logger,
+    clock,
+    random: deps.random,
+    clipboardGuard,
+    readEnv: deps.readEnv ?? interimEnvReader,
+    profile: deps.profile ?? crucibleCeProfile,
+  });
   return {
-    paths: appPaths(deps.home),
+    paths,
     logger: deps.logger,
     clock,
     keychainDoctor: { status: () => last ?? run(), recheck: run },
+    store,
+    journal,
+    keychains,
+    inventory,
+    clipboardGuard,
   };
 }

@@ -1,4 +1,5 @@
 import { test, expect } from './fixtures';
+import { contract } from '../../electron/common/ipc';
 
 test.describe('app shell', () => {
   test('shows the real keychain status in the banner', async ({ app }) => {
@@ -23,7 +24,8 @@ test.describe('app shell', () => {
       invoke: typeof (window as unknown as { api: { invoke?: unknown } }).api.invoke,
       domains: Object.keys((window as unknown as { api: object }).api).sort(),
     }));
-    expect(probe).toEqual({ require: 'undefined', process: 'undefined', invoke: 'undefined', domains: ['app', 'keychain', 'on'] });
+    // Exactly the registry's domains (plus `on`), nothing else.
+    expect(probe).toEqual({ require: 'undefined', process: 'undefined', invoke: 'undefined', domains: [...Object.keys(contract), 'on'].sort() });
   });
 });
 

@@ -2,6 +2,9 @@ import type { z } from 'zod';
 import type { ChannelDef, Envelope, EventDef } from './contract';
 import { appChannels } from './app.ipc';
 import { keychainChannels } from './keychain.ipc';
+import { deploymentsChannels } from './deployments.ipc';
+import { secretsChannels } from './secrets.ipc';
+import { setupChannels, setupEvents } from './setup.ipc';
 
 /**
  * The registry: the allow-list of every channel and event. The preload, the router and the test harness
@@ -11,10 +14,15 @@ import { keychainChannels } from './keychain.ipc';
 export const contract = {
   app: appChannels,
   keychain: keychainChannels,
+  deployments: deploymentsChannels,
+  secrets: secretsChannels,
+  setup: setupChannels,
 } as const;
 
 /** Main → renderer pushes. */
-export const events = {} as const satisfies Record<string, EventDef>;
+export const events = {
+  ...setupEvents,
+} as const satisfies Record<string, EventDef>;
 
 export type Contract = typeof contract;
 export type Domain = keyof Contract;

@@ -17,7 +17,16 @@ export interface Keychain {
   delete(service: string, account: string): Promise<boolean>;
   /** Every entry of one service in a single call (keytar's findCredentials). */
   list(service: string): Promise<KeychainEntry[]>;
+  /**
+   * Proves the backend can be written right now (unlocked, reachable) before an operation starts, so a
+   * locked keychain fails the operation up front instead of half-way. Throws KEYCHAIN_LOCKED,
+   * KEYCHAIN_VAULT_LOCKED, … with advice.
+   */
+  ensureUsable(): Promise<void>;
 }
+
+/** The keychain service that holds the app's own keys (the fingerprint key), not any deployment's. */
+export const APP_SERVICE = 'crucible-secrets/app';
 
 /** The keychain service name for one deployment: entries are `crucible-secrets/<id>` / `<VARIABLE>`. */
 export function serviceFor(deploymentId: string): string {

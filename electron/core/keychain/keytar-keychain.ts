@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { KeychainBackendId } from '../../common/ipc/keychain.ipc';
 import { AppError } from '../../common/errors';
 import type { Keychain, KeychainEntry } from './keychain';
@@ -29,6 +30,8 @@ export function osKeychainBackend(platform: NodeJS.Platform = process.platform):
 
 /** Windows Credential Manager refuses values over 2,560 bytes; better to say so than to fail obscurely. */
 export const WINDOWS_MAX_VALUE_BYTES = 2560;
+
+const PROBE_SERVICE = 'crucible-secrets/probe';
 
 export class KeytarKeychain implements Keychain {
   readonly backend: KeychainBackendId;
@@ -69,7 +72,20 @@ export class KeytarKeychain implements Keychain {
     return this.call(() => this.keytar.deletePassword(service, account));
   }
 
+  /**
+   * A write probe: on Linux a locked Secret Service collection makes getPassword answer null (as if the
+   * entry did not exist) and findCredentials crash the process (libsecret hands keytar a NULL secret), while
+   * setPassword fails cleanly with "locked collection". So every read path proves it can write first.
+   */
+  async ensureUsable(): Promise<void> {
+    const account = `probe-${randomBytes(6).toString('hex')}`;
+    await this.call(() => this.keytar.setPassword(PROBE_SERVICE, account, 'probe'));
+    await this.call(() => this.keytar.deletePassword(PROBE_SERVICE, account));
+  }
+
+  /** Lists one service; on Linux after a write probe, because findCredentials on a locked collection crashes. */
   async list(service: string): Promise<KeychainEntry[]> {
+    if (this.platform !== 'darwin' && this.platform !== 'win32') await this.ensureUsable();
     const found = await this.call(() => this.keytar.findCredentials(service));
     return found.map((c) => ({ account: c.account, value: c.password }));
   }

@@ -20,6 +20,10 @@ export class MemoryKeychain implements Keychain {
     return Promise.resolve(this.data.get(service)?.delete(account) ?? false);
   }
 
+  ensureUsable(): Promise<void> {
+    return Promise.resolve();
+  }
+
   list(service: string): Promise<KeychainEntry[]> {
     return Promise.resolve([...(this.data.get(service) ?? new Map<string, string>())].map(([account, value]) => ({ account, value })));
   }

@@ -14,13 +14,17 @@ function makeRouter(overrides: Partial<Handlers> = {}) {
   const sink = memorySink();
   const logger = createLogger({ sink });
   logger.redactor.register(CANARY);
-  const handlers: Handlers = {
+  // Domains this test does not exercise get handlers that refuse, so adding a domain needs no edit here.
+  const refuse: Record<string, Record<string, () => Promise<never>>> = {};
+  for (const { domain, verb } of listChannels()) (refuse[domain] ??= {})[verb] = () => Promise.reject(new Error('not used in this test'));
+  const handlers = {
+    ...refuse,
     app: {
       info: () => Promise.resolve({ name: 'x', version: '1', platform: 'linux', arch: 'x64', host: 'harness', versions: { node: '20' } }),
     },
     keychain: { status: () => Promise.resolve(status), recheck: () => Promise.resolve(status) },
     ...overrides,
-  };
+  } as unknown as Handlers;
   const router = createRouter({ handlers, isTrustedUrl: (u) => u.startsWith(ORIGIN + '/'), logger });
   return { router, sink };
 }

@@ -2,6 +2,9 @@ import type { Handlers } from '../router';
 import type { HandlerDeps } from './deps';
 import { appHandlers } from './app.handlers';
 import { keychainHandlers } from './keychain.handlers';
+import { deploymentsHandlers } from './deployments.handlers';
+import { secretsHandlers } from './secrets.handlers';
+import { setupHandlers } from './setup.handlers';
 
 export type { HandlerDeps, HostInfo } from './deps';
 
@@ -13,5 +16,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   return {
     app: appHandlers(deps),
     keychain: keychainHandlers(deps),
+    deployments: deploymentsHandlers(deps),
+    secrets: secretsHandlers(deps),
+    setup: setupHandlers(deps),
   };
 }

@@ -1,0 +1,201 @@
+import { open, realpath } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { AppError, isAppError } from '../../common/errors';
+import type { DriftReport, SecretList, SecretRef } from '../../common/ipc/secrets.ipc';
+import type { DeploymentRef } from '../../common/model/deployment';
+import { serviceFor } from '../keychain/keychain';
+import type { StackProfile } from '../stack/profile';
+import type { AppState } from '../store/schema';
+import { loadFingerprinter, type FingerprintFn } from './fingerprint';
+import { bcryptMatches, compareDrift, type EnvReader } from './drift';
+import type { ClipboardGuard, ClipboardLike } from './clipboard-guard';
+import { recoverInterruptedWrites, storeSecrets, type SecretsWriterDeps, type StoreSecretsInput, type StoreSecretsResult } from './store-secrets';
+
+/**
+ * A deployment's secrets (issue 4 item 5): references, explicit reveal and copy, drift against the `.env`,
+ * and the all-or-nothing store that setup and rotation call. Values are registered with the log redactor
+ * the moment they are read, and every reveal and copy is journaled (name only).
+ */
+export interface InventoryDeps extends SecretsWriterDeps {
+  clipboardGuard: ClipboardGuard;
+  /** The `.env` parser (core/envfile). */
+  readEnv: EnvReader;
+  /** The stack profile: which variables are secrets and their kinds. Without it, the state and keychain decide. */
+  profile?: StackProfile;
+}
+
+export interface Inventory {
+  list(deploymentId: string): Promise<SecretList>;
+  /** @throws AppError SECRET_NOT_FOUND, SECRETS_INTERRUPTED, KEYCHAIN_* */
+  reveal(deploymentId: string, name: string): Promise<string>;
+  /** @throws as reveal */
+  copy(deploymentId: string, name: string, clipboard: ClipboardLike): Promise<{ clearsAt: Date }>;
+  /** @throws AppError ENV_SYMLINK_REFUSED, KEYCHAIN_* */
+  drift(deploymentId: string): Promise<DriftReport>;
+  store(input: StoreSecretsInput): Promise<StoreSecretsResult>;
+  recover(deploymentId?: string): Promise<string[]>;
+}
+
+/** The secrets a profile says live in the keychain: sensitive values the app generates. */
+export function profileSecrets(profile: StackProfile | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const v of profile?.variables ?? []) {
+    if (v.sensitive && (v.generator.type === 'random' || v.generator.type === 'bcrypt-login-password')) out.set(v.name, v.kind);
+  }
+  return out;
+}
+
+/** Finds a registered deployment. @throws AppError DEPLOYMENT_UNKNOWN */
+export function requireDeployment(state: AppState, id: string): DeploymentRef {
+  const d = state.deployments.find((x) => x.id === id);
+  if (!d) throw new AppError('DEPLOYMENT_UNKNOWN', `No deployment with the id ${id} is registered. Set it up first.`);
+  return d;
+}
+
+/**
+ * The registered deployment whose folder is `dir` (symlinks and relative paths resolved on both sides).
+ * @throws AppError DEPLOYMENT_NOT_REGISTERED
+ */
+export async function deploymentForFolder(state: AppState, dir: string): Promise<DeploymentRef> {
+  const canon = async (p: string) => realpath(p).catch(() => resolve(p));
+  const want = await canon(dir);
+  for (const d of state.deployments) if ((await canon(d.folder)) === want) return d;
+  throw new AppError('DEPLOYMENT_NOT_REGISTERED', `${dir} is not the folder of a registered deployment. Run setup for it first, or pass the folder you set up.`);
+}
+
+/** Reads `<folder>/.env` without following a symlink. null when there is none. */
+export async function readEnvText(folder: string): Promise<string | null> {
+  let fh;
+  try {
+    fh = await open(join(folder, '.env'), constants.O_RDONLY | ((constants.O_NOFOLLOW as number | undefined) ?? 0));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    if (code === 'ELOOP') throw new AppError('ENV_SYMLINK_REFUSED', 'The .env file is a symbolic link; the app only reads regular files. Replace the link with the file itself.');
+    throw new AppError('ENV_UNREADABLE', `The .env file cannot be read (${code ?? 'EIO'}). Check its permissions.`);
+  }
+  try {
+    return await fh.readFile('utf8');
+  } finally {
+    await fh.close();
+  }
+}
+
+export function createInventory(deps: InventoryDeps): Inventory {
+  const expected = profileSecrets(deps.profile);
+
+  /** Reads the keychain entries of a deployment, registering every value with the redactor. */
+  async function entries(id: string): Promise<Map<string, string>> {
+    const kc = await deps.keychain();
+    const list = await kc.list(serviceFor(id));
+    for (const e of list) deps.logger.redactor.register(e.value);
+    return new Map(list.map((e) => [e.account, e.value]));
+  }
+
+  async function fingerprinter(): Promise<FingerprintFn | null> {
+    try {
+      return await loadFingerprinter(await deps.keychain(), { create: false });
+    } catch (e) {
+      if (isAppError(e) && e.code === 'FINGERPRINT_KEY_MISSING') return null;
+      throw e;
+    }
+  }
+
+  /** Repairs an interrupted write first; refuses to hand out values of a half-written deployment. */
+  async function settled(id: string): Promise<AppState> {
+    let state = await deps.store.read();
+    requireDeployment(state, id);
+    if (state.pendingKeychainWrites.some((p) => p.deploymentId === id)) {
+      await recoverInterruptedWrites(deps, id).catch(() => undefined);
+      state = await deps.store.read();
+    }
+    return state;
+  }
+
+  async function value(id: string, name: string): Promise<string> {
+    const state = await settled(id);
+    if (state.pendingKeychainWrites.some((p) => p.deploymentId === id)) {
+      throw new AppError('SECRETS_INTERRUPTED', 'A write of these secrets was interrupted and is not repaired yet. Unlock the keychain, then try again.');
+    }
+    const v = (await entries(id)).get(name);
+    if (v === undefined) throw new AppError('SECRET_NOT_FOUND', `The keychain has no value for ${name} in this deployment.`);
+    return v;
+  }
+
+  function namesOf(state: AppState, id: string, keychain: Map<string, string> | null): string[] {
+    return [...new Set([...expected.keys(), ...Object.keys(state.secrets[id] ?? {}), ...(keychain?.keys() ?? [])])].sort();
+  }
+
+  return {
+    async list(id) {
+      const state = await settled(id);
+      const metas = state.secrets[id] ?? {};
+      const interrupted = state.pendingKeychainWrites.some((p) => p.deploymentId === id);
+      let keychain: Map<string, string> | null = null;
+      let fp: FingerprintFn | null = null;
+      let keychainProblem: SecretList['keychainProblem'] = null;
+      try {
+        keychain = await entries(id);
+        fp = await fingerprinter();
+      } catch (e) {
+        if (!isAppError(e)) throw e;
+        keychainProblem = { code: e.code, message: e.message };
+      }
+      const refs: SecretRef[] = namesOf(state, id, keychain).map((name) => {
+        const meta = metas[name];
+        const v = keychain?.get(name);
+        const current = v !== undefined && fp ? fp(v) : null;
+        let status: SecretRef['status'];
+        if (interrupted) status = 'interrupted';
+        else if (!keychain) status = 'unavailable';
+        else if (v === undefined) status = 'missing';
+        else if (!meta) status = 'untracked';
+        else status = current === meta.fingerprint ? 'ok' : 'changed';
+        return {
+          name,
+          kind: expected.get(name) ?? 'secret',
+          fingerprint: current ?? meta?.fingerprint ?? null,
+          created: meta?.created ?? null,
+          rotated: meta?.lastRotated ?? null,
+          generation: meta?.generation ?? null,
+          origin: meta?.origin ?? null,
+          status,
+        };
+      });
+      return { deploymentId: id, refs, keychainProblem };
+    },
+
+    async reveal(id, name) {
+      const v = await value(id, name);
+      await deps.journal.append({ type: 'secret.revealed', deploymentId: id, subject: name });
+      return v;
+    },
+
+    async copy(id, name, clipboard) {
+      const v = await value(id, name);
+      const r = deps.clipboardGuard.copy(clipboard, v);
+      await deps.journal.append({ type: 'secret.copied', deploymentId: id, subject: name, details: { clearsAfterSeconds: 30 } });
+      return r;
+    },
+
+    async drift(id) {
+      const state = await settled(id);
+      const d = requireDeployment(state, id);
+      const keychain = await entries(id);
+      const fp = (await fingerprinter()) ?? (await loadFingerprinter(await deps.keychain(), { create: true, random: deps.random }));
+      const text = await readEnvText(d.folder);
+      const env = text === null ? null : deps.readEnv(text);
+      const names = namesOf(state, id, keychain);
+      for (const n of names) {
+        const v = env?.get(n);
+        if (v !== undefined) deps.logger.redactor.register(v);
+      }
+      const items = await compareDrift({ names, keychain, env, fingerprint: fp, matchesDerived: bcryptMatches });
+      return { deploymentId: id, envFile: join(d.folder, '.env'), envFound: text !== null, items, inSync: items.every((i) => i.status === 'in-sync') };
+    },
+
+    store: (input) => storeSecrets(deps, input),
+    recover: (id) => recoverInterruptedWrites(deps, id),
+  };
+}

@@ -1,0 +1,255 @@
+import { open, readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { z } from 'zod';
+import { AppError } from '../../common/errors';
+import { sha256, writeFileAtomic } from '../fs/atomic-write';
+import type { Redactor } from '../log/redact';
+
+/**
+ * The journal (ARCHITECTURE.md §4 `journal/`): an append-only, hash-chained JSONL log of what the app did.
+ * Each line holds `seq` (1, 2, …), `prev` (the previous line's hash) and `hash` = SHA-256 of the line's
+ * JSON without `hash`. A sidecar `<journal>.head` (written atomically) records the last seq and hash, so
+ * removing entries from the end is detected too. Never a value: details are names, counts, file names,
+ * and every line is checked against the redactor's known secrets before it is written.
+ */
+
+/** Known entry types. Features may add their own `domain.verb` types. */
+export const JournalType = {
+  SecretGenerated: 'secret.generated',
+  SecretRotated: 'secret.rotated',
+  SecretRevealed: 'secret.revealed',
+  SecretCopied: 'secret.copied',
+  SecretsStored: 'secrets.stored',
+  SecretsStoreFailed: 'secrets.store-failed',
+  SecretsRolledBack: 'secrets.rolled-back',
+  SecretsExported: 'secrets.exported',
+  BackupRestored: 'backup.restored',
+  FileWritten: 'file.written',
+  FixApplied: 'fix.applied',
+  IncidentStep: 'incident.step',
+  DeploymentAdded: 'deployment.added',
+  JournalExported: 'journal.exported',
+} as const;
+
+const DetailValue = z.union([z.string().max(2000), z.number(), z.boolean(), z.null(), z.array(z.string().max(500)).max(200)]);
+
+export const JournalInput = z.strictObject({
+  type: z.string().regex(/^[a-z]+(\.[a-z-]+)+$/),
+  deploymentId: z.string().max(64).optional(),
+  /** What the action was about: a variable name, a file name, a checklist item. Never a value. */
+  subject: z.string().max(200).optional(),
+  details: z.record(z.string(), DetailValue).default({}),
+});
+export type JournalInput = z.input<typeof JournalInput>;
+
+export const JournalEntry = z.strictObject({
+  seq: z.number().int().min(1),
+  at: z.string(),
+  type: z.string(),
+  deploymentId: z.string().optional(),
+  subject: z.string().optional(),
+  details: z.record(z.string(), DetailValue),
+  prev: z.string().regex(/^[0-9a-f]{64}$/),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type JournalEntry = z.infer<typeof JournalEntry>;
+
+export const GENESIS = '0'.repeat(64);
+
+export type JournalProblemCode = 'MALFORMED' | 'EDITED' | 'REMOVED' | 'REORDERED' | 'TRUNCATED' | 'HEAD_MISSING';
+
+export interface JournalProblem {
+  /** 1-based line number in the file (0 for the head file). */
+  line: number;
+  code: JournalProblemCode;
+  message: string;
+}
+
+export interface JournalVerification {
+  ok: boolean;
+  entries: number;
+  problems: JournalProblem[];
+}
+
+export interface Journal {
+  readonly file: string;
+  /**
+   * Appends one entry and returns it.
+   * @throws AppError JOURNAL_INVALID for a malformed input; JOURNAL_REFUSED_SECRET when the line would
+   *   contain a value the redactor knows as secret (nothing is written).
+   */
+  append(input: JournalInput): Promise<JournalEntry>;
+  /** Entries in order (malformed lines skipped), optionally for one deployment and only the last `limit`. */
+  read(filter?: { deploymentId?: string; limit?: number }): Promise<JournalEntry[]>;
+  /** Checks the chain and the head: finds edited, removed, reordered and truncated entries. */
+  verify(): Promise<JournalVerification>;
+  /** Writes a copy of the journal to `target` (atomically, 0600) with its verification result. */
+  exportTo(target: string): Promise<JournalVerification>;
+}
+
+export interface JournalDeps {
+  file: string;
+  clock?: () => Date;
+  /** The logger's redactor: lines containing a registered secret (or a secret shape) are refused. */
+  redactor?: Redactor;
+}
+
+/** The exact text that is hashed: the entry's JSON without `hash`, keys in a fixed order. */
+function body(e: Omit<JournalEntry, 'hash'>): string {
+  const o: Record<string, unknown> = { seq: e.seq, at: e.at, type: e.type };
+  if (e.deploymentId !== undefined) o.deploymentId = e.deploymentId;
+  if (e.subject !== undefined) o.subject = e.subject;
+  o.details = e.details;
+  o.prev = e.prev;
+  return JSON.stringify(o);
+}
+
+function hashOf(e: Omit<JournalEntry, 'hash'>): string {
+  return sha256(body(e));
+}
+
+const Head = z.object({ seq: z.number().int().min(0), hash: z.string() });
+
+async function readText(file: string): Promise<string | null> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new AppError('JOURNAL_UNREADABLE', `The journal ${basename(file)} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'EIO'}).`);
+  }
+}
+
+function parseLine(line: string): JournalEntry | null {
+  try {
+    const r = JournalEntry.safeParse(JSON.parse(line));
+    return r.success ? r.data : null;
+  } catch {
+    return null;
+  }
+}
+
+function lines(text: string): string[] {
+  return text.split('\n').filter((l) => l.trim() !== '');
+}
+
+/** Builds the journal over `file` (appPaths(home).journalFile). */
+export function createJournal(deps: JournalDeps): Journal {
+  const { file } = deps;
+  const headFile = `${file}.head`;
+  const clock = deps.clock ?? (() => new Date());
+  let queue: Promise<unknown> = Promise.resolve();
+
+  /** The last entry, read from the file each time so the CLI and the app can both append. */
+  async function tail(): Promise<{ seq: number; hash: string }> {
+    const text = await readText(file);
+    if (!text) return { seq: 0, hash: GENESIS };
+    const all = lines(text);
+    for (let i = all.length - 1; i >= 0; i--) {
+      const e = parseLine(all[i] ?? '');
+      if (e) return { seq: e.seq, hash: e.hash };
+    }
+    return { seq: 0, hash: GENESIS };
+  }
+
+  async function append(input: JournalInput): Promise<JournalEntry> {
+    const parsed = JournalInput.safeParse(input);
+    if (!parsed.success) {
+      throw new AppError('JOURNAL_INVALID', `A journal entry was malformed (${parsed.error.issues.map((i) => i.path.join('.') || i.code).join(', ')}).`);
+    }
+    const last = await tail();
+    const partial: Omit<JournalEntry, 'hash'> = {
+      seq: last.seq + 1,
+      at: clock().toISOString(),
+      type: parsed.data.type,
+      deploymentId: parsed.data.deploymentId,
+      subject: parsed.data.subject,
+      details: parsed.data.details,
+      prev: last.hash,
+    };
+    const text = body(partial);
+    if (deps.redactor && deps.redactor.redact(text) !== text) {
+      throw new AppError('JOURNAL_REFUSED_SECRET', 'A journal entry would have contained a secret value, so it was not written. Please report this.');
+    }
+    const entry: JournalEntry = { ...partial, hash: sha256(text) };
+    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+    const fh = await open(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o600);
+    try {
+      await fh.writeFile(`${text.slice(0, -1)},"hash":${JSON.stringify(entry.hash)}}\n`);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await writeFileAtomic(headFile, JSON.stringify({ seq: entry.seq, hash: entry.hash }) + '\n', { keepPrevious: false });
+    return entry;
+  }
+
+  async function verify(): Promise<JournalVerification> {
+    const text = await readText(file);
+    const problems: JournalProblem[] = [];
+    let prevHash = GENESIS;
+    let prevSeq = 0;
+    let count = 0;
+    const all = text === null ? [] : text.split('\n');
+    for (let i = 0; i < all.length; i++) {
+      const raw = all[i] ?? '';
+      if (raw.trim() === '') continue;
+      const n = i + 1;
+      const e = parseLine(raw);
+      if (!e) {
+        problems.push({ line: n, code: 'MALFORMED', message: `Line ${n} is not a journal entry.` });
+        continue;
+      }
+      count++;
+      if (hashOf(e) !== e.hash) {
+        problems.push({ line: n, code: 'EDITED', message: `Entry ${e.seq} (line ${n}) was changed after it was written.` });
+      }
+      if (e.seq > prevSeq + 1) {
+        problems.push({ line: n, code: 'REMOVED', message: `${e.seq - prevSeq - 1} entr${e.seq - prevSeq - 1 === 1 ? 'y is' : 'ies are'} missing before entry ${e.seq} (line ${n}).` });
+      } else if (e.seq <= prevSeq) {
+        problems.push({ line: n, code: 'REORDERED', message: `Entry ${e.seq} (line ${n}) is out of order: it follows entry ${prevSeq}.` });
+      } else if (e.prev !== prevHash) {
+        problems.push({ line: n, code: 'EDITED', message: `Entry ${e.seq} (line ${n}) does not follow the entry before it: an entry was replaced.` });
+      }
+      prevHash = e.hash;
+      prevSeq = e.seq;
+    }
+    const headText = await readText(headFile);
+    if (headText === null) {
+      if (count > 0) problems.push({ line: 0, code: 'HEAD_MISSING', message: `${basename(headFile)} is missing, so removal of the last entries cannot be ruled out.` });
+    } else {
+      const head = Head.safeParse((() => { try { return JSON.parse(headText) as unknown; } catch { return null; } })());
+      if (!head.success) {
+        problems.push({ line: 0, code: 'HEAD_MISSING', message: `${basename(headFile)} is damaged, so removal of the last entries cannot be ruled out.` });
+      } else if (head.data.seq > prevSeq) {
+        problems.push({ line: 0, code: 'TRUNCATED', message: `The last ${head.data.seq - prevSeq} entr${head.data.seq - prevSeq === 1 ? 'y was' : 'ies were'} removed (the journal ended at entry ${head.data.seq}).` });
+      } else if (head.data.seq === prevSeq && head.data.hash !== prevHash) {
+        problems.push({ line: 0, code: 'EDITED', message: `The last entry (${prevSeq}) is not the one that was written.` });
+      }
+    }
+    return { ok: problems.length === 0, entries: count, problems };
+  }
+
+  return {
+    file,
+    append(input) {
+      const run = queue.then(() => append(input));
+      queue = run.catch(() => undefined);
+      return run;
+    },
+    async read(filter = {}) {
+      const text = await readText(file);
+      let out = text === null ? [] : lines(text).map(parseLine).filter((e): e is JournalEntry => e !== null);
+      if (filter.deploymentId !== undefined) out = out.filter((e) => e.deploymentId === filter.deploymentId);
+      return filter.limit !== undefined ? out.slice(-filter.limit) : out;
+    },
+    verify,
+    async exportTo(target) {
+      const text = (await readText(file)) ?? '';
+      const result = await verify();
+      await writeFileAtomic(target, text, { keepPrevious: false });
+      return result;
+    },
+  };
+}
