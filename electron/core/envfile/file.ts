@@ -1,0 +1,112 @@
+import * as fsp from 'node:fs/promises';
+import { basename } from 'node:path';
+import { AppError } from '../../common/errors';
+import { sha256, writeFileAtomic, type AtomicWriteResult, type FsOps } from '../fs/atomic-write';
+import { applyEnvChanges, type ApplyResult } from './edit';
+import { MAX_ENV_CHARS, parseEnv, type ParseOptions } from './parse';
+import type { EnvChange, EnvDoc } from './types';
+
+/** Files above this size are not read at all (a `.env` is a few kilobytes). */
+const MAX_READ_BYTES = 64 * 1024 * 1024;
+
+export interface ReadEnvResult {
+  doc: EnvDoc;
+  /** SHA-256 (hex) of the bytes read: pass it back as `expectedSha256` when writing. */
+  sha256: string;
+  bytes: number;
+}
+
+/** The 1-based line of the first byte sequence that is not valid UTF-8, or null. */
+function firstInvalidUtf8Line(buf: Buffer): number | null {
+  const dec = new TextDecoder('utf-8', { fatal: true });
+  let line = 1;
+  let start = 0;
+  while (start <= buf.length) {
+    let end = buf.indexOf(0x0a, start);
+    if (end < 0) end = buf.length;
+    try {
+      dec.decode(buf.subarray(start, end));
+    } catch {
+      return line;
+    }
+    line++;
+    start = end + 1;
+  }
+  return null;
+}
+
+/**
+ * Decodes `.env` bytes. Invalid UTF-8 and oversize input become fatal problems of the document (with a
+ * line number), never an exception, so check-env can report them.
+ */
+export function decodeEnvBytes(buf: Buffer, options: ParseOptions = {}): EnvDoc {
+  if (buf.length > MAX_ENV_CHARS) {
+    return { text: '', bom: false, eol: 'none', entries: [], problems: [{ code: 'ENV_TOO_LARGE', fatal: true, line: 1, message: `The file is ${(buf.length / (1024 * 1024)).toFixed(1)} MiB; a .env file is a few kilobytes, so the app does not read it.` }] };
+  }
+  const bad = firstInvalidUtf8Line(buf);
+  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(buf);
+  if (bad === null) return parseEnv(text, options);
+  const doc = parseEnv(text, { ...options, skipPythonComparison: true });
+  doc.problems.unshift({ code: 'ENV_NOT_UTF8', fatal: true, line: bad, message: `Line ${bad} is not valid UTF-8 (binary data or another encoding). Save the file as UTF-8.` });
+  return doc;
+}
+
+/**
+ * Reads and parses a `.env` file, with the SHA-256 of its bytes for change detection.
+ * @throws AppError ENV_FILE_NOT_FOUND, ENV_NOT_A_FILE, ENV_TOO_LARGE (over 64 MiB), ENV_READ_FAILED.
+ */
+export async function readEnvFile(path: string, options: ParseOptions = {}): Promise<ReadEnvResult> {
+  const name = basename(path);
+  let buf: Buffer;
+  try {
+    const st = await fsp.stat(path);
+    if (!st.isFile()) throw new AppError('ENV_NOT_A_FILE', `${name} is not a regular file.`);
+    if (st.size > MAX_READ_BYTES) throw new AppError('ENV_TOO_LARGE', `${name} is ${Math.round(st.size / (1024 * 1024))} MiB; a .env file is a few kilobytes.`);
+    buf = await fsp.readFile(path);
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new AppError('ENV_FILE_NOT_FOUND', `${name} does not exist.`);
+    throw new AppError('ENV_READ_FAILED', `Could not read ${name} (${code ?? 'error'}).`);
+  }
+  return { doc: decodeEnvBytes(buf, options), sha256: sha256(buf), bytes: buf.length };
+}
+
+export interface WriteEnvOptions {
+  /**
+   * SHA-256 of the content the change was based on (from {@link readEnvFile}); null to create a file that
+   * must not exist yet. Required: a file changed on disk since it was read is never overwritten.
+   */
+  expectedSha256: string | null;
+  maxBackups?: number;
+  clock?: () => Date;
+  fs?: FsOps;
+}
+
+export interface WriteEnvResult extends ApplyResult, AtomicWriteResult {
+  /** SHA-256 of the new content. */
+  sha256: string;
+}
+
+/**
+ * Applies changes to a `.env` file atomically (temp file in the same folder, fsync, rename, mode 0600,
+ * previous version kept as a timestamped backup). Only the managed statements change.
+ * @throws AppError FS_CHANGED_ON_DISK when the file no longer matches `expectedSha256`; ENV_PARSE_ERROR,
+ *   ENV_UNSAFE_VALUE, ENV_INVALID_KEY (nothing written); FS_WRITE_FAILED / FS_SYMLINK_REFUSED from the writer.
+ */
+export async function writeEnvFile(path: string, changes: readonly EnvChange[], options: WriteEnvOptions): Promise<WriteEnvResult> {
+  let buf: Buffer | null = null;
+  try {
+    buf = await fsp.readFile(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new AppError('ENV_READ_FAILED', `Could not read ${basename(path)} (${(e as NodeJS.ErrnoException).code ?? 'error'}).`);
+  }
+  const current = buf === null ? null : sha256(buf);
+  if (current !== options.expectedSha256) {
+    throw new AppError('FS_CHANGED_ON_DISK', `${basename(path)} changed on disk since it was read. Nothing was written; reload it and apply your change again.`);
+  }
+  const doc = buf === null ? parseEnv('') : decodeEnvBytes(buf);
+  const applied = applyEnvChanges(doc.text, changes, doc);
+  const written = await writeFileAtomic(path, applied.text, { expectedSha256: options.expectedSha256, mode: 0o600, maxBackups: options.maxBackups, clock: options.clock, fs: options.fs });
+  return { ...applied, ...written, sha256: sha256(applied.text) };
+}
