@@ -25,7 +25,7 @@ function runPy(args: string[], stdin: string) {
 
 describe('backup interop with an independent Python decryptor', () => {
   let file = '';
-  let bytes = Buffer.alloc(0);
+  let bytes: Buffer = Buffer.alloc(0);
 
   it('decrypts a backup made by the app (default Argon2id parameters) to the same payload', async () => {
     bytes = await sealBackup(GOLDEN_PAYLOAD_V1, PASS);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { openBackup, sealBackup, inspectBackup } from '../../../electron/core/backup/container';
 import { encodeHeader, sealHeader, HEADER_LENGTH_V1, KEY_CHECK_OFFSET } from '../../../electron/core/backup/format';
 import { DEFAULT_KDF } from '../../../electron/core/backup/kdf';
-import { BackupPayload } from '../../../electron/core/backup/payload';
+import { BackupPayload, type BackupPayloadInput } from '../../../electron/core/backup/payload';
 import { GOLDEN_FILES, GOLDEN_PAYLOAD_V1 } from '../../fixtures/backup/golden-payload';
 
 /** Argon2's own minimum: allowed only with the explicit test option, so a full byte sweep stays fast. */
@@ -12,7 +12,7 @@ const WEAK = { kdf: { memoryKiB: 8, iterations: 1, parallelism: 1 }, weakKdfForT
 const PASS = 'sturdy pelican orbits the quiet harbour';
 const CANARY = 'CANARY-backup-value-9f8e7d6c5b4a';
 
-const small = {
+const small: BackupPayloadInput = {
   kind: 'crucible-secrets-backup',
   payloadVersion: 1,
   appVersion: '0.1.0',
@@ -27,7 +27,7 @@ const small = {
       secrets: [{ name: 'ROUNDTABLE_JWT_SECRET', value: CANARY }],
     },
   ],
-} as const;
+};
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
   try {
@@ -141,8 +141,8 @@ describe('backup container v1', () => {
   });
 
   it('refuses a payload that does not match the schema before encrypting', async () => {
-    const bad = { ...small, deployments: [{ ...small.deployments[0], secrets: [{ name: 'bad name', value: 'x' }] }] };
-    expect(await codeOf(sealBackup(bad as never, PASS, WEAK))).toBe('BACKUP_INVALID_PAYLOAD');
+    const bad = { ...small, deployments: [{ ...small.deployments[0]!, secrets: [{ name: 'bad name', value: 'x' }] }] };
+    expect(await codeOf(sealBackup(bad, PASS, WEAK))).toBe('BACKUP_INVALID_PAYLOAD');
   });
 });
 

@@ -1,0 +1,231 @@
+import { readFile, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { AppError } from '../../common/errors';
+import type { BackupFileInfo, BackupStatus, BackupSummary, ExportResult, RestorePlan, RestoreResult, RestoreSelection } from '../../common/ipc/backup.ipc';
+import { writeFileAtomic } from '../fs/atomic-write';
+import { inspectBackup, openBackup, sealBackup } from './container';
+import { BackupErrorCode } from './errors';
+import { gatherPayload } from './export';
+import { backupFileName, recoverySheetName } from './file-name';
+import { backupFingerprint, HEADER_LENGTH_V1, MAX_CIPHERTEXT_LENGTH, TAG_LENGTH, type KdfParams } from './format';
+import { assertExportPassphrase, createPassphraseChecker } from './passphrase';
+import type { BackupPayload } from './payload';
+import type { BackupDeps } from './ports';
+import { progressReporter, type ProgressListener } from './progress';
+import { recoverySheetHtml } from './recovery-sheet';
+import { applyRestore, planRestore } from './restore';
+import { summarise } from './summary';
+
+/**
+ * The backup service: export, verify, restore and the recovery sheet, as the IPC handlers and the CLI use
+ * them. Files are referred to by ids handed out here (the renderer never names a path). A restore session
+ * keeps the decrypted payload in main's memory only between plan and apply, at most 10 minutes, so the
+ * passphrase is typed once.
+ */
+
+export interface BackupServiceOptions {
+  /** Tests only: cheaper KDF parameters (with `weakKdfForTests`). */
+  kdf?: KdfParams;
+  weakKdfForTests?: boolean;
+  sessionTtlMs?: number;
+}
+
+interface Session {
+  payload: BackupPayload;
+  summary: BackupSummary;
+  folders: Map<string, string>;
+  expiresAt: number;
+}
+
+export interface BackupService {
+  status(): Promise<BackupStatus>;
+  defaultFileName(deploymentIds: readonly string[]): string;
+  /** @throws AppError BACKUP_WEAK_PASSPHRASE, BACKUP_PASSPHRASE_MISMATCH, BACKUP_NOT_FOUND, KEYCHAIN_*, FS_* */
+  exportTo(target: string, deploymentIds: readonly string[], passphrase: string, confirmation: string, onProgress?: ProgressListener): Promise<ExportResult>;
+  recoverySheet(exportId: string): { html: string; fileName: string; backupPath: string };
+  /** Reads a file and checks its structure (no passphrase). @throws AppError BACKUP_CORRUPTED … */
+  registerFile(path: string): Promise<BackupFileInfo>;
+  verify(fileId: string, passphrase: string, onProgress?: ProgressListener): Promise<BackupSummary>;
+  planRestore(fileId: string, passphrase: string, onProgress?: ProgressListener): Promise<RestorePlan>;
+  setFolder(sessionId: string, deploymentId: string, folder: string): Promise<RestorePlan>;
+  applyRestore(selection: RestoreSelection, onProgress?: ProgressListener): Promise<RestoreResult>;
+  cancel(sessionId: string): boolean;
+}
+
+const MAX_FILE = HEADER_LENGTH_V1 + MAX_CIPHERTEXT_LENGTH + TAG_LENGTH;
+
+export function createBackupService(deps: BackupDeps, options: BackupServiceOptions = {}): BackupService {
+  const checker = createPassphraseChecker();
+  const files = new Map<string, string>();
+  const exports = new Map<string, ExportResult>();
+  const sessions = new Map<string, Session>();
+  const ttl = options.sessionTtlMs ?? 10 * 60_000;
+  const policy = { weakKdfForTests: options.weakKdfForTests === true };
+  let lastKdfMs: number | null = null;
+  const newId = () => randomBytes(12).toString('base64url');
+
+  function sweep(): void {
+    const now = Date.now();
+    for (const [id, s] of sessions) if (s.expiresAt <= now) sessions.delete(id);
+  }
+
+  async function readBackup(fileId: string): Promise<{ path: string; bytes: Buffer }> {
+    const path = files.get(fileId);
+    if (!path) throw new AppError(BackupErrorCode.NotFound, 'That backup file is no longer open here. Choose it again.');
+    const st = await stat(path).catch(() => null);
+    if (!st?.isFile()) throw new AppError(BackupErrorCode.NotFound, `${basename(path)} cannot be found or is not a file.`);
+    if (st.size > MAX_FILE) throw new AppError(BackupErrorCode.TooLarge, `${basename(path)} is larger than any backup can be; it is not a Crucible Secrets backup.`);
+    return { path, bytes: await readFile(path) };
+  }
+
+  async function decrypt(fileId: string, passphrase: string, operation: 'verify' | 'restore', onProgress?: ProgressListener) {
+    const { path, bytes } = await readBackup(fileId);
+    const progress = progressReporter(operation, onProgress, lastKdfMs);
+    try {
+      let kdfStart = 0;
+      const payload = await openBackup(bytes, passphrase, {
+        ...policy,
+        onPhase: (p) => {
+          if (p === 'kdf') kdfStart = performance.now();
+          else if (p === 'decrypt') lastKdfMs = Math.round(performance.now() - kdfStart);
+          progress.phase(p);
+        },
+      });
+      const header = inspectBackup(bytes, policy);
+      return { payload, summary: summarise(payload, header, basename(path), backupFingerprint(bytes)), progress };
+    } catch (e) {
+      progress.stop();
+      throw e;
+    }
+  }
+
+  async function planFor(sessionId: string, s: Session): Promise<RestorePlan> {
+    const deployments = await planRestore(deps, s.payload, s.folders);
+    return { sessionId, summary: s.summary, deployments, expiresAt: new Date(s.expiresAt).toISOString() };
+  }
+
+  function session(id: string): Session {
+    sweep();
+    const s = sessions.get(id);
+    if (!s) throw new AppError(BackupErrorCode.NotFound, 'This restore session has expired. Open the backup again.');
+    return s;
+  }
+
+  return {
+    async status() {
+      const out: BackupStatus = { deployments: [] };
+      const exported = (await deps.journal.read()).filter((e) => e.type === 'backup.exported');
+      for (const d of await deps.state.deployments()) {
+        const last = exported.filter((e) => e.deploymentId === d.id).map((e) => e.at).sort().pop() ?? null;
+        const metas = await deps.state.secretMeta(d.id);
+        const rotatedSince = last === null ? [] : Object.entries(metas).filter(([, m]) => m.lastRotated !== null && m.lastRotated > last).map(([n]) => n).sort();
+        out.deployments.push({ id: d.id, name: d.name, environment: d.environment, lastBackupAt: last, rotatedSince });
+      }
+      return out;
+    },
+
+    defaultFileName: (ids) => backupFileName(ids, deps.clock()),
+
+    async exportTo(target, deploymentIds, passphrase, confirmation, onProgress) {
+      assertExportPassphrase(checker, passphrase, confirmation, deploymentIds.slice());
+      const progress = progressReporter('export', onProgress, lastKdfMs);
+      try {
+        progress.phase('gather');
+        const payload = await gatherPayload(deps, deploymentIds);
+        let kdfStart = 0;
+        const bytes = await sealBackup(payload, passphrase, {
+          kdf: options.kdf,
+          ...policy,
+          onPhase: (p) => {
+            if (p === 'kdf') kdfStart = performance.now();
+            else lastKdfMs = Math.round(performance.now() - kdfStart);
+            progress.phase(p);
+          },
+        });
+        progress.phase('write');
+        await writeFileAtomic(target, bytes, { mode: 0o600 });
+        const fingerprint = backupFingerprint(bytes);
+        const result: ExportResult = {
+          exportId: newId(),
+          fileName: basename(target),
+          path: target,
+          fingerprint,
+          bytes: bytes.length,
+          createdAt: payload.createdAt,
+          deployments: payload.deployments.map((d) => ({ id: d.id, name: d.name, secretNames: d.secrets.map((s) => s.name) })),
+        };
+        for (const d of result.deployments) {
+          await deps.journal.append({ type: 'backup.exported', deploymentId: d.id, subject: result.fileName, details: { secrets: d.secretNames, fingerprint, file: result.fileName } });
+        }
+        exports.set(result.exportId, result);
+        deps.logger.info('backup.exported', { deployments: result.deployments.map((d) => d.id), bytes: result.bytes, fingerprint });
+        progress.done();
+        return result;
+      } catch (e) {
+        progress.stop();
+        throw e;
+      }
+    },
+
+    recoverySheet(exportId) {
+      const exp = exports.get(exportId);
+      if (!exp) throw new AppError(BackupErrorCode.NotFound, 'That export is not known in this session. Verify the backup and make a new sheet from the CLI, or export again.');
+      return { html: recoverySheetHtml(exp), fileName: recoverySheetName(exp.fileName), backupPath: exp.path };
+    },
+
+    async registerFile(path) {
+      const fileId = newId();
+      files.set(fileId, path);
+      const { bytes } = await readBackup(fileId);
+      const header = inspectBackup(bytes, policy);
+      return { fileId, fileName: basename(path), bytes: bytes.length, formatVersion: header.version, kdf: { ...header.kdf } };
+    },
+
+    async verify(fileId, passphrase, onProgress) {
+      const { summary, progress } = await decrypt(fileId, passphrase, 'verify', onProgress);
+      progress.done();
+      return summary;
+    },
+
+    async planRestore(fileId, passphrase, onProgress) {
+      const { payload, summary, progress } = await decrypt(fileId, passphrase, 'restore', onProgress);
+      sweep();
+      const sessionId = newId();
+      const s: Session = { payload, summary, folders: new Map(), expiresAt: Date.now() + ttl };
+      sessions.set(sessionId, s);
+      progress.done();
+      return planFor(sessionId, s);
+    },
+
+    async setFolder(sessionId, deploymentId, folder) {
+      const s = session(sessionId);
+      if (!s.payload.deployments.some((d) => d.id === deploymentId)) throw new AppError(BackupErrorCode.NotFound, `The backup has no deployment ${deploymentId}.`);
+      s.folders.set(deploymentId, folder);
+      return planFor(sessionId, s);
+    },
+
+    async applyRestore(selection, onProgress) {
+      const s = session(selection.sessionId);
+      const progress = progressReporter('restore', onProgress, null);
+      try {
+        const result = await applyRestore(deps, s.payload, selection.deployments, s.folders, (p) => progress.phase(p));
+        sessions.delete(selection.sessionId);
+        progress.done();
+        return result;
+      } catch (e) {
+        progress.stop();
+        throw e;
+      }
+    },
+
+    cancel(sessionId) {
+      return sessions.delete(sessionId);
+    },
+  };
+}
+
+/** Where an export goes when the caller gives a folder rather than a file. */
+export function exportTarget(dirOrFile: string, isDir: boolean, fileName: string): string {
+  return isDir ? join(dirOrFile, fileName) : dirOrFile;
+}

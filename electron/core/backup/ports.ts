@@ -1,0 +1,74 @@
+import type { DeploymentRef } from '../../common/model/deployment';
+import type { Keychain } from '../keychain/keychain';
+import type { Logger } from '../log/logger';
+
+/**
+ * What the backup services need from the rest of core, as small interfaces. The state store, journal,
+ * fingerprinting and `.env` editing live in other modules (store/, journal/, inventory/, envfile/);
+ * adapters.ts wires them in. Tests use in-memory versions.
+ */
+
+/** Non-secret metadata of one secret, as the state store records it. */
+export interface SecretMetaView {
+  generation: number;
+  created: string | null;
+  lastRotated: string | null;
+  origin: 'generated' | 'imported';
+}
+
+export interface ChecklistTickView {
+  id: string;
+  done: boolean;
+  at?: string;
+}
+
+/** The app state, as far as backup reads and restores it. */
+export interface BackupStatePort {
+  deployments(): Promise<DeploymentRef[]>;
+  /** variable → metadata of a deployment (empty when none). */
+  secretMeta(deploymentId: string): Promise<Record<string, SecretMetaView>>;
+  checklist(deploymentId: string): Promise<ChecklistTickView[]>;
+  /**
+   * Records restored deployments in one state write: registers unknown deployments, sets the metadata of the
+   * restored secrets (fingerprint given) and merges checklist ticks.
+   */
+  recordRestore(items: RestoredDeploymentRecord[]): Promise<void>;
+}
+
+export interface RestoredDeploymentRecord {
+  deployment: DeploymentRef;
+  secrets: Array<{ name: string; fingerprint: string; generation: number; created: string | null; lastRotated: string | null; origin: 'generated' | 'imported' }>;
+  checklist: ChecklistTickView[];
+}
+
+/** The hash-chained journal (journal/journal.ts has this shape). Names only, never values. */
+export interface BackupJournalPort {
+  append(input: { type: string; deploymentId?: string; subject?: string; details?: Record<string, string | number | boolean | null | string[]> }): Promise<unknown>;
+  read(filter?: { deploymentId?: string; limit?: number }): Promise<Array<{ type: string; at: string; deploymentId?: string; details: Record<string, unknown> }>>;
+}
+
+/** A deployment's `.env`: read as values, rewrite some keys preserving the rest (envfile/ owns the rules). */
+export interface EnvFilePort {
+  /** null when the folder has no `.env`. */
+  read(folder: string): Promise<{ values: Map<string, string>; sha256: string } | null>;
+  /**
+   * Sets the given keys (replacing or appending) and writes atomically, refusing if the file changed since
+   * `expectedSha256` (null = must not exist). Returns a function that puts the previous bytes back.
+   * @throws AppError ENV_* for a value that cannot be written safely; FS_CHANGED_ON_DISK.
+   */
+  write(folder: string, values: Record<string, string>, expectedSha256: string | null): Promise<() => Promise<void>>;
+}
+
+/** Keyed fingerprint of a value (inventory/fingerprint.ts), so conflicts can be shown without values. */
+export type Fingerprinter = (value: string) => string;
+
+export interface BackupDeps {
+  keychain: () => Promise<Keychain>;
+  state: BackupStatePort;
+  journal: BackupJournalPort;
+  env: EnvFilePort;
+  fingerprinter: () => Promise<Fingerprinter>;
+  logger: Logger;
+  clock: () => Date;
+  appVersion: string;
+}

@@ -1,0 +1,187 @@
+import { stat } from 'node:fs/promises';
+import { timingSafeEqual } from 'node:crypto';
+import { AppError, isAppError } from '../../common/errors';
+import type { RestoreConflict, RestoreResult, RestoreSelection } from '../../common/ipc/backup.ipc';
+import type { DeploymentRef } from '../../common/model/deployment';
+import { serviceFor } from '../keychain/keychain';
+import { BackupErrorCode } from './errors';
+import type { BackupDeployment, BackupPayload } from './payload';
+import type { BackupDeps, RestoredDeploymentRecord } from './ports';
+
+/**
+ * Restore (issue 8): show what a backup would change, compared by fingerprint with the keychain and the
+ * `.env`; then apply the admin's choice all or nothing. Everything is read before anything is written, and
+ * every write registers its undo; any failure (keychain, `.env`, state) runs the undos in reverse order.
+ */
+
+export interface PlannedDeployment {
+  id: string;
+  name: string;
+  registered: boolean;
+  folder: string;
+  folderExists: boolean;
+  envFound: boolean;
+  secrets: RestoreConflict[];
+}
+
+function same(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+async function isDir(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+}
+
+/** The folder a deployment is restored into: an explicit choice, else where the state has it, else where it was. */
+export function targetFolder(d: BackupDeployment, registered: DeploymentRef | undefined, chosen: ReadonlyMap<string, string>): string {
+  return chosen.get(d.id) ?? registered?.folder ?? d.folder;
+}
+
+/**
+ * Compares every secret of the backup with the keychain and the `.env` of its target folder.
+ * @throws AppError KEYCHAIN_* when the keychain cannot be read.
+ */
+export async function planRestore(deps: BackupDeps, payload: BackupPayload, chosen: ReadonlyMap<string, string>): Promise<PlannedDeployment[]> {
+  const kc = await deps.keychain();
+  const fp = await deps.fingerprinter();
+  const known = await deps.state.deployments();
+  const out: PlannedDeployment[] = [];
+  for (const d of payload.deployments) {
+    const reg = known.find((x) => x.id === d.id);
+    const folder = targetFolder(d, reg, chosen);
+    const folderExists = await isDir(folder);
+    const env = folderExists ? await deps.env.read(folder) : null;
+    const current = new Map((await kc.list(serviceFor(d.id))).map((e) => [e.account, e.value]));
+    for (const v of current.values()) deps.logger.redactor.register(v);
+    if (env) for (const v of env.values.values()) deps.logger.redactor.register(v);
+    out.push({
+      id: d.id,
+      name: d.name,
+      registered: reg !== undefined,
+      folder,
+      folderExists,
+      envFound: env !== null,
+      secrets: d.secrets.map((s) => {
+        deps.logger.redactor.register(s.value);
+        const k = current.get(s.name);
+        const e = env?.values.get(s.name);
+        return {
+          name: s.name,
+          generation: s.generation,
+          backupFingerprint: fp(s.value),
+          keychain: { state: k === undefined ? 'absent' : same(k, s.value) ? 'same' : 'differs', fingerprint: k === undefined ? null : fp(k) },
+          env: { state: env === null ? 'no-file' : e === undefined ? 'absent' : same(e, s.value) ? 'same' : 'differs', fingerprint: e === undefined ? null : fp(e) },
+        } satisfies RestoreConflict;
+      }),
+    });
+  }
+  return out;
+}
+
+/**
+ * Applies a restore as one unit: keychain entries, then `.env` rewrites, then one state write. Secrets not
+ * selected are left as they are (the admin's answer to a conflict).
+ * @throws AppError BACKUP_RESTORE_FAILED for a bad selection or folder (nothing written); the error of the
+ *   failing step after everything was put back; BACKUP_RESTORE_FAILED with "rollback incomplete" when even
+ *   the undo failed (the message says what to check).
+ */
+export async function applyRestore(
+  deps: BackupDeps,
+  payload: BackupPayload,
+  selection: RestoreSelection['deployments'],
+  chosen: ReadonlyMap<string, string>,
+  onPhase?: (phase: 'apply') => void,
+): Promise<RestoreResult> {
+  const known = await deps.state.deployments();
+  const fp = await deps.fingerprinter();
+  const now = deps.clock().toISOString();
+
+  // 1. Validate the whole selection before touching anything.
+  const work = [];
+  const seen = new Set<string>();
+  for (const sel of selection) {
+    if (seen.has(sel.deploymentId)) throw new AppError(BackupErrorCode.RestoreFailed, `The deployment ${sel.deploymentId} was chosen twice. Nothing was restored.`);
+    seen.add(sel.deploymentId);
+    const d = payload.deployments.find((x) => x.id === sel.deploymentId);
+    if (!d) throw new AppError(BackupErrorCode.RestoreFailed, `The backup has no deployment ${sel.deploymentId}. Nothing was restored.`);
+    const byName = new Map(d.secrets.map((s) => [s.name, s]));
+    const secrets = [...new Set(sel.secrets)].map((n) => {
+      const s = byName.get(n);
+      if (!s) throw new AppError(BackupErrorCode.RestoreFailed, `The backup has no secret ${n} for ${d.id}. Nothing was restored.`);
+      return s;
+    });
+    const reg = known.find((x) => x.id === d.id);
+    const folder = targetFolder(d, reg, chosen);
+    if (sel.rewriteEnv && !(await isDir(folder))) {
+      throw new AppError(BackupErrorCode.RestoreFailed, `The folder ${folder} does not exist, so its .env cannot be rewritten. Choose the deployment's folder first. Nothing was restored.`);
+    }
+    for (const s of secrets) deps.logger.redactor.register(s.value);
+    work.push({ d, reg, folder, secrets, rewriteEnv: sel.rewriteEnv });
+  }
+
+  // 2. Apply, recording an undo for every change.
+  onPhase?.('apply');
+  const kc = await deps.keychain();
+  const undo: Array<() => Promise<unknown>> = [];
+  const records: RestoredDeploymentRecord[] = [];
+  try {
+    for (const w of work) {
+      const service = serviceFor(w.d.id);
+      const current = new Map((await kc.list(service)).map((e) => [e.account, e.value]));
+      for (const s of w.secrets) {
+        const prev = current.get(s.name);
+        if (prev !== undefined && same(prev, s.value)) continue;
+        await kc.set(service, s.name, s.value);
+        undo.push(prev === undefined ? () => kc.delete(service, s.name) : () => kc.set(service, s.name, prev));
+      }
+      if (w.rewriteEnv && w.secrets.length > 0) {
+        const env = await deps.env.read(w.folder);
+        undo.push(await deps.env.write(w.folder, Object.fromEntries(w.secrets.map((s) => [s.name, s.value])), env?.sha256 ?? null));
+      }
+      records.push({
+        deployment: w.reg ?? { id: w.d.id, name: w.d.name, folder: w.folder, composeFiles: w.d.composeFiles, environment: w.d.environment, createdAt: w.d.createdAt },
+        secrets: w.secrets.map((s) => ({
+          name: s.name,
+          fingerprint: fp(s.value),
+          generation: s.generation,
+          created: s.createdAt ?? null,
+          lastRotated: s.rotatedAt ?? null,
+          origin: s.origin === 'generated' ? 'generated' : 'imported',
+        })),
+        checklist: w.d.checklist.map((c) => ({ id: c.id, done: c.done, at: c.at })),
+      });
+    }
+    await deps.state.recordRestore(records);
+  } catch (e) {
+    let incomplete = 0;
+    for (const u of undo.reverse()) {
+      try {
+        await u();
+      } catch {
+        incomplete++;
+      }
+    }
+    const ids = work.map((w) => w.d.id);
+    await deps.journal.append({ type: 'backup.restore-failed', details: { deployments: ids, rolledBack: incomplete === 0, reason: isAppError(e) ? e.code : 'INTERNAL' } }).catch(() => undefined);
+    deps.logger.error('backup.restore-failed', { deployments: ids, undone: undo.length - incomplete, incomplete, error: e });
+    if (incomplete > 0) {
+      throw new AppError(BackupErrorCode.RestoreFailed, `The restore failed and ${incomplete} change(s) could not be undone. Check the keychain entries and .env of ${ids.join(', ')} against the backup (verify it), then restore again.`);
+    }
+    if (isAppError(e)) throw new AppError(e.code, `${e.message} The restore was rolled back; nothing was changed.`);
+    throw new AppError(BackupErrorCode.RestoreFailed, 'The restore failed unexpectedly and was rolled back; nothing was changed.');
+  }
+
+  const result: RestoreResult = { deployments: [] };
+  for (const w of work) {
+    const names = w.secrets.map((s) => s.name);
+    await deps.journal.append({ type: 'backup.restored', deploymentId: w.d.id, details: { secrets: names, envRewritten: w.rewriteEnv, registered: w.reg === undefined, backupCreatedAt: payload.createdAt, at: now } });
+    result.deployments.push({ id: w.d.id, restored: names, envRewritten: w.rewriteEnv && names.length > 0, registered: w.reg === undefined });
+  }
+  deps.logger.info('backup.restored', { deployments: result.deployments.map((d) => d.id), secrets: result.deployments.reduce((n, d) => n + d.restored.length, 0) });
+  return result;
+}

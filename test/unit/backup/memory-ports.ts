@@ -1,0 +1,58 @@
+import { MemoryKeychain } from '../../../electron/core/keychain/memory-keychain';
+import { createLogger, memorySink } from '../../../electron/core/log/logger';
+import { createHmac } from 'node:crypto';
+import { interimEnvFile } from '../../../electron/core/backup/env-interim';
+import type { BackupDeps, BackupJournalPort, BackupStatePort, RestoredDeploymentRecord, SecretMetaView } from '../../../electron/core/backup/ports';
+import type { DeploymentRef } from '../../../electron/common/model/deployment';
+
+/** In-memory ports for unit tests of the backup services (the real keychain is used in integration tests). */
+export function memoryDeps(options: { deployments: DeploymentRef[]; metas?: Record<string, Record<string, SecretMetaView>>; failRecord?: boolean }) {
+  const sink = memorySink();
+  const logger = createLogger({ sink });
+  const keychain = new MemoryKeychain();
+  const journalEntries: Array<{ type: string; at: string; deploymentId?: string; details: Record<string, unknown> }> = [];
+  const deployments = [...options.deployments];
+  const metas = options.metas ?? {};
+  const restored: RestoredDeploymentRecord[][] = [];
+  let now = new Date('2026-11-30T10:00:00.000Z');
+  const state: BackupStatePort = {
+    deployments: () => Promise.resolve([...deployments]),
+    secretMeta: (id) => Promise.resolve(metas[id] ?? {}),
+    checklist: (id) => Promise.resolve(id === deployments[0]?.id ? [{ id: 'env-not-in-git', done: true, at: '2026-11-29T10:00:00.000Z' }] : []),
+    recordRestore: (items) => {
+      if (options.failRecord) return Promise.reject(new Error('disk full'));
+      restored.push(items);
+      for (const i of items) if (!deployments.some((d) => d.id === i.deployment.id)) deployments.push(i.deployment);
+      return Promise.resolve();
+    },
+  };
+  const journal: BackupJournalPort = {
+    append: (e) => {
+      journalEntries.push({ type: e.type, at: now.toISOString(), deploymentId: e.deploymentId, details: e.details ?? {} });
+      return Promise.resolve();
+    },
+    read: () => Promise.resolve([...journalEntries]),
+  };
+  const key = Buffer.alloc(32, 7);
+  const deps: BackupDeps = {
+    keychain: () => Promise.resolve(keychain),
+    state,
+    journal,
+    env: interimEnvFile(),
+    fingerprinter: () => Promise.resolve((v: string) => createHmac('sha256', key).update(v).digest('hex').slice(0, 16)),
+    logger,
+    clock: () => now,
+    appVersion: '0.1.0-test',
+  };
+  return {
+    deps,
+    keychain,
+    logLines: sink.lines,
+    journalEntries,
+    restored,
+    deploymentsNow: () => deployments,
+    setNow: (d: Date) => {
+      now = d;
+    },
+  };
+}
