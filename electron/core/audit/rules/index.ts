@@ -1,0 +1,31 @@
+import type { AuditRule } from '../types';
+import { datastorePortRule, networkModeHostRule, webPortRule } from './compose-ports';
+import { envOverrideRule, hardcodedCorsRule, hardcodedSecretRule, localhostApiUrlRule } from './compose-env';
+import { composeProblemsRule, envFileMountedRule, secretInHealthcheckRule, secretOnCommandLineRule, unpinnedImageRule } from './compose-misc';
+import { buildContextEnvRule, envMissingRule, envModeRule, envNotIgnoredRule, envTrackedRule } from './files';
+import { knownLoginRateLimitRule, knownProductionCorsRule, knownRedisUrlLoggedRule, secretReusedAcrossDeploymentsRule } from './cross-known';
+
+/** Every audit rule, in report order. check-env's findings are added by runAudit (see env-adapter.ts). */
+export const auditRules: readonly AuditRule[] = [
+  envMissingRule,
+  composeProblemsRule,
+  datastorePortRule,
+  networkModeHostRule,
+  webPortRule,
+  hardcodedCorsRule,
+  hardcodedSecretRule,
+  envOverrideRule,
+  localhostApiUrlRule,
+  secretOnCommandLineRule,
+  secretInHealthcheckRule,
+  envFileMountedRule,
+  unpinnedImageRule,
+  envNotIgnoredRule,
+  envTrackedRule,
+  envModeRule,
+  buildContextEnvRule,
+  secretReusedAcrossDeploymentsRule,
+  knownLoginRateLimitRule,
+  knownRedisUrlLoggedRule,
+  knownProductionCorsRule,
+];

@@ -1,0 +1,111 @@
+import { readFile, stat } from 'node:fs/promises';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
+import { AppError } from '../../common/errors';
+import type { Lookup } from './interpolate';
+import { mergeComposeFiles } from './merge';
+import type { ComposeProblem, ComposeProject } from './model';
+import { parseComposeFile, type ParsedComposeFile } from './parse-file';
+
+/**
+ * Finding and reading the compose files of a deployment, as `docker compose` does:
+ * - with an explicit list (`-f a.yml -f b.yml`, or the deployment's recorded files): exactly those, in order;
+ * - else `COMPOSE_FILE` from the project `.env` (split on `COMPOSE_PATH_SEPARATOR`, default `:`, `;` on Windows);
+ * - else the first of compose.yaml, compose.yml, docker-compose.yaml, docker-compose.yml, plus the matching
+ *   override file (compose.override.yaml, ..., docker-compose.override.yml) when it exists.
+ */
+const DEFAULT_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
+const OVERRIDE_FILES = ['compose.override.yaml', 'compose.override.yml', 'docker-compose.override.yaml', 'docker-compose.override.yml'];
+
+/** The largest compose file read (compose files are small; this bounds memory on a wrong pick). */
+export const MAX_COMPOSE_BYTES = 8 * 1024 * 1024;
+
+async function isFile(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+export interface DiscoverOptions {
+  explicit?: readonly string[];
+  lookup?: Lookup;
+  platform?: NodeJS.Platform;
+}
+
+/**
+ * The compose files to read, relative to the folder, in merge order.
+ * @throws AppError COMPOSE_NOT_FOUND when none exists (or an explicitly named one is missing).
+ */
+export async function discoverComposeFiles(folder: string, options: DiscoverOptions = {}): Promise<string[]> {
+  let explicit = options.explicit && options.explicit.length > 0 ? [...options.explicit] : undefined;
+  const fromEnv = options.lookup?.('COMPOSE_FILE');
+  if (!explicit && fromEnv) {
+    const sep = options.lookup?.('COMPOSE_PATH_SEPARATOR') ?? ((options.platform ?? process.platform) === 'win32' ? ';' : ':');
+    explicit = fromEnv.split(sep).filter((s) => s.trim() !== '');
+  }
+  if (explicit) {
+    for (const f of explicit) {
+      if (!(await isFile(resolve(folder, f)))) throw new AppError('COMPOSE_NOT_FOUND', `The compose file ${f} does not exist in the deployment folder. Check the deployment's compose file list.`);
+    }
+    return explicit.map((f) => (isAbsolute(f) ? relative(folder, f) : f));
+  }
+  for (const f of DEFAULT_FILES) {
+    if (await isFile(join(folder, f))) {
+      const out = [f];
+      for (const o of OVERRIDE_FILES) {
+        if (await isFile(join(folder, o))) {
+          out.push(o);
+          break;
+        }
+      }
+      return out;
+    }
+  }
+  throw new AppError('COMPOSE_NOT_FOUND', `No compose file (${DEFAULT_FILES.join(', ')}) in the deployment folder. Choose the Crucible checkout folder.`);
+}
+
+/**
+ * Reads, interpolates and merges compose files.
+ * @throws AppError COMPOSE_YAML_INVALID (with file and line), COMPOSE_NOT_A_MAPPING, COMPOSE_TOO_LARGE,
+ *   COMPOSE_READ_FAILED.
+ */
+export async function loadComposeProject(folder: string, files: readonly string[], lookup: Lookup): Promise<ComposeProject> {
+  const parsed: ParsedComposeFile[] = [];
+  for (const f of files) {
+    const path = resolve(folder, f);
+    let text: string;
+    try {
+      const st = await stat(path);
+      if (st.size > MAX_COMPOSE_BYTES) throw new AppError('COMPOSE_TOO_LARGE', `${f} is larger than 8 MB; this is not a compose file.`);
+      text = await readFile(path, 'utf8');
+    } catch (e) {
+      if (e instanceof AppError) throw e;
+      throw new AppError('COMPOSE_READ_FAILED', `${basename(f)} could not be read (${(e as NodeJS.ErrnoException).code ?? 'error'}).`);
+    }
+    parsed.push(parseComposeFile(text, f, folder, lookup));
+  }
+  return composeProjectFromParsed(folder, parsed);
+}
+
+/** Builds the project from already-parsed files (used by tests and the benchmark). */
+export function composeProjectFromParsed(folder: string, parsed: ParsedComposeFile[]): ComposeProject {
+  const problems: ComposeProblem[] = [];
+  const seen = new Set<string>();
+  for (const p of parsed) {
+    for (const pr of p.problems) {
+      // compose warns once per variable, not once per use
+      const key = pr.code === 'COMPOSE_VARIABLE_NOT_SET' ? `${pr.code}|${pr.variable ?? ''}` : `${pr.code}|${pr.source.file}|${pr.source.line}|${pr.variable ?? ''}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      problems.push(pr);
+    }
+  }
+  return {
+    folder,
+    files: parsed.map((p) => p.file),
+    services: mergeComposeFiles(parsed),
+    problems,
+    referenced: [...new Set(parsed.flatMap((p) => p.referenced))],
+  };
+}
