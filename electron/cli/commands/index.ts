@@ -2,6 +2,9 @@ import type { Command } from '../command';
 import { doctorCommand } from './doctor';
 import { proxyCommand } from './proxy';
 import { firewallCommand } from './firewall';
+import { generateCommand } from './generate';
+import { hashPasswordCommand } from './hash-password';
+import { checkEnvCommand } from './check-env';
 
 /** Every CLI command. Later features add theirs here (one file per command or command group). */
-export const commands: Command[] = [doctorCommand, proxyCommand, firewallCommand];
+export const commands: Command[] = [doctorCommand, proxyCommand, firewallCommand, generateCommand, hashPasswordCommand, checkEnvCommand];
