@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ChannelDef, Envelope, EventDef } from './contract';
 import { appChannels } from './app.ipc';
 import { keychainChannels } from './keychain.ipc';
+import { proxyChannels } from './proxy.ipc';
 import { deploymentsChannels } from './deployments.ipc';
 import { secretsChannels } from './secrets.ipc';
 import { setupChannels, setupEvents } from './setup.ipc';
@@ -14,6 +15,7 @@ import { setupChannels, setupEvents } from './setup.ipc';
 export const contract = {
   app: appChannels,
   keychain: keychainChannels,
+  proxy: proxyChannels,
   deployments: deploymentsChannels,
   secrets: secretsChannels,
   setup: setupChannels,

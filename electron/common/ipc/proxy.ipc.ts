@@ -117,11 +117,13 @@ export const TlsRequest = z.discriminatedUnion('mode', [
 export const GenerateRequest = req({
   server: ProxyServer,
   address: PublicAddress,
-  environment: Environment,
+  /** Ignored for a registered deployment (its own environment applies); default production. */
+  environment: Environment.optional(),
   tls: TlsRequest,
   hsts: HstsChoice.optional(),
   tuning: ProxyTuning.optional(),
-  /** A folder picked with `pickFolder` (compose and `.env` are read from it), optional. */
+  /** A registered deployment, or a folder picked with `pickFolder` (compose and `.env` are read from it). */
+  deploymentId: z.string().max(64).optional(),
   folderId: z.string().max(64).optional(),
 });
 export type GenerateRequest = z.input<typeof GenerateRequest>;
@@ -129,6 +131,7 @@ export type GenerateRequest = z.input<typeof GenerateRequest>;
 export const FirewallRequest = req({
   sshPort: z.number().int().optional(),
   externalInterface: z.string().max(15).optional(),
+  deploymentId: z.string().max(64).optional(),
   folderId: z.string().max(64).optional(),
 });
 export type FirewallRequest = z.input<typeof FirewallRequest>;

@@ -1,6 +1,7 @@
 import type { ReactElement } from 'react';
 import { DashboardPage } from './DashboardPage';
 import { AboutPage } from './AboutPage';
+import { NetworkPage } from './NetworkPage';
 
 /**
  * The pages of the app shell. Later features add an entry here; the navigation is built from this list.
@@ -15,5 +16,6 @@ export interface PageDef {
 
 export const pages: PageDef[] = [
   { route: '/dashboard', title: 'Dashboard', nav: true, render: () => <DashboardPage /> },
+  { route: '/network', title: 'HTTPS & network', nav: true, render: () => <NetworkPage /> },
   { route: '/about', title: 'About', nav: true, render: () => <AboutPage /> },
 ];

@@ -2,6 +2,7 @@ import type { Handlers } from '../router';
 import type { HandlerDeps } from './deps';
 import { appHandlers } from './app.handlers';
 import { keychainHandlers } from './keychain.handlers';
+import { proxyHandlers } from './proxy.handlers';
 import { deploymentsHandlers } from './deployments.handlers';
 import { secretsHandlers } from './secrets.handlers';
 import { setupHandlers } from './setup.handlers';
@@ -16,6 +17,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   return {
     app: appHandlers(deps),
     keychain: keychainHandlers(deps),
+    proxy: proxyHandlers(deps),
     deployments: deploymentsHandlers(deps),
     secrets: secretsHandlers(deps),
     setup: setupHandlers(deps),

@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { basename } from 'node:path';
+import { AppError } from '../../../common/errors';
+import type { Environment } from '../../../common/model/deployment';
+import type { FirewallGuide, FirewallRequest, GeneratedFile, GenerateRequest, PickedRef, ProxyBundle } from '../../../common/ipc/proxy.ipc';
+import { requireDeployment } from '../../../core/inventory/inventory';
+import { generateProxyBundle, writeGeneratedFile } from '../../../core/proxy/generate';
+import { readComposeFacts } from '../../../core/proxy/compose-facts';
+import { firewallGuide } from '../../../core/proxy/firewall';
+import type { HandlerDeps } from './deps';
+import type { Handlers } from '../router';
+
+type PickKind = 'folder' | 'certificate' | 'key';
+
+/**
+ * The `proxy` domain. Paths never come from the renderer: the deployment folder comes from the state or a
+ * folder dialog, certificate files from an open dialog, and save targets from a save dialog, all opened
+ * here. Saving and copying regenerate the file from the same request, so the renderer cannot choose what
+ * is written.
+ */
+export function proxyHandlers({ core, platform }: HandlerDeps): Handlers['proxy'] {
+  const picked = new Map<string, { path: string; kind: PickKind }>();
+  const remember = (path: string, kind: PickKind): PickedRef => {
+    const id = randomUUID();
+    picked.set(id, { path, kind });
+    return { id, name: basename(path) };
+  };
+  const pickedPath = (id: string, kind: PickKind): string => {
+    const p = picked.get(id);
+    if (p?.kind !== kind) throw new AppError('PROXY_UNKNOWN_CHOICE', `That ${kind} choice is no longer known; choose the ${kind} again.`);
+    return p.path;
+  };
+
+  async function target(req: { deploymentId?: string; folderId?: string; environment?: Environment }): Promise<{ folder: string | null; environment: Environment }> {
+    if (req.deploymentId !== undefined) {
+      const d = requireDeployment(await core.store.read(), req.deploymentId);
+      return { folder: d.folder, environment: d.environment };
+    }
+    return { folder: req.folderId === undefined ? null : pickedPath(req.folderId, 'folder'), environment: req.environment ?? 'production' };
+  }
+
+  async function generate(req: GenerateRequest): Promise<ProxyBundle> {
+    const t = await target(req);
+    const tls = req.tls.mode === 'files' ? { mode: 'files' as const, certPath: pickedPath(req.tls.certFileId, 'certificate'), keyPath: pickedPath(req.tls.keyFileId, 'key') } : { mode: 'acme' as const, email: req.tls.email };
+    const bundle = await generateProxyBundle(
+      { server: req.server, domain: req.address.domain, publicUrl: req.address.publicUrl, environment: t.environment, tls, hsts: req.hsts, tuning: req.tuning },
+      { folder: t.folder, now: core.clock() },
+    );
+    core.logger.info('proxy.generate', { server: bundle.server, origin: bundle.origin, environment: bundle.environment });
+    return bundle;
+  }
+
+  async function firewall(req: FirewallRequest): Promise<FirewallGuide> {
+    const t = await target(req);
+    const compose = t.folder === null ? null : await readComposeFacts(t.folder);
+    return firewallGuide({ sshPort: req.sshPort, externalInterface: req.externalInterface, publishedPorts: compose?.services.flatMap((s) => s.ports) });
+  }
+
+  async function fileFor(req: { generate?: GenerateRequest; firewall?: FirewallRequest; fileId: string }): Promise<GeneratedFile> {
+    if ((req.generate === undefined) === (req.firewall === undefined)) throw new AppError('PROXY_BAD_FILE', 'Say which file: from the proxy configuration or from the firewall guide.');
+    const files = req.generate !== undefined ? (await generate(req.generate)).files : (await firewall(req.firewall ?? {})).files;
+    const f = files.find((x) => x.id === req.fileId);
+    if (!f) throw new AppError('PROXY_BAD_FILE', `There is no generated file ${JSON.stringify(req.fileId)}.`);
+    return f;
+  }
+
+  return {
+    pickFolder: async () => {
+      const p = await platform.pickFolder('Choose the Crucible folder (with docker-compose.yml)');
+      return p === null ? null : remember(p, 'folder');
+    },
+    pickCertificate: async ({ which }) => {
+      const p = await platform.pickOpenFile(which === 'certificate' ? 'Choose the certificate (full chain, PEM)' : 'Choose the private key (PEM)', [{ name: 'PEM files', extensions: ['pem', 'crt', 'cer', 'key'] }]);
+      return p === null ? null : remember(p, which);
+    },
+    generate,
+    firewall,
+    save: async (req) => {
+      const f = await fileFor(req);
+      const dest = await platform.pickSaveFile(`Save ${f.name}`, f.name);
+      if (dest === null) return { saved: false, name: null };
+      await writeGeneratedFile(dest, f.content);
+      core.logger.info('proxy.save', { file: f.id });
+      return { saved: true, name: basename(dest) };
+    },
+    copy: async (req) => {
+      const f = await fileFor(req);
+      platform.clipboard.writeText(f.content);
+      return { copied: true };
+    },
+  };
+}

@@ -1,0 +1,197 @@
+import { useState } from 'react';
+import type { GenerateRequest, PickedRef, ProxyBundle } from '../../../electron/common/ipc/proxy.ipc';
+import type { Environment } from '../../../electron/common/model/deployment';
+import { errorMessage, getApi } from '../api';
+import { useLoad } from '../hooks';
+import { GeneratedFileView } from '../components/network/GeneratedFileView';
+import { FirewallPanel } from '../components/network/FirewallPanel';
+
+const ONE_YEAR_DAYS = 365;
+
+/**
+ * HTTPS & network: the reverse-proxy configuration for a deployment, the `.env` values that follow, the
+ * firewall commands and what is left to do by hand. Files are generated, copied and saved by main.
+ */
+export function NetworkPage() {
+  const [deployments] = useLoad(() => getApi().deployments.list({}));
+  const [deploymentId, setDeploymentId] = useState('');
+  const [folder, setFolder] = useState<PickedRef | null>(null);
+  const [environment, setEnvironment] = useState<Environment>('production');
+  const [server, setServer] = useState<'nginx' | 'caddy'>('nginx');
+  const [domain, setDomain] = useState('');
+  const [tlsMode, setTlsMode] = useState<'acme' | 'files'>('acme');
+  const [email, setEmail] = useState('');
+  const [cert, setCert] = useState<PickedRef | null>(null);
+  const [key, setKey] = useState<PickedRef | null>(null);
+  const [maxAgeDays, setMaxAgeDays] = useState(String(ONE_YEAR_DAYS));
+  const [includeSubDomains, setIncludeSubDomains] = useState(false);
+  const [preload, setPreload] = useState(false);
+  const [bundle, setBundle] = useState<ProxyBundle | null>(null);
+  const [lastRequest, setLastRequest] = useState<GenerateRequest | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const list = deployments.state === 'ready' ? deployments.value.deployments : [];
+  const target = deploymentId !== '' ? { deploymentId } : folder !== null ? { folderId: folder.id } : {};
+
+  const pickFolder = () => {
+    getApi().proxy.pickFolder({}).then((p) => { if (p) { setFolder(p); setDeploymentId(''); } }, (e: unknown) => { setError(errorMessage(e)); });
+  };
+  const pickCert = (which: 'certificate' | 'key') => {
+    getApi().proxy.pickCertificate({ which }).then((p) => { if (p) (which === 'certificate' ? setCert : setKey)(p); }, (e: unknown) => { setError(errorMessage(e)); });
+  };
+
+  const buildRequest = (): GenerateRequest => ({
+    server,
+    address: { domain },
+    ...(deploymentId === '' ? { environment } : {}),
+    ...target,
+    tls: tlsMode === 'acme' ? { mode: 'acme', ...(email !== '' ? { email } : {}) } : { mode: 'files', certFileId: cert?.id ?? '', keyFileId: key?.id ?? '' },
+    hsts: { maxAgeSeconds: Math.round(Number(maxAgeDays) * 86_400), includeSubDomains, preload },
+  });
+
+  const generate = () => {
+    if (tlsMode === 'files' && (cert === null || key === null)) {
+      setError('Choose both the certificate and the private key files, or use Let\'s Encrypt.');
+      return;
+    }
+    const request = buildRequest();
+    setBusy(true);
+    setError(null);
+    getApi()
+      .proxy.generate(request)
+      .then((b) => { setBundle(b); setLastRequest(request); }, (e: unknown) => { setBundle(null); setError(errorMessage(e)); })
+      .finally(() => { setBusy(false); });
+  };
+
+  return (
+    <section aria-labelledby="network-title">
+      <h1 id="network-title">HTTPS &amp; network</h1>
+      <p className="muted">
+        Crucible's api and frontend speak plain HTTP, publish on every interface and do not throttle logins. Put a reverse proxy
+        with TLS in front, keep the containers on 127.0.0.1, and close every other port.
+      </p>
+
+      <form className="panel" aria-labelledby="frontdoor-title" onSubmit={(e) => { e.preventDefault(); generate(); }}>
+        <h2 id="frontdoor-title">Front door</h2>
+        <div className="form-row">
+          <div>
+            <label htmlFor="net-deployment">Deployment</label>
+            <select id="net-deployment" value={deploymentId} onChange={(e) => { setDeploymentId(e.target.value); }}>
+              <option value="">{folder ? `Folder: ${folder.name}` : 'None (no compose checks)'}</option>
+              {list.map((d) => <option key={d.id} value={d.id}>{d.name} ({d.environment})</option>)}
+            </select>
+          </div>
+          <div>
+            <span className="label-like">Or</span>
+            <button type="button" onClick={pickFolder}>Choose a folder…</button>
+          </div>
+          {deploymentId === '' && (
+            <div>
+              <label htmlFor="net-env">Environment</label>
+              <select id="net-env" value={environment} onChange={(e) => { setEnvironment(e.target.value as Environment); }}>
+                <option value="production">production</option>
+                <option value="staging">staging</option>
+                <option value="development">development</option>
+              </select>
+            </div>
+          )}
+        </div>
+
+        <fieldset>
+          <legend>Proxy</legend>
+          <label className="inline"><input type="radio" name="net-server" checked={server === 'nginx'} onChange={() => { setServer('nginx'); }} /> nginx</label>
+          <label className="inline"><input type="radio" name="net-server" checked={server === 'caddy'} onChange={() => { setServer('caddy'); }} /> Caddy</label>
+        </fieldset>
+
+        <label htmlFor="net-domain">Domain name</label>
+        <input id="net-domain" value={domain} placeholder="crucible.example.com" aria-describedby="net-domain-help" onChange={(e) => { setDomain(e.target.value); }} />
+        <p id="net-domain-help" className="muted">The name alone, without https:// or a path.</p>
+
+        <fieldset>
+          <legend>Certificate</legend>
+          <label className="inline"><input type="radio" name="net-tls" checked={tlsMode === 'acme'} onChange={() => { setTlsMode('acme'); }} /> Let's Encrypt (ACME)</label>
+          <label className="inline"><input type="radio" name="net-tls" checked={tlsMode === 'files'} onChange={() => { setTlsMode('files'); }} /> Certificate files I have</label>
+          {tlsMode === 'acme' ? (
+            <>
+              <label htmlFor="net-email">E-mail for expiry notices (optional)</label>
+              <input id="net-email" type="email" value={email} onChange={(e) => { setEmail(e.target.value); }} />
+            </>
+          ) : (
+            <div className="button-row">
+              <button type="button" onClick={() => { pickCert('certificate'); }}>Choose certificate…</button> <span data-testid="cert-name">{cert?.name ?? 'none'}</span>
+              <button type="button" onClick={() => { pickCert('key'); }}>Choose private key…</button> <span data-testid="key-name">{key?.name ?? 'none'}</span>
+            </div>
+          )}
+        </fieldset>
+
+        <fieldset>
+          <legend>HSTS</legend>
+          <label htmlFor="net-maxage">max-age in days (at least {ONE_YEAR_DAYS})</label>
+          <input id="net-maxage" inputMode="numeric" value={maxAgeDays} onChange={(e) => { setMaxAgeDays(e.target.value); }} />
+          <label className="inline"><input type="checkbox" checked={includeSubDomains} onChange={(e) => { setIncludeSubDomains(e.target.checked); if (!e.target.checked) setPreload(false); }} /> includeSubDomains (every subdomain must serve HTTPS)</label>
+          <label className="inline"><input type="checkbox" checked={preload} disabled={!includeSubDomains} aria-describedby="net-preload-help" onChange={(e) => { setPreload(e.target.checked); }} /> preload</label>
+          <p id="net-preload-help" className="muted">
+            Preload asks browsers to ship your domain as HTTPS-only before anyone visits (hstspreload.org). It covers every
+            subdomain and takes months to undo, so it is off unless you are sure.
+          </p>
+        </fieldset>
+
+        <p>
+          <button type="submit" className="primary" disabled={busy}>Generate configuration</button>
+        </p>
+        {error !== null && <div className="banner banner-error" role="alert" data-testid="network-error">{error}</div>}
+      </form>
+
+      {bundle !== null && lastRequest !== null && <BundleView bundle={bundle} request={lastRequest} />}
+      <FirewallPanel target={target} />
+    </section>
+  );
+}
+
+function BundleView({ bundle, request }: { bundle: ProxyBundle; request: GenerateRequest }) {
+  return (
+    <div data-testid="proxy-bundle">
+      <h2>Generated for {bundle.origin}</h2>
+      {bundle.warnings.length > 0 && (
+        <div className="banner banner-warn" role="status">
+          <ul>{bundle.warnings.map((w) => <li key={w}>{w}</li>)}</ul>
+        </div>
+      )}
+      {bundle.files.map((f) => (
+        <GeneratedFileView
+          key={f.id}
+          file={f}
+          onCopy={() => getApi().proxy.copy({ generate: request, fileId: f.id })}
+          onSave={() => getApi().proxy.save({ generate: request, fileId: f.id }).then((r) => r.name)}
+        />
+      ))}
+      <section className="panel" aria-labelledby="env-followup-title">
+        <h3 id="env-followup-title">.env follow-ups</h3>
+        <table>
+          <thead><tr><th scope="col">Variable</th><th scope="col">Set to</th><th scope="col">Why</th></tr></thead>
+          <tbody>
+            {bundle.envFollowUp.map((e) => (
+              <tr key={e.key} data-testid={`env-${e.key}`}>
+                <td><code>{e.key}</code>{e.overriddenByCompose && <> <span className="badge badge-warn">compose overrides</span></>}</td>
+                <td><code>{e.value}</code>{e.current !== null && e.current !== e.value && <div className="muted">now: <code>{e.current}</code></div>}</td>
+                <td>{e.note}{e.evidence !== undefined && <div className="muted">{e.evidence}</div>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section className="panel" aria-labelledby="manual-title">
+        <h3 id="manual-title">Left to do by hand</h3>
+        <ol data-testid="manual-steps">
+          {bundle.manualSteps.map((s) => (
+            <li key={s.id}>
+              <strong>{s.title}.</strong> {s.detail}
+              {s.commands.length > 0 && <pre className="code-block" tabIndex={0} aria-label={`Commands: ${s.title}`}>{s.commands.join('\n')}</pre>}
+            </li>
+          ))}
+        </ol>
+      </section>
+    </div>
+  );
+}
