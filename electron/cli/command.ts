@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Readable, Writable } from 'node:stream';
 import { AppError } from '../common/errors';
 import type { CoreServices } from '../core/services';
+import type { ClipboardLike } from '../core/inventory/clipboard-guard';
 
 /**
  * Exit codes shared by every command (docs/cli.md). Commands that judge something (check-env, audit)
@@ -25,6 +26,8 @@ export interface CliIO {
   env: NodeJS.ProcessEnv;
   /** Built on first use so `--help` and `--version` never touch the keychain or the state folder. */
   core(): CoreServices;
+  /** The clipboard `secrets copy` writes; default the OS clipboard tool (tests pass an in-memory one). */
+  clipboard?: ClipboardLike;
 }
 
 export interface Command {

@@ -5,6 +5,7 @@ import { firewallCommand } from './firewall';
 import { generateCommand } from './generate';
 import { hashPasswordCommand } from './hash-password';
 import { checkEnvCommand } from './check-env';
+import { secretsCommands } from './secrets';
 
 /** Every CLI command. Later features add theirs here (one file per command or command group). */
-export const commands: Command[] = [doctorCommand, proxyCommand, firewallCommand, generateCommand, hashPasswordCommand, checkEnvCommand];
+export const commands: Command[] = [doctorCommand, proxyCommand, firewallCommand, generateCommand, hashPasswordCommand, checkEnvCommand, ...secretsCommands];

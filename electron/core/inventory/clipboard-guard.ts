@@ -33,13 +33,16 @@ export interface ClipboardGuard {
   clearNow(): Promise<boolean>;
   /** True while a copied value may still be on the clipboard. */
   pending(): boolean;
+  /** Resolves when the last copy has been dealt with (cleared, or left because the clipboard changed). */
+  settled(): Promise<void>;
 }
 
 export function createClipboardGuard(deps: { clock?: () => Date; timers?: Timers; ttlMs?: number } = {}): ClipboardGuard {
   const clock = deps.clock ?? (() => new Date());
   const timers = deps.timers ?? realTimers;
   const ttl = deps.ttlMs ?? CLIPBOARD_CLEAR_MS;
-  let current: { clipboard: ClipboardLike; value: string; timer: unknown } | null = null;
+  let current: { clipboard: ClipboardLike; value: string; timer: unknown; done: () => void } | null = null;
+  let settled: Promise<void> = Promise.resolve();
 
   async function clearNow(): Promise<boolean> {
     const c = current;
@@ -52,18 +55,26 @@ export function createClipboardGuard(deps: { clock?: () => Date; timers?: Timers
       return true;
     } catch {
       return false;
+    } finally {
+      c.done();
     }
   }
 
   return {
     copy(clipboard, value) {
-      if (current) timers.clear(current.timer);
+      if (current) {
+        timers.clear(current.timer);
+        current.done();
+      }
       clipboard.writeText(value);
       const timer = timers.set(() => void clearNow(), ttl);
-      current = { clipboard, value, timer };
+      let done = () => undefined as void;
+      settled = new Promise<void>((r) => (done = r));
+      current = { clipboard, value, timer, done };
       return { clearsAt: new Date(clock().getTime() + ttl) };
     },
     clearNow,
     pending: () => current !== null,
+    settled: () => settled,
   };
 }

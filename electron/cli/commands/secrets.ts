@@ -1,0 +1,123 @@
+import type { CliIO, Command } from '../command';
+import { ExitCode, UsageError, writeJson } from '../command';
+import type { CoreServices } from '../../core/services';
+import type { DeploymentRef } from '../../common/model/deployment';
+import { deploymentForFolder } from '../../core/inventory/inventory';
+import { systemClipboard } from '../../core/inventory/system-clipboard';
+import { CLIPBOARD_CLEAR_MS, type ClipboardLike } from '../../core/inventory/clipboard-guard';
+
+/** `secrets list|copy|drift DIR`: DIR is the folder of a registered deployment. */
+async function resolveDir(io: CliIO, positionals: string[], usage: string): Promise<{ core: CoreServices; deployment: DeploymentRef }> {
+  const dir = positionals[0];
+  if (dir === undefined) throw new UsageError(`missing DIR. Usage: ${usage}`);
+  const core = io.core();
+  const state = await core.store.read();
+  const notice = core.store.notice();
+  if (notice) io.stderr.write(`warning: ${notice.message}\n`);
+  return { core, deployment: await deploymentForFolder(state, dir) };
+}
+
+function age(iso: string | null, now: Date): string {
+  if (!iso) return '-';
+  const days = Math.floor((now.getTime() - Date.parse(iso)) / 86_400_000);
+  return days <= 0 ? 'today' : `${days}d`;
+}
+
+const listUsage = 'crucible-secrets secrets list DIR [--json]';
+export const secretsListCommand: Command = {
+  name: 'secrets list',
+  summary: 'List the secrets of a deployment (names, fingerprints, ages, status; never values)',
+  usage: `${listUsage}
+
+DIR is the folder of a registered deployment. Fingerprints are keyed hashes: they tell values apart
+without revealing them. Exit codes: 0 listed; 69 the keychain cannot be read (the reason is printed).`,
+  options: { json: { type: 'boolean' } },
+  allowPositionals: true,
+  async run({ values, positionals }, io) {
+    const { core, deployment } = await resolveDir(io, positionals, listUsage);
+    const list = await core.inventory.list(deployment.id);
+    if (values.json) writeJson(io, { deployment: { id: deployment.id, name: deployment.name, folder: deployment.folder }, ...list });
+    else {
+      io.stdout.write(`${deployment.name} (${deployment.id}) — ${deployment.folder}\n`);
+      const w = Math.max(8, ...list.refs.map((r) => r.name.length));
+      io.stdout.write(`${'NAME'.padEnd(w)}  ${'KIND'.padEnd(14)}  ${'FINGERPRINT'.padEnd(16)}  ${'AGE'.padEnd(6)}  STATUS\n`);
+      const now = core.clock();
+      for (const r of list.refs) {
+        io.stdout.write(`${r.name.padEnd(w)}  ${r.kind.padEnd(14)}  ${(r.fingerprint ?? '-').padEnd(16)}  ${age(r.rotated ?? r.created, now).padEnd(6)}  ${r.status}\n`);
+      }
+    }
+    if (list.keychainProblem) {
+      io.stderr.write(`${list.keychainProblem.message} [${list.keychainProblem.code}]\n`);
+      return ExitCode.Unavailable;
+    }
+    return ExitCode.Ok;
+  },
+};
+
+const driftUsage = 'crucible-secrets secrets drift DIR [--json]';
+export const secretsDriftCommand: Command = {
+  name: 'secrets drift',
+  summary: 'Compare the .env on disk with the keychain, by fingerprint',
+  usage: `${driftUsage}
+
+Exit codes: 0 the .env and the keychain agree; 1 they differ (the report says where); 69 the keychain
+cannot be read.`,
+  options: { json: { type: 'boolean' } },
+  allowPositionals: true,
+  async run({ values, positionals }, io) {
+    const { core, deployment } = await resolveDir(io, positionals, driftUsage);
+    const report = await core.inventory.drift(deployment.id);
+    if (values.json) writeJson(io, report);
+    else {
+      if (!report.envFound) io.stdout.write(`No .env found at ${report.envFile}.\n`);
+      const labels: Record<string, string> = {
+        'in-sync': 'in sync',
+        differs: '.env differs from the keychain',
+        'keychain-missing': 'in .env, missing from the keychain',
+        'env-missing': 'in the keychain, missing from .env',
+        'both-missing': 'in neither',
+      };
+      for (const i of report.items) io.stdout.write(`${i.status === 'in-sync' ? '✓' : '✗'} ${i.name}: ${labels[i.status] ?? i.status}\n`);
+      io.stdout.write(report.inSync ? '\nThe .env matches the keychain.\n' : '\nThe .env and the keychain disagree (see above).\n');
+    }
+    return report.inSync ? ExitCode.Ok : ExitCode.Findings;
+  },
+};
+
+const copyUsage = 'crucible-secrets secrets copy DIR VAR [--no-wait]';
+export const secretsCopyCommand: Command = {
+  name: 'secrets copy',
+  summary: 'Copy one secret to the clipboard; it is cleared after 30 s',
+  usage: `${copyUsage}
+
+Puts the value of VAR on the clipboard (never on the screen) and waits 30 seconds, then clears the
+clipboard if it still holds the value. Ctrl-C clears it at once. --no-wait returns immediately and
+leaves clearing to you. Exit codes: 0 copied; 65 no such secret; 69 keychain or clipboard unavailable.`,
+  options: { 'no-wait': { type: 'boolean' } },
+  allowPositionals: true,
+  async run({ values, positionals }, io) {
+    const name = positionals[1];
+    if (name === undefined || positionals.length > 2) throw new UsageError(`expected DIR and VAR. Usage: ${copyUsage}`);
+    const { core, deployment } = await resolveDir(io, positionals, copyUsage);
+    const clipboard: ClipboardLike = io.clipboard ?? systemClipboard(io.env);
+    await core.inventory.copy(deployment.id, name, clipboard);
+    if (values['no-wait']) {
+      io.stdout.write(`Copied ${name} to the clipboard. It will NOT be cleared automatically; clear it when done.\n`);
+      return ExitCode.Ok;
+    }
+    io.stdout.write(`Copied ${name} to the clipboard. It is cleared in ${CLIPBOARD_CLEAR_MS / 1000} s (Ctrl-C clears it now).\n`);
+    const onSignal = () => void core.clipboardGuard.clearNow();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      await core.clipboardGuard.settled();
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+    io.stdout.write('Clipboard cleared.\n');
+    return ExitCode.Ok;
+  },
+};
+
+export const secretsCommands: Command[] = [secretsListCommand, secretsCopyCommand, secretsDriftCommand];
