@@ -13,6 +13,10 @@ import type { EnvReader } from './inventory/drift';
 import { interimEnvReader } from './inventory/env-reader';
 import type { StackProfile } from './stack/profile';
 import { crucibleCeProfile } from './stack/crucible-ce';
+import { createBackupService, type BackupService, type BackupServiceOptions } from './backup/backup.service';
+import { envFilePort, stateStorePort } from './backup/adapters';
+import { loadFingerprinter } from './inventory/fingerprint';
+import { APP_VERSION } from './app-meta';
 
 /**
  * Everything the app's domain logic needs, built once with its dependencies (clock, environment,
@@ -36,6 +40,8 @@ export interface CoreDeps {
   /** The `.env` parser used by drift. */
   readEnv?: EnvReader;
   clipboardTimers?: Timers;
+  /** Tests only: cheaper backup KDF parameters (see backup/kdf.ts). */
+  backup?: BackupServiceOptions;
 }
 
 export interface CoreServices {
@@ -58,6 +64,8 @@ export interface CoreServices {
   readonly inventory: Inventory;
   /** Clears a copied secret from the clipboard after 30 s; main calls clearNow() on quit. */
   readonly clipboardGuard: ClipboardGuard;
+  /** Encrypted offline backups: export, verify, restore (backup/backup.service.ts). */
+  readonly backup: BackupService;
 }
 
 export function createCoreServices(deps: CoreDeps): CoreServices {
@@ -92,6 +100,19 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     readEnv: deps.readEnv ?? interimEnvReader,
     profile: deps.profile ?? crucibleCeProfile,
   });
+  const backup = createBackupService(
+    {
+      keychain: () => keychains.get(),
+      state: stateStorePort(store, clock),
+      journal,
+      env: envFilePort(),
+      fingerprinter: async () => loadFingerprinter(await keychains.get(), { create: true, random: deps.random }),
+      logger: deps.logger,
+      clock,
+      appVersion: APP_VERSION,
+    },
+    deps.backup,
+  );
   return {
     paths,
     logger: deps.logger,
@@ -102,5 +123,6 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     keychains,
     inventory,
     clipboardGuard,
+    backup,
   };
 }

@@ -6,6 +6,7 @@ import { proxyChannels } from './proxy.ipc';
 import { deploymentsChannels } from './deployments.ipc';
 import { secretsChannels } from './secrets.ipc';
 import { setupChannels, setupEvents } from './setup.ipc';
+import { backupChannels, backupEvents } from './backup.ipc';
 
 /**
  * The registry: the allow-list of every channel and event. The preload, the router and the test harness
@@ -19,11 +20,13 @@ export const contract = {
   deployments: deploymentsChannels,
   secrets: secretsChannels,
   setup: setupChannels,
+  backup: backupChannels,
 } as const;
 
 /** Main → renderer pushes. */
 export const events = {
   ...setupEvents,
+  ...backupEvents,
 } as const satisfies Record<string, EventDef>;
 
 export type Contract = typeof contract;

@@ -9,7 +9,7 @@ import { BackupErrorCode } from './errors';
 import { gatherPayload } from './export';
 import { backupFileName, recoverySheetName } from './file-name';
 import { backupFingerprint, HEADER_LENGTH_V1, MAX_CIPHERTEXT_LENGTH, TAG_LENGTH, type KdfParams } from './format';
-import { assertExportPassphrase, createPassphraseChecker } from './passphrase';
+import { assertExportPassphrase, createPassphraseChecker, type PassphraseChecker } from './passphrase';
 import type { BackupPayload } from './payload';
 import type { BackupDeps } from './ports';
 import { progressReporter, type ProgressListener } from './progress';
@@ -41,14 +41,20 @@ interface Session {
 export interface BackupService {
   status(): Promise<BackupStatus>;
   defaultFileName(deploymentIds: readonly string[]): string;
+  /** The passphrase rules, checked before asking where to save. @throws AppError BACKUP_WEAK_PASSPHRASE, BACKUP_PASSPHRASE_MISMATCH */
+  checkExportPassphrase(passphrase: string, confirmation: string, deploymentIds: readonly string[]): void;
   /** @throws AppError BACKUP_WEAK_PASSPHRASE, BACKUP_PASSPHRASE_MISMATCH, BACKUP_NOT_FOUND, KEYCHAIN_*, FS_* */
   exportTo(target: string, deploymentIds: readonly string[], passphrase: string, confirmation: string, onProgress?: ProgressListener): Promise<ExportResult>;
   recoverySheet(exportId: string): { html: string; fileName: string; backupPath: string };
+  /** Writes the recovery sheet (0600, atomic). @throws AppError BACKUP_NOT_FOUND, FS_* */
+  writeRecoverySheet(exportId: string, target: string): Promise<void>;
   /** Reads a file and checks its structure (no passphrase). @throws AppError BACKUP_CORRUPTED … */
   registerFile(path: string): Promise<BackupFileInfo>;
   verify(fileId: string, passphrase: string, onProgress?: ProgressListener): Promise<BackupSummary>;
   planRestore(fileId: string, passphrase: string, onProgress?: ProgressListener): Promise<RestorePlan>;
   setFolder(sessionId: string, deploymentId: string, folder: string): Promise<RestorePlan>;
+  /** The plan of an open session, recomputed (the keychain or .env may have changed). */
+  currentPlan(sessionId: string): Promise<RestorePlan>;
   applyRestore(selection: RestoreSelection, onProgress?: ProgressListener): Promise<RestoreResult>;
   cancel(sessionId: string): boolean;
 }
@@ -56,7 +62,8 @@ export interface BackupService {
 const MAX_FILE = HEADER_LENGTH_V1 + MAX_CIPHERTEXT_LENGTH + TAG_LENGTH;
 
 export function createBackupService(deps: BackupDeps, options: BackupServiceOptions = {}): BackupService {
-  const checker = createPassphraseChecker();
+  // Built on first export: its dictionaries take a moment to load, and most runs never export.
+  let checker: PassphraseChecker | undefined;
   const files = new Map<string, string>();
   const exports = new Map<string, ExportResult>();
   const sessions = new Map<string, Session>();
@@ -112,6 +119,10 @@ export function createBackupService(deps: BackupDeps, options: BackupServiceOpti
     return s;
   }
 
+  const checkPassphrase = (passphrase: string, confirmation: string, ids: readonly string[]) => {
+    assertExportPassphrase((checker ??= createPassphraseChecker()), passphrase, confirmation, ids.slice());
+  };
+
   return {
     async status() {
       const out: BackupStatus = { deployments: [] };
@@ -126,9 +137,10 @@ export function createBackupService(deps: BackupDeps, options: BackupServiceOpti
     },
 
     defaultFileName: (ids) => backupFileName(ids, deps.clock()),
+    checkExportPassphrase: checkPassphrase,
 
     async exportTo(target, deploymentIds, passphrase, confirmation, onProgress) {
-      assertExportPassphrase(checker, passphrase, confirmation, deploymentIds.slice());
+      checkPassphrase(passphrase, confirmation, deploymentIds);
       const progress = progressReporter('export', onProgress, lastKdfMs);
       try {
         progress.phase('gather');
@@ -174,6 +186,12 @@ export function createBackupService(deps: BackupDeps, options: BackupServiceOpti
       return { html: recoverySheetHtml(exp), fileName: recoverySheetName(exp.fileName), backupPath: exp.path };
     },
 
+    async writeRecoverySheet(exportId, target) {
+      const exp = exports.get(exportId);
+      if (!exp) throw new AppError(BackupErrorCode.NotFound, 'That export is not known in this session; export again to get its recovery sheet.');
+      await writeFileAtomic(target, recoverySheetHtml(exp), { mode: 0o600 });
+    },
+
     async registerFile(path) {
       const fileId = newId();
       files.set(fileId, path);
@@ -203,6 +221,10 @@ export function createBackupService(deps: BackupDeps, options: BackupServiceOpti
       if (!s.payload.deployments.some((d) => d.id === deploymentId)) throw new AppError(BackupErrorCode.NotFound, `The backup has no deployment ${deploymentId}.`);
       s.folders.set(deploymentId, folder);
       return planFor(sessionId, s);
+    },
+
+    currentPlan(sessionId) {
+      return planFor(sessionId, session(sessionId));
     },
 
     async applyRestore(selection, onProgress) {

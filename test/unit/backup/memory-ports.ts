@@ -1,7 +1,7 @@
 import { MemoryKeychain } from '../../../electron/core/keychain/memory-keychain';
 import { createLogger, memorySink } from '../../../electron/core/log/logger';
 import { createHmac } from 'node:crypto';
-import { interimEnvFile } from '../../../electron/core/backup/env-interim';
+import { envFilePort } from '../../../electron/core/backup/adapters';
 import type { BackupDeps, BackupJournalPort, BackupStatePort, RestoredDeploymentRecord, SecretMetaView } from '../../../electron/core/backup/ports';
 import type { DeploymentRef } from '../../../electron/common/model/deployment';
 
@@ -38,7 +38,7 @@ export function memoryDeps(options: { deployments: DeploymentRef[]; metas?: Reco
     keychain: () => Promise.resolve(keychain),
     state,
     journal,
-    env: interimEnvFile(),
+    env: envFilePort(),
     fingerprinter: () => Promise.resolve((v: string) => createHmac('sha256', key).update(v).digest('hex').slice(0, 16)),
     logger,
     clock: () => now,

@@ -6,6 +6,7 @@ import { proxyHandlers } from './proxy.handlers';
 import { deploymentsHandlers } from './deployments.handlers';
 import { secretsHandlers } from './secrets.handlers';
 import { setupHandlers } from './setup.handlers';
+import { backupHandlers } from './backup.handlers';
 
 export type { HandlerDeps, HostInfo } from './deps';
 
@@ -21,5 +22,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     deployments: deploymentsHandlers(deps),
     secrets: secretsHandlers(deps),
     setup: setupHandlers(deps),
+    backup: backupHandlers(deps),
   };
 }

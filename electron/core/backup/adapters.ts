@@ -1,0 +1,77 @@
+import { readFile, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isAppError } from '../../common/errors';
+import { sha256, writeFileAtomic } from '../fs/atomic-write';
+import { envValues, readEnvFile, writeEnvFile } from '../envfile';
+import type { StateStore } from '../store/state-store';
+import type { BackupStatePort, EnvFilePort } from './ports';
+
+/**
+ * The backup ports wired to the real modules: the state store (store/), and the `.env` reader/editor
+ * (envfile/, which keeps every byte it does not manage and writes values single-quoted or refuses them).
+ * The journal (journal/) and fingerprinting (inventory/fingerprint.ts) fit the ports as they are.
+ */
+
+export function stateStorePort(store: StateStore, clock: () => Date): BackupStatePort {
+  return {
+    async deployments() {
+      return (await store.read()).deployments;
+    },
+    async secretMeta(id) {
+      const metas = (await store.read()).secrets[id] ?? {};
+      return Object.fromEntries(Object.entries(metas).map(([k, m]) => [k, { generation: m.generation, created: m.created, lastRotated: m.lastRotated, origin: m.origin }]));
+    },
+    async checklist(id) {
+      const ticks = (await store.read()).checklists[id] ?? {};
+      return Object.entries(ticks).map(([tickId, t]) => ({ id: tickId, done: true, at: t.checkedAt }));
+    },
+    async recordRestore(items) {
+      const now = clock().toISOString();
+      await store.update((s) => {
+        for (const item of items) {
+          const id = item.deployment.id;
+          if (!s.deployments.some((d) => d.id === id)) s.deployments.push(item.deployment);
+          const metas = (s.secrets[id] ??= {});
+          for (const x of item.secrets) {
+            metas[x.name] = { variable: x.name, fingerprint: x.fingerprint, generation: x.generation, created: x.created ?? now, lastRotated: x.lastRotated, origin: x.origin };
+          }
+          const ticks = (s.checklists[id] ??= {});
+          for (const c of item.checklist) if (c.done && !(c.id in ticks)) ticks[c.id] = { checkedAt: c.at ?? now };
+        }
+      });
+    },
+  };
+}
+
+export function envFilePort(): EnvFilePort {
+  return {
+    async read(folder) {
+      try {
+        const r = await readEnvFile(join(folder, '.env'));
+        return { values: envValues(r.doc), sha256: r.sha256 };
+      } catch (e) {
+        if (isAppError(e) && e.code === 'ENV_FILE_NOT_FOUND') return null;
+        throw e;
+      }
+    },
+    async write(folder, values, expectedSha256) {
+      const path = join(folder, '.env');
+      const before = expectedSha256 === null ? null : await readFile(path);
+      const res = await writeEnvFile(
+        path,
+        Object.entries(values).map(([key, value]) => ({ op: 'set' as const, key, value })),
+        { expectedSha256 },
+      );
+      return async () => {
+        if (before === null) {
+          const now = await readFile(path).then(sha256, () => null);
+          if (now === res.sha256) await unlink(path);
+        } else {
+          await writeFileAtomic(path, before, { expectedSha256: res.sha256, keepPrevious: false });
+        }
+        // The copy of the previous file the editor kept is identical to what is back in place now.
+        if (res.backupPath) await unlink(res.backupPath).catch(() => undefined);
+      };
+    },
+  };
+}
