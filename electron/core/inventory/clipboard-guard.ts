@@ -68,8 +68,10 @@ export function createClipboardGuard(deps: { clock?: () => Date; timers?: Timers
       }
       clipboard.writeText(value);
       const timer = timers.set(() => void clearNow(), ttl);
-      let done = () => undefined as void;
-      settled = new Promise<void>((r) => (done = r));
+      let done: () => void = () => undefined;
+      settled = new Promise<void>((r) => {
+        done = r;
+      });
       current = { clipboard, value, timer, done };
       return { clearsAt: new Date(clock().getTime() + ttl) };
     },
