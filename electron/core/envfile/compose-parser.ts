@@ -123,9 +123,14 @@ export function parseComposeStatements(text: string, start: number, lines: LineI
     let bad: string | null = null;
     let i = p;
     for (; i < len; ) {
-      const cp = text.codePointAt(i) ?? 0;
-      const ch = String.fromCodePoint(cp);
-      if (isGoSpace(ch) || ch === '_' || ch === '.' || ch === '-' || ch === '[' || ch === ']' || LETTER_OR_NUMBER.test(ch)) {
+      const code = text.charCodeAt(i);
+      // Fast path for the ASCII key characters [A-Za-z0-9_.-[]].
+      if ((code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95 || code === 46 || code === 45 || code === 91 || code === 93) {
+        i++;
+        continue;
+      }
+      const ch = String.fromCodePoint(text.codePointAt(i) ?? 0);
+      if (isGoSpace(ch) || (code > 127 && LETTER_OR_NUMBER.test(ch))) {
         i += ch.length;
         continue;
       }
@@ -170,7 +175,16 @@ export function parseComposeStatements(text: string, start: number, lines: LineI
       let escape = false;
       let chars = '';
       let close = -1;
-      for (let j = v + 1; j < len; j++) {
+      // Fast path: no backslash before the closing quote means the value is the text between the quotes.
+      const simpleClose = text.indexOf(q, v + 1);
+      if (simpleClose >= 0) {
+        const between = text.slice(v + 1, simpleClose);
+        if (!between.includes('\\')) {
+          close = simpleClose;
+          chars = between;
+        }
+      }
+      for (let j = v + 1; close < 0 && j < len; j++) {
         const c = text.charAt(j);
         if (c !== q) {
           if (!escape && c === '\\') {

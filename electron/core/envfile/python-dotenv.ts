@@ -48,8 +48,8 @@ class Reader {
     if (!m) throw new ParseError();
     const text = m[0];
     this.pos += text.length;
-    this.line += (text.match(/\r\n|\n|\r/g) ?? []).length;
-    return m.slice(1).map((g: string | undefined) => g ?? '');
+    if (text.length > 0 && (text.includes('\n') || text.includes('\r'))) this.line += (text.match(/\r\n|\n|\r/g) ?? []).length;
+    return m.length > 1 ? m.slice(1).map((g: string | undefined) => g ?? '') : [];
   }
 }
 
@@ -93,11 +93,11 @@ export function parsePythonDotenv(text: string, lookup: Lookup = () => undefined
   const bindings: PythonBinding[] = [];
   const errorLines: number[] = [];
   while (r.hasNext()) {
-    const markPos = r.pos;
-    const markLine = r.line;
+    let stmtLine = r.line;
     try {
       r.read(multilineWhitespace);
       if (!r.hasNext()) break;
+      stmtLine = r.line;
       r.read(exportRe);
       let key: string | null;
       if (r.peek() === '#') key = null;
@@ -115,15 +115,12 @@ export function parsePythonDotenv(text: string, lookup: Lookup = () => undefined
       if (key !== null) bindings.push({ key, value, line: keyLine });
     } catch (e) {
       if (!(e instanceof ParseError)) throw e;
-      r.pos = markPos;
-      r.line = markLine;
-      r.read(multilineWhitespace);
-      errorLines.push(r.line);
-      r.pos = markPos;
-      r.line = markLine;
+      errorLines.push(stmtLine);
+      // Like parser.py: skip the rest of the line from where the failing regex stopped (not from the
+      // statement start), so a quoted key or value that spans lines swallows them.
+      const before = r.pos;
       r.read(restOfLine);
-      // `_rest_of_line` can match nothing only at the end; never loop forever.
-      if (r.pos === markPos) break;
+      if (r.pos === before && !r.hasNext()) break;
     }
   }
   const values = new Map<string, string | null>();
