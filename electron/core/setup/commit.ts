@@ -1,0 +1,211 @@
+import { randomBytes } from 'node:crypto';
+import { readFile, stat, unlink } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { AppError } from '../../common/errors';
+import type { Environment } from '../../common/model/deployment';
+import { sha256, writeFileAtomic, type FsOps } from '../fs/atomic-write';
+import type { Journal } from '../journal/journal';
+import { serviceFor, type Keychain } from '../keychain/keychain';
+import type { Logger } from '../log/logger';
+import { storeSecrets } from '../inventory/store-secrets';
+import type { StateStore } from '../store/state-store';
+import type { SetupPlan } from './plan';
+
+/**
+ * Step 8: the one commit. Everything the wizard decided is written together or not at all:
+ *  1. the deployment is registered in the state (names only);
+ *  2. inventory/storeSecrets writes every keychain entry with its write-ahead rollback, and — while the
+ *     keychain already holds the new values — runs our file writes: `.env` (atomic, 0600, the previous
+ *     version kept beside it), the compose CORS fix, the `.gitignore` entry;
+ *  3. a failure in any file write undoes the files already written (the previous bytes are put back, the
+ *     backup copies made by this commit removed), then storeSecrets puts the keychain back;
+ *  4. a failure anywhere removes the deployment from the state again.
+ * The journal records what happened, never a value.
+ */
+
+export interface CommitDeps {
+  store: StateStore;
+  journal: Journal;
+  keychain: () => Promise<Keychain>;
+  logger: Logger;
+  clock: () => Date;
+  /** Injected into every file write, so tests can fail any step. */
+  fs?: FsOps;
+  random?: (n: number) => Buffer;
+  onProgress?: (phase: 'keychain' | 'files' | 'state' | 'done' | 'failed', message: string, fraction: number) => void;
+}
+
+export interface CommitInput {
+  plan: SetupPlan;
+  name: string;
+  environment: Environment;
+  composeFiles: string[];
+}
+
+export interface CommitOutcome {
+  deploymentId: string;
+  service: string;
+  previousEnvKeptAs: string | null;
+  variables: string[];
+}
+
+/** A deployment id from the folder name: lowercase, dashes, plus a short random suffix. */
+export function deploymentIdFor(name: string, random: (n: number) => Buffer = randomBytes): string {
+  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'crucible';
+  const base = /^[a-z0-9]/.test(slug) ? slug : `d-${slug}`;
+  return `${base.length < 3 ? `${base}-dep` : base}-${random(3).toString('hex')}`;
+}
+
+interface Written {
+  path: string;
+  before: string | null;
+  /** The mode the file had before (restored with it), or null when it did not exist. */
+  mode: number | null;
+  backupPath: string | null;
+  afterSha: string;
+}
+
+async function currentSha(path: string): Promise<string | null> {
+  try {
+    return sha256(await readFile(path));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+}
+
+async function modeOf(path: string): Promise<number | null> {
+  try {
+    return (await stat(path)).mode & 0o777;
+  } catch {
+    return null;
+  }
+}
+
+/** Puts back the files of this commit, newest first. Returns the names it could not restore. */
+async function undoFiles(written: Written[], logger: Logger): Promise<string[]> {
+  const failed: string[] = [];
+  for (const w of [...written].reverse()) {
+    try {
+      if (w.before === null) await unlink(w.path);
+      else await writeFileAtomic(w.path, w.before, { expectedSha256: w.afterSha, keepPrevious: false, mode: w.mode ?? 0o600 });
+      if (w.backupPath) await unlink(w.backupPath).catch(() => undefined);
+    } catch (e) {
+      logger.error('setup.undo-failed', { file: basename(w.path), error: e });
+      failed.push(basename(w.path));
+    }
+  }
+  return failed;
+}
+
+/**
+ * Writes the plan.
+ * @throws AppError SETUP_FOLDER_CHANGED when `.env`, a compose file or `.gitignore` changed since the
+ *   folder was read (nothing written); SETUP_ALREADY_REGISTERED; KEYCHAIN_* (nothing written);
+ *   FS_* from a file write (everything undone); SETUP_ROLLBACK_INCOMPLETE when a file could not be put back.
+ */
+export async function commitPlan(deps: CommitDeps, input: CommitInput): Promise<CommitOutcome> {
+  const { plan, store, logger } = { ...input, ...deps };
+  const progress = deps.onProgress ?? (() => undefined);
+  for (const v of Object.values(plan.keychain)) logger.redactor.register(v);
+
+  // Nothing may have changed under us since the folder was read.
+  const checks: Array<[string, string | null]> = [[plan.envPath, plan.envBeforeSha], ...plan.compose.map((c): [string, string | null] => [c.path, c.beforeSha])];
+  if (plan.gitignore.after !== null) checks.push([plan.gitignore.path, plan.gitignore.beforeSha]);
+  for (const [path, sha] of checks) {
+    if ((await currentSha(path)) !== sha) {
+      throw new AppError('SETUP_FOLDER_CHANGED', `${basename(path)} changed on disk since the folder was read. Nothing was written; choose the folder again to see its current state.`);
+    }
+  }
+
+  const state = await store.read();
+  if (state.deployments.some((d) => d.folder === plan.folder)) {
+    throw new AppError('SETUP_ALREADY_REGISTERED', 'This folder is already set up as a deployment. Open it from the Dashboard instead (its secrets are managed there).');
+  }
+  const deploymentId = deploymentIdFor(input.name, deps.random);
+  const service = serviceFor(deploymentId);
+  const now = deps.clock().toISOString();
+
+  progress('state', 'Registering the deployment…', 0.05);
+  await store.update((s) => {
+    s.deployments.push({ id: deploymentId, name: input.name.slice(0, 80) || deploymentId, folder: plan.folder, composeFiles: input.composeFiles, environment: input.environment, createdAt: now });
+  });
+
+  const written: Written[] = [];
+  let envBackup: string | null = null;
+  const writeFiles = async () => {
+    progress('files', 'Writing .env…', 0.55);
+    const envMode = await modeOf(plan.envPath);
+    const envRes = await writeFileAtomic(plan.envPath, plan.envAfter, { expectedSha256: plan.envBeforeSha, fs: deps.fs, clock: deps.clock });
+    written.push({ path: plan.envPath, before: plan.envBefore, mode: envMode, backupPath: envRes.backupPath, afterSha: sha256(plan.envAfter) });
+    envBackup = envRes.backupPath;
+    for (const c of plan.compose) {
+      progress('files', `Updating ${c.file}…`, 0.7);
+      const mode = await modeOf(c.path);
+      // A compose file holds no secret: it keeps its own mode.
+      const r = await writeFileAtomic(c.path, c.after, { expectedSha256: c.beforeSha, fs: deps.fs, clock: deps.clock, mode: mode ?? 0o644 });
+      written.push({ path: c.path, before: c.before, mode, backupPath: r.backupPath, afterSha: sha256(c.after) });
+    }
+    if (plan.gitignore.after !== null) {
+      progress('files', 'Adding .env to .gitignore…', 0.8);
+      const mode = await modeOf(plan.gitignore.path);
+      const r = await writeFileAtomic(plan.gitignore.path, plan.gitignore.after, { expectedSha256: plan.gitignore.beforeSha, fs: deps.fs, clock: deps.clock, mode: mode ?? 0o644, keepPrevious: false });
+      written.push({ path: plan.gitignore.path, before: plan.gitignore.before, mode, backupPath: r.backupPath, afterSha: sha256(plan.gitignore.after) });
+    }
+  };
+
+  try {
+    progress('keychain', `Storing ${Object.keys(plan.keychain).length} secrets in the keychain…`, 0.2);
+    await storeSecrets(
+      { store, journal: deps.journal, keychain: deps.keychain, logger, clock: deps.clock, random: deps.random },
+      {
+        deploymentId,
+        values: plan.keychain,
+        origin: 'generated',
+        journalType: 'secrets.stored',
+        alsoWrite: async () => {
+          try {
+            await writeFiles();
+          } catch (e) {
+            const failed = await undoFiles(written, logger);
+            if (failed.length > 0) {
+              throw new AppError('SETUP_ROLLBACK_INCOMPLETE', `Writing the files failed and ${failed.join(', ')} could not be put back. Its previous version is kept beside it as a .bak file; restore it by hand.`);
+            }
+            throw e;
+          }
+        },
+      },
+    );
+  } catch (e) {
+    progress('failed', 'Nothing was changed.', 1);
+    await store
+      .update((s) => {
+        s.deployments = s.deployments.filter((d) => d.id !== deploymentId);
+        s.secrets = Object.fromEntries(Object.entries(s.secrets).filter(([id]) => id !== deploymentId));
+      })
+      .catch((err: unknown) => {
+        logger.error('setup.state-rollback-failed', { deploymentId, error: err });
+      });
+    await deps.journal.append({ type: 'setup.failed', deploymentId, details: { reason: e instanceof AppError ? e.code : 'INTERNAL' } }).catch(() => undefined);
+    throw e;
+  }
+
+  // storeSecrets records one origin; mark what was taken over from the existing .env.
+  progress('state', 'Recording the deployment…', 0.9);
+  await store.update((s) => {
+    const metas = s.secrets[deploymentId] ?? {};
+    for (const [variable, origin] of Object.entries(plan.origins)) {
+      const m = metas[variable];
+      if (m && origin === 'imported') m.origin = 'imported';
+    }
+  });
+  await deps.journal.append({ type: 'deployment.added', deploymentId, subject: input.name.slice(0, 200), details: { environment: input.environment, composeFiles: input.composeFiles } });
+  for (const w of written) {
+    await deps.journal.append({ type: 'file.written', deploymentId, subject: basename(w.path), details: { previousKept: w.backupPath !== null, created: w.before === null } });
+  }
+  for (const c of plan.compose) await deps.journal.append({ type: 'fix.applied', deploymentId, subject: c.file, details: { fix: 'compose-cors-from-env', services: c.services } });
+  await deps.journal.append({ type: 'setup.completed', deploymentId, details: { variables: Object.keys(plan.keychain) } });
+  progress('done', 'Setup is complete.', 1);
+  logger.info('setup.committed', { deploymentId, variables: Object.keys(plan.keychain).length, files: written.length });
+  return { deploymentId, service, previousEnvKeptAs: envBackup, variables: Object.keys(plan.keychain) };
+}

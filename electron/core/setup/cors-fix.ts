@@ -1,0 +1,67 @@
+import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { replaceEnvironmentValue, unifiedDiff } from '../compose/yaml-edit';
+import type { ComposeFileFact } from './detect';
+
+/**
+ * Both stock compose files hard-code `ROUNDTABLE_CORS_ORIGINS=http://localhost:3000` under the api's
+ * `environment:`; that beats `.env`, so production mode can never start (crucible-facts.md §0.3, §1.1).
+ * The fix makes compose take the value from `.env` instead. It is a comment-preserving edit
+ * (compose/yaml-edit.ts) shown as a diff before anything is written.
+ */
+export const CORS_VARIABLE = 'ROUNDTABLE_CORS_ORIGINS';
+/** What the entry becomes: compose interpolates it from the project `.env`, and fails loudly if it is unset. */
+export const CORS_FROM_ENV = '${ROUNDTABLE_CORS_ORIGINS:?set ROUNDTABLE_CORS_ORIGINS in .env}';
+
+export interface CorsFix {
+  file: string;
+  services: string[];
+  before: string;
+  after: string;
+  diff: string;
+}
+
+/** Services of one compose text whose `environment:` sets CORS to a literal (no `${…}`). */
+export function servicesHardCodingCors(text: string): string[] {
+  let doc;
+  try {
+    doc = parseDocument(text, { uniqueKeys: false });
+  } catch {
+    return [];
+  }
+  if (doc.errors.length > 0) return [];
+  const services = isMap(doc.contents) ? doc.contents.get('services', true) : undefined;
+  if (!isMap(services)) return [];
+  const out: string[] = [];
+  for (const pair of services.items) {
+    const name = isScalar(pair.key) ? String(pair.key.value) : null;
+    const env = isMap(pair.value) ? pair.value.get('environment', true) : undefined;
+    if (!name) continue;
+    let value: string | null = null;
+    if (isSeq(env)) {
+      for (const i of env.items) {
+        if (isScalar(i) && typeof i.value === 'string' && i.value.startsWith(`${CORS_VARIABLE}=`)) value = i.value.slice(CORS_VARIABLE.length + 1);
+      }
+    } else if (isMap(env)) {
+      const v = env.get(CORS_VARIABLE, true);
+      if (isScalar(v) && v.value !== null) value = typeof v.value === 'string' ? v.value : JSON.stringify(v.value);
+    }
+    if (value !== null && !value.includes('${') && !/\$[A-Za-z_]/.test(value)) out.push(name);
+  }
+  return out;
+}
+
+/**
+ * The fix for every compose file that hard-codes CORS, or an empty list.
+ * @throws AppError COMPOSE_EDIT_FAILED when a file cannot be edited safely (the admin edits it by hand).
+ */
+export function planCorsFixes(files: readonly ComposeFileFact[]): CorsFix[] {
+  const fixes: CorsFix[] = [];
+  for (const f of files) {
+    const services = servicesHardCodingCors(f.text);
+    if (services.length === 0) continue;
+    let after = f.text;
+    for (const s of services) after = replaceEnvironmentValue(after, s, CORS_VARIABLE, CORS_FROM_ENV);
+    fixes.push({ file: f.name, services, before: f.text, after, diff: unifiedDiff(f.name, f.text, after) });
+  }
+  return fixes;
+}
