@@ -3,6 +3,7 @@ import { datastorePortRule, networkModeHostRule, webPortRule } from './compose-p
 import { envOverrideRule, hardcodedCorsRule, hardcodedSecretRule, localhostApiUrlRule } from './compose-env';
 import { composeProblemsRule, envFileMountedRule, secretInHealthcheckRule, secretOnCommandLineRule, unpinnedImageRule } from './compose-misc';
 import { buildContextEnvRule, envMissingRule, envModeRule, envNotIgnoredRule, envTrackedRule } from './files';
+import { proxyAuditRules } from '../../proxy/audit-rules';
 import { knownLoginRateLimitRule, knownProductionCorsRule, knownRedisUrlLoggedRule, secretReusedAcrossDeploymentsRule } from './cross-known';
 
 /** Every audit rule, in report order. check-env's findings are added by runAudit (see env-adapter.ts). */
@@ -28,4 +29,5 @@ export const auditRules: readonly AuditRule[] = [
   knownLoginRateLimitRule,
   knownRedisUrlLoggedRule,
   knownProductionCorsRule,
+  ...proxyAuditRules,
 ];
