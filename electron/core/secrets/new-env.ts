@@ -69,7 +69,7 @@ export async function generateNewEnv(profile: StackProfile, options: NewEnvOptio
     const g = v.generator;
     switch (g.type) {
       case 'random': {
-        const s = generateSecret({ alphabet: g.alphabet, length: g.length, random: options.random });
+        const s = generateSecret({ alphabet: g.alphabet, length: g.length, noLeadingDash: g.noLeadingDash, random: options.random });
         secrets.push(s.value);
         generated.push({ name: v.name, entropyBits: s.entropyBits, length: s.length });
         place(v, s.value);

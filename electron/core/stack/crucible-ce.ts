@@ -269,7 +269,7 @@ const variables: VariableInput[] = [
     kind: 'secret',
     sensitive: true,
     description: 'Redis `--requirepass` (on the command line and in the healthcheck) and part of ROUNDTABLE_REDIS_URL for api, worker and beat.',
-    generator: { type: 'random', alphabet: 'urlsafe', length: 43, serviceEquivalent: 'secrets.token_urlsafe(32) → 43 characters' },
+    generator: { type: 'random', alphabet: 'urlsafe', length: 43, noLeadingDash: true, serviceEquivalent: 'secrets.token_urlsafe(32) → 43 characters (first character not "-": 257.98 bits ≥ 256)' },
     inNewEnv: true,
     consumers: ['redis', 'api', 'worker', 'beat'],
     effect: 'compose-interpolated',

@@ -43,6 +43,8 @@ export const Generator = z.discriminatedUnion('type', [
     type: z.literal('random'),
     alphabet: AlphabetName,
     length: z.number().int().min(8).max(256),
+    /** Never start with `-`: the value is passed on a command line (redis `--requirepass`, facts §8.6). */
+    noLeadingDash: z.boolean().optional(),
     /** The project's own generator this matches or beats, quoted from crucible-facts.md. */
     serviceEquivalent: z.string(),
   }),
