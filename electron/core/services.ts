@@ -17,6 +17,8 @@ import { createBackupService, type BackupService, type BackupServiceOptions } fr
 import { envFilePort, stateStorePort } from './backup/adapters';
 import { loadFingerprinter } from './inventory/fingerprint';
 import { APP_VERSION } from './app-meta';
+import { createIncidentService, type IncidentService } from './incident/incident.service';
+import type { IncidentRotator } from './incident/rotate-port';
 
 /**
  * Everything the app's domain logic needs, built once with its dependencies (clock, environment,
@@ -42,6 +44,8 @@ export interface CoreDeps {
   clipboardTimers?: Timers;
   /** Tests only: cheaper backup KDF parameters (see backup/kdf.ts). */
   backup?: BackupServiceOptions;
+  /** The rotate-all entry point the incident runbook uses (tests inject one). */
+  incidentRotator?: IncidentRotator;
 }
 
 export interface CoreServices {
@@ -66,6 +70,8 @@ export interface CoreServices {
   readonly clipboardGuard: ClipboardGuard;
   /** Encrypted offline backups: export, verify, restore (backup/backup.service.ts). */
   readonly backup: BackupService;
+  /** The incident response runbook and its report (incident/incident.service.ts). */
+  readonly incident: IncidentService;
 }
 
 export function createCoreServices(deps: CoreDeps): CoreServices {
@@ -113,6 +119,16 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     },
     deps.backup,
   );
+  const incident = createIncidentService({
+    store,
+    journal,
+    logger: deps.logger,
+    clock,
+    keychain: () => keychains.get(),
+    rotator: () => deps.incidentRotator ?? null,
+    profile: deps.profile ?? crucibleCeProfile,
+    random: deps.random,
+  });
   return {
     paths,
     logger: deps.logger,
@@ -124,5 +140,6 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     inventory,
     clipboardGuard,
     backup,
+    incident,
   };
 }

@@ -7,6 +7,7 @@ import { deploymentsChannels } from './deployments.ipc';
 import { secretsChannels } from './secrets.ipc';
 import { setupChannels, setupEvents } from './setup.ipc';
 import { backupChannels, backupEvents } from './backup.ipc';
+import { incidentChannels } from './incident.ipc';
 
 /**
  * The registry: the allow-list of every channel and event. The preload, the router and the test harness
@@ -21,6 +22,7 @@ export const contract = {
   secrets: secretsChannels,
   setup: setupChannels,
   backup: backupChannels,
+  incident: incidentChannels,
 } as const;
 
 /** Main → renderer pushes. */

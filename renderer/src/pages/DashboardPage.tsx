@@ -1,14 +1,40 @@
-/** The first screen: deployments and what needs attention. Filled in as features arrive. */
+import { getApi } from '../api';
+import { useLoad } from '../hooks';
+
+/** The first screen: deployments and what needs attention. */
 export function DashboardPage() {
+  const [list] = useLoad(() => getApi().deployments.list({}));
   return (
     <section aria-labelledby="dashboard-title">
       <h1 id="dashboard-title">Dashboard</h1>
+      {list.state === 'ready' && list.value.notice && (
+        <div role="alert" className="panel panel-error" data-testid="state-notice">
+          {list.value.notice.message}
+        </div>
+      )}
       <div className="panel">
         <h2>Deployments</h2>
-        <p className="muted" data-testid="no-deployments">
-          No deployment is set up yet. A deployment is a Crucible Community Edition folder (with its compose files and
-          <code>.env</code>) whose secrets this app manages.
-        </p>
+        {list.state === 'loading' && <p role="status">Loading…</p>}
+        {list.state === 'error' && <p role="alert">{list.message}</p>}
+        {list.state === 'ready' && list.value.deployments.length === 0 && (
+          <p className="muted" data-testid="no-deployments">
+            No deployment is set up yet. A deployment is a Crucible Community Edition folder (with its compose files and
+            <code>.env</code>) whose secrets this app manages.
+          </p>
+        )}
+        {list.state === 'ready' && list.value.deployments.length > 0 && (
+          <ul className="deployment-list" data-testid="deployment-list">
+            {list.value.deployments.map((d) => (
+              <li key={d.id}>
+                <strong>{d.name}</strong> <span className="badge badge-info">{d.environment}</span>{' '}
+                <span className="muted">{d.folder}</span>{' '}
+                <a href={`#/secrets/${encodeURIComponent(d.id)}`} aria-label={`Secrets of ${d.name}`}>
+                  Secrets
+                </a>
+              </li>
+            ))}
+          </ul>
+        )}
       </div>
     </section>
   );

@@ -1,7 +1,10 @@
 import type { ReactElement } from 'react';
 import { DashboardPage } from './DashboardPage';
 import { AboutPage } from './AboutPage';
+import { SecretsPage } from './SecretsPage';
+import { SetupPage } from './SetupPage';
 import { NetworkPage } from './NetworkPage';
+import { BackupPage } from './BackupPage';
 
 /**
  * The pages of the app shell. Later features add an entry here; the navigation is built from this list.
@@ -16,6 +19,9 @@ export interface PageDef {
 
 export const pages: PageDef[] = [
   { route: '/dashboard', title: 'Dashboard', nav: true, render: () => <DashboardPage /> },
+  { route: '/setup', title: 'Set up a deployment', nav: true, render: () => <SetupPage /> },
+  { route: '/secrets', title: 'Secrets', nav: true, render: () => <SecretsPage /> },
   { route: '/network', title: 'HTTPS & network', nav: true, render: () => <NetworkPage /> },
+  { route: '/backup', title: 'Backup', nav: true, render: () => <BackupPage /> },
   { route: '/about', title: 'About', nav: true, render: () => <AboutPage /> },
 ];

@@ -1,0 +1,107 @@
+import type { DriftReport } from '../../../electron/common/ipc/secrets.ipc';
+import { errorMessage, getApi } from '../api';
+import { useLoad } from '../hooks';
+import { useRoute } from '../router';
+import { SecretRow } from '../components/secrets/SecretRow';
+
+/** `#/secrets/<deployment id>`: the secrets of one deployment. `#/secrets` alone lists the deployments. */
+export function SecretsPage() {
+  const route = useRoute();
+  const id = decodeURIComponent(route.split('/')[2] ?? '');
+  return id === '' ? <DeploymentChooser /> : <DeploymentSecrets deploymentId={id} />;
+}
+
+function DeploymentChooser() {
+  const [list] = useLoad(() => getApi().deployments.list({}));
+  return (
+    <section aria-labelledby="secrets-title">
+      <h1 id="secrets-title">Secrets</h1>
+      {list.state === 'loading' && <p role="status">Loading…</p>}
+      {list.state === 'error' && <p role="alert">{list.message}</p>}
+      {list.state === 'ready' && list.value.deployments.length === 0 && <p className="muted">No deployment is set up yet.</p>}
+      {list.state === 'ready' && list.value.deployments.length > 0 && (
+        <ul>
+          {list.value.deployments.map((d) => (
+            <li key={d.id}>
+              <a href={`#/secrets/${encodeURIComponent(d.id)}`}>{d.name}</a> <span className="muted">{d.folder}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+interface Loaded {
+  name: string;
+  folder: string;
+  secrets: Awaited<ReturnType<ReturnType<typeof getApi>['secrets']['list']>>;
+  drift: DriftReport | null;
+  driftError: string | null;
+  loadedAt: number;
+}
+
+function DeploymentSecrets({ deploymentId }: { deploymentId: string }) {
+  const [data, reload] = useLoad<Loaded>(async () => {
+    const api = getApi();
+    const [deployment, secrets] = await Promise.all([api.deployments.get({ id: deploymentId }), api.secrets.list({ deploymentId })]);
+    let drift: DriftReport | null = null;
+    let driftError: string | null = null;
+    if (!secrets.keychainProblem) {
+      try {
+        drift = await api.secrets.drift({ deploymentId });
+      } catch (e) {
+        driftError = errorMessage(e);
+      }
+    }
+    return { name: deployment.name, folder: deployment.folder, secrets, drift, driftError, loadedAt: Date.now() };
+  }, deploymentId);
+
+  return (
+    <section aria-labelledby="secrets-title">
+      <h1 id="secrets-title">Secrets{data.state === 'ready' ? ` — ${data.value.name}` : ''}</h1>
+      {data.state === 'loading' && <p role="status">Loading…</p>}
+      {data.state === 'error' && <p role="alert">{data.message}</p>}
+      {data.state === 'ready' && (
+        <>
+          <p className="muted">
+            {data.value.folder}. Fingerprints are keyed hashes: equal fingerprints mean equal values, and they reveal nothing about a value.
+          </p>
+          {data.value.secrets.keychainProblem && (
+            <div role="alert" className="panel panel-error" data-testid="keychain-problem">
+              {data.value.secrets.keychainProblem.message}
+            </div>
+          )}
+          {data.value.drift && !data.value.drift.envFound && <p role="status">No .env file was found in the deployment folder.</p>}
+          {data.value.drift && data.value.drift.envFound && (
+            <p role="status" data-testid="drift-summary" className={data.value.drift.inSync ? 'badge-ok' : 'badge-warn'}>
+              {data.value.drift.inSync ? 'The .env on disk matches the keychain.' : 'The .env on disk and the keychain disagree; see the badges below.'}
+            </p>
+          )}
+          {data.value.driftError && <p role="alert">{data.value.driftError}</p>}
+          <div className="button-row">
+            <button type="button" onClick={reload}>
+              Check again
+            </button>
+          </div>
+          <table aria-label="Secrets of this deployment">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Fingerprint</th>
+                <th scope="col">Age</th>
+                <th scope="col">Status</th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.value.secrets.refs.map((s) => (
+                <SecretRow key={s.name} deploymentId={deploymentId} secret={s} drift={data.value.drift?.items.find((i) => i.name === s.name)} now={data.value.loadedAt} />
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
+}
