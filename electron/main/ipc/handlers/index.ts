@@ -7,6 +7,7 @@ import { deploymentsHandlers } from './deployments.handlers';
 import { secretsHandlers } from './secrets.handlers';
 import { setupHandlers } from './setup.handlers';
 import { backupHandlers } from './backup.handlers';
+import { incidentHandlers } from './incident.handlers';
 
 export type { HandlerDeps, HostInfo } from './deps';
 
@@ -23,5 +24,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     secrets: secretsHandlers(deps),
     setup: setupHandlers(deps),
     backup: backupHandlers(deps),
+    incident: incidentHandlers(deps),
   };
 }
