@@ -5,8 +5,9 @@ import { firewallCommand } from './firewall';
 import { generateCommand } from './generate';
 import { hashPasswordCommand } from './hash-password';
 import { checkEnvCommand } from './check-env';
+import { auditCommand } from './audit';
 import { secretsCommands } from './secrets';
 import { backupCommands } from './backup';
 
 /** Every CLI command. Later features add theirs here (one file per command or command group). */
-export const commands: Command[] = [doctorCommand, proxyCommand, firewallCommand, generateCommand, hashPasswordCommand, checkEnvCommand, ...secretsCommands, ...backupCommands];
+export const commands: Command[] = [doctorCommand, proxyCommand, firewallCommand, generateCommand, hashPasswordCommand, checkEnvCommand, auditCommand, ...secretsCommands, ...backupCommands];
