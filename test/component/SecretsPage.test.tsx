@@ -67,7 +67,7 @@ describe('SecretsPage', () => {
     expect(row.getByTestId('drift-badge').textContent).toBe('.env differs');
     const missing = within(screen.getByTestId('secret-POSTGRES_PASSWORD'));
     expect(missing.getByTestId('status-badge').textContent).toBe('Missing from keychain');
-    expect((missing.getByRole('button', { name: 'Copy POSTGRES_PASSWORD' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(missing.getByRole<HTMLButtonElement>('button', { name: 'Copy POSTGRES_PASSWORD' }).disabled).toBe(true);
     expect(screen.getByTestId('drift-summary').textContent).toContain('disagree');
     expect(document.body.textContent).not.toContain('revealed-value-123');
   });
@@ -117,7 +117,7 @@ describe('SecretsPage', () => {
     });
     render(<SecretsPage />);
     expect((await screen.findByTestId('keychain-problem')).textContent).toContain('locked');
-    expect((screen.getByRole('button', { name: 'Reveal REDIS_PASSWORD' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Reveal REDIS_PASSWORD' }).disabled).toBe(true);
   });
 
   it('shows a failed reveal’s message', async () => {
