@@ -13,6 +13,7 @@ import type { EnvReader } from './inventory/drift';
 import { interimEnvReader } from './inventory/env-reader';
 import type { StackProfile } from './stack/profile';
 import { crucibleCeProfile } from './stack/crucible-ce';
+import { createAuditService, type AuditService } from './audit/audit.service';
 import { createBackupService, type BackupService, type BackupServiceOptions } from './backup/backup.service';
 import { envFilePort, stateStorePort } from './backup/adapters';
 import { loadFingerprinter } from './inventory/fingerprint';
@@ -68,6 +69,8 @@ export interface CoreServices {
   readonly inventory: Inventory;
   /** Clears a copied secret from the clipboard after 30 s; main calls clearNow() on quit. */
   readonly clipboardGuard: ClipboardGuard;
+  /** Security audit, fixes, checklist, report, dashboard (audit/audit.service.ts). */
+  readonly audit: AuditService;
   /** Encrypted offline backups: export, verify, restore (backup/backup.service.ts). */
   readonly backup: BackupService;
   /** The incident response runbook and its report (incident/incident.service.ts). */
@@ -139,6 +142,7 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     keychains,
     inventory,
     clipboardGuard,
+    audit: createAuditService({ store, journal, logger: deps.logger, clock, profile: deps.profile, platform: deps.platform, random: deps.random }),
     backup,
     incident,
   };

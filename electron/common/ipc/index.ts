@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ChannelDef, Envelope, EventDef } from './contract';
 import { appChannels } from './app.ipc';
 import { keychainChannels } from './keychain.ipc';
+import { auditChannels } from './audit.ipc';
 import { proxyChannels } from './proxy.ipc';
 import { deploymentsChannels } from './deployments.ipc';
 import { secretsChannels } from './secrets.ipc';
@@ -17,6 +18,7 @@ import { incidentChannels } from './incident.ipc';
 export const contract = {
   app: appChannels,
   keychain: keychainChannels,
+  audit: auditChannels,
   proxy: proxyChannels,
   deployments: deploymentsChannels,
   secrets: secretsChannels,

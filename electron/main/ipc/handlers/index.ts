@@ -2,6 +2,7 @@ import type { Handlers } from '../router';
 import type { HandlerDeps } from './deps';
 import { appHandlers } from './app.handlers';
 import { keychainHandlers } from './keychain.handlers';
+import { auditHandlers } from './audit.handlers';
 import { proxyHandlers } from './proxy.handlers';
 import { deploymentsHandlers } from './deployments.handlers';
 import { secretsHandlers } from './secrets.handlers';
@@ -19,6 +20,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   return {
     app: appHandlers(deps),
     keychain: keychainHandlers(deps),
+    audit: auditHandlers(deps),
     proxy: proxyHandlers(deps),
     deployments: deploymentsHandlers(deps),
     secrets: secretsHandlers(deps),

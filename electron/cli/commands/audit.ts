@@ -1,0 +1,82 @@
+import { readFile, stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { AppError } from '../../common/errors';
+import { Environment } from '../../common/model/deployment';
+import type { Finding } from '../../common/model/finding';
+import { parseEnv } from '../../core/envfile';
+import { environmentOf } from '../../core/validation';
+import { ExitCode, UsageError, writeJson, type Command } from '../command';
+
+const MARK: Record<Finding['severity'], string> = { critical: '✗', error: '✗', warning: '!', info: '·' };
+
+/**
+ * The exit code a pipeline sees: with --fail-on error only errors and criticals fail (2); with
+ * --fail-on warning warnings fail too (1); without --fail-on the check-env convention (0 clean, 1 warnings,
+ * 2 errors). Informational findings never fail.
+ */
+export function auditExitCode(findings: readonly Finding[], failOn: 'warning' | 'error' | undefined): number {
+  const errors = findings.some((f) => f.severity === 'error' || f.severity === 'critical');
+  const warnings = findings.some((f) => f.severity === 'warning');
+  if (errors) return ExitCode.Errors;
+  if (warnings && failOn !== 'error') return ExitCode.Findings;
+  return ExitCode.Ok;
+}
+
+export const auditCommand: Command = {
+  name: 'audit',
+  summary: 'Audit a Crucible deployment folder: .env, compose files, git and file modes (exit reflects findings)',
+  usage: `crucible-secrets audit DIR [--environment production|staging|development] [-f FILE]... [--json] [--fail-on warning|error]
+
+Reads DIR's .env and compose files (docker-compose.yml plus docker-compose.override.yml, or the -f files,
+or COMPOSE_FILE from .env), merges them as docker compose does and reports: databases or Redis published
+beyond 127.0.0.1, network_mode host, ports on every interface, compose entries that override .env (the
+hard-coded CORS origin), secrets on command lines and in healthchecks, a mounted .env, unpinned images,
+.env not git-ignored or tracked by git, .env or its backups readable by others, a secret reused by another
+registered deployment, Crucible's known issues, and everything check-env reports. Findings never contain a
+secret value. If DIR is a registered deployment its environment and compose files are used.
+
+--environment defaults to the registered deployment's, else to what .env's ROUNDTABLE_ENVIRONMENT says.
+--fail-on error   exit 2 on errors or criticals, else 0 (warnings do not fail the pipeline)
+--fail-on warning exit 1 on warnings, 2 on errors or criticals
+Without --fail-on: 0 clean (notes only), 1 warnings, 2 errors. 65: DIR cannot be read.`,
+  options: { environment: { type: 'string', short: 'e' }, file: { type: 'string', short: 'f', multiple: true }, json: { type: 'boolean' }, 'fail-on': { type: 'string' } },
+  allowPositionals: true,
+  async run({ values, positionals }, io) {
+    if (positionals.length !== 1) throw new UsageError('give exactly one deployment folder');
+    const failOn = values['fail-on'] as string | undefined;
+    if (failOn !== undefined && failOn !== 'warning' && failOn !== 'error') throw new UsageError('--fail-on must be warning or error');
+    let environment: Environment | undefined;
+    if (values.environment !== undefined) {
+      const e = Environment.safeParse(values.environment);
+      if (!e.success) throw new UsageError('--environment must be production, staging or development');
+      environment = e.data;
+    }
+    const folder = resolve(positionals[0] ?? '');
+    const st = await stat(folder).catch(() => null);
+    if (!st?.isDirectory()) throw new AppError('AUDIT_FOLDER_UNREADABLE', `${basename(folder)} is not a folder that can be read.`);
+    const core = io.core();
+    const registered = (await core.store.read()).deployments.find((d) => resolve(d.folder) === folder);
+    const envText = await readFile(resolve(folder, '.env'), 'utf8').catch(() => null);
+    const files = (values.file as string[] | undefined) ?? registered?.composeFiles ?? [];
+    const target = {
+      id: registered?.id ?? 'cli',
+      name: registered?.name ?? basename(folder),
+      folder,
+      composeFiles: files,
+      environment: environment ?? registered?.environment ?? (envText === null ? 'development' : environmentOf(parseEnv(envText))),
+    };
+    const result = await core.audit.auditTarget(target);
+    const code = auditExitCode(result.findings, failOn);
+    if (values.json) {
+      writeJson(io, { folder, environment: target.environment, files: result.files, checkedAt: result.checkedAt, exitCode: code, counts: result.counts, findings: result.findings });
+      return code;
+    }
+    for (const f of result.findings) {
+      const where = [f.service, f.file ? `${f.file}${f.line ? `:${String(f.line)}` : ''}` : ''].filter(Boolean).join(' ');
+      io.stdout.write(`${MARK[f.severity]} ${f.severity.padEnd(8)} ${f.title}  [${f.code}]${where ? `  (${where})` : ''}\n    ${f.message}\n${f.evidence ? `    evidence: ${f.evidence}\n` : ''}    → ${f.howToFix}${f.fixId ? ' (the app can fix this: Audit page)' : ''}\n`);
+    }
+    const c = result.counts;
+    io.stdout.write(`\n${target.name} (${target.environment}; ${result.files.join(', ')}): ${String(c.critical)} critical, ${String(c.error)} errors, ${String(c.warning)} warnings, ${String(c.info)} notes.\n`);
+    return code;
+  },
+};

@@ -1,0 +1,232 @@
+import { randomBytes } from 'node:crypto';
+import { AppError } from '../../common/errors';
+import type { DeploymentRef } from '../../common/model/deployment';
+import { worstSeverity, type Finding, type Severity } from '../../common/model/finding';
+import { APP_VERSION } from '../app-meta';
+import { envValues, parseEnv } from '../envfile';
+import { writeFileAtomic } from '../fs/atomic-write';
+import type { Journal } from '../journal/journal';
+import type { Logger } from '../log/logger';
+import type { StackProfile } from '../stack/profile';
+import { crucibleCeProfile } from '../stack/crucible-ce';
+import type { StateStore } from '../store/state-store';
+import { checkEnv } from '../validation';
+import { checklistAttention, evaluateChecklist, type ChecklistItemState } from '../checklist/evaluate';
+import { checklistItem } from '../checklist/items';
+import { buildAuditContext } from './context';
+import type { EnvReader, EnvValidator } from './env-adapter';
+import { applyFix, planFix, type AppliedFix, type FixPlan } from './fixes';
+import { renderHtml, renderMarkdown, reportFileName } from './report';
+import { runAudit } from './run';
+import { secretVariablesFrom } from './secret-variables';
+import type { AuditContext, AuditResult, AuditTarget } from './types';
+
+/**
+ * The audit feature as the IPC handlers and the CLI use it: audits of registered deployments (or a folder),
+ * fix previews and applications (journaled, followed by a fresh audit), the checklist with the admin's
+ * ticks (kept in the state store), the report, and the dashboard summary.
+ */
+export interface AuditServiceDeps {
+  store: StateStore;
+  journal: Journal;
+  logger: Logger;
+  clock: () => Date;
+  profile?: StackProfile;
+  /** `git` by default; null skips the git checks. */
+  gitBinary?: string | null;
+  platform?: NodeJS.Platform;
+  random?: (n: number) => Buffer;
+}
+
+export interface FixPreview {
+  fixId: string;
+  title: string;
+  file: string;
+  kind: FixPlan['kind'];
+  diff: string;
+  token: string;
+}
+
+export interface DashboardEntry {
+  deployment: Pick<DeploymentRef, 'id' | 'name' | 'environment'>;
+  counts: Record<Severity, number> | null;
+  worst: Severity | null;
+  checkedAt: string | null;
+  /** Set when the audit itself could not run (folder gone, unreadable). */
+  error: string | null;
+  checklist: { failing: number; due: number; overdue: number };
+  /** Placeholders fed by state when the rotation and backup features record them; null = unknown. */
+  rotationsDue: number | null;
+  newestBackupAgeDays: number | null;
+  activeIncident: boolean;
+}
+
+export interface AuditService {
+  /** Audits a registered deployment. @throws AppError DEPLOYMENT_NOT_FOUND, AUDIT_FOLDER_UNREADABLE. */
+  run(deploymentId: string): Promise<AuditResult>;
+  /** Audits any folder (the CLI's DIR); registered deployments are the comparison set. */
+  auditTarget(target: AuditTarget): Promise<AuditResult>;
+  previewFix(deploymentId: string, fixId: string): Promise<FixPreview>;
+  /** Applies a previewed fix, journals it and audits again. @throws AppError FIX_STALE, FIX_NOT_OFFERED, FS_*. */
+  applyFix(deploymentId: string, fixId: string, token: string): Promise<{ applied: AppliedFix; audit: AuditResult }>;
+  checklist(deploymentId: string): Promise<{ items: ChecklistItemState[]; auditedAt: string | null }>;
+  /** Ticks (done=true) or unticks a manual or ongoing item. @throws AppError CHECKLIST_UNKNOWN_ITEM, CHECKLIST_EVALUATED_ITEM. */
+  tick(deploymentId: string, itemId: string, done: boolean, note?: string): Promise<{ items: ChecklistItemState[]; auditedAt: string | null }>;
+  report(deploymentId: string, format: 'markdown' | 'html'): Promise<{ fileName: string; content: string }>;
+  exportReport(deploymentId: string, format: 'markdown' | 'html', path: string): Promise<{ fileName: string }>;
+  dashboard(): Promise<DashboardEntry[]>;
+  /** The latest audit of a deployment made by this process, if any. */
+  last(deploymentId: string): AuditResult | undefined;
+}
+
+const DAY = 86_400_000;
+
+export function createAuditService(deps: AuditServiceDeps): AuditService {
+  const profile = deps.profile ?? crucibleCeProfile;
+  const sets = secretVariablesFrom(profile.variables);
+  const key = (deps.random ?? randomBytes)(32);
+  const readEnv: EnvReader = (text) => envValues(parseEnv(text));
+  const validateEnv: EnvValidator = (text, environment) => checkEnv(parseEnv(text), { profile, environment, file: '.env' });
+  const lastResults = new Map<string, AuditResult>();
+
+  const toTarget = (d: DeploymentRef): AuditTarget => ({ id: d.id, name: d.name, folder: d.folder, composeFiles: d.composeFiles, environment: d.environment });
+
+  async function targets(): Promise<AuditTarget[]> {
+    return (await deps.store.read()).deployments.map(toTarget);
+  }
+
+  async function target(id: string): Promise<AuditTarget> {
+    const t = (await targets()).find((d) => d.id === id);
+    if (!t) throw new AppError('DEPLOYMENT_NOT_FOUND', 'This deployment is not registered (any more). Choose a deployment from the list.');
+    return t;
+  }
+
+  async function context(t: AuditTarget): Promise<AuditContext> {
+    return buildAuditContext(t, { fingerprintKey: key, secretVariables: sets.secret, requiredVariables: sets.required, readEnv, others: await targets(), gitBinary: deps.gitBinary, platform: deps.platform });
+  }
+
+  async function audit(t: AuditTarget): Promise<{ ctx: AuditContext; result: AuditResult }> {
+    const ctx = await context(t);
+    const result = runAudit(ctx, { validateEnv, clock: deps.clock });
+    lastResults.set(t.id, result);
+    deps.logger.info('audit.run', { deploymentId: t.id, findings: result.findings.length, worst: worstSeverity(result.findings), ms: result.durationMs });
+    return { ctx, result };
+  }
+
+  /** The fix must be one the current audit offers: the renderer cannot invent a change. */
+  async function offered(deploymentId: string, fixId: string): Promise<{ ctx: AuditContext; finding: Finding }> {
+    const { ctx, result } = await audit(await target(deploymentId));
+    const finding = result.findings.find((f) => f.fixId === fixId);
+    if (!finding) throw new AppError('FIX_NOT_OFFERED', 'This fix is no longer offered by the audit (the problem may be gone). The audit was refreshed.');
+    return { ctx, finding };
+  }
+
+  async function checklistOf(deploymentId: string) {
+    const state = await deps.store.read();
+    const ticks = state.checklists[deploymentId] ?? {};
+    const result = lastResults.get(deploymentId) ?? (await audit(await target(deploymentId))).result;
+    return { items: evaluateChecklist(result.findings, ticks, deps.clock()), auditedAt: result.checkedAt };
+  }
+
+  return {
+    run: async (id) => (await audit(await target(id))).result,
+    auditTarget: async (t) => (await audit(t)).result,
+
+    async previewFix(id, fixId) {
+      const { ctx } = await offered(id, fixId);
+      const plan = await planFix(ctx, fixId);
+      return { fixId, title: plan.title, file: plan.file, kind: plan.kind, diff: redactDiff(plan.diff, ctx), token: plan.token };
+    },
+
+    async applyFix(id, fixId, token) {
+      const { ctx, finding } = await offered(id, fixId);
+      const applied = await applyFix(ctx, fixId, token, deps.clock);
+      await deps.journal.append({ type: 'fix.applied', deploymentId: id, subject: applied.file, details: { fixId, code: finding.code, kind: applied.kind, backupKept: applied.backupPath !== null } });
+      const fresh = await audit(ctx.target);
+      return { applied, audit: fresh.result };
+    },
+
+    checklist: checklistOf,
+
+    async tick(id, itemId, done, note) {
+      await target(id);
+      const def = checklistItem(itemId);
+      if (!def) throw new AppError('CHECKLIST_UNKNOWN_ITEM', 'This checklist item does not exist; reload the page.');
+      if (def.mode === 'evaluated') throw new AppError('CHECKLIST_EVALUATED_ITEM', 'This item is decided by the audit; fix the findings it lists instead of ticking it.');
+      const at = deps.clock().toISOString();
+      await deps.store.update((draft) => {
+        const ticks = { ...(draft.checklists[id] ?? {}) };
+        if (done) ticks[itemId] = note !== undefined && note.trim() !== '' ? { checkedAt: at, note: note.trim() } : { checkedAt: at };
+        draft.checklists[id] = Object.fromEntries(Object.entries(ticks).filter(([k]) => done || k !== itemId));
+      });
+      await deps.journal.append({ type: done ? 'checklist.ticked' : 'checklist.unticked', deploymentId: id, subject: itemId, details: { withNote: done && note !== undefined && note.trim() !== '' } });
+      return checklistOf(id);
+    },
+
+    async report(id, format) {
+      const t = await target(id);
+      const { result } = await audit(t);
+      const { items } = await checklistOf(id);
+      const input = { target: t, audit: result, checklist: items, generatedAt: deps.clock(), appVersion: APP_VERSION };
+      return format === 'markdown' ? { fileName: reportFileName(input, 'md'), content: renderMarkdown(input) } : { fileName: reportFileName(input, 'html'), content: renderHtml(input) };
+    },
+
+    async exportReport(id, format, path) {
+      const r = await this.report(id, format);
+      await writeFileAtomic(path, r.content, { mode: 0o600, keepPrevious: false });
+      await deps.journal.append({ type: 'report.exported', deploymentId: id, subject: r.fileName, details: { format } });
+      return { fileName: r.fileName };
+    },
+
+    async dashboard() {
+      const state = await deps.store.read();
+      const now = deps.clock();
+      const out: DashboardEntry[] = [];
+      for (const d of state.deployments) {
+        let result: AuditResult | null = null;
+        let error: string | null = null;
+        try {
+          result = (await audit(toTarget(d))).result;
+        } catch (e) {
+          error = e instanceof AppError ? e.message : 'The audit could not run.';
+        }
+        const items = evaluateChecklist(result?.findings ?? null, state.checklists[d.id] ?? {}, now);
+        const backups = (state as { backups?: Array<{ deploymentId: string; createdAt: string }> }).backups?.filter((b) => b.deploymentId === d.id).map((b) => Date.parse(b.createdAt)) ?? [];
+        const rotationsDue = (state as { rotationsDue?: Record<string, number> }).rotationsDue?.[d.id] ?? null;
+        out.push({
+          deployment: { id: d.id, name: d.name, environment: d.environment },
+          counts: result?.counts ?? null,
+          worst: result ? worstSeverity(result.findings) : null,
+          checkedAt: result?.checkedAt ?? null,
+          error,
+          checklist: checklistAttention(items),
+          rotationsDue,
+          newestBackupAgeDays: backups.length > 0 ? Math.floor((now.getTime() - Math.max(...backups)) / DAY) : null,
+          activeIncident: state.incidents.some((i) => i.deploymentId === d.id && (i.closedAt === null || i.closedAt === undefined)),
+        });
+      }
+      return out;
+    },
+
+    last: (id) => lastResults.get(id),
+  };
+}
+
+/**
+ * A diff shows lines of the admin's compose file around the change; a line that holds a secret (a value
+ * from .env, or a secret variable with a literal value) has its value withheld before the renderer sees it.
+ */
+export function redactDiff(diff: string, ctx: AuditContext): string {
+  const values = [...ctx.env.values.entries()].filter(([k, v]) => ctx.secretVariables.has(k) && v.length >= 6).map(([, v]) => v);
+  const names = [...ctx.secretVariables].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const literal = names.length > 0 ? new RegExp(`^([ +-]\\s*(?:-\\s*)?["']?(?:${names.join('|')})["']?\\s*[=:]\\s*)(?!["']?\\$\\{)(\\S.*)$`) : null;
+  return diff
+    .split('\n')
+    .map((line) => {
+      if (line.startsWith('---') || line.startsWith('+++')) return line;
+      if (values.some((v) => line.includes(v))) return `${line[0] ?? ' '}[line withheld: it contains a secret value]`;
+      const m = literal?.exec(line);
+      return m ? `${m[1] ?? ''}[value withheld]` : line;
+    })
+    .join('\n');
+}

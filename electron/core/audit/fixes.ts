@@ -1,0 +1,135 @@
+import { chmod, lstat, readFile } from 'node:fs/promises';
+import { isAbsolute, join, normalize, sep } from 'node:path';
+import { AppError } from '../../common/errors';
+import { sha256, writeFileAtomic } from '../fs/atomic-write';
+import { referencedVariables } from '../compose/interpolate';
+import { bindPortToLoopback, replaceEnvironmentValue, unifiedDiff } from '../compose/yaml-edit';
+import { gitignoreIgnores } from './gitignore';
+import { parseFixId } from './fix-ids';
+import type { AuditContext } from './types';
+
+/**
+ * The safe fixes: each is planned as a preview (a unified diff, or the mode change) and applied only as
+ * planned. Apply re-plans from the file on disk and refuses when the result differs from what the admin
+ * saw (`token`), then writes with writeFileAtomic guarded by the SHA-256 of the text it was based on.
+ */
+export interface FixPlan {
+  fixId: string;
+  title: string;
+  /** Relative to the deployment folder. */
+  file: string;
+  kind: 'edit' | 'chmod';
+  /** Unified diff (edit) or a one-line description (chmod). */
+  diff: string;
+  /** Identifies exactly this change: apply refuses a different one. */
+  token: string;
+  before: string | null;
+  after: string | null;
+  beforeSha256: string | null;
+  /** The file's permission bits today (kept for edits of non-secret files such as compose files). */
+  mode: number | null;
+}
+
+/** A relative name inside the folder, never `..`, absolute, or through a separator trick. */
+function confined(folder: string, file: string): string {
+  const n = normalize(file);
+  if (file === '' || isAbsolute(file) || n.startsWith('..') || n.split(sep).includes('..')) throw new AppError('FIX_BAD_TARGET', 'The fix names a file outside the deployment folder; nothing was changed.');
+  return join(folder, n);
+}
+
+async function readTarget(path: string): Promise<{ text: string | null; mode: number | null }> {
+  try {
+    const st = await lstat(path);
+    if (st.isSymbolicLink()) throw new AppError('FS_SYMLINK_REFUSED', 'The file to fix is a symbolic link; the app only changes regular files. Replace the link with the file itself.');
+    if (!st.isFile()) throw new AppError('FS_NOT_A_FILE', 'The file to fix is not a regular file.');
+    return { text: await readFile(path, 'utf8'), mode: st.mode & 0o777 };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { text: null, mode: null };
+    throw e;
+  }
+}
+
+/** The value that replaces a hard-coded `environment:` entry: `${VAR}`, keeping a safe literal as the default. */
+export function referenceFor(variable: string, literal: string | null, secret: boolean): string {
+  if (secret || literal === null || literal === '' || /[$}\n]/.test(literal)) return `\${${variable}}`;
+  return `\${${variable}:-${literal}}`;
+}
+
+export const GITIGNORE_LINES = ['.env', '.env.bak-*'];
+
+function gitignoreAfter(before: string | null): string {
+  const text = before ?? '';
+  const missing = GITIGNORE_LINES.filter((l) => !gitignoreIgnores(text, l === '.env' ? '.env' : '.env.bak-20260101T000000000Z'));
+  if (missing.length === 0) return text;
+  const sepNl = text === '' || text.endsWith('\n') ? '' : '\n';
+  return `${text}${sepNl}${text === '' ? '' : '\n'}# Secrets of this deployment (added by Crucible Secrets)\n${missing.join('\n')}\n`;
+}
+
+/**
+ * Plans a fix against the files on disk.
+ * @throws AppError FIX_UNKNOWN for a fixId the app does not make; FIX_BAD_TARGET; COMPOSE_EDIT_* when the
+ *   compose entry cannot be rewritten; FIX_NOTHING_TO_DO when the file already says what the fix would write.
+ */
+export async function planFix(ctx: AuditContext, fixId: string): Promise<FixPlan> {
+  const parsed = parseFixId(fixId);
+  if (!parsed) throw new AppError('FIX_UNKNOWN', 'This fix is not one the app knows; run the audit again.');
+  const folder = ctx.target.folder;
+  if (parsed.kind === 'chmod-600') {
+    if (parsed.file !== '.env' && !/^\.env\.bak-[A-Za-z0-9._-]+$/.test(parsed.file)) throw new AppError('FIX_BAD_TARGET', 'Only .env and its backups are changed to mode 600.');
+    const path = confined(folder, parsed.file);
+    const { mode } = await readTarget(path);
+    if (mode === null) throw new AppError('FIX_STALE', `${parsed.file} no longer exists; run the audit again.`);
+    const line = `chmod 600 ${parsed.file}   (mode ${mode.toString(8).padStart(3, '0')} → 600: only your account can read it)`;
+    return { fixId, title: `Restrict ${parsed.file} to mode 600`, file: parsed.file, kind: 'chmod', diff: line, token: sha256(`${fixId}|${String(mode)}`), before: null, after: null, beforeSha256: null, mode };
+  }
+  if (parsed.kind === 'gitignore-env') {
+    const path = confined(folder, '.gitignore');
+    const { text, mode } = await readTarget(path);
+    const after = gitignoreAfter(text);
+    if (after === (text ?? '')) throw new AppError('FIX_NOTHING_TO_DO', '.gitignore already ignores .env and its backups.');
+    return plan(fixId, 'Add .env and its backups to .gitignore', '.gitignore', text, after, mode);
+  }
+  if (!ctx.compose?.files.includes(parsed.file)) throw new AppError('FIX_BAD_TARGET', `${parsed.file} is not one of this deployment's compose files; run the audit again.`);
+  const path = confined(folder, parsed.file);
+  const { text, mode } = await readTarget(path);
+  if (text === null) throw new AppError('FIX_STALE', `${parsed.file} no longer exists; run the audit again.`);
+  if (parsed.kind === 'bind-loopback') {
+    const after = bindPortToLoopback(text, parsed.service, parsed.index);
+    return plan(fixId, `Bind the ${parsed.service} port to 127.0.0.1`, parsed.file, text, after, mode);
+  }
+  const entry = ctx.compose.services.find((s) => s.name === parsed.service)?.environment.get(parsed.variable);
+  const literal = entry?.raw ?? null;
+  if (literal !== null && referencedVariables(literal).includes(parsed.variable)) throw new AppError('FIX_NOTHING_TO_DO', `${parsed.variable} already comes from .env.`);
+  const value = referenceFor(parsed.variable, literal, ctx.secretVariables.has(parsed.variable));
+  const after = replaceEnvironmentValue(text, parsed.service, parsed.variable, value);
+  return plan(fixId, `Let .env decide ${parsed.variable} for ${parsed.service}`, parsed.file, text, after, mode);
+}
+
+function plan(fixId: string, title: string, file: string, before: string | null, after: string, mode: number | null): FixPlan {
+  return { fixId, title, file, kind: 'edit', diff: unifiedDiff(file, before ?? '', after), token: sha256(`${fixId}|${before ?? ''}|${after}`), before, after, beforeSha256: before === null ? null : sha256(before), mode };
+}
+
+export interface AppliedFix {
+  fixId: string;
+  file: string;
+  kind: FixPlan['kind'];
+  backupPath: string | null;
+}
+
+/**
+ * Applies a planned fix exactly as previewed.
+ * @throws AppError FIX_STALE when `token` does not match (the file changed since the preview);
+ *   FS_CHANGED_ON_DISK, FS_SYMLINK_REFUSED, FS_WRITE_FAILED from the atomic write.
+ */
+export async function applyFix(ctx: AuditContext, fixId: string, token: string, clock?: () => Date): Promise<AppliedFix> {
+  const p = await planFix(ctx, fixId);
+  if (p.token !== token) throw new AppError('FIX_STALE', 'The file changed since the preview; nothing was written. Look at the new preview and apply again.');
+  const path = confined(ctx.target.folder, p.file);
+  if (p.kind === 'chmod') {
+    await chmod(path, 0o600);
+    return { fixId, file: p.file, kind: p.kind, backupPath: null };
+  }
+  // Compose files and .gitignore are not secret: keep their mode (0644 for a new .gitignore).
+  const r = await writeFileAtomic(path, p.after ?? '', { expectedSha256: p.beforeSha256, mode: p.mode ?? 0o644, clock });
+  return { fixId, file: p.file, kind: p.kind, backupPath: r.backupPath };
+}
