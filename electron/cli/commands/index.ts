@@ -8,6 +8,7 @@ import { checkEnvCommand } from './check-env';
 import { auditCommand } from './audit';
 import { secretsCommands } from './secrets';
 import { backupCommands } from './backup';
+import { incidentCommands } from './incident';
 
 /** Every CLI command. Later features add theirs here (one file per command or command group). */
-export const commands: Command[] = [doctorCommand, proxyCommand, firewallCommand, generateCommand, hashPasswordCommand, checkEnvCommand, auditCommand, ...secretsCommands, ...backupCommands];
+export const commands: Command[] = [doctorCommand, proxyCommand, firewallCommand, generateCommand, hashPasswordCommand, checkEnvCommand, auditCommand, ...secretsCommands, ...backupCommands, ...incidentCommands];
