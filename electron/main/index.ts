@@ -50,6 +50,16 @@ let mainWindow: BrowserWindow | null = null;
 function start(): void {
   const logger = createLogger({ sink: fileSink(join(home, 'logs', 'app.log')) });
   const core = createCoreServices({ home, logger });
+  // A secret copied less than 30 s ago must not outlive the app on the clipboard.
+  let clipboardSettled = false;
+  app.on('before-quit', (event) => {
+    if (clipboardSettled || !core.clipboardGuard.pending()) return;
+    event.preventDefault();
+    void core.clipboardGuard.clearNow().finally(() => {
+      clipboardSettled = true;
+      app.quit();
+    });
+  });
   const router = createRouter({
     handlers: createHandlers({
       core,
