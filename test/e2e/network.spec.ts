@@ -49,8 +49,15 @@ test.describe('HTTPS & network page', () => {
     expect(readFileSync(out, 'utf8')).toContain('return 301 https://crucible.example.com$request_uri;');
     expect(statSync(out).mode & 0o777).toBe(0o644);
 
+    await page.getByRole('button', { name: 'Preview compose changes' }).click();
+    await expect(page.getByLabel('Diff of docker-compose.yml')).toContainText('+      - "127.0.0.1:8000:8000"');
     const axe = await new AxeBuilder({ page }).analyze();
     expect(axe.violations.map((v) => v.id)).toEqual([]);
+    await page.getByRole('button', { name: 'Apply these changes' }).click();
+    await expect(page.getByTestId('compose-changes')).toContainText('Changed docker-compose.yml (previous kept as docker-compose.yml.bak-');
+    expect(readFileSync(join(dir, 'docker-compose.yml'), 'utf8')).toContain('- "127.0.0.1:3000:3000"');
+    await page.getByRole('button', { name: 'Preview compose changes' }).click();
+    await expect(page.getByTestId('compose-nothing')).toBeVisible();
   });
 
   test('shows a clear error for bad input and writes nothing', async ({ app }) => {

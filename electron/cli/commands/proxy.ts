@@ -5,6 +5,7 @@ import { Environment } from '../../common/model/deployment';
 import { ProxyServer, type ProxyBundle } from '../../common/ipc/proxy.ipc';
 import { generateProxyBundle, writeGeneratedFile, assertFolder } from '../../core/proxy/generate';
 import type { ProxyInput } from '../../core/proxy/plan';
+import { planComposeChanges } from '../../core/proxy/compose-changes';
 
 function int(name: string, v: unknown): number | undefined {
   if (typeof v !== 'string') return undefined;
@@ -55,6 +56,8 @@ Options:
   --login-burst N              quick attempts allowed before 429 (default 5)
   --max-body-mb N              request size limit in MiB (default 25)
   --out FILE                   write the configuration there (atomically) instead of printing it
+  --compose-diff               also print the compose changes that go with it (bind to 127.0.0.1,
+                               CORS from .env, https API URL) as a diff; nothing is changed
   --json                       print everything as JSON
 
 Exit codes: 0 generated; 64 usage error; 65 bad input (nothing written).`,
@@ -74,6 +77,7 @@ Exit codes: 0 generated; 64 usage error; 65 bad input (nothing written).`,
     'login-burst': { type: 'string' },
     'max-body-mb': { type: 'string' },
     out: { type: 'string' },
+    'compose-diff': { type: 'boolean' },
     json: { type: 'boolean' },
   },
   async run({ values, positionals }, io: CliIO) {
@@ -113,9 +117,16 @@ Exit codes: 0 generated; 64 usage error; 65 bad input (nothing written).`,
     const out = str(values.out);
     let written: string | null = null;
     if (out !== undefined) written = (await writeGeneratedFile(resolve(out), file.content)).path;
+    const compose = values['compose-diff'] === true ? await planComposeChanges(dir, bundle.origin) : null;
     if (values.json) {
-      writeJson(io, { ...bundle, written });
+      writeJson(io, { ...bundle, written, composeChanges: compose?.files.map(({ file, changes, diff }) => ({ file, changes, diff })) });
       return ExitCode.Ok;
+    }
+    if (compose !== null) {
+      const w = written === null ? io.stderr : io.stdout;
+      w.write(compose.files.length === 0 ? '\nThe compose files already match the front door.\n' : '\nCompose changes (not applied; the app applies them, or edit by hand):\n');
+      for (const f of compose.files) w.write(`${f.diff}\n`);
+      for (const n of compose.notes) w.write(`  - ${n}\n`);
     }
     if (written === null) {
       io.stdout.write(file.content);

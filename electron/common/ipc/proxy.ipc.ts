@@ -145,6 +145,22 @@ export const SaveRequest = req({
 
 export const SaveResult = z.object({ saved: z.boolean(), name: z.string().nullable() });
 
+/** One compose file's front-door change: what changes, the diff shown before applying, and its token. */
+export const ComposeChangeView = z.object({ file: z.string(), changes: z.array(z.string()), diff: z.string(), token: z.string() });
+export const ComposePreview = z.object({ files: z.array(ComposeChangeView), notes: z.array(z.string()) });
+export type ComposePreview = z.infer<typeof ComposePreview>;
+
+const composeTarget = {
+  address: PublicAddress,
+  environment: Environment.optional(),
+  deploymentId: z.string().max(64).optional(),
+  folderId: z.string().max(64).optional(),
+};
+export const ComposePreviewRequest = req(composeTarget);
+export type ComposePreviewRequest = z.input<typeof ComposePreviewRequest>;
+export const ComposeApplyRequest = req({ ...composeTarget, tokens: z.record(z.string().max(255), z.string().max(128)) });
+export const ComposeApplied = z.object({ applied: z.array(z.object({ file: z.string(), backupName: z.string().nullable() })) });
+
 export const proxyChannels = {
   pickFolder: channel('proxy', 'pickFolder', req({}), PickedRef.nullable()),
   pickCertificate: channel('proxy', 'pickCertificate', req({ which: z.enum(['certificate', 'key']) }), PickedRef.nullable()),
@@ -154,4 +170,8 @@ export const proxyChannels = {
   save: channel('proxy', 'save', SaveRequest, SaveResult),
   /** Copies a generated file's text to the clipboard from main. */
   copy: channel('proxy', 'copy', SaveRequest, z.object({ copied: z.boolean() })),
+  /** The compose changes that go with the front door, as diffs; nothing is written. */
+  composePreview: channel('proxy', 'composePreview', ComposePreviewRequest, ComposePreview),
+  /** Applies previewed compose changes (by token) with the comment-preserving editor. */
+  composeApply: channel('proxy', 'composeApply', ComposeApplyRequest, ComposeApplied),
 };

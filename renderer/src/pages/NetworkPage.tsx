@@ -5,6 +5,7 @@ import { errorMessage, getApi } from '../api';
 import { useLoad } from '../hooks';
 import { GeneratedFileView } from '../components/network/GeneratedFileView';
 import { FirewallPanel } from '../components/network/FirewallPanel';
+import { ComposeChangesPanel } from '../components/network/ComposeChangesPanel';
 
 const ONE_YEAR_DAYS = 365;
 
@@ -166,6 +167,7 @@ function BundleView({ bundle, request }: { bundle: ProxyBundle; request: Generat
           onSave={() => getApi().proxy.save({ generate: request, fileId: f.id }).then((r) => r.name)}
         />
       ))}
+      <ComposeChangesPanel request={{ address: request.address, environment: request.environment, deploymentId: request.deploymentId, folderId: request.folderId }} />
       <section className="panel" aria-labelledby="env-followup-title">
         <h3 id="env-followup-title">.env follow-ups</h3>
         <table>

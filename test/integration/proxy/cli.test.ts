@@ -114,3 +114,14 @@ describe('crucible-secrets firewall', () => {
     expect(g.files.map((f) => f.name)).toEqual(['firewall-ufw.sh', 'crucible-firewall.nft', 'docker-user.sh']);
   });
 });
+
+describe('crucible-secrets proxy --compose-diff', () => {
+  it('prints the compose diff without changing the file', async () => {
+    const dir = folder();
+    const before = readFileSync(join(dir, 'docker-compose.yml'), 'utf8');
+    const t = io();
+    expect(await runCli(['proxy', dir, '--server', 'nginx', '--domain', 'crucible.example.com', '--out', join(dir, 'site.conf'), '--compose-diff'], t.io, noCore)).toBe(0);
+    expect(t.out()).toContain('+      - "127.0.0.1:8000:8000"');
+    expect(readFileSync(join(dir, 'docker-compose.yml'), 'utf8')).toBe(before);
+  });
+});

@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import { AppError } from '../../../common/errors';
 import type { Environment } from '../../../common/model/deployment';
-import type { FirewallGuide, FirewallRequest, GeneratedFile, GenerateRequest, PickedRef, ProxyBundle } from '../../../common/ipc/proxy.ipc';
+import type { ComposePreviewRequest, FirewallGuide, FirewallRequest, GeneratedFile, GenerateRequest, PickedRef, ProxyBundle } from '../../../common/ipc/proxy.ipc';
 import { requireDeployment } from '../../../core/inventory/inventory';
 import { generateProxyBundle, writeGeneratedFile } from '../../../core/proxy/generate';
 import { readComposeFacts } from '../../../core/proxy/compose-facts';
 import { firewallGuide } from '../../../core/proxy/firewall';
+import { applyComposeChanges, planComposeChanges } from '../../../core/proxy/compose-changes';
+import { resolveAddress } from '../../../core/proxy/validate';
 import type { HandlerDeps } from './deps';
 import type { Handlers } from '../router';
 
@@ -64,6 +66,12 @@ export function proxyHandlers({ core, platform }: HandlerDeps): Handlers['proxy'
     return f;
   }
 
+  async function composeTarget(req: ComposePreviewRequest): Promise<{ folder: string; origin: string }> {
+    const t = await target(req);
+    if (t.folder === null) throw new AppError('PROXY_NO_FOLDER', 'Choose the deployment (or its folder) first: the compose files are read from it.');
+    return { folder: t.folder, origin: resolveAddress(req.address, t.environment).origin };
+  }
+
   return {
     pickFolder: async () => {
       const p = await platform.pickFolder('Choose the Crucible folder (with docker-compose.yml)');
@@ -87,6 +95,17 @@ export function proxyHandlers({ core, platform }: HandlerDeps): Handlers['proxy'
       const f = await fileFor(req);
       platform.clipboard.writeText(f.content);
       return { copied: true };
+    },
+    composePreview: async (req) => {
+      const { folder, origin } = await composeTarget(req);
+      const plan = await planComposeChanges(folder, origin);
+      return { files: plan.files.map(({ file, changes, diff, token }) => ({ file, changes, diff, token })), notes: plan.notes };
+    },
+    composeApply: async (req) => {
+      const { folder, origin } = await composeTarget(req);
+      const applied = await applyComposeChanges(folder, origin, req.tokens);
+      core.logger.info('proxy.compose.apply', { files: applied.map((a) => a.file) });
+      return { applied: applied.map((a) => ({ file: a.file, backupName: a.backupPath === null ? null : basename(a.backupPath) })) };
     },
   };
 }

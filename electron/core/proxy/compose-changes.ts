@@ -1,0 +1,148 @@
+import { lstat, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { AppError } from '../../common/errors';
+import { sha256, writeFileAtomic } from '../fs/atomic-write';
+import { bindPortToLoopback, replaceEnvironmentValue, unifiedDiff } from '../compose/yaml-edit';
+import { isLoopback, parseLongPort, parseShortPort } from '../compose/ports';
+import { referencedVariables } from '../compose/interpolate';
+import { listComposeFiles } from './compose-facts';
+
+/**
+ * The compose changes that go with the front door, planned as a diff per file and applied only as
+ * previewed (issue 11 §2). Edits use the audit's comment-preserving YAML edits, so every other byte of the
+ * admin's file stays as written:
+ * - the api and frontend ports bound to 127.0.0.1 (the proxy on this host still reaches them);
+ * - the api's hard-coded `ROUNDTABLE_CORS_ORIGINS` replaced by a reference to `.env` defaulting to the origin;
+ * - the frontend's runtime `NEXT_PUBLIC_API_URL` set to the public https origin.
+ */
+
+export interface ComposeFileChange {
+  /** Relative to the deployment folder. */
+  file: string;
+  changes: string[];
+  diff: string;
+  /** Identifies exactly this change; apply refuses another. */
+  token: string;
+  before: string;
+  after: string;
+  mode: number;
+}
+
+export interface ComposeChangePlan {
+  files: ComposeFileChange[];
+  notes: string[];
+}
+
+const WEB_SERVICES = ['api', 'frontend'] as const;
+
+async function readCompose(folder: string, file: string): Promise<{ text: string; mode: number }> {
+  const path = join(folder, file);
+  const st = await lstat(path);
+  if (st.isSymbolicLink()) throw new AppError('FS_SYMLINK_REFUSED', `${file} is a symbolic link; the app only changes regular files. Replace the link with the file itself.`);
+  return { text: await readFile(path, 'utf8'), mode: st.mode & 0o777 };
+}
+
+function scalarString(v: unknown): string | null {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : null;
+}
+
+function envEntry(text: string, service: string, variable: string): { present: boolean; value: string | null } {
+  const doc = parseDocument(text, { uniqueKeys: false });
+  const svc = doc.getIn(['services', service], true);
+  const env = isMap(svc) ? svc.get('environment', true) : undefined;
+  if (isSeq(env)) {
+    for (const i of env.items) {
+      if (!isScalar(i) || typeof i.value !== 'string') continue;
+      if (i.value === variable) return { present: true, value: null };
+      if (i.value.startsWith(`${variable}=`)) return { present: true, value: i.value.slice(variable.length + 1) };
+    }
+  } else if (isMap(env)) {
+    const v = env.get(variable, true);
+    if (v !== undefined) return { present: true, value: isScalar(v) ? scalarString(v.value) : null };
+  }
+  return { present: false, value: null };
+}
+
+function planText(file: string, text: string, origin: string): { after: string; changes: string[] } {
+  const doc = parseDocument(text, { uniqueKeys: false });
+  if (doc.errors.length > 0) throw new AppError('COMPOSE_YAML_INVALID', `${file} is not valid YAML; fix it before applying the front-door changes.`);
+  let after = text;
+  const changes: string[] = [];
+  for (const service of WEB_SERVICES) {
+    const svc = doc.getIn(['services', service], true);
+    const ports = isMap(svc) ? svc.get('ports', true) : undefined;
+    if (!isSeq(ports)) continue;
+    ports.items.forEach((item, index) => {
+      let hostIp: string | null;
+      let raw: string;
+      try {
+        if (isScalar(item)) {
+          raw = scalarString(item.value) ?? '';
+          hostIp = parseShortPort(raw).hostIp;
+        } else if (isMap(item)) {
+          raw = JSON.stringify(item.toJSON());
+          hostIp = parseLongPort(item.toJSON() as Record<string, unknown>).hostIp;
+        } else return;
+      } catch {
+        return; // an invalid entry is the audit's business; leave it alone
+      }
+      if (isLoopback(hostIp)) return;
+      after = bindPortToLoopback(after, service, index);
+      changes.push(`${service}: bind port ${raw} to 127.0.0.1`);
+    });
+  }
+  const cors = envEntry(after, 'api', 'ROUNDTABLE_CORS_ORIGINS');
+  if (cors.present && (cors.value === null || !referencedVariables(cors.value).includes('ROUNDTABLE_CORS_ORIGINS'))) {
+    after = replaceEnvironmentValue(after, 'api', 'ROUNDTABLE_CORS_ORIGINS', `\${ROUNDTABLE_CORS_ORIGINS:-${origin}}`);
+    changes.push(`api: take ROUNDTABLE_CORS_ORIGINS from .env (default ${origin}) instead of the hard-coded value`);
+  }
+  const apiUrl = envEntry(after, 'frontend', 'NEXT_PUBLIC_API_URL');
+  if (apiUrl.present && apiUrl.value !== null && referencedVariables(apiUrl.value).length === 0 && apiUrl.value !== `${origin}/api`) {
+    after = replaceEnvironmentValue(after, 'frontend', 'NEXT_PUBLIC_API_URL', `${origin}/api`);
+    changes.push(`frontend: NEXT_PUBLIC_API_URL=${origin}/api`);
+  }
+  return { after, changes };
+}
+
+/**
+ * Plans the changes for every compose file of the folder that defines the api or frontend.
+ * @throws AppError COMPOSE_YAML_INVALID, COMPOSE_EDIT_FAILED (from the YAML editor), FS_SYMLINK_REFUSED.
+ */
+export async function planComposeChanges(folder: string, origin: string): Promise<ComposeChangePlan> {
+  const files: ComposeFileChange[] = [];
+  for (const file of await listComposeFiles(folder)) {
+    const { text, mode } = await readCompose(folder, file);
+    const { after, changes } = planText(file, text, origin);
+    if (changes.length === 0) continue;
+    files.push({ file, changes, diff: unifiedDiff(file, text, after), token: sha256(`${file}|${text}|${after}`), before: text, after, mode });
+  }
+  const notes = [
+    'Apply with `docker compose up -d` (a restart does not pick up compose changes).',
+    'The browser-side API URL is baked into the frontend image at build time: rebuild the frontend with --build-arg NEXT_PUBLIC_API_URL=' + `${origin}/api` + ' (the build.args entry is not changed here).',
+    'After binding to 127.0.0.1, the api and frontend are reachable only from this host: through the proxy, or http://localhost on the server itself.',
+  ];
+  return { files, notes };
+}
+
+/**
+ * Applies the planned changes of the files named in `tokens`, exactly as previewed. Every token is checked
+ * against a fresh plan before anything is written; each file is then replaced atomically (backup kept).
+ * @throws AppError FIX_STALE when a file changed since the preview (nothing written);
+ *   FS_CHANGED_ON_DISK / FS_WRITE_FAILED from the atomic write.
+ */
+export async function applyComposeChanges(folder: string, origin: string, tokens: Record<string, string>): Promise<Array<{ file: string; backupPath: string | null }>> {
+  const plan = await planComposeChanges(folder, origin);
+  const chosen = Object.entries(tokens).map(([file, token]) => {
+    const p = plan.files.find((f) => f.file === file);
+    if (p?.token !== token) throw new AppError('FIX_STALE', `${file} changed since the preview (or needs no change now); nothing was written. Look at the new preview and apply again.`);
+    return p;
+  });
+  if (chosen.length === 0) throw new AppError('FIX_NOTHING_TO_DO', 'No compose change was selected.');
+  const out: Array<{ file: string; backupPath: string | null }> = [];
+  for (const p of chosen) {
+    const r = await writeFileAtomic(join(folder, p.file), p.after, { expectedSha256: sha256(p.before), mode: p.mode });
+    out.push({ file: p.file, backupPath: r.backupPath });
+  }
+  return out;
+}
