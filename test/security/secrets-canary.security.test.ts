@@ -97,7 +97,7 @@ describe('secret values stay out of everything but reveal and copy', () => {
       if (def.channel === 'cs:secrets:reveal') continue;
       for (const payload of [{}, { deploymentId: id }, { id }]) {
         const answer = await call(def.channel, payload);
-        assertNoCanary(`${def.channel}`, JSON.stringify(answer));
+        assertNoCanary(def.channel, JSON.stringify(answer));
       }
     }
     await core.clipboardGuard.clearNow();
