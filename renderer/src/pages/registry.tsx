@@ -5,6 +5,7 @@ import { SecretsPage } from './SecretsPage';
 import { SetupPage } from './SetupPage';
 import { NetworkPage } from './NetworkPage';
 import { BackupPage } from './BackupPage';
+import { BackupPage } from './BackupPage';
 
 /**
  * The pages of the app shell. Later features add an entry here; the navigation is built from this list.
@@ -22,6 +23,7 @@ export const pages: PageDef[] = [
   { route: '/setup', title: 'Set up a deployment', nav: true, render: () => <SetupPage /> },
   { route: '/secrets', title: 'Secrets', nav: true, render: () => <SecretsPage /> },
   { route: '/network', title: 'HTTPS & network', nav: true, render: () => <NetworkPage /> },
+  { route: '/backup', title: 'Backup', nav: true, render: () => <BackupPage /> },
   { route: '/backup', title: 'Backup', nav: true, render: () => <BackupPage /> },
   { route: '/about', title: 'About', nav: true, render: () => <AboutPage /> },
 ];

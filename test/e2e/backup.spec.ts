@@ -1,0 +1,100 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { test, expect } from './fixtures';
+import { serviceFor } from '../../electron/core/keychain/keychain';
+
+/**
+ * Issue 8 end to end: export in the UI, wipe the keychain (the real keyring) and the .env, restore in the
+ * UI, and find everything back. Dialogs are scripted through the harness; everything behind them is real.
+ */
+const PASS = 'violet tractor sings under seven moons';
+
+test.describe('backup', () => {
+  test('export, wipe keychain and .env, restore, everything is back', async ({ app }) => {
+    test.skip(!app.harness, 'harness only (scripted file dialogs)');
+    test.setTimeout(120_000);
+    const harness = app.harness!;
+    const { page } = app;
+    const id = `e2e-backup-${randomBytes(3).toString('hex')}`;
+    const folder = join(app.home, 'crucible');
+    mkdirSync(folder);
+    const values = {
+      ROUNDTABLE_JWT_SECRET: `CANARY-e2e-jwt-${randomBytes(12).toString('hex')}`,
+      POSTGRES_PASSWORD: `CANARY-e2e-pg-${randomBytes(12).toString('hex')}`,
+      ROUNDTABLE_COMMUNITY_AUTH_PASSWORD: '$2b$12$e2eBackupSaltSaltSaltSOu7lF9Qe7jW0y1rXvB3c5d7f9h1j3l',
+    };
+    const envText = `# my deployment\nPORT=8000\n${Object.entries(values)
+      .map(([k, v]) => `${k}='${v}'`)
+      .join('\n')}\n`;
+    const kc = await harness.core.keychains.get();
+    try {
+      await harness.core.store.update((s) => {
+        s.deployments.push({ id, name: 'Backup e2e', folder, composeFiles: [], environment: 'production', createdAt: new Date().toISOString() });
+      });
+      for (const [k, v] of Object.entries(values)) await kc.set(serviceFor(id), k, v);
+      writeFileSync(join(folder, '.env'), envText, { mode: 0o600 });
+
+      // Export in the UI.
+      const problems: string[] = [];
+      page.on('pageerror', (e) => problems.push(e.message));
+      await page.goto(`${harness.url}#/backup`);
+      await expect(page.getByRole('heading', { name: 'Backup', exact: true })).toBeVisible({ timeout: 15_000 });
+      await expect(page.getByRole('checkbox', { name: /Backup e2e/ })).toBeChecked();
+      await page.getByLabel('Backup passphrase').fill('too short');
+      await page.getByLabel('Type it again').fill('too short');
+      await expect(page.getByRole('button', { name: 'Export encrypted backup…' })).toBeDisabled();
+      await page.getByLabel('Backup passphrase').fill(PASS);
+      await page.getByLabel('Type it again').fill(PASS);
+      const target = join(app.home, 'offline', 'my.csbackup');
+      mkdirSync(join(app.home, 'offline'));
+      harness.platform.queueSaveFile(target);
+      await page.getByRole('button', { name: 'Export encrypted backup…' }).click();
+      await expect(page.getByTestId('export-result')).toContainText('Backup written: my.csbackup', { timeout: 20_000 });
+      expect(statSync(target).mode & 0o777).toBe(0o600);
+      const sheet = join(app.home, 'offline', 'sheet.html');
+      harness.platform.queueSaveFile(sheet);
+      await page.getByRole('button', { name: 'Save recovery sheet to print…' }).click();
+      await expect(page.getByText(/Recovery sheet saved/)).toBeVisible();
+
+      // Wipe the keychain entries and the .env.
+      for (const k of Object.keys(values)) await kc.delete(serviceFor(id), k);
+      rmSync(join(folder, '.env'));
+      expect(await kc.list(serviceFor(id))).toEqual([]);
+
+      // Restore in the UI.
+      harness.platform.queueOpenFile(target);
+      await page.getByRole('button', { name: 'Choose backup file…' }).click();
+      await expect(page.getByTestId('backup-file')).toContainText('my.csbackup');
+      await page.getByLabel('Passphrase of this backup').fill('not the passphrase at all');
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await expect(page.getByRole('alert')).toContainText('does not open this backup', { timeout: 20_000 });
+      await page.getByLabel('Passphrase of this backup').fill(PASS);
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await expect(page.getByTestId('verify-summary')).toContainText('3 secret(s)', { timeout: 20_000 });
+      await page.getByRole('button', { name: 'Prepare restore…' }).click();
+      const plan = page.getByTestId('restore-plan');
+      await expect(plan).toBeVisible({ timeout: 20_000 });
+      await expect(plan.getByRole('checkbox', { name: 'Restore POSTGRES_PASSWORD' })).toBeChecked();
+      await expect(plan.getByRole('checkbox', { name: /Also write the restored values/ })).toBeChecked();
+      await page.getByRole('button', { name: 'Restore selected' }).click();
+      await expect(page.getByTestId('restore-result')).toContainText('3 secret(s), .env rewritten');
+
+      // Everything is back.
+      for (const [k, v] of Object.entries(values)) expect(await kc.get(serviceFor(id), k)).toBe(v);
+      const env = readFileSync(join(folder, '.env'), 'utf8');
+      for (const [k, v] of Object.entries(values)) expect(env).toContain(`${k}='${v}'`);
+      const journal = readFileSync(harness.core.paths.journalFile, 'utf8');
+      expect(journal).toContain('backup.exported');
+      expect(journal).toContain('backup.restored');
+
+      // No value anywhere else: not in the page, logs, journal, state or the recovery sheet.
+      const elsewhere = [await page.content(), harness.logLines.join('\n'), journal, readFileSync(harness.core.paths.stateFile, 'utf8'), readFileSync(sheet, 'utf8')].join('\n');
+      for (const v of Object.values(values)) expect(elsewhere).not.toContain(v);
+      expect(existsSync(target)).toBe(true);
+      expect(problems).toEqual([]);
+    } finally {
+      for (const e of await kc.list(serviceFor(id))) await kc.delete(serviceFor(id), e.account);
+    }
+  });
+});
