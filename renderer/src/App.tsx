@@ -1,5 +1,6 @@
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { KeychainBanner } from './components/KeychainBanner';
+import { IncidentBanner } from './components/incident/IncidentBanner';
 import { Sidebar } from './components/Sidebar';
 import { pages } from './pages/registry';
 import { useRoute } from './router';
@@ -15,6 +16,7 @@ export function App() {
       </a>
       <Sidebar current={page?.route ?? ''} />
       <div className="content">
+        <IncidentBanner />
         <KeychainBanner />
         <main id="main" tabIndex={-1} aria-label={page?.title}>
           <ErrorBoundary key={route}>{page?.render()}</ErrorBoundary>

@@ -1,5 +1,6 @@
 import { getApi } from '../api';
 import { useLoad } from '../hooks';
+import { ActiveIncidentsPanel } from '../components/incident/ActiveIncidentsPanel';
 
 /** The first screen: deployments and what needs attention. */
 export function DashboardPage() {
@@ -7,6 +8,7 @@ export function DashboardPage() {
   return (
     <section aria-labelledby="dashboard-title">
       <h1 id="dashboard-title">Dashboard</h1>
+      <ActiveIncidentsPanel />
       {list.state === 'ready' && list.value.notice && (
         <div role="alert" className="panel panel-error" data-testid="state-notice">
           {list.value.notice.message}

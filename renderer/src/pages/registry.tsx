@@ -4,6 +4,7 @@ import { AboutPage } from './AboutPage';
 import { SecretsPage } from './SecretsPage';
 import { SetupPage } from './SetupPage';
 import { NetworkPage } from './NetworkPage';
+import { IncidentPage } from './IncidentPage';
 import { BackupPage } from './BackupPage';
 import { BackupPage } from './BackupPage';
 
@@ -25,5 +26,6 @@ export const pages: PageDef[] = [
   { route: '/network', title: 'HTTPS & network', nav: true, render: () => <NetworkPage /> },
   { route: '/backup', title: 'Backup', nav: true, render: () => <BackupPage /> },
   { route: '/backup', title: 'Backup', nav: true, render: () => <BackupPage /> },
+  { route: '/incident', title: 'Incident response', nav: true, render: () => <IncidentPage /> },
   { route: '/about', title: 'About', nav: true, render: () => <AboutPage /> },
 ];

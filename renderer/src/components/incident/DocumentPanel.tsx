@@ -1,0 +1,62 @@
+import { useState } from 'react';
+import type { IncidentView } from '../../../../electron/common/ipc/incident.ipc';
+import { errorMessage, getApi } from '../../api';
+import { showTime } from './incident-events';
+import type { Act } from './StepItems';
+
+/** Export the report (Markdown, printable HTML) and close the incident with a summary. */
+export function DocumentPanel({ view, act, onView }: { view: IncidentView; act: Act; onView: (v: IncidentView) => void }) {
+  const [summary, setSummary] = useState('');
+  const [status, setStatus] = useState<string | null>(null);
+  const exportAs = (format: 'markdown' | 'html') => {
+    setStatus(null);
+    getApi()
+      .incident.exportReport({ id: view.incident.id, format })
+      .then(
+        (r) => {
+          onView(r.view);
+          setStatus(r.file ? `Saved ${r.file}.` : 'Not saved.');
+        },
+        (e: unknown) => { setStatus(errorMessage(e)); },
+      );
+  };
+  return (
+    <section className="panel" aria-labelledby="document-title">
+      <h2 id="document-title">Incident report</h2>
+      <p>
+        The timeline from the app's journal and your entries, every action with its time, and the secrets rotated by name and
+        generation. Never a value.
+      </p>
+      <div className="button-row">
+        <button type="button" className="primary" onClick={() => { exportAs('html'); }}>
+          Export printable HTML…
+        </button>
+        <button type="button" onClick={() => { exportAs('markdown'); }}>
+          Export Markdown…
+        </button>
+        {status && <span role="status" data-testid="export-status">{status}</span>}
+      </div>
+      {view.incident.reportExportedAt && <p className="muted">Last exported {showTime(view.incident.reportExportedAt)}.</p>}
+      {view.incident.status === 'active' && (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void act(() => getApi().incident.close({ id: view.incident.id, summary }));
+          }}
+        >
+          <h3>Close the incident</h3>
+          {view.currentStep !== null && (
+            <p className="muted">Steps not completed are listed as such in the report. Close early only for a false alarm.</p>
+          )}
+          <label className="label-like" htmlFor="close-summary">
+            Summary (what happened, what was done)
+          </label>
+          <textarea id="close-summary" rows={3} value={summary} onChange={(e) => { setSummary(e.target.value); }} required maxLength={4000} />
+          <div className="button-row">
+            <button type="submit">Close the incident</button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,20 @@
+/** Tells the shell banner and the Dashboard that an incident changed (opened, closed, moved on). */
+export const INCIDENT_CHANGED = 'cs-incident-changed';
+
+export function announceIncidentChange(): void {
+  window.dispatchEvent(new Event(INCIDENT_CHANGED));
+}
+
+export const STEP_LABEL: Record<string, string> = {
+  isolate: 'Isolate',
+  assess: 'Assess',
+  rotate: 'Rotate',
+  'review-logs': 'Review logs',
+  notify: 'Notify',
+  document: 'Document',
+};
+
+/** `2026-11-29T10:00:00.000Z` → `2026-11-29 10:00 UTC`. */
+export function showTime(iso: string | null | undefined): string {
+  return iso ? `${iso.slice(0, 16).replace('T', ' ')} UTC` : '—';
+}
