@@ -21,7 +21,7 @@ function fileOf(values: readonly string[]): string {
   return serializeEnv([{ comments: ['property test'], entries: values.map((v, i) => [`K${i}`, v] as const) }]);
 }
 
-describe('writer round trip through our parser and python-dotenv', () => {
+describe('writer round trip through our parser and python-dotenv', { timeout: 120_000 }, () => {
   it('a large batch of sampled values (one python call)', () => {
     const values = fc.sample(valueArb, { numRuns: 3000, seed: 20261130 });
     const text = fileOf(values);

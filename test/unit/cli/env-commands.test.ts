@@ -158,7 +158,7 @@ describe('crucible-secrets check-env', () => {
   });
 });
 
-describe('the built CLI binary', () => {
+describe('the built CLI binary', { timeout: 180_000 }, () => {
   it('runs check-env and hash-password as a real process', () => {
     execFileSync('npm', ['run', '-s', 'build:electron'], { stdio: 'ignore', timeout: 120_000 });
     expect(existsSync('dist/cli/cli.cjs')).toBe(true);

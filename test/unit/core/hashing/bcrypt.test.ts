@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assertHashablePassword, bcryptCost, hashPassword, isBcryptHash, verifyPassword } from '../../../../electron/core/hashing';
 
-describe('bcrypt for the login password', () => {
+describe('bcrypt for the login password', { timeout: 120_000 }, () => {
   it('writes $2b$ at cost 12 by default, 60 characters, and verifies', async () => {
     const h = await hashPassword('correct horse battery');
     expect(h).toMatch(/^\$2b\$12\$[./A-Za-z0-9]{53}$/);

@@ -5,7 +5,7 @@ import { generateNewEnv } from '../../../../electron/core/secrets';
 import { crucibleCeProfile } from '../../../../electron/core/stack';
 import { checkEnv } from '../../../../electron/core/validation';
 
-describe('generateNewEnv', () => {
+describe('generateNewEnv', { timeout: 120_000 }, () => {
   it('produces a complete production .env that passes check-env with no warnings', async () => {
     const r = await generateNewEnv(crucibleCeProfile, { environment: 'production', frontendUrl: 'https://crucible.example.com' });
     const doc = parseEnv(r.text);
