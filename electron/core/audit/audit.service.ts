@@ -73,7 +73,8 @@ export interface AuditService {
   /** Ticks (done=true) or unticks a manual or ongoing item. @throws AppError CHECKLIST_UNKNOWN_ITEM, CHECKLIST_EVALUATED_ITEM. */
   tick(deploymentId: string, itemId: string, done: boolean, note?: string): Promise<{ items: ChecklistItemState[]; auditedAt: string | null }>;
   report(deploymentId: string, format: 'markdown' | 'html'): Promise<{ fileName: string; content: string }>;
-  exportReport(deploymentId: string, format: 'markdown' | 'html', path: string): Promise<{ fileName: string }>;
+  /** Writes a report made by report() (or a fresh one) to a path chosen in main's save dialog. */
+  exportReport(deploymentId: string, format: 'markdown' | 'html', path: string, prepared?: { fileName: string; content: string }): Promise<{ fileName: string }>;
   dashboard(): Promise<DashboardEntry[]>;
   /** The latest audit of a deployment made by this process, if any. */
   last(deploymentId: string): AuditResult | undefined;
@@ -171,8 +172,8 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
       return format === 'markdown' ? { fileName: reportFileName(input, 'md'), content: renderMarkdown(input) } : { fileName: reportFileName(input, 'html'), content: renderHtml(input) };
     },
 
-    async exportReport(id, format, path) {
-      const r = await this.report(id, format);
+    async exportReport(id, format, path, prepared) {
+      const r = prepared ?? (await this.report(id, format));
       await writeFileAtomic(path, r.content, { mode: 0o600, keepPrevious: false });
       await deps.journal.append({ type: 'report.exported', deploymentId: id, subject: r.fileName, details: { format } });
       return { fileName: r.fileName };

@@ -63,11 +63,13 @@ async function gitFacts(bin: string, folder: string, backups: string[]): Promise
   const top = await git(bin, folder, ['rev-parse', '--is-inside-work-tree']);
   if (top === null) return null;
   if (top.code !== 0 || top.stdout.trim() !== 'true') return { repo: false, tracked: [], envIgnored: false, backupIgnored: false };
-  const ls = await git(bin, folder, ['ls-files', '-z', '--', '.env', '.env.bak-*', '.env.*']);
-  const tracked = (ls?.stdout ?? '').split('\0').filter((s) => s === '.env' || s.startsWith('.env.bak-') || (s.startsWith('.env.') && s !== '.env.example'));
-  const ign = await git(bin, folder, ['check-ignore', '--no-index', '-q', '--', '.env']);
   const probe = backups[0] ?? '.env.bak-20260101T000000000Z';
-  const ignB = await git(bin, folder, ['check-ignore', '--no-index', '-q', '--', probe]);
+  const [ls, ign, ignB] = await Promise.all([
+    git(bin, folder, ['ls-files', '-z', '--', '.env', '.env.bak-*', '.env.*']),
+    git(bin, folder, ['check-ignore', '--no-index', '-q', '--', '.env']),
+    git(bin, folder, ['check-ignore', '--no-index', '-q', '--', probe]),
+  ]);
+  const tracked = (ls?.stdout ?? '').split('\0').filter((s) => s === '.env' || s.startsWith('.env.bak-') || (s.startsWith('.env.') && s !== '.env.example'));
   return { repo: true, tracked, envIgnored: ign?.code === 0, backupIgnored: ignB?.code === 0 };
 }
 

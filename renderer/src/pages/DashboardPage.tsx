@@ -1,6 +1,7 @@
 import { getApi } from '../api';
 import { useLoad } from '../hooks';
 import { ActiveIncidentsPanel } from '../components/incident/ActiveIncidentsPanel';
+import { DashboardAudit } from '../components/audit/DashboardAudit';
 
 /** The first screen: deployments and what needs attention. */
 export function DashboardPage() {
@@ -38,6 +39,7 @@ export function DashboardPage() {
           </ul>
         )}
       </div>
+      <DashboardAudit />
     </section>
   );
 }

@@ -4,9 +4,10 @@ import { AboutPage } from './AboutPage';
 import { SecretsPage } from './SecretsPage';
 import { SetupPage } from './SetupPage';
 import { NetworkPage } from './NetworkPage';
+import { BackupPage } from './BackupPage';
 import { IncidentPage } from './IncidentPage';
-import { BackupPage } from './BackupPage';
-import { BackupPage } from './BackupPage';
+import { AuditPage } from './AuditPage';
+import { ChecklistPage } from './ChecklistPage';
 
 /**
  * The pages of the app shell. Later features add an entry here; the navigation is built from this list.
@@ -25,7 +26,8 @@ export const pages: PageDef[] = [
   { route: '/secrets', title: 'Secrets', nav: true, render: () => <SecretsPage /> },
   { route: '/network', title: 'HTTPS & network', nav: true, render: () => <NetworkPage /> },
   { route: '/backup', title: 'Backup', nav: true, render: () => <BackupPage /> },
-  { route: '/backup', title: 'Backup', nav: true, render: () => <BackupPage /> },
+  { route: '/audit', title: 'Security audit', nav: true, render: () => <AuditPage /> },
+  { route: '/checklist', title: 'Security checklist', nav: true, render: () => <ChecklistPage /> },
   { route: '/incident', title: 'Incident response', nav: true, render: () => <IncidentPage /> },
   { route: '/about', title: 'About', nav: true, render: () => <AboutPage /> },
 ];

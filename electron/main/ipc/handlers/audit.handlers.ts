@@ -18,10 +18,10 @@ export function auditHandlers({ core, platform }: HandlerDeps): Handlers['audit'
     checklist: ({ deploymentId }) => core.audit.checklist(deploymentId),
     tick: ({ deploymentId, itemId, done, note }) => core.audit.tick(deploymentId, itemId, done, note),
     exportReport: async ({ deploymentId, format }) => {
-      const { fileName } = await core.audit.report(deploymentId, format);
-      const path = await platform.pickSaveFile('Save the audit report', fileName, FILTERS[format]);
+      const report = await core.audit.report(deploymentId, format);
+      const path = await platform.pickSaveFile('Save the audit report', report.fileName, FILTERS[format]);
       if (path === null) return { saved: false };
-      return { saved: true, ...(await core.audit.exportReport(deploymentId, format, path)) };
+      return { saved: true, ...(await core.audit.exportReport(deploymentId, format, path, report)) };
     },
     dashboard: async () => ({ deployments: await core.audit.dashboard() }),
   };

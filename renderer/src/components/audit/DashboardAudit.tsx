@@ -1,0 +1,59 @@
+import { getApi } from '../../api';
+import { useLoad } from '../../hooks';
+import { SEVERITIES, SeverityBadge } from './SeverityBadge';
+
+/** Dashboard: per deployment, findings by severity, checklist items failing/due/overdue, rotations, backups, incidents. */
+export function DashboardAudit() {
+  const [data] = useLoad(() => getApi().audit.dashboard({}));
+  if (data.state === 'loading') return <p role="status">Auditing deployments…</p>;
+  if (data.state === 'error') return <p role="alert">{data.message}</p>;
+  if (data.value.deployments.length === 0) return null;
+  return (
+    <div className="panel" data-testid="dashboard-audit">
+      <h2>Security at a glance</h2>
+      <table>
+        <caption className="muted">Latest audit of each deployment</caption>
+        <thead>
+          <tr>
+            <th scope="col">Deployment</th>
+            <th scope="col">Findings</th>
+            <th scope="col">Checklist</th>
+            <th scope="col">Rotations due</th>
+            <th scope="col">Newest backup</th>
+            <th scope="col">Incident</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data.value.deployments.map((d) => (
+            <tr key={d.deployment.id} data-testid={`dash-${d.deployment.id}`}>
+              <th scope="row">
+                <a href={`#/audit/${encodeURIComponent(d.deployment.id)}`}>{d.deployment.name}</a> <span className="badge badge-info">{d.deployment.environment}</span>
+              </th>
+              <td>
+                {d.error ? (
+                  <span className="badge badge-error">{d.error}</span>
+                ) : (
+                  <ul className="severity-counts">
+                    {SEVERITIES.map((s) => (
+                      <li key={s}>
+                        <SeverityBadge severity={s} /> {d.counts?.[s] ?? 0}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </td>
+              <td>
+                <a href={`#/checklist/${encodeURIComponent(d.deployment.id)}`}>
+                  {d.checklist.failing} failing, {d.checklist.due} due, {d.checklist.overdue} overdue
+                </a>
+              </td>
+              <td>{d.rotationsDue === null ? <span className="muted">not tracked yet</span> : d.rotationsDue}</td>
+              <td>{d.newestBackupAgeDays === null ? <span className="muted">no backup recorded</span> : `${String(d.newestBackupAgeDays)} days old`}</td>
+              <td>{d.activeIncident ? <span className="badge badge-error">active</span> : <span className="muted">none</span>}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

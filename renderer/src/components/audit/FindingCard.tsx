@@ -1,0 +1,32 @@
+import type { Finding } from '../../../../electron/common/model/finding';
+import { SeverityBadge } from './SeverityBadge';
+
+/** One finding: what, where, the evidence (never a value), how to fix, and the fix button when the app can. */
+export function FindingCard({ finding, onPreviewFix, busy }: { finding: Finding; onPreviewFix?: (fixId: string) => void; busy?: boolean }) {
+  const where = [finding.service ? `service ${finding.service}` : '', finding.file ? `${finding.file}${finding.line ? `:${String(finding.line)}` : ''}` : ''].filter((s) => s !== '').join(' · ');
+  return (
+    <article className={`finding finding-${finding.severity}`} data-testid="finding" data-code={finding.code} aria-label={finding.title}>
+      <header className="finding-head">
+        <SeverityBadge severity={finding.severity} /> <h3>{finding.title}</h3>
+      </header>
+      <p className="muted">
+        <code>{finding.code}</code>
+        {where && <> · {where}</>}
+      </p>
+      <p>{finding.message}</p>
+      {finding.evidence && (
+        <p className="muted">
+          <strong>Evidence:</strong> {finding.evidence}
+        </p>
+      )}
+      <p>
+        <strong>How to fix:</strong> {finding.howToFix}
+      </p>
+      {finding.fixId && onPreviewFix && (
+        <button type="button" disabled={busy} onClick={() => onPreviewFix(finding.fixId ?? '')} aria-label={`Preview the fix for: ${finding.title}`}>
+          Preview fix
+        </button>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,36 @@
+import { useEffect, useRef } from 'react';
+import type { FixPreview } from '../../../../electron/common/ipc/audit.ipc';
+import { DiffView } from './DiffView';
+
+/** The diff of a fix, shown before anything is written; Apply writes exactly this change. */
+export function FixPreviewPanel({ preview, onApply, onCancel, busy, error }: { preview: FixPreview; onApply: () => void; onCancel: () => void; busy: boolean; error: string | null }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    heading.current?.focus();
+  }, [preview.token]);
+  return (
+    <section className="panel fix-preview" aria-labelledby="fix-preview-title" data-testid="fix-preview">
+      <h2 id="fix-preview-title" tabIndex={-1} ref={heading}>
+        Preview: {preview.title}
+      </h2>
+      <p className="muted">
+        {preview.kind === 'edit' ? `Changes to ${preview.file} (the previous version is kept beside it as a backup):` : `Permission change on ${preview.file}:`}
+      </p>
+      <DiffView diff={preview.diff} label={`Changes to ${preview.file}`} />
+      {error && (
+        <p role="alert" className="panel panel-error">
+          {error}
+        </p>
+      )}
+      <div className="button-row">
+        <button type="button" className="primary" onClick={onApply} disabled={busy} data-testid="apply-fix">
+          {busy ? 'Applying…' : 'Apply this change'}
+        </button>
+        <button type="button" onClick={onCancel} disabled={busy}>
+          Cancel
+        </button>
+      </div>
+      <p className="muted">After applying, recreate the affected containers with docker compose up -d (a restart does not pick up compose changes).</p>
+    </section>
+  );
+}

@@ -1,0 +1,144 @@
+import { useState } from 'react';
+import type { AuditResultView, FixPreview } from '../../../electron/common/ipc/audit.ipc';
+import { errorMessage, getApi } from '../api';
+import { useLoad } from '../hooks';
+import { useRoute } from '../router';
+import { DeploymentChooser } from '../components/audit/DeploymentChooser';
+import { FindingCard } from '../components/audit/FindingCard';
+import { FixPreviewPanel } from '../components/audit/FixPreviewPanel';
+import { SEVERITIES, SeverityBadge } from '../components/audit/SeverityBadge';
+
+/** `#/audit/<deployment id>`: the security audit of one deployment, its fixes and the report. */
+export function AuditPage() {
+  const route = useRoute();
+  const id = decodeURIComponent(route.split('/')[2] ?? '');
+  return id === '' ? <DeploymentChooser title="Security audit" base="/audit" /> : <DeploymentAudit deploymentId={id} />;
+}
+
+function DeploymentAudit({ deploymentId }: { deploymentId: string }) {
+  const [loaded, reload] = useLoad(async () => {
+    const api = getApi();
+    const [deployment, audit] = await Promise.all([api.deployments.get({ id: deploymentId }), api.audit.run({ deploymentId })]);
+    return { deployment, audit };
+  }, deploymentId);
+  const [fresh, setFresh] = useState<AuditResultView | null>(null);
+  const [preview, setPreview] = useState<FixPreview | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [status, setStatus] = useState('');
+
+  if (loaded.state === 'loading') return <p role="status">Auditing…</p>;
+  if (loaded.state === 'error')
+    return (
+      <section>
+        <h1>Security audit</h1>
+        <p role="alert" className="panel panel-error">
+          {loaded.message}
+        </p>
+      </section>
+    );
+  const { deployment } = loaded.value;
+  const audit = fresh && fresh.deploymentId === deploymentId ? fresh : loaded.value.audit;
+
+  const openPreview = async (fixId: string) => {
+    setBusy(true);
+    setError(null);
+    try {
+      setPreview(await getApi().audit.previewFix({ deploymentId, fixId }));
+    } catch (e) {
+      setStatus(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const apply = async () => {
+    if (!preview) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await getApi().audit.applyFix({ deploymentId, fixId: preview.fixId, token: preview.token });
+      setFresh(r.audit);
+      setPreview(null);
+      setStatus(`Applied: ${preview.title}. ${r.file} was written${r.backupKept ? ' (the previous version is kept beside it)' : ''}; the audit ran again.`);
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const rerun = async () => {
+    setBusy(true);
+    try {
+      setFresh(await getApi().audit.run({ deploymentId }));
+      setStatus('The audit ran again.');
+    } catch (e) {
+      setStatus(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const exportReport = async (format: 'markdown' | 'html') => {
+    try {
+      const r = await getApi().audit.exportReport({ deploymentId, format });
+      setStatus(r.saved ? `Report saved as ${r.fileName ?? ''}.` : 'Export cancelled.');
+    } catch (e) {
+      setStatus(errorMessage(e));
+    }
+  };
+
+  return (
+    <section aria-labelledby="audit-title">
+      <h1 id="audit-title">Security audit: {deployment.name}</h1>
+      <p className="muted">
+        {deployment.environment} · {deployment.folder} · audited {new Date(audit.checkedAt).toLocaleString()} · files {audit.files.join(', ')}
+      </p>
+      <div className="button-row">
+        <button type="button" onClick={() => void rerun()} disabled={busy} data-testid="rerun-audit">
+          Run the audit again
+        </button>
+        <button type="button" onClick={() => void exportReport('markdown')}>
+          Export report (Markdown)
+        </button>
+        <button type="button" onClick={() => void exportReport('html')}>
+          Export report (printable HTML)
+        </button>
+        <a className="button" href={`#/checklist/${encodeURIComponent(deploymentId)}`}>
+          Security checklist
+        </a>
+        <button type="button" onClick={reload} disabled={busy}>
+          Reload
+        </button>
+      </div>
+      <p role="status" aria-live="polite" data-testid="audit-status">
+        {status}
+      </p>
+      <ul className="severity-counts" aria-label="Findings by severity" data-testid="severity-counts">
+        {SEVERITIES.map((s) => (
+          <li key={s}>
+            <SeverityBadge severity={s} /> <span data-testid={`count-${s}`}>{audit.counts[s]}</span>
+          </li>
+        ))}
+      </ul>
+      {preview && <FixPreviewPanel preview={preview} busy={busy} error={error} onApply={() => void apply()} onCancel={() => setPreview(null)} />}
+      {audit.findings.length === 0 && <p className="panel">No findings. Keep the checklist's ongoing items up to date.</p>}
+      {SEVERITIES.map((s) => {
+        const list = audit.findings.filter((f) => f.severity === s);
+        if (list.length === 0) return null;
+        return (
+          <section key={s} className="panel" aria-labelledby={`sev-${s}`}>
+            <h2 id={`sev-${s}`}>
+              {s[0]?.toUpperCase()}
+              {s.slice(1)} ({list.length})
+            </h2>
+            {list.map((f, i) => (
+              <FindingCard key={`${f.code}-${String(i)}`} finding={f} busy={busy} onPreviewFix={(fixId) => void openPreview(fixId)} />
+            ))}
+          </section>
+        );
+      })}
+    </section>
+  );
+}
