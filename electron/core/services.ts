@@ -10,7 +10,7 @@ import { createJournal, type Journal } from './journal/journal';
 import { createClipboardGuard, type ClipboardGuard, type Timers } from './inventory/clipboard-guard';
 import { createInventory, type Inventory } from './inventory/inventory';
 import type { EnvReader } from './inventory/drift';
-import { interimEnvReader } from './inventory/env-reader';
+import { composeEnvReader } from './inventory/env-reader';
 import type { StackProfile } from './stack/profile';
 import { crucibleCeProfile } from './stack/crucible-ce';
 import { createAuditService, type AuditService } from './audit/audit.service';
@@ -106,7 +106,7 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     clock,
     random: deps.random,
     clipboardGuard,
-    readEnv: deps.readEnv ?? interimEnvReader,
+    readEnv: deps.readEnv ?? composeEnvReader,
     profile: deps.profile ?? crucibleCeProfile,
   });
   const backup = createBackupService(

@@ -86,6 +86,16 @@ describe('inventory with an in-memory keychain', () => {
     expect(JSON.stringify(report)).not.toContain('only-in-env-value');
   });
 
+  it('drift reads the .env as compose does (double quotes, ${VAR} interpolation) and refuses one compose would reject', async () => {
+    const { core, id, folder } = await coreWithDeployment({ keychain: new MemoryKeychain() });
+    await core.inventory.store({ deploymentId: id, values: { REDIS_PASSWORD: 'ab$cd-value', POSTGRES_PASSWORD: 'pg-part-xyz' }, origin: 'generated' });
+    writeFileSync(join(folder, '.env'), `PART=xyz\nREDIS_PASSWORD='ab$cd-value'\nPOSTGRES_PASSWORD="pg-part-\${PART}"\n`);
+    const by = Object.fromEntries((await core.inventory.drift(id)).items.map((i) => [i.name, i.status]));
+    expect(by).toMatchObject({ REDIS_PASSWORD: 'in-sync', POSTGRES_PASSWORD: 'in-sync' });
+    writeFileSync(join(folder, '.env'), `REDIS_PASSWORD='unterminated\n`);
+    await expect(core.inventory.drift(id)).rejects.toMatchObject({ code: 'ENV_PARSE_ERROR' });
+  });
+
   it('drift refuses a .env that is a symbolic link', async () => {
     const { core, id, folder, home } = await coreWithDeployment({ keychain: new MemoryKeychain() });
     writeFileSync(join(home, 'elsewhere'), 'A=1\n');
