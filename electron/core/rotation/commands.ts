@@ -1,0 +1,114 @@
+import { spawn } from 'node:child_process';
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
+import type { DeploymentRef } from '../../common/model/deployment';
+
+/**
+ * The commands a playbook asks for, as argv (what the app runs) and as display text (what the admin sees
+ * and may run by hand). Secrets never go into argv: SQL and passwords travel on stdin.
+ */
+
+/** What a command reads on stdin; resolved by the rotation service when it runs the command. */
+export type StdinSource =
+  | { kind: 'alter-role'; which: 'next' | 'previous' }
+  | { kind: 'secret'; which: 'next' }
+  | { kind: 'file'; path: string };
+
+export interface PlannedCommand {
+  argv: string[];
+  /** Exactly what the admin would type (stdin shown as a heredoc or a redirection where it is not secret). */
+  display: string;
+  stdin?: StdinSource;
+  /** Where stdout goes when the app runs it (the export file). */
+  stdoutFile?: string;
+}
+
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command; injectable so tests can record what would run. */
+export interface CommandRunner {
+  run(argv: readonly string[], options: { cwd: string; stdin?: string; env: NodeJS.ProcessEnv }): Promise<CommandResult>;
+}
+
+/** Output kept per stream (the tail): command output is shown to the admin, not stored whole. */
+const MAX_OUTPUT = 64 * 1024;
+
+export const spawnRunner: CommandRunner = {
+  run(argv, options) {
+    return new Promise((resolve) => {
+      const [cmd, ...args] = argv;
+      const child = spawn(cmd ?? 'false', args, { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout = (stdout + d.toString('utf8')).slice(-MAX_OUTPUT)));
+      child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString('utf8')).slice(-MAX_OUTPUT)));
+      child.on('error', (e) => resolve({ code: 127, stdout, stderr: `${stderr}${e.message}` }));
+      child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(options.stdin ?? '');
+    });
+  },
+};
+
+/** The absolute path of `docker` on PATH, or null. */
+export async function findDocker(env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const p = join(dir, process.platform === 'win32' ? 'docker.exe' : 'docker');
+    try {
+      await access(p, constants.X_OK);
+      return p;
+    } catch {
+      /* next */
+    }
+  }
+  return null;
+}
+
+/**
+ * The environment a command runs with: the caller's, minus every variable the stack profile knows. Compose
+ * lets a variable exported in the shell beat `.env` (crucible-facts.md §8.3), so a stale
+ * `POSTGRES_PASSWORD` in the app's environment would silently undo the rotation.
+ */
+export function controlledEnv(base: NodeJS.ProcessEnv, profileNames: readonly string[]): NodeJS.ProcessEnv {
+  const drop = new Set(profileNames);
+  const out: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(base)) if (!drop.has(k) && !k.startsWith('ROUNDTABLE_')) out[k] = v;
+  return out;
+}
+
+function quote(s: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `docker compose [-f file]…` for a deployment (no `-f` for the default file). */
+export function composeBase(d: Pick<DeploymentRef, 'composeFiles'>): string[] {
+  const files = d.composeFiles.filter((f) => f !== '');
+  const isDefault = files.length === 0 || (files.length === 1 && /^(\.\/)?(docker-)?compose\.ya?ml$/.test(files[0] ?? ''));
+  return ['docker', 'compose', ...(isDefault ? [] : files.flatMap((f) => ['-f', f]))];
+}
+
+export function displayArgv(argv: readonly string[]): string {
+  return argv.map(quote).join(' ');
+}
+
+/** `docker compose up -d <services>`: recreates containers whose configuration changed (never `restart`). */
+export function recreateCommand(d: Pick<DeploymentRef, 'composeFiles'>, services: readonly string[]): PlannedCommand {
+  const argv = [...composeBase(d), 'up', '-d', ...services];
+  return { argv, display: displayArgv(argv) };
+}
+
+export function stopCommand(d: Pick<DeploymentRef, 'composeFiles'>, services: readonly string[]): PlannedCommand {
+  const argv = [...composeBase(d), 'stop', ...services];
+  return { argv, display: displayArgv(argv) };
+}
+
+/** psql inside the postgres container over the trusted local socket, SQL on stdin, stopping at the first error. */
+export function psqlArgv(d: Pick<DeploymentRef, 'composeFiles'>, user: string): string[] {
+  return [...composeBase(d), 'exec', '-T', 'postgres', 'psql', '-U', user, '-d', 'roundtable', '-v', 'ON_ERROR_STOP=1'];
+}

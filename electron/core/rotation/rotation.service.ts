@@ -1,0 +1,727 @@
+import { randomBytes } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AppError } from '../../common/errors';
+import type { DeploymentRef } from '../../common/model/deployment';
+import { envValues, readEnvFile, writeEnvFile } from '../envfile';
+import { assertWritableValue } from '../envfile/edit';
+import { writeFileAtomic } from '../fs/atomic-write';
+import { assertHashablePassword, hashPassword, verifyPassword } from '../hashing/bcrypt';
+import { loadFingerprinter } from '../inventory/fingerprint';
+import { requireDeployment } from '../inventory/inventory';
+import type { Journal } from '../journal/journal';
+import { serviceFor, type Keychain } from '../keychain/keychain';
+import type { Logger } from '../log/logger';
+import { generateSecret } from '../secrets/generate';
+import { CRUCIBLE_FALLBACK_ENCRYPTION_KEY } from '../stack/crucible-ce';
+import { findVariable, type StackProfile, type Variable } from '../stack/profile';
+import type { StateStore } from '../store/state-store';
+import { controlledEnv, findDocker, spawnRunner, type CommandRunner, type PlannedCommand } from './commands';
+import { buildPlan, type Plan, type PlanStep } from './playbooks';
+import { PENDING, runsOf, type RotationRun, type StepState } from './record';
+import { runReencryptionJob } from './reencrypt-job';
+import { alterRoleSql } from './scram';
+import { Staging, stagingService } from './staging';
+
+/**
+ * Guided, journaled, crash-safe rotation (issue 7). One run per (deployment, variable) at a time.
+ *
+ * Crash safety rests on three rules:
+ *  1. Intent before effect: a step is marked `running` in the state before it touches the keychain, `.env`
+ *     or a container, and `done` after. A `running` step found later is reconciled against reality (the
+ *     `.env` on disk decides whether the new value was written) before anything else happens.
+ *  2. The previous values are copied into the run's own keychain service before anything live changes,
+ *     and dropped only after the admin confirms or a rollback has put them back.
+ *  3. Every step is idempotent, so resuming repeats at most the interrupted step.
+ */
+
+export interface RotationDeps {
+  store: StateStore;
+  journal: Journal;
+  keychain: () => Promise<Keychain>;
+  logger: Logger;
+  clock: () => Date;
+  profile: StackProfile;
+  random?: (n: number) => Buffer;
+  /** Runs docker commands; default spawns them. */
+  runner?: CommandRunner;
+  /** Finds `docker`; default searches PATH of `env`. */
+  findDocker?: () => Promise<string | null>;
+  env?: NodeJS.ProcessEnv;
+  /** The `.env` writer (core/envfile); injectable so tests can crash it. */
+  writeEnv?: typeof writeEnvFile;
+  /** bcrypt for the login password (tests may inject a cheaper one). */
+  hash?: (password: string) => Promise<string>;
+  verifyHash?: (password: string, hash: string) => Promise<boolean>;
+}
+
+export interface StepView extends PlanStep {
+  state: StepState['state'];
+  at: string | null;
+  by: StepState['by'];
+  /** True when every step it requires is done. */
+  ready: boolean;
+}
+
+export interface RotationView {
+  id: string;
+  deploymentId: string;
+  variable: string;
+  playbook: string;
+  status: RotationRun['status'];
+  reason: string;
+  startedAt: string;
+  finishedAt: string | null;
+  generation: number;
+  blastRadius: Plan['blastRadius'];
+  verify: string[];
+  steps: StepView[];
+  /** The app can run the command steps itself (docker on PATH, the deployment folder is local). */
+  canRunCommands: boolean;
+  /** Steps that still block confirmation. */
+  blocking: string[];
+}
+
+export interface StepOutcome {
+  view: RotationView;
+  ok: boolean;
+  /** Command output (redacted, tail only), when a command ran. */
+  output: Array<{ command: string; code: number; stdout: string; stderr: string }>;
+}
+
+export interface RollbackResult {
+  view: RotationView;
+  /** Commands still to run so the services use the previous value again (display text). */
+  commands: string[];
+  /** Whether the app ran them (with `runCommands`). */
+  ran: boolean;
+  output: StepOutcome['output'];
+}
+
+export interface HistoryItem {
+  id: string;
+  variable: string;
+  status: RotationRun['status'];
+  reason: string;
+  startedAt: string;
+  finishedAt: string | null;
+  generation: number;
+}
+
+export interface StartOptions {
+  reason?: string;
+  /** The admin's new value (login password: optional; provider keys: required). Used once, never echoed. */
+  newValue?: string;
+  exportFile?: string;
+  sqlFile?: string;
+}
+
+export interface RotationService {
+  /** The plan (blast radius, steps, commands) without changing anything. @throws ROTATION_UNKNOWN_VARIABLE, DEPLOYMENT_UNKNOWN */
+  plan(deploymentId: string, variable: string, options?: Pick<StartOptions, 'exportFile' | 'sqlFile'>): Promise<Plan>;
+  /**
+   * Starts a rotation and stages the new value, or returns the pending run of that variable (resume).
+   * @throws ROTATION_NOT_ROTATABLE, ROTATION_VALUE_REQUIRED, ROTATION_VALUE_NOT_ACCEPTED, ENV_UNSAFE_VALUE, HASH_*, KEYCHAIN_*
+   */
+  start(deploymentId: string, variable: string, options?: StartOptions): Promise<RotationView>;
+  view(id: string): Promise<RotationView>;
+  /** Unfinished runs (after a crash or quit: offer resume or rollback), reconciled first. */
+  pending(deploymentId?: string): Promise<RotationView[]>;
+  /**
+   * Performs an app step, or runs a command step when docker is available.
+   * @throws ROTATION_STEP_BLOCKED, ROTATION_CANNOT_RUN, ROTATION_MANUAL_STEP, ROTATION_NOT_PENDING, and the step's own errors
+   */
+  perform(id: string, step: string): Promise<StepOutcome>;
+  /** The admin did a command or manual step by hand. @throws ROTATION_STEP_BLOCKED, ROTATION_APP_STEP */
+  tick(id: string, step: string): Promise<RotationView>;
+  /** Ends the run: the previous value is dropped. @throws ROTATION_NOT_FINISHED */
+  confirm(id: string): Promise<RotationView>;
+  /**
+   * Puts the previous value back in `.env` and the keychain. For API_KEY_ENCRYPTION_KEY after the SQL was
+   * applied, `reverse` re-encrypts a fresh export back to the previous key first.
+   * @throws ROTATION_ROLLBACK_NEEDS_REENCRYPT, ROTATION_NOT_PENDING
+   */
+  rollback(id: string, options?: { runCommands?: boolean; reverse?: { exportFile: string; sqlFile: string } }): Promise<RollbackResult>;
+  history(deploymentId: string, variable?: string): Promise<HistoryItem[]>;
+}
+
+const ID = /^rot-[0-9a-f]{16}$/;
+
+function err(code: string, message: string): AppError {
+  return new AppError(code, message);
+}
+
+export function createRotationService(deps: RotationDeps): RotationService {
+  const writeEnv = deps.writeEnv ?? writeEnvFile;
+  const hash = deps.hash ?? ((p: string) => hashPassword(p));
+  const verifyHash = deps.verifyHash ?? verifyPassword;
+  const runner = deps.runner ?? spawnRunner;
+  const env = deps.env ?? process.env;
+  const dockerPath = deps.findDocker ?? (() => findDocker(env));
+  const now = () => deps.clock().toISOString();
+  const secretNames = deps.profile.variables.filter((v) => v.sensitive && v.kind !== 'identifier').map((v) => v.name);
+
+  // ---- state helpers ------------------------------------------------------------------------------
+
+  async function loadRun(id: string): Promise<{ run: RotationRun; deployment: DeploymentRef }> {
+    if (!ID.test(id)) throw err('ROTATION_UNKNOWN', 'No rotation has this id.');
+    const state = await deps.store.read();
+    const run = runsOf(state.rotations).find((r) => r.id === id);
+    if (!run) throw err('ROTATION_UNKNOWN', 'No rotation has this id.');
+    return { run, deployment: requireDeployment(state, run.deploymentId) };
+  }
+
+  async function saveRun(id: string, change: (r: RotationRun) => void, also?: (s: Parameters<Parameters<StateStore['update']>[0]>[0]) => void): Promise<RotationRun> {
+    return deps.store.update((s) => {
+      const i = s.rotations.findIndex((r) => r.id === id);
+      const record = s.rotations[i];
+      const current = record ? runsOf([record])[0] : undefined;
+      if (!current) throw err('ROTATION_UNKNOWN', 'No rotation has this id.');
+      change(current);
+      s.rotations[i] = current;
+      also?.(s);
+      return current;
+    });
+  }
+
+  function setStep(r: RotationRun, step: string, state: StepState['state'], by: StepState['by'] = null): void {
+    const s = r.steps.find((x) => x.id === step);
+    if (!s) return;
+    s.state = state;
+    s.at = state === 'todo' ? null : now();
+    s.by = state === 'todo' ? null : by;
+  }
+
+  const stepState = (r: RotationRun, step: string) => r.steps.find((x) => x.id === step)?.state ?? 'todo';
+
+  function variableOf(name: string): Variable {
+    const v = findVariable(deps.profile, name);
+    if (!v) throw err('ROTATION_UNKNOWN_VARIABLE', `${name.slice(0, 80)} is not a variable of the ${deps.profile.name} profile.`);
+    return v;
+  }
+
+  async function readEnv(d: DeploymentRef): Promise<{ values: Map<string, string>; sha: string | null; path: string }> {
+    const path = join(d.folder, '.env');
+    try {
+      const r = await readEnvFile(path);
+      const values = envValues(r.doc);
+      // The values of every secret of the profile are registered so command output never shows them.
+      for (const name of secretNames) {
+        const v = values.get(name);
+        if (v !== undefined) deps.logger.redactor.register(v);
+      }
+      return { values, sha: r.sha256, path };
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'ENV_FILE_NOT_FOUND') return { values: new Map(), sha: null, path };
+      throw e;
+    }
+  }
+
+  async function planFor(run: Pick<RotationRun, 'variable' | 'exportFile' | 'sqlFile'>, d: DeploymentRef): Promise<Plan> {
+    const { values } = await readEnv(d);
+    const plan = buildPlan(deps.profile, run.variable, { deployment: d, postgresUser: values.get('POSTGRES_USER') ?? null, exportFile: run.exportFile, sqlFile: run.sqlFile });
+    if (!plan) throw err('ROTATION_UNKNOWN_VARIABLE', `${run.variable} is not a variable of the profile.`);
+    return plan;
+  }
+
+  async function canRun(d: DeploymentRef): Promise<boolean> {
+    if ((await dockerPath()) === null) return false;
+    return stat(d.folder).then((s) => s.isDirectory()).catch(() => false);
+  }
+
+  function blockingSteps(run: RotationRun, plan: Plan): string[] {
+    // Confirming is the admin's statement that the service is healthy, so manual steps do not block.
+    return plan.steps.filter((s) => !s.optional && s.kind !== 'manual' && stepState(run, s.id) !== 'done').map((s) => s.id);
+  }
+
+  async function toView(run: RotationRun, d: DeploymentRef): Promise<RotationView> {
+    const plan = await planFor(run, d);
+    const done = new Set(run.steps.filter((s) => s.state === 'done').map((s) => s.id));
+    return {
+      id: run.id,
+      deploymentId: run.deploymentId,
+      variable: run.variable,
+      playbook: run.playbook,
+      status: run.status,
+      reason: run.reason,
+      startedAt: run.startedAt,
+      finishedAt: run.finishedAt ?? null,
+      generation: run.generation,
+      blastRadius: plan.blastRadius,
+      verify: plan.verify,
+      steps: plan.steps.map((s) => {
+        const st = run.steps.find((x) => x.id === s.id);
+        return { ...s, state: st?.state ?? 'todo', at: st?.at ?? null, by: st?.by ?? null, ready: s.requires.every((q) => done.has(q)) };
+      }),
+      canRunCommands: await canRun(d),
+      blocking: blockingSteps(run, plan),
+    };
+  }
+
+  async function keychain(): Promise<Keychain> {
+    const kc = await deps.keychain();
+    await kc.ensureUsable();
+    return kc;
+  }
+
+  function staging(kc: Keychain, run: RotationRun): Staging {
+    return new Staging(kc, stagingService(run.deploymentId, run.id), run.variable);
+  }
+
+  async function journal(type: string, run: RotationRun, details: Record<string, string | number | boolean | null | string[]>): Promise<void> {
+    await deps.journal.append({ type, deploymentId: run.deploymentId, subject: run.variable, details: { rotationId: run.id, ...details } });
+  }
+
+  // ---- values -------------------------------------------------------------------------------------
+
+  function generate(v: Variable): string {
+    const g = v.generator;
+    const random = deps.random ? (n: number) => deps.random?.(n) ?? randomBytes(n) : undefined;
+    if (g.type === 'random') return generateSecret({ alphabet: g.alphabet, length: g.length, random }).value;
+    if (g.type === 'bcrypt-login-password') return generateSecret({ alphabet: g.alphabet, length: g.passwordLength, random }).value;
+    throw err('ROTATION_VALUE_REQUIRED', `${v.name} is issued by someone else (a provider): type the new value.`);
+  }
+
+  /** The value `.env` gets for a keychain value (the login password's bcrypt hash). */
+  async function envForm(v: Variable, value: string): Promise<string> {
+    return v.kind === 'login-password' ? hash(value) : value;
+  }
+
+  async function envHolds(v: Variable, envValue: string | undefined, value: string): Promise<boolean> {
+    if (envValue === undefined) return false;
+    if (v.kind === 'login-password' && envValue !== value) return verifyHash(value, envValue);
+    return envValue === value;
+  }
+
+  // ---- steps --------------------------------------------------------------------------------------
+
+  async function doStage(run: RotationRun, d: DeploymentRef, newValue?: string): Promise<RotationRun> {
+    const v = variableOf(run.variable);
+    run = await saveRun(run.id, (r) => setStep(r, 'stage', 'running', 'app'));
+    const kc = await keychain();
+    const st = staging(kc, run);
+    let previous = run.previous;
+    if (previous === null) {
+      // Nothing live has changed before `stage` is done, so the live values ARE the previous ones.
+      const live = await kc.get(serviceFor(run.deploymentId), run.variable);
+      const envValue = (await readEnv(d)).values.get(run.variable);
+      if (live !== null) await st.set('previous', live);
+      if (envValue !== undefined) await st.set('previous-env', envValue);
+      previous = { inKeychain: live !== null, inEnv: envValue !== undefined };
+    }
+    if (newValue !== undefined) await st.set('next', newValue);
+    else if ((await st.get('next')) === null) await st.set('next', generate(v));
+    const saved = previous;
+    run = await saveRun(run.id, (r) => {
+      r.previous = saved;
+      setStep(r, 'stage', 'done', 'app');
+      r.status = 'in-progress';
+    });
+    await journal('rotation.step', run, { step: 'stage', by: 'app' });
+    return run;
+  }
+
+  async function nextValue(kc: Keychain, run: RotationRun): Promise<string> {
+    const next = await staging(kc, run).get('next');
+    if (next === null) throw err('ROTATION_STAGED_VALUE_MISSING', `The staged new value of ${run.variable} is missing from the keychain. Roll this rotation back and start again.`);
+    deps.logger.redactor.register(next);
+    return next;
+  }
+
+  async function metaAfterWrite(kc: Keychain, run: RotationRun, value: string) {
+    const fp = await loadFingerprinter(kc, { create: true, random: deps.random });
+    const at = now();
+    const before = run.metaBefore;
+    return before
+      ? { ...before, fingerprint: fp(value), generation: run.generation, lastRotated: at }
+      : { variable: run.variable, fingerprint: fp(value), generation: run.generation, created: at, lastRotated: at, origin: 'generated' as const };
+  }
+
+  async function doWriteEnv(run: RotationRun, d: DeploymentRef): Promise<RotationRun> {
+    const v = variableOf(run.variable);
+    run = await saveRun(run.id, (r) => setStep(r, 'write-env', 'running', 'app'));
+    const kc = await keychain();
+    const next = await nextValue(kc, run);
+    const envValue = await envForm(v, next);
+    await kc.set(serviceFor(run.deploymentId), run.variable, next);
+    const { sha, path } = await readEnv(d);
+    await writeEnv(path, [{ op: 'set', key: run.variable, value: envValue }], { expectedSha256: sha });
+    const meta = await metaAfterWrite(kc, run, next);
+    run = await saveRun(
+      run.id,
+      (r) => setStep(r, 'write-env', 'done', 'app'),
+      (s) => {
+        (s.secrets[run.deploymentId] ??= {})[run.variable] = meta;
+      },
+    );
+    await journal('rotation.step', run, { step: 'write-env', by: 'app', file: '.env' });
+    return run;
+  }
+
+  async function oldEncryptionKey(kc: Keychain, run: RotationRun): Promise<string> {
+    const prev = run.previous?.inEnv ? await staging(kc, run).get('previous-env') : null;
+    // Unset in `.env`: Crucible encrypts with its built-in fallback key (crucible-facts.md §5.1).
+    return prev ?? CRUCIBLE_FALLBACK_ENCRYPTION_KEY;
+  }
+
+  async function doReencrypt(run: RotationRun): Promise<RotationRun> {
+    const { exportFile, sqlFile } = run;
+    if (!exportFile || !sqlFile) throw err('ROTATION_EXPORT_REQUIRED', 'Choose the export file and where the SQL goes first.');
+    run = await saveRun(run.id, (r) => setStep(r, 'reencrypt', 'running', 'app'));
+    const kc = await keychain();
+    const oldKey = await oldEncryptionKey(kc, run);
+    const newKey = await nextValue(kc, run);
+    try {
+      const summary = await runReencryptionJob({ exportFile, sqlOut: sqlFile, oldKey, newKey, onSecret: (s) => deps.logger.redactor.register(s) });
+      run = await saveRun(run.id, (r) => setStep(r, 'reencrypt', 'done', 'app'));
+      await journal('rotation.step', run, { step: 'reencrypt', by: 'app', rows: summary.rows, tokens: summary.tokens, legacy: summary.legacy });
+      return run;
+    } catch (e) {
+      await saveRun(run.id, (r) => setStep(r, 'reencrypt', 'todo'));
+      throw e;
+    }
+  }
+
+  async function stdinFor(cmd: PlannedCommand, run: RotationRun, d: DeploymentRef, kc: Keychain): Promise<string | undefined> {
+    const src = cmd.stdin;
+    if (!src) return undefined;
+    if (src.kind === 'file') {
+      const { readFile } = await import('node:fs/promises');
+      return readFile(src.path, 'utf8');
+    }
+    if (src.kind === 'secret') return `${await nextValue(kc, run)}\n`;
+    const user = (await readEnv(d)).values.get('POSTGRES_USER');
+    if (!user) throw err('ROTATION_POSTGRES_USER_MISSING', 'POSTGRES_USER is not set in .env, so the role to change is unknown.');
+    const pw = src.which === 'next' ? await nextValue(kc, run) : await staging(kc, run).get('previous-env');
+    if (pw === null) throw err('ROTATION_PREVIOUS_MISSING', 'The previous POSTGRES_PASSWORD is not in the keychain any more.');
+    return alterRoleSql(user, pw);
+  }
+
+  async function runCommands(cmds: readonly PlannedCommand[], run: RotationRun, d: DeploymentRef): Promise<StepOutcome['output']> {
+    const kc = await keychain();
+    const out: StepOutcome['output'] = [];
+    const names = deps.profile.variables.map((x) => x.name);
+    for (const cmd of cmds) {
+      const stdin = await stdinFor(cmd, run, d, kc);
+      const r = await runner.run(cmd.argv, { cwd: d.folder, stdin, env: controlledEnv(env, names) });
+      const red = deps.logger.redactor;
+      if (r.code === 0 && cmd.stdoutFile) await writeFileAtomic(cmd.stdoutFile, r.stdout, { mode: 0o600, keepPrevious: false });
+      out.push({ command: cmd.display, code: r.code, stdout: cmd.stdoutFile ? `(written to ${cmd.stdoutFile})` : red.redact(r.stdout), stderr: red.redact(r.stderr) });
+      if (r.code !== 0) break;
+    }
+    return out;
+  }
+
+  async function doCommand(run: RotationRun, d: DeploymentRef, step: PlanStep): Promise<StepOutcome> {
+    if (!(await canRun(d))) {
+      throw err('ROTATION_CANNOT_RUN', `The app cannot run this step here (no docker on this machine or the deployment is not local). Run the command shown, then tick "${step.title}".`);
+    }
+    run = await saveRun(run.id, (r) => setStep(r, step.id, 'running', 'command'));
+    const output = await runCommands(step.commands, run, d);
+    const ok = output.every((o) => o.code === 0);
+    run = await saveRun(run.id, (r) => setStep(r, step.id, ok ? 'done' : 'todo', 'command'));
+    await journal('rotation.step', run, { step: step.id, by: 'command', ok, exitCode: output.at(-1)?.code ?? 0 });
+    return { view: await toView(run, d), ok, output };
+  }
+
+  // ---- reconciliation -----------------------------------------------------------------------------
+
+  /** Brings a run whose last operation was interrupted back to a consistent, resumable state. */
+  async function reconcile(run: RotationRun, d: DeploymentRef): Promise<RotationRun> {
+    if (run.status === 'confirming') return finishConfirm(run);
+    if (run.status !== 'staging' && run.status !== 'in-progress') return run;
+    for (const s of run.steps.filter((x) => x.state === 'running')) {
+      if (s.id === 'write-env') {
+        const v = variableOf(run.variable);
+        const kc = await keychain();
+        const next = await staging(kc, run).get('next');
+        const envValue = (await readEnv(d)).values.get(run.variable);
+        if (next !== null && (await envHolds(v, envValue, next))) {
+          await kc.set(serviceFor(run.deploymentId), run.variable, next);
+          const meta = await metaAfterWrite(kc, run, next);
+          run = await saveRun(run.id, (r) => setStep(r, 'write-env', 'done', 'app'), (st) => {
+            (st.secrets[run.deploymentId] ??= {})[run.variable] = meta;
+          });
+        } else {
+          await restoreKeychain(kc, run);
+          run = await saveRun(run.id, (r) => setStep(r, 'write-env', 'todo'));
+        }
+      } else {
+        // stage and reencrypt are idempotent; a command may or may not have run: the admin re-runs it.
+        const id = s.id;
+        run = await saveRun(run.id, (r) => setStep(r, id, 'todo'));
+      }
+      await journal('rotation.reconciled', run, { step: s.id, state: stepState(run, s.id) });
+    }
+    return run;
+  }
+
+  async function restoreKeychain(kc: Keychain, run: RotationRun): Promise<void> {
+    if (run.previous === null) return; // nothing live was touched
+    const live = serviceFor(run.deploymentId);
+    const prev = run.previous.inKeychain ? await staging(kc, run).get('previous') : null;
+    if (run.previous.inKeychain) {
+      if (prev === null) throw err('ROTATION_PREVIOUS_MISSING', `The saved previous value of ${run.variable} is missing from the keychain; restore it from a backup.`);
+      await kc.set(live, run.variable, prev);
+    } else {
+      await kc.delete(live, run.variable);
+    }
+  }
+
+  async function finishConfirm(run: RotationRun): Promise<RotationRun> {
+    const kc = await keychain();
+    await staging(kc, run).clear();
+    run = await saveRun(run.id, (r) => {
+      r.status = 'confirmed';
+      r.finishedAt = now();
+    });
+    await journal('secret.rotated', run, { generation: run.generation, playbook: run.playbook, reason: run.reason });
+    return run;
+  }
+
+  async function reconciled(id: string): Promise<{ run: RotationRun; deployment: DeploymentRef }> {
+    const { run, deployment } = await loadRun(id);
+    return { run: await reconcile(run, deployment), deployment };
+  }
+
+  function requirePending(run: RotationRun): void {
+    if (run.status !== 'staging' && run.status !== 'in-progress') {
+      throw err('ROTATION_NOT_PENDING', `This rotation of ${run.variable} is ${run.status}; start a new one instead.`);
+    }
+  }
+
+  function planStep(plan: Plan, stepId: string): PlanStep {
+    const s = plan.steps.find((x) => x.id === stepId);
+    if (!s) throw err('ROTATION_UNKNOWN_STEP', `The ${plan.variable} playbook has no step "${stepId.slice(0, 40)}".`);
+    return s;
+  }
+
+  function assertReady(run: RotationRun, s: PlanStep): void {
+    const missing = s.requires.filter((q) => stepState(run, q) !== 'done');
+    if (missing.length > 0) throw err('ROTATION_STEP_BLOCKED', `"${s.title}" needs these steps done first: ${missing.join(', ')}.`);
+  }
+
+  // ---- rollback -----------------------------------------------------------------------------------
+
+  async function doRollback(run: RotationRun, d: DeploymentRef, options: { runCommands?: boolean; reverse?: { exportFile: string; sqlFile: string } }): Promise<RollbackResult> {
+    const plan = await planFor(run, d);
+    const kc = await keychain();
+    if (run.status !== 'rolling-back') {
+      const undo: string[] = [];
+      if (stepState(run, 'alter-role') !== 'todo') undo.push('alter-role');
+      if (stepState(run, 'apply-sql') !== 'todo') {
+        if (!options.reverse) {
+          throw err(
+            'ROTATION_ROLLBACK_NEEDS_REENCRYPT',
+            'The database already holds the provider keys encrypted with the new key. To roll back, export user_settings again and re-encrypt back to the previous key (CLI: --rollback --export FILE --sql-out FILE), or finish the rotation.',
+          );
+        }
+        const oldKey = await nextValue(kc, run);
+        const newKey = await oldEncryptionKey(kc, run);
+        await runReencryptionJob({ exportFile: options.reverse.exportFile, sqlOut: options.reverse.sqlFile, oldKey, newKey, onSecret: (s) => deps.logger.redactor.register(s) });
+        undo.push('apply-reverse-sql');
+      }
+      if (stepState(run, 'write-env') !== 'todo' || undo.length > 0) undo.push('recreate');
+      run = await saveRun(run.id, (r) => {
+        r.status = 'rolling-back';
+        r.rollbackCommands = undo;
+        if (options.reverse) r.sqlFile = options.reverse.sqlFile;
+      });
+    }
+    if (run.previous !== null) {
+      const { values, sha, path } = await readEnv(d);
+      const current = values.get(run.variable);
+      if (run.previous.inEnv) {
+        const prevEnv = await staging(kc, run).get('previous-env');
+        if (prevEnv === null) throw err('ROTATION_PREVIOUS_MISSING', `The saved previous .env value of ${run.variable} is missing from the keychain; restore .env from its timestamped copy.`);
+        if (current !== prevEnv) await writeEnv(path, [{ op: 'set', key: run.variable, value: prevEnv }], { expectedSha256: sha });
+      } else if (current !== undefined) {
+        await writeEnv(path, [{ op: 'unset', key: run.variable }], { expectedSha256: sha });
+      }
+      await restoreKeychain(kc, run);
+    }
+    const commands = rollbackCommands(run, plan);
+    // Drop the staged values only once nothing may still need them (the ALTER ROLE back needs the previous value: it is live again now).
+    await staging(kc, run).clear();
+    run = await saveRun(
+      run.id,
+      (r) => {
+        r.status = 'rolled-back';
+        r.finishedAt = now();
+      },
+      (s) => {
+        const metas = (s.secrets[run.deploymentId] ??= {});
+        if (run.metaBefore) metas[run.variable] = run.metaBefore;
+        else Reflect.deleteProperty(metas, run.variable);
+      },
+    );
+    await journal('rotation.rolled-back', run, { undo: run.rollbackCommands ?? [] });
+    let output: StepOutcome['output'] = [];
+    let ran = false;
+    if (options.runCommands && commands.length > 0 && (await canRun(d))) {
+      output = await runCommands(commands, run, d);
+      ran = output.every((o) => o.code === 0);
+    }
+    return { view: await toView(run, d), commands: commands.map((c) => c.display), ran, output };
+  }
+
+  function rollbackCommands(run: RotationRun, plan: Plan): PlannedCommand[] {
+    const out: PlannedCommand[] = [];
+    const undo = run.rollbackCommands ?? [];
+    if (undo.includes('alter-role')) {
+      const alter = plan.steps.find((s) => s.id === 'alter-role')?.commands[0];
+      if (alter) out.push({ ...alter, display: alter.display.replace('of the new password', 'of the previous password'), stdin: { kind: 'alter-role', which: 'previous' } });
+    }
+    if (undo.includes('apply-reverse-sql')) {
+      const apply = plan.steps.find((s) => s.id === 'apply-sql')?.commands[0];
+      if (apply) out.push(apply);
+    }
+    if (undo.includes('recreate')) {
+      const rec = plan.steps.find((s) => s.id === 'recreate')?.commands[0];
+      if (rec) out.push(rec);
+    }
+    return out;
+  }
+
+  // ---- public -------------------------------------------------------------------------------------
+
+  return {
+    async plan(deploymentId, variable, options = {}) {
+      const d = requireDeployment(await deps.store.read(), deploymentId);
+      variableOf(variable);
+      return planFor({ variable, exportFile: options.exportFile, sqlFile: options.sqlFile }, d);
+    },
+
+    async start(deploymentId, variable, options = {}) {
+      const v = variableOf(variable);
+      const state = await deps.store.read();
+      const d = requireDeployment(state, deploymentId);
+      const existing = runsOf(state.rotations).find((r) => r.deploymentId === deploymentId && r.variable === variable && PENDING.includes(r.status));
+      if (existing) {
+        let run = await reconcile(existing, d);
+        if (run.status === 'rolling-back') throw err('ROTATION_ROLLBACK_PENDING', `A rollback of ${variable} was interrupted; finish it first (roll back again).`);
+        if (options.exportFile) run = await saveRun(run.id, (r) => { r.exportFile = options.exportFile; if (options.sqlFile) r.sqlFile = options.sqlFile; });
+        if (stepState(run, 'stage') !== 'done') run = await doStage(run, d, options.newValue);
+        return toView(run, d);
+      }
+      const plan = await planFor({ variable, exportFile: options.exportFile, sqlFile: options.sqlFile }, d);
+      if (!plan.rotatable) {
+        throw err('ROTATION_NOT_ROTATABLE', `${plan.notRotatableReason ?? `${variable} cannot be rotated.`}${plan.alternative ? ` Rotate ${plan.alternative} instead.` : ''}`);
+      }
+      if (options.newValue !== undefined) {
+        if (plan.input === 'none') throw err('ROTATION_VALUE_NOT_ACCEPTED', `${variable} is generated by the app; it does not take a typed value.`);
+        deps.logger.redactor.register(options.newValue);
+        if (v.kind === 'login-password') assertHashablePassword(options.newValue);
+        else assertWritableValue(variable, options.newValue);
+        if (options.newValue.length === 0) throw err('ROTATION_VALUE_REQUIRED', `Type the new ${variable}.`);
+      } else if (plan.input === 'required') {
+        throw err('ROTATION_VALUE_REQUIRED', `${variable} comes from the provider: create a new key there and type it.`);
+      }
+      const meta = state.secrets[deploymentId]?.[variable] ?? null;
+      const id = `rot-${(deps.random ?? randomBytes)(8).toString('hex')}`;
+      const run: RotationRun = {
+        id,
+        deploymentId,
+        variables: [variable],
+        variable,
+        playbook: plan.playbook,
+        status: 'staging',
+        reason: (options.reason ?? 'scheduled').slice(0, 500),
+        startedAt: now(),
+        finishedAt: null,
+        steps: plan.steps.map((s) => ({ id: s.id, state: 'todo', at: null, by: null })),
+        previous: null,
+        metaBefore: meta,
+        generation: (meta?.generation ?? 1) + 1,
+        ...(plan.playbook === 'encryption-key-reencrypt'
+          ? { exportFile: options.exportFile ?? join(d.folder, 'crucible-user-settings-export.json'), sqlFile: options.sqlFile ?? join(d.folder, 'crucible-reencrypt.sql') }
+          : {}),
+      };
+      await deps.store.update((s) => {
+        s.rotations.push(run);
+      });
+      await journal('rotation.started', run, { playbook: run.playbook, reason: run.reason });
+      return toView(await doStage(run, d, options.newValue), d);
+    },
+
+    async view(id) {
+      const { run, deployment } = await reconciled(id);
+      return toView(run, deployment);
+    },
+
+    async pending(deploymentId) {
+      const state = await deps.store.read();
+      const out: RotationView[] = [];
+      for (const r of runsOf(state.rotations)) {
+        if (!PENDING.includes(r.status) || (deploymentId !== undefined && r.deploymentId !== deploymentId)) continue;
+        const d = requireDeployment(state, r.deploymentId);
+        let run = r;
+        try {
+          run = await reconcile(r, d);
+        } catch (e) {
+          deps.logger.warn('rotation.reconcile-failed', { id: r.id, error: e });
+        }
+        if (PENDING.includes(run.status)) out.push(await toView(run, d));
+      }
+      return out;
+    },
+
+    async perform(id, stepId) {
+      const loaded = await reconciled(id);
+      const d = loaded.deployment;
+      let run = loaded.run;
+      requirePending(run);
+      const plan = await planFor(run, d);
+      const s = planStep(plan, stepId);
+      if (s.id !== 'stage' && stepState(run, 'stage') !== 'done') run = await doStage(run, d);
+      assertReady(run, s);
+      if (s.kind === 'manual') throw err('ROTATION_MANUAL_STEP', `"${s.title}" is done by you; tick it when it is done.`);
+      if (s.kind === 'command') return doCommand(run, d, s);
+      if (s.id === 'stage') run = await doStage(run, d);
+      else if (s.id === 'write-env') run = await doWriteEnv(run, d);
+      else if (s.id === 'reencrypt') run = await doReencrypt(run);
+      return { view: await toView(run, d), ok: true, output: [] };
+    },
+
+    async tick(id, stepId) {
+      const loaded = await reconciled(id);
+      const d = loaded.deployment;
+      let run = loaded.run;
+      requirePending(run);
+      const s = planStep(await planFor(run, d), stepId);
+      if (s.kind === 'app') throw err('ROTATION_APP_STEP', `"${s.title}" is performed by the app, not ticked.`);
+      assertReady(run, s);
+      run = await saveRun(run.id, (r) => setStep(r, s.id, 'done', 'admin'));
+      await journal('rotation.step', run, { step: s.id, by: 'admin' });
+      return toView(run, d);
+    },
+
+    async confirm(id) {
+      const loaded = await reconciled(id);
+      const d = loaded.deployment;
+      let run = loaded.run;
+      requirePending(run);
+      const blocking = blockingSteps(run, await planFor(run, d));
+      if (blocking.length > 0) throw err('ROTATION_NOT_FINISHED', `These steps are not done yet: ${blocking.join(', ')}. The previous value is kept until they are.`);
+      run = await saveRun(run.id, (r) => {
+        r.status = 'confirming';
+        for (const s of r.steps) if (s.state !== 'done' && s.id === 'verify') setStep(r, s.id, 'done', 'admin');
+      });
+      return toView(await finishConfirm(run), d);
+    },
+
+    async rollback(id, options = {}) {
+      const { run, deployment: d } = await reconciled(id);
+      if (run.status !== 'rolling-back') requirePending(run);
+      return doRollback(run, d, options);
+    },
+
+    async history(deploymentId, variable) {
+      const state = await deps.store.read();
+      return runsOf(state.rotations)
+        .filter((r) => r.deploymentId === deploymentId && (variable === undefined || r.variable === variable))
+        .map((r) => ({ id: r.id, variable: r.variable, status: r.status, reason: r.reason, startedAt: r.startedAt, finishedAt: r.finishedAt ?? null, generation: r.generation }))
+        .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+    },
+  };
+}
