@@ -9,6 +9,7 @@ import { auditCommand } from './audit';
 import { secretsCommands } from './secrets';
 import { backupCommands } from './backup';
 import { incidentCommands } from './incident';
+import { initCommand } from './init';
 
 /** Every CLI command. Later features add theirs here (one file per command or command group). */
-export const commands: Command[] = [doctorCommand, proxyCommand, firewallCommand, generateCommand, hashPasswordCommand, checkEnvCommand, auditCommand, ...secretsCommands, ...backupCommands, ...incidentCommands];
+export const commands: Command[] = [doctorCommand, proxyCommand, firewallCommand, generateCommand, hashPasswordCommand, checkEnvCommand, auditCommand, ...secretsCommands, ...backupCommands, ...incidentCommands, initCommand];

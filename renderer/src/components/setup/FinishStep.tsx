@@ -1,0 +1,46 @@
+import type { CommitResult } from '../../../../electron/common/ipc/setup.ipc';
+
+/** Step 9: how to apply it (`docker compose up -d`, never restart), what is left, and the first backup. */
+export function FinishStep({ result }: { result: CommitResult }) {
+  return (
+    <>
+      <p role="status" data-testid="setup-done">
+        <span className="badge badge-ok">done</span> <strong>{result.deploymentName}</strong> is set up: {String(result.variables.length)} secrets are in the
+        keychain (<code>{result.keychainService}</code>) and in <code>{result.envFile}</code>.
+        {result.previousEnvKeptAs && (
+          <>
+            {' '}
+            The previous file is kept as <code>{result.previousEnvKeptAs}</code>.
+          </>
+        )}
+      </p>
+      <h3>Apply it</h3>
+      <ol className="commands">
+        {result.commands.map((c) => (
+          <li key={c.command}>
+            <pre tabIndex={0}>
+              <code>{c.command}</code>
+            </pre>
+            <span className="muted small">{c.why}</span>
+          </li>
+        ))}
+      </ol>
+      <h3>Checklist</h3>
+      <ul className="checklist">
+        {result.checklist.map((c) => (
+          <li key={c.id} data-done={c.done}>
+            <span className={`badge badge-${c.done ? 'ok' : 'warn'}`}>{c.done ? 'done' : 'to do'}</span> {c.text}
+          </li>
+        ))}
+      </ul>
+      <div className="step-actions">
+        <a className="button primary" href="#/backup">
+          Make the first encrypted backup
+        </a>
+        <a className="button" href={`#/secrets/${encodeURIComponent(result.deploymentId)}`}>
+          Open the secrets of {result.deploymentName}
+        </a>
+      </div>
+    </>
+  );
+}
