@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -109,6 +109,11 @@ test.describe('HTTPS & network page', () => {
     await page.getByRole('button', { name: 'Generate configuration' }).click();
     await expect(page.getByLabel('Contents of Caddyfile')).toContainText(`tls ${join(dir, 'cert.pem')} ${join(dir, 'key.pem')}`);
     await expect(page.getByTestId('proxy-bundle')).toContainText('self-signed');
+    writeFileSync(join(dir, '.env'), 'ROUNDTABLE_CORS_ORIGINS=http://localhost:3000\n', { mode: 0o600 });
+    await page.getByRole('button', { name: 'Write CORS and frontend URL to .env' }).click();
+    await expect(page.getByTestId('env-apply-status')).toContainText('Wrote ROUNDTABLE_CORS_ORIGINS and ROUNDTABLE_FRONTEND_URL to .env');
+    expect(readFileSync(join(dir, '.env'), 'utf8')).toContain('ROUNDTABLE_FRONTEND_URL=');
+    expect(readFileSync(join(dir, '.env'), 'utf8')).toContain('https://crucible.example.com');
 
     await page.getByRole('button', { name: 'Show firewall commands' }).click();
     await expect(page.getByTestId('docker-caveat')).toContainText('DOCKER-USER');

@@ -174,4 +174,6 @@ export const proxyChannels = {
   composePreview: channel('proxy', 'composePreview', ComposePreviewRequest, ComposePreview),
   /** Applies previewed compose changes (by token) with the comment-preserving editor. */
   composeApply: channel('proxy', 'composeApply', ComposeApplyRequest, ComposeApplied),
+  /** Writes ROUNDTABLE_CORS_ORIGINS and ROUNDTABLE_FRONTEND_URL (the public origin) into the folder's `.env`. */
+  envApply: channel('proxy', 'envApply', ComposePreviewRequest, z.object({ changed: z.array(z.string()), backupName: z.string().nullable() })),
 };

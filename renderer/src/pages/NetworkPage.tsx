@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { GenerateRequest, PickedRef, ProxyBundle } from '../../../electron/common/ipc/proxy.ipc';
+import type { ComposePreviewRequest, GenerateRequest, PickedRef, ProxyBundle } from '../../../electron/common/ipc/proxy.ipc';
 import type { Environment } from '../../../electron/common/model/deployment';
 import { errorMessage, getApi } from '../api';
 import { useLoad } from '../hooks';
@@ -150,6 +150,25 @@ export function NetworkPage() {
   );
 }
 
+function EnvApplyButton({ request }: { request: ComposePreviewRequest }) {
+  const [status, setStatus] = useState('');
+  const canWrite = request.deploymentId !== undefined || request.folderId !== undefined;
+  const write = () => {
+    getApi()
+      .proxy.envApply(request)
+      .then(
+        (r) => { setStatus(`Wrote ${r.changed.join(' and ')} to .env${r.backupName ? ` (previous kept as ${r.backupName})` : ''}.`); },
+        (e: unknown) => { setStatus(errorMessage(e)); },
+      );
+  };
+  return (
+    <div className="button-row">
+      <button type="button" disabled={!canWrite} onClick={write}>Write CORS and frontend URL to .env</button>
+      <span role="status" aria-live="polite" data-testid="env-apply-status">{status}</span>
+    </div>
+  );
+}
+
 function BundleView({ bundle, request }: { bundle: ProxyBundle; request: GenerateRequest }) {
   return (
     <div data-testid="proxy-bundle">
@@ -170,6 +189,7 @@ function BundleView({ bundle, request }: { bundle: ProxyBundle; request: Generat
       <ComposeChangesPanel request={{ address: request.address, environment: request.environment, deploymentId: request.deploymentId, folderId: request.folderId }} />
       <section className="panel" aria-labelledby="env-followup-title">
         <h3 id="env-followup-title">.env follow-ups</h3>
+        <EnvApplyButton request={{ address: request.address, environment: request.environment, deploymentId: request.deploymentId, folderId: request.folderId }} />
         <table>
           <thead><tr><th scope="col">Variable</th><th scope="col">Set to</th><th scope="col">Why</th></tr></thead>
           <tbody>

@@ -9,6 +9,7 @@ import { readComposeFacts } from '../../../core/proxy/compose-facts';
 import { firewallGuide } from '../../../core/proxy/firewall';
 import { applyComposeChanges, planComposeChanges } from '../../../core/proxy/compose-changes';
 import { resolveAddress } from '../../../core/proxy/validate';
+import { applyEnvFollowUps } from '../../../core/proxy/env-apply';
 import type { HandlerDeps } from './deps';
 import type { Handlers } from '../router';
 
@@ -106,6 +107,12 @@ export function proxyHandlers({ core, platform }: HandlerDeps): Handlers['proxy'
       const applied = await applyComposeChanges(folder, origin, req.tokens);
       core.logger.info('proxy.compose.apply', { files: applied.map((a) => a.file) });
       return { applied: applied.map((a) => ({ file: a.file, backupName: a.backupPath === null ? null : basename(a.backupPath) })) };
+    },
+    envApply: async (req) => {
+      const { folder, origin } = await composeTarget(req);
+      const r = await applyEnvFollowUps(folder, origin);
+      core.logger.info('proxy.env.apply', { keys: r.changed });
+      return r;
     },
   };
 }
