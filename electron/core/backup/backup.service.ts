@@ -16,6 +16,7 @@ import { progressReporter, type ProgressListener } from './progress';
 import { recoverySheetHtml } from './recovery-sheet';
 import { applyRestore, planRestore } from './restore';
 import { summarise } from './summary';
+import { journalNames } from './journal-names';
 
 /**
  * The backup service: export, verify, restore and the recovery sheet, as the IPC handlers and the CLI use
@@ -168,7 +169,7 @@ export function createBackupService(deps: BackupDeps, options: BackupServiceOpti
           deployments: payload.deployments.map((d) => ({ id: d.id, name: d.name, secretNames: d.secrets.map((s) => s.name) })),
         };
         for (const d of result.deployments) {
-          await deps.journal.append({ type: 'backup.exported', deploymentId: d.id, subject: result.fileName, details: { secrets: d.secretNames, fingerprint, file: result.fileName } });
+          await deps.journal.append({ type: 'backup.exported', deploymentId: d.id, subject: result.fileName, details: { ...journalNames(d.secretNames), fingerprint, file: result.fileName } });
         }
         exports.set(result.exportId, result);
         deps.logger.info('backup.exported', { deployments: result.deployments.map((d) => d.id), bytes: result.bytes, fingerprint });

@@ -7,6 +7,7 @@ import { serviceFor } from '../keychain/keychain';
 import { BackupErrorCode } from './errors';
 import type { BackupDeployment, BackupPayload } from './payload';
 import type { BackupDeps, RestoredDeploymentRecord } from './ports';
+import { journalNames } from './journal-names';
 
 /**
  * Restore (issue 8): show what a backup would change, compared by fingerprint with the keychain and the
@@ -167,7 +168,7 @@ export async function applyRestore(
       }
     }
     const ids = work.map((w) => w.d.id);
-    await deps.journal.append({ type: 'backup.restore-failed', details: { deployments: ids, rolledBack: incomplete === 0, reason: isAppError(e) ? e.code : 'INTERNAL' } }).catch(() => undefined);
+    await deps.journal.append({ type: 'backup.restore-failed', details: { deployments: ids.slice(0, 100), rolledBack: incomplete === 0, reason: isAppError(e) ? e.code : 'INTERNAL' } }).catch(() => undefined);
     deps.logger.error('backup.restore-failed', { deployments: ids, undone: undo.length - incomplete, incomplete, error: e });
     if (incomplete > 0) {
       throw new AppError(BackupErrorCode.RestoreFailed, `The restore failed and ${incomplete} change(s) could not be undone. Check the keychain entries and .env of ${ids.join(', ')} against the backup (verify it), then restore again.`);
@@ -179,7 +180,7 @@ export async function applyRestore(
   const result: RestoreResult = { deployments: [] };
   for (const w of work) {
     const names = w.secrets.map((s) => s.name);
-    await deps.journal.append({ type: 'backup.restored', deploymentId: w.d.id, details: { secrets: names, envRewritten: w.rewriteEnv, registered: w.reg === undefined, backupCreatedAt: payload.createdAt, at: now } });
+    await deps.journal.append({ type: 'backup.restored', deploymentId: w.d.id, details: { ...journalNames(names), envRewritten: w.rewriteEnv, registered: w.reg === undefined, backupCreatedAt: payload.createdAt, at: now } });
     result.deployments.push({ id: w.d.id, restored: names, envRewritten: w.rewriteEnv && names.length > 0, registered: w.reg === undefined });
   }
   deps.logger.info('backup.restored', { deployments: result.deployments.map((d) => d.id), secrets: result.deployments.reduce((n, d) => n + d.restored.length, 0) });
