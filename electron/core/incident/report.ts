@@ -78,13 +78,14 @@ const JOURNAL_PHRASES: Record<string, string> = {
   'backup.restored': 'Backup restored',
 };
 
-function describeEntry(e: JournalEntry): string {
+function describeEntry(e: JournalEntry, titles: Map<string, string>): string {
   const head = JOURNAL_PHRASES[e.type] ?? e.type;
+  const subject = e.subject !== undefined && e.type === 'incident.step' ? (titles.get(e.subject) ?? e.subject) : e.subject;
   const details = Object.entries(e.details)
     .filter(([k]) => k !== 'incident')
     .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`)
     .join('; ');
-  return [head, e.subject, details].filter((x) => x !== undefined && x !== '').join(' — ');
+  return [head, subject, details].filter((x) => x !== undefined && x !== '').join(' — ');
 }
 
 /** Builds the report document. Pure. */
@@ -93,13 +94,14 @@ export function buildReport(input: ReportInput): ReportDoc {
   const r = (s: string) => redact(s);
   const from = inc.openedAt;
   const to = inc.closedAt ?? input.generatedAt.toISOString();
+  const titles = new Map<string, string>([...input.items.map((i): [string, string] => [i.id, i.title]), ...Object.entries(STEP_TITLES)]);
 
   const timeline: TimelineRow[] = [
     ...inc.timeline.map((t) => ({ at: t.at, source: 'admin' as const, text: r(t.text) })),
     ...input.journal
       .filter((e) => e.at >= from && e.at <= to && (e.deploymentId === undefined || e.deploymentId === inc.deploymentId))
       .filter((e) => !e.type.startsWith('incident.') || e.details.incident === inc.id)
-      .map((e) => ({ at: e.at, source: 'app' as const, text: r(describeEntry(e)) })),
+      .map((e) => ({ at: e.at, source: 'app' as const, text: r(describeEntry(e, titles)) })),
   ].sort((a, b) => a.at.localeCompare(b.at));
 
   const steps = INCIDENT_STEPS.map((s) => ({
