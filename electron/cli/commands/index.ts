@@ -7,9 +7,10 @@ import { hashPasswordCommand } from './hash-password';
 import { checkEnvCommand } from './check-env';
 import { auditCommand } from './audit';
 import { secretsCommands } from './secrets';
+import { keychainUseCommand } from './keychain';
 import { backupCommands } from './backup';
 import { incidentCommands } from './incident';
 import { initCommand } from './init';
 
 /** Every CLI command. Later features add theirs here (one file per command or command group). */
-export const commands: Command[] = [doctorCommand, proxyCommand, firewallCommand, generateCommand, hashPasswordCommand, checkEnvCommand, auditCommand, ...secretsCommands, ...backupCommands, ...incidentCommands, initCommand];
+export const commands: Command[] = [doctorCommand, proxyCommand, firewallCommand, generateCommand, hashPasswordCommand, checkEnvCommand, auditCommand, ...secretsCommands, keychainUseCommand, ...backupCommands, ...incidentCommands, initCommand];

@@ -5,16 +5,19 @@ import type { DeploymentRef } from '../../common/model/deployment';
 import { deploymentForFolder } from '../../core/inventory/inventory';
 import { systemClipboard } from '../../core/inventory/system-clipboard';
 import { CLIPBOARD_CLEAR_MS, type ClipboardLike } from '../../core/inventory/clipboard-guard';
+import { unlockIfVault } from './keychain';
 
 /** `secrets list|copy|drift DIR`: DIR is the folder of a registered deployment. */
-async function resolveDir(io: CliIO, positionals: string[], usage: string): Promise<{ core: CoreServices; deployment: DeploymentRef }> {
+async function resolveDir(io: CliIO, positionals: string[], usage: string, values: Record<string, unknown>): Promise<{ core: CoreServices; deployment: DeploymentRef }> {
   const dir = positionals[0];
   if (dir === undefined) throw new UsageError(`missing DIR. Usage: ${usage}`);
   const core = io.core();
   const state = await core.store.read();
   const notice = core.store.notice();
   if (notice) io.stderr.write(`warning: ${notice.message}\n`);
-  return { core, deployment: await deploymentForFolder(state, dir) };
+  const deployment = await deploymentForFolder(state, dir);
+  await unlockIfVault(io, core, values['passphrase-stdin'] === true);
+  return { core, deployment };
 }
 
 function age(iso: string | null, now: Date): string {
@@ -29,12 +32,13 @@ export const secretsListCommand: Command = {
   summary: 'List the secrets of a deployment (names, fingerprints, ages, status; never values)',
   usage: `${listUsage}
 
-DIR is the folder of a registered deployment. Fingerprints are keyed hashes: they tell values apart
+DIR is the folder of a registered deployment. With the file vault chosen, its passphrase is asked
+(or read from stdin with --passphrase-stdin). Fingerprints are keyed hashes: they tell values apart
 without revealing them. Exit codes: 0 listed; 69 the keychain cannot be read (the reason is printed).`,
-  options: { json: { type: 'boolean' } },
+  options: { json: { type: 'boolean' }, 'passphrase-stdin': { type: 'boolean' } },
   allowPositionals: true,
   async run({ values, positionals }, io) {
-    const { core, deployment } = await resolveDir(io, positionals, listUsage);
+    const { core, deployment } = await resolveDir(io, positionals, listUsage, values);
     const list = await core.inventory.list(deployment.id);
     if (values.json) writeJson(io, { deployment: { id: deployment.id, name: deployment.name, folder: deployment.folder }, ...list });
     else {
@@ -62,10 +66,10 @@ export const secretsDriftCommand: Command = {
 
 Exit codes: 0 the .env and the keychain agree; 1 they differ (the report says where); 69 the keychain
 cannot be read.`,
-  options: { json: { type: 'boolean' } },
+  options: { json: { type: 'boolean' }, 'passphrase-stdin': { type: 'boolean' } },
   allowPositionals: true,
   async run({ values, positionals }, io) {
-    const { core, deployment } = await resolveDir(io, positionals, driftUsage);
+    const { core, deployment } = await resolveDir(io, positionals, driftUsage, values);
     const report = await core.inventory.drift(deployment.id);
     if (values.json) writeJson(io, report);
     else {
@@ -93,12 +97,12 @@ export const secretsCopyCommand: Command = {
 Puts the value of VAR on the clipboard (never on the screen) and waits 30 seconds, then clears the
 clipboard if it still holds the value. Ctrl-C clears it at once. --no-wait returns immediately and
 leaves clearing to you. Exit codes: 0 copied; 65 no such secret; 69 keychain or clipboard unavailable.`,
-  options: { 'no-wait': { type: 'boolean' } },
+  options: { 'no-wait': { type: 'boolean' }, 'passphrase-stdin': { type: 'boolean' } },
   allowPositionals: true,
   async run({ values, positionals }, io) {
     const name = positionals[1];
     if (name === undefined || positionals.length > 2) throw new UsageError(`expected DIR and VAR. Usage: ${copyUsage}`);
-    const { core, deployment } = await resolveDir(io, positionals, copyUsage);
+    const { core, deployment } = await resolveDir(io, positionals, copyUsage, values);
     const clipboard: ClipboardLike = io.clipboard ?? systemClipboard(io.env);
     await core.inventory.copy(deployment.id, name, clipboard);
     if (values['no-wait']) {
