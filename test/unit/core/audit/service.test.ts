@@ -130,6 +130,25 @@ describe('audit fixes', () => {
   });
 });
 
+describe('the .env rules', () => {
+  it('include everything check-env reports for the deployment\'s environment', async () => {
+    const w = await world('stock-prod', 'production', ['docker-compose.prod.yml']);
+    writeFileSync(join(w.folder, '.env'), readFileSync(join(w.folder, '.env'), 'utf8').replace(/^ROUNDTABLE_JWT_SECRET=.*$/m, 'ROUNDTABLE_JWT_SECRET=secret'));
+    const r = await w.svc.run('crucible-dev');
+    const weak = r.findings.find((f) => f.code === 'ENV_WEAK_VALUE' && f.variable === 'ROUNDTABLE_JWT_SECRET');
+    expect(weak?.file).toBe('.env');
+    expect(r.findings.some((f) => f.code.startsWith('COMPOSE_'))).toBe(true);
+  });
+
+  it('a missing .env is an error and the compose checks still run', async () => {
+    const w = await world('stock-dev');
+    const { rmSync } = await import('node:fs');
+    rmSync(join(w.folder, '.env'));
+    const r = await w.svc.run('crucible-dev');
+    expect(r.findings.map((f) => f.code)).toEqual(expect.arrayContaining(['ENV_FILE_MISSING', 'COMPOSE_PORT_ALL_INTERFACES']));
+  });
+});
+
 describe('across deployments', () => {
   it('finds the same secret in two deployments by fingerprint without showing it', async () => {
     const w = await world('stock-dev', 'development');
