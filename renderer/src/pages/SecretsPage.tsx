@@ -3,6 +3,7 @@ import { errorMessage, getApi } from '../api';
 import { useLoad } from '../hooks';
 import { useRoute } from '../router';
 import { SecretRow } from '../components/secrets/SecretRow';
+import { BackupFreshness } from '../components/backup/BackupFreshness';
 
 /** `#/secrets/<deployment id>`: the secrets of one deployment. `#/secrets` alone lists the deployments. */
 export function SecretsPage() {
@@ -67,6 +68,7 @@ function DeploymentSecrets({ deploymentId }: { deploymentId: string }) {
           <p className="muted">
             {data.value.folder}. Fingerprints are keyed hashes: equal fingerprints mean equal values, and they reveal nothing about a value.
           </p>
+          <BackupFreshness deploymentId={deploymentId} />
           {data.value.secrets.keychainProblem && (
             <div role="alert" className="panel panel-error" data-testid="keychain-problem">
               {data.value.secrets.keychainProblem.message}
