@@ -257,7 +257,7 @@ export function SetupWizard() {
         {step === 'folder' && <FolderStep folder={folder} onChoose={() => void chooseFolder()} busy={busy} />}
         {step === 'existing' && <ExistingStep existing={existing} decisions={decisions} onChange={(n, d) => { setDecisions({ ...decisions, [n]: d }); }} />}
         {step === 'environment' && <EnvironmentStep value={environment} onChange={setEnvironment} />}
-        {step === 'address' && <AddressStep form={address} onChange={setAddress} environment={environment} corsFix={folder?.corsFix ?? []} issues={issues} />}
+        {step === 'address' && <AddressStep form={address} onChange={(f) => { setAddress(f); setIssues([]); }} environment={environment} corsFix={folder?.corsFix ?? []} issues={issues} />}
         {step === 'password' && (
           <PasswordStep
             form={password}

@@ -22,11 +22,11 @@ export function Issues({ id, issues }: { id: string; issues: readonly StepIssue[
 export function DiffView({ diff, label }: { diff: string; label: string }) {
   const lines = diff.replace(/\n$/, '').split('\n');
   return (
-    <pre className="diff" aria-label={label} tabIndex={0}>
+    <pre className="setup-diff" aria-label={label} tabIndex={0}>
       {lines.map((l, i) => {
         const kind = l.startsWith('+++') || l.startsWith('---') ? 'file' : l.startsWith('@@') ? 'hunk' : l.startsWith('+') ? 'add' : l.startsWith('-') ? 'del' : 'ctx';
         return (
-          <span key={i} className={`diff-${kind}`}>
+          <span key={i} className={`sd-${kind}`}>
             {l}
             {'\n'}
           </span>
