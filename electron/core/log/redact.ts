@@ -16,11 +16,17 @@ export class Redactor {
 
   /** Remember a value that must never be written anywhere. Short values are ignored: they would mangle text. */
   register(value: string): void {
-    if (value.length >= 6) this.secrets.add(value);
+    if (value.length < 6) return;
+    this.secrets.add(value);
+    // Lines are redacted after JSON encoding, which escapes quotes, backslashes and control characters:
+    // remember the encoded form too, or a value like `pa"ss\word` would slip through.
+    const encoded = JSON.stringify(value).slice(1, -1);
+    if (encoded !== value) this.secrets.add(encoded);
   }
 
   forget(value: string): void {
     this.secrets.delete(value);
+    this.secrets.delete(JSON.stringify(value).slice(1, -1));
   }
 
   redact(text: string): string {

@@ -25,6 +25,18 @@ describe('redacting logger', () => {
     expect(text).toContain('redis://:[REDACTED]@redis');
   });
 
+  it('redacts values whose JSON encoding differs (quotes, backslashes, control characters)', () => {
+    const sink = memorySink();
+    const log = createLogger({ sink });
+    const secret = 'pa"ss\\word\ttab-x';
+    log.redactor.register(secret);
+    log.info('typed', { password: secret, msg: `got ${secret}` });
+    const text = sink.lines.join('\n');
+    expect(text).not.toContain(JSON.stringify(secret).slice(1, -1));
+    expect(text).not.toContain('ss\\\\word');
+    expect(text.match(/\[REDACTED\]/g)).toHaveLength(2);
+  });
+
   it('drops stack traces from errors', () => {
     const sink = memorySink();
     createLogger({ sink }).error('x', { error: new Error('boom') });
