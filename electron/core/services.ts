@@ -20,6 +20,9 @@ import { loadFingerprinter } from './inventory/fingerprint';
 import { APP_VERSION } from './app-meta';
 import { createIncidentService, type IncidentService } from './incident/incident.service';
 import type { IncidentRotator } from './incident/rotate-port';
+import { createRotationService, type RotationService } from './rotation/rotation.service';
+import { createIncidentRotator } from './rotation/incident-rotator';
+import type { CommandRunner } from './rotation/commands';
 
 /**
  * Everything the app's domain logic needs, built once with its dependencies (clock, environment,
@@ -47,6 +50,8 @@ export interface CoreDeps {
   backup?: BackupServiceOptions;
   /** The rotate-all entry point the incident runbook uses (tests inject one). */
   incidentRotator?: IncidentRotator;
+  /** Runs the rotation playbooks' docker commands (default: spawn with a controlled environment). */
+  rotationRunner?: CommandRunner;
 }
 
 export interface CoreServices {
@@ -75,6 +80,10 @@ export interface CoreServices {
   readonly backup: BackupService;
   /** The incident response runbook and its report (incident/incident.service.ts). */
   readonly incident: IncidentService;
+  /** Guided, journaled secret rotation (rotation/rotation.service.ts). */
+  readonly rotation: RotationService;
+  /** Rotate-all in dependency order, shaped as the incident runbook's port (rotation/incident-rotator.ts). */
+  readonly rotateAll: IncidentRotator;
 }
 
 export function createCoreServices(deps: CoreDeps): CoreServices {
@@ -122,6 +131,17 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     },
     deps.backup,
   );
+  const rotation = createRotationService({
+    store,
+    journal,
+    keychain: () => keychains.get(),
+    logger: deps.logger,
+    clock,
+    profile: deps.profile ?? crucibleCeProfile,
+    random: deps.random,
+    env: deps.env,
+    runner: deps.rotationRunner,
+  });
   const incident = createIncidentService({
     store,
     journal,
@@ -145,5 +165,7 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     audit: createAuditService({ store, journal, logger: deps.logger, clock, profile: deps.profile, platform: deps.platform, random: deps.random }),
     backup,
     incident,
+    rotation,
+    rotateAll: createIncidentRotator(rotation, deps.profile ?? crucibleCeProfile),
   };
 }

@@ -11,6 +11,7 @@ import { keychainUseCommand } from './keychain';
 import { backupCommands } from './backup';
 import { incidentCommands } from './incident';
 import { initCommand } from './init';
+import { rotateCommand } from './rotate';
 
 /** Every CLI command. Later features add theirs here (one file per command or command group). */
-export const commands: Command[] = [doctorCommand, proxyCommand, firewallCommand, generateCommand, hashPasswordCommand, checkEnvCommand, auditCommand, ...secretsCommands, keychainUseCommand, ...backupCommands, ...incidentCommands, initCommand];
+export const commands: Command[] = [doctorCommand, proxyCommand, firewallCommand, generateCommand, hashPasswordCommand, checkEnvCommand, auditCommand, ...secretsCommands, keychainUseCommand, ...backupCommands, ...incidentCommands, initCommand, rotateCommand];

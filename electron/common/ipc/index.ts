@@ -9,6 +9,7 @@ import { secretsChannels } from './secrets.ipc';
 import { setupChannels, setupEvents } from './setup.ipc';
 import { backupChannels, backupEvents } from './backup.ipc';
 import { incidentChannels } from './incident.ipc';
+import { rotationChannels } from './rotation.ipc';
 
 /**
  * The registry: the allow-list of every channel and event. The preload, the router and the test harness
@@ -25,6 +26,7 @@ export const contract = {
   setup: setupChannels,
   backup: backupChannels,
   incident: incidentChannels,
+  rotation: rotationChannels,
 } as const;
 
 /** Main → renderer pushes. */

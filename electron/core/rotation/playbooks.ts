@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { PlanStepView, PlanView } from '../../common/ipc/rotation.ipc';
 import type { DeploymentRef } from '../../common/model/deployment';
 import type { PlaybookId, RotationCost, StackProfile, Variable } from '../stack/profile';
 import { findVariable } from '../stack/profile';
@@ -262,6 +263,25 @@ export function buildPlan(profile: StackProfile, variableName: string, ctx: Plan
         ],
       };
   }
+}
+
+/** A step as the renderer sees it: commands as display text only. */
+export function toStepView(s: PlanStep): PlanStepView {
+  return { id: s.id, kind: s.kind, title: s.title, detail: s.detail, commands: s.commands.map((c) => c.display), requires: s.requires, optional: s.optional };
+}
+
+export function toPlanView(p: Plan): PlanView {
+  return {
+    variable: p.variable,
+    playbook: p.playbook,
+    rotatable: p.rotatable,
+    notRotatableReason: p.notRotatableReason ?? null,
+    alternative: p.alternative ?? null,
+    input: p.input,
+    blastRadius: p.blastRadius,
+    steps: p.steps.map(toStepView),
+    verify: p.verify,
+  };
 }
 
 /**

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../common/errors';
+import type { HistoryItem, RollbackResult, RotationOverview, RotationView, StepOutcome } from '../../common/ipc/rotation.ipc';
 import type { DeploymentRef } from '../../common/model/deployment';
 import { envValues, readEnvFile, writeEnvFile } from '../envfile';
 import { assertWritableValue } from '../envfile/edit';
@@ -17,7 +18,8 @@ import { CRUCIBLE_FALLBACK_ENCRYPTION_KEY } from '../stack/crucible-ce';
 import { findVariable, type StackProfile, type Variable } from '../stack/profile';
 import type { StateStore } from '../store/state-store';
 import { controlledEnv, findDocker, spawnRunner, type CommandRunner, type PlannedCommand } from './commands';
-import { buildPlan, type Plan, type PlanStep } from './playbooks';
+import { buildPlan, rotationOrder, toStepView, type Plan, type PlanStep } from './playbooks';
+import { policyItems } from './policy';
 import { PENDING, runsOf, type RotationRun, type StepState } from './record';
 import { runReencryptionJob } from './reencrypt-job';
 import { alterRoleSql } from './scram';
@@ -55,58 +57,7 @@ export interface RotationDeps {
   verifyHash?: (password: string, hash: string) => Promise<boolean>;
 }
 
-export interface StepView extends PlanStep {
-  state: StepState['state'];
-  at: string | null;
-  by: StepState['by'];
-  /** True when every step it requires is done. */
-  ready: boolean;
-}
-
-export interface RotationView {
-  id: string;
-  deploymentId: string;
-  variable: string;
-  playbook: string;
-  status: RotationRun['status'];
-  reason: string;
-  startedAt: string;
-  finishedAt: string | null;
-  generation: number;
-  blastRadius: Plan['blastRadius'];
-  verify: string[];
-  steps: StepView[];
-  /** The app can run the command steps itself (docker on PATH, the deployment folder is local). */
-  canRunCommands: boolean;
-  /** Steps that still block confirmation. */
-  blocking: string[];
-}
-
-export interface StepOutcome {
-  view: RotationView;
-  ok: boolean;
-  /** Command output (redacted, tail only), when a command ran. */
-  output: Array<{ command: string; code: number; stdout: string; stderr: string }>;
-}
-
-export interface RollbackResult {
-  view: RotationView;
-  /** Commands still to run so the services use the previous value again (display text). */
-  commands: string[];
-  /** Whether the app ran them (with `runCommands`). */
-  ran: boolean;
-  output: StepOutcome['output'];
-}
-
-export interface HistoryItem {
-  id: string;
-  variable: string;
-  status: RotationRun['status'];
-  reason: string;
-  startedAt: string;
-  finishedAt: string | null;
-  generation: number;
-}
+export type { HistoryItem, RollbackResult, RotationView, StepOutcome };
 
 export interface StartOptions {
   reason?: string;
@@ -143,6 +94,10 @@ export interface RotationService {
    */
   rollback(id: string, options?: { runCommands?: boolean; reverse?: { exportFile: string; sqlFile: string } }): Promise<RollbackResult>;
   history(deploymentId: string, variable?: string): Promise<HistoryItem[]>;
+  /** Policy per secret (max age, overdue, generation), the rotate-all order, and unfinished runs. */
+  overview(deploymentId: string): Promise<RotationOverview>;
+  /** Sets where the encryption-key playbook reads the export / writes the SQL (before `reencrypt`). */
+  setFiles(id: string, files: { exportFile?: string; sqlFile?: string }): Promise<RotationView>;
 }
 
 const ID = /^rot-[0-9a-f]{16}$/;
@@ -251,10 +206,12 @@ export function createRotationService(deps: RotationDeps): RotationService {
       verify: plan.verify,
       steps: plan.steps.map((s) => {
         const st = run.steps.find((x) => x.id === s.id);
-        return { ...s, state: st?.state ?? 'todo', at: st?.at ?? null, by: st?.by ?? null, ready: s.requires.every((q) => done.has(q)) };
+        return { ...toStepView(s), state: st?.state ?? 'todo', at: st?.at ?? null, by: st?.by ?? null, ready: s.requires.every((q) => done.has(q)) };
       }),
       canRunCommands: await canRun(d),
       blocking: blockingSteps(run, plan),
+      exportFile: run.exportFile ?? null,
+      sqlFile: run.sqlFile ?? null,
     };
   }
 
@@ -714,6 +671,23 @@ export function createRotationService(deps: RotationDeps): RotationService {
       const { run, deployment: d } = await reconciled(id);
       if (run.status !== 'rolling-back') requirePending(run);
       return doRollback(run, d, options);
+    },
+
+    async overview(deploymentId) {
+      const state = await deps.store.read();
+      requireDeployment(state, deploymentId);
+      const pending = await this.pending(deploymentId);
+      return { deploymentId, order: rotationOrder(deps.profile), items: policyItems(deps.profile, await deps.store.read(), deploymentId, deps.clock()), pending };
+    },
+
+    async setFiles(id, files) {
+      const { run, deployment: d } = await reconciled(id);
+      requirePending(run);
+      const saved = await saveRun(run.id, (r) => {
+        if (files.exportFile !== undefined) r.exportFile = files.exportFile;
+        if (files.sqlFile !== undefined) r.sqlFile = files.sqlFile;
+      });
+      return toView(saved, d);
     },
 
     async history(deploymentId, variable) {

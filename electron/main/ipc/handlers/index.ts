@@ -9,6 +9,7 @@ import { secretsHandlers } from './secrets.handlers';
 import { setupHandlers } from './setup.handlers';
 import { backupHandlers } from './backup.handlers';
 import { incidentHandlers } from './incident.handlers';
+import { rotationHandlers } from './rotation.handlers';
 
 export type { HandlerDeps, HostInfo } from './deps';
 
@@ -27,5 +28,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     setup: setupHandlers(deps),
     backup: backupHandlers(deps),
     incident: incidentHandlers(deps),
+    rotation: rotationHandlers(deps),
   };
 }
