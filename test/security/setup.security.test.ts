@@ -39,7 +39,7 @@ beforeEach(() => {
   keychain = new MemoryKeychain();
   core = createCoreServices({ home, logger: createLogger({ sink }), keychain });
   platform = harnessPlatform();
-  router = createRouter({ handlers: createHandlers({ core, platform, hostInfo: { host: 'harness', name: 'x', version: '0.0.0', versions: {} } }), isTrustedUrl: (u) => u.startsWith(ORIGIN), logger: core.logger });
+  router = createRouter({ handlers: createHandlers({ core, platform, hostInfo: { host: 'harness', name: 'x', version: '0.0.0', versions: { node: process.versions.node } } }), isTrustedUrl: (u) => u.startsWith(ORIGIN), logger: core.logger });
 });
 afterEach(() => {
   rmSync(home, { recursive: true, force: true });

@@ -376,7 +376,9 @@ export class SetupDraft {
     return this.profile.variables.find((v) => v.name === name);
   }
 
+  /** Every change after the review makes the review stale: commit needs a fresh one. */
   private requireFolder(): void {
     if (!this.facts) throw new AppError('SETUP_STEP_ORDER', 'Choose the deployment folder first.');
+    this.done.delete('review');
   }
 }

@@ -168,6 +168,17 @@ describe('setup commit', () => {
     await expect(r.setup.chooseFolder(again.draftId, d)).rejects.toMatchObject({ code: 'SETUP_ALREADY_REGISTERED' });
   });
 
+  it('a change after the review needs a new review before commit', async () => {
+    const r = rig();
+    const d = folder();
+    const { draftId } = await completeDraft(r, d);
+    r.setup.setAddress(draftId, 'https://other.example.org', ['https://other.example.org'], true);
+    await expect(r.setup.commit(draftId)).rejects.toMatchObject({ code: 'SETUP_NOT_REVIEWED' });
+    await r.setup.review(draftId);
+    await r.setup.commit(draftId);
+    expect(readFileSync(join(d, '.env'), 'utf8')).toContain("ROUNDTABLE_FRONTEND_URL='https://other.example.org'");
+  });
+
   it('the review masks every value in the .env diff', async () => {
     const r = rig();
     const d = folder({ env: 'setup/existing-weak/dotenv' });
