@@ -8,6 +8,7 @@ import { BackupPage } from './BackupPage';
 import { IncidentPage } from './IncidentPage';
 import { AuditPage } from './AuditPage';
 import { ChecklistPage } from './ChecklistPage';
+import { RotationPage } from './RotationPage';
 
 /**
  * The pages of the app shell. Later features add an entry here; the navigation is built from this list.
@@ -28,6 +29,7 @@ export const pages: PageDef[] = [
   { route: '/backup', title: 'Backup', nav: true, render: () => <BackupPage /> },
   { route: '/audit', title: 'Security audit', nav: true, render: () => <AuditPage /> },
   { route: '/checklist', title: 'Security checklist', nav: true, render: () => <ChecklistPage /> },
+  { route: '/rotation', title: 'Rotation', nav: true, render: () => <RotationPage /> },
   { route: '/incident', title: 'Incident response', nav: true, render: () => <IncidentPage /> },
   { route: '/about', title: 'About', nav: true, render: () => <AboutPage /> },
 ];

@@ -1,0 +1,169 @@
+import { useState } from 'react';
+import type { RotationView, StepView } from '../../../../electron/common/ipc/rotation.ipc';
+import { errorMessage, getApi } from '../../api';
+
+type Output = Array<{ command: string; code: number; stdout: string; stderr: string }>;
+
+const WHO: Record<StepView['kind'], string> = { app: 'done by the app', command: 'a command', manual: 'done by you' };
+
+/** One rotation run: blast radius, steps to tick or perform, confirm and roll back. */
+export function RunView({ initial, onChanged }: { initial: RotationView; onChanged: () => void }) {
+  const [view, setView] = useState(initial);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [output, setOutput] = useState<Output>([]);
+  const [rollbackCommands, setRollbackCommands] = useState<string[] | null>(null);
+  const finished = view.status === 'confirmed' || view.status === 'rolled-back';
+
+  async function act(fn: () => Promise<RotationView | { view: RotationView; output?: Output }>) {
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await fn();
+      if ('view' in r) {
+        setView(r.view);
+        setOutput(r.output ?? []);
+      } else setView(r);
+      onChanged();
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const api = getApi().rotation;
+  return (
+    <section className="panel" aria-labelledby={`run-${view.id}`} data-testid="rotation-run">
+      <h2 id={`run-${view.id}`}>
+        Rotating {view.variable} <span className={`badge ${finished ? (view.status === 'confirmed' ? 'badge-ok' : 'badge-info') : 'badge-warn'}`} data-testid="run-status">{view.status}</span>
+      </h2>
+      <p className="muted">
+        Started {new Date(view.startedAt).toLocaleString()} · reason: {view.reason} · new generation {view.generation}
+      </p>
+      <BlastRadiusFacts b={view.blastRadius} />
+      <ol className="rotation-steps">
+        {view.steps.map((s) => (
+          <li key={s.id} data-testid={`step-${s.id}`} data-state={s.state}>
+            <label className="rotation-step-title">
+              <input type="checkbox" checked={s.state === 'done'} readOnly disabled aria-label={`${s.title}: ${s.state === 'done' ? 'done' : 'not done'}`} /> <strong>{s.title}</strong>{' '}
+              <span className="muted">
+                ({WHO[s.kind]}
+                {s.optional ? ', optional' : ''})
+              </span>
+            </label>
+            <p>{s.detail}</p>
+            {s.commands.map((c) => (
+              <pre key={c} className="code-block" aria-label={`Command for ${s.title}`}>
+                {c}
+              </pre>
+            ))}
+            {!finished && s.state !== 'done' && (
+              <div className="button-row">
+                {s.kind === 'app' && (
+                  <button type="button" className="primary" disabled={busy || !s.ready} onClick={() => void act(() => api.perform({ id: view.id, step: s.id }))}>
+                    {s.title}
+                  </button>
+                )}
+                {s.kind === 'command' && view.canRunCommands && (
+                  <button type="button" className="primary" disabled={busy || !s.ready} onClick={() => void act(() => api.perform({ id: view.id, step: s.id }))}>
+                    Run it
+                  </button>
+                )}
+                {s.kind !== 'app' && (
+                  <button type="button" disabled={busy || !s.ready} onClick={() => void act(() => api.tick({ id: view.id, step: s.id }))}>
+                    {s.kind === 'command' ? 'I ran it' : 'Done'}
+                  </button>
+                )}
+                {s.id === 'export' && (
+                  <button type="button" disabled={busy} onClick={() => void act(async () => (await api.pickExport({ id: view.id })) ?? view)}>
+                    Choose the export file…
+                  </button>
+                )}
+                {!s.ready && <span className="muted">Waits for: {s.requires.filter((q) => view.steps.find((x) => x.id === q)?.state !== 'done').join(', ')}</span>}
+              </div>
+            )}
+          </li>
+        ))}
+      </ol>
+      {output.length > 0 && (
+        <div aria-live="polite" data-testid="command-output">
+          {output.map((o, i) => (
+            <pre key={i} className="code-block">
+              {`$ ${o.command}\n${o.stdout}${o.stderr}(exit ${o.code})`}
+            </pre>
+          ))}
+        </div>
+      )}
+      {view.verify.length > 0 && (
+        <>
+          <h3>How to verify</h3>
+          <ul>
+            {view.verify.map((v) => (
+              <li key={v}>{v}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      {error && (
+        <p role="alert" className="panel panel-error">
+          {error}
+        </p>
+      )}
+      {rollbackCommands && rollbackCommands.length > 0 && (
+        <div role="status">
+          <p>The previous value is back in .env and the keychain. Run these so the services use it again:</p>
+          {rollbackCommands.map((c) => (
+            <pre key={c} className="code-block">
+              {c}
+            </pre>
+          ))}
+        </div>
+      )}
+      {!finished && (
+        <div className="button-row">
+          <button
+            type="button"
+            className="primary"
+            disabled={busy || view.blocking.length > 0}
+            onClick={() => void act(() => api.confirm({ id: view.id }))}
+            aria-describedby={view.blocking.length > 0 ? `blocking-${view.id}` : undefined}
+          >
+            The service is healthy: confirm
+          </button>
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() =>
+              void act(async () => {
+                const r = await api.rollback({ id: view.id, runCommands: view.canRunCommands });
+                setRollbackCommands(r.ran ? [] : r.commands);
+                return r;
+              })
+            }
+          >
+            Roll back
+          </button>
+          {view.blocking.length > 0 && (
+            <span id={`blocking-${view.id}`} className="muted">
+              Not yet: {view.blocking.join(', ')}. The previous value is kept until you confirm.
+            </span>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
+
+export function BlastRadiusFacts({ b }: { b: RotationView['blastRadius'] }) {
+  return (
+    <dl className="facts" aria-label="Blast radius">
+      <dt>Containers recreated</dt>
+      <dd>{b.servicesRecreated.length > 0 ? b.servicesRecreated.join(', ') : 'none'}</dd>
+      <dt>What users lose</dt>
+      <dd data-testid="users-lose">{b.usersLose}</dd>
+      <dt>Expected downtime</dt>
+      <dd>{b.downtime}</dd>
+    </dl>
+  );
+}

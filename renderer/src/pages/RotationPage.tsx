@@ -1,0 +1,249 @@
+import { useState } from 'react';
+import type { PlanView, RotationView } from '../../../electron/common/ipc/rotation.ipc';
+import { errorMessage, getApi } from '../api';
+import { useLoad } from '../hooks';
+import { navigate, useRoute } from '../router';
+import { BlastRadiusFacts, RunView } from '../components/rotation/RunView';
+
+/**
+ * `#/rotation` lists deployments and unfinished rotations (offered for resume or rollback after a crash);
+ * `#/rotation/<deployment>` shows the policy (age, overdue) and history; `#/rotation/<deployment>/<VAR>`
+ * shows the plan of one secret and its run.
+ */
+export function RotationPage() {
+  const parts = useRoute().split('/');
+  const id = decodeURIComponent(parts[2] ?? '');
+  const variable = decodeURIComponent(parts[3] ?? '');
+  if (id === '') return <Start />;
+  if (variable === '') return <Overview deploymentId={id} />;
+  return <SecretRotation deploymentId={id} variable={variable} />;
+}
+
+function Start() {
+  const [data] = useLoad(async () => {
+    const api = getApi();
+    const [list, pending] = await Promise.all([api.deployments.list({}), api.rotation.pending({})]);
+    return { deployments: list.deployments, pending };
+  });
+  return (
+    <section aria-labelledby="rotation-title">
+      <h1 id="rotation-title">Rotation</h1>
+      {data.state === 'loading' && <p role="status">Loading…</p>}
+      {data.state === 'error' && <p role="alert">{data.message}</p>}
+      {data.state === 'ready' && (
+        <>
+          {data.value.pending.length > 0 && (
+            <div className="panel" role="region" aria-label="Unfinished rotations" data-testid="pending-rotations">
+              <p>These rotations did not finish (the app was closed or stopped half-way). Resume them, or roll them back:</p>
+              <ul>
+                {data.value.pending.map((p) => (
+                  <li key={p.id}>
+                    <a href={`#/rotation/${encodeURIComponent(p.deploymentId)}/${encodeURIComponent(p.variable)}`}>{p.variable}</a> <span className="muted">({p.status}, started {new Date(p.startedAt).toLocaleString()})</span>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
+          {data.value.deployments.length === 0 && <p className="muted">No deployment is set up yet.</p>}
+          <ul>
+            {data.value.deployments.map((d) => (
+              <li key={d.id}>
+                <a href={`#/rotation/${encodeURIComponent(d.id)}`}>{d.name}</a> <span className="muted">{d.folder}</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
+
+function Overview({ deploymentId }: { deploymentId: string }) {
+  const [data] = useLoad(async () => {
+    const api = getApi();
+    const [overview, history] = await Promise.all([api.rotation.overview({ deploymentId }), api.rotation.history({ deploymentId })]);
+    return { overview, history };
+  }, deploymentId);
+  return (
+    <section aria-labelledby="rotation-title">
+      <h1 id="rotation-title">Rotation</h1>
+      {data.state === 'loading' && <p role="status">Loading…</p>}
+      {data.state === 'error' && <p role="alert">{data.message}</p>}
+      {data.state === 'ready' && (
+        <>
+          <p className="muted">Rotate all (incident response) goes in this order: {data.value.overview.order.join(' → ')}.</p>
+          <table aria-label="Rotation policy">
+            <thead>
+              <tr>
+                <th scope="col">Secret</th>
+                <th scope="col">Age</th>
+                <th scope="col">Maximum age</th>
+                <th scope="col">Generation</th>
+                <th scope="col">Status</th>
+                <th scope="col">Action</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.value.overview.items.map((i) => (
+                <tr key={i.variable} data-testid={`policy-${i.variable}`}>
+                  <th scope="row">{i.variable}</th>
+                  <td>{i.ageDays === null ? '—' : `${i.ageDays} d`}</td>
+                  <td>{i.maxAgeDays === null ? '—' : `${i.maxAgeDays} d`}</td>
+                  <td>{i.generation ?? '—'}</td>
+                  <td>
+                    {i.pendingId && <span className="badge badge-warn">rotation pending</span>}
+                    {!i.pendingId && i.overdue && <span className="badge badge-error">overdue</span>}
+                    {!i.pendingId && !i.overdue && i.rotatable && <span className="badge badge-ok">ok</span>}
+                    {!i.rotatable && <span className="badge badge-info">not rotatable</span>}
+                  </td>
+                  <td>
+                    <a href={`#/rotation/${encodeURIComponent(deploymentId)}/${encodeURIComponent(i.variable)}`} aria-label={`${i.pendingId ? 'Resume' : 'Plan'} the rotation of ${i.variable}`}>
+                      {i.pendingId ? 'Resume' : 'Plan'}
+                    </a>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <h2>History</h2>
+          {data.value.history.length === 0 && <p className="muted">No rotation yet.</p>}
+          {data.value.history.length > 0 && (
+            <table aria-label="Rotation history" data-testid="rotation-history">
+              <thead>
+                <tr>
+                  <th scope="col">Secret</th>
+                  <th scope="col">Started</th>
+                  <th scope="col">Finished</th>
+                  <th scope="col">Generation</th>
+                  <th scope="col">Reason</th>
+                  <th scope="col">Outcome</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.value.history.map((h) => (
+                  <tr key={h.id}>
+                    <th scope="row">{h.variable}</th>
+                    <td>{new Date(h.startedAt).toLocaleString()}</td>
+                    <td>{h.finishedAt ? new Date(h.finishedAt).toLocaleString() : '—'}</td>
+                    <td>{h.generation}</td>
+                    <td>{h.reason}</td>
+                    <td>{h.status}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+function SecretRotation({ deploymentId, variable }: { deploymentId: string; variable: string }) {
+  const [tick, setTick] = useState(0);
+  const [data, reload] = useLoad(async () => {
+    const api = getApi();
+    const [plan, pending] = await Promise.all([api.rotation.plan({ deploymentId, variable }), api.rotation.pending({})]);
+    return { plan, run: pending.find((p) => p.deploymentId === deploymentId && p.variable === variable) ?? null };
+  }, `${deploymentId}/${variable}/${tick}`);
+  const [started, setStarted] = useState<RotationView | null>(null);
+  const run = started ?? (data.state === 'ready' ? data.value.run : null);
+  return (
+    <section aria-labelledby="rotation-title">
+      <h1 id="rotation-title">Rotate {variable}</h1>
+      <p>
+        <a href={`#/rotation/${encodeURIComponent(deploymentId)}`}>← All secrets and history</a>
+      </p>
+      {data.state === 'loading' && <p role="status">Loading…</p>}
+      {data.state === 'error' && <p role="alert">{data.message}</p>}
+      {data.state === 'ready' && run && <RunView key={run.id} initial={run} onChanged={() => undefined} />}
+      {data.state === 'ready' && !run && (
+        <PlanPanel
+          plan={data.value.plan}
+          deploymentId={deploymentId}
+          onStarted={(v) => {
+            setStarted(v);
+            setTick((t) => t + 1);
+          }}
+          onAlternative={(alt) => {
+            navigate(`/rotation/${encodeURIComponent(deploymentId)}/${encodeURIComponent(alt)}`);
+            reload();
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+function PlanPanel({ plan, deploymentId, onStarted, onAlternative }: { plan: PlanView; deploymentId: string; onStarted: (v: RotationView) => void; onAlternative: (v: string) => void }) {
+  const [reason, setReason] = useState('scheduled');
+  const [value, setValue] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  if (!plan.rotatable) {
+    return (
+      <div className="panel" role="region" aria-label="Not rotatable">
+        <p>{plan.notRotatableReason}</p>
+        {plan.alternative && (
+          <button type="button" onClick={() => onAlternative(plan.alternative ?? '')}>
+            Rotate {plan.alternative} instead
+          </button>
+        )}
+      </div>
+    );
+  }
+  async function start() {
+    setBusy(true);
+    setError(null);
+    try {
+      const v = await getApi().rotation.start({ deploymentId, variable: plan.variable, reason, ...(value !== '' ? { newValue: value } : {}) });
+      setValue('');
+      onStarted(v);
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <div className="panel" role="region" aria-label="Rotation plan">
+      <h2>Before anything changes</h2>
+      <BlastRadiusFacts b={plan.blastRadius} />
+      <h3>Steps</h3>
+      <ol>
+        {plan.steps.map((s) => (
+          <li key={s.id}>
+            <strong>{s.title}</strong> — {s.detail}
+            {s.commands.map((c) => (
+              <pre key={c} className="code-block">
+                {c}
+              </pre>
+            ))}
+          </li>
+        ))}
+      </ol>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void start();
+        }}
+      >
+        <label>
+          Reason <input value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} />
+        </label>
+        {plan.input !== 'none' && (
+          <label>
+            {plan.input === 'required' ? 'New value (from the provider)' : 'New password (leave empty to generate one)'}{' '}
+            <input type="password" autoComplete="new-password" value={value} onChange={(e) => setValue(e.target.value)} required={plan.input === 'required'} />
+          </label>
+        )}
+        <div className="button-row">
+          <button type="submit" className="primary" disabled={busy}>
+            Start the rotation
+          </button>
+        </div>
+      </form>
+      {error && <p role="alert">{error}</p>}
+    </div>
+  );
+}

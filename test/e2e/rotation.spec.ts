@@ -1,0 +1,96 @@
+import { test, expect } from '@playwright/test';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startHarness } from '../harness/server';
+import { addDeployment } from '../../electron/core/store/deployments';
+import { KeytarKeychain } from '../../electron/core/keychain/keytar-keychain';
+import { serviceFor } from '../../electron/core/keychain/keychain';
+import { envValues, parseEnv } from '../../electron/core/envfile';
+
+const OLD_REDIS = 'E2E-old-redis-password-7f3a9c1e5b2d4a6c8e0f1a2b3c4';
+
+/**
+ * Rotates REDIS_PASSWORD through the Rotation page in Chromium against the real core and keyring, with a
+ * recording fake `docker` first on PATH so the app runs the recreate itself and shows its output.
+ */
+test('rotates REDIS_PASSWORD in the UI: .env, keychain, history and journal are updated', async ({ browser }) => {
+  const home = mkdtempSync(join(tmpdir(), 'cs-e2e-rot-'));
+  const folder = join(home, 'crucible');
+  const bin = join(home, 'bin');
+  mkdirSync(folder);
+  mkdirSync(bin);
+  const log = join(home, 'docker.log');
+  writeFileSync(join(bin, 'docker'), `#!/bin/sh\nprintf '%s\\n' "$*" >> "${log}"\necho "Container crucible-redis-1  Recreated"\n`);
+  chmodSync(join(bin, 'docker'), 0o755);
+  const h = await startHarness({ home, env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` } });
+  const id = `e2e-rot-${Date.now().toString(36)}`;
+  try {
+    await h.core.store.update((s) => addDeployment(s, { id, name: 'Rotation E2E', folder, composeFiles: ['docker-compose.yml'], environment: 'production', createdAt: new Date().toISOString() }));
+    writeFileSync(join(folder, '.env'), `# kept as is\nPOSTGRES_USER='e2euser12345'\nREDIS_PASSWORD='${OLD_REDIS}'\n`, { mode: 0o600 });
+    await h.core.inventory.store({ deploymentId: id, values: { REDIS_PASSWORD: OLD_REDIS }, origin: 'generated' });
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(h.url);
+    await page.getByRole('link', { name: 'Rotation', exact: true }).click();
+    await page.getByRole('link', { name: 'Rotation E2E' }).click();
+    await page.getByRole('link', { name: 'Plan the rotation of REDIS_PASSWORD' }).click();
+
+    // Blast radius first, before anything changes.
+    await expect(page.getByRole('region', { name: 'Rotation plan' })).toContainText('All login sessions, queued and running Celery tasks');
+    await expect(page.getByRole('region', { name: 'Rotation plan' })).toContainText('docker compose up -d redis api worker beat');
+    await page.getByLabel('Reason').fill('e2e rotation');
+    await page.getByRole('button', { name: 'Start the rotation' }).click();
+
+    const run = page.getByTestId('rotation-run');
+    await expect(run.getByTestId('step-stage')).toHaveAttribute('data-state', 'done');
+    // Staged beside the previous value: .env untouched so far.
+    expect(envValues(parseEnv(readFileSync(join(folder, '.env'), 'utf8'))).get('REDIS_PASSWORD')).toBe(OLD_REDIS);
+    await run.getByRole('button', { name: 'Write the new value to .env' }).click();
+    await expect(run.getByTestId('step-write-env')).toHaveAttribute('data-state', 'done');
+    await run.getByTestId('step-recreate').getByRole('button', { name: 'Run it' }).click();
+    await expect(run.getByTestId('command-output')).toContainText('$ docker compose up -d redis api worker beat');
+    await expect(run.getByTestId('command-output')).toContainText('Recreated');
+    await expect(run.getByTestId('step-recreate')).toHaveAttribute('data-state', 'done');
+    await run.getByTestId('step-verify').getByRole('button', { name: 'Done' }).click();
+    await run.getByRole('button', { name: 'The service is healthy: confirm' }).click();
+    await expect(run.getByTestId('run-status')).toHaveText('confirmed');
+
+    // .env and keychain hold the same new value; the staged values are gone; comments kept.
+    const kc = await KeytarKeychain.open();
+    const live = await kc.get(serviceFor(id), 'REDIS_PASSWORD');
+    const envText = readFileSync(join(folder, '.env'), 'utf8');
+    expect(live).not.toBeNull();
+    expect(live).not.toBe(OLD_REDIS);
+    expect(envValues(parseEnv(envText)).get('REDIS_PASSWORD')).toBe(live);
+    expect(envText).toContain('# kept as is');
+    const runs = (await h.core.store.read()).rotations;
+    expect(runs).toHaveLength(1);
+    expect(await kc.list(`${serviceFor(id)}/rotation/${runs[0]?.id ?? ''}`)).toEqual([]);
+    expect(readFileSync(log, 'utf8')).toContain('compose up -d redis api worker beat');
+
+    // History page.
+    await page.getByRole('link', { name: '← All secrets and history' }).click();
+    const history = page.getByTestId('rotation-history');
+    await expect(history).toContainText('REDIS_PASSWORD');
+    await expect(history).toContainText('e2e rotation');
+    await expect(history).toContainText('confirmed');
+    await expect(page.getByTestId('policy-REDIS_PASSWORD')).toContainText('2');
+
+    // Journal: the whole story, chained and intact, without values.
+    const journal = await h.core.journal.read({ deploymentId: id });
+    expect(journal.map((e) => e.type)).toEqual(expect.arrayContaining(['rotation.started', 'rotation.step', 'secret.rotated']));
+    expect(journal.find((e) => e.type === 'secret.rotated')).toMatchObject({ subject: 'REDIS_PASSWORD', details: { generation: 2 } });
+    expect((await h.core.journal.verify()).ok).toBe(true);
+    const everywhere = [await page.content(), readFileSync(h.core.paths.journalFile, 'utf8'), readFileSync(h.core.paths.stateFile, 'utf8'), h.logLines.join('\n')].join('\n');
+    expect(everywhere).not.toContain(live ?? 'unreachable');
+    expect(everywhere).not.toContain(OLD_REDIS);
+    await context.close();
+  } finally {
+    const kc = await KeytarKeychain.open();
+    for (const e of await kc.list(serviceFor(id))) await kc.delete(serviceFor(id), e.account);
+    await h.close();
+    rmSync(home, { recursive: true, force: true });
+  }
+});
