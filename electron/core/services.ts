@@ -142,13 +142,14 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     env: deps.env,
     runner: deps.rotationRunner,
   });
+  const rotateAll = createIncidentRotator(rotation, deps.profile ?? crucibleCeProfile);
   const incident = createIncidentService({
     store,
     journal,
     logger: deps.logger,
     clock,
     keychain: () => keychains.get(),
-    rotator: () => deps.incidentRotator ?? null,
+    rotator: () => deps.incidentRotator ?? rotateAll,
     profile: deps.profile ?? crucibleCeProfile,
     random: deps.random,
   });
@@ -166,6 +167,6 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     backup,
     incident,
     rotation,
-    rotateAll: createIncidentRotator(rotation, deps.profile ?? crucibleCeProfile),
+    rotateAll,
   };
 }

@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Page } from '@playwright/test';
@@ -6,12 +7,27 @@ import { test, expect } from './fixtures';
 import { serviceFor } from '../../electron/core/keychain/keychain';
 import { itemsOfStep } from '../../electron/core/incident/runbook';
 import type { StepId } from '../../electron/common/model/incident';
+import { envValues, parseEnv } from '../../electron/core/envfile';
+import { startHarness } from '../harness/server';
+import { fakeDocker } from '../helpers/fake-docker';
 
 /**
  * Issue 9 end to end: the six steps of the incident runbook in the UI on a fixture deployment (real core,
- * real keyring), a reload in the middle (the state comes back from the state file), the report exported as
- * HTML and Markdown through the scripted save dialog, and a planted secret value that never appears in it.
+ * real keyring), a reload in the middle (the state comes back from the state file), rotate-all really
+ * rotating every secret through the rotation playbooks (keychain, .env, generations; docker is a fake on
+ * PATH that answers like docker), the report exported as HTML and Markdown through the scripted save
+ * dialog, and planted secret values (old and new) that never appear in it.
  */
+const OLD: Record<string, string> = {
+  POSTGRES_USER: 'pguserabc123',
+  POSTGRES_PASSWORD: `CANARYpg_${randomBytes(12).toString('hex')}`,
+  REDIS_PASSWORD: `CANARYredis_${randomBytes(16).toString('hex')}`,
+  API_KEY_ENCRYPTION_KEY: `CANARYenc_${randomBytes(16).toString('hex')}`,
+  ROUNDTABLE_JWT_SECRET: `CANARYjwt_${randomBytes(24).toString('hex')}`,
+  ROUNDTABLE_JWT_REFRESH_SECRET: `CANARYref_${randomBytes(24).toString('hex')}`,
+  ROUNDTABLE_COMMUNITY_AUTH_PASSWORD: '$2b$12$CANARYe2eSaltSaltSaltSOu7lF9Qe7jW0y1rXvB3c5d7f9h1j3l',
+};
+const ROTATABLE = Object.keys(OLD).filter((k) => k !== 'POSTGRES_USER');
 
 async function markRequired(page: Page, step: StepId, except: string[] = []): Promise<void> {
   for (const item of itemsOfStep(step).filter((i) => i.required && !except.includes(i.id))) {
@@ -27,24 +43,29 @@ async function complete(page: Page, title: string, next: string | null): Promise
 }
 
 test.describe('incident response', () => {
-  test('runs the six steps, survives a reload, exports a report without any secret value, closes', async ({ app }) => {
-    test.skip(!app.harness, 'harness only (scripted dialogs)');
-    test.setTimeout(120_000);
-    const harness = app.harness!;
-    const { page } = app;
+  test('runs the six steps with rotate-all, survives a reload, exports a report without any secret value, closes', async ({ browser }) => {
+    test.skip(process.env.E2E_TARGET === 'electron', 'harness only (scripted dialogs, fake docker on PATH)');
+    test.setTimeout(180_000);
+    const home = mkdtempSync(join(tmpdir(), 'cs-e2e-incident-'));
+    const docker = fakeDocker();
+    const harness = await startHarness({ home, env: { ...process.env, PATH: `${docker.bin}:${process.env.PATH ?? '/usr/bin:/bin'}` } });
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const app = { home };
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
 
     const id = `e2e-inc-${randomBytes(3).toString('hex')}`;
     const folder = join(app.home, 'crucible');
     mkdirSync(folder);
-    const canary = `CANARYincident_${randomBytes(16).toString('hex')}`;
+    const canary = OLD.REDIS_PASSWORD ?? '';
     await harness.core.store.update((s) => {
       s.deployments.push({ id, name: 'Incident e2e', folder, composeFiles: [join(folder, 'docker-compose.prod.yml')], environment: 'production', createdAt: new Date().toISOString() });
     });
     const kc = await harness.core.keychains.get();
-    await kc.set(serviceFor(id), 'REDIS_PASSWORD', canary);
-    writeFileSync(join(folder, '.env'), `REDIS_PASSWORD=${canary}\n`, { mode: 0o600 });
+    for (const [k, v] of Object.entries(OLD)) await kc.set(serviceFor(id), k, v);
+    writeFileSync(join(folder, '.env'), Object.entries(OLD).map(([k, v]) => `${k}='${v}'`).join('\n') + '\n', { mode: 0o600 });
+    const newValues: string[] = [];
 
     try {
       // Start.
@@ -92,11 +113,23 @@ test.describe('incident response', () => {
       await markRequired(page, 'assess');
       await complete(page, 'Assess', 'Step 3: Rotate');
 
-      // 3. Rotate: revocation commands; rotate-all is not available in this build, so the rotation is ticked by hand.
+      // 3. Rotate: every secret through rotate-all in dependency order, then the revocation commands.
       await expect(page.getByTestId('item-rotate.sessions')).toContainText("grep -E '^session:[A-Za-z0-9_-]{43}$'");
       await expect(page.getByTestId('item-rotate.share-links')).toContainText('UPDATE share_tokens SET revoked_at = now() WHERE revoked_at IS NULL;');
-      await expect(page.getByTestId('rotation-unavailable')).toBeVisible();
-      await page.getByTestId('item-rotate.secrets').getByRole('button', { name: 'I rotated them elsewhere' }).click();
+      await expect(page.getByTestId('rotation-unavailable')).toHaveCount(0);
+      await page.getByRole('button', { name: 'Rotate all in dependency order' }).click();
+      await expect(page.getByTestId('rotation-progress')).toContainText(`${String(ROTATABLE.length)} of ${String(ROTATABLE.length)} rotated — finished`, { timeout: 90_000 });
+      await expect(page.getByTestId('item-rotate.secrets').getByTestId('tick-time')).toContainText('Done');
+      const env = envValues(parseEnv(readFileSync(join(folder, '.env'), 'utf8')));
+      const state = await harness.core.store.read();
+      for (const v of ROTATABLE) {
+        const now = (await kc.get(serviceFor(id), v)) ?? '';
+        expect(now, v).not.toBe(OLD[v]);
+        expect(env.get(v), v).not.toBe(OLD[v]);
+        expect(state.secrets[id]?.[v]?.generation, v).toBeGreaterThanOrEqual(2);
+        newValues.push(now);
+      }
+      expect(readFileSync(docker.log, 'utf8')).not.toMatch(/ARGV .*restart/);
       await markRequired(page, 'rotate', ['rotate.secrets']);
       await complete(page, 'Rotate', 'Step 4: Review logs');
 
@@ -137,8 +170,9 @@ test.describe('incident response', () => {
       for (const file of [html, md]) {
         const text = readFileSync(file, 'utf8');
         expect(statSync(file).mode & 0o777).toBe(0o600);
-        expect(text).not.toContain(canary);
+        for (const v of [...Object.values(OLD).filter((x) => x !== OLD.POSTGRES_USER), ...newValues]) expect(text).not.toContain(v);
         expect(text).toContain('.env leaked in a support ticket');
+        expect(text).toContain('REDIS_PASSWORD');
         expect(text).toContain('Support ticket with the .env attached was opened');
         expect(text).toContain('The host has no public interface');
       }
@@ -151,7 +185,11 @@ test.describe('incident response', () => {
       expect(harness.logLines.join('\n')).not.toContain(canary);
       expect(problems).toEqual([]);
     } finally {
-      await kc.delete(serviceFor(id), 'REDIS_PASSWORD');
+      for (const e of await kc.list(serviceFor(id))) await kc.delete(serviceFor(id), e.account);
+      await context.close();
+      await harness.close();
+      rmSync(home, { recursive: true, force: true });
+      rmSync(docker.bin, { recursive: true, force: true });
     }
   });
 });
