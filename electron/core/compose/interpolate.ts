@@ -23,6 +23,11 @@ export interface InterpolationResult {
   unset: string[];
   /** `${NAME:?msg}` whose variable is missing: compose refuses to run. */
   required: string[];
+  /**
+   * Variables referenced in the braced `${NAME…}` form. A bare `$name` may just as well be a piece of a literal
+   * value (a hard-coded password `ab$Kq9f…`), so messages name only these (or names that have a value).
+   */
+  braced: string[];
 }
 
 const NAME = /^[_A-Za-z][_A-Za-z0-9]*/;
@@ -52,6 +57,7 @@ export function interpolate(input: string, lookup: Lookup): InterpolationResult 
   const referenced: string[] = [];
   const unset: string[] = [];
   const required: string[] = [];
+  const bracedNames: string[] = [];
   const note = (list: string[], name: string) => {
     if (!list.includes(name)) list.push(name);
   };
@@ -102,6 +108,7 @@ export function interpolate(input: string, lookup: Lookup): InterpolationResult 
     if (!m) throw new AppError('COMPOSE_BAD_INTERPOLATION', 'An interpolation `${...}` does not start with a valid variable name. Use `$$` for a literal dollar sign.');
     const name = m[0];
     note(referenced, name);
+    note(bracedNames, name);
     const rest = body.slice(name.length);
     const v = lookup(name);
     if (rest === '') {
@@ -109,7 +116,8 @@ export function interpolate(input: string, lookup: Lookup): InterpolationResult 
       return v ?? '';
     }
     const op = /^(:?[-?+])/.exec(rest)?.[1];
-    if (op === undefined) throw new AppError('COMPOSE_BAD_INTERPOLATION', `The interpolation of ${name} uses an operator compose does not know. Use one of :- - :? ? :+ +.`);
+    // A malformed `${…}` is as likely a piece of a literal value: name it only when it is a variable with a value.
+    if (op === undefined) throw new AppError('COMPOSE_BAD_INTERPOLATION', `The interpolation of ${v !== undefined ? name : 'a variable'} uses an operator compose does not know. Use one of :- - :? ? :+ +, or $$ for a literal dollar sign.`);
     const arg = rest.slice(op.length);
     const emptyCounts = op.startsWith(':');
     const missing = v === undefined || (emptyCounts && v === '');
@@ -127,7 +135,7 @@ export function interpolate(input: string, lookup: Lookup): InterpolationResult 
     }
   };
 
-  return { value: run(input), referenced, unset, required };
+  return { value: run(input), referenced, unset, required, braced: bracedNames };
 }
 
 /** The variable names a string refers to, without resolving anything (never throws). */

@@ -95,7 +95,7 @@ export function composeProjectFromParsed(folder: string, parsed: ParsedComposeFi
   for (const p of parsed) {
     for (const pr of p.problems) {
       // compose warns once per variable, not once per use
-      const key = pr.code === 'COMPOSE_VARIABLE_NOT_SET' ? `${pr.code}|${pr.variable ?? ''}` : `${pr.code}|${pr.source.file}|${pr.source.line}|${pr.variable ?? ''}`;
+      const key = pr.code === 'COMPOSE_VARIABLE_NOT_SET' && pr.variable !== undefined ? `${pr.code}|${pr.variable}` : `${pr.code}|${pr.source.file}|${pr.source.line}|${pr.variable ?? ''}`;
       if (seen.has(key)) continue;
       seen.add(key);
       problems.push(pr);

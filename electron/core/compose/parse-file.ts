@@ -48,7 +48,10 @@ export function parseComposeFile(text: string, file: string, folder: string, loo
       const r = interpolate(s, lookup);
       for (const v of r.referenced) referenced.add(v);
       for (const v of r.required) problems.push({ code: 'COMPOSE_REQUIRED_VARIABLE_MISSING', variable: v, service, source: at, message: `${v} is required by ${file} but has no value; compose refuses to start.` });
-      for (const v of r.unset) problems.push({ code: 'COMPOSE_VARIABLE_NOT_SET', variable: v, service, source: at, message: `${v} is referenced in ${file} but not set; compose substitutes an empty string.` });
+      // A bare `$name` without a value is as likely a piece of a hard-coded secret: count those, never name them.
+      const bare = r.unset.filter((v) => !r.braced.includes(v)).length;
+      for (const v of r.unset) if (r.braced.includes(v)) problems.push({ code: 'COMPOSE_VARIABLE_NOT_SET', variable: v, service, source: at, message: `${v} is referenced in ${file} but not set; compose substitutes an empty string.` });
+      if (bare > 0) problems.push({ code: 'COMPOSE_VARIABLE_NOT_SET', service, source: at, message: `${bare === 1 ? 'A "$" reference' : `${bare} "$" references`} in ${file} (line ${at.line}) ${bare === 1 ? 'names a variable that is' : 'name variables that are'} not set; compose substitutes an empty string. Write $$ for a literal dollar sign.` });
       return r.value;
     } catch (e) {
       problems.push({ code: 'COMPOSE_BAD_INTERPOLATION', service, source: at, message: e instanceof AppError ? e.message : 'invalid interpolation' });

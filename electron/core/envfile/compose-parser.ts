@@ -93,6 +93,7 @@ export function parseComposeStatements(text: string, start: number, lines: LineI
   const entries: EnvEntry[] = [];
   const problems: EnvProblem[] = [];
   const values = new Map<string, string>();
+  const requiredNames = new Map<number, string>();
   const resolve: Lookup = (name) => lookup(name) ?? values.get(name);
   const len = text.length;
   let pos = start;
@@ -236,8 +237,10 @@ export function parseComposeStatements(text: string, start: number, lines: LineI
       problems.push(
         e.kind === 'invalid-template'
           ? { code: 'ENV_INVALID_TEMPLATE', fatal: true, line, key, message: `Line ${line}: the value of ${key} contains "\${" that is not a valid \${NAME} reference; docker compose stops with "Invalid template". Single-quote the value.` }
-          : { code: 'ENV_REQUIRED_VARIABLE_UNSET', fatal: true, line, key, message: `Line ${line}: the value of ${key} requires ${e.name ?? 'a variable'}, which is not set; docker compose stops.` },
+          : { code: 'ENV_REQUIRED_VARIABLE_UNSET', fatal: true, line, key, message: requiredUnsetMessage(line, key, undefined) },
       );
+      // The name is cut out of the value: it may be shown only if it is a key of this file, known after the loop.
+      if (e.kind === 'required-unset' && e.name !== undefined) requiredNames.set(problems.length - 1, e.name);
     }
     values.set(key, value);
     entries.push({
@@ -255,5 +258,17 @@ export function parseComposeStatements(text: string, start: number, lines: LineI
       pythonValue: undefined,
     });
   }
+  if (requiredNames.size > 0) {
+    const keys = new Set(entries.map((e) => e.key));
+    for (const [i, name] of requiredNames) {
+      const p = problems[i];
+      if (p?.key !== undefined && keys.has(name)) p.message = requiredUnsetMessage(p.line, p.key, name);
+    }
+  }
   return { entries, problems };
+}
+
+/** The ENV_REQUIRED_VARIABLE_UNSET message; `name` only when it is a key of the same file, never a value fragment. */
+function requiredUnsetMessage(line: number, key: string, name: string | undefined): string {
+  return `Line ${line}: the value of ${key} requires ${name ?? 'a variable'} (a \${NAME:?…} reference), which is not set; docker compose stops.`;
 }

@@ -39,7 +39,10 @@ export function unsafeValueReason(value: string): string | null {
  * @throws AppError ENV_INVALID_KEY when `key` is not `[A-Za-z_][A-Za-z0-9_]*`.
  */
 export function assertWritableKey(key: string): void {
-  if (!WRITABLE_KEY.test(key)) throw new AppError('ENV_INVALID_KEY', `"${key.slice(0, 80)}" is not a variable name the app writes: use letters, digits and _ and do not start with a digit.`);
+  if (WRITABLE_KEY.test(key)) return;
+  // A "name" with "=" or a space in it is likely KEY=value pasted whole: never echo it, it may hold the value.
+  const shown = key.length <= 80 && /^[\x21-\x7e]+$/.test(key) && !key.includes('=') ? `"${key}"` : 'The name given';
+  throw new AppError('ENV_INVALID_KEY', `${shown} is not a variable name the app writes: use letters, digits and _ and do not start with a digit.`);
 }
 
 /**

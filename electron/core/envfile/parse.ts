@@ -30,6 +30,26 @@ function detectEol(text: string): EnvDoc['eol'] {
 }
 
 /**
+ * "2 \"$\" references": how a message counts the `$` references compose found in a value. A name compose
+ * cuts out of a value is a piece of that value (`ab$Kq9f…` "refers to" `Kq9f…`; an unquoted bcrypt hash "refers
+ * to" its salt), so messages count references and name only those of {@link namedPart}.
+ */
+function referenceCount(names: readonly string[]): string {
+  return names.length === 1 ? '1 "$" reference' : `${names.length} "$" references`;
+}
+
+/**
+ * " (POSTGRES_USER)": the referenced names that are keys defined in the same file (genuine references such as
+ * `${POSTGRES_USER}`), or '' when there are none. Any other name is a fragment of the value and never shown.
+ */
+function namedPart(names: readonly string[], fileKeys: ReadonlySet<string>): string {
+  const named = [...new Set(names.filter((n) => fileKeys.has(n)))];
+  if (named.length === 0) return '';
+  const others = names.filter((n) => !fileKeys.has(n)).length;
+  return ` (${named.join(', ')}${others > 0 ? ` and ${others} other${others === 1 ? '' : 's'}` : ''})`;
+}
+
+/**
  * Parses `.env` text the way docker compose v2 does and reports, per key, where python-dotenv would read it
  * differently. Never throws on content: malformed input yields problems with line numbers (fatal ones are
  * those compose would refuse the file for).
@@ -55,11 +75,14 @@ export function parseEnv(text: string, options: ParseOptions = {}): EnvDoc {
   problems.push(...parsed.problems);
   const entries = parsed.entries;
 
+  const fileKeys = new Set(entries.map((e) => e.key));
   for (const e of entries) {
     if (e.unsetReferences.length > 0 && e.separator !== 'bare') {
-      problems.push({ code: 'ENV_UNSET_REFERENCE', fatal: false, line: e.line, key: e.key, message: `Line ${e.line}: compose reads "$" in the ${e.quote === 'double' ? 'double-quoted' : 'unquoted'} value of ${e.key} as a reference to ${e.unsetReferences.join(', ')}, which is not set, and substitutes an empty string. Single-quote the value.` });
+      const r = referenceCount(e.unsetReferences);
+      const n = e.unsetReferences.length;
+      problems.push({ code: 'ENV_UNSET_REFERENCE', fatal: false, line: e.line, key: e.key, message: `Line ${e.line}: compose reads ${r} in the ${e.quote === 'double' ? 'double-quoted' : 'unquoted'} value of ${e.key} as ${n === 1 ? 'a variable that is' : 'variables that are'} not set${namedPart(e.unsetReferences, fileKeys)}, and substitutes an empty string. Single-quote the value.` });
     } else if (e.references.length > 0) {
-      problems.push({ code: 'ENV_INTERPOLATED', fatal: false, line: e.line, key: e.key, message: `Line ${e.line}: compose substitutes ${e.references.join(', ')} into the value of ${e.key}.` });
+      problems.push({ code: 'ENV_INTERPOLATED', fatal: false, line: e.line, key: e.key, message: `Line ${e.line}: compose substitutes ${referenceCount(e.references)}${namedPart(e.references, fileKeys)} into the value of ${e.key}.` });
     }
   }
 

@@ -1,4 +1,4 @@
-import { open, readFile } from 'node:fs/promises';
+import { lstat, open, readFile, type FileHandle } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
@@ -78,7 +78,8 @@ export interface Journal {
   /**
    * Appends one entry and returns it.
    * @throws AppError JOURNAL_INVALID for a malformed input; JOURNAL_REFUSED_SECRET when the line would
-   *   contain a value the redactor knows as secret (nothing is written).
+   *   contain a value the redactor knows as secret (nothing is written); FS_SYMLINK_REFUSED when the
+   *   journal file is a symbolic link.
    */
   append(input: JournalInput): Promise<JournalEntry>;
   /** Entries in order (malformed lines skipped), optionally for one deployment and only the last `limit`. */
@@ -111,6 +112,42 @@ function hashOf(e: Omit<JournalEntry, 'hash'>): string {
 }
 
 const Head = z.object({ seq: z.number().int().min(0), hash: z.string() });
+
+/** `O_NOFOLLOW` where the platform has it (not on Windows, where the lstat check stands alone). */
+const NOFOLLOW = (constants.O_NOFOLLOW as number | undefined) ?? 0;
+
+function symlinkRefused(file: string): AppError {
+  return new AppError('FS_SYMLINK_REFUSED', `The journal ${basename(file)} is a symbolic link; the app only appends to a regular file in its own folder. Delete the link (${file}), restore the journal from a backup, and try again.`);
+}
+
+/**
+ * Opens the journal for appending without following a symbolic link (a link planted in the app home must not
+ * redirect the entries), and sets an existing file back to 0600.
+ * @throws AppError FS_SYMLINK_REFUSED
+ */
+async function openJournalForAppend(file: string): Promise<FileHandle> {
+  if (NOFOLLOW === 0) {
+    const st = await lstat(file).catch((e: unknown) => {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw e;
+    });
+    if (st?.isSymbolicLink()) throw symlinkRefused(file);
+  }
+  let fh: FileHandle;
+  try {
+    fh = await open(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | NOFOLLOW, 0o600);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw symlinkRefused(file);
+    throw e;
+  }
+  try {
+    if (((await fh.stat()).mode & 0o777) !== 0o600) await fh.chmod(0o600);
+  } catch (e) {
+    await fh.close();
+    throw e;
+  }
+  return fh;
+}
 
 async function readText(file: string): Promise<string | null> {
   try {
@@ -174,7 +211,7 @@ export function createJournal(deps: JournalDeps): Journal {
     }
     const entry: JournalEntry = { ...partial, hash: sha256(text) };
     await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-    const fh = await open(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o600);
+    const fh = await openJournalForAppend(file);
     try {
       await fh.writeFile(`${text.slice(0, -1)},"hash":${JSON.stringify(entry.hash)}}\n`);
       await fh.sync();

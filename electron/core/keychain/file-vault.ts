@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../common/errors';
+import { KDF_BOUNDS } from '../backup/kdf';
 import { sha256, writeFileAtomic } from '../fs/atomic-write';
 import type { Keychain, KeychainEntry } from './keychain';
 
@@ -57,7 +58,34 @@ export interface VaultOptions {
 
 const MIN_PASSPHRASE_CHARS = 12;
 
-async function deriveKey(passphrase: string, kdf: VaultFile['kdf']): Promise<Buffer> {
+/**
+ * Refuses KDF parameters above the backup format's bounds ({@link KDF_BOUNDS}: memory, passes, lanes and
+ * memory × passes), so an edited vault file cannot make the unlock allocate gigabytes or spin for minutes.
+ * Runs before the KDF. (The header is authenticated, but only after the key is derived.)
+ * @throws AppError KEYCHAIN_VAULT_UNSAFE_PARAMETERS
+ */
+export function assertVaultKdf(kdf: VaultKdfParams, file: string): void {
+  const ok =
+    Number.isInteger(kdf.memoryKiB) &&
+    Number.isInteger(kdf.iterations) &&
+    Number.isInteger(kdf.parallelism) &&
+    kdf.parallelism >= 1 &&
+    kdf.parallelism <= KDF_BOUNDS.maxParallelism &&
+    kdf.memoryKiB >= 8 * kdf.parallelism &&
+    kdf.memoryKiB <= KDF_BOUNDS.maxMemoryKiB &&
+    kdf.iterations >= 1 &&
+    kdf.iterations <= KDF_BOUNDS.maxIterations &&
+    kdf.memoryKiB * kdf.iterations <= KDF_BOUNDS.maxWork;
+  if (!ok) {
+    throw new AppError(
+      'KEYCHAIN_VAULT_UNSAFE_PARAMETERS',
+      `The vault file ${basename(file)} asks for key-derivation parameters outside the accepted range (memory ${kdf.memoryKiB} KiB, ${kdf.iterations} iterations, ${kdf.parallelism} lanes). It was not opened: it was not made by this app or was edited. Restore it from a backup.`,
+    );
+  }
+}
+
+async function deriveKey(passphrase: string, kdf: VaultFile['kdf'], file: string): Promise<Buffer> {
+  assertVaultKdf(kdf, file);
   const argon2 = await import('argon2');
   return argon2.hash(passphrase, {
     type: argon2.argon2id,
@@ -120,7 +148,8 @@ export class FileVault implements Keychain {
 
   /**
    * Creates a new, empty vault protected by `passphrase`.
-   * @throws AppError KEYCHAIN_VAULT_EXISTS if the file exists; KEYCHAIN_VAULT_WEAK_PASSPHRASE if shorter than 12 characters.
+   * @throws AppError KEYCHAIN_VAULT_EXISTS if the file exists; KEYCHAIN_VAULT_WEAK_PASSPHRASE if shorter than 12 characters;
+   *   KEYCHAIN_VAULT_UNSAFE_PARAMETERS if `options.kdf` is above the bounds.
    */
   static async create(file: string, passphrase: string, options: VaultOptions = {}): Promise<FileVault> {
     if (Array.from(passphrase).length < MIN_PASSPHRASE_CHARS) {
@@ -128,7 +157,7 @@ export class FileVault implements Keychain {
     }
     const random = options.random ?? nodeRandomBytes;
     const kdf = { name: 'argon2id' as const, ...(options.kdf ?? DEFAULT_VAULT_KDF), salt: random(16).toString('base64') };
-    const key = await deriveKey(passphrase, kdf);
+    const key = await deriveKey(passphrase, kdf, file);
     const vault = new FileVault(file, key, kdf.salt, random);
     const doc = vault.seal({ services: {} }, kdf);
     try {
@@ -144,11 +173,12 @@ export class FileVault implements Keychain {
 
   /**
    * Opens an existing vault.
-   * @throws AppError KEYCHAIN_VAULT_WRONG_PASSPHRASE; KEYCHAIN_VAULT_CORRUPTED; KEYCHAIN_VAULT_MISSING.
+   * @throws AppError KEYCHAIN_VAULT_WRONG_PASSPHRASE; KEYCHAIN_VAULT_CORRUPTED; KEYCHAIN_VAULT_MISSING;
+   *   KEYCHAIN_VAULT_UNSAFE_PARAMETERS (KDF parameters a crafted file could hang the app with; checked before the KDF).
    */
   static async unlock(file: string, passphrase: string, options: Pick<VaultOptions, 'random'> = {}): Promise<FileVault> {
     const { doc } = await readVaultFile(file);
-    const key = await deriveKey(passphrase, doc.kdf);
+    const key = await deriveKey(passphrase, doc.kdf, file);
     const vault = new FileVault(file, key, doc.kdf.salt, options.random ?? nodeRandomBytes);
     vault.open(doc); // proves the passphrase (GCM tag) before anyone uses the vault
     return vault;

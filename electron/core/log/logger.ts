@@ -1,5 +1,6 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { AppError } from '../../common/errors';
 import { Redactor } from './redact';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -52,10 +53,47 @@ export function createLogger(options: { sink: LogSink; level?: LogLevel; clock?:
   };
 }
 
-/** Appends to a 0600 file; the folder is created 0700. Synchronous so a crash never loses the last line. */
+/** `O_NOFOLLOW` where the platform has it (not on Windows, where the lstat check stands alone). */
+const NOFOLLOW = (constants.O_NOFOLLOW as number | undefined) ?? 0;
+
+function symlinkRefused(path: string): AppError {
+  return new AppError('FS_SYMLINK_REFUSED', `The log file ${basename(path)} is a symbolic link; the app only writes to a regular file in its own folder. Delete the link (${path}) and start again.`);
+}
+
+/** Throws FS_SYMLINK_REFUSED when `path` exists and is a symbolic link. */
+function refuseSymlink(path: string): void {
+  try {
+    if (lstatSync(path).isSymbolicLink()) throw symlinkRefused(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+}
+
+/**
+ * Appends to a 0600 file; the folder is created 0700. Synchronous so a crash never loses the last line.
+ * The file is opened with `O_NOFOLLOW` and an existing file is set back to 0600, so a symbolic link planted
+ * in the app home cannot redirect the log (or loosen its mode).
+ * @throws AppError FS_SYMLINK_REFUSED when the log path is a symbolic link (at creation and on any write).
+ */
 export function fileSink(path: string): LogSink {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  return (line) => appendFileSync(path, line + '\n', { mode: 0o600 });
+  refuseSymlink(path);
+  return (line) => {
+    if (NOFOLLOW === 0) refuseSymlink(path);
+    let fd: number;
+    try {
+      fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | NOFOLLOW, 0o600);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw symlinkRefused(path);
+      throw e;
+    }
+    try {
+      if ((fstatSync(fd).mode & 0o777) !== 0o600) fchmodSync(fd, 0o600);
+      writeSync(fd, line + '\n');
+    } finally {
+      closeSync(fd);
+    }
+  };
 }
 
 export const nullSink: LogSink = () => undefined;

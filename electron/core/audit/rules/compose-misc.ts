@@ -182,12 +182,12 @@ export const composeProblemsRule: AuditRule = {
           severity: secret ? 'error' : 'info',
           title: `${p.variable ?? 'A variable'} is not set`,
           message: `${p.message}${secret ? ' The service will start with an empty secret or fail.' : ''}`,
-          howToFix: `Set ${p.variable ?? 'it'} in .env${secret ? ' (generate it with the app)' : ', or leave it unset if you do not use it'}.`,
+          howToFix: p.variable === undefined ? 'If the "$" is meant literally, write $$; otherwise write ${NAME} and set NAME in .env.' : `Set ${p.variable} in .env${secret ? ' (generate it with the app)' : ', or leave it unset if you do not use it'}.`,
           variable: p.variable,
           service: p.service,
           file: p.source.file,
           line: p.source.line,
-          evidence: `\${${p.variable ?? ''}} first used in ${p.source.file}:${p.source.line}; .env has no value`,
+          evidence: `${p.variable !== undefined ? `\${${p.variable}}` : 'A "$" reference'} first used in ${p.source.file}:${p.source.line}; .env has no value`,
         });
         continue;
       }
