@@ -64,7 +64,8 @@ export const incidentChannels = {
   start: channel('incident', 'start', req({ deploymentId: z.string().max(64), title: z.string().min(1).max(200) }), IncidentView),
   tick: channel('incident', 'tick', req({ id: Id, itemId: z.string().max(80), outcome: ItemTick.shape.outcome, note: Text.optional() }), IncidentView),
   untick: channel('incident', 'untick', req({ id: Id, itemId: z.string().max(80) }), IncidentView),
-  answer: channel('incident', 'answer', req({ id: Id, answers: AssessAnswers }), IncidentView),
+  /** The answers object is strict too: a key the contract does not name is refused, not dropped. */
+  answer: channel('incident', 'answer', req({ id: Id, answers: z.strictObject(AssessAnswers.shape) }), IncidentView),
   addTimeline: channel('incident', 'addTimeline', req({ id: Id, at: z.string().max(40), text: Text }), IncidentView),
   removeTimeline: channel('incident', 'removeTimeline', req({ id: Id, entryId: z.string().max(20) }), IncidentView),
   setNoticeExtra: channel('incident', 'setNoticeExtra', req({ id: Id, text: Text }), IncidentView),

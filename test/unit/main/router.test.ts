@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { AppError } from '../../../electron/common/errors';
 import { createRouter, type Handlers } from '../../../electron/main/ipc/router';
 import { createLogger, memorySink } from '../../../electron/core/log/logger';
@@ -119,4 +120,54 @@ describe('IPC router', () => {
       expect(res, def.channel).toMatchObject({ ok: false, error: { code: 'IPC_BAD_REQUEST' } });
     }
   });
+
+  it('every channel refuses unknown keys at every nesting level of its request (no plain z.object inside)', () => {
+    const looseIn = (schema: unknown): string[] => {
+      const out: string[] = [];
+      walkObjects(schema, 'request', out);
+      return out;
+    };
+    // The walker itself: a plain z.object (unknown keys dropped silently) nested in a strict one is found.
+    expect(looseIn(z.strictObject({ inner: z.object({ a: z.string() }).optional() }))).toEqual(['request.inner']);
+    const loose = listChannels().flatMap(({ def }) => looseIn(def.request).map((p) => `${def.channel} ${p}`));
+    expect(loose).toEqual([]);
+  });
+
+  it('incident.answer refuses an unknown key inside answers instead of dropping it', async () => {
+    const answers = { whatExposed: 'the .env was in a public repo', since: null, secrets: ['REDIS_PASSWORD'], users: 'none' };
+    // The default handlers of this test refuse every call: reaching one gives an error other than IPC_BAD_REQUEST.
+    const { router } = makeRouter();
+    const nested = await router.handle('cs:incident:answer', { id: 'inc-1', answers: { ...answers, smuggled: CANARY } }, top);
+    expect(nested).toMatchObject({ ok: false, error: { code: 'IPC_BAD_REQUEST' } });
+    expect(JSON.stringify(nested)).not.toContain(CANARY);
+    // The same answers without the extra key pass the contract and reach the handler.
+    const plain = await router.handle('cs:incident:answer', { id: 'inc-1', answers }, top);
+    expect(plain.ok).toBe(false);
+    if (!plain.ok) expect(plain.error.code).not.toBe('IPC_BAD_REQUEST');
+  });
 });
+
+interface ZodDefLike {
+  type: string;
+  shape?: Record<string, unknown>;
+  catchall?: { _zod: { def: ZodDefLike } };
+  innerType?: unknown;
+  element?: unknown;
+  options?: unknown[];
+  in?: unknown;
+  out?: unknown;
+  valueType?: unknown;
+  left?: unknown;
+  right?: unknown;
+}
+
+/** Collects the paths of object schemas that do not refuse unknown keys (zod 4: catchall is never when strict). */
+function walkObjects(schema: unknown, path: string, out: string[]): void {
+  const def = (schema as { _zod: { def: ZodDefLike } })._zod.def;
+  if (def.type === 'object') {
+    if (def.catchall?._zod.def.type !== 'never') out.push(path);
+    for (const [k, v] of Object.entries(def.shape ?? {})) walkObjects(v, `${path}.${k}`, out);
+  }
+  for (const k of ['innerType', 'element', 'in', 'out', 'valueType', 'left', 'right'] as const) if (def[k] !== undefined) walkObjects(def[k], path, out);
+  for (const o of def.options ?? []) walkObjects(o, path, out);
+}
