@@ -21,6 +21,9 @@ test.describe('security audit', () => {
     materialise('stock-dev', folder);
     await harness.core.store.update((s) => {
       s.deployments.push({ id: 'e2e-audit', name: 'Audit e2e', folder, composeFiles: [], environment: 'development', createdAt: new Date().toISOString() });
+      // A Redis password older than its 180-day maximum: the dashboard lists it as overdue.
+      const created = new Date(Date.now() - 200 * 86_400_000).toISOString();
+      s.secrets['e2e-audit'] = { REDIS_PASSWORD: { variable: 'REDIS_PASSWORD', fingerprint: '0123456789abcdef', generation: 1, created, lastRotated: null, origin: 'generated' } };
     });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -29,6 +32,8 @@ test.describe('security audit', () => {
     await page.goto(`${harness.url}#/dashboard`);
     await page.reload(); // the shell was loaded before the deployment existed
     await expect(page.getByTestId('dash-e2e-audit')).toBeVisible({ timeout: 15_000 });
+    await expect(page.getByTestId('dash-e2e-audit').getByTestId('dash-rotations').getByRole('link', { name: 'REDIS_PASSWORD' })).toHaveAttribute('href', '#/rotation/e2e-audit/REDIS_PASSWORD');
+    await expect(page.getByTestId('dash-e2e-audit').getByRole('link', { name: 'no backup yet' })).toHaveAttribute('href', '#/backup');
     await page.getByTestId('dash-e2e-audit').getByRole('link', { name: 'Audit e2e', exact: true }).click();
 
     await expect(page.getByRole('heading', { name: 'Security audit: Audit e2e' })).toBeVisible();

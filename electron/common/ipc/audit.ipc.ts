@@ -62,7 +62,10 @@ export const DashboardEntryView = z.object({
   checkedAt: z.string().nullable(),
   error: z.string().nullable(),
   checklist: z.object({ failing: z.number().int(), due: z.number().int(), overdue: z.number().int() }),
-  rotationsDue: z.number().int().nullable(),
+  /** Secrets past their maximum age (overdue) or within two weeks of it (due), by variable name (rotation policy). */
+  rotations: z.object({ overdue: z.array(z.string()), due: z.array(z.string()) }),
+  /** The newest `backup.exported` journal entry of this deployment; null = never backed up. */
+  newestBackupAt: z.string().nullable(),
   newestBackupAgeDays: z.number().int().nullable(),
   activeIncident: z.boolean(),
 });

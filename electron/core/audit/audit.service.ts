@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../../common/errors';
+import type { DashboardEntryView } from '../../common/ipc/audit.ipc';
 import type { DeploymentRef } from '../../common/model/deployment';
-import { worstSeverity, type Finding, type Severity } from '../../common/model/finding';
+import { worstSeverity, type Finding } from '../../common/model/finding';
 import { APP_VERSION } from '../app-meta';
 import { envValues, parseEnv } from '../envfile';
 import { writeFileAtomic } from '../fs/atomic-write';
@@ -13,6 +14,8 @@ import type { StateStore } from '../store/state-store';
 import { checkEnv } from '../validation';
 import { checklistAttention, evaluateChecklist, type ChecklistItemState } from '../checklist/evaluate';
 import { checklistItem } from '../checklist/items';
+import { newestBackups } from '../backup/freshness';
+import { policyItems, rotationAttention } from '../rotation/policy';
 import { buildAuditContext } from './context';
 import type { EnvReader, EnvValidator } from './env-adapter';
 import { applyFix, planFix, type AppliedFix, type FixPlan } from './fixes';
@@ -47,19 +50,11 @@ export interface FixPreview {
   token: string;
 }
 
-export interface DashboardEntry {
-  deployment: Pick<DeploymentRef, 'id' | 'name' | 'environment'>;
-  counts: Record<Severity, number> | null;
-  worst: Severity | null;
-  checkedAt: string | null;
-  /** Set when the audit itself could not run (folder gone, unreadable). */
-  error: string | null;
-  checklist: { failing: number; due: number; overdue: number };
-  /** Placeholders fed by state when the rotation and backup features record them; null = unknown. */
-  rotationsDue: number | null;
-  newestBackupAgeDays: number | null;
-  activeIncident: boolean;
-}
+/**
+ * One deployment on the Dashboard. Rotations come from the rotation policy (rotation/policy.ts), the newest
+ * backup from the journal's `backup.exported` entries (backup/freshness.ts), as the Rotation and Backup pages show them.
+ */
+export type DashboardEntry = DashboardEntryView;
 
 export interface AuditService {
   /** Audits a registered deployment. @throws AppError DEPLOYMENT_NOT_FOUND, AUDIT_FOLDER_UNREADABLE. */
@@ -183,6 +178,7 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
       const state = await deps.store.read();
       const now = deps.clock();
       const out: DashboardEntry[] = [];
+      const backups = newestBackups(await deps.journal.read());
       for (const d of state.deployments) {
         let result: AuditResult | null = null;
         let error: string | null = null;
@@ -192,8 +188,7 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
           error = e instanceof AppError ? e.message : 'The audit could not run.';
         }
         const items = evaluateChecklist(result?.findings ?? null, state.checklists[d.id] ?? {}, now);
-        const backups = (state as { backups?: Array<{ deploymentId: string; createdAt: string }> }).backups?.filter((b) => b.deploymentId === d.id).map((b) => Date.parse(b.createdAt)) ?? [];
-        const rotationsDue = (state as { rotationsDue?: Record<string, number> }).rotationsDue?.[d.id] ?? null;
+        const newestBackupAt = backups.get(d.id) ?? null;
         out.push({
           deployment: { id: d.id, name: d.name, environment: d.environment },
           counts: result?.counts ?? null,
@@ -201,8 +196,9 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
           checkedAt: result?.checkedAt ?? null,
           error,
           checklist: checklistAttention(items),
-          rotationsDue,
-          newestBackupAgeDays: backups.length > 0 ? Math.floor((now.getTime() - Math.max(...backups)) / DAY) : null,
+          rotations: rotationAttention(policyItems(profile, state, d.id, now)),
+          newestBackupAt,
+          newestBackupAgeDays: newestBackupAt === null ? null : Math.max(0, Math.floor((now.getTime() - Date.parse(newestBackupAt)) / DAY)),
           activeIncident: state.incidents.some((i) => i.deploymentId === d.id && (i.closedAt === null || i.closedAt === undefined)),
         });
       }

@@ -17,6 +17,7 @@ import { recoverySheetHtml } from './recovery-sheet';
 import { applyRestore, planRestore } from './restore';
 import { summarise } from './summary';
 import { journalNames } from './journal-names';
+import { BACKUP_EXPORTED, newestBackups } from './freshness';
 
 /**
  * The backup service: export, verify, restore and the recovery sheet, as the IPC handlers and the CLI use
@@ -127,9 +128,9 @@ export function createBackupService(deps: BackupDeps, options: BackupServiceOpti
   return {
     async status() {
       const out: BackupStatus = { deployments: [] };
-      const exported = (await deps.journal.read()).filter((e) => e.type === 'backup.exported');
+      const newest = newestBackups(await deps.journal.read());
       for (const d of await deps.state.deployments()) {
-        const last = exported.filter((e) => e.deploymentId === d.id).map((e) => e.at).sort().pop() ?? null;
+        const last = newest.get(d.id) ?? null;
         const metas = await deps.state.secretMeta(d.id);
         const rotatedSince = last === null ? [] : Object.entries(metas).filter(([, m]) => m.lastRotated !== null && m.lastRotated > last).map(([n]) => n).sort();
         out.deployments.push({ id: d.id, name: d.name, environment: d.environment, lastBackupAt: last, rotatedSince });
@@ -169,7 +170,7 @@ export function createBackupService(deps: BackupDeps, options: BackupServiceOpti
           deployments: payload.deployments.map((d) => ({ id: d.id, name: d.name, secretNames: d.secrets.map((s) => s.name) })),
         };
         for (const d of result.deployments) {
-          await deps.journal.append({ type: 'backup.exported', deploymentId: d.id, subject: result.fileName, details: { ...journalNames(d.secretNames), fingerprint, file: result.fileName } });
+          await deps.journal.append({ type: BACKUP_EXPORTED, deploymentId: d.id, subject: result.fileName, details: { ...journalNames(d.secretNames), fingerprint, file: result.fileName } });
         }
         exports.set(result.exportId, result);
         deps.logger.info('backup.exported', { deployments: result.deployments.map((d) => d.id), bytes: result.bytes, fingerprint });

@@ -44,3 +44,18 @@ export function policyItems(profile: StackProfile, state: AppState, deploymentId
       };
     });
 }
+
+/** How many days before its maximum age a secret counts as due (the Dashboard's "rotations due"). */
+export const DUE_SOON_DAYS = 14;
+
+/**
+ * What the Dashboard and the Secrets page flag: secrets past their maximum age (overdue) and those within
+ * DUE_SOON_DAYS of it (due). A secret whose rotation is already under way is listed as neither.
+ */
+export function rotationAttention(items: readonly PolicyItem[], soonDays = DUE_SOON_DAYS): { overdue: string[]; due: string[] } {
+  const open = items.filter((i) => i.pendingId === null && i.maxAgeDays !== null && i.ageDays !== null);
+  return {
+    overdue: open.filter((i) => i.overdue).map((i) => i.variable),
+    due: open.filter((i) => !i.overdue && (i.ageDays ?? 0) >= (i.maxAgeDays ?? 0) - soonDays).map((i) => i.variable),
+  };
+}

@@ -1,3 +1,4 @@
+import type { PolicyItem } from '../../../electron/common/ipc/rotation.ipc';
 import type { DriftReport } from '../../../electron/common/ipc/secrets.ipc';
 import { errorMessage, getApi } from '../api';
 import { useLoad } from '../hooks';
@@ -39,13 +40,19 @@ interface Loaded {
   secrets: Awaited<ReturnType<ReturnType<typeof getApi>['secrets']['list']>>;
   drift: DriftReport | null;
   driftError: string | null;
+  /** The rotation policy's rows (age, maximum, overdue); empty when the policy could not be read. */
+  policy: PolicyItem[];
   loadedAt: number;
 }
 
 function DeploymentSecrets({ deploymentId }: { deploymentId: string }) {
   const [data, reload] = useLoad<Loaded>(async () => {
     const api = getApi();
-    const [deployment, secrets] = await Promise.all([api.deployments.get({ id: deploymentId }), api.secrets.list({ deploymentId })]);
+    const [deployment, secrets, policy] = await Promise.all([
+      api.deployments.get({ id: deploymentId }),
+      api.secrets.list({ deploymentId }),
+      api.rotation.overview({ deploymentId }).then((o) => o.items, () => []),
+    ]);
     let drift: DriftReport | null = null;
     let driftError: string | null = null;
     if (!secrets.keychainProblem) {
@@ -55,7 +62,7 @@ function DeploymentSecrets({ deploymentId }: { deploymentId: string }) {
         driftError = errorMessage(e);
       }
     }
-    return { name: deployment.name, folder: deployment.folder, secrets, drift, driftError, loadedAt: Date.now() };
+    return { name: deployment.name, folder: deployment.folder, secrets, drift, driftError, policy, loadedAt: Date.now() };
   }, deploymentId);
 
   return (
@@ -98,7 +105,7 @@ function DeploymentSecrets({ deploymentId }: { deploymentId: string }) {
             </thead>
             <tbody>
               {data.value.secrets.refs.map((s) => (
-                <SecretRow key={s.name} deploymentId={deploymentId} secret={s} drift={data.value.drift?.items.find((i) => i.name === s.name)} now={data.value.loadedAt} />
+                <SecretRow key={s.name} deploymentId={deploymentId} secret={s} drift={data.value.drift?.items.find((i) => i.name === s.name)} rotation={data.value.policy.find((p) => p.variable === s.name)} now={data.value.loadedAt} />
               ))}
             </tbody>
           </table>

@@ -1,3 +1,4 @@
+import type { DashboardEntryView } from '../../../../electron/common/ipc/audit.ipc';
 import { getApi } from '../../api';
 import { useLoad } from '../../hooks';
 import { SEVERITIES, SeverityBadge } from './SeverityBadge';
@@ -47,13 +48,55 @@ export function DashboardAudit() {
                   {d.checklist.failing} failing, {d.checklist.due} due, {d.checklist.overdue} overdue
                 </a>
               </td>
-              <td>{d.rotationsDue === null ? <span className="muted">not tracked yet</span> : d.rotationsDue}</td>
-              <td>{d.newestBackupAgeDays === null ? <span className="muted">no backup recorded</span> : `${String(d.newestBackupAgeDays)} days old`}</td>
+              <td data-testid="dash-rotations">
+                <RotationsCell deploymentId={d.deployment.id} rotations={d.rotations} />
+              </td>
+              <td data-testid="dash-backup">
+                <a href="#/backup" className={d.newestBackupAt === null ? 'badge badge-warn' : undefined}>
+                  {d.newestBackupAgeDays === null ? 'no backup yet' : backupAge(d.newestBackupAgeDays)}
+                </a>
+              </td>
               <td>{d.activeIncident ? <span className="badge badge-error">active</span> : <span className="muted">none</span>}</td>
             </tr>
           ))}
         </tbody>
       </table>
     </div>
+  );
+}
+
+const backupAge = (days: number) => (days === 0 ? 'today' : days === 1 ? '1 day old' : `${String(days)} days old`);
+
+/** Overdue and due secrets by name, each linking to its rotation; "none due" links to the Rotation page. */
+function RotationsCell({ deploymentId, rotations }: { deploymentId: string; rotations: DashboardEntryView['rotations'] }) {
+  const page = `#/rotation/${encodeURIComponent(deploymentId)}`;
+  if (rotations.overdue.length === 0 && rotations.due.length === 0) {
+    return (
+      <a href={page} className="muted">
+        none due
+      </a>
+    );
+  }
+  const list = (names: string[], label: string, tone: string) =>
+    names.length > 0 && (
+      <div>
+        <a href={page} className={`badge badge-${tone}`}>
+          {names.length} {label}
+        </a>{' '}
+        {names.map((n, i) => (
+          <span key={n}>
+            {i > 0 && ', '}
+            <a href={`${page}/${encodeURIComponent(n)}`}>
+              <code>{n}</code>
+            </a>
+          </span>
+        ))}
+      </div>
+    );
+  return (
+    <>
+      {list(rotations.overdue, 'overdue', 'error')}
+      {list(rotations.due, 'due', 'warn')}
+    </>
   );
 }

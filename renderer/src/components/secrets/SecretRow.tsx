@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import type { PolicyItem } from '../../../../electron/common/ipc/rotation.ipc';
 import type { DriftItem, SecretRef } from '../../../../electron/common/ipc/secrets.ipc';
 import { errorMessage, getApi } from '../../api';
 import { ageOf, DRIFT_BADGE, groupFingerprint, STATUS_BADGE } from './secret-format';
@@ -45,7 +46,7 @@ function useTimed<T>(): { value: T | null; left: number; start: (v: T, seconds: 
  * One secret: references always; the value only after an explicit Reveal (hidden again after 30 s) and never
  * for Copy, which main performs and clears after the countdown shown here.
  */
-export function SecretRow({ deploymentId, secret, drift, now }: { deploymentId: string; secret: SecretRef; drift: DriftItem | undefined; now: number }) {
+export function SecretRow({ deploymentId, secret, drift, rotation, now }: { deploymentId: string; secret: SecretRef; drift: DriftItem | undefined; rotation?: PolicyItem; now: number }) {
   const revealed = useTimed<string>();
   const copied = useTimed<true>();
   const [error, setError] = useState<string | null>(null);
@@ -79,6 +80,19 @@ export function SecretRow({ deploymentId, secret, drift, now }: { deploymentId: 
       <td>
         <span className={`badge badge-${status.tone}`} data-testid="status-badge">{status.label}</span>{' '}
         {driftBadge && <span className={`badge badge-${driftBadge.tone}`} data-testid="drift-badge">{driftBadge.label}</span>}
+        {rotation?.overdue === true && (
+          <>
+            {' '}
+            <a
+              href={`#/rotation/${encodeURIComponent(deploymentId)}/${encodeURIComponent(secret.name)}`}
+              className="badge badge-error"
+              data-testid="overdue-badge"
+              aria-label={`Rotation of ${secret.name} overdue: ${String(rotation.ageDays)} days old, maximum ${String(rotation.maxAgeDays)}. Plan the rotation`}
+            >
+              rotation overdue
+            </a>
+          </>
+        )}
       </td>
       <td>
         <div className="button-row">

@@ -19,7 +19,7 @@ interface World {
   lines: string[];
 }
 
-async function world(fixture: string, environment: Environment = 'development', composeFiles: string[] = [], gitBinary: string | null = null): Promise<World> {
+async function world(fixture: string, environment: Environment = 'development', composeFiles: string[] = [], gitBinary: string | null = null, auditStart = NOW.getTime()): Promise<World> {
   const home = mkdtempSync(join(tmpdir(), 'cs-audit-home-'));
   const folder = materialise(fixture);
   const lines: string[] = [];
@@ -30,7 +30,7 @@ async function world(fixture: string, environment: Environment = 'development', 
   await store.update((d) => {
     d.deployments.push({ id: 'crucible-dev', name: 'Crucible dev', folder, composeFiles, environment, createdAt: NOW.toISOString() });
   });
-  let t = NOW.getTime();
+  let t = auditStart;
   const svc = createAuditService({ store, journal, logger, clock: () => new Date((t += 1000)), gitBinary });
   return { svc, store, journal, folder, lines };
 }
@@ -201,9 +201,34 @@ describe('checklist and report', () => {
   it('the dashboard summarises each deployment', async () => {
     const w = await world('stock-dev');
     const [d] = await w.svc.dashboard();
-    expect(d).toMatchObject({ deployment: { id: 'crucible-dev' }, worst: 'error', activeIncident: false, rotationsDue: null, newestBackupAgeDays: null });
+    expect(d).toMatchObject({ deployment: { id: 'crucible-dev' }, worst: 'error', activeIncident: false, rotations: { overdue: [], due: [] }, newestBackupAt: null, newestBackupAgeDays: null });
     expect(d?.checklist.failing).toBeGreaterThan(0);
     expect(d?.checklist.due).toBe(5);
+  });
+
+  it('the dashboard lists rotations overdue/due from the rotation policy and the newest backup from the journal', async () => {
+    const DAY = 86_400_000;
+    // The audit's clock runs 3 days after the journal's, so the backup journaled "now" is 3 days old.
+    const w = await world('stock-dev', 'development', [], null, NOW.getTime() + 3 * DAY);
+    const ago = (days: number) => new Date(NOW.getTime() - days * DAY).toISOString();
+    const meta = (variable: string, created: string, lastRotated: string | null) => ({ variable, fingerprint: '0123456789abcdef', generation: lastRotated ? 2 : 1, created, lastRotated, origin: 'generated' as const });
+    await w.store.update((d) => {
+      d.secrets['crucible-dev'] = {
+        // redis-password and postgres-password playbooks: 180 days at most (rotation/policy.ts).
+        REDIS_PASSWORD: meta('REDIS_PASSWORD', ago(200), null),
+        POSTGRES_PASSWORD: meta('POSTGRES_PASSWORD', ago(400), ago(170)),
+      };
+    });
+    let [d] = await w.svc.dashboard();
+    expect(d?.rotations).toEqual({ overdue: ['REDIS_PASSWORD'], due: ['POSTGRES_PASSWORD'] });
+    expect(d).toMatchObject({ newestBackupAt: null, newestBackupAgeDays: null });
+
+    await w.journal.append({ type: 'backup.exported', deploymentId: 'other-deployment', subject: 'x.csbackup' });
+    [d] = await w.svc.dashboard();
+    expect(d?.newestBackupAt).toBeNull();
+    await w.journal.append({ type: 'backup.exported', deploymentId: 'crucible-dev', subject: 'crucible-secrets-backup.csbackup' });
+    [d] = await w.svc.dashboard();
+    expect(d).toMatchObject({ newestBackupAt: NOW.toISOString(), newestBackupAgeDays: 3 });
   });
 
   it('nothing secret reaches the log lines', async () => {
