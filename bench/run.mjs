@@ -1,5 +1,6 @@
 // `npm run bench`: bundles every bench/*.bench.ts with esbuild, runs them one after another in this
 // process, prints one Markdown table and writes it to bench/results.md. Tests assert no timings.
+import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -19,6 +20,14 @@ const rank = (f) => {
   return i < 0 ? ORDER.length - 1.5 : i;
 };
 const load = loadavg()[0];
+let commit = '';
+try {
+  const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+  const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' }).trim() !== '';
+  commit = ` at commit ${head}${dirty ? ' (plus uncommitted changes in the tree)' : ''}`;
+} catch {
+  // not a git checkout
+}
 const t0 = performance.now();
 const files = readdirSync(join(root, 'bench'))
   .filter((f) => f.endsWith('.bench.ts'))
@@ -46,7 +55,7 @@ const fmt = (n, unit) => (unit === 'ms' ? (n >= 100 ? n.toFixed(0) : n >= 1 ? n.
 const lines = [
   `# Benchmarks`,
   '',
-  `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, load average ${load.toFixed(1)} at the start (a shared machine: CPU-time rows are the steadier figures); the whole run took ${((performance.now() - t0) / 1000).toFixed(0)} s. Median of the runs shown, with min–max. Ratio = ours ÷ reference (lower is faster).`,
+  `Measured ${new Date().toISOString().slice(0, 10)}${commit} on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, load average ${load.toFixed(1)} at the start (a shared machine: CPU-time rows are the steadier figures); the whole run took ${((performance.now() - t0) / 1000).toFixed(0)} s. Median of the runs shown, with min–max. Ratio = ours ÷ reference (lower is faster).`,
   '',
   '| group | measure | unit | median | min–max | runs | reference | ref. median | ratio | note |',
   '|---|---|---|---:|---|---:|---|---:|---:|---|',

@@ -9,6 +9,7 @@ import { serviceFor } from '../electron/core/keychain/keychain';
 import { FileVault } from '../electron/core/keychain/file-vault';
 import { addDeployment } from '../electron/core/store/deployments';
 import { createJournal } from '../electron/core/journal/journal';
+import { hashPassword } from '../electron/core/hashing';
 import { measure, type Row } from './lib';
 
 /** Issue 4: the secrets inventory on the real keyring, the journal, the state store and the vault KDF. */
@@ -20,7 +21,9 @@ export default async function secrets(): Promise<Row[]> {
   const core = createCoreServices({ home, logger: createLogger({ sink: nullSink }) });
   const id = `bench-${randomBytes(3).toString('hex')}`;
   await core.store.update((s) => addDeployment(s, { id, name: 'Bench', folder, composeFiles: [], environment: 'production', createdAt: new Date().toISOString() }));
-  const values = () => Object.fromEntries(['API_KEY_ENCRYPTION_KEY', 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD', 'ROUNDTABLE_JWT_SECRET', 'ROUNDTABLE_JWT_REFRESH_SECRET', 'POSTGRES_USER', 'POSTGRES_PASSWORD', 'REDIS_PASSWORD'].map((k) => [k, randomBytes(32).toString('base64url')]));
+  // The login password is stored in its .env form, a bcrypt hash; the others are random values.
+  const loginHash = await hashPassword(randomBytes(18).toString('base64url'), 12);
+  const values = () => ({ ...Object.fromEntries(['API_KEY_ENCRYPTION_KEY', 'ROUNDTABLE_JWT_SECRET', 'ROUNDTABLE_JWT_REFRESH_SECRET', 'POSTGRES_USER', 'POSTGRES_PASSWORD', 'REDIS_PASSWORD'].map((k) => [k, randomBytes(32).toString('base64url')])), ROUNDTABLE_COMMUNITY_AUTH_PASSWORD: loginHash });
   if (process.env.CS_IN_KEYRING === '1') {
     rows.push({ group: 'secrets', name: 'store 7 secrets all-or-nothing (gnome-keyring, state, journal)', unit: 'ms', stats: await measure(() => core.inventory.store({ deploymentId: id, values: values(), origin: 'generated' })) });
     rows.push({ group: 'secrets', name: 'list one deployment (references + fingerprints)', unit: 'ms', stats: await measure(() => core.inventory.list(id), { runs: 9 }) });

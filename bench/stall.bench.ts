@@ -5,14 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createPassphraseChecker } from '../electron/core/backup/passphrase';
 import { hashPassword } from '../electron/core/hashing';
 import { serviceFor } from '../electron/core/keychain/keychain';
 import { MemoryKeychain } from '../electron/core/keychain/memory-keychain';
 import { createLogger, nullSink } from '../electron/core/log/logger';
 import { createCoreServices, type CoreServices } from '../electron/core/services';
 import { addDeployment } from '../electron/core/store/deployments';
-import { measure, summarise, type Row } from './lib';
+import { summarise, type Row } from './lib';
 
 /**
  * The main process's longest event-loop stall while a backup export (production Argon2id, 100 secrets) and
@@ -20,8 +19,8 @@ import { measure, summarise, type Row } from './lib';
  * state store, journal, fingerprinter and backup service the app uses; the keychain is a MemoryKeychain so
  * keyring I/O does not enter). The figure is monitorEventLoopDelay's max with a 1 ms resolution: the longest
  * gap between two 1 ms timer ticks, so it includes that 1 ms. "Warm" runs follow one warm-up export in the
- * same process; "first export" runs each start a fresh process, so they include the one-off construction of
- * the passphrase-strength dictionaries on the first export. Reference: the same monitor over an idle sleep
+ * same process; "first export" runs each start a fresh process, so they include every first-use cost (the
+ * passphrase-strength dictionaries, code not yet compiled). Reference: the same monitor over an idle sleep
  * of the same length (what the loaded machine itself costs).
  */
 const RUNS = 5;
@@ -90,19 +89,13 @@ export default async function stallBench(): Promise<Row[]> {
     const out = execFileSync(process.execPath, [__filename], { env: { ...process.env, [COLD_ENV]: '1' }, encoding: 'utf8' });
     samples.cold.push((JSON.parse(out) as { max: number }).max);
   }
-  // Where the stalls come from: the export's passphrase-strength check (zxcvbn) runs on the event loop.
-  const build = await measure(() => createPassphraseChecker(), { runs: RUNS, warmup: 0 });
-  const checker = createPassphraseChecker();
-  const check = await measure(() => checker.check(PASS, ['bench-deployment']), { runs: RUNS, warmup: 1 });
   const idle = { name: 'idle sleep of the same length', stats: summarise(samples.idle) };
   const note = 'monitorEventLoopDelay max, resolution 1 ms (includes the 1 ms tick)';
   return [
     { group: 'event loop', name: `longest stall: backup export (${String(SECRETS)} secrets, production KDF) + bcrypt-12 hash concurrently, warm`, unit: 'ms', stats: summarise(samples.both), reference: idle, note: `${note}; both together took ${summarise(samples.bothWall).median.toFixed(0)} ms` },
-    { group: 'event loop', name: 'longest stall: same, first export in a fresh process', unit: 'ms', stats: summarise(samples.cold), reference: idle, note: 'includes building the passphrase-strength checker' },
+    { group: 'event loop', name: 'longest stall: same, first export in a fresh process', unit: 'ms', stats: summarise(samples.cold), reference: idle, note: 'first-use costs included (passphrase-strength dictionaries, code not yet compiled)' },
     { group: 'event loop', name: 'longest stall: backup export alone, warm', unit: 'ms', stats: summarise(samples.exp), reference: idle },
     { group: 'event loop', name: 'longest stall: bcrypt-12 hash alone', unit: 'ms', stats: summarise(samples.hash), reference: idle },
-    { group: 'event loop', name: 'synchronous: building the passphrase-strength checker (zxcvbn dictionaries, first export)', unit: 'ms', stats: build, note: 'backup/passphrase.ts, on the event loop' },
-    { group: 'event loop', name: 'synchronous: one passphrase-strength check (every export)', unit: 'ms', stats: check, note: 'backup/passphrase.ts, on the event loop' },
   ];
 }
 
