@@ -141,6 +141,7 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     random: deps.random,
     env: deps.env,
     runner: deps.rotationRunner,
+    home: paths.home,
   });
   const rotateAll = createIncidentRotator(rotation, deps.profile ?? crucibleCeProfile);
   const incident = createIncidentService({

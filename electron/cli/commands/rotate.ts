@@ -25,7 +25,9 @@ DIR is the folder of a registered deployment; VAR a variable of the stack profil
                    write .env, run docker commands when docker is here) and print the commands left to
                    you; the rotation stays pending until --confirm
   --done STEP      record that you ran STEP yourself (repeatable), e.g. --done alter-role
-  --value-stdin    read the new value from stdin (login password: optional; provider keys: required)
+  --value-stdin    read the new value from stdin (login password: optional; provider keys: required).
+                   A login password the app generates is shown ONCE on stderr; only its bcrypt hash is
+                   stored (keychain and .env)
   --export FILE    API_KEY_ENCRYPTION_KEY: the export made with the command --dry-run shows
                    (a JSON array of {"id", "provider_api_keys"}); implies you stopped the services
   --sql-out FILE   where the re-encryption SQL is written (one transaction, each row guarded)
@@ -105,6 +107,13 @@ Exit codes: 0 done or pending as planned; 65 refused (the message says why); 69 
     }
     let view = await core.rotation.start(deployment.id, variable, { reason: typeof values.reason === 'string' ? values.reason : undefined, newValue, exportFile, sqlFile: sqlOut });
     if (!json) io.stdout.write(pending ? `Resuming the rotation of ${variable} started ${pending.startedAt}.\n` : `Rotation of ${variable} started; the new value is staged in the keychain.\n`);
+    if (view.newPasswordWaiting) {
+      // A generated login password: only its bcrypt hash is stored, so this is the one time it is shown.
+      // On stderr only (stdout may be a log or a pipe), as `init` does.
+      const { password } = await core.rotation.revealNewPassword(view.id);
+      io.stderr.write(`\nNew login password (shown once — store it in your password manager now; only its bcrypt hash is kept):\n\n    ${password}\n\n`);
+      view = { ...view, newPasswordWaiting: false };
+    }
 
     const done = [...((values.done as string[] | undefined) ?? [])];
     // An export given on the command line means the services were stopped and the export made.

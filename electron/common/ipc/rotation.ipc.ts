@@ -4,7 +4,8 @@ import { channel, NoRequest, req } from './contract';
 /**
  * The Rotation page's channels (issue 7). Answers carry names, steps, commands (display text) and dates —
  * never a secret value. A typed new value (login password, provider key) crosses renderer → main once, in
- * `start`, and is never echoed back.
+ * `start`, and is never echoed back. The one exception is `revealNewPassword`: a login password the app
+ * generated is shown once (the keychain and `.env` only ever hold its bcrypt hash), then forgotten.
  */
 
 export const StepKind = z.enum(['app', 'command', 'manual']);
@@ -72,6 +73,8 @@ export const RotationView = z.object({
   blocking: z.array(z.string()),
   exportFile: z.string().nullable(),
   sqlFile: z.string().nullable(),
+  /** A generated login password waits to be shown once (`revealNewPassword`); the flag, never the value. */
+  newPasswordWaiting: z.boolean(),
 });
 export type RotationView = z.infer<typeof RotationView>;
 
@@ -97,6 +100,8 @@ export const HistoryItem = z.object({
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
   generation: z.number().int(),
+  /** As RotationView's: a generated login password of this run (e.g. from rotate-all) waits to be shown once. */
+  newPasswordWaiting: z.boolean(),
 });
 export type HistoryItem = z.infer<typeof HistoryItem>;
 
@@ -148,5 +153,7 @@ export const rotationChannels = {
   pickExport: channel('rotation', 'pickExport', req({ id: RunId }), RotationView.nullable()),
   confirm: channel('rotation', 'confirm', req({ id: RunId }), RotationView),
   rollback: channel('rotation', 'rollback', req({ id: RunId, runCommands: z.boolean().optional() }), RollbackResult),
+  /** The generated login password of a run, once (then main forgets it). */
+  revealNewPassword: channel('rotation', 'revealNewPassword', req({ id: RunId }), z.object({ password: z.string() })),
   history: channel('rotation', 'history', req({ deploymentId: DeploymentId, variable: VariableName.optional() }), z.array(HistoryItem)),
 };

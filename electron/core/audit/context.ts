@@ -6,6 +6,7 @@ import { AppError } from '../../common/errors';
 import { discoverComposeFiles, loadComposeProject } from '../compose/load';
 import type { AuditContext, AuditTarget, EnvSnapshot, FileMode, FilesSnapshot, GitFacts, OtherDeployment } from './types';
 import { readEnvValues, type EnvReader } from './env-adapter';
+import { ROTATION_LEFTOVER } from './gitignore';
 
 /**
  * Gathers everything the rules look at, once per audit: the `.env` values (in memory only), the merged
@@ -105,6 +106,7 @@ export async function readFilesSnapshot(folder: string, deps: Pick<ContextDeps, 
     git: bin === null ? null : await gitFacts(bin, folder, backups),
     modes,
     inBuildContext,
+    leftovers: names.filter((n) => ROTATION_LEFTOVER.test(n)).sort(),
   };
 }
 

@@ -4,7 +4,7 @@ import { AppError } from '../../common/errors';
 import { sha256, writeFileAtomic } from '../fs/atomic-write';
 import { referencedVariables } from '../compose/interpolate';
 import { bindPortToLoopback, replaceEnvironmentValue, unifiedDiff } from '../compose/yaml-edit';
-import { gitignoreIgnores } from './gitignore';
+import { APP_GITIGNORE_ENTRIES, gitignoreIgnores } from './gitignore';
 import { parseFixId } from './fix-ids';
 import type { AuditContext } from './types';
 
@@ -55,11 +55,11 @@ export function referenceFor(variable: string, literal: string | null, secret: b
   return `\${${variable}:-${literal}}`;
 }
 
-export const GITIGNORE_LINES = ['.env', '.env.bak-*'];
+export const GITIGNORE_LINES = APP_GITIGNORE_ENTRIES.map((e) => e.line);
 
 function gitignoreAfter(before: string | null): string {
   const text = before ?? '';
-  const missing = GITIGNORE_LINES.filter((l) => !gitignoreIgnores(text, l === '.env' ? '.env' : '.env.bak-20260101T000000000Z'));
+  const missing = APP_GITIGNORE_ENTRIES.filter((e) => !gitignoreIgnores(text, e.probe)).map((e) => e.line);
   if (missing.length === 0) return text;
   const sepNl = text === '' || text.endsWith('\n') ? '' : '\n';
   return `${text}${sepNl}${text === '' ? '' : '\n'}# Secrets of this deployment (added by Crucible Secrets)\n${missing.join('\n')}\n`;

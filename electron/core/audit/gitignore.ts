@@ -1,4 +1,22 @@
 /**
+ * The lines the app writes to a deployment's `.gitignore` (audit fix, setup), each with a file name it must
+ * match. Beside `.env` and its timestamped copies: the rotation's export and SQL files and the database dump
+ * taken before a rotation, should one be left in the deployment folder (rotation writes its export and SQL
+ * under the app home now; older versions and admin-chosen paths put them here). The export holds every
+ * user's provider-key ciphertexts — plaintext in effect when the old key was Crucible's public fallback.
+ */
+export const APP_GITIGNORE_ENTRIES: ReadonlyArray<{ line: string; probe: string }> = [
+  { line: '.env', probe: '.env' },
+  { line: '.env.bak-*', probe: '.env.bak-20260101T000000000Z' },
+  { line: 'crucible-user-settings-export*.json', probe: 'crucible-user-settings-export.json' },
+  { line: 'crucible-reencrypt*.sql', probe: 'crucible-reencrypt.sql' },
+  { line: 'roundtable-before-rotation*.sql', probe: 'roundtable-before-rotation.sql' },
+];
+
+/** Rotation files holding provider-key ciphertexts that must not stay in a deployment folder. */
+export const ROTATION_LEFTOVER = /^(crucible-user-settings-export.*\.json|crucible-reencrypt.*\.sql)$/;
+
+/**
  * Whether a `.gitignore` ignores a file at the top of its folder, for folders that are not (yet) a git
  * repository. Inside a repository the audit asks git itself (`git check-ignore`). Supports what matters
  * for a top-level file: `#` comments, `!` negation (last match wins), leading `/`, `**` prefixes, `*`, `?`

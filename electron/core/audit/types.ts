@@ -47,6 +47,8 @@ export interface FilesSnapshot {
   modes: FileMode[];
   /** Files inside the build contexts that images would bake in (`service/.env`, `frontend/.env*`). */
   inBuildContext: string[];
+  /** Rotation export/SQL files left at the top of the deployment folder (provider-key ciphertexts). */
+  leftovers?: string[];
 }
 
 export interface OtherDeployment {

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { isAppError } from '../../common/errors';
 import { sha256, writeFileAtomic } from '../fs/atomic-write';
 import { envValues, readEnvFile, writeEnvFile } from '../envfile';
+import { assertStoredPasswordForm, passwordHashVariables } from '../hashing/stored-form';
+import { crucibleCeProfile } from '../stack/crucible-ce';
 import type { StateStore } from '../store/state-store';
 import type { BackupStatePort, EnvFilePort } from './ports';
 
@@ -43,7 +45,11 @@ export function stateStorePort(store: StateStore, clock: () => Date): BackupStat
   };
 }
 
-export function envFilePort(): EnvFilePort {
+/**
+ * @param passwordVariables variables whose `.env` form is a bcrypt hash: a plain value for one of them is
+ *   refused (SECRET_PASSWORD_NOT_HASHED), never written (restore hashes such values before it gets here).
+ */
+export function envFilePort(passwordVariables: ReadonlySet<string> = passwordHashVariables(crucibleCeProfile)): EnvFilePort {
   return {
     async read(folder) {
       try {
@@ -55,6 +61,7 @@ export function envFilePort(): EnvFilePort {
       }
     },
     async write(folder, values, expectedSha256) {
+      for (const [key, value] of Object.entries(values)) if (passwordVariables.has(key)) assertStoredPasswordForm(key, value);
       const path = join(folder, '.env');
       const before = expectedSha256 === null ? null : await readFile(path);
       const res = await writeEnvFile(

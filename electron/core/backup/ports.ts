@@ -71,4 +71,13 @@ export interface BackupDeps {
   logger: Logger;
   clock: () => Date;
   appVersion: string;
+  /**
+   * Variables whose keychain and `.env` form is a bcrypt hash (hashing/stored-form.ts); a plain value for
+   * one of them in a backup (written by an older version) is restored as its hash. Default: those of the
+   * built-in Crucible CE profile.
+   */
+  passwordVariables?: ReadonlySet<string>;
+  /** bcrypt for such values (tests may inject a cheaper one, with `isPasswordHash`). */
+  hashPassword?: (password: string) => Promise<string>;
+  isPasswordHash?: (value: string) => boolean;
 }

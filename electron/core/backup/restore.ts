@@ -4,6 +4,9 @@ import { AppError, isAppError } from '../../common/errors';
 import type { RestoreConflict, RestoreResult, RestoreSelection } from '../../common/ipc/backup.ipc';
 import type { DeploymentRef } from '../../common/model/deployment';
 import { serviceFor } from '../keychain/keychain';
+import { hashPassword, isBcryptHash } from '../hashing/bcrypt';
+import { passwordHashVariables, storedPasswordForm } from '../hashing/stored-form';
+import { crucibleCeProfile } from '../stack/crucible-ce';
 import { BackupErrorCode } from './errors';
 import type { BackupDeployment, BackupPayload } from './payload';
 import type { BackupDeps, RestoredDeploymentRecord } from './ports';
@@ -41,6 +44,27 @@ async function isDir(path: string): Promise<boolean> {
 /** The folder a deployment is restored into: an explicit choice, else where the state has it, else where it was. */
 export function targetFolder(d: BackupDeployment, registered: DeploymentRef | undefined, chosen: ReadonlyMap<string, string>): string {
   return chosen.get(d.id) ?? registered?.folder ?? d.folder;
+}
+
+/**
+ * A login password is stored (keychain and `.env`) as its bcrypt hash only. A backup written by an older
+ * version may carry the plain password (its keychain then held it): it is restored as its hash, so the
+ * "rewrite .env" choice never writes a plain password into `.env`.
+ * @throws AppError BACKUP_RESTORE_FAILED when such a value cannot be hashed (nothing was restored).
+ */
+async function inStoredForm<S extends { name: string; value: string }>(deps: BackupDeps, s: S): Promise<S> {
+  const vars = deps.passwordVariables ?? passwordHashVariables(crucibleCeProfile);
+  const isHash = deps.isPasswordHash ?? isBcryptHash;
+  if (!vars.has(s.name) || isHash(s.value)) return s;
+  deps.logger.redactor.register(s.value);
+  try {
+    const value = await storedPasswordForm(s.value, deps.hashPassword ?? ((p) => hashPassword(p)), isHash);
+    deps.logger.redactor.register(value);
+    return { ...s, value };
+  } catch (e) {
+    const why = isAppError(e) ? e.message : 'it could not be hashed';
+    throw new AppError(BackupErrorCode.RestoreFailed, `The backup holds ${s.name} as a plain password, which is only ever stored as its bcrypt hash, and it cannot be hashed (${why.replace(/\.$/, '')}). Nothing was restored.`);
+  }
 }
 
 /**
@@ -111,11 +135,12 @@ export async function applyRestore(
     const d = payload.deployments.find((x) => x.id === sel.deploymentId);
     if (!d) throw new AppError(BackupErrorCode.RestoreFailed, `The backup has no deployment ${sel.deploymentId}. Nothing was restored.`);
     const byName = new Map(d.secrets.map((s) => [s.name, s]));
-    const secrets = [...new Set(sel.secrets)].map((n) => {
+    const secrets = [];
+    for (const n of new Set(sel.secrets)) {
       const s = byName.get(n);
       if (!s) throw new AppError(BackupErrorCode.RestoreFailed, `The backup has no secret ${n} for ${d.id}. Nothing was restored.`);
-      return s;
-    });
+      secrets.push(await inStoredForm(deps, s));
+    }
     const reg = known.find((x) => x.id === d.id);
     const folder = targetFolder(d, reg, chosen);
     if (sel.rewriteEnv && !(await isDir(folder))) {

@@ -5,6 +5,7 @@ import { AppError, isAppError } from '../../common/errors';
 import type { DriftReport, SecretList, SecretRef } from '../../common/ipc/secrets.ipc';
 import type { DeploymentRef } from '../../common/model/deployment';
 import { serviceFor } from '../keychain/keychain';
+import { assertStoredPasswordForm } from '../hashing/stored-form';
 import type { StackProfile } from '../stack/profile';
 import type { AppState } from '../store/schema';
 import { loadFingerprinter, type FingerprintFn } from './fingerprint';
@@ -33,6 +34,7 @@ export interface Inventory {
   copy(deploymentId: string, name: string, clipboard: ClipboardLike): Promise<{ clearsAt: Date }>;
   /** @throws AppError ENV_SYMLINK_REFUSED, KEYCHAIN_* */
   drift(deploymentId: string): Promise<DriftReport>;
+  /** @throws AppError SECRET_PASSWORD_NOT_HASHED for a plain login password; the errors of storeSecrets. */
   store(input: StoreSecretsInput): Promise<StoreSecretsResult>;
   recover(deploymentId?: string): Promise<string[]>;
 }
@@ -195,7 +197,12 @@ export function createInventory(deps: InventoryDeps): Inventory {
       return { deploymentId: id, envFile: join(d.folder, '.env'), envFound: text !== null, items, inSync: items.every((i) => i.status === 'in-sync') };
     },
 
-    store: (input) => storeSecrets(deps, input),
+    async store(input) {
+      // The login password is stored as its bcrypt hash only (hashing/stored-form.ts), like the `.env` the
+      // caller writes beside it: a plain value is refused before anything changes.
+      for (const [name, value] of Object.entries(input.values)) if (expected.get(name) === 'login-password') assertStoredPasswordForm(name, value);
+      return storeSecrets(deps, input);
+    },
     recover: (id) => recoverInterruptedWrites(deps, id),
   };
 }

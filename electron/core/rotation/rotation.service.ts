@@ -1,24 +1,26 @@
 import { randomBytes } from 'node:crypto';
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, mkdir, rm, stat } from 'node:fs/promises';
+import { dirname, join, sep } from 'node:path';
 import { AppError } from '../../common/errors';
 import type { HistoryItem, RollbackResult, RotationOverview, RotationView, StepOutcome } from '../../common/ipc/rotation.ipc';
 import type { DeploymentRef } from '../../common/model/deployment';
 import { envValues, readEnvFile, writeEnvFile } from '../envfile';
 import { assertWritableValue } from '../envfile/edit';
 import { writeFileAtomic } from '../fs/atomic-write';
-import { assertHashablePassword, hashPassword, verifyPassword } from '../hashing/bcrypt';
+import { assertHashablePassword, hashPassword, isBcryptHash, verifyPassword } from '../hashing/bcrypt';
+import { storedPasswordForm } from '../hashing/stored-form';
 import { loadFingerprinter } from '../inventory/fingerprint';
 import { requireDeployment } from '../inventory/inventory';
 import type { Journal } from '../journal/journal';
 import { serviceFor, type Keychain } from '../keychain/keychain';
 import type { Logger } from '../log/logger';
+import { assertNoSecretText } from '../log/secret-text';
 import { generateSecret } from '../secrets/generate';
 import { CRUCIBLE_FALLBACK_ENCRYPTION_KEY } from '../stack/crucible-ce';
 import { findVariable, type StackProfile, type Variable } from '../stack/profile';
 import type { StateStore } from '../store/state-store';
 import { controlledEnv, findDocker, spawnRunner, type CommandRunner, type PlannedCommand } from './commands';
-import { buildPlan, rotationOrder, toStepView, type Plan, type PlanStep } from './playbooks';
+import { buildPlan, DEFAULT_EXPORT_NAME, DEFAULT_SQL_NAME, rotationOrder, toStepView, type Plan, type PlanStep } from './playbooks';
 import { policyItems } from './policy';
 import { PENDING, runsOf, type RotationRun, type StepState } from './record';
 import { runReencryptionJob } from './reencrypt-job';
@@ -55,6 +57,14 @@ export interface RotationDeps {
   /** bcrypt for the login password (tests may inject a cheaper one). */
   hash?: (password: string) => Promise<string>;
   verifyHash?: (password: string, hash: string) => Promise<boolean>;
+  /** The hash test matching `hash` (default: the service's bcrypt shape test). */
+  isHash?: (value: string) => boolean;
+  /**
+   * The app's home (`core.paths.home`). The encryption-key playbook's export and SQL files default to a
+   * per-run folder under it (`rotation/<runId>`, mode 0700), never the deployment folder, and that folder
+   * is deleted when the run is confirmed or rolled back.
+   */
+  home: string;
 }
 
 export type { HistoryItem, RollbackResult, RotationView, StepOutcome };
@@ -98,6 +108,13 @@ export interface RotationService {
   overview(deploymentId: string): Promise<RotationOverview>;
   /** Sets where the encryption-key playbook reads the export / writes the SQL (before `reencrypt`). */
   setFiles(id: string, files: { exportFile?: string; sqlFile?: string }): Promise<RotationView>;
+  /**
+   * The login password this process generated for a run, shown once: it is forgotten as it is returned
+   * (the keychain and `.env` only ever hold its bcrypt hash). Journaled by name.
+   * @throws ROTATION_PASSWORD_NOT_WAITING when there is none (already shown, typed by the admin, or the app
+   *   restarted since: then roll the run back or rotate again).
+   */
+  revealNewPassword(id: string): Promise<{ password: string }>;
 }
 
 const ID = /^rot-[0-9a-f]{16}$/;
@@ -110,6 +127,11 @@ export function createRotationService(deps: RotationDeps): RotationService {
   const writeEnv = deps.writeEnv ?? writeEnvFile;
   const hash = deps.hash ?? ((p: string) => hashPassword(p));
   const verifyHash = deps.verifyHash ?? verifyPassword;
+  const isHash = deps.isHash ?? isBcryptHash;
+  /** Generated login passwords not shown yet, by run id. Memory only: never in the state, keychain or a file. */
+  const waiting = new Map<string, string>();
+  const workRoot = join(deps.home, 'rotation');
+  const workDir = (runId: string) => join(workRoot, runId);
   const runner = deps.runner ?? spawnRunner;
   const env = deps.env ?? process.env;
   const dockerPath = deps.findDocker ?? (() => findDocker(env));
@@ -172,9 +194,13 @@ export function createRotationService(deps: RotationDeps): RotationService {
     }
   }
 
-  async function planFor(run: Pick<RotationRun, 'variable' | 'exportFile' | 'sqlFile'>, d: DeploymentRef): Promise<Plan> {
+  async function planFor(run: Pick<RotationRun, 'variable' | 'exportFile' | 'sqlFile'> & { id?: string }, d: DeploymentRef): Promise<Plan> {
     const { values } = await readEnv(d);
-    const plan = buildPlan(deps.profile, run.variable, { deployment: d, postgresUser: values.get('POSTGRES_USER') ?? null, exportFile: run.exportFile, sqlFile: run.sqlFile });
+    // A plan without a run (dry run) names the per-run folder the files will get.
+    const dir = workDir(run.id ?? '<run id>');
+    const exportFile = run.exportFile ?? join(dir, DEFAULT_EXPORT_NAME);
+    const sqlFile = run.sqlFile ?? join(dir, DEFAULT_SQL_NAME);
+    const plan = buildPlan(deps.profile, run.variable, { deployment: d, postgresUser: values.get('POSTGRES_USER') ?? null, exportFile, sqlFile });
     if (!plan) throw err('ROTATION_UNKNOWN_VARIABLE', `${run.variable} is not a variable of the profile.`);
     return plan;
   }
@@ -212,6 +238,7 @@ export function createRotationService(deps: RotationDeps): RotationService {
       blocking: blockingSteps(run, plan),
       exportFile: run.exportFile ?? null,
       sqlFile: run.sqlFile ?? null,
+      newPasswordWaiting: waiting.has(run.id),
     };
   }
 
@@ -239,14 +266,18 @@ export function createRotationService(deps: RotationDeps): RotationService {
     throw err('ROTATION_VALUE_REQUIRED', `${v.name} is issued by someone else (a provider): type the new value.`);
   }
 
-  /** The value `.env` gets for a keychain value (the login password's bcrypt hash). */
-  async function envForm(v: Variable, value: string): Promise<string> {
-    return v.kind === 'login-password' ? hash(value) : value;
+  /**
+   * The stored form of a value: what the keychain and `.env` both hold. For the login password that is its
+   * bcrypt hash (hashing/stored-form.ts); a plain value staged by an older version is hashed here, so no
+   * path writes it to `.env` (or the keychain) as is.
+   */
+  async function storedForm(v: Variable, value: string): Promise<string> {
+    return v.kind === 'login-password' ? storedPasswordForm(value, hash, isHash) : value;
   }
 
   async function envHolds(v: Variable, envValue: string | undefined, value: string): Promise<boolean> {
     if (envValue === undefined) return false;
-    if (v.kind === 'login-password' && envValue !== value) return verifyHash(value, envValue);
+    if (v.kind === 'login-password' && !isHash(value)) return verifyHash(value, envValue);
     return envValue === value;
   }
 
@@ -262,12 +293,29 @@ export function createRotationService(deps: RotationDeps): RotationService {
       // Nothing live has changed before `stage` is done, so the live values ARE the previous ones.
       const live = await kc.get(serviceFor(run.deploymentId), run.variable);
       const envValue = (await readEnv(d)).values.get(run.variable);
-      if (live !== null) await st.set('previous', live);
+      if (live !== null) {
+        // The login password's previous value is kept in its stored form too: the `.env` hash when the
+        // keychain still held a plain password (an older version), else the keychain's own hash.
+        const prev = v.kind !== 'login-password' || isHash(live) ? live : envValue !== undefined && isHash(envValue) && (await verifyHash(live, envValue)) ? envValue : await storedForm(v, live);
+        await st.set('previous', prev);
+      }
       if (envValue !== undefined) await st.set('previous-env', envValue);
       previous = { inKeychain: live !== null, inEnv: envValue !== undefined };
     }
-    if (newValue !== undefined) await st.set('next', newValue);
-    else if ((await st.get('next')) === null) await st.set('next', generate(v));
+    if (newValue !== undefined) {
+      // A typed login password is hashed now: only its hash is ever stored (the admin knows the password).
+      await st.set('next', await storedForm(v, newValue));
+      waiting.delete(run.id);
+    } else if ((await st.get('next')) === null) {
+      const fresh = generate(v);
+      if (v.kind === 'login-password') {
+        // Generated: the hash is staged and the password kept in memory until it is shown once.
+        deps.logger.redactor.register(fresh);
+        const hashed = await storedForm(v, fresh);
+        waiting.set(run.id, fresh);
+        await st.set('next', hashed);
+      } else await st.set('next', fresh);
+    }
     const saved = previous;
     run = await saveRun(run.id, (r) => {
       r.previous = saved;
@@ -298,11 +346,13 @@ export function createRotationService(deps: RotationDeps): RotationService {
     const v = variableOf(run.variable);
     run = await saveRun(run.id, (r) => setStep(r, 'write-env', 'running', 'app'));
     const kc = await keychain();
-    const next = await nextValue(kc, run);
-    const envValue = await envForm(v, next);
+    const staged = await nextValue(kc, run);
+    const next = await storedForm(v, staged);
+    // A plain login password staged by an older version: from now on the run holds its hash only.
+    if (next !== staged) await staging(kc, run).set('next', next);
     await kc.set(serviceFor(run.deploymentId), run.variable, next);
     const { sha, path } = await readEnv(d);
-    await writeEnv(path, [{ op: 'set', key: run.variable, value: envValue }], { expectedSha256: sha });
+    await writeEnv(path, [{ op: 'set', key: run.variable, value: next }], { expectedSha256: sha });
     const meta = await metaAfterWrite(kc, run, next);
     run = await saveRun(
       run.id,
@@ -329,6 +379,7 @@ export function createRotationService(deps: RotationDeps): RotationService {
     const oldKey = await oldEncryptionKey(kc, run);
     const newKey = await nextValue(kc, run);
     try {
+      await prepareFile(sqlFile);
       const summary = await runReencryptionJob({ exportFile, sqlOut: sqlFile, oldKey, newKey, onSecret: (s) => deps.logger.redactor.register(s) });
       run = await saveRun(run.id, (r) => setStep(r, 'reencrypt', 'done', 'app'));
       await journal('rotation.step', run, { step: 'reencrypt', by: 'app', rows: summary.rows, tokens: summary.tokens, legacy: summary.legacy });
@@ -362,7 +413,10 @@ export function createRotationService(deps: RotationDeps): RotationService {
       const stdin = await stdinFor(cmd, run, d, kc);
       const r = await runner.run(cmd.argv, { cwd: d.folder, stdin, env: controlledEnv(env, names) });
       const red = deps.logger.redactor;
-      if (r.code === 0 && cmd.stdoutFile) await writeFileAtomic(cmd.stdoutFile, r.stdout, { mode: 0o600, keepPrevious: false });
+      if (r.code === 0 && cmd.stdoutFile) {
+        await prepareFile(cmd.stdoutFile);
+        await writeFileAtomic(cmd.stdoutFile, r.stdout, { mode: 0o600, keepPrevious: false });
+      }
       out.push({ command: cmd.display, code: r.code, stdout: cmd.stdoutFile ? `(written to ${cmd.stdoutFile})` : red.redact(r.stdout), stderr: red.redact(r.stderr) });
       if (r.code !== 0) break;
     }
@@ -385,7 +439,7 @@ export function createRotationService(deps: RotationDeps): RotationService {
 
   /** Brings a run whose last operation was interrupted back to a consistent, resumable state. */
   async function reconcile(run: RotationRun, d: DeploymentRef): Promise<RotationRun> {
-    if (run.status === 'confirming') return finishConfirm(run);
+    if (run.status === 'confirming') return finishConfirm(run, d);
     if (run.status !== 'staging' && run.status !== 'in-progress') return run;
     for (const s of run.steps.filter((x) => x.state === 'running')) {
       if (s.id === 'write-env') {
@@ -393,9 +447,11 @@ export function createRotationService(deps: RotationDeps): RotationService {
         const kc = await keychain();
         const next = await staging(kc, run).get('next');
         const envValue = (await readEnv(d)).values.get(run.variable);
-        if (next !== null && (await envHolds(v, envValue, next))) {
-          await kc.set(serviceFor(run.deploymentId), run.variable, next);
-          const meta = await metaAfterWrite(kc, run, next);
+        if (next !== null && envValue !== undefined && (await envHolds(v, envValue, next))) {
+          // `.env` holds the new value: the keychain gets its stored form (the hash `.env` holds).
+          const stored = v.kind === 'login-password' ? envValue : next;
+          await kc.set(serviceFor(run.deploymentId), run.variable, stored);
+          const meta = await metaAfterWrite(kc, run, stored);
           run = await saveRun(run.id, (r) => setStep(r, 'write-env', 'done', 'app'), (st) => {
             (st.secrets[run.deploymentId] ??= {})[run.variable] = meta;
           });
@@ -425,9 +481,34 @@ export function createRotationService(deps: RotationDeps): RotationService {
     }
   }
 
-  async function finishConfirm(run: RotationRun): Promise<RotationRun> {
+  /** Creates the run's work folder (0700) before a file is written into it. */
+  async function prepareFile(path: string): Promise<void> {
+    const dir = dirname(path);
+    if (dir !== workRoot && !dir.startsWith(workRoot + sep)) return;
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await chmod(workRoot, 0o700);
+    await chmod(dir, 0o700);
+  }
+
+  /**
+   * Deletes the files the run wrote for the encryption-key playbook (the export holds every user's provider
+   * key ciphertexts; the SQL the same under the new key): the per-run folder under the app home, and the
+   * in-folder defaults of runs started by an older version. Files the admin named elsewhere are theirs.
+   */
+  async function dropWorkFiles(run: RotationRun, d: DeploymentRef): Promise<void> {
+    const legacy = [join(d.folder, DEFAULT_EXPORT_NAME), join(d.folder, DEFAULT_SQL_NAME)];
+    try {
+      await rm(workDir(run.id), { recursive: true, force: true });
+      for (const f of [run.exportFile, run.sqlFile]) if (f !== undefined && legacy.includes(f)) await rm(f, { force: true });
+    } catch (e) {
+      deps.logger.warn('rotation.work-files-left', { id: run.id, error: e });
+    }
+  }
+
+  async function finishConfirm(run: RotationRun, d: DeploymentRef): Promise<RotationRun> {
     const kc = await keychain();
     await staging(kc, run).clear();
+    await dropWorkFiles(run, d);
     run = await saveRun(run.id, (r) => {
       r.status = 'confirmed';
       r.finishedAt = now();
@@ -500,6 +581,8 @@ export function createRotationService(deps: RotationDeps): RotationService {
     const commands = rollbackCommands(run, plan);
     // Drop the staged values only once nothing may still need them (the ALTER ROLE back needs the previous value: it is live again now).
     await staging(kc, run).clear();
+    // The forward export and SQL are not needed by any undo (a reverse SQL is a file the admin named).
+    await dropWorkFiles(run, d);
     run = await saveRun(
       run.id,
       (r) => {
@@ -513,6 +596,8 @@ export function createRotationService(deps: RotationDeps): RotationService {
       },
     );
     await journal('rotation.rolled-back', run, { undo: run.rollbackCommands ?? [] });
+    // A generated password that was never live is of no use any more.
+    waiting.delete(run.id);
     let output: StepOutcome['output'] = [];
     let ran = false;
     if (options.runCommands && commands.length > 0 && (await canRun(d))) {
@@ -553,6 +638,15 @@ export function createRotationService(deps: RotationDeps): RotationService {
       const v = variableOf(variable);
       const state = await deps.store.read();
       const d = requireDeployment(state, deploymentId);
+      if (options.newValue !== undefined) deps.logger.redactor.register(options.newValue);
+      // The reason is kept in the state and journal and printed in the incident report: no secret in it.
+      await assertNoSecretText({ redactor: deps.logger.redactor, keychain: deps.keychain }, deploymentId, [options.reason], {
+        code: 'ROTATION_REASON_HAS_SECRET',
+        message: 'The reason contains a secret value (or a password inside a URL). Remove it: the rotation history, the journal and the incident report never hold secret values.',
+      }, async () => {
+        const { values } = await readEnv(d);
+        return secretNames.map((n) => values.get(n)).filter((x): x is string => x !== undefined);
+      });
       const existing = runsOf(state.rotations).find((r) => r.deploymentId === deploymentId && r.variable === variable && PENDING.includes(r.status));
       if (existing) {
         let run = await reconcile(existing, d);
@@ -591,9 +685,10 @@ export function createRotationService(deps: RotationDeps): RotationService {
         metaBefore: meta,
         generation: (meta?.generation ?? 1) + 1,
         ...(plan.playbook === 'encryption-key-reencrypt'
-          ? { exportFile: options.exportFile ?? join(d.folder, 'crucible-user-settings-export.json'), sqlFile: options.sqlFile ?? join(d.folder, 'crucible-reencrypt.sql') }
+          ? { exportFile: options.exportFile ?? join(workDir(id), DEFAULT_EXPORT_NAME), sqlFile: options.sqlFile ?? join(workDir(id), DEFAULT_SQL_NAME) }
           : {}),
       };
+      if (run.exportFile !== undefined) await prepareFile(run.exportFile);
       await deps.store.update((s) => {
         s.rotations.push(run);
       });
@@ -664,7 +759,7 @@ export function createRotationService(deps: RotationDeps): RotationService {
         r.status = 'confirming';
         for (const s of r.steps) if (s.state !== 'done' && s.id === 'verify') setStep(r, s.id, 'done', 'admin');
       });
-      return toView(await finishConfirm(run), d);
+      return toView(await finishConfirm(run, d), d);
     },
 
     async rollback(id, options = {}) {
@@ -690,11 +785,22 @@ export function createRotationService(deps: RotationDeps): RotationService {
       return toView(saved, d);
     },
 
+    async revealNewPassword(id) {
+      const { run } = await loadRun(id);
+      const password = waiting.get(run.id);
+      if (password === undefined) {
+        throw err('ROTATION_PASSWORD_NOT_WAITING', `No new ${run.variable} waits to be shown: it was shown once already, you typed it yourself, or the app restarted since it was generated. If you do not have it, roll this rotation back (or rotate again) before the services use it.`);
+      }
+      waiting.delete(run.id);
+      await journal('rotation.password-shown', run, { shown: 'once' });
+      return { password };
+    },
+
     async history(deploymentId, variable) {
       const state = await deps.store.read();
       return runsOf(state.rotations)
         .filter((r) => r.deploymentId === deploymentId && (variable === undefined || r.variable === variable))
-        .map((r) => ({ id: r.id, variable: r.variable, status: r.status, reason: r.reason, startedAt: r.startedAt, finishedAt: r.finishedAt ?? null, generation: r.generation }))
+        .map((r) => ({ id: r.id, variable: r.variable, status: r.status, reason: r.reason, startedAt: r.startedAt, finishedAt: r.finishedAt ?? null, generation: r.generation, newPasswordWaiting: waiting.has(r.id) }))
         .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
     },
   };

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { structuredPatch } from 'diff';
 import { AppError } from '../../common/errors';
 import type { ReviewView } from '../../common/ipc/setup.ipc';
+import { APP_GITIGNORE_ENTRIES, gitignoreIgnores } from '../audit/gitignore';
 import type { StackProfile } from '../stack/profile';
 import type { SetupDraft } from './draft';
 import { importableVariables } from './existing';
@@ -35,10 +36,14 @@ const HEADER = (date: string) =>
   '# The secret values below are also kept in the OS keychain. Keep this file out of git (mode 0600).\n' +
   '# Apply a change with `docker compose up -d` (never `docker compose restart`: it keeps the old values).\n\n';
 
-/** The `.gitignore` after adding `.env`, or null when `.env` is already ignored. */
+/**
+ * The `.gitignore` after adding `.env` (and the app's other secret-file patterns: its timestamped copies,
+ * rotation leftovers), or null when `.env` is already ignored.
+ */
 export function gitignoreWithEnv(before: string | null, covered: boolean): string | null {
   if (covered) return null;
-  const add = '# Secrets: never commit the deployment .env (added by Crucible Secrets)\n.env\n';
+  const lines = APP_GITIGNORE_ENTRIES.filter((e) => before === null || !gitignoreIgnores(before, e.probe)).map((e) => e.line);
+  const add = `# Secrets: never commit the deployment .env (added by Crucible Secrets)\n${lines.join('\n')}\n`;
   if (before === null || before === '') return add;
   return before.endsWith('\n') ? before + add : `${before}\n${add}`;
 }

@@ -4,6 +4,7 @@ import { errorMessage, getApi } from '../api';
 import { useLoad } from '../hooks';
 import { navigate, useRoute } from '../router';
 import { BlastRadiusFacts, RunView } from '../components/rotation/RunView';
+import { NewPasswordOnce } from '../components/rotation/NewPasswordOnce';
 
 /**
  * `#/rotation` lists deployments and unfinished rotations (offered for resume or rollback after a crash);
@@ -127,7 +128,10 @@ function Overview({ deploymentId }: { deploymentId: string }) {
                     <td>{h.finishedAt ? new Date(h.finishedAt).toLocaleString() : '—'}</td>
                     <td>{h.generation}</td>
                     <td>{h.reason}</td>
-                    <td>{h.status}</td>
+                    <td>
+                      {h.status}
+                      {h.newPasswordWaiting && h.status !== 'rolled-back' && <NewPasswordOnce runId={h.id} variable={h.variable} compact />}
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -8,6 +8,7 @@ import { MemoryKeychain } from '../../../electron/core/keychain/memory-keychain'
 import { serviceFor } from '../../../electron/core/keychain/keychain';
 import { envValues, parseEnv } from '../../../electron/core/envfile';
 import { deriveCrucibleFernetKey, fernetDecrypt, fernetEncrypt } from '../../../electron/core/crypto/fernet';
+import { hashPassword, verifyPassword } from '../../../electron/core/hashing/bcrypt';
 import { coreWithDeployment } from '../../helpers/core';
 
 const OLD = {
@@ -137,6 +138,24 @@ describe('crucible-secrets rotate', () => {
     expect(r.out).toContain(`< ${sqlFile}`);
     expect(r.out + r.err).not.toContain('sk-or-v1-CANARY-user');
     expect(r.out + r.err).not.toContain(newKey);
+  });
+
+  it('ROUNDTABLE_COMMUNITY_AUTH_PASSWORD --yes: the generated password is shown once on stderr; keychain and .env hold the same bcrypt hash', { timeout: 30_000 }, async () => {
+    const t = await setup(false);
+    const oldHash = await hashPassword('old-login-password-22c');
+    writeFileSync(join(t.folder, '.env'), `ROUNDTABLE_COMMUNITY_AUTH_PASSWORD='${oldHash}'\n`, { mode: 0o600 });
+    await t.kc.set(serviceFor(t.id), 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD', oldHash);
+    const r = await t.run('rotate', t.folder, 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD', '--yes');
+    expect(r.code, r.err).toBe(0);
+    const password = /shown once[^\n]*\n\n {4}(\S+)\n/.exec(r.err)?.[1] ?? '';
+    expect(password).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(r.out).not.toContain(password);
+    const live = (await t.kc.get(serviceFor(t.id), 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD')) ?? '';
+    expect(t.env().get('ROUNDTABLE_COMMUNITY_AUTH_PASSWORD')).toBe(live);
+    expect(await verifyPassword(password, live)).toBe(true);
+    // Resuming does not show it again (and there is nothing to show).
+    const again = await t.run('rotate', t.folder, 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD', '--yes');
+    expect(again.err).not.toContain(password);
   });
 
   it('a provider key needs --value-stdin', async () => {

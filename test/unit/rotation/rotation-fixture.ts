@@ -74,8 +74,13 @@ export const OLD = {
 } as const;
 
 /** A cheap stand-in for bcrypt in crash loops (the real one is tested separately). */
-export const fakeHash = (p: string) => Promise.resolve(`H-${createHash('sha256').update(p).digest('hex')}`);
+const fakeHashSync = (p: string) => `H-${createHash('sha256').update(p).digest('hex')}`;
+export const fakeHash = (p: string) => Promise.resolve(fakeHashSync(p));
 export const fakeVerify = async (p: string, h: string) => h === (await fakeHash(p));
+export const isFakeHash = (v: string) => /^H-[0-9a-f]{64}$/.test(v);
+
+/** What the keychain and `.env` hold before a rotation: the login password in its stored form (its hash). */
+export const OLD_STORED: Record<keyof typeof OLD, string> = { ...OLD, ROUNDTABLE_COMMUNITY_AUTH_PASSWORD: fakeHashSync(OLD.ROUNDTABLE_COMMUNITY_AUTH_PASSWORD) };
 
 export interface World {
   root: string;
@@ -159,6 +164,8 @@ function build(root: string, kc: TestKeychain, budget: { left: number }, command
         writeEnv: (p, c, o) => (effect(), writeEnvFile(p, c, o)),
         hash: fakeHash,
         verifyHash: fakeVerify,
+        isHash: isFakeHash,
+        home,
       }),
     env: async () => envValues(parseEnv(await readFile(join(folder, '.env'), 'utf8'))),
     async fork() {
@@ -183,7 +190,7 @@ function build(root: string, kc: TestKeychain, budget: { left: number }, command
   return w;
 }
 
-/** A registered deployment whose `.env` and keychain hold OLD (the login password as a hash in `.env`). */
+/** A registered deployment whose `.env` and keychain hold OLD_STORED (the login password as its hash in both). */
 export async function makeWorld(): Promise<World> {
   const root = await mkdtemp(join(BASE, 'cs-rot-'));
   const budget = { left: Infinity };
@@ -193,9 +200,9 @@ export async function makeWorld(): Promise<World> {
   const w = build(root, kc, budget, []);
   await mkdir(w.folder, { recursive: true });
   const lines = ['# Crucible', 'ROUNDTABLE_ENVIRONMENT=production', ''];
-  for (const [k, v] of Object.entries(OLD)) lines.push(`${k}='${k === 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD' ? await fakeHash(v) : v}'`);
+  for (const [k, v] of Object.entries(OLD_STORED)) lines.push(`${k}='${v}'`);
   await writeFile(join(w.folder, '.env'), lines.join('\n') + '\n', { mode: 0o600 });
-  for (const [k, v] of Object.entries(OLD)) await kc.set(serviceFor(DEP), k, v);
+  for (const [k, v] of Object.entries(OLD_STORED)) await kc.set(serviceFor(DEP), k, v);
   await w.store().update((s) => {
     s.deployments.push({ id: DEP, name: 'Prod', folder: w.folder, composeFiles: ['docker-compose.yml'], environment: 'production', createdAt: '2026-01-01T00:00:00Z' });
     s.secrets[DEP] = Object.fromEntries(

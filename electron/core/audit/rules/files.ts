@@ -103,6 +103,23 @@ export const envMissingRule: AuditRule = {
         ],
 };
 
+export const rotationLeftoverRule: AuditRule = {
+  code: 'FILES_ROTATION_LEFTOVER',
+  group: 'files',
+  severity: 'warning',
+  title: 'Rotation export or SQL file left in the deployment folder',
+  run: (ctx) =>
+    (ctx.files.leftovers ?? []).map((f) => ({
+      code: 'FILES_ROTATION_LEFTOVER',
+      severity: 'warning' as const,
+      title: `${f} is left in the deployment folder`,
+      message: `${f} was written by an API_KEY_ENCRYPTION_KEY rotation: it holds every user's stored provider keys, encrypted (with the previous or the new key; if the previous key was Crucible's built-in fallback, anyone can decrypt them). It is not needed once the rotation is confirmed or rolled back.`,
+      howToFix: `Delete ${f} once the rotation is finished (current versions keep these files in the app's own folder and delete them themselves).`,
+      file: f,
+      evidence: `${f} exists`,
+    })),
+};
+
 export const buildContextEnvRule: AuditRule = {
   code: 'FILES_ENV_IN_BUILD_CONTEXT',
   group: 'files',

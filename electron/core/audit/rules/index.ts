@@ -2,7 +2,7 @@ import type { AuditRule } from '../types';
 import { datastorePortRule, networkModeHostRule, webPortRule } from './compose-ports';
 import { envOverrideRule, hardcodedCorsRule, hardcodedSecretRule, localhostApiUrlRule } from './compose-env';
 import { composeProblemsRule, envFileMountedRule, secretInHealthcheckRule, secretOnCommandLineRule, unpinnedImageRule } from './compose-misc';
-import { buildContextEnvRule, envMissingRule, envModeRule, envNotIgnoredRule, envTrackedRule } from './files';
+import { buildContextEnvRule, envMissingRule, envModeRule, envNotIgnoredRule, envTrackedRule, rotationLeftoverRule } from './files';
 import { proxyAuditRules } from '../../proxy/audit-rules';
 import { knownLoginRateLimitRule, knownProductionCorsRule, knownRedisUrlLoggedRule, secretReusedAcrossDeploymentsRule } from './cross-known';
 
@@ -25,6 +25,7 @@ export const auditRules: readonly AuditRule[] = [
   envTrackedRule,
   envModeRule,
   buildContextEnvRule,
+  rotationLeftoverRule,
   secretReusedAcrossDeploymentsRule,
   knownLoginRateLimitRule,
   knownRedisUrlLoggedRule,

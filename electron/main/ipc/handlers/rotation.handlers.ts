@@ -2,7 +2,10 @@ import type { HandlerDeps } from './deps';
 import type { Handlers } from '../router';
 import { toPlanView } from '../../../core/rotation/playbooks';
 
-/** Rotation: plans, steps, confirm/rollback, history. No handler answers with a secret value. */
+/**
+ * Rotation: plans, steps, confirm/rollback, history. No handler answers with a secret value except
+ * revealNewPassword (a generated login password, once).
+ */
 export function rotationHandlers({ core, platform }: HandlerDeps): Handlers['rotation'] {
   const r = core.rotation;
   return {
@@ -20,5 +23,6 @@ export function rotationHandlers({ core, platform }: HandlerDeps): Handlers['rot
     confirm: ({ id }) => r.confirm(id),
     rollback: ({ id, runCommands }) => r.rollback(id, { runCommands }),
     history: ({ deploymentId, variable }) => r.history(deploymentId, variable),
+    revealNewPassword: ({ id }) => r.revealNewPassword(id),
   };
 }

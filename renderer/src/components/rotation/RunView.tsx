@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { RotationView, StepView } from '../../../../electron/common/ipc/rotation.ipc';
 import { errorMessage, getApi } from '../../api';
+import { NewPasswordOnce } from './NewPasswordOnce';
 
 type Output = Array<{ command: string; code: number; stdout: string; stderr: string }>;
 
@@ -14,6 +15,9 @@ export function RunView({ initial, onChanged }: { initial: RotationView; onChang
   const [output, setOutput] = useState<Output>([]);
   const [rollbackCommands, setRollbackCommands] = useState<string[] | null>(null);
   const finished = view.status === 'confirmed' || view.status === 'rolled-back';
+  // The panel stays while the page is open, so the password shown once does not vanish on the next step.
+  const [passwordPanel, setPasswordPanel] = useState(initial.newPasswordWaiting);
+  const passwordUnseen = view.newPasswordWaiting;
 
   async function act(fn: () => Promise<RotationView | { view: RotationView; output?: Output }>) {
     setBusy(true);
@@ -42,6 +46,16 @@ export function RunView({ initial, onChanged }: { initial: RotationView; onChang
         Started {new Date(view.startedAt).toLocaleString()} · reason: {view.reason} · new generation {view.generation}
       </p>
       <BlastRadiusFacts b={view.blastRadius} />
+      {(passwordPanel || view.newPasswordWaiting) && view.status !== 'rolled-back' && (
+        <NewPasswordOnce
+          runId={view.id}
+          variable={view.variable}
+          onShown={() => {
+            setPasswordPanel(true);
+            setView((v) => ({ ...v, newPasswordWaiting: false }));
+          }}
+        />
+      )}
       <ol className="rotation-steps">
         {view.steps.map((s) => (
           <li key={s.id} data-testid={`step-${s.id}`} data-state={s.state}>
@@ -61,10 +75,11 @@ export function RunView({ initial, onChanged }: { initial: RotationView; onChang
             {!finished && s.state !== 'done' && (
               <div className="button-row">
                 {s.kind === 'app' && (
-                  <button type="button" className="primary" disabled={busy || !s.ready} onClick={() => void act(() => api.perform({ id: view.id, step: s.id }))}>
+                  <button type="button" className="primary" disabled={busy || !s.ready || (s.id === 'write-env' && passwordUnseen)} onClick={() => void act(() => api.perform({ id: view.id, step: s.id }))}>
                     {s.title}
                   </button>
                 )}
+                {s.id === 'write-env' && passwordUnseen && <span className="muted">Show and store the new password first.</span>}
                 {s.kind === 'command' && view.canRunCommands && (
                   <button type="button" className="primary" disabled={busy || !s.ready} onClick={() => void act(() => api.perform({ id: view.id, step: s.id }))}>
                     Run it

@@ -69,7 +69,9 @@ describe('inventory with an in-memory keychain', () => {
     const { core, id, folder } = await coreWithDeployment({ keychain: new MemoryKeychain() });
     const bcrypt = await import('bcrypt');
     const hash = await bcrypt.hash('login-password-123456', 4);
-    await core.inventory.store({ deploymentId: id, values: { REDIS_PASSWORD: REDIS, ROUNDTABLE_JWT_SECRET: JWT, ROUNDTABLE_COMMUNITY_AUTH_PASSWORD: 'login-password-123456', POSTGRES_USER: 'pguser' }, origin: 'generated' });
+    // The login password is stored as its hash only: a plain one is refused before anything changes.
+    await expect(core.inventory.store({ deploymentId: id, values: { REDIS_PASSWORD: REDIS, ROUNDTABLE_COMMUNITY_AUTH_PASSWORD: 'login-password-123456' }, origin: 'generated' })).rejects.toMatchObject({ code: 'SECRET_PASSWORD_NOT_HASHED' });
+    await core.inventory.store({ deploymentId: id, values: { REDIS_PASSWORD: REDIS, ROUNDTABLE_JWT_SECRET: JWT, ROUNDTABLE_COMMUNITY_AUTH_PASSWORD: hash, POSTGRES_USER: 'pguser' }, origin: 'generated' });
     writeFileSync(join(folder, '.env'), `REDIS_PASSWORD=${REDIS}\nROUNDTABLE_JWT_SECRET='other-value'\nROUNDTABLE_COMMUNITY_AUTH_PASSWORD='${hash}'\nAPI_KEY_ENCRYPTION_KEY=only-in-env-value\n`);
     const report = await core.inventory.drift(id);
     const by = Object.fromEntries(report.items.map((i) => [i.name, i.status]));
