@@ -164,7 +164,7 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     keychains,
     inventory,
     clipboardGuard,
-    audit: createAuditService({ store, journal, logger: deps.logger, clock, profile: deps.profile, platform: deps.platform, random: deps.random }),
+    audit: createAuditService({ store, journal, logger: deps.logger, clock, profile: deps.profile, platform: deps.platform, random: deps.random, keychain: () => keychains.get() }),
     backup,
     incident,
     rotation,

@@ -81,7 +81,7 @@ ${EXIT_HELP}`,
     const core = io.core();
     const deployment = await deploymentForFolder(await core.store.read(), dir);
     const { pass, confirmation } = await passphrase(io, values['passphrase-stdin'] === true, true);
-    core.backup.checkExportPassphrase(pass, confirmation, [deployment.id]);
+    await core.backup.checkExportPassphrase(pass, confirmation, [deployment.id]);
     const out = resolve(typeof values.out === 'string' ? values.out : '.');
     const isDir = await stat(out).then(
       (s) => s.isDirectory(),

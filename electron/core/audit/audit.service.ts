@@ -7,7 +7,9 @@ import { APP_VERSION } from '../app-meta';
 import { envValues, parseEnv } from '../envfile';
 import { writeFileAtomic } from '../fs/atomic-write';
 import type { Journal } from '../journal/journal';
+import type { Keychain } from '../keychain/keychain';
 import type { Logger } from '../log/logger';
+import { assertNoSecretText } from '../log/secret-text';
 import type { StackProfile } from '../stack/profile';
 import { crucibleCeProfile } from '../stack/crucible-ce';
 import type { StateStore } from '../store/state-store';
@@ -16,7 +18,8 @@ import { checklistAttention, evaluateChecklist, type ChecklistItemState } from '
 import { checklistItem } from '../checklist/items';
 import { newestBackups } from '../backup/freshness';
 import { policyItems, rotationAttention } from '../rotation/policy';
-import { buildAuditContext } from './context';
+import { redactDiff as redactComposeDiff } from '../compose/redact-diff';
+import { buildAuditContext, readEnvSnapshot } from './context';
 import type { EnvReader, EnvValidator } from './env-adapter';
 import { applyFix, planFix, type AppliedFix, type FixPlan } from './fixes';
 import { renderHtml, renderMarkdown, reportFileName } from './report';
@@ -39,6 +42,8 @@ export interface AuditServiceDeps {
   gitBinary?: string | null;
   platform?: NodeJS.Platform;
   random?: (n: number) => Buffer;
+  /** The keychain of the admin's choice: its values are refused in checklist notes (log/secret-text.ts). */
+  keychain?: () => Promise<Keychain>;
 }
 
 export interface FixPreview {
@@ -65,7 +70,11 @@ export interface AuditService {
   /** Applies a previewed fix, journals it and audits again. @throws AppError FIX_STALE, FIX_NOT_OFFERED, FS_*. */
   applyFix(deploymentId: string, fixId: string, token: string): Promise<{ applied: AppliedFix; audit: AuditResult }>;
   checklist(deploymentId: string): Promise<{ items: ChecklistItemState[]; auditedAt: string | null }>;
-  /** Ticks (done=true) or unticks a manual or ongoing item. @throws AppError CHECKLIST_UNKNOWN_ITEM, CHECKLIST_EVALUATED_ITEM. */
+  /**
+   * Ticks (done=true) or unticks a manual or ongoing item. The note is kept in the state and the report, so
+   * a note holding a secret value is refused.
+   * @throws AppError CHECKLIST_UNKNOWN_ITEM, CHECKLIST_EVALUATED_ITEM, CHECKLIST_NOTE_HAS_SECRET.
+   */
   tick(deploymentId: string, itemId: string, done: boolean, note?: string): Promise<{ items: ChecklistItemState[]; auditedAt: string | null }>;
   report(deploymentId: string, format: 'markdown' | 'html'): Promise<{ fileName: string; content: string }>;
   /** Writes a report made by report() (or a fresh one) to a path chosen in main's save dialog. */
@@ -149,6 +158,19 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
       const def = checklistItem(itemId);
       if (!def) throw new AppError('CHECKLIST_UNKNOWN_ITEM', 'This checklist item does not exist; reload the page.');
       if (def.mode === 'evaluated') throw new AppError('CHECKLIST_EVALUATED_ITEM', 'This item is decided by the audit; fix the findings it lists instead of ticking it.');
+      if (done) {
+        const t = await target(id);
+        await assertNoSecretText(
+          { redactor: deps.logger.redactor, keychain: deps.keychain },
+          id,
+          [note],
+          { code: 'CHECKLIST_NOTE_HAS_SECRET', message: 'The note contains a secret value (or a password inside a URL). Remove it: checklist notes are kept in the app state and printed in the audit report, which never hold secret values.' },
+          async () => {
+            const env = await readEnvSnapshot(t.folder, { fingerprintKey: key, secretVariables: sets.secret, readEnv });
+            return [...env.values].filter(([k]) => sets.secret.has(k)).map(([, v]) => v);
+          },
+        );
+      }
       const at = deps.clock().toISOString();
       await deps.store.update((draft) => {
         const ticks = { ...(draft.checklists[id] ?? {}) };
@@ -212,18 +234,9 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
 /**
  * A diff shows lines of the admin's compose file around the change; a line that holds a secret (a value
  * from .env, or a secret variable with a literal value) has its value withheld before the renderer sees it.
+ * The rules are shared with every other compose diff (compose/redact-diff.ts).
  */
 export function redactDiff(diff: string, ctx: AuditContext): string {
-  const values = [...ctx.env.values.entries()].filter(([k, v]) => ctx.secretVariables.has(k) && v.length >= 6).map(([, v]) => v);
-  const names = [...ctx.secretVariables].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  const literal = names.length > 0 ? new RegExp(`^([ +-]\\s*(?:-\\s*)?["']?(?:${names.join('|')})["']?\\s*[=:]\\s*)(?!["']?\\$\\{)(\\S.*)$`) : null;
-  return diff
-    .split('\n')
-    .map((line) => {
-      if (line.startsWith('---') || line.startsWith('+++')) return line;
-      if (values.some((v) => line.includes(v))) return `${line[0] ?? ' '}[line withheld: it contains a secret value]`;
-      const m = literal?.exec(line);
-      return m ? `${m[1] ?? ''}[value withheld]` : line;
-    })
-    .join('\n');
+  const values = [...ctx.env.values.entries()].filter(([k]) => ctx.secretVariables.has(k)).map(([, v]) => v);
+  return redactComposeDiff(diff, { names: ctx.secretVariables, values });
 }

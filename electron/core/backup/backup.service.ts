@@ -44,7 +44,7 @@ export interface BackupService {
   status(): Promise<BackupStatus>;
   defaultFileName(deploymentIds: readonly string[]): string;
   /** The passphrase rules, checked before asking where to save. @throws AppError BACKUP_WEAK_PASSPHRASE, BACKUP_PASSPHRASE_MISMATCH */
-  checkExportPassphrase(passphrase: string, confirmation: string, deploymentIds: readonly string[]): void;
+  checkExportPassphrase(passphrase: string, confirmation: string, deploymentIds: readonly string[]): Promise<void>;
   /** @throws AppError BACKUP_WEAK_PASSPHRASE, BACKUP_PASSPHRASE_MISMATCH, BACKUP_NOT_FOUND, KEYCHAIN_*, FS_* */
   exportTo(target: string, deploymentIds: readonly string[], passphrase: string, confirmation: string, onProgress?: ProgressListener): Promise<ExportResult>;
   recoverySheet(exportId: string): { html: string; fileName: string; backupPath: string };
@@ -64,7 +64,7 @@ export interface BackupService {
 const MAX_FILE = HEADER_LENGTH_V1 + MAX_CIPHERTEXT_LENGTH + TAG_LENGTH;
 
 export function createBackupService(deps: BackupDeps, options: BackupServiceOptions = {}): BackupService {
-  // Built on first export: its dictionaries take a moment to load, and most runs never export.
+  // Built on first export: its worker thread loads the dictionaries (~1 s), and most runs never export.
   let checker: PassphraseChecker | undefined;
   const files = new Map<string, string>();
   const exports = new Map<string, ExportResult>();
@@ -121,9 +121,7 @@ export function createBackupService(deps: BackupDeps, options: BackupServiceOpti
     return s;
   }
 
-  const checkPassphrase = (passphrase: string, confirmation: string, ids: readonly string[]) => {
-    assertExportPassphrase((checker ??= createPassphraseChecker()), passphrase, confirmation, ids.slice());
-  };
+  const checkPassphrase = (passphrase: string, confirmation: string, ids: readonly string[]) => assertExportPassphrase((checker ??= createPassphraseChecker()), passphrase, confirmation, ids.slice());
 
   return {
     async status() {
@@ -142,7 +140,7 @@ export function createBackupService(deps: BackupDeps, options: BackupServiceOpti
     checkExportPassphrase: checkPassphrase,
 
     async exportTo(target, deploymentIds, passphrase, confirmation, onProgress) {
-      checkPassphrase(passphrase, confirmation, deploymentIds);
+      await checkPassphrase(passphrase, confirmation, deploymentIds);
       const progress = progressReporter('export', onProgress, lastKdfMs);
       try {
         progress.phase('gather');

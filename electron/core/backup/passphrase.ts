@@ -1,7 +1,5 @@
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as common from '@zxcvbn-ts/language-common';
-import * as en from '@zxcvbn-ts/language-en';
 import { AppError } from '../../common/errors';
+import { createZxcvbnEngine, type ZxcvbnEngine } from '../secrets/zxcvbn-worker';
 import { BackupErrorCode } from './errors';
 
 /**
@@ -21,29 +19,31 @@ export interface PassphraseVerdict {
 }
 
 export interface PassphraseChecker {
-  check(passphrase: string, userInputs?: string[]): PassphraseVerdict;
+  /** Runs zxcvbn in a worker thread (secrets/zxcvbn-worker.ts): the event loop is never blocked by it. */
+  check(passphrase: string, userInputs?: string[]): Promise<PassphraseVerdict>;
+  /** Stops the worker thread, if one was started. */
+  close(): Promise<void>;
 }
 
-/** Builds the checker once (the dictionaries are large); callers hold it, no module-level singleton. */
-export function createPassphraseChecker(): PassphraseChecker {
-  const zxcvbn = new ZxcvbnFactory({
-    dictionary: { ...common.dictionary, ...en.dictionary },
-    graphs: common.adjacencyGraphs,
-    translations: en.translations,
-  });
+/**
+ * Builds the checker; its worker thread starts (and loads the dictionaries) on the first check and is then
+ * reused. Callers hold it, no module-level singleton. `engine` lets a caller share one worker.
+ */
+export function createPassphraseChecker(engine: ZxcvbnEngine = createZxcvbnEngine()): PassphraseChecker {
   return {
-    check(passphrase, userInputs = []) {
+    async check(passphrase, userInputs = []) {
       const normal = passphrase.normalize('NFKC');
       // Count code points, not UTF-16 units: an emoji is one character to the admin.
       const length = Array.from(normal).length;
-      const result = zxcvbn.check(normal, userInputs);
+      const result = await engine.check(normal, userInputs);
       const problems: string[] = [];
       if (length < MIN_PASSPHRASE_LENGTH) problems.push(`Use at least ${MIN_PASSPHRASE_LENGTH} characters (this one has ${length}). Several unrelated words are easiest.`);
       if (result.score < MIN_PASSPHRASE_SCORE) {
-        problems.push(result.feedback.warning ?? 'This passphrase is too easy to guess. Add more unrelated words.');
+        problems.push(result.warning ?? 'This passphrase is too easy to guess. Add more unrelated words.');
       }
       return { ok: problems.length === 0, score: result.score, length, problems };
     },
+    close: () => engine.close(),
   };
 }
 
@@ -52,10 +52,10 @@ export function createPassphraseChecker(): PassphraseChecker {
  * @throws AppError BACKUP_PASSPHRASE_MISMATCH when they differ (after NFKC), BACKUP_WEAK_PASSPHRASE when the
  *   rules refuse it. Messages never contain the passphrase.
  */
-export function assertExportPassphrase(checker: PassphraseChecker, passphrase: string, confirmation: string, userInputs: string[] = []): void {
+export async function assertExportPassphrase(checker: PassphraseChecker, passphrase: string, confirmation: string, userInputs: string[] = []): Promise<void> {
   if (passphrase.normalize('NFKC') !== confirmation.normalize('NFKC')) {
     throw new AppError(BackupErrorCode.PassphraseMismatch, 'The two passphrase entries differ. Type the same passphrase twice.');
   }
-  const v = checker.check(passphrase, userInputs);
+  const v = await checker.check(passphrase, userInputs);
   if (!v.ok) throw new AppError(BackupErrorCode.WeakPassphrase, v.problems.join(' '));
 }

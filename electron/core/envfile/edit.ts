@@ -71,6 +71,17 @@ export interface ApplyResult {
   removed: string[];
 }
 
+/** The statements of each key, in file order. */
+function entriesByKey(doc: EnvDoc): Map<string, EnvDoc['entries']> {
+  const out = new Map<string, EnvDoc['entries']>();
+  for (const e of doc.entries) {
+    const list = out.get(e.key);
+    if (list) list.push(e);
+    else out.set(e.key, [e]);
+  }
+  return out;
+}
+
 function lineStart(text: string, offset: number): number {
   return text.lastIndexOf('\n', offset - 1) + 1;
 }
@@ -97,11 +108,13 @@ export function applyEnvChanges(text: string, changes: readonly EnvChange[], doc
     seen.add(c.key);
   }
 
+  // Linear in the size of the file plus the number of changes: a restore sets a thousand keys at once.
+  const byKey = entriesByKey(doc);
   const edits: Array<{ start: number; end: number; insert: string }> = [];
   const appended: string[] = [];
   const result: ApplyResult = { text, updated: [], added: [], removed: [] };
   for (const c of changes) {
-    const entries = doc.entries.filter((e) => e.key === c.key);
+    const entries = byKey.get(c.key) ?? [];
     if (c.op === 'set') {
       if (entries.length === 0) {
         appended.push(formatEnvLine(c.key, c.value));
@@ -124,9 +137,16 @@ export function applyEnvChanges(text: string, changes: readonly EnvChange[], doc
     }
   }
 
-  edits.sort((a, b) => b.start - a.start);
-  let out = text;
-  for (const ed of edits) out = out.slice(0, ed.start) + ed.insert + out.slice(ed.end);
+  // One pass over the text: the kept pieces and the inserts, joined once (edits never overlap).
+  edits.sort((a, b) => a.start - b.start);
+  const pieces: string[] = [];
+  let at = 0;
+  for (const ed of edits) {
+    pieces.push(text.slice(at, ed.start), ed.insert);
+    at = ed.end;
+  }
+  pieces.push(text.slice(at));
+  let out = pieces.join('');
   if (appended.length > 0) {
     const eol = doc.eol === 'crlf' ? '\r\n' : '\n';
     const body = doc.bom ? out.slice(1) : out;
@@ -143,8 +163,9 @@ function verify(text: string, changes: readonly EnvChange[]): void {
   const doc = parseEnv(text);
   const bad = (key: string) => new AppError('ENV_VERIFY_FAILED', `After the edit, ${key} would not read back as intended. Nothing was written; please report this.`);
   if (fatalProblems(doc).length > 0) throw bad(changes[0]?.key ?? 'the file');
+  const byKey = entriesByKey(doc);
   for (const c of changes) {
-    const entries = doc.entries.filter((e) => e.key === c.key);
+    const entries = byKey.get(c.key) ?? [];
     if (c.op === 'unset') {
       if (entries.length > 0) throw bad(c.key);
       continue;

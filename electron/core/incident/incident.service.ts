@@ -6,7 +6,8 @@ import type { DeploymentRef } from '../../common/model/deployment';
 import type { IncidentSummary, IncidentView, RotationAvailability } from '../../common/ipc/incident.ipc';
 import { requireDeployment } from '../inventory/inventory';
 import type { Journal } from '../journal/journal';
-import { serviceFor, type Keychain } from '../keychain/keychain';
+import type { Keychain } from '../keychain/keychain';
+import { assertNoSecretText, learnDeploymentSecrets } from '../log/secret-text';
 import type { Logger } from '../log/logger';
 import type { StackProfile } from '../stack/profile';
 import type { AppState } from '../store/schema';
@@ -133,25 +134,15 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
     }
   }
 
-  /** Teaches the redactor the deployment's current values, then refuses text that contains any known secret. */
-  async function learnSecrets(deploymentId: string): Promise<void> {
-    try {
-      const kc = await deps.keychain();
-      for (const e of await kc.list(serviceFor(deploymentId))) logger.redactor.register(e.value);
-    } catch {
-      // A locked keychain: the redactor still knows every value this process handled, and secret shapes.
-    }
-  }
+  const guard = { redactor: logger.redactor, keychain: deps.keychain };
+  const learnSecrets = (deploymentId: string) => learnDeploymentSecrets(guard, deploymentId);
 
-  async function assertNoSecret(deploymentId: string, texts: Array<string | undefined>): Promise<void> {
-    const present = texts.filter((t): t is string => typeof t === 'string' && t !== '');
-    if (present.length === 0) return;
-    await learnSecrets(deploymentId);
-    for (const t of present) {
-      if (logger.redactor.redact(t) !== t) {
-        throw new AppError('INCIDENT_TEXT_HAS_SECRET', 'The text contains a secret value (or a password inside a URL). Remove it: the incident record and its report never hold secret values.');
-      }
-    }
+  /** Refuses text that contains any known secret (log/secret-text.ts, shared with the checklist notes). */
+  function assertNoSecret(deploymentId: string, texts: Array<string | undefined>): Promise<void> {
+    return assertNoSecretText(guard, deploymentId, texts, {
+      code: 'INCIDENT_TEXT_HAS_SECRET',
+      message: 'The text contains a secret value (or a password inside a URL). Remove it: the incident record and its report never hold secret values.',
+    });
   }
 
   function summaryOf(inc: Incident, deployments: DeploymentRef[]): IncidentSummary {

@@ -6,6 +6,10 @@ import { sha256, writeFileAtomic } from '../fs/atomic-write';
 import { bindPortToLoopback, replaceEnvironmentValue, unifiedDiff } from '../compose/yaml-edit';
 import { isLoopback, parseLongPort, parseShortPort } from '../compose/ports';
 import { referencedVariables } from '../compose/interpolate';
+import { redactDiff, type DiffSecrets } from '../compose/redact-diff';
+import { secretVariablesFrom } from '../audit/secret-variables';
+import { envValues, readEnvFile } from '../envfile';
+import { crucibleCeProfile } from '../stack/crucible-ce';
 import { listComposeFiles } from './compose-facts';
 
 /**
@@ -21,6 +25,7 @@ export interface ComposeFileChange {
   /** Relative to the deployment folder. */
   file: string;
   changes: string[];
+  /** For display: secrets on its context lines are withheld (compose/redact-diff.ts). */
   diff: string;
   /** Identifies exactly this change; apply refuses another. */
   token: string;
@@ -106,16 +111,34 @@ function planText(file: string, text: string, origin: string): { after: string; 
 }
 
 /**
- * Plans the changes for every compose file of the folder that defines the api or frontend.
+ * What a diff of this folder's compose files must not show: the profile's secret names, and the secret
+ * values of its `.env` when it can be read (a missing or unreadable `.env` leaves the names, which catch
+ * literals on secret variables, and the URL-password net).
+ */
+async function diffSecretsOf(folder: string): Promise<DiffSecrets> {
+  const names = secretVariablesFrom(crucibleCeProfile.variables).secret;
+  try {
+    const values = envValues((await readEnvFile(join(folder, '.env'))).doc);
+    return { names, values: [...names].map((n) => values.get(n)).filter((v): v is string => v !== undefined) };
+  } catch {
+    return { names };
+  }
+}
+
+/**
+ * Plans the changes for every compose file of the folder that defines the api or frontend. Each diff is
+ * redacted: its context lines are the api's `environment:` block, where secrets may be hard-coded.
  * @throws AppError COMPOSE_YAML_INVALID, COMPOSE_EDIT_FAILED (from the YAML editor), FS_SYMLINK_REFUSED.
  */
 export async function planComposeChanges(folder: string, origin: string): Promise<ComposeChangePlan> {
   const files: ComposeFileChange[] = [];
+  let secrets: DiffSecrets | null = null;
   for (const file of await listComposeFiles(folder)) {
     const { text, mode } = await readCompose(folder, file);
     const { after, changes } = planText(file, text, origin);
     if (changes.length === 0) continue;
-    files.push({ file, changes, diff: unifiedDiff(file, text, after), token: sha256(`${file}|${text}|${after}`), before: text, after, mode });
+    secrets ??= await diffSecretsOf(folder);
+    files.push({ file, changes, diff: redactDiff(unifiedDiff(file, text, after), secrets), token: sha256(`${file}|${text}|${after}`), before: text, after, mode });
   }
   const notes = [
     'Apply with `docker compose up -d` (a restart does not pick up compose changes).',

@@ -1,6 +1,4 @@
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as common from '@zxcvbn-ts/language-common';
-import * as en from '@zxcvbn-ts/language-en';
+import { createZxcvbnEngine, type ZxcvbnEngine } from './zxcvbn-worker';
 
 /** The verdict on a password or passphrase typed by the admin. Never contains the password itself. */
 export interface StrengthReport {
@@ -19,33 +17,32 @@ export interface StrengthReport {
 export interface StrengthChecker {
   /**
    * Estimates how guessable `password` is. `userInputs` are words that make it weaker when present
-   * (deployment name, host name, user name).
+   * (deployment name, host name, user name). Runs in a worker thread, off the event loop.
    */
-  check(password: string, userInputs?: string[]): StrengthReport;
+  check(password: string, userInputs?: string[]): Promise<StrengthReport>;
+  /** Stops the worker thread, if one was started. */
+  close(): Promise<void>;
 }
 
 /**
- * Builds a zxcvbn-ts checker with the common and English dictionaries. Building loads the dictionaries
- * (tens of milliseconds); make one per service and reuse it.
+ * Builds a zxcvbn-ts checker with the common and English dictionaries, run in a worker thread
+ * (zxcvbn-worker.ts) started on the first check: the dictionaries take ~1 s to build and a check ~100 ms,
+ * which must not stall the main process. Make one per service and reuse it.
  */
-export function createStrengthChecker(): StrengthChecker {
-  const zxcvbn = new ZxcvbnFactory({
-    dictionary: { ...common.dictionary, ...en.dictionary },
-    graphs: common.adjacencyGraphs,
-    translations: en.translations,
-  });
+export function createStrengthChecker(engine: ZxcvbnEngine = createZxcvbnEngine()): StrengthChecker {
   return {
-    check(password, userInputs = []) {
+    async check(password, userInputs = []) {
       // zxcvbn is slow on very long input and adds nothing past ~100 characters.
-      const r = zxcvbn.check(password.slice(0, 100), userInputs);
+      const r = await engine.check(password.slice(0, 100), userInputs);
       return {
         score: r.score,
         guessesLog10: r.guessesLog10,
         estimatedBits: r.guessesLog10 * Math.log2(10),
         bytes: Buffer.byteLength(password, 'utf8'),
-        warning: r.feedback.warning,
-        suggestions: r.feedback.suggestions,
+        warning: r.warning,
+        suggestions: r.suggestions,
       };
     },
+    close: () => engine.close(),
   };
 }

@@ -1,4 +1,5 @@
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { redactDiff, type DiffSecrets } from '../compose/redact-diff';
 import { replaceEnvironmentValue, unifiedDiff } from '../compose/yaml-edit';
 import type { ComposeFileFact } from './detect';
 
@@ -17,6 +18,7 @@ export interface CorsFix {
   services: string[];
   before: string;
   after: string;
+  /** For display only: secrets on its context lines are withheld (compose/redact-diff.ts). */
   diff: string;
 }
 
@@ -51,17 +53,19 @@ export function servicesHardCodingCors(text: string): string[] {
 }
 
 /**
- * The fix for every compose file that hard-codes CORS, or an empty list.
+ * The fix for every compose file that hard-codes CORS, or an empty list. The diff's context lines are the
+ * api's `environment:` block, next to the JWT secrets and the encryption key: it is redacted with `secrets`
+ * (the profile's secret names and the `.env`'s values) before it goes anywhere.
  * @throws AppError COMPOSE_EDIT_FAILED when a file cannot be edited safely (the admin edits it by hand).
  */
-export function planCorsFixes(files: readonly ComposeFileFact[]): CorsFix[] {
+export function planCorsFixes(files: readonly ComposeFileFact[], secrets: DiffSecrets = {}): CorsFix[] {
   const fixes: CorsFix[] = [];
   for (const f of files) {
     const services = servicesHardCodingCors(f.text);
     if (services.length === 0) continue;
     let after = f.text;
     for (const s of services) after = replaceEnvironmentValue(after, s, CORS_VARIABLE, CORS_FROM_ENV);
-    fixes.push({ file: f.name, services, before: f.text, after, diff: unifiedDiff(f.name, f.text, after) });
+    fixes.push({ file: f.name, services, before: f.text, after, diff: redactDiff(unifiedDiff(f.name, f.text, after), secrets) });
   }
   return fixes;
 }

@@ -8,6 +8,7 @@ import type { StrengthChecker } from '../secrets/strength';
 import type { StackProfile, Variable } from '../stack/profile';
 import { CRUCIBLE_WEAK_VALUES } from '../stack/crucible-ce';
 import type { Redactor } from '../log/redact';
+import { secretVariablesFrom } from '../audit/secret-variables';
 import { checkAddress } from './address-rules';
 import { planCorsFixes, type CorsFix } from './cors-fix';
 import type { FolderFacts } from './detect';
@@ -102,16 +103,18 @@ export class SetupDraft {
     this.providerKeys.clear();
     let fixes: CorsFix[] = [];
     const notices = [...view.notices];
-    try {
-      fixes = planCorsFixes(facts.composeFiles);
-    } catch (e) {
-      notices.push({ severity: 'warning', message: `A compose file hard-codes ROUNDTABLE_CORS_ORIGINS but cannot be edited safely (${e instanceof AppError ? e.message : 'unexpected form'}). Change it by hand.` });
-    }
-    this.corsFixes = fixes;
     if (facts.env.exists) {
       this.existing = analyseExisting(facts.env.text, this.environment, this.deps.env, this.deps.checkEnv);
       for (const v of this.existing.read.values.values()) this.remember(v);
     }
+    const secretNames = [...secretVariablesFrom(this.profile.variables).secret];
+    const secretValues = secretNames.map((n) => this.existing?.read.values.get(n)).filter((v): v is string => v !== undefined);
+    try {
+      fixes = planCorsFixes(facts.composeFiles, { names: secretNames, values: secretValues });
+    } catch (e) {
+      notices.push({ severity: 'warning', message: `A compose file hard-codes ROUNDTABLE_CORS_ORIGINS but cannot be edited safely (${e instanceof AppError ? e.message : 'unexpected form'}). Change it by hand.` });
+    }
+    this.corsFixes = fixes;
     this.folderView = { ...view, notices, corsFix: fixes.map((f) => ({ file: f.file, services: f.services, diff: f.diff })) };
     this.done.add('folder');
     if (!facts.env.exists) this.done.add('existing');
@@ -234,7 +237,7 @@ export class SetupDraft {
       const pw = input.password ?? '';
       this.remember(pw);
       if (input.confirmation !== undefined) this.remember(input.confirmation);
-      const verdict = checkTypedPassword(pw, this.deps.strength(), contextWords(this.address?.frontendUrl ?? null));
+      const verdict = await checkTypedPassword(pw, this.deps.strength(), contextWords(this.address?.frontendUrl ?? null));
       score = verdict.score;
       for (const p of verdict.problems) issues.push(issue('password', p));
       if (pw !== (input.confirmation ?? '')) issues.push(issue('confirmation', 'The two entries differ. Type the same password twice.'));

@@ -58,9 +58,9 @@ function isRepetitiveOrSequential(pw: string): boolean {
 
 /**
  * Judges a typed login password. `checker` is the zxcvbn-ts strength checker of `core/secrets`.
- * Never throws; the caller refuses the step when `ok` is false.
+ * Never throws; the caller refuses the step when `ok` is false. The zxcvbn part runs in a worker thread.
  */
-export function checkTypedPassword(password: string, checker: StrengthChecker | null, context: string[] = contextWords(null)): PasswordVerdict {
+export async function checkTypedPassword(password: string, checker: StrengthChecker | null, context: string[] = contextWords(null)): Promise<PasswordVerdict> {
   const length = Array.from(password).length;
   const bytes = Buffer.byteLength(password, 'utf8');
   const problems: string[] = [];
@@ -76,7 +76,7 @@ export function checkTypedPassword(password: string, checker: StrengthChecker | 
   if (length > 0 && isRepetitiveOrSequential(password)) problems.push('The password is a repetition or a sequence of characters.');
   let score: number | null = null;
   if (checker && length > 0) {
-    const r = checker.check(password, context);
+    const r = await checker.check(password, context);
     score = r.score;
     if (problems.length === 0 && r.score < MIN_TYPED_PASSWORD_SCORE) {
       problems.push(`${r.warning ?? 'This password is in a list of common passwords or follows a guessable pattern.'} Add unrelated words, or let the app generate one.`.replace(/\.\s*\./, '.'));

@@ -14,7 +14,7 @@ export function backupHandlers({ core, platform }: HandlerDeps): Handlers['backu
     status: () => core.backup.status(),
     export: async ({ deploymentIds, passphrase, confirmation }) => {
       // Refuse a weak passphrase before asking where to save.
-      core.backup.checkExportPassphrase(passphrase, confirmation, deploymentIds);
+      await core.backup.checkExportPassphrase(passphrase, confirmation, deploymentIds);
       const target = await platform.pickSaveFile('Save the encrypted backup', core.backup.defaultFileName(deploymentIds), BACKUP_FILTER);
       if (target === null) return null;
       return core.backup.exportTo(target, deploymentIds, passphrase, confirmation, progress);

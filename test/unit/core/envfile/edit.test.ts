@@ -132,3 +132,30 @@ describe('property: an edit changes only the managed statement', () => {
     );
   });
 });
+
+describe('many changes in one edit (a restore of a thousand secrets)', () => {
+  it('sets, replaces duplicates and unsets 1,000 keys in one pass, keeping every other byte', () => {
+    const n = 1000;
+    const lines: string[] = ['# header comment', 'KEEP_ME=untouched # trailing'];
+    for (let i = 0; i < n; i++) lines.push(`S_${String(i)}=old${String(i)}`);
+    lines.push('S_7=duplicate-of-seven', 'export GONE_1=x', 'GONE_2=y  # note', '# footer');
+    const text = lines.join('\r\n') + '\r\n';
+    const changes = [
+      ...Array.from({ length: n }, (_, i) => ({ op: 'set' as const, key: `S_${String(i)}`, value: `new-${String(i)}-value` })),
+      ...Array.from({ length: 200 }, (_, i) => ({ op: 'set' as const, key: `ADDED_${String(i)}`, value: `added-${String(i)}` })),
+      { op: 'unset' as const, key: 'GONE_1' },
+      { op: 'unset' as const, key: 'GONE_2' },
+    ];
+    const r = applyEnvChanges(text, changes);
+    const values = envValues(parseEnv(r.text));
+    for (let i = 0; i < n; i++) expect(values.get(`S_${String(i)}`)).toBe(`new-${String(i)}-value`);
+    for (let i = 0; i < 200; i++) expect(values.get(`ADDED_${String(i)}`)).toBe(`added-${String(i)}`);
+    expect(values.has('GONE_1') || values.has('GONE_2')).toBe(false);
+    expect(r.text.startsWith('# header comment\r\nKEEP_ME=untouched # trailing\r\n')).toBe(true);
+    expect(r.text).toContain("S_7='new-7-value'\r\n# footer\r\n");
+    expect(r.text.match(/S_7=/g)?.length).toBe(2); // both statements rewritten, neither dropped
+    expect(r.updated).toHaveLength(n);
+    expect(r.added).toHaveLength(200);
+    expect(r.removed).toEqual(['GONE_1', 'GONE_2']);
+  });
+});

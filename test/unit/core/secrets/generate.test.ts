@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ALPHABETS, createStrengthChecker, entropyBits, generatePassword, generateSecret, randomString, type RandomSource } from '../../../../electron/core/secrets';
 
 /** A scripted source: hands out the given bytes in order, then fails the test. */
@@ -69,16 +69,17 @@ describe('generateSecret', () => {
 
 describe('strength checker (zxcvbn-ts)', () => {
   const checker = createStrengthChecker();
-  it('scores a dictionary password low and a long random one high, without echoing it', () => {
-    const weak = checker.check('password123');
+  afterAll(() => checker.close());
+  it('scores a dictionary password low and a long random one high, without echoing it', async () => {
+    const weak = await checker.check('password123');
     expect(weak.score).toBeLessThanOrEqual(1);
     expect(JSON.stringify(weak)).not.toContain('password123');
-    expect(checker.check(generatePassword(22).value).score).toBe(4);
+    expect((await checker.check(generatePassword(22).value)).score).toBe(4);
   });
-  it('counts UTF-8 bytes for the bcrypt limit', () => {
-    expect(checker.check('é'.repeat(10)).bytes).toBe(20);
+  it('counts UTF-8 bytes for the bcrypt limit', async () => {
+    expect((await checker.check('é'.repeat(10))).bytes).toBe(20);
   });
-  it('takes user inputs into account', () => {
-    expect(checker.check('crucible-prod-2026', ['crucible', 'prod']).guessesLog10).toBeLessThan(checker.check('crucible-prod-2026').guessesLog10);
+  it('takes user inputs into account', async () => {
+    expect((await checker.check('crucible-prod-2026', ['crucible', 'prod'])).guessesLog10).toBeLessThan((await checker.check('crucible-prod-2026')).guessesLog10);
   });
 });
