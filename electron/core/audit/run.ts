@@ -33,7 +33,8 @@ export function runAudit(ctx: AuditContext, options: RunAuditOptions = {}): Audi
       findings.push({ code: 'AUDIT_RULE_FAILED', severity: 'warning', title: 'check-env could not run', message: 'The .env validation stopped with an internal error; the other checks ran.', howToFix: 'Run crucible-secrets check-env on the file to see the problem.', evidence: 'check-env' });
     }
   }
-  const safe = findings.map((f) => scrub(Finding.parse(f), ctx));
+  const secretValues = secretValuesOf(ctx);
+  const safe = findings.map((f) => scrub(Finding.parse(f), secretValues));
   safe.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
   const counts: Record<Severity, number> = { critical: 0, error: 0, warning: 0, info: 0 };
   for (const f of safe) counts[f.severity]++;
@@ -47,13 +48,17 @@ export function runAudit(ctx: AuditContext, options: RunAuditOptions = {}): Audi
   };
 }
 
+/** The `.env` values to withhold, computed once per run (per finding it made large files quadratic). */
+function secretValuesOf(ctx: AuditContext): string[] {
+  return [...ctx.env.values.entries()].filter(([k, v]) => v.length >= 8 && ctx.secretVariables.has(k)).map(([, v]) => v);
+}
+
 /**
  * Last line of defence: a finding whose text contains any secret value of the `.env` (8+ characters, to
  * avoid matching words like "true") has that text replaced. Rules are written never to quote values; this
  * catches a rule that gets it wrong.
  */
-function scrub(f: Finding, ctx: AuditContext): Finding {
-  const values = [...ctx.env.values.entries()].filter(([k, v]) => v.length >= 8 && ctx.secretVariables.has(k)).map(([, v]) => v);
+function scrub(f: Finding, values: readonly string[]): Finding {
   if (values.length === 0) return f;
   const clean = (s: string | undefined) => (s === undefined ? s : values.some((v) => s.includes(v)) ? '[withheld: contained a secret value]' : s);
   return { ...f, title: clean(f.title) ?? '', message: clean(f.message) ?? '', howToFix: clean(f.howToFix) ?? '', evidence: clean(f.evidence) };
