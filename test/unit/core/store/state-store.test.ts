@@ -161,6 +161,24 @@ describe('state store', () => {
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ version: 99 });
   });
 
+  it('hands out independent copies of an unchanged file, and reads a file changed on disk afresh', async () => {
+    const { store, file } = setup();
+    await store.update((s) => {
+      s.deployments.push(deployment);
+    });
+    const a = await store.read();
+    const b = await store.read();
+    expect(b).toEqual(a);
+    a.deployments[0]!.name = 'mutated by a caller';
+    expect((await store.read()).deployments[0]?.name).toBe('Demo');
+    const onDisk = JSON.parse(readFileSync(file, 'utf8')) as { deployments: Array<{ name: string }> };
+    onDisk.deployments[0]!.name = 'Written by the CLI';
+    writeFileSync(file, JSON.stringify(onDisk));
+    expect((await store.read()).deployments[0]?.name).toBe('Written by the CLI');
+    writeFileSync(file, '{ damaged');
+    await expect(store.read()).rejects.toBeDefined(); // no good copy of this content: never served from memory
+  });
+
   it('applies a change on top of a version another process wrote meanwhile', async () => {
     const { store, file } = setup();
     const other = createStateStore({ file, logger: createLogger({ sink: memorySink() }) });
