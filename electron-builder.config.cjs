@@ -9,7 +9,7 @@ module.exports = {
   directories: { buildResources: 'build', output: 'release' },
   asar: true,
   files: ['dist/main/**', 'dist/preload/**', 'dist/renderer/**', 'dist/cli/**', 'bin/**', 'package.json', '!**/*.map'],
-  asarUnpack: ['**/*.node'],
+  asarUnpack: ['**/*.node', 'node_modules/@zxcvbn-ts/**'], // the strength worker loads these with plain require
   extraMetadata: { main: 'dist/main/main.cjs' },
   linux: { target: ['AppImage', 'deb'], category: 'Utility', icon: 'build/icon.png' },
   mac: { target: ['dmg'], category: 'public.app-category.developer-tools', hardenedRuntime: true },

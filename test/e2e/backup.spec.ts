@@ -22,7 +22,7 @@ test.describe('backup', () => {
     const values = {
       ROUNDTABLE_JWT_SECRET: `CANARY-e2e-jwt-${randomBytes(12).toString('hex')}`,
       POSTGRES_PASSWORD: `CANARY-e2e-pg-${randomBytes(12).toString('hex')}`,
-      ROUNDTABLE_COMMUNITY_AUTH_PASSWORD: '$2b$12$e2eBackupSaltSaltSaltSOu7lF9Qe7jW0y1rXvB3c5d7f9h1j3l',
+      ROUNDTABLE_COMMUNITY_AUTH_PASSWORD: '$2b$12$m9ad1mlW9X6gtiJW56pDI.QMpCEmSVOEWCk8cFWBayj8/IHulyRiK',
     };
     const envText = `# my deployment\nPORT=8000\n${Object.entries(values)
       .map(([k, v]) => `${k}='${v}'`)
