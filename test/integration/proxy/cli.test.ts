@@ -1,4 +1,4 @@
-import { PassThrough } from 'node:stream';
+import { cliIo } from '../../helpers/cli-io';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,15 +9,7 @@ import { caddyValidate, makeCert, nginxTest } from './tools';
 
 const FIXTURE = fileURLToPath(new URL('../../fixtures/proxy/stock-docker-compose.yml', import.meta.url));
 
-function io() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return { io: { stdout, stderr, stdin: new PassThrough(), env: {} }, out: () => out, err: () => err };
-}
+const io = () => cliIo();
 
 function folder(): string {
   const dir = mkdtempSync(join(tmpdir(), 'proxy-cli-'));

@@ -1,4 +1,4 @@
-import { PassThrough } from 'node:stream';
+import { cliIo } from '../../helpers/cli-io';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,15 +8,7 @@ import { createLogger, nullSink } from '../../../electron/core/log/logger';
 import { MemoryKeychain } from '../../../electron/core/keychain/memory-keychain';
 import { materialise } from '../core/audit/helpers';
 
-function io() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return { io: { stdout, stderr, stdin: new PassThrough(), env: {} }, out: () => out, err: () => err };
-}
+const io = () => cliIo();
 
 const core = () => createCoreServices({ home: mkdtempSync(join(tmpdir(), 'cs-cli-audit-')), logger: createLogger({ sink: nullSink }), platform: 'linux', keychain: new MemoryKeychain() });
 const cli = async (...argv: string[]) => {

@@ -1,4 +1,4 @@
-import { PassThrough } from 'node:stream';
+import { cliIo } from '../../helpers/cli-io';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../electron/cli/main';
 import { createCoreServices } from '../../../electron/core/services';
@@ -8,15 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-function io() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return { io: { stdout, stderr, stdin: new PassThrough(), env: {} }, out: () => out, err: () => err };
-}
+const io = () => cliIo();
 
 function fakeKeytar(fail?: string): KeytarModule {
   const m = new Map<string, string>();
