@@ -19,7 +19,10 @@ import { measure, summarise, type Row, type Stats } from './lib';
  * The audit (issue 6 targets: Crucible's stock deployment audited in < 50 ms; a 500-service compose file
  * in < 1 s), then compose files of 1, 10, 100 and 500 services and .env files of 10 to 10,000 lines to show
  * how time grows. Median of 5 runs after one warm-up. "end to end" = the service's run(): state read, .env and
- * compose files read, interpolation, override merge, every rule, check-env. Run: `node bench/run.mjs audit`.
+ * compose files read, interpolation, override merge, every rule, check-env, and the other registered
+ * deployments' fingerprints for the reuse rule (all 10 bench deployments are registered in one state, so each
+ * audit compares with 9 others; the service re-parses another .env only when it changed, see
+ * audit/other-fingerprints.ts). Run: `node bench/run.mjs audit`.
  */
 function fixture(name: string): string {
   const src = join(process.cwd(), 'test/fixtures/compose', name);
@@ -80,6 +83,13 @@ export default async function auditBench(): Promise<Row[]> {
     { group: 'audit', name: 'stock prod deployment, end to end (no git)', unit: 'ms', stats: await measure(() => noGit.run('bench-prod')), note: 'target < 50 ms' },
     { group: 'audit', name: 'stock dev deployment, end to end (with 4 git calls)', unit: 'ms', stats: await measure(() => withGit.run('bench-dev')), note: 'git rev-parse, ls-files, check-ignore ×2 (not a repository here)' },
     { group: 'audit', name: 'stock dev deployment, CPU time', unit: 'ms', stats: await measureCpu(() => noGit.run('bench-dev')), note: 'user+system; excludes waiting for the other processes of a loaded machine' },
+    {
+      group: 'audit',
+      name: 'stock dev deployment, first audit of the process',
+      unit: 'ms',
+      stats: await measure(() => createAuditService({ store, journal, logger, clock: () => new Date(), gitBinary: null }).run('bench-dev')),
+      note: `the other ${String(LINES.length + SERVICES.length + 1)} deployments' .env files parsed for the reuse check (one of 10,000 lines); later audits re-read only changed files`,
+    },
   ];
   // Growth: the stock dev deployment with its compose file replaced by n generated services, then with its
   // .env cut or padded to n lines (fixtures.ts).

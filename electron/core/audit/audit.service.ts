@@ -19,7 +19,8 @@ import { checklistItem } from '../checklist/items';
 import { newestBackups } from '../backup/freshness';
 import { policyItems, rotationAttention } from '../rotation/policy';
 import { redactDiff as redactComposeDiff } from '../compose/redact-diff';
-import { buildAuditContext, readEnvSnapshot } from './context';
+import { buildAuditContext, MAX_ENV_BYTES, readEnvSnapshot } from './context';
+import { createOtherFingerprints } from './other-fingerprints';
 import type { EnvReader, EnvValidator } from './env-adapter';
 import { applyFix, planFix, type AppliedFix, type FixPlan } from './fixes';
 import { renderHtml, renderMarkdown, reportFileName } from './report';
@@ -93,6 +94,7 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
   const readEnv: EnvReader = (text) => envValues(parseEnv(text));
   const validateEnv: EnvValidator = (text, environment) => checkEnv(parseEnv(text), { profile, environment, file: '.env' });
   const lastResults = new Map<string, AuditResult>();
+  const otherFingerprints = createOtherFingerprints({ fingerprintKey: key, secretVariables: sets.secret, readEnv, maxBytes: MAX_ENV_BYTES });
 
   const toTarget = (d: DeploymentRef): AuditTarget => ({ id: d.id, name: d.name, folder: d.folder, composeFiles: d.composeFiles, environment: d.environment });
 
@@ -107,7 +109,7 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
   }
 
   async function context(t: AuditTarget): Promise<AuditContext> {
-    return buildAuditContext(t, { fingerprintKey: key, secretVariables: sets.secret, requiredVariables: sets.required, readEnv, others: await targets(), gitBinary: deps.gitBinary, platform: deps.platform });
+    return buildAuditContext(t, { fingerprintKey: key, secretVariables: sets.secret, requiredVariables: sets.required, readEnv, others: await targets(), otherFingerprints, gitBinary: deps.gitBinary, platform: deps.platform });
   }
 
   async function audit(t: AuditTarget): Promise<{ ctx: AuditContext; result: AuditResult }> {

@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../common/errors';
 import { discoverComposeFiles, loadComposeProject } from '../compose/load';
 import type { AuditContext, AuditTarget, EnvSnapshot, FileMode, FilesSnapshot, GitFacts, OtherDeployment } from './types';
 import { readEnvValues, type EnvReader } from './env-adapter';
+import { fingerprint } from './fingerprint';
+import { createOtherFingerprints, type OtherFingerprints } from './other-fingerprints';
 import { ROTATION_LEFTOVER } from './gitignore';
 
 /**
@@ -22,16 +23,15 @@ export interface ContextDeps {
   readEnv?: EnvReader;
   /** Other deployments to compare secrets with. */
   others?: AuditTarget[];
+  /** Where their fingerprints come from: the audit service keeps one cache per process; none = read afresh. */
+  otherFingerprints?: OtherFingerprints;
   /** `git`, or null to skip the git checks (tests, machines without git). */
   gitBinary?: string | null;
   platform?: NodeJS.Platform;
 }
 
-const MAX_ENV_BYTES = 1024 * 1024;
+export const MAX_ENV_BYTES = 1024 * 1024;
 
-export function fingerprint(key: Buffer, value: string): string {
-  return createHmac('sha256', key).update(value, 'utf8').digest('base64url').slice(0, 16);
-}
 
 async function readSmall(path: string, max: number): Promise<string | null> {
   try {
@@ -129,11 +129,13 @@ export async function buildAuditContext(target: AuditTarget, deps: ContextDeps):
     if (!(e instanceof AppError)) throw e;
     composeError = { code: e.code, message: e.message };
   }
+  const source = deps.otherFingerprints ?? createOtherFingerprints({ ...deps, maxBytes: MAX_ENV_BYTES });
+  const compared = (deps.others ?? []).filter((o) => o.id !== target.id && o.folder !== target.folder);
+  const read = await Promise.all(compared.map((o) => source.of(o.folder).catch(() => null)));
   const others: OtherDeployment[] = [];
-  for (const o of deps.others ?? []) {
-    if (o.id === target.id || o.folder === target.folder) continue;
-    const snap = await readEnvSnapshot(o.folder, deps).catch(() => null);
-    if (snap?.exists) others.push({ id: o.id, name: o.name, environment: o.environment, fingerprints: snap.fingerprints });
-  }
+  compared.forEach((o, i) => {
+    const fingerprints = read[i];
+    if (fingerprints) others.push({ id: o.id, name: o.name, environment: o.environment, fingerprints });
+  });
   return { target, env, compose, composeError, files, others, secretVariables: deps.secretVariables, requiredVariables: deps.requiredVariables, platform };
 }

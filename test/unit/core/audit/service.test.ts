@@ -1,4 +1,4 @@
-import { chmodSync, readFileSync, readdirSync, statSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { chmodSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -161,6 +161,28 @@ describe('across deployments', () => {
     expect(reused.map((f) => f.variable).sort()).toEqual(['API_KEY_ENCRYPTION_KEY', 'POSTGRES_PASSWORD', 'REDIS_PASSWORD', 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD', 'ROUNDTABLE_JWT_REFRESH_SECRET', 'ROUNDTABLE_JWT_SECRET']);
     expect(reused.every((f) => f.severity === 'error')).toBe(true);
     expect(JSON.stringify(r)).not.toContain('CANARY');
+  });
+
+  it('sees a change to the other deployment\'s .env on the next audit (its fingerprints are cached per file stamp)', async () => {
+    const w = await world('stock-dev', 'development');
+    const other = materialise('stock-prod');
+    await w.store.update((d) => {
+      d.deployments.push({ id: 'crucible-prod', name: 'Crucible prod', folder: other, composeFiles: ['docker-compose.prod.yml'], environment: 'production', createdAt: NOW.toISOString() });
+    });
+    const reused = async () => (await w.svc.run('crucible-prod')).findings.filter((f) => f.code === 'CROSS_SECRET_REUSED').map((f) => f.variable);
+    expect(await reused()).toContain('ROUNDTABLE_JWT_SECRET');
+    // Rewritten in place (same inode), as an editor without atomic save does.
+    const env = join(w.folder, '.env');
+    writeFileSync(env, readFileSync(env, 'utf8').replace(/^ROUNDTABLE_JWT_SECRET=.*$/m, "ROUNDTABLE_JWT_SECRET='rotated-in-place-0123456789abcdef0123456789abcdef'"));
+    expect(await reused()).not.toContain('ROUNDTABLE_JWT_SECRET');
+    // Replaced by a rename (a new inode), as every write of ours does.
+    writeFileSync(`${env}.new`, readFileSync(env, 'utf8').replace(/^REDIS_PASSWORD=.*$/m, "REDIS_PASSWORD='rotated-by-rename-0123456789abcdef'"), { mode: 0o600 });
+    renameSync(`${env}.new`, env);
+    const after = await reused();
+    expect(after).not.toContain('REDIS_PASSWORD');
+    expect(after).toContain('POSTGRES_PASSWORD');
+    rmSync(env);
+    expect(await reused()).toEqual([]);
   });
 });
 
