@@ -5,19 +5,19 @@ import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { createBackupService, type BackupService } from '../electron/core/backup/backup.service';
 import { envFilePort, stateStorePort } from '../electron/core/backup/adapters';
-import { deriveKeys } from '../electron/core/backup/kdf';
+import { DEFAULT_KDF, deriveKeys } from '../electron/core/backup/kdf';
 import { MemoryKeychain } from '../electron/core/keychain/memory-keychain';
 import { serviceFor } from '../electron/core/keychain/keychain';
 import { createLogger, nullSink } from '../electron/core/log/logger';
 import { createStateStore } from '../electron/core/store/state-store';
 import { createJournal } from '../electron/core/journal/journal';
 import { fingerprintWith } from '../electron/core/inventory/fingerprint';
-import { summarise, measure, type Row, type Stats } from './lib';
+import { interleaved, summarise, measure, type Row, type Stats } from './lib';
 
 /**
  * Backup (issue 8): export, verify and restore of 10/100/1,000 secrets minus the KDF, i.e. the same service
- * code with Argon2's minimum parameters (its cost is measured and stated), then at 100 secrets with the
- * production KDF for scale. The KDF itself against Debian's `argon2` is in hashing.bench.ts; the event-loop
+ * code with Argon2's minimum parameters (its cost is measured and stated), then export and restore of 1,000
+ * secrets with the production KDF against the KDF alone: the issue's "less than 5 % longer than the KDF". The KDF itself against Debian's `argon2` is in hashing.bench.ts; the event-loop
  * stall during an export in stall.bench.ts. The keychain is in memory here so that keyring I/O (measured in
  * keychain.bench.ts) does not hide the backup code's own cost. Export includes the passphrase-strength check,
  * the atomic 0600 write and the journal entry; restore is plan + apply (keychain and .env rewritten).
@@ -94,11 +94,46 @@ export default async function backup(): Promise<Row[]> {
       rows.push({ group: 'backup', name: `${op} ${String(n)} secrets, minus KDF`, unit: 'ms', stats: bare[op], note: n === 10 && op === 'export' ? `minus KDF = the same code with Argon2's minimum parameters (8 KiB, t=1, p=1: ${weakKdf.median.toFixed(2)} ms per call) instead of 64 MiB, t=3, p=4` : undefined });
     }
   }
-  // For scale: the same operations as the admin sees them, with the production KDF (one size only; the KDF
-  // alone is the hashing group's Argon2id row).
-  const full = await operations(100, false);
-  for (const op of ['export', 'verify', 'restore'] as const) {
-    rows.push({ group: 'backup', name: `${op} 100 secrets, with the production KDF (64 MiB, t=3, p=4)`, unit: 'ms', stats: full[op] });
-  }
+  rows.push(...(await againstKdf(1000)));
   return rows;
+}
+
+/**
+ * The issue's measure as the admin meets it: export, and restore (plan + apply), of n secrets with the
+ * production KDF, each run alternating with one KDF call alone at the same parameters (lib.ts interleaved),
+ * so both see the same load. Target: ratio < 1.05.
+ */
+async function againstKdf(n: number): Promise<Row[]> {
+  const w = world(n, false);
+  try {
+    await w.seed();
+    const file = join(w.dir, 'b.csbackup');
+    await w.svc.exportTo(file, [w.id], PASS, PASS); // builds the passphrase checker
+    const salt = randomBytes(32);
+    const kdfAlone = async () => {
+      const t = performance.now();
+      await deriveKeys(PASS, salt, DEFAULT_KDF);
+      return performance.now() - t;
+    };
+    const [exp, kdfE] = await interleaved(async () => {
+      const t = performance.now();
+      await w.svc.exportTo(file, [w.id], PASS, PASS);
+      return performance.now() - t;
+    }, kdfAlone, { runs: 7, warmup: 1 });
+    const info = await w.svc.registerFile(file);
+    const [res, kdfR] = await interleaved(async () => {
+      await w.wipe();
+      const t = performance.now();
+      const plan = await w.svc.planRestore(info.fileId, PASS);
+      await w.svc.applyRestore({ sessionId: plan.sessionId, deployments: [{ deploymentId: w.id, secrets: plan.deployments[0]!.secrets.map((s) => s.name), rewriteEnv: true }] });
+      return performance.now() - t;
+    }, kdfAlone, { runs: 7, warmup: 1 });
+    const ref = (stats: Stats) => ({ name: 'the KDF alone (Argon2id 64 MiB, t=3, p=4), runs alternating', stats });
+    return [
+      { group: 'backup', name: `export ${String(n)} secrets, production KDF`, unit: 'ms', stats: exp, reference: ref(kdfE), note: 'target ratio < 1.05' },
+      { group: 'backup', name: `restore ${String(n)} secrets (plan + apply), production KDF`, unit: 'ms', stats: res, reference: ref(kdfR), note: 'target ratio < 1.05' },
+    ];
+  } finally {
+    w.close();
+  }
 }

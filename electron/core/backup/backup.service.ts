@@ -9,7 +9,7 @@ import { BackupErrorCode } from './errors';
 import { gatherPayload } from './export';
 import { backupFileName, recoverySheetName } from './file-name';
 import { backupFingerprint, HEADER_LENGTH_V1, MAX_CIPHERTEXT_LENGTH, TAG_LENGTH, type KdfParams } from './format';
-import { assertExportPassphrase, createPassphraseChecker, type PassphraseChecker } from './passphrase';
+import { assertExportPassphrase, assertSameEntries, createPassphraseChecker, type PassphraseChecker } from './passphrase';
 import type { BackupPayload } from './payload';
 import type { BackupDeps } from './ports';
 import { progressReporter, type ProgressListener } from './progress';
@@ -140,21 +140,27 @@ export function createBackupService(deps: BackupDeps, options: BackupServiceOpti
     checkExportPassphrase: checkPassphrase,
 
     async exportTo(target, deploymentIds, passphrase, confirmation, onProgress) {
-      await checkPassphrase(passphrase, confirmation, deploymentIds);
+      assertSameEntries(passphrase, confirmation);
       const progress = progressReporter('export', onProgress, lastKdfMs);
+      let failed = false;
       try {
         progress.phase('gather');
-        const payload = await gatherPayload(deps, deploymentIds);
+        // Three things that do not depend on each other run at once: the strength check (zxcvbn, in its
+        // worker), reading the keychain, and the KDF (libuv's pool). Nothing is written before all three
+        // succeeded; a weak passphrase is refused as soon as the check answers.
+        const payload = gatherPayload(deps, deploymentIds);
         let kdfStart = 0;
-        const bytes = await sealBackup(payload, passphrase, {
+        const sealed = sealBackup(payload, passphrase, {
           kdf: options.kdf,
           ...policy,
           onPhase: (p) => {
+            if (failed) return; // a refused passphrase ended the export; the KDF finishing later is not news
             if (p === 'kdf') kdfStart = performance.now();
             else lastKdfMs = Math.round(performance.now() - kdfStart);
             progress.phase(p);
           },
         });
+        const [, bytes, data] = await Promise.all([checkPassphrase(passphrase, confirmation, deploymentIds), sealed, payload]);
         progress.phase('write');
         await writeFileAtomic(target, bytes, { mode: 0o600 });
         const fingerprint = backupFingerprint(bytes);
@@ -164,8 +170,8 @@ export function createBackupService(deps: BackupDeps, options: BackupServiceOpti
           path: target,
           fingerprint,
           bytes: bytes.length,
-          createdAt: payload.createdAt,
-          deployments: payload.deployments.map((d) => ({ id: d.id, name: d.name, secretNames: d.secrets.map((s) => s.name) })),
+          createdAt: data.createdAt,
+          deployments: data.deployments.map((d) => ({ id: d.id, name: d.name, secretNames: d.secrets.map((s) => s.name) })),
         };
         for (const d of result.deployments) {
           await deps.journal.append({ type: BACKUP_EXPORTED, deploymentId: d.id, subject: result.fileName, details: { ...journalNames(d.secretNames), fingerprint, file: result.fileName } });
@@ -175,6 +181,7 @@ export function createBackupService(deps: BackupDeps, options: BackupServiceOpti
         progress.done();
         return result;
       } catch (e) {
+        failed = true;
         progress.stop();
         throw e;
       }

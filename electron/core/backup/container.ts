@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes as nodeRandomBytes, timin
 import { AppError } from '../../common/errors';
 import { BackupErrorCode, corrupted, wrongPassphrase } from './errors';
 import { encodeHeader, parseHeader, sealHeader, CHECKSUM_OFFSET, HEADER_LENGTH_V1, KEY_CHECK_OFFSET, MAX_CIPHERTEXT_LENGTH, NONCE_LENGTH, SALT_LENGTH, TAG_LENGTH, type BackupHeader, type KdfParams } from './format';
-import { DEFAULT_KDF, deriveKeys, keyCheck, assertKdfParams, type KdfPolicy } from './kdf';
+import { DEFAULT_KDF, deriveKeys, keyCheck, assertKdfParams, type DerivedKeys, type KdfPolicy } from './kdf';
 import { BackupPayload, type BackupPayloadInput } from './payload';
 
 /**
@@ -24,25 +24,34 @@ export interface OpenOptions extends KdfPolicy {
 }
 
 /**
- * Encrypts a payload into a complete backup file.
+ * Encrypts a payload into a complete backup file. The KDF needs only the passphrase and the salt, so it
+ * starts first and the payload (which may still be being gathered from the keychain) is validated and
+ * serialised while it runs: an export then costs little more than the KDF itself.
  * @throws AppError BACKUP_UNSAFE_PARAMETERS for KDF parameters outside the bounds; BACKUP_INVALID_PAYLOAD
- *   when the payload does not match its schema; BACKUP_TOO_LARGE past 64 MiB.
+ *   when the payload does not match its schema; BACKUP_TOO_LARGE past 64 MiB; whatever the payload's
+ *   promise rejects with.
  */
-export async function sealBackup(payload: BackupPayloadInput, passphrase: string, options: SealOptions = {}): Promise<Buffer> {
+export async function sealBackup(payload: BackupPayloadInput | PromiseLike<BackupPayloadInput>, passphrase: string, options: SealOptions = {}): Promise<Buffer> {
   const kdf = options.kdf ?? DEFAULT_KDF;
   assertKdfParams(kdf, options);
-  const parsed = BackupPayload.safeParse(payload);
-  if (!parsed.success) throw new AppError(BackupErrorCode.InvalidPayload, 'The data to back up is not valid; nothing was written. Please report this.');
-  const plaintext = Buffer.from(JSON.stringify(parsed.data), 'utf8');
-  if (plaintext.length > MAX_CIPHERTEXT_LENGTH) throw new AppError(BackupErrorCode.TooLarge, 'The backup would be larger than 64 MiB; back up fewer deployments at a time.');
   const rnd = options.randomBytes ?? nodeRandomBytes;
   const salt = rnd(SALT_LENGTH);
   const nonce = rnd(NONCE_LENGTH);
-  const header = encodeHeader({ kdf, salt, nonce, ciphertextLength: plaintext.length });
   options.onPhase?.('kdf');
-  const keys = await deriveKeys(passphrase, salt, kdf, options);
+  const derived = deriveKeys(passphrase, salt, kdf, options);
+  let plaintext: Buffer;
   try {
+    plaintext = serialise(await payload);
+  } catch (e) {
+    // Nothing will use the key: let the KDF finish in the background and wipe what it derives.
+    derived.then(wipe, () => undefined);
+    throw e;
+  }
+  let keys: DerivedKeys | undefined;
+  try {
+    keys = await derived;
     options.onPhase?.('encrypt');
+    const header = encodeHeader({ kdf, salt, nonce, ciphertextLength: plaintext.length });
     sealHeader(header, keyCheck(keys.macKey, header.subarray(0, KEY_CHECK_OFFSET)));
     const cipher = createCipheriv('aes-256-gcm', keys.encKey, nonce, { authTagLength: TAG_LENGTH });
     cipher.setAAD(header);
@@ -50,9 +59,25 @@ export async function sealBackup(payload: BackupPayloadInput, passphrase: string
     return Buffer.concat([header, body]);
   } finally {
     plaintext.fill(0);
-    keys.encKey.fill(0);
-    keys.macKey.fill(0);
+    if (keys) wipe(keys);
   }
+}
+
+function wipe(keys: DerivedKeys): void {
+  keys.encKey.fill(0);
+  keys.macKey.fill(0);
+}
+
+/** The payload as the UTF-8 JSON that is encrypted, after validation. */
+function serialise(payload: BackupPayloadInput): Buffer {
+  const parsed = BackupPayload.safeParse(payload);
+  if (!parsed.success) throw new AppError(BackupErrorCode.InvalidPayload, 'The data to back up is not valid; nothing was written. Please report this.');
+  const plaintext = Buffer.from(JSON.stringify(parsed.data), 'utf8');
+  if (plaintext.length > MAX_CIPHERTEXT_LENGTH) {
+    plaintext.fill(0);
+    throw new AppError(BackupErrorCode.TooLarge, 'The backup would be larger than 64 MiB; back up fewer deployments at a time.');
+  }
+  return plaintext;
 }
 
 /**

@@ -53,9 +53,14 @@ export function createPassphraseChecker(engine: ZxcvbnEngine = createZxcvbnEngin
  *   rules refuse it. Messages never contain the passphrase.
  */
 export async function assertExportPassphrase(checker: PassphraseChecker, passphrase: string, confirmation: string, userInputs: string[] = []): Promise<void> {
+  assertSameEntries(passphrase, confirmation);
+  const v = await checker.check(passphrase, userInputs);
+  if (!v.ok) throw new AppError(BackupErrorCode.WeakPassphrase, v.problems.join(' '));
+}
+
+/** @throws AppError BACKUP_PASSPHRASE_MISMATCH when the two entries differ after NFKC normalisation. */
+export function assertSameEntries(passphrase: string, confirmation: string): void {
   if (passphrase.normalize('NFKC') !== confirmation.normalize('NFKC')) {
     throw new AppError(BackupErrorCode.PassphraseMismatch, 'The two passphrase entries differ. Type the same passphrase twice.');
   }
-  const v = await checker.check(passphrase, userInputs);
-  if (!v.ok) throw new AppError(BackupErrorCode.WeakPassphrase, v.problems.join(' '));
 }

@@ -111,6 +111,9 @@ function hashOf(e: Omit<JournalEntry, 'hash'>): string {
   return sha256(body(e));
 }
 
+/** Bytes read from the end of the journal to find the last entry (entries are a few hundred bytes). */
+const TAIL_WINDOW = 16 * 1024;
+
 const Head = z.object({ seq: z.number().int().min(0), hash: z.string() });
 
 /** `O_NOFOLLOW` where the platform has it (not on Windows, where the lstat check stands alone). */
@@ -178,16 +181,40 @@ export function createJournal(deps: JournalDeps): Journal {
   const clock = deps.clock ?? (() => new Date());
   let queue: Promise<unknown> = Promise.resolve();
 
-  /** The last entry, read from the file each time so the CLI and the app can both append. */
-  async function tail(): Promise<{ seq: number; hash: string }> {
-    const text = await readText(file);
-    if (!text) return { seq: 0, hash: GENESIS };
-    const all = lines(text);
-    for (let i = all.length - 1; i >= 0; i--) {
-      const e = parseLine(all[i] ?? '');
-      if (e) return { seq: e.seq, hash: e.hash };
+  /**
+   * The last entry, read from the file each time so the CLI and the app can both append. Only the end of the
+   * file is read (a window that doubles until it holds a valid entry), so an append costs the same after
+   * years of entries as on the first day.
+   */
+  async function tail(): Promise<{ seq: number; hash: string; torn: boolean }> {
+    let fh: FileHandle;
+    try {
+      fh = await open(file, constants.O_RDONLY | NOFOLLOW);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { seq: 0, hash: GENESIS, torn: false };
+      if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw symlinkRefused(file);
+      throw new AppError('JOURNAL_UNREADABLE', `The journal ${basename(file)} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'EIO'}).`);
     }
-    return { seq: 0, hash: GENESIS };
+    try {
+      const size = (await fh.stat()).size;
+      for (let window = TAIL_WINDOW; ; window *= 4) {
+        const start = Math.max(0, size - window);
+        const buf = Buffer.alloc(size - start);
+        await fh.read(buf, 0, buf.length, start);
+        // A last line without its newline is what a crash mid-append leaves: the next entry starts a new line.
+        const torn = buf.length > 0 && buf[buf.length - 1] !== 0x0a;
+        const all = lines(buf.toString('utf8'));
+        // The first line of a window that starts mid-file may be cut: it only counts when the window is the whole file.
+        const from = start === 0 ? 0 : 1;
+        for (let i = all.length - 1; i >= from; i--) {
+          const e = parseLine(all[i] ?? '');
+          if (e) return { seq: e.seq, hash: e.hash, torn };
+        }
+        if (start === 0) return { seq: 0, hash: GENESIS, torn };
+      }
+    } finally {
+      await fh.close();
+    }
   }
 
   async function append(input: JournalInput): Promise<JournalEntry> {
@@ -213,7 +240,7 @@ export function createJournal(deps: JournalDeps): Journal {
     await mkdir(dirname(file), { recursive: true, mode: 0o700 });
     const fh = await openJournalForAppend(file);
     try {
-      await fh.writeFile(`${text.slice(0, -1)},"hash":${JSON.stringify(entry.hash)}}\n`);
+      await fh.writeFile(`${last.torn ? '\n' : ''}${text.slice(0, -1)},"hash":${JSON.stringify(entry.hash)}}\n`);
       await fh.sync();
     } finally {
       await fh.close();

@@ -1,3 +1,4 @@
+import { AppError } from '../../../electron/common/errors';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -144,6 +145,9 @@ describe('backup container v1', () => {
   it('refuses a payload that does not match the schema before encrypting', async () => {
     const bad = { ...small, deployments: [{ ...small.deployments[0]!, secrets: [{ name: 'bad name', value: 'x' }] }] };
     expect(await codeOf(sealBackup(bad, PASS, WEAK))).toBe('BACKUP_INVALID_PAYLOAD');
+    // The payload may still be being gathered while the KDF runs: its failure is the seal's failure.
+    expect(await codeOf(sealBackup(Promise.reject(new AppError('KEYCHAIN_LOCKED', 'locked')), PASS, WEAK))).toBe('KEYCHAIN_LOCKED');
+    expect(await codeOf(sealBackup(Promise.resolve(bad), PASS, WEAK))).toBe('BACKUP_INVALID_PAYLOAD');
   });
 });
 

@@ -72,6 +72,24 @@ describe('backup export', () => {
     await expect(m.svc.exportTo(target, ['crucible-prod'], 'short', 'short')).rejects.toMatchObject({ code: 'BACKUP_WEAK_PASSPHRASE' });
     await expect(m.svc.exportTo(target, ['crucible-prod'], PASS, PASS + 'x')).rejects.toMatchObject({ code: 'BACKUP_PASSPHRASE_MISMATCH' });
     expect(existsSync(target)).toBe(false);
+    expect(m.journalEntries).toEqual([]);
+  });
+
+  it('refuses a weak passphrase while the production KDF still runs beside the check: nothing written, no progress after the error', async () => {
+    const m = setup();
+    await seed(m);
+    const svc = createBackupService(m.deps); // 64 MiB, t=3, p=4: far slower than a warm strength check
+    await expect(svc.checkExportPassphrase('short', 'short', [])).rejects.toMatchObject({ code: 'BACKUP_WEAK_PASSPHRASE' }); // warms the worker
+    const target = join(dir, 'weak.csbackup');
+    const events: BackupProgress[] = [];
+    await expect(svc.exportTo(target, ['crucible-prod'], 'password1234567', 'password1234567', (p) => events.push(p))).rejects.toMatchObject({ code: 'BACKUP_WEAK_PASSPHRASE' });
+    const seen = events.length;
+    await new Promise((r) => setTimeout(r, 1500)); // the KDF finishes in the background meanwhile
+    expect(events.length).toBe(seen);
+    expect(events.map((e) => e.phase)).not.toContain('encrypt');
+    expect(existsSync(target)).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.includes('weak'))).toEqual([]);
+    expect(m.journalEntries).toEqual([]);
   });
 
   it('refuses an unknown deployment', async () => {

@@ -29,6 +29,21 @@ describe('journal', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 
+  it('continues the chain from the end of a long journal: entries larger than the read window, a torn last line', async () => {
+    const { journal, file } = await journalWith(150); // ~30 KiB: the last entry is found in the 16 KiB window
+    const names = Array.from({ length: 200 }, (_, i) => `VARIABLE_NUMBER_${String(i).padStart(3, '0')}_${'N'.repeat(60)}`);
+    await journal.append({ type: 'backup.restored', deploymentId: 'demo-one', details: { names } }); // one entry of ~17 KiB
+    await journal.append({ type: 'backup.restored', deploymentId: 'demo-one', details: { names } });
+    writeFileSync(file, readFileSync(file, 'utf8') + '{"seq":153,"at":"2026-05-01T00:0'); // a crash mid-write
+    // The torn line is skipped, the window grows until it holds a whole entry, and the chain continues from entry 152.
+    const next = await journal.append({ type: 'file.written', subject: '.env' });
+    expect(next.seq).toBe(153);
+    expect(next.prev).toBe((await journal.read()).at(-2)?.hash);
+    const v = await journal.verify();
+    expect(v.entries).toBe(153);
+    expect(v.problems.map((p) => p.code)).toEqual(['MALFORMED']);
+  });
+
   it('filters by deployment and limits to the newest', async () => {
     const { journal } = await journalWith(4);
     await journal.append({ type: 'file.written', deploymentId: 'other-one', subject: '.env' });
