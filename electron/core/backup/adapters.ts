@@ -6,6 +6,7 @@ import { envValues, readEnvFile, writeEnvFile } from '../envfile';
 import { assertStoredPasswordForm, passwordHashVariables } from '../hashing/stored-form';
 import { crucibleCeProfile } from '../stack/crucible-ce';
 import type { StateStore } from '../store/state-store';
+import type { DeploymentRef } from '../../common/model/deployment';
 import type { BackupStatePort, EnvFilePort } from './ports';
 
 /**
@@ -17,14 +18,14 @@ import type { BackupStatePort, EnvFilePort } from './ports';
 export function stateStorePort(store: StateStore, clock: () => Date): BackupStatePort {
   return {
     async deployments() {
-      return (await store.read()).deployments;
+      return structuredClone((await store.view()).deployments) as DeploymentRef[];
     },
     async secretMeta(id) {
-      const metas = (await store.read()).secrets[id] ?? {};
+      const metas = (await store.view()).secrets[id] ?? {};
       return Object.fromEntries(Object.entries(metas).map(([k, m]) => [k, { generation: m.generation, created: m.created, lastRotated: m.lastRotated, origin: m.origin }]));
     },
     async checklist(id) {
-      const ticks = (await store.read()).checklists[id] ?? {};
+      const ticks = (await store.view()).checklists[id] ?? {};
       return Object.entries(ticks).map(([tickId, t]) => ({ id: tickId, done: true, at: t.checkedAt }));
     },
     async recordRestore(items) {

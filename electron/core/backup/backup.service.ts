@@ -11,7 +11,7 @@ import { backupFileName, recoverySheetName } from './file-name';
 import { backupFingerprint, HEADER_LENGTH_V1, MAX_CIPHERTEXT_LENGTH, TAG_LENGTH, type KdfParams } from './format';
 import { assertExportPassphrase, assertSameEntries, createPassphraseChecker, type PassphraseChecker } from './passphrase';
 import type { BackupPayload } from './payload';
-import type { BackupDeps } from './ports';
+import type { BackupDeps, Fingerprinter } from './ports';
 import { progressReporter, type ProgressListener } from './progress';
 import { recoverySheetHtml } from './recovery-sheet';
 import { applyRestore, planRestore } from './restore';
@@ -31,12 +31,16 @@ export interface BackupServiceOptions {
   kdf?: KdfParams;
   weakKdfForTests?: boolean;
   sessionTtlMs?: number;
+  /** The strength checker; by default one with its own zxcvbn worker, started on the first export. */
+  passphraseChecker?: PassphraseChecker;
 }
 
 interface Session {
   payload: BackupPayload;
   summary: BackupSummary;
   folders: Map<string, string>;
+  /** The ports with a fingerprinter that remembers, for this session, what it already computed. */
+  deps: BackupDeps;
   expiresAt: number;
 }
 
@@ -65,7 +69,7 @@ const MAX_FILE = HEADER_LENGTH_V1 + MAX_CIPHERTEXT_LENGTH + TAG_LENGTH;
 
 export function createBackupService(deps: BackupDeps, options: BackupServiceOptions = {}): BackupService {
   // Built on first export: its worker thread loads the dictionaries (~1 s), and most runs never export.
-  let checker: PassphraseChecker | undefined;
+  let checker: PassphraseChecker | undefined = options.passphraseChecker;
   const files = new Map<string, string>();
   const exports = new Map<string, ExportResult>();
   const sessions = new Map<string, Session>();
@@ -110,7 +114,7 @@ export function createBackupService(deps: BackupDeps, options: BackupServiceOpti
   }
 
   async function planFor(sessionId: string, s: Session): Promise<RestorePlan> {
-    const deployments = await planRestore(deps, s.payload, s.folders);
+    const deployments = await planRestore(s.deps, s.payload, s.folders);
     return { sessionId, summary: s.summary, deployments, expiresAt: new Date(s.expiresAt).toISOString() };
   }
 
@@ -214,10 +218,13 @@ export function createBackupService(deps: BackupDeps, options: BackupServiceOpti
     },
 
     async planRestore(fileId, passphrase, onProgress) {
+      // The fingerprint key comes from the keychain: fetched while the KDF runs, not after it.
+      const fingerprints = memoFingerprinter(deps.fingerprinter());
+      fingerprints.catch(() => undefined); // a failure surfaces when the plan awaits it
       const { payload, summary, progress } = await decrypt(fileId, passphrase, 'restore', onProgress);
       sweep();
       const sessionId = newId();
-      const s: Session = { payload, summary, folders: new Map(), expiresAt: Date.now() + ttl };
+      const s: Session = { payload, summary, folders: new Map(), deps: { ...deps, fingerprinter: () => fingerprints }, expiresAt: Date.now() + ttl };
       sessions.set(sessionId, s);
       progress.done();
       return planFor(sessionId, s);
@@ -238,7 +245,7 @@ export function createBackupService(deps: BackupDeps, options: BackupServiceOpti
       const s = session(selection.sessionId);
       const progress = progressReporter('restore', onProgress, null);
       try {
-        const result = await applyRestore(deps, s.payload, selection.deployments, s.folders, (p) => progress.phase(p));
+        const result = await applyRestore(s.deps, s.payload, selection.deployments, s.folders, (p) => progress.phase(p));
         sessions.delete(selection.sessionId);
         progress.done();
         return result;
@@ -251,6 +258,20 @@ export function createBackupService(deps: BackupDeps, options: BackupServiceOpti
     cancel(sessionId) {
       return sessions.delete(sessionId);
     },
+  };
+}
+
+/**
+ * The plan fingerprints every secret of the backup; applying it records the same fingerprints in the state:
+ * remembered for the session (the values are in its memory anyway), each is computed once.
+ */
+async function memoFingerprinter(source: Promise<Fingerprinter>): Promise<Fingerprinter> {
+  const fp = await source;
+  const known = new Map<string, string>();
+  return (value) => {
+    let f = known.get(value);
+    if (f === undefined) known.set(value, (f = fp(value)));
+    return f;
   };
 }
 

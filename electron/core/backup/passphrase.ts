@@ -1,5 +1,6 @@
 import { AppError } from '../../common/errors';
-import { createZxcvbnEngine, type ZxcvbnEngine } from '../secrets/zxcvbn-worker';
+import { createHmac, randomBytes } from 'node:crypto';
+import { createZxcvbnEngine, type ZxcvbnEngine, type ZxcvbnVerdict } from '../secrets/zxcvbn-worker';
 import { BackupErrorCode } from './errors';
 
 /**
@@ -30,12 +31,19 @@ export interface PassphraseChecker {
  * reused. Callers hold it, no module-level singleton. `engine` lets a caller share one worker.
  */
 export function createPassphraseChecker(engine: ZxcvbnEngine = createZxcvbnEngine()): PassphraseChecker {
+  // The last answer, under a keyed hash of its question (the key is random and lives only in this process,
+  // so the hash cannot be used to test guesses of the passphrase). The UI checks before it asks where to
+  // save and the export checks again: the second answer must not compete with the KDF for the CPU.
+  const memoKey = randomBytes(32);
+  let last: { question: string; result: ZxcvbnVerdict } | null = null;
   return {
     async check(passphrase, userInputs = []) {
       const normal = passphrase.normalize('NFKC');
       // Count code points, not UTF-16 units: an emoji is one character to the admin.
       const length = Array.from(normal).length;
-      const result = await engine.check(normal, userInputs);
+      const question = createHmac('sha256', memoKey).update(JSON.stringify([normal, userInputs])).digest('base64');
+      const result = last?.question === question ? last.result : await engine.check(normal, userInputs);
+      last = { question, result };
       const problems: string[] = [];
       if (length < MIN_PASSPHRASE_LENGTH) problems.push(`Use at least ${MIN_PASSPHRASE_LENGTH} characters (this one has ${length}). Several unrelated words are easiest.`);
       if (result.score < MIN_PASSPHRASE_SCORE) {

@@ -52,8 +52,7 @@ export function targetFolder(d: BackupDeployment, registered: DeploymentRef | un
  * "rewrite .env" choice never writes a plain password into `.env`.
  * @throws AppError BACKUP_RESTORE_FAILED when such a value cannot be hashed (nothing was restored).
  */
-async function inStoredForm<S extends { name: string; value: string }>(deps: BackupDeps, s: S): Promise<S> {
-  const vars = deps.passwordVariables ?? passwordHashVariables(crucibleCeProfile);
+async function inStoredForm<S extends { name: string; value: string }>(deps: BackupDeps, vars: ReadonlySet<string>, s: S): Promise<S> {
   const isHash = deps.isPasswordHash ?? isBcryptHash;
   if (!vars.has(s.name) || isHash(s.value)) return s;
   deps.logger.redactor.register(s.value);
@@ -95,12 +94,15 @@ export async function planRestore(deps: BackupDeps, payload: BackupPayload, chos
         deps.logger.redactor.register(s.value);
         const k = current.get(s.name);
         const e = env?.values.get(s.name);
+        const mine = fp(s.value);
+        // An equal value has the backup's fingerprint: only a differing one is fingerprinted again.
+        const compare = (v: string | undefined) => (v === undefined ? { state: 'absent' as const, fingerprint: null } : same(v, s.value) ? { state: 'same' as const, fingerprint: mine } : { state: 'differs' as const, fingerprint: fp(v) });
         return {
           name: s.name,
           generation: s.generation,
-          backupFingerprint: fp(s.value),
-          keychain: { state: k === undefined ? 'absent' : same(k, s.value) ? 'same' : 'differs', fingerprint: k === undefined ? null : fp(k) },
-          env: { state: env === null ? 'no-file' : e === undefined ? 'absent' : same(e, s.value) ? 'same' : 'differs', fingerprint: e === undefined ? null : fp(e) },
+          backupFingerprint: mine,
+          keychain: compare(k),
+          env: env === null ? { state: 'no-file', fingerprint: null } : compare(e),
         } satisfies RestoreConflict;
       }),
     });
@@ -125,6 +127,7 @@ export async function applyRestore(
   const known = await deps.state.deployments();
   const fp = await deps.fingerprinter();
   const now = deps.clock().toISOString();
+  const passwordVars = deps.passwordVariables ?? passwordHashVariables(crucibleCeProfile);
 
   // 1. Validate the whole selection before touching anything.
   const work = [];
@@ -139,7 +142,7 @@ export async function applyRestore(
     for (const n of new Set(sel.secrets)) {
       const s = byName.get(n);
       if (!s) throw new AppError(BackupErrorCode.RestoreFailed, `The backup has no secret ${n} for ${d.id}. Nothing was restored.`);
-      secrets.push(await inStoredForm(deps, s));
+      secrets.push(await inStoredForm(deps, passwordVars, s));
     }
     const reg = known.find((x) => x.id === d.id);
     const folder = targetFolder(d, reg, chosen);

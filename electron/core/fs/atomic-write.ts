@@ -145,7 +145,8 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array,
   } catch {
     /* best effort */
   }
-  await pruneBackups(ops, target, options.maxBackups ?? 5);
+  // Only a write that kept a copy can have pushed the count over the limit.
+  if (backupPath !== null) await pruneBackups(ops, target, options.maxBackups ?? 5);
   return { path: target, backupPath };
 }
 

@@ -23,6 +23,12 @@ export interface StateStore {
    */
   read(): Promise<AppState>;
   /**
+   * The current state as a frozen object shared by every caller (no copy): for reads that only look, such as
+   * listing deployments, which then cost a file read and a hash instead of a deep copy.
+   * @throws as read().
+   */
+  view(): Promise<DeepReadonly<AppState>>;
+  /**
    * Applies `change` to a copy of the current state and writes the result atomically (one change at a
    * time; the previous file is kept as a backup). If `change` throws, nothing is written.
    * @throws AppError STATE_INVALID if the change produced an invalid state; FS_* on write failure.
@@ -37,6 +43,16 @@ export interface StateStoreDeps {
   logger: Logger;
   clock?: () => Date;
   fs?: FsOps;
+}
+
+export type DeepReadonly<T> = T extends (infer E)[] ? ReadonlyArray<DeepReadonly<E>> : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+
+function deepFreeze<T>(o: T): T {
+  if (o !== null && typeof o === 'object' && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    for (const v of Object.values(o)) deepFreeze(v);
+  }
+  return o;
 }
 
 interface Loaded {
@@ -70,10 +86,13 @@ export function createStateStore(deps: StateStoreDeps): StateStore {
 
   const parseBytes = (bytes: Buffer) => migrateState(JSON.parse(bytes.toString('utf8')));
   // The last good state by the SHA-256 of its bytes: unchanged bytes are not parsed and validated again
-  // (a few ms per read with a thousand secrets, several reads per operation). Callers get a copy.
+  // (a few ms per read with a thousand secrets, several reads per operation). Frozen: read() hands out
+  // copies, view() this object itself.
   let parsed: { sha: string; state: AppState } | null = null;
+  const remember = (sha: string, state: AppState) => (parsed = { sha, state: deepFreeze(structuredClone(state)) });
 
-  async function load(): Promise<Loaded> {
+  /** `copy: false` returns the frozen cached state itself when the bytes on disk are the cached ones. */
+  async function load(copy = true): Promise<Loaded> {
     let bytes: Buffer;
     try {
       bytes = await readFile(file);
@@ -87,13 +106,13 @@ export function createStateStore(deps: StateStoreDeps): StateStore {
     const sha = sha256(bytes);
     if (parsed?.sha === sha) {
       lastNotice = null;
-      return { state: structuredClone(parsed.state), sha };
+      return { state: copy ? structuredClone(parsed.state) : parsed.state, sha };
     }
     try {
       const { state, fromVersion } = parseBytes(bytes);
       if (fromVersion !== state.version) logger.info('state.migrated', { from: fromVersion, to: state.version });
       lastNotice = null;
-      parsed = { sha, state: structuredClone(state) };
+      remember(sha, state);
       return { state, sha };
     } catch (e) {
       if (e instanceof AppError && e.code === 'STATE_TOO_NEW') throw e;
@@ -134,11 +153,12 @@ export function createStateStore(deps: StateStoreDeps): StateStore {
   return {
     file,
     read: () => load().then((l) => l.state),
+    view: () => load(false).then((l) => l.state as DeepReadonly<AppState>),
     notice: () => lastNotice,
     update<T>(change: (draft: AppState) => T | Promise<T>): Promise<T> {
       const attempt = async () => {
-        const { state, sha } = await load();
-        const draft = structuredClone(state);
+        // load() hands out a private copy: it is the draft.
+        const { state: draft, sha } = await load();
         const result = await change(draft);
         const checked = AppState.safeParse(draft);
         if (!checked.success) {
@@ -148,7 +168,7 @@ export function createStateStore(deps: StateStoreDeps): StateStore {
         await mkdir(dirname(file), { recursive: true, mode: 0o700 });
         const text = JSON.stringify(checked.data, null, 2) + '\n';
         await writeFileAtomic(file, text, { expectedSha256: sha, clock: backupClock, fs: deps.fs, maxBackups: 5 });
-        parsed = { sha: sha256(text), state: structuredClone(checked.data) };
+        remember(sha256(text), checked.data);
         return result;
       };
       // Another process (the CLI beside the app) may have written in between: apply the change again on

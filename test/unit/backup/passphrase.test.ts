@@ -19,6 +19,20 @@ describe('export passphrase rules', () => {
     expect(ticks).toBeGreaterThan(5);
   });
 
+  it('answers the same question again from memory (UI check, then export), and any other question afresh', async () => {
+    const asked: string[] = [];
+    const engine = { check: (p: string) => (asked.push(p), Promise.resolve({ score: p.length > 20 ? (4 as const) : (1 as const), guessesLog10: 0, warning: null, suggestions: [] })), close: () => Promise.resolve() };
+    const c = createPassphraseChecker(engine);
+    const long = 'violet tractor sings under seven moons';
+    expect(await c.check(long)).toMatchObject({ ok: true });
+    expect(await c.check(long)).toMatchObject({ ok: true });
+    expect(asked).toHaveLength(1);
+    expect(await c.check(long, ['violet'])).toMatchObject({ ok: true }); // other user inputs: another question
+    expect(await c.check('short but fifteen')).toMatchObject({ ok: false });
+    expect(await c.check(long)).toMatchObject({ ok: true });
+    expect(asked).toHaveLength(4);
+  });
+
   it('accepts several unrelated words without composition rules', async () => {
     expect(await checker.check('violet tractor sings under seven moons')).toMatchObject({ ok: true });
   });

@@ -179,6 +179,31 @@ describe('state store', () => {
     await expect(store.read()).rejects.toBeDefined(); // no good copy of this content: never served from memory
   });
 
+  it('view() shares one frozen state (no copy), which a change or a write by another process replaces', async () => {
+    const { store, file } = setup();
+    await store.update((s) => {
+      s.deployments.push(deployment);
+    });
+    const v = await store.view();
+    expect(await store.view()).toBe(v);
+    expect(Object.isFrozen(v.deployments[0])).toBe(true);
+    expect(() => {
+      (v.deployments[0] as { name: string }).name = 'mutated';
+    }).toThrow(TypeError);
+    // A draft handed to update() is never the shared object, and its change is seen by the next view.
+    await store.update((s) => {
+      expect(Object.isFrozen(s.deployments)).toBe(false);
+      s.deployments[0]!.name = 'Renamed';
+    });
+    expect(v.deployments[0]?.name).toBe('Demo');
+    expect((await store.view()).deployments[0]?.name).toBe('Renamed');
+    const onDisk = JSON.parse(readFileSync(file, 'utf8')) as { deployments: Array<{ name: string }> };
+    onDisk.deployments[0]!.name = 'Written by the CLI';
+    writeFileSync(file, JSON.stringify(onDisk));
+    expect((await store.view()).deployments[0]?.name).toBe('Written by the CLI');
+    expect((await store.read()).deployments[0]?.name).toBe('Written by the CLI');
+  });
+
   it('applies a change on top of a version another process wrote meanwhile', async () => {
     const { store, file } = setup();
     const other = createStateStore({ file, logger: createLogger({ sink: memorySink() }) });
