@@ -128,6 +128,9 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
       logger: deps.logger,
       clock,
       appVersion: APP_VERSION,
+      // Every interrupted keychain write, of any deployment: a restore may have registered none yet.
+      recoverInterruptedWrites: () => inventory.recover(),
+      random: deps.random,
     },
     deps.backup,
   );

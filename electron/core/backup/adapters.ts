@@ -28,9 +28,23 @@ export function stateStorePort(store: StateStore, clock: () => Date): BackupStat
       const ticks = (await store.view()).checklists[id] ?? {};
       return Object.entries(ticks).map(([tickId, t]) => ({ id: tickId, done: true, at: t.checkedAt }));
     },
-    async recordRestore(items) {
+    async beginKeychainWrites(pending) {
+      if (pending.length === 0) return;
+      await store.update((s) => {
+        s.pendingKeychainWrites.push(...pending);
+      });
+    },
+    markWriteRunning: (id) => store.markWriteRunning(id),
+    async endKeychainWrites(ids) {
+      if (ids.length === 0) return;
+      await store.update((s) => {
+        s.pendingKeychainWrites = s.pendingKeychainWrites.filter((p) => !ids.includes(p.id));
+      });
+    },
+    async recordRestore(items, pendingIds) {
       const now = clock().toISOString();
       await store.update((s) => {
+        s.pendingKeychainWrites = s.pendingKeychainWrites.filter((p) => !pendingIds.includes(p.id));
         for (const item of items) {
           const id = item.deployment.id;
           if (!s.deployments.some((d) => d.id === id)) s.deployments.push(item.deployment);

@@ -1,6 +1,7 @@
 import type { DeploymentRef } from '../../common/model/deployment';
 import type { Keychain } from '../keychain/keychain';
 import type { Logger } from '../log/logger';
+import type { PendingKeychainWrite } from '../store/schema';
 
 /**
  * What the backup services need from the rest of core, as small interfaces. The state store, journal,
@@ -29,10 +30,20 @@ export interface BackupStatePort {
   secretMeta(deploymentId: string): Promise<Record<string, SecretMetaView>>;
   checklist(deploymentId: string): Promise<ChecklistTickView[]>;
   /**
-   * Records restored deployments in one state write: registers unknown deployments, sets the metadata of the
-   * restored secrets (fingerprint given) and merges checklist ticks.
+   * Write-ahead for a restore's keychain writes (names only; the previous values wait in the keychain under
+   * each record's rollback service). Stored before any live entry changes, so that if the app dies half-way
+   * the inventory's recovery (inventory/store-secrets.ts recoverInterruptedWrites) puts everything back.
    */
-  recordRestore(items: RestoredDeploymentRecord[]): Promise<void>;
+  beginKeychainWrites(pending: PendingKeychainWrite[]): Promise<void>;
+  /** Marks a record as a write running in this process until the returned function is called (StateStore.markWriteRunning). */
+  markWriteRunning(id: string): () => void;
+  /** Forgets write-ahead records whose live entries were put back after a failure. */
+  endKeychainWrites(ids: string[]): Promise<void>;
+  /**
+   * Records restored deployments in one state write: registers unknown deployments, sets the metadata of the
+   * restored secrets (fingerprint given), merges checklist ticks, and drops the restore's write-ahead records.
+   */
+  recordRestore(items: RestoredDeploymentRecord[], pendingIds: string[]): Promise<void>;
 }
 
 export interface RestoredDeploymentRecord {
@@ -80,4 +91,11 @@ export interface BackupDeps {
   /** bcrypt for such values (tests may inject a cheaper one, with `isPasswordHash`). */
   hashPassword?: (password: string) => Promise<string>;
   isPasswordHash?: (value: string) => boolean;
+  /**
+   * Puts back the keychain entries of any write that was interrupted (an earlier restore the app did not
+   * survive, say) before a restore reads the current values. Wired to the inventory's recovery.
+   */
+  recoverInterruptedWrites?: () => Promise<unknown>;
+  /** Transaction ids (tests inject fixed ones). */
+  random?: (n: number) => Buffer;
 }

@@ -1,9 +1,10 @@
 import { stat } from 'node:fs/promises';
-import { timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { AppError, isAppError } from '../../common/errors';
 import type { RestoreConflict, RestoreResult, RestoreSelection } from '../../common/ipc/backup.ipc';
 import type { DeploymentRef } from '../../common/model/deployment';
-import { serviceFor } from '../keychain/keychain';
+import { serviceFor, type Keychain } from '../keychain/keychain';
+import type { PendingKeychainWrite } from '../store/schema';
 import { hashPassword, isBcryptHash } from '../hashing/bcrypt';
 import { passwordHashVariables, storedPasswordForm } from '../hashing/stored-form';
 import { crucibleCeProfile } from '../stack/crucible-ce';
@@ -14,8 +15,11 @@ import { journalNames } from './journal-names';
 
 /**
  * Restore (issue 8): show what a backup would change, compared by fingerprint with the keychain and the
- * `.env`; then apply the admin's choice all or nothing. Everything is read before anything is written, and
- * every write registers its undo; any failure (keychain, `.env`, state) runs the undos in reverse order.
+ * `.env`; then apply the admin's choice all or nothing. Everything is read and checked before anything is
+ * written. The keychain writes follow the inventory's write-ahead protocol (inventory/store-secrets.ts):
+ * previous values copied to a rollback service and a pending record in the state first, so that even a
+ * crash half-way is put back by its recovery; every live write registers an undo, and any failure
+ * (keychain, `.env`, state) runs the undos in reverse order.
  */
 
 export interface PlannedDeployment {
@@ -26,6 +30,17 @@ export interface PlannedDeployment {
   folderExists: boolean;
   envFound: boolean;
   secrets: RestoreConflict[];
+}
+
+/** Deletes the rollback copies of a restore (best effort: leftovers hold previous values, never new ones). */
+async function dropRollbacks(kc: Keychain, pending: readonly PendingKeychainWrite[]): Promise<void> {
+  for (const p of pending) {
+    try {
+      for (const e of await kc.list(p.rollbackService)) await kc.delete(p.rollbackService, e.account);
+    } catch {
+      /* no record points at them any more: they only hold values the live entries had before */
+    }
+  }
 }
 
 function same(a: string, b: string): boolean {
@@ -153,64 +168,118 @@ export async function applyRestore(
     work.push({ d, reg, folder, secrets, rewriteEnv: sel.rewriteEnv });
   }
 
-  // 2. Apply, recording an undo for every change.
+  // 2. Write-ahead: first put back any write the app did not survive (an earlier restore, say); then copy the
+  //    previous values of the entries about to change to a rollback service per deployment, and record the
+  //    pending writes in the state (names only). Nothing live has changed yet, so a failure here changes
+  //    nothing; if the app dies after this point, the inventory's recovery puts the previous values back.
   onPhase?.('apply');
+  await deps.recoverInterruptedWrites?.();
   const kc = await deps.keychain();
-  const undo: Array<() => Promise<unknown>> = [];
-  const records: RestoredDeploymentRecord[] = [];
-  try {
-    for (const w of work) {
-      const service = serviceFor(w.d.id);
-      const current = new Map((await kc.list(service)).map((e) => [e.account, e.value]));
-      for (const s of w.secrets) {
-        const prev = current.get(s.name);
-        if (prev !== undefined && same(prev, s.value)) continue;
-        await kc.set(service, s.name, s.value);
-        undo.push(prev === undefined ? () => kc.delete(service, s.name) : () => kc.set(service, s.name, prev));
-      }
-      if (w.rewriteEnv && w.secrets.length > 0) {
-        const env = await deps.env.read(w.folder);
-        undo.push(await deps.env.write(w.folder, Object.fromEntries(w.secrets.map((s) => [s.name, s.value])), env?.sha256 ?? null));
-      }
-      records.push({
-        deployment: w.reg ?? { id: w.d.id, name: w.d.name, folder: w.folder, composeFiles: w.d.composeFiles, environment: w.d.environment, createdAt: w.d.createdAt },
-        secrets: w.secrets.map((s) => ({
-          name: s.name,
-          fingerprint: fp(s.value),
-          generation: s.generation,
-          created: s.createdAt ?? null,
-          lastRotated: s.rotatedAt ?? null,
-          origin: s.origin === 'generated' ? 'generated' : 'imported',
-        })),
-        checklist: w.d.checklist.map((c) => ({ id: c.id, done: c.done, at: c.at })),
-      });
-    }
-    await deps.state.recordRestore(records);
-  } catch (e) {
-    let incomplete = 0;
-    for (const u of undo.reverse()) {
-      try {
-        await u();
-      } catch {
-        incomplete++;
-      }
-    }
-    const ids = work.map((w) => w.d.id);
-    await deps.journal.append({ type: 'backup.restore-failed', details: { deployments: ids.slice(0, 100), rolledBack: incomplete === 0, reason: isAppError(e) ? e.code : 'INTERNAL' } }).catch(() => undefined);
-    deps.logger.error('backup.restore-failed', { deployments: ids, undone: undo.length - incomplete, incomplete, error: e });
-    if (incomplete > 0) {
-      throw new AppError(BackupErrorCode.RestoreFailed, `The restore failed and ${incomplete} change(s) could not be undone. Check the keychain entries and .env of ${ids.join(', ')} against the backup (verify it), then restore again.`);
-    }
-    if (isAppError(e)) throw new AppError(e.code, `${e.message} The restore was rolled back; nothing was changed.`);
-    throw new AppError(BackupErrorCode.RestoreFailed, 'The restore failed unexpectedly and was rolled back; nothing was changed.');
-  }
-
-  const result: RestoreResult = { deployments: [] };
+  const steps = [];
+  const pending: PendingKeychainWrite[] = [];
   for (const w of work) {
-    const names = w.secrets.map((s) => s.name);
-    await deps.journal.append({ type: 'backup.restored', deploymentId: w.d.id, details: { ...journalNames(names), envRewritten: w.rewriteEnv, registered: w.reg === undefined, backupCreatedAt: payload.createdAt, at: now } });
-    result.deployments.push({ id: w.d.id, restored: names, envRewritten: w.rewriteEnv && names.length > 0, registered: w.reg === undefined });
+    const service = serviceFor(w.d.id);
+    const current = new Map((await kc.list(service)).map((e) => [e.account, e.value]));
+    for (const v of current.values()) deps.logger.redactor.register(v);
+    const changes = w.secrets.filter((s) => {
+      const prev = current.get(s.name);
+      return prev === undefined || !same(prev, s.value);
+    });
+    let p: PendingKeychainWrite | null = null;
+    if (changes.length > 0) {
+      const tx = (deps.random ?? randomBytes)(8).toString('hex');
+      p = { id: tx, deploymentId: w.d.id, variables: changes.map((c) => c.name), created: changes.filter((c) => !current.has(c.name)).map((c) => c.name), rollbackService: `${service}/rollback-${tx}`, startedAt: now };
+      pending.push(p);
+    }
+    steps.push({ w, service, current, changes, pending: p });
   }
-  deps.logger.info('backup.restored', { deployments: result.deployments.map((d) => d.id), secrets: result.deployments.reduce((n, d) => n + d.restored.length, 0) });
-  return result;
+  // Recovery (the Secrets page opened meanwhile) must not undo this write while it runs.
+  const finished = pending.map((p) => deps.state.markWriteRunning(p.id));
+  try {
+    try {
+      for (const st of steps) {
+        for (const c of st.changes) {
+          const prev = st.current.get(c.name);
+          if (st.pending && prev !== undefined) await kc.set(st.pending.rollbackService, c.name, prev);
+        }
+      }
+      await deps.state.beginKeychainWrites(pending);
+    } catch (e) {
+      await dropRollbacks(kc, pending);
+      deps.logger.error('backup.restore-failed', { deployments: work.map((w) => w.d.id), stage: 'write-ahead', error: e });
+      if (isAppError(e)) throw new AppError(e.code, `${e.message} Nothing was restored.`);
+      throw new AppError(BackupErrorCode.RestoreFailed, 'The restore could not begin; nothing was restored.');
+    }
+
+    // 3. Apply, recording an undo for every change; the state write commits (and drops the write-ahead records).
+    const pendingIds = pending.map((p) => p.id);
+    const undo: Array<() => Promise<unknown>> = [];
+    const records: RestoredDeploymentRecord[] = [];
+    try {
+      for (const { w, service, current, changes } of steps) {
+        for (const s of changes) {
+          const prev = current.get(s.name);
+          await kc.set(service, s.name, s.value);
+          undo.push(prev === undefined ? () => kc.delete(service, s.name) : () => kc.set(service, s.name, prev));
+        }
+        if (w.rewriteEnv && w.secrets.length > 0) {
+          const env = await deps.env.read(w.folder);
+          undo.push(await deps.env.write(w.folder, Object.fromEntries(w.secrets.map((s) => [s.name, s.value])), env?.sha256 ?? null));
+        }
+        records.push({
+          deployment: w.reg ?? { id: w.d.id, name: w.d.name, folder: w.folder, composeFiles: w.d.composeFiles, environment: w.d.environment, createdAt: w.d.createdAt },
+          secrets: w.secrets.map((s) => ({
+            name: s.name,
+            fingerprint: fp(s.value),
+            generation: s.generation,
+            created: s.createdAt ?? null,
+            lastRotated: s.rotatedAt ?? null,
+            origin: s.origin === 'generated' ? 'generated' : 'imported',
+          })),
+          checklist: w.d.checklist.map((c) => ({ id: c.id, done: c.done, at: c.at })),
+        });
+      }
+      await deps.state.recordRestore(records, pendingIds);
+    } catch (e) {
+      let incomplete = 0;
+      for (const u of undo.reverse()) {
+        try {
+          await u();
+        } catch {
+          incomplete++;
+        }
+      }
+      // The write-ahead records go only once everything is back; the rollback copies only once they are gone.
+      if (incomplete === 0) {
+        const ended = await deps.state.endKeychainWrites(pendingIds).then(
+          () => true,
+          () => false,
+        );
+        if (ended) await dropRollbacks(kc, pending);
+      }
+      const ids = work.map((w) => w.d.id);
+      await deps.journal.append({ type: 'backup.restore-failed', details: { deployments: ids.slice(0, 100), rolledBack: incomplete === 0, reason: isAppError(e) ? e.code : 'INTERNAL' } }).catch(() => undefined);
+      deps.logger.error('backup.restore-failed', { deployments: ids, undone: undo.length - incomplete, incomplete, error: e });
+      if (incomplete > 0) {
+        throw new AppError(
+          BackupErrorCode.RestoreFailed,
+          `The restore failed and ${incomplete} change(s) could not be undone yet. The previous keychain values are kept and are put back automatically as soon as the keychain is usable (opening the Secrets page or starting a restore does it); the previous .env is kept beside it as .env.bak-*. Check ${ids.join(', ')} afterwards.`,
+        );
+      }
+      if (isAppError(e)) throw new AppError(e.code, `${e.message} The restore was rolled back; nothing was changed.`);
+      throw new AppError(BackupErrorCode.RestoreFailed, 'The restore failed unexpectedly and was rolled back; nothing was changed.');
+    }
+    await dropRollbacks(kc, pending);
+
+    const result: RestoreResult = { deployments: [] };
+    for (const w of work) {
+      const names = w.secrets.map((s) => s.name);
+      await deps.journal.append({ type: 'backup.restored', deploymentId: w.d.id, details: { ...journalNames(names), envRewritten: w.rewriteEnv, registered: w.reg === undefined, backupCreatedAt: payload.createdAt, at: now } });
+      result.deployments.push({ id: w.d.id, restored: names, envRewritten: w.rewriteEnv && names.length > 0, registered: w.reg === undefined });
+    }
+    deps.logger.info('backup.restored', { deployments: result.deployments.map((d) => d.id), secrets: result.deployments.reduce((n, d) => n + d.restored.length, 0) });
+    return result;
+  } finally {
+    for (const f of finished) f();
+  }
 }

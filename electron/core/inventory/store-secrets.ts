@@ -93,12 +93,12 @@ async function removePending(store: StateStore, id: string): Promise<void> {
 
 /**
  * Puts back the previous values of every interrupted write (see the module comment). Safe to call at any
- * time; does nothing when there is nothing pending.
+ * time; does nothing when there is nothing pending. Writes still running in this process are not touched.
  * @returns the ids of the deployments repaired.
  * @throws AppError KEYCHAIN_* when the keychain is still unusable (the pending records stay).
  */
 export async function recoverInterruptedWrites(deps: SecretsWriterDeps, deploymentId?: string): Promise<string[]> {
-  const pending = (await deps.store.read()).pendingKeychainWrites.filter((p) => deploymentId === undefined || p.deploymentId === deploymentId);
+  const pending = (await deps.store.read()).pendingKeychainWrites.filter((p) => (deploymentId === undefined || p.deploymentId === deploymentId) && !deps.store.isWriteRunning(p.id));
   if (pending.length === 0) return [];
   const kc = await deps.keychain();
   await kc.ensureUsable();
@@ -152,67 +152,72 @@ export async function storeSecrets(deps: SecretsWriterDeps, input: StoreSecretsI
     startedAt: deps.clock().toISOString(),
   };
 
-  // 2–3: save what is there now; nothing live is touched yet, so a failure here changes nothing.
+  const finished = store.markWriteRunning(tx);
   try {
-    for (const v of variables) {
-      const old = before.get(v);
-      if (old !== undefined) await kc.set(pending.rollbackService, v, old);
-    }
-    await store.update((s) => {
-      s.pendingKeychainWrites.push(pending);
-    });
-  } catch (e) {
-    await dropRollback(kc, pending, logger);
-    throw e;
-  }
-
-  // 4: the live write, then the caller's file.
-  const written: string[] = [];
-  try {
-    for (const v of variables) {
-      written.push(v);
-      await kc.set(live, v, input.values[v] ?? '');
-    }
-    if (input.alsoWrite) await input.alsoWrite();
-  } catch (e) {
+    // 2–3: save what is there now; nothing live is touched yet, so a failure here changes nothing.
     try {
-      await restore(kc, pending, written);
-      await removePending(store, tx);
-      await dropRollback(kc, pending, logger);
-    } catch {
-      logger.error('secrets.store-interrupted', { deploymentId: input.deploymentId, tx, written: written.length, error: e });
-      await deps.journal.append({ type: 'secrets.store-failed', deploymentId: input.deploymentId, details: { variables, repaired: false } }).catch(() => undefined);
-      throw interrupted(input.deploymentId);
-    }
-    await deps.journal.append({ type: 'secrets.store-failed', deploymentId: input.deploymentId, details: { variables, repaired: true } }).catch(() => undefined);
-    if (isAppError(e) && e.code.startsWith('KEYCHAIN_')) {
-      throw new AppError(e.code, `${e.message} Nothing was changed: the previous secrets are still in place.`);
-    }
-    throw e;
-  }
-
-  // 5: commit.
-  const now = deps.clock().toISOString();
-  const fingerprints: Record<string, string> = {};
-  for (const v of variables) fingerprints[v] = fingerprint(input.values[v] ?? '');
-  await store.update((s) => {
-    s.pendingKeychainWrites = s.pendingKeychainWrites.filter((p) => p.id !== tx);
-    const metas = (s.secrets[input.deploymentId] ??= {});
-    for (const v of variables) {
-      const prev = metas[v];
-      const fp = fingerprints[v] ?? '';
-      if (!prev) metas[v] = { variable: v, fingerprint: fp, generation: 1, created: now, lastRotated: null, origin: input.origin };
-      else if (prev.fingerprint !== fp) {
-        metas[v] = { ...prev, fingerprint: fp, generation: prev.generation + 1, lastRotated: now };
+      for (const v of variables) {
+        const old = before.get(v);
+        if (old !== undefined) await kc.set(pending.rollbackService, v, old);
       }
+      await store.update((s) => {
+        s.pendingKeychainWrites.push(pending);
+      });
+    } catch (e) {
+      await dropRollback(kc, pending, logger);
+      throw e;
     }
-  });
-  await dropRollback(kc, pending, logger);
-  await deps.journal.append({
-    type: input.journalType ?? 'secrets.stored',
-    deploymentId: input.deploymentId,
-    details: { variables, origin: input.origin, rotation: input.rotation ?? false },
-  });
-  logger.info('secrets.stored', { deploymentId: input.deploymentId, count: variables.length });
-  return { deploymentId: input.deploymentId, variables, fingerprints };
+
+    // 4: the live write, then the caller's file.
+    const written: string[] = [];
+    try {
+      for (const v of variables) {
+        written.push(v);
+        await kc.set(live, v, input.values[v] ?? '');
+      }
+      if (input.alsoWrite) await input.alsoWrite();
+    } catch (e) {
+      try {
+        await restore(kc, pending, written);
+        await removePending(store, tx);
+        await dropRollback(kc, pending, logger);
+      } catch {
+        logger.error('secrets.store-interrupted', { deploymentId: input.deploymentId, tx, written: written.length, error: e });
+        await deps.journal.append({ type: 'secrets.store-failed', deploymentId: input.deploymentId, details: { variables, repaired: false } }).catch(() => undefined);
+        throw interrupted(input.deploymentId);
+      }
+      await deps.journal.append({ type: 'secrets.store-failed', deploymentId: input.deploymentId, details: { variables, repaired: true } }).catch(() => undefined);
+      if (isAppError(e) && e.code.startsWith('KEYCHAIN_')) {
+        throw new AppError(e.code, `${e.message} Nothing was changed: the previous secrets are still in place.`);
+      }
+      throw e;
+    }
+
+    // 5: commit.
+    const now = deps.clock().toISOString();
+    const fingerprints: Record<string, string> = {};
+    for (const v of variables) fingerprints[v] = fingerprint(input.values[v] ?? '');
+    await store.update((s) => {
+      s.pendingKeychainWrites = s.pendingKeychainWrites.filter((p) => p.id !== tx);
+      const metas = (s.secrets[input.deploymentId] ??= {});
+      for (const v of variables) {
+        const prev = metas[v];
+        const fp = fingerprints[v] ?? '';
+        if (!prev) metas[v] = { variable: v, fingerprint: fp, generation: 1, created: now, lastRotated: null, origin: input.origin };
+        else if (prev.fingerprint !== fp) {
+          metas[v] = { ...prev, fingerprint: fp, generation: prev.generation + 1, lastRotated: now };
+        }
+      }
+    });
+    await dropRollback(kc, pending, logger);
+    await deps.journal.append({
+      type: input.journalType ?? 'secrets.stored',
+      deploymentId: input.deploymentId,
+      details: { variables, origin: input.origin, rotation: input.rotation ?? false },
+    });
+    logger.info('secrets.stored', { deploymentId: input.deploymentId, count: variables.length });
+    return { deploymentId: input.deploymentId, variables, fingerprints };
+  } finally {
+    finished();
+  }
 }

@@ -36,6 +36,13 @@ export interface StateStore {
   update<T>(change: (draft: AppState) => T | Promise<T>): Promise<T>;
   /** Set when the last read had to fall back to an earlier copy; null otherwise. */
   notice(): StateNotice | null;
+  /**
+   * Marks a write-ahead record (`pendingKeychainWrites`) as belonging to a write still running in this
+   * process; recovery leaves such records alone, so opening the Secrets page while a long keychain write
+   * runs does not undo it half-way. Call the returned function when the write ends, however it ends.
+   */
+  markWriteRunning(id: string): () => void;
+  isWriteRunning(id: string): boolean;
 }
 
 export interface StateStoreDeps {
@@ -76,6 +83,7 @@ export function createStateStore(deps: StateStoreDeps): StateStore {
   const { file, logger } = deps;
   const now = deps.clock ?? (() => new Date());
   let lastNotice: StateNotice | null = null;
+  const running = new Set<string>();
   let queue: Promise<unknown> = Promise.resolve();
   // Backups are named by millisecond; two writes in the same millisecond must not collide.
   let lastStamp = 0;
@@ -155,6 +163,11 @@ export function createStateStore(deps: StateStoreDeps): StateStore {
     read: () => load().then((l) => l.state),
     view: () => load(false).then((l) => l.state as DeepReadonly<AppState>),
     notice: () => lastNotice,
+    markWriteRunning(id) {
+      running.add(id);
+      return () => running.delete(id);
+    },
+    isWriteRunning: (id) => running.has(id),
     update<T>(change: (draft: AppState) => T | Promise<T>): Promise<T> {
       const attempt = async () => {
         // load() hands out a private copy: it is the draft.

@@ -4,6 +4,7 @@ import { createHmac } from 'node:crypto';
 import { envFilePort } from '../../../electron/core/backup/adapters';
 import type { BackupDeps, BackupJournalPort, BackupStatePort, RestoredDeploymentRecord, SecretMetaView } from '../../../electron/core/backup/ports';
 import type { DeploymentRef } from '../../../electron/common/model/deployment';
+import type { PendingKeychainWrite } from '../../../electron/core/store/schema';
 
 /** In-memory ports for unit tests of the backup services (the real keychain is used in integration tests). */
 export function memoryDeps(options: { deployments: DeploymentRef[]; metas?: Record<string, Record<string, SecretMetaView>>; failRecord?: boolean }) {
@@ -14,13 +15,25 @@ export function memoryDeps(options: { deployments: DeploymentRef[]; metas?: Reco
   const deployments = [...options.deployments];
   const metas = options.metas ?? {};
   const restored: RestoredDeploymentRecord[][] = [];
+  const pending: PendingKeychainWrite[] = [];
+  let tx = 0;
   let now = new Date('2026-11-30T10:00:00.000Z');
   const state: BackupStatePort = {
     deployments: () => Promise.resolve([...deployments]),
     secretMeta: (id) => Promise.resolve(metas[id] ?? {}),
     checklist: (id) => Promise.resolve(id === deployments[0]?.id ? [{ id: 'env-not-in-git', done: true, at: '2026-11-29T10:00:00.000Z' }] : []),
-    recordRestore: (items) => {
+    beginKeychainWrites: (p) => {
+      pending.push(...p);
+      return Promise.resolve();
+    },
+    markWriteRunning: () => () => undefined,
+    endKeychainWrites: (ids) => {
+      pending.splice(0, pending.length, ...pending.filter((p) => !ids.includes(p.id)));
+      return Promise.resolve();
+    },
+    recordRestore: (items, ids) => {
       if (options.failRecord) return Promise.reject(new Error('disk full'));
+      pending.splice(0, pending.length, ...pending.filter((p) => !ids.includes(p.id)));
       restored.push(items);
       for (const i of items) if (!deployments.some((d) => d.id === i.deployment.id)) deployments.push(i.deployment);
       return Promise.resolve();
@@ -43,6 +56,8 @@ export function memoryDeps(options: { deployments: DeploymentRef[]; metas?: Reco
     logger,
     clock: () => now,
     appVersion: '0.1.0-test',
+    // Transaction ids 0101…, 0202…: rollback services the tests can name.
+    random: (n: number) => Buffer.alloc(n, ++tx),
   };
   return {
     deps,
@@ -50,6 +65,7 @@ export function memoryDeps(options: { deployments: DeploymentRef[]; metas?: Reco
     logLines: sink.lines,
     journalEntries,
     restored,
+    pending,
     deploymentsNow: () => deployments,
     setNow: (d: Date) => {
       now = d;

@@ -177,6 +177,8 @@ describe('backup verify and restore', () => {
     expect(await m.keychain.get(serviceFor('crucible-prod'), 'POSTGRES_PASSWORD')).toBeNull();
     expect(readFileSync(join(folder, '.env'), 'utf8')).toBe('A=1\n');
     expect(m.journalEntries.at(-1)).toMatchObject({ type: 'backup.restore-failed', details: { rolledBack: true } });
+    expect(m.pending).toEqual([]); // the write-ahead record goes once everything is back
+    expect(await m.keychain.list(`${serviceFor('crucible-prod')}/rollback-0101010101010101`)).toEqual([]);
   });
 
   it('rolls back keychain and .env when the state cannot be recorded', async () => {
@@ -191,6 +193,7 @@ describe('backup verify and restore', () => {
     ).rejects.toMatchObject({ code: 'BACKUP_RESTORE_FAILED' });
     expect(await m.keychain.get(serviceFor('crucible-prod'), 'ROUNDTABLE_JWT_SECRET')).toBe('current-2');
     expect(readFileSync(join(folder, '.env'), 'utf8')).toBe("ROUNDTABLE_JWT_SECRET='current-2'\n");
+    expect(m.pending).toEqual([]);
   });
 
   it('leaves keychain and .env unchanged for a corrupted file or a wrong passphrase', async () => {
