@@ -43,6 +43,11 @@ export interface AtomicWriteOptions {
    * content the caller based its change on, or null to require that the file does not exist.
    */
   expectedSha256?: string | null;
+  /**
+   * fsync the folder after the rename, so that the rename itself survives a power cut. Default true; only
+   * a file whose older version is as good after a crash may skip it (the journal's head).
+   */
+  syncFolder?: boolean;
   clock?: () => Date;
   fs?: FsOps;
 }
@@ -135,15 +140,17 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array,
     throw new AppError('FS_WRITE_FAILED', `Could not write ${basename(target)} (${code}). The previous file is unchanged.`);
   }
   // Make the rename durable. Some platforms cannot fsync a folder; the write itself already succeeded.
-  try {
-    const dh = await ops.open(dir, constants.O_RDONLY);
+  if (options.syncFolder !== false) {
     try {
-      await dh.sync();
-    } finally {
-      await dh.close();
+      const dh = await ops.open(dir, constants.O_RDONLY);
+      try {
+        await dh.sync();
+      } finally {
+        await dh.close();
+      }
+    } catch {
+      /* best effort */
     }
-  } catch {
-    /* best effort */
   }
   // Only a write that kept a copy can have pushed the count over the limit.
   if (backupPath !== null) await pruneBackups(ops, target, options.maxBackups ?? 5);

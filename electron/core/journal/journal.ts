@@ -124,11 +124,11 @@ function symlinkRefused(file: string): AppError {
 }
 
 /**
- * Opens the journal for appending without following a symbolic link (a link planted in the app home must not
- * redirect the entries), and sets an existing file back to 0600.
+ * Opens the journal for reading its tail and appending, without following a symbolic link (a link planted in
+ * the app home must not redirect the entries), and sets an existing file back to 0600.
  * @throws AppError FS_SYMLINK_REFUSED
  */
-async function openJournalForAppend(file: string): Promise<FileHandle> {
+async function openJournalForAppend(file: string): Promise<{ fh: FileHandle; size: number }> {
   if (NOFOLLOW === 0) {
     const st = await lstat(file).catch((e: unknown) => {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
@@ -138,18 +138,42 @@ async function openJournalForAppend(file: string): Promise<FileHandle> {
   }
   let fh: FileHandle;
   try {
-    fh = await open(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | NOFOLLOW, 0o600);
+    fh = await open(file, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | NOFOLLOW, 0o600);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw symlinkRefused(file);
     throw e;
   }
   try {
-    if (((await fh.stat()).mode & 0o777) !== 0o600) await fh.chmod(0o600);
+    const st = await fh.stat();
+    if ((st.mode & 0o777) !== 0o600) await fh.chmod(0o600);
+    return { fh, size: st.size };
   } catch (e) {
     await fh.close();
     throw e;
   }
-  return fh;
+}
+
+/**
+ * The last entry, read from the end of the open journal: a window that grows until it holds a valid entry,
+ * so an append costs the same after years of entries as on the first day. Read at each append (not
+ * remembered) so the CLI and the app can both append.
+ */
+async function tailOf(fh: FileHandle, size: number): Promise<{ seq: number; hash: string; torn: boolean }> {
+  for (let window = TAIL_WINDOW; ; window *= 4) {
+    const start = Math.max(0, size - window);
+    const buf = Buffer.alloc(size - start);
+    await fh.read(buf, 0, buf.length, start);
+    // A last line without its newline is what a crash mid-append leaves: the next entry starts a new line.
+    const torn = buf.length > 0 && buf[buf.length - 1] !== 0x0a;
+    const all = lines(buf.toString('utf8'));
+    // The first line of a window that starts mid-file may be cut: it only counts when the window is the whole file.
+    const from = start === 0 ? 0 : 1;
+    for (let i = all.length - 1; i >= from; i--) {
+      const e = parseLine(all[i] ?? '');
+      if (e) return { seq: e.seq, hash: e.hash, torn };
+    }
+    if (start === 0) return { seq: 0, hash: GENESIS, torn };
+  }
 }
 
 async function readText(file: string): Promise<string | null> {
@@ -181,71 +205,40 @@ export function createJournal(deps: JournalDeps): Journal {
   const clock = deps.clock ?? (() => new Date());
   let queue: Promise<unknown> = Promise.resolve();
 
-  /**
-   * The last entry, read from the file each time so the CLI and the app can both append. Only the end of the
-   * file is read (a window that doubles until it holds a valid entry), so an append costs the same after
-   * years of entries as on the first day.
-   */
-  async function tail(): Promise<{ seq: number; hash: string; torn: boolean }> {
-    let fh: FileHandle;
-    try {
-      fh = await open(file, constants.O_RDONLY | NOFOLLOW);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { seq: 0, hash: GENESIS, torn: false };
-      if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw symlinkRefused(file);
-      throw new AppError('JOURNAL_UNREADABLE', `The journal ${basename(file)} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'EIO'}).`);
-    }
-    try {
-      const size = (await fh.stat()).size;
-      for (let window = TAIL_WINDOW; ; window *= 4) {
-        const start = Math.max(0, size - window);
-        const buf = Buffer.alloc(size - start);
-        await fh.read(buf, 0, buf.length, start);
-        // A last line without its newline is what a crash mid-append leaves: the next entry starts a new line.
-        const torn = buf.length > 0 && buf[buf.length - 1] !== 0x0a;
-        const all = lines(buf.toString('utf8'));
-        // The first line of a window that starts mid-file may be cut: it only counts when the window is the whole file.
-        const from = start === 0 ? 0 : 1;
-        for (let i = all.length - 1; i >= from; i--) {
-          const e = parseLine(all[i] ?? '');
-          if (e) return { seq: e.seq, hash: e.hash, torn };
-        }
-        if (start === 0) return { seq: 0, hash: GENESIS, torn };
-      }
-    } finally {
-      await fh.close();
-    }
-  }
-
   async function append(input: JournalInput): Promise<JournalEntry> {
     const parsed = JournalInput.safeParse(input);
     if (!parsed.success) {
       throw new AppError('JOURNAL_INVALID', `A journal entry was malformed (${parsed.error.issues.map((i) => i.path.join('.') || i.code).join(', ')}).`);
     }
-    const last = await tail();
-    const partial: Omit<JournalEntry, 'hash'> = {
-      seq: last.seq + 1,
-      at: clock().toISOString(),
-      type: parsed.data.type,
-      deploymentId: parsed.data.deploymentId,
-      subject: parsed.data.subject,
-      details: parsed.data.details,
-      prev: last.hash,
-    };
-    const text = body(partial);
-    if (deps.redactor && deps.redactor.redact(text) !== text) {
-      throw new AppError('JOURNAL_REFUSED_SECRET', 'A journal entry would have contained a secret value, so it was not written. Please report this.');
-    }
-    const entry: JournalEntry = { ...partial, hash: sha256(text) };
+    // The input is checked for secrets before the journal is even opened: a refused entry writes nothing.
+    const refused = () => new AppError('JOURNAL_REFUSED_SECRET', 'A journal entry would have contained a secret value, so it was not written. Please report this.');
+    const draft = JSON.stringify(parsed.data);
+    if (deps.redactor && deps.redactor.redact(draft) !== draft) throw refused();
     await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-    const fh = await openJournalForAppend(file);
+    const { fh, size } = await openJournalForAppend(file);
+    let entry: JournalEntry;
     try {
-      await fh.writeFile(`${last.torn ? '\n' : ''}${text.slice(0, -1)},"hash":${JSON.stringify(entry.hash)}}\n`);
+      const last = await tailOf(fh, size);
+      const partial: Omit<JournalEntry, 'hash'> = {
+        seq: last.seq + 1,
+        at: clock().toISOString(),
+        type: parsed.data.type,
+        deploymentId: parsed.data.deploymentId,
+        subject: parsed.data.subject,
+        details: parsed.data.details,
+        prev: last.hash,
+      };
+      const text = body(partial);
+      if (deps.redactor && deps.redactor.redact(text) !== text) throw refused();
+      entry = { ...partial, hash: sha256(text) };
+      await fh.write(`${last.torn ? '\n' : ''}${text.slice(0, -1)},"hash":${JSON.stringify(entry.hash)}}\n`);
       await fh.sync();
     } finally {
       await fh.close();
     }
-    await writeFileAtomic(headFile, JSON.stringify({ seq: entry.seq, hash: entry.hash }) + '\n', { keepPrevious: false });
+    // The head only has to be as new as the entries that are surely on disk: an older head after a crash
+    // hides nothing and raises no alarm, so its rename is not made durable separately (no folder fsync).
+    await writeFileAtomic(headFile, JSON.stringify({ seq: entry.seq, hash: entry.hash }) + '\n', { keepPrevious: false, syncFolder: false });
     return entry;
   }
 

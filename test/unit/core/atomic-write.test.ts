@@ -56,6 +56,18 @@ describe('writeFileAtomic', () => {
     expect(readFileSync(join(d, 'real'), 'utf8')).toBe('x');
   });
 
+  it('fsyncs the folder after the rename unless told the older file is as good (syncFolder: false)', async () => {
+    const d = dir();
+    const opened: string[] = [];
+    const spy: FsOps = { ...realFs, open: ((p: string, ...a: never[]) => (opened.push(p), (realFs.open as (...x: unknown[]) => unknown)(p, ...a))) as FsOps['open'] };
+    await writeFileAtomic(join(d, 'a'), '1', { fs: spy });
+    expect(opened).toContain(d);
+    opened.length = 0;
+    await writeFileAtomic(join(d, 'b'), '1', { fs: spy, syncFolder: false });
+    expect(opened).not.toContain(d);
+    expect(readFileSync(join(d, 'b'), 'utf8')).toBe('1');
+  });
+
   // Fault injection: each step fails in turn; the original must survive and no temp file may remain.
   const steps: Array<[string, (ops: FsOps) => FsOps]> = [
     ['open temp', (o) => ({ ...o, open: ((p: string, ...a: never[]) => (p.includes('.tmp-') ? Promise.reject(Object.assign(new Error('x'), { code: 'ENOSPC' })) : (o.open as (...x: unknown[]) => unknown)(p, ...a))) as FsOps['open'] })],

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -119,6 +119,10 @@ describe('journal', () => {
     await expect(journal.append({ type: 'secret.revealed', subject: 'X', details: { oops: 'CANARY-journal-value-123456' } })).rejects.toMatchObject({ code: 'JOURNAL_REFUSED_SECRET' });
     expect(readFileSync(file, 'utf8')).toBe(before);
     expect(JSON.stringify(await journal.read())).not.toContain('CANARY');
+    // A first entry refused: not even an empty journal appears.
+    const fresh = join(mkdtempSync(join(tmpdir(), 'cs-journal-')), 'journal.jsonl');
+    await expect(createJournal({ file: fresh, redactor }).append({ type: 'secret.revealed', subject: 'CANARY-journal-value-123456' })).rejects.toMatchObject({ code: 'JOURNAL_REFUSED_SECRET' });
+    expect(existsSync(fresh)).toBe(false);
   });
 
   it('refuses malformed input', async () => {
