@@ -82,19 +82,24 @@ async function liveValues(kc: Keychain, service = LIVE): Promise<Record<string, 
   return Object.fromEntries((await kc.list(service)).map((e) => [e.account, e.value]).sort());
 }
 
+/** A registered deployment whose keychain held BACKUP when it was backed up, and holds NOW (two rotations) since. */
+async function backedUp(): Promise<{ memory: MemoryKeychain; file: string }> {
+  const memory = new MemoryKeychain();
+  const setup = world(memory, memory);
+  await setup.store.update((s) => {
+    s.deployments.push({ id: ID, name: 'Prod', folder, composeFiles: [], environment: 'production', createdAt: new Date().toISOString() });
+  });
+  for (const [k, v] of Object.entries(BACKUP)) await memory.set(LIVE, k, v);
+  const file = join(home, 'b.csbackup');
+  await setup.svc.exportTo(file, [ID], PASS, PASS);
+  for (const [k, v] of Object.entries(NOW)) await memory.set(LIVE, k, v);
+  return { memory, file };
+}
+
 describe('a restore the app does not survive', () => {
   it('is put back by the recovery at the next start: keychain as before, no pending record, no rollback copies', async () => {
-    const memory = new MemoryKeychain();
-    const setup = world(memory, memory);
-    await setup.store.update((s) => {
-      s.deployments.push({ id: ID, name: 'Prod', folder, composeFiles: [], environment: 'production', createdAt: new Date().toISOString() });
-    });
-    for (const [k, v] of Object.entries(BACKUP)) await memory.set(LIVE, k, v);
-    const file = join(home, 'b.csbackup');
-    await setup.svc.exportTo(file, [ID], PASS, PASS);
-    // Since the backup: two secrets rotated, one removed.
-    await memory.delete(LIVE, 'API_KEY_ENCRYPTION_KEY');
-    for (const [k, v] of Object.entries(NOW)) await memory.set(LIVE, k, v);
+    const { memory, file } = await backedUp();
+    await memory.delete(LIVE, 'API_KEY_ENCRYPTION_KEY'); // since the backup: one secret removed as well
     writeFileSync(join(folder, '.env'), `ROUNDTABLE_JWT_SECRET='${NOW.ROUNDTABLE_JWT_SECRET}'\n`, { mode: 0o600 });
     const before = await liveValues(memory);
     const envBefore = readFileSync(join(folder, '.env'), 'utf8');
@@ -126,15 +131,7 @@ describe('a restore the app does not survive', () => {
   });
 
   it('is put back before the next restore applies, which then completes', async () => {
-    const memory = new MemoryKeychain();
-    const setup = world(memory, memory);
-    await setup.store.update((s) => {
-      s.deployments.push({ id: ID, name: 'Prod', folder, composeFiles: [], environment: 'production', createdAt: new Date().toISOString() });
-    });
-    for (const [k, v] of Object.entries(BACKUP)) await memory.set(LIVE, k, v);
-    const file = join(home, 'b.csbackup');
-    await setup.svc.exportTo(file, [ID], PASS, PASS);
-    for (const [k, v] of Object.entries(NOW)) await memory.set(LIVE, k, v);
+    const { memory, file } = await backedUp();
 
     const { kc, died } = dying(memory, 1);
     const doomed = world(kc, memory);
@@ -158,15 +155,7 @@ describe('a restore the app does not survive', () => {
   });
 
   it('is left alone by a recovery in the same process while it runs (the Secrets page opened meanwhile)', async () => {
-    const memory = new MemoryKeychain();
-    const setup = world(memory, memory);
-    await setup.store.update((s) => {
-      s.deployments.push({ id: ID, name: 'Prod', folder, composeFiles: [], environment: 'production', createdAt: new Date().toISOString() });
-    });
-    for (const [k, v] of Object.entries(BACKUP)) await memory.set(LIVE, k, v);
-    const file = join(home, 'b.csbackup');
-    await setup.svc.exportTo(file, [ID], PASS, PASS);
-    for (const [k, v] of Object.entries(NOW)) await memory.set(LIVE, k, v);
+    const { memory, file } = await backedUp();
 
     // The keychain pauses after the first live write until released.
     let paused!: () => void;
