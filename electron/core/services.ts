@@ -128,8 +128,7 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
       logger: deps.logger,
       clock,
       appVersion: APP_VERSION,
-      // Every interrupted keychain write, of any deployment: a restore may have registered none yet.
-      recoverInterruptedWrites: () => inventory.recover(),
+      recoverInterruptedWrites: (ids) => Promise.all(ids.map((id) => inventory.recover(id))),
       random: deps.random,
     },
     deps.backup,

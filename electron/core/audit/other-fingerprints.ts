@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { lstat, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fingerprint } from './fingerprint';
 import { readEnvValues, type EnvReader } from './env-adapter';
@@ -23,6 +23,10 @@ export interface OtherFingerprintsDeps {
   maxBytes: number;
 }
 
+const flags = constants as Partial<typeof constants>;
+/** Files changed more recently than this are read again at every audit (timestamps can be 2 s coarse). */
+const RACY_MS = 3000;
+
 interface Entry {
   stamp: string;
   fingerprints: Map<string, string>;
@@ -35,25 +39,27 @@ export function createOtherFingerprints(deps: OtherFingerprintsDeps): OtherFinge
   return {
     async of(folder) {
       const path = join(folder, '.env');
-      // A symlinked .env is not followed (as the audit's own read refuses it). The stamp comes from the open
-      // file itself, taken before reading: a change after it gives a newer stamp, so the next audit reads again.
-      const handle = await open(path, constants.O_RDONLY | ((constants as Partial<typeof constants>).O_NOFOLLOW ?? 0)).catch(() => null);
-      if (handle === null) {
-        cache.delete(folder);
-        return null;
-      }
+      const gone = () => (cache.delete(folder), null);
+      // Only a regular file, never through a symlink (as the audit's own read, lstat first: Windows has no
+      // O_NOFOLLOW), and never blocking on a FIFO planted as .env (O_NONBLOCK; fstat refuses it below).
+      const link = await lstat(path).catch(() => null);
+      if (!link?.isFile()) return gone();
+      const handle = await open(path, constants.O_RDONLY | (flags.O_NOFOLLOW ?? 0) | (flags.O_NONBLOCK ?? 0)).catch(() => null);
+      if (handle === null) return gone();
       try {
+        // The stamp comes from the open file itself, taken before reading: a change after it gives a newer
+        // stamp, so the next audit reads again.
         const st = await handle.stat();
-        if (!st.isFile() || st.size > deps.maxBytes) {
-          cache.delete(folder);
-          return null;
-        }
+        if (!st.isFile() || st.size > deps.maxBytes) return gone();
         const stamp = `${String(st.dev)}:${String(st.ino)}:${String(st.size)}:${String(st.mtimeMs)}:${String(st.ctimeMs)}`;
         const hit = cache.get(folder);
         if (hit?.stamp === stamp) return hit.fingerprints;
         const fingerprints = new Map<string, string>();
         for (const [k, v] of read(await handle.readFile('utf8'))) if (deps.secretVariables.has(k) && v !== '') fingerprints.set(k, fingerprint(deps.fingerprintKey, v));
-        cache.set(folder, { stamp, fingerprints });
+        // Racy-git rule: a file changed within the last seconds may change again within the same timestamp
+        // tick (coarse on FAT, SMB, HFS+) without its stamp moving, so it is not remembered yet.
+        if (Date.now() - st.mtimeMs >= RACY_MS) cache.set(folder, { stamp, fingerprints });
+        else cache.delete(folder);
         return fingerprints;
       } finally {
         await handle.close();

@@ -43,8 +43,16 @@ export function stateStorePort(store: StateStore, clock: () => Date): BackupStat
     },
     async recordRestore(items, pendingIds) {
       const now = clock().toISOString();
+      let dropped: string[] = [];
       await store.update((s) => {
-        s.pendingKeychainWrites = s.pendingKeychainWrites.filter((p) => !pendingIds.includes(p.id));
+        dropped = [];
+        s.pendingKeychainWrites = s.pendingKeychainWrites.filter((p) => {
+          if (pendingIds.includes(p.id)) return false;
+          const item = items.find((i) => i.deployment.id === p.deploymentId);
+          const covered = item !== undefined && !store.isWriteRunning(p.id) && p.variables.every((v) => item.secrets.some((x) => x.name === v));
+          if (covered) dropped.push(p.rollbackService);
+          return !covered;
+        });
         for (const item of items) {
           const id = item.deployment.id;
           if (!s.deployments.some((d) => d.id === id)) s.deployments.push(item.deployment);
@@ -56,6 +64,7 @@ export function stateStorePort(store: StateStore, clock: () => Date): BackupStat
           for (const c of item.checklist) if (c.done && !(c.id in ticks)) ticks[c.id] = { checkedAt: c.at ?? now };
         }
       });
+      return dropped;
     },
   };
 }

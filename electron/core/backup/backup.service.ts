@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { AppError } from '../../common/errors';
 import type { BackupFileInfo, BackupStatus, BackupSummary, ExportResult, RestorePlan, RestoreResult, RestoreSelection } from '../../common/ipc/backup.ipc';
 import { writeFileAtomic } from '../fs/atomic-write';
-import { inspectBackup, openBackup, sealBackup } from './container';
+import { inspectBackup, openBackup, sealBackup, type SealOptions } from './container';
 import { BackupErrorCode } from './errors';
 import { gatherPayload } from './export';
 import { backupFileName, recoverySheetName } from './file-name';
@@ -33,6 +33,8 @@ export interface BackupServiceOptions {
   sessionTtlMs?: number;
   /** The strength checker; by default one with its own zxcvbn worker, started on the first export. */
   passphraseChecker?: PassphraseChecker;
+  /** Tests only: the export's KDF (container.ts SealOptions.deriveKeys). */
+  deriveKeys?: SealOptions['deriveKeys'];
 }
 
 interface Session {
@@ -146,25 +148,25 @@ export function createBackupService(deps: BackupDeps, options: BackupServiceOpti
     async exportTo(target, deploymentIds, passphrase, confirmation, onProgress) {
       assertSameEntries(passphrase, confirmation);
       const progress = progressReporter('export', onProgress, lastKdfMs);
-      let failed = false;
       try {
         progress.phase('gather');
-        // Three things that do not depend on each other run at once: the strength check (zxcvbn, in its
-        // worker), reading the keychain, and the KDF (libuv's pool). Nothing is written before all three
-        // succeeded; a weak passphrase is refused as soon as the check answers.
-        const payload = gatherPayload(deps, deploymentIds);
+        // The KDF (libuv's pool) runs beside the strength check (zxcvbn, in its worker) and, once the
+        // passphrase passed, the reading of the keychain: a weak passphrase never makes the keychain ask to
+        // be unlocked or brings its values into memory. Nothing is written before all of them succeeded.
+        const checked = checkPassphrase(passphrase, confirmation, deploymentIds);
+        const payload = checked.then(() => gatherPayload(deps, deploymentIds));
         let kdfStart = 0;
         const sealed = sealBackup(payload, passphrase, {
           kdf: options.kdf,
+          deriveKeys: options.deriveKeys,
           ...policy,
           onPhase: (p) => {
-            if (failed) return; // a refused passphrase ended the export; the KDF finishing later is not news
             if (p === 'kdf') kdfStart = performance.now();
             else lastKdfMs = Math.round(performance.now() - kdfStart);
             progress.phase(p);
           },
         });
-        const [, bytes, data] = await Promise.all([checkPassphrase(passphrase, confirmation, deploymentIds), sealed, payload]);
+        const [, bytes, data] = await Promise.all([checked, sealed, payload]);
         progress.phase('write');
         await writeFileAtomic(target, bytes, { mode: 0o600 });
         const fingerprint = backupFingerprint(bytes);
@@ -185,7 +187,6 @@ export function createBackupService(deps: BackupDeps, options: BackupServiceOpti
         progress.done();
         return result;
       } catch (e) {
-        failed = true;
         progress.stop();
         throw e;
       }
@@ -219,9 +220,10 @@ export function createBackupService(deps: BackupDeps, options: BackupServiceOpti
 
     async planRestore(fileId, passphrase, onProgress) {
       // The fingerprint key comes from the keychain: fetched while the KDF runs, not after it.
-      const fingerprints = memoFingerprinter(deps.fingerprinter());
-      fingerprints.catch(() => undefined); // a failure surfaces when the plan awaits it
+      const source = deps.fingerprinter();
+      source.catch(() => undefined); // a failure surfaces when the plan awaits it
       const { payload, summary, progress } = await decrypt(fileId, passphrase, 'restore', onProgress);
+      const fingerprints = memoFingerprinter(source, payload);
       sweep();
       const sessionId = newId();
       const s: Session = { payload, summary, folders: new Map(), deps: { ...deps, fingerprinter: () => fingerprints }, expiresAt: Date.now() + ttl };
@@ -263,15 +265,20 @@ export function createBackupService(deps: BackupDeps, options: BackupServiceOpti
 
 /**
  * The plan fingerprints every secret of the backup; applying it records the same fingerprints in the state:
- * remembered for the session (the values are in its memory anyway), each is computed once.
+ * the backup's values (in the session's memory anyway) have theirs remembered for the session, so each is
+ * computed once. Other values (the keychain's, the .env's) are fingerprinted and not kept.
  */
-async function memoFingerprinter(source: Promise<Fingerprinter>): Promise<Fingerprinter> {
+async function memoFingerprinter(source: Promise<Fingerprinter>, payload: BackupPayload): Promise<Fingerprinter> {
   const fp = await source;
-  const known = new Map<string, string>();
+  const known = new Map<string, string | null>();
+  for (const d of payload.deployments) for (const s of d.secrets) known.set(s.value, null);
   return (value) => {
-    let f = known.get(value);
-    if (f === undefined) known.set(value, (f = fp(value)));
-    return f;
+    const f = known.get(value);
+    if (f === undefined) return fp(value);
+    if (f !== null) return f;
+    const computed = fp(value);
+    known.set(value, computed);
+    return computed;
   };
 }
 

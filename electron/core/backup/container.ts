@@ -17,6 +17,8 @@ export interface SealOptions extends KdfPolicy {
   randomBytes?: (n: number) => Buffer;
   /** Called when the KDF starts and ends, so a UI can show progress while it runs. */
   onPhase?: (phase: 'kdf' | 'encrypt') => void;
+  /** Tests only: a KDF whose end the test controls. */
+  deriveKeys?: typeof deriveKeys;
 }
 
 export interface OpenOptions extends KdfPolicy {
@@ -38,7 +40,10 @@ export async function sealBackup(payload: BackupPayloadInput | PromiseLike<Backu
   const salt = rnd(SALT_LENGTH);
   const nonce = rnd(NONCE_LENGTH);
   options.onPhase?.('kdf');
-  const derived = deriveKeys(passphrase, salt, kdf, options);
+  const derived = (options.deriveKeys ?? deriveKeys)(passphrase, salt, kdf, options);
+  // Handled now, acted on below: the payload may take long (a keychain asking to be unlocked), and a KDF
+  // failing meanwhile must not become an unhandled rejection, which would end the main process.
+  derived.catch(() => undefined);
   let plaintext: Buffer;
   try {
     plaintext = serialise(await payload);

@@ -9,6 +9,8 @@ import { BackupErrorCode } from './errors';
  */
 export const MIN_PASSPHRASE_LENGTH = 15;
 export const MIN_PASSPHRASE_SCORE = 3;
+/** How long the checker remembers its last answer (createPassphraseChecker). */
+const MEMO_MS = 5 * 60_000;
 
 export interface PassphraseVerdict {
   ok: boolean;
@@ -32,18 +34,19 @@ export interface PassphraseChecker {
  */
 export function createPassphraseChecker(engine: ZxcvbnEngine = createZxcvbnEngine()): PassphraseChecker {
   // The last answer, under a keyed hash of its question (the key is random and lives only in this process,
-  // so the hash cannot be used to test guesses of the passphrase). The UI checks before it asks where to
-  // save and the export checks again: the second answer must not compete with the KDF for the CPU.
+  // so the hash cannot be used to test guesses of the passphrase elsewhere). The UI checks before it asks
+  // where to save and the export checks again: the second answer must not compete with the KDF for the
+  // CPU. Kept a few minutes only, so no trace of the passphrase outlives the export by long.
   const memoKey = randomBytes(32);
-  let last: { question: string; result: ZxcvbnVerdict } | null = null;
+  let last: { question: string; result: ZxcvbnVerdict; at: number } | null = null;
   return {
     async check(passphrase, userInputs = []) {
       const normal = passphrase.normalize('NFKC');
       // Count code points, not UTF-16 units: an emoji is one character to the admin.
       const length = Array.from(normal).length;
       const question = createHmac('sha256', memoKey).update(JSON.stringify([normal, userInputs])).digest('base64');
-      const result = last?.question === question ? last.result : await engine.check(normal, userInputs);
-      last = { question, result };
+      const result = last?.question === question && Date.now() - last.at < MEMO_MS ? last.result : await engine.check(normal, userInputs);
+      last = { question, result, at: Date.now() };
       const problems: string[] = [];
       if (length < MIN_PASSPHRASE_LENGTH) problems.push(`Use at least ${MIN_PASSPHRASE_LENGTH} characters (this one has ${length}). Several unrelated words are easiest.`);
       if (result.score < MIN_PASSPHRASE_SCORE) {

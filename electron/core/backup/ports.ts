@@ -41,9 +41,12 @@ export interface BackupStatePort {
   endKeychainWrites(ids: string[]): Promise<void>;
   /**
    * Records restored deployments in one state write: registers unknown deployments, sets the metadata of the
-   * restored secrets (fingerprint given), merges checklist ticks, and drops the restore's write-ahead records.
+   * restored secrets (fingerprint given), merges checklist ticks, and drops the restore's write-ahead records,
+   * and any older record of a restored deployment whose every entry the restore has just set (an earlier
+   * write whose previous values could not be put back).
+   * @returns the rollback services of those older records, for their copies to be deleted.
    */
-  recordRestore(items: RestoredDeploymentRecord[], pendingIds: string[]): Promise<void>;
+  recordRestore(items: RestoredDeploymentRecord[], pendingIds: string[]): Promise<string[]>;
 }
 
 export interface RestoredDeploymentRecord {
@@ -92,10 +95,10 @@ export interface BackupDeps {
   hashPassword?: (password: string) => Promise<string>;
   isPasswordHash?: (value: string) => boolean;
   /**
-   * Puts back the keychain entries of any write that was interrupted (an earlier restore the app did not
-   * survive, say) before a restore reads the current values. Wired to the inventory's recovery.
+   * Puts back the keychain entries of the given deployments' interrupted writes (an earlier restore the app
+   * did not survive, say) before a restore reads the current values. Wired to the inventory's recovery.
    */
-  recoverInterruptedWrites?: () => Promise<unknown>;
+  recoverInterruptedWrites?: (deploymentIds: string[]) => Promise<unknown>;
   /** Transaction ids (tests inject fixed ones). */
   random?: (n: number) => Buffer;
 }

@@ -32,11 +32,11 @@ export interface PlannedDeployment {
   secrets: RestoreConflict[];
 }
 
-/** Deletes the rollback copies of a restore (best effort: leftovers hold previous values, never new ones). */
-async function dropRollbacks(kc: Keychain, pending: readonly PendingKeychainWrite[]): Promise<void> {
-  for (const p of pending) {
+/** Deletes rollback copies (best effort: leftovers hold previous values, never new ones). */
+async function dropRollbacks(kc: Keychain, services: readonly string[]): Promise<void> {
+  for (const service of services) {
     try {
-      for (const e of await kc.list(p.rollbackService)) await kc.delete(p.rollbackService, e.account);
+      for (const e of await kc.list(service)) await kc.delete(service, e.account);
     } catch {
       /* no record points at them any more: they only hold values the live entries had before */
     }
@@ -145,7 +145,7 @@ export async function applyRestore(
   const passwordVars = deps.passwordVariables ?? passwordHashVariables(crucibleCeProfile);
 
   // 1. Validate the whole selection before touching anything.
-  const work = [];
+  const work: Array<{ d: BackupDeployment; reg: DeploymentRef | undefined; folder: string; secrets: BackupDeployment['secrets']; rewriteEnv: boolean }> = [];
   const seen = new Set<string>();
   for (const sel of selection) {
     if (seen.has(sel.deploymentId)) throw new AppError(BackupErrorCode.RestoreFailed, `The deployment ${sel.deploymentId} was chosen twice. Nothing was restored.`);
@@ -173,7 +173,12 @@ export async function applyRestore(
   //    pending writes in the state (names only). Nothing live has changed yet, so a failure here changes
   //    nothing; if the app dies after this point, the inventory's recovery puts the previous values back.
   onPhase?.('apply');
-  await deps.recoverInterruptedWrites?.();
+  const ids = work.map((w) => w.d.id);
+  await deps.recoverInterruptedWrites?.(ids).catch((e: unknown) => {
+    // Still half-written (a rollback copy lost, say): this restore sets those entries anyway, and its
+    // commit drops a record it fully covers. A keychain that cannot be used fails the restore below.
+    deps.logger.warn('backup.recovery-failed', { deployments: ids, error: e });
+  });
   const kc = await deps.keychain();
   const steps = [];
   const pending: PendingKeychainWrite[] = [];
@@ -205,7 +210,7 @@ export async function applyRestore(
       }
       await deps.state.beginKeychainWrites(pending);
     } catch (e) {
-      await dropRollbacks(kc, pending);
+      await dropRollbacks(kc, pending.map((p) => p.rollbackService));
       deps.logger.error('backup.restore-failed', { deployments: work.map((w) => w.d.id), stage: 'write-ahead', error: e });
       if (isAppError(e)) throw new AppError(e.code, `${e.message} Nothing was restored.`);
       throw new AppError(BackupErrorCode.RestoreFailed, 'The restore could not begin; nothing was restored.');
@@ -213,6 +218,7 @@ export async function applyRestore(
 
     // 3. Apply, recording an undo for every change; the state write commits (and drops the write-ahead records).
     const pendingIds = pending.map((p) => p.id);
+  let stale: string[] = [];
     const undo: Array<() => Promise<unknown>> = [];
     const records: RestoredDeploymentRecord[] = [];
     try {
@@ -239,7 +245,7 @@ export async function applyRestore(
           checklist: w.d.checklist.map((c) => ({ id: c.id, done: c.done, at: c.at })),
         });
       }
-      await deps.state.recordRestore(records, pendingIds);
+      stale = await deps.state.recordRestore(records, pendingIds);
     } catch (e) {
       let incomplete = 0;
       for (const u of undo.reverse()) {
@@ -255,9 +261,8 @@ export async function applyRestore(
           () => true,
           () => false,
         );
-        if (ended) await dropRollbacks(kc, pending);
+        if (ended) await dropRollbacks(kc, pending.map((p) => p.rollbackService));
       }
-      const ids = work.map((w) => w.d.id);
       await deps.journal.append({ type: 'backup.restore-failed', details: { deployments: ids.slice(0, 100), rolledBack: incomplete === 0, reason: isAppError(e) ? e.code : 'INTERNAL' } }).catch(() => undefined);
       deps.logger.error('backup.restore-failed', { deployments: ids, undone: undo.length - incomplete, incomplete, error: e });
       if (incomplete > 0) {
@@ -269,7 +274,7 @@ export async function applyRestore(
       if (isAppError(e)) throw new AppError(e.code, `${e.message} The restore was rolled back; nothing was changed.`);
       throw new AppError(BackupErrorCode.RestoreFailed, 'The restore failed unexpectedly and was rolled back; nothing was changed.');
     }
-    await dropRollbacks(kc, pending);
+    await dropRollbacks(kc, [...pending.map((p) => p.rollbackService), ...stale]);
 
     const result: RestoreResult = { deployments: [] };
     for (const w of work) {

@@ -204,6 +204,7 @@ export function createJournal(deps: JournalDeps): Journal {
   const headFile = `${file}.head`;
   const clock = deps.clock ?? (() => new Date());
   let queue: Promise<unknown> = Promise.resolve();
+  let headSynced = false;
 
   async function append(input: JournalInput): Promise<JournalEntry> {
     const parsed = JournalInput.safeParse(input);
@@ -231,14 +232,17 @@ export function createJournal(deps: JournalDeps): Journal {
       const text = body(partial);
       if (deps.redactor && deps.redactor.redact(text) !== text) throw refused();
       entry = { ...partial, hash: sha256(text) };
-      await fh.write(`${last.torn ? '\n' : ''}${text.slice(0, -1)},"hash":${JSON.stringify(entry.hash)}}\n`);
+      // writeFile, not write: it goes on until every byte is written (a short write must not pass as an entry).
+      await fh.writeFile(`${last.torn ? '\n' : ''}${text.slice(0, -1)},"hash":${JSON.stringify(entry.hash)}}\n`);
       await fh.sync();
     } finally {
       await fh.close();
     }
     // The head only has to be as new as the entries that are surely on disk: an older head after a crash
-    // hides nothing and raises no alarm, so its rename is not made durable separately (no folder fsync).
-    await writeFileAtomic(headFile, JSON.stringify({ seq: entry.seq, hash: entry.hash }) + '\n', { keepPrevious: false, syncFolder: false });
+    // hides nothing and raises no alarm, so replacing it needs no folder fsync. Its first creation does
+    // (a head lost in a crash would read as a missing one), once per process.
+    await writeFileAtomic(headFile, JSON.stringify({ seq: entry.seq, hash: entry.hash }) + '\n', { keepPrevious: false, syncFolder: !headSynced });
+    headSynced = true;
     return entry;
   }
 

@@ -120,8 +120,8 @@ export function createStateStore(deps: StateStoreDeps): StateStore {
       const { state, fromVersion } = parseBytes(bytes);
       if (fromVersion !== state.version) logger.info('state.migrated', { from: fromVersion, to: state.version });
       lastNotice = null;
-      remember(sha, state);
-      return { state, sha };
+      // view() always gets the frozen shared object, so a caller cannot mutate it once and fail the next time.
+      return { state: copy ? state : remember(sha, state).state, sha };
     } catch (e) {
       if (e instanceof AppError && e.code === 'STATE_TOO_NEW') throw e;
       return recover(bytes, sha, describe(e));

@@ -36,7 +36,7 @@ export function memoryDeps(options: { deployments: DeploymentRef[]; metas?: Reco
       pending.splice(0, pending.length, ...pending.filter((p) => !ids.includes(p.id)));
       restored.push(items);
       for (const i of items) if (!deployments.some((d) => d.id === i.deployment.id)) deployments.push(i.deployment);
-      return Promise.resolve();
+      return Promise.resolve([]);
     },
   };
   const journal: BackupJournalPort = {

@@ -72,7 +72,7 @@ function world(keychain: Keychain, memory: MemoryKeychain) {
     logger,
     clock,
     appVersion: 'test',
-    recoverInterruptedWrites: () => recoverInterruptedWrites(secretsDeps),
+    recoverInterruptedWrites: (ids) => Promise.all(ids.map((id) => recoverInterruptedWrites(secretsDeps, id))),
     random: randomBytes,
   };
   return { store, journal, svc: createBackupService(deps, WEAK), secretsDeps };
@@ -179,5 +179,31 @@ describe('a restore the app does not survive', () => {
     await applying;
     expect(await liveValues(memory)).toEqual({ ...Object.fromEntries(Object.entries(BACKUP).sort()) });
     expect((await same.store.read()).pendingKeychainWrites).toEqual([]);
+  });
+
+  it('goes ahead past a record that cannot be put back (its copies lost) and drops it once it has set every entry it covers', async () => {
+    const { memory, file } = await backedUp();
+    const w = world(memory, memory);
+    // An earlier write left a record whose rollback copies are gone: recovery fails with KEYCHAIN_ROLLBACK_MISSING.
+    await w.store.update((s) => {
+      s.pendingKeychainWrites.push({ id: 'deadbeef00000000', deploymentId: ID, variables: ['REDIS_PASSWORD'], created: [], rollbackService: `${LIVE}/rollback-deadbeef00000000`, startedAt: new Date().toISOString() });
+    });
+    await expect(recoverInterruptedWrites(w.secretsDeps, ID)).rejects.toMatchObject({ code: 'KEYCHAIN_ROLLBACK_MISSING' });
+    const plan = await w.svc.planRestore((await w.svc.registerFile(file)).fileId, PASS);
+    await w.svc.applyRestore({ sessionId: plan.sessionId, deployments: [{ deploymentId: ID, secrets: ['REDIS_PASSWORD', 'ROUNDTABLE_JWT_SECRET'], rewriteEnv: false }] });
+    expect((await w.store.read()).pendingKeychainWrites).toEqual([]);
+    expect(await liveValues(memory)).toMatchObject({ REDIS_PASSWORD: BACKUP.REDIS_PASSWORD, ROUNDTABLE_JWT_SECRET: BACKUP.ROUNDTABLE_JWT_SECRET });
+  });
+
+  it('keeps an older record it does not fully cover', async () => {
+    const { memory, file } = await backedUp();
+    const w = world(memory, memory);
+    await memory.set(`${LIVE}/rollback-feedface00000000`, 'OTHER_SECRET', 'CANARY-old-other-0011');
+    await w.store.update((s) => {
+      s.pendingKeychainWrites.push({ id: 'feedface00000000', deploymentId: ID, variables: ['REDIS_PASSWORD', 'OTHER_SECRET'], created: [], rollbackService: `${LIVE}/rollback-feedface00000000`, startedAt: new Date().toISOString() });
+    });
+    const plan = await w.svc.planRestore((await w.svc.registerFile(file)).fileId, PASS);
+    await w.svc.applyRestore({ sessionId: plan.sessionId, deployments: [{ deploymentId: ID, secrets: ['REDIS_PASSWORD'], rewriteEnv: false }] });
+    expect((await w.store.read()).pendingKeychainWrites.map((p) => p.id)).toEqual(['feedface00000000']);
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createBackupService } from '../../../electron/core/backup/backup.service';
 import type { PassphraseChecker } from '../../../electron/core/backup/passphrase';
+import { deriveKeys } from '../../../electron/core/backup/kdf';
 import { serviceFor } from '../../../electron/core/keychain/keychain';
 import type { BackupProgress } from '../../../electron/common/ipc/backup.ipc';
 import { memoryDeps } from './memory-ports';
@@ -76,20 +77,35 @@ describe('backup export', () => {
     expect(m.journalEntries).toEqual([]);
   });
 
-  it('refuses a weak passphrase while the production KDF still runs beside the check: nothing written, no progress after the error', async () => {
+  it('refuses a weak passphrase while the KDF still runs beside the check: keychain never read, nothing written, no progress after the error', async () => {
     const m = setup();
     await seed(m);
-    // The production KDF (64 MiB, t=3, p=4) beside a checker that answers at once: the refusal always comes
-    // first (with the real zxcvbn worker on a loaded machine the KDF may win, which proves less).
+    // The KDF finishes only when the test says so, after the refusal.
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    let finished!: () => void;
+    const kdfFinished = new Promise<void>((r) => (finished = r));
+    const gatedKdf: typeof deriveKeys = async (...args) => {
+      await gate;
+      try {
+        return await deriveKeys(...args);
+      } finally {
+        setImmediate(finished);
+      }
+    };
     const instant: PassphraseChecker = { check: () => Promise.resolve({ ok: false, score: 0, length: 15, problems: ['Too easy to guess.'] }), close: () => Promise.resolve() };
-    const svc = createBackupService(m.deps, { passphraseChecker: instant });
+    let keychainReads = 0;
+    const deps = { ...m.deps, keychain: () => (keychainReads++, m.deps.keychain()) };
+    const svc = createBackupService(deps, { ...WEAK, passphraseChecker: instant, deriveKeys: gatedKdf });
     const target = join(dir, 'weak.csbackup');
     const events: BackupProgress[] = [];
     await expect(svc.exportTo(target, ['crucible-prod'], 'password1234567', 'password1234567', (p) => events.push(p))).rejects.toMatchObject({ code: 'BACKUP_WEAK_PASSPHRASE' });
     const seen = events.length;
-    await new Promise((r) => setTimeout(r, 1500)); // the KDF finishes in the background meanwhile
+    open();
+    await kdfFinished;
     expect(events.length).toBe(seen);
     expect(events.map((e) => e.phase)).not.toContain('encrypt');
+    expect(keychainReads).toBe(0);
     expect(existsSync(target)).toBe(false);
     expect(readdirSync(dir).filter((f) => f.includes('weak'))).toEqual([]);
     expect(m.journalEntries).toEqual([]);
