@@ -125,6 +125,28 @@ export async function planRestore(deps: BackupDeps, payload: BackupPayload, chos
   return out;
 }
 
+type Work = { d: BackupDeployment; reg: DeploymentRef | undefined; folder: string; secrets: BackupDeployment['secrets']; rewriteEnv: boolean };
+
+/**
+ * What the keychain write of one deployment will change: the entries whose value differs or is absent, their
+ * current values (for the undo and the rollback copies), and the write-ahead record (null when nothing changes).
+ */
+async function keychainStep(deps: BackupDeps, kc: Keychain, w: Work, now: string) {
+  const service = serviceFor(w.d.id);
+  const current = new Map((await kc.list(service)).map((e) => [e.account, e.value]));
+  for (const v of current.values()) deps.logger.redactor.register(v);
+  const changes = w.secrets.filter((s) => {
+    const prev = current.get(s.name);
+    return prev === undefined || !same(prev, s.value);
+  });
+  let pending: PendingKeychainWrite | null = null;
+  if (changes.length > 0) {
+    const tx = (deps.random ?? randomBytes)(8).toString('hex');
+    pending = { id: tx, deploymentId: w.d.id, variables: changes.map((c) => c.name), created: changes.filter((c) => !current.has(c.name)).map((c) => c.name), rollbackService: `${service}/rollback-${tx}`, startedAt: now };
+  }
+  return { w, service, current, changes, pending };
+}
+
 /**
  * Applies a restore as one unit: keychain entries, then `.env` rewrites, then one state write. Secrets not
  * selected are left as they are (the admin's answer to a conflict).
@@ -145,7 +167,7 @@ export async function applyRestore(
   const passwordVars = deps.passwordVariables ?? passwordHashVariables(crucibleCeProfile);
 
   // 1. Validate the whole selection before touching anything.
-  const work: Array<{ d: BackupDeployment; reg: DeploymentRef | undefined; folder: string; secrets: BackupDeployment['secrets']; rewriteEnv: boolean }> = [];
+  const work: Work[] = [];
   const seen = new Set<string>();
   for (const sel of selection) {
     if (seen.has(sel.deploymentId)) throw new AppError(BackupErrorCode.RestoreFailed, `The deployment ${sel.deploymentId} was chosen twice. Nothing was restored.`);
@@ -181,23 +203,8 @@ export async function applyRestore(
   });
   const kc = await deps.keychain();
   const steps = [];
-  const pending: PendingKeychainWrite[] = [];
-  for (const w of work) {
-    const service = serviceFor(w.d.id);
-    const current = new Map((await kc.list(service)).map((e) => [e.account, e.value]));
-    for (const v of current.values()) deps.logger.redactor.register(v);
-    const changes = w.secrets.filter((s) => {
-      const prev = current.get(s.name);
-      return prev === undefined || !same(prev, s.value);
-    });
-    let p: PendingKeychainWrite | null = null;
-    if (changes.length > 0) {
-      const tx = (deps.random ?? randomBytes)(8).toString('hex');
-      p = { id: tx, deploymentId: w.d.id, variables: changes.map((c) => c.name), created: changes.filter((c) => !current.has(c.name)).map((c) => c.name), rollbackService: `${service}/rollback-${tx}`, startedAt: now };
-      pending.push(p);
-    }
-    steps.push({ w, service, current, changes, pending: p });
-  }
+  for (const w of work) steps.push(await keychainStep(deps, kc, w, now));
+  const pending = steps.flatMap((st) => (st.pending ? [st.pending] : []));
   // Recovery (the Secrets page opened meanwhile) must not undo this write while it runs.
   const finished = pending.map((p) => deps.state.markWriteRunning(p.id));
   try {
@@ -211,14 +218,14 @@ export async function applyRestore(
       await deps.state.beginKeychainWrites(pending);
     } catch (e) {
       await dropRollbacks(kc, pending.map((p) => p.rollbackService));
-      deps.logger.error('backup.restore-failed', { deployments: work.map((w) => w.d.id), stage: 'write-ahead', error: e });
+      deps.logger.error('backup.restore-failed', { deployments: ids, stage: 'write-ahead', error: e });
       if (isAppError(e)) throw new AppError(e.code, `${e.message} Nothing was restored.`);
       throw new AppError(BackupErrorCode.RestoreFailed, 'The restore could not begin; nothing was restored.');
     }
 
     // 3. Apply, recording an undo for every change; the state write commits (and drops the write-ahead records).
     const pendingIds = pending.map((p) => p.id);
-  let stale: string[] = [];
+    let stale: string[] = [];
     const undo: Array<() => Promise<unknown>> = [];
     const records: RestoredDeploymentRecord[] = [];
     try {
