@@ -5,7 +5,7 @@ import { AppError } from '../../common/errors';
 import { discoverComposeFiles, loadComposeProject } from '../compose/load';
 import type { AuditContext, AuditTarget, EnvSnapshot, FileMode, FilesSnapshot, GitFacts, OtherDeployment } from './types';
 import { readEnvValues, type EnvReader } from './env-adapter';
-import { fingerprint } from './fingerprint';
+import { secretFingerprints } from './fingerprint';
 import { createOtherFingerprints, type OtherFingerprints } from './other-fingerprints';
 import { ROTATION_LEFTOVER } from './gitignore';
 
@@ -46,9 +46,7 @@ async function readSmall(path: string, max: number): Promise<string | null> {
 export async function readEnvSnapshot(folder: string, deps: Pick<ContextDeps, 'fingerprintKey' | 'secretVariables' | 'readEnv'>): Promise<EnvSnapshot> {
   const text = await readSmall(join(folder, '.env'), MAX_ENV_BYTES);
   const values = text === null ? new Map<string, string>() : (deps.readEnv ?? readEnvValues)(text);
-  const fingerprints = new Map<string, string>();
-  for (const [k, v] of values) if (deps.secretVariables.has(k) && v !== '') fingerprints.set(k, fingerprint(deps.fingerprintKey, v));
-  return { file: '.env', exists: text !== null, text, values, fingerprints };
+  return { file: '.env', exists: text !== null, text, values, fingerprints: secretFingerprints(deps.fingerprintKey, deps.secretVariables, values) };
 }
 
 function git(bin: string, cwd: string, args: string[]): Promise<{ code: number; stdout: string } | null> {

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { lstat, open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fingerprint } from './fingerprint';
+import { secretFingerprints } from './fingerprint';
 import { readEnvValues, type EnvReader } from './env-adapter';
 
 /**
@@ -54,8 +54,7 @@ export function createOtherFingerprints(deps: OtherFingerprintsDeps): OtherFinge
         const stamp = `${String(st.dev)}:${String(st.ino)}:${String(st.size)}:${String(st.mtimeMs)}:${String(st.ctimeMs)}`;
         const hit = cache.get(folder);
         if (hit?.stamp === stamp) return hit.fingerprints;
-        const fingerprints = new Map<string, string>();
-        for (const [k, v] of read(await handle.readFile('utf8'))) if (deps.secretVariables.has(k) && v !== '') fingerprints.set(k, fingerprint(deps.fingerprintKey, v));
+        const fingerprints = secretFingerprints(deps.fingerprintKey, deps.secretVariables, read(await handle.readFile('utf8')));
         // Racy-git rule: a file changed within the last seconds may change again within the same timestamp
         // tick (coarse on FAT, SMB, HFS+) without its stamp moving, so it is not remembered yet.
         if (Date.now() - st.mtimeMs >= RACY_MS) cache.set(folder, { stamp, fingerprints });

@@ -1,13 +1,13 @@
 import { getApi } from '../api';
 import { useLoad } from '../hooks';
+import { LoadState } from '../components/LoadState';
 
 export function AboutPage() {
   const [info] = useLoad(() => getApi().app.info({}));
   return (
     <section aria-labelledby="about-title">
       <h1 id="about-title">About</h1>
-      {info.state === 'loading' && <p role="status">Loading…</p>}
-      {info.state === 'error' && <p role="alert">{info.message}</p>}
+      <LoadState of={info} />
       {info.state === 'ready' && (
         <dl className="facts" data-testid="app-info">
           <dt>Version</dt>

@@ -4,6 +4,7 @@ import { errorMessage, getApi } from '../api';
 import { useLoad } from '../hooks';
 import { useRoute } from '../router';
 import { DeploymentChooser } from '../components/audit/DeploymentChooser';
+import { LoadState } from '../components/LoadState';
 
 const LISTS: Array<[ChecklistItemView['list'], string]> = [
   ['environment', 'Environment variables'],
@@ -36,8 +37,7 @@ function DeploymentChecklist({ deploymentId }: { deploymentId: string }) {
   const [fresh, setFresh] = useState<ChecklistView | null>(null);
   const [status, setStatus] = useState('');
 
-  if (loaded.state === 'loading') return <p role="status">Loading…</p>;
-  if (loaded.state === 'error') return <p role="alert">{loaded.message}</p>;
+  if (loaded.state !== 'ready') return <LoadState of={loaded} />;
   const view = fresh ?? loaded.value.checklist;
 
   const tick = async (item: ChecklistItemView, done: boolean, note: string) => {

@@ -2,6 +2,7 @@ import { getApi } from '../api';
 import { useLoad } from '../hooks';
 import { ActiveIncidentsPanel } from '../components/incident/ActiveIncidentsPanel';
 import { DashboardAudit } from '../components/audit/DashboardAudit';
+import { LoadState } from '../components/LoadState';
 
 /** The first screen: deployments and what needs attention. */
 export function DashboardPage() {
@@ -17,8 +18,7 @@ export function DashboardPage() {
       )}
       <div className="panel">
         <h2>Deployments</h2>
-        {list.state === 'loading' && <p role="status">Loading…</p>}
-        {list.state === 'error' && <p role="alert">{list.message}</p>}
+        <LoadState of={list} />
         {list.state === 'ready' && list.value.deployments.length === 0 && (
           <p className="muted" data-testid="no-deployments">
             No deployment is set up yet. A deployment is a Crucible Community Edition folder (with its compose files and

@@ -10,6 +10,7 @@ import { NotifyPanel } from '../components/incident/NotifyPanel';
 import { RotatePanel } from '../components/incident/RotatePanel';
 import { StepItems, type Act } from '../components/incident/StepItems';
 import { TimelinePanel } from '../components/incident/TimelinePanel';
+import { LoadState } from '../components/LoadState';
 
 /** `#/incident`: open incidents, start one, past ones. `#/incident/<id>`: the runbook of one incident. */
 export function IncidentPage() {
@@ -46,8 +47,7 @@ function IncidentList() {
         If a deployment may be compromised: isolate it, assess the scope, rotate every secret, review the logs, notify users and
         document what happened. Progress is saved after every step, so you can stop and continue later.
       </p>
-      {data.state === 'loading' && <p role="status">Loading…</p>}
-      {data.state === 'error' && <p role="alert">{data.message}</p>}
+      <LoadState of={data} />
       {data.state === 'ready' && (
         <>
           <form

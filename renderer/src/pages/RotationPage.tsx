@@ -5,6 +5,7 @@ import { useLoad } from '../hooks';
 import { navigate, useRoute } from '../router';
 import { BlastRadiusFacts, RunView } from '../components/rotation/RunView';
 import { NewPasswordOnce } from '../components/rotation/NewPasswordOnce';
+import { LoadState } from '../components/LoadState';
 
 /**
  * `#/rotation` lists deployments and unfinished rotations (offered for resume or rollback after a crash);
@@ -29,8 +30,7 @@ function Start() {
   return (
     <section aria-labelledby="rotation-title">
       <h1 id="rotation-title">Rotation</h1>
-      {data.state === 'loading' && <p role="status">Loading…</p>}
-      {data.state === 'error' && <p role="alert">{data.message}</p>}
+      <LoadState of={data} />
       {data.state === 'ready' && (
         <>
           {data.value.pending.length > 0 && (
@@ -68,8 +68,7 @@ function Overview({ deploymentId }: { deploymentId: string }) {
   return (
     <section aria-labelledby="rotation-title">
       <h1 id="rotation-title">Rotation</h1>
-      {data.state === 'loading' && <p role="status">Loading…</p>}
-      {data.state === 'error' && <p role="alert">{data.message}</p>}
+      <LoadState of={data} />
       {data.state === 'ready' && (
         <>
           <p className="muted">Rotate all (incident response) goes in this order: {data.value.overview.order.join(' → ')}.</p>
@@ -158,8 +157,7 @@ function SecretRotation({ deploymentId, variable }: { deploymentId: string; vari
       <p>
         <a href={`#/rotation/${encodeURIComponent(deploymentId)}`}>← All secrets and history</a>
       </p>
-      {data.state === 'loading' && <p role="status">Loading…</p>}
-      {data.state === 'error' && <p role="alert">{data.message}</p>}
+      <LoadState of={data} />
       {data.state === 'ready' && run && <RunView key={run.id} initial={run} onChanged={() => undefined} />}
       {data.state === 'ready' && !run && (
         <PlanPanel

@@ -5,6 +5,7 @@ import { useLoad } from '../hooks';
 import { useRoute } from '../router';
 import { SecretRow } from '../components/secrets/SecretRow';
 import { BackupFreshness } from '../components/backup/BackupFreshness';
+import { LoadState } from '../components/LoadState';
 
 /** `#/secrets/<deployment id>`: the secrets of one deployment. `#/secrets` alone lists the deployments. */
 export function SecretsPage() {
@@ -18,8 +19,7 @@ function DeploymentChooser() {
   return (
     <section aria-labelledby="secrets-title">
       <h1 id="secrets-title">Secrets</h1>
-      {list.state === 'loading' && <p role="status">Loading…</p>}
-      {list.state === 'error' && <p role="alert">{list.message}</p>}
+      <LoadState of={list} />
       {list.state === 'ready' && list.value.deployments.length === 0 && <p className="muted">No deployment is set up yet.</p>}
       {list.state === 'ready' && list.value.deployments.length > 0 && (
         <ul>
@@ -68,8 +68,7 @@ function DeploymentSecrets({ deploymentId }: { deploymentId: string }) {
   return (
     <section aria-labelledby="secrets-title">
       <h1 id="secrets-title">Secrets{data.state === 'ready' ? ` — ${data.value.name}` : ''}</h1>
-      {data.state === 'loading' && <p role="status">Loading…</p>}
-      {data.state === 'error' && <p role="alert">{data.message}</p>}
+      <LoadState of={data} />
       {data.state === 'ready' && (
         <>
           <p className="muted">

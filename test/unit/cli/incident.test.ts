@@ -1,4 +1,3 @@
-import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +7,7 @@ import { createCoreServices, type CoreServices } from '../../../electron/core/se
 import { createLogger, nullSink } from '../../../electron/core/log/logger';
 import { MemoryKeychain } from '../../../electron/core/keychain/memory-keychain';
 import { serviceFor } from '../../../electron/core/keychain/keychain';
+import { cliIo } from '../../helpers/cli-io';
 
 const CANARY = 'CANARYpgPw_x7Kq2LmN9pQ4rS8tV1wY5zA';
 let root: string;
@@ -15,13 +15,8 @@ let folder: string;
 let core: CoreServices;
 
 function run(argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return runCli(argv, { stdout, stderr, stdin: new PassThrough(), env: {} }, { coreFactory: () => core }).then((code) => ({ code, out, err }));
+  const { io, out, err } = cliIo();
+  return runCli(argv, io, { coreFactory: () => core }).then((code) => ({ code, out: out(), err: err() }));
 }
 
 beforeEach(async () => {

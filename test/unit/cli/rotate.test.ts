@@ -1,4 +1,3 @@
-import { PassThrough } from 'node:stream';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { envValues, parseEnv } from '../../../electron/core/envfile';
 import { deriveCrucibleFernetKey, fernetDecrypt, fernetEncrypt } from '../../../electron/core/crypto/fernet';
 import { hashPassword, verifyPassword } from '../../../electron/core/hashing/bcrypt';
 import { coreWithDeployment } from '../../helpers/core';
+import { cliIo } from '../../helpers/cli-io';
 
 const OLD = {
   POSTGRES_USER: 'pguserabc123',
@@ -32,14 +32,9 @@ async function setup(withDocker: boolean) {
   writeFileSync(join(ctx.folder, '.env'), Object.entries(OLD).map(([k, v]) => `${k}='${v}'`).join('\n') + '\n', { mode: 0o600 });
   for (const [k, v] of Object.entries(OLD)) await kc.set(serviceFor(ctx.id), k, v);
   const run = async (...argv: string[]) => {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (d: Buffer) => (out += d.toString()));
-    stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const code = await runCli(argv, { stdout, stderr, stdin: new PassThrough(), env: {} }, { coreFactory: () => ctx.core });
-    return { code, out, err };
+    const { io, out, err } = cliIo();
+    const code = await runCli(argv, io, { coreFactory: () => ctx.core });
+    return { code, out: out(), err: err() };
   };
   const env = () => envValues(parseEnv(readFileSync(join(ctx.folder, '.env'), 'utf8')));
   const dockerLog = () => (existsSync(log) ? readFileSync(log, 'utf8') : '');

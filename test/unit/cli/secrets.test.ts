@@ -1,10 +1,10 @@
-import { PassThrough } from 'node:stream';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../electron/cli/main';
 import { MemoryKeychain } from '../../../electron/core/keychain/memory-keychain';
 import { coreWithDeployment } from '../../helpers/core';
+import { cliIo } from '../../helpers/cli-io';
 
 const REDIS = 'CANARY-cli-redis-5d4c3b2a1f0e';
 
@@ -14,14 +14,9 @@ async function setup() {
   let clip = '';
   const clipboard = { writeText: (t: string) => void (clip = t), readText: () => Promise.resolve(clip) };
   const run = async (...argv: string[]) => {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (d: Buffer) => (out += d.toString()));
-    stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const code = await runCli(argv, { stdout, stderr, stdin: new PassThrough(), env: {}, clipboard }, { coreFactory: () => ctx.core });
-    return { code, out, err };
+    const { io, out, err } = cliIo();
+    const code = await runCli(argv, { ...io, clipboard }, { coreFactory: () => ctx.core });
+    return { code, out: out(), err: err() };
   };
   return { ...ctx, run, clipboard: () => clip };
 }

@@ -1,5 +1,6 @@
 import { getApi } from '../../api';
 import { useLoad } from '../../hooks';
+import { LoadState } from '../LoadState';
 
 /** Lists the registered deployments, each linking to `#<base>/<id>`. */
 export function DeploymentChooser({ title, base }: { title: string; base: string }) {
@@ -7,8 +8,7 @@ export function DeploymentChooser({ title, base }: { title: string; base: string
   return (
     <section aria-labelledby="chooser-title">
       <h1 id="chooser-title">{title}</h1>
-      {list.state === 'loading' && <p role="status">Loading…</p>}
-      {list.state === 'error' && <p role="alert">{list.message}</p>}
+      <LoadState of={list} />
       {list.state === 'ready' && list.value.deployments.length === 0 && <p className="muted">No deployment is set up yet. Set one up first.</p>}
       {list.state === 'ready' && list.value.deployments.length > 0 && (
         <ul className="deployment-list">

@@ -1,4 +1,4 @@
-import { chmodSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { chmodSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -170,14 +170,19 @@ describe('across deployments', () => {
       d.deployments.push({ id: 'crucible-prod', name: 'Crucible prod', folder: other, composeFiles: ['docker-compose.prod.yml'], environment: 'production', createdAt: NOW.toISOString() });
     });
     const reused = async () => (await w.svc.run('crucible-prod')).findings.filter((f) => f.code === 'CROSS_SECRET_REUSED').map((f) => f.variable);
+    // Dated back, so that only the file's stamp (not its recent change) decides whether it is read again.
+    const env = join(w.folder, '.env');
+    const settle = (secondsAgo: number) => utimesSync(env, new Date(Date.now() - secondsAgo * 1000), new Date(Date.now() - secondsAgo * 1000));
+    settle(600);
     expect(await reused()).toContain('ROUNDTABLE_JWT_SECRET');
     // Rewritten in place (same inode), as an editor without atomic save does.
-    const env = join(w.folder, '.env');
     writeFileSync(env, readFileSync(env, 'utf8').replace(/^ROUNDTABLE_JWT_SECRET=.*$/m, "ROUNDTABLE_JWT_SECRET='rotated-in-place-0123456789abcdef0123456789abcdef'"));
+    settle(500);
     expect(await reused()).not.toContain('ROUNDTABLE_JWT_SECRET');
     // Replaced by a rename (a new inode), as every write of ours does.
     writeFileSync(`${env}.new`, readFileSync(env, 'utf8').replace(/^REDIS_PASSWORD=.*$/m, "REDIS_PASSWORD='rotated-by-rename-0123456789abcdef'"), { mode: 0o600 });
     renameSync(`${env}.new`, env);
+    settle(500);
     const after = await reused();
     expect(after).not.toContain('REDIS_PASSWORD');
     expect(after).toContain('POSTGRES_PASSWORD');

@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,4 +77,24 @@ export async function completeDraft(rig: Rig, folder: string, opts: { typed?: st
   const review = await rig.setup.review(draftId);
   if (review.blockers.length) throw new Error(review.blockers.join(' '));
   return { draftId, password };
+}
+
+/** rig() and folder() for a test file: what they make is removed after each of its tests. */
+export function trackedSetup() {
+  const cleanups: Array<() => void> = [];
+  afterEach(() => {
+    for (const c of cleanups.splice(0)) c();
+  });
+  return {
+    rig: (options?: Parameters<typeof makeRig>[0]): Rig => {
+      const r = makeRig(options);
+      cleanups.push(() => r.cleanup());
+      return r;
+    },
+    folder: (options?: Parameters<typeof makeFolder>[0]): string => {
+      const d = makeFolder(options);
+      cleanups.push(() => rmSync(d, { recursive: true, force: true }));
+      return d;
+    },
+  };
 }

@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { realFs, type FsOps } from '../../../../electron/core/fs/atomic-write';
 import { MemoryKeychain } from '../../../../electron/core/keychain/memory-keychain';
 import { serviceFor } from '../../../../electron/core/keychain/keychain';
@@ -8,24 +8,9 @@ import { parseEnv, envValues } from '../../../../electron/core/envfile';
 import { checkEnv } from '../../../../electron/core/validation';
 import { crucibleCeProfile } from '../../../../electron/core/stack/crucible-ce';
 import { verifyPassword } from '../../../../electron/core/hashing/bcrypt';
-import { completeDraft, makeFolder, makeRig, type Rig } from './helpers';
+import { completeDraft, trackedSetup } from './helpers';
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
-function rig(o?: Parameters<typeof makeRig>[0]): Rig {
-  const r = makeRig(o);
-  cleanups.push(() => {
-    r.cleanup();
-  });
-  return r;
-}
-function folder(o?: Parameters<typeof makeFolder>[0]): string {
-  const d = makeFolder(o);
-  cleanups.push(() => rmSync(d, { recursive: true, force: true }));
-  return d;
-}
+const { rig, folder } = trackedSetup();
 /** Every file of the folder with its bytes and mode: "unchanged" means this snapshot is equal. */
 function snapshot(dir: string): Record<string, string> {
   const out: Record<string, string> = {};

@@ -1,24 +1,9 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { makeFolder, makeRig, type Rig } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { trackedSetup } from './helpers';
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
-function rig(): Rig {
-  const r = makeRig();
-  cleanups.push(() => {
-    r.cleanup();
-  });
-  return r;
-}
-function folder(o?: Parameters<typeof makeFolder>[0]): string {
-  const d = makeFolder(o);
-  cleanups.push(() => rmSync(d, { recursive: true, force: true }));
-  return d;
-}
+const { rig, folder } = trackedSetup();
 
 describe('setup draft: steps validated in main', () => {
   it('refuses every step before a folder is chosen, and an unknown draft', async () => {
