@@ -56,8 +56,12 @@ export interface RestoredDeploymentRecord {
 }
 
 /** The hash-chained journal (journal/journal.ts has this shape). Names only, never values. */
+export type BackupJournalInput = { type: string; deploymentId?: string; subject?: string; details?: Record<string, string | number | boolean | null | string[]> };
+
 export interface BackupJournalPort {
-  append(input: { type: string; deploymentId?: string; subject?: string; details?: Record<string, string | number | boolean | null | string[]> }): Promise<unknown>;
+  append(input: BackupJournalInput): Promise<unknown>;
+  /** Several entries in one write: none is written if any is refused (part of an all-or-nothing restore). */
+  appendAll(inputs: readonly BackupJournalInput[]): Promise<unknown>;
   read(filter?: { deploymentId?: string; limit?: number }): Promise<Array<{ type: string; at: string; deploymentId?: string; details: Record<string, unknown> }>>;
 }
 

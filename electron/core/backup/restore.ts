@@ -252,6 +252,10 @@ export async function applyRestore(
           checklist: w.d.checklist.map((c) => ({ id: c.id, done: c.done, at: c.at })),
         });
       }
+      // The journal is part of the restore: entries that cannot be written undo it like any other failure.
+      await deps.journal.appendAll(
+        work.map((w) => ({ type: 'backup.restored', deploymentId: w.d.id, details: { ...journalNames(w.secrets.map((s) => s.name)), envRewritten: w.rewriteEnv, registered: w.reg === undefined, backupCreatedAt: payload.createdAt, at: now } })),
+      );
       stale = await deps.state.recordRestore(records, pendingIds);
     } catch (e) {
       let incomplete = 0;
@@ -286,7 +290,6 @@ export async function applyRestore(
     const result: RestoreResult = { deployments: [] };
     for (const w of work) {
       const names = w.secrets.map((s) => s.name);
-      await deps.journal.append({ type: 'backup.restored', deploymentId: w.d.id, details: { ...journalNames(names), envRewritten: w.rewriteEnv, registered: w.reg === undefined, backupCreatedAt: payload.createdAt, at: now } });
       result.deployments.push({ id: w.d.id, restored: names, envRewritten: w.rewriteEnv && names.length > 0, registered: w.reg === undefined });
     }
     deps.logger.info('backup.restored', { deployments: result.deployments.map((d) => d.id), secrets: result.deployments.reduce((n, d) => n + d.restored.length, 0) });

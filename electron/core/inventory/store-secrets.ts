@@ -1,6 +1,6 @@
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import { AppError, isAppError } from '../../common/errors';
-import type { Journal } from '../journal/journal';
+import type { Journal, JournalInput } from '../journal/journal';
 import { serviceFor, type Keychain } from '../keychain/keychain';
 import type { Logger } from '../log/logger';
 import type { SecretOrigin, PendingKeychainWrite } from '../store/schema';
@@ -46,6 +46,16 @@ export interface StoreSecretsInput {
   alsoWrite?: () => Promise<void>;
   /** Journal entry type; default `secrets.stored`. */
   journalType?: string;
+  /** Per variable, an origin that overrides `origin` for variables the state does not know yet. */
+  origins?: Readonly<Record<string, SecretOrigin>>;
+  /**
+   * The caller's own journal entries, appended in one batch with this write's entry, after `alsoWrite` and
+   * before the commit: if the journal refuses them, the whole write is undone (the journal is part of the
+   * change, not an afterthought). They are checked before anything is written.
+   */
+  journalEntries?: readonly JournalInput[];
+  /** Undoes what `alsoWrite` did; called when a later part of the write (journal, commit) fails. */
+  undoAlsoWrite?: () => Promise<void>;
 }
 
 export interface StoreSecretsResult {
@@ -136,6 +146,13 @@ export async function storeSecrets(deps: SecretsWriterDeps, input: StoreSecretsI
     await recoverInterruptedWrites(deps, input.deploymentId);
   }
 
+  const entries: JournalInput[] = [
+    { type: input.journalType ?? 'secrets.stored', deploymentId: input.deploymentId, details: { variables, origin: input.origin, rotation: input.rotation ?? false } },
+    ...(input.journalEntries ?? []),
+  ];
+  // The usual journal refusals (a symlinked journal, a secret in an entry) come while nothing has changed.
+  await deps.journal.preflight(entries);
+
   const kc = await deps.keychain();
   await kc.ensureUsable();
   const fingerprint = await loadFingerprinter(kc, { create: true, random: deps.random });
@@ -168,15 +185,39 @@ export async function storeSecrets(deps: SecretsWriterDeps, input: StoreSecretsI
       throw e;
     }
 
-    // 4: the live write, then the caller's file.
+    // 4: the live write, the caller's file, the journal, then the commit: a failure in any undoes them all.
+    const now = deps.clock().toISOString();
+    const fingerprints: Record<string, string> = {};
+    for (const v of variables) fingerprints[v] = fingerprint(input.values[v] ?? '');
     const written: string[] = [];
+    let alsoWritten = false;
     try {
       for (const v of variables) {
         written.push(v);
         await kc.set(live, v, input.values[v] ?? '');
       }
       if (input.alsoWrite) await input.alsoWrite();
+      alsoWritten = true;
+      await deps.journal.appendAll(entries);
+      // 5: commit.
+      await store.update((s) => {
+        s.pendingKeychainWrites = s.pendingKeychainWrites.filter((p) => p.id !== tx);
+        const metas = (s.secrets[input.deploymentId] ??= {});
+        for (const v of variables) {
+          const prev = metas[v];
+          const fp = fingerprints[v] ?? '';
+          if (!prev) metas[v] = { variable: v, fingerprint: fp, generation: 1, created: now, lastRotated: null, origin: input.origins?.[v] ?? input.origin };
+          else if (prev.fingerprint !== fp) {
+            metas[v] = { ...prev, fingerprint: fp, generation: prev.generation + 1, lastRotated: now };
+          }
+        }
+      });
     } catch (e) {
+      // The caller's files first (they say what they could not put back), then the keychain.
+      const filesError = alsoWritten && input.undoAlsoWrite ? await input.undoAlsoWrite().then(
+        () => null,
+        (u: unknown) => (u instanceof Error ? u : new AppError('SECRETS_UNDO_FAILED', 'A file written with these secrets could not be put back; see the log.')),
+      ) : null;
       try {
         await restore(kc, pending, written);
         await removePending(store, tx);
@@ -186,35 +227,14 @@ export async function storeSecrets(deps: SecretsWriterDeps, input: StoreSecretsI
         await deps.journal.append({ type: 'secrets.store-failed', deploymentId: input.deploymentId, details: { variables, repaired: false } }).catch(() => undefined);
         throw interrupted(input.deploymentId);
       }
-      await deps.journal.append({ type: 'secrets.store-failed', deploymentId: input.deploymentId, details: { variables, repaired: true } }).catch(() => undefined);
+      await deps.journal.append({ type: 'secrets.store-failed', deploymentId: input.deploymentId, details: { variables, repaired: filesError === null } }).catch(() => undefined);
+      if (filesError !== null) throw filesError;
       if (isAppError(e) && e.code.startsWith('KEYCHAIN_')) {
         throw new AppError(e.code, `${e.message} Nothing was changed: the previous secrets are still in place.`);
       }
       throw e;
     }
-
-    // 5: commit.
-    const now = deps.clock().toISOString();
-    const fingerprints: Record<string, string> = {};
-    for (const v of variables) fingerprints[v] = fingerprint(input.values[v] ?? '');
-    await store.update((s) => {
-      s.pendingKeychainWrites = s.pendingKeychainWrites.filter((p) => p.id !== tx);
-      const metas = (s.secrets[input.deploymentId] ??= {});
-      for (const v of variables) {
-        const prev = metas[v];
-        const fp = fingerprints[v] ?? '';
-        if (!prev) metas[v] = { variable: v, fingerprint: fp, generation: 1, created: now, lastRotated: null, origin: input.origin };
-        else if (prev.fingerprint !== fp) {
-          metas[v] = { ...prev, fingerprint: fp, generation: prev.generation + 1, lastRotated: now };
-        }
-      }
-    });
     await dropRollback(kc, pending, logger);
-    await deps.journal.append({
-      type: input.journalType ?? 'secrets.stored',
-      deploymentId: input.deploymentId,
-      details: { variables, origin: input.origin, rotation: input.rotation ?? false },
-    });
     logger.info('secrets.stored', { deploymentId: input.deploymentId, count: variables.length });
     return { deploymentId: input.deploymentId, variables, fingerprints };
   } finally {

@@ -82,6 +82,20 @@ export interface Journal {
    *   journal file is a symbolic link.
    */
   append(input: JournalInput): Promise<JournalEntry>;
+  /**
+   * Appends several entries with one write and one fsync: every line is checked before any is written, so
+   * a refused or malformed entry writes none of them. Used where the journal is part of an all-or-nothing
+   * change (setup, store, restore): the caller appends last and undoes its change if this throws.
+   * @throws the same as {@link append}
+   */
+  appendAll(inputs: readonly JournalInput[]): Promise<JournalEntry[]>;
+  /**
+   * Checks that these entries would be accepted (well-formed, no secret) and that the journal can be
+   * opened for appending, without writing anything. Callers run it before changing anything, so the
+   * usual refusals come while nothing has changed yet.
+   * @throws the same as {@link append}
+   */
+  preflight(inputs: readonly JournalInput[]): Promise<void>;
   /** Entries in order (malformed lines skipped), optionally for one deployment and only the last `limit`. */
   read(filter?: { deploymentId?: string; limit?: number }): Promise<JournalEntry[]>;
   /** Checks the chain and the head: finds edited, removed, reordered and truncated entries. */
@@ -206,44 +220,63 @@ export function createJournal(deps: JournalDeps): Journal {
   let queue: Promise<unknown> = Promise.resolve();
   let headSynced = false;
 
-  async function append(input: JournalInput): Promise<JournalEntry> {
-    const parsed = JournalInput.safeParse(input);
-    if (!parsed.success) {
-      throw new AppError('JOURNAL_INVALID', `A journal entry was malformed (${parsed.error.issues.map((i) => i.path.join('.') || i.code).join(', ')}).`);
-    }
-    // The input is checked for secrets before the journal is even opened: a refused entry writes nothing.
-    const refused = () => new AppError('JOURNAL_REFUSED_SECRET', 'A journal entry would have contained a secret value, so it was not written. Please report this.');
-    const draft = JSON.stringify(parsed.data);
-    if (deps.redactor && deps.redactor.redact(draft) !== draft) throw refused();
+  const refused = () => new AppError('JOURNAL_REFUSED_SECRET', 'A journal entry would have contained a secret value, so it was not written. Please report this.');
+
+  /** Parses the inputs and refuses any holding a known secret, before the journal is even opened. */
+  function checked(inputs: readonly JournalInput[]): Array<z.infer<typeof JournalInput>> {
+    return inputs.map((input) => {
+      const parsed = JournalInput.safeParse(input);
+      if (!parsed.success) {
+        throw new AppError('JOURNAL_INVALID', `A journal entry was malformed (${parsed.error.issues.map((i) => i.path.join('.') || i.code).join(', ')}).`);
+      }
+      const draft = JSON.stringify(parsed.data);
+      if (deps.redactor && deps.redactor.redact(draft) !== draft) throw refused();
+      return parsed.data;
+    });
+  }
+
+  async function appendAll(inputs: readonly JournalInput[]): Promise<JournalEntry[]> {
+    const parsed = checked(inputs);
+    if (parsed.length === 0) return [];
     await mkdir(dirname(file), { recursive: true, mode: 0o700 });
     const { fh, size } = await openJournalForAppend(file);
-    let entry: JournalEntry;
+    const entries: JournalEntry[] = [];
     try {
       const last = await tailOf(fh, size);
-      const partial: Omit<JournalEntry, 'hash'> = {
-        seq: last.seq + 1,
-        at: clock().toISOString(),
-        type: parsed.data.type,
-        deploymentId: parsed.data.deploymentId,
-        subject: parsed.data.subject,
-        details: parsed.data.details,
-        prev: last.hash,
-      };
-      const text = body(partial);
-      if (deps.redactor && deps.redactor.redact(text) !== text) throw refused();
-      entry = { ...partial, hash: sha256(text) };
+      let prev = { seq: last.seq, hash: last.hash };
+      const at = clock().toISOString();
+      let out = last.torn ? '\n' : '';
+      for (const p of parsed) {
+        const partial: Omit<JournalEntry, 'hash'> = { seq: prev.seq + 1, at, type: p.type, deploymentId: p.deploymentId, subject: p.subject, details: p.details, prev: prev.hash };
+        const text = body(partial);
+        if (deps.redactor && deps.redactor.redact(text) !== text) throw refused();
+        const entry = { ...partial, hash: sha256(text) };
+        out += `${text.slice(0, -1)},"hash":${JSON.stringify(entry.hash)}}\n`;
+        entries.push(entry);
+        prev = entry;
+      }
       // writeFile, not write: it goes on until every byte is written (a short write must not pass as an entry).
-      await fh.writeFile(`${last.torn ? '\n' : ''}${text.slice(0, -1)},"hash":${JSON.stringify(entry.hash)}}\n`);
+      await fh.writeFile(out);
       await fh.sync();
     } finally {
       await fh.close();
     }
+    const newest = entries[entries.length - 1];
     // The head only has to be as new as the entries that are surely on disk: an older head after a crash
     // hides nothing and raises no alarm, so replacing it needs no folder fsync. Its first creation does
     // (a head lost in a crash would read as a missing one), once per process.
-    await writeFileAtomic(headFile, JSON.stringify({ seq: entry.seq, hash: entry.hash }) + '\n', { keepPrevious: false, syncFolder: !headSynced });
-    headSynced = true;
-    return entry;
+    if (newest) {
+      await writeFileAtomic(headFile, JSON.stringify({ seq: newest.seq, hash: newest.hash }) + '\n', { keepPrevious: false, syncFolder: !headSynced });
+      headSynced = true;
+    }
+    return entries;
+  }
+
+  async function preflight(inputs: readonly JournalInput[]): Promise<void> {
+    checked(inputs);
+    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+    const { fh } = await openJournalForAppend(file);
+    await fh.close();
   }
 
   async function verify(): Promise<JournalVerification> {
@@ -295,10 +328,20 @@ export function createJournal(deps: JournalDeps): Journal {
   return {
     file,
     append(input) {
-      const run = queue.then(() => append(input));
+      const run = queue.then(() => appendAll([input]));
+      queue = run.catch(() => undefined);
+      return run.then((entries) => {
+        const [entry] = entries;
+        if (!entry) throw new AppError('JOURNAL_INVALID', 'A journal entry was malformed.');
+        return entry;
+      });
+    },
+    appendAll(inputs) {
+      const run = queue.then(() => appendAll(inputs));
       queue = run.catch(() => undefined);
       return run;
     },
+    preflight,
     async read(filter = {}) {
       const text = await readText(file);
       let out = text === null ? [] : lines(text).map(parseLine).filter((e): e is JournalEntry => e !== null);

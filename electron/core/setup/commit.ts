@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { AppError } from '../../common/errors';
 import type { Environment } from '../../common/model/deployment';
 import { sha256, writeFileAtomic, type FsOps } from '../fs/atomic-write';
-import type { Journal } from '../journal/journal';
+import type { Journal, JournalInput } from '../journal/journal';
 import { serviceFor, type Keychain } from '../keychain/keychain';
 import type { Logger } from '../log/logger';
 import { storeSecrets } from '../inventory/store-secrets';
@@ -98,6 +98,23 @@ async function undoFiles(written: Written[], logger: Logger): Promise<string[]> 
   return failed;
 }
 
+const NOTHING_CHANGED = 'Nothing was changed: the keychain, .env, the compose files, .gitignore and the app state are as they were.';
+
+/** What the admin is told after a failed commit: precisely what changed (usually nothing). */
+function failureSummary(e: unknown, stateLeft: boolean): string {
+  if (e instanceof AppError && (e.code === 'SETUP_ROLLBACK_INCOMPLETE' || e.code === 'KEYCHAIN_WRITE_INTERRUPTED')) return e.message;
+  if (stateLeft) return 'Setup failed, and the deployment could not be removed from the app state again: remove it from the Dashboard (or `crucible-secrets` state) before retrying. The keychain and the files are as they were.';
+  return NOTHING_CHANGED;
+}
+
+/** The error to throw: the cause's own words, then what changed. Internal errors say nothing more. */
+function withOutcome(e: unknown, stateLeft: boolean): AppError {
+  const summary = failureSummary(e, stateLeft);
+  if (!(e instanceof AppError)) return new AppError('SETUP_FAILED', `Setup failed unexpectedly (details are in the log). ${summary}`);
+  if (summary === e.message || e.message.includes('Nothing was changed')) return stateLeft ? new AppError(e.code, `${e.message} ${summary}`) : e;
+  return new AppError(e.code, `${e.message} ${summary}`);
+}
+
 /**
  * Writes the plan.
  * @throws AppError SETUP_FOLDER_CHANGED when `.env`, a compose file or `.gitignore` changed since the
@@ -133,6 +150,14 @@ export async function commitPlan(deps: CommitDeps, input: CommitInput): Promise<
 
   const written: Written[] = [];
   let envBackup: string | null = null;
+  let stateLeft = false;
+  /** Puts the files back once (a second call finds nothing to undo); says which could not be. */
+  const undoOrExplain = async () => {
+    const failed = await undoFiles(written.splice(0), logger);
+    if (failed.length > 0) {
+      throw new AppError('SETUP_ROLLBACK_INCOMPLETE', `Setup failed and ${failed.join(', ')} could not be put back. Its previous version is kept beside it as a .bak file; restore it by hand. The keychain entries were removed again.`);
+    }
+  };
   const writeFiles = async () => {
     progress('files', 'Writing .env…', 0.55);
     const envMode = await modeOf(plan.envPath);
@@ -154,6 +179,19 @@ export async function commitPlan(deps: CommitDeps, input: CommitInput): Promise<
     }
   };
 
+  // The journal entries are known before anything is written (from the plan); storeSecrets checks them
+  // first and appends them as part of the change, so a journal that refuses them leaves everything as it was.
+  const fileEntry = (path: string, before: string | null, previousKept: boolean): JournalInput => ({ type: 'file.written', deploymentId, subject: basename(path), details: { previousKept, created: before === null } });
+  const journalEntries: JournalInput[] = [
+    { type: 'deployment.added', deploymentId, subject: input.name.slice(0, 200), details: { environment: input.environment, composeFiles: input.composeFiles } },
+    fileEntry(plan.envPath, plan.envBefore, plan.envBefore !== null),
+    ...plan.compose.map((c) => fileEntry(c.path, c.before, true)),
+    ...(plan.gitignore.after !== null ? [fileEntry(plan.gitignore.path, plan.gitignore.before, false)] : []),
+    ...plan.compose.map((c) => ({ type: 'fix.applied', deploymentId, subject: c.file, details: { fix: 'compose-cors-from-env', services: c.services } })),
+    { type: 'setup.completed', deploymentId, details: { variables: Object.keys(plan.keychain) } },
+  ];
+  const origins = Object.fromEntries(Object.entries(plan.origins).map(([v, o]) => [v, o === 'imported' ? ('imported' as const) : ('generated' as const)]));
+
   try {
     progress('keychain', `Storing ${Object.keys(plan.keychain).length} secrets in the keychain…`, 0.2);
     await storeSecrets(
@@ -162,22 +200,21 @@ export async function commitPlan(deps: CommitDeps, input: CommitInput): Promise<
         deploymentId,
         values: plan.keychain,
         origin: 'generated',
+        origins,
         journalType: 'secrets.stored',
+        journalEntries,
         alsoWrite: async () => {
           try {
             await writeFiles();
           } catch (e) {
-            const failed = await undoFiles(written, logger);
-            if (failed.length > 0) {
-              throw new AppError('SETUP_ROLLBACK_INCOMPLETE', `Writing the files failed and ${failed.join(', ')} could not be put back. Its previous version is kept beside it as a .bak file; restore it by hand.`);
-            }
+            await undoOrExplain();
             throw e;
           }
         },
+        undoAlsoWrite: undoOrExplain,
       },
     );
   } catch (e) {
-    progress('failed', 'Nothing was changed.', 1);
     await store
       .update((s) => {
         s.deployments = s.deployments.filter((d) => d.id !== deploymentId);
@@ -185,26 +222,13 @@ export async function commitPlan(deps: CommitDeps, input: CommitInput): Promise<
       })
       .catch((err: unknown) => {
         logger.error('setup.state-rollback-failed', { deploymentId, error: err });
+        stateLeft = true;
       });
+    progress('failed', failureSummary(e, stateLeft), 1);
     await deps.journal.append({ type: 'setup.failed', deploymentId, details: { reason: e instanceof AppError ? e.code : 'INTERNAL' } }).catch(() => undefined);
-    throw e;
+    throw withOutcome(e, stateLeft);
   }
 
-  // storeSecrets records one origin; mark what was taken over from the existing .env.
-  progress('state', 'Recording the deployment…', 0.9);
-  await store.update((s) => {
-    const metas = s.secrets[deploymentId] ?? {};
-    for (const [variable, origin] of Object.entries(plan.origins)) {
-      const m = metas[variable];
-      if (m && origin === 'imported') m.origin = 'imported';
-    }
-  });
-  await deps.journal.append({ type: 'deployment.added', deploymentId, subject: input.name.slice(0, 200), details: { environment: input.environment, composeFiles: input.composeFiles } });
-  for (const w of written) {
-    await deps.journal.append({ type: 'file.written', deploymentId, subject: basename(w.path), details: { previousKept: w.backupPath !== null, created: w.before === null } });
-  }
-  for (const c of plan.compose) await deps.journal.append({ type: 'fix.applied', deploymentId, subject: c.file, details: { fix: 'compose-cors-from-env', services: c.services } });
-  await deps.journal.append({ type: 'setup.completed', deploymentId, details: { variables: Object.keys(plan.keychain) } });
   progress('done', 'Setup is complete.', 1);
   logger.info('setup.committed', { deploymentId, variables: Object.keys(plan.keychain).length, files: written.length });
   return { deploymentId, service, previousEnvKeptAs: envBackup, variables: Object.keys(plan.keychain) };

@@ -86,6 +86,11 @@ export class SetupDraft {
     return this.deps.profile;
   }
 
+  /** The profile's secret-holding variables (a database user name is sensitive but not a secret value). */
+  private sensitiveVariables(): Array<{ name: string; kind: string }> {
+    return this.profile.variables.filter((v) => v.sensitive && v.kind !== 'identifier').map((v) => ({ name: v.name, kind: v.kind === 'url' || v.kind === 'legacy' ? 'secret' : v.kind }));
+  }
+
   private remember(value: string): void {
     if (value.length >= 4) this.deps.redactor.register(value);
   }
@@ -105,7 +110,10 @@ export class SetupDraft {
     const notices = [...view.notices];
     if (facts.env.exists) {
       this.existing = analyseExisting(facts.env.text, this.environment, this.deps.env, this.deps.checkEnv);
-      for (const v of this.existing.read.values.values()) this.remember(v);
+      // Only secret values are registered: settings such as ROUNDTABLE_ENVIRONMENT=production or a URL are
+      // not secrets, and registering them would make the journal refuse the deployment's own entries.
+      const secret = secretVariablesFrom(this.sensitiveVariables(), this.existing.read.values.keys()).secret;
+      for (const [name, v] of this.existing.read.values) if (secret.has(name)) this.remember(v);
     }
     const secretNames = [...secretVariablesFrom(this.profile.variables).secret];
     const secretValues = secretNames.map((n) => this.existing?.read.values.get(n)).filter((v): v is string => v !== undefined);

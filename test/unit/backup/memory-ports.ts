@@ -44,6 +44,10 @@ export function memoryDeps(options: { deployments: DeploymentRef[]; metas?: Reco
       journalEntries.push({ type: e.type, at: now.toISOString(), deploymentId: e.deploymentId, details: e.details ?? {} });
       return Promise.resolve();
     },
+    appendAll: (es) => {
+      for (const e of es) journalEntries.push({ type: e.type, at: now.toISOString(), deploymentId: e.deploymentId, details: e.details ?? {} });
+      return Promise.resolve();
+    },
     read: () => Promise.resolve([...journalEntries]),
   };
   const key = Buffer.alloc(32, 7);

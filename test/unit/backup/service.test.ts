@@ -1,3 +1,4 @@
+import { AppError } from '../../../electron/common/errors';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -210,6 +211,23 @@ describe('backup verify and restore', () => {
     expect(await m.keychain.get(serviceFor('crucible-prod'), 'ROUNDTABLE_JWT_SECRET')).toBe('current-2');
     expect(readFileSync(join(folder, '.env'), 'utf8')).toBe("ROUNDTABLE_JWT_SECRET='current-2'\n");
     expect(m.pending).toEqual([]);
+  });
+
+  it('rolls back keychain and .env when the journal refuses the restore entries', async () => {
+    const m = setup();
+    await seed(m);
+    const res = await m.svc.exportTo(join(dir, 'j.csbackup'), ['crucible-prod'], PASS, PASS);
+    await m.keychain.set(serviceFor('crucible-prod'), 'ROUNDTABLE_JWT_SECRET', 'current-3');
+    writeFileSync(join(folder, '.env'), "ROUNDTABLE_JWT_SECRET='current-3'\n");
+    const plan = await m.svc.planRestore((await m.svc.registerFile(res.path)).fileId, PASS);
+    m.deps.journal.appendAll = () => Promise.reject(new AppError('FS_WRITE_FAILED', 'The disk is full.'));
+    await expect(
+      m.svc.applyRestore({ sessionId: plan.sessionId, deployments: [{ deploymentId: 'crucible-prod', secrets: ['ROUNDTABLE_JWT_SECRET'], rewriteEnv: true }] }),
+    ).rejects.toMatchObject({ code: 'FS_WRITE_FAILED', message: expect.stringContaining('nothing was changed') as unknown });
+    expect(await m.keychain.get(serviceFor('crucible-prod'), 'ROUNDTABLE_JWT_SECRET')).toBe('current-3');
+    expect(readFileSync(join(folder, '.env'), 'utf8')).toBe("ROUNDTABLE_JWT_SECRET='current-3'\n");
+    expect(m.pending).toEqual([]);
+    expect(m.restored).toEqual([]);
   });
 
   it('leaves keychain and .env unchanged for a corrupted file or a wrong passphrase', async () => {
