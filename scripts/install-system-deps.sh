@@ -9,6 +9,9 @@ PACKAGES=(
   argon2                                                    # reference argon2 for benchmarks
   postgresql                                                # throwaway cluster for re-encryption tests
   nginx-light caddy openssl                                 # reverse-proxy config validation
+  openssh-server openssh-client                             # SSH deployment host tests (own sshd on loopback)
+  docker-compose                                            # real Compose v1, which the app detects and refuses to drive
+  debootstrap redis-server util-linux                       # live test bed: Debian 13 tree for the real API, Redis, unshare
   g++ make git
 )
 need=()

@@ -17,6 +17,8 @@ export const ExitCode = {
   Unavailable: 69,
   Internal: 70,
   CantCreate: 73,
+  /** A step the app ran failed; the operation is paused and can be retried, done by hand or rolled back. */
+  StepFailed: 75,
 } as const;
 
 export interface CliIO {
@@ -34,6 +36,13 @@ export interface Command {
   name: string;
   summary: string;
   usage: string;
+  /**
+   * What each exit code of this command means, shown by its --help and documented in docs/cli.md (a test
+   * checks both). 64 (usage) and 70 (internal error) apply to every command and are added by the help.
+   */
+  exitCodes: Readonly<Record<number, string>>;
+  /** Old option spellings still accepted for a release: alias → the option's current name. */
+  aliases?: Readonly<Record<string, string>>;
   /** node:util parseArgs options; `help` and `json` are added for every command. */
   options: NonNullable<ParseArgsConfig['options']>;
   allowPositionals?: boolean;
@@ -46,10 +55,41 @@ export class UsageError extends AppError {
   }
 }
 
+/** The exit codes every command can return, whatever it declares. */
+export const COMMON_EXIT_CODES: Readonly<Record<number, string>> = { [ExitCode.Usage]: 'usage error (unknown option, missing argument)', [ExitCode.Internal]: 'internal error (nothing secret was printed; please report it)' };
+
+/** A command's exit codes, its own first, then the common ones, in ascending order. */
+export function exitCodesOf(cmd: Command): [number, string][] {
+  return Object.entries({ ...COMMON_EXIT_CODES, ...cmd.exitCodes })
+    .map(([k, v]): [number, string] => [Number(k), v])
+    .sort((a, b) => a[0] - b[0]);
+}
+
+/** The --help text of one command: summary, usage, then its exit codes (from data, never from prose). */
+export function commandHelp(cmd: Command): string {
+  const codes = exitCodesOf(cmd)
+    .map(([code, what]) => `  ${String(code).padStart(3)}  ${what}`)
+    .join('\n');
+  const aliases = Object.entries(cmd.aliases ?? {});
+  const aliasText = aliases.length > 0 ? `\n\nStill accepted (renamed; will be removed in a later release): ${aliases.map(([old, now]) => `--${old} → --${now}`).join(', ')}` : '';
+  return `${cmd.summary}\n\nUsage: ${cmd.usage}${aliasText}\n\nExit codes:\n${codes}\n`;
+}
+
+/** Rewrites old option spellings (`--old`, `--old=value`) to the current ones before parsing. */
+function applyAliases(cmd: Command, argv: string[]): string[] {
+  const aliases = cmd.aliases;
+  if (!aliases) return argv;
+  return argv.map((a) => {
+    const m = /^--([^=]+)(=.*)?$/s.exec(a);
+    const to = m?.[1] === undefined ? undefined : aliases[m[1]];
+    return to === undefined ? a : `--${to}${m?.[2] ?? ''}`;
+  });
+}
+
 export function parseCommandArgs(cmd: Command, argv: string[]) {
   try {
     return parseArgs({
-      args: argv,
+      args: applyAliases(cmd, argv),
       options: { help: { type: 'boolean', short: 'h' }, ...cmd.options },
       allowPositionals: cmd.allowPositionals ?? false,
       strict: true,

@@ -23,6 +23,7 @@ import type { IncidentRotator } from './incident/rotate-port';
 import { createRotationService, type RotationService } from './rotation/rotation.service';
 import { createIncidentRotator } from './rotation/incident-rotator';
 import type { CommandRunner } from './rotation/commands';
+import { openHost, type DeploymentHost, type Location, type SshClientOptions } from './host';
 
 /**
  * Everything the app's domain logic needs, built once with its dependencies (clock, environment,
@@ -52,6 +53,8 @@ export interface CoreDeps {
   incidentRotator?: IncidentRotator;
   /** Runs the rotation playbooks' docker commands (default: spawn with a controlled environment). */
   rotationRunner?: CommandRunner;
+  /** How to call OpenSSH for deployments on a server (tests: a private -F config and known_hosts). */
+  sshOptions?: SshClientOptions;
 }
 
 export interface CoreServices {
@@ -84,6 +87,8 @@ export interface CoreServices {
   readonly rotation: RotationService;
   /** Rotate-all in dependency order, shaped as the incident runbook's port (rotation/incident-rotator.ts). */
   readonly rotateAll: IncidentRotator;
+  /** The host a deployment location lives on: this computer, or a server over the admin's OpenSSH (host/). */
+  openHost(location: Location): DeploymentHost;
 }
 
 export function createCoreServices(deps: CoreDeps): CoreServices {
@@ -107,6 +112,9 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     vaultKdf: deps.vaultKdf,
   });
   const clipboardGuard = createClipboardGuard({ clock, timers: deps.clipboardTimers });
+  const profile = deps.profile ?? crucibleCeProfile;
+  const openDeploymentHost = (location: Location): DeploymentHost =>
+    openHost(location, { home: paths.home, env: deps.env, profileNames: profile.variables.map((v) => v.name), sshOptions: deps.sshOptions, clock });
   const inventory = createInventory({
     store,
     journal,
@@ -117,6 +125,7 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     clipboardGuard,
     readEnv: deps.readEnv ?? composeEnvReader,
     profile: deps.profile ?? crucibleCeProfile,
+    openHost: openDeploymentHost,
   });
   const backup = createBackupService(
     {
@@ -144,6 +153,7 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     env: deps.env,
     runner: deps.rotationRunner,
     home: paths.home,
+    openHost: openDeploymentHost,
   });
   const rotateAll = createIncidentRotator(rotation, deps.profile ?? crucibleCeProfile);
   const incident = createIncidentService({
@@ -171,5 +181,6 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     incident,
     rotation,
     rotateAll,
+    openHost: openDeploymentHost,
   };
 }

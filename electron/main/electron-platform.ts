@@ -1,10 +1,9 @@
-import { BrowserWindow, clipboard, dialog, shell } from 'electron';
+import { BrowserWindow, clipboard, dialog } from 'electron';
 import type { PlatformBridge } from './ipc/platform';
-import { isSafeExternalUrl } from './hardening';
 import { pushEvent } from './ipc/electron-ipc';
 
 /** The Electron implementation of PlatformBridge: real dialogs, the real clipboard, the focused window. */
-export function electronPlatform(getWindow: () => BrowserWindow | null): PlatformBridge {
+export function electronPlatform(getWindow: () => BrowserWindow | null, openLink: (url: string) => Promise<boolean>): PlatformBridge {
   const parent = () => getWindow() ?? BrowserWindow.getFocusedWindow();
   return {
     async pickFolder(title) {
@@ -32,7 +31,7 @@ export function electronPlatform(getWindow: () => BrowserWindow | null): Platfor
       readText: async () => clipboard.readText(),
     },
     openExternal(url) {
-      if (isSafeExternalUrl(url)) void shell.openExternal(url);
+      void openLink(url); // allow-list or a dialog naming the host (external-links.ts)
     },
     emit(event, payload) {
       const w = getWindow();

@@ -6,8 +6,15 @@ export interface EventLike {
   preventDefault(): void;
 }
 
+/** What `will-frame-navigate` passes (Electron's Event<WebContentsWillFrameNavigateEventParams>). */
+export interface FrameNavigateEventLike extends EventLike {
+  url: string;
+  isMainFrame: boolean;
+}
+
 export interface WebContentsLike {
   on(event: 'will-navigate' | 'will-redirect', listener: (event: EventLike, url: string) => void): unknown;
+  on(event: 'will-frame-navigate', listener: (details: FrameNavigateEventLike) => void): unknown;
   on(event: 'will-attach-webview', listener: (event: EventLike) => void): unknown;
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' | 'allow' }): void;
 }
@@ -23,7 +30,10 @@ export interface HardeningDeps {
   onRefused?: (what: string, detail: string) => void;
 }
 
-/** Links leave the app only to the OS browser, and only over https. */
+/**
+ * Links leave the app only to the OS browser, and only over https; openExternal (external-links.ts
+ * createLinkOpener) then opens allow-listed hosts and asks for the rest, naming the host.
+ */
 export function isSafeExternalUrl(url: string): boolean {
   try {
     const u = new URL(url);
@@ -43,6 +53,13 @@ export function hardenWebContents(contents: WebContentsLike, deps: HardeningDeps
   };
   contents.on('will-navigate', guardNavigation);
   contents.on('will-redirect', guardNavigation);
+  // will-navigate sees only the main frame: a subframe (an injected iframe) navigating anywhere is refused
+  // too, and never handed to the browser. The main frame's own app navigations pass (will-navigate also runs).
+  contents.on('will-frame-navigate', (details: FrameNavigateEventLike) => {
+    if (details.isMainFrame && deps.isAppUrl(details.url)) return;
+    details.preventDefault();
+    if (!details.isMainFrame) refuse('frame-navigation', details.url.slice(0, 100));
+  });
   contents.on('will-attach-webview', (event: EventLike) => {
     event.preventDefault();
     refuse('webview', '');

@@ -1,14 +1,16 @@
-import { app, BrowserWindow, crashReporter, Menu, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, crashReporter, dialog, Menu, protocol, session, shell } from 'electron';
 import { join } from 'node:path';
 import { createCoreServices } from '../core/services';
 import { createLogger, fileSink } from '../core/log/logger';
-import { resolveAppHome } from '../core/paths/app-home';
+import { ensureAppHome, resolveAppHome } from '../core/paths/app-home';
 import { APP_NAME, APP_VERSION } from '../core/app-meta';
 import { createRouter } from './ipc/router';
 import { createHandlers } from './ipc/handlers';
 import { registerIpc } from './ipc/electron-ipc';
 import { APP_ENTRY_URL, APP_HOST, APP_SCHEME, browserWindowOptions, CONTENT_SECURITY_POLICY, isAppUrl } from './window-options';
-import { denyAllPermissions, hardenWebContents, isSafeExternalUrl } from './hardening';
+import { denyAllPermissions, hardenWebContents } from './hardening';
+import { createLinkOpener } from './external-links';
+import { CRASH_REPORTER_OPTIONS, crashDumpsPath } from './startup-options';
 import { readStatic } from './static-files';
 import { buildMenu } from './menu';
 import { electronPlatform } from './electron-platform';
@@ -20,12 +22,28 @@ import { electronPlatform } from './electron-platform';
 const isDev = process.env.CRUCIBLE_DEV === '1' && !app.isPackaged;
 const devOrigin = isDev ? process.env.CRUCIBLE_DEV_URL : undefined;
 
-// No crash reports leave the machine: dumps could hold secrets.
-crashReporter.start({ uploadToServer: false, submitURL: '' });
+// Every renderer sandboxed, whatever a window's options say; must run before 'ready'.
+app.enableSandbox();
 
 const home = resolveAppHome();
+// The app home is created or tightened to 0700 before anything (crash dumps included) is written there.
+ensureAppHome(home);
 app.setPath('userData', home);
 app.setPath('sessionData', join(home, 'session'));
+// No crash reports leave the machine, and dumps (they could hold secrets) stay inside the 0700 app home:
+// the path is set before the reporter starts, which otherwise picks a folder outside it.
+app.setPath('crashDumps', crashDumpsPath(home));
+crashReporter.start(CRASH_REPORTER_OPTIONS);
+
+/** The one way a link reaches the OS browser: allow-listed hosts directly, any other host after a dialog naming it. */
+const openLink = createLinkOpener({
+  openExternal: (url) => shell.openExternal(url),
+  confirm: async (options) => {
+    const parent = BrowserWindow.getFocusedWindow();
+    const r = parent ? await dialog.showMessageBox(parent, options) : await dialog.showMessageBox(options);
+    return r.response === 1;
+  },
+});
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -35,7 +53,7 @@ if (!app.requestSingleInstanceLock()) {
     hardenWebContents(contents, {
       isAppUrl: (url) => isAppUrl(url, devOrigin),
       openExternal: (url) => {
-        if (isSafeExternalUrl(url)) void shell.openExternal(url);
+        void openLink(url);
       },
     });
   });
@@ -53,9 +71,10 @@ function start(): void {
   // A secret copied less than 30 s ago must not outlive the app on the clipboard.
   let clipboardSettled = false;
   app.on('before-quit', (event) => {
-    if (clipboardSettled || !core.clipboardGuard.pending()) return;
+    if (clipboardSettled) return;
+    // Also end the SSH connections to servers (their control sockets live in the app home).
     event.preventDefault();
-    void core.clipboardGuard.clearNow().finally(() => {
+    void Promise.allSettled([core.clipboardGuard.pending() ? core.clipboardGuard.clearNow() : Promise.resolve(), core.rotation.close()]).finally(() => {
       clipboardSettled = true;
       app.quit();
     });
@@ -63,7 +82,7 @@ function start(): void {
   const router = createRouter({
     handlers: createHandlers({
       core,
-      platform: electronPlatform(() => mainWindow),
+      platform: electronPlatform(() => mainWindow, openLink),
       hostInfo: { host: 'electron', name: APP_NAME, version: APP_VERSION, versions: { electron: process.versions.electron, chrome: process.versions.chrome, node: process.versions.node } },
     }),
     isTrustedUrl: (url) => isAppUrl(url, devOrigin),

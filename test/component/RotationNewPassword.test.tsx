@@ -20,8 +20,8 @@ const view: RotationView = {
   blastRadius: { cost: 'low', servicesRecreated: ['api'], usersLose: 'nothing', downtime: 'seconds' },
   verify: [],
   steps: [
-    { id: 'stage', kind: 'app', title: 'Generate the new value', detail: '', commands: [], requires: [], optional: false, state: 'done', at: null, by: 'app', ready: true },
-    { id: 'write-env', kind: 'app', title: 'Write .env', detail: '', commands: [], requires: ['stage'], optional: false, state: 'todo', at: null, by: null, ready: true },
+    { id: 'stage', kind: 'app', title: 'Generate the new value', detail: '', commands: [], requires: [], optional: false, state: 'done', failure: null, at: null, by: 'app', ready: true },
+    { id: 'write-env', kind: 'app', title: 'Write .env', detail: '', commands: [], requires: ['stage'], optional: false, state: 'todo', failure: null, at: null, by: null, ready: true },
   ],
   canRunCommands: false,
   blocking: ['write-env'],

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -58,6 +58,27 @@ async function readBody(req: IncomingMessage, limit = 1_000_000): Promise<string
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Whether a request for the bridge script comes from the harness's own page: Sec-Fetch-Site same-origin
+ * (a script include from another site says cross-site or same-site), a script destination, and no Origin
+ * or Referer naming another origin.
+ */
+export function bridgeRequestAllowed(headers: IncomingHttpHeaders, origin: string): boolean {
+  if (headers['sec-fetch-site'] !== 'same-origin') return false;
+  const dest = headers['sec-fetch-dest'];
+  if (dest !== undefined && dest !== 'script') return false;
+  if (headers.origin !== undefined && headers.origin !== origin) return false;
+  const referer = headers.referer;
+  if (referer !== undefined) {
+    try {
+      if (new URL(referer).origin !== origin) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
 }
 
 function sameToken(a: string | undefined, b: string): boolean {
@@ -128,7 +149,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       }
       if (url.pathname === '/__harness/control') {
         // Test-only: script the next dialog answers (what the admin "picks").
-        if (req.method !== 'POST' || !sameToken(typeof req.headers['x-harness-token'] === 'string' ? req.headers['x-harness-token'] : undefined, token)) return send(res, 403, 'refused');
+        if (req.method !== 'POST' || req.headers.origin !== origin || !sameToken(typeof req.headers['x-harness-token'] === 'string' ? req.headers['x-harness-token'] : undefined, token)) return send(res, 403, 'refused');
         const body = JSON.parse(await readBody(req)) as { folder?: string | null; saveFile?: string | null; openFile?: string | null };
         if ('folder' in body) platform.queueFolder(body.folder ?? null);
         if ('saveFile' in body) platform.queueSaveFile(body.saveFile ?? null);
@@ -136,6 +157,10 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
         return send(res, 200, '{}', 'application/json');
       }
       if (url.pathname === '/__harness/bridge.js') {
+        // The bridge carries the token: only for our own page's <script> (a cross-site page including it
+        // would read the token from window.__HARNESS_TOKEN__). Browsers send Sec-Fetch-Site on every
+        // request to 127.0.0.1; a request without it is not a browser loading our page and is refused too.
+        if (!bridgeRequestAllowed(req.headers, origin)) return send(res, 403, 'refused');
         return send(res, 200, `window.__HARNESS_TOKEN__=${JSON.stringify(token)};\n${bridge}`, 'text/javascript; charset=utf-8');
       }
       const file = await readStatic(rendererDir, url.pathname);

@@ -11,7 +11,7 @@ export function fakeDocker(): { bin: string; log: string } {
   const log = join(bin, 'docker.log');
   writeFileSync(
     join(bin, 'docker'),
-    `#!/bin/sh\nprintf 'ARGV %s\\n' "$*" >> "${log}"\ncat > /dev/null\ncase "$*" in *user_settings*|*provider_api_keys*) printf '[]' ;; esac\nexit 0\n`,
+    `#!/bin/sh\nprintf 'ARGV %s\\n' "$*" >> "${log}"\ncat > /dev/null\ncase "$*" in *user_settings*|*provider_api_keys*) printf '[]' ;; *"exec -T api python"*) printf '{"results":[{"check":"health","ok":true,"detail":"GET /api/health answered 200"}]}\\n' ;; *pg_dump*) printf -- '-- PostgreSQL database dump\\n' ;; esac\nexit 0\n`,
   );
   chmodSync(join(bin, 'docker'), 0o755);
   return { bin, log };

@@ -1,11 +1,14 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { AppError } from '../../common/errors';
 import { Environment } from '../../common/model/deployment';
 import type { Finding } from '../../common/model/finding';
 import { parseEnv } from '../../core/envfile';
+import { readBoundedText } from '../../core/fs/read-bounded';
 import { environmentOf } from '../../core/validation';
 import { ExitCode, UsageError, writeJson, type Command } from '../command';
+import { fixArgs, fixCommand, runFix } from './audit-fix';
+import { cliText } from '../cli-text';
 
 const MARK: Record<Finding['severity'], string> = { critical: '✗', error: '✗', warning: '!', info: '·' };
 
@@ -26,6 +29,7 @@ export const auditCommand: Command = {
   name: 'audit',
   summary: 'Audit a Crucible deployment folder: .env, compose files, git and file modes (exit reflects findings)',
   usage: `crucible-secrets audit DIR [--environment production|staging|development] [-f FILE]... [--json] [--fail-on warning|error]
+       crucible-secrets audit DIR --fix ID --preview | --apply [--expect TOKEN] [--json]
 
 Reads DIR's .env and compose files (docker-compose.yml plus docker-compose.override.yml, or the -f files,
 or COMPOSE_FILE from .env), merges them as docker compose does and reports: databases or Redis published
@@ -38,13 +42,36 @@ secret value. If DIR is a registered deployment its environment and compose file
 --environment defaults to the registered deployment's, else to what .env's ROUNDTABLE_ENVIRONMENT says.
 --fail-on error   exit 2 on errors or criticals, else 0 (warnings do not fail the pipeline)
 --fail-on warning exit 1 on warnings, 2 on errors or criticals
-Without --fail-on: 0 clean (notes only), 1 warnings, 2 errors. 65: DIR cannot be read.`,
-  options: { environment: { type: 'string', short: 'e' }, file: { type: 'string', short: 'f', multiple: true }, json: { type: 'boolean' }, 'fail-on': { type: 'string' } },
+Without --fail-on: 0 clean (notes only), 1 warnings, 2 errors.
+
+Safe fixes (a finding that has one prints the command): DIR must be a registered deployment.
+--fix ID --preview          show the change (a diff, or the mode change) and the token that names it
+--fix ID --apply            make the change planned now (it is printed), keep the previous file, audit again
+--fix ID --apply --expect TOKEN   make it only if it is still exactly the previewed change
+A fix is applied only when a fresh audit still offers it; with --fix the exit code is 0 when the
+preview or the change succeeded.`,
+  exitCodes: {
+    0: 'clean (notes only), or only warnings with --fail-on error; with --fix: previewed or applied',
+    1: 'warnings',
+    2: 'errors or criticals',
+    65: 'DIR cannot be read; with --fix: the fix is not offered (any more), the file changed since the preview, or DIR is not registered',
+  },
+  options: {
+    environment: { type: 'string', short: 'e' },
+    file: { type: 'string', short: 'f', multiple: true },
+    json: { type: 'boolean' },
+    'fail-on': { type: 'string' },
+    fix: { type: 'string' },
+    preview: { type: 'boolean' },
+    apply: { type: 'boolean' },
+    expect: { type: 'string' },
+  },
   allowPositionals: true,
   async run({ values, positionals }, io) {
     if (positionals.length !== 1) throw new UsageError('give exactly one deployment folder');
     const failOn = values['fail-on'] as string | undefined;
     if (failOn !== undefined && failOn !== 'warning' && failOn !== 'error') throw new UsageError('--fail-on must be warning or error');
+    const fix = fixArgs(values);
     let environment: Environment | undefined;
     if (values.environment !== undefined) {
       const e = Environment.safeParse(values.environment);
@@ -56,7 +83,12 @@ Without --fail-on: 0 clean (notes only), 1 warnings, 2 errors. 65: DIR cannot be
     if (!st?.isDirectory()) throw new AppError('AUDIT_FOLDER_UNREADABLE', `${basename(folder)} is not a folder that can be read.`);
     const core = io.core();
     const registered = (await core.store.read()).deployments.find((d) => resolve(d.folder) === folder);
-    const envText = await readFile(resolve(folder, '.env'), 'utf8').catch(() => null);
+    if (fix) return runFix(io, folder, registered, fix);
+    // Bounded and type-checked: a FIFO, a link to /dev/zero or a huge file as .env is refused (exit 65), not read.
+    const envText = await readBoundedText(resolve(folder, '.env'), 'env').catch((e: unknown) => {
+      if (e instanceof AppError && e.code === 'FILE_NOT_FOUND') return null;
+      throw e;
+    });
     const files = (values.file as string[] | undefined) ?? registered?.composeFiles ?? [];
     const target = {
       id: registered?.id ?? 'cli',
@@ -73,7 +105,7 @@ Without --fail-on: 0 clean (notes only), 1 warnings, 2 errors. 65: DIR cannot be
     }
     for (const f of result.findings) {
       const where = [f.service, f.file ? `${f.file}${f.line ? `:${String(f.line)}` : ''}` : ''].filter(Boolean).join(' ');
-      io.stdout.write(`${MARK[f.severity]} ${f.severity.padEnd(8)} ${f.title}  [${f.code}]${where ? `  (${where})` : ''}\n    ${f.message}\n${f.evidence ? `    evidence: ${f.evidence}\n` : ''}    → ${f.howToFix}${f.fixId ? ' (the app can fix this: Audit page)' : ''}\n`);
+      io.stdout.write(`${MARK[f.severity]} ${f.severity.padEnd(8)} ${cliText(f.title)}  [${f.code}]${where ? `  (${where})` : ''}\n    ${cliText(f.message)}\n${f.evidence ? `    evidence: ${f.evidence}\n` : ''}    → ${cliText(f.howToFix)}\n${f.fixId ? `    fix: ${fixCommand(folder, f.fixId)}\n` : ''}`);
     }
     const c = result.counts;
     io.stdout.write(`\n${target.name} (${target.environment}; ${result.files.join(', ')}): ${String(c.critical)} critical, ${String(c.error)} errors, ${String(c.warning)} warnings, ${String(c.info)} notes.\n`);

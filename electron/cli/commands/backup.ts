@@ -6,6 +6,7 @@ import { deploymentForFolder } from '../../core/inventory/inventory';
 import type { CliIO, Command } from '../command';
 import { ExitCode, UsageError, writeJson } from '../command';
 import { promptHidden, readStdinLine } from './secret-input';
+import { unlockVaultIfChosen, VAULT_HELP, VAULT_OPTIONS } from './vault-unlock';
 
 /**
  * `backup export|verify|restore` (docs/backup-format.md §8). The passphrase comes from a no-echo prompt or,
@@ -14,9 +15,15 @@ import { promptHidden, readStdinLine } from './secret-input';
  */
 export const BackupExit = { WrongPassphrase: 3, Corrupted: 4, UnsupportedVersion: 5 } as const;
 
-const EXIT_HELP = `Exit codes: 0 done; 3 wrong passphrase; 4 the file is corrupted or was modified (also: unsafe
-KDF parameters, invalid contents); 5 a newer backup format; 1 restore stopped on conflicts (see
---overwrite/--keep-existing); 64 usage; 65 bad input (weak passphrase…); 69 keychain unavailable.`;
+/** The exit codes of reading a backup file (verify and restore). */
+const READ_EXITS = {
+  [BackupExit.WrongPassphrase]: 'wrong passphrase',
+  [BackupExit.Corrupted]: 'the file is corrupted or was modified (also: unsafe KDF parameters, invalid contents)',
+  [BackupExit.UnsupportedVersion]: 'the backup was made by a newer version of the format',
+} as const;
+
+/** The vault passphrase cannot share stdin with the backup passphrase. */
+const stdinOwner = (values: Record<string, unknown>) => (values['passphrase-stdin'] === true ? '--passphrase-stdin (the backup passphrase)' : undefined);
 
 function exitFor(e: unknown, io: CliIO, name: string): number {
   if (!isAppError(e)) throw e;
@@ -62,7 +69,7 @@ function printSummary(io: CliIO, s: BackupSummary): void {
   }
 }
 
-const exportUsage = 'crucible-secrets backup export DIR [--out FILE|FOLDER] [--sheet FILE] [--passphrase-stdin] [--json]';
+const exportUsage = 'crucible-secrets backup export DIR [--out FILE|FOLDER] [--sheet FILE] [--passphrase-stdin] [--vault-passphrase-fd N] [--json]';
 export const backupExportCommand: Command = {
   name: 'backup export',
   summary: 'Write an encrypted backup of a deployment’s secrets and state',
@@ -71,15 +78,19 @@ export const backupExportCommand: Command = {
 DIR is the folder of a registered deployment. The backup (AES-256-GCM, key from the passphrase by
 Argon2id) is written atomically with mode 0600 to FILE, or into FOLDER (default: the current folder) as
 crucible-<id>-<date>.csbackup. --sheet also writes the printable recovery sheet (no values).
-The passphrase needs at least 15 characters and must not be easy to guess; it is asked twice.
-${EXIT_HELP}`,
-  options: { out: { type: 'string', short: 'o' }, sheet: { type: 'string' }, 'passphrase-stdin': { type: 'boolean' }, json: { type: 'boolean' } },
+The passphrase needs at least 15 characters and must not be easy to guess; it is asked twice, or read
+from the first line of stdin with --passphrase-stdin.
+
+${VAULT_HELP}`,
+  exitCodes: { 0: 'written', 65: 'bad input (weak passphrase, DIR not registered…); nothing written', 69: 'the keychain is unavailable' },
+  options: { out: { type: 'string', short: 'o' }, sheet: { type: 'string' }, 'passphrase-stdin': { type: 'boolean' }, json: { type: 'boolean' }, ...VAULT_OPTIONS },
   allowPositionals: true,
   async run({ values, positionals }, io) {
     const dir = positionals[0];
     if (dir === undefined || positionals.length > 1) throw new UsageError(`expected one DIR. Usage: ${exportUsage}`);
     const core = io.core();
     const deployment = await deploymentForFolder(await core.store.read(), dir);
+    await unlockVaultIfChosen(io, core, values, stdinOwner(values));
     const { pass, confirmation } = await passphrase(io, values['passphrase-stdin'] === true, true);
     await core.backup.checkExportPassphrase(pass, confirmation, [deployment.id]);
     const out = resolve(typeof values.out === 'string' ? values.out : '.');
@@ -88,8 +99,9 @@ ${EXIT_HELP}`,
       () => false,
     );
     const target = isDir ? resolve(out, core.backup.defaultFileName([deployment.id])) : out;
-    const res = await core.backup.exportTo(target, [deployment.id], pass, confirmation, progressPrinter(io));
-    if (typeof values.sheet === 'string') await core.backup.writeRecoverySheet(res.exportId, resolve(values.sheet));
+    // The sheet is written by the export itself: both or neither (a refused sheet leaves no backup behind).
+    const sheet = typeof values.sheet === 'string' ? { sheet: resolve(values.sheet) } : undefined;
+    const res = await core.backup.exportTo(target, [deployment.id], pass, confirmation, progressPrinter(io), sheet);
     if (values.json === true) writeJson(io, { ...res, exportId: undefined });
     else io.stdout.write(`Wrote ${res.path} (${res.bytes} bytes, ${res.deployments[0]?.secretNames.length ?? 0} secrets)\nfingerprint ${res.fingerprint}\n`);
     return ExitCode.Ok;
@@ -102,7 +114,8 @@ export const backupVerifyCommand: Command = {
   summary: 'Decrypt a backup in memory and list what it holds (names, counts, dates; no values)',
   usage: `${verifyUsage}
 
-Writes nothing. ${EXIT_HELP}`,
+Writes nothing and needs no keychain.`,
+  exitCodes: { 0: 'the backup decrypts and is intact', ...READ_EXITS, 65: 'FILE cannot be read' },
   options: { 'passphrase-stdin': { type: 'boolean' }, json: { type: 'boolean' } },
   allowPositionals: true,
   async run({ values, positionals }, io) {
@@ -131,7 +144,7 @@ function printPlan(io: CliIO, plan: RestorePlan): void {
   }
 }
 
-const restoreUsage = 'crucible-secrets backup restore FILE [--to DIR] [--deployment ID] [--only NAME,…] [--overwrite|--keep-existing] [--rewrite-env] [--dry-run] [--passphrase-stdin] [--json]';
+const restoreUsage = 'crucible-secrets backup restore FILE [--to DIR] [--deployment ID] [--only NAME,…] [--overwrite|--keep-existing] [--rewrite-env] [--dry-run] [--passphrase-stdin] [--vault-passphrase-fd N] [--json]';
 export const backupRestoreCommand: Command = {
   name: 'backup restore',
   summary: 'Restore secrets from a backup into the keychain (and optionally .env), all or nothing',
@@ -141,7 +154,16 @@ Shows each secret's fingerprint in the backup, the keychain and the .env. A secr
 differs is a conflict: --overwrite replaces it with the backup's value, --keep-existing leaves it; without
 either the restore stops and lists the conflicts. --to DIR restores into another folder (one deployment,
 or the one named by --deployment). --rewrite-env also writes the restored values into DIR/.env.
-Everything is applied as one unit and rolled back on any failure. ${EXIT_HELP}`,
+Everything is applied as one unit and rolled back on any failure.
+
+${VAULT_HELP}`,
+  exitCodes: {
+    0: 'restored (or, with --dry-run, planned)',
+    1: 'stopped on conflicts: nothing changed (see --overwrite/--keep-existing)',
+    ...READ_EXITS,
+    65: 'bad input (FILE unreadable, unknown deployment…)',
+    69: 'the keychain is unavailable',
+  },
   options: {
     to: { type: 'string' },
     deployment: { type: 'string' },
@@ -152,6 +174,7 @@ Everything is applied as one unit and rolled back on any failure. ${EXIT_HELP}`,
     'dry-run': { type: 'boolean' },
     'passphrase-stdin': { type: 'boolean' },
     json: { type: 'boolean' },
+    ...VAULT_OPTIONS,
   },
   allowPositionals: true,
   async run({ values, positionals }, io) {
@@ -162,6 +185,7 @@ Everything is applied as one unit and rolled back on any failure. ${EXIT_HELP}`,
     let plan: RestorePlan;
     try {
       const info = await core.backup.registerFile(resolve(file));
+      await unlockVaultIfChosen(io, core, values, stdinOwner(values));
       const { pass } = await passphrase(io, values['passphrase-stdin'] === true, false);
       plan = await core.backup.planRestore(info.fileId, pass, progressPrinter(io));
     } catch (e) {

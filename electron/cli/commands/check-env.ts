@@ -1,9 +1,13 @@
-import { basename } from 'node:path';
+import { cliText } from '../cli-text';
+import { readBoundedText } from '../../core/fs/read-bounded';
+import { capFindings } from '../../common/model/cap-findings';
+import { basename, dirname, join } from 'node:path';
 import { Environment } from '../../common/model/deployment';
 import type { Finding } from '../../common/model/finding';
-import { readEnvFile } from '../../core/envfile';
+import { discoverComposeFiles, MAX_COMPOSE_BYTES } from '../../core/compose/load';
+import { envValues, readEnvFile } from '../../core/envfile';
 import { crucibleCeProfile } from '../../core/stack';
-import { checkEnv, environmentOf, exitCodeFor } from '../../core/validation';
+import { checkEnv, composeRequiredVariables, environmentOf, exitCodeFor } from '../../core/validation';
 import { UsageError, writeJson, type Command } from '../command';
 
 const MARK: Record<Finding['severity'], string> = { critical: '✗', error: '✗', warning: '!', info: '·' };
@@ -17,11 +21,12 @@ Parses FILE the way docker compose v2 does, notes where python-dotenv (the dev a
 and checks it against Crucible's own validation rules for the environment plus the security guide's
 stricter ones: missing and empty secrets, weak or default values, the "admin" password, a plain-text login
 password, unquoted "$" that compose eats, one value reused by two secrets, localhost or http:// origins in
-production, duplicated and unknown keys. Findings never contain a secret value.
+production, wildcard origins, low-entropy secrets, values Crucible's settings cannot parse, duplicated and
+unknown keys. Variables the compose files next to FILE require with \${VAR:?} must be set. Findings never
+contain a secret value. A finding Crucible would start with says so ("Crucible would start, but …").
 
---environment defaults to what the file's ROUNDTABLE_ENVIRONMENT says (production, staging, else development).
-
-Exit codes: 0 no problems (notes only); 1 warnings; 2 errors; 65 the file cannot be read.`,
+--environment defaults to what the file's ROUNDTABLE_ENVIRONMENT says (production, staging, else development).`,
+  exitCodes: { 0: 'no problems (notes only)', 1: 'warnings', 2: 'errors', 65: 'the file cannot be read' },
   options: { environment: { type: 'string', short: 'e' }, json: { type: 'boolean' } },
   allowPositionals: true,
   async run({ values, positionals }, io) {
@@ -35,19 +40,46 @@ Exit codes: 0 no problems (notes only); 1 warnings; 2 errors; 65 the file cannot
     }
     const { doc } = await readEnvFile(file);
     const env = environment ?? environmentOf(doc);
-    const findings = checkEnv(doc, { profile: crucibleCeProfile, environment: env, file: basename(file) });
-    const code = exitCodeFor(findings);
+    const composeRequired = composeRequiredVariables(await composeTextsNextTo(file, envValues(doc)));
+    const all = checkEnv(doc, { profile: crucibleCeProfile, environment: env, file: basename(file), composeRequired });
+    const code = exitCodeFor(all);
     const counts = { error: 0, warning: 0, info: 0 };
-    for (const f of findings) counts[f.severity === 'critical' ? 'error' : f.severity]++;
+    for (const f of all) counts[f.severity === 'critical' ? 'error' : f.severity]++;
+    // At most 25 findings per code are listed; the rest are one "N more" summary (text and JSON alike).
+    const { findings, omitted } = capFindings(all);
     if (values.json) {
-      writeJson(io, { file: basename(file), environment: env, exitCode: code, counts, findings });
+      writeJson(io, { file: basename(file), environment: env, exitCode: code, counts, findings, omitted });
       return code;
     }
     for (const f of findings) {
       const where = f.line !== undefined ? `line ${f.line}` : 'file';
-      io.stdout.write(`${MARK[f.severity]} ${f.severity.padEnd(7)} ${where.padEnd(9)} ${f.title}  [${f.code}]\n    ${f.message}\n    → ${f.howToFix}\n`);
+      const start = f.blocksStart === true ? ' (Crucible will not start)' : '';
+      io.stdout.write(`${MARK[f.severity]} ${f.severity.padEnd(7)} ${where.padEnd(9)} ${cliText(f.title)}${start}  [${f.code}]\n    ${cliText(f.message)}\n    → ${cliText(f.howToFix)}\n`);
     }
     io.stdout.write(`\n${basename(file)} as ${env}: ${counts.error} errors, ${counts.warning} warnings, ${counts.info} notes.\n`);
     return code;
   },
 };
+
+/**
+ * The compose files compose would read next to the `.env` (none is fine: check-env then judges the file
+ * alone). Unreadable or oversized files are skipped; the audit reports them.
+ */
+async function composeTextsNextTo(envFile: string, values: ReadonlyMap<string, string>): Promise<string[]> {
+  const folder = dirname(envFile);
+  let files: string[];
+  try {
+    files = await discoverComposeFiles(folder, { lookup: (n) => values.get(n) });
+  } catch {
+    return [];
+  }
+  const texts: string[] = [];
+  for (const f of files) {
+    try {
+      texts.push(await readBoundedText(join(folder, f), 'compose', { maxBytes: MAX_COMPOSE_BYTES }));
+    } catch {
+      /* unreadable: the audit reports it */
+    }
+  }
+  return texts;
+}

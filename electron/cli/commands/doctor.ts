@@ -1,8 +1,14 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import type { Command } from '../command';
+import type { CliIO, Command } from '../command';
 import { ExitCode, writeJson } from '../command';
 import type { KeychainStatus } from '../../common/ipc/keychain.ipc';
+import { isAppError } from '../../common/errors';
+import { inspectVaultFile } from '../../core/keychain/file-vault';
+import { appHomeModeProblem } from '../../core/paths/app-home';
+import type { CoreServices } from '../../core/services';
+import { readVaultPassphrase, VAULT_OPTIONS, vaultSource } from './vault-unlock';
+import { cliText } from '../cli-text';
 
 interface Check {
   name: string;
@@ -28,26 +34,69 @@ async function nativeModule(name: string): Promise<boolean> {
   }
 }
 
+/** Where secrets are kept, as the doctor reports it (`--json`: `store`). */
+interface StoreReport {
+  backend: 'os' | 'file-vault';
+  label: string;
+  usable: boolean;
+  detail: string;
+  fix?: string;
+}
+
+/** Says how to choose when the OS keychain cannot be used (a headless server, an SSH session). */
+export const HEADLESS_CHOICE = `This machine has no usable OS keychain (typical of a server or an SSH session). Choose one:
+    • keep the secrets in the passphrase-protected file vault: \`crucible-secrets keychain use vault\`.
+      Each command that needs a secret then asks for the vault passphrase, or reads it with
+      --vault-passphrase-stdin or --vault-passphrase-fd N (see docs/cli.md, "Headless servers");
+    • or provide a Secret Service: run the commands inside a desktop session, or under
+      \`dbus-run-session\` with gnome-keyring started and unlocked.`;
+
+/**
+ * The file vault as the active store: the file is checked without the passphrase; with
+ * --vault-passphrase-stdin/--vault-passphrase-fd it is also unlocked and read (a real round trip).
+ */
+async function vaultReport(io: CliIO, core: CoreServices, values: Record<string, unknown>): Promise<StoreReport> {
+  const label = `Passphrase-protected file vault (${core.paths.vaultFile})`;
+  const source = vaultSource(values);
+  try {
+    const kdf = await inspectVaultFile(core.paths.vaultFile);
+    accessSync(core.paths.vaultFile, constants.R_OK | constants.W_OK);
+    if (source.kind === 'prompt') {
+      return { backend: 'file-vault', label, usable: true, detail: `chosen; the file is intact (Argon2id ${String(kdf.memoryKiB)} KiB, t=${String(kdf.iterations)}). Commands ask for its passphrase (or pass --vault-passphrase-stdin to test it here).` };
+    }
+    await core.keychains.unlockVault(await readVaultPassphrase(io, source));
+    await (await core.keychains.get()).ensureUsable();
+    return { backend: 'file-vault', label, usable: true, detail: 'chosen, unlocked with the passphrase and read back: it works' };
+  } catch (e) {
+    if (!isAppError(e) && !(e instanceof Error && 'code' in e)) throw e;
+    const message = isAppError(e) ? e.message : 'the vault file cannot be written (check its owner and mode)';
+    return { backend: 'file-vault', label, usable: false, detail: `chosen, but ${message}`, fix: 'Restore the vault file from a backup, or choose again with `crucible-secrets keychain use vault` (a new vault) or `keychain use os`.' };
+  }
+}
+
 export const doctorCommand: Command = {
   name: 'doctor',
   summary: 'Check the keychain and the other things the app depends on',
-  usage: `crucible-secrets doctor [--json]
+  usage: `crucible-secrets doctor [--json] [--vault-passphrase-stdin | --vault-passphrase-fd N]
 
-Checks the OS keychain with a real store/read/delete round trip, the state folder, the native
-modules (keytar, argon2, bcrypt), and the docker and git commands.
-
-Exit codes: 0 everything needed works; 1 something needed does not (the report says what to do).`,
-  options: { json: { type: 'boolean' } },
+Reports where secrets are kept and whether that works: the OS keychain (checked with a real
+store/read/delete round trip) or, after \`crucible-secrets keychain use vault\`, the file vault (the file
+is checked; with --vault-passphrase-stdin or --vault-passphrase-fd N it is also unlocked and read).
+On a machine without a Secret Service it explains the choice between the two. Also checks the state
+folder, the native modules (keytar, argon2, bcrypt), and the docker and git commands.`,
+  exitCodes: { 0: 'everything needed works', 1: 'something needed does not (the report says what to do)' },
+  options: { json: { type: 'boolean' }, ...VAULT_OPTIONS },
   async run({ values }, io) {
     const core = io.core();
     const keychain: KeychainStatus = await core.keychainDoctor.recheck();
     const checks: Check[] = [];
-    checks.push({
-      name: 'keychain',
-      ok: keychain.usable,
-      detail: keychain.usable ? `${keychain.label} works` : `${keychain.label}: ${keychain.problem?.message ?? 'unusable'}`,
-      fix: keychain.problem?.fix,
-    });
+    const chosen = await core.keychains.choice();
+    const osDetail = keychain.usable ? `${keychain.label} works` : `${keychain.label}: ${keychain.problem?.message ?? 'unusable'}`;
+    const store: StoreReport =
+      chosen === 'file-vault'
+        ? await vaultReport(io, core, values)
+        : { backend: 'os', label: keychain.label, usable: keychain.usable, detail: osDetail, fix: keychain.usable ? undefined : `${keychain.problem?.fix ?? ''}\n  ${HEADLESS_CHOICE}` };
+    checks.push({ name: 'secret store', ok: store.usable, detail: store.detail, fix: store.fix });
     let homeOk = true;
     try {
       mkdirSync(core.paths.home, { recursive: true, mode: 0o700 });
@@ -55,7 +104,9 @@ Exit codes: 0 everything needed works; 1 something needed does not (the report s
     } catch {
       homeOk = false;
     }
-    checks.push({ name: 'state-folder', ok: homeOk, detail: core.paths.home, fix: homeOk ? undefined : 'Make the folder writable, or set CRUCIBLE_SECRETS_HOME to one that is.' });
+    // Private to this account: the app tightens it at start; one it could not tighten fails here, saying how.
+    const modeProblem = homeOk ? appHomeModeProblem(core.paths.home) : null;
+    checks.push({ name: 'state-folder', ok: homeOk && modeProblem === null, detail: core.paths.home, fix: !homeOk ? 'Make the folder writable, or set CRUCIBLE_SECRETS_HOME to one that is.' : (modeProblem ?? undefined) });
     for (const mod of ['argon2', 'bcrypt']) {
       const ok = await nativeModule(mod);
       checks.push({ name: `module:${mod}`, ok, detail: ok ? 'loads' : 'cannot be loaded', fix: ok ? undefined : 'Reinstall the app (npm ci).' });
@@ -65,17 +116,19 @@ Exit codes: 0 everything needed works; 1 something needed does not (the report s
     const git = which('git', ['--version']);
     // docker and git are optional: the app prints the commands when it cannot run them itself.
     const optional: Check[] = [
+      // With the vault chosen the OS keychain is not used; its state is shown for information.
+      ...(chosen === 'file-vault' ? [{ name: 'os-keychain', ok: keychain.usable, detail: `${osDetail} (not used: the file vault is chosen)` }] : []),
       { name: 'docker', ok: docker !== null, detail: docker ?? 'not found (commands will be shown for you to run)' },
       { name: 'docker-compose', ok: compose !== null, detail: compose ?? 'no `docker compose` plugin found' },
       { name: 'git', ok: git !== null, detail: git ?? 'not found (tracked-file checks are skipped)' },
     ];
     const healthy = checks.every((c) => c.ok);
     if (values.json) {
-      writeJson(io, { ok: healthy, home: core.paths.home, keychain, checks, optional });
+      writeJson(io, { ok: healthy, home: core.paths.home, store, keychain, checks, optional });
     } else {
       for (const c of checks) {
         io.stdout.write(`${c.ok ? '✓' : '✗'} ${c.name.padEnd(14)} ${c.detail}\n`);
-        if (!c.ok && c.fix) io.stdout.write(`  → ${c.fix}\n`);
+        if (!c.ok && c.fix) io.stdout.write(`  → ${cliText(c.fix)}\n`);
       }
       for (const c of optional) io.stdout.write(`${c.ok ? '✓' : '·'} ${c.name.padEnd(14)} ${c.detail}\n`);
       io.stdout.write(healthy ? '\nEverything the app needs works.\n' : '\nSome things need attention (see above).\n');

@@ -18,6 +18,7 @@ Options:
   --ssh-port N        the SSH port to keep open (default 22)
   --interface NAME    the internet-facing interface for the DOCKER-USER rules (default eth0)
   --json              print as JSON`,
+  exitCodes: { 0: 'printed', 65: 'DIR is not a folder that can be read' },
   allowPositionals: true,
   options: { 'ssh-port': { type: 'string' }, interface: { type: 'string' }, json: { type: 'boolean' } },
   async run({ values, positionals }, io) {

@@ -21,9 +21,8 @@ signs of the hash as variables. Apply it with \`docker compose up -d api\` (rest
 
 Options:
   --cost N   bcrypt cost, 12 to 16 (default ${BCRYPT_DEFAULT_COST})
-  --json     print {"variable", "hash", "line"}
-
-Exit codes: 0 printed; 64 usage; 65 the password cannot be used (empty, too short, over 72 bytes, mismatch).`,
+  --json     print {"variable", "hash", "line"}`,
+  exitCodes: { 0: 'printed', 65: 'the password cannot be used (empty, too short, over 72 bytes, mismatch)' },
   options: { cost: { type: 'string' }, json: { type: 'boolean' } },
   async run({ values }, io) {
     const cost = values.cost === undefined ? BCRYPT_DEFAULT_COST : Number(values.cost);

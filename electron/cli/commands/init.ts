@@ -5,6 +5,8 @@ import type { StepResult } from '../../common/ipc/setup.ipc';
 import { setupServiceFor } from '../../core/setup/wiring';
 import { ExitCode, UsageError, writeJson, type CliIO, type Command } from '../command';
 import { readStdinLine } from './secret-input';
+import { requireUsableKeychain, VAULT_HELP, VAULT_OPTIONS } from './vault-unlock';
+import { cliText } from '../cli-text';
 
 function refuse(step: string, r: StepResult): never {
   const errors = r.issues.filter((i) => i.severity === 'error').map((i) => `  - ${i.message}`);
@@ -13,7 +15,7 @@ function refuse(step: string, r: StepResult): never {
 
 function warn(io: CliIO, quiet: boolean, r: StepResult): void {
   if (quiet) return;
-  for (const i of r.issues) if (i.severity === 'warning') io.stderr.write(`warning: ${i.message}\n`);
+  for (const i of r.issues) if (i.severity === 'warning') io.stderr.write(`warning: ${cliText(i.message)}\n`);
 }
 
 export const initCommand: Command = {
@@ -24,7 +26,8 @@ export const initCommand: Command = {
 
 The setup wizard without a window, for headless machines. DIR is the Crucible checkout (with
 docker-compose.yml). Every secret is generated (or, from an existing .env, kept when Crucible accepts it),
-stored in the OS keychain and written to DIR/.env (mode 0600, the previous file kept beside it). The login
+stored in the keychain (the OS keychain, or the file vault chosen with \`crucible-secrets keychain use
+vault\` on a machine without one; checked first, before anything is generated) and written to DIR/.env (mode 0600, the previous file kept beside it). The login
 password is generated and shown ONCE on stderr, unless --password-stdin reads your own from the first line
 of stdin (at least 15 characters, at most 72 bytes). All or nothing: a failure leaves DIR and the keychain
 as they were.
@@ -32,17 +35,24 @@ as they were.
 Options:
   --environment ENV    production, staging or development (production: https only, no localhost)
   --public-url URL     the address users type in their browser, e.g. https://crucible.example.org
-  --cors-origin URL    an allowed origin (repeatable; default: the public URL)
+  --cors-origin URL    an allowed origin (repeatable, or comma-separated; default: the public URL)
   --password-stdin     read the login password from stdin instead of generating one
   --regenerate VAR     from an existing .env, regenerate VAR instead of keeping it (repeatable)
   --no-cors-fix        do not make the compose file take ROUNDTABLE_CORS_ORIGINS from .env
                        (refused in production: Crucible cannot start with the hard-coded value)
   --json               print the result as JSON (never a secret value)
+The same names as \`crucible-secrets generate\`; the old spellings --frontend-url and --cors-origins are
+still accepted for this release.
 
-Apply it afterwards with \`docker compose up -d\` (never \`restart\`: it keeps the old values).
+${VAULT_HELP}
 
-Exit codes: 0 set up; 64 usage; 65 an entry was refused or the folder is not usable (nothing written);
-69 the keychain is unusable (nothing written).`,
+Apply it afterwards with \`docker compose up -d\` (never \`restart\`: it keeps the old values).`,
+  exitCodes: {
+    0: 'set up',
+    65: 'an entry was refused or the folder is not usable (nothing written)',
+    69: 'the keychain is unusable or the vault is locked (nothing written; the message names `crucible-secrets keychain use vault`)',
+  },
+  aliases: { 'frontend-url': 'public-url', 'cors-origins': 'cors-origin' },
   allowPositionals: true,
   options: {
     environment: { type: 'string' },
@@ -52,6 +62,7 @@ Exit codes: 0 set up; 64 usage; 65 an entry was refused or the folder is not usa
     regenerate: { type: 'string', multiple: true },
     'no-cors-fix': { type: 'boolean' },
     json: { type: 'boolean' },
+    ...VAULT_OPTIONS,
   },
   async run({ values, positionals }, io) {
     const [dir, ...extra] = positionals;
@@ -61,7 +72,9 @@ Exit codes: 0 set up; 64 usage; 65 an entry was refused or the folder is not usa
     const publicUrl = values['public-url'];
     if (typeof publicUrl !== 'string' || publicUrl === '') throw new UsageError('--public-url is required (e.g. https://crucible.example.org)');
     const json = values.json === true;
-    const origins = Array.isArray(values['cors-origin']) ? (values['cors-origin'] as string[]) : [publicUrl];
+    const origins = Array.isArray(values['cors-origin'])
+      ? (values['cors-origin'] as string[]).flatMap((o) => o.split(',').map((x) => x.trim())).filter((x) => x !== '')
+      : [publicUrl];
     const regenerate = Array.isArray(values.regenerate) ? (values.regenerate as string[]) : [];
 
     let typed: string | null = null;
@@ -71,6 +84,8 @@ Exit codes: 0 set up; 64 usage; 65 an entry was refused or the folder is not usa
     }
 
     const core = io.core();
+    // Before anything costly (bcrypt) or written: a keychain that cannot store the secrets fails here.
+    await requireUsableKeychain(io, core, values, values['password-stdin'] === true ? '--password-stdin (the login password)' : undefined);
     const setup = setupServiceFor(core, {
       emit: (p) => {
         if (!json && p.phase !== 'done') io.stderr.write(`… ${p.message}\n`);
@@ -78,8 +93,8 @@ Exit codes: 0 set up; 64 usage; 65 an entry was refused or the folder is not usa
     });
     const { draftId } = setup.begin();
     try {
-      const chosen = await setup.chooseFolder(draftId, resolve(dir));
-      for (const n of chosen.folder?.notices ?? []) if (!json && n.severity !== 'info') io.stderr.write(`${n.severity}: ${n.message}\n`);
+      const chosen = await setup.chooseFolder(draftId, dir.startsWith("ssh://") ? dir : resolve(dir));
+      for (const n of chosen.folder?.notices ?? []) if (!json && n.severity !== 'info') io.stderr.write(`${n.severity}: ${cliText(n.message)}\n`);
       if (chosen.existing?.present) {
         const known = new Set(chosen.existing.variables.map((v) => v.name));
         for (const v of regenerate) if (!known.has(v)) throw new UsageError(`--regenerate ${v}: the existing .env has no such generated secret`);
@@ -120,9 +135,9 @@ Exit codes: 0 set up; 64 usage; 65 an entry was refused or the folder is not usa
         io.stdout.write(`Set up ${result.deploymentName} (${result.deploymentId}): ${String(result.variables.length)} secrets in the keychain and in ${result.envFile}.\n`);
         if (result.previousEnvKeptAs) io.stdout.write(`The previous .env is kept as ${result.previousEnvKeptAs}.\n`);
         io.stdout.write('\nApply it:\n');
-        for (const c of result.commands) io.stdout.write(`  ${c.command}\n      ${c.why}\n`);
+        for (const c of result.commands) io.stdout.write(`  ${c.command}\n      ${cliText(c.why)}\n`);
         io.stdout.write('\nChecklist:\n');
-        for (const c of result.checklist) io.stdout.write(`  [${c.done ? 'x' : ' '}] ${c.text}\n`);
+        for (const c of result.checklist) io.stdout.write(`  [${c.done ? 'x' : ' '}] ${cliText(c.text)}\n`);
         const left = result.findings.filter((f) => f.severity !== 'info');
         if (left.length > 0) {
           io.stdout.write('\ncheck-env still reports:\n');

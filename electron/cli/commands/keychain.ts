@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import type { CliIO, Command } from '../command';
 import { ExitCode, UsageError } from '../command';
 import { AppError } from '../../common/errors';
-import type { CoreServices } from '../../core/services';
 import { promptHidden, readStdinLine } from './secret-input';
 
 /** Reads the vault passphrase: from the first stdin line with --passphrase-stdin, else a no-echo prompt. */
@@ -10,15 +9,6 @@ async function passphrase(io: CliIO, fromStdin: boolean, label: string): Promise
   if (fromStdin) return readStdinLine(io);
   if (!io.stdin.isTTY) throw new UsageError('no terminal to ask for the vault passphrase; pipe it with --passphrase-stdin.');
   return promptHidden(io, label);
-}
-
-/**
- * Unlocks the file vault for this CLI run when the admin chose it; nothing to do for the OS keychain.
- * Commands that read or write secrets call it before using core.inventory.
- */
-export async function unlockIfVault(io: CliIO, core: CoreServices, fromStdin: boolean): Promise<void> {
-  if ((await core.keychains.choice()) !== 'file-vault' || core.keychains.vaultUnlocked()) return;
-  await core.keychains.unlockVault(await passphrase(io, fromStdin, 'Vault passphrase: '));
 }
 
 const useUsage = 'crucible-secrets keychain use os|vault [--passphrase-stdin]';
@@ -31,7 +21,13 @@ export const keychainUseCommand: Command = {
 "vault" keeps them in a file in the app folder, encrypted with a key derived from your passphrase
 (argon2id, AES-256-GCM): for machines without a usable OS keychain. The app never switches by itself.
 The vault is created if it does not exist (the passphrase is asked twice). Secrets already stored in
-the other backend are not moved: store them again (setup or rotation) after switching.`,
+the other backend are not moved: store them again (setup or rotation) after switching.
+
+Every command that reads or writes secrets (init, rotate, secrets, backup, incident) then unlocks the
+vault for its own run: it asks for the passphrase on the terminal, or reads it with
+--vault-passphrase-stdin or --vault-passphrase-fd N. \`crucible-secrets doctor\` shows which store is
+in use and whether it works.`,
+  exitCodes: { 0: 'the choice is recorded (and the vault created or unlocked)', 65: 'the two passphrases differ, or the passphrase is too short', 69: 'the existing vault could not be unlocked (wrong passphrase, damaged file)' },
   options: { 'passphrase-stdin': { type: 'boolean' } },
   allowPositionals: true,
   async run({ values, positionals }, io) {

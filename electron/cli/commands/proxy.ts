@@ -6,6 +6,7 @@ import { ProxyServer, type ProxyBundle } from '../../common/ipc/proxy.ipc';
 import { generateProxyBundle, writeGeneratedFile, assertFolder } from '../../core/proxy/generate';
 import type { ProxyInput } from '../../core/proxy/plan';
 import { planComposeChanges } from '../../core/proxy/compose-changes';
+import { applyFrontDoor, describeApplied } from './proxy-apply';
 
 function int(name: string, v: unknown): number | undefined {
   if (typeof v !== 'string') return undefined;
@@ -58,9 +59,10 @@ Options:
   --out FILE                   write the configuration there (atomically) instead of printing it
   --compose-diff               also print the compose changes that go with it (bind to 127.0.0.1,
                                CORS from .env, https API URL) as a diff; nothing is changed
-  --json                       print everything as JSON
-
-Exit codes: 0 generated; 64 usage error; 65 bad input (nothing written).`,
+  --apply-compose              make those compose changes (printed; the previous files are kept)
+  --apply-env                  write the .env follow-ups below into DIR/.env (atomically, previous kept)
+  --json                       print everything as JSON`,
+  exitCodes: { 0: 'generated (and applied, with --apply-compose/--apply-env)', 65: 'bad input, or a file changed while applying (nothing written)' },
   allowPositionals: true,
   options: {
     server: { type: 'string' },
@@ -78,6 +80,8 @@ Exit codes: 0 generated; 64 usage error; 65 bad input (nothing written).`,
     'max-body-mb': { type: 'string' },
     out: { type: 'string' },
     'compose-diff': { type: 'boolean' },
+    'apply-compose': { type: 'boolean' },
+    'apply-env': { type: 'boolean' },
     json: { type: 'boolean' },
   },
   async run({ values, positionals }, io: CliIO) {
@@ -117,17 +121,20 @@ Exit codes: 0 generated; 64 usage error; 65 bad input (nothing written).`,
     const out = str(values.out);
     let written: string | null = null;
     if (out !== undefined) written = (await writeGeneratedFile(resolve(out), file.content)).path;
-    const compose = values['compose-diff'] === true ? await planComposeChanges(dir, bundle.origin) : null;
+    const asked = { compose: values['apply-compose'] === true, env: values['apply-env'] === true };
+    const applied = asked.compose || asked.env ? await applyFrontDoor(dir, bundle.origin, asked) : null;
+    const compose = values['compose-diff'] === true && !asked.compose ? await planComposeChanges(dir, bundle.origin) : null;
     if (values.json) {
-      writeJson(io, { ...bundle, written, composeChanges: compose?.files.map(({ file, changes, diff }) => ({ file, changes, diff })) });
+      writeJson(io, { ...bundle, written, composeChanges: compose?.files.map(({ file, changes, diff }) => ({ file, changes, diff })), applied });
       return ExitCode.Ok;
     }
     if (compose !== null) {
       const w = written === null ? io.stderr : io.stdout;
-      w.write(compose.files.length === 0 ? '\nThe compose files already match the front door.\n' : '\nCompose changes (not applied; the app applies them, or edit by hand):\n');
+      w.write(compose.files.length === 0 ? '\nThe compose files already match the front door.\n' : '\nCompose changes (not applied: add --apply-compose to make them):\n');
       for (const f of compose.files) w.write(`${f.diff}\n`);
       for (const n of compose.notes) w.write(`  - ${n}\n`);
     }
+    if (applied !== null) (written === null ? io.stderr : io.stdout).write(`\n${describeApplied(applied, asked)}`);
     if (written === null) {
       io.stdout.write(file.content);
       printNotes(io.stderr, bundle);

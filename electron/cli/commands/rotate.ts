@@ -5,7 +5,7 @@ import { deploymentForFolder } from '../../core/inventory/inventory';
 import { toPlanView } from '../../core/rotation/playbooks';
 import type { RotationView, StepView } from '../../common/ipc/rotation.ipc';
 import type { CoreServices } from '../../core/services';
-import { unlockIfVault } from './keychain';
+import { unlockVaultIfChosen, VAULT_HELP, VAULT_OPTIONS } from './vault-unlock';
 import { promptHidden, readStdinLine } from './secret-input';
 
 const usage = `crucible-secrets rotate DIR VAR --dry-run [--json]
@@ -35,7 +35,10 @@ DIR is the folder of a registered deployment; VAR a variable of the stack profil
   --rollback       put the previous value back in .env and the keychain; --run also runs the commands
                    that re-apply it (with --export/--sql-out after the SQL was applied: re-encrypt back)
 The previous value stays in the keychain until --confirm, and running a rotation twice resumes it.
-Exit codes: 0 done or pending as planned; 65 refused (the message says why); 69 keychain unavailable.`,
+
+${VAULT_HELP}`,
+  exitCodes: { 0: 'done, or pending as planned', 65: 'refused (the message says why)', 69: 'the keychain is unavailable', 75: 'a step the app ran failed: the rotation is paused (retry, --done STEP, or --rollback)' },
+  aliases: { 'passphrase-stdin': 'vault-passphrase-stdin' },
   options: {
     json: { type: 'boolean' },
     'dry-run': { type: 'boolean' },
@@ -48,7 +51,7 @@ Exit codes: 0 done or pending as planned; 65 refused (the message says why); 69 
     done: { type: 'string', multiple: true },
     export: { type: 'string' },
     'sql-out': { type: 'string' },
-    'passphrase-stdin': { type: 'boolean' },
+    ...VAULT_OPTIONS,
   },
   allowPositionals: true,
   async run({ values, positionals }, io) {
@@ -68,11 +71,11 @@ Exit codes: 0 done or pending as planned; 65 refused (the message says why); 69 
     if (values['dry-run']) {
       const plan = toPlanView(await core.rotation.plan(deployment.id, variable, { exportFile, sqlFile: sqlOut }));
       if (json) writeJson(io, plan);
-      else printPlan(io, plan.variable, plan.rotatable ? null : `${plan.notRotatableReason ?? ''}${plan.alternative ? ` Rotate ${plan.alternative} instead.` : ''}`, plan.blastRadius, plan.steps.map((s) => ({ ...s, state: 'todo' as const, at: null, by: null, ready: false })), plan.verify);
+      else printPlan(io, plan.variable, plan.rotatable ? null : `${plan.notRotatableReason ?? ''}${plan.alternative ? ` Rotate ${plan.alternative} instead.` : ''}`, plan.blastRadius, plan.steps.map((s) => ({ ...s, state: 'todo' as const, failure: null, at: null, by: null, ready: false })), plan.verify);
       return ExitCode.Ok;
     }
 
-    await unlockIfVault(io, core, values['passphrase-stdin'] === true);
+    await unlockVaultIfChosen(io, core, values, values['value-stdin'] === true ? '--value-stdin (the new value)' : undefined);
     const pending = (await core.rotation.pending(deployment.id)).find((p) => p.variable === variable);
 
     if (values.confirm || values.rollback) {
@@ -125,8 +128,12 @@ Exit codes: 0 done or pending as planned; 65 refused (the message says why); 69 
 
     const interactive = io.stdin.isTTY === true && !values.yes && !json;
     view = await walk(io, core, view, { yes: values.yes === true, interactive, json });
+    const failed = view.steps.find((s) => s.state === 'failed');
     if (json) writeJson(io, view);
-    else {
+    else if (failed) {
+      printPlan(io, variable, null, view.blastRadius, view.steps, view.verify);
+      io.stderr.write(stepFailedText(dir, variable, failed));
+    } else {
       printPlan(io, variable, null, view.blastRadius, view.steps, view.verify);
       io.stdout.write(
         view.status === 'confirmed'
@@ -134,9 +141,23 @@ Exit codes: 0 done or pending as planned; 65 refused (the message says why); 69 
           : `\nThe rotation stays pending; the previous value is kept in the keychain.\nWhen the service is healthy: crucible-secrets rotate ${dir} ${variable} --confirm\nTo undo:                    crucible-secrets rotate ${dir} ${variable} --rollback\n`,
       );
     }
-    return ExitCode.Ok;
+    return failed ? ExitCode.StepFailed : ExitCode.Ok;
   },
 };
+
+/** A failed step in words, and the three ways on: retry, done by hand, roll back. */
+function stepFailedText(dir: string, variable: string, s: StepView): string {
+  const f = s.failure;
+  return [
+    `\nStep "${s.title}" failed${f ? ` (exit ${f.exitCode})` : ''}: ${f?.summary ?? 'the command did not succeed.'}`,
+    ...(f?.hint ? [`  ${f.hint}`] : []),
+    'The rotation is paused; nothing after this step was done. Then either:',
+    `  retry:              crucible-secrets rotate ${dir} ${variable} --yes`,
+    `  you did it by hand: crucible-secrets rotate ${dir} ${variable} --yes --done ${s.id}`,
+    `  roll back:          crucible-secrets rotate ${dir} ${variable} --rollback`,
+    '',
+  ].join('\n');
+}
 
 /** Performs what can be performed, in order; stops at the first step that waits for the admin. */
 async function walk(io: CliIO, core: CoreServices, view: RotationView, o: { yes: boolean; interactive: boolean; json: boolean }): Promise<RotationView> {
@@ -152,7 +173,7 @@ async function walk(io: CliIO, core: CoreServices, view: RotationView, o: { yes:
     }
     if (next.kind === 'command' && view.canRunCommands && (o.yes || (o.interactive && (await ask(io, `Run \`${next.commands.join(' ; ')}\` now? [y/N] `))))) {
       const r = await core.rotation.perform(view.id, next.id);
-      for (const out of r.output) if (!o.json) io.stdout.write(`$ ${out.command}\n${out.stdout}${out.stderr}`);
+      for (const out of r.output) if (!o.json) io.stdout.write(`$ ${out.command}\n${out.stdout ? `${out.stdout}\n` : ''}${out.stderr ? `${out.stderr}\n` : ''}`);
       view = r.view;
       if (!r.ok) return view;
       continue;

@@ -5,7 +5,8 @@ import type { DeploymentRef } from '../../common/model/deployment';
 import { deploymentForFolder } from '../../core/inventory/inventory';
 import { systemClipboard } from '../../core/inventory/system-clipboard';
 import { CLIPBOARD_CLEAR_MS, type ClipboardLike } from '../../core/inventory/clipboard-guard';
-import { unlockIfVault } from './keychain';
+import { unlockVaultIfChosen, VAULT_HELP, VAULT_OPTIONS } from './vault-unlock';
+import { cliText } from '../cli-text';
 
 /** `secrets list|copy|drift DIR`: DIR is the folder of a registered deployment. */
 async function resolveDir(io: CliIO, positionals: string[], usage: string, values: Record<string, unknown>): Promise<{ core: CoreServices; deployment: DeploymentRef }> {
@@ -16,7 +17,7 @@ async function resolveDir(io: CliIO, positionals: string[], usage: string, value
   const notice = core.store.notice();
   if (notice) io.stderr.write(`warning: ${notice.message}\n`);
   const deployment = await deploymentForFolder(state, dir);
-  await unlockIfVault(io, core, values['passphrase-stdin'] === true);
+  await unlockVaultIfChosen(io, core, values);
   return { core, deployment };
 }
 
@@ -26,16 +27,22 @@ function age(iso: string | null, now: Date): string {
   return days <= 0 ? 'today' : `${days}d`;
 }
 
-const listUsage = 'crucible-secrets secrets list DIR [--json]';
+/** `--passphrase-stdin` was the vault option's first name; kept for a release. */
+const VAULT_ALIAS = { 'passphrase-stdin': 'vault-passphrase-stdin' } as const;
+
+const listUsage = 'crucible-secrets secrets list DIR [--json] [--vault-passphrase-stdin | --vault-passphrase-fd N]';
 export const secretsListCommand: Command = {
   name: 'secrets list',
   summary: 'List the secrets of a deployment (names, fingerprints, ages, status; never values)',
   usage: `${listUsage}
 
-DIR is the folder of a registered deployment. With the file vault chosen, its passphrase is asked
-(or read from stdin with --passphrase-stdin). Fingerprints are keyed hashes: they tell values apart
-without revealing them. Exit codes: 0 listed; 69 the keychain cannot be read (the reason is printed).`,
-  options: { json: { type: 'boolean' }, 'passphrase-stdin': { type: 'boolean' } },
+DIR is the folder of a registered deployment. Fingerprints are keyed hashes: they tell values apart
+without revealing them.
+
+${VAULT_HELP}`,
+  exitCodes: { 0: 'listed', 65: 'DIR is not a registered deployment', 69: 'the keychain cannot be read (the reason is printed)' },
+  aliases: VAULT_ALIAS,
+  options: { json: { type: 'boolean' }, ...VAULT_OPTIONS },
   allowPositionals: true,
   async run({ values, positionals }, io) {
     const { core, deployment } = await resolveDir(io, positionals, listUsage, values);
@@ -51,22 +58,23 @@ without revealing them. Exit codes: 0 listed; 69 the keychain cannot be read (th
       }
     }
     if (list.keychainProblem) {
-      io.stderr.write(`${list.keychainProblem.message} [${list.keychainProblem.code}]\n`);
+      io.stderr.write(`${cliText(list.keychainProblem.message)} [${list.keychainProblem.code}]\n`);
       return ExitCode.Unavailable;
     }
     return ExitCode.Ok;
   },
 };
 
-const driftUsage = 'crucible-secrets secrets drift DIR [--json]';
+const driftUsage = 'crucible-secrets secrets drift DIR [--json] [--vault-passphrase-stdin | --vault-passphrase-fd N]';
 export const secretsDriftCommand: Command = {
   name: 'secrets drift',
   summary: 'Compare the .env on disk with the keychain, by fingerprint',
   usage: `${driftUsage}
 
-Exit codes: 0 the .env and the keychain agree; 1 they differ (the report says where); 69 the keychain
-cannot be read.`,
-  options: { json: { type: 'boolean' }, 'passphrase-stdin': { type: 'boolean' } },
+${VAULT_HELP}`,
+  exitCodes: { 0: 'the .env and the keychain agree', 1: 'they differ (the report says where)', 65: 'DIR is not a registered deployment', 69: 'the keychain cannot be read' },
+  aliases: VAULT_ALIAS,
+  options: { json: { type: 'boolean' }, ...VAULT_OPTIONS },
   allowPositionals: true,
   async run({ values, positionals }, io) {
     const { core, deployment } = await resolveDir(io, positionals, driftUsage, values);
@@ -88,7 +96,7 @@ cannot be read.`,
   },
 };
 
-const copyUsage = 'crucible-secrets secrets copy DIR VAR [--no-wait]';
+const copyUsage = 'crucible-secrets secrets copy DIR VAR [--no-wait] [--vault-passphrase-stdin | --vault-passphrase-fd N]';
 export const secretsCopyCommand: Command = {
   name: 'secrets copy',
   summary: 'Copy one secret to the clipboard; it is cleared after 30 s',
@@ -96,8 +104,12 @@ export const secretsCopyCommand: Command = {
 
 Puts the value of VAR on the clipboard (never on the screen) and waits 30 seconds, then clears the
 clipboard if it still holds the value. Ctrl-C clears it at once. --no-wait returns immediately and
-leaves clearing to you. Exit codes: 0 copied; 65 no such secret; 69 keychain or clipboard unavailable.`,
-  options: { 'no-wait': { type: 'boolean' }, 'passphrase-stdin': { type: 'boolean' } },
+leaves clearing to you.
+
+${VAULT_HELP}`,
+  exitCodes: { 0: 'copied', 65: 'no such secret, or DIR is not a registered deployment', 69: 'the keychain or the clipboard is unavailable' },
+  aliases: VAULT_ALIAS,
+  options: { 'no-wait': { type: 'boolean' }, ...VAULT_OPTIONS },
   allowPositionals: true,
   async run({ values, positionals }, io) {
     const name = positionals[1];

@@ -45,8 +45,14 @@ export type PlanView = z.infer<typeof PlanView>;
 
 export const RotationStatus = z.enum(['staging', 'in-progress', 'confirming', 'confirmed', 'rolling-back', 'rolled-back']);
 
+/** Why a command step failed: a diagnosis in words, the exit status; never the command's output. */
+export const StepFailureView = z.object({ kind: z.string(), summary: z.string(), hint: z.string(), exitCode: z.number().int() });
+export type StepFailureView = z.infer<typeof StepFailureView>;
+
 export const StepView = PlanStepView.extend({
-  state: z.enum(['todo', 'running', 'done']),
+  state: z.enum(['todo', 'running', 'done', 'failed']),
+  /** Set when state is `failed`. */
+  failure: StepFailureView.nullable(),
   at: z.string().nullable(),
   by: z.enum(['app', 'admin', 'command']).nullable(),
   /** Every step it requires is done. */
@@ -78,9 +84,10 @@ export const RotationView = z.object({
 });
 export type RotationView = z.infer<typeof RotationView>;
 
-export const CommandOutput = z.object({ command: z.string(), code: z.number().int(), stdout: z.string(), stderr: z.string() });
+/** One command the app ran: its exit status and the last lines of its output (redacted). */
+export const CommandOutput = z.object({ command: z.string(), code: z.number().int(), stdout: z.string(), stderr: z.string(), diagnosis: StepFailureView.nullable().optional() });
 
-export const StepOutcome = z.object({ view: RotationView, ok: z.boolean(), output: z.array(CommandOutput) });
+export const StepOutcome = z.object({ view: RotationView, ok: z.boolean(), output: z.array(CommandOutput), failure: StepFailureView.nullable().optional() });
 export type StepOutcome = z.infer<typeof StepOutcome>;
 
 export const RollbackResult = z.object({

@@ -27,6 +27,14 @@ export const Finding = z.object({
   evidence: z.string().optional(),
   /** Set when the app can fix this itself (previewed as a diff first). */
   fixId: z.string().optional(),
+  /**
+   * For `.env` findings: true when the value stops Crucible from starting (compose, validate_env.py or
+   * Settings() refuses it); false when Crucible would start and the finding is the app's stricter advice.
+   * Absent where nobody has judged it (most audit rules).
+   */
+  blocksStart: z.boolean().optional(),
+  /** Set on a summary standing for this many more findings of the same code (audit/cap-findings.ts). */
+  more: z.number().int().positive().optional(),
 });
 export type Finding = z.infer<typeof Finding>;
 

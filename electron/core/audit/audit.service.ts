@@ -92,7 +92,7 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
   const sets = secretVariablesFrom(profile.variables);
   const key = (deps.random ?? randomBytes)(32);
   const readEnv: EnvReader = (text) => envValues(parseEnv(text));
-  const validateEnv: EnvValidator = (text, environment) => checkEnv(parseEnv(text), { profile, environment, file: '.env' });
+  const validateEnv: EnvValidator = (text, environment, composeRequired) => checkEnv(parseEnv(text), { profile, environment, file: '.env', ...(composeRequired ? { composeRequired } : {}) });
   const lastResults = new Map<string, AuditResult>();
   const otherFingerprints = createOtherFingerprints({ fingerprintKey: key, secretVariables: sets.secret, readEnv, maxBytes: MAX_ENV_BYTES });
 

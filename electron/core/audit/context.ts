@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { lstat, readdir, readFile } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../common/errors';
 import { discoverComposeFiles, loadComposeProject } from '../compose/load';
+import { readBoundedText, type ReadKind } from '../fs/read-bounded';
 import type { AuditContext, AuditTarget, EnvSnapshot, FileMode, FilesSnapshot, GitFacts, OtherDeployment } from './types';
 import { readEnvValues, type EnvReader } from './env-adapter';
 import { secretFingerprints } from './fingerprint';
@@ -32,19 +33,22 @@ export interface ContextDeps {
 
 export const MAX_ENV_BYTES = 1024 * 1024;
 
-
-async function readSmall(path: string, max: number): Promise<string | null> {
+/**
+ * A file of the deployment folder, or null when it does not exist. A link, FIFO, device or oversized file
+ * planted in its place is refused with an error naming the cap (read-bounded.ts): reading it would hang or
+ * take the memory, and calling it "missing" would hide the problem.
+ */
+async function readSmall(path: string, kind: ReadKind): Promise<string | null> {
   try {
-    const st = await lstat(path);
-    if (!st.isFile() || st.size > max) return null;
-    return await readFile(path, 'utf8');
-  } catch {
-    return null;
+    return await readBoundedText(path, kind, { maxBytes: kind === 'env' ? MAX_ENV_BYTES : undefined });
+  } catch (e) {
+    if (e instanceof AppError && e.code === 'FILE_NOT_FOUND') return null;
+    throw e;
   }
 }
 
 export async function readEnvSnapshot(folder: string, deps: Pick<ContextDeps, 'fingerprintKey' | 'secretVariables' | 'readEnv'>): Promise<EnvSnapshot> {
-  const text = await readSmall(join(folder, '.env'), MAX_ENV_BYTES);
+  const text = await readSmall(join(folder, '.env'), 'env');
   const values = text === null ? new Map<string, string>() : (deps.readEnv ?? readEnvValues)(text);
   return { file: '.env', exists: text !== null, text, values, fingerprints: secretFingerprints(deps.fingerprintKey, deps.secretVariables, values) };
 }
@@ -97,7 +101,7 @@ export async function readFilesSnapshot(folder: string, deps: Pick<ContextDeps, 
     const inner = await readdir(join(folder, dir)).catch(() => [] as string[]);
     for (const n of inner) if (n === '.env' || (n.startsWith('.env.') && n !== '.env.example')) inBuildContext.push(`${dir}/${n}`);
   }
-  const gitignoreText = await readSmall(join(folder, '.gitignore'), MAX_ENV_BYTES);
+  const gitignoreText = await readSmall(join(folder, '.gitignore'), 'gitignore');
   const bin = deps.gitBinary === undefined ? 'git' : deps.gitBinary;
   return {
     gitignore: { exists: gitignoreText !== null, text: gitignoreText },
@@ -110,7 +114,8 @@ export async function readFilesSnapshot(folder: string, deps: Pick<ContextDeps, 
 
 /**
  * Builds the audit context of one deployment.
- * @throws AppError AUDIT_FOLDER_UNREADABLE when the folder cannot be listed. Compose problems (missing
+ * @throws AppError AUDIT_FOLDER_UNREADABLE when the folder cannot be listed; FILE_NOT_REGULAR / FILE_TOO_LARGE /
+ *   FILE_READ_FAILED when `.env` or `.gitignore` is a link, pipe, device or over its cap. Compose problems (missing
  *   file, invalid YAML) do not throw: they become `composeError` and an audit finding.
  */
 export async function buildAuditContext(target: AuditTarget, deps: ContextDeps): Promise<AuditContext> {

@@ -8,7 +8,11 @@ import type { Environment } from '../../common/model/deployment';
  * small reader of compose's `.env` syntax (enough for interpolation), and check-env contributes nothing
  * beyond "the file is missing".
  */
-export type EnvValidator = (text: string, environment: Environment) => Finding[];
+/**
+ * `composeRequired`: variables the compose files require with `${VAR:?}` that compose found missing, so that
+ * check-env reports them as start failures too (not as advice).
+ */
+export type EnvValidator = (text: string, environment: Environment, composeRequired?: ReadonlyArray<{ name: string; emptyRefused: boolean }>) => Finding[];
 export type EnvReader = (text: string) => Map<string, string>;
 
 const KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;

@@ -2,6 +2,7 @@ import { Finding, SEVERITY_RANK, type Severity } from '../../common/model/findin
 import type { AuditContext, AuditResult, AuditRule } from './types';
 import { auditRules } from './rules';
 import { noEnvValidation, type EnvValidator } from './env-adapter';
+import { capFindings } from '../../common/model/cap-findings';
 
 export interface RunAuditOptions {
   rules?: readonly AuditRule[];
@@ -28,16 +29,18 @@ export function runAudit(ctx: AuditContext, options: RunAuditOptions = {}): Audi
   }
   if (ctx.env.exists && ctx.env.text !== null) {
     try {
-      findings.push(...(options.validateEnv ?? noEnvValidation)(ctx.env.text, ctx.target.environment).map((f) => ({ ...f, file: f.file ?? '.env' })));
+      const composeRequired = (ctx.compose?.problems ?? []).flatMap((p) => (p.code === 'COMPOSE_REQUIRED_VARIABLE_MISSING' && p.variable !== undefined ? [{ name: p.variable, emptyRefused: true }] : []));
+      findings.push(...(options.validateEnv ?? noEnvValidation)(ctx.env.text, ctx.target.environment, composeRequired).map((f) => ({ ...f, file: f.file ?? '.env' })));
     } catch {
       findings.push({ code: 'AUDIT_RULE_FAILED', severity: 'warning', title: 'check-env could not run', message: 'The .env validation stopped with an internal error; the other checks ran.', howToFix: 'Run crucible-secrets check-env on the file to see the problem.', evidence: 'check-env' });
     }
   }
   const secretValues = secretValuesOf(ctx);
-  const safe = findings.map((f) => scrub(Finding.parse(f), secretValues));
-  safe.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
+  // Counted over every finding, then capped per code ("N more") before the costly schema check and scrub.
   const counts: Record<Severity, number> = { critical: 0, error: 0, warning: 0, info: 0 };
-  for (const f of safe) counts[f.severity]++;
+  for (const f of findings) counts[f.severity]++;
+  const ordered = [...findings].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
+  const safe = capFindings(ordered).findings.map((f) => scrub(Finding.parse(f), secretValues));
   return {
     deploymentId: ctx.target.id,
     checkedAt: clock().toISOString(),

@@ -1,9 +1,10 @@
-import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../../common/errors';
 import type { BackupFileInfo, BackupStatus, BackupSummary, ExportResult, RestorePlan, RestoreResult, RestoreSelection } from '../../common/ipc/backup.ipc';
-import { writeFileAtomic } from '../fs/atomic-write';
+import { writeFileAtomic, type AtomicWriteResult } from '../fs/atomic-write';
+import { readBoundedFile } from '../fs/read-bounded';
+import { assertWritableTargets, undoAtomicWrite } from '../fs/write-set';
 import { inspectBackup, openBackup, sealBackup, type SealOptions } from './container';
 import { BackupErrorCode } from './errors';
 import { gatherPayload } from './export';
@@ -51,8 +52,12 @@ export interface BackupService {
   defaultFileName(deploymentIds: readonly string[]): string;
   /** The passphrase rules, checked before asking where to save. @throws AppError BACKUP_WEAK_PASSPHRASE, BACKUP_PASSPHRASE_MISMATCH */
   checkExportPassphrase(passphrase: string, confirmation: string, deploymentIds: readonly string[]): Promise<void>;
-  /** @throws AppError BACKUP_WEAK_PASSPHRASE, BACKUP_PASSPHRASE_MISMATCH, BACKUP_NOT_FOUND, KEYCHAIN_*, FS_* */
-  exportTo(target: string, deploymentIds: readonly string[], passphrase: string, confirmation: string, onProgress?: ProgressListener): Promise<ExportResult>;
+  /**
+   * Writes the backup and, with `extra.sheet`, its recovery sheet: all or nothing (both targets are checked
+   * before anything is written; a failed sheet or journal write removes the backup written just before).
+   * @throws AppError BACKUP_WEAK_PASSPHRASE, BACKUP_PASSPHRASE_MISMATCH, BACKUP_NOT_FOUND, KEYCHAIN_*, FS_*
+   */
+  exportTo(target: string, deploymentIds: readonly string[], passphrase: string, confirmation: string, onProgress?: ProgressListener, extra?: { sheet?: string }): Promise<ExportResult>;
   recoverySheet(exportId: string): { html: string; fileName: string; backupPath: string };
   /** Writes the recovery sheet (0600, atomic). @throws AppError BACKUP_NOT_FOUND, FS_* */
   writeRecoverySheet(exportId: string, target: string): Promise<void>;
@@ -88,10 +93,13 @@ export function createBackupService(deps: BackupDeps, options: BackupServiceOpti
   async function readBackup(fileId: string): Promise<{ path: string; bytes: Buffer }> {
     const path = files.get(fileId);
     if (!path) throw new AppError(BackupErrorCode.NotFound, 'That backup file is no longer open here. Choose it again.');
-    const st = await stat(path).catch(() => null);
-    if (!st?.isFile()) throw new AppError(BackupErrorCode.NotFound, `${basename(path)} cannot be found or is not a file.`);
-    if (st.size > MAX_FILE) throw new AppError(BackupErrorCode.TooLarge, `${basename(path)} is larger than any backup can be; it is not a Crucible Secrets backup.`);
-    return { path, bytes: await readFile(path) };
+    // Bounded and type-checked (read-bounded.ts): a FIFO or device chosen as the backup is refused, not read.
+    const bytes = await readBoundedFile(path, 'backup', { maxBytes: MAX_FILE }).catch((e: unknown) => {
+      if (e instanceof AppError && e.code === 'FILE_TOO_LARGE') throw new AppError(BackupErrorCode.TooLarge, `${basename(path)} is larger than any backup can be; it is not a Crucible Secrets backup.`);
+      if (e instanceof AppError && e.code === 'FILE_READ_FAILED') throw e;
+      throw new AppError(BackupErrorCode.NotFound, `${basename(path)} cannot be found or is not a regular file.`);
+    });
+    return { path, bytes };
   }
 
   async function decrypt(fileId: string, passphrase: string, operation: 'verify' | 'restore', onProgress?: ProgressListener) {
@@ -145,8 +153,11 @@ export function createBackupService(deps: BackupDeps, options: BackupServiceOpti
     defaultFileName: (ids) => backupFileName(ids, deps.clock()),
     checkExportPassphrase: checkPassphrase,
 
-    async exportTo(target, deploymentIds, passphrase, confirmation, onProgress) {
+    async exportTo(target, deploymentIds, passphrase, confirmation, onProgress, extra) {
       assertSameEntries(passphrase, confirmation);
+      const sheet = extra?.sheet;
+      // Every target is checked before the KDF runs and before anything is written (all or nothing).
+      await assertWritableTargets(sheet === undefined ? [target] : [target, sheet]);
       const progress = progressReporter('export', onProgress, lastKdfMs);
       try {
         progress.phase('gather');
@@ -168,7 +179,7 @@ export function createBackupService(deps: BackupDeps, options: BackupServiceOpti
         });
         const [, bytes, data] = await Promise.all([checked, sealed, payload]);
         progress.phase('write');
-        await writeFileAtomic(target, bytes, { mode: 0o600 });
+        const written = await writeFileAtomic(target, bytes, { mode: 0o600 });
         const fingerprint = backupFingerprint(bytes);
         const result: ExportResult = {
           exportId: newId(),
@@ -179,8 +190,15 @@ export function createBackupService(deps: BackupDeps, options: BackupServiceOpti
           createdAt: data.createdAt,
           deployments: data.deployments.map((d) => ({ id: d.id, name: d.name, secretNames: d.secrets.map((s) => s.name) })),
         };
-        for (const d of result.deployments) {
-          await deps.journal.append({ type: BACKUP_EXPORTED, deploymentId: d.id, subject: result.fileName, details: { ...journalNames(d.secretNames), fingerprint, file: result.fileName } });
+        let sheetWritten: AtomicWriteResult | null = null;
+        try {
+          if (sheet !== undefined) sheetWritten = await writeFileAtomic(sheet, recoverySheetHtml(result), { mode: 0o600 });
+          await deps.journal.appendAll(result.deployments.map((d) => ({ type: BACKUP_EXPORTED, deploymentId: d.id, subject: result.fileName, details: { ...journalNames(d.secretNames), fingerprint, file: result.fileName } })));
+        } catch (e) {
+          // Take back what this export wrote, so a failed run leaves nothing behind (issue 19).
+          const undone = (sheetWritten === null || (await undoAtomicWrite(sheetWritten))) && (await undoAtomicWrite(written));
+          if (e instanceof AppError) throw new AppError(e.code, `${e.message} ${undone ? 'Nothing was written: the backup file was removed again.' : `The backup ${basename(target)} was written but could not be removed; delete it.`}`);
+          throw e;
         }
         exports.set(result.exportId, result);
         deps.logger.info('backup.exported', { deployments: result.deployments.map((d) => d.id), bytes: result.bytes, fingerprint });

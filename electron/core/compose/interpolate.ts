@@ -32,6 +32,13 @@ export interface InterpolationResult {
 
 const NAME = /^[_A-Za-z][_A-Za-z0-9]*/;
 
+/**
+ * How deeply `${A:-${B:-…}}` may nest. Real files nest two or three levels; each level is a recursive call
+ * that rescans its argument, so an unbounded depth lets a hostile file exhaust the stack (100,000 levels
+ * crashed the CLI) or take quadratic time. Past it the value is refused with COMPOSE_BAD_INTERPOLATION.
+ */
+export const MAX_INTERPOLATION_DEPTH = 32;
+
 /** Finds the `}` closing a `${` whose content starts at `from`, honouring nested `${...}`. */
 function closingBrace(s: string, from: number): number {
   let depth = 1;
@@ -50,7 +57,8 @@ function closingBrace(s: string, from: number): number {
 
 /**
  * Interpolates one string as compose does.
- * @throws AppError COMPOSE_BAD_INTERPOLATION for an unterminated `${` or an invalid name inside `${...}`;
+ * @throws AppError COMPOSE_BAD_INTERPOLATION for an unterminated `${`, an invalid name inside `${...}` or a
+ *   nesting deeper than {@link MAX_INTERPOLATION_DEPTH};
  *   the message quotes the variable name only, never a value.
  */
 export function interpolate(input: string, lookup: Lookup): InterpolationResult {
@@ -62,8 +70,9 @@ export function interpolate(input: string, lookup: Lookup): InterpolationResult 
     if (!list.includes(name)) list.push(name);
   };
 
-  const run = (s: string): string => {
+  const run = (s: string, depth: number): string => {
     if (!s.includes('$')) return s;
+    if (depth > MAX_INTERPOLATION_DEPTH) throw new AppError('COMPOSE_BAD_INTERPOLATION', `An interpolation nests \${…} more than ${String(MAX_INTERPOLATION_DEPTH)} levels deep. Simplify it; compose files need two or three levels at most.`);
     let out = '';
     let i = 0;
     while (i < s.length) {
@@ -83,7 +92,7 @@ export function interpolate(input: string, lookup: Lookup): InterpolationResult 
         const end = closingBrace(s, i + 2);
         if (end < 0) throw new AppError('COMPOSE_BAD_INTERPOLATION', 'An interpolation `${` is never closed with `}`. Close it, or write `$$` for a literal dollar sign.');
         const body = s.slice(i + 2, end);
-        out += braced(body);
+        out += braced(body, depth);
         i = end + 1;
         continue;
       }
@@ -103,7 +112,7 @@ export function interpolate(input: string, lookup: Lookup): InterpolationResult 
     return out;
   };
 
-  const braced = (body: string): string => {
+  const braced = (body: string, depth: number): string => {
     const m = NAME.exec(body);
     if (!m) throw new AppError('COMPOSE_BAD_INTERPOLATION', 'An interpolation `${...}` does not start with a valid variable name. Use `$$` for a literal dollar sign.');
     const name = m[0];
@@ -123,7 +132,7 @@ export function interpolate(input: string, lookup: Lookup): InterpolationResult 
     const missing = v === undefined || (emptyCounts && v === '');
     switch (op.replace(':', '')) {
       case '-':
-        return v === undefined || missing ? run(arg) : v;
+        return v === undefined || missing ? run(arg, depth + 1) : v;
       case '?':
         if (v === undefined || missing) {
           note(required, name);
@@ -131,11 +140,11 @@ export function interpolate(input: string, lookup: Lookup): InterpolationResult 
         }
         return v;
       default: // '+'
-        return missing ? '' : run(arg);
+        return missing ? '' : run(arg, depth + 1);
     }
   };
 
-  return { value: run(input), referenced, unset, required, braced: bracedNames };
+  return { value: run(input, 0), referenced, unset, required, braced: bracedNames };
 }
 
 /** The variable names a string refers to, without resolving anything (never throws). */

@@ -2,6 +2,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type
 import { isAbsolute, resolve } from 'node:path';
 import { AppError } from '../../common/errors';
 import { interpolate, type Lookup } from './interpolate';
+import { checkYamlLimits } from './yaml-limits';
 import { parseLongPort, parseShortPort, PortSyntaxError } from './ports';
 import type { ComposeArgv, ComposeEnvEntry, ComposePort, ComposeProblem, ComposeService, ComposeVolume, SourceRef } from './model';
 
@@ -27,14 +28,18 @@ export interface ParsedComposeFile {
 /**
  * Parses one compose file.
  * @throws AppError COMPOSE_YAML_INVALID naming the file, line and column of the first syntax error;
- *   COMPOSE_NOT_A_MAPPING when the top level or `services:` is not a mapping.
+ *   COMPOSE_NOT_A_MAPPING when the top level or `services:` is not a mapping; COMPOSE_TOO_MANY_ALIASES /
+ *   COMPOSE_TOO_COMPLEX past the limits of yaml-limits.ts.
  */
 export function parseComposeFile(text: string, file: string, folder: string, lookup: Lookup): ParsedComposeFile {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
-  const err = doc.errors[0];
+  // uniqueKeys: false because yaml's own check is quadratic; checkYamlLimits finds duplicates in one pass.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, merge: true });
+  const syntax = doc.errors[0];
+  const dup = syntax ? null : checkYamlLimits(doc, file);
+  const err = syntax ? { offset: syntax.pos[0], code: syntax.code as string } : dup ? { offset: dup.offset, code: 'DUPLICATE_KEY' } : null;
   if (err) {
-    const at = lineCounter.linePos(err.pos[0]);
+    const at = lineCounter.linePos(err.offset);
     const where = `line ${at.line}, column ${at.col}`;
     throw new AppError('COMPOSE_YAML_INVALID', `${file} is not valid YAML (${where}): ${describeYamlError(err.code)}. Fix the file and run the audit again.`);
   }

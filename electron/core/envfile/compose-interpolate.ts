@@ -13,8 +13,14 @@ export interface InterpolationResult {
   references: string[];
   unset: string[];
   /** Set when compose would refuse the file. */
-  error?: { kind: 'invalid-template' | 'required-unset'; name?: string };
+  error?: { kind: 'invalid-template' | 'required-unset'; name?: string; /** set when the template nests too deeply */ tooDeep?: true };
 }
+
+/**
+ * How deeply `${A:-${B:-…}}` may nest (as compose/interpolate.ts): each level is a recursive call that
+ * rescans its argument, so 100,000 levels exhausted the stack. Deeper is refused as an invalid template.
+ */
+export const MAX_TEMPLATE_DEPTH = 32;
 
 const NAME_START = /[_A-Za-z]/;
 const NAME_CHAR = /[_A-Za-z0-9]/;
@@ -46,8 +52,9 @@ function closingBrace(s: string, i: number): number {
 export function interpolateCompose(input: string, lookup: Lookup): InterpolationResult {
   const references: string[] = [];
   const unset: string[] = [];
-  const run = (s: string): { value: string; error?: InterpolationResult['error'] } => {
+  const run = (s: string, depth: number): { value: string; error?: InterpolationResult['error'] } => {
     if (!s.includes('$')) return { value: s };
+    if (depth > MAX_TEMPLATE_DEPTH) return { value: '', error: { kind: 'invalid-template', tooDeep: true } };
     let out = '';
     let i = 0;
     while (i < s.length) {
@@ -83,13 +90,13 @@ export function interpolateCompose(input: string, lookup: Lookup): Interpolation
         const missing = colon ? v === undefined || v === '' : v === undefined;
         if (op === '-') {
           if (missing) {
-            const r = run(arg);
+            const r = run(arg, depth + 1);
             if (r.error) return r;
             out += r.value;
           } else out += v ?? '';
         } else if (op === '+') {
           if (!missing) {
-            const r = run(arg);
+            const r = run(arg, depth + 1);
             if (r.error) return r;
             out += r.value;
           }
@@ -115,6 +122,6 @@ export function interpolateCompose(input: string, lookup: Lookup): Interpolation
     }
     return { value: out };
   };
-  const r = run(input);
+  const r = run(input, 0);
   return { value: r.value, references, unset, ...(r.error ? { error: r.error } : {}) };
 }

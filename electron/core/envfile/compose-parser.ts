@@ -1,4 +1,4 @@
-import { interpolateCompose, type Lookup } from './compose-interpolate';
+import { interpolateCompose, MAX_TEMPLATE_DEPTH, type Lookup } from './compose-interpolate';
 import type { EnvEntry, EnvProblem, QuoteStyle, Separator } from './types';
 
 /**
@@ -236,7 +236,9 @@ export function parseComposeStatements(text: string, start: number, lines: LineI
       const e = interpolated.error;
       problems.push(
         e.kind === 'invalid-template'
-          ? { code: 'ENV_INVALID_TEMPLATE', fatal: true, line, key, message: `Line ${line}: the value of ${key} contains "\${" that is not a valid \${NAME} reference; docker compose stops with "Invalid template". Single-quote the value.` }
+          ? e.tooDeep === true
+            ? { code: 'ENV_INVALID_TEMPLATE', fatal: true, line, key, message: `Line ${line}: the value of ${key} nests "\${" more than ${String(MAX_TEMPLATE_DEPTH)} levels deep, which the app does not follow. Simplify it, or single-quote the value if it is literal.` }
+            : { code: 'ENV_INVALID_TEMPLATE', fatal: true, line, key, message: `Line ${line}: the value of ${key} contains "\${" that is not a valid \${NAME} reference; docker compose stops with "Invalid template". Single-quote the value.` }
           : { code: 'ENV_REQUIRED_VARIABLE_UNSET', fatal: true, line, key, message: requiredUnsetMessage(line, key, undefined) },
       );
       // The name is cut out of the value: it may be shown only if it is a key of this file, known after the loop.

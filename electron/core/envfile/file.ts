@@ -1,6 +1,6 @@
-import * as fsp from 'node:fs/promises';
 import { basename } from 'node:path';
 import { AppError } from '../../common/errors';
+import { readBoundedFile } from '../fs/read-bounded';
 import { sha256, writeFileAtomic, type AtomicWriteResult, type FsOps } from '../fs/atomic-write';
 import { applyEnvChanges, type ApplyResult } from './edit';
 import { MAX_ENV_CHARS, parseEnv, type ParseOptions } from './parse';
@@ -53,24 +53,30 @@ export function decodeEnvBytes(buf: Buffer, options: ParseOptions = {}): EnvDoc 
 
 /**
  * Reads and parses a `.env` file, with the SHA-256 of its bytes for change detection.
- * @throws AppError ENV_FILE_NOT_FOUND, ENV_NOT_A_FILE, ENV_TOO_LARGE (over 64 MiB), ENV_READ_FAILED.
+ * @throws AppError ENV_FILE_NOT_FOUND, ENV_NOT_A_FILE (also a symlink or FIFO), ENV_TOO_LARGE (over 64 MiB),
+ *   ENV_READ_FAILED.
  */
 export async function readEnvFile(path: string, options: ParseOptions = {}): Promise<ReadEnvResult> {
-  const name = basename(path);
-  let buf: Buffer;
-  try {
-    const st = await fsp.stat(path);
-    if (!st.isFile()) throw new AppError('ENV_NOT_A_FILE', `${name} is not a regular file.`);
-    if (st.size > MAX_READ_BYTES) throw new AppError('ENV_TOO_LARGE', `${name} is ${Math.round(st.size / (1024 * 1024))} MiB; a .env file is a few kilobytes.`);
-    buf = await fsp.readFile(path);
-  } catch (e) {
-    if (e instanceof AppError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new AppError('ENV_FILE_NOT_FOUND', `${name} does not exist.`);
-    throw new AppError('ENV_READ_FAILED', `Could not read ${name} (${code ?? 'error'}).`);
-  }
+  const buf = await readEnvBytes(path);
+  if (buf === null) throw new AppError('ENV_FILE_NOT_FOUND', `${basename(path)} does not exist.`);
   return { doc: decodeEnvBytes(buf, options), sha256: sha256(buf), bytes: buf.length };
 }
+
+/**
+ * The bytes of a `.env` through the bounded reader (only a regular file, no symlink, no FIFO, at most
+ * 64 MiB: a larger one is reported as ENV_TOO_LARGE without being read), or null when it does not exist.
+ */
+async function readEnvBytes(path: string): Promise<Buffer | null> {
+  try {
+    return await readBoundedFile(path, 'env', { maxBytes: MAX_READ_BYTES });
+  } catch (e) {
+    if (!(e instanceof AppError)) throw e;
+    if (e.code === 'FILE_NOT_FOUND') return null;
+    throw new AppError(ENV_CODE[e.code] ?? 'ENV_READ_FAILED', e.message);
+  }
+}
+
+const ENV_CODE: Partial<Record<string, string>> = { FILE_NOT_REGULAR: 'ENV_NOT_A_FILE', FILE_TOO_LARGE: 'ENV_TOO_LARGE' };
 
 export interface WriteEnvOptions {
   /**
@@ -95,12 +101,7 @@ export interface WriteEnvResult extends ApplyResult, AtomicWriteResult {
  *   ENV_UNSAFE_VALUE, ENV_INVALID_KEY (nothing written); FS_WRITE_FAILED / FS_SYMLINK_REFUSED from the writer.
  */
 export async function writeEnvFile(path: string, changes: readonly EnvChange[], options: WriteEnvOptions): Promise<WriteEnvResult> {
-  let buf: Buffer | null = null;
-  try {
-    buf = await fsp.readFile(path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new AppError('ENV_READ_FAILED', `Could not read ${basename(path)} (${(e as NodeJS.ErrnoException).code ?? 'error'}).`);
-  }
+  const buf = await readEnvBytes(path);
   const current = buf === null ? null : sha256(buf);
   if (current !== options.expectedSha256) {
     throw new AppError('FS_CHANGED_ON_DISK', `${basename(path)} changed on disk since it was read. Nothing was written; reload it and apply your change again.`);

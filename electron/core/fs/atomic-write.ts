@@ -19,6 +19,7 @@ export interface FsOps {
   lstat: typeof fsp.lstat;
   readdir: typeof fsp.readdir;
   chmod: typeof fsp.chmod;
+  chown: typeof fsp.chown;
 }
 
 export const realFs: FsOps = {
@@ -29,6 +30,7 @@ export const realFs: FsOps = {
   lstat: fsp.lstat,
   readdir: fsp.readdir,
   chmod: fsp.chmod,
+  chown: fsp.chown,
 };
 
 export interface AtomicWriteOptions {
@@ -48,6 +50,11 @@ export interface AtomicWriteOptions {
    * a file whose older version is as good after a crash may skip it (the journal's head).
    */
   syncFolder?: boolean;
+  /**
+   * Give the new file the owner and group of the file it replaces, where permitted (root, or a group the
+   * process is in). Default false. A deployment's `.env` may belong to another account than the app's.
+   */
+  preserveOwner?: boolean;
   clock?: () => Date;
   fs?: FsOps;
 }
@@ -84,15 +91,15 @@ async function currentHash(ops: FsOps, path: string): Promise<string | null> {
   }
 }
 
-/** Refuses to write through a symlink (target or its replacement could point anywhere). */
-async function assertNotSymlink(ops: FsOps, path: string): Promise<boolean> {
+/** Refuses to write through a symlink (target or its replacement could point anywhere); the owner when it exists. */
+async function assertNotSymlink(ops: FsOps, path: string): Promise<{ uid: number; gid: number } | null> {
   try {
     const st = await ops.lstat(path);
     if (st.isSymbolicLink()) throw new AppError('FS_SYMLINK_REFUSED', `${basename(path)} is a symbolic link; the app only writes regular files. Replace the link with the file itself.`);
     if (!st.isFile()) throw new AppError('FS_NOT_A_FILE', `${basename(path)} is not a regular file.`);
-    return true;
+    return { uid: st.uid, gid: st.gid };
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw e;
   }
 }
@@ -106,7 +113,8 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array,
   const ops = options.fs ?? realFs;
   const mode = options.mode ?? 0o600;
   const dir = dirname(target);
-  const exists = await assertNotSymlink(ops, target);
+  const owner = await assertNotSymlink(ops, target);
+  const exists = owner !== null;
 
   if (options.expectedSha256 !== undefined) {
     const now = exists ? await currentHash(ops, target) : null;
@@ -126,6 +134,12 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array,
       await fh.close();
     }
     await ops.chmod(tmp, mode); // the umask may have narrowed or the FS ignored the open mode
+    if (options.preserveOwner === true && owner !== null) {
+      // Not permitted (EPERM) for an unprivileged process giving the file away: it stays ours, as documented.
+      await ops.chown(tmp, owner.uid, owner.gid).catch((e: unknown) => {
+        if ((e as NodeJS.ErrnoException).code !== 'EPERM') throw e;
+      });
+    }
     if (exists && options.keepPrevious !== false) {
       backupPath = join(dir, `${backupPrefix(target)}${stamp((options.clock ?? (() => new Date()))())}`);
       await ops.copyFile(target, backupPath, constants.COPYFILE_EXCL);

@@ -1,6 +1,9 @@
 import { open, realpath } from 'node:fs/promises';
 import { constants } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, posix, resolve } from 'node:path';
+import { formatLocation, parseLocation, type Location } from '../host/location';
+import type { DeploymentHost } from '../host/host';
+import { readEnvOnHost } from '../envfile/on-host';
 import { AppError, isAppError } from '../../common/errors';
 import type { DriftReport, SecretList, SecretRef } from '../../common/ipc/secrets.ipc';
 import type { DeploymentRef } from '../../common/model/deployment';
@@ -24,6 +27,8 @@ export interface InventoryDeps extends SecretsWriterDeps {
   readEnv: EnvReader;
   /** The stack profile: which variables are secrets and their kinds. Without it, the state and keychain decide. */
   profile?: StackProfile;
+  /** Opens the host of a deployment on a server (`ssh://`), so drift reads the `.env` that runs. */
+  openHost?: (location: Location) => DeploymentHost;
 }
 
 export interface Inventory {
@@ -60,9 +65,16 @@ export function requireDeployment(state: AppState, id: string): DeploymentRef {
  * @throws AppError DEPLOYMENT_NOT_REGISTERED
  */
 export async function deploymentForFolder(state: AppState, dir: string): Promise<DeploymentRef> {
+  if (dir.startsWith('ssh://')) {
+    // A server's deployment is registered under its location, written one way (formatLocation).
+    const want = formatLocation(parseLocation(dir, '/'));
+    const found = state.deployments.find((d) => d.folder.startsWith('ssh://') && formatLocation(parseLocation(d.folder, '/')) === want);
+    if (found) return found;
+    throw new AppError('DEPLOYMENT_NOT_REGISTERED', `${want} is not the location of a registered deployment. Run \`crucible-secrets init ${want}\` first, or pass the location you set up.`);
+  }
   const canon = async (p: string) => realpath(p).catch(() => resolve(p));
   const want = await canon(dir);
-  for (const d of state.deployments) if ((await canon(d.folder)) === want) return d;
+  for (const d of state.deployments) if (!d.folder.startsWith('ssh://') && (await canon(d.folder)) === want) return d;
   throw new AppError('DEPLOYMENT_NOT_REGISTERED', `${dir} is not the folder of a registered deployment. Run setup for it first, or pass the folder you set up.`);
 }
 
@@ -85,6 +97,20 @@ export async function readEnvText(folder: string): Promise<string | null> {
 }
 
 export function createInventory(deps: InventoryDeps): Inventory {
+  /** The deployment's `.env` text where it lives: here, or on its server (one connection, closed after). */
+  async function envTextOf(d: DeploymentRef): Promise<string | null> {
+    const loc = parseLocation(d.folder, '/');
+    if (loc.kind === 'local') return readEnvText(d.folder);
+    if (!deps.openHost) throw new AppError('HOST_UNSUPPORTED', 'This build cannot reach deployments on a server.');
+    const host = deps.openHost(loc);
+    try {
+      const r = await readEnvOnHost(host, posix.join(loc.path, '.env'));
+      return r === null ? null : r.doc.text;
+    } finally {
+      await host.close();
+    }
+  }
+
   const expected = profileSecrets(deps.profile);
 
   /** Reads the keychain entries of a deployment, registering every value with the redactor. */
@@ -186,7 +212,7 @@ export function createInventory(deps: InventoryDeps): Inventory {
       const d = requireDeployment(state, id);
       const keychain = await entries(id);
       const fp = (await fingerprinter()) ?? (await loadFingerprinter(await deps.keychain(), { create: true, random: deps.random }));
-      const text = await readEnvText(d.folder);
+      const text = await envTextOf(d);
       const env = text === null ? null : deps.readEnv(text);
       const names = namesOf(state, id, keychain);
       for (const n of names) {
@@ -194,7 +220,9 @@ export function createInventory(deps: InventoryDeps): Inventory {
         if (v !== undefined) deps.logger.redactor.register(v);
       }
       const items = await compareDrift({ names, keychain, env, fingerprint: fp, matchesDerived: bcryptMatches });
-      return { deploymentId: id, envFile: join(d.folder, '.env'), envFound: text !== null, items, inSync: items.every((i) => i.status === 'in-sync') };
+      const loc = parseLocation(d.folder, '/');
+      const envFile = loc.kind === 'ssh' ? `${formatLocation(loc)}/.env` : join(d.folder, '.env');
+      return { deploymentId: id, envFile, envFound: text !== null, items, inSync: items.every((i) => i.status === 'in-sync') };
     },
 
     async store(input) {

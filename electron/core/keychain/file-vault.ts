@@ -128,6 +128,17 @@ async function readVaultFile(file: string): Promise<{ doc: VaultFile; sha: strin
 }
 
 /**
+ * Checks a vault file without its passphrase: it exists, is readable, is a vault of this format, and asks
+ * for key-derivation parameters within bounds. Returns its KDF parameters.
+ * @throws AppError KEYCHAIN_VAULT_MISSING, KEYCHAIN_VAULT_UNREADABLE, KEYCHAIN_VAULT_CORRUPTED, KEYCHAIN_VAULT_UNSAFE_PARAMETERS
+ */
+export async function inspectVaultFile(file: string): Promise<VaultKdfParams> {
+  const { doc } = await readVaultFile(file);
+  assertVaultKdf(doc.kdf, file);
+  return { memoryKiB: doc.kdf.memoryKiB, iterations: doc.kdf.iterations, parallelism: doc.kdf.parallelism };
+}
+
+/**
  * A Keychain kept in one encrypted file. Create it with {@link FileVault.create}, open it with
  * {@link FileVault.unlock}; {@link FileVault.lock} wipes the key from memory. Each operation re-reads the
  * file, so the app and the CLI can share it; writes refuse to replace a file that changed in between.

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { constants } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { constants, createWriteStream } from 'node:fs';
+import { access, open, rename, unlink } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import type { DeploymentRef } from '../../common/model/deployment';
 
@@ -13,7 +14,9 @@ import type { DeploymentRef } from '../../common/model/deployment';
 export type StdinSource =
   | { kind: 'alter-role'; which: 'next' | 'previous' }
   | { kind: 'secret'; which: 'next' }
-  | { kind: 'file'; path: string };
+  | { kind: 'file'; path: string }
+  /** The verification probe's request (verify/probe.ts): which checks, and the passwords they need. */
+  | { kind: 'probe' };
 
 export interface PlannedCommand {
   argv: string[];
@@ -31,27 +34,51 @@ export interface CommandResult {
 }
 
 /** Runs a command; injectable so tests can record what would run. */
+export interface CommandRunOptions {
+  cwd: string;
+  stdin?: string;
+  env: NodeJS.ProcessEnv;
+  /**
+   * Stream stdout, whole, into this file (created 0600; it appears only when the command exits 0, so a
+   * failed dump never leaves half a file). `stdout` in the result is then empty.
+   */
+  stdoutFile?: string;
+}
+
 export interface CommandRunner {
-  run(argv: readonly string[], options: { cwd: string; stdin?: string; env: NodeJS.ProcessEnv }): Promise<CommandResult>;
+  run(argv: readonly string[], options: CommandRunOptions): Promise<CommandResult>;
 }
 
 /** Output kept per stream (the tail): command output is shown to the admin, not stored whole. */
 const MAX_OUTPUT = 64 * 1024;
 
 export const spawnRunner: CommandRunner = {
-  run(argv, options) {
-    return new Promise((resolve) => {
+  async run(argv, options) {
+    const target = options.stdoutFile;
+    const temp = target ? `${target}.part-${randomBytes(6).toString('hex')}` : null;
+    const sink = temp ? createWriteStream(temp, { flags: 'wx', mode: 0o600 }) : null;
+    const result = await new Promise<CommandResult>((resolve) => {
       const [cmd, ...args] = argv;
       const child = spawn(cmd ?? 'false', args, { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout = (stdout + d.toString('utf8')).slice(-MAX_OUTPUT)));
+      if (sink) child.stdout.pipe(sink);
+      else child.stdout.on('data', (d: Buffer) => (stdout = (stdout + d.toString('utf8')).slice(-MAX_OUTPUT)));
       child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString('utf8')).slice(-MAX_OUTPUT)));
       child.on('error', (e) => resolve({ code: 127, stdout, stderr: `${stderr}${e.message}` }));
       child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
       child.stdin.on('error', () => undefined);
       child.stdin.end(options.stdin ?? '');
     });
+    if (sink && temp && target) {
+      if (!sink.closed) await new Promise<void>((r) => sink.once('close', () => r()));
+      if (result.code === 0) {
+        const fh = await open(temp, 'r');
+        await fh.sync().finally(() => fh.close());
+        await rename(temp, target);
+      } else await unlink(temp).catch(() => undefined);
+    }
+    return result;
   },
 };
 
@@ -70,17 +97,8 @@ export async function findDocker(env: NodeJS.ProcessEnv = process.env): Promise<
   return null;
 }
 
-/**
- * The environment a command runs with: the caller's, minus every variable the stack profile knows. Compose
- * lets a variable exported in the shell beat `.env` (crucible-facts.md §8.3), so a stale
- * `POSTGRES_PASSWORD` in the app's environment would silently undo the rotation.
- */
-export function controlledEnv(base: NodeJS.ProcessEnv, profileNames: readonly string[]): NodeJS.ProcessEnv {
-  const drop = new Set(profileNames);
-  const out: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(base)) if (!drop.has(k) && !k.startsWith('ROUNDTABLE_')) out[k] = v;
-  return out;
-}
+/** One definition for every command the app runs, here or on a server (host/env.ts). */
+export { controlledEnv } from '../host/env';
 
 function quote(s: string): string {
   return /^[A-Za-z0-9_./:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;

@@ -27,7 +27,10 @@ export function createIncidentRotator(rotation: RotationService, profile: StackP
           throw new AppError('ROTATION_NEEDS_ADMIN', `${variable}: docker is not available here, so "${s.title}" must be run by hand. The rotation is waiting on the Rotation page.`);
         }
         const r = await rotation.perform(view.id, s.id);
-        if (!r.ok) throw new AppError('ROTATION_COMMAND_FAILED', `${variable}: "${s.title}" failed (exit ${r.output.at(-1)?.code ?? 1}). The rotation is waiting on the Rotation page: fix the cause, then resume or roll back.`);
+        if (!r.ok) {
+          const why = r.failure ? ` ${r.failure.summary} ${r.failure.hint}` : '';
+          throw new AppError('ROTATION_COMMAND_FAILED', `${variable}: "${s.title}" failed (exit ${r.failure?.exitCode ?? r.output.at(-1)?.code ?? 1}).${why} The rotation of ${variable} is paused: retry the step, mark it done by hand, or roll it back (Rotation page, or crucible-secrets rotate).`);
+        }
         view = r.view;
       }
       view = await rotation.confirm(view.id);

@@ -5,6 +5,7 @@ import type { PlaybookId, RotationCost, StackProfile, Variable } from '../stack/
 import { findVariable } from '../stack/profile';
 import { displayArgv, psqlArgv, recreateCommand, stopCommand, composeBase, type PlannedCommand } from './commands';
 import { EXPORT_SELECT } from './reencrypt';
+import { probeCommand, type CheckName } from '../verify/probe';
 
 /**
  * Playbooks: from a stack-profile variable (its rotation data: playbook id, services to recreate, what users
@@ -71,10 +72,19 @@ export interface PlanContext {
   /** For API_KEY_ENCRYPTION_KEY: where the export is read and the SQL written. */
   exportFile?: string;
   sqlFile?: string;
+  /** Where the database dump goes: under the app home, never the deployment folder (git could pick it up). */
+  dumpFile: string;
+  /**
+   * POSTGRES_PASSWORD: the file (0600, under the app home) holding the ALTER ROLE with the real SCRAM
+   * verifier, written once the new value is staged, so the printed command runs as printed.
+   */
+  alterRoleFile: string;
 }
 
 export const DEFAULT_EXPORT_NAME = 'crucible-user-settings-export.json';
 export const DEFAULT_SQL_NAME = 'crucible-reencrypt.sql';
+/** The ALTER ROLE for a POSTGRES_PASSWORD rotation, in the run's folder under the app home. */
+export const ALTER_ROLE_FILE = 'alter-role.sql';
 
 const DOWNTIME: Record<PlaybookId, string> = {
   'env-and-recreate': 'A few seconds per recreated container; requests fail while they restart.',
@@ -95,20 +105,15 @@ function userFor(ctx: PlanContext): string {
   return ctx.postgresUser && /^[A-Za-z0-9_]+$/.test(ctx.postgresUser) ? ctx.postgresUser : '"$POSTGRES_USER"';
 }
 
-function withHeredoc(argv: string[], body: string): string {
-  return `${displayArgv(argv)} <<'SQL'\n${body.trimEnd()}\nSQL`;
-}
-
 function backupStep(ctx: PlanContext): PlanStep {
   const user = userFor(ctx);
   const argv = [...composeBase(ctx.deployment), 'exec', '-T', 'postgres', 'pg_dump', '-U', user, '-d', 'roundtable'];
-  const file = 'roundtable-before-rotation.sql';
   return step(
     'backup',
     'command',
     'Back up the database',
-    'Take a pg_dump of the roundtable database and keep it somewhere safe (it holds every user\'s encrypted provider keys). The app keeps the previous `.env` as a timestamped copy beside it by itself.',
-    { commands: [{ argv, display: `${displayArgv(argv)} > ${file}`, stdoutFile: join(ctx.deployment.folder, file) }], optional: true },
+    `Take a pg_dump of the roundtable database into ${ctx.dumpFile} (0600, in the app's folder, where git cannot pick it up). It holds every user's encrypted provider keys: keep it safe and delete it when it is no longer needed. The app keeps the previous \`.env\` by itself.`,
+    { commands: [{ argv, display: `${displayArgv(argv)} > ${displayArgv([ctx.dumpFile])}`, stdoutFile: ctx.dumpFile }], optional: true },
   );
 }
 
@@ -126,15 +131,37 @@ function writeEnvStep(v: Variable, requires: StepId[]): PlanStep {
 }
 
 function recreateStep(ctx: PlanContext, services: readonly string[], requires: StepId[]): PlanStep {
-  return step('recreate', 'command', `Recreate ${services.join(', ')}`, '`docker compose up -d` recreates the containers whose configuration changed. `docker compose restart` would keep the old value (crucible-facts.md §8.5).', {
+  return step('recreate', 'command', `Recreate ${services.join(', ')}`, '`docker compose up -d` recreates the containers whose configuration changed. `docker compose restart` would keep the old value (docs/crucible.md#applying-a-changed-value).', {
     commands: [recreateCommand(ctx.deployment, services)],
     requires,
   });
 }
 
-function verifyStep(v: Variable, extra: PlannedCommand[] = []): PlanStep {
-  return step('verify', 'manual', 'Check that the service is healthy', v.rotation.verify.join(' ') || 'Check that the containers are running and the app works.', { commands: extra, requires: ['recreate'] });
+/** The checks of the running service that prove this playbook's change (verify/probe.ts). */
+export function checksFor(playbook: PlaybookId): CheckName[] {
+  if (playbook === 'redis-password') return ['health', 'redis'];
+  if (playbook === 'postgres-password') return ['health', 'database'];
+  return ['health'];
 }
+
+function verifyStep(ctx: PlanContext, v: Variable): PlanStep {
+  const checks = checksFor(v.rotation.playbook);
+  const what = checks.map((c) => CHECK_WORDS[c]).join(', ');
+  return step('verify', 'command', 'Check that the service is healthy', `The app checks the running service where it runs: ${what}. ${v.rotation.verify.join(' ') || 'Check that the containers are running and the app works.'}`, {
+    commands: [probeCommand(ctx.deployment, checks)],
+    requires: ['recreate'],
+    // Confirming is the admin's word that the service is healthy: a check they did by hand counts too.
+    optional: true,
+  });
+}
+
+const CHECK_WORDS: Record<CheckName, string> = {
+  health: 'the api answers GET /api/health',
+  redis: 'GET /api/health/redis says connected',
+  database: 'PostgreSQL accepts the new password and refuses the old one',
+  login: 'the login works',
+  'provider-keys': 'stored provider keys still decrypt',
+};
 
 /**
  * The plan for rotating `variableName` in one deployment.
@@ -172,7 +199,7 @@ export function buildPlan(profile: StackProfile, variableName: string, ctx: Plan
         rotatable: v.sensitive,
         notRotatableReason: v.sensitive ? undefined : `${v.name} is a setting, not a secret: edit it instead of rotating it.`,
         input: 'none',
-        steps: [backupStep(ctx), stageStep(v, 'none'), writeEnvStep(v, ['stage']), recreateStep(ctx, services, ['write-env']), verifyStep(v)],
+        steps: [backupStep(ctx), stageStep(v, 'none'), writeEnvStep(v, ['stage']), recreateStep(ctx, services, ['write-env']), verifyStep(ctx, v)],
       };
     case 'community-password':
       return {
@@ -184,7 +211,7 @@ export function buildPlan(profile: StackProfile, variableName: string, ctx: Plan
           stageStep(v, 'optional'),
           writeEnvStep(v, ['stage']),
           recreateStep(ctx, services, ['write-env']),
-          verifyStep(v),
+          verifyStep(ctx, v),
         ],
       };
     case 'postgres-password': {
@@ -193,18 +220,17 @@ export function buildPlan(profile: StackProfile, variableName: string, ctx: Plan
         'alter-role',
         'command',
         'Change the role password in PostgreSQL',
-        'The password is set with ALTER ROLE before `.env` changes (the data volume keeps the old one otherwise). The SQL goes on stdin and carries a SCRAM-SHA-256 verifier, never the password itself.',
-        { commands: [{ argv, display: withHeredoc(argv, `ALTER ROLE "${user.replace(/"/g, '')}" WITH PASSWORD '<SCRAM-SHA-256 verifier of the new password>';`), stdin: { kind: 'alter-role', which: 'next' } }], requires: ['stage'] },
+        `The password is set with ALTER ROLE before \`.env\` changes (the data volume keeps the old one otherwise). The SQL goes on stdin and carries a SCRAM-SHA-256 verifier, never the password itself; the app writes it to ${ctx.alterRoleFile} (0600) once the new value is staged, and deletes it when the rotation ends.`,
+        { commands: [{ argv, display: `${displayArgv(argv)} < ${displayArgv([ctx.alterRoleFile])}`, stdin: { kind: 'alter-role', which: 'next' } }], requires: ['stage'] },
       );
       return {
         ...base,
         rotatable: true,
         input: 'none',
-        steps: [backupStep(ctx), stageStep(v, 'none'), alter, writeEnvStep(v, ['alter-role']), recreateStep(ctx, services, ['write-env']), verifyStep(v)],
+        steps: [backupStep(ctx), stageStep(v, 'none'), alter, writeEnvStep(v, ['alter-role']), recreateStep(ctx, services, ['write-env']), verifyStep(ctx, v)],
       };
     }
     case 'redis-password': {
-      const ping = [...composeBase(ctx.deployment), 'exec', '-T', 'redis', 'sh', '-c', 'read -r p; REDISCLI_AUTH="$p" redis-cli ping'];
       return {
         ...base,
         rotatable: true,
@@ -214,8 +240,8 @@ export function buildPlan(profile: StackProfile, variableName: string, ctx: Plan
           stageStep(v, 'none'),
           writeEnvStep(v, ['stage']),
           recreateStep(ctx, services, ['write-env']),
-          verifyStep(v, [{ argv: ping, display: `${displayArgv(ping)}   # type the new password, then Enter: expect PONG`, stdin: { kind: 'secret', which: 'next' } }]),
-          step('purge-logs', 'manual', 'Purge old api and worker logs', 'The api and worker log the full Redis URL, password included (crucible-facts.md §7.2): rotate or delete their old logs.', { requires: ['recreate'], optional: true }),
+          verifyStep(ctx, v),
+          step('purge-logs', 'manual', 'Purge old api and worker logs', 'The api and worker log the full Redis URL, password included (service/app/core/redis.py; docs/crucible.md#redis-password-in-the-logs): rotate or delete their old logs.', { requires: ['recreate'], optional: true }),
         ],
       };
     }
@@ -244,7 +270,7 @@ export function buildPlan(profile: StackProfile, variableName: string, ctx: Plan
             requires: ['reencrypt', 'stop'],
           }),
           recreateStep(ctx, all, ['apply-sql', 'write-env']),
-          verifyStep(v),
+          verifyStep(ctx, v),
         ],
       };
     }
@@ -258,7 +284,7 @@ export function buildPlan(profile: StackProfile, variableName: string, ctx: Plan
           stageStep(v, 'required'),
           writeEnvStep(v, ['stage']),
           recreateStep(ctx, services, ['write-env']),
-          verifyStep(v),
+          verifyStep(ctx, v),
           step('revoke-old-key', 'manual', 'Revoke the old key at the provider', 'Once the new key works, revoke the old one in the provider\'s console.', { requires: ['verify'] }),
         ],
       };

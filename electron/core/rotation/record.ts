@@ -22,12 +22,20 @@ export type RotationStatus = z.infer<typeof RotationStatus>;
 
 export const PENDING: readonly RotationStatus[] = ['staging', 'in-progress', 'confirming', 'rolling-back'];
 
+/** Why a command step failed, in words (host/diagnose.ts). Never command output: that may hold anything. */
+export const StepFailure = z.object({ kind: z.string().max(40), summary: z.string().max(500), hint: z.string().max(500), exitCode: z.number().int() });
+export type StepFailure = z.infer<typeof StepFailure>;
+
 export const StepState = z.object({
   id: z.string(),
-  /** `running`: intent recorded, completion not (a crash in between is reconciled at next use). */
-  state: z.enum(['todo', 'running', 'done']),
+  /**
+   * `running`: intent recorded, completion not (a crash in between is reconciled at next use).
+   * `failed`: a command the app ran exited non-zero; the run waits for Retry, "done by hand" or Roll back.
+   */
+  state: z.enum(['todo', 'running', 'done', 'failed']),
   at: z.string().nullable(),
   by: z.enum(['app', 'admin', 'command']).nullable(),
+  failure: StepFailure.nullable().optional(),
 });
 export type StepState = z.infer<typeof StepState>;
 

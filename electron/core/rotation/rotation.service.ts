@@ -1,10 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, rm, stat } from 'node:fs/promises';
-import { dirname, join, sep } from 'node:path';
+import { dirname, join, posix, sep } from 'node:path';
 import { AppError } from '../../common/errors';
 import type { HistoryItem, RollbackResult, RotationOverview, RotationView, StepOutcome } from '../../common/ipc/rotation.ipc';
 import type { DeploymentRef } from '../../common/model/deployment';
-import { envValues, readEnvFile, writeEnvFile } from '../envfile';
+import { envValues, readEnvFile, writeEnvFile, type EnvChange } from '../envfile';
+import { readEnvOnHost, writeEnvOnHost } from '../envfile/on-host';
+import { detectCompose } from '../host/compose';
+import type { DeploymentHost } from '../host/host';
+import { openHost } from '../host';
+import { parseLocation, type Location } from '../host/location';
+import type { SshClientOptions } from '../host/ssh-argv';
 import { assertWritableValue } from '../envfile/edit';
 import { writeFileAtomic } from '../fs/atomic-write';
 import { assertHashablePassword, hashPassword, isBcryptHash, verifyPassword } from '../hashing/bcrypt';
@@ -19,10 +25,13 @@ import { generateSecret } from '../secrets/generate';
 import { CRUCIBLE_FALLBACK_ENCRYPTION_KEY } from '../stack/crucible-ce';
 import { findVariable, type StackProfile, type Variable } from '../stack/profile';
 import type { StateStore } from '../store/state-store';
-import { controlledEnv, findDocker, spawnRunner, type CommandRunner, type PlannedCommand } from './commands';
-import { buildPlan, DEFAULT_EXPORT_NAME, DEFAULT_SQL_NAME, rotationOrder, toStepView, type Plan, type PlanStep } from './playbooks';
+import { controlledEnv, displayArgv, findDocker, spawnRunner, type CommandRunner, type PlannedCommand } from './commands';
+import { probeInput, type ProbeRequest } from '../verify/probe';
+import { ALTER_ROLE_FILE, buildPlan, checksFor, DEFAULT_EXPORT_NAME, DEFAULT_SQL_NAME, rotationOrder, toStepView, type Plan, type PlanStep } from './playbooks';
 import { policyItems } from './policy';
-import { PENDING, runsOf, type RotationRun, type StepState } from './record';
+import { PENDING, runsOf, type RotationRun, type StepFailure, type StepState } from './record';
+import { runStepCommands } from './run-commands';
+import { diagnoseFailure } from '../host/diagnose';
 import { runReencryptionJob } from './reencrypt-job';
 import { alterRoleSql } from './scram';
 import { Staging, stagingService } from './staging';
@@ -65,6 +74,10 @@ export interface RotationDeps {
    * is deleted when the run is confirmed or rolled back.
    */
   home: string;
+  /** Opens the host a deployment lives on (host/); default the local machine or the admin's OpenSSH. */
+  openHost?: (location: Location) => DeploymentHost;
+  /** How to call OpenSSH for deployments on a server (binary, -F config). */
+  sshOptions?: SshClientOptions;
 }
 
 export type { HistoryItem, RollbackResult, RotationView, StepOutcome };
@@ -115,9 +128,14 @@ export interface RotationService {
    *   restarted since: then roll the run back or rotate again).
    */
   revealNewPassword(id: string): Promise<{ password: string }>;
+  /** Ends the connections to servers this service opened (one multiplexed SSH connection per deployment). */
+  close(): Promise<void>;
 }
 
 const ID = /^rot-[0-9a-f]{16}$/;
+
+/** A docker command on a server may pull or restart containers: minutes, not hours. */
+const COMMAND_TIMEOUT_MS = 15 * 60 * 1000;
 
 function err(code: string, message: string): AppError {
   return new AppError(code, message);
@@ -132,11 +150,37 @@ export function createRotationService(deps: RotationDeps): RotationService {
   const waiting = new Map<string, string>();
   const workRoot = join(deps.home, 'rotation');
   const workDir = (runId: string) => join(workRoot, runId);
+  /** Outlives the run (its folder goes at rollback): the admin may still have to run the SQL by hand. */
+  const rollbackAlterRoleFile = (run: RotationRun) => join(workRoot, `${run.id}-rollback`, 'alter-role-previous.sql');
   const runner = deps.runner ?? spawnRunner;
   const env = deps.env ?? process.env;
   const dockerPath = deps.findDocker ?? (() => findDocker(env));
   const now = () => deps.clock().toISOString();
   const secretNames = deps.profile.variables.filter((v) => v.sensitive && v.kind !== 'identifier').map((v) => v.name);
+  const profileNames = deps.profile.variables.map((v) => v.name);
+
+  // ---- where the deployment lives ------------------------------------------------------------------
+
+  /** One host per deployment for the life of this service (SSH: one multiplexed connection), closed by close(). */
+  const hosts = new Map<string, DeploymentHost>();
+  const locationOf = (d: DeploymentRef): Location => parseLocation(d.folder, '/');
+  const isRemote = (d: DeploymentRef) => locationOf(d).kind === 'ssh';
+  function hostOf(d: DeploymentRef): DeploymentHost {
+    let h = hosts.get(d.id);
+    if (!h) {
+      const loc = locationOf(d);
+      h = deps.openHost ? deps.openHost(loc) : openHost(loc, { home: deps.home, env, profileNames, sshOptions: deps.sshOptions, clock: deps.clock });
+      hosts.set(d.id, h);
+    }
+    return h;
+  }
+  /** Whether compose v2 answers on a server, asked once per deployment and process. */
+  const composeReady = new Map<string, Promise<boolean>>();
+  /** Previous `.env` versions of a server's deployment: kept here, under the app home, never beside it. */
+  const previousFolder = (d: DeploymentRef) => join(deps.home, 'previous', d.id);
+
+  /** The database dump of a run: under the app home (kept after the run; never the deployment folder). */
+  const dumpFileFor = (d: DeploymentRef, run: { id?: string; variable: string }) => join(deps.home, 'dumps', d.id, `roundtable-before-${run.variable}-${run.id ?? '<run id>'}.sql`);
 
   // ---- state helpers ------------------------------------------------------------------------------
 
@@ -161,12 +205,13 @@ export function createRotationService(deps: RotationDeps): RotationService {
     });
   }
 
-  function setStep(r: RotationRun, step: string, state: StepState['state'], by: StepState['by'] = null): void {
+  function setStep(r: RotationRun, step: string, state: StepState['state'], by: StepState['by'] = null, failure: StepFailure | null = null): void {
     const s = r.steps.find((x) => x.id === step);
     if (!s) return;
     s.state = state;
     s.at = state === 'todo' ? null : now();
     s.by = state === 'todo' ? null : by;
+    s.failure = state === 'failed' ? failure : null;
   }
 
   const stepState = (r: RotationRun, step: string) => r.steps.find((x) => x.id === step)?.state ?? 'todo';
@@ -178,9 +223,11 @@ export function createRotationService(deps: RotationDeps): RotationService {
   }
 
   async function readEnv(d: DeploymentRef): Promise<{ values: Map<string, string>; sha: string | null; path: string }> {
-    const path = join(d.folder, '.env');
+    const loc = locationOf(d);
+    const path = loc.kind === 'ssh' ? posix.join(loc.path, '.env') : join(d.folder, '.env');
     try {
-      const r = await readEnvFile(path);
+      const r = loc.kind === 'ssh' ? await readEnvOnHost(hostOf(d), path) : await readEnvFile(path);
+      if (r === null) return { values: new Map(), sha: null, path };
       const values = envValues(r.doc);
       // The values of every secret of the profile are registered so command output never shows them.
       for (const name of secretNames) {
@@ -194,18 +241,35 @@ export function createRotationService(deps: RotationDeps): RotationService {
     }
   }
 
+  /** Writes `.env` where the deployment lives (here: envfile's writer; a server: through its host). */
+  async function writeEnvAt(d: DeploymentRef, path: string, changes: EnvChange[], sha: string | null): Promise<void> {
+    if (isRemote(d)) await writeEnvOnHost(hostOf(d), path, changes, { expectedSha256: sha, keepPreviousIn: previousFolder(d), clock: deps.clock });
+    else await writeEnv(path, changes, { expectedSha256: sha });
+  }
+
   async function planFor(run: Pick<RotationRun, 'variable' | 'exportFile' | 'sqlFile'> & { id?: string }, d: DeploymentRef): Promise<Plan> {
     const { values } = await readEnv(d);
     // A plan without a run (dry run) names the per-run folder the files will get.
     const dir = workDir(run.id ?? '<run id>');
     const exportFile = run.exportFile ?? join(dir, DEFAULT_EXPORT_NAME);
     const sqlFile = run.sqlFile ?? join(dir, DEFAULT_SQL_NAME);
-    const plan = buildPlan(deps.profile, run.variable, { deployment: d, postgresUser: values.get('POSTGRES_USER') ?? null, exportFile, sqlFile });
+    const plan = buildPlan(deps.profile, run.variable, { deployment: d, postgresUser: values.get('POSTGRES_USER') ?? null, exportFile, sqlFile, dumpFile: dumpFileFor(d, run), alterRoleFile: join(dir, ALTER_ROLE_FILE) });
     if (!plan) throw err('ROTATION_UNKNOWN_VARIABLE', `${run.variable} is not a variable of the profile.`);
     return plan;
   }
 
   async function canRun(d: DeploymentRef): Promise<boolean> {
+    if (isRemote(d)) {
+      let ready = composeReady.get(d.id);
+      if (!ready) {
+        ready = detectCompose(hostOf(d)).then(
+          (c) => c.composeV2.present && c.daemon === 'reachable',
+          () => false,
+        );
+        composeReady.set(d.id, ready);
+      }
+      return ready;
+    }
     if ((await dockerPath()) === null) return false;
     return stat(d.folder).then((s) => s.isDirectory()).catch(() => false);
   }
@@ -232,7 +296,7 @@ export function createRotationService(deps: RotationDeps): RotationService {
       verify: plan.verify,
       steps: plan.steps.map((s) => {
         const st = run.steps.find((x) => x.id === s.id);
-        return { ...toStepView(s), state: st?.state ?? 'todo', at: st?.at ?? null, by: st?.by ?? null, ready: s.requires.every((q) => done.has(q)) };
+        return { ...toStepView(s), state: st?.state ?? 'todo', failure: st?.failure ?? null, at: st?.at ?? null, by: st?.by ?? null, ready: s.requires.every((q) => done.has(q)) };
       }),
       canRunCommands: await canRun(d),
       blocking: blockingSteps(run, plan),
@@ -322,6 +386,7 @@ export function createRotationService(deps: RotationDeps): RotationService {
       setStep(r, 'stage', 'done', 'app');
       r.status = 'in-progress';
     });
+    await writeAlterRoleFile(run, d, kc, 'next', join(workDir(run.id), ALTER_ROLE_FILE));
     await journal('rotation.step', run, { step: 'stage', by: 'app' });
     return run;
   }
@@ -352,7 +417,7 @@ export function createRotationService(deps: RotationDeps): RotationService {
     if (next !== staged) await staging(kc, run).set('next', next);
     await kc.set(serviceFor(run.deploymentId), run.variable, next);
     const { sha, path } = await readEnv(d);
-    await writeEnv(path, [{ op: 'set', key: run.variable, value: next }], { expectedSha256: sha });
+    await writeEnvAt(d, path, [{ op: 'set', key: run.variable, value: next }], sha);
     const meta = await metaAfterWrite(kc, run, next);
     run = await saveRun(
       run.id,
@@ -398,6 +463,7 @@ export function createRotationService(deps: RotationDeps): RotationService {
       return readFile(src.path, 'utf8');
     }
     if (src.kind === 'secret') return `${await nextValue(kc, run)}\n`;
+    if (src.kind === 'probe') return probeInput(await probeRequest(run, d, kc));
     const user = (await readEnv(d)).values.get('POSTGRES_USER');
     if (!user) throw err('ROTATION_POSTGRES_USER_MISSING', 'POSTGRES_USER is not set in .env, so the role to change is unknown.');
     const pw = src.which === 'next' ? await nextValue(kc, run) : await staging(kc, run).get('previous-env');
@@ -405,22 +471,39 @@ export function createRotationService(deps: RotationDeps): RotationService {
     return alterRoleSql(user, pw);
   }
 
-  async function runCommands(cmds: readonly PlannedCommand[], run: RotationRun, d: DeploymentRef): Promise<StepOutcome['output']> {
+  /** What the service check needs: the checks of this playbook, and for PostgreSQL the new and old password. */
+  async function probeRequest(run: RotationRun, d: DeploymentRef, kc: Keychain): Promise<ProbeRequest> {
+    const checks = checksFor(variableOf(run.variable).rotation.playbook);
+    if (!checks.includes('database')) return { checks };
+    const user = (await readEnv(d)).values.get('POSTGRES_USER');
+    if (!user) throw err('ROTATION_POSTGRES_USER_MISSING', 'POSTGRES_USER is not set in .env, so the role to check is unknown.');
+    // After a rollback the previous value is the live one again; the staged "next" is what must be refused.
+    const rolledBack = run.status === 'rolling-back' || run.status === 'rolled-back';
+    const live = (await kc.get(serviceFor(run.deploymentId), run.variable)) ?? '';
+    const other = rolledBack ? await staging(kc, run).get('next') : await staging(kc, run).get('previous-env');
+    return { checks, database: { user, password: live, oldPassword: other } };
+  }
+
+  async function runCommands(cmds: readonly PlannedCommand[], run: RotationRun, d: DeploymentRef): Promise<{ output: StepOutcome['output']; failure: StepFailure | null }> {
     const kc = await keychain();
-    const out: StepOutcome['output'] = [];
     const names = deps.profile.variables.map((x) => x.name);
-    for (const cmd of cmds) {
-      const stdin = await stdinFor(cmd, run, d, kc);
-      const r = await runner.run(cmd.argv, { cwd: d.folder, stdin, env: controlledEnv(env, names) });
-      const red = deps.logger.redactor;
-      if (r.code === 0 && cmd.stdoutFile) {
-        await prepareFile(cmd.stdoutFile);
-        await writeFileAtomic(cmd.stdoutFile, r.stdout, { mode: 0o600, keepPrevious: false });
-      }
-      out.push({ command: cmd.display, code: r.code, stdout: cmd.stdoutFile ? `(written to ${cmd.stdoutFile})` : red.redact(r.stdout), stderr: red.redact(r.stderr) });
-      if (r.code !== 0) break;
-    }
-    return out;
+    const { runs, failure } = await runStepCommands(cmds, {
+      stdinFor: (cmd) => stdinFor(cmd, run, d, kc),
+      run: async (cmd, stdin) => {
+        if (cmd.stdoutFile) await prepareFile(cmd.stdoutFile);
+        const loc = locationOf(d);
+        const r =
+          loc.kind === 'ssh'
+            ? await hostOf(d).run(cmd.argv, { cwd: loc.path, stdin, stdoutFile: cmd.stdoutFile, timeoutMs: COMMAND_TIMEOUT_MS })
+            : await runner.run(cmd.argv, { cwd: d.folder, stdin, env: controlledEnv(env, names), stdoutFile: cmd.stdoutFile });
+        // A runner that does not stream (an injected one) hands the output back instead.
+        if (cmd.stdoutFile && r.code === 0 && r.stdout !== '') await writeFileAtomic(cmd.stdoutFile, r.stdout, { mode: 0o600, keepPrevious: false });
+        return r;
+      },
+      diagnose: diagnoseFailure,
+      redactor: deps.logger.redactor,
+    });
+    return { output: runs, failure };
   }
 
   async function doCommand(run: RotationRun, d: DeploymentRef, step: PlanStep): Promise<StepOutcome> {
@@ -428,11 +511,10 @@ export function createRotationService(deps: RotationDeps): RotationService {
       throw err('ROTATION_CANNOT_RUN', `The app cannot run this step here (no docker on this machine or the deployment is not local). Run the command shown, then tick "${step.title}".`);
     }
     run = await saveRun(run.id, (r) => setStep(r, step.id, 'running', 'command'));
-    const output = await runCommands(step.commands, run, d);
-    const ok = output.every((o) => o.code === 0);
-    run = await saveRun(run.id, (r) => setStep(r, step.id, ok ? 'done' : 'todo', 'command'));
-    await journal('rotation.step', run, { step: step.id, by: 'command', ok, exitCode: output.at(-1)?.code ?? 0 });
-    return { view: await toView(run, d), ok, output };
+    const { output, failure } = await runCommands(step.commands, run, d);
+    run = await saveRun(run.id, (r) => setStep(r, step.id, failure ? 'failed' : 'done', 'command', failure));
+    await journal('rotation.step', run, { step: step.id, by: 'command', ok: failure === null, exitCode: failure?.exitCode ?? 0, diagnosis: failure?.kind ?? null });
+    return { view: await toView(run, d), ok: failure === null, output, failure };
   }
 
   // ---- reconciliation -----------------------------------------------------------------------------
@@ -484,10 +566,24 @@ export function createRotationService(deps: RotationDeps): RotationService {
   /** Creates the run's work folder (0700) before a file is written into it. */
   async function prepareFile(path: string): Promise<void> {
     const dir = dirname(path);
-    if (dir !== workRoot && !dir.startsWith(workRoot + sep)) return;
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    await chmod(workRoot, 0o700);
-    await chmod(dir, 0o700);
+    for (const root of [workRoot, join(deps.home, 'dumps')]) {
+      if (dir !== root && !dir.startsWith(root + sep)) continue;
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      // Every folder from the root down is private (a dump holds every user's encrypted provider keys).
+      for (let p = dir; p.length >= root.length; p = dirname(p)) await chmod(p, 0o700);
+    }
+  }
+
+  /**
+   * POSTGRES_PASSWORD: writes the ALTER ROLE (with the SCRAM verifier, never the password) into a 0600 file
+   * under the app home, so the printed command runs as printed when the app does not run it itself.
+   */
+  async function writeAlterRoleFile(run: RotationRun, d: DeploymentRef, kc: Keychain, which: 'next' | 'previous', path: string): Promise<void> {
+    if (run.playbook !== 'postgres-password') return;
+    const sql = await stdinFor({ argv: [], display: '', stdin: { kind: 'alter-role', which } }, run, d, kc);
+    if (sql === undefined) return;
+    await prepareFile(path);
+    await writeFileAtomic(path, sql, { mode: 0o600, keepPrevious: false });
   }
 
   /**
@@ -572,13 +668,14 @@ export function createRotationService(deps: RotationDeps): RotationService {
       if (run.previous.inEnv) {
         const prevEnv = await staging(kc, run).get('previous-env');
         if (prevEnv === null) throw err('ROTATION_PREVIOUS_MISSING', `The saved previous .env value of ${run.variable} is missing from the keychain; restore .env from its timestamped copy.`);
-        if (current !== prevEnv) await writeEnv(path, [{ op: 'set', key: run.variable, value: prevEnv }], { expectedSha256: sha });
+        if (current !== prevEnv) await writeEnvAt(d, path, [{ op: 'set', key: run.variable, value: prevEnv }], sha);
       } else if (current !== undefined) {
-        await writeEnv(path, [{ op: 'unset', key: run.variable }], { expectedSha256: sha });
+        await writeEnvAt(d, path, [{ op: 'unset', key: run.variable }], sha);
       }
       await restoreKeychain(kc, run);
     }
     const commands = rollbackCommands(run, plan);
+    if (commands.some((c) => c.stdin?.kind === 'alter-role')) await writeAlterRoleFile(run, d, kc, 'previous', rollbackAlterRoleFile(run));
     // Drop the staged values only once nothing may still need them (the ALTER ROLE back needs the previous value: it is live again now).
     await staging(kc, run).clear();
     // The forward export and SQL are not needed by any undo (a reverse SQL is a file the admin named).
@@ -601,8 +698,11 @@ export function createRotationService(deps: RotationDeps): RotationService {
     let output: StepOutcome['output'] = [];
     let ran = false;
     if (options.runCommands && commands.length > 0 && (await canRun(d))) {
-      output = await runCommands(commands, run, d);
-      ran = output.every((o) => o.code === 0);
+      const r = await runCommands(commands, run, d);
+      output = r.output;
+      ran = r.failure === null;
+      // Run by the app: the SQL file for doing it by hand is not needed any more.
+      if (ran) await rm(dirname(rollbackAlterRoleFile(run)), { recursive: true, force: true });
     }
     return { view: await toView(run, d), commands: commands.map((c) => c.display), ran, output };
   }
@@ -612,7 +712,7 @@ export function createRotationService(deps: RotationDeps): RotationService {
     const undo = run.rollbackCommands ?? [];
     if (undo.includes('alter-role')) {
       const alter = plan.steps.find((s) => s.id === 'alter-role')?.commands[0];
-      if (alter) out.push({ ...alter, display: alter.display.replace('of the new password', 'of the previous password'), stdin: { kind: 'alter-role', which: 'previous' } });
+      if (alter) out.push({ argv: alter.argv, display: `${displayArgv(alter.argv)} < ${displayArgv([rollbackAlterRoleFile(run)])}`, stdin: { kind: 'alter-role', which: 'previous' } });
     }
     if (undo.includes('apply-reverse-sql')) {
       const apply = plan.steps.find((s) => s.id === 'apply-sql')?.commands[0];
@@ -794,6 +894,13 @@ export function createRotationService(deps: RotationDeps): RotationService {
       waiting.delete(run.id);
       await journal('rotation.password-shown', run, { shown: 'once' });
       return { password };
+    },
+
+    async close() {
+      const open = [...hosts.values()];
+      hosts.clear();
+      composeReady.clear();
+      await Promise.all(open.map((h) => h.close().catch(() => undefined)));
     },
 
     async history(deploymentId, variable) {

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, stat, unlink } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { AppError } from '../../common/errors';
 import type { Environment } from '../../common/model/deployment';
-import { sha256, writeFileAtomic, type FsOps } from '../fs/atomic-write';
+import { sha256, type FsOps } from '../fs/atomic-write';
+import { localSetupFiles, type SetupFiles } from './setup-files';
 import type { Journal, JournalInput } from '../journal/journal';
 import { serviceFor, type Keychain } from '../keychain/keychain';
 import type { Logger } from '../log/logger';
@@ -31,6 +32,8 @@ export interface CommitDeps {
   clock: () => Date;
   /** Injected into every file write, so tests can fail any step. */
   fs?: FsOps;
+  /** Where the files are read and written (default: this computer, with `fs`). */
+  files?: SetupFiles;
   random?: (n: number) => Buffer;
   onProgress?: (phase: 'keychain' | 'files' | 'state' | 'done' | 'failed', message: string, fraction: number) => void;
 }
@@ -40,6 +43,8 @@ export interface CommitInput {
   name: string;
   environment: Environment;
   composeFiles: string[];
+  /** What the deployment is registered as: the folder, or `ssh://…` for a server (default plan.folder). */
+  location?: string;
 }
 
 export interface CommitOutcome {
@@ -65,30 +70,13 @@ interface Written {
   afterSha: string;
 }
 
-async function currentSha(path: string): Promise<string | null> {
-  try {
-    return sha256(await readFile(path));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw e;
-  }
-}
-
-async function modeOf(path: string): Promise<number | null> {
-  try {
-    return (await stat(path)).mode & 0o777;
-  } catch {
-    return null;
-  }
-}
-
 /** Puts back the files of this commit, newest first. Returns the names it could not restore. */
-async function undoFiles(written: Written[], logger: Logger): Promise<string[]> {
+async function undoFiles(files: SetupFiles, written: Written[], logger: Logger): Promise<string[]> {
   const failed: string[] = [];
   for (const w of [...written].reverse()) {
     try {
-      if (w.before === null) await unlink(w.path);
-      else await writeFileAtomic(w.path, w.before, { expectedSha256: w.afterSha, keepPrevious: false, mode: w.mode ?? 0o600 });
+      if (w.before === null) await files.remove(w.path);
+      else await files.write(w.path, w.before, { expectedSha256: w.afterSha, keepPrevious: false, mode: w.mode ?? 0o600 });
       if (w.backupPath) await unlink(w.backupPath).catch(() => undefined);
     } catch (e) {
       logger.error('setup.undo-failed', { file: basename(w.path), error: e });
@@ -124,19 +112,21 @@ function withOutcome(e: unknown, stateLeft: boolean): AppError {
 export async function commitPlan(deps: CommitDeps, input: CommitInput): Promise<CommitOutcome> {
   const { plan, store, logger } = { ...input, ...deps };
   const progress = deps.onProgress ?? (() => undefined);
+  const files = deps.files ?? localSetupFiles({ fs: deps.fs, clock: deps.clock });
+  const location = input.location ?? plan.folder;
   for (const v of Object.values(plan.keychain)) logger.redactor.register(v);
 
   // Nothing may have changed under us since the folder was read.
   const checks: Array<[string, string | null]> = [[plan.envPath, plan.envBeforeSha], ...plan.compose.map((c): [string, string | null] => [c.path, c.beforeSha])];
   if (plan.gitignore.after !== null) checks.push([plan.gitignore.path, plan.gitignore.beforeSha]);
   for (const [path, sha] of checks) {
-    if ((await currentSha(path)) !== sha) {
+    if ((await files.sha(path)) !== sha) {
       throw new AppError('SETUP_FOLDER_CHANGED', `${basename(path)} changed on disk since the folder was read. Nothing was written; choose the folder again to see its current state.`);
     }
   }
 
   const state = await store.read();
-  if (state.deployments.some((d) => d.folder === plan.folder)) {
+  if (state.deployments.some((d) => d.folder === location)) {
     throw new AppError('SETUP_ALREADY_REGISTERED', 'This folder is already set up as a deployment. Open it from the Dashboard instead (its secrets are managed there).');
   }
   const deploymentId = deploymentIdFor(input.name, deps.random);
@@ -145,7 +135,7 @@ export async function commitPlan(deps: CommitDeps, input: CommitInput): Promise<
 
   progress('state', 'Registering the deployment…', 0.05);
   await store.update((s) => {
-    s.deployments.push({ id: deploymentId, name: input.name.slice(0, 80) || deploymentId, folder: plan.folder, composeFiles: input.composeFiles, environment: input.environment, createdAt: now });
+    s.deployments.push({ id: deploymentId, name: input.name.slice(0, 80) || deploymentId, folder: location, composeFiles: input.composeFiles, environment: input.environment, createdAt: now });
   });
 
   const written: Written[] = [];
@@ -153,28 +143,28 @@ export async function commitPlan(deps: CommitDeps, input: CommitInput): Promise<
   let stateLeft = false;
   /** Puts the files back once (a second call finds nothing to undo); says which could not be. */
   const undoOrExplain = async () => {
-    const failed = await undoFiles(written.splice(0), logger);
+    const failed = await undoFiles(files, written.splice(0), logger);
     if (failed.length > 0) {
       throw new AppError('SETUP_ROLLBACK_INCOMPLETE', `Setup failed and ${failed.join(', ')} could not be put back. Its previous version is kept beside it as a .bak file; restore it by hand. The keychain entries were removed again.`);
     }
   };
   const writeFiles = async () => {
     progress('files', 'Writing .env…', 0.55);
-    const envMode = await modeOf(plan.envPath);
-    const envRes = await writeFileAtomic(plan.envPath, plan.envAfter, { expectedSha256: plan.envBeforeSha, fs: deps.fs, clock: deps.clock });
+    const envMode = await files.mode(plan.envPath);
+    const envRes = await files.write(plan.envPath, plan.envAfter, { expectedSha256: plan.envBeforeSha, mode: 0o600, keepPrevious: true });
     written.push({ path: plan.envPath, before: plan.envBefore, mode: envMode, backupPath: envRes.backupPath, afterSha: sha256(plan.envAfter) });
     envBackup = envRes.backupPath;
     for (const c of plan.compose) {
       progress('files', `Updating ${c.file}…`, 0.7);
-      const mode = await modeOf(c.path);
+      const mode = await files.mode(c.path);
       // A compose file holds no secret: it keeps its own mode.
-      const r = await writeFileAtomic(c.path, c.after, { expectedSha256: c.beforeSha, fs: deps.fs, clock: deps.clock, mode: mode ?? 0o644 });
+      const r = await files.write(c.path, c.after, { expectedSha256: c.beforeSha, mode: mode ?? 0o644, keepPrevious: true });
       written.push({ path: c.path, before: c.before, mode, backupPath: r.backupPath, afterSha: sha256(c.after) });
     }
     if (plan.gitignore.after !== null) {
       progress('files', 'Adding .env to .gitignore…', 0.8);
-      const mode = await modeOf(plan.gitignore.path);
-      const r = await writeFileAtomic(plan.gitignore.path, plan.gitignore.after, { expectedSha256: plan.gitignore.beforeSha, fs: deps.fs, clock: deps.clock, mode: mode ?? 0o644, keepPrevious: false });
+      const mode = await files.mode(plan.gitignore.path);
+      const r = await files.write(plan.gitignore.path, plan.gitignore.after, { expectedSha256: plan.gitignore.beforeSha, mode: mode ?? 0o644, keepPrevious: false });
       written.push({ path: plan.gitignore.path, before: plan.gitignore.before, mode, backupPath: r.backupPath, afterSha: sha256(plan.gitignore.after) });
     }
   };

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { lstat, readFile, realpath, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
+import type { DeploymentHost } from '../host/host';
 import { AppError } from '../../common/errors';
 import { sha256 } from '../fs/atomic-write';
 
@@ -77,6 +78,14 @@ export function gitignoreCoversEnv(text: string): boolean {
   return ignored;
 }
 
+/** How detection reads a folder: this computer's filesystem, or a server's through its host. */
+interface FolderIo {
+  /** A regular file's size and mode; null when absent or not a file. @throws SETUP_SYMLINK_REFUSED */
+  regularFile(path: string): Promise<{ size: number; mode: number } | null>;
+  read(path: string): Promise<Buffer>;
+  git(args: string[]): Promise<{ code: number; stdout: string }>;
+}
+
 /**
  * Reads what the folder holds.
  * @throws AppError SETUP_NOT_A_FOLDER when the path is not a folder; SETUP_SYMLINK_REFUSED when `.env`,
@@ -91,7 +100,32 @@ export async function detectFolder(chosen: string, git: GitRunner = runGit): Pro
   } catch {
     throw new AppError('SETUP_NOT_A_FOLDER', 'The chosen path is not a folder that can be read. Choose the folder of your Crucible checkout.');
   }
+  return detectWith(folder, { regularFile, read: (p) => readFile(p), git: (args) => git(folder, args) });
+}
 
+/**
+ * The same, for a folder on a server: files through the host (regular files only, size-capped there), git
+ * run there. `folder` is the absolute path on the server.
+ * @throws the same as {@link detectFolder}, and HOST_* when the server cannot be reached
+ */
+export async function detectFolderOnHost(host: DeploymentHost, folder: string): Promise<FolderFacts> {
+  const st = await host.stat(folder);
+  if (st?.kind !== 'dir') throw new AppError('SETUP_NOT_A_FOLDER', `${folder} on ${host.label} is not a folder that can be read. Give the folder of the Crucible checkout on the server.`);
+  return detectWith(folder, {
+    regularFile: async (path) => {
+      const f = await host.stat(path);
+      if (f?.kind === 'symlink') throw new AppError('SETUP_SYMLINK_REFUSED', `${posix.basename(path)} on ${host.label} is a symbolic link. The app only reads and writes regular files there; replace the link with the file itself.`);
+      return f?.kind === 'file' ? { size: f.size, mode: f.mode & 0o777 } : null;
+    },
+    read: (path) => host.readFile(path, { maxBytes: MAX_ENV_BYTES * 4 }),
+    git: async (args) => {
+      const r = await host.run(['git', '-C', folder, ...args], { env: { GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', GIT_OPTIONAL_LOCKS: '0' }, timeoutMs: 10_000 });
+      return { code: r.code === 127 ? -1 : r.code, stdout: r.stdout };
+    },
+  });
+}
+
+async function detectWith(folder: string, io: FolderIo): Promise<FolderFacts> {
   const composeFiles: ComposeFileFact[] = [];
   const groups: Array<[readonly string[], ComposeFileFact['role']]> = [
     [DEFAULT_COMPOSE_FILES, 'default'],
@@ -100,9 +134,9 @@ export async function detectFolder(chosen: string, git: GitRunner = runGit): Pro
   ];
   for (const [names, role] of groups) {
     for (const name of names) {
-      const f = await regularFile(join(folder, name));
+      const f = await io.regularFile(join(folder, name));
       if (!f) continue;
-      const text = await readFile(join(folder, name), 'utf8');
+      const text = (await io.read(join(folder, name))).toString('utf8');
       composeFiles.push({ name, role, sha256: sha256(text), text });
     }
   }
@@ -111,25 +145,25 @@ export async function detectFolder(chosen: string, git: GitRunner = runGit): Pro
   }
 
   let env: FolderFacts['env'] = { exists: false };
-  const envStat = await regularFile(join(folder, '.env'));
+  const envStat = await io.regularFile(join(folder, '.env'));
   if (envStat) {
     if (envStat.size > MAX_ENV_BYTES) throw new AppError('SETUP_ENV_TOO_LARGE', 'The existing .env is larger than 1 MB, which no Crucible .env is. Move it aside and start again.');
-    const bytes = await readFile(join(folder, '.env'));
+    const bytes = await io.read(join(folder, '.env'));
     env = { exists: true, bytes: bytes.length, mode: envStat.mode, sha256: sha256(bytes), text: bytes.toString('utf8') };
   }
 
-  const giStat = await regularFile(join(folder, '.gitignore'));
-  const giText = giStat ? await readFile(join(folder, '.gitignore'), 'utf8') : null;
+  const giStat = await io.regularFile(join(folder, '.gitignore'));
+  const giText = giStat ? (await io.read(join(folder, '.gitignore'))).toString('utf8') : null;
 
-  const repo = await git(folder, ['rev-parse', '--is-inside-work-tree']);
+  const repo = await io.git(['rev-parse', '--is-inside-work-tree']);
   const gitAvailable = repo.code !== -1;
   const isRepo = repo.code === 0 && repo.stdout.trim() === 'true';
   let envTracked = false;
   let coversEnv = giText !== null && gitignoreCoversEnv(giText);
   if (isRepo) {
-    envTracked = (await git(folder, ['ls-files', '--error-unmatch', '--', '.env'])).code === 0;
+    envTracked = (await io.git(['ls-files', '--error-unmatch', '--', '.env'])).code === 0;
     // git knows every ignore source (nested .gitignore, info/exclude, core.excludesFile); trust it.
-    coversEnv = (await git(folder, ['check-ignore', '-q', '--no-index', '--', '.env'])).code === 0;
+    coversEnv = (await io.git(['check-ignore', '-q', '--no-index', '--', '.env'])).code === 0;
   }
 
   return {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { basename } from 'node:path';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { AppError } from '../../common/errors';
 import type { Environment } from '../../common/model/deployment';
 import type {
@@ -23,7 +24,10 @@ import type { StrengthChecker } from '../secrets/strength';
 import type { StackProfile } from '../stack/profile';
 import type { StateStore } from '../store/state-store';
 import { commitPlan } from './commit';
-import { detectFolder, runGit, type FolderFacts, type GitRunner } from './detect';
+import { detectFolder, detectFolderOnHost, runGit, type FolderFacts, type GitRunner } from './detect';
+import { hostSetupFiles } from './setup-files';
+import type { DeploymentHost } from '../host/host';
+import { formatLocation, parseLocation, type Location } from '../host/location';
 import { SetupDraft } from './draft';
 import { buildPlan, reviewOf } from './plan';
 import type { CheckEnv, EnvEngine } from './ports';
@@ -54,6 +58,10 @@ export interface SetupServiceDeps {
   emit?: (progress: SetupProgress) => void;
   /** A draft untouched for this long is forgotten (default 1 hour). */
   idleMs?: number;
+  /** Opens a server's host for an `ssh://` location (CoreServices.openHost). */
+  openHost?: (location: Location) => DeploymentHost;
+  /** Where previous versions of a server's files are kept on this computer (`<home>/previous/setup`). */
+  previousFolder?: string;
 }
 
 export interface SetupService {
@@ -96,7 +104,7 @@ function folderView(facts: FolderFacts): Omit<FolderView, 'corsFix'> {
   if (facts.composeFiles.some((f) => f.role === 'production')) {
     notices.push({
       severity: 'info',
-      message: 'docker-compose.prod.yml is present. It does not mount .env into the api and never initialises the database (crucible-facts.md §0.10); values reach its containers only through compose interpolation.',
+      message: 'docker-compose.prod.yml is present. It does not mount .env into the api and never initialises the database (docs/crucible.md#the-production-compose-file); values reach its containers only through compose interpolation.',
     });
   }
   return {
@@ -114,6 +122,13 @@ function folderView(facts: FolderFacts): Omit<FolderView, 'corsFix'> {
 
 export function createSetupService(deps: SetupServiceDeps): SetupService {
   const drafts = new Map<string, SetupDraft>();
+  /** Drafts for a deployment on a server: its host (one SSH connection), closed when the draft ends. */
+  const remotes = new Map<string, { host: DeploymentHost; location: string }>();
+  async function closeRemote(id: string): Promise<void> {
+    const r = remotes.get(id);
+    remotes.delete(id);
+    await r?.host.close().catch(() => undefined);
+  }
   const idle = deps.idleMs ?? 60 * 60 * 1000;
 
   const prune = () => {
@@ -166,9 +181,23 @@ export function createSetupService(deps: SetupServiceDeps): SetupService {
     async chooseFolder(id, folder) {
       const draft = get(id);
       if (folder === null) return { cancelled: true };
-      const facts = await detectFolder(folder, deps.git ?? runGit);
+      await closeRemote(id);
+      let facts: FolderFacts;
+      let location: string;
+      if (folder.startsWith('ssh://')) {
+        // A deployment on a server: read (and later write) its files through the admin's OpenSSH.
+        const loc = parseLocation(folder, '/');
+        if (loc.kind !== 'ssh' || !deps.openHost) throw new AppError('SETUP_NO_SSH', 'Setting up a deployment on a server needs the SSH host support of the app.');
+        const host = deps.openHost(loc);
+        location = formatLocation(loc);
+        remotes.set(id, { host, location });
+        facts = await detectFolderOnHost(host, loc.path);
+      } else {
+        facts = await detectFolder(folder, deps.git ?? runGit);
+        location = facts.folder;
+      }
       const state = await deps.store.read();
-      if (state.deployments.some((d) => d.folder === facts.folder)) {
+      if (state.deployments.some((d) => d.folder === location)) {
         throw new AppError('SETUP_ALREADY_REGISTERED', 'This folder is already set up as a deployment. Open it from the Dashboard instead; choose another folder to set up a new one.');
       }
       const view = draft.setFolder(facts, folderView(facts));
@@ -220,6 +249,7 @@ export function createSetupService(deps: SetupServiceDeps): SetupService {
       if (!environment || !facts) throw new AppError('SETUP_INCOMPLETE', 'The setup is not complete.');
       const plan = buildPlan(d, deps.profile, deps.env, deps.clock());
       const composeFiles = facts.composeFiles.filter((f) => f.role !== 'production').map((f) => f.name);
+      const remote = remotes.get(id);
       const outcome = await commitPlan(
         {
           store: deps.store,
@@ -228,14 +258,16 @@ export function createSetupService(deps: SetupServiceDeps): SetupService {
           logger: deps.logger,
           clock: deps.clock,
           fs: deps.fs,
+          files: remote ? hostSetupFiles(remote.host, deps.previousFolder ?? join(tmpdir(), 'crucible-secrets-previous'), deps.clock) : undefined,
           onProgress: (phase, message, fraction) => {
             emit(id, phase, message, fraction);
           },
         },
-        { plan, name: d.deploymentName(), environment, composeFiles },
+        { plan, name: d.deploymentName(), environment, composeFiles, location: remote?.location },
       );
       // Committed: the draft (and every value in it) is dropped at once.
       drafts.delete(id);
+      await closeRemote(id);
       const findings = deps.checkEnv(plan.envAfter, environment).filter((f) => !(plan.compose.length > 0 && f.variable === 'ROUNDTABLE_CORS_ORIGINS' && f.code === 'ENV_NO_EFFECT'));
       return {
         deploymentId: outcome.deploymentId,
@@ -251,11 +283,13 @@ export function createSetupService(deps: SetupServiceDeps): SetupService {
     },
     discard(id) {
       const had = drafts.delete(id);
+      void closeRemote(id);
       if (had) deps.logger.info('setup.discarded', { draft: id.slice(0, 6) });
       return had;
     },
     discardAll() {
       drafts.clear();
+      for (const id of [...remotes.keys()]) void closeRemote(id);
     },
     size: () => drafts.size,
   };

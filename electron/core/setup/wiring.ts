@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { SetupProgress } from '../../common/ipc/setup.ipc';
 import { applyEnvChanges, envValues, parseEnv, unsafeValueReason } from '../envfile';
 import type { FsOps } from '../fs/atomic-write';
@@ -66,5 +67,7 @@ export function setupServiceFor(core: CoreServices, options: SetupWiringOptions 
     git: options.git,
     fs: options.fs,
     emit: options.emit,
+    openHost: (location) => core.openHost(location),
+    previousFolder: join(core.paths.home, 'previous', 'setup'),
   });
 }

@@ -31,6 +31,15 @@ const URLSAFE = 'A-Za-z0-9_-';
 /** URL-unreserved characters: the only ones safe raw inside the DB/Redis URLs compose builds (facts §7.1). */
 const URL_UNRESERVED = 'A-Za-z0-9._~-';
 
+/** Low entropy whatever the length (issue 23; the security guide asks for strong random secrets): production refuses, elsewhere advises. */
+function lowEntropyRules(name: string, howToFix: string): RuleInput[] {
+  const why = `${name} has little entropy (a repeated character or pattern, a run, dictionary words or a placeholder from documentation); the security guide asks for strong random secrets whatever their length.`;
+  return [
+    { code: 'ENV_LOW_ENTROPY', check: { type: 'lowEntropy' }, severity: 'error', environments: PROD, source: 'guide', why, howToFix },
+    { code: 'ENV_LOW_ENTROPY', check: { type: 'lowEntropy' }, severity: 'warning', environments: NON_PROD, source: 'guide', why, howToFix },
+  ];
+}
+
 const RECREATE_NOTE = 'Apply with `docker compose up -d <services>` (recreate); `docker compose restart` keeps the old value.';
 const BACKUP_FIRST = 'Back up `.env` and take a `pg_dump` of the `roundtable` database.';
 
@@ -52,7 +61,8 @@ function jwtVariable(name: string, description: string, extraFacts: string[]): V
       { code: 'ENV_TOO_SHORT', check: { type: 'minLength', min: 32 }, severity: 'error', environments: PROD, source: 'service', why: `${name} is shorter than 32 characters; production mode refuses to start (ValueError).`, howToFix: `Replace ${name} with a random 64-character value.` },
       { code: 'ENV_TOO_SHORT', check: { type: 'minLength', min: 32 }, severity: 'warning', environments: NON_PROD, source: 'service', why: `${name} is shorter than 32 characters; local mode only warns.`, howToFix: `Replace ${name} with a random 64-character value.` },
       { code: 'ENV_MISSING_REQUIRED', check: { type: 'required', blankIsMissing: true }, severity: 'warning', environments: NON_PROD, source: 'guide', why: `${name} is empty. Local mode silently accepts that, but the security guide asks for strong random secrets in every environment.`, howToFix: `Generate a random value for ${name}.` },
-      { code: 'ENV_UNSAFE_CHARSET', check: { type: 'charset', charClass: URLSAFE, description: 'A-Z a-z 0-9 _ -' }, severity: 'warning', environments: ALL, source: 'derived', why: `${name} uses characters outside [A-Za-z0-9_-]; such values can be read differently by compose and python-dotenv (facts §12).`, howToFix: `Replace ${name} with a generated value.` },
+      { code: 'ENV_UNSAFE_CHARSET', check: { type: 'charset', charClass: URLSAFE, description: 'A-Z a-z 0-9 _ -' }, severity: 'warning', environments: ALL, source: 'derived', why: `${name} uses characters outside [A-Za-z0-9_-]; such values can be read differently by compose and python-dotenv (docs/crucible.md#quoting-and-characters).`, howToFix: `Replace ${name} with a generated value.` },
+      ...lowEntropyRules(name, `Replace ${name} with a random 64-character value (\`crucible-secrets generate\` or the Rotation page).`),
     ],
     rotation: {
       cost: 'low',
@@ -156,13 +166,14 @@ const variables: VariableInput[] = [
     effect: 'compose-interpolated',
     serviceDefault: null,
     rules: [
-      { code: 'ENV_MISSING_REQUIRED', check: { type: 'required', blankIsMissing: false }, severity: 'error', environments: PROD, source: 'service', why: 'In production mode config.py refuses to start when API_KEY_ENCRYPTION_KEY is unset, and every encrypt/decrypt raises.', howToFix: 'Set API_KEY_ENCRYPTION_KEY to a generated 43-character value before the first start. Never change it later without the re-encryption playbook.' },
+      { code: 'ENV_MISSING_REQUIRED', check: { type: 'required', blankIsMissing: true }, severity: 'error', environments: PROD, source: 'service', why: 'In production mode config.py refuses to start when API_KEY_ENCRYPTION_KEY is unset, validate_env.py (the dev api\'s start command) exits 1 when it is blank, and every encrypt/decrypt raises.', howToFix: 'Set API_KEY_ENCRYPTION_KEY to a generated 43-character value before the first start. Never change it later without the re-encryption playbook.' },
       { code: 'ENV_MISSING_REQUIRED', check: { type: 'required', blankIsMissing: true }, severity: 'error', environments: NON_PROD, source: 'service', why: 'validate_env.py (dev api start) exits 1 when API_KEY_ENCRYPTION_KEY is unset or blank; at runtime an unset key falls back to a constant public string.', howToFix: 'Set API_KEY_ENCRYPTION_KEY to a generated 43-character value.' },
       { code: 'ENV_DEFAULT_VALUE', check: { type: 'denyList', values: [CRUCIBLE_FALLBACK_ENCRYPTION_KEY], caseInsensitive: false }, severity: 'error', environments: PROD, source: 'guide', why: 'API_KEY_ENCRYPTION_KEY equals the public fallback key shipped in encryption.py; anyone can decrypt the stored provider keys.', howToFix: 'Rotate API_KEY_ENCRYPTION_KEY with the re-encryption playbook (a plain edit orphans every stored key).' },
       { code: 'ENV_DEFAULT_VALUE', check: { type: 'denyList', values: [CRUCIBLE_FALLBACK_ENCRYPTION_KEY], caseInsensitive: false }, severity: 'warning', environments: NON_PROD, source: 'service', why: 'API_KEY_ENCRYPTION_KEY equals the public fallback key; validate_env.py only warns.', howToFix: 'Rotate API_KEY_ENCRYPTION_KEY with the re-encryption playbook.' },
       { code: 'ENV_TOO_SHORT', check: { type: 'minLength', min: 32 }, severity: 'warning', environments: NON_PROD, source: 'service', why: 'API_KEY_ENCRYPTION_KEY is shorter than 32 characters; validate_env.py warns.', howToFix: 'Rotate API_KEY_ENCRYPTION_KEY with the re-encryption playbook to a 43-character value.' },
       { code: 'ENV_TOO_SHORT', check: { type: 'minLength', min: 32 }, severity: 'error', environments: PROD, source: 'guide', why: 'The security guide asks for 32+ random characters for API_KEY_ENCRYPTION_KEY.', howToFix: 'Rotate API_KEY_ENCRYPTION_KEY with the re-encryption playbook to a 43-character value.' },
-      { code: 'ENV_UNSAFE_CHARSET', check: { type: 'charset', charClass: URLSAFE, description: 'A-Z a-z 0-9 _ -' }, severity: 'warning', environments: ALL, source: 'derived', why: 'API_KEY_ENCRYPTION_KEY uses characters outside [A-Za-z0-9_-]; a single extra quote or space read by one parser yields a different key (facts §5.1).', howToFix: 'Keep the key as is unless you rotate it with the re-encryption playbook.' },
+      { code: 'ENV_UNSAFE_CHARSET', check: { type: 'charset', charClass: URLSAFE, description: 'A-Z a-z 0-9 _ -' }, severity: 'warning', environments: ALL, source: 'derived', why: 'API_KEY_ENCRYPTION_KEY uses characters outside [A-Za-z0-9_-]; a single extra quote or space read by one parser yields a different key (docs/crucible.md#the-encryption-key).', howToFix: 'Keep the key as is unless you rotate it with the re-encryption playbook.' },
+      ...lowEntropyRules('API_KEY_ENCRYPTION_KEY', 'Rotate API_KEY_ENCRYPTION_KEY with the re-encryption playbook to a generated 43-character value (a plain edit orphans every stored key).'),
     ],
     rotation: {
       cost: 'data-at-risk',
@@ -202,6 +213,7 @@ const variables: VariableInput[] = [
       { code: 'ENV_PLAINTEXT_PASSWORD', check: { type: 'bcryptHash' }, severity: 'warning', environments: NON_PROD, source: 'service', why: 'The login password is stored in plain text (not a 60-character $2a$/$2b$/$2y$ bcrypt hash); the service warns on every login and compares it with a non-constant-time ==.', howToFix: 'Replace it with its bcrypt hash: `crucible-secrets hash-password` prints the single-quoted line.' },
       { code: 'ENV_PLAINTEXT_PASSWORD', check: { type: 'bcryptHash' }, severity: 'error', environments: PROD_STAGING, source: 'guide', why: 'The login password is stored in plain text. The security guide says: for production, always hash passwords (the service itself only warns).', howToFix: 'Replace it with its bcrypt hash: `crucible-secrets hash-password` prints the single-quoted line.' },
       { code: 'ENV_PASSWORD_TOO_LONG', check: { type: 'plainMaxBytes', max: 72 }, severity: 'warning', environments: ALL, source: 'derived', why: 'The plain-text login password is longer than 72 UTF-8 bytes; bcrypt 5+ refuses to hash it, so it can never be moved to a hash as is.', howToFix: 'Choose a password of at most 72 bytes and store its bcrypt hash.' },
+      ...lowEntropyRules('ROUNDTABLE_COMMUNITY_AUTH_PASSWORD', 'Choose a strong password (or let the app generate one) and store its bcrypt hash with `crucible-secrets hash-password`.'),
     ],
     rotation: {
       cost: 'none',
@@ -253,6 +265,7 @@ const variables: VariableInput[] = [
       { code: 'ENV_MISSING_REQUIRED', check: { type: 'required', blankIsMissing: true }, severity: 'error', environments: ALL, source: 'service', why: 'POSTGRES_PASSWORD is empty; scripts/check-env requires it and the postgres image refuses to initialise without it.', howToFix: 'Set POSTGRES_PASSWORD to a generated value (on an existing volume use the Postgres rotation playbook).' },
       { code: 'ENV_UNSAFE_CHARSET', check: { type: 'charset', charClass: URL_UNRESERVED, description: 'URL-unreserved characters A-Z a-z 0-9 - . _ ~' }, severity: 'error', environments: ALL, source: 'derived', why: 'POSTGRES_PASSWORD contains characters that break the database URL compose builds (the same raw value initialises the server, so percent-encoding cannot help).', howToFix: 'Rotate POSTGRES_PASSWORD to a generated [A-Za-z0-9_-] value with the Postgres playbook.' },
       { code: 'ENV_TOO_SHORT', check: { type: 'minLength', min: 24 }, severity: 'warning', environments: PROD_STAGING, source: 'guide', why: 'POSTGRES_PASSWORD is shorter than 24 characters; the security guide asks for strong database passwords.', howToFix: 'Rotate POSTGRES_PASSWORD to a generated 32-character value with the Postgres playbook.' },
+      ...lowEntropyRules('POSTGRES_PASSWORD', 'Rotate POSTGRES_PASSWORD to a generated 32-character value with the Postgres playbook.'),
     ],
     rotation: {
       cost: 'downtime',
@@ -278,6 +291,7 @@ const variables: VariableInput[] = [
       { code: 'ENV_MISSING_REQUIRED', check: { type: 'required', blankIsMissing: true }, severity: 'error', environments: ALL, source: 'service', why: 'REDIS_PASSWORD is empty; scripts/check-env requires it and `--requirepass` with an empty value gives a malformed command line.', howToFix: 'Set REDIS_PASSWORD to a generated 43-character value.' },
       { code: 'ENV_UNSAFE_CHARSET', check: { type: 'charset', charClass: URL_UNRESERVED, description: 'URL-unreserved characters A-Z a-z 0-9 - . _ ~' }, severity: 'error', environments: ALL, source: 'derived', why: 'REDIS_PASSWORD contains characters that break the Redis URL or the shell-split redis command line.', howToFix: 'Rotate REDIS_PASSWORD to a generated [A-Za-z0-9_-] value.' },
       { code: 'ENV_TOO_SHORT', check: { type: 'minLength', min: 32 }, severity: 'warning', environments: PROD_STAGING, source: 'guide', why: 'REDIS_PASSWORD is shorter than 32 characters; the security guide asks for strong random secrets.', howToFix: 'Rotate REDIS_PASSWORD to a generated 43-character value.' },
+      ...lowEntropyRules('REDIS_PASSWORD', 'Rotate REDIS_PASSWORD to a generated 43-character value.'),
     ],
     rotation: {
       cost: 'sessions-lost',
@@ -337,6 +351,9 @@ const variables: VariableInput[] = [
     effect: 'overridden-by-compose',
     serviceDefault: CRUCIBLE_STOCK_CORS,
     rules: [
+      { code: 'ENV_MISSING_REQUIRED', check: { type: 'required', blankIsMissing: false }, severity: 'error', environments: PROD, source: 'service', blocksStart: true, why: 'ROUNDTABLE_CORS_ORIGINS is missing or empty. The compose files the app fixes read ${ROUNDTABLE_CORS_ORIGINS:?…}, so compose refuses to start anything; with the stock files, production mode refuses the localhost default.', howToFix: 'Set ROUNDTABLE_CORS_ORIGINS to the https:// origin(s) of your frontend, comma-separated.' },
+      { code: 'ENV_MISSING_REQUIRED', check: { type: 'required', blankIsMissing: false }, severity: 'warning', environments: NON_PROD, source: 'derived', why: 'ROUNDTABLE_CORS_ORIGINS is missing or empty. The stock compose files hard-code http://localhost:3000, but once they read ${ROUNDTABLE_CORS_ORIGINS:?…} (the app\'s fix) compose refuses to start without it.', howToFix: 'Set ROUNDTABLE_CORS_ORIGINS to the origin(s) of your frontend, comma-separated.' },
+      { code: 'ENV_INSECURE_ORIGIN', check: { type: 'origins', notEmpty: false, noWildcard: true, httpsOnly: false, noLoopback: false }, severity: 'error', environments: ALL, source: 'guide', why: 'ROUNDTABLE_CORS_ORIGINS contains a wildcard (*) or the null origin. The api sends CORS with credentials, so any site (or any sandboxed page) could act with a logged-in admin\'s session; the security guide says to list trusted origins only.', howToFix: 'List each trusted https:// origin explicitly, comma-separated.' },
       { code: 'ENV_INSECURE_ORIGIN', check: { type: 'origins', notEmpty: true, notExactly: [CRUCIBLE_STOCK_CORS], httpsOnly: false, noLoopback: false }, severity: 'error', environments: PROD, source: 'service', why: 'ROUNDTABLE_CORS_ORIGINS is empty or exactly ["http://localhost:3000"]; production mode refuses to start.', howToFix: 'List the https:// origins of your frontend, and remove the hard-coded value from the compose file (it overrides `.env`).' },
       { code: 'ENV_INSECURE_ORIGIN', check: { type: 'origins', notEmpty: false, httpsOnly: true, noLoopback: true }, severity: 'error', environments: PROD, source: 'guide', why: 'ROUNDTABLE_CORS_ORIGINS contains a localhost or plain http:// origin; the security guide says: HTTPS origins only, remove http://localhost:3000 in production.', howToFix: 'Keep only trusted https:// origins.' },
       { code: 'ENV_NO_EFFECT', check: { type: 'noEffect' }, severity: 'info', environments: ALL, source: 'derived', why: 'ROUNDTABLE_CORS_ORIGINS is overridden by the stock compose files, which set http://localhost:3000 in `environment:`; the `.env` value has no effect unless the compose file passes ${ROUNDTABLE_CORS_ORIGINS} instead.', howToFix: 'In the compose files, replace the hard-coded ROUNDTABLE_CORS_ORIGINS=http://localhost:3000 with ROUNDTABLE_CORS_ORIGINS=${ROUNDTABLE_CORS_ORIGINS} (the audit offers this fix).' },
@@ -346,13 +363,15 @@ const variables: VariableInput[] = [
   },
   // ---- Rate limiting (facts §2.2, §2.5, §9.1, §11 #6) ----------------------------------------------------
   setting('ROUNDTABLE_ENABLE_RATE_LIMITING', 'flag', 'LLM token limiter switch (default False). Reaches only the dev api; the worker, which runs debates, never sees it.', 'true', [
-    { code: 'ENV_INVALID_VALUE', check: { type: 'boolean' }, severity: 'warning', environments: ALL, source: 'service', why: 'ROUNDTABLE_ENABLE_RATE_LIMITING is not a boolean pydantic accepts (true/false/1/0/yes/no/on/off).', howToFix: 'Set it to true or false.' },
+    { code: 'ENV_INVALID_VALUE', check: { type: 'boolean' }, severity: 'error', environments: ALL, source: 'service', why: 'ROUNDTABLE_ENABLE_RATE_LIMITING is not a boolean pydantic accepts (exactly 0/1, true/false, yes/no, on/off, t/f, y/n in any case, no spaces); config.py\'s Settings() fails with bool_parsing and the api does not start.', howToFix: 'Set it to true or false.' },
   ], 'False', ['§2.2', '§2.5', '§9.1', '§11 #6']),
   setting('ROUNDTABLE_LLM_RATE_LIMIT_TPM', 'number', 'Tokens per window for the LLM limiter.', '100000', [
-    { code: 'ENV_INVALID_VALUE', check: { type: 'integer', min: 1 }, severity: 'warning', environments: ALL, source: 'service', why: 'ROUNDTABLE_LLM_RATE_LIMIT_TPM is not a positive integer; settings validation fails.', howToFix: 'Set a positive integer (default 100000).' },
+    { code: 'ENV_INVALID_VALUE', check: { type: 'integer' }, severity: 'error', environments: ALL, source: 'service', why: 'ROUNDTABLE_LLM_RATE_LIMIT_TPM is not an integer pydantic accepts; config.py\'s Settings() fails with int_parsing and the api does not start.', howToFix: 'Set a positive whole number (default 100000).' },
+    { code: 'ENV_LIMIT_NOT_POSITIVE', check: { type: 'integer', min: 1 }, severity: 'warning', environments: ALL, source: 'derived', why: 'ROUNDTABLE_LLM_RATE_LIMIT_TPM is 0 or negative: the limiter then refuses every LLM call once enabled.', howToFix: 'Set a positive whole number (default 100000).' },
   ], '100000', ['§2.2', '§9.1']),
   setting('ROUNDTABLE_LLM_RATE_LIMIT_WINDOW_SECONDS', 'number', 'Window of the LLM limiter, in seconds.', '60', [
-    { code: 'ENV_INVALID_VALUE', check: { type: 'integer', min: 1 }, severity: 'warning', environments: ALL, source: 'service', why: 'ROUNDTABLE_LLM_RATE_LIMIT_WINDOW_SECONDS is not a positive integer; settings validation fails.', howToFix: 'Set a positive integer (default 60).' },
+    { code: 'ENV_INVALID_VALUE', check: { type: 'integer' }, severity: 'error', environments: ALL, source: 'service', why: 'ROUNDTABLE_LLM_RATE_LIMIT_WINDOW_SECONDS is not an integer pydantic accepts; config.py\'s Settings() fails with int_parsing and the api does not start.', howToFix: 'Set a positive whole number (default 60).' },
+    { code: 'ENV_LIMIT_NOT_POSITIVE', check: { type: 'integer', min: 1 }, severity: 'warning', environments: ALL, source: 'derived', why: 'ROUNDTABLE_LLM_RATE_LIMIT_WINDOW_SECONDS is 0 or negative, which makes the limiter\'s window meaningless.', howToFix: 'Set a positive whole number (default 60).' },
   ], '60', ['§2.2', '§9.1']),
   // ---- Optional provider keys (facts §2.3, §10.4) --------------------------------------------------------
   providerKey('ROUNDTABLE_OPENROUTER_API_KEY', ['api', 'worker'], 'compose-interpolated', 'Server-side OpenRouter key used by intake; it takes priority over the user\'s stored key. Debates never use env keys.'),
@@ -388,6 +407,7 @@ const variables: VariableInput[] = [
     effect: 'dev-api-only',
     serviceDefault: 'True',
     rules: [
+      { code: 'ENV_INVALID_VALUE', check: { type: 'boolean' }, severity: 'error', environments: ALL, source: 'service', why: 'ROUNDTABLE_REQUIRE_AUTH is not a boolean pydantic accepts; config.py\'s Settings() fails with bool_parsing and the api does not start.', howToFix: 'Remove ROUNDTABLE_REQUIRE_AUTH (the default is true) or set it to true.' },
       { code: 'ENV_AUTH_DISABLED', check: { type: 'oneOf', values: ['true', '1', 'yes', 'on', 't', 'y'], caseSensitive: false }, severity: 'error', environments: ALL, source: 'derived', why: 'ROUNDTABLE_REQUIRE_AUTH is not true: requests without a token are let in as a guest.', howToFix: 'Remove ROUNDTABLE_REQUIRE_AUTH (the default is true) or set it to true.' },
     ],
     rotation: removeRotation(''),
@@ -450,12 +470,22 @@ const variables: VariableInput[] = [
   legacyVariable('TURNSTILE_SECRET_KEY', 'Turnstile is not implemented.', true, ['§2.4']),
 ];
 
+/**
+ * The typed fields of `config.py`'s `Settings` (env name = `ROUNDTABLE_` + upper-case field). Every other
+ * field is a `str`, which accepts anything. A value pydantic cannot parse stops the api at import.
+ */
+export const CRUCIBLE_SETTING_TYPES: Record<string, 'int' | 'bool'> = Object.fromEntries<'int' | 'bool'>([
+  ...['ACCESS_TOKEN_EXPIRY_MINUTES', 'REFRESH_TOKEN_EXPIRY_MINUTES', 'DB_POOL_SIZE', 'DB_MAX_OVERFLOW', 'SESSION_TOKEN_EXPIRY_HOURS', 'ADMIN_SESSION_EXPIRY_MINUTES', 'ADMIN_MAX_LOGIN_ATTEMPTS', 'ADMIN_LOCKOUT_DURATION_MINUTES', 'ADMIN_SESSION_INACTIVITY_TIMEOUT_MINUTES', 'LLM_RATE_LIMIT_TPM', 'LLM_RATE_LIMIT_WINDOW_SECONDS'].map((f): [string, 'int'] => [`ROUNDTABLE_${f}`, 'int']),
+  ...['COMMUNITY_EDITION', 'REQUIRE_AUTH', 'ENABLE_RATE_LIMITING'].map((f): [string, 'bool'] => [`ROUNDTABLE_${f}`, 'bool']),
+]);
+
 /** The built-in Crucible CE profile, validated at load. */
 export const crucibleCeProfile: StackProfile = defineProfile({
   id: 'crucible-ce',
   name: 'Crucible Community Edition',
   source: 'roundtablelabs/crucible-community @ 2d1840e469a244a37e11beb8c7f6a91efc10a5e8',
   weakValues: CRUCIBLE_WEAK_VALUES,
+  settingTypes: CRUCIBLE_SETTING_TYPES,
   variables,
 });
 

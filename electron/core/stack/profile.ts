@@ -90,13 +90,22 @@ export const Check = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('origins'),
     notEmpty: z.boolean(),
+    /** A `*` anywhere in an origin, or the `null` origin (sandboxed frames, file://): any site could call the API. */
+    noWildcard: z.boolean().optional(),
     notExactly: z.array(z.string()).optional(),
     httpsOnly: z.boolean(),
     noLoopback: z.boolean(),
   }),
   z.object({ type: z.literal('oneOf'), values: z.array(z.string()), caseSensitive: z.boolean() }),
+  /** pydantic v2's bool parsing of a string (exactly 0/1/true/false/yes/no/on/off/t/f/y/n, any case, no spaces). Runs on empty values too. */
   z.object({ type: z.literal('boolean') }),
+  /**
+   * With neither bound: pydantic v2's int parsing of a string (spaces around, a sign, `_` between digits, a
+   * `.0` tail). Bounds are the app's own advice. Runs on empty values too (pydantic refuses "").
+   */
   z.object({ type: z.literal('integer'), min: z.number().int().optional(), max: z.number().int().optional() }),
+  /** A hand-made secret with little entropy whatever its length (core/secrets/weak-secret.ts). */
+  z.object({ type: z.literal('lowEntropy') }),
   /** The value reaches no code path; having it set does nothing (or misleads). */
   z.object({ type: z.literal('noEffect') }),
   /** Setting the variable at all is a risk (e.g. a token that enables an oracle endpoint). */
@@ -118,6 +127,12 @@ export const Rule = z.object({
   /** Why the rule exists and where it is enforced (file and behaviour), shown as the finding's message. */
   why: z.string(),
   howToFix: z.string(),
+  /**
+   * Whether a failing value stops Crucible from starting (compose refuses, validate_env.py exits, or
+   * `Settings()` raises). Defaults to `source === 'service' && severity is error/critical`. Findings of rules
+   * that do not block say "Crucible would start, but …" so an admin can tell advice from a start failure.
+   */
+  blocksStart: z.boolean().optional(),
 });
 export type Rule = z.infer<typeof Rule>;
 
@@ -190,6 +205,11 @@ export const StackProfile = z
     source: z.string(),
     /** The service's own weak-value list, compared against `value.lower()`. */
     weakValues: z.array(z.string()),
+    /**
+     * Every typed field of the service's settings model, by environment variable name (upper case): a value
+     * the type parser refuses stops the service whether or not the variable is in `variables`.
+     */
+    settingTypes: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/), z.enum(['int', 'bool'])).optional(),
     variables: z.array(Variable),
   })
   .superRefine((p, ctx) => {

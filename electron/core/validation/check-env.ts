@@ -2,8 +2,10 @@ import type { Environment } from '../../common/model/deployment';
 import type { Finding, Severity } from '../../common/model/finding';
 import { SEVERITY_RANK } from '../../common/model/finding';
 import type { EnvDoc, EnvEntry, EnvProblem } from '../envfile/types';
-import { isBcryptHash } from '../hashing/bcrypt';
-import { rulesFor, type Check, type Rule, type StackProfile, type Variable } from '../stack/profile';
+import { rulesFor, type Rule, type StackProfile, type Variable } from '../stack/profile';
+import { fails, isPydanticBool, pydanticInt } from './checks';
+
+export { parseCorsOrigins } from './checks';
 
 /**
  * Checks a parsed `.env` against a stack profile for one environment. Findings name variables, lines,
@@ -16,6 +18,23 @@ export interface CheckEnvOptions {
   environment: Environment;
   /** File name shown in findings (e.g. `.env`). */
   file?: string;
+  /**
+   * Variables the deployment's compose files require with `${VAR:?…}`/`${VAR?…}` (see
+   * `composeRequiredVariables`): compose refuses to start when one is missing (or empty, for `:?`).
+   */
+  composeRequired?: ReadonlyArray<{ name: string; emptyRefused: boolean }>;
+}
+
+/** The variables compose texts require with `${VAR:?…}` (unset or empty refused) or `${VAR?…}` (unset refused). */
+export function composeRequiredVariables(texts: readonly string[]): Array<{ name: string; emptyRefused: boolean }> {
+  const out = new Map<string, boolean>();
+  for (const t of texts) {
+    for (const m of t.matchAll(/(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)(:?)\?/g)) {
+      const name = m[1] ?? '';
+      out.set(name, (out.get(name) ?? false) || m[2] === ':');
+    }
+  }
+  return [...out].map(([name, emptyRefused]) => ({ name, emptyRefused }));
 }
 
 const TITLES: Record<string, (name: string) => string> = {
@@ -35,7 +54,21 @@ const TITLES: Record<string, (name: string) => string> = {
   ENV_AUTH_DISABLED: () => 'Authentication is switched off',
   ENV_MODE_MISMATCH: () => 'ROUNDTABLE_ENVIRONMENT does not say production',
   ENV_INVALID_VALUE: (n) => `${n} has an invalid value`,
+  ENV_LOW_ENTROPY: (n) => `${n} is a weak, guessable value`,
+  ENV_LIMIT_NOT_POSITIVE: (n) => `${n} is zero or negative`,
 };
+
+/** Said first in every finding the app reports although Crucible would start (issue 23: advice, not a start failure). */
+export const ADVICE_PREFIX = 'Crucible would start, but';
+
+/** A rule blocks the start unless it says otherwise when it is the service's own error (profile.ts `Rule.blocksStart`). */
+function ruleBlocksStart(rule: Rule): boolean {
+  return rule.blocksStart ?? (rule.source === 'service' && (rule.severity === 'error' || rule.severity === 'critical'));
+}
+
+function advice(text: string): string {
+  return `${ADVICE_PREFIX} the app is stricter here: ${text}`;
+}
 
 const PROBLEM_TITLES: Record<EnvProblem['code'], string> = {
   ENV_TOO_LARGE: 'The file is too large to be a .env file',
@@ -84,101 +117,17 @@ function problemSeverity(p: EnvProblem, sensitive: boolean): Severity {
   }
 }
 
-const PYDANTIC_BOOL = new Set(['0', 'off', 'f', 'false', 'n', 'no', '1', 'on', 't', 'true', 'y', 'yes']);
-const LOOPBACK = /^(localhost|.*\.localhost|127(?:\.\d{1,3}){3}|\[::1\]|0\.0\.0\.0)$/i;
-
-function hostOf(url: string): string | null {
-  try {
-    return new URL(url).hostname;
-  } catch {
-    return null;
-  }
-}
-
-/** `config.py::parse_cors_origins` (facts §9.2). */
-export function parseCorsOrigins(raw: string): string[] {
-  const s = raw.trim();
-  if (s === '') return ['http://localhost:3000'];
-  try {
-    const parsed: unknown = JSON.parse(s);
-    if (Array.isArray(parsed)) return parsed.map((x) => (typeof x === 'string' ? x : JSON.stringify(x)).trim()).filter((x) => x !== '' && x !== 'null' && x !== 'false' && x !== '0');
-  } catch {
-    /* not JSON: fall through */
-  }
-  const inner = s.startsWith('[') && s.endsWith(']') ? s.slice(1, -1) : s;
-  return inner
-    .split(',')
-    .map((o) => o.trim().replace(/^["']|["']$/g, ''))
-    .filter((o) => o !== '')
-    .map((o) => (o.startsWith('http://') || o.startsWith('https://') ? o : `https://${o}`));
-}
-
-/** True when `value` fails `check`. Only called with a present value (required: possibly empty). */
-function fails(check: Check, value: string): { failed: boolean; evidence?: string } {
-  switch (check.type) {
-    case 'required':
-      return { failed: check.blankIsMissing ? value.trim() === '' : value === '' };
-    case 'minLength': {
-      const n = Array.from(value).length; // Python's len() counts code points
-      return { failed: n < check.min, evidence: `length ${n}, at least ${check.min} required` };
-    }
-    case 'denyList':
-      return { failed: check.values.includes(check.caseInsensitive ? value.toLowerCase() : value), evidence: 'matches the service\'s list of weak/default values' };
-    case 'notEqual':
-      return { failed: check.caseSensitive ? value === check.value : value.toLowerCase() === check.value.toLowerCase() };
-    case 'bcryptHash':
-      return { failed: !isBcryptHash(value), evidence: 'not a 60-character $2a$/$2b$/$2y$ hash' };
-    case 'plainMaxBytes': {
-      const bytes = Buffer.byteLength(value, 'utf8');
-      return { failed: !isBcryptHash(value) && bytes > check.max, evidence: `${bytes} bytes` };
-    }
-    case 'charset': {
-      const bad = new RegExp(`[^${check.charClass}]`, 'u').test(value);
-      return { failed: bad, evidence: `allowed: ${check.description}` };
-    }
-    case 'url': {
-      if (check.serviceLocalhostPrefix && value.startsWith('http://localhost')) return { failed: true, evidence: 'starts with http://localhost' };
-      if (check.httpsOnly && !value.startsWith('https://')) return { failed: true, evidence: 'not https://' };
-      if (check.noLoopback) {
-        const host = hostOf(value);
-        if (host === null || LOOPBACK.test(host)) return { failed: true, evidence: host === null ? 'not a URL' : 'loopback host' };
-      }
-      return { failed: false };
-    }
-    case 'urlHttpNonLocal':
-      return { failed: value.startsWith('http://') && !value.startsWith('http://localhost'), evidence: 'http:// to a non-localhost host' };
-    case 'origins': {
-      const list = parseCorsOrigins(value);
-      if (check.notEmpty && list.length === 0) return { failed: true, evidence: 'no origins' };
-      if (check.notExactly && list.length === check.notExactly.length && list.every((o, i) => o === check.notExactly?.[i])) return { failed: true, evidence: `exactly ${JSON.stringify(check.notExactly)}` };
-      const insecure = list.filter((o) => (check.httpsOnly && !o.startsWith('https://')) || (check.noLoopback && LOOPBACK.test(hostOf(o) ?? 'localhost')));
-      return { failed: insecure.length > 0, evidence: `${insecure.length} of ${list.length} origins are http:// or loopback` };
-    }
-    case 'oneOf':
-      return { failed: !(check.caseSensitive ? check.values.includes(value) : check.values.includes(value.toLowerCase())) };
-    case 'boolean':
-      return { failed: !PYDANTIC_BOOL.has(value.trim().toLowerCase()) };
-    case 'integer': {
-      const t = value.trim();
-      if (!/^[+-]?\d+$/.test(t)) return { failed: true, evidence: 'not an integer' };
-      const n = Number(t);
-      return { failed: (check.min !== undefined && n < check.min) || (check.max !== undefined && n > check.max), evidence: 'out of range' };
-    }
-    case 'noEffect':
-      return { failed: true };
-    case 'discouraged':
-      return { failed: value !== '' };
-  }
-}
-
 function ruleFinding(rule: Rule, variable: Variable, entry: EnvEntry | undefined, file: string | undefined, evidence: string | undefined): Finding {
   const title = (TITLES[rule.code] ?? ((n: string) => `${n}: ${rule.code}`))(variable.name);
   const src = rule.source === 'service' ? 'Crucible itself' : rule.source === 'guide' ? 'the Crucible security guide' : 'Crucible Secrets';
+  const blocksStart = ruleBlocksStart(rule);
+  const text = `${rule.why} (Rule from ${src}.)`;
   return {
     code: rule.code,
     severity: rule.severity,
     title,
-    message: `${rule.why} (Rule from ${src}.)`,
+    message: blocksStart || rule.source === 'service' || rule.severity === 'info' ? text : advice(text),
+    blocksStart,
     howToFix: rule.howToFix,
     variable: variable.name,
     ...(file !== undefined ? { file } : {}),
@@ -200,12 +149,16 @@ export function checkEnv(doc: EnvDoc, options: CheckEnvOptions): Finding[] {
 
   for (const p of doc.problems) {
     const variable = p.key !== undefined ? byName.get(p.key) : undefined;
+    const severity = problemSeverity(p, variable?.sensitive ?? false);
     findings.push({
       code: p.code,
-      severity: problemSeverity(p, variable?.sensitive ?? false),
+      severity,
       title: PROBLEM_TITLES[p.code],
-      message: p.message,
+      // A non-fatal problem changes a value; Crucible starts with what is left, so an error here is advice.
+      message: severity === 'error' && !p.fatal ? advice(p.message) : p.message,
       howToFix: PROBLEM_FIX[p.code],
+      // A file compose refuses stops everything; the other problems change values, which the rules judge.
+      blocksStart: p.fatal,
       ...(p.key !== undefined ? { variable: p.key } : {}),
       ...at(p.line),
       ...(p.code === 'ENV_UNSET_REFERENCE' || p.code === 'ENV_INVALID_TEMPLATE' ? { fixId: 'env.single-quote' } : {}),
@@ -239,11 +192,25 @@ export function checkEnv(doc: EnvDoc, options: CheckEnvOptions): Finding[] {
         if (r.failed) findings.push(ruleFinding(rule, variable, entry, file, undefined));
         continue;
       }
+      if (rule.check.type === 'boolean' || rule.check.type === 'integer') {
+        // Typed settings: pydantic refuses an empty string too. The value is the one the api reads.
+        const typed = entry ? apiValue(variable, entry) : undefined;
+        if (typed === undefined) continue;
+        const r = fails(rule.check, typed);
+        if (r.failed) findings.push(ruleFinding(rule, variable, entry, file, r.evidence));
+        continue;
+      }
       if (value === undefined) continue;
       if (rule.check.type !== 'noEffect' && value === '') continue;
       const r = fails(rule.check, value);
       if (r.failed) findings.push(ruleFinding(rule, variable, entry, file, r.evidence));
     }
+  }
+  findings.push(...settingTypeFindings(profile, last, byName, file));
+  for (const { name, emptyRefused } of options.composeRequired ?? []) {
+    const entry = last.get(name);
+    if (entry !== undefined && (entry.value !== '' || !emptyRefused)) continue;
+    findings.push({ code: 'ENV_MISSING_REQUIRED', severity: 'error', title: TITLES.ENV_MISSING_REQUIRED?.(name) ?? name, message: `The deployment's compose files require ${name} (\${${name}:?…}); docker compose refuses to start any service while it is missing or empty.`, howToFix: `Set ${name} in the .env file.`, blocksStart: true, variable: name, ...(entry ? at(entry.line) : file !== undefined ? { file } : {}) });
   }
 
   // One value used by two sensitive variables: a leak of one is a leak of both.
@@ -256,9 +223,49 @@ export function checkEnv(doc: EnvDoc, options: CheckEnvOptions): Finding[] {
   for (const names of owners.values()) {
     if (names.length < 2) continue;
     const first = last.get(names[0] ?? '');
-    findings.push({ code: 'ENV_VALUE_REUSED', severity: 'error', title: `${names.join(' and ')} share one value`, message: `${names.join(', ')} hold the same value: anyone who learns one (e.g. the Redis password from a log) has the others.`, howToFix: `Generate a separate value for each (rotate all but one with its playbook).`, variable: names[0], ...(first ? at(first.line) : {}), evidence: `${names.length} variables, one value` });
+    findings.push({ code: 'ENV_VALUE_REUSED', severity: 'error', title: `${names.join(' and ')} share one value`, message: advice(`${names.join(', ')} hold the same value: anyone who learns one (e.g. the Redis password from a log) has the others.`), blocksStart: false, howToFix: `Generate a separate value for each (rotate all but one with its playbook).`, variable: names[0], ...(first ? at(first.line) : {}), evidence: `${names.length} variables, one value` });
   }
   return sortFindings(dedupe(findings));
+}
+
+/**
+ * The value of `entry` the api reads: compose's for variables compose interpolates into `environment:`,
+ * python-dotenv's (the dev api's `/app/.env` through `load_dotenv` and `env_file`) for the others.
+ * Undefined when the api does not get the key at all (python-dotenv reads a bare `KEY` as unset).
+ */
+function apiValue(variable: Variable | undefined, entry: EnvEntry): string | undefined {
+  if (variable?.effect === 'compose-interpolated') return entry.value;
+  if (entry.pythonValue === undefined) return entry.separator === 'bare' ? undefined : entry.value;
+  return entry.pythonValue ?? undefined;
+}
+
+/**
+ * Type errors of the service's typed settings (profile `settingTypes`), for every key in the file, known
+ * to the profile or not: pydantic-settings matches names case-insensitively and refuses the whole model.
+ */
+function settingTypeFindings(profile: StackProfile, last: ReadonlyMap<string, EnvEntry>, byName: ReadonlyMap<string, Variable>, file: string | undefined): Finding[] {
+  const types = profile.settingTypes;
+  if (!types) return [];
+  const out: Finding[] = [];
+  for (const [key, entry] of last) {
+    const type = types[key.toUpperCase()];
+    if (type === undefined) continue;
+    const value = apiValue(byName.get(key), entry);
+    if (value === undefined || (type === 'bool' ? isPydanticBool(value) : pydanticInt(value) !== null)) continue;
+    out.push({
+      code: 'ENV_INVALID_VALUE',
+      severity: 'error',
+      title: `${key} has an invalid value`,
+      message: `Crucible's settings (service/app/core/config.py) declare ${key} as ${type === 'bool' ? 'a boolean' : 'an integer'}; pydantic refuses this value (${type}_parsing), so the api stops at start.`,
+      howToFix: type === 'bool' ? `Set ${key} to true or false (pydantic accepts exactly 0/1, true/false, yes/no, on/off, t/f, y/n, in any case, without spaces), or remove it.` : `Set ${key} to a whole number in digits, or remove it to use the default.`,
+      blocksStart: true,
+      variable: key,
+      ...(file !== undefined ? { file } : {}),
+      line: entry.line,
+      evidence: type === 'bool' ? 'not a boolean pydantic accepts' : 'not an integer pydantic accepts',
+    });
+  }
+  return out;
 }
 
 /** Same code for the same variable twice (a service rule and a stricter guide rule): keep the more severe. */

@@ -1,2 +1,11 @@
 /** Validation of a parsed `.env` against a stack profile → `Finding[]` (never containing values). */
-export { checkEnv, environmentOf, exitCodeFor, parseCorsOrigins, type CheckEnvOptions } from './check-env';
+export {
+  ADVICE_PREFIX,
+  checkEnv,
+  composeRequiredVariables,
+  environmentOf,
+  exitCodeFor,
+  parseCorsOrigins,
+  type CheckEnvOptions,
+} from './check-env';
+export { isPydanticBool, pydanticInt } from './checks';

@@ -131,7 +131,7 @@ function DeploymentAudit({ deploymentId }: { deploymentId: string }) {
           <section key={s} className="panel" aria-labelledby={`sev-${s}`}>
             <h2 id={`sev-${s}`}>
               {s[0]?.toUpperCase()}
-              {s.slice(1)} ({list.length})
+              {s.slice(1)} ({list.reduce((n, f) => n + (f.more ?? 1), 0)})
             </h2>
             {list.map((f, i) => (
               <FindingCard key={`${f.code}-${String(i)}`} finding={f} busy={busy} onPreviewFix={(fixId) => void openPreview(fixId)} />

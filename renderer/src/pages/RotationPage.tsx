@@ -6,6 +6,7 @@ import { navigate, useRoute } from '../router';
 import { BlastRadiusFacts, RunView } from '../components/rotation/RunView';
 import { NewPasswordOnce } from '../components/rotation/NewPasswordOnce';
 import { LoadState } from '../components/LoadState';
+import { Cited } from '../components/Cited';
 
 /**
  * `#/rotation` lists deployments and unfinished rotations (offered for resume or rollback after a crash);
@@ -215,7 +216,7 @@ function PlanPanel({ plan, deploymentId, onStarted, onAlternative }: { plan: Pla
       <ol>
         {plan.steps.map((s) => (
           <li key={s.id}>
-            <strong>{s.title}</strong> — {s.detail}
+            <strong>{s.title}</strong> — <Cited text={s.detail} />
             {s.commands.map((c) => (
               <pre key={c} className="code-block">
                 {c}

@@ -9,6 +9,7 @@ import { IncidentPage } from './IncidentPage';
 import { AuditPage } from './AuditPage';
 import { ChecklistPage } from './ChecklistPage';
 import { RotationPage } from './RotationPage';
+import { CruciblePage } from './CruciblePage';
 
 /**
  * The pages of the app shell. Later features add an entry here; the navigation is built from this list.
@@ -31,5 +32,6 @@ export const pages: PageDef[] = [
   { route: '/checklist', title: 'Security checklist', nav: true, render: () => <ChecklistPage /> },
   { route: '/rotation', title: 'Rotation', nav: true, render: () => <RotationPage /> },
   { route: '/incident', title: 'Incident response', nav: true, render: () => <IncidentPage /> },
+  { route: '/crucible', title: 'Crucible reference', nav: true, render: () => <CruciblePage /> },
   { route: '/about', title: 'About', nav: true, render: () => <AboutPage /> },
 ];

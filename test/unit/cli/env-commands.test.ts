@@ -58,10 +58,10 @@ describe('crucible-secrets generate', () => {
     expect(readFileSync(f, 'utf8')).toBe(before);
   });
 
-  it('production needs --frontend-url; a bad environment is a usage error', async () => {
+  it('production needs --public-url (old name --frontend-url); a bad environment is a usage error', async () => {
     const t = io();
     expect(await runCli(['generate', '-e', 'production'], t.io)).toBe(64);
-    expect(t.err()).toContain('--frontend-url');
+    expect(t.err()).toContain('--public-url');
     expect(await runCli(['generate', '-e', 'prod'], io().io)).toBe(64);
   });
 });

@@ -38,7 +38,7 @@ describe('crucible-secrets incident', () => {
   it('start DIR opens an incident and prints the Isolate commands', async () => {
     const r = await run(['incident', 'start', folder, '--title', 'Leaked .env']);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^Incident inc-\d{8}-[0-9a-f]{8} opened for Crucible prod/);
+    expect(r.out).toMatch(/^Incident "Leaked \.env" \(inc-\d{8}-[0-9a-f]{8}\) opened for Crucible prod/);
     expect(r.out).toContain('docker compose -f docker-compose.prod.yml stop frontend api');
     expect(r.out).toContain(`cd ${folder}`);
     const again = await run(['incident', 'start', folder]);

@@ -1,4 +1,5 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import { envValues, parseEnv } from '../../../electron/core/envfile';
 import { deriveCrucibleFernetKey, fernetDecrypt, fernetEncrypt } from '../../../electron/core/crypto/fernet';
 import { hashPassword, verifyPassword } from '../../../electron/core/hashing/bcrypt';
 import { coreWithDeployment } from '../../helpers/core';
+import { scramSha256Verifier } from '../../../electron/core/rotation/scram';
 import { cliIo } from '../../helpers/cli-io';
 
 const OLD = {
@@ -25,7 +27,7 @@ async function setup(withDocker: boolean) {
   const log = join(bin, 'docker.log');
   if (withDocker) {
     // Records argv and stdin; answers like docker would for the commands the playbooks use.
-    writeFileSync(join(bin, 'docker'), `#!/bin/sh\nprintf 'ARGV %s\\n' "$*" >> "${log}"\nprintf 'ENV %s\\n' "\${POSTGRES_PASSWORD:-unset}" >> "${log}"\nprintf 'STDIN ' >> "${log}"; cat >> "${log}"; printf '\\n' >> "${log}"\nexit 0\n`);
+    writeFileSync(join(bin, 'docker'), `#!/bin/sh\nprintf 'ARGV %s\\n' "$*" >> "${log}"\nprintf 'ENV %s\\n' "\${POSTGRES_PASSWORD:-unset}" >> "${log}"\nprintf 'STDIN ' >> "${log}"; cat >> "${log}"; printf '\\n' >> "${log}"\ncase "$*" in *pg_dump*) printf -- '-- PostgreSQL database dump\\n' ;; *"exec -T api python"*) printf '{"results":[{"check":"health","ok":true,"detail":"ok"}]}\\n' ;; esac\nexit 0\n`);
     chmodSync(join(bin, 'docker'), 0o755);
   }
   const ctx = await coreWithDeployment({ keychain: kc, env: { PATH: `${bin}:/usr/bin:/bin`, POSTGRES_PASSWORD: 'exported-in-shell' } });
@@ -90,7 +92,21 @@ describe('crucible-secrets rotate', () => {
     const t = await setup(false);
     const r = await t.run('rotate', t.folder, 'POSTGRES_PASSWORD', '--yes');
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toContain("docker compose exec -T postgres psql -U pguserabc123 -d roundtable -v ON_ERROR_STOP=1 <<'SQL'");
+    // The manual path is complete: the printed command reads a 0600 file with the real SCRAM verifier.
+    const printed = /\$ (docker compose exec -T postgres psql -U pguserabc123 -d roundtable -v ON_ERROR_STOP=1 < (\S+alter-role\.sql))/.exec(r.out);
+    expect(printed, r.out).not.toBeNull();
+    const sqlFile = printed?.[2] ?? '';
+    expect(statSync(sqlFile).mode & 0o777).toBe(0o600);
+    expect(sqlFile.startsWith(t.core.paths.home)).toBe(true);
+    const staged = (await t.core.rotation.pending(t.id))[0];
+    const nextPw = (await t.kc.get(`${serviceFor(t.id)}/rotation/${staged?.id ?? ''}`, 'POSTGRES_PASSWORD#next')) ?? '';
+    expect(readFileSync(sqlFile, 'utf8')).toBe(`ALTER ROLE "pguserabc123" WITH PASSWORD '${scramSha256Verifier(nextPw)}';\n`);
+    expect(readFileSync(sqlFile, 'utf8')).not.toContain(nextPw);
+    // …and runs as printed: a docker on PATH receives exactly that SQL on stdin.
+    const recorder = mkdtempSync(join(tmpdir(), 'cs-printed-'));
+    writeFileSync(join(recorder, 'docker'), `#!/bin/sh\ncat > "${join(recorder, 'stdin')}"\n`, { mode: 0o755 });
+    execFileSync('sh', ['-c', printed?.[1] ?? 'false'], { env: { PATH: `${recorder}:/usr/bin:/bin` } });
+    expect(readFileSync(join(recorder, 'stdin'), 'utf8')).toBe(readFileSync(sqlFile, 'utf8'));
     expect(t.env().get('POSTGRES_PASSWORD')).toBe(OLD.POSTGRES_PASSWORD);
     const r2 = await t.run('rotate', t.folder, 'POSTGRES_PASSWORD', '--yes', '--done', 'alter-role');
     expect(r2.code, r2.err).toBe(0);
@@ -99,7 +115,11 @@ describe('crucible-secrets rotate', () => {
     expect(r2.out).toContain('docker compose up -d api worker beat postgres');
     const back = await t.run('rotate', t.folder, 'POSTGRES_PASSWORD', '--rollback');
     expect(back.code, back.err).toBe(0);
-    expect(back.out).toContain('ALTER ROLE'); // the role must be set back too
+    // The role must be set back too: the printed command reads the previous password's verifier.
+    const undo = /docker compose exec -T postgres psql \S+ \S+ -d roundtable -v ON_ERROR_STOP=1 < (\S+alter-role-previous\.sql)/.exec(back.out);
+    expect(undo, back.out).not.toBeNull();
+    expect(readFileSync(undo?.[1] ?? '', 'utf8')).toContain(scramSha256Verifier(OLD.POSTGRES_PASSWORD));
+    expect(existsSync(sqlFile)).toBe(false); // the forward file went with the run
     expect(t.env().get('POSTGRES_PASSWORD')).toBe(OLD.POSTGRES_PASSWORD);
     expect(await t.kc.get(serviceFor(t.id), 'POSTGRES_PASSWORD')).toBe(OLD.POSTGRES_PASSWORD);
   });
@@ -111,7 +131,10 @@ describe('crucible-secrets rotate', () => {
     const next = (await t.kc.get(serviceFor(t.id), 'POSTGRES_PASSWORD')) ?? '';
     const log = t.dockerLog();
     expect(log).toMatch(/STDIN ALTER ROLE "pguserabc123" WITH PASSWORD 'SCRAM-SHA-256\$4096:/);
-    expect(log).not.toContain(next);
+    // The password itself reaches no command but the service check's stdin (which logs in with it).
+    const alter = log.split('ARGV ').filter((e) => !e.includes('exec -T api python'));
+    for (const e of alter) expect(e).not.toContain(next);
+    expect(log.split('ARGV ').every((e) => !e.split('\n')[0]?.includes(next))).toBe(true); // never in argv
     expect(log).not.toContain('exported-in-shell');
     expect(log).toContain('ENV unset');
     expect(t.env().get('POSTGRES_PASSWORD')).toBe(next);

@@ -13,7 +13,14 @@ import { Crash, DEP, OLD, OLD_STORED, isFakeHash, makeWorld, type World } from '
  */
 
 type Var = keyof typeof OLD;
-const VARIABLES: Var[] = ['ROUNDTABLE_JWT_SECRET', 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD', 'POSTGRES_PASSWORD', 'REDIS_PASSWORD', 'API_KEY_ENCRYPTION_KEY', 'ROUNDTABLE_OPENROUTER_API_KEY'];
+const VARIABLES: Var[] = [
+  'ROUNDTABLE_JWT_SECRET',
+  'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD',
+  'POSTGRES_PASSWORD',
+  'REDIS_PASSWORD',
+  'API_KEY_ENCRYPTION_KEY',
+  'ROUNDTABLE_OPENROUTER_API_KEY',
+];
 const NEW_PROVIDER_KEY = 'sk-or-v1-new-provider-key-1111111111';
 
 const worlds: World[] = [];
@@ -54,7 +61,15 @@ async function driveToEnd(svc: RotationService, v: Var): Promise<RotationView> {
 async function workFilesLeft(w: World): Promise<string[]> {
   const { readdir } = await import('node:fs/promises');
   const entries = await readdir(join(w.home, 'rotation'), { recursive: true }).catch(() => [] as string[]);
-  return entries.filter((e) => e.includes('.'));
+  // A rollback whose commands are left to the admin keeps the ALTER ROLE back to the previous password
+  // (a SCRAM verifier, never the password) where the printed command reads it: private, and nothing else.
+  for (const e of entries.filter((x) => x.endsWith('-rollback/alter-role-previous.sql'))) {
+    const { stat, readFile } = await import('node:fs/promises');
+    expect((await stat(join(w.home, 'rotation', e))).mode & 0o777).toBe(0o600);
+    for (const [name, pw] of Object.entries(OLD_STORED))
+      if (name.endsWith('PASSWORD')) expect(await readFile(join(w.home, 'rotation', e), 'utf8')).not.toContain(pw);
+  }
+  return entries.filter((e) => e.includes('.') && !e.endsWith('-rollback/alter-role-previous.sql'));
 }
 
 /** Where the previous keychain value can be found right now (live or staged). */
@@ -105,48 +120,69 @@ describe.each(VARIABLES)('%s playbook under crashes', (v) => {
     await assertRotated(w, v);
   });
 
-  it('after a crash at every effect: never loses the previous value; rollback and resume both end consistent', { timeout: 300_000 }, async () => {
-    let crashes = 0;
-    for (let n = 0; n < 80; n++) {
-      const w = await world();
-      w.budget.left = n;
-      try {
-        await driveToEnd(w.service(), v);
-        // No crash: the budget exceeded the number of effects; every crash point was tried.
+  it(
+    'after a crash at every effect: never loses the previous value; rollback and resume both end consistent',
+    { timeout: 300_000 },
+    async () => {
+      let crashes = 0;
+      for (let n = 0; n < 80; n++) {
+        const w = await world();
+        w.budget.left = n;
+        try {
+          await driveToEnd(w.service(), v);
+          // No crash: the budget exceeded the number of effects; every crash point was tried.
+          w.budget.left = Infinity;
+          await assertRotated(w, v);
+          break;
+        } catch (e) {
+          if (!(e instanceof Crash)) throw e;
+        }
+        crashes++;
         w.budget.left = Infinity;
-        await assertRotated(w, v);
-        break;
-      } catch (e) {
-        if (!(e instanceof Crash)) throw e;
+        const confirmedByAdmin = (await w.store().read()).rotations.some(
+          (r) => r.status === 'confirming' || r.status === 'confirmed',
+        );
+        if (!confirmedByAdmin) expect(previousAvailable(w, v), `previous value lost after crash ${n}`).toBe(true);
+
+        // Way out 1: the next start offers the pending run; roll it back.
+        const back = await w.fork();
+        worlds.push(back);
+        const pending = await back.service().pending(DEP);
+        for (const p of pending)
+          await back
+            .service()
+            .rollback(p.id, {
+              reverse: { exportFile: `${back.folder}/export-again.json`, sqlFile: `${back.folder}/reverse.sql` },
+            })
+            .catch(async (err: unknown) => {
+              // The reverse re-encryption needs a fresh export: write it (the DB now holds new-key tokens) and retry.
+              if ((err as { code?: string }).code !== 'ROTATION_EXPORT_INVALID') throw err;
+              await import('node:fs/promises').then((fs) =>
+                fs.copyFile(p.exportFile ?? '', `${back.folder}/export-again.json`),
+              );
+              await back
+                .service()
+                .rollback(p.id, {
+                  reverse: { exportFile: `${back.folder}/export-again.json`, sqlFile: `${back.folder}/reverse.sql` },
+                })
+                .catch((e2: unknown) => {
+                  // Tokens in that export are under the OLD key, so reversing them fails: acceptable only for that playbook.
+                  expect((e2 as { code?: string }).code).toBe('ROTATION_TOKEN_UNDECRYPTABLE');
+                });
+            });
+        const statuses = (await back.store().read()).rotations.map((r) => r.status);
+        if (statuses.includes('confirmed'))
+          await assertRotated(back, v); // the crash hit after the admin confirmed: confirmation is finished
+        else if (v !== 'API_KEY_ENCRYPTION_KEY' || statuses.every((st) => st === 'rolled-back'))
+          await assertRolledBack(back, v);
+
+        // Way out 2: resume to the end.
+        const fwd = await w.fork();
+        worlds.push(fwd);
+        await driveToEnd(fwd.service(), v);
+        await assertRotated(fwd, v);
       }
-      crashes++;
-      w.budget.left = Infinity;
-      const confirmedByAdmin = (await w.store().read()).rotations.some((r) => r.status === 'confirming' || r.status === 'confirmed');
-      if (!confirmedByAdmin) expect(previousAvailable(w, v), `previous value lost after crash ${n}`).toBe(true);
-
-      // Way out 1: the next start offers the pending run; roll it back.
-      const back = await w.fork();
-      worlds.push(back);
-      const pending = await back.service().pending(DEP);
-      for (const p of pending) await back.service().rollback(p.id, { reverse: { exportFile: `${back.folder}/export-again.json`, sqlFile: `${back.folder}/reverse.sql` } }).catch(async (err: unknown) => {
-        // The reverse re-encryption needs a fresh export: write it (the DB now holds new-key tokens) and retry.
-        if ((err as { code?: string }).code !== 'ROTATION_EXPORT_INVALID') throw err;
-        await import('node:fs/promises').then((fs) => fs.copyFile(p.exportFile ?? '', `${back.folder}/export-again.json`));
-        await back.service().rollback(p.id, { reverse: { exportFile: `${back.folder}/export-again.json`, sqlFile: `${back.folder}/reverse.sql` } }).catch((e2: unknown) => {
-          // Tokens in that export are under the OLD key, so reversing them fails: acceptable only for that playbook.
-          expect((e2 as { code?: string }).code).toBe('ROTATION_TOKEN_UNDECRYPTABLE');
-        });
-      });
-      const statuses = (await back.store().read()).rotations.map((r) => r.status);
-      if (statuses.includes('confirmed')) await assertRotated(back, v); // the crash hit after the admin confirmed: confirmation is finished
-      else if (v !== 'API_KEY_ENCRYPTION_KEY' || statuses.every((st) => st === 'rolled-back')) await assertRolledBack(back, v);
-
-      // Way out 2: resume to the end.
-      const fwd = await w.fork();
-      worlds.push(fwd);
-      await driveToEnd(fwd.service(), v);
-      await assertRotated(fwd, v);
-    }
-    expect(crashes).toBeGreaterThan(5);
-  });
+      expect(crashes).toBeGreaterThan(5);
+    },
+  );
 });

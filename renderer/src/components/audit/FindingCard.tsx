@@ -1,5 +1,6 @@
 import type { Finding } from '../../../../electron/common/model/finding';
 import { SeverityBadge } from './SeverityBadge';
+import { Cited } from '../Cited';
 
 /** One finding: what, where, the evidence (never a value), how to fix, and the fix button when the app can. */
 export function FindingCard({ finding, onPreviewFix, busy }: { finding: Finding; onPreviewFix?: (fixId: string) => void; busy?: boolean }) {
@@ -13,14 +14,19 @@ export function FindingCard({ finding, onPreviewFix, busy }: { finding: Finding;
         <code>{finding.code}</code>
         {where && <> · {where}</>}
       </p>
-      <p>{finding.message}</p>
+      {finding.blocksStart === true && (
+        <p data-testid="finding-blocks-start">
+          <strong>Crucible will not start</strong> with this value.
+        </p>
+      )}
+      <p><Cited text={finding.message} /></p>
       {finding.evidence && (
         <p className="muted">
           <strong>Evidence:</strong> {finding.evidence}
         </p>
       )}
       <p>
-        <strong>How to fix:</strong> {finding.howToFix}
+        <strong>How to fix:</strong> <Cited text={finding.howToFix} />
       </p>
       {finding.fixId && onPreviewFix && (
         <button type="button" disabled={busy} onClick={() => onPreviewFix(finding.fixId ?? '')} aria-label={`Preview the fix for: ${finding.title}`}>

@@ -3,6 +3,7 @@ import type { IncidentView } from '../../../../electron/common/ipc/incident.ipc'
 import type { RunbookItem } from '../../../../electron/common/model/incident';
 import { getApi } from '../../api';
 import { showTime } from './incident-events';
+import { Cited } from '../Cited';
 
 const getIncidentApi = () => getApi().incident;
 
@@ -25,7 +26,7 @@ function Item({ view, item, act, editable }: { view: IncidentView; item: Runbook
         {item.title}
         {!item.required && <span className="muted"> (optional)</span>}
       </h3>
-      <p>{item.detail}</p>
+      <p><Cited text={item.detail} /></p>
       {item.commands.length > 0 && (
         <pre className="code-block" aria-label={`Commands: ${item.title}`} tabIndex={0}>
           {item.commands.join('\n')}

@@ -2,8 +2,11 @@ import { useState } from 'react';
 import type { RotationView, StepView } from '../../../../electron/common/ipc/rotation.ipc';
 import { errorMessage, getApi } from '../../api';
 import { NewPasswordOnce } from './NewPasswordOnce';
+import { Cited } from '../Cited';
 
 type Output = Array<{ command: string; code: number; stdout: string; stderr: string }>;
+
+const STATE_WORDS: Record<StepView['state'], string> = { todo: 'not done', running: 'running', done: 'done', failed: 'failed' };
 
 const WHO: Record<StepView['kind'], string> = { app: 'done by the app', command: 'a command', manual: 'done by you' };
 
@@ -14,6 +17,7 @@ export function RunView({ initial, onChanged }: { initial: RotationView; onChang
   const [error, setError] = useState<string | null>(null);
   const [output, setOutput] = useState<Output>([]);
   const [rollbackCommands, setRollbackCommands] = useState<string[] | null>(null);
+  const [confirmingRollback, setConfirmingRollback] = useState(false);
   const finished = view.status === 'confirmed' || view.status === 'rolled-back';
   // The panel stays while the page is open, so the password shown once does not vanish on the next step.
   const [passwordPanel, setPasswordPanel] = useState(initial.newPasswordWaiting);
@@ -60,13 +64,23 @@ export function RunView({ initial, onChanged }: { initial: RotationView; onChang
         {view.steps.map((s) => (
           <li key={s.id} data-testid={`step-${s.id}`} data-state={s.state}>
             <label className="rotation-step-title">
-              <input type="checkbox" checked={s.state === 'done'} readOnly disabled aria-label={`${s.title}: ${s.state === 'done' ? 'done' : 'not done'}`} /> <strong>{s.title}</strong>{' '}
+              <input type="checkbox" checked={s.state === 'done'} readOnly disabled aria-label={`${s.title}: ${STATE_WORDS[s.state]}`} /> <strong>{s.title}</strong>{' '}
               <span className="muted">
                 ({WHO[s.kind]}
                 {s.optional ? ', optional' : ''})
               </span>
+              {s.state === 'failed' && <span className="badge badge-error">failed</span>}
             </label>
-            <p>{s.detail}</p>
+            <p><Cited text={s.detail} /></p>
+            {s.state === 'failed' && s.failure && (
+              <div role="alert" className="panel panel-error" data-testid={`failure-${s.id}`}>
+                <p>
+                  <strong>{s.failure.summary}</strong> (exit status {s.failure.exitCode})
+                </p>
+                <p>{s.failure.hint}</p>
+                <p className="muted">Nothing after this step was done. Retry it, tell the app you did it by hand, or roll back.</p>
+              </div>
+            )}
             {s.commands.map((c) => (
               <pre key={c} className="code-block" aria-label={`Command for ${s.title}`}>
                 {c}
@@ -82,12 +96,12 @@ export function RunView({ initial, onChanged }: { initial: RotationView; onChang
                 {s.id === 'write-env' && passwordUnseen && <span className="muted">Show and store the new password first.</span>}
                 {s.kind === 'command' && view.canRunCommands && (
                   <button type="button" className="primary" disabled={busy || !s.ready} onClick={() => void act(() => api.perform({ id: view.id, step: s.id }))}>
-                    Run it
+                    {s.state === 'failed' ? 'Retry' : 'Run it'}
                   </button>
                 )}
                 {s.kind !== 'app' && (
                   <button type="button" disabled={busy || !s.ready} onClick={() => void act(() => api.tick({ id: view.id, step: s.id }))}>
-                    {s.kind === 'command' ? 'I ran it' : 'Done'}
+                    {s.kind === 'command' ? 'I did it by hand' : 'Done'}
                   </button>
                 )}
                 {s.id === 'export' && (
@@ -105,7 +119,7 @@ export function RunView({ initial, onChanged }: { initial: RotationView; onChang
         <div aria-live="polite" data-testid="command-output">
           {output.map((o, i) => (
             <pre key={i} className="code-block">
-              {`$ ${o.command}\n${o.stdout}${o.stderr}(exit ${o.code})`}
+              {`$ ${o.command}\n${o.stdout ? `${o.stdout}\n` : ''}${o.stderr ? `${o.stderr}\n` : ''}(exit ${o.code})`}
             </pre>
           ))}
         </div>
@@ -146,19 +160,33 @@ export function RunView({ initial, onChanged }: { initial: RotationView; onChang
           >
             The service is healthy: confirm
           </button>
-          <button
-            type="button"
-            disabled={busy}
-            onClick={() =>
-              void act(async () => {
-                const r = await api.rollback({ id: view.id, runCommands: view.canRunCommands });
-                setRollbackCommands(r.ran ? [] : r.commands);
-                return r;
-              })
-            }
-          >
-            Roll back
-          </button>
+          {!confirmingRollback ? (
+            <button type="button" disabled={busy} onClick={() => setConfirmingRollback(true)}>
+              Roll back…
+            </button>
+          ) : (
+            <span role="group" aria-label="Confirm the roll back" className="button-row">
+              <span>Put the previous {view.variable} back in .env and the keychain{view.canRunCommands ? ' and run the commands that re-apply it' : ''}?</span>
+              <button
+                type="button"
+                className="danger"
+                disabled={busy}
+                onClick={() =>
+                  void act(async () => {
+                    setConfirmingRollback(false);
+                    const r = await api.rollback({ id: view.id, runCommands: view.canRunCommands });
+                    setRollbackCommands(r.ran ? [] : r.commands);
+                    return r;
+                  })
+                }
+              >
+                Yes, roll back
+              </button>
+              <button type="button" disabled={busy} onClick={() => setConfirmingRollback(false)}>
+                Keep going
+              </button>
+            </span>
+          )}
           {view.blocking.length > 0 && (
             <span id={`blocking-${view.id}`} className="muted">
               Not yet: {view.blocking.join(', ')}. The previous value is kept until you confirm.

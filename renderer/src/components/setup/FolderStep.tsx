@@ -1,4 +1,5 @@
 import type { FolderView } from '../../../../electron/common/ipc/setup.ipc';
+import { Cited } from '../Cited';
 
 /** Step 1: the OS folder dialog is opened by main; this shows what the chosen folder holds. */
 export function FolderStep({ folder, onChoose, busy }: { folder: FolderView | null; onChoose: () => void; busy: boolean }) {
@@ -34,7 +35,7 @@ export function FolderStep({ folder, onChoose, busy }: { folder: FolderView | nu
             <ul className="notice-list">
               {folder.notices.map((n, i) => (
                 <li key={i}>
-                  <span className={`badge badge-${n.severity === 'info' ? 'info' : n.severity === 'warning' ? 'warn' : 'error'}`}>{n.severity}</span> {n.message}
+                  <span className={`badge badge-${n.severity === 'info' ? 'info' : n.severity === 'warning' ? 'warn' : 'error'}`}>{n.severity}</span> <Cited text={n.message} />
                 </li>
               ))}
             </ul>

@@ -1,4 +1,5 @@
 import type { ReviewView } from '../../../../electron/common/ipc/setup.ipc';
+import { capFindings } from '../../../../electron/common/model/cap-findings';
 import { DiffView } from './common';
 
 /** Step 7: the exact change, values masked; what goes into the keychain; what remains; what is not touched. */
@@ -15,7 +16,8 @@ export function ReviewStep({ review }: { review: ReviewView }) {
       </div>
     );
   }
-  const remaining = review.findings.filter((f) => f.severity !== 'info');
+  // At most 25 per kind, the rest as one "N more" line (a hostile .env can hold 200,000 unknown keys).
+  const remaining = capFindings(review.findings.filter((f) => f.severity !== 'info')).findings;
   return (
     <>
       <section aria-labelledby="review-env">
@@ -66,7 +68,7 @@ export function ReviewStep({ review }: { review: ReviewView }) {
           <ul>
             {remaining.map((f, i) => (
               <li key={i}>
-                <span className={`badge badge-${f.severity === 'warning' ? 'warn' : 'error'}`}>{f.severity}</span> {f.title}. <span className="muted">{f.howToFix}</span>
+                <span className={`badge badge-${f.severity === 'warning' ? 'warn' : 'error'}`}>{f.severity}</span> {f.title}.{f.blocksStart === true ? ' Crucible will not start with this value.' : f.blocksStart === false ? ' Crucible would start; this is advice.' : ''} <span className="muted">{f.howToFix}</span>
               </li>
             ))}
           </ul>

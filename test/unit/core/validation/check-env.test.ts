@@ -26,6 +26,7 @@ const good = [
   "REDIS_PASSWORD='Lk2Jh4Gf6Ds8Aq0Ws2Ed4Rf6Tg8Yh0Uj2Ik4Ol6Pm8N'",
   "ROUNDTABLE_ENVIRONMENT='production'",
   "ROUNDTABLE_FRONTEND_URL='https://crucible.example.com'",
+  "ROUNDTABLE_CORS_ORIGINS='https://crucible.example.com'",
 ].join('\n') + '\n';
 const replace = (key: string, line: string) => good.replace(new RegExp(`^${key}=.*$`, 'm'), line);
 
@@ -102,7 +103,7 @@ describe('checkEnv', () => {
   it('duplicated, unknown and legacy keys', () => {
     const f = check(`${good}ROUNDTABLE_JWT_SECRET=Qw2Er4Ty6Ui8Op0As2Df4Gh6Jk8Lz0Xc2Vb4Nm6Qw8Er0Ty2Ui4Op6As8Df0Gh2J\nMY_TOOL=1\nROUNDTABLE_ADMIN_PASSWORD_HASH=abc\n`);
     expect(codes(f)).toEqual(expect.arrayContaining(['ENV_DUPLICATE_KEY:ROUNDTABLE_JWT_SECRET:warning', 'ENV_UNKNOWN_KEY:MY_TOOL:info', 'ENV_NO_EFFECT:ROUNDTABLE_ADMIN_PASSWORD_HASH:info']));
-    expect(f.find((x) => x.code === 'ENV_DUPLICATE_KEY')?.evidence).toBe('lines 3, 10');
+    expect(f.find((x) => x.code === 'ENV_DUPLICATE_KEY')?.evidence).toBe('lines 3, 11');
   });
 
   it('production with ROUNDTABLE_ENVIRONMENT missing or not exactly "production"', () => {

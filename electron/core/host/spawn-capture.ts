@@ -1,0 +1,143 @@
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+
+/**
+ * One way to run a program for the host adapters: argv (never a shell), stdin written then closed, each
+ * output stream capped, a timeout that ends in exit status 124, and a program that cannot be started
+ * reported as 127 with the reason, like a shell would.
+ */
+
+/** Output kept per stream by default (the tail): command output is shown to the admin, not stored whole. */
+export const OUTPUT_TAIL_BYTES = 64 * 1024;
+/** Time between SIGTERM and SIGKILL after a timeout. */
+const KILL_GRACE_MS = 3_000;
+/** A grandchild (e.g. a backgrounded ssh master) may keep our pipes open after the child exits; wait this long. */
+const PIPE_GRACE_MS = 1_000;
+
+export interface CaptureOptions {
+  cwd?: string;
+  env: NodeJS.ProcessEnv;
+  stdin?: string | Buffer;
+  timeoutMs: number;
+  /** Bytes of stdout kept (default 64 KiB) and which end: the tail (default) or the head. */
+  stdoutCap?: number;
+  stdoutKeep?: 'head' | 'tail';
+}
+
+export interface Captured {
+  code: number;
+  stdout: Buffer;
+  stderr: Buffer;
+  timedOut: boolean;
+  /** Why the program could not be started (ENOENT, EACCES…), when it could not. */
+  spawnError: string | null;
+}
+
+/** Keeps at most `cap` bytes of a stream: its first or its last ones. */
+class Capped {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  constructor(
+    private readonly cap: number,
+    private readonly keep: 'head' | 'tail',
+  ) {}
+
+  push(chunk: Buffer): void {
+    if (this.keep === 'head') {
+      if (this.size >= this.cap) return;
+      const part = chunk.subarray(0, this.cap - this.size);
+      this.chunks.push(part);
+      this.size += part.length;
+      return;
+    }
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    while (this.size > this.cap && this.chunks.length > 0) {
+      const first = this.chunks[0] as Buffer;
+      const excess = this.size - this.cap;
+      if (first.length <= excess) {
+        this.chunks.shift();
+        this.size -= first.length;
+      } else {
+        this.chunks[0] = first.subarray(excess);
+        this.size -= excess;
+      }
+    }
+  }
+
+  value(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
+}
+
+function signalCode(signal: NodeJS.Signals | null): number {
+  if (signal === null) return 1;
+  return 128 + ((constants.signals[signal] as number | undefined) ?? 0);
+}
+
+/**
+ * Runs `file args…` and collects its exit status and output. Never rejects.
+ */
+export function spawnCapture(file: string, args: readonly string[], options: CaptureOptions): Promise<Captured> {
+  return new Promise((resolvePromise) => {
+    const stdout = new Capped(options.stdoutCap ?? OUTPUT_TAIL_BYTES, options.stdoutKeep ?? 'tail');
+    const stderr = new Capped(OUTPUT_TAIL_BYTES, 'tail');
+    let timedOut = false;
+    let settled = false;
+    let spawnError: string | null = null;
+    const timers: NodeJS.Timeout[] = [];
+    const finish = (code: number): void => {
+      if (settled) return;
+      settled = true;
+      for (const t of timers) clearTimeout(t);
+      resolvePromise({
+        code: timedOut ? 124 : code,
+        stdout: stdout.value(),
+        stderr: stderr.value(),
+        timedOut,
+        spawnError,
+      });
+    };
+
+    const child = spawn(file, [...args], {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      shell: false,
+      windowsHide: true,
+    });
+    child.stdout.on('data', (d: Buffer) => stdout.push(d));
+    child.stderr.on('data', (d: Buffer) => stderr.push(d));
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      // Spawn failures (ENOENT for the program or the working folder, EACCES) arrive here, not as an exit.
+      const where = options.cwd !== undefined ? ` in ${options.cwd}` : '';
+      spawnError = e.code ?? e.message;
+      stderr.push(Buffer.from(`could not start ${file}${where}: ${spawnError}\n`));
+      finish(127);
+    });
+    child.on('exit', (code, signal) => {
+      const status = code ?? signalCode(signal);
+      timers.push(
+        setTimeout(() => {
+          child.stdout.destroy();
+          child.stderr.destroy();
+          finish(status);
+        }, PIPE_GRACE_MS),
+      );
+    });
+    child.on('close', (code, signal) => finish(code ?? signalCode(signal)));
+
+    timers.push(
+      setTimeout(() => {
+        timedOut = true;
+        child.kill('SIGTERM');
+        const hard = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+        hard.unref();
+        timers.push(hard);
+      }, options.timeoutMs),
+    );
+    // The program may exit without reading its input (EPIPE): that is its answer, not ours to report.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(options.stdin ?? '');
+  });
+}
