@@ -22,130 +22,163 @@ import { apiRequest, liveSkipReason, startBed, type Bed } from './bed';
 const skip = liveSkipReason();
 const PASSWORD = 'copper lantern orbit meadow';
 
-describe.skipIf(skip !== null)(`a deployment on a server over SSH${skip === null ? '' : ` (skipped: ${skip})`}`, { timeout: 300_000 }, () => {
-  let bed: Bed;
-  let core: CoreServices;
-  let home: string;
-  let location: string;
-  const keychain = new MemoryKeychain();
-  const sink = memorySink();
+describe.skipIf(skip !== null)(
+  `a deployment on a server over SSH${skip === null ? '' : ` (skipped: ${skip})`}`,
+  { timeout: 300_000 },
+  () => {
+    let bed: Bed;
+    let core: CoreServices;
+    let home: string;
+    let location: string;
+    const keychain = new MemoryKeychain();
+    const sink = memorySink();
 
-  async function cli(argv: string[], stdin?: string) {
-    const t = cliIo();
-    if (stdin !== undefined) t.io.stdin.end(stdin);
-    const code = await runCli(argv, t.io, { coreFactory: () => core });
-    return { code, out: t.out(), err: t.err() };
-  }
-
-  /** The server's `.env`, read over SSH as an admin would (cat), never through the app. */
-  function serverEnv(): Map<string, string> {
-    const r = spawnSync('ssh', ['-F', bed.sshConfigFile, '127.0.0.1', `cat '${bed.folder}/.env'`], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`cat .env over ssh failed: ${r.stderr}`);
-    return envValues(parseEnv(r.stdout));
-  }
-
-  function overSsh(command: string): { status: number; stdout: string; stderr: string } {
-    const r = spawnSync('ssh', ['-F', bed.sshConfigFile, '127.0.0.1', `cd '${bed.folder}' && ${command}`], { encoding: 'utf8', timeout: 180_000 });
-    return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-  }
-
-  async function login(password: string): Promise<number> {
-    return (await apiRequest(`${bed.apiUrl}/api/auth/login`, { method: 'POST', body: { username: 'admin', password } })).status;
-  }
-
-  beforeAll(async () => {
-    // The server holds a development checkout with a .env made by hand (here: by our generator).
-    const generated = await generateNewEnv(crucibleCeProfile, { environment: 'development', frontendUrl: 'http://localhost:3000' });
-    bed = await startBed({ envText: generated.text });
-    location = bed.sshLocation;
-    home = mkdtempSync(join(tmpdir(), 'cs-live-ssh-home-'));
-    core = createCoreServices({ home, logger: createLogger({ sink }), keychain, sshOptions: { sshConfigFile: bed.sshConfigFile }, env: { ...process.env } });
-  }, 240_000);
-
-  afterAll(async () => {
-    await core.rotation.close();
-    await bed.stop();
-    rmSync(home, { recursive: true, force: true });
-  });
-
-  it('init over SSH writes the server .env and compose fix; after up -d the real API runs in production and the typed password logs in', async () => {
-    const r = await cli(['init', location, '--environment', 'production', '--public-url', 'https://crucible.example.org', '--password-stdin'], `${PASSWORD}\n`);
-    expect(r.code, r.err).toBe(0);
-    const env = serverEnv();
-    expect(env.get('ROUNDTABLE_ENVIRONMENT')).toBe('production');
-    expect(env.get('ROUNDTABLE_COMMUNITY_AUTH_PASSWORD')).toMatch(/^\$2b\$/);
-    // The server's .env is 0600 and the previous one is kept here, under the app home, not beside it.
-    expect(overSsh("stat -c %a .env").stdout.trim()).toBe('600');
-    expect(overSsh('ls -a').stdout).not.toMatch(/\.env\.bak/);
-    const kept = readdirSync(join(home, 'previous', 'setup'));
-    expect(kept.some((f) => f.startsWith('.env.'))).toBe(true);
-    const dep = (await core.store.read()).deployments[0];
-    expect(dep?.folder).toBe(location);
-    for (const [k, v] of env) if ((await keychain.get(serviceFor(dep?.id ?? ''), k)) !== null) expect(await keychain.get(serviceFor(dep?.id ?? ''), k), k).toBe(v);
-    // Start it as the finish page says, on the server.
-    const up = overSsh('docker compose up -d');
-    expect(up.status, up.stderr).toBe(0);
-    expect((await apiRequest(`${bed.apiUrl}/api/health`)).status).toBe(200);
-    expect((await apiRequest(`${bed.apiUrl}/docs`)).status).toBe(404); // production hides its docs
-    expect(await login(PASSWORD)).toBe(200);
-    expect(await login('not the password')).toBe(401);
-    // No value reached the CLI's output or the app's log.
-    for (const v of env.values()) if (v.length >= 12) expect(r.out + r.err + sink.lines.join('\n')).not.toContain(v);
-  });
-
-  it('secrets drift reads the .env on the server', async () => {
-    const r = await cli(['secrets', 'drift', location]);
-    expect(r.code, r.err + r.out).toBe(0);
-  });
-
-  it('rotates REDIS_PASSWORD over SSH: dump kept here, .env written there, redis and api recreated, Redis connected', async () => {
-    const before = serverEnv().get('REDIS_PASSWORD');
-    const r = await cli(['rotate', location, 'REDIS_PASSWORD', '--yes']);
-    expect(r.code, r.err + r.out).toBe(0);
-    const after = serverEnv().get('REDIS_PASSWORD');
-    expect(after).not.toBe(before);
-    const dep = (await core.store.read()).deployments[0];
-    expect(await keychain.get(serviceFor(dep?.id ?? ''), 'REDIS_PASSWORD')).toBe(after);
-    const dumps = join(home, 'dumps', dep?.id ?? '');
-    const dump = readdirSync(dumps).find((f) => f.endsWith('.sql')) ?? '';
-    expect(statSync(join(dumps, dump)).mode & 0o777).toBe(0o600);
-    expect(readFileSync(join(dumps, dump), 'utf8')).toContain('PostgreSQL database dump');
-    expect(bed.dockerLog().some((argv) => argv.join(' ').includes('up -d redis api'))).toBe(true);
-    const redis = await apiRequest(`${bed.apiUrl}/api/health/redis`);
-    expect(redis.json).toMatchObject({ connected: true });
-    // The app verified it itself, inside the api container, and ticked the step.
-    expect(r.out).toMatch(/✓ redis: Redis is connected/);
-    const view = (await core.rotation.pending()).find((p) => p.variable === 'REDIS_PASSWORD');
-    expect(view?.steps.find((s) => s.id === 'verify')).toMatchObject({ state: 'done', by: 'command' });
-    expect(await login(PASSWORD)).toBe(200);
-    expect((await cli(['rotate', location, 'REDIS_PASSWORD', '--confirm'])).code).toBe(0);
-    for (const v of [before, after]) if (v) expect(r.out + r.err).not.toContain(v);
-  });
-
-  it('rotates POSTGRES_PASSWORD over SSH: ALTER ROLE on stdin, the API reconnects with the new password', async () => {
-    const r = await cli(['rotate', location, 'POSTGRES_PASSWORD', '--yes', '--done', 'backup']);
-    expect(r.code, r.err + r.out).toBe(0);
-    // Checked over TCP from the api container: the new password is accepted, the old one refused.
-    expect(r.out).toMatch(/✓ database: PostgreSQL accepts the new password and refuses the old one/);
-    expect((await apiRequest(`${bed.apiUrl}/api/health`)).status).toBe(200);
-    expect(await login(PASSWORD)).toBe(200); // the login reads the admin user from PostgreSQL
-    expect((await cli(['rotate', location, 'POSTGRES_PASSWORD', '--confirm'])).code).toBe(0);
-  });
-
-  it('an injected failure of the recreate step: exit 75, the step failed in words, .env written, then a retry completes', async () => {
-    bed.setFailure('up api');
-    try {
-      const r = await cli(['rotate', location, 'ROUNDTABLE_JWT_SECRET', '--yes', '--done', 'backup']);
-      expect(r.code, r.err + r.out).toBe(75);
-      expect(r.err).toMatch(/Step "Recreate[^"]*" failed \(exit \d+\)/);
-      const view = (await core.rotation.pending())[0];
-      expect(view?.steps.find((s) => s.id === 'recreate')).toMatchObject({ state: 'failed' });
-    } finally {
-      bed.setFailure(null);
+    async function cli(argv: string[], stdin?: string) {
+      const t = cliIo();
+      if (stdin !== undefined) t.io.stdin.end(stdin);
+      const code = await runCli(argv, t.io, { coreFactory: () => core });
+      return { code, out: t.out(), err: t.err() };
     }
-    const again = await cli(['rotate', location, 'ROUNDTABLE_JWT_SECRET', '--yes']);
-    expect(again.code, again.err + again.out).toBe(0);
-    expect(await login(PASSWORD)).toBe(200);
-    expect((await cli(['rotate', location, 'ROUNDTABLE_JWT_SECRET', '--confirm'])).code).toBe(0);
-  });
-});
+
+    /** The server's `.env`, read over SSH as an admin would (cat), never through the app. */
+    function serverEnv(): Map<string, string> {
+      const r = spawnSync('ssh', ['-F', bed.sshConfigFile, '127.0.0.1', `cat '${bed.folder}/.env'`], {
+        encoding: 'utf8',
+      });
+      if (r.status !== 0) throw new Error(`cat .env over ssh failed: ${r.stderr}`);
+      return envValues(parseEnv(r.stdout));
+    }
+
+    function overSsh(command: string): { status: number; stdout: string; stderr: string } {
+      const r = spawnSync('ssh', ['-F', bed.sshConfigFile, '127.0.0.1', `cd '${bed.folder}' && ${command}`], {
+        encoding: 'utf8',
+        timeout: 180_000,
+      });
+      return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+    }
+
+    async function login(password: string): Promise<number> {
+      return (
+        await apiRequest(`${bed.apiUrl}/api/auth/login`, { method: 'POST', body: { username: 'admin', password } })
+      ).status;
+    }
+
+    beforeAll(async () => {
+      // The server holds a development checkout with a .env made by hand (here: by our generator).
+      const generated = await generateNewEnv(crucibleCeProfile, {
+        environment: 'development',
+        frontendUrl: 'http://localhost:3000',
+      });
+      bed = await startBed({ envText: generated.text });
+      location = bed.sshLocation;
+      home = mkdtempSync(join(tmpdir(), 'cs-live-ssh-home-'));
+      core = createCoreServices({
+        home,
+        logger: createLogger({ sink }),
+        keychain,
+        sshOptions: { sshConfigFile: bed.sshConfigFile },
+        env: { ...process.env },
+      });
+    }, 240_000);
+
+    afterAll(async () => {
+      await core.rotation.close();
+      await bed.stop();
+      rmSync(home, { recursive: true, force: true });
+    });
+
+    it('init over SSH writes the server .env and compose fix; after up -d the real API runs in production and the typed password logs in', async () => {
+      const r = await cli(
+        [
+          'init',
+          location,
+          '--environment',
+          'production',
+          '--public-url',
+          'https://crucible.example.org',
+          '--password-stdin',
+        ],
+        `${PASSWORD}\n`,
+      );
+      expect(r.code, r.err).toBe(0);
+      const env = serverEnv();
+      expect(env.get('ROUNDTABLE_ENVIRONMENT')).toBe('production');
+      expect(env.get('ROUNDTABLE_COMMUNITY_AUTH_PASSWORD')).toMatch(/^\$2b\$/);
+      // The server's .env is 0600 and the previous one is kept here, under the app home, not beside it.
+      expect(overSsh('stat -c %a .env').stdout.trim()).toBe('600');
+      expect(overSsh('ls -a').stdout).not.toMatch(/\.env\.bak/);
+      const kept = readdirSync(join(home, 'previous', 'setup'));
+      expect(kept.some((f) => f.startsWith('.env.'))).toBe(true);
+      const dep = (await core.store.read()).deployments[0];
+      expect(dep?.folder).toBe(location);
+      for (const [k, v] of env)
+        if ((await keychain.get(serviceFor(dep?.id ?? ''), k)) !== null)
+          expect(await keychain.get(serviceFor(dep?.id ?? ''), k), k).toBe(v);
+      // Start it as the finish page says, on the server.
+      const up = overSsh('docker compose up -d');
+      expect(up.status, up.stderr).toBe(0);
+      expect((await apiRequest(`${bed.apiUrl}/api/health`)).status).toBe(200);
+      expect((await apiRequest(`${bed.apiUrl}/docs`)).status).toBe(404); // production hides its docs
+      expect(await login(PASSWORD)).toBe(200);
+      expect(await login('not the password')).toBe(401);
+      // No value reached the CLI's output or the app's log.
+      for (const v of env.values()) if (v.length >= 12) expect(r.out + r.err + sink.lines.join('\n')).not.toContain(v);
+    });
+
+    it('secrets drift reads the .env on the server', async () => {
+      const r = await cli(['secrets', 'drift', location]);
+      expect(r.code, r.err + r.out).toBe(0);
+    });
+
+    it('rotates REDIS_PASSWORD over SSH: dump kept here, .env written there, redis and api recreated, Redis connected', async () => {
+      const before = serverEnv().get('REDIS_PASSWORD');
+      const r = await cli(['rotate', location, 'REDIS_PASSWORD', '--yes']);
+      expect(r.code, r.err + r.out).toBe(0);
+      const after = serverEnv().get('REDIS_PASSWORD');
+      expect(after).not.toBe(before);
+      const dep = (await core.store.read()).deployments[0];
+      expect(await keychain.get(serviceFor(dep?.id ?? ''), 'REDIS_PASSWORD')).toBe(after);
+      const dumps = join(home, 'dumps', dep?.id ?? '');
+      const dump = readdirSync(dumps).find((f) => f.endsWith('.sql')) ?? '';
+      expect(statSync(join(dumps, dump)).mode & 0o777).toBe(0o600);
+      expect(readFileSync(join(dumps, dump), 'utf8')).toContain('PostgreSQL database dump');
+      expect(bed.dockerLog().some((argv) => argv.join(' ').includes('up -d redis api'))).toBe(true);
+      const redis = await apiRequest(`${bed.apiUrl}/api/health/redis`);
+      expect(redis.json).toMatchObject({ connected: true });
+      // The app verified it itself, inside the api container, and ticked the step.
+      expect(r.out).toMatch(/✓ redis: Redis is connected/);
+      const view = (await core.rotation.pending()).find((p) => p.variable === 'REDIS_PASSWORD');
+      expect(view?.steps.find((s) => s.id === 'verify')).toMatchObject({ state: 'done', by: 'command' });
+      expect(await login(PASSWORD)).toBe(200);
+      expect((await cli(['rotate', location, 'REDIS_PASSWORD', '--confirm'])).code).toBe(0);
+      for (const v of [before, after]) if (v) expect(r.out + r.err).not.toContain(v);
+    });
+
+    it('rotates POSTGRES_PASSWORD over SSH: ALTER ROLE on stdin, the API reconnects with the new password', async () => {
+      const r = await cli(['rotate', location, 'POSTGRES_PASSWORD', '--yes', '--done', 'backup']);
+      expect(r.code, r.err + r.out).toBe(0);
+      // Checked over TCP from the api container: the new password is accepted, the old one refused.
+      expect(r.out).toMatch(/✓ database: PostgreSQL accepts the new password and refuses the old one/);
+      expect((await apiRequest(`${bed.apiUrl}/api/health`)).status).toBe(200);
+      expect(await login(PASSWORD)).toBe(200); // the login reads the admin user from PostgreSQL
+      expect((await cli(['rotate', location, 'POSTGRES_PASSWORD', '--confirm'])).code).toBe(0);
+    });
+
+    it('an injected failure of the recreate step: exit 75, the step failed in words, .env written, then a retry completes', async () => {
+      bed.setFailure('up api');
+      try {
+        const r = await cli(['rotate', location, 'ROUNDTABLE_JWT_SECRET', '--yes', '--done', 'backup']);
+        expect(r.code, r.err + r.out).toBe(75);
+        expect(r.err).toMatch(/Step "Recreate[^"]*" failed \(exit \d+\)/);
+        const view = (await core.rotation.pending())[0];
+        expect(view?.steps.find((s) => s.id === 'recreate')).toMatchObject({ state: 'failed' });
+      } finally {
+        bed.setFailure(null);
+      }
+      const again = await cli(['rotate', location, 'ROUNDTABLE_JWT_SECRET', '--yes']);
+      expect(again.code, again.err + again.out).toBe(0);
+      expect(await login(PASSWORD)).toBe(200);
+      expect((await cli(['rotate', location, 'ROUNDTABLE_JWT_SECRET', '--confirm'])).code).toBe(0);
+    });
+  },
+);

@@ -1,7 +1,8 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import type { CliIO, Command } from '../command';
-import { ExitCode, writeJson } from '../command';
+import { ExitCode, UsageError, writeJson } from '../command';
+import { detectCompose, formatLocation, parseLocation, type ComposeStatus } from '../../core/host';
 import type { KeychainStatus } from '../../common/ipc/keychain.ipc';
 import { isAppError } from '../../common/errors';
 import { inspectVaultFile } from '../../core/keychain/file-vault';
@@ -77,7 +78,12 @@ async function vaultReport(io: CliIO, core: CoreServices, values: Record<string,
 export const doctorCommand: Command = {
   name: 'doctor',
   summary: 'Check the keychain and the other things the app depends on',
-  usage: `crucible-secrets doctor [--json] [--vault-passphrase-stdin | --vault-passphrase-fd N]
+  usage: `crucible-secrets doctor [DIR|ssh://[user@]host[:port]/path] [--json] [--vault-passphrase-stdin | --vault-passphrase-fd N]
+
+With a deployment (a folder here, or its location on a server), also checks where it runs: the server is
+reached with your own OpenSSH (~/.ssh/config, ssh-agent, known_hosts; never a prompt), and there, the
+docker command, the Docker Compose v2 plugin (Compose v1 is detected and explained: the app does not
+drive it), the Docker daemon and the permission to use it.
 
 Reports where secrets are kept and whether that works: the OS keychain (checked with a real
 store/read/delete round trip) or, after \`crucible-secrets keychain use vault\`, the file vault (the file
@@ -86,7 +92,9 @@ On a machine without a Secret Service it explains the choice between the two. Al
 folder, the native modules (keytar, argon2, bcrypt), and the docker and git commands.`,
   exitCodes: { 0: 'everything needed works', 1: 'something needed does not (the report says what to do)' },
   options: { json: { type: 'boolean' }, ...VAULT_OPTIONS },
-  async run({ values }, io) {
+  allowPositionals: true,
+  async run({ values, positionals }, io) {
+    if (positionals.length > 1) throw new UsageError('give at most one deployment folder or ssh:// location');
     const core = io.core();
     const keychain: KeychainStatus = await core.keychainDoctor.recheck();
     const checks: Check[] = [];
@@ -122,9 +130,11 @@ folder, the native modules (keytar, argon2, bcrypt), and the docker and git comm
       { name: 'docker-compose', ok: compose !== null, detail: compose ?? 'no `docker compose` plugin found' },
       { name: 'git', ok: git !== null, detail: git ?? 'not found (tracked-file checks are skipped)' },
     ];
+    const where = positionals[0] !== undefined ? await deploymentChecks(core, positionals[0]) : null;
+    if (where) checks.push(...where.checks);
     const healthy = checks.every((c) => c.ok);
     if (values.json) {
-      writeJson(io, { ok: healthy, home: core.paths.home, store, keychain, checks, optional });
+      writeJson(io, { ok: healthy, home: core.paths.home, store, keychain, checks, optional, ...(where ? { deployment: { location: where.location, compose: where.compose } } : {}) });
     } else {
       for (const c of checks) {
         io.stdout.write(`${c.ok ? '✓' : '✗'} ${c.name.padEnd(14)} ${c.detail}\n`);
@@ -136,3 +146,27 @@ folder, the native modules (keytar, argon2, bcrypt), and the docker and git comm
     return healthy ? ExitCode.Ok : ExitCode.Findings;
   },
 };
+
+/**
+ * Where the deployment runs: the host reached (over SSH: with the admin's OpenSSH), then docker, the
+ * Compose v2 plugin, the daemon and the permission to use it, there.
+ */
+async function deploymentChecks(core: CoreServices, input: string): Promise<{ location: string; compose: ComposeStatus | null; checks: Check[] }> {
+  const loc = parseLocation(input, process.cwd());
+  const location = formatLocation(loc);
+  const host = core.openHost(loc);
+  try {
+    const st = await host.stat(loc.path);
+    if (st?.kind !== 'dir') return { location, compose: null, checks: [{ name: 'deployment', ok: false, detail: `${loc.path} is not a folder on ${host.label}`, fix: 'Give the folder of the Crucible checkout.' }] };
+    const compose = await detectCompose(host);
+    const checks: Check[] = [{ name: 'deployment', ok: true, detail: `${loc.path} on ${host.label}` }];
+    checks.push({ name: 'compose', ok: compose.ready, detail: compose.ready ? `docker ${compose.docker.version ?? ''}, compose ${compose.composeV2.version ?? ''}, daemon reachable` : (compose.problems[0]?.summary ?? 'not ready'), fix: compose.ready ? undefined : compose.problems.map((p) => p.hint).join('\n  → ') });
+    return { location, compose, checks };
+  } catch (e) {
+    // An unreachable server or a refused host key is the answer here, in words (with the fingerprint).
+    if (!isAppError(e)) throw e;
+    return { location, compose: null, checks: [{ name: 'deployment', ok: false, detail: `${location}: ${e.message}` }] };
+  } finally {
+    await host.close();
+  }
+}

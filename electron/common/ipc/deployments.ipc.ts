@@ -11,7 +11,24 @@ export const DeploymentList = z.object({
 });
 export type DeploymentList = z.infer<typeof DeploymentList>;
 
+/** Where a deployment runs and whether the app can drive it there (host/compose.ts), in words. */
+export const DeploymentWhere = z.object({
+  deploymentId: z.string(),
+  /** "this computer" or "user@host:port". */
+  host: z.string(),
+  reachable: z.boolean(),
+  composeReady: z.boolean(),
+  docker: z.string().nullable(),
+  compose: z.string().nullable(),
+  daemon: z.enum(['reachable', 'down', 'permission-denied', 'error', 'not-checked']),
+  /** What is missing, each with what to do, in order. */
+  problems: z.array(z.object({ summary: z.string(), hint: z.string() })),
+});
+export type DeploymentWhere = z.infer<typeof DeploymentWhere>;
+
 export const deploymentsChannels = {
   list: channel('deployments', 'list', NoRequest, DeploymentList),
   get: channel('deployments', 'get', req({ id: z.string().max(64) }), DeploymentRef),
+  /** Reaches the deployment where it runs (SSH for a server) and checks docker and Compose v2 there. */
+  where: channel('deployments', 'where', req({ id: z.string().max(64) }), DeploymentWhere),
 };

@@ -135,6 +135,12 @@ export const setupChannels = {
   summary: channel('setup', 'summary', req({ draftId: DraftId }), DraftSummary),
   /** Main opens the OS folder dialog; the renderer never sends a path. */
   chooseFolder: channel('setup', 'chooseFolder', req({ draftId: DraftId }), ChooseFolderResult),
+  /**
+   * A deployment on a server: the admin types its `ssh://[user@]host[:port]/absolute/path` (there is no
+   * dialog for a remote folder). Main parses it strictly (host/location.ts) and reaches it with the admin's
+   * own OpenSSH; a local path is refused here — local folders come from the OS dialog only.
+   */
+  chooseServer: channel('setup', 'chooseServer', req({ draftId: DraftId, location: z.string().min(7).max(1000).regex(/^ssh:\/\//) }), ChooseFolderResult),
   setImport: channel('setup', 'setImport', req({ draftId: DraftId, decisions: z.record(VarName, ImportDecision) }), StepResult.extend({ existing: ExistingView })),
   setEnvironment: channel('setup', 'setEnvironment', req({ draftId: DraftId, environment: Environment }), StepResult.extend({ existing: ExistingView.nullable() })),
   setAddress: channel(

@@ -56,6 +56,7 @@ export class LocalHost implements DeploymentHost {
       env: { ...controlledEnv(this.env, this.profileNames), ...options.env },
       stdin: options.stdin,
       timeoutMs: options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS,
+      stdoutFile: options.stdoutFile,
     });
     return {
       code: r.code,

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { constants } from 'node:os';
 
 /**
@@ -22,6 +24,11 @@ export interface CaptureOptions {
   /** Bytes of stdout kept (default 64 KiB) and which end: the tail (default) or the head. */
   stdoutCap?: number;
   stdoutKeep?: 'head' | 'tail';
+  /**
+   * Stream stdout, whole, into this local file instead of keeping it: written 0600 to a temp file beside
+   * it, fsynced, and renamed into place only when the program exits 0 (otherwise removed).
+   */
+  stdoutFile?: string;
 }
 
 export interface Captured {
@@ -76,9 +83,32 @@ function signalCode(signal: NodeJS.Signals | null): number {
 }
 
 /**
- * Runs `file args…` and collects its exit status and output. Never rejects.
+ * Runs `file args…` and collects its exit status and output. Never rejects (a stdout file that cannot be
+ * written turns into exit status 74 with the reason on stderr).
  */
-export function spawnCapture(file: string, args: readonly string[], options: CaptureOptions): Promise<Captured> {
+export async function spawnCapture(file: string, args: readonly string[], options: CaptureOptions): Promise<Captured> {
+  if (options.stdoutFile === undefined) return spawnCaptureTo(file, args, options, null);
+  const target = options.stdoutFile;
+  const temp = `${target}.part-${randomBytes(6).toString('hex')}`;
+  let fh: FileHandle | null = null;
+  try {
+    fh = await open(temp, 'wx', 0o600);
+    const r = await spawnCaptureTo(file, args, options, fh);
+    await fh.sync();
+    await fh.close();
+    fh = null;
+    if (r.code === 0) await rename(temp, target);
+    else await unlink(temp);
+    return r;
+  } catch (e) {
+    await fh?.close().catch(() => undefined);
+    await unlink(temp).catch(() => undefined);
+    const why = (e as NodeJS.ErrnoException).code ?? 'error';
+    return { code: 74, stdout: Buffer.alloc(0), stderr: Buffer.from(`could not write the output file ${target}: ${why}\n`), timedOut: false, spawnError: null };
+  }
+}
+
+function spawnCaptureTo(file: string, args: readonly string[], options: CaptureOptions, sink: FileHandle | null): Promise<Captured> {
   return new Promise((resolvePromise) => {
     const stdout = new Capped(options.stdoutCap ?? OUTPUT_TAIL_BYTES, options.stdoutKeep ?? 'tail');
     const stderr = new Capped(OUTPUT_TAIL_BYTES, 'tail');
@@ -86,16 +116,21 @@ export function spawnCapture(file: string, args: readonly string[], options: Cap
     let settled = false;
     let spawnError: string | null = null;
     const timers: NodeJS.Timeout[] = [];
+    let writing: Promise<void> = Promise.resolve();
+    let writeError: unknown = null;
     const finish = (code: number): void => {
       if (settled) return;
       settled = true;
       for (const t of timers) clearTimeout(t);
-      resolvePromise({
-        code: timedOut ? 124 : code,
-        stdout: stdout.value(),
-        stderr: stderr.value(),
-        timedOut,
-        spawnError,
+      void writing.then(() => {
+        if (writeError !== null) stderr.push(Buffer.from(`could not write the output file: ${(writeError as NodeJS.ErrnoException).code ?? 'error'}\n`));
+        resolvePromise({
+          code: timedOut ? 124 : writeError !== null ? 74 : code,
+          stdout: stdout.value(),
+          stderr: stderr.value(),
+          timedOut,
+          spawnError,
+        });
       });
     };
 
@@ -106,7 +141,15 @@ export function spawnCapture(file: string, args: readonly string[], options: Cap
       shell: false,
       windowsHide: true,
     });
-    child.stdout.on('data', (d: Buffer) => stdout.push(d));
+    if (sink) {
+      // Whole, in order: writes are chained, and the result waits for the last one.
+      child.stdout.on('data', (d: Buffer) => {
+        child.stdout.pause();
+        writing = writing.then(() => sink.write(d)).then(() => undefined, (e: unknown) => {
+          writeError ??= e;
+        }).finally(() => child.stdout.resume());
+      });
+    } else child.stdout.on('data', (d: Buffer) => stdout.push(d));
     child.stderr.on('data', (d: Buffer) => stderr.push(d));
     child.on('error', (e: NodeJS.ErrnoException) => {
       // Spawn failures (ENOENT for the program or the working folder, EACCES) arrive here, not as an exit.
@@ -117,6 +160,8 @@ export function spawnCapture(file: string, args: readonly string[], options: Cap
     });
     child.on('exit', (code, signal) => {
       const status = code ?? signalCode(signal);
+      // Streaming to a file reads every byte the program wrote: wait for 'close', never cut it short.
+      if (sink) return;
       timers.push(
         setTimeout(() => {
           child.stdout.destroy();

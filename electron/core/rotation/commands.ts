@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { constants, createWriteStream } from 'node:fs';
-import { access, open, rename, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { spawnCapture } from '../host/spawn-capture';
 import { delimiter, join } from 'node:path';
 import type { DeploymentRef } from '../../common/model/deployment';
 
@@ -49,36 +48,15 @@ export interface CommandRunner {
   run(argv: readonly string[], options: CommandRunOptions): Promise<CommandResult>;
 }
 
-/** Output kept per stream (the tail): command output is shown to the admin, not stored whole. */
-const MAX_OUTPUT = 64 * 1024;
+/** A docker command may pull or restart containers: minutes, not hours. */
+const COMMAND_TIMEOUT_MS = 15 * 60 * 1000;
 
+/** Runs commands on this computer the one way the host adapters do (host/spawn-capture.ts). */
 export const spawnRunner: CommandRunner = {
   async run(argv, options) {
-    const target = options.stdoutFile;
-    const temp = target ? `${target}.part-${randomBytes(6).toString('hex')}` : null;
-    const sink = temp ? createWriteStream(temp, { flags: 'wx', mode: 0o600 }) : null;
-    const result = await new Promise<CommandResult>((resolve) => {
-      const [cmd, ...args] = argv;
-      const child = spawn(cmd ?? 'false', args, { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      if (sink) child.stdout.pipe(sink);
-      else child.stdout.on('data', (d: Buffer) => (stdout = (stdout + d.toString('utf8')).slice(-MAX_OUTPUT)));
-      child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString('utf8')).slice(-MAX_OUTPUT)));
-      child.on('error', (e) => resolve({ code: 127, stdout, stderr: `${stderr}${e.message}` }));
-      child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-      child.stdin.on('error', () => undefined);
-      child.stdin.end(options.stdin ?? '');
-    });
-    if (sink && temp && target) {
-      if (!sink.closed) await new Promise<void>((r) => sink.once('close', () => r()));
-      if (result.code === 0) {
-        const fh = await open(temp, 'r');
-        await fh.sync().finally(() => fh.close());
-        await rename(temp, target);
-      } else await unlink(temp).catch(() => undefined);
-    }
-    return result;
+    const [cmd, ...args] = argv;
+    const r = await spawnCapture(cmd ?? 'false', args, { cwd: options.cwd, env: options.env, stdin: options.stdin, timeoutMs: COMMAND_TIMEOUT_MS, stdoutFile: options.stdoutFile });
+    return { code: r.code, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
   },
 };
 

@@ -200,7 +200,8 @@ export function createSetupService(deps: SetupServiceDeps): SetupService {
       if (state.deployments.some((d) => d.folder === location)) {
         throw new AppError('SETUP_ALREADY_REGISTERED', 'This folder is already set up as a deployment. Open it from the Dashboard instead; choose another folder to set up a new one.');
       }
-      const view = draft.setFolder(facts, folderView(facts));
+      // A server's deployment is shown (and registered) by its location, not by the path alone.
+      const view = draft.setFolder(facts, { ...folderView(facts), folder: location });
       return { cancelled: false, folder: view, existing: draft.existingView() };
     },
     setImport: (id, decisions) => get(id).setImport(decisions),

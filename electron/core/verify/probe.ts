@@ -118,7 +118,10 @@ sys.exit(0 if all(r['ok'] for r in out) else 3)
  */
 export function probeCommand(d: Pick<DeploymentRef, 'composeFiles'>, checks: readonly CheckName[]): PlannedCommand {
   const argv = [...composeBase(d), 'exec', '-T', 'api', 'python', '-c', PROBE];
-  const byHand = ['curl -fsS http://127.0.0.1:8000/api/health', ...(checks.includes('redis') ? ['curl -fsS http://127.0.0.1:8000/api/health/redis'] : [])];
+  const byHand = [
+    'curl -fsS http://127.0.0.1:8000/api/health',
+    ...(checks.includes('redis') ? ['curl -fsS http://127.0.0.1:8000/api/health/redis'] : []),
+  ];
   return { argv, display: byHand.join(' && '), stdin: { kind: 'probe' } };
 }
 

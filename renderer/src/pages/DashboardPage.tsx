@@ -3,6 +3,7 @@ import { useLoad } from '../hooks';
 import { ActiveIncidentsPanel } from '../components/incident/ActiveIncidentsPanel';
 import { DashboardAudit } from '../components/audit/DashboardAudit';
 import { LoadState } from '../components/LoadState';
+import { DeploymentWhereLine } from '../components/DeploymentWhere';
 
 /** The first screen: deployments and what needs attention. */
 export function DashboardPage() {
@@ -34,6 +35,7 @@ export function DashboardPage() {
                 <a href={`#/secrets/${encodeURIComponent(d.id)}`} aria-label={`Secrets of ${d.name}`}>
                   Secrets
                 </a>
+                <DeploymentWhereLine id={d.id} />
               </li>
             ))}
           </ul>

@@ -122,6 +122,25 @@ describe('run', () => {
   });
 });
 
+describe('stdout into a local file', () => {
+  it('streams a large output whole into a 0600 file here, and leaves no file when the command fails', async () => {
+    const { host } = open();
+    const out = join(mkdtempSync(join(tmpdir(), 'cs-host-dump-')), 'dump.sql');
+    // 400 KiB: far past the 64 KiB kept of ordinary output.
+    const r = await host.run(['sh', '-c', 'head -c 409600 /dev/zero | tr "\\0" x; printf END'], { stdoutFile: out });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    const text = readFileSync(out, 'utf8');
+    expect(text.length).toBe(409603);
+    expect(text.endsWith('xEND')).toBe(true);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    const failed = join(mkdtempSync(join(tmpdir(), 'cs-host-dump-')), 'failed.sql');
+    const f = await host.run(['sh', '-c', 'printf partial; exit 3'], { stdoutFile: failed });
+    expect(f.code).toBe(3);
+    expect(readdirSync(join(failed, '..'))).toEqual([]);
+  });
+});
+
 describe('files', () => {
   it('reads a regular file and refuses links, FIFOs, folders, missing and over-cap files', async () => {
     const { host } = open();

@@ -20,6 +20,7 @@ export function setupHandlers({ core, platform }: HandlerDeps): Handlers['setup'
       const folder = await platform.pickFolder('Choose the folder of your Crucible checkout');
       return setup.chooseFolder(draftId, folder);
     },
+    chooseServer: ({ draftId, location }) => setup.chooseFolder(draftId, location),
     setImport: ({ draftId, decisions }) => Promise.resolve(setup.setImport(draftId, decisions)),
     setEnvironment: ({ draftId, environment }) => Promise.resolve(setup.setEnvironment(draftId, environment)),
     setAddress: ({ draftId, frontendUrl, corsOrigins, applyCorsFix }) => Promise.resolve(setup.setAddress(draftId, frontendUrl, corsOrigins, applyCorsFix)),

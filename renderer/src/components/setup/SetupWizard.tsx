@@ -118,10 +118,10 @@ export function SetupWizard() {
     }
   };
 
-  const chooseFolder = () =>
+  const chooseFolder = (location?: string) =>
     run(async () => {
       if (!draftId) return;
-      const r = await getApi().setup.chooseFolder({ draftId });
+      const r = location === undefined ? await getApi().setup.chooseFolder({ draftId }) : await getApi().setup.chooseServer({ draftId, location });
       if (r.cancelled || !r.folder) return;
       setFolder(r.folder);
       setExisting(r.existing ?? null);
@@ -254,7 +254,7 @@ export function SetupWizard() {
         <h2 id="step-title" ref={heading} tabIndex={-1}>
           Step {index + 1} of {WIZARD_STEPS.length}: {current?.title}
         </h2>
-        {step === 'folder' && <FolderStep folder={folder} onChoose={() => void chooseFolder()} busy={busy} />}
+        {step === 'folder' && <FolderStep folder={folder} onChoose={() => void chooseFolder()} onChooseServer={(l) => void chooseFolder(l)} busy={busy} />}
         {step === 'existing' && <ExistingStep existing={existing} decisions={decisions} onChange={(n, d) => { setDecisions({ ...decisions, [n]: d }); }} />}
         {step === 'environment' && <EnvironmentStep value={environment} onChange={setEnvironment} />}
         {step === 'address' && <AddressStep form={address} onChange={(f) => { setAddress(f); setIssues([]); }} environment={environment} corsFix={folder?.corsFix ?? []} issues={issues} />}
