@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { KeychainStatus } from '../common/ipc/keychain.ipc';
 import type { Logger } from './log/logger';
 import { appPaths, type AppPaths } from './paths/app-home';
@@ -132,7 +133,7 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
       keychain: () => keychains.get(),
       state: stateStorePort(store, clock),
       journal,
-      env: envFilePort(),
+      env: envFilePort(undefined, { openHost: (location) => openDeploymentHost(location), previousFolder: join(paths.home, 'previous', 'restore') }),
       fingerprinter: async () => loadFingerprinter(await keychains.get(), { create: true, random: deps.random }),
       logger: deps.logger,
       clock,

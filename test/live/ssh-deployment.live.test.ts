@@ -164,6 +164,21 @@ describe.skipIf(skip !== null)(
       expect((await cli(['rotate', location, 'POSTGRES_PASSWORD', '--confirm'])).code).toBe(0);
     });
 
+    const BACKUP_PASS = 'quartz meadow lantern copper orbit tundra';
+    let backupFile = '';
+    let exportedJwt = '';
+
+    it('backup export takes the deployment by its ssh:// location', async () => {
+      exportedJwt = serverEnv().get('ROUNDTABLE_JWT_SECRET') ?? '';
+      backupFile = join(home, 'server.csbackup');
+      const r = await cli(
+        ['backup', 'export', location, '--out', backupFile, '--passphrase-stdin'],
+        `${BACKUP_PASS}\n${BACKUP_PASS}\n`,
+      );
+      expect(r.code, r.err + r.out).toBe(0);
+      expect(statSync(backupFile).mode & 0o777).toBe(0o600);
+    });
+
     it('an injected failure of the recreate step: exit 75, the step failed in words, .env written, then a retry completes', async () => {
       bed.setFailure('up api');
       try {
@@ -179,6 +194,35 @@ describe.skipIf(skip !== null)(
       expect(again.code, again.err + again.out).toBe(0);
       expect(await login(PASSWORD)).toBe(200);
       expect((await cli(['rotate', location, 'ROUNDTABLE_JWT_SECRET', '--confirm'])).code).toBe(0);
+    });
+
+    it('backup restore --to ssh:// rewrites the .env on the server, keeps the previous one here, and the API starts with it', async () => {
+      const dep = (await core.store.read()).deployments[0];
+      expect(serverEnv().get('ROUNDTABLE_JWT_SECRET')).not.toBe(exportedJwt); // rotated since the export
+      const r = await cli(
+        [
+          'backup',
+          'restore',
+          backupFile,
+          '--to',
+          location,
+          '--deployment',
+          dep?.id ?? '',
+          '--only',
+          'ROUNDTABLE_JWT_SECRET',
+          '--overwrite',
+          '--rewrite-env',
+          '--passphrase-stdin',
+        ],
+        `${BACKUP_PASS}\n`,
+      );
+      expect(r.code, r.err + r.out).toBe(0);
+      expect(serverEnv().get('ROUNDTABLE_JWT_SECRET')).toBe(exportedJwt);
+      expect(await keychain.get(serviceFor(dep?.id ?? ''), 'ROUNDTABLE_JWT_SECRET')).toBe(exportedJwt);
+      expect(readdirSync(join(home, 'previous', 'restore')).some((f) => f.startsWith('.env.'))).toBe(true);
+      expect(overSsh('ls -a').stdout).not.toMatch(/\.env\.bak/);
+      expect(overSsh('docker compose up -d api').status).toBe(0);
+      expect(await login(PASSWORD)).toBe(200);
     });
   },
 );

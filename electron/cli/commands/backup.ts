@@ -1,3 +1,4 @@
+import { formatLocation, parseLocation } from '../../core/host/location';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { isAppError } from '../../common/errors';
@@ -199,7 +200,7 @@ ${VAULT_HELP}`,
       }
       if (typeof values.to === 'string') {
         if (ids.length !== 1) throw new UsageError(`the backup holds ${ids.length} deployments; name one with --deployment to use --to`);
-        plan = await core.backup.setFolder(plan.sessionId, ids[0] ?? '', resolve(values.to));
+        plan = await core.backup.setFolder(plan.sessionId, ids[0] ?? '', values.to.startsWith('ssh://') ? formatLocation(parseLocation(values.to, '/')) : resolve(values.to));
       }
       const only = typeof values.only === 'string' ? new Set(values.only.split(',').map((s) => s.trim()).filter(Boolean)) : null;
       const chosen = plan.deployments.filter((d) => ids.includes(d.id));

@@ -28,7 +28,7 @@ ${VAULT_HELP}`,
   async run({ values, positionals }, io) {
     if (positionals.length !== 1 || positionals[0] === undefined) throw new UsageError('give exactly one DIR (the deployment folder).');
     const core = io.core();
-    const dep = await deploymentForFolder(await core.store.read(), resolve(positionals[0]));
+    const dep = await deploymentForFolder(await core.store.read(), positionals[0].startsWith("ssh://") ? positionals[0] : resolve(positionals[0]));
     const title = typeof values.title === 'string' ? values.title : 'Security incident';
     // The title is checked against the deployment's secrets, which the vault must be open to read.
     await unlockVaultIfChosen(io, core, values);

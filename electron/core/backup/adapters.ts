@@ -1,6 +1,9 @@
-import { readFile, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
-import { isAppError } from '../../common/errors';
+import { readFile, stat, unlink } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import { AppError, isAppError } from '../../common/errors';
+import { readEnvOnHost, writeEnvOnHost } from '../envfile/on-host';
+import type { DeploymentHost } from '../host/host';
+import { parseLocation, type Location } from '../host/location';
 import { sha256, writeFileAtomic } from '../fs/atomic-write';
 import { envValues, readEnvFile, writeEnvFile } from '../envfile';
 import { assertStoredPasswordForm, passwordHashVariables } from '../hashing/stored-form';
@@ -73,8 +76,76 @@ export function stateStorePort(store: StateStore, clock: () => Date): BackupStat
  * @param passwordVariables variables whose `.env` form is a bcrypt hash: a plain value for one of them is
  *   refused (SECRET_PASSWORD_NOT_HASHED), never written (restore hashes such values before it gets here).
  */
-export function envFilePort(passwordVariables: ReadonlySet<string> = passwordHashVariables(crucibleCeProfile)): EnvFilePort {
+/** Where a deployment on a server is reached, and where previous `.env` versions are kept here. */
+export interface RemoteEnvAccess {
+  openHost(location: Location): DeploymentHost;
+  /** `<app home>/previous/<deployment>`-style folder for the previous `.env` of a server's deployment. */
+  previousFolder: string;
+}
+
+export function envFilePort(passwordVariables: ReadonlySet<string> = passwordHashVariables(crucibleCeProfile), remote?: RemoteEnvAccess): EnvFilePort {
+  const local = localEnvFilePort(passwordVariables);
+  if (!remote) return local;
+  /** Runs `fn` with the server's host for an `ssh://` folder (one connection, closed after), else locally. */
+  const onServer = async <T>(folder: string, fn: (host: DeploymentHost, path: string) => Promise<T>, here: () => Promise<T>): Promise<T> => {
+    const loc = folder.startsWith('ssh://') ? parseLocation(folder, '/') : null;
+    if (loc?.kind !== 'ssh') return here();
+    const host = remote.openHost(loc);
+    try {
+      return await fn(host, loc.path);
+    } finally {
+      await host.close();
+    }
+  };
   return {
+    read: (folder) =>
+      onServer(
+        folder,
+        async (host, path) => {
+          const r = await readEnvOnHost(host, posix.join(path, '.env'));
+          return r === null ? null : { values: envValues(r.doc), sha256: r.sha256 };
+        },
+        () => local.read(folder),
+      ),
+    write: (folder, values, expectedSha256) =>
+      onServer(
+        folder,
+        async (host, path) => {
+          for (const [key, value] of Object.entries(values)) if (passwordVariables.has(key)) assertStoredPasswordForm(key, value);
+          const envPath = posix.join(path, '.env');
+          const before = expectedSha256 === null ? null : ((await readEnvOnHost(host, envPath))?.bytes ?? null);
+          const res = await writeEnvOnHost(host, envPath, Object.entries(values).map(([key, value]) => ({ op: 'set' as const, key, value })), { expectedSha256, keepPreviousIn: remote.previousFolder });
+          // The undo opens its own connection: it runs after this one is closed.
+          return () =>
+            onServer(
+              folder,
+              async (h) => {
+                if (before === null) {
+                  const r = await h.run(['rm', '-f', '--', envPath]);
+                  if (r.code !== 0) throw new AppError('BACKUP_UNDO_FAILED', `.env on ${h.label} could not be removed again (exit ${r.code}).`);
+                } else await h.writeFileAtomic(envPath, before, { mode: 0o600, expectedSha256: res.sha256, keepPreviousIn: null });
+              },
+              () => Promise.resolve(),
+            );
+        },
+        () => local.write(folder, values, expectedSha256),
+      ),
+    folderExists: (folder) =>
+      onServer(
+        folder,
+        async (host, path) => (await host.stat(path))?.kind === 'dir',
+        () => local.folderExists(folder),
+      ),
+  };
+}
+
+function localEnvFilePort(passwordVariables: ReadonlySet<string>): EnvFilePort {
+  return {
+    folderExists: (folder) =>
+      stat(folder).then(
+        (s) => s.isDirectory(),
+        () => false,
+      ),
     async read(folder) {
       try {
         const r = await readEnvFile(join(folder, '.env'));

@@ -75,6 +75,8 @@ export interface EnvFilePort {
    * @throws AppError ENV_* for a value that cannot be written safely; FS_CHANGED_ON_DISK.
    */
   write(folder: string, values: Record<string, string>, expectedSha256: string | null): Promise<() => Promise<void>>;
+  /** Whether the folder (here, or `ssh://…` on a server) exists. */
+  folderExists(folder: string): Promise<boolean>;
 }
 
 /** Keyed fingerprint of a value (inventory/fingerprint.ts), so conflicts can be shown without values. */

@@ -49,13 +49,6 @@ function same(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-async function isDir(path: string): Promise<boolean> {
-  return stat(path).then(
-    (s) => s.isDirectory(),
-    () => false,
-  );
-}
-
 /** The folder a deployment is restored into: an explicit choice, else where the state has it, else where it was. */
 export function targetFolder(d: BackupDeployment, registered: DeploymentRef | undefined, chosen: ReadonlyMap<string, string>): string {
   return chosen.get(d.id) ?? registered?.folder ?? d.folder;
@@ -93,7 +86,7 @@ export async function planRestore(deps: BackupDeps, payload: BackupPayload, chos
   for (const d of payload.deployments) {
     const reg = known.find((x) => x.id === d.id);
     const folder = targetFolder(d, reg, chosen);
-    const folderExists = await isDir(folder);
+    const folderExists = await deps.env.folderExists(folder);
     const env = folderExists ? await deps.env.read(folder) : null;
     const current = new Map((await kc.list(serviceFor(d.id))).map((e) => [e.account, e.value]));
     for (const v of current.values()) deps.logger.redactor.register(v);
@@ -183,7 +176,7 @@ export async function applyRestore(
     }
     const reg = known.find((x) => x.id === d.id);
     const folder = targetFolder(d, reg, chosen);
-    if (sel.rewriteEnv && !(await isDir(folder))) {
+    if (sel.rewriteEnv && !(await deps.env.folderExists(folder))) {
       throw new AppError(BackupErrorCode.RestoreFailed, `The folder ${folder} does not exist, so its .env cannot be rewritten. Choose the deployment's folder first. Nothing was restored.`);
     }
     for (const s of secrets) deps.logger.redactor.register(s.value);
