@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { AppError, isAppError } from '../../common/errors';
 import type { RestoreConflict, RestoreResult, RestoreSelection } from '../../common/ipc/backup.ipc';
