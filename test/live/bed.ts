@@ -13,7 +13,8 @@ import { z } from 'zod';
  * those services. Processes are started and stopped by scripts/testbed/bedctl.mjs; this module drives it.
  */
 
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
+// Bundled as CommonJS by bench/run.mjs, import.meta is empty: the benches run from the repository root.
+const REPO = typeof import.meta.url === 'string' ? fileURLToPath(new URL('../..', import.meta.url)) : process.cwd();
 const BEDCTL = join(REPO, 'scripts', 'testbed', 'bedctl.mjs');
 export const TESTBED_CACHE = process.env.CRUCIBLE_TESTBED_CACHE ?? '/var/cache/crucible-secrets/testbed';
 export const TESTBED_TREE = join(TESTBED_CACHE, 'trixie');

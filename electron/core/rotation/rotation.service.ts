@@ -136,6 +136,8 @@ const ID = /^rot-[0-9a-f]{16}$/;
 
 /** A docker command on a server may pull or restart containers: minutes, not hours. */
 const COMMAND_TIMEOUT_MS = 15 * 60 * 1000;
+/** How long a server's POSTGRES_USER is reused for displaying plans (it is not rotatable). */
+const USER_TTL_MS = 30_000;
 
 function err(code: string, message: string): AppError {
   return new AppError(code, message);
@@ -176,6 +178,8 @@ export function createRotationService(deps: RotationDeps): RotationService {
   }
   /** Whether compose v2 answers on a server, asked once per deployment and process. */
   const composeReady = new Map<string, Promise<boolean>>();
+  /** POSTGRES_USER as last read from a server's `.env` (a name, not a secret), for plans shown meanwhile. */
+  const postgresUsers = new Map<string, { user: string | null; at: number }>();
   /** Previous `.env` versions of a server's deployment: kept here, under the app home, never beside it. */
   const previousFolder = (d: DeploymentRef) => join(deps.home, 'previous', d.id);
 
@@ -229,6 +233,7 @@ export function createRotationService(deps: RotationDeps): RotationService {
       const r = loc.kind === 'ssh' ? await readEnvOnHost(hostOf(d), path) : await readEnvFile(path);
       if (r === null) return { values: new Map(), sha: null, path };
       const values = envValues(r.doc);
+      postgresUsers.set(d.id, { user: values.get('POSTGRES_USER') ?? null, at: performance.now() });
       // The values of every secret of the profile are registered so command output never shows them.
       for (const name of secretNames) {
         const v = values.get(name);
@@ -248,7 +253,9 @@ export function createRotationService(deps: RotationDeps): RotationService {
   }
 
   async function planFor(run: Pick<RotationRun, 'variable' | 'exportFile' | 'sqlFile'> & { id?: string }, d: DeploymentRef): Promise<Plan> {
-    const { values } = await readEnv(d);
+    // Only the role name is needed; on a server, a fresh one (seconds old) saves a round trip per view.
+    const cached = isRemote(d) ? postgresUsers.get(d.id) : undefined;
+    const values = cached !== undefined && performance.now() - cached.at < USER_TTL_MS ? new Map(cached.user === null ? [] : [['POSTGRES_USER', cached.user]]) : (await readEnv(d)).values;
     // A plan without a run (dry run) names the per-run folder the files will get.
     const dir = workDir(run.id ?? '<run id>');
     const exportFile = run.exportFile ?? join(dir, DEFAULT_EXPORT_NAME);

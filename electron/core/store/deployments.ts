@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { formatLocation, parseLocation } from '../host/location';
 import { AppError } from '../../common/errors';
 import { DeploymentRef } from '../../common/model/deployment';
 import type { AppState } from './schema';
@@ -12,14 +13,19 @@ import type { AppState } from './schema';
  * Adds a deployment. The folder is stored as an absolute path.
  * @throws AppError DEPLOYMENT_INVALID, DEPLOYMENT_EXISTS (same id or same folder).
  */
+/** A folder here as an absolute path; a server's location (`ssh://…`) written one way (host/location.ts). */
+function canonical(folder: string): string {
+  return folder.startsWith('ssh://') ? formatLocation(parseLocation(folder, '/')) : resolve(folder);
+}
+
 export function addDeployment(state: AppState, ref: DeploymentRef): DeploymentRef {
-  const parsed = DeploymentRef.safeParse({ ...ref, folder: resolve(ref.folder) });
+  const parsed = DeploymentRef.safeParse({ ...ref, folder: canonical(ref.folder) });
   if (!parsed.success) {
     throw new AppError('DEPLOYMENT_INVALID', `The deployment is invalid (${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}). Ids are 3–64 lowercase letters, digits and dashes.`);
   }
   const d = parsed.data;
   if (state.deployments.some((x) => x.id === d.id)) throw new AppError('DEPLOYMENT_EXISTS', `A deployment with the id ${d.id} already exists.`);
-  if (state.deployments.some((x) => resolve(x.folder) === d.folder)) throw new AppError('DEPLOYMENT_EXISTS', 'That folder is already registered as a deployment.');
+  if (state.deployments.some((x) => canonical(x.folder) === d.folder)) throw new AppError('DEPLOYMENT_EXISTS', 'That folder is already registered as a deployment.');
   state.deployments.push(d);
   return d;
 }
