@@ -22,3 +22,7 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -q
   apt-get install -y -q --no-install-recommends "${need[@]}"
 fi
+
+# The live test bed's Debian 13 Python tree, where the real Crucible API runs (scripts/testbed/README in
+# docs/testing-live.md). Built once per machine (about a minute) and cached; a second run returns at once.
+"$(dirname "$0")/testbed/build-tree.sh"
