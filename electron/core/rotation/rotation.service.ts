@@ -323,6 +323,11 @@ export function createRotationService(deps: RotationDeps): RotationService {
     return new Staging(kc, stagingService(run.deploymentId, run.id), run.variable);
   }
 
+  /** Checks the step's journal entry would be written, before the step changes anything. */
+  async function journalPreflight(run: RotationRun, step: string): Promise<void> {
+    await deps.journal.preflight([{ type: 'rotation.step', deploymentId: run.deploymentId, subject: run.variable, details: { rotationId: run.id, step, by: 'app' } }]);
+  }
+
   async function journal(type: string, run: RotationRun, details: Record<string, string | number | boolean | null | string[]>): Promise<void> {
     await deps.journal.append({ type, deploymentId: run.deploymentId, subject: run.variable, details: { rotationId: run.id, ...details } });
   }
@@ -356,6 +361,8 @@ export function createRotationService(deps: RotationDeps): RotationService {
 
   async function doStage(run: RotationRun, d: DeploymentRef, newValue?: string): Promise<RotationRun> {
     const v = variableOf(run.variable);
+    // The journal's usual refusals (a symlinked journal, say) come before anything changes.
+    await journalPreflight(run, 'stage');
     run = await saveRun(run.id, (r) => setStep(r, 'stage', 'running', 'app'));
     const kc = await keychain();
     const st = staging(kc, run);
@@ -416,6 +423,7 @@ export function createRotationService(deps: RotationDeps): RotationService {
 
   async function doWriteEnv(run: RotationRun, d: DeploymentRef): Promise<RotationRun> {
     const v = variableOf(run.variable);
+    await journalPreflight(run, 'write-env');
     run = await saveRun(run.id, (r) => setStep(r, 'write-env', 'running', 'app'));
     const kc = await keychain();
     const staged = await nextValue(kc, run);
@@ -795,6 +803,7 @@ export function createRotationService(deps: RotationDeps): RotationService {
           ? { exportFile: options.exportFile ?? join(workDir(id), DEFAULT_EXPORT_NAME), sqlFile: options.sqlFile ?? join(workDir(id), DEFAULT_SQL_NAME) }
           : {}),
       };
+      await journalPreflight(run, 'start');
       if (run.exportFile !== undefined) await prepareFile(run.exportFile);
       await deps.store.update((s) => {
         s.rotations.push(run);

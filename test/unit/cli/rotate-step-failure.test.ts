@@ -84,3 +84,23 @@ describe('a step that fails stops the rotation and says why', () => {
     expect(envValues(parseEnv(readFileSync(join(t.folder, '.env'), 'utf8'))).get('REDIS_PASSWORD')).toBe(CANARY);
   });
 });
+
+describe('a journal that refuses entries stops a rotation before it changes anything', () => {
+  it('a symlinked journal: refused, no run recorded, .env and keychain as they were', async () => {
+    const t = await setup();
+    const { readFileSync: read, unlinkSync, writeFileSync: write } = await import('node:fs');
+    await t.core.journal.append({ type: 'test.marker', subject: 'before' });
+    const file = t.core.paths.journalFile;
+    const elsewhere = join(mkdtempSync(join(tmpdir(), 'cs-journal-elsewhere-')), 'journal.jsonl');
+    write(elsewhere, read(file));
+    unlinkSync(file);
+    symlinkSync(elsewhere, file);
+    const envBefore = read(join(t.folder, '.env'), 'utf8');
+    const r = await t.run('rotate', t.folder, 'REDIS_PASSWORD', '--yes');
+    expect(r.code).toBe(65);
+    expect(r.err).toContain('symbolic link');
+    expect((await t.core.store.read()).rotations).toEqual([]);
+    expect(read(join(t.folder, '.env'), 'utf8')).toBe(envBefore);
+    expect(await t.kc.get(serviceFor(t.id), 'REDIS_PASSWORD')).toBe(CANARY);
+  });
+});
