@@ -21,13 +21,28 @@ test('rotates REDIS_PASSWORD in the UI: .env, keychain, history and journal are 
   mkdirSync(folder);
   mkdirSync(bin);
   const log = join(home, 'docker.log');
-  writeFileSync(join(bin, 'docker'), `#!/bin/sh\nprintf '%s\\n' "$*" >> "${log}"\necho "Container crucible-redis-1  Recreated"\n`);
+  // The service check (python in the api container) answers with its JSON report; every other command "recreates".
+  writeFileSync(
+    join(bin, 'docker'),
+    `#!/bin/sh\nprintf '%s\\n' "$*" >> "${log}"\ncase "$*" in *"exec -T api python"*) echo '{"results":[{"check":"health","ok":true,"detail":"GET /api/health answered 200"},{"check":"redis","ok":true,"detail":"Redis is connected"}]}' ;; *) echo "Container crucible-redis-1  Recreated" ;; esac\n`,
+  );
   chmodSync(join(bin, 'docker'), 0o755);
   const h = await startHarness({ home, env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` } });
   const id = `e2e-rot-${Date.now().toString(36)}`;
   try {
-    await h.core.store.update((s) => addDeployment(s, { id, name: 'Rotation E2E', folder, composeFiles: ['docker-compose.yml'], environment: 'production', createdAt: new Date().toISOString() }));
-    writeFileSync(join(folder, '.env'), `# kept as is\nPOSTGRES_USER='e2euser12345'\nREDIS_PASSWORD='${OLD_REDIS}'\n`, { mode: 0o600 });
+    await h.core.store.update((s) =>
+      addDeployment(s, {
+        id,
+        name: 'Rotation E2E',
+        folder,
+        composeFiles: ['docker-compose.yml'],
+        environment: 'production',
+        createdAt: new Date().toISOString(),
+      }),
+    );
+    writeFileSync(join(folder, '.env'), `# kept as is\nPOSTGRES_USER='e2euser12345'\nREDIS_PASSWORD='${OLD_REDIS}'\n`, {
+      mode: 0o600,
+    });
     await h.core.inventory.store({ deploymentId: id, values: { REDIS_PASSWORD: OLD_REDIS }, origin: 'generated' });
 
     const context = await browser.newContext();
@@ -38,8 +53,12 @@ test('rotates REDIS_PASSWORD in the UI: .env, keychain, history and journal are 
     await page.getByRole('link', { name: 'Plan the rotation of REDIS_PASSWORD' }).click();
 
     // Blast radius first, before anything changes.
-    await expect(page.getByRole('region', { name: 'Rotation plan' })).toContainText('All login sessions, queued and running Celery tasks');
-    await expect(page.getByRole('region', { name: 'Rotation plan' })).toContainText('docker compose up -d redis api worker beat');
+    await expect(page.getByRole('region', { name: 'Rotation plan' })).toContainText(
+      'All login sessions, queued and running Celery tasks',
+    );
+    await expect(page.getByRole('region', { name: 'Rotation plan' })).toContainText(
+      'docker compose up -d redis api worker beat',
+    );
     await page.getByLabel('Reason').fill('e2e rotation');
     await page.getByRole('button', { name: 'Start the rotation' }).click();
 
@@ -53,7 +72,10 @@ test('rotates REDIS_PASSWORD in the UI: .env, keychain, history and journal are 
     await expect(run.getByTestId('command-output')).toContainText('$ docker compose up -d redis api worker beat');
     await expect(run.getByTestId('command-output')).toContainText('Recreated');
     await expect(run.getByTestId('step-recreate')).toHaveAttribute('data-state', 'done');
-    await run.getByTestId('step-verify').getByRole('button', { name: 'Done' }).click();
+    // The app checks the running service itself and ticks the step.
+    await run.getByTestId('step-verify').getByRole('button', { name: 'Run it' }).click();
+    await expect(run.getByTestId('step-verify')).toHaveAttribute('data-state', 'done');
+    await expect(run.getByTestId('command-output')).toContainText('✓ redis: Redis is connected');
     await run.getByRole('button', { name: 'The service is healthy: confirm' }).click();
     await expect(run.getByTestId('run-status')).toHaveText('confirmed');
 
@@ -80,12 +102,95 @@ test('rotates REDIS_PASSWORD in the UI: .env, keychain, history and journal are 
 
     // Journal: the whole story, chained and intact, without values.
     const journal = await h.core.journal.read({ deploymentId: id });
-    expect(journal.map((e) => e.type)).toEqual(expect.arrayContaining(['rotation.started', 'rotation.step', 'secret.rotated']));
-    expect(journal.find((e) => e.type === 'secret.rotated')).toMatchObject({ subject: 'REDIS_PASSWORD', details: { generation: 2 } });
+    expect(journal.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['rotation.started', 'rotation.step', 'secret.rotated']),
+    );
+    expect(journal.find((e) => e.type === 'secret.rotated')).toMatchObject({
+      subject: 'REDIS_PASSWORD',
+      details: { generation: 2 },
+    });
     expect((await h.core.journal.verify()).ok).toBe(true);
-    const everywhere = [await page.content(), readFileSync(h.core.paths.journalFile, 'utf8'), readFileSync(h.core.paths.stateFile, 'utf8'), h.logLines.join('\n')].join('\n');
+    const everywhere = [
+      await page.content(),
+      readFileSync(h.core.paths.journalFile, 'utf8'),
+      readFileSync(h.core.paths.stateFile, 'utf8'),
+      h.logLines.join('\n'),
+    ].join('\n');
     expect(everywhere).not.toContain(live ?? 'unreachable');
     expect(everywhere).not.toContain(OLD_REDIS);
+    await context.close();
+  } finally {
+    const kc = await KeytarKeychain.open();
+    for (const e of await kc.list(serviceFor(id))) await kc.delete(serviceFor(id), e.account);
+    await h.close();
+    rmSync(home, { recursive: true, force: true });
+  }
+});
+
+/**
+ * Issue 15: a command the app runs that fails is shown as failed, in words, with Retry, "I did it by hand"
+ * and a roll back that asks first. The fake `docker` here answers like Docker 28 without the Compose v2
+ * plugin (`unknown shorthand flag: 'd' in -d`, exit 125).
+ */
+test('a failed recreate is shown as failed in words; roll back asks first and puts everything back', async ({
+  browser,
+}) => {
+  const home = mkdtempSync(join(tmpdir(), 'cs-e2e-rotfail-'));
+  const folder = join(home, 'crucible');
+  const bin = join(home, 'bin');
+  mkdirSync(folder);
+  mkdirSync(bin);
+  writeFileSync(
+    join(bin, 'docker'),
+    `#!/bin/sh\necho "unknown shorthand flag: 'd' in -d" >&2\necho "See 'docker --help'." >&2\nexit 125\n`,
+  );
+  chmodSync(join(bin, 'docker'), 0o755);
+  const h = await startHarness({ home, env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` } });
+  const id = `e2e-rotf-${Date.now().toString(36)}`;
+  try {
+    await h.core.store.update((s) =>
+      addDeployment(s, {
+        id,
+        name: 'Failing E2E',
+        folder,
+        composeFiles: ['docker-compose.yml'],
+        environment: 'production',
+        createdAt: new Date().toISOString(),
+      }),
+    );
+    writeFileSync(join(folder, '.env'), `POSTGRES_USER='e2euser12345'\nREDIS_PASSWORD='${OLD_REDIS}'\n`, {
+      mode: 0o600,
+    });
+    await h.core.inventory.store({ deploymentId: id, values: { REDIS_PASSWORD: OLD_REDIS }, origin: 'generated' });
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(h.url);
+    await page.getByRole('link', { name: 'Rotation', exact: true }).click();
+    await page.getByRole('link', { name: 'Failing E2E' }).click();
+    await page.getByRole('link', { name: 'Plan the rotation of REDIS_PASSWORD' }).click();
+    await page.getByLabel('Reason').fill('e2e failure');
+    await page.getByRole('button', { name: 'Start the rotation' }).click();
+    const run = page.getByTestId('rotation-run');
+    await run.getByRole('button', { name: 'Write the new value to .env' }).click();
+    await expect(run.getByTestId('step-write-env')).toHaveAttribute('data-state', 'done');
+    await run.getByTestId('step-recreate').getByRole('button', { name: 'Run it' }).click();
+    await expect(run.getByTestId('step-recreate')).toHaveAttribute('data-state', 'failed');
+    const failure = run.getByTestId('failure-recreate');
+    await expect(failure).toContainText('exit status 125');
+    await expect(failure).toContainText(/Compose v2 plugin/i);
+    await expect(run.getByTestId('step-recreate').getByRole('button', { name: 'Retry' })).toBeVisible();
+    await expect(run.getByTestId('step-recreate').getByRole('button', { name: 'I did it by hand' })).toBeVisible();
+    await expect(run.getByRole('button', { name: 'The service is healthy: confirm' })).toBeDisabled();
+    // Roll back asks first; "Keep going" changes nothing.
+    await run.getByRole('button', { name: 'Roll back…' }).click();
+    await run.getByRole('button', { name: 'Keep going' }).click();
+    await expect(run.getByTestId('run-status')).toHaveText('in-progress');
+    await run.getByRole('button', { name: 'Roll back…' }).click();
+    await run.getByRole('button', { name: 'Yes, roll back' }).click();
+    await expect(run.getByTestId('run-status')).toHaveText('rolled-back');
+    expect(envValues(parseEnv(readFileSync(join(folder, '.env'), 'utf8'))).get('REDIS_PASSWORD')).toBe(OLD_REDIS);
+    const kc = await KeytarKeychain.open();
+    expect(await kc.get(serviceFor(id), 'REDIS_PASSWORD')).toBe(OLD_REDIS);
     await context.close();
   } finally {
     const kc = await KeytarKeychain.open();
