@@ -164,6 +164,44 @@ describe.skipIf(skip !== null)(
       expect((await cli(['rotate', location, 'POSTGRES_PASSWORD', '--confirm'])).code).toBe(0);
     });
 
+    const PROVIDER_KEY = 'sk-or-v1-canary-live-provider-key-0123456789abcdef';
+
+    it('rotates API_KEY_ENCRYPTION_KEY over SSH: export, re-encrypt, apply, recreate; a provider key stored through the API still reads back', async () => {
+      const auth = await apiRequest(`${bed.apiUrl}/api/auth/login`, {
+        method: 'POST',
+        body: { username: 'admin', password: PASSWORD },
+      });
+      const token = (auth.json as { access_token?: string }).access_token ?? '';
+      const headers = { Authorization: `Bearer ${token}` };
+      const put = await apiRequest(`${bed.apiUrl}/api/user/settings`, {
+        method: 'PUT',
+        headers,
+        body: { providerApiKeys: { openrouter: PROVIDER_KEY } },
+      });
+      expect(put.status).toBe(200);
+      const before = serverEnv().get('API_KEY_ENCRYPTION_KEY');
+      const r = await cli(
+        ['rotate', location, 'API_KEY_ENCRYPTION_KEY', '--yes', '--done', 'backup', '--login-password-stdin'],
+        `${PASSWORD}\n`,
+      );
+      expect(r.code, r.err + r.out).toBe(0);
+      expect(serverEnv().get('API_KEY_ENCRYPTION_KEY')).not.toBe(before);
+      expect(r.out).toMatch(/✓ provider-keys: 1 stored provider key\(s\) read back/);
+      expect(r.out).toMatch(/✓ login: The login works/);
+      const again = await apiRequest(`${bed.apiUrl}/api/auth/login`, {
+        method: 'POST',
+        body: { username: 'admin', password: PASSWORD },
+      });
+      const t2 = (again.json as { access_token?: string }).access_token ?? '';
+      const read = await apiRequest(`${bed.apiUrl}/api/user/settings/provider-key/openrouter`, {
+        headers: { Authorization: `Bearer ${t2}` },
+      });
+      expect(read.status).toBe(200);
+      expect(read.json).toMatchObject({ key: PROVIDER_KEY });
+      for (const text of [r.out, r.err, sink.lines.join('\n')]) expect(text).not.toContain(PROVIDER_KEY);
+      expect((await cli(['rotate', location, 'API_KEY_ENCRYPTION_KEY', '--confirm'])).code).toBe(0);
+    });
+
     const BACKUP_PASS = 'quartz meadow lantern copper orbit tundra';
     let backupFile = '';
     let exportedJwt = '';
@@ -223,6 +261,20 @@ describe.skipIf(skip !== null)(
       expect(overSsh('ls -a').stdout).not.toMatch(/\.env\.bak/);
       expect(overSsh('docker compose up -d api').status).toBe(0);
       expect(await login(PASSWORD)).toBe(200);
+    });
+
+    it('rotates the login password over SSH with a typed one: the service check logs in with it; the old one is refused', async () => {
+      const NEW = 'ember harbour quill saffron';
+      const r = await cli(
+        ['rotate', location, 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD', '--yes', '--done', 'backup', '--value-stdin'],
+        `${NEW}\n`,
+      );
+      expect(r.code, r.err + r.out).toBe(0);
+      expect(r.out).toMatch(/✓ login: The login works/);
+      expect(await login(NEW)).toBe(200);
+      expect(await login(PASSWORD)).toBe(401);
+      expect(serverEnv().get('ROUNDTABLE_COMMUNITY_AUTH_PASSWORD')).toMatch(/^\$2b\$/);
+      expect((await cli(['rotate', location, 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD', '--confirm'])).code).toBe(0);
     });
   },
 );

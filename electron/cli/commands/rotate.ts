@@ -25,6 +25,10 @@ DIR is the folder of a registered deployment; VAR a variable of the stack profil
                    write .env, run docker commands when docker is here) and print the commands left to
                    you; the rotation stays pending until --confirm
   --done STEP      record that you ran STEP yourself (repeatable), e.g. --done alter-role
+  --login-password-stdin
+                   read the admin's login password from stdin, for the check of the running service
+                   only: the login is tried and, after API_KEY_ENCRYPTION_KEY, every stored provider key
+                   is read back through the API (a rotated login password is checked by itself)
   --value-stdin    read the new value from stdin (login password: optional; provider keys: required).
                    A login password the app generates is shown ONCE on stderr; only its bcrypt hash is
                    stored (keychain and .env)
@@ -48,6 +52,7 @@ ${VAULT_HELP}`,
     run: { type: 'boolean' },
     reason: { type: 'string' },
     'value-stdin': { type: 'boolean' },
+    'login-password-stdin': { type: 'boolean' },
     done: { type: 'string', multiple: true },
     export: { type: 'string' },
     'sql-out': { type: 'string' },
@@ -102,7 +107,10 @@ ${VAULT_HELP}`,
       return r.output.some((o) => o.code !== 0) ? ExitCode.Errors : ExitCode.Ok;
     }
 
+    if (values['login-password-stdin'] && values['value-stdin']) throw new UsageError('--value-stdin and --login-password-stdin cannot share stdin.');
     let newValue: string | undefined;
+    // For the service check only: the login is tried, and after an encryption-key rotation the stored keys read back.
+    let loginPassword = values['login-password-stdin'] ? await readStdinLine(io) : undefined;
     if (values['value-stdin']) newValue = await readStdinLine(io);
     else if (!pending && io.stdin.isTTY && !values.yes) {
       const plan = await core.rotation.plan(deployment.id, variable);
@@ -116,7 +124,10 @@ ${VAULT_HELP}`,
       const { password } = await core.rotation.revealNewPassword(view.id);
       io.stderr.write(`\nNew login password (shown once — store it in your password manager now; only its bcrypt hash is kept):\n\n    ${password}\n\n`);
       view = { ...view, newPasswordWaiting: false };
+      // Kept in memory for this run's service check, which logs in with it once the api is recreated.
+      loginPassword ??= password;
     }
+    if (view.playbook === 'community-password' && newValue !== undefined) loginPassword ??= newValue;
 
     const done = [...((values.done as string[] | undefined) ?? [])];
     // An export given on the command line means the services were stopped and the export made.
@@ -127,7 +138,7 @@ ${VAULT_HELP}`,
     }
 
     const interactive = io.stdin.isTTY === true && !values.yes && !json;
-    view = await walk(io, core, view, { yes: values.yes === true, interactive, json });
+    view = await walk(io, core, view, { yes: values.yes === true, interactive, json, loginPassword });
     const failed = view.steps.find((s) => s.state === 'failed');
     if (json) writeJson(io, view);
     else if (failed) {
@@ -160,7 +171,7 @@ function stepFailedText(dir: string, variable: string, s: StepView): string {
 }
 
 /** Performs what can be performed, in order; stops at the first step that waits for the admin. */
-async function walk(io: CliIO, core: CoreServices, view: RotationView, o: { yes: boolean; interactive: boolean; json: boolean }): Promise<RotationView> {
+async function walk(io: CliIO, core: CoreServices, view: RotationView, o: { yes: boolean; interactive: boolean; json: boolean; loginPassword?: string }): Promise<RotationView> {
   for (let guard = 0; guard < 40; guard++) {
     const next = view.steps.find((s) => s.state !== 'done' && s.ready && !(s.optional && s.kind === 'manual'));
     if (!next) return view;
@@ -172,7 +183,7 @@ async function walk(io: CliIO, core: CoreServices, view: RotationView, o: { yes:
       continue;
     }
     if (next.kind === 'command' && view.canRunCommands && (o.yes || (o.interactive && (await ask(io, `Run \`${next.commands.join(' ; ')}\` now? [y/N] `))))) {
-      const r = await core.rotation.perform(view.id, next.id);
+      const r = await core.rotation.perform(view.id, next.id, next.id === 'verify' && o.loginPassword !== undefined ? { loginPassword: o.loginPassword } : {});
       for (const out of r.output) if (!o.json) io.stdout.write(`$ ${out.command}\n${out.stdout ? `${out.stdout}\n` : ''}${out.stderr ? `${out.stderr}\n` : ''}`);
       view = r.view;
       if (!r.ok) return view;

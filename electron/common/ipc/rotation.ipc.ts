@@ -154,7 +154,8 @@ export const rotationChannels = {
   view: channel('rotation', 'view', req({ id: RunId }), RotationView),
   /** Every unfinished rotation (offered for resume or rollback at start). */
   pending: channel('rotation', 'pending', NoRequest, z.array(RotationView)),
-  perform: channel('rotation', 'perform', req({ id: RunId, step: StepName }), StepOutcome),
+  /** `loginPassword`: typed by the admin for the service check only (the login, the stored keys); never stored or echoed. */
+  perform: channel('rotation', 'perform', req({ id: RunId, step: StepName, loginPassword: z.string().min(1).max(1024).optional() }), StepOutcome),
   tick: channel('rotation', 'tick', req({ id: RunId, step: StepName }), RotationView),
   /** Main opens the file dialog for the encryption-key export; the renderer never sends a path. */
   pickExport: channel('rotation', 'pickExport', req({ id: RunId }), RotationView.nullable()),

@@ -26,7 +26,7 @@ import { CRUCIBLE_FALLBACK_ENCRYPTION_KEY } from '../stack/crucible-ce';
 import { findVariable, type StackProfile, type Variable } from '../stack/profile';
 import type { StateStore } from '../store/state-store';
 import { controlledEnv, displayArgv, findDocker, spawnRunner, type CommandRunner, type PlannedCommand } from './commands';
-import { probeInput, type ProbeRequest } from '../verify/probe';
+import { probeInput, type CheckName, type ProbeRequest } from '../verify/probe';
 import { ALTER_ROLE_FILE, buildPlan, checksFor, DEFAULT_EXPORT_NAME, DEFAULT_SQL_NAME, rotationOrder, toStepView, type Plan, type PlanStep } from './playbooks';
 import { policyItems } from './policy';
 import { PENDING, runsOf, type RotationRun, type StepFailure, type StepState } from './record';
@@ -82,6 +82,14 @@ export interface RotationDeps {
 
 export type { HistoryItem, RollbackResult, RotationView, StepOutcome };
 
+export interface PerformOptions {
+  /**
+   * The admin's login password, for the service check only (used once, never stored): the login is
+   * checked, and after an encryption-key rotation the stored provider keys are read back through the API.
+   */
+  loginPassword?: string;
+}
+
 export interface StartOptions {
   reason?: string;
   /** The admin's new value (login password: optional; provider keys: required). Used once, never echoed. */
@@ -105,7 +113,7 @@ export interface RotationService {
    * Performs an app step, or runs a command step when docker is available.
    * @throws ROTATION_STEP_BLOCKED, ROTATION_CANNOT_RUN, ROTATION_MANUAL_STEP, ROTATION_NOT_PENDING, and the step's own errors
    */
-  perform(id: string, step: string): Promise<StepOutcome>;
+  perform(id: string, step: string, options?: PerformOptions): Promise<StepOutcome>;
   /** The admin did a command or manual step by hand. @throws ROTATION_STEP_BLOCKED, ROTATION_APP_STEP */
   tick(id: string, step: string): Promise<RotationView>;
   /** Ends the run: the previous value is dropped. @throws ROTATION_NOT_FINISHED */
@@ -470,7 +478,7 @@ export function createRotationService(deps: RotationDeps): RotationService {
     }
   }
 
-  async function stdinFor(cmd: PlannedCommand, run: RotationRun, d: DeploymentRef, kc: Keychain): Promise<string | undefined> {
+  async function stdinFor(cmd: PlannedCommand, run: RotationRun, d: DeploymentRef, kc: Keychain, options: PerformOptions = {}): Promise<string | undefined> {
     const src = cmd.stdin;
     if (!src) return undefined;
     if (src.kind === 'file') {
@@ -478,7 +486,7 @@ export function createRotationService(deps: RotationDeps): RotationService {
       return readFile(src.path, 'utf8');
     }
     if (src.kind === 'secret') return `${await nextValue(kc, run)}\n`;
-    if (src.kind === 'probe') return probeInput(await probeRequest(run, d, kc));
+    if (src.kind === 'probe') return probeInput(await probeRequest(run, d, kc, options.loginPassword));
     const user = (await readEnv(d)).values.get('POSTGRES_USER');
     if (!user) throw err('ROTATION_POSTGRES_USER_MISSING', 'POSTGRES_USER is not set in .env, so the role to change is unknown.');
     const pw = src.which === 'next' ? await nextValue(kc, run) : await staging(kc, run).get('previous-env');
@@ -487,23 +495,27 @@ export function createRotationService(deps: RotationDeps): RotationService {
   }
 
   /** What the service check needs: the checks of this playbook, and for PostgreSQL the new and old password. */
-  async function probeRequest(run: RotationRun, d: DeploymentRef, kc: Keychain): Promise<ProbeRequest> {
-    const checks = checksFor(variableOf(run.variable).rotation.playbook);
-    if (!checks.includes('database')) return { checks };
+  async function probeRequest(run: RotationRun, d: DeploymentRef, kc: Keychain, loginPassword?: string): Promise<ProbeRequest> {
+    const playbook = variableOf(run.variable).rotation.playbook;
+    // With the admin's login password: the login works, and after a re-encryption the stored keys decrypt.
+    const withLogin: CheckName[] = loginPassword === undefined ? [] : playbook === 'encryption-key-reencrypt' ? ['login', 'provider-keys'] : ['login'];
+    const checks = [...checksFor(playbook), ...withLogin];
+    const login = loginPassword === undefined ? {} : { login: { password: loginPassword } };
+    if (!checks.includes('database')) return { checks, ...login };
     const user = (await readEnv(d)).values.get('POSTGRES_USER');
     if (!user) throw err('ROTATION_POSTGRES_USER_MISSING', 'POSTGRES_USER is not set in .env, so the role to check is unknown.');
     // After a rollback the previous value is the live one again; the staged "next" is what must be refused.
     const rolledBack = run.status === 'rolling-back' || run.status === 'rolled-back';
     const live = (await kc.get(serviceFor(run.deploymentId), run.variable)) ?? '';
     const other = rolledBack ? await staging(kc, run).get('next') : await staging(kc, run).get('previous-env');
-    return { checks, database: { user, password: live, oldPassword: other } };
+    return { checks, database: { user, password: live, oldPassword: other }, ...login };
   }
 
-  async function runCommands(cmds: readonly PlannedCommand[], run: RotationRun, d: DeploymentRef): Promise<{ output: StepOutcome['output']; failure: StepFailure | null }> {
+  async function runCommands(cmds: readonly PlannedCommand[], run: RotationRun, d: DeploymentRef, options: PerformOptions = {}): Promise<{ output: StepOutcome['output']; failure: StepFailure | null }> {
     const kc = await keychain();
     const names = deps.profile.variables.map((x) => x.name);
     const { runs, failure } = await runStepCommands(cmds, {
-      stdinFor: (cmd) => stdinFor(cmd, run, d, kc),
+      stdinFor: (cmd) => stdinFor(cmd, run, d, kc, options),
       run: async (cmd, stdin) => {
         if (cmd.stdoutFile) await prepareFile(cmd.stdoutFile);
         const loc = locationOf(d);
@@ -521,12 +533,13 @@ export function createRotationService(deps: RotationDeps): RotationService {
     return { output: runs, failure };
   }
 
-  async function doCommand(run: RotationRun, d: DeploymentRef, step: PlanStep): Promise<StepOutcome> {
+  async function doCommand(run: RotationRun, d: DeploymentRef, step: PlanStep, options: PerformOptions = {}): Promise<StepOutcome> {
     if (!(await canRun(d))) {
       throw err('ROTATION_CANNOT_RUN', `The app cannot run this step here (no docker on this machine or the deployment is not local). Run the command shown, then tick "${step.title}".`);
     }
     run = await saveRun(run.id, (r) => setStep(r, step.id, 'running', 'command'));
-    const { output, failure } = await runCommands(step.commands, run, d);
+    if (options.loginPassword !== undefined) deps.logger.redactor.register(options.loginPassword);
+    const { output, failure } = await runCommands(step.commands, run, d, options);
     run = await saveRun(run.id, (r) => setStep(r, step.id, failure ? 'failed' : 'done', 'command', failure));
     await journal('rotation.step', run, { step: step.id, by: 'command', ok: failure === null, exitCode: failure?.exitCode ?? 0, diagnosis: failure?.kind ?? null });
     return { view: await toView(run, d), ok: failure === null, output, failure };
@@ -834,7 +847,7 @@ export function createRotationService(deps: RotationDeps): RotationService {
       return out;
     },
 
-    async perform(id, stepId) {
+    async perform(id, stepId, options = {}) {
       const loaded = await reconciled(id);
       const d = loaded.deployment;
       let run = loaded.run;
@@ -844,7 +857,7 @@ export function createRotationService(deps: RotationDeps): RotationService {
       if (s.id !== 'stage' && stepState(run, 'stage') !== 'done') run = await doStage(run, d);
       assertReady(run, s);
       if (s.kind === 'manual') throw err('ROTATION_MANUAL_STEP', `"${s.title}" is done by you; tick it when it is done.`);
-      if (s.kind === 'command') return doCommand(run, d, s);
+      if (s.kind === 'command') return doCommand(run, d, s, options);
       if (s.id === 'stage') run = await doStage(run, d);
       else if (s.id === 'write-env') run = await doWriteEnv(run, d);
       else if (s.id === 'reencrypt') run = await doReencrypt(run);

@@ -14,7 +14,7 @@ export function rotationHandlers({ core, platform }: HandlerDeps): Handlers['rot
     start: ({ deploymentId, variable, reason, newValue }) => r.start(deploymentId, variable, { reason, newValue }),
     view: ({ id }) => r.view(id),
     pending: () => r.pending(),
-    perform: ({ id, step }) => r.perform(id, step),
+    perform: ({ id, step, loginPassword }) => r.perform(id, step, loginPassword === undefined ? {} : { loginPassword }),
     tick: ({ id, step }) => r.tick(id, step),
     pickExport: async ({ id }) => {
       const path = await platform.pickOpenFile('Choose the user_settings export (JSON)', [{ name: 'JSON', extensions: ['json'] }]);
