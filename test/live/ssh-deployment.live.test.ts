@@ -125,6 +125,18 @@ describe.skipIf(skip !== null)(
       for (const v of env.values()) if (v.length >= 12) expect(r.out + r.err + sink.lines.join('\n')).not.toContain(v);
     });
 
+    it('verify checks the running service on the server: health, Redis, and the login with the password typed for it', async () => {
+      const r = await cli(['verify', location, '--login-password-stdin'], `${PASSWORD}\n`);
+      expect(r.code, r.err + r.out).toBe(0);
+      expect(r.out).toContain('✓ health: GET /api/health answered 200');
+      expect(r.out).toContain('✓ redis: Redis is connected');
+      expect(r.out).toContain('✓ login: The login works');
+      expect(r.out + r.err).not.toContain(PASSWORD);
+      const wrong = await cli(['verify', location, '--login-password-stdin'], 'not the password\n');
+      expect(wrong.code).toBe(1);
+      expect(wrong.out).toMatch(/✗ login: POST \/api\/auth\/login answered 401/);
+    });
+
     it('secrets drift reads the .env on the server', async () => {
       const r = await cli(['secrets', 'drift', location]);
       expect(r.code, r.err + r.out).toBe(0);

@@ -12,6 +12,7 @@ import { backupCommands } from './backup';
 import { incidentCommands } from './incident';
 import { initCommand } from './init';
 import { rotateCommand } from './rotate';
+import { verifyCommand } from './verify';
 
 /** Every CLI command. Later features add theirs here (one file per command or command group). */
-export const commands: Command[] = [doctorCommand, proxyCommand, firewallCommand, generateCommand, hashPasswordCommand, checkEnvCommand, auditCommand, ...secretsCommands, keychainUseCommand, ...backupCommands, ...incidentCommands, initCommand, rotateCommand];
+export const commands: Command[] = [doctorCommand, proxyCommand, firewallCommand, generateCommand, hashPasswordCommand, checkEnvCommand, auditCommand, ...secretsCommands, keychainUseCommand, ...backupCommands, ...incidentCommands, initCommand, rotateCommand, verifyCommand];

@@ -26,9 +26,19 @@ export const DeploymentWhere = z.object({
 });
 export type DeploymentWhere = z.infer<typeof DeploymentWhere>;
 
+/** The check of the running service (verify/probe.ts): each check with ok and a reason, never a value. */
+export const VerifyResult = z.object({
+  ok: z.boolean(),
+  results: z.array(z.object({ check: z.string(), ok: z.boolean(), detail: z.string() })),
+  problem: z.object({ summary: z.string(), hint: z.string() }).nullable(),
+});
+export type VerifyResult = z.infer<typeof VerifyResult>;
+
 export const deploymentsChannels = {
   list: channel('deployments', 'list', NoRequest, DeploymentList),
   get: channel('deployments', 'get', req({ id: z.string().max(64) }), DeploymentRef),
   /** Reaches the deployment where it runs (SSH for a server) and checks docker and Compose v2 there. */
   where: channel('deployments', 'where', req({ id: z.string().max(64) }), DeploymentWhere),
+  /** Checks the running service where it runs; `loginPassword` (typed for this check only) adds the login. */
+  verify: channel('deployments', 'verify', req({ id: z.string().max(64), loginPassword: z.string().min(1).max(1024).optional() }), VerifyResult),
 };

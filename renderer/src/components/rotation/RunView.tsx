@@ -18,6 +18,8 @@ export function RunView({ initial, onChanged }: { initial: RotationView; onChang
   const [output, setOutput] = useState<Output>([]);
   const [rollbackCommands, setRollbackCommands] = useState<string[] | null>(null);
   const [confirmingRollback, setConfirmingRollback] = useState(false);
+  /** For the service check only: sent once with "Run it" on the verify step, then cleared. */
+  const [loginPassword, setLoginPassword] = useState('');
   const finished = view.status === 'confirmed' || view.status === 'rolled-back';
   // The panel stays while the page is open, so the password shown once does not vanish on the next step.
   const [passwordPanel, setPasswordPanel] = useState(initial.newPasswordWaiting);
@@ -94,8 +96,27 @@ export function RunView({ initial, onChanged }: { initial: RotationView; onChang
                   </button>
                 )}
                 {s.id === 'write-env' && passwordUnseen && <span className="muted">Show and store the new password first.</span>}
+                {s.id === 'verify' && view.canRunCommands && (
+                  <span>
+                    <label className="inline" htmlFor={`login-${view.id}`}>
+                      Admin login password (optional: also check the login{view.playbook === 'encryption-key-reencrypt' ? ' and the stored provider keys' : ''})
+                    </label>
+                    <input id={`login-${view.id}`} type="password" autoComplete="off" value={loginPassword} onChange={(e) => setLoginPassword(e.target.value)} />
+                  </span>
+                )}
                 {s.kind === 'command' && view.canRunCommands && (
-                  <button type="button" className="primary" disabled={busy || !s.ready} onClick={() => void act(() => api.perform({ id: view.id, step: s.id }))}>
+                  <button
+                    type="button"
+                    className="primary"
+                    disabled={busy || !s.ready}
+                    onClick={() =>
+                      void act(() => {
+                        const pw = s.id === 'verify' && loginPassword !== '' ? loginPassword : undefined;
+                        setLoginPassword('');
+                        return api.perform(pw === undefined ? { id: view.id, step: s.id } : { id: view.id, step: s.id, loginPassword: pw });
+                      })
+                    }
+                  >
                     {s.state === 'failed' ? 'Retry' : 'Run it'}
                   </button>
                 )}

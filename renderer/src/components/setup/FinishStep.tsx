@@ -1,4 +1,5 @@
 import type { CommitResult } from '../../../../electron/common/ipc/setup.ipc';
+import { VerifyService } from './VerifyService';
 
 /** Step 9: how to apply it (`docker compose up -d`, never restart), what is left, and the first backup. */
 export function FinishStep({ result }: { result: CommitResult }) {
@@ -25,6 +26,7 @@ export function FinishStep({ result }: { result: CommitResult }) {
           </li>
         ))}
       </ol>
+      <VerifyService deploymentId={result.deploymentId} />
       <h3>Checklist</h3>
       <ul className="checklist">
         {result.checklist.map((c) => (
