@@ -137,6 +137,12 @@ describe.skipIf(skip !== null)(
       expect(wrong.out).toMatch(/✗ login: POST \/api\/auth\/login answered 401/);
     });
 
+    it('check-env reads the .env on the server with the compose files beside it: the production file the app wrote is clean', async () => {
+      const r = await cli(['check-env', `${location}/.env`, '--environment', 'production']);
+      expect(r.code, r.out + r.err).toBe(0);
+      expect(r.out).toContain('.env as production: 0 errors, 0 warnings');
+    });
+
     it('secrets drift reads the .env on the server', async () => {
       const r = await cli(['secrets', 'drift', location]);
       expect(r.code, r.err + r.out).toBe(0);

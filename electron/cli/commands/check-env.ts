@@ -1,7 +1,13 @@
 import { cliText } from '../cli-text';
 import { readBoundedText } from '../../core/fs/read-bounded';
 import { capFindings } from '../../common/model/cap-findings';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, posix } from 'node:path';
+import { AppError } from '../../common/errors';
+import { readEnvOnHost } from '../../core/envfile/on-host';
+import { parseLocation } from '../../core/host/location';
+import { DEFAULT_COMPOSE_FILES, OVERRIDE_COMPOSE_FILES } from '../../core/setup/detect';
+import type { CoreServices } from '../../core/services';
+import type { EnvDoc } from '../../core/envfile';
 import { Environment } from '../../common/model/deployment';
 import type { Finding } from '../../common/model/finding';
 import { discoverComposeFiles, MAX_COMPOSE_BYTES } from '../../core/compose/load';
@@ -15,7 +21,7 @@ const MARK: Record<Finding['severity'], string> = { critical: '✗', error: '✗
 export const checkEnvCommand: Command = {
   name: 'check-env',
   summary: 'Check a .env against the Crucible CE rules (exit 0 clean, 1 warnings, 2 errors)',
-  usage: `crucible-secrets check-env FILE [--environment production|staging|development] [--json]
+  usage: `crucible-secrets check-env FILE|ssh://[user@]host[:port]/path/.env [--environment production|staging|development] [--json]
 
 Parses FILE the way docker compose v2 does, notes where python-dotenv (the dev api) reads it differently,
 and checks it against Crucible's own validation rules for the environment plus the security guide's
@@ -38,9 +44,9 @@ contain a secret value. A finding Crucible would start with says so ("Crucible w
       if (!e.success) throw new UsageError('--environment must be production, staging or development');
       environment = e.data;
     }
-    const { doc } = await readEnvFile(file);
+    const { doc, composeTexts } = file.startsWith('ssh://') ? await readOnServer(io.core(), file) : await readHere(file);
     const env = environment ?? environmentOf(doc);
-    const composeRequired = composeRequiredVariables(await composeTextsNextTo(file, envValues(doc)));
+    const composeRequired = composeRequiredVariables(composeTexts);
     const all = checkEnv(doc, { profile: crucibleCeProfile, environment: env, file: basename(file), composeRequired });
     const code = exitCodeFor(all);
     const counts = { error: 0, warning: 0, info: 0 };
@@ -60,6 +66,44 @@ contain a secret value. A finding Crucible would start with says so ("Crucible w
     return code;
   },
 };
+
+async function readHere(file: string): Promise<{ doc: EnvDoc; composeTexts: string[] }> {
+  const { doc } = await readEnvFile(file);
+  return { doc, composeTexts: await composeTextsNextTo(file, envValues(doc)) };
+}
+
+/**
+ * A `.env` on a server (`ssh://[user@]host[:port]/path/.env`), read through the admin's OpenSSH, with the
+ * compose files compose would read beside it there (`COMPOSE_FILE`, else the default file and its override).
+ * @throws AppError HOST_* (unreachable, host key), ENV_FILE_NOT_FOUND
+ */
+async function readOnServer(core: CoreServices, file: string): Promise<{ doc: EnvDoc; composeTexts: string[] }> {
+  const loc = parseLocation(file, '/');
+  const host = core.openHost(loc);
+  try {
+    const r = await readEnvOnHost(host, loc.path);
+    if (r === null) throw new AppError('ENV_FILE_NOT_FOUND', `${posix.basename(loc.path)} does not exist on ${host.label}.`);
+    const folder = posix.dirname(loc.path);
+    const read = (name: string) => host.readFile(posix.join(folder, name), { maxBytes: MAX_COMPOSE_BYTES }).then((b) => b.toString('utf8'), () => null);
+    const listed = envValues(r.doc).get('COMPOSE_FILE');
+    const names: string[] = [];
+    if (listed) names.push(...listed.split(':').filter((n) => n !== ''));
+    else {
+      for (const group of [DEFAULT_COMPOSE_FILES, OVERRIDE_COMPOSE_FILES]) {
+        for (const n of group) {
+          if ((await host.stat(posix.join(folder, n)))?.kind === 'file') {
+            names.push(n);
+            break;
+          }
+        }
+      }
+    }
+    const composeTexts = (await Promise.all(names.map(read))).filter((t): t is string => t !== null);
+    return { doc: r.doc, composeTexts };
+  } finally {
+    await host.close();
+  }
+}
 
 /**
  * The compose files compose would read next to the `.env` (none is fine: check-env then judges the file
