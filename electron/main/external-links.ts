@@ -9,9 +9,12 @@
 /** Hosts (and their subdomains) that open without asking: Crucible's own site and docs, Let's Encrypt. */
 const TRUSTED_HOSTS = ['roundtablelabs.ai', 'letsencrypt.org'] as const;
 /** Path prefixes on shared hosts: Crucible's repository on GitHub (README, issues, docs in the tree). */
-const TRUSTED_PREFIXES: ReadonlyArray<{ host: string; path: string }> = [{ host: 'github.com', path: '/roundtable-labs/crucible-community' }];
+const TRUSTED_PREFIXES: ReadonlyArray<{ host: string; path: string }> = [
+  { host: 'github.com', path: '/roundtable-labs/crucible-community' },
+];
 
-export type LinkDecision = { action: 'open'; url: string } | { action: 'confirm'; url: string; host: string } | { action: 'refuse' };
+export type LinkDecision =
+  { action: 'open'; url: string } | { action: 'confirm'; url: string; host: string } | { action: 'refuse' };
 
 function underHost(host: string, base: string): boolean {
   return host === base || host.endsWith(`.${base}`);
@@ -29,16 +32,30 @@ export function decideExternalLink(url: string, confirmedOrigins: ReadonlySet<st
   } catch {
     return { action: 'refuse' };
   }
-  if (u.protocol !== 'https:' || u.username !== '' || u.password !== '' || u.hostname === '') return { action: 'refuse' };
+  if (u.protocol !== 'https:' || u.username !== '' || u.password !== '' || u.hostname === '')
+    return { action: 'refuse' };
   const host = u.hostname.toLowerCase();
   if (u.port === '' && TRUSTED_HOSTS.some((h) => underHost(host, h))) return { action: 'open', url: u.href };
-  if (u.port === '' && TRUSTED_PREFIXES.some((p) => host === p.host && (u.pathname === p.path || u.pathname.startsWith(`${p.path}/`)))) return { action: 'open', url: u.href };
+  if (
+    u.port === '' &&
+    TRUSTED_PREFIXES.some((p) => host === p.host && (u.pathname === p.path || u.pathname.startsWith(`${p.path}/`)))
+  )
+    return { action: 'open', url: u.href };
   if (confirmedOrigins.has(u.origin)) return { action: 'open', url: u.href };
   return { action: 'confirm', url: u.href, host: u.host };
 }
 
 /** The confirmation dialog (Electron's MessageBoxOptions shape): Cancel is the default and the escape answer. */
-export function confirmLinkDialog(host: string): { type: 'question'; buttons: string[]; defaultId: number; cancelId: number; title: string; message: string; detail: string; noLink: true } {
+export function confirmLinkDialog(host: string): {
+  type: 'question';
+  buttons: string[];
+  defaultId: number;
+  cancelId: number;
+  title: string;
+  message: string;
+  detail: string;
+  noLink: true;
+} {
   return {
     type: 'question',
     buttons: ['Cancel', 'Open in browser'],

@@ -26,8 +26,14 @@ const devOrigin = isDev ? process.env.CRUCIBLE_DEV_URL : undefined;
 app.enableSandbox();
 
 const home = resolveAppHome();
-// The app home is created or tightened to 0700 before anything (crash dumps included) is written there.
-ensureAppHome(home);
+// The app home is created or tightened to 0700 before anything (crash dumps included) is written there. One
+// that cannot be made private (another account's) stops the start, saying how to fix it.
+try {
+  ensureAppHome(home);
+} catch (e) {
+  dialog.showErrorBox('Crucible Secrets cannot start', e instanceof Error ? e.message : String(e));
+  app.exit(1);
+}
 app.setPath('userData', home);
 app.setPath('sessionData', join(home, 'session'));
 // No crash reports leave the machine, and dumps (they could hold secrets) stay inside the 0700 app home:

@@ -24,6 +24,8 @@ export function secureWebPreferences({ preloadPath, isDev }: SecureWindowOptions
     allowRunningInsecureContent: false,
     webviewTag: false,
     spellcheck: false,
+    // No middle-click (auxclick) navigation: new windows are denied anyway; this removes the event itself.
+    disableBlinkFeatures: 'Auxclick',
     devTools: isDev,
     navigateOnDragDrop: false,
     safeDialogs: true,

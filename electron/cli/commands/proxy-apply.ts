@@ -1,12 +1,12 @@
 import { basename } from 'node:path';
-import { applyComposeChanges, planComposeChanges } from '../../core/proxy/compose-changes';
+import { applyComposeChanges, planComposeChanges, undoComposeChanges } from '../../core/proxy/compose-changes';
 import { applyEnvFollowUps } from '../../core/proxy/env-apply';
 
 /**
  * `proxy DIR … --apply-compose / --apply-env`: what the "HTTPS & network" page applies after its preview.
  * The compose change is planned, printed, then applied with the plan's own tokens (the core refuses a file
  * that changed in between); `.env` gets the follow-ups (frontend URL, CORS origin, API URL) atomically, the
- * previous file kept.
+ * previous file kept. Both or neither: a failed `.env` write puts the compose files back.
  */
 export interface FrontDoorApplied {
   compose: Array<{ file: string; diff: string; backup: string | null }>;
@@ -19,18 +19,25 @@ export interface FrontDoorApplied {
  */
 export async function applyFrontDoor(folder: string, origin: string, what: { compose: boolean; env: boolean }): Promise<FrontDoorApplied> {
   const result: FrontDoorApplied = { compose: [], env: null };
+  let applied: Array<{ file: string; backupPath: string | null }> = [];
   if (what.compose) {
     const plan = await planComposeChanges(folder, origin);
     // Nothing to change is a success here (the core refuses an empty selection, which the window never sends).
-    const applied = plan.files.length === 0 ? [] : await applyComposeChanges(folder, origin, Object.fromEntries(plan.files.map((f) => [f.file, f.token])));
+    applied = plan.files.length === 0 ? [] : await applyComposeChanges(folder, origin, Object.fromEntries(plan.files.map((f) => [f.file, f.token])));
     result.compose = plan.files.map((f) => {
       const backup = applied.find((a) => a.file === f.file)?.backupPath ?? null;
       return { file: f.file, diff: f.diff, backup: backup === null ? null : basename(backup) };
     });
   }
   if (what.env) {
-    const r = await applyEnvFollowUps(folder, origin);
-    result.env = { changed: r.changed, backup: r.backupName };
+    try {
+      const r = await applyEnvFollowUps(folder, origin);
+      result.env = { changed: r.changed, backup: r.backupName };
+    } catch (e) {
+      // All or nothing: the compose files changed above go back when .env cannot follow.
+      await undoComposeChanges(folder, applied);
+      throw e;
+    }
   }
   return result;
 }

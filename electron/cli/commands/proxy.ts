@@ -4,6 +4,7 @@ import { ExitCode, UsageError, writeJson } from '../command';
 import { Environment } from '../../common/model/deployment';
 import { ProxyServer, type ProxyBundle } from '../../common/ipc/proxy.ipc';
 import { generateProxyBundle, writeGeneratedFile, assertFolder } from '../../core/proxy/generate';
+import { assertWritableTarget, undoAtomicWrite } from '../../core/fs/write-set';
 import type { ProxyInput } from '../../core/proxy/plan';
 import { planComposeChanges } from '../../core/proxy/compose-changes';
 import { applyFrontDoor, describeApplied } from './proxy-apply';
@@ -119,10 +120,18 @@ Options:
     const file = bundle.files[0];
     if (!file) throw new Error('no file generated');
     const out = str(values.out);
-    let written: string | null = null;
-    if (out !== undefined) written = (await writeGeneratedFile(resolve(out), file.content)).path;
     const asked = { compose: values['apply-compose'] === true, env: values['apply-env'] === true };
-    const applied = asked.compose || asked.env ? await applyFrontDoor(dir, bundle.origin, asked) : null;
+    // All or nothing: --out is checked before anything is written and removed again if applying fails.
+    if (out !== undefined) await assertWritableTarget(resolve(out));
+    const writtenOut = out === undefined ? null : await writeGeneratedFile(resolve(out), file.content);
+    const written = writtenOut?.path ?? null;
+    let applied: Awaited<ReturnType<typeof applyFrontDoor>> | null;
+    try {
+      applied = asked.compose || asked.env ? await applyFrontDoor(dir, bundle.origin, asked) : null;
+    } catch (e) {
+      if (writtenOut !== null) await undoAtomicWrite(writtenOut);
+      throw e;
+    }
     const compose = values['compose-diff'] === true && !asked.compose ? await planComposeChanges(dir, bundle.origin) : null;
     if (values.json) {
       writeJson(io, { ...bundle, written, composeChanges: compose?.files.map(({ file, changes, diff }) => ({ file, changes, diff })), applied });

@@ -39,7 +39,10 @@ export function capFindings(findings: readonly Finding[], max: number = MAX_FIND
   if (left.size === 0) return { findings: out, omitted: {} };
   const omitted: Record<string, number> = {};
   // Insert summaries back to front so earlier insertion points stay valid.
-  const inserts = [...left.entries()].map(([code, rest]) => ({ at: (lastIndex.get(code) ?? out.length - 1) + 1, summary: summaryOf(code, rest) }));
+  const inserts = [...left.entries()].map(([code, rest]) => ({
+    at: (lastIndex.get(code) ?? out.length - 1) + 1,
+    summary: summaryOf(code, rest),
+  }));
   inserts.sort((a, b) => b.at - a.at);
   for (const { at, summary } of inserts) out.splice(at, 0, summary);
   for (const [code, rest] of left) omitted[code] = rest.length;

@@ -1,7 +1,8 @@
-import { chmod, lstat, readFile } from 'node:fs/promises';
-import { isAbsolute, join, normalize, sep } from 'node:path';
+import { chmod, lstat } from 'node:fs/promises';
+import { basename, isAbsolute, join, normalize, sep } from 'node:path';
 import { AppError } from '../../common/errors';
 import { sha256, writeFileAtomic } from '../fs/atomic-write';
+import { readBoundedText } from '../fs/read-bounded';
 import { referencedVariables } from '../compose/interpolate';
 import { bindPortToLoopback, replaceEnvironmentValue, unifiedDiff } from '../compose/yaml-edit';
 import { APP_GITIGNORE_ENTRIES, gitignoreIgnores } from './gitignore';
@@ -42,9 +43,12 @@ async function readTarget(path: string): Promise<{ text: string | null; mode: nu
     const st = await lstat(path);
     if (st.isSymbolicLink()) throw new AppError('FS_SYMLINK_REFUSED', 'The file to fix is a symbolic link; the app only changes regular files. Replace the link with the file itself.');
     if (!st.isFile()) throw new AppError('FS_NOT_A_FILE', 'The file to fix is not a regular file.');
-    return { text: await readFile(path, 'utf8'), mode: st.mode & 0o777 };
+    // Bounded (read-bounded.ts): a file swapped for a FIFO or grown huge since the audit is refused, not read.
+    const name = basename(path);
+    const kind = name === '.gitignore' ? 'gitignore' : name.startsWith('.env') ? 'env' : 'compose';
+    return { text: await readBoundedText(path, kind), mode: st.mode & 0o777 };
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { text: null, mode: null };
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e instanceof AppError && e.code === 'FILE_NOT_FOUND')) return { text: null, mode: null };
     throw e;
   }
 }

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { AppError } from '../../common/errors';
-import { readBoundedText } from '../fs/read-bounded';
+import { READ_CAPS, readBoundedText } from '../fs/read-bounded';
 import type { Lookup } from './interpolate';
 import { mergeComposeFiles } from './merge';
 import type { ComposeProblem, ComposeProject } from './model';
@@ -17,8 +17,12 @@ import { parseComposeFile, type ParsedComposeFile } from './parse-file';
 const DEFAULT_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
 const OVERRIDE_FILES = ['compose.override.yaml', 'compose.override.yml', 'docker-compose.override.yaml', 'docker-compose.override.yml'];
 
-/** The largest compose file read (compose files are small; this bounds memory on a wrong pick). */
-export const MAX_COMPOSE_BYTES = 8 * 1024 * 1024;
+/**
+ * The largest compose file read. Real ones are tens of kilobytes; the YAML library alone needs about 2.5 s
+ * for a 3.5 MB file (45,000 services), so the cap bounds time as much as memory (read-bounded.ts).
+ * parse-file.ts applies the same cap to text it is given directly.
+ */
+export const MAX_COMPOSE_BYTES = READ_CAPS.compose;
 
 async function isFile(p: string): Promise<boolean> {
   try {
@@ -69,7 +73,7 @@ export async function discoverComposeFiles(folder: string, options: DiscoverOpti
 /**
  * Reads, interpolates and merges compose files.
  * @throws AppError COMPOSE_YAML_INVALID (with file and line), COMPOSE_NOT_A_MAPPING, COMPOSE_TOO_LARGE (over
- *   8 MiB), COMPOSE_READ_FAILED (also a link, pipe or device in the file's place), COMPOSE_TOO_MANY_ALIASES.
+ *   512 KiB), COMPOSE_READ_FAILED (also a link, pipe or device in the file's place), COMPOSE_TOO_MANY_ALIASES.
  */
 export async function loadComposeProject(folder: string, files: readonly string[], lookup: Lookup): Promise<ComposeProject> {
   const parsed: ParsedComposeFile[] = [];

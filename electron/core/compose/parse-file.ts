@@ -2,7 +2,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type
 import { isAbsolute, resolve } from 'node:path';
 import { AppError } from '../../common/errors';
 import { interpolate, type Lookup } from './interpolate';
-import { checkYamlLimits } from './yaml-limits';
+import { checkYamlLimits, MAX_COMPOSE_CHARS, MAX_SERVICES } from './yaml-limits';
 import { parseLongPort, parseShortPort, PortSyntaxError } from './ports';
 import type { ComposeArgv, ComposeEnvEntry, ComposePort, ComposeProblem, ComposeService, ComposeVolume, SourceRef } from './model';
 
@@ -28,10 +28,11 @@ export interface ParsedComposeFile {
 /**
  * Parses one compose file.
  * @throws AppError COMPOSE_YAML_INVALID naming the file, line and column of the first syntax error;
- *   COMPOSE_NOT_A_MAPPING when the top level or `services:` is not a mapping; COMPOSE_TOO_MANY_ALIASES /
- *   COMPOSE_TOO_COMPLEX past the limits of yaml-limits.ts.
+ *   COMPOSE_NOT_A_MAPPING when the top level or `services:` is not a mapping; COMPOSE_TOO_LARGE,
+ *   COMPOSE_TOO_MANY_ALIASES, COMPOSE_TOO_COMPLEX past the limits of yaml-limits.ts.
  */
 export function parseComposeFile(text: string, file: string, folder: string, lookup: Lookup): ParsedComposeFile {
+  if (text.length > MAX_COMPOSE_CHARS) throw new AppError('COMPOSE_TOO_LARGE', `${file} is larger than ${String(MAX_COMPOSE_CHARS / 1024)} KiB, the most a compose file may be, so it is not read. Check that it is the right file.`);
   const lineCounter = new LineCounter();
   // uniqueKeys: false because yaml's own check is quadratic; checkYamlLimits finds duplicates in one pass.
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, merge: true });
@@ -71,6 +72,7 @@ export function parseComposeFile(text: string, file: string, folder: string, loo
   if (servicesNode === undefined || (isScalar(servicesNode) && servicesNode.value === null)) return { file, services: [], problems, referenced: [] };
   if (!isMap(servicesNode)) throw new AppError('COMPOSE_NOT_A_MAPPING', `${file}, line ${line(servicesNode)}: services: must be a mapping of service names.`);
 
+  if (servicesNode.items.length > MAX_SERVICES) throw new AppError('COMPOSE_TOO_COMPLEX', `${file} defines ${String(servicesNode.items.length)} services; the app reads at most ${String(MAX_SERVICES)}. Check that it is the right file.`);
   const services: ServiceFragment[] = [];
   for (const pair of servicesNode.items) {
     const name = keyText(pair);

@@ -1,5 +1,6 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
 import { AppError } from '../../common/errors';
+import { READ_CAPS } from '../fs/read-bounded';
 
 /**
  * Bounds on what a compose file may make the YAML reader do (issue 19). The `yaml` library's own
@@ -11,8 +12,12 @@ import { AppError } from '../../common/errors';
  * real compose file has.
  */
 
+/** The longest compose text parsed (the file reader's cap, for text handed over directly). */
+export const MAX_COMPOSE_CHARS = READ_CAPS.compose;
 /** Aliases (`*name`) one compose file may hold; real files use a handful of anchors for shared blocks. */
 export const MAX_YAML_ALIASES = 1000;
+/** Services one compose file may define (Crucible has five; the largest real projects a few hundred). */
+export const MAX_SERVICES = 1000;
 /** YAML nodes one compose file may hold (a large real file has a few thousand). */
 export const MAX_YAML_NODES = 500_000;
 
@@ -34,9 +39,17 @@ export function checkYamlLimits(doc: Document, file: string): DuplicateKey | nul
   while (stack.length > 0) {
     const n = stack.pop();
     if (n === null || n === undefined) continue;
-    if (++nodes > MAX_YAML_NODES) throw new AppError('COMPOSE_TOO_COMPLEX', `${file} has more than ${MAX_YAML_NODES.toLocaleString('en')} YAML nodes; no compose file is that large. Check that it is the right file.`);
+    if (++nodes > MAX_YAML_NODES)
+      throw new AppError(
+        'COMPOSE_TOO_COMPLEX',
+        `${file} has more than ${MAX_YAML_NODES.toLocaleString('en')} YAML nodes; no compose file is that large. Check that it is the right file.`,
+      );
     if (isAlias(n)) {
-      if (++aliases > MAX_YAML_ALIASES) throw new AppError('COMPOSE_TOO_MANY_ALIASES', `${file} uses more than ${String(MAX_YAML_ALIASES)} YAML aliases (*name); the app does not expand that many. Write the repeated blocks out or use fewer aliases.`);
+      if (++aliases > MAX_YAML_ALIASES)
+        throw new AppError(
+          'COMPOSE_TOO_MANY_ALIASES',
+          `${file} uses more than ${String(MAX_YAML_ALIASES)} YAML aliases (*name); the app does not expand that many. Write the repeated blocks out or use fewer aliases.`,
+        );
       continue;
     }
     if (isMap(n)) {

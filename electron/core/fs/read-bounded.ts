@@ -17,18 +17,24 @@ const MiB = 1024 * 1024;
 
 /**
  * The largest file of each kind that is read. A `.env` is a few kilobytes and a compose file tens of
- * kilobytes; a backup is bounded by its format (format.ts MAX_CIPHERTEXT_LENGTH, well under 64 MiB); the
+ * kilobytes (the YAML library needs about a second for 1 MiB of services; the largest real ones are ~30 KiB); a backup is bounded by its format (format.ts MAX_CIPHERTEXT_LENGTH, well under 64 MiB); the
  * provider-keys export holds one row per user.
  */
 export const READ_CAPS: Readonly<Record<ReadKind, number>> = {
   env: 1 * MiB,
-  compose: 8 * MiB,
+  compose: 512 * 1024,
   gitignore: 1 * MiB,
   backup: 64 * MiB,
   'export-json': 64 * MiB,
 };
 
-const LABEL: Record<ReadKind, string> = { env: '.env file', compose: 'compose file', gitignore: '.gitignore', backup: 'backup file', 'export-json': 'export file' };
+const LABEL: Record<ReadKind, string> = {
+  env: '.env file',
+  compose: 'compose file',
+  gitignore: '.gitignore',
+  backup: 'backup file',
+  'export-json': 'export file',
+};
 
 const flags = constants as Partial<typeof constants>;
 /** O_NOFOLLOW: the last path component must not be a symlink; O_NONBLOCK: opening a FIFO does not wait for a writer. */
@@ -52,13 +58,24 @@ export async function readBoundedFile(path: string, kind: ReadKind, options: Bou
   const cap = options.maxBytes ?? READ_CAPS[kind];
   const name = basename(path);
   const label = LABEL[kind];
-  const notRegular = () => new AppError('FILE_NOT_REGULAR', `${name} is not a regular file (a link, pipe, device or folder), so it is not read as a ${label}. Replace it with the file itself.`);
-  const tooLarge = () => new AppError('FILE_TOO_LARGE', `${name} is larger than ${sizeText(cap)}, the most a ${label} may be, so it is not read. Check that it is the right file.`);
+  const notRegular = () =>
+    new AppError(
+      'FILE_NOT_REGULAR',
+      `${name} is not a regular file (a link, pipe, device or folder), so it is not read as a ${label}. Replace it with the file itself.`,
+    );
+  const tooLarge = () =>
+    new AppError(
+      'FILE_TOO_LARGE',
+      `${name} is larger than ${sizeText(cap)}, the most a ${label} may be, so it is not read. Check that it is the right file.`,
+    );
   const failed = (e: unknown) => {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return new AppError('FILE_NOT_FOUND', `${name} does not exist.`);
     if (code === 'ELOOP' || code === 'EMLINK') return notRegular(); // O_NOFOLLOW on a symlink (EMLINK on FreeBSD)
-    return new AppError('FILE_READ_FAILED', `${name} could not be read (${code ?? 'error'}). Check that it exists and that you may read it.`);
+    return new AppError(
+      'FILE_READ_FAILED',
+      `${name} could not be read (${code ?? 'error'}). Check that it exists and that you may read it.`,
+    );
   };
   // lstat first: Windows has no O_NOFOLLOW, and it refuses a FIFO without even opening it.
   const link = await lstat(path).catch((e: unknown) => {

@@ -19,13 +19,25 @@ export async function assertWritableTarget(path: string): Promise<void> {
   const name = basename(path);
   const st = await lstat(path).catch((e: unknown) => {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new AppError('FS_NOT_WRITABLE', `${name} cannot be checked (${(e as NodeJS.ErrnoException).code ?? 'error'}). Choose another place.`);
+    throw new AppError(
+      'FS_NOT_WRITABLE',
+      `${name} cannot be checked (${(e as NodeJS.ErrnoException).code ?? 'error'}). Choose another place.`,
+    );
   });
-  if (st?.isSymbolicLink()) throw new AppError('FS_SYMLINK_REFUSED', `${name} is a symbolic link; the app only writes regular files. Choose another name, or replace the link with a file.`);
-  if (st && !st.isFile()) throw new AppError('FS_NOT_A_FILE', `${name} exists and is not a regular file. Choose another name.`);
+  if (st?.isSymbolicLink())
+    throw new AppError(
+      'FS_SYMLINK_REFUSED',
+      `${name} is a symbolic link; the app only writes regular files. Choose another name, or replace the link with a file.`,
+    );
+  if (st && !st.isFile())
+    throw new AppError('FS_NOT_A_FILE', `${name} exists and is not a regular file. Choose another name.`);
   const dir = dirname(path);
   const folder = await stat(dir).catch(() => null);
-  if (!folder?.isDirectory()) throw new AppError('FS_FOLDER_MISSING', `The folder for ${name} does not exist. Create it first or choose another place.`);
+  if (!folder?.isDirectory())
+    throw new AppError(
+      'FS_FOLDER_MISSING',
+      `The folder for ${name} does not exist. Create it first or choose another place.`,
+    );
   await access(dir, constants.W_OK).catch(() => {
     throw new AppError('FS_NOT_WRITABLE', `You may not write in the folder for ${name}. Choose another place.`);
   });
@@ -36,7 +48,8 @@ export async function assertWritableTarget(path: string): Promise<void> {
  * @throws AppError FS_SAME_TARGET, or any error of {@link assertWritableTarget}.
  */
 export async function assertWritableTargets(paths: readonly string[]): Promise<void> {
-  if (new Set(paths).size !== paths.length) throw new AppError('FS_SAME_TARGET', 'Two of the files to write have the same name. Give each its own.');
+  if (new Set(paths).size !== paths.length)
+    throw new AppError('FS_SAME_TARGET', 'Two of the files to write have the same name. Give each its own.');
   for (const p of paths) await assertWritableTarget(p);
 }
 

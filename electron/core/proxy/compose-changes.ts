@@ -1,8 +1,10 @@
-import { lstat, readFile } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { AppError } from '../../common/errors';
 import { sha256, writeFileAtomic } from '../fs/atomic-write';
+import { readBoundedText } from '../fs/read-bounded';
+import { assertWritableTargets, undoAtomicWrite } from '../fs/write-set';
 import { bindPortToLoopback, replaceEnvironmentValue, unifiedDiff } from '../compose/yaml-edit';
 import { isLoopback, parseLongPort, parseShortPort } from '../compose/ports';
 import { referencedVariables } from '../compose/interpolate';
@@ -45,7 +47,8 @@ async function readCompose(folder: string, file: string): Promise<{ text: string
   const path = join(folder, file);
   const st = await lstat(path);
   if (st.isSymbolicLink()) throw new AppError('FS_SYMLINK_REFUSED', `${file} is a symbolic link; the app only changes regular files. Replace the link with the file itself.`);
-  return { text: await readFile(path, 'utf8'), mode: st.mode & 0o777 };
+  // Bounded and type-checked (read-bounded.ts): a FIFO or an oversized file is refused, not read.
+  return { text: await readBoundedText(path, 'compose'), mode: st.mode & 0o777 };
 }
 
 function scalarString(v: unknown): string | null {
@@ -150,9 +153,10 @@ export async function planComposeChanges(folder: string, origin: string): Promis
 
 /**
  * Applies the planned changes of the files named in `tokens`, exactly as previewed. Every token is checked
- * against a fresh plan before anything is written; each file is then replaced atomically (backup kept).
- * @throws AppError FIX_STALE when a file changed since the preview (nothing written);
- *   FS_CHANGED_ON_DISK / FS_WRITE_FAILED from the atomic write.
+ * against a fresh plan and every target checked before anything is written; each file is then replaced
+ * atomically (backup kept), and a failure puts back the files already replaced.
+ * @throws AppError FIX_STALE when a file changed since the preview (nothing written); FS_SYMLINK_REFUSED /
+ *   FS_NOT_A_FILE (nothing written); FS_CHANGED_ON_DISK / FS_WRITE_FAILED from the atomic write (undone).
  */
 export async function applyComposeChanges(folder: string, origin: string, tokens: Record<string, string>): Promise<Array<{ file: string; backupPath: string | null }>> {
   const plan = await planComposeChanges(folder, origin);
@@ -162,10 +166,25 @@ export async function applyComposeChanges(folder: string, origin: string, tokens
     return p;
   });
   if (chosen.length === 0) throw new AppError('FIX_NOTHING_TO_DO', 'No compose change was selected.');
+  // All or nothing across the files: every target checked first, and the files already replaced are put
+  // back (from the kept previous version) when a later one fails.
+  await assertWritableTargets(chosen.map((p) => join(folder, p.file)));
   const out: Array<{ file: string; backupPath: string | null }> = [];
-  for (const p of chosen) {
-    const r = await writeFileAtomic(join(folder, p.file), p.after, { expectedSha256: sha256(p.before), mode: p.mode });
-    out.push({ file: p.file, backupPath: r.backupPath });
+  try {
+    for (const p of chosen) {
+      const r = await writeFileAtomic(join(folder, p.file), p.after, { expectedSha256: sha256(p.before), mode: p.mode });
+      out.push({ file: p.file, backupPath: r.backupPath });
+    }
+  } catch (e) {
+    await undoComposeChanges(folder, out);
+    throw e;
   }
   return out;
+}
+
+/** Puts back compose files replaced by {@link applyComposeChanges} (best effort; returns whether all are back). */
+export async function undoComposeChanges(folder: string, applied: ReadonlyArray<{ file: string; backupPath: string | null }>): Promise<boolean> {
+  let all = true;
+  for (const a of [...applied].reverse()) all = (await undoAtomicWrite({ path: join(folder, a.file), backupPath: a.backupPath })) && all;
+  return all;
 }

@@ -1,4 +1,5 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
+import { readBoundedText } from '../fs/read-bounded';
 import { join } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import type { PublishedPort } from '../../common/ipc/proxy.ipc';
@@ -69,7 +70,7 @@ export async function readComposeFacts(dir: string): Promise<ComposeFacts> {
   for (const file of files) {
     let text: string;
     try {
-      text = await readFile(join(dir, file), 'utf8');
+      text = await readBoundedText(join(dir, file), 'compose'); // no FIFO, link or huge file (read-bounded.ts)
     } catch {
       out.unreadable.push(file);
       continue;

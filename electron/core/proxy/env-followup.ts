@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readBoundedText } from '../fs/read-bounded';
 import { join } from 'node:path';
 import type { EnvFollowUp } from '../../common/ipc/proxy.ipc';
 import { isLiteral, type ComposeFacts } from './compose-facts';
@@ -15,7 +15,7 @@ export async function readOriginKeys(dir: string): Promise<Map<string, string>> 
   const out = new Map<string, string>();
   let text: string;
   try {
-    text = await readFile(join(dir, '.env'), 'utf8');
+    text = await readBoundedText(join(dir, '.env'), 'env'); // no FIFO, link or huge file (read-bounded.ts)
   } catch {
     return out;
   }

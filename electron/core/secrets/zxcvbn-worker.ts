@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 /**
@@ -6,9 +8,9 @@ import { Worker } from 'node:worker_threads';
  * starts one worker thread on its first check and reuses it. The worker is unref'd while idle, so a CLI
  * command that checked a passphrase still exits, and ref'd while a check is pending, so it is awaited.
  *
- * The worker's code is evaluated from a string and loads the three @zxcvbn-ts packages by the absolute paths
- * this thread resolves: that works unbundled (vitest) and inside the esbuild CJS bundles (dist/main/main.cjs,
- * dist/cli/cli.cjs), which keep `require.resolve` and find the packages in node_modules. If the worker cannot
+ * The worker's code is evaluated from a string. Built, it is the self-contained zxcvbn-worker.cjs beside the
+ * bundle (read by this thread, so it comes from the checked app.asar); unbundled (vitest), a few lines that
+ * load the three @zxcvbn-ts packages by the absolute paths this thread resolves. If the worker cannot
  * start or dies, the check runs here instead (correct, only slower) rather than refusing every passphrase.
  */
 
@@ -72,6 +74,23 @@ function packagePaths(): Record<keyof typeof PACKAGES, string> {
   return { core: resolve(PACKAGES.core), common: resolve(PACKAGES.common), en: resolve(PACKAGES.en) };
 }
 
+/**
+ * The self-contained worker bundle (zxcvbn-worker-entry.ts) beside the running bundle, read here because
+ * this thread's fs reads inside app.asar: the worker then loads nothing from disk. Null when unbundled
+ * (vitest), where the packages are loaded by path instead.
+ */
+function bundledWorkerCode(): string | null {
+  if (typeof __dirname !== 'string') return null;
+  try {
+    return readFileSync(join(__dirname, WORKER_BUNDLE), 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** The file name scripts/build-electron.mjs gives the worker bundle. */
+export const WORKER_BUNDLE = 'zxcvbn-worker.cjs';
+
 /** Builds the engine; nothing starts until the first check. */
 export function createZxcvbnEngine(): ZxcvbnEngine {
   let worker: Worker | null = null;
@@ -87,7 +106,8 @@ export function createZxcvbnEngine(): ZxcvbnEngine {
   }
 
   function start(): Worker {
-    const w = new Worker(WORKER_CODE, { eval: true, workerData: packagePaths() });
+    const bundled = bundledWorkerCode();
+    const w = bundled !== null ? new Worker(bundled, { eval: true }) : new Worker(WORKER_CODE, { eval: true, workerData: packagePaths() });
     w.unref();
     w.on('message', (m: Reply) => {
       const p = pending.get(m.id);
