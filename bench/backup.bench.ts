@@ -101,7 +101,9 @@ export default async function backup(): Promise<Row[]> {
 /**
  * The issue's measure as the admin meets it: export, and restore (plan + apply), of n secrets with the
  * production KDF, each of 11 runs alternating with one KDF call alone at the same parameters (lib.ts interleaved),
- * so both see the same load. Target: ratio < 1.05.
+ * so both see the same load. Targets (issue 8, restated by issue 20): export ≤ 1.05 × the KDF alone; for
+ * restore, the step with the KDF (open and plan) ≤ 1.05 × the KDF alone, and apply (no KDF) ≤ 60 ms for
+ * 1,000 secrets. Restore as a whole (plan + apply) is shown for reference: apply is work the KDF cannot hide.
  */
 async function againstKdf(n: number): Promise<Row[]> {
   const w = world(n, false);
@@ -140,14 +142,14 @@ async function againstKdf(n: number): Promise<Row[]> {
     const ref = (stats: Stats) => ({ name: 'the KDF alone (Argon2id 64 MiB, t=3, p=4), runs alternating', stats });
     return [
       { group: 'backup', name: `export ${String(n)} secrets, production KDF`, unit: 'ms', stats: exp, reference: ref(kdfE), note: 'target ratio < 1.05' },
-      { group: 'backup', name: `restore ${String(n)} secrets (plan + apply), production KDF`, unit: 'ms', stats: res, reference: ref(kdfR), note: 'target ratio < 1.05' },
-      { group: 'backup', name: `restore ${String(n)} secrets: open and plan (KDF, decrypt, conflicts by fingerprint)`, unit: 'ms', stats: summarise(plans), reference: ref(kdfR), note: 'the step with the KDF' },
+      { group: 'backup', name: `restore ${String(n)} secrets (plan + apply), production KDF`, unit: 'ms', stats: res, reference: ref(kdfR), note: 'no target of its own: the sum of the two rows below' },
+      { group: 'backup', name: `restore ${String(n)} secrets: open and plan (KDF, decrypt, conflicts by fingerprint)`, unit: 'ms', stats: summarise(plans), reference: ref(kdfR), note: 'the step with the KDF; target ratio ≤ 1.05' },
       {
         group: 'backup',
         name: `restore ${String(n)} secrets: apply (no KDF)`,
         unit: 'ms',
         stats: summarise(applies),
-        note: 'write-ahead state write, 1,000 keychain writes (in memory), .env rewrite checked by both readers, state commit, journal',
+        note: `target ≤ 60 ms for 1,000 secrets; write-ahead state write, ${String(n)} keychain writes (in memory), .env rewrite checked by both readers, state commit, journal`,
       },
     ];
   } finally {

@@ -19,6 +19,7 @@ export function App() {
         <IncidentBanner />
         <KeychainBanner />
         <main id="main" tabIndex={-1} aria-label={page?.title}>
+          {/* Pages load on demand (pages/registry.tsx) and show their own loading state meanwhile. */}
           <ErrorBoundary key={route}>{page?.render()}</ErrorBoundary>
         </main>
       </div>

@@ -1,4 +1,4 @@
-import { unwrapApi, ApiError } from '../../electron/common/ipc/api';
+import { unwrapApi, ApiError } from '../../electron/common/ipc/unwrap';
 import type { Api, RawApi } from '../../electron/common/ipc';
 
 declare global {

@@ -1,4 +1,4 @@
-import type { Api, RawApi } from './index';
+import type { RawApi } from './index';
 import { listChannels, listEvents } from './index';
 import type { Envelope } from './contract';
 
@@ -23,30 +23,5 @@ export function buildRawApi(invoke: Invoke, subscribe: Subscribe): RawApi {
   return api as unknown as RawApi;
 }
 
-/** A failed call as seen by the renderer: the code to branch on and a message safe to show. */
-export class ApiError extends Error {
-  override readonly name = 'ApiError';
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** Wraps the raw envelopes into calls that resolve to the value or reject with an ApiError. */
-export function unwrapApi(raw: RawApi): Api {
-  const out: Record<string, unknown> = { on: raw.on };
-  for (const { domain, verb } of listChannels()) {
-    const rawDomain = (raw as unknown as Record<string, Record<string, (r: unknown) => Promise<Envelope<unknown>>>>)[domain];
-    const fn = rawDomain?.[verb];
-    if (!fn) continue;
-    const target = (out[domain] ??= {}) as Record<string, unknown>;
-    target[verb] = async (request: unknown) => {
-      const envelope = await fn(request);
-      if (envelope.ok) return envelope.value;
-      throw new ApiError(envelope.error.code, envelope.error.message);
-    };
-  }
-  return out as Api;
-}
+// The renderer's half lives apart so the window need not load the registry (issue 20).
+export { ApiError, unwrapApi } from './unwrap';

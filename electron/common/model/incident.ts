@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INCIDENT_STEPS } from './incident-steps';
 
 /**
  * An incident as the app records it (issue 9): the six steps of the security guide's "If Compromised"
@@ -7,18 +8,9 @@ import { z } from 'zod';
  * (core/incident/incident.service.ts), and rotation progress holds names and generations only.
  */
 
-export const INCIDENT_STEPS = ['isolate', 'assess', 'rotate', 'review-logs', 'notify', 'document'] as const;
+export { INCIDENT_STEPS, STEP_TITLES } from './incident-steps';
 export const StepId = z.enum(INCIDENT_STEPS);
 export type StepId = z.infer<typeof StepId>;
-
-export const STEP_TITLES: Record<StepId, string> = {
-  isolate: 'Isolate',
-  assess: 'Assess',
-  rotate: 'Rotate',
-  'review-logs': 'Review logs',
-  notify: 'Notify',
-  document: 'Document',
-};
 
 const isoDate = z.string().min(10);
 /** Free text typed by the admin. Bounded so a report stays printable. */

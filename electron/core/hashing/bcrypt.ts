@@ -1,11 +1,19 @@
-import bcrypt from 'bcrypt';
+import type * as BcryptNs from 'bcrypt';
 import { AppError } from '../../common/errors';
+
+type BcryptModule = typeof BcryptNs;
 
 /**
  * bcrypt for Crucible's login password (facts §3): the service verifies `$2a$|$2b$|$2y$` hashes of length
  * 60 with Python's `bcrypt`. We always write `$2b$` at cost ≥ 12 (the service's own default). The native
  * library hashes on libuv's thread pool, so the event loop never blocks.
  */
+
+/** The native module loads on first use: checks that only look at a hash's shape (check-env) never load it. */
+async function loadBcrypt(): Promise<BcryptModule> {
+  const mod = (await import('bcrypt')) as BcryptModule & { default?: BcryptModule };
+  return mod.default ?? mod;
+}
 
 export const BCRYPT_MIN_COST = 12;
 export const BCRYPT_MAX_COST = 16;
@@ -54,6 +62,7 @@ export async function hashPassword(password: string, cost: number = BCRYPT_DEFAU
   assertHashablePassword(password);
   let hash: string;
   try {
+    const bcrypt = await loadBcrypt();
     const salt = await bcrypt.genSalt(cost, 'b');
     hash = await bcrypt.hash(password, salt);
   } catch {
@@ -76,7 +85,7 @@ export async function verifyPassword(password: string, hash: string): Promise<bo
   }
   try {
     // The native library reads $2y$ like $2b$; $2a$ is accepted as is.
-    return await bcrypt.compare(password, hash.startsWith('$2y$') ? `$2b$${hash.slice(4)}` : hash);
+    return await (await loadBcrypt()).compare(password, hash.startsWith('$2y$') ? `$2b$${hash.slice(4)}` : hash);
   } catch {
     return false;
   }

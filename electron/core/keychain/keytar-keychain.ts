@@ -3,6 +3,7 @@ import type { KeychainBackendId } from '../../common/ipc/keychain.ipc';
 import { AppError } from '../../common/errors';
 import type { Keychain, KeychainEntry } from './keychain';
 import { classifyKeychainError, keychainAppError } from './keychain-errors';
+import { sharedLockCheck, type LockCheck } from './secret-service-lock';
 
 /** The subset of keytar we use. keytar is archived upstream, which is why it stays behind this interface. */
 export interface KeytarModule {
@@ -39,6 +40,8 @@ export class KeytarKeychain implements Keychain {
   constructor(
     private readonly keytar: KeytarModule,
     private readonly platform: NodeJS.Platform = process.platform,
+    /** How a listing learns the collection is locked without writing; null means the write probe only. */
+    private readonly lockCheck: LockCheck | null = platform === 'darwin' || platform === 'win32' ? null : sharedLockCheck(),
   ) {
     this.backend = osKeychainBackend(platform);
   }
@@ -52,6 +55,8 @@ export class KeytarKeychain implements Keychain {
     try {
       return await op();
     } catch (e) {
+      // Whatever failed may have been a lock: the next listing asks D-Bus again.
+      this.lockCheck?.invalidate();
       // keytar's messages carry no values; they are matched to a code and never shown raw.
       throw keychainAppError(classifyKeychainError(e instanceof Error ? e.message : String(e), this.platform));
     }
@@ -83,9 +88,22 @@ export class KeytarKeychain implements Keychain {
     await this.call(() => this.keytar.deletePassword(PROBE_SERVICE, account));
   }
 
-  /** Lists one service; on Linux after a write probe, because findCredentials on a locked collection crashes. */
+  /**
+   * On Linux, proves findCredentials safe before it runs: a locked collection makes it crash the process.
+   * The collection's Locked property (over D-Bus, cached while nothing changes) answers without a write;
+   * only when that cannot be asked does the write probe run.
+   * @throws AppError KEYCHAIN_LOCKED when the collection is locked, or whatever the write probe throws.
+   */
+  private async ensureReadable(): Promise<void> {
+    if (this.platform === 'darwin' || this.platform === 'win32') return;
+    const locked = this.lockCheck ? await this.lockCheck.isLocked() : null;
+    if (locked === true) throw keychainAppError(classifyKeychainError('Cannot get secret of a locked collection', this.platform));
+    if (locked === null) await this.ensureUsable();
+  }
+
+  /** Lists one service; on Linux only once the collection is known unlocked (see ensureReadable). */
   async list(service: string): Promise<KeychainEntry[]> {
-    if (this.platform !== 'darwin' && this.platform !== 'win32') await this.ensureUsable();
+    await this.ensureReadable();
     const found = await this.call(() => this.keytar.findCredentials(service));
     return found.map((c) => ({ account: c.account, value: c.password }));
   }

@@ -14,7 +14,7 @@ export function Sidebar({ current }: { current: string }) {
           .filter((p) => p.nav)
           .map((p) => (
             <li key={p.route}>
-              <a href={`#${p.route}`} aria-current={current === p.route ? 'page' : undefined}>
+              <a href={`#${p.route}`} aria-current={current === p.route ? 'page' : undefined} onPointerEnter={p.preload} onFocus={p.preload}>
                 {p.title}
               </a>
             </li>

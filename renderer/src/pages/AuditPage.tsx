@@ -1,12 +1,16 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { AuditResultView, FixPreview } from '../../../electron/common/ipc/audit.ipc';
 import { errorMessage, getApi } from '../api';
 import { useLoad } from '../hooks';
 import { useRoute } from '../router';
 import { DeploymentChooser } from '../components/audit/DeploymentChooser';
 import { FindingCard } from '../components/audit/FindingCard';
-import { FixPreviewPanel } from '../components/audit/FixPreviewPanel';
 import { SEVERITIES, SeverityBadge } from '../components/audit/SeverityBadge';
+import { Loading, onDemand } from '../components/OnDemand';
+
+/** The fix preview and its diff viewer load only when a fix is previewed (fetched as soon as the page shows). */
+const fixPreview = onDemand(() => import('../components/audit/FixPreviewPanel'), 'FixPreviewPanel', () => <Loading what="the preview" />);
+const FixPreviewPanel = fixPreview.Component;
 
 /** `#/audit/<deployment id>`: the security audit of one deployment, its fixes and the report. */
 export function AuditPage() {
@@ -16,6 +20,10 @@ export function AuditPage() {
 }
 
 function DeploymentAudit({ deploymentId }: { deploymentId: string }) {
+  // Fetched while the admin reads the findings, so "Preview fix" shows the diff without waiting.
+  useEffect(() => {
+    fixPreview.preload();
+  }, []);
   const [loaded, reload] = useLoad(async () => {
     const api = getApi();
     const [deployment, audit] = await Promise.all([api.deployments.get({ id: deploymentId }), api.audit.run({ deploymentId })]);

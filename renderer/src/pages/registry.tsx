@@ -1,15 +1,27 @@
 import type { ReactElement } from 'react';
+import { Loading, onDemand } from '../components/OnDemand';
 import { DashboardPage } from './DashboardPage';
-import { AboutPage } from './AboutPage';
-import { SecretsPage } from './SecretsPage';
-import { SetupPage } from './SetupPage';
-import { NetworkPage } from './NetworkPage';
-import { BackupPage } from './BackupPage';
-import { IncidentPage } from './IncidentPage';
-import { AuditPage } from './AuditPage';
-import { ChecklistPage } from './ChecklistPage';
-import { RotationPage } from './RotationPage';
-import { CruciblePage } from './CruciblePage';
+
+/**
+ * Every page but the dashboard (the first one shown) is its own chunk, fetched when first visited or when
+ * its link is pointed at or focused (Sidebar calls `preload`), so the window's first render runs only the
+ * shell and the dashboard. Meanwhile the page's place shows a status line (components/OnDemand.tsx).
+ */
+function page<K extends string>(load: () => Promise<Record<K, () => ReactElement>>, name: K, title: string) {
+  const p = onDemand(load, name, () => <Loading what={title} />);
+  return { title, render: () => <p.Component />, preload: p.preload };
+}
+
+const setup = page(() => import('./SetupPage'), 'SetupPage', 'Set up a deployment');
+const secrets = page(() => import('./SecretsPage'), 'SecretsPage', 'Secrets');
+const network = page(() => import('./NetworkPage'), 'NetworkPage', 'HTTPS & network');
+const backup = page(() => import('./BackupPage'), 'BackupPage', 'Backup');
+const audit = page(() => import('./AuditPage'), 'AuditPage', 'Security audit');
+const checklist = page(() => import('./ChecklistPage'), 'ChecklistPage', 'Security checklist');
+const rotation = page(() => import('./RotationPage'), 'RotationPage', 'Rotation');
+const incident = page(() => import('./IncidentPage'), 'IncidentPage', 'Incident response');
+const crucible = page(() => import('./CruciblePage'), 'CruciblePage', 'Crucible reference');
+const about = page(() => import('./AboutPage'), 'AboutPage', 'About');
 
 /**
  * The pages of the app shell. Later features add an entry here; the navigation is built from this list.
@@ -20,18 +32,20 @@ export interface PageDef {
   /** Shown in the side navigation when true. */
   nav: boolean;
   render: () => ReactElement;
+  /** Starts fetching the page's code (no-op for pages in the entry chunk). */
+  preload?: () => void;
 }
 
 export const pages: PageDef[] = [
   { route: '/dashboard', title: 'Dashboard', nav: true, render: () => <DashboardPage /> },
-  { route: '/setup', title: 'Set up a deployment', nav: true, render: () => <SetupPage /> },
-  { route: '/secrets', title: 'Secrets', nav: true, render: () => <SecretsPage /> },
-  { route: '/network', title: 'HTTPS & network', nav: true, render: () => <NetworkPage /> },
-  { route: '/backup', title: 'Backup', nav: true, render: () => <BackupPage /> },
-  { route: '/audit', title: 'Security audit', nav: true, render: () => <AuditPage /> },
-  { route: '/checklist', title: 'Security checklist', nav: true, render: () => <ChecklistPage /> },
-  { route: '/rotation', title: 'Rotation', nav: true, render: () => <RotationPage /> },
-  { route: '/incident', title: 'Incident response', nav: true, render: () => <IncidentPage /> },
-  { route: '/crucible', title: 'Crucible reference', nav: true, render: () => <CruciblePage /> },
-  { route: '/about', title: 'About', nav: true, render: () => <AboutPage /> },
+  { route: '/setup', nav: true, ...setup },
+  { route: '/secrets', nav: true, ...secrets },
+  { route: '/network', nav: true, ...network },
+  { route: '/backup', nav: true, ...backup },
+  { route: '/audit', nav: true, ...audit },
+  { route: '/checklist', nav: true, ...checklist },
+  { route: '/rotation', nav: true, ...rotation },
+  { route: '/incident', nav: true, ...incident },
+  { route: '/crucible', nav: true, ...crucible },
+  { route: '/about', nav: true, ...about },
 ];

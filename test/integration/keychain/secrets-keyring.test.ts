@@ -75,6 +75,12 @@ describe('secrets in the real keychain', () => {
     expect(result.listProblemMessage).toMatch(/[Uu]nlock/);
   });
 
+  it('listing writes nothing to the keyring and still refuses, without crashing, once it is locked', () => {
+    const { status, result } = scenario('list-locked-after-cached', { ...process.env, CS_IN_KEYRING: '' }, true);
+    expect(status).toBe(0);
+    expect(result).toEqual({ firstList: 1, secondList: 1, keyringUntouched: true, lockedError: 'KEYCHAIN_LOCKED', afterUnlock: ['cached-value-1'] });
+  });
+
   it('a keyring locked in the middle of a write: fails as a whole, .env never written, previous values back once unlocked', () => {
     const { status, result } = scenario('locked-midway', { ...process.env, CS_IN_KEYRING: '' }, true);
     expect(status).toBe(0);

@@ -1,9 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../electron/cli/main';
 import { envValues, parseEnv } from '../../../electron/core/envfile';
 import { verifyPassword } from '../../../electron/core/hashing';
@@ -159,8 +159,11 @@ describe('crucible-secrets check-env', () => {
 });
 
 describe('the built CLI binary', { timeout: 180_000 }, () => {
-  it('runs check-env and hash-password as a real process', () => {
+  beforeAll(() => {
     execFileSync('npm', ['run', '-s', 'build:electron'], { stdio: 'ignore', timeout: 120_000 });
+  });
+
+  it('runs check-env and hash-password as a real process', () => {
     expect(existsSync('dist/cli/cli.cjs')).toBe(true);
     const c = spawnSync(process.execPath, ['bin/crucible-secrets.cjs', 'check-env', fixture('crucible-stock.env'), '--json'], { encoding: 'utf8', env: { ...process.env, CRUCIBLE_SECRETS_HOME: dir() } });
     expect(c.status).toBe(1);
@@ -168,5 +171,41 @@ describe('the built CLI binary', { timeout: 180_000 }, () => {
     const h = spawnSync(process.execPath, ['bin/crucible-secrets.cjs', 'hash-password'], { input: 'a-long-enough-password\n', encoding: 'utf8', env: { ...process.env, CRUCIBLE_SECRETS_HOME: dir() } });
     expect(h.status).toBe(0);
     expect(h.stdout).toMatch(/^ROUNDTABLE_COMMUNITY_AUTH_PASSWORD='\$2b\$12\$/);
+  });
+
+  it('answers --version and help without any command code, and runs check-env without the other commands (issue 20)', async () => {
+    const copy = mkdtempSync(join(tmpdir(), 'cs-cli-lazy-'));
+    const cli = join(copy, 'cli.cjs');
+    copyFileSync('dist/cli/cli.cjs', cli);
+    copyFileSync('dist/cli/commands.json', join(copy, 'commands.json'));
+    const env = { ...process.env, CRUCIBLE_SECRETS_HOME: dir() };
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    const run = (args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env });
+    const inProcess = async (args: string[]) => {
+      const out = new PassThrough();
+      let text = '';
+      out.on('data', (c: Buffer) => (text += c.toString()));
+      const code = await runCli(args, { stdout: out, stderr: new PassThrough(), stdin: new PassThrough(), env });
+      return { code, text };
+    };
+    // No run/ folder at all: these answers come from the entry and the catalog alone, and match runCli's.
+    for (const args of [['--version'], ['--help'], ['check-env', '--help'], ['secrets', '--help'], ['help', 'rotate']]) {
+      const r = run(args);
+      const p = await inProcess(args);
+      expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(p.code);
+      // The build bakes package.json's version in; unbundled code says 0.0.0-dev.
+      expect(r.stdout).toBe(p.text.replaceAll('0.0.0-dev', version));
+    }
+    // With run/ but without every other command's code and without the core services: check-env still runs.
+    cpSync('dist/cli/run', join(copy, 'run'), { recursive: true });
+    const chunks = join(copy, 'run', 'chunks');
+    const removed = readdirSync(chunks).filter((f) => /^(doctor|rotate|init|secrets|backup|incident|audit|keychain|proxy|firewall|generate|hash-password|verify|default-core|main|commands)-[A-Z0-9]+\.mjs$/.test(f));
+    expect(removed.length).toBeGreaterThanOrEqual(16);
+    for (const f of removed) rmSync(join(chunks, f));
+    const c = run(['check-env', fixture('crucible-stock.env'), '--json']);
+    expect(c.status, c.stderr).toBe(1);
+    expect((JSON.parse(c.stdout) as { environment: string }).environment).toBe('development');
+    expect(run(['rotate', '--help']).status).toBe(0);
+    expect(run(['doctor']).status).toBe(70);
   });
 });

@@ -1,4 +1,4 @@
-import { STEP_TITLES } from '../../../../electron/common/model/incident';
+import { STEP_TITLES } from '../../../../electron/common/model/incident-steps';
 
 /** Tells the shell banner and the Dashboard that an incident changed (opened, closed, moved on). */
 export const INCIDENT_CHANGED = 'cs-incident-changed';

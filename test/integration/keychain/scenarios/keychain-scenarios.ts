@@ -4,7 +4,8 @@
  * and runs it under scripts/with-keyring.sh, or without D-Bus at all). Prints one JSON result on stdout.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCoreServices } from '../../../../electron/core/services';
@@ -121,6 +122,42 @@ async function lockedBefore() {
   return { storeError, listProblem: list.keychainProblem?.code ?? null, listProblemMessage: list.keychainProblem?.message ?? '', driftError, stateUnchanged, valueAfter: await real.get(serviceFor(id), 'REDIS_PASSWORD') };
 }
 
+/** Every file of the throwaway keyring (gnome-keyring rewrites login.keyring on each change). */
+function keyringFiles(): string {
+  const dir = join(process.env.XDG_DATA_HOME ?? '', 'keyrings');
+  return readdirSync(dir)
+    .sort()
+    .map((f) => `${f}:${createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')}`)
+    .join(',');
+}
+
+/**
+ * Listing asks D-Bus whether the collection is locked instead of writing a probe: the keyring file stays
+ * untouched, and a lock after a listing (answer cached) is still noticed before findCredentials could crash.
+ */
+async function listLockedAfterCached() {
+  const kc = await KeytarKeychain.open();
+  const service = serviceFor('scenario-cached');
+  await kc.set(service, 'REDIS_PASSWORD', 'cached-value-1');
+  const before = keyringFiles();
+  const firstList = (await kc.list(service)).length;
+  const secondList = (await kc.list(service)).length;
+  const keyringUntouched = keyringFiles() === before;
+  lock();
+  // The lock arrives as a D-Bus signal on the monitor's pipe; an app lists some time after a lock.
+  await new Promise((r) => setTimeout(r, 300));
+  let lockedError = '';
+  try {
+    await kc.list(service);
+  } catch (e) {
+    lockedError = code(e);
+  }
+  unlock();
+  await new Promise((r) => setTimeout(r, 300));
+  const afterUnlock = (await kc.list(service)).map((e) => e.value);
+  return { firstList, secondList, keyringUntouched, lockedError, afterUnlock };
+}
+
 async function noDbus() {
   const { core, id } = await setup();
   let storeError = '';
@@ -133,7 +170,7 @@ async function noDbus() {
   return { storeError, listProblem: list.keychainProblem?.code ?? null, listProblemMessage: list.keychainProblem?.message ?? '', pending: (await core.store.read()).pendingKeychainWrites.length };
 }
 
-const scenarios: Record<string, () => Promise<unknown>> = { 'locked-midway': lockedMidway, 'locked-before': lockedBefore, 'no-dbus': noDbus };
+const scenarios: Record<string, () => Promise<unknown>> = { 'locked-midway': lockedMidway, 'locked-before': lockedBefore, 'no-dbus': noDbus, 'list-locked-after-cached': listLockedAfterCached };
 const name = process.argv[2] ?? '';
 const run = scenarios[name];
 if (!run) {
