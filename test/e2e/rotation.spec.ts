@@ -11,40 +11,60 @@ import { envValues, parseEnv } from '../../electron/core/envfile';
 const OLD_REDIS = 'E2E-old-redis-password-7f3a9c1e5b2d4a6c8e0f1a2b3c4';
 
 /**
- * Rotates REDIS_PASSWORD through the Rotation page in Chromium against the real core and keyring, with a
- * recording fake `docker` first on PATH so the app runs the recreate itself and shows its output.
+ * A temp home with a deployment folder whose .env holds OLD_REDIS (also in the keychain), a fake `docker`
+ * (the given shell body) first on PATH, and the harness over it.
  */
-test('rotates REDIS_PASSWORD in the UI: .env, keychain, history and journal are updated', async ({ browser }) => {
-  const home = mkdtempSync(join(tmpdir(), 'cs-e2e-rot-'));
+async function rotationWorld(prefix: string, name: string, dockerBody: string, envText: string) {
+  const home = mkdtempSync(join(tmpdir(), prefix));
   const folder = join(home, 'crucible');
   const bin = join(home, 'bin');
   mkdirSync(folder);
   mkdirSync(bin);
-  const log = join(home, 'docker.log');
-  // The service check (python in the api container) answers with its JSON report; every other command "recreates".
-  writeFileSync(
-    join(bin, 'docker'),
-    `#!/bin/sh\nprintf '%s\\n' "$*" >> "${log}"\ncase "$*" in *"exec -T api python"*) echo '{"results":[{"check":"health","ok":true,"detail":"GET /api/health answered 200"},{"check":"redis","ok":true,"detail":"Redis is connected"}]}' ;; *) echo "Container crucible-redis-1  Recreated" ;; esac\n`,
-  );
+  writeFileSync(join(bin, 'docker'), `#!/bin/sh\n${dockerBody}\n`);
   chmodSync(join(bin, 'docker'), 0o755);
   const h = await startHarness({ home, env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` } });
   const id = `e2e-rot-${Date.now().toString(36)}`;
-  try {
-    await h.core.store.update((s) =>
-      addDeployment(s, {
-        id,
-        name: 'Rotation E2E',
-        folder,
-        composeFiles: ['docker-compose.yml'],
-        environment: 'production',
-        createdAt: new Date().toISOString(),
-      }),
-    );
-    writeFileSync(join(folder, '.env'), `# kept as is\nPOSTGRES_USER='e2euser12345'\nREDIS_PASSWORD='${OLD_REDIS}'\n`, {
-      mode: 0o600,
-    });
-    await h.core.inventory.store({ deploymentId: id, values: { REDIS_PASSWORD: OLD_REDIS }, origin: 'generated' });
+  await h.core.store.update((s) =>
+    addDeployment(s, {
+      id,
+      name,
+      folder,
+      composeFiles: ['docker-compose.yml'],
+      environment: 'production',
+      createdAt: new Date().toISOString(),
+    }),
+  );
+  writeFileSync(join(folder, '.env'), envText, { mode: 0o600 });
+  await h.core.inventory.store({ deploymentId: id, values: { REDIS_PASSWORD: OLD_REDIS }, origin: 'generated' });
+  return {
+    home,
+    folder,
+    h,
+    id,
+    async close() {
+      const kc = await KeytarKeychain.open();
+      for (const e of await kc.list(serviceFor(id))) await kc.delete(serviceFor(id), e.account);
+      await h.close();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
 
+/**
+ * Rotates REDIS_PASSWORD through the Rotation page in Chromium against the real core and keyring, with a
+ * recording fake `docker` first on PATH so the app runs the recreate itself and shows its output.
+ */
+test('rotates REDIS_PASSWORD in the UI: .env, keychain, history and journal are updated', async ({ browser }) => {
+  const log = join(mkdtempSync(join(tmpdir(), 'cs-e2e-rot-log-')), 'docker.log');
+  // The service check (python in the api container) answers with its JSON report; every other command "recreates".
+  const w = await rotationWorld(
+    'cs-e2e-rot-',
+    'Rotation E2E',
+    `printf '%s\\n' "$*" >> "${log}"\ncase "$*" in *"exec -T api python"*) echo '{"results":[{"check":"health","ok":true,"detail":"GET /api/health answered 200"},{"check":"redis","ok":true,"detail":"Redis is connected"}]}' ;; *) echo "Container crucible-redis-1  Recreated" ;; esac`,
+    `# kept as is\nPOSTGRES_USER='e2euser12345'\nREDIS_PASSWORD='${OLD_REDIS}'\n`,
+  );
+  const { h, id, folder } = w;
+  try {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(h.url);
@@ -120,10 +140,7 @@ test('rotates REDIS_PASSWORD in the UI: .env, keychain, history and journal are 
     expect(everywhere).not.toContain(OLD_REDIS);
     await context.close();
   } finally {
-    const kc = await KeytarKeychain.open();
-    for (const e of await kc.list(serviceFor(id))) await kc.delete(serviceFor(id), e.account);
-    await h.close();
-    rmSync(home, { recursive: true, force: true });
+    await w.close();
   }
 });
 
@@ -135,33 +152,14 @@ test('rotates REDIS_PASSWORD in the UI: .env, keychain, history and journal are 
 test('a failed recreate is shown as failed in words; roll back asks first and puts everything back', async ({
   browser,
 }) => {
-  const home = mkdtempSync(join(tmpdir(), 'cs-e2e-rotfail-'));
-  const folder = join(home, 'crucible');
-  const bin = join(home, 'bin');
-  mkdirSync(folder);
-  mkdirSync(bin);
-  writeFileSync(
-    join(bin, 'docker'),
-    `#!/bin/sh\necho "unknown shorthand flag: 'd' in -d" >&2\necho "See 'docker --help'." >&2\nexit 125\n`,
+  const w = await rotationWorld(
+    'cs-e2e-rotfail-',
+    'Failing E2E',
+    `echo "unknown shorthand flag: 'd' in -d" >&2\necho "See 'docker --help'." >&2\nexit 125`,
+    `POSTGRES_USER='e2euser12345'\nREDIS_PASSWORD='${OLD_REDIS}'\n`,
   );
-  chmodSync(join(bin, 'docker'), 0o755);
-  const h = await startHarness({ home, env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` } });
-  const id = `e2e-rotf-${Date.now().toString(36)}`;
+  const { h, id, folder } = w;
   try {
-    await h.core.store.update((s) =>
-      addDeployment(s, {
-        id,
-        name: 'Failing E2E',
-        folder,
-        composeFiles: ['docker-compose.yml'],
-        environment: 'production',
-        createdAt: new Date().toISOString(),
-      }),
-    );
-    writeFileSync(join(folder, '.env'), `POSTGRES_USER='e2euser12345'\nREDIS_PASSWORD='${OLD_REDIS}'\n`, {
-      mode: 0o600,
-    });
-    await h.core.inventory.store({ deploymentId: id, values: { REDIS_PASSWORD: OLD_REDIS }, origin: 'generated' });
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(h.url);
@@ -193,9 +191,6 @@ test('a failed recreate is shown as failed in words; roll back asks first and pu
     expect(await kc.get(serviceFor(id), 'REDIS_PASSWORD')).toBe(OLD_REDIS);
     await context.close();
   } finally {
-    const kc = await KeytarKeychain.open();
-    for (const e of await kc.list(serviceFor(id))) await kc.delete(serviceFor(id), e.account);
-    await h.close();
-    rmSync(home, { recursive: true, force: true });
+    await w.close();
   }
 });

@@ -15,7 +15,8 @@ const folder = (o?: Parameters<typeof makeFolder>[0]) => {
   dirs.push(d);
   return d;
 };
-const git = (dir: string, ...args: string[]) => execFileSync('git', ['-C', dir, '-c', 'user.email=t@example.org', '-c', 'user.name=t', ...args], { stdio: 'ignore' });
+const git = (dir: string, ...args: string[]) =>
+  execFileSync('git', ['-C', dir, '-c', 'user.email=t@example.org', '-c', 'user.name=t', ...args], { stdio: 'ignore' });
 
 describe('folder detection', () => {
   it('finds the compose files by role, and a fresh folder has no .env, no .gitignore, no git', async () => {

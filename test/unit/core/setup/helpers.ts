@@ -1,5 +1,5 @@
 import { afterEach } from 'vitest';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,7 +55,11 @@ export function makeRig(options: SetupWiringOptions & { keychain?: Keychain } = 
 }
 
 /** Drives every step with good production entries; returns the draft id and the generated password. */
-export async function completeDraft(rig: Rig, folder: string, opts: { typed?: string } = {}): Promise<{ draftId: string; password: string }> {
+export async function completeDraft(
+  rig: Rig,
+  folder: string,
+  opts: { typed?: string } = {},
+): Promise<{ draftId: string; password: string }> {
   const { draftId } = rig.setup.begin();
   const chosen = await rig.setup.chooseFolder(draftId, folder);
   if (chosen.existing?.present) rig.setup.setImport(draftId, {});
@@ -97,4 +101,32 @@ export function trackedSetup() {
       return d;
     },
   };
+}
+
+/** Every file of a folder with its mode and bytes: "unchanged" means this snapshot is equal. */
+export function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const n of readdirSync(dir).sort())
+    out[n] = `${(statSync(join(dir, n)).mode & 0o777).toString(8)}:${readFileSync(join(dir, n), 'utf8')}`;
+  return out;
+}
+
+/** An in-memory keychain that remembers every service written, so a test can dump all of it. */
+export class TrackingKeychain extends MemoryKeychain {
+  readonly services = new Set<string>();
+  override set(service: string, account: string, value: string): Promise<void> {
+    this.services.add(service);
+    return super.set(service, account, value);
+  }
+  /** Every entry except the app's own fingerprint key (created once per machine, not part of a deployment). */
+  async dump(): Promise<string> {
+    const out: Record<string, unknown> = {};
+    for (const s of [...this.services].sort()) {
+      const entries = (await this.list(s)).filter(
+        (e) => !(s === 'crucible-secrets/app' && e.account === 'fingerprint-key'),
+      );
+      if (entries.length > 0) out[s] = entries;
+    }
+    return JSON.stringify(out);
+  }
 }

@@ -14,7 +14,9 @@ describe('typed login password rules (NIST SP 800-63B style)', () => {
   it('refuses fewer than 15 characters, counting code points', async () => {
     expect((await checkTypedPassword('Tr0ub4dor&3xyz', checker)).problems[0]).toContain('at least 15');
     // 15 emoji are 15 characters (30 UTF-16 units) and 60 bytes: long enough, hashable
-    expect((await checkTypedPassword('🦊🐙🦉🐢🦋🐝🦀🐬🦜🐌🦔🐿🦦🦥🐊', null)).problems).not.toContainEqual(expect.stringContaining('at least 15'));
+    expect((await checkTypedPassword('🦊🐙🦉🐢🦋🐝🦀🐬🦜🐌🦔🐿🦦🦥🐊', null)).problems).not.toContainEqual(
+      expect.stringContaining('at least 15'),
+    );
   });
 
   it('refuses more than 72 UTF-8 bytes (bcrypt reads no further)', async () => {
@@ -25,8 +27,12 @@ describe('typed login password rules (NIST SP 800-63B style)', () => {
 
   it("refuses Crucible's own weak values and the product or host name", async () => {
     expect((await checkTypedPassword('change-me-in-production', checker)).ok).toBe(false);
-    expect((await checkTypedPassword('crucible-crucible', checker, contextWords('https://crucible.example.org'))).ok).toBe(false);
-    expect((await checkTypedPassword('examplehostname2024', checker, contextWords('https://examplehostname.org'))).ok).toBe(false);
+    expect(
+      (await checkTypedPassword('crucible-crucible', checker, contextWords('https://crucible.example.org'))).ok,
+    ).toBe(false);
+    expect(
+      (await checkTypedPassword('examplehostname2024', checker, contextWords('https://examplehostname.org'))).ok,
+    ).toBe(false);
   });
 
   it('refuses repetitions, sequences and dictionary passwords', async () => {

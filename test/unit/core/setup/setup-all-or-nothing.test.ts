@@ -1,14 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import {
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -16,9 +7,8 @@ import { AppError } from '../../../../electron/common/errors';
 import { runCli } from '../../../../electron/cli/main';
 import { createCoreServices, type CoreServices } from '../../../../electron/core/services';
 import { createLogger, memorySink } from '../../../../electron/core/log/logger';
-import { MemoryKeychain } from '../../../../electron/core/keychain/memory-keychain';
 import { cliIo } from '../../../helpers/cli-io';
-import { makeFolder } from './helpers';
+import { makeFolder, snapshot, TrackingKeychain } from './helpers';
 
 /**
  * Issue 16, "All or nothing, really": importing an existing `.env` (ours, Crucible's generate_secrets.py,
@@ -40,15 +30,6 @@ function temp(prefix: string): string {
   return d;
 }
 
-/** An in-memory keychain that remembers every service written, so "as before" covers all of it. */
-class TrackingKeychain extends MemoryKeychain {
-  readonly services = new Set<string>();
-  override set(service: string, account: string, value: string): Promise<void> {
-    this.services.add(service);
-    return super.set(service, account, value);
-  }
-}
-
 /** A CLI with its own app home and an in-memory keychain, as `crucible-secrets` would run. */
 function cli(stdin?: string) {
   const home = temp('cs-aon-home-');
@@ -68,26 +49,6 @@ function cli(stdin?: string) {
       return { code, out: t.out(), err: t.err() };
     },
   };
-}
-
-/** Every file of a folder with its mode and bytes. */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const n of readdirSync(dir).sort())
-    out[n] = `${(statSync(join(dir, n)).mode & 0o777).toString(8)}:${readFileSync(join(dir, n), 'utf8')}`;
-  return out;
-}
-
-/** Every entry in every service ever written (the app's own fingerprint key, made once per machine, aside). */
-async function keychainDump(kc: TrackingKeychain): Promise<string> {
-  const out: Record<string, unknown> = {};
-  for (const s of [...kc.services].sort()) {
-    const entries = (await kc.list(s)).filter(
-      (e) => !(s === 'crucible-secrets/app' && e.account === 'fingerprint-key'),
-    );
-    if (entries.length > 0) out[s] = entries;
-  }
-  return JSON.stringify(out);
 }
 
 const PROD = ['--environment', 'production', '--public-url', 'https://crucible.example.org', '--password-stdin'];
@@ -167,7 +128,7 @@ describe('a failed setup changes nothing', () => {
     // The journal already has an entry, so "as before" includes its bytes.
     await c.core().journal.append({ type: 'test.marker', subject: 'before' });
     const files = snapshot(d);
-    const kc = await keychainDump(c.keychain);
+    const kc = await c.keychain.dump();
     const stateBefore = await c.core().store.read();
     const journalBefore = readFileSync(c.core().paths.journalFile, 'utf8');
     await breakJournal(c);
@@ -187,7 +148,7 @@ describe('a failed setup changes nothing', () => {
     expect(f.r.err).toContain('symbolic link');
     expect(f.r.err).toContain('Nothing was changed');
     expect(snapshot(f.d)).toEqual(f.files);
-    expect(await keychainDump(f.c.keychain)).toBe(f.kc);
+    expect(await f.c.keychain.dump()).toBe(f.kc);
     const state = await f.c.core().store.read();
     expect(state.deployments).toEqual(f.stateBefore.deployments);
     expect(state.secrets).toEqual({});
@@ -212,7 +173,7 @@ describe('a failed setup changes nothing', () => {
     expect(snapshot(f.d)).toEqual(f.files);
     // The keychain was written and put back: every service is as it was (empty), rollback copies gone.
     expect(f.c.keychain.services.size).toBeGreaterThan(1);
-    expect(await keychainDump(f.c.keychain)).toBe(f.kc);
+    expect(await f.c.keychain.dump()).toBe(f.kc);
     const state = await f.c.core().store.read();
     expect(state.secrets).toEqual({});
     expect(state.pendingKeychainWrites).toEqual([]);

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { realFs, type FsOps } from '../../../../electron/core/fs/atomic-write';
@@ -8,33 +8,9 @@ import { parseEnv, envValues } from '../../../../electron/core/envfile';
 import { checkEnv } from '../../../../electron/core/validation';
 import { crucibleCeProfile } from '../../../../electron/core/stack/crucible-ce';
 import { verifyPassword } from '../../../../electron/core/hashing/bcrypt';
-import { completeDraft, trackedSetup } from './helpers';
+import { completeDraft, snapshot, trackedSetup, TrackingKeychain } from './helpers';
 
 const { rig, folder } = trackedSetup();
-/** Every file of the folder with its bytes and mode: "unchanged" means this snapshot is equal. */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const n of readdirSync(dir).sort()) out[n] = `${(statSync(join(dir, n)).mode & 0o777).toString(8)}:${readFileSync(join(dir, n), 'utf8')}`;
-  return out;
-}
-/** An in-memory keychain that remembers every service written, so a test can dump all of it. */
-class TrackingKeychain extends MemoryKeychain {
-  readonly services = new Set<string>();
-  override set(service: string, account: string, value: string): Promise<void> {
-    this.services.add(service);
-    return super.set(service, account, value);
-  }
-  /** Every entry except the app's own fingerprint key (created once per machine, not part of a deployment). */
-  async dump(): Promise<string> {
-    const out: Record<string, unknown> = {};
-    for (const s of [...this.services].sort()) {
-      const entries = (await this.list(s)).filter((e) => !(s === 'crucible-secrets/app' && e.account === 'fingerprint-key'));
-      if (entries.length > 0) out[s] = entries;
-    }
-    return JSON.stringify(out);
-  }
-}
-
 describe('setup commit', () => {
   it('writes .env (0600), the compose fix, .gitignore, keychain, state and journal; the .env passes check-env for production', async () => {
     const r = rig();
@@ -49,16 +25,36 @@ describe('setup commit', () => {
     const kc = await r.core.keychains.get();
     const stored = new Map((await kc.list(serviceFor(res.deploymentId))).map((e) => [e.account, e.value]));
     for (const name of res.variables) expect(stored.get(name), name).toBe(values.get(name));
-    expect(res.variables).toEqual(expect.arrayContaining(['API_KEY_ENCRYPTION_KEY', 'ROUNDTABLE_JWT_SECRET', 'ROUNDTABLE_JWT_REFRESH_SECRET', 'POSTGRES_USER', 'POSTGRES_PASSWORD', 'REDIS_PASSWORD', 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD']));
+    expect(res.variables).toEqual(
+      expect.arrayContaining([
+        'API_KEY_ENCRYPTION_KEY',
+        'ROUNDTABLE_JWT_SECRET',
+        'ROUNDTABLE_JWT_REFRESH_SECRET',
+        'POSTGRES_USER',
+        'POSTGRES_PASSWORD',
+        'REDIS_PASSWORD',
+        'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD',
+      ]),
+    );
     expect(await verifyPassword(password, values.get('ROUNDTABLE_COMMUNITY_AUTH_PASSWORD') ?? '')).toBe(true);
     expect(env).not.toContain(password);
     expect(values.get('ROUNDTABLE_ENVIRONMENT')).toBe('production');
     expect(values.get('ROUNDTABLE_CORS_ORIGINS')).toBe('https://crucible.example.org');
     expect(readFileSync(join(d, '.gitignore'), 'utf8')).toMatch(/^\.env$/m);
-    expect(readFileSync(join(d, 'docker-compose.yml'), 'utf8')).toContain('ROUNDTABLE_CORS_ORIGINS=${ROUNDTABLE_CORS_ORIGINS:?');
-    expect(readFileSync(join(d, 'docker-compose.yml'), 'utf8')).toContain('# Uncomment to reach PostgreSQL from the host');
+    expect(readFileSync(join(d, 'docker-compose.yml'), 'utf8')).toContain(
+      'ROUNDTABLE_CORS_ORIGINS=${ROUNDTABLE_CORS_ORIGINS:?',
+    );
+    expect(readFileSync(join(d, 'docker-compose.yml'), 'utf8')).toContain(
+      '# Uncomment to reach PostgreSQL from the host',
+    );
     const state = await r.core.store.read();
-    expect(state.deployments).toEqual([expect.objectContaining({ id: res.deploymentId, environment: 'production', composeFiles: ['docker-compose.yml'] })]);
+    expect(state.deployments).toEqual([
+      expect.objectContaining({
+        id: res.deploymentId,
+        environment: 'production',
+        composeFiles: ['docker-compose.yml'],
+      }),
+    ]);
     expect(Object.keys(state.secrets[res.deploymentId] ?? {}).sort()).toEqual([...res.variables].sort());
     const journal = readFileSync(r.core.paths.journalFile, 'utf8');
     expect(journal).toContain('deployment.added');
@@ -91,33 +87,45 @@ describe('setup commit', () => {
     expect(readFileSync(join(d, '.gitignore'), 'utf8')).toBe(readFileSync(join(d, '.gitignore'), 'utf8'));
   });
 
-  it.each(['.env', 'docker-compose.prod.yml', '.gitignore'])('a failure writing %s leaves the folder, the keychain and the state unchanged', async (failing) => {
-    const failingFs: FsOps = {
-      ...realFs,
-      rename: (from, to) => (String(to).endsWith(`/${failing}`) ? Promise.reject(Object.assign(new Error('injected'), { code: 'EIO' })) : realFs.rename(from, to)),
-    };
-    const keychain = new TrackingKeychain();
-    await keychain.set('crucible-secrets/other-deployment', 'REDIS_PASSWORD', 'CANARY-untouched');
-    const r = rig({ fs: failingFs, keychain });
-    const d = folder({ env: 'setup/existing-weak/dotenv' });
-    const before = snapshot(d);
-    const { draftId } = await completeDraft(r, d);
-    const kcBefore = await keychain.dump();
-    await expect(r.setup.commit(draftId)).rejects.toMatchObject({ code: 'FS_WRITE_FAILED' });
-    expect(snapshot(d)).toEqual(before);
-    expect(await keychain.dump()).toBe(kcBefore);
-    expect(kcBefore).toContain('CANARY-untouched');
-    const state = await r.core.store.read();
-    expect(state.deployments).toEqual([]);
-    expect(state.secrets).toEqual({});
-    expect(state.pendingKeychainWrites).toEqual([]);
-  });
+  it.each(['.env', 'docker-compose.prod.yml', '.gitignore'])(
+    'a failure writing %s leaves the folder, the keychain and the state unchanged',
+    async (failing) => {
+      const failingFs: FsOps = {
+        ...realFs,
+        rename: (from, to) =>
+          String(to).endsWith(`/${failing}`)
+            ? Promise.reject(Object.assign(new Error('injected'), { code: 'EIO' }))
+            : realFs.rename(from, to),
+      };
+      const keychain = new TrackingKeychain();
+      await keychain.set('crucible-secrets/other-deployment', 'REDIS_PASSWORD', 'CANARY-untouched');
+      const r = rig({ fs: failingFs, keychain });
+      const d = folder({ env: 'setup/existing-weak/dotenv' });
+      const before = snapshot(d);
+      const { draftId } = await completeDraft(r, d);
+      const kcBefore = await keychain.dump();
+      await expect(r.setup.commit(draftId)).rejects.toMatchObject({ code: 'FS_WRITE_FAILED' });
+      expect(snapshot(d)).toEqual(before);
+      expect(await keychain.dump()).toBe(kcBefore);
+      expect(kcBefore).toContain('CANARY-untouched');
+      const state = await r.core.store.read();
+      expect(state.deployments).toEqual([]);
+      expect(state.secrets).toEqual({});
+      expect(state.pendingKeychainWrites).toEqual([]);
+    },
+  );
 
   it('a keychain that fails half-way leaves the folder unchanged and the keychain as it was', async () => {
     class FailingKeychain extends MemoryKeychain {
       sets = 0;
       override set(service: string, account: string, value: string): Promise<void> {
-        if (service.startsWith('crucible-secrets/') && !service.includes('/app') && !service.includes('rollback') && ++this.sets === 4) return Promise.reject(Object.assign(new Error('x'), { code: 'KEYCHAIN_LOCKED' }));
+        if (
+          service.startsWith('crucible-secrets/') &&
+          !service.includes('/app') &&
+          !service.includes('rollback') &&
+          ++this.sets === 4
+        )
+          return Promise.reject(Object.assign(new Error('x'), { code: 'KEYCHAIN_LOCKED' }));
         return super.set(service, account, value);
       }
     }

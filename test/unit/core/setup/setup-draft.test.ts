@@ -9,7 +9,9 @@ describe('setup draft: steps validated in main', () => {
   it('refuses every step before a folder is chosen, and an unknown draft', async () => {
     const r = rig();
     const { draftId } = r.setup.begin();
-    expect(() => r.setup.setEnvironment(draftId, 'production')).toThrow(expect.objectContaining({ code: 'SETUP_STEP_ORDER' }));
+    expect(() => r.setup.setEnvironment(draftId, 'production')).toThrow(
+      expect.objectContaining({ code: 'SETUP_STEP_ORDER' }),
+    );
     expect(() => r.setup.summary('x'.repeat(24))).toThrow(expect.objectContaining({ code: 'SETUP_DRAFT_UNKNOWN' }));
     expect(await r.setup.chooseFolder(draftId, null)).toEqual({ cancelled: true });
   });
@@ -24,7 +26,9 @@ describe('setup draft: steps validated in main', () => {
     ]);
     const diff = view?.corsFix[0]?.diff ?? '';
     expect(diff).toContain('-      - ROUNDTABLE_CORS_ORIGINS=http://localhost:3000');
-    expect(diff).toContain('+      - ROUNDTABLE_CORS_ORIGINS=${ROUNDTABLE_CORS_ORIGINS:?set ROUNDTABLE_CORS_ORIGINS in .env}');
+    expect(diff).toContain(
+      '+      - ROUNDTABLE_CORS_ORIGINS=${ROUNDTABLE_CORS_ORIGINS:?set ROUNDTABLE_CORS_ORIGINS in .env}',
+    );
     expect(diff.split('\n').filter((l) => /^[-+][^-+]/.test(l))).toHaveLength(2);
   });
 
@@ -33,7 +37,9 @@ describe('setup draft: steps validated in main', () => {
     const { draftId } = r.setup.begin();
     await r.setup.chooseFolder(draftId, folder());
     r.setup.setEnvironment(draftId, 'production');
-    expect(r.setup.setAddress(draftId, 'http://crucible.example.org', ['http://crucible.example.org'], true).ok).toBe(false);
+    expect(r.setup.setAddress(draftId, 'http://crucible.example.org', ['http://crucible.example.org'], true).ok).toBe(
+      false,
+    );
     expect(r.setup.setAddress(draftId, 'https://localhost', ['https://localhost'], true).ok).toBe(false);
     const noFix = r.setup.setAddress(draftId, 'https://crucible.example.org', ['https://crucible.example.org'], false);
     expect(noFix.ok).toBe(false);
@@ -41,7 +47,11 @@ describe('setup draft: steps validated in main', () => {
     r.setup.setEnvironment(draftId, 'development');
     const summary = r.setup.summary(draftId);
     expect(summary.done).toContain('address');
-    expect(r.setup.setAddress(draftId, 'http://localhost:3000', ['http://localhost:3000'], false).issues.map((i) => i.severity)).toEqual(['warning']);
+    expect(
+      r.setup
+        .setAddress(draftId, 'http://localhost:3000', ['http://localhost:3000'], false)
+        .issues.map((i) => i.severity),
+    ).toEqual(['warning']);
   });
 
   it('going back keeps what was entered, and changing the environment re-checks the address', async () => {
@@ -50,7 +60,12 @@ describe('setup draft: steps validated in main', () => {
     await r.setup.chooseFolder(draftId, folder());
     r.setup.setEnvironment(draftId, 'development');
     r.setup.setAddress(draftId, 'http://localhost:3000', ['http://localhost:3000'], true);
-    expect(r.setup.summary(draftId)).toMatchObject({ environment: 'development', frontendUrl: 'http://localhost:3000', corsOrigins: ['http://localhost:3000'], applyCorsFix: true });
+    expect(r.setup.summary(draftId)).toMatchObject({
+      environment: 'development',
+      frontendUrl: 'http://localhost:3000',
+      corsOrigins: ['http://localhost:3000'],
+      applyCorsFix: true,
+    });
     r.setup.setEnvironment(draftId, 'production');
     const s = r.setup.summary(draftId);
     expect(s.frontendUrl).toBe('http://localhost:3000');
@@ -80,7 +95,10 @@ describe('setup draft: steps validated in main', () => {
     await r.setup.chooseFolder(draftId, folder());
     const weak = await r.setup.setPassword(draftId, 'typed', { password: 'CANARYshort', confirmation: 'CANARYshort' });
     expect(weak.ok).toBe(false);
-    const mismatch = await r.setup.setPassword(draftId, 'typed', { password: 'copper lantern orbit meadow', confirmation: 'copper lantern orbit meadows' });
+    const mismatch = await r.setup.setPassword(draftId, 'typed', {
+      password: 'copper lantern orbit meadow',
+      confirmation: 'copper lantern orbit meadows',
+    });
     expect(mismatch.issues.map((i) => i.field)).toContain('confirmation');
     expect(JSON.stringify([weak, mismatch])).not.toMatch(/CANARYshort|copper lantern/);
     expect(r.setup.summary(draftId).password.set).toBe(false);
@@ -93,13 +111,21 @@ describe('setup draft: steps validated in main', () => {
     const bad = r.setup.setSecrets(draftId, { ROUNDTABLE_OPENROUTER_API_KEY: "sk-or-CANARY'quote" }, []);
     expect(bad.ok).toBe(false);
     expect(bad.issues[0]?.message).toContain('single quote');
-    const good = r.setup.setSecrets(draftId, { ROUNDTABLE_OPENROUTER_API_KEY: 'sk-or-v1-CANARYproviderkey0123456789' }, []);
+    const good = r.setup.setSecrets(
+      draftId,
+      { ROUNDTABLE_OPENROUTER_API_KEY: 'sk-or-v1-CANARYproviderkey0123456789' },
+      [],
+    );
     expect(good.ok).toBe(true);
     expect(good.secrets.find((s) => s.name === 'ROUNDTABLE_OPENROUTER_API_KEY')).toMatchObject({ action: 'typed' });
     expect(JSON.stringify([good, r.setup.summary(draftId)])).not.toContain('CANARY');
-    expect(r.setup.summary(draftId).providerKeys.find((p) => p.name === 'ROUNDTABLE_OPENROUTER_API_KEY')?.set).toBe(true);
+    expect(r.setup.summary(draftId).providerKeys.find((p) => p.name === 'ROUNDTABLE_OPENROUTER_API_KEY')?.set).toBe(
+      true,
+    );
     r.setup.setSecrets(draftId, {}, ['ROUNDTABLE_OPENROUTER_API_KEY']);
-    expect(r.setup.summary(draftId).providerKeys.find((p) => p.name === 'ROUNDTABLE_OPENROUTER_API_KEY')?.set).toBe(false);
+    expect(r.setup.summary(draftId).providerKeys.find((p) => p.name === 'ROUNDTABLE_OPENROUTER_API_KEY')?.set).toBe(
+      false,
+    );
   });
 
   it('discarding forgets the draft and nothing was written', async () => {
@@ -120,10 +146,17 @@ describe('setup draft: an existing .env', () => {
   it('offers to keep each value, refuses the weak one, and explains what regenerating costs', async () => {
     const r = rig();
     const { draftId } = r.setup.begin();
-    const { existing, folder: view } = await r.setup.chooseFolder(draftId, folder({ env: 'setup/existing-weak/dotenv' }));
+    const { existing, folder: view } = await r.setup.chooseFolder(
+      draftId,
+      folder({ env: 'setup/existing-weak/dotenv' }),
+    );
     expect(view?.env.exists).toBe(true);
     const byName = new Map(existing?.variables.map((v) => [v.name, v]));
-    expect(byName.get('API_KEY_ENCRYPTION_KEY')).toMatchObject({ decision: 'import', canImport: true, severity: 'high' });
+    expect(byName.get('API_KEY_ENCRYPTION_KEY')).toMatchObject({
+      decision: 'import',
+      canImport: true,
+      severity: 'high',
+    });
     expect(byName.get('API_KEY_ENCRYPTION_KEY')?.consequence).toContain('orphaned');
     expect(byName.get('ROUNDTABLE_JWT_SECRET')).toMatchObject({ decision: 'regenerate', canImport: false });
     expect(byName.get('POSTGRES_PASSWORD')?.consequence).toContain('ALTER ROLE');
@@ -146,6 +179,8 @@ describe('setup draft: an existing .env', () => {
     expect(r.setup.summary(draftId).password.canKeep).toBe(true);
     const res = await r.setup.setPassword(draftId, 'keep', {});
     expect(res.ok).toBe(true);
-    expect(r.setup.setSecrets(draftId, {}, []).secrets.find((s) => s.name === 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD')).toMatchObject({ action: 'hash', length: 60 });
+    expect(
+      r.setup.setSecrets(draftId, {}, []).secrets.find((s) => s.name === 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD'),
+    ).toMatchObject({ action: 'hash', length: 60 });
   });
 });
