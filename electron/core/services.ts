@@ -177,7 +177,7 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     keychains,
     inventory,
     clipboardGuard,
-    audit: createAuditService({ store, journal, logger: deps.logger, clock, profile: deps.profile, platform: deps.platform, random: deps.random, keychain: () => keychains.get() }),
+    audit: createAuditService({ store, journal, logger: deps.logger, clock, profile: deps.profile, platform: deps.platform, random: deps.random, keychain: () => keychains.get(), openHost: openDeploymentHost }),
     backup,
     incident,
     rotation,

@@ -143,6 +143,26 @@ describe.skipIf(skip !== null)(
       expect(r.out).toContain('.env as production: 0 errors, 0 warnings');
     });
 
+    it('audit reads the deployment where it runs: over SSH it finds exactly what it finds reading the same folder here', async () => {
+      const remote = await cli(['audit', location, '--json']);
+      const local = await cli([
+        'audit',
+        bed.folder,
+        '--json',
+        '--environment',
+        'production',
+        '-f',
+        'docker-compose.yml',
+      ]);
+      const codes = (out: string) =>
+        (JSON.parse(out) as { findings: Array<{ code: string }> }).findings.map((f) => f.code).sort();
+      expect(codes(remote.out).length).toBeGreaterThan(0);
+      expect(codes(remote.out)).toEqual(codes(local.out));
+      expect(remote.code).toBe(local.code);
+      expect(codes(remote.out)).not.toContain('ENV_FILE_MISSING');
+      expect(remote.out + remote.err).not.toContain(serverEnv().get('REDIS_PASSWORD') ?? 'unreachable');
+    });
+
     it('secrets drift reads the .env on the server', async () => {
       const r = await cli(['secrets', 'drift', location]);
       expect(r.code, r.err + r.out).toBe(0);

@@ -6,7 +6,9 @@ import type { Finding } from '../../common/model/finding';
 import { parseEnv } from '../../core/envfile';
 import { readBoundedText } from '../../core/fs/read-bounded';
 import { environmentOf } from '../../core/validation';
-import { ExitCode, UsageError, writeJson, type Command } from '../command';
+import { ExitCode, UsageError, writeJson, type CliIO, type Command } from '../command';
+import { deploymentForFolder } from '../../core/inventory/inventory';
+import type { AuditResult } from '../../core/audit/types';
 import { fixArgs, fixCommand, runFix } from './audit-fix';
 import { cliText } from '../cli-text';
 
@@ -70,7 +72,8 @@ preview or the change succeeded.`,
   async run({ values, positionals }, io) {
     if (positionals.length !== 1) throw new UsageError('give exactly one deployment folder');
     const failOn = values['fail-on'] as string | undefined;
-    if (failOn !== undefined && failOn !== 'warning' && failOn !== 'error') throw new UsageError('--fail-on must be warning or error');
+    if (failOn !== undefined && failOn !== 'warning' && failOn !== 'error')
+      throw new UsageError('--fail-on must be warning or error');
     const fix = fixArgs(values);
     let environment: Environment | undefined;
     if (values.environment !== undefined) {
@@ -78,11 +81,17 @@ preview or the change succeeded.`,
       if (!e.success) throw new UsageError('--environment must be production, staging or development');
       environment = e.data;
     }
-    const folder = resolve(positionals[0] ?? '');
-    const st = await stat(folder).catch(() => null);
-    if (!st?.isDirectory()) throw new AppError('AUDIT_FOLDER_UNREADABLE', `${basename(folder)} is not a folder that can be read.`);
+    const input = positionals[0] ?? '';
     const core = io.core();
-    const registered = (await core.store.read()).deployments.find((d) => resolve(d.folder) === folder);
+    if (input.startsWith('ssh://'))
+      return auditOnServer(io, input, { environment, failOn, json: values.json === true, fix: fix !== null });
+    const folder = resolve(input);
+    const st = await stat(folder).catch(() => null);
+    if (!st?.isDirectory())
+      throw new AppError('AUDIT_FOLDER_UNREADABLE', `${basename(folder)} is not a folder that can be read.`);
+    const registered = (await core.store.read()).deployments.find(
+      (d) => !d.folder.startsWith('ssh://') && resolve(d.folder) === folder,
+    );
     if (fix) return runFix(io, folder, registered, fix);
     // Bounded and type-checked: a FIFO, a link to /dev/zero or a huge file as .env is refused (exit 65), not read.
     const envText = await readBoundedText(resolve(folder, '.env'), 'env').catch((e: unknown) => {
@@ -95,20 +104,68 @@ preview or the change succeeded.`,
       name: registered?.name ?? basename(folder),
       folder,
       composeFiles: files,
-      environment: environment ?? registered?.environment ?? (envText === null ? 'development' : environmentOf(parseEnv(envText))),
+      environment:
+        environment ?? registered?.environment ?? (envText === null ? 'development' : environmentOf(parseEnv(envText))),
     };
-    const result = await core.audit.auditTarget(target);
-    const code = auditExitCode(result.findings, failOn);
-    if (values.json) {
-      writeJson(io, { folder, environment: target.environment, files: result.files, checkedAt: result.checkedAt, exitCode: code, counts: result.counts, findings: result.findings });
-      return code;
-    }
-    for (const f of result.findings) {
-      const where = [f.service, f.file ? `${f.file}${f.line ? `:${String(f.line)}` : ''}` : ''].filter(Boolean).join(' ');
-      io.stdout.write(`${MARK[f.severity]} ${f.severity.padEnd(8)} ${cliText(f.title)}  [${f.code}]${where ? `  (${where})` : ''}\n    ${cliText(f.message)}\n${f.evidence ? `    evidence: ${f.evidence}\n` : ''}    → ${cliText(f.howToFix)}\n${f.fixId ? `    fix: ${fixCommand(folder, f.fixId)}\n` : ''}`);
-    }
-    const c = result.counts;
-    io.stdout.write(`\n${target.name} (${target.environment}; ${result.files.join(', ')}): ${String(c.critical)} critical, ${String(c.error)} errors, ${String(c.warning)} warnings, ${String(c.info)} notes.\n`);
-    return code;
+    return printAudit(io, folder, target, await core.audit.auditTarget(target), { failOn, json: values.json === true });
   },
 };
+
+/**
+ * `audit ssh://…`: a registered deployment on a server, audited where it runs (its files, modes and git read
+ * there over SSH). Fixes are applied to deployments on this computer only, for now.
+ */
+async function auditOnServer(
+  io: CliIO,
+  input: string,
+  o: { environment: Environment | undefined; failOn: string | undefined; json: boolean; fix: boolean },
+): Promise<number> {
+  if (o.fix)
+    throw new UsageError(
+      '--fix applies to a deployment on this computer; on a server, apply the change the finding describes there.',
+    );
+  const core = io.core();
+  const d = await deploymentForFolder(await core.store.read(), input);
+  const target = {
+    id: d.id,
+    name: d.name,
+    folder: d.folder,
+    composeFiles: d.composeFiles,
+    environment: o.environment ?? d.environment,
+  };
+  return printAudit(io, d.folder, target, await core.audit.auditTarget(target), { failOn: o.failOn, json: o.json });
+}
+
+function printAudit(
+  io: CliIO,
+  folder: string,
+  target: { name: string; environment: Environment },
+  result: AuditResult,
+  o: { failOn: string | undefined; json: boolean },
+): number {
+  const failOn = o.failOn as 'warning' | 'error' | undefined;
+  const code = auditExitCode(result.findings, failOn);
+  if (o.json) {
+    writeJson(io, {
+      folder,
+      environment: target.environment,
+      files: result.files,
+      checkedAt: result.checkedAt,
+      exitCode: code,
+      counts: result.counts,
+      findings: result.findings,
+    });
+    return code;
+  }
+  for (const f of result.findings) {
+    const where = [f.service, f.file ? `${f.file}${f.line ? `:${String(f.line)}` : ''}` : ''].filter(Boolean).join(' ');
+    io.stdout.write(
+      `${MARK[f.severity]} ${f.severity.padEnd(8)} ${cliText(f.title)}  [${f.code}]${where ? `  (${where})` : ''}\n    ${cliText(f.message)}\n${f.evidence ? `    evidence: ${f.evidence}\n` : ''}    → ${cliText(f.howToFix)}\n${f.fixId && !folder.startsWith('ssh://') ? `    fix: ${fixCommand(folder, f.fixId)}\n` : ''}`,
+    );
+  }
+  const c = result.counts;
+  io.stdout.write(
+    `\n${target.name} (${target.environment}; ${result.files.join(', ')}): ${String(c.critical)} critical, ${String(c.error)} errors, ${String(c.warning)} warnings, ${String(c.info)} notes.\n`,
+  );
+  return code;
+}

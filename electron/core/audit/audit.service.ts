@@ -20,6 +20,9 @@ import { newestBackups } from '../backup/freshness';
 import { policyItems, rotationAttention } from '../rotation/policy';
 import { redactDiff as redactComposeDiff } from '../compose/redact-diff';
 import { buildAuditContext, MAX_ENV_BYTES, readEnvSnapshot } from './context';
+import { hostFolderReader } from '../host/folder-reader';
+import type { DeploymentHost } from '../host/host';
+import { parseLocation, type Location } from '../host/location';
 import { createOtherFingerprints } from './other-fingerprints';
 import type { EnvReader, EnvValidator } from './env-adapter';
 import { applyFix, planFix, type AppliedFix, type FixPlan } from './fixes';
@@ -45,6 +48,8 @@ export interface AuditServiceDeps {
   random?: (n: number) => Buffer;
   /** The keychain of the admin's choice: its values are refused in checklist notes (log/secret-text.ts). */
   keychain?: () => Promise<Keychain>;
+  /** Opens the host of a deployment on a server (`ssh://`), whose files the audit then reads there. */
+  openHost?: (location: Location) => DeploymentHost;
 }
 
 export interface FixPreview {
@@ -109,7 +114,18 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
   }
 
   async function context(t: AuditTarget): Promise<AuditContext> {
-    return buildAuditContext(t, { fingerprintKey: key, secretVariables: sets.secret, requiredVariables: sets.required, readEnv, others: await targets(), otherFingerprints, gitBinary: deps.gitBinary, platform: deps.platform });
+    const base = { fingerprintKey: key, secretVariables: sets.secret, requiredVariables: sets.required, readEnv, others: await targets(), otherFingerprints, gitBinary: deps.gitBinary, platform: deps.platform };
+    if (!t.folder.startsWith('ssh://')) return buildAuditContext(t, base);
+    // A deployment on a server: its files, modes and git are read there, over one SSH connection.
+    const loc = parseLocation(t.folder, '/');
+    if (loc.kind !== 'ssh' || !deps.openHost) throw new AppError('AUDIT_FOLDER_UNREADABLE', 'This build cannot reach deployments on a server.');
+    const host = deps.openHost(loc);
+    try {
+      // Paths inside the project (bind mounts, `.env`) are the server's, so the rules see the server's folder.
+      return await buildAuditContext({ ...t, folder: loc.path }, { ...base, platform: 'linux', reader: hostFolderReader(host, loc.path, loc.path) });
+    } finally {
+      await host.close();
+    }
   }
 
   async function audit(t: AuditTarget): Promise<{ ctx: AuditContext; result: AuditResult }> {

@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
-import { lstat, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { AppError } from '../../common/errors';
 import { discoverComposeFiles, loadComposeProject } from '../compose/load';
-import { readBoundedText, type ReadKind } from '../fs/read-bounded';
+import type { ReadKind } from '../fs/read-bounded';
+import { localFolderReader, type FolderReader } from '../fs/folder-reader';
 import type { AuditContext, AuditTarget, EnvSnapshot, FileMode, FilesSnapshot, GitFacts, OtherDeployment } from './types';
 import { readEnvValues, type EnvReader } from './env-adapter';
 import { secretFingerprints } from './fingerprint';
@@ -29,6 +27,8 @@ export interface ContextDeps {
   /** `git`, or null to skip the git checks (tests, machines without git). */
   gitBinary?: string | null;
   platform?: NodeJS.Platform;
+  /** Reads a deployment on a server (host/folder-reader.ts); default this computer's folder. */
+  reader?: FolderReader;
 }
 
 export const MAX_ENV_BYTES = 1024 * 1024;
@@ -38,74 +38,58 @@ export const MAX_ENV_BYTES = 1024 * 1024;
  * planted in its place is refused with an error naming the cap (read-bounded.ts): reading it would hang or
  * take the memory, and calling it "missing" would hide the problem.
  */
-async function readSmall(path: string, kind: ReadKind): Promise<string | null> {
+async function readSmall(reader: FolderReader, rel: string, kind: ReadKind): Promise<string | null> {
   try {
-    return await readBoundedText(path, kind, { maxBytes: kind === 'env' ? MAX_ENV_BYTES : undefined });
+    return await reader.readText(rel, kind, kind === 'env' ? MAX_ENV_BYTES : undefined);
   } catch (e) {
     if (e instanceof AppError && e.code === 'FILE_NOT_FOUND') return null;
     throw e;
   }
 }
 
-export async function readEnvSnapshot(folder: string, deps: Pick<ContextDeps, 'fingerprintKey' | 'secretVariables' | 'readEnv'>): Promise<EnvSnapshot> {
-  const text = await readSmall(join(folder, '.env'), 'env');
+/** The deployment's folder reader: the one given (a server's), else this computer's. */
+function readerFor(folder: string, deps: Pick<ContextDeps, 'gitBinary' | 'platform' | 'reader'>): FolderReader {
+  return deps.reader ?? localFolderReader(folder, { gitBinary: deps.gitBinary, platform: deps.platform });
+}
+
+export async function readEnvSnapshot(folder: string, deps: Pick<ContextDeps, 'fingerprintKey' | 'secretVariables' | 'readEnv' | 'reader'>): Promise<EnvSnapshot> {
+  const text = await readSmall(readerFor(folder, deps), '.env', 'env');
   const values = text === null ? new Map<string, string>() : (deps.readEnv ?? readEnvValues)(text);
   return { file: '.env', exists: text !== null, text, values, fingerprints: secretFingerprints(deps.fingerprintKey, deps.secretVariables, values) };
 }
 
-function git(bin: string, cwd: string, args: string[]): Promise<{ code: number; stdout: string } | null> {
-  return new Promise((resolve) => {
-    execFile(bin, ['-C', cwd, ...args], { timeout: 5000, maxBuffer: 1024 * 1024, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' } }, (err, stdout) => {
-      if (err && typeof err.code !== 'number') return resolve(null); // not installed, timed out
-      resolve({ code: err ? Number(err.code) : 0, stdout });
-    });
-  });
-}
-
-async function gitFacts(bin: string, folder: string, backups: string[]): Promise<GitFacts | null> {
-  const top = await git(bin, folder, ['rev-parse', '--is-inside-work-tree']);
+async function gitFacts(reader: FolderReader, backups: string[]): Promise<GitFacts | null> {
+  const top = await reader.git(['rev-parse', '--is-inside-work-tree']);
   if (top === null) return null;
   if (top.code !== 0 || top.stdout.trim() !== 'true') return { repo: false, tracked: [], envIgnored: false, backupIgnored: false };
   const probe = backups[0] ?? '.env.bak-20260101T000000000Z';
   const [ls, ign, ignB] = await Promise.all([
-    git(bin, folder, ['ls-files', '-z', '--', '.env', '.env.bak-*', '.env.*']),
-    git(bin, folder, ['check-ignore', '--no-index', '-q', '--', '.env']),
-    git(bin, folder, ['check-ignore', '--no-index', '-q', '--', probe]),
+    reader.git(['ls-files', '-z', '--', '.env', '.env.bak-*', '.env.*']),
+    reader.git(['check-ignore', '--no-index', '-q', '--', '.env']),
+    reader.git(['check-ignore', '--no-index', '-q', '--', probe]),
   ]);
   const tracked = (ls?.stdout ?? '').split('\0').filter((s) => s === '.env' || s.startsWith('.env.bak-') || (s.startsWith('.env.') && s !== '.env.example'));
   return { repo: true, tracked, envIgnored: ign?.code === 0, backupIgnored: ignB?.code === 0 };
 }
 
-async function modeOf(path: string, platform: NodeJS.Platform): Promise<number | null> {
-  if (platform === 'win32') return null;
-  try {
-    return (await lstat(path)).mode & 0o777;
-  } catch {
-    return null;
-  }
-}
-
-export async function readFilesSnapshot(folder: string, deps: Pick<ContextDeps, 'gitBinary' | 'platform'>): Promise<FilesSnapshot> {
-  const platform = deps.platform ?? process.platform;
-  const names = await readdir(folder).catch(() => {
-    throw new AppError('AUDIT_FOLDER_UNREADABLE', 'The deployment folder cannot be read. Check that it still exists and that you may read it.');
-  });
+export async function readFilesSnapshot(folder: string, deps: Pick<ContextDeps, 'gitBinary' | 'platform' | 'reader'>): Promise<FilesSnapshot> {
+  const reader = readerFor(folder, deps);
+  const names = await reader.list();
   const backups = names.filter((n) => n.startsWith('.env.bak-')).sort();
   const modes: FileMode[] = [];
   for (const f of ['.env', ...backups]) {
     if (f === '.env' && !names.includes('.env')) continue;
-    modes.push({ file: f, mode: await modeOf(join(folder, f), platform) });
+    modes.push({ file: f, mode: await reader.mode(f) });
   }
   const inBuildContext: string[] = [];
   for (const dir of ['service', 'frontend']) {
-    const inner = await readdir(join(folder, dir)).catch(() => [] as string[]);
+    const inner = await reader.list(dir);
     for (const n of inner) if (n === '.env' || (n.startsWith('.env.') && n !== '.env.example')) inBuildContext.push(`${dir}/${n}`);
   }
-  const gitignoreText = await readSmall(join(folder, '.gitignore'), 'gitignore');
-  const bin = deps.gitBinary === undefined ? 'git' : deps.gitBinary;
+  const gitignoreText = await readSmall(reader, '.gitignore', 'gitignore');
   return {
     gitignore: { exists: gitignoreText !== null, text: gitignoreText },
-    git: bin === null ? null : await gitFacts(bin, folder, backups),
+    git: await gitFacts(reader, backups),
     modes,
     inBuildContext,
     leftovers: names.filter((n) => ROTATION_LEFTOVER.test(n)).sort(),
@@ -120,14 +104,15 @@ export async function readFilesSnapshot(folder: string, deps: Pick<ContextDeps, 
  */
 export async function buildAuditContext(target: AuditTarget, deps: ContextDeps): Promise<AuditContext> {
   const platform = deps.platform ?? process.platform;
-  const files = await readFilesSnapshot(target.folder, deps);
-  const env = await readEnvSnapshot(target.folder, deps);
+  const reader = readerFor(target.folder, deps);
+  const files = await readFilesSnapshot(target.folder, { ...deps, reader });
+  const env = await readEnvSnapshot(target.folder, { ...deps, reader });
   const lookup = (name: string) => env.values.get(name);
   let compose: AuditContext['compose'] = null;
   let composeError: AuditContext['composeError'] = null;
   try {
-    const list = await discoverComposeFiles(target.folder, { explicit: target.composeFiles, lookup, platform });
-    compose = await loadComposeProject(target.folder, list, lookup);
+    const list = await discoverComposeFiles(reader, { explicit: target.composeFiles, lookup, platform });
+    compose = await loadComposeProject(reader, list, lookup);
   } catch (e) {
     if (!(e instanceof AppError)) throw e;
     composeError = { code: e.code, message: e.message };

@@ -1,7 +1,7 @@
-import { stat } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import { AppError } from '../../common/errors';
-import { READ_CAPS, readBoundedText } from '../fs/read-bounded';
+import { READ_CAPS } from '../fs/read-bounded';
+import { localFolderReader, type FolderReader } from '../fs/folder-reader';
 import type { Lookup } from './interpolate';
 import { mergeComposeFiles } from './merge';
 import type { ComposeProblem, ComposeProject } from './model';
@@ -24,12 +24,9 @@ const OVERRIDE_FILES = ['compose.override.yaml', 'compose.override.yml', 'docker
  */
 export const MAX_COMPOSE_BYTES = READ_CAPS.compose;
 
-async function isFile(p: string): Promise<boolean> {
-  try {
-    return (await stat(p)).isFile();
-  } catch {
-    return false;
-  }
+/** A folder path here, or a reader of a folder anywhere (fs/folder-reader.ts; a server: host/folder-reader.ts). */
+function readerOf(folder: string | FolderReader): FolderReader {
+  return typeof folder === 'string' ? localFolderReader(folder, { gitBinary: null }) : folder;
 }
 
 export interface DiscoverOptions {
@@ -42,7 +39,10 @@ export interface DiscoverOptions {
  * The compose files to read, relative to the folder, in merge order.
  * @throws AppError COMPOSE_NOT_FOUND when none exists (or an explicitly named one is missing).
  */
-export async function discoverComposeFiles(folder: string, options: DiscoverOptions = {}): Promise<string[]> {
+export async function discoverComposeFiles(where: string | FolderReader, options: DiscoverOptions = {}): Promise<string[]> {
+  const reader = readerOf(where);
+  const folder = reader.folder;
+  const isFile = (rel: string) => reader.isFile(rel);
   let explicit = options.explicit && options.explicit.length > 0 ? [...options.explicit] : undefined;
   const fromEnv = options.lookup?.('COMPOSE_FILE');
   if (!explicit && fromEnv) {
@@ -51,15 +51,15 @@ export async function discoverComposeFiles(folder: string, options: DiscoverOpti
   }
   if (explicit) {
     for (const f of explicit) {
-      if (!(await isFile(resolve(folder, f)))) throw new AppError('COMPOSE_NOT_FOUND', `The compose file ${f} does not exist in the deployment folder. Check the deployment's compose file list.`);
+      if (!(await isFile(f))) throw new AppError('COMPOSE_NOT_FOUND', `The compose file ${f} does not exist in the deployment folder. Check the deployment's compose file list.`);
     }
-    return explicit.map((f) => (isAbsolute(f) ? relative(folder, f) : f));
+    return explicit.map((f) => (isAbsolute(f) && typeof where === 'string' ? relative(folder, f) : f));
   }
   for (const f of DEFAULT_FILES) {
-    if (await isFile(join(folder, f))) {
+    if (await isFile(f)) {
       const out = [f];
       for (const o of OVERRIDE_FILES) {
-        if (await isFile(join(folder, o))) {
+        if (await isFile(o)) {
           out.push(o);
           break;
         }
@@ -75,13 +75,14 @@ export async function discoverComposeFiles(folder: string, options: DiscoverOpti
  * @throws AppError COMPOSE_YAML_INVALID (with file and line), COMPOSE_NOT_A_MAPPING, COMPOSE_TOO_LARGE (over
  *   512 KiB), COMPOSE_READ_FAILED (also a link, pipe or device in the file's place), COMPOSE_TOO_MANY_ALIASES.
  */
-export async function loadComposeProject(folder: string, files: readonly string[], lookup: Lookup): Promise<ComposeProject> {
+export async function loadComposeProject(where: string | FolderReader, files: readonly string[], lookup: Lookup): Promise<ComposeProject> {
+  const reader = readerOf(where);
+  const folder = reader.folder;
   const parsed: ParsedComposeFile[] = [];
   for (const f of files) {
-    const path = resolve(folder, f);
     let text: string;
     try {
-      text = await readBoundedText(path, 'compose', { maxBytes: MAX_COMPOSE_BYTES });
+      text = await reader.readText(f, 'compose', MAX_COMPOSE_BYTES);
     } catch (e) {
       if (!(e instanceof AppError)) throw e;
       // Kept as compose codes (the audit's finding and the setup step name them); the message names the cap.

@@ -94,7 +94,10 @@ export function generateSecret(options: GenerateOptions): GeneratedSecret {
   };
 }
 
-/** A login password like the service's own generator makes (token_urlsafe(16) → 22 characters), or longer. */
+/**
+ * A login password like the service's own generator makes (token_urlsafe(16) → 22 characters), or longer.
+ * Never starting with `-`: an admin pastes it into command lines and prompts, where it would read as an option.
+ */
 export function generatePassword(length = 22, random: RandomSource = cryptoRandom): GeneratedSecret {
-  return generateSecret({ alphabet: 'urlsafe', length, random });
+  return generateSecret({ alphabet: 'urlsafe', length, random, noLeadingDash: true });
 }

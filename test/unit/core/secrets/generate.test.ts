@@ -58,6 +58,10 @@ describe('generateSecret', () => {
     expect(generateSecret({ alphabet: 'urlsafe', length: 43 }).entropyBits).toBeGreaterThanOrEqual(256);
     expect(generateSecret({ alphabet: 'urlsafe', length: 64 }).entropyBits).toBeGreaterThanOrEqual(384);
     expect(generatePassword().entropyBits).toBeGreaterThanOrEqual(128);
+    // Never a leading '-' (it would read as an option when pasted into a command): a source that always
+    // draws index 62 of the url-safe alphabet ('-') still starts with another character.
+    const dashFirst: RandomSource = (n) => Buffer.alloc(n, ALPHABETS.urlsafe.indexOf('-'));
+    expect(generatePassword(22, dashFirst).value.startsWith('-')).toBe(false);
   });
   it('entropyBits is length × log2(alphabet)', () => {
     expect(entropyBits(64, 10)).toBe(60);
