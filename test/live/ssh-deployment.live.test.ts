@@ -163,6 +163,16 @@ describe.skipIf(skip !== null)(
       expect(remote.out + remote.err).not.toContain(serverEnv().get('REDIS_PASSWORD') ?? 'unreachable');
     });
 
+    it('firewall reads the compose files on the server: the ports stock compose publishes on every interface', async () => {
+      const r = await cli(['firewall', location, '--json']);
+      expect(r.code, r.err).toBe(0);
+      const ports = (JSON.parse(r.out) as { publishedPorts: Array<{ service: string; allInterfaces: boolean }> })
+        .publishedPorts;
+      expect(ports.filter((p) => p.allInterfaces).map((p) => p.service)).toEqual(
+        expect.arrayContaining(['api', 'frontend']),
+      );
+    });
+
     it('secrets drift reads the .env on the server', async () => {
       const r = await cli(['secrets', 'drift', location]);
       expect(r.code, r.err + r.out).toBe(0);

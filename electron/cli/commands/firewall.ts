@@ -1,14 +1,17 @@
 import { resolve } from 'node:path';
-import type { Command } from '../command';
+import type { CliIO, Command } from '../command';
 import { ExitCode, UsageError, writeJson } from '../command';
+import { AppError } from '../../common/errors';
+import { hostFolderReader } from '../../core/host/folder-reader';
+import { parseLocation } from '../../core/host/location';
 import { assertFolder } from '../../core/proxy/generate';
-import { readComposeFacts } from '../../core/proxy/compose-facts';
+import { readComposeFacts, type ComposeFacts } from '../../core/proxy/compose-facts';
 import { firewallGuide } from '../../core/proxy/firewall';
 
 export const firewallCommand: Command = {
   name: 'firewall',
   summary: 'Print host firewall commands (ufw or nftables) allowing only SSH, 80 and 443, with the Docker caveat',
-  usage: `crucible-secrets firewall DIR [--ssh-port N] [--interface NAME] [--json]
+  usage: `crucible-secrets firewall DIR|ssh://… [--ssh-port N] [--interface NAME] [--json]
 
 DIR is the Crucible folder; its compose files are read to find ports published on every interface, which
 Docker lets past ufw and nftables input rules. Nothing is run or written: the commands are printed for
@@ -22,12 +25,13 @@ Options:
   allowPositionals: true,
   options: { 'ssh-port': { type: 'string' }, interface: { type: 'string' }, json: { type: 'boolean' } },
   async run({ values, positionals }, io) {
-    if (positionals.length !== 1 || positionals[0] === undefined) throw new UsageError('give exactly one DIR (the Crucible folder).');
-    const dir = resolve(positionals[0]);
+    if (positionals.length !== 1 || positionals[0] === undefined)
+      throw new UsageError('give exactly one DIR (the Crucible folder).');
     const sshRaw = typeof values['ssh-port'] === 'string' ? values['ssh-port'] : undefined;
     if (sshRaw !== undefined && !/^\d+$/.test(sshRaw)) throw new UsageError('--ssh-port needs a port number.');
-    await assertFolder(dir);
-    const compose = await readComposeFacts(dir);
+    const compose = positionals[0].startsWith('ssh://')
+      ? await composeFactsOnServer(io, positionals[0])
+      : await composeFactsHere(resolve(positionals[0]));
     const guide = firewallGuide({
       sshPort: sshRaw === undefined ? undefined : Number(sshRaw),
       externalInterface: typeof values.interface === 'string' ? values.interface : undefined,
@@ -41,7 +45,8 @@ Options:
     io.stdout.write(`Docker caveat: ${guide.dockerCaveat}\n\n`);
     if (exposed.length > 0) {
       io.stdout.write('Published on every interface (reachable past the firewall):\n');
-      for (const p of exposed) io.stdout.write(`  ${p.service}: "${p.raw}" in ${p.file}${p.line ? `:${String(p.line)}` : ''}\n`);
+      for (const p of exposed)
+        io.stdout.write(`  ${p.service}: "${p.raw}" in ${p.file}${p.line ? `:${String(p.line)}` : ''}\n`);
       io.stdout.write('\n');
     } else if (compose.files.length > 0) {
       io.stdout.write(`No port in ${compose.files.join(', ')} is published on every interface.\n\n`);
@@ -52,3 +57,21 @@ Options:
     return ExitCode.Ok;
   },
 };
+
+async function composeFactsHere(dir: string): Promise<ComposeFacts> {
+  await assertFolder(dir);
+  return readComposeFacts(dir);
+}
+
+/** The compose files of a folder on a server, read there through the admin's OpenSSH. */
+async function composeFactsOnServer(io: CliIO, input: string): Promise<ComposeFacts> {
+  const loc = parseLocation(input, '/');
+  const host = io.core().openHost(loc);
+  try {
+    if ((await host.stat(loc.path))?.kind !== 'dir')
+      throw new AppError('PROXY_FOLDER_INVALID', `${loc.path} is not a folder on ${host.label}.`);
+    return await readComposeFacts(hostFolderReader(host, loc.path, loc.path));
+  } finally {
+    await host.close();
+  }
+}

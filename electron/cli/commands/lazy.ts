@@ -29,7 +29,8 @@ export const COMMAND_LOADERS: Readonly<Record<string, () => Promise<readonly Com
  */
 export const RUNS_WITHOUT_CORE: Readonly<Record<string, (args: readonly string[]) => boolean>> = {
   proxy: () => true,
-  firewall: () => true,
+  // A server's folder (ssh://…) is read through the core's SSH connections; a local one needs nothing.
+  firewall: (args) => !args.some((a) => a.startsWith('ssh://')),
   generate: () => true,
   'hash-password': () => true,
   // A .env on a server (ssh://…) is read through the core's SSH connections; a local one needs nothing.

@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { readBoundedText } from '../fs/read-bounded';
+import type { FolderReader } from '../fs/folder-reader';
 import { join } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import type { PublishedPort } from '../../common/ipc/proxy.ipc';
@@ -26,9 +27,9 @@ export interface ComposeFacts {
   services: ComposeServiceFacts[];
 }
 
-/** Lists compose files in a folder: docker-compose.yml, docker-compose.prod.yml, compose.yaml, … */
-export async function listComposeFiles(dir: string): Promise<string[]> {
-  const names = await readdir(dir).catch(() => [] as string[]);
+/** Lists compose files in a folder (here, or a server's through its reader): docker-compose.yml, compose.yaml, … */
+export async function listComposeFiles(dir: string | FolderReader): Promise<string[]> {
+  const names = typeof dir === 'string' ? await readdir(dir).catch(() => [] as string[]) : await dir.list().catch(() => [] as string[]);
   return names.filter((n) => COMPOSE_NAMES.test(n)).sort();
 }
 
@@ -63,14 +64,15 @@ function scalarText(n: unknown): string | null {
   return null;
 }
 
-/** Reads every compose file of the folder. */
-export async function readComposeFacts(dir: string): Promise<ComposeFacts> {
+/** Reads every compose file of the folder (here, or on a server through its reader). */
+export async function readComposeFacts(dir: string | FolderReader): Promise<ComposeFacts> {
   const files = await listComposeFiles(dir);
   const out: ComposeFacts = { files, unreadable: [], services: [] };
   for (const file of files) {
     let text: string;
     try {
-      text = await readBoundedText(join(dir, file), 'compose'); // no FIFO, link or huge file (read-bounded.ts)
+      // No FIFO, link or huge file (read-bounded.ts; on a server the host checks the same).
+      text = typeof dir === 'string' ? await readBoundedText(join(dir, file), 'compose') : await dir.readText(file, 'compose');
     } catch {
       out.unreadable.push(file);
       continue;

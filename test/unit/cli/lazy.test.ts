@@ -44,11 +44,10 @@ describe('the lazy command table', () => {
   it('runs without the core services only groups whose code never asks for them', () => {
     const files: Record<string, string[]> = {
       proxy: ['proxy', 'proxy-apply'],
-      firewall: ['firewall'],
       generate: ['generate'],
       'hash-password': ['hash-password', 'secret-input'],
     };
-    expect(Object.keys(RUNS_WITHOUT_CORE).sort()).toEqual([...Object.keys(files), 'check-env'].sort());
+    expect(Object.keys(RUNS_WITHOUT_CORE).sort()).toEqual([...Object.keys(files), 'check-env', 'firewall'].sort());
     for (const [g, names] of Object.entries(files)) {
       expect(RUNS_WITHOUT_CORE[g]!([])).toBe(true);
       for (const n of names)
@@ -57,9 +56,11 @@ describe('the lazy command table', () => {
           `${g}: ${n}.ts`,
         ).not.toMatch(/\.core\(\)/);
     }
-    // check-env asks for the core only to reach a server.
+    // check-env and firewall ask for the core only to reach a server.
     expect(RUNS_WITHOUT_CORE['check-env']!(['.env'])).toBe(true);
     expect(RUNS_WITHOUT_CORE['check-env']!(['ssh://admin@host/srv/crucible/.env'])).toBe(false);
+    expect(RUNS_WITHOUT_CORE.firewall!(['/srv/crucible'])).toBe(true);
+    expect(RUNS_WITHOUT_CORE.firewall!(['ssh://admin@host/srv/crucible'])).toBe(false);
   });
 
   it('runLazy runs check-env and generate without core, and sends unknown commands to the full CLI', async () => {
