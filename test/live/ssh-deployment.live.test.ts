@@ -173,6 +173,24 @@ describe.skipIf(skip !== null)(
       );
     });
 
+    it('proxy generates the front door from the compose files and .env on the server', async () => {
+      const r = await cli(['proxy', location, '--server', 'nginx', '--domain', 'crucible.example.org', '--json']);
+      expect(r.code, r.err).toBe(0);
+      const bundle = JSON.parse(r.out) as { origin: string; files: Array<{ content: string }> };
+      expect(bundle.origin).toBe('https://crucible.example.org');
+      expect(bundle.files[0]?.content).toContain('server_name crucible.example.org');
+      const refused = await cli([
+        'proxy',
+        location,
+        '--server',
+        'nginx',
+        '--domain',
+        'crucible.example.org',
+        '--apply-compose',
+      ]);
+      expect(refused.code).toBe(64);
+    });
+
     it('secrets drift reads the .env on the server', async () => {
       const r = await cli(['secrets', 'drift', location]);
       expect(r.code, r.err + r.out).toBe(0);

@@ -28,7 +28,8 @@ export const COMMAND_LOADERS: Readonly<Record<string, () => Promise<readonly Com
  * test/unit/cli/lazy.test.ts checks the sources of the groups that never need them.
  */
 export const RUNS_WITHOUT_CORE: Readonly<Record<string, (args: readonly string[]) => boolean>> = {
-  proxy: () => true,
+  // A server's folder (ssh://…) is read through the core's SSH connections; a local one needs nothing.
+  proxy: (args) => !args.some((a) => a.startsWith('ssh://')),
   // A server's folder (ssh://…) is read through the core's SSH connections; a local one needs nothing.
   firewall: (args) => !args.some((a) => a.startsWith('ssh://')),
   generate: () => true,

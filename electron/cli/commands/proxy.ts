@@ -1,6 +1,9 @@
 import { resolve } from 'node:path';
 import type { Command, CliIO } from '../command';
 import { ExitCode, UsageError, writeJson } from '../command';
+import { AppError } from '../../common/errors';
+import { hostFolderReader } from '../../core/host/folder-reader';
+import { parseLocation } from '../../core/host/location';
 import { Environment } from '../../common/model/deployment';
 import { ProxyServer, type ProxyBundle } from '../../common/ipc/proxy.ipc';
 import { generateProxyBundle, writeGeneratedFile, assertFolder } from '../../core/proxy/generate';
@@ -25,7 +28,9 @@ export function printNotes(w: NodeJS.WritableStream, b: ProxyBundle): void {
   for (const x of b.warnings) w.write(`! ${x}\n`);
   w.write(`\n.env follow-ups (public origin ${b.origin}):\n`);
   for (const e of b.envFollowUp) {
-    w.write(`  ${e.key}=${e.value}${e.current !== null && e.current !== e.value ? `   (now: ${e.current})` : ''}\n    ${e.note}\n`);
+    w.write(
+      `  ${e.key}=${e.value}${e.current !== null && e.current !== e.value ? `   (now: ${e.current})` : ''}\n    ${e.note}\n`,
+    );
     if (e.overriddenByCompose && e.evidence) w.write(`    compose override: ${e.evidence}\n`);
   }
   w.write('\nLeft to do by hand:\n');
@@ -63,7 +68,10 @@ Options:
   --apply-compose              make those compose changes (printed; the previous files are kept)
   --apply-env                  write the .env follow-ups below into DIR/.env (atomically, previous kept)
   --json                       print everything as JSON`,
-  exitCodes: { 0: 'generated (and applied, with --apply-compose/--apply-env)', 65: 'bad input, or a file changed while applying (nothing written)' },
+  exitCodes: {
+    0: 'generated (and applied, with --apply-compose/--apply-env)',
+    65: 'bad input, or a file changed while applying (nothing written)',
+  },
   allowPositionals: true,
   options: {
     server: { type: 'string' },
@@ -86,8 +94,18 @@ Options:
     json: { type: 'boolean' },
   },
   async run({ values, positionals }, io: CliIO) {
-    if (positionals.length !== 1 || positionals[0] === undefined) throw new UsageError('give exactly one DIR (the Crucible folder).');
-    const dir = resolve(positionals[0]);
+    if (positionals.length !== 1 || positionals[0] === undefined)
+      throw new UsageError('give exactly one DIR (the Crucible folder).');
+    const onServer = positionals[0].startsWith('ssh://');
+    if (
+      onServer &&
+      (values['apply-compose'] === true || values['apply-env'] === true || values['compose-diff'] === true)
+    ) {
+      throw new UsageError(
+        '--apply-compose, --apply-env and --compose-diff change files on this computer; for a server, generate the configuration here (with --out) and make the compose and .env changes there.',
+      );
+    }
+    const dir = onServer ? positionals[0] : resolve(positionals[0]);
     const server = ProxyServer.safeParse(values.server);
     if (!server.success) throw new UsageError('--server must be nginx or caddy.');
     const env = Environment.safeParse(values.environment ?? 'production');
@@ -98,13 +116,16 @@ Options:
     const cert = str(values.cert);
     const key = str(values.key);
     if ((cert === undefined) !== (key === undefined)) throw new UsageError('--cert and --key go together.');
-    await assertFolder(dir);
+    if (!onServer) await assertFolder(dir);
     const input: ProxyInput = {
       server: server.data,
       domain,
       publicUrl: url,
       environment: env.data,
-      tls: cert !== undefined && key !== undefined ? { mode: 'files', certPath: resolve(cert), keyPath: resolve(key) } : { mode: 'acme', email: str(values['acme-email']) },
+      tls:
+        cert !== undefined && key !== undefined
+          ? { mode: 'files', certPath: resolve(cert), keyPath: resolve(key) }
+          : { mode: 'acme', email: str(values['acme-email']) },
       hsts: {
         maxAgeSeconds: int('hsts-max-age', values['hsts-max-age']),
         includeSubDomains: values['hsts-include-subdomains'] === true,
@@ -116,7 +137,9 @@ Options:
         maxBodyMb: int('max-body-mb', values['max-body-mb']),
       },
     };
-    const bundle = await generateProxyBundle(input, { folder: dir, now: new Date() });
+    const bundle = onServer
+      ? await bundleOnServer(io, dir, input)
+      : await generateProxyBundle(input, { folder: dir, now: new Date() });
     const file = bundle.files[0];
     if (!file) throw new Error('no file generated');
     const out = str(values.out);
@@ -132,14 +155,24 @@ Options:
       if (writtenOut !== null) await undoAtomicWrite(writtenOut);
       throw e;
     }
-    const compose = values['compose-diff'] === true && !asked.compose ? await planComposeChanges(dir, bundle.origin) : null;
+    const compose =
+      values['compose-diff'] === true && !asked.compose ? await planComposeChanges(dir, bundle.origin) : null;
     if (values.json) {
-      writeJson(io, { ...bundle, written, composeChanges: compose?.files.map(({ file, changes, diff }) => ({ file, changes, diff })), applied });
+      writeJson(io, {
+        ...bundle,
+        written,
+        composeChanges: compose?.files.map(({ file, changes, diff }) => ({ file, changes, diff })),
+        applied,
+      });
       return ExitCode.Ok;
     }
     if (compose !== null) {
       const w = written === null ? io.stderr : io.stdout;
-      w.write(compose.files.length === 0 ? '\nThe compose files already match the front door.\n' : '\nCompose changes (not applied: add --apply-compose to make them):\n');
+      w.write(
+        compose.files.length === 0
+          ? '\nThe compose files already match the front door.\n'
+          : '\nCompose changes (not applied: add --apply-compose to make them):\n',
+      );
       for (const f of compose.files) w.write(`${f.diff}\n`);
       for (const n of compose.notes) w.write(`  - ${n}\n`);
     }
@@ -154,3 +187,23 @@ Options:
     return ExitCode.Ok;
   },
 };
+
+/** The bundle for a deployment on a server: its compose files and `.env` keys read there, over SSH. */
+async function bundleOnServer(io: CliIO, location: string, input: ProxyInput): Promise<ProxyBundle> {
+  const loc = parseLocation(location, '/');
+  const host = io.core().openHost(loc);
+  try {
+    if ((await host.stat(loc.path))?.kind !== 'dir')
+      throw new AppError(
+        'PROXY_FOLDER_NOT_FOUND',
+        `${loc.path} is not a folder on ${host.label}. Give the Crucible folder there.`,
+      );
+    return await generateProxyBundle(input, {
+      folder: null,
+      reader: hostFolderReader(host, loc.path, loc.path),
+      now: new Date(),
+    });
+  } finally {
+    await host.close();
+  }
+}

@@ -1,4 +1,5 @@
 import { readBoundedText } from '../fs/read-bounded';
+import type { FolderReader } from '../fs/folder-reader';
 import { join } from 'node:path';
 import type { EnvFollowUp } from '../../common/ipc/proxy.ipc';
 import { isLiteral, type ComposeFacts } from './compose-facts';
@@ -11,11 +12,12 @@ import { isLiteral, type ComposeFacts } from './compose-facts';
 const KEYS = ['ROUNDTABLE_CORS_ORIGINS', 'ROUNDTABLE_FRONTEND_URL', 'NEXT_PUBLIC_API_URL'] as const;
 
 /** Reads the current values of the three non-secret keys (last assignment wins, as in compose). */
-export async function readOriginKeys(dir: string): Promise<Map<string, string>> {
+export async function readOriginKeys(dir: string | FolderReader): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   let text: string;
   try {
-    text = await readBoundedText(join(dir, '.env'), 'env'); // no FIFO, link or huge file (read-bounded.ts)
+    // No FIFO, link or huge file (read-bounded.ts; on a server the host checks the same).
+    text = typeof dir === 'string' ? await readBoundedText(join(dir, '.env'), 'env') : await dir.readText('.env', 'env');
   } catch {
     return out;
   }

@@ -3,6 +3,7 @@ import { basename, dirname } from 'node:path';
 import { AppError } from '../../common/errors';
 import type { GeneratedFile, ManualStep, ProxyBundle } from '../../common/ipc/proxy.ipc';
 import { writeFileAtomic, type AtomicWriteResult } from '../fs/atomic-write';
+import type { FolderReader } from '../fs/folder-reader';
 import { readComposeFacts, type ComposeFacts } from './compose-facts';
 import { envFollowUps, readOriginKeys } from './env-followup';
 import { planProxy, type ProxyInput, type ProxyPlan } from './plan';
@@ -17,6 +18,8 @@ import { caddyFileName, renderCaddy } from './caddy';
 export interface GenerateContext {
   /** The deployment folder (compose files and `.env`), or null when unknown. */
   folder: string | null;
+  /** The deployment's folder on a server, read through its host (host/folder-reader.ts); wins over `folder`. */
+  reader?: FolderReader;
   now: Date;
 }
 
@@ -113,14 +116,16 @@ function manualSteps(plan: ProxyPlan, file: GeneratedFile, compose: ComposeFacts
  *   PROXY_FOLDER_NOT_FOUND.
  */
 export async function generateProxyBundle(input: ProxyInput, ctx: GenerateContext): Promise<ProxyBundle> {
-  if (ctx.folder !== null) await assertFolder(ctx.folder);
+  // A server's folder is read through its reader (its existence checked by whoever opened it).
+  const source = ctx.reader ?? ctx.folder;
+  if (ctx.reader === undefined && ctx.folder !== null) await assertFolder(ctx.folder);
   const plan = await planProxy(input, ctx.now);
   const file: GeneratedFile =
     plan.server === 'nginx'
       ? { id: 'proxy-config', name: nginxFileName(plan), language: 'nginx', description: `nginx server blocks for ${plan.origin}`, content: renderNginx(plan) }
       : { id: 'proxy-config', name: caddyFileName(), language: 'caddyfile', description: `Caddyfile for ${plan.origin}`, content: renderCaddy(plan) };
-  const compose = ctx.folder === null ? null : await readComposeFacts(ctx.folder);
-  const current = ctx.folder === null ? new Map<string, string>() : await readOriginKeys(ctx.folder);
+  const compose = source === null ? null : await readComposeFacts(source);
+  const current = source === null ? new Map<string, string>() : await readOriginKeys(source);
   const warnings = [...plan.warnings];
   if (compose && compose.unreadable.length > 0) warnings.push(`Could not read ${compose.unreadable.join(', ')} as YAML; compose checks skipped for it.`);
   if (plan.server === 'caddy') warnings.push('Stock Caddy has no rate limiter: the login endpoint stays unthrottled until Caddy is built with the rate-limit plugin.');

@@ -43,11 +43,10 @@ describe('the lazy command table', () => {
 
   it('runs without the core services only groups whose code never asks for them', () => {
     const files: Record<string, string[]> = {
-      proxy: ['proxy', 'proxy-apply'],
       generate: ['generate'],
       'hash-password': ['hash-password', 'secret-input'],
     };
-    expect(Object.keys(RUNS_WITHOUT_CORE).sort()).toEqual([...Object.keys(files), 'check-env', 'firewall'].sort());
+    expect(Object.keys(RUNS_WITHOUT_CORE).sort()).toEqual([...Object.keys(files), 'check-env', 'firewall', 'proxy'].sort());
     for (const [g, names] of Object.entries(files)) {
       expect(RUNS_WITHOUT_CORE[g]!([])).toBe(true);
       for (const n of names)
@@ -61,6 +60,8 @@ describe('the lazy command table', () => {
     expect(RUNS_WITHOUT_CORE['check-env']!(['ssh://admin@host/srv/crucible/.env'])).toBe(false);
     expect(RUNS_WITHOUT_CORE.firewall!(['/srv/crucible'])).toBe(true);
     expect(RUNS_WITHOUT_CORE.firewall!(['ssh://admin@host/srv/crucible'])).toBe(false);
+    expect(RUNS_WITHOUT_CORE.proxy!(['/srv/crucible', '--server', 'nginx'])).toBe(true);
+    expect(RUNS_WITHOUT_CORE.proxy!(['ssh://admin@host/srv/crucible', '--server', 'nginx'])).toBe(false);
   });
 
   it('runLazy runs check-env and generate without core, and sends unknown commands to the full CLI', async () => {
