@@ -300,6 +300,36 @@ describe.skipIf(skip !== null)(
       expect((await cli(['rotate', location, 'ROUNDTABLE_JWT_SECRET', '--confirm'])).code).toBe(0);
     });
 
+    it('a failure injected at each command step of a POSTGRES_PASSWORD rotation stops it there (exit 75); each retry resumes, nothing is lost', async () => {
+      const steps: Array<[string, string]> = [
+        ['exec pg_dump', 'backup'],
+        ['exec psql', 'alter-role'],
+        ['up api', 'recreate'],
+        ['exec python', 'verify'],
+      ];
+      for (const [pattern, step] of steps) {
+        bed.setFailure(pattern);
+        try {
+          const r = await cli(['rotate', location, 'POSTGRES_PASSWORD', '--yes']);
+          expect(r.code, `${step}: ${r.err}`).toBe(75);
+          const view = (await core.rotation.pending()).find((v) => v.variable === 'POSTGRES_PASSWORD');
+          expect(view?.steps.find((s) => s.id === step)?.state, step).toBe('failed');
+        } finally {
+          bed.setFailure(null);
+        }
+        // The keychain and the server's .env always agree (the app's .env write is atomic and reconciled).
+        const dep = (await core.store.read()).deployments[0];
+        expect(await keychain.get(serviceFor(dep?.id ?? ''), 'POSTGRES_PASSWORD')).toBe(
+          serverEnv().get('POSTGRES_PASSWORD'),
+        );
+      }
+      const done = await cli(['rotate', location, 'POSTGRES_PASSWORD', '--yes']);
+      expect(done.code, done.err + done.out).toBe(0);
+      expect(done.out).toMatch(/✓ database: PostgreSQL accepts the new password and refuses the old one/);
+      expect((await cli(['rotate', location, 'POSTGRES_PASSWORD', '--confirm'])).code).toBe(0);
+      expect(await login(PASSWORD)).toBe(200);
+    });
+
     it('backup restore --to ssh:// rewrites the .env on the server, keeps the previous one here, and the API starts with it', async () => {
       const dep = (await core.store.read()).deployments[0];
       expect(serverEnv().get('ROUNDTABLE_JWT_SECRET')).not.toBe(exportedJwt); // rotated since the export
