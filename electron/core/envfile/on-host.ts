@@ -47,6 +47,8 @@ export interface WriteEnvOnHostOptions {
   /** Folder on this computer for the previous version (0600); none kept when null. */
   keepPreviousIn: string | null;
   clock?: () => Date;
+  /** The file as the caller just read it (saves a round trip); used only when its SHA-256 is the expected one. */
+  current?: HostEnvRead | null;
 }
 
 /**
@@ -56,7 +58,9 @@ export interface WriteEnvOnHostOptions {
  *   ENV_UNSAFE_VALUE / ENV_INVALID_KEY (nothing written); HOST_* from the host.
  */
 export async function writeEnvOnHost(host: DeploymentHost, path: string, changes: readonly EnvChange[], options: WriteEnvOnHostOptions): Promise<{ previousKeptAs: string | null; sha256: string }> {
-  const current = await readEnvOnHost(host, path);
+  // The server refuses the write anyway if the file changed since (expectedSha256 is checked there).
+  const given = options.current;
+  const current = given !== undefined && given !== null && given.sha256 === options.expectedSha256 ? given : await readEnvOnHost(host, path);
   if ((current?.sha256 ?? null) !== options.expectedSha256) {
     throw new AppError('FS_CHANGED_ON_DISK', `${posix.basename(path)} on ${host.label} changed since it was read. Nothing was written; reload it and apply your change again.`);
   }

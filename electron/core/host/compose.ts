@@ -49,19 +49,21 @@ export async function detectCompose(host: DeploymentHost, redact: Redact = redac
     problems,
   };
 
-  const cli = await run(['docker', '--version']);
+  // All four questions at once (over SSH they share one connection): a server's round trips add up.
+  const infoArgv = ['docker', 'info', '--format', '{{.ServerVersion}}'];
+  const v2Argv = ['docker', 'compose', 'version', '--short'];
+  const [cli, v2Result, legacyResult, infoResult] = await Promise.all([run(['docker', '--version']), run(v2Argv), run(['docker-compose', 'version']), run(infoArgv)]);
   if (cli.code === 0)
     status.docker = { present: true, version: /version ([0-9][\w.+-]*)/.exec(cli.stdout)?.[1] ?? null };
   else problems.push(diagnoseFailure(['docker', '--version'], cli, redact));
 
   if (status.docker.present) {
-    const argv = ['docker', 'compose', 'version', '--short'];
-    const v2 = await run(argv);
+    const v2 = v2Result;
     if (v2.code === 0) status.composeV2 = { present: true, version: v2.stdout.trim().replace(/^v/, '') || null };
-    else problems.push(diagnoseFailure(argv, v2, redact));
+    else problems.push(diagnoseFailure(v2Argv, v2, redact));
   }
 
-  const legacy = await run(['docker-compose', 'version']);
+  const legacy = legacyResult;
   if (legacy.code === 0) {
     const v1 = /docker-compose version (1\.[\w.+-]*)/i.exec(legacy.stdout);
     const v2 = /Docker Compose version v?(2\.[\w.+-]*)/i.exec(legacy.stdout);
@@ -75,8 +77,8 @@ export async function detectCompose(host: DeploymentHost, redact: Redact = redac
   }
 
   if (status.docker.present) {
-    const argv = ['docker', 'info', '--format', '{{.ServerVersion}}'];
-    const info = await run(argv);
+    const argv = infoArgv;
+    const info = infoResult;
     if (info.code === 0 && info.stdout.trim() !== '') {
       status.daemon = 'reachable';
       status.serverVersion = info.stdout.trim();

@@ -4,8 +4,8 @@ import { dirname, join, posix, sep } from 'node:path';
 import { AppError } from '../../common/errors';
 import type { HistoryItem, RollbackResult, RotationOverview, RotationView, StepOutcome } from '../../common/ipc/rotation.ipc';
 import type { DeploymentRef } from '../../common/model/deployment';
-import { envValues, readEnvFile, writeEnvFile, type EnvChange } from '../envfile';
-import { readEnvOnHost, writeEnvOnHost } from '../envfile/on-host';
+import { envValues, readEnvFile, writeEnvFile, type EnvChange, type EnvDoc } from '../envfile';
+import { readEnvOnHost, writeEnvOnHost, type HostEnvRead } from '../envfile/on-host';
 import { detectCompose } from '../host/compose';
 import type { DeploymentHost } from '../host/host';
 import { openHost } from '../host';
@@ -186,6 +186,8 @@ export function createRotationService(deps: RotationDeps): RotationService {
   }
   /** Whether compose v2 answers on a server, asked once per deployment and process. */
   const composeReady = new Map<string, Promise<boolean>>();
+  /** A server's `.env` as last read, handed to the write that follows (the server re-checks its hash). */
+  const lastRead = new Map<string, HostEnvRead>();
   /** POSTGRES_USER as last read from a server's `.env` (a name, not a secret), for plans shown meanwhile. */
   const postgresUsers = new Map<string, { user: string | null; at: number }>();
   /** Previous `.env` versions of a server's deployment: kept here, under the app home, never beside it. */
@@ -238,7 +240,12 @@ export function createRotationService(deps: RotationDeps): RotationService {
     const loc = locationOf(d);
     const path = loc.kind === 'ssh' ? posix.join(loc.path, '.env') : join(d.folder, '.env');
     try {
-      const r = loc.kind === 'ssh' ? await readEnvOnHost(hostOf(d), path) : await readEnvFile(path);
+      let r: { doc: EnvDoc; sha256: string } | null;
+      if (loc.kind === 'ssh') {
+        const remote = await readEnvOnHost(hostOf(d), path);
+        if (remote) lastRead.set(d.id, remote);
+        r = remote;
+      } else r = await readEnvFile(path);
       if (r === null) return { values: new Map(), sha: null, path };
       const values = envValues(r.doc);
       postgresUsers.set(d.id, { user: values.get('POSTGRES_USER') ?? null, at: performance.now() });
@@ -256,7 +263,7 @@ export function createRotationService(deps: RotationDeps): RotationService {
 
   /** Writes `.env` where the deployment lives (here: envfile's writer; a server: through its host). */
   async function writeEnvAt(d: DeploymentRef, path: string, changes: EnvChange[], sha: string | null): Promise<void> {
-    if (isRemote(d)) await writeEnvOnHost(hostOf(d), path, changes, { expectedSha256: sha, keepPreviousIn: previousFolder(d), clock: deps.clock });
+    if (isRemote(d)) await writeEnvOnHost(hostOf(d), path, changes, { expectedSha256: sha, keepPreviousIn: previousFolder(d), clock: deps.clock, current: lastRead.get(d.id) ?? null });
     else await writeEnv(path, changes, { expectedSha256: sha });
   }
 
