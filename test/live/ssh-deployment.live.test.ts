@@ -179,7 +179,15 @@ describe.skipIf(skip !== null)(
       const bundle = JSON.parse(r.out) as { origin: string; files: Array<{ content: string }> };
       expect(bundle.origin).toBe('https://crucible.example.org');
       expect(bundle.files[0]?.content).toContain('server_name crucible.example.org');
-      const refused = await cli([
+    });
+
+    it('proxy --apply-compose --apply-env changes the compose file and .env on the server (previous versions kept here); the API still starts', async () => {
+      const before = spawnSync(
+        'ssh',
+        ['-F', bed.sshConfigFile, '127.0.0.1', `cat '${bed.folder}/docker-compose.yml'`],
+        { encoding: 'utf8' },
+      ).stdout;
+      const r = await cli([
         'proxy',
         location,
         '--server',
@@ -187,8 +195,21 @@ describe.skipIf(skip !== null)(
         '--domain',
         'crucible.example.org',
         '--apply-compose',
+        '--apply-env',
+        '--out',
+        join(home, 'crucible.conf'),
       ]);
-      expect(refused.code).toBe(64);
+      expect(r.code, r.err + r.out).toBe(0);
+      const after = spawnSync('ssh', ['-F', bed.sshConfigFile, '127.0.0.1', `cat '${bed.folder}/docker-compose.yml'`], {
+        encoding: 'utf8',
+      }).stdout;
+      expect(after).not.toBe(before);
+      expect(after).toContain('127.0.0.1:8000:8000');
+      expect(serverEnv().get('ROUNDTABLE_FRONTEND_URL')).toBe('https://crucible.example.org');
+      expect(readdirSync(join(home, 'previous', 'proxy')).some((f) => f.startsWith('docker-compose.yml.'))).toBe(true);
+      expect(overSsh('ls -a').stdout).not.toMatch(/\.bak/);
+      expect(overSsh('docker compose up -d api').status).toBe(0);
+      expect(await login(PASSWORD)).toBe(200);
     });
 
     it('secrets drift reads the .env on the server', async () => {

@@ -1,4 +1,11 @@
-import { basename } from 'node:path';
+import { chmod, mkdir } from 'node:fs/promises';
+import { basename, join, posix } from 'node:path';
+import { AppError } from '../../common/errors';
+import { readEnvOnHost, writeEnvOnHost } from '../../core/envfile/on-host';
+import { sha256, writeFileAtomic } from '../../core/fs/atomic-write';
+import { hostFolderReader } from '../../core/host/folder-reader';
+import type { DeploymentHost } from '../../core/host/host';
+import { ENV_ORIGIN_KEYS } from '../../core/proxy/env-apply';
 import { applyComposeChanges, planComposeChanges, undoComposeChanges } from '../../core/proxy/compose-changes';
 import { applyEnvFollowUps } from '../../core/proxy/env-apply';
 
@@ -54,4 +61,55 @@ export function describeApplied(r: FrontDoorApplied, asked: { compose: boolean; 
   }
   if (r.compose.length > 0 || (r.env?.changed.length ?? 0) > 0) lines.push('Apply it with `docker compose up -d` (never `restart`: it keeps the old values).');
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The same on a server: planned from the files there, written there atomically through the host (each
+ * compose file only if it still is what was planned; `.env` through its own editor), previous versions kept
+ * on this computer under `keepIn`. Both or neither: a failed `.env` write puts the compose files back.
+ * @throws AppError HOST_FILE_CHANGED (a file changed since the plan; nothing written), PROXY_*, ENV_*, HOST_*
+ */
+export async function applyFrontDoorOnServer(host: DeploymentHost, path: string, origin: string, what: { compose: boolean; env: boolean }, keepIn: string): Promise<FrontDoorApplied> {
+  if (!/^https:\/\/[a-z0-9.-]+(:\d{1,5})?$/.test(origin)) throw new AppError('PROXY_BAD_URL', 'The public origin must be https://name[:port].');
+  const result: FrontDoorApplied = { compose: [], env: null };
+  const written: Array<{ file: string; before: string; after: string; mode: number }> = [];
+  const undo = async () => {
+    for (const w of [...written].reverse()) await host.writeFileAtomic(posix.join(path, w.file), w.before, { mode: w.mode, expectedSha256: sha256(w.after), keepPreviousIn: null }).catch(() => undefined);
+  };
+  if (what.compose) {
+    const plan = await planComposeChanges(hostFolderReader(host, path, path), origin);
+    try {
+      for (const f of plan.files) {
+        const kept = await keepCopy(keepIn, f.file, f.before);
+        await host.writeFileAtomic(posix.join(path, f.file), f.after, { mode: f.mode, expectedSha256: sha256(f.before), keepPreviousIn: null });
+        written.push({ file: f.file, before: f.before, after: f.after, mode: f.mode });
+        result.compose.push({ file: f.file, diff: f.diff, backup: kept });
+      }
+    } catch (e) {
+      await undo();
+      throw e;
+    }
+  }
+  if (what.env) {
+    try {
+      const envPath = posix.join(path, '.env');
+      const current = await readEnvOnHost(host, envPath);
+      if (current === null) throw new AppError('PROXY_NO_ENV', `The folder on ${host.label} has no .env yet. Create it with the setup first; the origin values are then added to it.`);
+      const r = await writeEnvOnHost(host, envPath, ENV_ORIGIN_KEYS.map((key) => ({ op: 'set' as const, key, value: origin })), { expectedSha256: current.sha256, keepPreviousIn: keepIn, current });
+      result.env = { changed: [...ENV_ORIGIN_KEYS], backup: r.previousKeptAs };
+    } catch (e) {
+      await undo();
+      throw e;
+    }
+  }
+  return result;
+}
+
+/** A 0600 copy of a file's previous text here, under the app home; its path. */
+async function keepCopy(folder: string, file: string, text: string): Promise<string> {
+  await mkdir(folder, { recursive: true, mode: 0o700 });
+  await chmod(folder, 0o700);
+  const target = join(folder, `${basename(file)}.${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  await writeFileAtomic(target, text, { mode: 0o600, keepPrevious: false });
+  return target;
 }

@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import type { DeploymentHost } from '../../core/host/host';
+import type { FolderReader } from '../../core/fs/folder-reader';
 import type { Command, CliIO } from '../command';
 import { ExitCode, UsageError, writeJson } from '../command';
 import { AppError } from '../../common/errors';
@@ -10,7 +12,7 @@ import { generateProxyBundle, writeGeneratedFile, assertFolder } from '../../cor
 import { assertWritableTarget, undoAtomicWrite } from '../../core/fs/write-set';
 import type { ProxyInput } from '../../core/proxy/plan';
 import { planComposeChanges } from '../../core/proxy/compose-changes';
-import { applyFrontDoor, describeApplied } from './proxy-apply';
+import { applyFrontDoor, applyFrontDoorOnServer, describeApplied } from './proxy-apply';
 
 function int(name: string, v: unknown): number | undefined {
   if (typeof v !== 'string') return undefined;
@@ -96,114 +98,135 @@ Options:
   async run({ values, positionals }, io: CliIO) {
     if (positionals.length !== 1 || positionals[0] === undefined)
       throw new UsageError('give exactly one DIR (the Crucible folder).');
-    const onServer = positionals[0].startsWith('ssh://');
-    if (
-      onServer &&
-      (values['apply-compose'] === true || values['apply-env'] === true || values['compose-diff'] === true)
-    ) {
-      throw new UsageError(
-        '--apply-compose, --apply-env and --compose-diff change files on this computer; for a server, generate the configuration here (with --out) and make the compose and .env changes there.',
-      );
-    }
-    const dir = onServer ? positionals[0] : resolve(positionals[0]);
-    const server = ProxyServer.safeParse(values.server);
-    if (!server.success) throw new UsageError('--server must be nginx or caddy.');
-    const env = Environment.safeParse(values.environment ?? 'production');
-    if (!env.success) throw new UsageError('--environment must be production, staging or development.');
-    const domain = str(values.domain);
-    const url = str(values.url);
-    if (domain === undefined && url === undefined) throw new UsageError('give --domain NAME (or --url https://NAME).');
-    const cert = str(values.cert);
-    const key = str(values.key);
-    if ((cert === undefined) !== (key === undefined)) throw new UsageError('--cert and --key go together.');
-    if (!onServer) await assertFolder(dir);
-    const input: ProxyInput = {
-      server: server.data,
-      domain,
-      publicUrl: url,
-      environment: env.data,
-      tls:
-        cert !== undefined && key !== undefined
-          ? { mode: 'files', certPath: resolve(cert), keyPath: resolve(key) }
-          : { mode: 'acme', email: str(values['acme-email']) },
-      hsts: {
-        maxAgeSeconds: int('hsts-max-age', values['hsts-max-age']),
-        includeSubDomains: values['hsts-include-subdomains'] === true,
-        preload: values['hsts-preload'] === true,
-      },
-      tuning: {
-        loginPerMinute: int('login-per-minute', values['login-per-minute']),
-        loginBurst: int('login-burst', values['login-burst']),
-        maxBodyMb: int('max-body-mb', values['max-body-mb']),
-      },
-    };
-    const bundle = onServer
-      ? await bundleOnServer(io, dir, input)
-      : await generateProxyBundle(input, { folder: dir, now: new Date() });
-    const file = bundle.files[0];
-    if (!file) throw new Error('no file generated');
-    const out = str(values.out);
-    const asked = { compose: values['apply-compose'] === true, env: values['apply-env'] === true };
-    // All or nothing: --out is checked before anything is written and removed again if applying fails.
-    if (out !== undefined) await assertWritableTarget(resolve(out));
-    const writtenOut = out === undefined ? null : await writeGeneratedFile(resolve(out), file.content);
-    const written = writtenOut?.path ?? null;
-    let applied: Awaited<ReturnType<typeof applyFrontDoor>> | null;
+    // A server's folder: one SSH connection for the whole command (read, then apply), closed at the end.
+    const server = positionals[0].startsWith('ssh://') ? await openServer(io, positionals[0]) : null;
     try {
-      applied = asked.compose || asked.env ? await applyFrontDoor(dir, bundle.origin, asked) : null;
-    } catch (e) {
-      if (writtenOut !== null) await undoAtomicWrite(writtenOut);
-      throw e;
+      return await runProxy(values, positionals[0], io, server);
+    } finally {
+      await server?.host.close();
     }
-    const compose =
-      values['compose-diff'] === true && !asked.compose ? await planComposeChanges(dir, bundle.origin) : null;
-    if (values.json) {
-      writeJson(io, {
-        ...bundle,
-        written,
-        composeChanges: compose?.files.map(({ file, changes, diff }) => ({ file, changes, diff })),
-        applied,
-      });
-      return ExitCode.Ok;
-    }
-    if (compose !== null) {
-      const w = written === null ? io.stderr : io.stdout;
-      w.write(
-        compose.files.length === 0
-          ? '\nThe compose files already match the front door.\n'
-          : '\nCompose changes (not applied: add --apply-compose to make them):\n',
-      );
-      for (const f of compose.files) w.write(`${f.diff}\n`);
-      for (const n of compose.notes) w.write(`  - ${n}\n`);
-    }
-    if (applied !== null) (written === null ? io.stderr : io.stdout).write(`\n${describeApplied(applied, asked)}`);
-    if (written === null) {
-      io.stdout.write(file.content);
-      printNotes(io.stderr, bundle);
-    } else {
-      io.stdout.write(`Wrote ${written} (${bundle.server} configuration for ${bundle.origin}).\n`);
-      printNotes(io.stdout, bundle);
-    }
-    return ExitCode.Ok;
   },
 };
 
-/** The bundle for a deployment on a server: its compose files and `.env` keys read there, over SSH. */
-async function bundleOnServer(io: CliIO, location: string, input: ProxyInput): Promise<ProxyBundle> {
-  const loc = parseLocation(location, '/');
-  const host = io.core().openHost(loc);
+interface ServerFolder {
+  host: DeploymentHost;
+  path: string;
+  reader: FolderReader;
+  /** Where previous versions of the server's files are kept, on this computer. */
+  keepIn: string;
+}
+
+async function runProxy(
+  values: Record<string, unknown>,
+  input0: string,
+  io: CliIO,
+  serverFolder: ServerFolder | null,
+): Promise<number> {
+  const onServer = serverFolder !== null;
+  const dir = onServer ? input0 : resolve(input0);
+  const server = ProxyServer.safeParse(values.server);
+  if (!server.success) throw new UsageError('--server must be nginx or caddy.');
+  const env = Environment.safeParse(values.environment ?? 'production');
+  if (!env.success) throw new UsageError('--environment must be production, staging or development.');
+  const domain = str(values.domain);
+  const url = str(values.url);
+  if (domain === undefined && url === undefined) throw new UsageError('give --domain NAME (or --url https://NAME).');
+  const cert = str(values.cert);
+  const key = str(values.key);
+  if ((cert === undefined) !== (key === undefined)) throw new UsageError('--cert and --key go together.');
+  if (!onServer) await assertFolder(dir);
+  const input: ProxyInput = {
+    server: server.data,
+    domain,
+    publicUrl: url,
+    environment: env.data,
+    tls:
+      cert !== undefined && key !== undefined
+        ? { mode: 'files', certPath: resolve(cert), keyPath: resolve(key) }
+        : { mode: 'acme', email: str(values['acme-email']) },
+    hsts: {
+      maxAgeSeconds: int('hsts-max-age', values['hsts-max-age']),
+      includeSubDomains: values['hsts-include-subdomains'] === true,
+      preload: values['hsts-preload'] === true,
+    },
+    tuning: {
+      loginPerMinute: int('login-per-minute', values['login-per-minute']),
+      loginBurst: int('login-burst', values['login-burst']),
+      maxBodyMb: int('max-body-mb', values['max-body-mb']),
+    },
+  };
+  const bundle = serverFolder
+    ? await generateProxyBundle(input, { folder: null, reader: serverFolder.reader, now: new Date() })
+    : await generateProxyBundle(input, { folder: dir, now: new Date() });
+  const file = bundle.files[0];
+  if (!file) throw new Error('no file generated');
+  const out = str(values.out);
+  const asked = { compose: values['apply-compose'] === true, env: values['apply-env'] === true };
+  // All or nothing: --out is checked before anything is written and removed again if applying fails.
+  if (out !== undefined) await assertWritableTarget(resolve(out));
+  const writtenOut = out === undefined ? null : await writeGeneratedFile(resolve(out), file.content);
+  const written = writtenOut?.path ?? null;
+  let applied: Awaited<ReturnType<typeof applyFrontDoor>> | null;
   try {
-    if ((await host.stat(loc.path))?.kind !== 'dir')
-      throw new AppError(
-        'PROXY_FOLDER_NOT_FOUND',
-        `${loc.path} is not a folder on ${host.label}. Give the Crucible folder there.`,
-      );
-    return await generateProxyBundle(input, {
-      folder: null,
-      reader: hostFolderReader(host, loc.path, loc.path),
-      now: new Date(),
-    });
-  } finally {
-    await host.close();
+    applied = !(asked.compose || asked.env)
+      ? null
+      : serverFolder
+        ? await applyFrontDoorOnServer(serverFolder.host, serverFolder.path, bundle.origin, asked, serverFolder.keepIn)
+        : await applyFrontDoor(dir, bundle.origin, asked);
+  } catch (e) {
+    if (writtenOut !== null) await undoAtomicWrite(writtenOut);
+    throw e;
   }
+  const compose =
+    values['compose-diff'] === true && !asked.compose
+      ? await planComposeChanges(serverFolder?.reader ?? dir, bundle.origin)
+      : null;
+  if (values.json) {
+    writeJson(io, {
+      ...bundle,
+      written,
+      composeChanges: compose?.files.map(({ file, changes, diff }) => ({ file, changes, diff })),
+      applied,
+    });
+    return ExitCode.Ok;
+  }
+  if (compose !== null) {
+    const w = written === null ? io.stderr : io.stdout;
+    w.write(
+      compose.files.length === 0
+        ? '\nThe compose files already match the front door.\n'
+        : '\nCompose changes (not applied: add --apply-compose to make them):\n',
+    );
+    for (const f of compose.files) w.write(`${f.diff}\n`);
+    for (const n of compose.notes) w.write(`  - ${n}\n`);
+  }
+  if (applied !== null) (written === null ? io.stderr : io.stdout).write(`\n${describeApplied(applied, asked)}`);
+  if (written === null) {
+    io.stdout.write(file.content);
+    printNotes(io.stderr, bundle);
+  } else {
+    io.stdout.write(`Wrote ${written} (${bundle.server} configuration for ${bundle.origin}).\n`);
+    printNotes(io.stdout, bundle);
+  }
+  return ExitCode.Ok;
+}
+
+/** Opens the server's folder: its host (the admin's OpenSSH) and a reader of the folder there. */
+async function openServer(io: CliIO, location: string): Promise<ServerFolder> {
+  const core = io.core();
+  const loc = parseLocation(location, '/');
+  const host = core.openHost(loc);
+  if ((await host.stat(loc.path))?.kind !== 'dir') {
+    await host.close();
+    throw new AppError(
+      'PROXY_FOLDER_NOT_FOUND',
+      `${loc.path} is not a folder on ${host.label}. Give the Crucible folder there.`,
+    );
+  }
+  return {
+    host,
+    path: loc.path,
+    reader: hostFolderReader(host, loc.path, loc.path),
+    keepIn: join(core.paths.home, 'previous', 'proxy'),
+  };
 }

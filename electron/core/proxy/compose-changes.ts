@@ -10,7 +10,8 @@ import { isLoopback, parseLongPort, parseShortPort } from '../compose/ports';
 import { referencedVariables } from '../compose/interpolate';
 import { redactDiff, type DiffSecrets } from '../compose/redact-diff';
 import { secretVariablesFrom } from '../audit/secret-variables';
-import { envValues, readEnvFile } from '../envfile';
+import { envValues, parseEnv, readEnvFile } from '../envfile';
+import type { FolderReader } from '../fs/folder-reader';
 import { crucibleCeProfile } from '../stack/crucible-ce';
 import { listComposeFiles } from './compose-facts';
 
@@ -43,7 +44,11 @@ export interface ComposeChangePlan {
 
 const WEB_SERVICES = ['api', 'frontend'] as const;
 
-async function readCompose(folder: string, file: string): Promise<{ text: string; mode: number }> {
+async function readCompose(folder: string | FolderReader, file: string): Promise<{ text: string; mode: number }> {
+  if (typeof folder !== 'string') {
+    // On a server: the host refuses a link, FIFO or oversized file there (it reads regular files only).
+    return { text: await folder.readText(file, 'compose'), mode: (await folder.mode(file)) ?? 0o644 };
+  }
   const path = join(folder, file);
   const st = await lstat(path);
   if (st.isSymbolicLink()) throw new AppError('FS_SYMLINK_REFUSED', `${file} is a symbolic link; the app only changes regular files. Replace the link with the file itself.`);
@@ -118,10 +123,10 @@ function planText(file: string, text: string, origin: string): { after: string; 
  * values of its `.env` when it can be read (a missing or unreadable `.env` leaves the names, which catch
  * literals on secret variables, and the URL-password net).
  */
-async function diffSecretsOf(folder: string): Promise<DiffSecrets> {
+async function diffSecretsOf(folder: string | FolderReader): Promise<DiffSecrets> {
   const names = secretVariablesFrom(crucibleCeProfile.variables).secret;
   try {
-    const values = envValues((await readEnvFile(join(folder, '.env'))).doc);
+    const values = envValues(typeof folder === 'string' ? (await readEnvFile(join(folder, '.env'))).doc : parseEnv(await folder.readText('.env', 'env')));
     return { names, values: [...names].map((n) => values.get(n)).filter((v): v is string => v !== undefined) };
   } catch {
     return { names };
@@ -133,7 +138,7 @@ async function diffSecretsOf(folder: string): Promise<DiffSecrets> {
  * redacted: its context lines are the api's `environment:` block, where secrets may be hard-coded.
  * @throws AppError COMPOSE_YAML_INVALID, COMPOSE_EDIT_FAILED (from the YAML editor), FS_SYMLINK_REFUSED.
  */
-export async function planComposeChanges(folder: string, origin: string): Promise<ComposeChangePlan> {
+export async function planComposeChanges(folder: string | FolderReader, origin: string): Promise<ComposeChangePlan> {
   const files: ComposeFileChange[] = [];
   let secrets: DiffSecrets | null = null;
   for (const file of await listComposeFiles(folder)) {
