@@ -1,11 +1,11 @@
 import { cliText } from '../cli-text';
-import { readBoundedText } from '../../core/fs/read-bounded';
 import { capFindings } from '../../common/model/cap-findings';
-import { basename, dirname, join, posix } from 'node:path';
+import { basename, dirname, posix } from 'node:path';
 import { AppError } from '../../common/errors';
 import { readEnvOnHost } from '../../core/envfile/on-host';
+import { localFolderReader, type FolderReader } from '../../core/fs/folder-reader';
+import { hostFolderReader } from '../../core/host/folder-reader';
 import { parseLocation } from '../../core/host/location';
-import { DEFAULT_COMPOSE_FILES, OVERRIDE_COMPOSE_FILES } from '../../core/setup/detect';
 import type { CoreServices } from '../../core/services';
 import type { EnvDoc } from '../../core/envfile';
 import { Environment } from '../../common/model/deployment';
@@ -44,7 +44,9 @@ contain a secret value. A finding Crucible would start with says so ("Crucible w
       if (!e.success) throw new UsageError('--environment must be production, staging or development');
       environment = e.data;
     }
-    const { doc, composeTexts } = file.startsWith('ssh://') ? await readOnServer(io.core(), file) : await readHere(file);
+    const { doc, composeTexts } = file.startsWith('ssh://')
+      ? await readOnServer(io.core(), file)
+      : await readHere(file);
     const env = environment ?? environmentOf(doc);
     const composeRequired = composeRequiredVariables(composeTexts);
     const all = checkEnv(doc, { profile: crucibleCeProfile, environment: env, file: basename(file), composeRequired });
@@ -60,21 +62,28 @@ contain a secret value. A finding Crucible would start with says so ("Crucible w
     for (const f of findings) {
       const where = f.line !== undefined ? `line ${f.line}` : 'file';
       const start = f.blocksStart === true ? ' (Crucible will not start)' : '';
-      io.stdout.write(`${MARK[f.severity]} ${f.severity.padEnd(7)} ${where.padEnd(9)} ${cliText(f.title)}${start}  [${f.code}]\n    ${cliText(f.message)}\n    → ${cliText(f.howToFix)}\n`);
+      io.stdout.write(
+        `${MARK[f.severity]} ${f.severity.padEnd(7)} ${where.padEnd(9)} ${cliText(f.title)}${start}  [${f.code}]\n    ${cliText(f.message)}\n    → ${cliText(f.howToFix)}\n`,
+      );
     }
-    io.stdout.write(`\n${basename(file)} as ${env}: ${counts.error} errors, ${counts.warning} warnings, ${counts.info} notes.\n`);
+    io.stdout.write(
+      `\n${basename(file)} as ${env}: ${counts.error} errors, ${counts.warning} warnings, ${counts.info} notes.\n`,
+    );
     return code;
   },
 };
 
 async function readHere(file: string): Promise<{ doc: EnvDoc; composeTexts: string[] }> {
   const { doc } = await readEnvFile(file);
-  return { doc, composeTexts: await composeTextsNextTo(file, envValues(doc)) };
+  return {
+    doc,
+    composeTexts: await composeTextsBeside(localFolderReader(dirname(file), { gitBinary: null }), envValues(doc)),
+  };
 }
 
 /**
  * A `.env` on a server (`ssh://[user@]host[:port]/path/.env`), read through the admin's OpenSSH, with the
- * compose files compose would read beside it there (`COMPOSE_FILE`, else the default file and its override).
+ * compose files beside it there.
  * @throws AppError HOST_* (unreachable, host key), ENV_FILE_NOT_FOUND
  */
 async function readOnServer(core: CoreServices, file: string): Promise<{ doc: EnvDoc; composeTexts: string[] }> {
@@ -82,45 +91,34 @@ async function readOnServer(core: CoreServices, file: string): Promise<{ doc: En
   const host = core.openHost(loc);
   try {
     const r = await readEnvOnHost(host, loc.path);
-    if (r === null) throw new AppError('ENV_FILE_NOT_FOUND', `${posix.basename(loc.path)} does not exist on ${host.label}.`);
+    if (r === null)
+      throw new AppError('ENV_FILE_NOT_FOUND', `${posix.basename(loc.path)} does not exist on ${host.label}.`);
     const folder = posix.dirname(loc.path);
-    const read = (name: string) => host.readFile(posix.join(folder, name), { maxBytes: MAX_COMPOSE_BYTES }).then((b) => b.toString('utf8'), () => null);
-    const listed = envValues(r.doc).get('COMPOSE_FILE');
-    const names: string[] = [];
-    if (listed) names.push(...listed.split(':').filter((n) => n !== ''));
-    else {
-      for (const group of [DEFAULT_COMPOSE_FILES, OVERRIDE_COMPOSE_FILES]) {
-        for (const n of group) {
-          if ((await host.stat(posix.join(folder, n)))?.kind === 'file') {
-            names.push(n);
-            break;
-          }
-        }
-      }
-    }
-    const composeTexts = (await Promise.all(names.map(read))).filter((t): t is string => t !== null);
-    return { doc: r.doc, composeTexts };
+    return {
+      doc: r.doc,
+      composeTexts: await composeTextsBeside(hostFolderReader(host, folder, folder), envValues(r.doc)),
+    };
   } finally {
     await host.close();
   }
 }
 
 /**
- * The compose files compose would read next to the `.env` (none is fine: check-env then judges the file
- * alone). Unreadable or oversized files are skipped; the audit reports them.
+ * The compose files compose would read beside the `.env` (compose/load.ts decides which: COMPOSE_FILE, else
+ * the default file and its override), here or on a server. None is fine: check-env then judges the file
+ * alone. Unreadable or oversized files are skipped; the audit reports them.
  */
-async function composeTextsNextTo(envFile: string, values: ReadonlyMap<string, string>): Promise<string[]> {
-  const folder = dirname(envFile);
+async function composeTextsBeside(reader: FolderReader, values: ReadonlyMap<string, string>): Promise<string[]> {
   let files: string[];
   try {
-    files = await discoverComposeFiles(folder, { lookup: (n) => values.get(n) });
+    files = await discoverComposeFiles(reader, { lookup: (n) => values.get(n) });
   } catch {
     return [];
   }
   const texts: string[] = [];
   for (const f of files) {
     try {
-      texts.push(await readBoundedText(join(folder, f), 'compose', { maxBytes: MAX_COMPOSE_BYTES }));
+      texts.push(await reader.readText(f, 'compose', MAX_COMPOSE_BYTES));
     } catch {
       /* unreadable: the audit reports it */
     }

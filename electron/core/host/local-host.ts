@@ -8,7 +8,7 @@ import { HostErrorCode } from './errors';
 import type { DeploymentHost, HostFileStat, RunOptions, RunResult, WriteOptions } from './host';
 import { DEFAULT_READ_CAP, DEFAULT_RUN_TIMEOUT_MS, formatBytes, keptName } from './defaults';
 import { locationLabel, type Location } from './location';
-import { spawnCapture } from './spawn-capture';
+import { spawnCapture, toRunResult } from './spawn-capture';
 
 /**
  * The DeploymentHost of a deployment on this computer: commands through `spawn` with argv, files through
@@ -58,12 +58,7 @@ export class LocalHost implements DeploymentHost {
       timeoutMs: options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS,
       stdoutFile: options.stdoutFile,
     });
-    return {
-      code: r.code,
-      stdout: r.stdout.toString('utf8'),
-      stderr: r.stderr.toString('utf8'),
-      ...(r.timedOut ? { timedOut: true } : {}),
-    };
+    return toRunResult(r);
   }
 
   /**

@@ -104,11 +104,22 @@ export async function spawnCapture(file: string, args: readonly string[], option
     await fh?.close().catch(() => undefined);
     await unlink(temp).catch(() => undefined);
     const why = (e as NodeJS.ErrnoException).code ?? 'error';
-    return { code: 74, stdout: Buffer.alloc(0), stderr: Buffer.from(`could not write the output file ${target}: ${why}\n`), timedOut: false, spawnError: null };
+    return {
+      code: 74,
+      stdout: Buffer.alloc(0),
+      stderr: Buffer.from(`could not write the output file ${target}: ${why}\n`),
+      timedOut: false,
+      spawnError: null,
+    };
   }
 }
 
-function spawnCaptureTo(file: string, args: readonly string[], options: CaptureOptions, sink: FileHandle | null): Promise<Captured> {
+function spawnCaptureTo(
+  file: string,
+  args: readonly string[],
+  options: CaptureOptions,
+  sink: FileHandle | null,
+): Promise<Captured> {
   return new Promise((resolvePromise) => {
     const stdout = new Capped(options.stdoutCap ?? OUTPUT_TAIL_BYTES, options.stdoutKeep ?? 'tail');
     const stderr = new Capped(OUTPUT_TAIL_BYTES, 'tail');
@@ -123,7 +134,10 @@ function spawnCaptureTo(file: string, args: readonly string[], options: CaptureO
       settled = true;
       for (const t of timers) clearTimeout(t);
       void writing.then(() => {
-        if (writeError !== null) stderr.push(Buffer.from(`could not write the output file: ${(writeError as NodeJS.ErrnoException).code ?? 'error'}\n`));
+        if (writeError !== null)
+          stderr.push(
+            Buffer.from(`could not write the output file: ${(writeError as NodeJS.ErrnoException).code ?? 'error'}\n`),
+          );
         resolvePromise({
           code: timedOut ? 124 : writeError !== null ? 74 : code,
           stdout: stdout.value(),
@@ -145,9 +159,15 @@ function spawnCaptureTo(file: string, args: readonly string[], options: CaptureO
       // Whole, in order: writes are chained, and the result waits for the last one.
       child.stdout.on('data', (d: Buffer) => {
         child.stdout.pause();
-        writing = writing.then(() => sink.write(d)).then(() => undefined, (e: unknown) => {
-          writeError ??= e;
-        }).finally(() => child.stdout.resume());
+        writing = writing
+          .then(() => sink.write(d))
+          .then(
+            () => undefined,
+            (e: unknown) => {
+              writeError ??= e;
+            },
+          )
+          .finally(() => child.stdout.resume());
       });
     } else child.stdout.on('data', (d: Buffer) => stdout.push(d));
     child.stderr.on('data', (d: Buffer) => stderr.push(d));
@@ -185,4 +205,14 @@ function spawnCaptureTo(file: string, args: readonly string[], options: CaptureO
     child.stdin.on('error', () => undefined);
     child.stdin.end(options.stdin ?? '');
   });
+}
+
+/** A capture as a host's RunResult: the streams as text, `timedOut` only when it did. */
+export function toRunResult(r: Captured): { code: number; stdout: string; stderr: string; timedOut?: boolean } {
+  return {
+    code: r.code,
+    stdout: r.stdout.toString('utf8'),
+    stderr: r.stderr.toString('utf8'),
+    ...(r.timedOut ? { timedOut: true } : {}),
+  };
 }

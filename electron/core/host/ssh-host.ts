@@ -17,7 +17,7 @@ import {
   STAT_SCRIPT,
   WRITE_SCRIPT,
 } from './remote-scripts';
-import { spawnCapture, type Captured } from './spawn-capture';
+import { spawnCapture, toRunResult, type Captured } from './spawn-capture';
 import { sshControlArgv, sshRunArgv, type SshClientOptions, type SshLocation } from './ssh-argv';
 import { classifySshFailure, sshFailureError } from './ssh-failure';
 
@@ -156,12 +156,7 @@ export class SshHost implements DeploymentHost {
       ...argv,
     ];
     const r = await this.ssh(remote, { stdin: options.stdin, timeoutMs: options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS, stdoutFile: options.stdoutFile });
-    return {
-      code: r.code,
-      stdout: r.stdout.toString('utf8'),
-      stderr: r.stderr.toString('utf8'),
-      ...(r.timedOut ? { timedOut: true } : {}),
-    };
+    return toRunResult(r);
   }
 
   /** @throws AppError HOST_FILE_NOT_FOUND, HOST_NOT_A_FILE, HOST_FILE_TOO_LARGE, HOST_READ_FAILED, HOST_* transport errors */
