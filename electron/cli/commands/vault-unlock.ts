@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, fstatSync, readdirSync, readlinkSync } from 'node:fs';
 import { AppError } from '../../common/errors';
 import type { CoreServices } from '../../core/services';
 import { UsageError, type CliIO, type Command } from '../command';
@@ -33,6 +33,10 @@ const MAX_BYTES = 64 * 1024;
  */
 export function readFdLine(fd: number): Promise<string> {
   return new Promise((resolve, reject) => {
+    if (!openedByCaller(fd)) {
+      reject(fdError(fd));
+      return;
+    }
     let stream: ReturnType<typeof createReadStream>;
     try {
       stream = createReadStream('', { fd, autoClose: true });
@@ -65,6 +69,34 @@ export function readFdLine(fd: number): Promise<string> {
       reject(fdError(fd));
     });
   });
+}
+
+/**
+ * False for a descriptor the caller did not open. Node opens its own descriptors from 3 up (an epoll or kqueue
+ * instance, an eventfd, self-pipes for signals), so `--vault-passphrase-fd 3` without `3<…` would read and close
+ * one of those, and the process aborts on exit (SIGABRT). Ours are never files or terminals: a descriptor is
+ * refused when it is not a file, pipe, socket or character device, and on Linux when it is an anonymous inode or
+ * a pipe whose other end this process also holds (a self-pipe).
+ */
+function openedByCaller(fd: number): boolean {
+  try {
+    const st = fstatSync(fd);
+    if (!(st.isFile() || st.isFIFO() || st.isSocket() || st.isCharacterDevice())) return false;
+    if (process.platform !== 'linux') return true;
+    const target = readlinkSync(`/proc/self/fd/${String(fd)}`);
+    if (target.startsWith('anon_inode:')) return false;
+    if (!target.startsWith('pipe:')) return true;
+    return !readdirSync('/proc/self/fd').some((other) => {
+      if (other === String(fd)) return false;
+      try {
+        return readlinkSync(`/proc/self/fd/${other}`) === target;
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
 }
 
 function fdError(fd: number): AppError {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -89,6 +90,21 @@ describe('unlocking the file vault from the CLI', () => {
     const closed = await t.run(['secrets', 'list', t.folder, '--vault-passphrase-fd', '987']);
     expect(closed.code).toBe(65);
     expect(closed.err).toContain('CLI_VAULT_FD_UNREADABLE');
+  });
+
+  it("a descriptor the caller did not open is refused, not read: Node's own fd 3 (epoll) would abort the process", async () => {
+    const t = await rig();
+    // The built CLI in its own process, given only stdin/stdout/stderr: fds 3 and up are Node's own.
+    const r = spawnSync(process.execPath, ['bin/crucible-secrets.cjs', 'init', join(t.home, 'crucible'), '--environment', 'development', '--public-url', 'http://localhost:3000', '--password-stdin', '--vault-passphrase-fd', '3'], {
+      input: 'copper lantern orbit meadow\n',
+      encoding: 'utf8',
+      timeout: 60_000,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, CRUCIBLE_SECRETS_HOME: t.home, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' },
+    });
+    expect(r.signal, r.stderr).toBeNull();
+    expect(r.status, r.stderr).toBe(65);
+    expect(r.stderr).toContain('CLI_VAULT_FD_UNREADABLE');
   });
 
   it('stdin cannot carry two secrets: --password-stdin with --vault-passphrase-stdin is refused before anything', async () => {
