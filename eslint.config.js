@@ -31,6 +31,22 @@ export default tseslint.config(
     files: ['electron/core/**', 'electron/cli/**'],
     rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [{ group: ['**/main/**', '**/preload/**', '**/renderer/**'], message: 'core/cli must not depend on main, preload or renderer.' }] }] },
   },
+  // The stack profile is chosen at the composition root (core/services.ts) and passed in: the rest of core
+  // never names the built-in profile. This block repeats the layer rule above, since a later block's options
+  // replace an earlier block's for the same rule.
+  {
+    files: ['electron/core/**'],
+    ignores: ['electron/core/services.ts', 'electron/core/stack/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [noElectron],
+        patterns: [
+          { group: ['**/main/**', '**/preload/**', '**/renderer/**'], message: 'core/cli must not depend on main, preload or renderer.' },
+          { regex: '(^|/)stack(/crucible-ce|/index)?$', message: 'Take the stack profile from your deps or options (core/services.ts passes it in); only services.ts, tests and benches import the built-in profile.' },
+        ],
+      }],
+    },
+  },
   {
     files: ['electron/common/**'],
     rules: {

@@ -15,6 +15,8 @@ export default defineConfig({
       // tree from scripts/testbed/build-tree.sh, and fails under CI=true instead of skipping.
       'test/live/**/*.live.test.ts',
     ],
+    // findBy/waitFor wait up to 5 s in component tests (loaded machines; see the file).
+    setupFiles: ['test/component/setup-testing-library.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // 2-core machines: keep worker count small so keychain/Postgres integration tests do not starve.

@@ -77,13 +77,13 @@ export default async function auditBench(): Promise<Row[]> {
     for (const [n, folder] of composeOf) s.deployments.push({ id: `bench-svc-${String(n)}`, name: `${String(n)} services`, folder, composeFiles: [], environment: 'production', createdAt: now });
     for (const [n, folder] of envOf) s.deployments.push({ id: `bench-env-${String(n)}`, name: `${String(n)} lines`, folder, composeFiles: [], environment: 'production', createdAt: now });
   });
-  const noGit = createAuditService({ store, journal, logger, clock: () => new Date(), gitBinary: null });
-  const withGit = createAuditService({ store, journal, logger, clock: () => new Date() });
+  const noGit = createAuditService({ store, journal, logger, clock: () => new Date(), gitBinary: null, profile: crucibleCeProfile });
+  const withGit = createAuditService({ store, journal, logger, clock: () => new Date(), profile: crucibleCeProfile });
   const sets = secretVariablesFrom(crucibleCeProfile.variables);
   const key = randomBytes(32);
   const validateEnv = (text: string, environment: 'production' | 'staging' | 'development') => checkEnv(parseEnv(text), { profile: crucibleCeProfile, environment, file: '.env' });
   const big = composeOf.get(500)!;
-  const bigCtx = await buildAuditContext({ id: 'bench-svc-500', name: 'big', folder: big, composeFiles: [], environment: 'production' }, { fingerprintKey: key, secretVariables: sets.secret, requiredVariables: sets.required, gitBinary: null });
+  const bigCtx = await buildAuditContext({ id: 'bench-svc-500', name: 'big', folder: big, composeFiles: [], environment: 'production' }, { fingerprintKey: key, secretVariables: sets.secret, requiredVariables: sets.required, profile: crucibleCeProfile, gitBinary: null });
 
   const rows: Row[] = [
     { group: 'audit', name: 'stock dev deployment, end to end (no git)', unit: 'ms', stats: await measure(() => noGit.run('bench-dev')), note: 'target < 50 ms' },
@@ -94,7 +94,7 @@ export default async function auditBench(): Promise<Row[]> {
       group: 'audit',
       name: 'stock dev deployment, first audit of the process',
       unit: 'ms',
-      stats: await measure(() => createAuditService({ store, journal, logger, clock: () => new Date(), gitBinary: null }).run('bench-dev')),
+      stats: await measure(() => createAuditService({ store, journal, logger, clock: () => new Date(), gitBinary: null, profile: crucibleCeProfile }).run('bench-dev')),
       note: `the other ${String(LINES.length + SERVICES.length + 1)} deployments' .env files parsed for the reuse check (one of 10,000 lines); later audits re-read only changed files`,
     },
   ];

@@ -13,6 +13,10 @@ import { createStateStore } from '../electron/core/store/state-store';
 import { createJournal } from '../electron/core/journal/journal';
 import { fingerprintWith } from '../electron/core/inventory/fingerprint';
 import { interleaved, summarise, measure, type Row, type Stats } from './lib';
+import { passwordHashVariables } from '../electron/core/hashing/stored-form';
+import { crucibleCeProfile } from '../electron/core/stack/crucible-ce';
+
+const PASSWORD_VARS = passwordHashVariables(crucibleCeProfile);
 
 /**
  * Backup (issue 8): export, verify and restore of 10/100/1,000 secrets minus the KDF, i.e. the same service
@@ -37,7 +41,7 @@ function world(n: number, weak: boolean) {
   const keychain = new MemoryKeychain();
   const key = randomBytes(32);
   const svc: BackupService = createBackupService(
-    { keychain: () => Promise.resolve(keychain), state: stateStorePort(store, () => new Date()), journal, env: envFilePort(), fingerprinter: () => Promise.resolve((v) => fingerprintWith(key, v)), logger, clock: () => new Date(), appVersion: 'bench' },
+    { keychain: () => Promise.resolve(keychain), state: stateStorePort(store, () => new Date()), journal, env: envFilePort(PASSWORD_VARS, { home: dir }), passwordVariables: PASSWORD_VARS, fingerprinter: () => Promise.resolve((v) => fingerprintWith(key, v)), logger, clock: () => new Date(), appVersion: 'bench' },
     weak ? { kdf: WEAK_KDF, weakKdfForTests: true } : {},
   );
   const id = 'bench-deployment';

@@ -9,6 +9,7 @@ PACKAGES=(
   argon2                                                    # reference argon2 for benchmarks
   postgresql                                                # throwaway cluster for re-encryption tests
   nginx-light caddy openssl                                 # reverse-proxy config validation
+  age                                                       # reference age: decrypts the encrypted database dumps
   openssh-server openssh-client                             # SSH deployment host tests (own sshd on loopback)
   docker-compose                                            # real Compose v1, which the app detects and refuses to drive
   debootstrap redis-server util-linux                       # live test bed: Debian 13 tree for the real API, Redis, unshare

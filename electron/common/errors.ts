@@ -1,29 +1,32 @@
 import { z } from 'zod';
+import { ErrorCode } from './error-codes';
+
+export { ErrorCode, ERROR_CODES } from './error-codes';
 
 /**
  * Errors are values with a code and a message that tells the admin what to do next.
  * Messages never contain secret values, file contents or stack traces (ARCHITECTURE.md §3).
  */
 export const ErrorShape = z.object({
-  code: z.string().regex(/^[A-Z][A-Z0-9_]*$/),
+  code: ErrorCode,
   message: z.string(),
 });
 export type ErrorShape = z.infer<typeof ErrorShape>;
 
-/** Codes every layer may raise. Domains add their own codes (e.g. `ENV_UNSAFE_VALUE`) next to their logic. */
+/** Codes every layer may raise. Every other code is listed by area in `error-codes.ts`. */
 export const BaseErrorCode = {
   IpcUnknownChannel: 'IPC_UNKNOWN_CHANNEL',
   IpcForbiddenSender: 'IPC_FORBIDDEN_SENDER',
   IpcBadRequest: 'IPC_BAD_REQUEST',
   IpcBadResponse: 'IPC_BAD_RESPONSE',
   Internal: 'INTERNAL',
-} as const;
+} as const satisfies Record<string, ErrorCode>;
 
 /** An error meant to reach the admin: its message is safe to show and to log. */
 export class AppError extends Error {
   override readonly name = 'AppError';
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
   ) {
     super(message);

@@ -1,7 +1,10 @@
-import { join } from 'node:path';
 import type { KeychainStatus } from '../common/ipc/keychain.ipc';
 import type { Logger } from './log/logger';
 import { appPaths, type AppPaths } from './paths/app-home';
+import { createPreviousVersions, type PreviousVersions } from './inventory/previous';
+import { createDumps, type Dumps } from './dumps/dumps';
+import { AppError } from '../common/errors';
+import { previousVersionsFolder } from './fs/previous-versions';
 import { diagnoseKeychain, type DoctorOptions } from './keychain/doctor';
 import type { Keychain } from './keychain/keychain';
 import type { VaultKdfParams } from './keychain/file-vault';
@@ -14,6 +17,7 @@ import type { EnvReader } from './inventory/drift';
 import { composeEnvReader } from './inventory/env-reader';
 import type { StackProfile } from './stack/profile';
 import { crucibleCeProfile } from './stack/crucible-ce';
+import { passwordHashVariables } from './hashing/stored-form';
 import { createAuditService, type AuditService } from './audit/audit.service';
 import { createBackupService, type BackupService, type BackupServiceOptions } from './backup/backup.service';
 import { envFilePort, stateStorePort } from './backup/adapters';
@@ -43,7 +47,7 @@ export interface CoreDeps {
   /** Argon2id parameters for a new file vault (tests use small ones). */
   vaultKdf?: VaultKdfParams;
   random?: (n: number) => Buffer;
-  /** The stack profile; default the built-in Crucible CE profile. */
+  /** The stack profile; default the built-in Crucible CE profile (chosen here, the composition root, only). */
   profile?: StackProfile;
   /** The `.env` parser used by drift. */
   readEnv?: EnvReader;
@@ -60,6 +64,8 @@ export interface CoreDeps {
 
 export interface CoreServices {
   readonly paths: AppPaths;
+  /** The stack profile every service was built with (the composition root chooses it, here only). */
+  readonly profile: StackProfile;
   readonly logger: Logger;
   readonly clock: () => Date;
   readonly keychainDoctor: {
@@ -78,6 +84,10 @@ export interface CoreServices {
   readonly inventory: Inventory;
   /** Clears a copied secret from the clipboard after 30 s; main calls clearNow() on quit. */
   readonly clipboardGuard: ClipboardGuard;
+  /** Previous versions of the files the app replaced in a deployment, listed and put back (inventory/previous.ts). */
+  readonly previousVersions: PreviousVersions;
+  /** Encrypted database dumps under the app home: key, list, delete, decrypt (dumps/dumps.ts). */
+  readonly dumps: Dumps;
   /** Security audit, fixes, checklist, report, dashboard (audit/audit.service.ts). */
   readonly audit: AuditService;
   /** Encrypted offline backups: export, verify, restore (backup/backup.service.ts). */
@@ -125,38 +135,42 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     random: deps.random,
     clipboardGuard,
     readEnv: deps.readEnv ?? composeEnvReader,
-    profile: deps.profile ?? crucibleCeProfile,
+    profile,
     openHost: openDeploymentHost,
+    home: paths.home,
   });
   const backup = createBackupService(
     {
       keychain: () => keychains.get(),
       state: stateStorePort(store, clock),
       journal,
-      env: envFilePort(undefined, { openHost: (location) => openDeploymentHost(location), previousFolder: join(paths.home, 'previous', 'restore') }),
+      env: envFilePort(passwordHashVariables(profile), { home: paths.home, openHost: (location) => openDeploymentHost(location) }),
       fingerprinter: async () => loadFingerprinter(await keychains.get(), { create: true, random: deps.random }),
       logger: deps.logger,
       clock,
       appVersion: APP_VERSION,
       recoverInterruptedWrites: (ids) => Promise.all(ids.map((id) => inventory.recover(id))),
+      passwordVariables: passwordHashVariables(profile),
       random: deps.random,
     },
     deps.backup,
   );
+  const dumps = createDumps({ home: paths.home, store, journal, keychain: () => keychains.get() });
   const rotation = createRotationService({
+    dumpRecipient: async () => (await dumps.recipient()).recipient,
     store,
     journal,
     keychain: () => keychains.get(),
     logger: deps.logger,
     clock,
-    profile: deps.profile ?? crucibleCeProfile,
+    profile,
     random: deps.random,
     env: deps.env,
     runner: deps.rotationRunner,
     home: paths.home,
     openHost: openDeploymentHost,
   });
-  const rotateAll = createIncidentRotator(rotation, deps.profile ?? crucibleCeProfile);
+  const rotateAll = createIncidentRotator(rotation, profile);
   const incident = createIncidentService({
     store,
     journal,
@@ -164,11 +178,13 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     clock,
     keychain: () => keychains.get(),
     rotator: () => deps.incidentRotator ?? rotateAll,
-    profile: deps.profile ?? crucibleCeProfile,
+    profile,
+    home: paths.home,
     random: deps.random,
   });
   return {
     paths,
+    profile,
     logger: deps.logger,
     clock,
     keychainDoctor: { status: () => last ?? run(), recheck: run },
@@ -177,7 +193,19 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     keychains,
     inventory,
     clipboardGuard,
-    audit: createAuditService({ store, journal, logger: deps.logger, clock, profile: deps.profile, platform: deps.platform, random: deps.random, keychain: () => keychains.get(), openHost: openDeploymentHost }),
+    dumps,
+    previousVersions: createPreviousVersions({
+      home: paths.home,
+      clock,
+      journal,
+      openHost: openDeploymentHost,
+      deployment: async (id) => {
+        const d = (await store.read()).deployments.find((x) => x.id === id);
+        if (!d) throw new AppError('DEPLOYMENT_NOT_FOUND', 'This deployment is not registered (any more). Choose a deployment from the list.');
+        return d;
+      },
+    }),
+    audit: createAuditService({ store, journal, logger: deps.logger, clock, profile, platform: deps.platform, random: deps.random, keychain: () => keychains.get(), openHost: openDeploymentHost, previousFolder: (id) => previousVersionsFolder(paths.home, id) }),
     backup,
     incident,
     rotation,

@@ -58,13 +58,13 @@ describe('AuditPage', () => {
 });
 
 describe('ChecklistPage', () => {
-  it('ticks a manual item with a note; evaluated items have no tick control', async () => {
+  it('ticks a manual item only with a note; evaluated items have no tick control', async () => {
     window.location.hash = '#/checklist/demo-one';
     const view = (done: boolean): ChecklistView => ({
       auditedAt: '2026-11-30T00:00:00.000Z',
       items: [
-        { id: 'pre-cors', list: 'pre-production', title: 'CORS properly configured', help: 'h', mode: 'evaluated', status: 'fail', evidence: ['COMPOSE_HARDCODED_CORS: x'] },
-        { id: 'pre-backups', list: 'pre-production', title: 'Backups configured', help: 'h', mode: 'manual', status: done ? 'done' : 'todo', evidence: [], ...(done ? { tick: { checkedAt: '2026-11-30T00:00:00.000Z', note: 'nightly' } } : {}) },
+        { id: 'pre-cors', list: 'pre-production', title: 'CORS properly configured', help: 'h', mode: 'evaluated', status: 'fail', state: 'failing', basis: 'The latest audit reports 1 related finding.', evidence: ['COMPOSE_HARDCODED_CORS: x'] },
+        { id: 'pre-backups', list: 'pre-production', title: 'Backups configured', help: 'h', mode: 'manual', status: done ? 'done' : 'todo', state: done ? 'manual' : 'todo', basis: done ? 'Ticked by you on 2026-11-30: nightly' : 'Not ticked yet.', evidence: [], ...(done ? { tick: { checkedAt: '2026-11-30T00:00:00.000Z', note: 'nightly' } } : {}) },
       ],
     });
     const ticks: unknown[] = [];
@@ -76,10 +76,15 @@ describe('ChecklistPage', () => {
     const cors = await screen.findByTestId('check-pre-cors');
     expect(within(cors).queryByRole('button')).toBeNull();
     const backups = screen.getByTestId('check-pre-backups');
-    fireEvent.change(within(backups).getByLabelText('Note (optional)'), { target: { value: 'nightly' } });
-    fireEvent.click(within(backups).getByRole('button', { name: 'Mark as done' }));
+    const tickButton = within(backups).getByRole('button', { name: 'Tick as done by me' });
+    expect((tickButton as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(within(backups).getByLabelText('Note (required to tick)'), { target: { value: 'nightly' } });
+    expect((tickButton as HTMLButtonElement).disabled).toBe(false);
+    fireEvent.click(tickButton);
     expect(await screen.findByText(/Ticked "Backups configured"/)).toBeTruthy();
     expect(ticks).toEqual([{ deploymentId: 'demo-one', itemId: 'pre-backups', done: true, note: 'nightly' }]);
     expect(screen.getByTestId('check-pre-backups').getAttribute('data-status')).toBe('done');
+    expect(screen.getByTestId('check-pre-backups').getAttribute('data-state')).toBe('manual');
+    expect(within(screen.getByTestId('check-pre-backups')).getByText('Ticked by you')).toBeTruthy();
   });
 });

@@ -18,7 +18,7 @@ function entry(d: DashboardEntryView['deployment'], over: Partial<DashboardEntry
     worst: 'warning',
     checkedAt: '2026-11-30T12:00:00.000Z',
     error: null,
-    checklist: { failing: 0, due: 0, overdue: 0 },
+    checklist: { verified: 0, manual: 0, failing: 0, todo: 0, unknown: 0, due: 0, overdue: 0 },
     rotations: { overdue: [], due: [] },
     newestBackupAt: null,
     newestBackupAgeDays: null,

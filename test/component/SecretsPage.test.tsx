@@ -34,6 +34,7 @@ function fake(overrides: Record<string, unknown> = {}) {
     secrets: {
       list: () => Promise.resolve(list),
       drift: () => Promise.resolve(drift),
+      previousVersions: () => Promise.resolve([]),
       reveal: ({ name }) => {
         calls.push(`reveal:${name}`);
         return Promise.resolve({ name, value: 'revealed-value-123' });
@@ -63,7 +64,9 @@ describe('SecretsPage', () => {
     const row = within(await screen.findByTestId('secret-REDIS_PASSWORD'));
     expect(row.getByText('0123 4567 89ab cdef')).toBeTruthy();
     expect(row.getByText('3 days')).toBeTruthy();
-    expect(row.getByTestId('status-badge').textContent).toBe('OK');
+    // No green OK beside a red ".env differs": the keychain side is described neutrally.
+    expect(row.getByTestId('status-badge').textContent).toBe('Keychain as recorded');
+    expect(row.getByTestId('status-badge').className).not.toContain('badge-ok');
     expect(row.getByTestId('drift-badge').textContent).toBe('.env differs');
     const missing = within(screen.getByTestId('secret-POSTGRES_PASSWORD'));
     expect(missing.getByTestId('status-badge').textContent).toBe('Missing from keychain');

@@ -67,12 +67,24 @@ test.describe('security audit', () => {
     await expect(page.getByRole('heading', { name: 'Security checklist: Audit e2e' })).toBeVisible();
     await expect(page.getByTestId('check-pre-cors')).toHaveAttribute('data-status', 'fail');
     await expect(page.getByTestId('check-pre-cors')).toContainText('COMPOSE_HARDCODED_CORS');
+    // No backup on record: it fails until ticked with a note, and then shows as ticked by you, not verified.
     const backups = page.getByTestId('check-pre-backups');
-    await backups.getByLabel('Note (optional)').fill('restic nightly, restore tested');
-    await backups.getByRole('button', { name: 'Mark as done' }).click();
+    await expect(backups).toHaveAttribute('data-state', 'failing');
+    await expect(backups).toContainText('No backup of this deployment is on record in the journal.');
+    await expect(backups.getByRole('button', { name: 'Tick as done by me' })).toBeDisabled();
+    await backups.getByLabel('Note (required to tick)').fill('restic nightly, restore tested');
+    await backups.getByRole('button', { name: 'Tick as done by me' }).click();
     await expect(backups).toHaveAttribute('data-status', 'done');
+    await expect(backups).toHaveAttribute('data-state', 'manual');
+    await expect(backups).toContainText('Ticked by you');
     await expect(backups).toContainText('restic nightly, restore tested');
     expect((await harness.core.store.read()).checklists['e2e-audit']?.['pre-backups']?.note).toBe('restic nightly, restore tested');
+
+    // The Dashboard counts the tick apart from the items the app verified.
+    await page.goto(`${harness.url}#/dashboard`);
+    const checklistCell = page.getByTestId('dash-e2e-audit').getByTestId('dash-checklist');
+    await expect(checklistCell.getByTestId('dash-checklist-ticked-by-you')).toHaveText('1 ticked by you', { timeout: 15_000 });
+    await expect(checklistCell.getByTestId('dash-checklist-verified')).toContainText('verified');
 
     const axe = await new AxeBuilder({ page }).analyze();
     expect(axe.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').map((v) => v.id)).toEqual([]);

@@ -44,7 +44,32 @@ test.describe('backup', () => {
       await page.getByLabel('Backup passphrase').fill('too short');
       await page.getByLabel('Type it again').fill('too short');
       await expect(page.getByRole('button', { name: 'Export encrypted backup…' })).toBeDisabled();
+
+      // A famous passphrase rates weak however it is written (issue 17).
+      for (const famous of ['correct horse battery staple', 'Correct-Horse-Battery-Staple']) {
+        await page.getByLabel('Backup passphrase').fill(famous);
+        await page.getByLabel('Type it again').fill(famous);
+        await expect(page.getByText(/well-known passphrase/)).toBeVisible({ timeout: 15_000 });
+        await expect(page.getByRole('button', { name: 'Export encrypted backup…' })).toBeDisabled();
+      }
+
+      // The generator fills both fields with six EFF words, shows them once, and main copies them.
+      await page.getByRole('button', { name: 'Generate a passphrase' }).click();
+      const shown = page.getByTestId('generated-passphrase');
+      await expect(shown).toContainText(/[a-z]+(-[a-z]+){5}/);
+      const generated = /[a-z]+(?:-[a-z]+){5}/.exec((await shown.textContent()) ?? '')?.[0] ?? '';
+      await expect(page.getByLabel('Backup passphrase')).toHaveValue(generated);
+      await expect(page.getByLabel('Type it again')).toHaveValue(generated);
+      await expect(page.getByText('very strong')).toBeVisible({ timeout: 15_000 });
+      await page.getByRole('button', { name: 'Copy passphrase' }).click();
+      await expect(shown.getByText(/The clipboard is cleared in/)).toBeVisible();
+      expect(harness.platform.clipboardText()).toBe(generated);
+      await expect(page.getByRole('button', { name: 'Export encrypted backup…' })).toBeDisabled(); // until "stored"
+      expect(harness.logLines.join('\n')).not.toContain(generated);
+
+      // This test exports with a passphrase it knows; typing another one hides the generated one.
       await page.getByLabel('Backup passphrase').fill(PASS);
+      await expect(shown).toBeHidden();
       await page.getByLabel('Type it again').fill(PASS);
       const target = join(app.home, 'offline', 'my.csbackup');
       mkdirSync(join(app.home, 'offline'));
@@ -78,7 +103,14 @@ test.describe('backup', () => {
       await expect(plan.getByRole('checkbox', { name: 'Restore POSTGRES_PASSWORD' })).toBeChecked();
       await expect(plan.getByRole('checkbox', { name: /Also write the restored values/ })).toBeChecked();
       await page.getByRole('button', { name: 'Restore selected' }).click();
-      await expect(page.getByTestId('restore-result')).toContainText('3 secret(s), .env rewritten');
+      const restored = page.getByTestId('restore-result');
+      await expect(restored).toContainText('Backup e2e: 3 secret(s) restored to the keychain and written into its .env');
+      // What to run to apply it: compose in the deployment folder, recreating the containers; with a Copy button.
+      await expect(restored).toContainText(`cd ${folder} && docker compose up -d --force-recreate`);
+      await restored.getByRole('button', { name: 'Copy the command for Backup e2e' }).click();
+      await expect(restored.getByText('Copied.')).toBeVisible();
+      expect(harness.platform.clipboardText()).toBe(`cd ${folder} && docker compose up -d --force-recreate`);
+      await expect(restored).not.toContainText(id);
 
       // Everything is back.
       for (const [k, v] of Object.entries(values)) expect(await kc.get(serviceFor(id), k)).toBe(v);

@@ -16,7 +16,9 @@ import { fakeDocker } from '../helpers/fake-docker';
  * real keyring), a reload in the middle (the state comes back from the state file), rotate-all really
  * rotating every secret through the rotation playbooks (keychain, .env, generations; docker is a fake on
  * PATH that answers like docker), the report exported as HTML and Markdown through the scripted save
- * dialog, and planted secret values (old and new) that never appear in it.
+ * dialog, and planted secret values (old and new) that never appear in it. Issue 17: an essential item not
+ * done refuses the step until an override with a reason is given (shown in the report); closing writes the
+ * final report itself (status closed) without an export first; the notice says what the rotation did.
  */
 const OLD: Record<string, string> = {
   POSTGRES_USER: 'pguserabc123',
@@ -81,14 +83,28 @@ test.describe('incident response', () => {
       // 1. Isolate: exact commands, ticks with their time, one item skipped with a reason.
       await expect(page.getByTestId('step-heading')).toContainText('Step 1: Isolate');
       await expect(page.getByTestId('item-isolate.stop-public')).toContainText('docker compose -f docker-compose.prod.yml stop frontend api');
-      await expect(page.getByRole('button', { name: 'Complete Isolate' })).toBeDisabled();
+      await expect(page.getByRole('button', { name: 'Complete Isolate', exact: true })).toBeDisabled();
       const fw = page.getByTestId('item-isolate.firewall');
       await fw.getByRole('button', { name: 'Skip…' }).click();
       await fw.getByLabel('Why is it skipped?').fill('The host has no public interface; a cloud firewall blocks 8000 and 3000');
       await fw.getByRole('button', { name: 'Skip with this reason' }).click();
       await expect(fw.getByTestId('tick-time')).toContainText('Skipped');
-      await markRequired(page, 'isolate', ['isolate.firewall']);
-      await complete(page, 'Isolate', 'Step 2: Assess');
+      // The essential "stop the public services" skipped: the step needs an override with a reason.
+      const stop = page.getByTestId('item-isolate.stop-public');
+      await stop.getByRole('button', { name: 'Skip…' }).click();
+      await stop.getByLabel('Why is it skipped?').fill('The provider had already powered the host off');
+      await stop.getByRole('button', { name: 'Skip with this reason' }).click();
+      await markRequired(page, 'isolate', ['isolate.firewall', 'isolate.stop-public']);
+      await expect(page.getByTestId('unmet-essentials')).toContainText('the public services (frontend and api) stopped: skipped (The provider had already powered the host off)');
+      await expect(page.getByRole('button', { name: 'Complete Isolate', exact: true })).toHaveCount(0);
+      const override = page.getByRole('button', { name: 'Complete Isolate with an override' });
+      await expect(override).toBeDisabled();
+      await page.getByLabel('Why complete Isolate anyway?').fill('Nothing to stop: the host was off until Rotate');
+      await override.click();
+      await expect(page.getByTestId('step-heading')).toContainText('Step 2: Assess');
+      await page.getByRole('button', { name: /^1\. Isolate/ }).click();
+      await expect(page.getByTestId('step-override')).toContainText('Completed with an override: Nothing to stop: the host was off until Rotate');
+      await page.getByRole('button', { name: /^2\. Assess/ }).click();
 
       // Reload: the incident comes back from the state file at Assess.
       await page.reload();
@@ -140,7 +156,13 @@ test.describe('incident response', () => {
 
       // 5. Notify: the notice is filled from the incident and copied by main.
       await expect(page.getByTestId('notice')).toContainText('.env leaked in a support ticket');
-      await expect(page.getByTestId('notice')).toContainText('login sessions and the state of running debates');
+      await expect(page.getByTestId('notice')).toContainText('login sessions (whoever holds one is logged in) and the state of running debates');
+      // Generated from what happened: every secret replaced (by what it protects), sessions ended with Redis.
+      for (const replaced of ['the login password', 'the password of the session store', 'the database password', 'the key that encrypts stored provider API keys'])
+        await expect(page.getByTestId('notice')).toContainText(new RegExp(`Replaced [^.]*${replaced}`));
+      await expect(page.getByTestId('notice')).toContainText('Log in again: every existing login session was ended.');
+      await expect(page.getByTestId('notice')).not.toContainText('Not done yet');
+      await expect(page.getByTestId('notice')).not.toContainText('signed with it');
       await page.getByLabel(/Add to the notice/).fill('Questions: security@example.org');
       await page.getByRole('button', { name: 'Update the notice' }).click();
       await expect(page.getByTestId('notice')).toContainText('security@example.org');
@@ -150,22 +172,37 @@ test.describe('incident response', () => {
       await markRequired(page, 'notify');
       await complete(page, 'Notify', 'Step 6: Document');
 
-      // 6. Document: export HTML and Markdown, then complete and close.
+      // 6. Document: export copies (HTML and Markdown), then close: closing completes Document and writes the final report.
+      await expect(page.getByTestId('item-document.export')).not.toContainText('(optional) (optional)');
       const html = join(app.home, 'report.html');
       harness.platform.queueSaveFile(html);
-      await page.getByRole('button', { name: 'Export printable HTML…' }).click();
+      await page.getByRole('button', { name: 'Export a printable copy (HTML)…' }).click();
       await expect(page.getByTestId('export-status')).toContainText('Saved report.html');
       await expect(page.getByTestId('item-document.export').getByTestId('tick-time')).toContainText('Done');
       const md = join(app.home, 'report.md');
       harness.platform.queueSaveFile(md);
-      await page.getByRole('button', { name: 'Export Markdown…' }).click();
+      await page.getByRole('button', { name: 'Export a copy (Markdown)…' }).click();
       await expect(page.getByTestId('export-status')).toContainText('Saved report.md');
-      await markRequired(page, 'document', ['document.export']);
-      await page.getByRole('button', { name: 'Complete Document' }).click();
+      await markRequired(page, 'document');
       await page.getByLabel('Summary (what happened, what was done)').fill('Contained the same day; sessions and share links revoked.');
-      await page.getByRole('button', { name: 'Close the incident' }).click();
+      await page.getByRole('button', { name: 'Close and write the final report' }).click();
       await expect(page.getByTestId('incident-status')).toHaveText('closed');
       await expect(page.getByTestId('incident-banner')).toHaveCount(0);
+      await expect(page.getByTestId('final-report')).toContainText(join(app.home, 'incidents'));
+      const [closedInc] = await harness.core.incident.list();
+      const finalPaths = (await harness.core.incident.view(closedInc?.id ?? '')).incident.finalReport;
+      expect(finalPaths).not.toBeNull();
+      for (const file of [finalPaths?.markdown ?? '', finalPaths?.html ?? '']) {
+        const text = readFileSync(file, 'utf8');
+        expect(statSync(file).mode & 0o777).toBe(0o600);
+        expect(text).toContain('Contained the same day');
+        expect(text).not.toContain('still open');
+        expect(text).not.toMatch(/incident report — (optional, )?not done/);
+        expect(text).toContain('completed with an override: Nothing to stop: the host was off until Rotate');
+        for (const v of [...Object.values(OLD).filter((x) => x !== OLD.POSTGRES_USER), ...newValues]) expect(text).not.toContain(v);
+      }
+      expect(readFileSync(finalPaths?.markdown ?? '', 'utf8')).toContain('| Status | closed |');
+      expect(readFileSync(finalPaths?.markdown ?? '', 'utf8')).toMatch(/### Document\n\nStarted [^;]+; completed \d{4}-/);
 
       for (const file of [html, md]) {
         const text = readFileSync(file, 'utf8');
@@ -176,7 +213,8 @@ test.describe('incident response', () => {
         expect(text).toContain('Support ticket with the .env attached was opened');
         expect(text).toContain('The host has no public interface');
       }
-      expect(readFileSync(md, 'utf8')).toContain('[x] Stop the frontend and the api — done');
+      expect(readFileSync(md, 'utf8')).toContain('[-] Stop the frontend and the api — skipped');
+      expect(readFileSync(md, 'utf8')).not.toMatch(/incident report — (optional, )?not done/);
       // The closed incident's final report (CLI path of the same service) also names no value.
       const [closed] = await harness.core.incident.list();
       const final = await harness.core.incident.report(closed?.id ?? '');

@@ -54,7 +54,7 @@ test.describe('HTTPS & network page', () => {
     const axe = await new AxeBuilder({ page }).analyze();
     expect(axe.violations.map((v) => v.id)).toEqual([]);
     await page.getByRole('button', { name: 'Apply these changes' }).click();
-    await expect(page.getByTestId('compose-changes')).toContainText('Changed docker-compose.yml (previous kept as docker-compose.yml.bak-');
+    await expect(page.getByTestId('compose-changes')).toContainText(/Changed docker-compose\.yml \(previous kept as docker-compose\.yml\.\d{8}T\d{9}Z/);
     expect(readFileSync(join(dir, 'docker-compose.yml'), 'utf8')).toContain('- "127.0.0.1:3000:3000"');
     await page.getByRole('button', { name: 'Preview compose changes' }).click();
     await expect(page.getByTestId('compose-nothing')).toBeVisible();

@@ -257,9 +257,13 @@ test.describe('setup wizard', () => {
       expect(stored.get('REDIS_PASSWORD')).not.toBe(oldValues.get('REDIS_PASSWORD'));
       expect(stored.get('ROUNDTABLE_JWT_SECRET')).not.toBe('change-me-in-production');
       expect(pythonBcrypt(oldValues.get('ROUNDTABLE_COMMUNITY_AUTH_PASSWORD') ?? '', py.ROUNDTABLE_COMMUNITY_AUTH_PASSWORD ?? '')).toBe(true);
-      const backups = readdirSync(folder).filter((n) => n.startsWith('.env.bak-'));
-      expect(backups).toHaveLength(1);
-      expect(readFileSync(join(folder, backups[0] ?? ''), 'utf8')).toBe(before);
+      // The previous .env is kept under the app home, never beside it where git could pick it up.
+      expect(readdirSync(folder).filter((n) => /^\.env\.(bak-|\d{8}T)/.test(n))).toEqual([]);
+      const previous = join(app.home, 'previous');
+      const [deploymentId] = readdirSync(previous);
+      const kept = readdirSync(join(previous, deploymentId ?? '')).filter((n) => n.startsWith('.env.'));
+      expect(kept).toHaveLength(1);
+      expect(readFileSync(join(previous, deploymentId ?? '', kept[0] ?? ''), 'utf8')).toBe(before);
       expect(() => execFileSync('git', ['-C', folder, 'check-ignore', '-q', '.env'])).not.toThrow();
       await cleanupKeychain(harness);
     } finally {

@@ -107,9 +107,9 @@ describe.skipIf(skip !== null)(
       // The server's .env is 0600 and the previous one is kept here, under the app home, not beside it.
       expect(overSsh('stat -c %a .env').stdout.trim()).toBe('600');
       expect(overSsh('ls -a').stdout).not.toMatch(/\.env\.bak/);
-      const kept = readdirSync(join(home, 'previous', 'setup'));
-      expect(kept.some((f) => f.startsWith('.env.'))).toBe(true);
       const dep = (await core.store.read()).deployments[0];
+      const kept = readdirSync(join(home, 'previous', dep?.id ?? ''));
+      expect(kept.some((f) => f.startsWith('.env.'))).toBe(true);
       expect(dep?.folder).toBe(location);
       for (const [k, v] of env)
         if ((await keychain.get(serviceFor(dep?.id ?? ''), k)) !== null)
@@ -226,9 +226,13 @@ describe.skipIf(skip !== null)(
       const dep = (await core.store.read()).deployments[0];
       expect(await keychain.get(serviceFor(dep?.id ?? ''), 'REDIS_PASSWORD')).toBe(after);
       const dumps = join(home, 'dumps', dep?.id ?? '');
-      const dump = readdirSync(dumps).find((f) => f.endsWith('.sql')) ?? '';
+      // Encrypted as it arrived over SSH (age): no plaintext on disk; the app's key opens it.
+      const dump = readdirSync(dumps).find((f) => f.endsWith('.sql.age')) ?? '';
       expect(statSync(join(dumps, dump)).mode & 0o777).toBe(0o600);
-      expect(readFileSync(join(dumps, dump), 'utf8')).toContain('PostgreSQL database dump');
+      expect(readFileSync(join(dumps, dump), 'latin1')).not.toContain('PostgreSQL database dump');
+      const plain = join(home, `${dump}.sql`);
+      await core.dumps.decrypt(dep?.id ?? '', dump, plain);
+      expect(readFileSync(plain, 'utf8')).toContain('PostgreSQL database dump');
       expect(bed.dockerLog().some((argv) => argv.join(' ').includes('up -d redis api'))).toBe(true);
       const redis = await apiRequest(`${bed.apiUrl}/api/health/redis`);
       expect(redis.json).toMatchObject({ connected: true });
@@ -374,7 +378,8 @@ describe.skipIf(skip !== null)(
       expect(r.code, r.err + r.out).toBe(0);
       expect(serverEnv().get('ROUNDTABLE_JWT_SECRET')).toBe(exportedJwt);
       expect(await keychain.get(serviceFor(dep?.id ?? ''), 'ROUNDTABLE_JWT_SECRET')).toBe(exportedJwt);
-      expect(readdirSync(join(home, 'previous', 'restore')).some((f) => f.startsWith('.env.'))).toBe(true);
+      // Kept with the deployment's other previous versions (Secrets page, `secrets previous`).
+      expect(readdirSync(join(home, 'previous', dep?.id ?? '')).filter((f) => f.startsWith('.env.')).length).toBeGreaterThan(1);
       expect(overSsh('ls -a').stdout).not.toMatch(/\.env\.bak/);
       expect(overSsh('docker compose up -d api').status).toBe(0);
       expect(await login(PASSWORD)).toBe(200);

@@ -22,7 +22,7 @@ describe('.env engine security regressions', () => {
     writeFileSync(f, "A='1'\n");
     const { sha256 } = await readEnvFile(f);
     for (const value of ["x'\nEVIL='1", 'x\nEVIL=1', 'x\rEVIL=1', 'x\\', '${EVIL}', 'x\0y']) {
-      await expect(writeEnvFile(f, [{ op: 'set', key: 'A', value }], { expectedSha256: sha256 })).rejects.toMatchObject({ code: 'ENV_UNSAFE_VALUE' });
+      await expect(writeEnvFile(f, [{ op: 'set', key: 'A', value }], { expectedSha256: sha256, keepPreviousIn: join(d, '..', `${d.split('/').pop() ?? 'x'}-previous`) })).rejects.toMatchObject({ code: 'ENV_UNSAFE_VALUE' });
     }
     expect(readFileSync(f, 'utf8')).toBe("A='1'\n");
     expect(readdirSync(d)).toEqual(['.env']);
@@ -34,7 +34,7 @@ describe('.env engine security regressions', () => {
     writeFileSync(f, "A='1'\n");
     const { sha256 } = await readEnvFile(f);
     writeFileSync(f, "A='changed by someone else'\n");
-    await expect(writeEnvFile(f, [{ op: 'set', key: 'A', value: '2' }], { expectedSha256: sha256 })).rejects.toMatchObject({ code: 'FS_CHANGED_ON_DISK' });
+    await expect(writeEnvFile(f, [{ op: 'set', key: 'A', value: '2' }], { expectedSha256: sha256, keepPreviousIn: join(d, '..', `${d.split('/').pop() ?? 'x'}-previous`) })).rejects.toMatchObject({ code: 'FS_CHANGED_ON_DISK' });
     expect(readFileSync(f, 'utf8')).toBe("A='changed by someone else'\n");
   });
 

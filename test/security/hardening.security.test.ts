@@ -338,7 +338,7 @@ describe('T-HARD-13 proxy --out --apply-compose --apply-env is all or nothing', 
     if (process.getuid?.() !== 0) return;
     execFileSync('chattr', ['+i', join(dir, '.env')]);
     try {
-      const t = cliIo();
+      const t = cliIo({ CRUCIBLE_SECRETS_HOME: join(dir, '..', `${dir.split('/').pop() ?? 'x'}-home`) });
       const code = await runCli(
         [
           'proxy',

@@ -21,6 +21,10 @@ import { addDeployment } from '../../electron/core/store/deployments';
 import { createHandlers } from '../../electron/main/ipc/handlers';
 import { createRouter, type Router } from '../../electron/main/ipc/router';
 import { harnessPlatform } from '../harness/platform';
+import { passwordHashVariables } from '../../electron/core/hashing/stored-form';
+import { crucibleCeProfile } from '../../electron/core/stack/crucible-ce';
+
+const PASSWORD_VARS = passwordHashVariables(crucibleCeProfile);
 
 /**
  * Regressions of the rotation review:
@@ -181,7 +185,7 @@ describe('rotation review regressions', () => {
     expect(readFileSync(join(folder, '.env'), 'utf8')).not.toContain(legacy);
 
     // The .env port itself refuses a plain login password (defence in depth).
-    await expect(envFilePort().write(folder, { [LOGIN]: legacy }, null)).rejects.toMatchObject({ code: 'SECRET_PASSWORD_NOT_HASHED' });
+    await expect(envFilePort(PASSWORD_VARS, { home }).write(folder, { [LOGIN]: legacy }, null, id)).rejects.toMatchObject({ code: 'SECRET_PASSWORD_NOT_HASHED' });
   });
 
   it('T-REVIEW-23: the export and SQL live in a 0700 per-run folder under the app home, 0600, and are gone after confirm and after rollback', { timeout: 120_000 }, async () => {

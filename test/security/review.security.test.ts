@@ -116,8 +116,8 @@ describe('security review regressions', () => {
       ].join('\n'),
     );
     writeFileSync(join(folder, '.env'), "POSTGRES_USER='crucible'\n", { mode: 0o600 });
-    const sets = secretVariablesFrom();
-    const ctx = await buildAuditContext({ id: 'review', name: 'review', folder, composeFiles: [], environment: 'production' }, { fingerprintKey: Buffer.alloc(32, 7), secretVariables: sets.secret, requiredVariables: sets.required, others: [], gitBinary: null });
+    const sets = secretVariablesFrom(crucibleCeProfile.variables);
+    const ctx = await buildAuditContext({ id: 'review', name: 'review', folder, composeFiles: [], environment: 'production' }, { fingerprintKey: Buffer.alloc(32, 7), secretVariables: sets.secret, requiredVariables: sets.required, profile: crucibleCeProfile, others: [], gitBinary: null });
     const problems = JSON.stringify(ctx.compose?.problems);
     const findings = JSON.stringify(runAudit(ctx));
     for (const text of [problems, findings]) {
@@ -189,13 +189,13 @@ describe('security review regressions', () => {
     writeFileSync(victim, 'untouched\n', { mode: 0o644 });
     const journalFile = join(home, 'journal.jsonl');
     const journal = createJournal({ file: journalFile });
-    await journal.append({ type: 'review.test', subject: 'one' });
+    await journal.append({ type: 'file.written', subject: 'one' });
     chmodSync(journalFile, 0o644);
-    await journal.append({ type: 'review.test', subject: 'two' });
+    await journal.append({ type: 'file.written', subject: 'two' });
     expect(statSync(journalFile).mode & 0o777).toBe(0o600);
     unlinkSync(journalFile);
     symlinkSync(victim, journalFile);
-    await expect(journal.append({ type: 'review.test', subject: 'three' })).rejects.toMatchObject({ code: 'FS_SYMLINK_REFUSED' });
+    await expect(journal.append({ type: 'file.written', subject: 'three' })).rejects.toMatchObject({ code: 'FS_SYMLINK_REFUSED' });
     expect(lstatSync(journalFile).isSymbolicLink()).toBe(true);
     expect(readFileSync(victim, 'utf8')).toBe('untouched\n');
     expect(statSync(victim).mode & 0o777).toBe(0o644);

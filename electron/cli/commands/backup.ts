@@ -2,8 +2,10 @@ import { formatLocation, parseLocation } from '../../core/host/location';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { isAppError } from '../../common/errors';
-import type { BackupProgress, BackupSummary, RestorePlan } from '../../common/ipc/backup.ipc';
+import { BackupErrorCode as B } from '../../core/backup/errors';
+import type { BackupProgress, BackupSummary, RestorePlan, RestoreResult } from '../../common/ipc/backup.ipc';
 import { deploymentForFolder } from '../../core/inventory/inventory';
+import { DEFAULT_WORDS, generatePassphrase, passphraseBits } from '../../core/secrets/passphrase-generator';
 import type { CliIO, Command } from '../command';
 import { ExitCode, UsageError, writeJson } from '../command';
 import { promptHidden, readStdinLine } from './secret-input';
@@ -29,11 +31,11 @@ const stdinOwner = (values: Record<string, unknown>) => (values['passphrase-stdi
 function exitFor(e: unknown, io: CliIO, name: string): number {
   if (!isAppError(e)) throw e;
   const code =
-    e.code === 'BACKUP_WRONG_PASSPHRASE'
+    e.code === B.WrongPassphrase
       ? BackupExit.WrongPassphrase
-      : e.code === 'BACKUP_CORRUPTED' || e.code === 'BACKUP_UNSAFE_PARAMETERS' || e.code === 'BACKUP_INVALID_PAYLOAD' || e.code === 'BACKUP_TOO_LARGE'
+      : e.code === B.Corrupted || e.code === B.UnsafeParameters || e.code === B.InvalidPayload || e.code === B.TooLarge
         ? BackupExit.Corrupted
-        : e.code === 'BACKUP_UNSUPPORTED_VERSION'
+        : e.code === B.UnsupportedVersion
           ? BackupExit.UnsupportedVersion
           : null;
   if (code === null) throw e;
@@ -70,7 +72,19 @@ function printSummary(io: CliIO, s: BackupSummary): void {
   }
 }
 
-const exportUsage = 'crucible-secrets backup export DIR [--out FILE|FOLDER] [--sheet FILE] [--passphrase-stdin] [--vault-passphrase-fd N] [--json]';
+/**
+ * --generate-passphrase: six EFF words, shown once on stderr (stdout may be a pipe or --json), never stored.
+ * The admin must keep it: it is the only way to open the backup.
+ */
+async function generatedPassphrase(io: CliIO): Promise<{ pass: string; confirmation: string }> {
+  const pass = await generatePassphrase(DEFAULT_WORDS);
+  io.stderr.write(
+    `Backup passphrase (${DEFAULT_WORDS} words from the EFF list, about ${passphraseBits(DEFAULT_WORDS)} bits), shown once — store it in your password manager or on the recovery sheet now; without it the backup cannot be opened:\n  ${pass}\n`,
+  );
+  return { pass, confirmation: pass };
+}
+
+const exportUsage = 'crucible-secrets backup export DIR [--out FILE|FOLDER] [--sheet FILE] [--passphrase-stdin|--generate-passphrase] [--vault-passphrase-fd N] [--json]';
 export const backupExportCommand: Command = {
   name: 'backup export',
   summary: 'Write an encrypted backup of a deployment’s secrets and state',
@@ -80,19 +94,23 @@ DIR is the folder of a registered deployment. The backup (AES-256-GCM, key from 
 Argon2id) is written atomically with mode 0600 to FILE, or into FOLDER (default: the current folder) as
 crucible-<id>-<date>.csbackup. --sheet also writes the printable recovery sheet (no values).
 The passphrase needs at least 15 characters and must not be easy to guess; it is asked twice, or read
-from the first line of stdin with --passphrase-stdin.
+from the first line of stdin with --passphrase-stdin. --generate-passphrase instead makes a new one of six
+words from the EFF list (about 77 bits) and shows it once on stderr: store it before you go on.
 
 ${VAULT_HELP}`,
   exitCodes: { 0: 'written', 65: 'bad input (weak passphrase, DIR not registered…); nothing written', 69: 'the keychain is unavailable' },
-  options: { out: { type: 'string', short: 'o' }, sheet: { type: 'string' }, 'passphrase-stdin': { type: 'boolean' }, json: { type: 'boolean' }, ...VAULT_OPTIONS },
+  options: { out: { type: 'string', short: 'o' }, sheet: { type: 'string' }, 'passphrase-stdin': { type: 'boolean' }, 'generate-passphrase': { type: 'boolean' }, json: { type: 'boolean' }, ...VAULT_OPTIONS },
   allowPositionals: true,
   async run({ values, positionals }, io) {
     const dir = positionals[0];
     if (dir === undefined || positionals.length > 1) throw new UsageError(`expected one DIR. Usage: ${exportUsage}`);
+    const generate = values['generate-passphrase'] === true;
+    if (generate && values['passphrase-stdin'] === true) throw new UsageError('choose --passphrase-stdin or --generate-passphrase, not both');
     const core = io.core();
     const deployment = await deploymentForFolder(await core.store.read(), dir);
     await unlockVaultIfChosen(io, core, values, stdinOwner(values));
-    const { pass, confirmation } = await passphrase(io, values['passphrase-stdin'] === true, true);
+    const { pass, confirmation } = generate ? await generatedPassphrase(io) : await passphrase(io, values['passphrase-stdin'] === true, true);
+    if (generate) core.logger.redactor.register(pass);
     await core.backup.checkExportPassphrase(pass, confirmation, [deployment.id]);
     const out = resolve(typeof values.out === 'string' ? values.out : '.');
     const isDir = await stat(out).then(
@@ -221,12 +239,20 @@ ${VAULT_HELP}`,
       }));
       const result = await core.backup.applyRestore({ sessionId: plan.sessionId, deployments: selection });
       if (values.json === true) writeJson(io, result);
-      else for (const d of result.deployments) io.stdout.write(`Restored ${d.restored.length} secret(s) of ${d.id}${d.envRewritten ? ' and rewrote its .env' : ''}${d.registered ? ' (deployment registered)' : ''}.\n`);
+      else for (const d of result.deployments) io.stdout.write(restoredLine(d));
       return ExitCode.Ok;
     } finally {
       core.backup.cancel(plan.sessionId);
     }
   },
 };
+
+/** One deployment's restore, and what to run next: the services read the restored `.env` only when recreated. */
+function restoredLine(d: RestoreResult['deployments'][number]): string {
+  const head = `Restored ${d.restored.length} secret(s) of ${d.name} (${d.id})${d.envRewritten ? ' and rewrote its .env' : ''}${d.registered ? ' (deployment registered)' : ''}.\n`;
+  if (d.applyCommand !== null) return `${head}  The running services still use the previous values. Apply the restored .env:\n    ${d.applyCommand}\n`;
+  if (d.restored.length > 0) return `${head}  The .env was not rewritten (--rewrite-env), so the running services keep their current values; the keychain holds the restored ones.\n`;
+  return head;
+}
 
 export const backupCommands: Command[] = [backupExportCommand, backupVerifyCommand, backupRestoreCommand];

@@ -64,13 +64,23 @@ export function resolveStep(ref: string): StepId {
   return found;
 }
 
-/** What still blocks `step`, in words: item titles, and the Assess question with the command that answers it. */
-export function openWork(view: IncidentView, step: StepId): string[] {
+/**
+ * What still blocks `step`, in words: item titles, and the Assess question with the command that answers it.
+ * `except`: item ids an override covers (essential items not done).
+ */
+export function openWork(view: IncidentView, step: StepId, except?: ReadonlySet<string>): string[] {
   const s = view.steps.find((x) => x.id === step);
-  return (s?.blockers ?? []).map((id) =>
+  return (s?.blockers ?? []).filter((id) => !except?.has(id)).map((id) =>
     id === 'assess.what-exposed' ? 'the question "What was exposed?" (`crucible-secrets incident answer --what-exposed TEXT`)' : `"${view.items.find((i) => i.id === id)?.title ?? id}"`,
   );
 }
+
+/** The essential work of `step` not done, in words (e.g. "every chosen secret rotated: 0 of 6 rotated"). */
+export function unmetWork(view: IncidentView, step: StepId): string[] {
+  return view.steps.find((x) => x.id === step)?.unmet.map((u) => u.problem) ?? [];
+}
+
+export const OVERRIDE_HINT = 'complete the step anyway with `crucible-secrets incident complete --override "REASON"` (the reason is journalled and shown in the report).';
 
 /** Prints the current step's items with their commands, then the CLI commands that advance the step. */
 export function printCurrentStep(io: CliIO, v: IncidentView): void {
@@ -83,12 +93,13 @@ export function printCurrentStep(io: CliIO, v: IncidentView): void {
   for (const item of v.items.filter((i) => i.step === step.id)) {
     const tick = v.incident.ticks[item.id];
     const mark = tick ? (tick.outcome === 'done' ? '✓' : '–') : item.required ? '☐' : '·';
-    io.stdout.write(`${mark} ${item.title}${item.required ? '' : ' (optional)'}${tick ? `  [${tick.outcome} ${tick.at}${tick.note ? `: ${tick.note}` : ''}]` : ''}\n`);
+    io.stdout.write(`${mark} ${item.title}${item.required ? (item.essential ? ' (essential)' : '') : ' (optional)'}${tick ? `  [${tick.outcome} ${tick.at}${tick.note ? `: ${tick.note}` : ''}]` : ''}\n`);
     io.stdout.write(`  ${cliText(item.detail)}\n`);
     for (const c of item.commands) io.stdout.write(`    ${c.replace(/\n/g, '\n    ')}\n`);
   }
   const open = openWork(v, step.id);
-  io.stdout.write(`\n${open.length > 0 ? `Still open: ${open.join(', ')}.` : `Nothing is left in ${step.title}.`}\n`);
+  const unmet = unmetWork(v, step.id);
+  io.stdout.write(`\n${open.length > 0 ? `Still open: ${open.join(', ')}.` : unmet.length > 0 ? `Essential work not done: ${unmet.join('; ')}.` : `Nothing is left in ${step.title}.`}\n`);
   io.stdout.write(
     [
       'Record your progress:',

@@ -2,7 +2,7 @@ import type { AssessAnswers } from '../../common/model/incident';
 import type { IncidentView } from '../../core/incident/incident.service';
 import type { CliIO, Command } from '../command';
 import { ExitCode, UsageError, writeJson } from '../command';
-import { INCIDENT_ALIASES, INCIDENT_OPTION, openWork, pickIncident, printCurrentStep, resolveItem, resolveStep } from './incident-shared';
+import { INCIDENT_ALIASES, INCIDENT_OPTION, OVERRIDE_HINT, openWork, pickIncident, printCurrentStep, resolveItem, resolveStep, unmetWork } from './incident-shared';
 import { unlockVaultIfChosen, VAULT_HELP, VAULT_OPTIONS } from './vault-unlock';
 
 /**
@@ -107,7 +107,10 @@ function nextHint(view: IncidentView, step: IncidentView['steps'][number]['id'])
   if (view.currentStep !== step) return '';
   const left = openWork(view, step);
   const title = view.steps.find((s) => s.id === step)?.title ?? step;
-  return left.length > 0 ? `\nStill open in ${title}: ${left.join(', ')}.` : `\nEverything required in ${title} is done: \`crucible-secrets incident complete\`.`;
+  if (left.length > 0) return `\nStill open in ${title}: ${left.join(', ')}.`;
+  const unmet = unmetWork(view, step);
+  if (unmet.length > 0) return `\n${title} has essential work not done: ${unmet.join('; ')}. ${OVERRIDE_HINT}`;
+  return `\nEverything required in ${title} is done: \`crucible-secrets incident complete\`.`;
 }
 
 const answerCommand: Command = {
@@ -186,31 +189,47 @@ ${COMMON_HELP}`,
 const completeCommand: Command = {
   name: 'incident complete',
   summary: 'Complete the current step (every required item ticked or skipped) and show the next',
-  usage: `crucible-secrets incident complete [STEP] [--incident ID|TITLE] [--json]
+  usage: `crucible-secrets incident complete [STEP] [--override REASON] [--incident ID|TITLE] [--json]
 
 STEP defaults to the current step (Isolate, Assess, Rotate, Review logs, Notify, Document).
+A step whose essential work is not done (e.g. Rotate with a secret not rotated, or no backup taken) is
+refused. --override REASON completes it anyway; the reason is journalled and the report shows the step
+as "completed with an override" with what was left undone. Never a secret value.
 ${COMMON_HELP}`,
-  exitCodes: { ...COMMON_EXITS, 1: 'the step is not finished: the items still open are listed' },
+  exitCodes: { ...COMMON_EXITS, 1: 'the step is not finished: the items still open, or the essential work not done, are listed' },
   aliases: INCIDENT_ALIASES,
   allowPositionals: true,
-  options: COMMON_OPTIONS,
+  options: { ...COMMON_OPTIONS, override: { type: 'string' } },
   async run({ values, positionals }, io) {
     const core = io.core();
     const id = await pickIncident(io, values.incident);
+    const reason = typeof values.override === 'string' ? values.override.trim() : undefined;
+    if (reason === '') throw new UsageError('say why the step is completed anyway: --override "REASON" (it goes into the report).');
     const before = await core.incident.view(id);
     const step = positionals.length > 0 ? resolveStep(positionals.join(' ')) : before.currentStep;
     if (step === null) throw new UsageError('every step is already completed; close the incident with `crucible-secrets incident close --summary TEXT`.');
     const title = before.steps.find((s) => s.id === step)?.title ?? step;
-    const left = step === before.currentStep ? openWork(before, step) : [];
+    const current = step === before.currentStep;
+    const unmetIds = new Set(before.steps.find((s) => s.id === step)?.unmet.map((u) => u.itemId) ?? []);
+    // With an override, the essential items are covered by it; every other required item is still needed.
+    const left = current ? openWork(before, step, reason === undefined ? undefined : unmetIds) : [];
     if (left.length > 0) {
       // Said here with titles (the core's message names item ids, which are for the app's own use).
       io.stderr.write(`${title} is not finished: ${left.join(', ')} ${left.length === 1 ? 'is' : 'are'} still open. Tick them (\`crucible-secrets incident tick "TITLE"\`) or skip them with a reason (\`incident skip "TITLE" --reason TEXT\`).\n`);
       return ExitCode.Findings;
     }
-    const view = await core.incident.completeStep(id, step);
+    const unmet = current ? unmetWork(before, step) : [];
+    if (unmet.length > 0 && reason === undefined) {
+      io.stderr.write(`${title} cannot be completed: ${unmet.join('; ')}. Finish ${unmet.length === 1 ? 'it' : 'them'}, or ${OVERRIDE_HINT}\n`);
+      return ExitCode.Findings;
+    }
+    // The reason is checked against the deployment's secrets, which the vault must be open to read.
+    if (reason !== undefined) await unlockVaultIfChosen(io, core, values);
+    const view = await core.incident.completeStep(id, step, reason === undefined ? undefined : { reason });
     if (values.json === true) writeJson(io, view);
     else {
-      io.stdout.write(`${title} completed.\n`);
+      const o = view.steps.find((s) => s.id === step)?.override;
+      io.stdout.write(o ? `${title} completed with an override: ${o.reason} (the report says so).\n` : `${title} completed.\n`);
       printCurrentStep(io, view);
     }
     return ExitCode.Ok;
@@ -271,11 +290,12 @@ ${COMMON_HELP}`,
 
 const closeCommand: Command = {
   name: 'incident close',
-  summary: 'Close the incident with a summary (open steps are listed as not completed in the report)',
+  summary: 'Close the incident with a summary and write the final report (open steps are listed as not completed)',
   usage: `crucible-secrets incident close --summary TEXT [--incident ID|TITLE] [--json]
 
   --summary TEXT       what happened and what was done (required; never a secret value)
-Then write the report: \`crucible-secrets incident report --out FILE\`.
+Closing writes the final report (Markdown and printable HTML, mode 0600) to the app's incidents folder
+and prints where; \`crucible-secrets incident report --out FILE\` writes another copy.
 ${COMMON_HELP}`,
   exitCodes: COMMON_EXITS,
   aliases: INCIDENT_ALIASES,
@@ -286,9 +306,13 @@ ${COMMON_HELP}`,
     return withIncident(io, values, async (id) => {
       const view = await io.core().incident.close(id, summary);
       const open = view.steps.filter((s) => s.completedAt === null).map((s) => s.title);
+      const report = view.incident.finalReport;
       return {
         view,
-        said: `Closed "${view.incident.title}".${open.length > 0 ? ` Not completed: ${open.join(', ')} (the report says so).` : ''} Write the report: crucible-secrets incident report --out FILE`,
+        said: [
+          `Closed "${view.incident.title}".${open.length > 0 ? ` Not completed: ${open.join(', ')} (the report says so).` : ''}`,
+          ...(report ? [`Final report written to:\n  ${report.markdown}\n  ${report.html}`] : []),
+        ].join('\n'),
       };
     });
   },

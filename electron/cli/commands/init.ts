@@ -27,7 +27,7 @@ export const initCommand: Command = {
 The setup wizard without a window, for headless machines. DIR is the Crucible checkout (with
 docker-compose.yml). Every secret is generated (or, from an existing .env, kept when Crucible accepts it),
 stored in the keychain (the OS keychain, or the file vault chosen with \`crucible-secrets keychain use
-vault\` on a machine without one; checked first, before anything is generated) and written to DIR/.env (mode 0600, the previous file kept beside it). The login
+vault\` on a machine without one; checked first, before anything is generated) and written to DIR/.env (mode 0600, the previous file kept in the app's folder: \`crucible-secrets secrets previous DIR\`). The login
 password is generated and shown ONCE on stderr, unless --password-stdin reads your own from the first line
 of stdin (at least 15 characters, at most 72 bytes). All or nothing: a failure leaves DIR and the keychain
 as they were.

@@ -20,6 +20,7 @@ export const COMMAND_LOADERS: Readonly<Record<string, () => Promise<readonly Com
   init: async () => [(await import('./init')).initCommand],
   rotate: async () => [(await import('./rotate')).rotateCommand],
   verify: async () => [(await import('./verify')).verifyCommand],
+  dumps: async () => (await import('./dumps')).dumpsCommands,
 };
 
 /**

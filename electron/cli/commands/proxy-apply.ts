@@ -1,12 +1,13 @@
-import { chmod, mkdir } from 'node:fs/promises';
-import { basename, join, posix } from 'node:path';
+import { basename, posix } from 'node:path';
 import { AppError } from '../../common/errors';
 import { readEnvOnHost, writeEnvOnHost } from '../../core/envfile/on-host';
-import { sha256, writeFileAtomic } from '../../core/fs/atomic-write';
+import { sha256 } from '../../core/fs/atomic-write';
 import { hostFolderReader } from '../../core/host/folder-reader';
 import type { DeploymentHost } from '../../core/host/host';
+import type { StackProfile } from '../../core/stack/profile';
 import { ENV_ORIGIN_KEYS } from '../../core/proxy/env-apply';
-import { applyComposeChanges, planComposeChanges, undoComposeChanges } from '../../core/proxy/compose-changes';
+import { keepPreviousVersion } from '../../core/fs/previous-versions';
+import { applyComposeChanges, planComposeChanges, undoComposeChanges, type AppliedComposeChange } from '../../core/proxy/compose-changes';
 import { applyEnvFollowUps } from '../../core/proxy/env-apply';
 
 /**
@@ -24,13 +25,13 @@ export interface FrontDoorApplied {
  * Applies what was asked and says what changed.
  * @throws AppError FIX_STALE (a compose file changed while planning), PROXY_BAD_URL, ENV_* and FS_* from the writes
  */
-export async function applyFrontDoor(folder: string, origin: string, what: { compose: boolean; env: boolean }): Promise<FrontDoorApplied> {
+export async function applyFrontDoor(folder: string, origin: string, what: { compose: boolean; env: boolean }, keepIn: string, profile: StackProfile): Promise<FrontDoorApplied> {
   const result: FrontDoorApplied = { compose: [], env: null };
-  let applied: Array<{ file: string; backupPath: string | null }> = [];
+  let applied: AppliedComposeChange[] = [];
   if (what.compose) {
-    const plan = await planComposeChanges(folder, origin);
+    const plan = await planComposeChanges(folder, origin, profile);
     // Nothing to change is a success here (the core refuses an empty selection, which the window never sends).
-    applied = plan.files.length === 0 ? [] : await applyComposeChanges(folder, origin, Object.fromEntries(plan.files.map((f) => [f.file, f.token])));
+    applied = plan.files.length === 0 ? [] : await applyComposeChanges(folder, origin, Object.fromEntries(plan.files.map((f) => [f.file, f.token])), keepIn, profile);
     result.compose = plan.files.map((f) => {
       const backup = applied.find((a) => a.file === f.file)?.backupPath ?? null;
       return { file: f.file, diff: f.diff, backup: backup === null ? null : basename(backup) };
@@ -38,7 +39,7 @@ export async function applyFrontDoor(folder: string, origin: string, what: { com
   }
   if (what.env) {
     try {
-      const r = await applyEnvFollowUps(folder, origin);
+      const r = await applyEnvFollowUps(folder, origin, keepIn);
       result.env = { changed: r.changed, backup: r.backupName };
     } catch (e) {
       // All or nothing: the compose files changed above go back when .env cannot follow.
@@ -69,7 +70,7 @@ export function describeApplied(r: FrontDoorApplied, asked: { compose: boolean; 
  * on this computer under `keepIn`. Both or neither: a failed `.env` write puts the compose files back.
  * @throws AppError HOST_FILE_CHANGED (a file changed since the plan; nothing written), PROXY_*, ENV_*, HOST_*
  */
-export async function applyFrontDoorOnServer(host: DeploymentHost, path: string, origin: string, what: { compose: boolean; env: boolean }, keepIn: string): Promise<FrontDoorApplied> {
+export async function applyFrontDoorOnServer(host: DeploymentHost, path: string, origin: string, what: { compose: boolean; env: boolean }, keepIn: string, profile: StackProfile): Promise<FrontDoorApplied> {
   if (!/^https:\/\/[a-z0-9.-]+(:\d{1,5})?$/.test(origin)) throw new AppError('PROXY_BAD_URL', 'The public origin must be https://name[:port].');
   const result: FrontDoorApplied = { compose: [], env: null };
   const written: Array<{ file: string; before: string; after: string; mode: number }> = [];
@@ -77,7 +78,7 @@ export async function applyFrontDoorOnServer(host: DeploymentHost, path: string,
     for (const w of [...written].reverse()) await host.writeFileAtomic(posix.join(path, w.file), w.before, { mode: w.mode, expectedSha256: sha256(w.after), keepPreviousIn: null }).catch(() => undefined);
   };
   if (what.compose) {
-    const plan = await planComposeChanges(hostFolderReader(host, path, path), origin);
+    const plan = await planComposeChanges(hostFolderReader(host, path, path), origin, profile);
     try {
       for (const f of plan.files) {
         const kept = await keepCopy(keepIn, f.file, f.before);
@@ -106,10 +107,6 @@ export async function applyFrontDoorOnServer(host: DeploymentHost, path: string,
 }
 
 /** A 0600 copy of a file's previous text here, under the app home; its path. */
-async function keepCopy(folder: string, file: string, text: string): Promise<string> {
-  await mkdir(folder, { recursive: true, mode: 0o700 });
-  await chmod(folder, 0o700);
-  const target = join(folder, `${basename(file)}.${new Date().toISOString().replace(/[:.]/g, '-')}`);
-  await writeFileAtomic(target, text, { mode: 0o600, keepPrevious: false });
-  return target;
+function keepCopy(folder: string, file: string, text: string): Promise<string> {
+  return keepPreviousVersion(folder, basename(file), text);
 }

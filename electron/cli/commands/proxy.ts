@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { resolveAppHome } from '../../core/paths/app-home';
 import type { DeploymentHost } from '../../core/host/host';
 import type { FolderReader } from '../../core/fs/folder-reader';
 import type { Command, CliIO } from '../command';
@@ -12,6 +13,7 @@ import { generateProxyBundle, writeGeneratedFile, assertFolder } from '../../cor
 import { assertWritableTarget, undoAtomicWrite } from '../../core/fs/write-set';
 import type { ProxyInput } from '../../core/proxy/plan';
 import { planComposeChanges } from '../../core/proxy/compose-changes';
+import { crucibleCeProfile } from '../../core/stack';
 import { applyFrontDoor, applyFrontDoorOnServer, describeApplied } from './proxy-apply';
 
 function int(name: string, v: unknown): number | undefined {
@@ -171,15 +173,15 @@ async function runProxy(
     applied = !(asked.compose || asked.env)
       ? null
       : serverFolder
-        ? await applyFrontDoorOnServer(serverFolder.host, serverFolder.path, bundle.origin, asked, serverFolder.keepIn)
-        : await applyFrontDoor(dir, bundle.origin, asked);
+        ? await applyFrontDoorOnServer(serverFolder.host, serverFolder.path, bundle.origin, asked, serverFolder.keepIn, crucibleCeProfile)
+        : await applyFrontDoor(dir, bundle.origin, asked, join(resolveAppHome(io.env), 'previous', 'proxy'), crucibleCeProfile);
   } catch (e) {
     if (writtenOut !== null) await undoAtomicWrite(writtenOut);
     throw e;
   }
   const compose =
     values['compose-diff'] === true && !asked.compose
-      ? await planComposeChanges(serverFolder?.reader ?? dir, bundle.origin)
+      ? await planComposeChanges(serverFolder?.reader ?? dir, bundle.origin, crucibleCeProfile)
       : null;
   if (values.json) {
     writeJson(io, {

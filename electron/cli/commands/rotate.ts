@@ -4,6 +4,7 @@ import { ExitCode, UsageError, writeJson } from '../command';
 import { deploymentForFolder } from '../../core/inventory/inventory';
 import { toPlanView } from '../../core/rotation/playbooks';
 import type { RotationView, StepView } from '../../common/ipc/rotation.ipc';
+import { STEP } from '../../common/model/rotation-steps';
 import type { CoreServices } from '../../core/services';
 import { unlockVaultIfChosen, VAULT_HELP, VAULT_OPTIONS } from './vault-unlock';
 import { promptHidden, readStdinLine } from './secret-input';
@@ -131,7 +132,7 @@ ${VAULT_HELP}`,
 
     const done = [...((values.done as string[] | undefined) ?? [])];
     // An export given on the command line means the services were stopped and the export made.
-    if (exportFile && view.playbook === 'encryption-key-reencrypt') done.push('stop', 'export');
+    if (exportFile && view.playbook === 'encryption-key-reencrypt') done.push(STEP.stop, STEP.export);
     for (const stepId of done) {
       const s = view.steps.find((x) => x.id === stepId);
       if (s && s.state !== 'done' && s.kind !== 'app') view = await core.rotation.tick(view.id, stepId);
@@ -183,7 +184,7 @@ async function walk(io: CliIO, core: CoreServices, view: RotationView, o: { yes:
       continue;
     }
     if (next.kind === 'command' && view.canRunCommands && (o.yes || (o.interactive && (await ask(io, `Run \`${next.commands.join(' ; ')}\` now? [y/N] `))))) {
-      const r = await core.rotation.perform(view.id, next.id, next.id === 'verify' && o.loginPassword !== undefined ? { loginPassword: o.loginPassword } : {});
+      const r = await core.rotation.perform(view.id, next.id, next.id === STEP.verify && o.loginPassword !== undefined ? { loginPassword: o.loginPassword } : {});
       for (const out of r.output) if (!o.json) io.stdout.write(`$ ${out.command}\n${out.stdout ? `${out.stdout}\n` : ''}${out.stderr ? `${out.stderr}\n` : ''}`);
       view = r.view;
       if (!r.ok) return view;

@@ -2,11 +2,13 @@ import type { CliIO, Command } from '../command';
 import { ExitCode, UsageError, writeJson } from '../command';
 import type { CoreServices } from '../../core/services';
 import type { DeploymentRef } from '../../common/model/deployment';
+import type { DriftDirection } from '../../common/ipc/secrets.ipc';
 import { deploymentForFolder } from '../../core/inventory/inventory';
 import { systemClipboard } from '../../core/inventory/system-clipboard';
 import { CLIPBOARD_CLEAR_MS, type ClipboardLike } from '../../core/inventory/clipboard-guard';
 import { unlockVaultIfChosen, VAULT_HELP, VAULT_OPTIONS } from './vault-unlock';
 import { cliText } from '../cli-text';
+import { secretsPreviousCommand } from './secrets-previous';
 
 /** `secrets list|copy|drift DIR`: DIR is the folder of a registered deployment. */
 async function resolveDir(io: CliIO, positionals: string[], usage: string, values: Record<string, unknown>): Promise<{ core: CoreServices; deployment: DeploymentRef }> {
@@ -65,19 +67,34 @@ ${VAULT_HELP}`,
   },
 };
 
-const driftUsage = 'crucible-secrets secrets drift DIR [--json] [--vault-passphrase-stdin | --vault-passphrase-fd N]';
+const driftUsage = 'crucible-secrets secrets drift DIR [--json] [--repair VAR --to env|keychain [--yes]] [--vault-passphrase-stdin | --vault-passphrase-fd N]';
 export const secretsDriftCommand: Command = {
   name: 'secrets drift',
-  summary: 'Compare the .env on disk with the keychain, by fingerprint',
+  summary: 'Compare the .env on disk with the keychain, by fingerprint; repair one variable',
   usage: `${driftUsage}
 
+--repair VAR --to env writes the keychain's value of VAR into .env (atomically; the previous .env is kept
+under the app folder). --repair VAR --to keychain adopts the .env value of VAR into the keychain. Without
+--yes the change is only shown (values withheld, fingerprints shown); nothing is written.
+
 ${VAULT_HELP}`,
-  exitCodes: { 0: 'the .env and the keychain agree', 1: 'they differ (the report says where)', 65: 'DIR is not a registered deployment', 69: 'the keychain cannot be read' },
+  exitCodes: {
+    0: 'the .env and the keychain agree, or the repair was made',
+    1: 'they differ (the report says where), or a repair was previewed and nothing was written',
+    64: '--repair without --to env|keychain',
+    65: 'DIR is not a registered deployment, or the repair was refused (the reason is printed)',
+    69: 'the keychain cannot be read',
+  },
   aliases: VAULT_ALIAS,
-  options: { json: { type: 'boolean' }, ...VAULT_OPTIONS },
+  options: { json: { type: 'boolean' }, repair: { type: 'string' }, to: { type: 'string' }, yes: { type: 'boolean' }, ...VAULT_OPTIONS },
   allowPositionals: true,
   async run({ values, positionals }, io) {
+    const repair = typeof values.repair === 'string' ? values.repair : null;
+    const to = values.to;
+    if (repair !== null && to !== 'env' && to !== 'keychain') throw new UsageError(`--repair needs --to env or --to keychain. Usage: ${driftUsage}`);
+    if (repair === null && (to !== undefined || values.yes === true)) throw new UsageError(`--to and --yes go with --repair VAR. Usage: ${driftUsage}`);
     const { core, deployment } = await resolveDir(io, positionals, driftUsage, values);
+    if (repair !== null) return repairDrift(io, core, deployment, repair, to === 'env' ? 'keychain-to-env' : 'env-to-keychain', values.yes === true, values.json === true);
     const report = await core.inventory.drift(deployment.id);
     if (values.json) writeJson(io, report);
     else {
@@ -90,11 +107,30 @@ ${VAULT_HELP}`,
         'both-missing': 'in neither',
       };
       for (const i of report.items) io.stdout.write(`${i.status === 'in-sync' ? '✓' : '✗'} ${i.name}: ${labels[i.status] ?? i.status}\n`);
-      io.stdout.write(report.inSync ? '\nThe .env matches the keychain.\n' : '\nThe .env and the keychain disagree (see above).\n');
+      io.stdout.write(report.inSync ? '\nThe .env matches the keychain.\n' : '\nThe .env and the keychain disagree (see above). Repair one variable with --repair VAR --to env|keychain.\n');
     }
     return report.inSync ? ExitCode.Ok : ExitCode.Findings;
   },
 };
+
+/** `secrets drift DIR --repair VAR --to …`: the preview, then (with --yes) the repair bound to it. */
+async function repairDrift(io: CliIO, core: CoreServices, deployment: DeploymentRef, name: string, direction: DriftDirection, yes: boolean, json: boolean): Promise<number> {
+  const preview = await core.inventory.previewDriftRepair(deployment.id, name, direction);
+  const where = direction === 'keychain-to-env' ? `the keychain's value into ${preview.file}` : `the ${preview.file} value into the keychain`;
+  if (!yes) {
+    if (json) writeJson(io, { preview: { ...preview, token: undefined }, repaired: false });
+    else io.stdout.write(`Would write ${name}: ${where}.\n\n${preview.diff}\nNothing was written. Add --yes to make this change.\n`);
+    return ExitCode.Findings;
+  }
+  const result = await core.inventory.repairDrift(deployment.id, name, direction, preview.token);
+  if (json) writeJson(io, { preview: { ...preview, token: undefined }, repaired: true, result });
+  else {
+    io.stdout.write(`${preview.diff}\nWrote ${name}: ${where}. Both now hold fingerprint ${result.fingerprint}.\n`);
+    if (result.previousKept) io.stdout.write('The previous .env is kept under the app folder (crucible-secrets secrets previous DIR).\n');
+    if (direction === 'keychain-to-env') io.stdout.write('Recreate the services that read it for the change to take effect: docker compose up -d\n');
+  }
+  return ExitCode.Ok;
+}
 
 const copyUsage = 'crucible-secrets secrets copy DIR VAR [--no-wait] [--vault-passphrase-stdin | --vault-passphrase-fd N]';
 export const secretsCopyCommand: Command = {
@@ -136,4 +172,4 @@ ${VAULT_HELP}`,
   },
 };
 
-export const secretsCommands: Command[] = [secretsListCommand, secretsCopyCommand, secretsDriftCommand];
+export const secretsCommands: Command[] = [secretsListCommand, secretsCopyCommand, secretsDriftCommand, secretsPreviousCommand];

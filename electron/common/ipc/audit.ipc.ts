@@ -38,6 +38,13 @@ export type FixPreview = z.infer<typeof FixPreview>;
 export const ChecklistStatus = z.enum(['pass', 'fail', 'todo', 'done', 'due', 'overdue', 'unknown']);
 export type ChecklistStatus = z.infer<typeof ChecklistStatus>;
 
+/**
+ * What an item's "done" rests on (core/checklist/evaluate.ts): `verified` by evidence the app can show,
+ * `manual` = ticked by the admin with a note, `failing` = evidence against it, `todo`, `unknown` (no audit).
+ */
+export const ChecklistState = z.enum(['verified', 'manual', 'failing', 'todo', 'unknown']);
+export type ChecklistState = z.infer<typeof ChecklistState>;
+
 export const ChecklistItemView = z.object({
   id: z.string(),
   list: z.enum(['environment', 'pre-production', 'ongoing']),
@@ -45,6 +52,9 @@ export const ChecklistItemView = z.object({
   help: z.string(),
   mode: z.enum(['evaluated', 'manual', 'ongoing']),
   status: ChecklistStatus,
+  state: ChecklistState,
+  /** One sentence: the evidence, the admin's tick and note, or what is missing. */
+  basis: z.string(),
   evidence: z.array(z.string()),
   tick: z.object({ checkedAt: z.string(), note: z.string().optional() }).optional(),
   periodDays: z.number().int().optional(),
@@ -61,7 +71,16 @@ export const DashboardEntryView = z.object({
   worst: Severity.nullable(),
   checkedAt: z.string().nullable(),
   error: z.string().nullable(),
-  checklist: z.object({ failing: z.number().int(), due: z.number().int(), overdue: z.number().int() }),
+  /** Items by state (verified by evidence apart from ticked by the admin) and the ongoing items due/overdue. */
+  checklist: z.object({
+    verified: z.number().int(),
+    manual: z.number().int(),
+    failing: z.number().int(),
+    todo: z.number().int(),
+    unknown: z.number().int(),
+    due: z.number().int(),
+    overdue: z.number().int(),
+  }),
   /** Secrets past their maximum age (overdue) or within two weeks of it (due), by variable name (rotation policy). */
   rotations: z.object({ overdue: z.array(z.string()), due: z.array(z.string()) }),
   /** The newest `backup.exported` journal entry of this deployment; null = never backed up. */
@@ -81,6 +100,7 @@ export const auditChannels = {
     z.object({ file: z.string(), backupKept: z.boolean(), audit: AuditResultView }),
   ),
   checklist: channel('audit', 'checklist', req({ deploymentId }), ChecklistView),
+  /** Ticking (done) needs a note saying what was done (CHECKLIST_NOTE_REQUIRED otherwise); clearing takes none. */
   tick: channel('audit', 'tick', req({ deploymentId, itemId: z.string().min(1).max(64), done: z.boolean(), note: z.string().max(500).optional() }), ChecklistView),
   exportReport: channel('audit', 'exportReport', req({ deploymentId, format: z.enum(['markdown', 'html']) }), z.object({ saved: z.boolean(), fileName: z.string().optional() })),
   dashboard: channel('audit', 'dashboard', NoRequest, z.object({ deployments: z.array(DashboardEntryView) })),

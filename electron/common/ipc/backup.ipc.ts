@@ -4,7 +4,8 @@ import { Environment } from '../model/deployment';
 
 /**
  * Encrypted offline backups (docs/backup-format.md). The passphrase crosses renderer → main once per call
- * and is never echoed; no response carries a secret value. Files are chosen by main's dialogs and referred to
+ * and is never echoed; no response carries a secret value, except `generatePassphrase`, which answers the
+ * admin's click with a new passphrase to show once (main keeps and journals nothing of it). Files are chosen by main's dialogs and referred to
  * by ids.
  */
 
@@ -102,7 +103,21 @@ export const RestoreSelection = req({
 export type RestoreSelection = z.infer<typeof RestoreSelection>;
 
 export const RestoreResult = z.object({
-  deployments: z.array(z.object({ id: z.string(), restored: z.array(z.string()), envRewritten: z.boolean(), registered: z.boolean() })),
+  deployments: z.array(
+    z.object({
+      id: z.string(),
+      /** The deployment's name, for people (the id is not shown). */
+      name: z.string(),
+      restored: z.array(z.string()),
+      envRewritten: z.boolean(),
+      registered: z.boolean(),
+      /**
+       * What the admin runs so the services pick up the rewritten `.env` (`docker compose … up -d
+       * --force-recreate` in the deployment's folder, over ssh for a server); null when `.env` was not rewritten.
+       */
+      applyCommand: z.string().nullable(),
+    }),
+  ),
 });
 export type RestoreResult = z.infer<typeof RestoreResult>;
 
@@ -120,8 +135,16 @@ export const BackupStatus = z.object({
 });
 export type BackupStatus = z.infer<typeof BackupStatus>;
 
+/** A new passphrase of EFF words (core/secrets/passphrase-generator.ts), shown once to the admin who asked. */
+export const GeneratedPassphrase = z.object({ passphrase: z.string(), words: z.number().int(), bits: z.number() });
+export type GeneratedPassphrase = z.infer<typeof GeneratedPassphrase>;
+
 export const backupChannels = {
   status: channel('backup', 'status', NoRequest, BackupStatus),
+  /** On the admin's click: a strong passphrase to fill in and store (the only response carrying a secret). */
+  generatePassphrase: channel('backup', 'generatePassphrase', NoRequest, GeneratedPassphrase),
+  /** Main copies the passphrase it generated last (cleared from the clipboard after 30 s). */
+  copyGeneratedPassphrase: channel('backup', 'copyGeneratedPassphrase', NoRequest, z.object({ clearsAt: z.string() })),
   /** Main asks where to save (OS dialog); null when the admin cancels. */
   export: channel('backup', 'export', req({ deploymentIds: z.array(DeploymentId).min(1).max(100), passphrase: Passphrase, confirmation: Passphrase }), ExportResult.nullable()),
   /** Saves the printable recovery sheet of an export made in this session (OS dialog). */
@@ -134,6 +157,8 @@ export const backupChannels = {
   chooseFolder: channel('backup', 'chooseFolder', req({ sessionId: Id, deploymentId: DeploymentId }), RestorePlan),
   applyRestore: channel('backup', 'applyRestore', RestoreSelection, RestoreResult),
   cancelRestore: channel('backup', 'cancelRestore', req({ sessionId: Id }), z.object({ cancelled: z.boolean() })),
+  /** Copies the command that applies the last restore of this deployment (RestoreResult.applyCommand). */
+  copyApplyCommand: channel('backup', 'copyApplyCommand', req({ deploymentId: DeploymentId }), z.object({ copied: z.boolean() })),
 };
 
 export const backupEvents = {

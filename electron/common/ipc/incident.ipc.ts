@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { channel, NoRequest, req } from './contract';
-import { AssessAnswers, Incident, ItemTick, RunbookItem, StepId } from '../model/incident';
+import { AssessAnswers, Incident, ItemTick, RunbookItem, StepId, StepOverride } from '../model/incident';
 
 /**
  * The incident runbook's channels (issue 9). Every answer carries names, ticks, commands and the admin's own
@@ -30,6 +30,10 @@ export const IncidentView = z.object({
       completedAt: z.string().nullable(),
       /** Item ids (or `assess.what-exposed`) still open. */
       blockers: z.array(z.string()),
+      /** Essential items not done (or failed): completing needs an override with a reason. */
+      unmet: z.array(z.object({ itemId: z.string(), problem: z.string() })),
+      /** Set when the step was completed with an override. */
+      override: StepOverride.nullable(),
     }),
   ),
   items: z.array(RunbookItem),
@@ -69,11 +73,13 @@ export const incidentChannels = {
   addTimeline: channel('incident', 'addTimeline', req({ id: Id, at: z.string().max(40), text: Text }), IncidentView),
   removeTimeline: channel('incident', 'removeTimeline', req({ id: Id, entryId: z.string().max(20) }), IncidentView),
   setNoticeExtra: channel('incident', 'setNoticeExtra', req({ id: Id, text: Text }), IncidentView),
-  completeStep: channel('incident', 'completeStep', req({ id: Id, step: StepId }), IncidentView),
+  /** `override` completes a step whose essential items are not done; its reason is journalled and reported. */
+  completeStep: channel('incident', 'completeStep', req({ id: Id, step: StepId, override: z.strictObject({ reason: Text.trim().min(1) }).optional() }), IncidentView),
   /** All rotatable secrets in dependency order, or only `variables`. */
   planRotation: channel('incident', 'planRotation', req({ id: Id, variables: z.array(z.string().max(128)).max(100).optional() }), IncidentView),
   /** Rotates the next secret of the run; call again until the run is finished (progress after each). */
   rotateNext: channel('incident', 'rotateNext', req({ id: Id }), IncidentView),
+  /** Closes and writes the final report to the app home; the view's `incident.finalReport` says where. */
   close: channel('incident', 'close', req({ id: Id, summary: Text.min(1) }), IncidentView),
   /** Main copies the notice to the clipboard (it holds no secret, so it is not cleared). */
   copyNotice: channel('incident', 'copyNotice', req({ id: Id }), z.object({ copied: z.boolean() })),

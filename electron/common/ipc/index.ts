@@ -5,11 +5,12 @@ import { keychainChannels } from './keychain.ipc';
 import { auditChannels } from './audit.ipc';
 import { proxyChannels } from './proxy.ipc';
 import { deploymentsChannels } from './deployments.ipc';
-import { secretsChannels } from './secrets.ipc';
+import { secretsChannels, secretsEvents } from './secrets.ipc';
 import { setupChannels, setupEvents } from './setup.ipc';
 import { backupChannels, backupEvents } from './backup.ipc';
 import { incidentChannels } from './incident.ipc';
 import { rotationChannels } from './rotation.ipc';
+import { dumpsChannels } from './dumps.ipc';
 
 /**
  * The registry: the allow-list of every channel and event. The preload, the router and the test harness
@@ -27,12 +28,14 @@ export const contract = {
   backup: backupChannels,
   incident: incidentChannels,
   rotation: rotationChannels,
+  dumps: dumpsChannels,
 } as const;
 
 /** Main → renderer pushes. */
 export const events = {
   ...setupEvents,
   ...backupEvents,
+  ...secretsEvents,
 } as const satisfies Record<string, EventDef>;
 
 export type Contract = typeof contract;

@@ -1,5 +1,6 @@
 import type { Api, RawApi } from './index';
 import type { Envelope } from './contract';
+import type { ErrorCode } from '../error-codes';
 
 /**
  * The renderer's side of the API: no runtime import of the channel registry (and so of every zod schema),
@@ -11,7 +12,7 @@ import type { Envelope } from './contract';
 export class ApiError extends Error {
   override readonly name = 'ApiError';
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
   ) {
     super(message);

@@ -27,6 +27,11 @@ export const RunbookItem = z.object({
   step: StepId,
   /** A required item must be done or skipped (with a reason) before its step can be completed. */
   required: z.boolean(),
+  /**
+   * What an essential item promises (e.g. "every chosen secret rotated"), or null. A step whose essential
+   * item is skipped, failed or not done completes only with an override and its reason (machine.ts).
+   */
+  essential: z.string().nullable(),
   kind: ItemKind,
   title: z.string(),
   /** Why, and what to look for. */
@@ -44,9 +49,20 @@ export const ItemTick = z.object({
 });
 export type ItemTick = z.infer<typeof ItemTick>;
 
+/** A step completed although an essential item was not done: who decided it, why, and what was left. */
+export const StepOverride = z.object({
+  at: isoDate,
+  reason: AdminText.min(1),
+  /** The unmet promises in words (e.g. "every chosen secret rotated: 0 of 6 rotated"). */
+  unmet: z.array(z.string().max(500)),
+});
+export type StepOverride = z.infer<typeof StepOverride>;
+
 export const StepState = z.object({
   startedAt: isoDate.nullable(),
   completedAt: isoDate.nullable(),
+  /** Set when the step was completed with an override (records written before it have none). */
+  override: StepOverride.nullable().default(null),
 });
 export type StepState = z.infer<typeof StepState>;
 
@@ -110,5 +126,7 @@ export const Incident = z.object({
   noticeExtra: AdminText,
   /** When a report was last exported, and in which formats. */
   reportExportedAt: isoDate.nullable(),
+  /** The final report closing wrote to the app home (absolute paths), or null while open. */
+  finalReport: z.object({ markdown: z.string(), html: z.string() }).nullable().default(null),
 });
 export type Incident = z.infer<typeof Incident>;

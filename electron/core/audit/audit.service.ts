@@ -11,10 +11,12 @@ import type { Keychain } from '../keychain/keychain';
 import type { Logger } from '../log/logger';
 import { assertNoSecretText } from '../log/secret-text';
 import type { StackProfile } from '../stack/profile';
-import { crucibleCeProfile } from '../stack/crucible-ce';
 import type { StateStore } from '../store/state-store';
 import { checkEnv } from '../validation';
 import { checklistAttention, evaluateChecklist, type ChecklistItemState } from '../checklist/evaluate';
+import { gatherAuditFacts, type AuditFacts } from '../checklist/evidence';
+import type { FirewallFact } from '../checklist/firewall';
+import type { ProxyConfigLocator } from '../proxy/audit-rules';
 import { checklistItem } from '../checklist/items';
 import { newestBackups } from '../backup/freshness';
 import { policyItems, rotationAttention } from '../rotation/policy';
@@ -26,9 +28,11 @@ import { parseLocation, type Location } from '../host/location';
 import { createOtherFingerprints } from './other-fingerprints';
 import type { EnvReader, EnvValidator } from './env-adapter';
 import { applyFix, planFix, type AppliedFix, type FixPlan } from './fixes';
+import { keychainFollowsHash } from './env-fixes';
+import { parseFixId } from './fix-ids';
 import { renderHtml, renderMarkdown, reportFileName } from './report';
 import { runAudit } from './run';
-import { secretVariablesFrom } from './secret-variables';
+import { diffSecretNames, secretVariablesFrom } from './secret-variables';
 import type { AuditContext, AuditResult, AuditTarget } from './types';
 
 /**
@@ -41,7 +45,7 @@ export interface AuditServiceDeps {
   journal: Journal;
   logger: Logger;
   clock: () => Date;
-  profile?: StackProfile;
+  profile: StackProfile;
   /** `git` by default; null skips the git checks. */
   gitBinary?: string | null;
   platform?: NodeJS.Platform;
@@ -50,6 +54,12 @@ export interface AuditServiceDeps {
   keychain?: () => Promise<Keychain>;
   /** Opens the host of a deployment on a server (`ssh://`), whose files the audit then reads there. */
   openHost?: (location: Location) => DeploymentHost;
+  /** Where the previous `.env` is kept when a fix rewrites it (fs/previous-versions.ts); none when absent. */
+  previousFolder?: (deploymentId: string) => string;
+  /** bcrypt hashing for the login-password fix (hashing/bcrypt.ts at cost 12 by default). */
+  hashLoginPassword?: (password: string) => Promise<string>;
+  /** The checklist's evidence beside the findings (checklist/evidence.ts); tests point them at their own files. */
+  checklistFacts?: { locate?: ProxyConfigLocator; firewall?: () => Promise<FirewallFact | null> };
 }
 
 export interface FixPreview {
@@ -93,12 +103,15 @@ export interface AuditService {
 const DAY = 86_400_000;
 
 export function createAuditService(deps: AuditServiceDeps): AuditService {
-  const profile = deps.profile ?? crucibleCeProfile;
+  const profile = deps.profile;
   const sets = secretVariablesFrom(profile.variables);
+  const diffNames = diffSecretNames(profile.variables);
   const key = (deps.random ?? randomBytes)(32);
   const readEnv: EnvReader = (text) => envValues(parseEnv(text));
   const validateEnv: EnvValidator = (text, environment, composeRequired) => checkEnv(parseEnv(text), { profile, environment, file: '.env', ...(composeRequired ? { composeRequired } : {}) });
   const lastResults = new Map<string, AuditResult>();
+  // The checklist's evidence from the same audit as lastResults (one evaluation feeds every view).
+  const lastFacts = new Map<string, AuditFacts>();
   const otherFingerprints = createOtherFingerprints({ fingerprintKey: key, secretVariables: sets.secret, readEnv, maxBytes: MAX_ENV_BYTES });
 
   const toTarget = (d: DeploymentRef): AuditTarget => ({ id: d.id, name: d.name, folder: d.folder, composeFiles: d.composeFiles, environment: d.environment });
@@ -114,7 +127,7 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
   }
 
   async function context(t: AuditTarget): Promise<AuditContext> {
-    const base = { fingerprintKey: key, secretVariables: sets.secret, requiredVariables: sets.required, readEnv, others: await targets(), otherFingerprints, gitBinary: deps.gitBinary, platform: deps.platform };
+    const base = { fingerprintKey: key, secretVariables: sets.secret, requiredVariables: sets.required, profile, readEnv, others: await targets(), otherFingerprints, gitBinary: deps.gitBinary, platform: deps.platform };
     if (!t.folder.startsWith('ssh://')) return buildAuditContext(t, base);
     // A deployment on a server: its files, modes and git are read there, over one SSH connection.
     const loc = parseLocation(t.folder, '/');
@@ -132,6 +145,7 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
     const ctx = await context(t);
     const result = runAudit(ctx, { validateEnv, clock: deps.clock });
     lastResults.set(t.id, result);
+    lastFacts.set(t.id, await gatherAuditFacts(ctx, t.folder.startsWith('ssh://'), deps.checklistFacts));
     deps.logger.info('audit.run', { deploymentId: t.id, findings: result.findings.length, worst: worstSeverity(result.findings), ms: result.durationMs });
     return { ctx, result };
   }
@@ -148,7 +162,9 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
     const state = await deps.store.read();
     const ticks = state.checklists[deploymentId] ?? {};
     const result = lastResults.get(deploymentId) ?? (await audit(await target(deploymentId))).result;
-    return { items: evaluateChecklist(result.findings, ticks, deps.clock()), auditedAt: result.checkedAt };
+    const newestBackupAt = newestBackups(await deps.journal.read({ deploymentId })).get(deploymentId) ?? null;
+    const facts = { proxies: null, firewall: null, ...lastFacts.get(deploymentId), newestBackupAt };
+    return { items: evaluateChecklist({ findings: result.findings, facts, ticks, now: deps.clock() }), auditedAt: result.checkedAt };
   }
 
   return {
@@ -157,14 +173,17 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
 
     async previewFix(id, fixId) {
       const { ctx } = await offered(id, fixId);
-      const plan = await planFix(ctx, fixId);
-      return { fixId, title: plan.title, file: plan.file, kind: plan.kind, diff: redactDiff(plan.diff, ctx), token: plan.token };
+      const plan = await planFix(ctx, fixId, deps.hashLoginPassword ? { hash: deps.hashLoginPassword } : {});
+      return { fixId, title: plan.title, file: plan.file, kind: plan.kind, diff: redactDiff(plan.diff, ctx, diffNames), token: plan.token };
     },
 
     async applyFix(id, fixId, token) {
       const { ctx, finding } = await offered(id, fixId);
-      const applied = await applyFix(ctx, fixId, token, deps.clock);
-      await deps.journal.append({ type: 'fix.applied', deploymentId: id, subject: applied.file, details: { fixId, code: finding.code, kind: applied.kind, backupKept: applied.backupPath !== null } });
+      // `written` holds the new `.env` value: it only serves the keychain here and never leaves core.
+      const { written, ...applied } = await applyFix(ctx, fixId, token, deps.clock, { keepPreviousIn: deps.previousFolder?.(id) ?? null, ...(deps.hashLoginPassword ? { hash: deps.hashLoginPassword } : {}) });
+      const plain = written ? ctx.env.values.get(written.variable) : undefined;
+      const keychainUpdated = written !== undefined && plain !== undefined && parseFixId(fixId)?.kind === 'env-hash-login-password' && deps.keychain !== undefined && (await keychainFollowsHash(await deps.keychain(), id, written.variable, plain, written.value));
+      await deps.journal.append({ type: 'fix.applied', deploymentId: id, subject: applied.file, details: { fixId, code: finding.code, kind: applied.kind, backupKept: applied.backupPath !== null, ...(keychainUpdated ? { keychainUpdated } : {}) } });
       const fresh = await audit(ctx.target);
       return { applied, audit: fresh.result };
     },
@@ -176,6 +195,9 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
       const def = checklistItem(itemId);
       if (!def) throw new AppError('CHECKLIST_UNKNOWN_ITEM', 'This checklist item does not exist; reload the page.');
       if (def.mode === 'evaluated') throw new AppError('CHECKLIST_EVALUATED_ITEM', 'This item is decided by the audit; fix the findings it lists instead of ticking it.');
+      const text = note?.trim() ?? '';
+      // A tick is the admin's word where the app has no evidence: it must say what was done (issue 22).
+      if (done && text === '') throw new AppError('CHECKLIST_NOTE_REQUIRED', 'Write a note saying what was done (and by whom) before ticking this item; a tick without a note does not count.');
       if (done) {
         const t = await target(id);
         await assertNoSecretText(
@@ -192,10 +214,10 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
       const at = deps.clock().toISOString();
       await deps.store.update((draft) => {
         const ticks = { ...(draft.checklists[id] ?? {}) };
-        if (done) ticks[itemId] = note !== undefined && note.trim() !== '' ? { checkedAt: at, note: note.trim() } : { checkedAt: at };
+        if (done) ticks[itemId] = { checkedAt: at, note: text };
         draft.checklists[id] = Object.fromEntries(Object.entries(ticks).filter(([k]) => done || k !== itemId));
       });
-      await deps.journal.append({ type: done ? 'checklist.ticked' : 'checklist.unticked', deploymentId: id, subject: itemId, details: { withNote: done && note !== undefined && note.trim() !== '' } });
+      await deps.journal.append({ type: done ? 'checklist.ticked' : 'checklist.unticked', deploymentId: id, subject: itemId, details: done ? { withNote: true, note: text } : {} });
       return checklistOf(id);
     },
 
@@ -227,8 +249,9 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
         } catch (e) {
           error = e instanceof AppError ? e.message : 'The audit could not run.';
         }
-        const items = evaluateChecklist(result?.findings ?? null, state.checklists[d.id] ?? {}, now);
         const newestBackupAt = backups.get(d.id) ?? null;
+        const facts = { proxies: null, firewall: null, ...(result ? lastFacts.get(d.id) : undefined), newestBackupAt };
+        const items = evaluateChecklist({ findings: result?.findings ?? null, facts, ticks: state.checklists[d.id] ?? {}, now });
         out.push({
           deployment: { id: d.id, name: d.name, environment: d.environment },
           counts: result?.counts ?? null,
@@ -254,7 +277,7 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
  * from .env, or a secret variable with a literal value) has its value withheld before the renderer sees it.
  * The rules are shared with every other compose diff (compose/redact-diff.ts).
  */
-export function redactDiff(diff: string, ctx: AuditContext): string {
+export function redactDiff(diff: string, ctx: AuditContext, profileNames: Iterable<string>): string {
   const values = [...ctx.env.values.entries()].filter(([k]) => ctx.secretVariables.has(k)).map(([, v]) => v);
-  return redactComposeDiff(diff, { names: ctx.secretVariables, values });
+  return redactComposeDiff(diff, { names: [...ctx.secretVariables, ...profileNames], values });
 }

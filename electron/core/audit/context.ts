@@ -6,7 +6,8 @@ import type { AuditContext, AuditTarget, EnvSnapshot, FileMode, FilesSnapshot, G
 import { readEnvValues, type EnvReader } from './env-adapter';
 import { secretFingerprints } from './fingerprint';
 import { createOtherFingerprints, type OtherFingerprints } from './other-fingerprints';
-import { ROTATION_LEFTOVER } from './gitignore';
+import { PLAINTEXT_DUMP, ROTATION_LEFTOVER } from './gitignore';
+import type { StackProfile } from '../stack/profile';
 
 /**
  * Gathers everything the rules look at, once per audit: the `.env` values (in memory only), the merged
@@ -19,6 +20,8 @@ export interface ContextDeps {
   fingerprintKey: Buffer;
   secretVariables: ReadonlySet<string>;
   requiredVariables: ReadonlySet<string>;
+  /** The stack profile the rules judge against (core/services.ts passes it in). */
+  profile: StackProfile;
   readEnv?: EnvReader;
   /** Other deployments to compare secrets with. */
   others?: AuditTarget[];
@@ -72,6 +75,16 @@ async function gitFacts(reader: FolderReader, backups: string[]): Promise<GitFac
   return { repo: true, tracked, envIgnored: ign?.code === 0, backupIgnored: ignB?.code === 0 };
 }
 
+/** Dumps at the top of the folder and inside incident evidence folders (the runbook writes one there). */
+async function plaintextDumps(reader: FolderReader, names: readonly string[]): Promise<string[]> {
+  const out = names.filter((n) => PLAINTEXT_DUMP.test(n) && !ROTATION_LEFTOVER.test(n));
+  for (const dir of names.filter((n) => n.startsWith('incident-evidence-'))) {
+    const inner = await reader.list(dir).catch(() => []);
+    for (const n of inner) if (PLAINTEXT_DUMP.test(n)) out.push(`${dir}/${n}`);
+  }
+  return out.sort();
+}
+
 export async function readFilesSnapshot(folder: string, deps: Pick<ContextDeps, 'gitBinary' | 'platform' | 'reader'>): Promise<FilesSnapshot> {
   const reader = readerFor(folder, deps);
   const names = await reader.list();
@@ -93,6 +106,7 @@ export async function readFilesSnapshot(folder: string, deps: Pick<ContextDeps, 
     modes,
     inBuildContext,
     leftovers: names.filter((n) => ROTATION_LEFTOVER.test(n)).sort(),
+    plaintextDumps: await plaintextDumps(reader, names),
   };
 }
 
@@ -125,5 +139,5 @@ export async function buildAuditContext(target: AuditTarget, deps: ContextDeps):
     const fingerprints = read[i];
     if (fingerprints) others.push({ id: o.id, name: o.name, environment: o.environment, fingerprints });
   });
-  return { target, env, compose, composeError, files, others, secretVariables: deps.secretVariables, requiredVariables: deps.requiredVariables, platform };
+  return { target, env, compose, composeError, files, others, secretVariables: deps.secretVariables, requiredVariables: deps.requiredVariables, profile: deps.profile, platform };
 }

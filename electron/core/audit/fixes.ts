@@ -1,12 +1,15 @@
-import { chmod, lstat } from 'node:fs/promises';
+import { chmod, lstat, readFile } from 'node:fs/promises';
 import { basename, isAbsolute, join, normalize, sep } from 'node:path';
 import { AppError } from '../../common/errors';
 import { sha256, writeFileAtomic } from '../fs/atomic-write';
+import { keepPreviousVersion } from '../fs/previous-versions';
 import { readBoundedText } from '../fs/read-bounded';
 import { referencedVariables } from '../compose/interpolate';
-import { bindPortToLoopback, replaceEnvironmentValue, unifiedDiff } from '../compose/yaml-edit';
+import { bindPortToLoopback, makeVolumeReadOnly, replaceEnvironmentValue, unifiedDiff } from '../compose/yaml-edit';
 import { APP_GITIGNORE_ENTRIES, gitignoreIgnores } from './gitignore';
 import { parseFixId } from './fix-ids';
+import { planEnvFix, type EnvFixOptions } from './env-fixes';
+import { writeEnvFile, type EnvChange } from '../envfile';
 import type { AuditContext } from './types';
 
 /**
@@ -29,7 +32,12 @@ export interface FixPlan {
   beforeSha256: string | null;
   /** The file's permission bits today (kept for edits of non-secret files such as compose files). */
   mode: number | null;
+  /** `.env` fixes: the change for the `.env` editor (holds a value: never leaves core; before/after stay null). */
+  envChange?: EnvChange;
 }
+
+/** Options of the `.env` fixes: the bcrypt hashing, and where the previous `.env` is kept (null: nowhere). */
+export type FixOptions = Pick<EnvFixOptions, 'hash'> & { keepPreviousIn?: string | null };
 
 /** A relative name inside the folder, never `..`, absolute, or through a separator trick. */
 function confined(folder: string, file: string): string {
@@ -74,10 +82,18 @@ function gitignoreAfter(before: string | null): string {
  * @throws AppError FIX_UNKNOWN for a fixId the app does not make; FIX_BAD_TARGET; COMPOSE_EDIT_* when the
  *   compose entry cannot be rewritten; FIX_NOTHING_TO_DO when the file already says what the fix would write.
  */
-export async function planFix(ctx: AuditContext, fixId: string): Promise<FixPlan> {
+export async function planFix(ctx: AuditContext, fixId: string, options: FixOptions = {}): Promise<FixPlan> {
   const parsed = parseFixId(fixId);
   if (!parsed) throw new AppError('FIX_UNKNOWN', 'This fix is not one the app knows; run the audit again.');
   const folder = ctx.target.folder;
+  if (parsed.kind === 'env-hash-login-password' || parsed.kind === 'env-single-quote') {
+    const file = ctx.env.file;
+    const path = confined(folder, file);
+    await readTarget(path); // refuses a symlink or a non-file before the .env editor reads it
+    const p = await planEnvFix(path, parsed.kind, parsed.variable, { secretVariables: ctx.secretVariables, ...(options.hash ? { hash: options.hash } : {}) });
+    // A bcrypt hash has a fresh salt each time: the token binds the kind of change and the file it is based on.
+    return { fixId, title: p.title, file, kind: 'edit', diff: p.diff, token: sha256(`${fixId}|${p.beforeSha256}`), before: null, after: null, beforeSha256: p.beforeSha256, mode: 0o600, envChange: p.change };
+  }
   if (parsed.kind === 'chmod-600') {
     if (parsed.file !== '.env' && !/^\.env\.bak-[A-Za-z0-9._-]+$/.test(parsed.file)) throw new AppError('FIX_BAD_TARGET', 'Only .env and its backups are changed to mode 600.');
     const path = confined(folder, parsed.file);
@@ -101,6 +117,10 @@ export async function planFix(ctx: AuditContext, fixId: string): Promise<FixPlan
     const after = bindPortToLoopback(text, parsed.service, parsed.index);
     return plan(fixId, `Bind the ${parsed.service} port to 127.0.0.1`, parsed.file, text, after, mode);
   }
+  if (parsed.kind === 'mount-readonly') {
+    const after = makeVolumeReadOnly(text, parsed.service, parsed.index);
+    return plan(fixId, `Mount .env read-only in ${parsed.service}`, parsed.file, text, after, mode);
+  }
   const entry = ctx.compose.services.find((s) => s.name === parsed.service)?.environment.get(parsed.variable);
   const literal = entry?.raw ?? null;
   if (literal !== null && referencedVariables(literal).includes(parsed.variable)) throw new AppError('FIX_NOTHING_TO_DO', `${parsed.variable} already comes from .env.`);
@@ -118,6 +138,8 @@ export interface AppliedFix {
   file: string;
   kind: FixPlan['kind'];
   backupPath: string | null;
+  /** `.env` fixes: the value now written (core only: the service keeps the keychain in step, then drops it). */
+  written?: { variable: string; value: string };
 }
 
 /**
@@ -125,15 +147,23 @@ export interface AppliedFix {
  * @throws AppError FIX_STALE when `token` does not match (the file changed since the preview);
  *   FS_CHANGED_ON_DISK, FS_SYMLINK_REFUSED, FS_WRITE_FAILED from the atomic write.
  */
-export async function applyFix(ctx: AuditContext, fixId: string, token: string, clock?: () => Date): Promise<AppliedFix> {
-  const p = await planFix(ctx, fixId);
+export async function applyFix(ctx: AuditContext, fixId: string, token: string, clock?: () => Date, options: FixOptions = {}): Promise<AppliedFix> {
+  const p = await planFix(ctx, fixId, options);
   if (p.token !== token) throw new AppError('FIX_STALE', 'The file changed since the preview; nothing was written. Look at the new preview and apply again.');
   const path = confined(ctx.target.folder, p.file);
   if (p.kind === 'chmod') {
     await chmod(path, 0o600);
     return { fixId, file: p.file, kind: p.kind, backupPath: null };
   }
-  // Compose files and .gitignore are not secret: keep their mode (0644 for a new .gitignore).
-  const r = await writeFileAtomic(path, p.after ?? '', { expectedSha256: p.beforeSha256, mode: p.mode ?? 0o644, clock });
-  return { fixId, file: p.file, kind: p.kind, backupPath: r.backupPath };
+  if (p.envChange) {
+    const r = await writeEnvFile(path, [p.envChange], { expectedSha256: p.beforeSha256, keepPreviousIn: options.keepPreviousIn ?? null, clock });
+    return { fixId, file: p.file, kind: p.kind, backupPath: r.backupPath, ...(p.envChange.op === 'set' ? { written: { variable: p.envChange.key, value: p.envChange.value } } : {}) };
+  }
+  // Compose files and .gitignore are not secret: keep their mode (0644 for a new .gitignore). Their previous
+  // version goes with the others under the app home, not beside them where it would show in `git status`.
+  const before = p.beforeSha256 === null ? null : await readFile(path);
+  const keepIn = options.keepPreviousIn ?? null;
+  const kept = before !== null && keepIn !== null ? await keepPreviousVersion(keepIn, basename(path), before, clock) : null;
+  await writeFileAtomic(path, p.after ?? '', { expectedSha256: p.beforeSha256, mode: p.mode ?? 0o644, clock, keepPrevious: false });
+  return { fixId, file: p.file, kind: p.kind, backupPath: kept };
 }

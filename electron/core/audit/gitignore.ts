@@ -11,7 +11,16 @@ export const APP_GITIGNORE_ENTRIES: ReadonlyArray<{ line: string; probe: string 
   { line: 'crucible-user-settings-export*.json', probe: 'crucible-user-settings-export.json' },
   { line: 'crucible-reencrypt*.sql', probe: 'crucible-reencrypt.sql' },
   { line: 'roundtable-before-rotation*.sql', probe: 'roundtable-before-rotation.sql' },
+  // The incident runbook's evidence folder: logs that hold the Redis URL, a copy of .env, a database dump.
+  { line: 'incident-evidence-*', probe: 'incident-evidence-20260101-abcd' },
 ];
+
+/**
+ * Plaintext database dumps: what `pg_dump > file` leaves (the old rotation's `roundtable-before-rotation.sql`,
+ * the incident runbook's `roundtable.sql`, an admin's `backup.sql`/`.dump`). The app's own dumps are encrypted
+ * (`.age`) under its folder.
+ */
+export const PLAINTEXT_DUMP = /^[^/]*\.(sql|dump|pgdump)(\.gz|\.bz2|\.xz|\.zst)?$/i;
 
 /** Rotation files holding provider-key ciphertexts that must not stay in a deployment folder. */
 export const ROTATION_LEFTOVER = /^(crucible-user-settings-export.*\.json|crucible-reencrypt.*\.sql)$/;

@@ -17,7 +17,21 @@ export interface ReportInput {
 }
 
 const ORDER: Severity[] = ['critical', 'error', 'warning', 'info'];
-const STATUS_LABEL: Record<ChecklistItemState['status'], string> = { pass: 'Pass', fail: 'Fails', todo: 'To do', done: 'Done', due: 'Due', overdue: 'Overdue', unknown: 'Not evaluated' };
+/** Verified (evidence the app found) and ticked by the admin are told apart, as on the Checklist page. */
+function statusLabel(i: ChecklistItemState): string {
+  switch (i.state) {
+    case 'verified':
+      return 'Verified';
+    case 'manual':
+      return i.status === 'due' ? 'Ticked by the admin (due soon)' : 'Ticked by the admin';
+    case 'failing':
+      return i.status === 'overdue' ? 'Overdue' : 'Fails';
+    case 'todo':
+      return i.status === 'due' ? 'Due' : 'To do';
+    case 'unknown':
+      return 'Not evaluated';
+  }
+}
 
 function where(f: Finding): string {
   return [f.service ? `service ${f.service}` : '', f.file ? `${f.file}${f.line ? `:${String(f.line)}` : ''}` : ''].filter((s) => s !== '').join(', ');
@@ -59,8 +73,8 @@ export function renderMarkdown(r: ReportInput): string {
   for (const list of Object.keys(CHECKLIST_LISTS) as ChecklistList[]) {
     out.push(`### ${CHECKLIST_LISTS[list]}`, '', '| Item | Status | Evidence or note |', '| --- | --- | --- |');
     for (const i of r.checklist.filter((x) => x.list === list)) {
-      const note = [...i.evidence, i.tick?.note ? `Note: ${i.tick.note}` : ''].filter((s) => s !== '').join('; ');
-      out.push(`| ${md(i.title)} | ${STATUS_LABEL[i.status]}${i.dueAt && i.list === 'ongoing' ? ` (due ${i.dueAt.slice(0, 10)})` : ''} | ${md(note)} |`);
+      const note = [i.basis, ...i.evidence].filter((s) => s !== '').join('; ');
+      out.push(`| ${md(i.title)} | ${statusLabel(i)}${i.dueAt && i.list === 'ongoing' ? ` (due ${i.dueAt.slice(0, 10)})` : ''} | ${md(note)} |`);
     }
     out.push('');
   }
@@ -101,8 +115,8 @@ export function renderHtml(r: ReportInput): string {
   for (const list of Object.keys(CHECKLIST_LISTS) as ChecklistList[]) {
     parts.push(`<h3>${h(CHECKLIST_LISTS[list])}</h3><table><thead><tr><th>Item</th><th>Status</th><th>Evidence or note</th></tr></thead><tbody>`);
     for (const i of r.checklist.filter((x) => x.list === list)) {
-      const note = [...i.evidence.map(h), i.tick?.note ? `Note: ${h(i.tick.note)}` : ''].filter((s) => s !== '').join('<br>');
-      parts.push(`<tr><td>${h(i.title)}</td><td class="${i.status}">${STATUS_LABEL[i.status]}${i.dueAt && i.list === 'ongoing' ? ` (due ${h(i.dueAt.slice(0, 10))})` : ''}</td><td>${note}</td></tr>`);
+      const note = [i.basis, ...i.evidence].filter((s) => s !== '').map(h).join('<br>');
+      parts.push(`<tr><td>${h(i.title)}</td><td class="${i.status}">${statusLabel(i)}${i.dueAt && i.list === 'ongoing' ? ` (due ${h(i.dueAt.slice(0, 10))})` : ''}</td><td>${note}</td></tr>`);
     }
     parts.push('</tbody></table>');
   }

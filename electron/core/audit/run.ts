@@ -2,6 +2,7 @@ import { Finding, SEVERITY_RANK, type Severity } from '../../common/model/findin
 import type { AuditContext, AuditResult, AuditRule } from './types';
 import { auditRules } from './rules';
 import { noEnvValidation, type EnvValidator } from './env-adapter';
+import { supersededByCompose } from './rules/service-env';
 import { capFindings } from '../../common/model/cap-findings';
 
 export interface RunAuditOptions {
@@ -30,7 +31,8 @@ export function runAudit(ctx: AuditContext, options: RunAuditOptions = {}): Audi
   if (ctx.env.exists && ctx.env.text !== null) {
     try {
       const composeRequired = (ctx.compose?.problems ?? []).flatMap((p) => (p.code === 'COMPOSE_REQUIRED_VARIABLE_MISSING' && p.variable !== undefined ? [{ name: p.variable, emptyRefused: true }] : []));
-      findings.push(...(options.validateEnv ?? noEnvValidation)(ctx.env.text, ctx.target.environment, composeRequired).map((f) => ({ ...f, file: f.file ?? '.env' })));
+      const ruleFindings = [...findings];
+      findings.push(...(options.validateEnv ?? noEnvValidation)(ctx.env.text, ctx.target.environment, composeRequired).filter((f) => !supersededByCompose(ctx, ruleFindings, f)).map((f) => ({ ...f, file: f.file ?? '.env' })));
     } catch {
       findings.push({ code: 'AUDIT_RULE_FAILED', severity: 'warning', title: 'check-env could not run', message: 'The .env validation stopped with an internal error; the other checks ran.', howToFix: 'Run crucible-secrets check-env on the file to see the problem.', evidence: 'check-env' });
     }

@@ -1,20 +1,10 @@
+import type { Variable } from '../stack/profile';
+
 /**
  * Which variables hold secrets, for the audit's rules (secrets on command lines, literal secrets in compose,
- * cross-deployment reuse). The stack profile (core/stack) is the source of truth; `secretVariablesFrom`
- * builds the sets from its variables, and the built-in lists below (crucible-facts.md §2.1, §2.3) are the
- * fallback when no profile is given. Any other name that looks like a credential counts too.
+ * cross-deployment reuse) and for the diffs shown to the admin. The stack profile (core/stack) is the source
+ * of truth: the sets are built from its variables. Any other name that looks like a credential counts too.
  */
-export const CRUCIBLE_REQUIRED_SECRETS = [
-  'API_KEY_ENCRYPTION_KEY',
-  'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD',
-  'ROUNDTABLE_JWT_SECRET',
-  'ROUNDTABLE_JWT_REFRESH_SECRET',
-  'POSTGRES_USER',
-  'POSTGRES_PASSWORD',
-  'REDIS_PASSWORD',
-] as const;
-
-const OTHER_SECRETS = ['ROUNDTABLE_OPENROUTER_API_KEY', 'ROUNDTABLE_EDEN_AI_API_KEY', 'OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'INTERNAL_API_TOKEN', 'ROUNDTABLE_ADMIN_SESSION_SECRET', 'ROUNDTABLE_ADMIN_PASSWORD_HASH', 'ROUNDTABLE_ADMIN_PASSWORD', 'NEXTAUTH_SECRET', 'TURNSTILE_SECRET_KEY'];
 
 const LOOKS_SECRET = /(PASSWORD|PASSWD|SECRET|_KEY|TOKEN)$/;
 
@@ -28,9 +18,22 @@ export interface SecretSets {
 // comparing across deployments.
 const SECRET_KINDS = new Set(['secret', 'login-password', 'provider-key']);
 
-/** Builds the sets from profile variables (`{ name, kind, required? }`), adding names that look like credentials. */
-export function secretVariablesFrom(variables?: ReadonlyArray<{ name: string; kind: string }>, extraNames: Iterable<string> = []): SecretSets {
-  const secret = new Set<string>(variables ? variables.filter((v) => SECRET_KINDS.has(v.kind)).map((v) => v.name) : [...CRUCIBLE_REQUIRED_SECRETS.filter((n) => n !== 'POSTGRES_USER'), ...OTHER_SECRETS]);
+/**
+ * Builds the sets from the profile's variables, adding names that look like credentials. `required` holds the
+ * sensitive variables the service cannot start without (those with a `required` rule), user names included.
+ */
+export function secretVariablesFrom(variables: ReadonlyArray<Pick<Variable, 'name' | 'kind' | 'sensitive' | 'rules'>>, extraNames: Iterable<string> = []): SecretSets {
+  const secret = new Set<string>(variables.filter((v) => SECRET_KINDS.has(v.kind)).map((v) => v.name));
   for (const n of extraNames) if (LOOKS_SECRET.test(n)) secret.add(n);
-  return { secret, required: new Set(CRUCIBLE_REQUIRED_SECRETS) };
+  const required = new Set(variables.filter((v) => v.sensitive && v.rules.some((r) => r.check.type === 'required')).map((v) => v.name));
+  return { secret, required };
+}
+
+/**
+ * The names whose literal values a diff shown to the admin withholds: every sensitive variable but user names
+ * and URLs (a password inside a URL is withheld by its shape, the rest of the URL stays readable). Wider than
+ * the audit's secret set: legacy secrets the service no longer reads are still secrets on screen.
+ */
+export function diffSecretNames(variables: ReadonlyArray<Pick<Variable, 'name' | 'kind' | 'sensitive'>>): string[] {
+  return variables.filter((v) => v.sensitive && v.kind !== 'identifier' && v.kind !== 'url').map((v) => v.name);
 }

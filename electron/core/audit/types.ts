@@ -1,6 +1,7 @@
 import type { Finding, Severity } from '../../common/model/finding';
 import type { Environment } from '../../common/model/deployment';
 import type { ComposeProject } from '../compose/model';
+import type { StackProfile } from '../stack/profile';
 
 /** The deployment being audited, as the state (or the CLI's DIR argument) describes it. */
 export interface AuditTarget {
@@ -49,6 +50,8 @@ export interface FilesSnapshot {
   inBuildContext: string[];
   /** Rotation export/SQL files left at the top of the deployment folder (provider-key ciphertexts). */
   leftovers?: string[];
+  /** Plaintext database dumps in the folder or an incident evidence folder (relative names). */
+  plaintextDumps?: string[];
 }
 
 export interface OtherDeployment {
@@ -70,6 +73,8 @@ export interface AuditContext {
   secretVariables: ReadonlySet<string>;
   /** Secrets the service needs to start (a missing one is worse than an optional key). */
   requiredVariables: ReadonlySet<string>;
+  /** The stack profile (what each variable is, who reads it). */
+  profile: StackProfile;
   platform: NodeJS.Platform;
 }
 

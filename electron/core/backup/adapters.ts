@@ -6,8 +6,8 @@ import type { DeploymentHost } from '../host/host';
 import { parseLocation, type Location } from '../host/location';
 import { sha256, writeFileAtomic } from '../fs/atomic-write';
 import { envValues, readEnvFile, writeEnvFile } from '../envfile';
-import { assertStoredPasswordForm, passwordHashVariables } from '../hashing/stored-form';
-import { crucibleCeProfile } from '../stack/crucible-ce';
+import { previousVersionsFolder } from '../fs/previous-versions';
+import { assertStoredPasswordForm } from '../hashing/stored-form';
 import type { StateStore } from '../store/state-store';
 import type { DeploymentRef } from '../../common/model/deployment';
 import type { BackupStatePort, EnvFilePort } from './ports';
@@ -76,21 +76,22 @@ export function stateStorePort(store: StateStore, clock: () => Date): BackupStat
  * @param passwordVariables variables whose `.env` form is a bcrypt hash: a plain value for one of them is
  *   refused (SECRET_PASSWORD_NOT_HASHED), never written (restore hashes such values before it gets here).
  */
-/** Where a deployment on a server is reached, and where previous `.env` versions are kept here. */
-export interface RemoteEnvAccess {
-  openHost(location: Location): DeploymentHost;
-  /** `<app home>/previous/<deployment>`-style folder for the previous `.env` of a server's deployment. */
-  previousFolder: string;
+/** Where previous `.env` versions are kept here, and how a deployment on a server is reached. */
+export interface EnvAccess {
+  /** The app home: previous versions go to `<home>/previous/<deployment id>` (fs/previous-versions.ts). */
+  home: string;
+  openHost?: (location: Location) => DeploymentHost;
 }
 
-export function envFilePort(passwordVariables: ReadonlySet<string> = passwordHashVariables(crucibleCeProfile), remote?: RemoteEnvAccess): EnvFilePort {
-  const local = localEnvFilePort(passwordVariables);
-  if (!remote) return local;
+export function envFilePort(passwordVariables: ReadonlySet<string>, access: EnvAccess): EnvFilePort {
+  const local = localEnvFilePort(passwordVariables, access.home);
+  const openHost = access.openHost;
+  if (!openHost) return local;
   /** Runs `fn` with the server's host for an `ssh://` folder (one connection, closed after), else locally. */
   const onServer = async <T>(folder: string, fn: (host: DeploymentHost, path: string) => Promise<T>, here: () => Promise<T>): Promise<T> => {
     const loc = folder.startsWith('ssh://') ? parseLocation(folder, '/') : null;
     if (loc?.kind !== 'ssh') return here();
-    const host = remote.openHost(loc);
+    const host = openHost(loc);
     try {
       return await fn(host, loc.path);
     } finally {
@@ -107,14 +108,14 @@ export function envFilePort(passwordVariables: ReadonlySet<string> = passwordHas
         },
         () => local.read(folder),
       ),
-    write: (folder, values, expectedSha256) =>
+    write: (folder, values, expectedSha256, deploymentId) =>
       onServer(
         folder,
         async (host, path) => {
           for (const [key, value] of Object.entries(values)) if (passwordVariables.has(key)) assertStoredPasswordForm(key, value);
           const envPath = posix.join(path, '.env');
           const before = expectedSha256 === null ? null : ((await readEnvOnHost(host, envPath))?.bytes ?? null);
-          const res = await writeEnvOnHost(host, envPath, Object.entries(values).map(([key, value]) => ({ op: 'set' as const, key, value })), { expectedSha256, keepPreviousIn: remote.previousFolder });
+          const res = await writeEnvOnHost(host, envPath, Object.entries(values).map(([key, value]) => ({ op: 'set' as const, key, value })), { expectedSha256, keepPreviousIn: previousVersionsFolder(access.home, deploymentId) });
           // The undo opens its own connection: it runs after this one is closed.
           return () =>
             onServer(
@@ -128,7 +129,7 @@ export function envFilePort(passwordVariables: ReadonlySet<string> = passwordHas
               () => Promise.resolve(),
             );
         },
-        () => local.write(folder, values, expectedSha256),
+        () => local.write(folder, values, expectedSha256, deploymentId),
       ),
     folderExists: (folder) =>
       onServer(
@@ -139,7 +140,7 @@ export function envFilePort(passwordVariables: ReadonlySet<string> = passwordHas
   };
 }
 
-function localEnvFilePort(passwordVariables: ReadonlySet<string>): EnvFilePort {
+function localEnvFilePort(passwordVariables: ReadonlySet<string>, home: string): EnvFilePort {
   return {
     folderExists: (folder) =>
       stat(folder).then(
@@ -155,14 +156,14 @@ function localEnvFilePort(passwordVariables: ReadonlySet<string>): EnvFilePort {
         throw e;
       }
     },
-    async write(folder, values, expectedSha256) {
+    async write(folder, values, expectedSha256, deploymentId) {
       for (const [key, value] of Object.entries(values)) if (passwordVariables.has(key)) assertStoredPasswordForm(key, value);
       const path = join(folder, '.env');
       const before = expectedSha256 === null ? null : await readFile(path);
       const res = await writeEnvFile(
         path,
         Object.entries(values).map(([key, value]) => ({ op: 'set' as const, key, value })),
-        { expectedSha256 },
+        { expectedSha256, keepPreviousIn: previousVersionsFolder(home, deploymentId) },
       );
       return async () => {
         if (before === null) {

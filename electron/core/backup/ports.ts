@@ -1,4 +1,5 @@
 import type { DeploymentRef } from '../../common/model/deployment';
+import type { JournalType } from '../journal/journal';
 import type { Keychain } from '../keychain/keychain';
 import type { Logger } from '../log/logger';
 import type { PendingKeychainWrite } from '../store/schema';
@@ -56,7 +57,7 @@ export interface RestoredDeploymentRecord {
 }
 
 /** The hash-chained journal (journal/journal.ts has this shape). Names only, never values. */
-export type BackupJournalInput = { type: string; deploymentId?: string; subject?: string; details?: Record<string, string | number | boolean | null | string[]> };
+export type BackupJournalInput = { type: JournalType; deploymentId?: string; subject?: string; details?: Record<string, string | number | boolean | null | string[]> };
 
 export interface BackupJournalPort {
   append(input: BackupJournalInput): Promise<unknown>;
@@ -71,10 +72,11 @@ export interface EnvFilePort {
   read(folder: string): Promise<{ values: Map<string, string>; sha256: string } | null>;
   /**
    * Sets the given keys (replacing or appending) and writes atomically, refusing if the file changed since
-   * `expectedSha256` (null = must not exist). Returns a function that puts the previous bytes back.
+   * `expectedSha256` (null = must not exist), keeping the previous version under the app home for
+   * `deploymentId`. Returns a function that puts the previous bytes back.
    * @throws AppError ENV_* for a value that cannot be written safely; FS_CHANGED_ON_DISK.
    */
-  write(folder: string, values: Record<string, string>, expectedSha256: string | null): Promise<() => Promise<void>>;
+  write(folder: string, values: Record<string, string>, expectedSha256: string | null, deploymentId: string): Promise<() => Promise<void>>;
   /** Whether the folder (here, or `ssh://…` on a server) exists. */
   folderExists(folder: string): Promise<boolean>;
 }
@@ -93,10 +95,10 @@ export interface BackupDeps {
   appVersion: string;
   /**
    * Variables whose keychain and `.env` form is a bcrypt hash (hashing/stored-form.ts); a plain value for
-   * one of them in a backup (written by an older version) is restored as its hash. Default: those of the
-   * built-in Crucible CE profile.
+   * one of them in a backup (written by an older version) is restored as its hash: `passwordHashVariables`
+   * of the stack profile.
    */
-  passwordVariables?: ReadonlySet<string>;
+  passwordVariables: ReadonlySet<string>;
   /** bcrypt for such values (tests may inject a cheaper one, with `isPasswordHash`). */
   hashPassword?: (password: string) => Promise<string>;
   isPasswordHash?: (value: string) => boolean;

@@ -5,12 +5,12 @@ import type { DeploymentRef } from '../../common/model/deployment';
 import { serviceFor, type Keychain } from '../keychain/keychain';
 import type { PendingKeychainWrite } from '../store/schema';
 import { hashPassword, isBcryptHash } from '../hashing/bcrypt';
-import { passwordHashVariables, storedPasswordForm } from '../hashing/stored-form';
-import { crucibleCeProfile } from '../stack/crucible-ce';
+import { storedPasswordForm } from '../hashing/stored-form';
 import { BackupErrorCode } from './errors';
 import type { BackupDeployment, BackupPayload } from './payload';
 import type { BackupDeps, RestoredDeploymentRecord } from './ports';
 import { journalNames } from './journal-names';
+import { restoreApplyCommand } from './apply-command';
 
 /**
  * Restore (issue 8): show what a backup would change, compared by fingerprint with the keychain and the
@@ -156,7 +156,7 @@ export async function applyRestore(
   const known = await deps.state.deployments();
   const fp = await deps.fingerprinter();
   const now = deps.clock().toISOString();
-  const passwordVars = deps.passwordVariables ?? passwordHashVariables(crucibleCeProfile);
+  const passwordVars = deps.passwordVariables;
 
   // 1. Validate the whole selection before touching anything.
   const work: Work[] = [];
@@ -229,7 +229,7 @@ export async function applyRestore(
         }
         if (w.rewriteEnv && w.secrets.length > 0) {
           const env = await deps.env.read(w.folder);
-          undo.push(await deps.env.write(w.folder, Object.fromEntries(w.secrets.map((s) => [s.name, s.value])), env?.sha256 ?? null));
+          undo.push(await deps.env.write(w.folder, Object.fromEntries(w.secrets.map((s) => [s.name, s.value])), env?.sha256 ?? null, w.reg?.id ?? w.d.id));
         }
         records.push({
           deployment: w.reg ?? { id: w.d.id, name: w.d.name, folder: w.folder, composeFiles: w.d.composeFiles, environment: w.d.environment, createdAt: w.d.createdAt },
@@ -271,7 +271,7 @@ export async function applyRestore(
       if (incomplete > 0) {
         throw new AppError(
           BackupErrorCode.RestoreFailed,
-          `The restore failed and ${incomplete} change(s) could not be undone yet. The previous keychain values are kept and are put back automatically as soon as the keychain is usable (opening the Secrets page or starting a restore does it); the previous .env is kept beside it as .env.bak-*. Check ${ids.join(', ')} afterwards.`,
+          `The restore failed and ${incomplete} change(s) could not be undone yet. The previous keychain values are kept and are put back automatically as soon as the keychain is usable (opening the Secrets page or starting a restore does it); the previous .env is kept in the app's folder (Secrets page, or \`crucible-secrets secrets previous DIR\`). Check ${ids.join(', ')} afterwards.`,
         );
       }
       if (isAppError(e)) throw new AppError(e.code, `${e.message} The restore was rolled back; nothing was changed.`);
@@ -282,7 +282,10 @@ export async function applyRestore(
     const result: RestoreResult = { deployments: [] };
     for (const w of work) {
       const names = w.secrets.map((s) => s.name);
-      result.deployments.push({ id: w.d.id, restored: names, envRewritten: w.rewriteEnv && names.length > 0, registered: w.reg === undefined });
+      const envRewritten = w.rewriteEnv && names.length > 0;
+      const composeFiles = w.reg?.composeFiles ?? w.d.composeFiles;
+      const applyCommand = envRewritten ? restoreApplyCommand({ folder: w.folder, composeFiles }) : null;
+      result.deployments.push({ id: w.d.id, name: w.reg?.name ?? w.d.name, restored: names, envRewritten, registered: w.reg === undefined, applyCommand });
     }
     deps.logger.info('backup.restored', { deployments: result.deployments.map((d) => d.id), secrets: result.deployments.reduce((n, d) => n + d.restored.length, 0) });
     return result;

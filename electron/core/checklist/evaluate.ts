@@ -1,5 +1,6 @@
 import { SEVERITY_RANK, type Finding } from '../../common/model/finding';
 import { CHECKLIST, type ChecklistItemDef } from './items';
+import { NO_FACTS, prove, type ChecklistFacts } from './evidence';
 
 /** A tick as the state stores it (store/schema.ts ChecklistTick). */
 export interface Tick {
@@ -7,7 +8,18 @@ export interface Tick {
   note?: string;
 }
 
+/** The fine-grained status (kept for the report and the ongoing items' due dates). */
 export type ItemStatus = 'pass' | 'fail' | 'todo' | 'done' | 'due' | 'overdue' | 'unknown';
+
+/**
+ * Why an item is done or not, which the Checklist page and the Dashboard show apart:
+ * - `verified`: the app has evidence (the audit's findings and facts, the journal);
+ * - `manual`: the admin ticked it with a note and nothing the app can see contradicts it ("ticked by you");
+ * - `failing`: evidence against it (a finding, no backup within the policy, an overdue periodic check);
+ * - `todo`: no evidence either way and not ticked with a note;
+ * - `unknown`: no audit yet.
+ */
+export type ChecklistState = 'verified' | 'manual' | 'failing' | 'todo' | 'unknown';
 
 export interface ChecklistItemState {
   id: string;
@@ -16,12 +28,23 @@ export interface ChecklistItemState {
   help: string;
   mode: ChecklistItemDef['mode'];
   status: ItemStatus;
-  /** The findings that decide the item: `CODE: title — evidence` (never a value). */
+  state: ChecklistState;
+  /** One sentence: what decides the state (the evidence, the tick, or what is missing). Never a value. */
+  basis: string;
+  /** The findings and facts behind it: `CODE: title — evidence` (never a value). */
   evidence: string[];
   tick?: Tick;
   periodDays?: number;
   /** Ongoing items: when the next check is due (ISO date). */
   dueAt?: string;
+}
+
+export interface ChecklistInput {
+  /** The latest audit's findings; null = no audit yet. */
+  findings: readonly Finding[] | null;
+  facts?: ChecklistFacts;
+  ticks: Readonly<Record<string, Tick>>;
+  now: Date;
 }
 
 /** Ongoing items show as due this many days before their date. */
@@ -37,35 +60,87 @@ function describe(f: Finding): string {
   return `${f.code}: ${f.title}${f.evidence ? ` — ${f.evidence}` : ''}`;
 }
 
+/** A tick counts only with a note saying what was done (older ticks without one do not). */
+function noted(tick: Tick | undefined): tick is Tick & { note: string } {
+  return tick !== undefined && tick.note !== undefined && tick.note.trim() !== '';
+}
+
+const day = (iso: string) => iso.slice(0, 10);
+const tickedBy = (t: Tick & { note: string }) => `Ticked by you on ${day(t.checkedAt)}: ${t.note}`;
+const noNote = (t: Tick) => `Ticked on ${day(t.checkedAt)} without a note; tick it again with a note saying what was done.`;
+
+type Base = Omit<ChecklistItemState, 'status' | 'state' | 'basis' | 'evidence'>;
+
+function evaluated(def: ChecklistItemDef, base: Base, findings: readonly Finding[] | null): ChecklistItemState {
+  if (findings === null) return { ...base, status: 'unknown', state: 'unknown', basis: 'Run the audit to evaluate this item.', evidence: [] };
+  const bad = matching(findings, def.failsOn);
+  if (bad.length > 0) return { ...base, status: 'fail', state: 'failing', basis: `The latest audit reports ${String(bad.length)} related finding${bad.length === 1 ? '' : 's'}.`, evidence: bad.map(describe) };
+  return { ...base, status: 'pass', state: 'verified', basis: 'Checked by the latest audit: no related finding.', evidence: [] };
+}
+
+function manual(def: ChecklistItemDef, base: Base, input: ChecklistInput): ChecklistItemState {
+  const { findings, ticks, now } = input;
+  const tick = ticks[def.id];
+  const withTick = tick ? { ...base, tick } : base;
+  const blockers = findings === null ? [] : matching(findings, def.blockedBy);
+  if (blockers.length > 0) return { ...withTick, status: 'fail', state: 'failing', basis: `The latest audit reports ${String(blockers.length)} finding${blockers.length === 1 ? '' : 's'} against it${noted(tick) ? ', whatever the tick says' : ''}.`, evidence: blockers.map(describe) };
+  const proof = def.proof ? prove(def.proof, input.facts ?? NO_FACTS, now) : null;
+  // Evidence the app found wins over a tick; a tick is shown as the admin's word, with what the app saw.
+  if (proof?.verified) return { ...withTick, status: 'pass', state: 'verified', basis: proof.evidence, evidence: [] };
+  const seen = proof ? [proof.evidence] : [];
+  if (noted(tick)) return { ...withTick, status: 'done', state: 'manual', basis: tickedBy(tick), evidence: seen };
+  if (proof?.verified === false && proof.failing) return { ...withTick, status: 'fail', state: 'failing', basis: proof.evidence, evidence: tick ? [noNote(tick)] : [] };
+  return { ...withTick, status: 'todo', state: 'todo', basis: tick ? noNote(tick) : proof ? `${proof.evidence} Tick it with a note once it is done.` : 'Not ticked yet. Tick it with a note once it is done.', evidence: [] };
+}
+
+function ongoing(def: ChecklistItemDef, base: Base, input: ChecklistInput): ChecklistItemState {
+  const { findings, ticks, now } = input;
+  const tick = ticks[def.id];
+  const withTick = tick ? { ...base, tick } : base;
+  const blockers = findings === null ? [] : matching(findings, def.blockedBy);
+  if (blockers.length > 0) return { ...withTick, status: 'fail', state: 'failing', basis: 'The latest audit reports findings against it.', evidence: blockers.map(describe) };
+  const period = (def.periodDays ?? 90) * DAY;
+  if (!noted(tick)) return { ...withTick, status: 'due', state: 'todo', basis: tick ? noNote(tick) : 'Never done.', evidence: [], dueAt: now.toISOString() };
+  const due = new Date(Date.parse(tick.checkedAt) + period);
+  const left = due.getTime() - now.getTime();
+  const next = `next due ${due.toISOString().slice(0, 10)}`;
+  if (left < 0) return { ...withTick, status: 'overdue', state: 'failing', basis: `Last done on ${day(tick.checkedAt)}; was due ${due.toISOString().slice(0, 10)}.`, evidence: [tickedBy(tick)], dueAt: due.toISOString() };
+  return { ...withTick, status: left <= DUE_SOON_DAYS * DAY ? 'due' : 'done', state: 'manual', basis: `${tickedBy(tick)} (${next}).`, evidence: [], dueAt: due.toISOString() };
+}
+
 /**
- * Evaluates the checklist from the latest audit's findings (null = no audit yet) and the admin's ticks.
+ * Evaluates the checklist from one audit's findings and facts, the journal's backups and the admin's ticks.
+ * Pure: the same input gives the same verdicts wherever it is shown.
  */
-export function evaluateChecklist(findings: readonly Finding[] | null, ticks: Readonly<Record<string, Tick>>, now: Date, items: readonly ChecklistItemDef[] = CHECKLIST): ChecklistItemState[] {
+export function evaluateChecklist(input: ChecklistInput, items: readonly ChecklistItemDef[] = CHECKLIST): ChecklistItemState[] {
   return items.map((def): ChecklistItemState => {
-    const base = { id: def.id, list: def.list, title: def.title, help: def.help, mode: def.mode, periodDays: def.periodDays };
-    const tick = ticks[def.id];
-    if (def.mode === 'evaluated') {
-      if (findings === null) return { ...base, status: 'unknown', evidence: ['Run the audit to evaluate this item.'] };
-      const bad = matching(findings, def.failsOn);
-      return { ...base, status: bad.length > 0 ? 'fail' : 'pass', evidence: bad.length > 0 ? bad.map(describe) : ['No related finding in the latest audit.'] };
-    }
-    const blockers = findings === null ? [] : matching(findings, def.blockedBy);
-    if (blockers.length > 0) return { ...base, status: 'fail', evidence: blockers.map(describe), tick };
-    if (def.mode === 'manual') return { ...base, status: tick ? 'done' : 'todo', evidence: tick ? [`Ticked on ${tick.checkedAt.slice(0, 10)}`] : [], tick };
-    // ongoing
-    const period = (def.periodDays ?? 90) * DAY;
-    if (!tick) return { ...base, status: 'due', evidence: ['Never done.'], dueAt: now.toISOString() };
-    const due = new Date(Date.parse(tick.checkedAt) + period);
-    const status: ItemStatus = now.getTime() > due.getTime() ? 'overdue' : due.getTime() - now.getTime() <= DUE_SOON_DAYS * DAY ? 'due' : 'done';
-    return { ...base, status, evidence: [`Last done on ${tick.checkedAt.slice(0, 10)}; next due ${due.toISOString().slice(0, 10)}.`], tick, dueAt: due.toISOString() };
+    const base: Base = { id: def.id, list: def.list, title: def.title, help: def.help, mode: def.mode, ...(def.periodDays !== undefined ? { periodDays: def.periodDays } : {}) };
+    if (def.mode === 'evaluated') return evaluated(def, base, input.findings);
+    return def.mode === 'manual' ? manual(def, base, input) : ongoing(def, base, input);
   });
 }
 
-/** Items that need the admin now: failing, due or overdue. */
-export function checklistAttention(states: readonly ChecklistItemState[]): { failing: number; due: number; overdue: number } {
+export interface ChecklistCounts {
+  verified: number;
+  manual: number;
+  failing: number;
+  todo: number;
+  unknown: number;
+  /** Ongoing items due soon (or never done) and overdue. */
+  due: number;
+  overdue: number;
+}
+
+/** The Dashboard's summary: verified apart from ticked by the admin, and what needs attention. */
+export function checklistAttention(states: readonly ChecklistItemState[]): ChecklistCounts {
+  const n = (p: (s: ChecklistItemState) => boolean) => states.filter(p).length;
   return {
-    failing: states.filter((s) => s.status === 'fail').length,
-    due: states.filter((s) => s.status === 'due').length,
-    overdue: states.filter((s) => s.status === 'overdue').length,
+    verified: n((s) => s.state === 'verified'),
+    manual: n((s) => s.state === 'manual'),
+    failing: n((s) => s.state === 'failing'),
+    todo: n((s) => s.state === 'todo'),
+    unknown: n((s) => s.state === 'unknown'),
+    due: n((s) => s.status === 'due'),
+    overdue: n((s) => s.status === 'overdue'),
   };
 }

@@ -2,6 +2,7 @@ import { isAbsolute, relative } from 'node:path';
 import { AppError } from '../../common/errors';
 import { READ_CAPS } from '../fs/read-bounded';
 import { localFolderReader, type FolderReader } from '../fs/folder-reader';
+import { DEFAULT_COMPOSE_FILES, isComposeFileName, OVERRIDE_COMPOSE_FILES } from './file-names';
 import type { Lookup } from './interpolate';
 import { mergeComposeFiles } from './merge';
 import type { ComposeProblem, ComposeProject } from './model';
@@ -11,11 +12,9 @@ import { parseComposeFile, type ParsedComposeFile } from './parse-file';
  * Finding and reading the compose files of a deployment, as `docker compose` does:
  * - with an explicit list (`-f a.yml -f b.yml`, or the deployment's recorded files): exactly those, in order;
  * - else `COMPOSE_FILE` from the project `.env` (split on `COMPOSE_PATH_SEPARATOR`, default `:`, `;` on Windows);
- * - else the first of compose.yaml, compose.yml, docker-compose.yaml, docker-compose.yml, plus the matching
- *   override file (compose.override.yaml, ..., docker-compose.override.yml) when it exists.
+ * - else the first of DEFAULT_COMPOSE_FILES (compose.yaml, ..., docker-compose.yml), plus the first of
+ *   OVERRIDE_COMPOSE_FILES (compose.override.yaml, ..., docker-compose.override.yml) that exists.
  */
-const DEFAULT_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
-const OVERRIDE_FILES = ['compose.override.yaml', 'compose.override.yml', 'docker-compose.override.yaml', 'docker-compose.override.yml'];
 
 /**
  * The largest compose file read. Real ones are tens of kilobytes; the YAML library alone needs about 2.5 s
@@ -25,8 +24,32 @@ const OVERRIDE_FILES = ['compose.override.yaml', 'compose.override.yml', 'docker
 export const MAX_COMPOSE_BYTES = READ_CAPS.compose;
 
 /** A folder path here, or a reader of a folder anywhere (fs/folder-reader.ts; a server: host/folder-reader.ts). */
-function readerOf(folder: string | FolderReader): FolderReader {
+export function composeFolderReader(folder: string | FolderReader): FolderReader {
   return typeof folder === 'string' ? localFolderReader(folder, { gitBinary: null }) : folder;
+}
+
+/**
+ * Every compose file in the folder by its name (file-names.ts), sorted: the defaults, overrides and
+ * `docker-compose.prod.yml` alike, whether or not compose would read it. [] when the folder cannot be listed.
+ */
+export async function listComposeFiles(where: string | FolderReader): Promise<string[]> {
+  const names = await composeFolderReader(where).list().catch(() => [] as string[]);
+  return names.filter(isComposeFileName).sort();
+}
+
+/**
+ * Reads one compose file's text through the reader, capped at {@link MAX_COMPOSE_BYTES}.
+ * @throws AppError COMPOSE_TOO_LARGE (naming the cap), COMPOSE_READ_FAILED (missing, a link, pipe or device).
+ */
+export async function readComposeText(reader: FolderReader, file: string): Promise<string> {
+  try {
+    return await reader.readText(file, 'compose', MAX_COMPOSE_BYTES);
+  } catch (e) {
+    if (!(e instanceof AppError)) throw e;
+    // Kept as compose codes (the audit's finding and the setup step name them); the message names the cap.
+    if (e.code === 'FILE_TOO_LARGE') throw new AppError('COMPOSE_TOO_LARGE', e.message);
+    throw new AppError('COMPOSE_READ_FAILED', e.message);
+  }
 }
 
 export interface DiscoverOptions {
@@ -40,7 +63,7 @@ export interface DiscoverOptions {
  * @throws AppError COMPOSE_NOT_FOUND when none exists (or an explicitly named one is missing).
  */
 export async function discoverComposeFiles(where: string | FolderReader, options: DiscoverOptions = {}): Promise<string[]> {
-  const reader = readerOf(where);
+  const reader = composeFolderReader(where);
   const folder = reader.folder;
   const isFile = (rel: string) => reader.isFile(rel);
   let explicit = options.explicit && options.explicit.length > 0 ? [...options.explicit] : undefined;
@@ -55,10 +78,10 @@ export async function discoverComposeFiles(where: string | FolderReader, options
     }
     return explicit.map((f) => (isAbsolute(f) && typeof where === 'string' ? relative(folder, f) : f));
   }
-  for (const f of DEFAULT_FILES) {
+  for (const f of DEFAULT_COMPOSE_FILES) {
     if (await isFile(f)) {
-      const out = [f];
-      for (const o of OVERRIDE_FILES) {
+      const out: string[] = [f];
+      for (const o of OVERRIDE_COMPOSE_FILES) {
         if (await isFile(o)) {
           out.push(o);
           break;
@@ -67,7 +90,7 @@ export async function discoverComposeFiles(where: string | FolderReader, options
       return out;
     }
   }
-  throw new AppError('COMPOSE_NOT_FOUND', `No compose file (${DEFAULT_FILES.join(', ')}) in the deployment folder. Choose the Crucible checkout folder.`);
+  throw new AppError('COMPOSE_NOT_FOUND', `No compose file (${DEFAULT_COMPOSE_FILES.join(', ')}) in the deployment folder. Choose the Crucible checkout folder.`);
 }
 
 /**
@@ -76,21 +99,10 @@ export async function discoverComposeFiles(where: string | FolderReader, options
  *   512 KiB), COMPOSE_READ_FAILED (also a link, pipe or device in the file's place), COMPOSE_TOO_MANY_ALIASES.
  */
 export async function loadComposeProject(where: string | FolderReader, files: readonly string[], lookup: Lookup): Promise<ComposeProject> {
-  const reader = readerOf(where);
+  const reader = composeFolderReader(where);
   const folder = reader.folder;
   const parsed: ParsedComposeFile[] = [];
-  for (const f of files) {
-    let text: string;
-    try {
-      text = await reader.readText(f, 'compose', MAX_COMPOSE_BYTES);
-    } catch (e) {
-      if (!(e instanceof AppError)) throw e;
-      // Kept as compose codes (the audit's finding and the setup step name them); the message names the cap.
-      if (e.code === 'FILE_TOO_LARGE') throw new AppError('COMPOSE_TOO_LARGE', e.message);
-      throw new AppError('COMPOSE_READ_FAILED', e.message);
-    }
-    parsed.push(parseComposeFile(text, f, folder, lookup));
-  }
+  for (const f of files) parsed.push(parseComposeFile(await readComposeText(reader, f), f, folder, lookup));
   return composeProjectFromParsed(folder, parsed);
 }
 

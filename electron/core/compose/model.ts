@@ -47,6 +47,8 @@ export interface ComposeVolume {
   target: string;
   readOnly: boolean;
   source: SourceRef;
+  /** Position in its file's `volumes:` list (what a fix edits). */
+  index: number;
 }
 
 export interface ComposeService {

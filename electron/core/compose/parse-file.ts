@@ -236,7 +236,7 @@ function readArgv(v: Node | null, ctx: Ctx): ComposeArgv | undefined {
 function readVolumes(service: string, v: Node | null, ctx: Ctx): ComposeVolume[] {
   if (!isSeq(v)) return [];
   const out: ComposeVolume[] = [];
-  for (const item of v.items) {
+  for (const [index, item] of v.items.entries()) {
     const at = ctx.ref(item as Node);
     if (isMap(item)) {
       const type = scalarString(item.get('type', true)) ?? 'volume';
@@ -245,7 +245,7 @@ function readVolumes(service: string, v: Node | null, ctx: Ctx): ComposeVolume[]
       const ro = (item.get('read_only')) === true;
       const t = type === 'bind' || type === 'volume' || type === 'tmpfs' ? type : 'other';
       const resolved = src === null ? null : ctx.interp(src, at, service);
-      out.push({ raw: `{ type: ${type}, source: ${src ?? ''}, target: ${target} }`, type: t, hostSource: t === 'bind' && resolved !== null ? resolve(ctx.folder, resolved) : resolved, target, readOnly: ro, source: at });
+      out.push({ raw: `{ type: ${type}, source: ${src ?? ''}, target: ${target} }`, type: t, hostSource: t === 'bind' && resolved !== null ? resolve(ctx.folder, resolved) : resolved, target, readOnly: ro, source: at, index });
       continue;
     }
     const raw = scalarString(item);
@@ -254,12 +254,12 @@ function readVolumes(service: string, v: Node | null, ctx: Ctx): ComposeVolume[]
     // `C:\path:/target` on Windows hosts: a drive letter is not a separator.
     if (parts.length > 1 && /^[A-Za-z]$/.test(parts[0] ?? '') && (parts[1] ?? '').startsWith('\\')) parts.splice(0, 2, `${parts[0] ?? ''}:${parts[1] ?? ''}`);
     if (parts.length === 1) {
-      out.push({ raw, type: 'volume', hostSource: null, target: parts[0] ?? '', readOnly: false, source: at });
+      out.push({ raw, type: 'volume', hostSource: null, target: parts[0] ?? '', readOnly: false, source: at, index });
       continue;
     }
     const [src = '', target = '', mode = ''] = parts;
     const isPath = src.startsWith('.') || src.startsWith('/') || src.startsWith('~') || isAbsolute(src);
-    out.push({ raw, type: isPath ? 'bind' : 'volume', hostSource: isPath ? resolve(ctx.folder, src) : src, target, readOnly: mode.split(',').includes('ro'), source: at });
+    out.push({ raw, type: isPath ? 'bind' : 'volume', hostSource: isPath ? resolve(ctx.folder, src) : src, target, readOnly: mode.split(',').includes('ro'), source: at, index });
   }
   return out;
 }

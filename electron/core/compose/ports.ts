@@ -20,8 +20,12 @@ export class PortSyntaxError extends Error {}
 
 const PORT_OR_RANGE = /^\d{1,5}(?:-\d{1,5})?$/;
 
-/** Splits `a:b:c` where `a` may be an IPv6 address, bracketed or not. */
-function splitHost(spec: string): { ip: string | null; rest: string } {
+/**
+ * Splits a short-syntax entry without its `/protocol` into the host address as written (null when none) and the
+ * rest, `HOST_PORT:CONTAINER_PORT` or `CONTAINER_PORT`. The address may be IPv6, bracketed or not.
+ * @throws PortSyntaxError for an unterminated `[IPv6]` address
+ */
+export function splitHostAddress(spec: string): { ip: string | null; rest: string } {
   if (spec.startsWith('[')) {
     const close = spec.indexOf(']');
     if (close < 0 || spec[close + 1] !== ':') throw new PortSyntaxError('unterminated [IPv6] host address');
@@ -49,7 +53,7 @@ export function parseShortPort(entry: string | number): ParsedPort {
     spec = spec.slice(0, slash);
     if (!/^(tcp|udp|sctp)$/.test(protocol)) throw new PortSyntaxError(`unknown protocol "${protocol}"`);
   }
-  const { ip, rest } = splitHost(spec);
+  const { ip, rest } = splitHostAddress(spec);
   const colon = rest.lastIndexOf(':');
   const hostPart = colon >= 0 ? rest.slice(0, colon) : null;
   const target = colon >= 0 ? rest.slice(colon + 1) : rest;

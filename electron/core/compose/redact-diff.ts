@@ -1,5 +1,3 @@
-import { CRUCIBLE_REQUIRED_SECRETS, secretVariablesFrom } from '../audit/secret-variables';
-
 /**
  * A diff of a compose file shows lines of the admin's file around each change (3 lines of context), and
  * the api's `environment:` block puts the JWT secrets, the database URL and the encryption key right next
@@ -7,14 +5,14 @@ import { CRUCIBLE_REQUIRED_SECRETS, secretVariablesFrom } from '../audit/secret-
  * first, so a secret hard-coded as a literal is never shown. Three nets, each over-redacting rather than
  * under-redacting:
  * - a line holding a known secret value (from `.env`) is withheld whole;
- * - `NAME=value` / `NAME: value` where NAME holds a secret (the profile's names, built-in names, and any
+ * - `NAME=value` / `NAME: value` where NAME holds a secret (the names the caller gives from the profile, and any
  *   name that looks like a credential) keeps the name and withholds a literal value (a `${…}` reference
  *   stays visible: it is what the admin must check);
  * - a password inside a URL (`scheme://user:password@host`) is withheld unless it is a `${…}` reference.
  */
 
 export interface DiffSecrets {
-  /** Variables that hold secrets (the stack profile's secret names); built-in names are always added. */
+  /** Variables that hold secrets: the stack profile's (audit/secret-variables.ts `diffSecretNames`) and the audit's. */
   names?: Iterable<string>;
   /** Known secret values (e.g. the `.env`'s secret values); values shorter than 6 characters are ignored. */
   values?: Iterable<string>;
@@ -30,8 +28,6 @@ const FLAG_SECRET = /(--?(?:requirepass|masterauth|password|passwd|pass|token|se
 // A compose entry in a diff line: the diff marker, an optional list dash, an optional quote, the name, `=` or `:`.
 const ENTRY = /^([ +-]\s*(?:-\s*)?["']?)([A-Za-z_][A-Za-z0-9_.-]*)(["']?\s*[=:][ \t]*)(\S.*)$/;
 
-const BUILT_IN = secretVariablesFrom().secret;
-
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -46,7 +42,7 @@ function withholdShapes(line: string): string {
  * The diff with every secret withheld (see above). `---`/`+++` file headers are kept as they are.
  */
 export function redactDiff(diff: string, secrets: DiffSecrets = {}): string {
-  const names = new Set<string>([...BUILT_IN, ...CRUCIBLE_REQUIRED_SECRETS.filter((n) => n !== 'POSTGRES_USER'), ...(secrets.names ?? [])]);
+  const names = new Set<string>(secrets.names ?? []);
   const values = [...new Set(secrets.values ?? [])].filter((v) => v.length >= 6);
   const named = names.size > 0 ? new RegExp(`^(?:${[...names].map(escapeRe).join('|')})$`) : null;
   const isSecretName = (n: string) => LOOKS_SECRET.test(n) || (named?.test(n) ?? false);

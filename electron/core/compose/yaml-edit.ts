@@ -1,7 +1,7 @@
 import { createTwoFilesPatch } from 'diff';
 import { isMap, isScalar, isSeq, parseDocument, Scalar, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
 import { AppError } from '../../common/errors';
-import { parseLongPort, parseShortPort } from './ports';
+import { parseLongPort, parseShortPort, PortSyntaxError, splitHostAddress } from './ports';
 
 /**
  * Comment-preserving edits of a compose file. The `yaml` Document API locates the node to change; the change
@@ -34,21 +34,17 @@ function nodeRange(n: Node): [number, number] {
   return [n.range[0], n.range[1]];
 }
 
-/** Rewrites a short-syntax port entry so it binds `ip`, keeping its ports and protocol. */
+/**
+ * Rewrites a short-syntax port entry so it binds `ip`, keeping its ports and protocol as written.
+ * @throws PortSyntaxError for an unterminated `[IPv6]` host address
+ */
 export function shortPortWithHostIp(entry: string, ip: string): string {
   const slash = entry.lastIndexOf('/');
   const proto = slash >= 0 ? entry.slice(slash) : '';
-  const spec = slash >= 0 ? entry.slice(0, slash) : entry;
+  const { rest } = splitHostAddress(slash >= 0 ? entry.slice(0, slash) : entry);
   const host = ip.includes(':') ? `[${ip}]` : ip;
-  let ports: string;
-  if (spec.startsWith('[')) ports = spec.slice(spec.indexOf(']') + 2);
-  else {
-    const parts = spec.split(':');
-    if (parts.length === 1) ports = `:${spec}`; // bare container port: keep docker's random host port
-    else if (parts.length === 2) ports = spec;
-    else ports = parts.slice(-2).join(':');
-  }
-  return `${host}:${ports}${proto}`;
+  // A bare container port keeps docker's random host port (`127.0.0.1::5432`).
+  return `${host}:${rest.includes(':') ? rest : `:${rest}`}${proto}`;
 }
 
 /**
@@ -65,7 +61,14 @@ export function setPortHostIp(text: string, service: string, portIndex: number, 
   let out: string;
   if (isScalar(item)) {
     const [start, end] = nodeRange(item);
-    out = splice(text, start, end, quoteLike(item, shortPortWithHostIp(String(item.value), ip)));
+    let entry: string;
+    try {
+      entry = shortPortWithHostIp(String(item.value), ip);
+    } catch (e) {
+      if (!(e instanceof PortSyntaxError)) throw e;
+      throw new AppError('COMPOSE_EDIT_FAILED', `The port entry of ${service} could not be rewritten safely; edit it by hand.`);
+    }
+    out = splice(text, start, end, quoteLike(item, entry));
   } else if (isMap(item)) {
     const existing = item.get('host_ip', true);
     if (isScalar(existing)) {
@@ -174,4 +177,72 @@ function notFound(service: string, variable: string): AppError {
 /** A unified diff of one file's change, for the preview shown before any fix is applied. */
 export function unifiedDiff(file: string, before: string, after: string): string {
   return createTwoFilesPatch(`a/${file}`, `b/${file}`, before, after, undefined, undefined, { context: 3 });
+}
+
+/**
+ * Makes one short-syntax bind mount of a service read-only (`./.env:/app/.env` → `./.env:/app/.env:ro`,
+ * `:rw` → `:ro`), keeping comments and the rest of the file byte for byte. The result is parsed again and
+ * must read back as the same mount with `ro`.
+ * @throws AppError COMPOSE_EDIT_NOT_FOUND when the entry does not exist; COMPOSE_EDIT_FAILED for a long-syntax
+ *   entry or one that does not read back (edit it by hand).
+ */
+export function makeVolumeReadOnly(text: string, service: string, volumeIndex: number): string {
+  const { map } = locateService(text, service);
+  const volumes = map.get('volumes', true);
+  const item = isSeq(volumes) ? (volumes as YAMLSeq).items[volumeIndex] : undefined;
+  if (item === undefined || item === null) throw new AppError('COMPOSE_EDIT_NOT_FOUND', `Service ${service} has no volumes entry ${volumeIndex + 1} in this file; reload the audit.`);
+  if (!isScalar(item) || typeof item.value !== 'string') throw new AppError('COMPOSE_EDIT_FAILED', `The volume entry of ${service} is not in the short form; add read_only: true to it by hand.`);
+  const value = item.value;
+  const parts = value.split(':');
+  const entry = parts.length >= 3 && /^(rw|ro|z|Z|[a-z,]+)$/.test(parts[parts.length - 1] ?? '') ? `${parts.slice(0, -1).join(':')}:${(parts[parts.length - 1] ?? '').split(',').filter((o) => o !== 'rw' && o !== 'ro').concat('ro').join(',')}` : `${value}:ro`;
+  const [start, end] = nodeRange(item);
+  const out = splice(text, start, end, quoteLike(item, entry));
+  const again = locateService(out, service).map.get('volumes', true);
+  const back = isSeq(again) ? (again as YAMLSeq).items[volumeIndex] : undefined;
+  if (!isScalar(back) || back.value !== entry) throw new AppError('COMPOSE_EDIT_FAILED', `The volume entry of ${service} could not be rewritten safely; edit it by hand.`);
+  return out;
+}
+
+/**
+ * Appends `entries` (`NAME=value` lines) to a service's `environment:` list, or as `NAME: value` to its
+ * map, with the indentation of the existing items. A service without `environment:` is not edited.
+ * @throws AppError COMPOSE_EDIT_FAILED when the block cannot be found or the result does not read back.
+ */
+export function appendEnvironmentEntries(text: string, service: string, entries: readonly string[]): string {
+  const fail = () => new AppError('COMPOSE_EDIT_FAILED', `The environment: of ${service} could not be extended safely; add ${entries.map((e) => e.split('=')[0]).join(', ')} by hand.`);
+  const doc = parseDocument(text, { uniqueKeys: false });
+  const services = isMap(doc.contents) ? doc.contents.get('services', true) : undefined;
+  const svc = isMap(services) ? services.get(service, true) : undefined;
+  const env = isMap(svc) ? svc.get('environment', true) : undefined;
+  if (doc.errors.length > 0 || !(isSeq(env) || isMap(env)) || env.flow === true || env.items.length === 0) throw fail();
+  let node: Node | undefined;
+  let first: Node | undefined;
+  if (isSeq(env)) {
+    node = env.items[env.items.length - 1] as Node | undefined;
+    first = env.items[0] as Node | undefined;
+  } else {
+    const last = env.items[env.items.length - 1];
+    node = (last?.value ?? last?.key) as Node | undefined;
+    first = env.items[0]?.key as Node | undefined;
+  }
+  if (!node?.range || !first?.range) throw fail();
+  const lineStart = text.lastIndexOf('\n', first.range[0] - 1) + 1;
+  const indent = text.slice(lineStart, first.range[0]);
+  if (!/^[ ]*(- )?$/.test(indent)) throw fail();
+  const end = text.indexOf('\n', node.range[1] - 1);
+  const at = end < 0 ? text.length : end + 1;
+  const lines = entries.map((e) => {
+    if (isSeq(env)) return `${indent}${e}\n`;
+    const eq = e.indexOf('=');
+    return `${indent}${e.slice(0, eq)}: ${JSON.stringify(e.slice(eq + 1))}\n`;
+  });
+  const after = text.slice(0, at) + (end < 0 ? '\n' : '') + lines.join('') + text.slice(at);
+  // Read back: every entry is there with exactly its value, and nothing else changed meaning.
+  const check = parseDocument(after, { uniqueKeys: false });
+  const s2 = isMap(check.contents) ? check.contents.get('services', true) : undefined;
+  const svc2 = isMap(s2) ? s2.get(service, true) : undefined;
+  const env2 = isMap(svc2) ? svc2.get('environment', true) : undefined;
+  const got = isSeq(env2) ? env2.items.map((i) => (isScalar(i) ? String(i.value) : '')) : isMap(env2) ? env2.items.map((p) => `${isScalar(p.key) ? String(p.key.value) : ''}=${isScalar(p.value) ? String(p.value.value) : ''}`) : [];
+  if (check.errors.length > 0 || got.length !== env.items.length + entries.length || !entries.every((e) => got.includes(e))) throw fail();
+  return after;
 }

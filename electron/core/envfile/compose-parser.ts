@@ -1,4 +1,4 @@
-import { interpolateCompose, MAX_TEMPLATE_DEPTH, type Lookup } from './compose-interpolate';
+import { MAX_INTERPOLATION_DEPTH, scanTemplate, type Lookup, type TemplateScan } from '../compose/interpolate';
 import type { EnvEntry, EnvProblem, QuoteStyle, Separator } from './types';
 
 /**
@@ -170,7 +170,7 @@ export function parseComposeStatements(text: string, start: number, lines: LineI
     let rawValue: string;
     let value: string;
     let valueEnd: number;
-    let interpolated: ReturnType<typeof interpolateCompose> | null = null;
+    let interpolated: TemplateScan | null = null;
     if (q === "'" || q === '"') {
       quote = q === "'" ? 'single' : 'double';
       let escape = false;
@@ -215,7 +215,7 @@ export function parseComposeStatements(text: string, start: number, lines: LineI
       rawValue = text.slice(v + 1, close);
       valueEnd = close + 1;
       if (quote === 'double') {
-        interpolated = interpolateCompose(expandEscapes(chars), resolve);
+        interpolated = scanTemplate(expandEscapes(chars), resolve);
         value = interpolated.value;
       } else value = chars;
       pos = valueEnd;
@@ -227,7 +227,7 @@ export function parseComposeStatements(text: string, start: number, lines: LineI
       if (hash >= 0) seg = seg.slice(0, hash);
       rawValue = trimRightUnicode(seg);
       valueEnd = v + rawValue.length;
-      interpolated = interpolateCompose(rawValue, resolve);
+      interpolated = scanTemplate(rawValue, resolve);
       value = interpolated.value;
       pos = eol < 0 ? len : eol + 1;
     }
@@ -236,13 +236,13 @@ export function parseComposeStatements(text: string, start: number, lines: LineI
       const e = interpolated.error;
       problems.push(
         e.kind === 'invalid-template'
-          ? e.tooDeep === true
-            ? { code: 'ENV_INVALID_TEMPLATE', fatal: true, line, key, message: `Line ${line}: the value of ${key} nests "\${" more than ${String(MAX_TEMPLATE_DEPTH)} levels deep, which the app does not follow. Simplify it, or single-quote the value if it is literal.` }
+          ? e.tooDeep
+            ? { code: 'ENV_INVALID_TEMPLATE', fatal: true, line, key, message: `Line ${line}: the value of ${key} nests "\${" more than ${String(MAX_INTERPOLATION_DEPTH)} levels deep, which the app does not follow. Simplify it, or single-quote the value if it is literal.` }
             : { code: 'ENV_INVALID_TEMPLATE', fatal: true, line, key, message: `Line ${line}: the value of ${key} contains "\${" that is not a valid \${NAME} reference; docker compose stops with "Invalid template". Single-quote the value.` }
           : { code: 'ENV_REQUIRED_VARIABLE_UNSET', fatal: true, line, key, message: requiredUnsetMessage(line, key, undefined) },
       );
       // The name is cut out of the value: it may be shown only if it is a key of this file, known after the loop.
-      if (e.kind === 'required-unset' && e.name !== undefined) requiredNames.set(problems.length - 1, e.name);
+      if (e.kind === 'required-unset') requiredNames.set(problems.length - 1, e.name);
     }
     values.set(key, value);
     entries.push({
@@ -255,8 +255,8 @@ export function parseComposeStatements(text: string, start: number, lines: LineI
       line,
       endLine,
       offsets: { statement, key: keyStart, valueStart: v, valueEnd },
-      references: interpolated?.references ?? [],
-      unsetReferences: interpolated?.unset ?? [],
+      references: interpolated?.occurrences ?? [],
+      unsetReferences: interpolated?.unsetOccurrences ?? [],
       pythonValue: undefined,
     });
   }

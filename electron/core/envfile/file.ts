@@ -1,7 +1,8 @@
 import { basename } from 'node:path';
-import { AppError } from '../../common/errors';
+import { AppError, type ErrorCode } from '../../common/errors';
 import { readBoundedFile } from '../fs/read-bounded';
 import { sha256, writeFileAtomic, type AtomicWriteResult, type FsOps } from '../fs/atomic-write';
+import { keepPreviousVersion } from '../fs/previous-versions';
 import { applyEnvChanges, type ApplyResult } from './edit';
 import { MAX_ENV_CHARS, parseEnv, type ParseOptions } from './parse';
 import type { EnvChange, EnvDoc } from './types';
@@ -76,7 +77,7 @@ async function readEnvBytes(path: string): Promise<Buffer | null> {
   }
 }
 
-const ENV_CODE: Partial<Record<string, string>> = { FILE_NOT_REGULAR: 'ENV_NOT_A_FILE', FILE_TOO_LARGE: 'ENV_TOO_LARGE' };
+const ENV_CODE: Partial<Record<ErrorCode, ErrorCode>> = { FILE_NOT_REGULAR: 'ENV_NOT_A_FILE', FILE_TOO_LARGE: 'ENV_TOO_LARGE' };
 
 export interface WriteEnvOptions {
   /**
@@ -84,7 +85,11 @@ export interface WriteEnvOptions {
    * must not exist yet. Required: a file changed on disk since it was read is never overwritten.
    */
   expectedSha256: string | null;
-  maxBackups?: number;
+  /**
+   * Folder for the previous version (fs/previous-versions.ts: the app home, never the deployment folder, where
+   * a plaintext copy could reach git). null: none kept.
+   */
+  keepPreviousIn: string | null;
   clock?: () => Date;
   fs?: FsOps;
 }
@@ -96,7 +101,7 @@ export interface WriteEnvResult extends ApplyResult, AtomicWriteResult {
 
 /**
  * Applies changes to a `.env` file atomically (temp file in the same folder, fsync, rename, mode 0600,
- * previous version kept as a timestamped backup). Only the managed statements change.
+ * previous version kept in `keepPreviousIn`). Only the managed statements change.
  * @throws AppError FS_CHANGED_ON_DISK when the file no longer matches `expectedSha256`; ENV_PARSE_ERROR,
  *   ENV_UNSAFE_VALUE, ENV_INVALID_KEY (nothing written); FS_WRITE_FAILED / FS_SYMLINK_REFUSED from the writer.
  */
@@ -108,6 +113,8 @@ export async function writeEnvFile(path: string, changes: readonly EnvChange[], 
   }
   const doc = buf === null ? parseEnv('') : decodeEnvBytes(buf);
   const applied = applyEnvChanges(doc.text, changes, doc);
-  const written = await writeFileAtomic(path, applied.text, { expectedSha256: options.expectedSha256, mode: 0o600, maxBackups: options.maxBackups, clock: options.clock, fs: options.fs });
-  return { ...applied, ...written, sha256: sha256(applied.text) };
+  // Kept before the write: a failed write then leaves both the old file and its copy.
+  const kept = buf !== null && options.keepPreviousIn !== null ? await keepPreviousVersion(options.keepPreviousIn, basename(path), buf, options.clock) : null;
+  const written = await writeFileAtomic(path, applied.text, { expectedSha256: options.expectedSha256, mode: 0o600, keepPrevious: false, clock: options.clock, fs: options.fs });
+  return { ...applied, ...written, backupPath: kept, sha256: sha256(applied.text) };
 }

@@ -14,5 +14,7 @@ export type { EnvChange, EnvDoc, EnvEntry, EnvProblem, EnvProblemCode, QuoteStyl
 export { MAX_ENV_CHARS, envValues, fatalProblems, parseEnv, parseEnvStrict, type ParseOptions } from './parse';
 export { WRITABLE_KEY, applyEnvChanges, assertWritableKey, assertWritableValue, formatEnvLine, serializeEnv, unsafeValueReason, type ApplyResult } from './edit';
 export { decodeEnvBytes, readEnvFile, writeEnvFile, type ReadEnvResult, type WriteEnvOptions, type WriteEnvResult } from './file';
-export { interpolateCompose, type InterpolationResult, type Lookup } from './compose-interpolate';
+export { readFolderEnvValues } from './folder';
+/** Compose's `$` interpolation of `.env` values is compose/interpolate.ts (one implementation for files and `.env`). */
+export type { Lookup } from '../compose/interpolate';
 export { parsePythonDotenv, type PythonBinding, type PythonParseResult } from './python-dotenv';

@@ -1,7 +1,7 @@
-import { mkdir, chmod } from 'node:fs/promises';
-import { join, posix } from 'node:path';
+import { posix } from 'node:path';
 import { AppError } from '../../common/errors';
-import { sha256, writeFileAtomic } from '../fs/atomic-write';
+import { sha256 } from '../fs/atomic-write';
+import { keepPreviousVersion } from '../fs/previous-versions';
 import type { DeploymentHost } from '../host/host';
 import { applyEnvChanges } from './edit';
 import { decodeEnvBytes } from './file';
@@ -69,11 +69,7 @@ export async function writeEnvOnHost(host: DeploymentHost, path: string, changes
   let previousKeptAs: string | null = null;
   if (current && options.keepPreviousIn !== null) {
     // Kept before the write: a failed write then leaves both the old file and its copy.
-    await mkdir(options.keepPreviousIn, { recursive: true, mode: 0o700 });
-    await chmod(options.keepPreviousIn, 0o700);
-    const stamp = (options.clock ?? (() => new Date()))().toISOString().replace(/[:.]/g, '-');
-    previousKeptAs = join(options.keepPreviousIn, `.env.${stamp}`);
-    await writeFileAtomic(previousKeptAs, current.bytes, { mode: 0o600, keepPrevious: false });
+    previousKeptAs = await keepPreviousVersion(options.keepPreviousIn, posix.basename(path), current.bytes, options.clock);
   }
   await host.writeFileAtomic(path, applied.text, { mode: 0o600, expectedSha256: options.expectedSha256, keepPreviousIn: null });
   return { previousKeptAs, sha256: sha256(applied.text) };

@@ -1,5 +1,5 @@
 import { AppError } from '../../common/errors';
-import type { Lookup } from './compose-interpolate';
+import type { Lookup } from '../compose/interpolate';
 import { LineIndex, parseComposeStatements } from './compose-parser';
 import { parsePythonDotenv } from './python-dotenv';
 import type { EnvDoc, EnvProblem } from './types';

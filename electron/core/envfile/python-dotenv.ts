@@ -1,4 +1,4 @@
-import type { Lookup } from './compose-interpolate';
+import type { Lookup } from '../compose/interpolate';
 
 /**
  * An emulation of python-dotenv's reader (`parser.py` + `variables.py`, as `dotenv_values(path)` uses it:

@@ -45,7 +45,7 @@ export function assertHashablePassword(password: string): void {
   if (password.includes('\0')) throw new AppError('HASH_INVALID_PASSWORD', 'The password contains a NUL character, which bcrypt cannot hash. Choose another password.');
   const bytes = Buffer.byteLength(password, 'utf8');
   if (bytes > BCRYPT_MAX_PASSWORD_BYTES) {
-    throw new AppError('HASH_PASSWORD_TOO_LONG', `The password is ${bytes} bytes long in UTF-8; bcrypt uses at most 72 bytes and Crucible's bcrypt refuses longer passwords. Choose a password of at most 72 bytes.`);
+    throw new AppError('HASH_PASSWORD_TOO_LONG', `The password is ${bytes} bytes long in UTF-8; bcrypt uses at most ${BCRYPT_MAX_PASSWORD_BYTES} bytes and Crucible's bcrypt refuses longer passwords. Choose a password of at most ${BCRYPT_MAX_PASSWORD_BYTES} bytes.`);
   }
 }
 

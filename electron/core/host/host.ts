@@ -27,6 +27,8 @@ export interface RunOptions {
    * only when the command exits 0 (a failed dump never leaves half a file). `stdout` is then empty.
    */
   stdoutFile?: string;
+  /** With `stdoutFile`: encrypt stdout to this age recipient as it arrives (database dumps; no plaintext on disk). */
+  stdoutEncryptTo?: string;
 }
 
 export interface RunResult {

@@ -1,12 +1,13 @@
 import { constants } from 'node:fs';
 import * as fsp from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { AppError, isAppError } from '../../common/errors';
 import { writeFileAtomic } from '../fs/atomic-write';
 import { controlledEnv } from './env';
 import { HostErrorCode } from './errors';
 import type { DeploymentHost, HostFileStat, RunOptions, RunResult, WriteOptions } from './host';
-import { DEFAULT_READ_CAP, DEFAULT_RUN_TIMEOUT_MS, formatBytes, keptName } from './defaults';
+import { DEFAULT_READ_CAP, DEFAULT_RUN_TIMEOUT_MS, formatBytes } from './defaults';
+import { keepPreviousVersion } from '../fs/previous-versions';
 import { locationLabel, type Location } from './location';
 import { spawnCapture, toRunResult } from './spawn-capture';
 
@@ -57,6 +58,7 @@ export class LocalHost implements DeploymentHost {
       stdin: options.stdin,
       timeoutMs: options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS,
       stdoutFile: options.stdoutFile,
+      stdoutEncryptTo: options.stdoutEncryptTo,
     });
     return toRunResult(r);
   }
@@ -156,27 +158,10 @@ export class LocalHost implements DeploymentHost {
     return { previousKeptAs: kept };
   }
 
-  /** Copies the current file into `dir` (created 0700) as a 0600 file that never overwrites another. */
+  /** Keeps the current file's bytes in `dir` (fs/previous-versions.ts: 0600 in a 0700 folder, pruned). */
   private async keepCopy(path: string, dir: string): Promise<string> {
     try {
-      await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
-      const st = await fsp.lstat(dir);
-      if (!st.isDirectory())
-        throw new AppError(
-          HostErrorCode.NotAFolder,
-          `${dir} (where previous versions are kept) is not a folder. Nothing was written.`,
-        );
-      const base = keptName(basename(path), this.clock());
-      for (let i = 0; ; i++) {
-        const target = join(dir, i === 0 ? base : `${base}-${i}`);
-        try {
-          await fsp.copyFile(path, target, constants.COPYFILE_EXCL);
-          await fsp.chmod(target, 0o600);
-          return target;
-        } catch (e) {
-          if (errno(e) !== 'EEXIST' || i > 100) throw e;
-        }
-      }
+      return await keepPreviousVersion(dir, basename(path), await fsp.readFile(path), this.clock);
     } catch (e) {
       if (isAppError(e)) throw e;
       throw new AppError(

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { constants } from 'node:os';
+import { ageEncryptingSink, type ChunkSink } from '../crypto/age-stream';
 
 /**
  * One way to run a program for the host adapters: argv (never a shell), stdin written then closed, each
@@ -29,6 +30,11 @@ export interface CaptureOptions {
    * it, fsynced, and renamed into place only when the program exits 0 (otherwise removed).
    */
   stdoutFile?: string;
+  /**
+   * With `stdoutFile`: encrypt the output to this age recipient (`age1…`) as it arrives, so the plaintext
+   * never reaches the disk (crypto/age-stream.ts). Used for database dumps.
+   */
+  stdoutEncryptTo?: string;
 }
 
 export interface Captured {
@@ -93,7 +99,18 @@ export async function spawnCapture(file: string, args: readonly string[], option
   let fh: FileHandle | null = null;
   try {
     fh = await open(temp, 'wx', 0o600);
-    const r = await spawnCaptureTo(file, args, options, fh);
+    const out = fh;
+    const sink: ChunkSink =
+      options.stdoutEncryptTo === undefined
+        ? {
+            write: async (c) => {
+              await out.write(c);
+            },
+            end: () => Promise.resolve(),
+          }
+        : await ageEncryptingSink(options.stdoutEncryptTo, out);
+    const r = await spawnCaptureTo(file, args, options, sink);
+    await sink.end();
     await fh.sync();
     await fh.close();
     fh = null;
@@ -118,7 +135,7 @@ function spawnCaptureTo(
   file: string,
   args: readonly string[],
   options: CaptureOptions,
-  sink: FileHandle | null,
+  sink: ChunkSink | null,
 ): Promise<Captured> {
   return new Promise((resolvePromise) => {
     const stdout = new Capped(options.stdoutCap ?? OUTPUT_TAIL_BYTES, options.stdoutKeep ?? 'tail');

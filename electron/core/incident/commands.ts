@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { composeFileFlags } from '../compose/file-names';
 
 /**
  * The exact shell commands the runbook shows (crucible-facts.md §6.3, §7, §8.1, §9.5, §13). The admin runs
@@ -12,17 +13,13 @@ export function shQuote(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-const DEFAULT_COMPOSE_NAMES = new Set(['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml']);
-
 /**
  * `docker compose` with the compose files the deployment uses. Compose reads the default file (and its
  * override) by itself; any other file (e.g. `docker-compose.prod.yml`) must be named with -f (facts §8.4).
  */
 export function composePrefix(composeFiles: readonly string[]): string {
-  const names = composeFiles.map((f) => basename(f));
-  const onlyDefault = names.length === 0 || names.every((n) => DEFAULT_COMPOSE_NAMES.has(n) || /^(docker-)?compose\.override\.ya?ml$/.test(n));
-  if (onlyDefault) return 'docker compose';
-  return ['docker compose', ...names.map((n) => `-f ${shQuote(n)}`)].join(' ');
+  const flags = composeFileFlags(composeFiles.map((f) => basename(f)));
+  return ['docker compose', ...flags.map((f) => (f === '-f' ? f : shQuote(f)))].join(' ');
 }
 
 /**

@@ -5,7 +5,7 @@ import { Incident, STEP_TITLES, type AssessAnswers, type ItemTick, type StepId }
 import type { DeploymentRef } from '../../common/model/deployment';
 import type { IncidentSummary, IncidentView, RotationAvailability } from '../../common/ipc/incident.ipc';
 import { requireDeployment } from '../inventory/inventory';
-import type { Journal } from '../journal/journal';
+import type { Journal, JournalType } from '../journal/journal';
 import type { Keychain } from '../keychain/keychain';
 import { assertNoSecretText, learnDeploymentSecrets } from '../log/secret-text';
 import type { Logger } from '../log/logger';
@@ -14,7 +14,7 @@ import type { AppState } from '../store/schema';
 import type { StateStore } from '../store/state-store';
 import * as m from './machine';
 import { renderNotice } from './notice';
-import { buildReport, reportHtml, reportMarkdown, type ReportDoc } from './report';
+import { renderIncidentReport, writeFinalReport, type RenderedReport } from './final-report';
 import type { IncidentRotator } from './rotate-port';
 import { renderRunbook, workdirCommand } from './runbook';
 
@@ -34,16 +34,12 @@ export interface IncidentServiceDeps {
   /** The rotation feature's entry point; null while it is not available. */
   rotator: () => IncidentRotator | null;
   profile: StackProfile;
+  /** The app home: closing writes the final report to its `incidents` folder. */
+  home: string;
   random?: (n: number) => Buffer;
 }
 
-export interface RenderedReport {
-  doc: ReportDoc;
-  markdown: string;
-  html: string;
-  /** A file name without extension: `incident-<date>-<id>`. */
-  baseName: string;
-}
+export type { RenderedReport };
 
 export type { IncidentSummary, IncidentView };
 
@@ -60,13 +56,22 @@ export interface IncidentService {
   addTimeline(id: string, entry: { at: string; text: string }): Promise<IncidentView>;
   removeTimeline(id: string, entryId: string): Promise<IncidentView>;
   setNoticeExtra(id: string, text: string): Promise<IncidentView>;
-  completeStep(id: string, step: StepId): Promise<IncidentView>;
+  /**
+   * Completes the current step; `override.reason` lets it complete with essential items not done.
+   * @throws AppError INCIDENT_STEP_INCOMPLETE, INCIDENT_ESSENTIAL_NOT_DONE, INCIDENT_TEXT_HAS_SECRET (the reason)
+   */
+  completeStep(id: string, step: StepId, override?: { reason: string }): Promise<IncidentView>;
   /** Plans the rotation run (all rotatable secrets, or `only`), keeping what was already rotated. */
   planRotation(id: string, only?: string[]): Promise<IncidentView>;
   /** Rotates the next secret of the run (one per call: progress is persisted after each). */
   rotateNext(id: string): Promise<IncidentView>;
   /** Rotates until the run is finished or a secret fails. */
   rotateAll(id: string, onProgress?: (view: IncidentView) => void): Promise<IncidentView>;
+  /**
+   * Closes the incident and writes the final report (Markdown and HTML, 0600) to `<home>/incidents`; the
+   * view's `incident.finalReport` holds the paths. Nothing changes when the report cannot be written.
+   * @throws AppError INCIDENT_CLOSED, INCIDENT_BAD_INPUT, INCIDENT_TEXT_HAS_SECRET, FS_* (report not written)
+   */
   close(id: string, summary: string): Promise<IncidentView>;
   notice(id: string): Promise<string>;
   report(id: string): Promise<RenderedReport>;
@@ -125,7 +130,7 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
     });
   }
 
-  async function note(inc: Incident, type: string, subject: string | undefined, details: Record<string, string | number | boolean | null>): Promise<void> {
+  async function note(inc: Incident, type: JournalType, subject: string | undefined, details: Record<string, string | number | boolean | null>): Promise<void> {
     try {
       await journal.append({ type, deploymentId: inc.deploymentId, subject, details: { incident: inc.id, ...details } });
     } catch (e) {
@@ -178,21 +183,29 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
     const st = state ?? (await store.read());
     const dep = requireDeployment(st, inc.deploymentId);
     const items = renderRunbook({ deployment: dep, incident: inc, now: clock() });
-    const titles = Object.fromEntries(items.map((i) => [i.id, i.title]));
     return {
       incident: inc,
       deploymentName: dep.name,
       workdir: workdirCommand(dep.folder),
       currentStep: m.currentStep(inc),
-      steps: (Object.keys(STEP_TITLES) as StepId[]).map((s) => ({ id: s, title: STEP_TITLES[s], ...inc.steps[s], blockers: m.blockers(inc, s) })),
+      steps: (Object.keys(STEP_TITLES) as StepId[]).map((s) => ({
+        id: s,
+        title: STEP_TITLES[s],
+        ...inc.steps[s],
+        blockers: m.blockers(inc, s),
+        unmet: inc.steps[s].completedAt === null ? m.unmetEssentials(inc, s) : [],
+      })),
       items,
-      notice: renderNotice({ incident: inc, deploymentName: dep.name, itemTitles: titles }),
+      notice: renderNotice({ incident: inc, deploymentName: dep.name }),
       rotation: await availability(inc),
       secretChoices: secretChoicesOf(deps.profile),
     };
   }
 
   const viewAfter = async (inc: Incident) => viewOf(inc);
+
+  const reports = { journal, clock, redact: (text: string) => logger.redactor.redact(text), learnSecrets, home: deps.home };
+  const renderReport = (inc: Incident, state: AppState) => renderIncidentReport(reports, inc, state);
 
   async function rotateNext(id: string): Promise<IncidentView> {
     const rotator = deps.rotator();
@@ -284,9 +297,11 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
       await assertNoSecret(inc0.deploymentId, [text]);
       return viewAfter(await change(id, (cur) => m.setNoticeExtra(cur, text)));
     },
-    async completeStep(id, step) {
-      const inc = await change(id, (cur) => m.completeStep(cur, step, clock()));
-      await note(inc, 'incident.step', step, { action: 'completed' });
+    async completeStep(id, step, override) {
+      if (override !== undefined) await assertNoSecret(find(await store.read(), id).deploymentId, [override.reason]);
+      const inc = await change(id, (cur) => m.completeStep(cur, step, clock(), override));
+      const o = inc.steps[step].override;
+      await note(inc, 'incident.step', step, o ? { action: 'completed with an override', reason: o.reason, unmet: o.unmet.join('; ') } : { action: 'completed' });
       return viewAfter(inc);
     },
     async planRotation(id, only) {
@@ -311,10 +326,19 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
       }
     },
     async close(id, summary) {
-      const inc0 = find(await store.read(), id);
+      const state = await store.read();
+      const inc0 = find(state, id);
       await assertNoSecret(inc0.deploymentId, [summary]);
-      const inc = await change(id, (cur) => m.closeIncident(cur, summary, clock()));
-      await note(inc, 'incident.closed', inc.id, { incomplete: (Object.keys(inc.steps) as StepId[]).filter((s) => inc.steps[s].completedAt === null).length });
+      // Render and write the report of the closed incident before saving the close: a report that cannot
+      // be written leaves the incident open (the error says why), never closed without its report.
+      const at = clock();
+      const closed = m.closeIncident(inc0, summary, at);
+      const finalReport = await writeFinalReport(reports, closed, state);
+      const inc = await change(id, (cur) => m.closeIncident(cur, summary, at, finalReport));
+      await note(inc, 'incident.closed', inc.id, {
+        incomplete: (Object.keys(inc.steps) as StepId[]).filter((s) => inc.steps[s].completedAt === null).length,
+        report: finalReport.markdown,
+      });
       logger.info('incident.closed', { incident: inc.id });
       return viewAfter(inc);
     },
@@ -323,26 +347,7 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
     },
     async report(id) {
       const state = await store.read();
-      const inc = find(state, id);
-      const dep = requireDeployment(state, inc.deploymentId);
-      // Make sure the redactor knows the deployment's current values before anything is rendered.
-      await learnSecrets(inc.deploymentId);
-      const items = renderRunbook({ deployment: dep, incident: inc, now: clock() });
-      const notice = renderNotice({ incident: inc, deploymentName: dep.name, itemTitles: Object.fromEntries(items.map((i) => [i.id, i.title])) });
-      const [entries, check] = await Promise.all([journal.read({ deploymentId: inc.deploymentId }), journal.verify().catch(() => null)]);
-      const redact = (s: string) => logger.redactor.redact(s);
-      const doc = buildReport({
-        incident: inc,
-        deployment: dep,
-        items,
-        journal: entries,
-        journalCheck: check,
-        secrets: state.secrets[inc.deploymentId] ?? {},
-        notice,
-        generatedAt: clock(),
-        redact,
-      });
-      return { doc, markdown: reportMarkdown(doc, redact), html: reportHtml(doc, redact), baseName: `incident-${inc.openedAt.slice(0, 10)}-${inc.id.replace(/^inc-/, '')}` };
+      return renderReport(find(state, id), state);
     },
     async markExported(id) {
       const inc = await store.update((draft) => {

@@ -24,6 +24,7 @@ export const IncidentErrorCode = {
   UnknownItem: 'INCIDENT_UNKNOWN_ITEM',
   BadInput: 'INCIDENT_BAD_INPUT',
   Rotation: 'INCIDENT_ROTATION_STATE',
+  EssentialNotDone: 'INCIDENT_ESSENTIAL_NOT_DONE',
 } as const;
 
 const iso = (d: Date) => d.toISOString();
@@ -31,7 +32,7 @@ const stepIndex = (s: StepId) => INCIDENT_STEPS.indexOf(s);
 
 function emptySteps(): Incident['steps'] {
   const out = {} as Incident['steps'];
-  for (const s of INCIDENT_STEPS) out[s] = { startedAt: null, completedAt: null };
+  for (const s of INCIDENT_STEPS) out[s] = { startedAt: null, completedAt: null, override: null };
   return out;
 }
 
@@ -63,6 +64,7 @@ export function openIncident(input: OpenInput): Incident {
     rotation: null,
     noticeExtra: '',
     reportExportedAt: null,
+    finalReport: null,
   };
 }
 
@@ -89,6 +91,46 @@ export function blockers(inc: Incident, step: StepId): string[] {
     if (item.required && !(item.id in inc.ticks)) out.push(item.id);
   }
   if (step === 'assess' && inc.answers.whatExposed.trim() === '') out.push('assess.what-exposed');
+  return out;
+}
+
+/** An essential item of a step whose promise is not kept, in words for the admin and the report. */
+export interface UnmetEssential {
+  itemId: string;
+  problem: string;
+}
+
+/** How far the rotation run got, e.g. "0 of 6 rotated; REDIS_PASSWORD failed". */
+function rotationShortfall(inc: Incident): string | null {
+  const run = inc.rotation;
+  if (run === null) return null;
+  const rotated = run.items.filter((i) => i.status === 'rotated').length;
+  if (rotated === run.items.length) return null;
+  const failed = run.items.filter((i) => i.status === 'failed').map((i) => i.variable);
+  const skipped = run.items.filter((i) => i.status === 'skipped').map((i) => i.variable);
+  return [
+    `${String(rotated)} of ${String(run.items.length)} rotated`,
+    ...(failed.length > 0 ? [`${failed.join(', ')} failed`] : []),
+    ...(skipped.length > 0 ? [`${skipped.join(', ')} skipped`] : []),
+  ].join('; ');
+}
+
+/**
+ * The essential items of `step` whose promise is not kept: not done, skipped, or (the rotation item) a run
+ * that did not rotate every chosen secret. A rotation ticked done without a run (rotated on the Rotation
+ * page or with the CLI) counts as kept; the report lists those rotations from the journal.
+ */
+export function unmetEssentials(inc: Incident, step: StepId): UnmetEssential[] {
+  const out: UnmetEssential[] = [];
+  for (const item of itemsOfStep(step)) {
+    if (item.essential === null) continue;
+    const tick = inc.ticks[item.id];
+    const shortfall = item.kind === 'rotation' ? rotationShortfall(inc) : null;
+    const state =
+      shortfall ??
+      (tick === undefined ? 'not done' : tick.outcome === 'skipped' ? `skipped${tick.note ? ` (${tick.note})` : ''}` : null);
+    if (state !== null) out.push({ itemId: item.id, problem: `${item.essential}: ${state}` });
+  }
   return out;
 }
 
@@ -158,20 +200,36 @@ export function setNoticeExtra(inc: Incident, text: string): Incident {
 }
 
 /**
- * Completes the current step and starts the next.
- * @throws AppError INCIDENT_STEP_ORDER (not the current step), INCIDENT_STEP_INCOMPLETE (naming what is left)
+ * Completes the current step and starts the next. An essential item that is not done (unmet) refuses the
+ * step unless `override` carries the admin's reason; the override is recorded on the step, with what it
+ * left undone, for the report. Required items that are not essential must still be ticked or skipped.
+ * @throws AppError INCIDENT_STEP_ORDER (not the current step), INCIDENT_STEP_INCOMPLETE (naming what is left),
+ *   INCIDENT_ESSENTIAL_NOT_DONE (naming the unmet promises), INCIDENT_BAD_INPUT (an empty override reason)
  */
-export function completeStep(inc: Incident, step: StepId, now: Date): Incident {
+export function completeStep(inc: Incident, step: StepId, now: Date, override?: { reason: string }): Incident {
   assertActive(inc);
   const cur = currentStep(inc);
   if (cur !== step) {
     throw new AppError(IncidentErrorCode.StepOrder, cur === null ? 'Every step is already completed.' : `The current step is ${STEP_TITLES[cur]}, not ${STEP_TITLES[step]}.`);
   }
-  const left = blockers(inc, step);
-  if (left.length > 0) {
+  const reason = override?.reason.trim();
+  if (override !== undefined && !reason) throw new AppError(IncidentErrorCode.BadInput, 'Say why the step is completed anyway (the reason goes into the report).');
+  const unmet = unmetEssentials(inc, step);
+  const essentialIds = new Set(unmet.map((u) => u.itemId));
+  const all = blockers(inc, step);
+  // Essential items are either done or overridden; the rest must be ticked or skipped in any case.
+  if (all.some((b) => !essentialIds.has(b))) {
+    const left = reason ? all.filter((b) => !essentialIds.has(b)) : all;
     throw new AppError(IncidentErrorCode.StepIncomplete, `${STEP_TITLES[step]} is not finished: ${left.join(', ')} ${left.length === 1 ? 'is' : 'are'} still open (tick, or skip with a reason).`);
   }
-  const steps = { ...inc.steps, [step]: { ...inc.steps[step], completedAt: iso(now) } };
+  if (unmet.length > 0 && !reason) {
+    throw new AppError(
+      IncidentErrorCode.EssentialNotDone,
+      `${STEP_TITLES[step]} cannot be completed: ${unmet.map((u) => u.problem).join('; ')}. Finish ${unmet.length === 1 ? 'it' : 'them'}, or complete the step anyway with an override and the reason (it is journalled and shown in the report).`,
+    );
+  }
+  const stepOverride = reason && unmet.length > 0 ? { at: iso(now), reason, unmet: unmet.map((u) => u.problem.slice(0, 500)) } : null;
+  const steps = { ...inc.steps, [step]: { ...inc.steps[step], completedAt: iso(now), override: stepOverride } };
   const nextStep = INCIDENT_STEPS[stepIndex(step) + 1];
   if (nextStep) steps[nextStep] = { ...steps[nextStep], startedAt: steps[nextStep].startedAt ?? iso(now) };
   return { ...inc, steps };
@@ -235,12 +293,18 @@ export function markReportExported(inc: Incident, now: Date): Incident {
 
 /**
  * Closes the incident with a summary. Open steps are allowed (a false alarm closes early) and are listed
- * as not completed in the report.
+ * as not completed in the report. Closing writes the final report (incident.service.ts), so from Document on
+ * "Export the report" is ticked, and Document completes when nothing else is open in it.
  * @throws AppError INCIDENT_CLOSED, INCIDENT_BAD_INPUT (empty summary)
  */
-export function closeIncident(inc: Incident, summary: string, now: Date): Incident {
+export function closeIncident(inc: Incident, summary: string, now: Date, finalReport: Incident['finalReport'] = null): Incident {
   assertActive(inc);
   const s = summary.trim();
   if (s === '') throw new AppError(IncidentErrorCode.BadInput, 'Write a short summary to close the incident (what happened and what was done).');
-  return { ...inc, status: 'closed', closedAt: iso(now), summary: s };
+  let cur = inc;
+  if (currentStep(cur) === 'document') {
+    if (!('document.export' in cur.ticks)) cur = { ...cur, ticks: { ...cur.ticks, 'document.export': { at: iso(now), outcome: 'done', note: 'final report written at close' } } };
+    if (blockers(cur, 'document').length === 0 && unmetEssentials(cur, 'document').length === 0) cur = completeStep(cur, 'document', now);
+  }
+  return { ...cur, status: 'closed', closedAt: iso(now), summary: s, finalReport };
 }

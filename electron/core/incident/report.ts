@@ -1,6 +1,6 @@
-import { INCIDENT_STEPS, STEP_TITLES, type Incident } from '../../common/model/incident';
+import { INCIDENT_STEPS, STEP_TITLES, type Incident, type StepId } from '../../common/model/incident';
 import type { DeploymentRef } from '../../common/model/deployment';
-import type { JournalEntry, JournalVerification } from '../journal/journal';
+import type { JournalEntry, JournalType, JournalVerification } from '../journal/journal';
 import type { SecretMeta } from '../store/schema';
 import type { RunbookItem } from './runbook';
 
@@ -54,7 +54,7 @@ export interface ReportDoc {
   meta: Array<[string, string]>;
   summary: string;
   assessment: Array<[string, string]>;
-  steps: Array<{ title: string; started: string; completed: string; items: ItemRow[] }>;
+  steps: Array<{ title: string; started: string; completed: string; override: string | null; items: ItemRow[] }>;
   timeline: TimelineRow[];
   secrets: SecretRow[];
   integrity: string;
@@ -63,7 +63,8 @@ export interface ReportDoc {
 
 const when = (iso: string | null | undefined) => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '—');
 
-const JOURNAL_PHRASES: Record<string, string> = {
+// Keyed by any string (entries read back may carry older types), checked against the current list.
+const JOURNAL_PHRASES: Partial<Record<string, string>> = {
   'incident.opened': 'Incident opened',
   'incident.closed': 'Incident closed',
   'incident.step': 'Runbook',
@@ -76,7 +77,7 @@ const JOURNAL_PHRASES: Record<string, string> = {
   'file.written': 'File written',
   'fix.applied': 'Fix applied',
   'backup.restored': 'Backup restored',
-};
+} satisfies Partial<Record<JournalType, string>>;
 
 function describeEntry(e: JournalEntry, titles: Map<string, string>): string {
   const head = JOURNAL_PHRASES[e.type] ?? e.type;
@@ -86,6 +87,12 @@ function describeEntry(e: JournalEntry, titles: Map<string, string>): string {
     .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`)
     .join('; ');
   return [head, subject, details].filter((x) => x !== undefined && x !== '').join(' — ');
+}
+
+/** "completed with an override: <reason>" and what it left undone, or null. */
+function overrideText(o: Incident['steps'][StepId]['override'], r: (s: string) => string): string | null {
+  if (o === null) return null;
+  return r(`completed with an override: ${o.reason}${o.unmet.length > 0 ? ` (not done: ${o.unmet.join('; ')})` : ''}`);
 }
 
 /** Builds the report document. Pure. */
@@ -108,10 +115,13 @@ export function buildReport(input: ReportInput): ReportDoc {
     title: STEP_TITLES[s],
     started: when(inc.steps[s].startedAt),
     completed: inc.steps[s].completedAt ? when(inc.steps[s].completedAt) : 'not completed',
+    override: overrideText(inc.steps[s].override, r),
     items: input.items
       .filter((i) => i.step === s)
       .map((i): ItemRow => {
         const t = inc.ticks[i.id];
+        // The report being generated is the export: it never lists itself as not done.
+        if (!t && i.kind === 'export') return { step: STEP_TITLES[s], title: i.title, required: i.required, status: 'done', at: when(input.generatedAt.toISOString()), note: 'this report' };
         return { step: STEP_TITLES[s], title: i.title, required: i.required, status: t?.outcome ?? 'open', at: t ? when(t.at) : null, note: t?.note ? r(t.note) : null };
       }),
   }));
@@ -172,6 +182,12 @@ export function buildReport(input: ReportInput): ReportDoc {
   };
 }
 
+/** "Not started.", "Started X; not completed." or "Started X; completed Y." */
+function stepLine(s: ReportDoc['steps'][number]): string {
+  if (s.started === '—') return 'Not started.';
+  return `Started ${s.started}; ${s.completed === 'not completed' ? 'not completed' : `completed ${s.completed}`}.`;
+}
+
 /** Markdown: neutralise what would turn admin text into HTML or break a table row. */
 function md(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -190,7 +206,8 @@ export function reportMarkdown(doc: ReportDoc, redact: (s: string) => string): s
   out.push('');
   out.push('## Actions', '');
   for (const s of doc.steps) {
-    out.push(`### ${s.title}`, '', `Started ${s.started}; completed ${s.completed}.`, '');
+    out.push(`### ${s.title}`, '', stepLine(s), '');
+    if (s.override) out.push(`**Warning:** ${md(s.override)}`, '');
     for (const i of s.items) {
       const mark = i.status === 'done' ? '[x]' : i.status === 'skipped' ? '[-]' : '[ ]';
       const tail = i.status === 'open' ? (i.required ? ' — not done' : ' — optional, not done') : ` — ${i.status} ${i.at ?? ''}${i.note ? ` (${md(i.note)})` : ''}`;
@@ -214,7 +231,7 @@ const PRINT_CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#111;max-width:60rem;margin:2rem auto;padding:0 1rem}
 h1{font-size:1.6rem;margin-bottom:.5rem}h2{font-size:1.2rem;margin-top:1.8rem;border-bottom:1px solid #ccc}h3{font-size:1rem;margin-bottom:.2rem}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #bbb;padding:.25rem .45rem;text-align:left;vertical-align:top}
-th{background:#f0f0f0}.done{color:#145a14}.skipped{color:#7a5a00}.open{color:#8a1111}pre{white-space:pre-wrap;border:1px solid #bbb;padding:.6rem;background:#fafafa}
+th{background:#f0f0f0}.override{color:#8a1111}.done{color:#145a14}.skipped{color:#7a5a00}.open{color:#8a1111}pre{white-space:pre-wrap;border:1px solid #bbb;padding:.6rem;background:#fafafa}
 ul.items{list-style:none;padding-left:0}ul.items li{margin:.15rem 0}
 @media print{body{margin:0;max-width:none;font-size:11pt}h2{break-after:avoid}tr,li{break-inside:avoid}a{color:inherit}}
 `;
@@ -237,7 +254,9 @@ export function reportHtml(doc: ReportDoc, redact: (s: string) => string): strin
   parts.push(doc.timeline.length === 0 ? '<p>No entries.</p>' : rows(doc.timeline.map((t) => [when(t.at), t.source, t.text]), ['When (UTC)', 'Source', 'What']));
   parts.push('<h2>Actions</h2>');
   for (const s of doc.steps) {
-    parts.push(`<h3>${h(s.title)}</h3><p>Started ${h(s.started)}; completed ${h(s.completed)}.</p><ul class="items">`);
+    parts.push(`<h3>${h(s.title)}</h3><p>${h(stepLine(s))}</p>`);
+    if (s.override) parts.push(`<p class="override"><strong>Warning:</strong> ${h(s.override)}</p>`);
+    parts.push('<ul class="items">');
     for (const i of s.items) {
       const label = i.status === 'done' ? '✓ done' : i.status === 'skipped' ? '– skipped' : i.required ? '✗ not done' : '· optional, not done';
       parts.push(`<li class="${i.status}"><strong>${h(label)}</strong> ${h(i.title)}${i.at ? ` <small>${h(i.at)}</small>` : ''}${i.note ? ` <em>(${h(i.note)})</em>` : ''}</li>`);

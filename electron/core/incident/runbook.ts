@@ -17,13 +17,18 @@ import {
  * without a deployment; the text and the exact commands are filled in for one deployment and incident.
  */
 
-export type ItemSkeleton = Pick<RunbookItem, 'id' | 'step' | 'required' | 'kind'>;
+export type ItemSkeleton = Pick<RunbookItem, 'id' | 'step' | 'required' | 'kind' | 'essential'>;
 export type { RunbookItem };
 
-const S = (id: string, step: StepId, kind: ItemKind, required = true): ItemSkeleton => ({ id, step, kind, required });
+const S = (id: string, step: StepId, kind: ItemKind, required = true, essential: string | null = null): ItemSkeleton => ({ id, step, kind, required, essential });
 
+/**
+ * Essential items are the runbook's promises: the exposed services stopped, the evidence captured, a backup
+ * before anything is changed, every chosen secret rotated, the stolen sessions revoked. Skipping one is a
+ * decision the report must show, so their step completes only with an explicit override (machine.ts).
+ */
 export const RUNBOOK_SKELETON: readonly ItemSkeleton[] = [
-  S('isolate.stop-public', 'isolate', 'action'),
+  S('isolate.stop-public', 'isolate', 'action', true, 'the public services (frontend and api) stopped'),
   S('isolate.stop-workers', 'isolate', 'action', false),
   S('isolate.keep-evidence', 'isolate', 'check'),
   S('isolate.bind-loopback', 'isolate', 'action'),
@@ -31,13 +36,13 @@ export const RUNBOOK_SKELETON: readonly ItemSkeleton[] = [
   S('assess.evidence-folder', 'assess', 'evidence'),
   S('assess.ps', 'assess', 'evidence'),
   S('assess.config', 'assess', 'evidence'),
-  S('assess.logs', 'assess', 'evidence'),
+  S('assess.logs', 'assess', 'evidence', true, 'the logs of the incident window captured'),
   S('assess.audit-table', 'assess', 'evidence'),
   S('assess.exposure-points', 'assess', 'check'),
-  S('rotate.backup', 'rotate', 'action'),
-  S('rotate.secrets', 'rotate', 'rotation'),
+  S('rotate.backup', 'rotate', 'action', true, 'a backup of .env and the database taken before rotating'),
+  S('rotate.secrets', 'rotate', 'rotation', true, 'every chosen secret rotated'),
   S('rotate.provider-keys', 'rotate', 'action'),
-  S('rotate.sessions', 'rotate', 'action'),
+  S('rotate.sessions', 'rotate', 'action', true, 'the login sessions revoked'),
   S('rotate.share-links', 'rotate', 'action'),
   S('rotate.internal-token', 'rotate', 'action', false),
   S('rotate.apply', 'rotate', 'action'),
@@ -49,7 +54,8 @@ export const RUNBOOK_SKELETON: readonly ItemSkeleton[] = [
   S('logs.secrets-in-logs', 'review-logs', 'action'),
   S('notify.review', 'notify', 'check'),
   S('notify.send', 'notify', 'action'),
-  S('document.export', 'document', 'export'),
+  // Closing the incident writes the final report itself (incident.service.ts), so exporting is optional.
+  S('document.export', 'document', 'export', false),
   S('document.evidence', 'document', 'action'),
 ];
 
@@ -98,7 +104,7 @@ export function renderRunbook(ctx: RunbookContext): RunbookItem[] {
       commands: [`${c} stop frontend api`, `${c} ps`],
     },
     'isolate.stop-workers': {
-      title: 'Stop the worker and beat (optional)',
+      title: 'Stop the worker and beat',
       detail: 'Stops outbound LLM calls made with provider keys that may be stolen. Queued work stays in Redis until Redis is recreated.',
       commands: [`${c} stop worker beat`],
     },
@@ -113,7 +119,7 @@ export function renderRunbook(ctx: RunbookContext): RunbookItem[] {
       detail:
         'Publishing as "127.0.0.1:8000:8000" and "127.0.0.1:3000:3000" keeps local use (and a reverse proxy on this host) working while nothing outside reaches the services. The change applies when the services are recreated in Rotate. Check the grep output shows the 127.0.0.1 prefix.',
       commands: [
-        `sed -i.bak -E 's/"(8000|3000):(8000|3000)"/"127.0.0.1:\\1:\\2"/' ${shQuote(composeFile)}`,
+        `umask 077 && mkdir -p ${ev} && cp -p ${shQuote(composeFile)} ${ev}/ && sed -i -E 's/"(8000|3000):(8000|3000)"/"127.0.0.1:\\1:\\2"/' ${shQuote(composeFile)}`,
         `grep -nE '"(127\\.0\\.0\\.1:)?(8000|3000):(8000|3000)"' ${shQuote(composeFile)}`,
       ],
     },
@@ -131,8 +137,8 @@ export function renderRunbook(ctx: RunbookContext): RunbookItem[] {
     },
     'assess.evidence-folder': {
       title: 'Create a private evidence folder',
-      detail: 'Logs captured below contain the Redis URL with its password (the api logs it at INFO), so the folder is readable by you only.',
-      commands: [`umask 077 && mkdir -p ${ev}`],
+      detail: 'Logs captured below contain the Redis URL with its password (the api logs it at INFO), so the folder is readable by you only, and .gitignore covers it before anything is written there.',
+      commands: [`umask 077 && mkdir -p ${ev}`, `grep -qxF 'incident-evidence-*' .gitignore 2>/dev/null || echo 'incident-evidence-*' >> .gitignore`],
     },
     'assess.ps': {
       title: 'Record which containers exist and their state',
@@ -173,7 +179,7 @@ export function renderRunbook(ctx: RunbookContext): RunbookItem[] {
       detail: 'Keep the current .env and a database dump (private) until every rotated secret is verified: an encryption-key rotation can only be undone with the old key.',
       commands: [
         `umask 077 && cp -p .env ${ev}/env.before-rotation`,
-        `${c} exec -T postgres sh -c 'pg_dump -U "$POSTGRES_USER" roundtable' > ${ev}/roundtable.sql`,
+        `${c} exec -T postgres sh -c 'pg_dump -U "$POSTGRES_USER" roundtable' | crucible-secrets dumps encrypt --out ${ev}/roundtable.sql.age`,
       ],
     },
     'rotate.secrets': {
@@ -201,7 +207,7 @@ export function renderRunbook(ctx: RunbookContext): RunbookItem[] {
     'rotate.internal-token': {
       title: 'Remove INTERNAL_API_TOKEN (if it was ever set)',
       detail: 'Nothing in stock Crucible needs it; unset it on the frontend (and the api) and block /api/internal/verify-token at the proxy.',
-      commands: [`sed -i.bak '/^INTERNAL_API_TOKEN=/d' .env`],
+      commands: [`umask 077 && mkdir -p ${ev} && cp -p .env ${ev}/env.before-token-removal && sed -i '/^INTERNAL_API_TOKEN=/d' .env`],
     },
     'rotate.apply': {
       title: 'Start the stack with the new secrets and loopback-bound ports',
@@ -257,8 +263,8 @@ export function renderRunbook(ctx: RunbookContext): RunbookItem[] {
       commands: [],
     },
     'document.export': {
-      title: 'Export the incident report',
-      detail: 'Markdown and printable HTML: the timeline from the journal and your entries, the actions, the secrets rotated by name and generation. Never a value.',
+      title: 'Export a copy of the incident report',
+      detail: 'Closing the incident writes the final report (Markdown and printable HTML) to the app\'s folder. Export a copy any time to share it: the timeline from the journal and your entries, the actions, the secrets rotated by name and generation. Never a value.',
       commands: [],
     },
     'document.evidence': {

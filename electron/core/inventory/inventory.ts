@@ -5,7 +5,7 @@ import { formatLocation, parseLocation, type Location } from '../host/location';
 import type { DeploymentHost } from '../host/host';
 import { readEnvOnHost } from '../envfile/on-host';
 import { AppError, isAppError } from '../../common/errors';
-import type { DriftReport, SecretList, SecretRef } from '../../common/ipc/secrets.ipc';
+import type { DriftDirection, DriftRepairPreview, DriftRepairResult, DriftReport, SecretList, SecretReach, SecretRef } from '../../common/ipc/secrets.ipc';
 import type { DeploymentRef } from '../../common/model/deployment';
 import { serviceFor } from '../keychain/keychain';
 import { assertStoredPasswordForm } from '../hashing/stored-form';
@@ -13,6 +13,9 @@ import type { StackProfile } from '../stack/profile';
 import type { AppState } from '../store/schema';
 import { loadFingerprinter, type FingerprintFn } from './fingerprint';
 import { bcryptMatches, compareDrift, type EnvReader } from './drift';
+import { reachesByVariable } from './reaches';
+import { hostFolderReader } from '../host/folder-reader';
+import { createDriftRepair } from './drift-repair';
 import type { ClipboardGuard, ClipboardLike } from './clipboard-guard';
 import { recoverInterruptedWrites, storeSecrets, type SecretsWriterDeps, type StoreSecretsInput, type StoreSecretsResult } from './store-secrets';
 
@@ -29,6 +32,8 @@ export interface InventoryDeps extends SecretsWriterDeps {
   profile?: StackProfile;
   /** Opens the host of a deployment on a server (`ssh://`), so drift reads the `.env` that runs. */
   openHost?: (location: Location) => DeploymentHost;
+  /** The app home: a drift repair keeps the previous `.env` under it (fs/previous-versions.ts). */
+  home: string;
 }
 
 export interface Inventory {
@@ -42,6 +47,10 @@ export interface Inventory {
   /** @throws AppError SECRET_PASSWORD_NOT_HASHED for a plain login password; the errors of storeSecrets. */
   store(input: StoreSecretsInput): Promise<StoreSecretsResult>;
   recover(deploymentId?: string): Promise<string[]>;
+  /** The change a drift repair would make (inventory/drift-repair.ts). @throws AppError DRIFT_REPAIR_*, ENV_*, HOST_*, KEYCHAIN_* */
+  previewDriftRepair(deploymentId: string, name: string, direction: DriftDirection): Promise<DriftRepairPreview>;
+  /** Makes the previewed change. @throws AppError DRIFT_REPAIR_STALE when anything changed since the preview; as previewDriftRepair */
+  repairDrift(deploymentId: string, name: string, direction: DriftDirection, token: string): Promise<DriftRepairResult>;
 }
 
 /** The secrets a profile says live in the keychain: sensitive values the app generates. */
@@ -113,6 +122,29 @@ export function createInventory(deps: InventoryDeps): Inventory {
 
   const expected = profileSecrets(deps.profile);
 
+  /** Which services receive each variable (inventory/reaches.ts); null when unknown. The `.env` is read for its names and `${…}` routes only. */
+  async function reachesOf(d: DeploymentRef): Promise<Map<string, SecretReach[]> | null> {
+    const loc = parseLocation(d.folder, '/');
+    // A server's compose files are read over one connection, as the audit reads them (closed after).
+    const host = loc.kind === 'ssh' && deps.openHost ? deps.openHost(loc) : null;
+    if (loc.kind === 'ssh' && host === null) return null;
+    try {
+      let text: string | null;
+      try {
+        text = host === null ? await envTextOf(d) : ((await readEnvOnHost(host, posix.join(loc.path, '.env')))?.doc.text ?? null);
+      } catch (e) {
+        if (isAppError(e)) return null;
+        throw e;
+      }
+      const env = text === null ? null : deps.readEnv(text);
+      const sensitive = new Set((deps.profile?.variables ?? []).filter((v) => v.sensitive).map((v) => v.name));
+      for (const [k, v] of env ?? []) if (sensitive.has(k) || expected.has(k)) deps.logger.redactor.register(v);
+      return await reachesByVariable(d, env, deps.profile, host === null ? d.folder : hostFolderReader(host, loc.path, loc.path));
+    } finally {
+      await host?.close();
+    }
+  }
+
   /** Reads the keychain entries of a deployment, registering every value with the redactor. */
   async function entries(id: string): Promise<Map<string, string>> {
     const kc = await deps.keychain();
@@ -155,6 +187,33 @@ export function createInventory(deps: InventoryDeps): Inventory {
     return [...new Set([...expected.keys(), ...Object.keys(state.secrets[id] ?? {}), ...(keychain?.keys() ?? [])])].sort();
   }
 
+  const store = async (input: StoreSecretsInput): Promise<StoreSecretsResult> => {
+    // The login password is stored as its bcrypt hash only (hashing/stored-form.ts), like the `.env` the
+    // caller writes beside it: a plain value is refused before anything changes.
+    for (const [name, value] of Object.entries(input.values)) if (expected.get(name) === 'login-password') assertStoredPasswordForm(name, value);
+    return storeSecrets(deps, input);
+  };
+
+  const driftRepair = createDriftRepair({
+    home: deps.home,
+    journal: deps.journal,
+    logger: deps.logger,
+    clock: deps.clock,
+    readEnv: deps.readEnv,
+    openHost: deps.openHost,
+    passwordVariables: new Set([...expected].filter(([, kind]) => kind === 'login-password').map(([name]) => name)),
+    settled: async (id) => {
+      const state = await settled(id);
+      if (state.pendingKeychainWrites.some((p) => p.deploymentId === id)) {
+        throw new AppError('SECRETS_INTERRUPTED', 'A write of these secrets was interrupted and is not repaired yet. Unlock the keychain, then try again.');
+      }
+      return { state, deployment: requireDeployment(state, id) };
+    },
+    entries,
+    fingerprinter: async () => (await fingerprinter()) ?? (await loadFingerprinter(await deps.keychain(), { create: true, random: deps.random })),
+    store,
+  });
+
   return {
     async list(id) {
       const state = await settled(id);
@@ -170,6 +229,7 @@ export function createInventory(deps: InventoryDeps): Inventory {
         if (!isAppError(e)) throw e;
         keychainProblem = { code: e.code, message: e.message };
       }
+      const reaches = await reachesOf(requireDeployment(state, id));
       const refs: SecretRef[] = namesOf(state, id, keychain).map((name) => {
         const meta = metas[name];
         const v = keychain?.get(name);
@@ -189,6 +249,7 @@ export function createInventory(deps: InventoryDeps): Inventory {
           generation: meta?.generation ?? null,
           origin: meta?.origin ?? null,
           status,
+          ...(reaches ? { reaches: reaches.get(name) ?? [] } : {}),
         };
       });
       return { deploymentId: id, refs, keychainProblem };
@@ -225,12 +286,9 @@ export function createInventory(deps: InventoryDeps): Inventory {
       return { deploymentId: id, envFile, envFound: text !== null, items, inSync: items.every((i) => i.status === 'in-sync') };
     },
 
-    async store(input) {
-      // The login password is stored as its bcrypt hash only (hashing/stored-form.ts), like the `.env` the
-      // caller writes beside it: a plain value is refused before anything changes.
-      for (const [name, value] of Object.entries(input.values)) if (expected.get(name) === 'login-password') assertStoredPasswordForm(name, value);
-      return storeSecrets(deps, input);
-    },
+    store,
     recover: (id) => recoverInterruptedWrites(deps, id),
+    previewDriftRepair: (id, name, direction) => driftRepair.preview(id, name, direction),
+    repairDrift: (id, name, direction, token) => driftRepair.repair(id, name, direction, token),
   };
 }

@@ -1,6 +1,6 @@
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import { AppError, isAppError } from '../../common/errors';
-import type { Journal, JournalInput } from '../journal/journal';
+import type { Journal, JournalInput, JournalType } from '../journal/journal';
 import { serviceFor, type Keychain } from '../keychain/keychain';
 import type { Logger } from '../log/logger';
 import type { SecretOrigin, PendingKeychainWrite } from '../store/schema';
@@ -45,7 +45,7 @@ export interface StoreSecretsInput {
    */
   alsoWrite?: () => Promise<void>;
   /** Journal entry type; default `secrets.stored`. */
-  journalType?: string;
+  journalType?: JournalType;
   /** Per variable, an origin that overrides `origin` for variables the state does not know yet. */
   origins?: Readonly<Record<string, SecretOrigin>>;
   /**

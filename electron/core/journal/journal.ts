@@ -15,28 +15,53 @@ import type { Redactor } from '../log/redact';
  * and every line is checked against the redactor's known secrets before it is written.
  */
 
-/** Known entry types. Features may add their own `domain.verb` types. */
-export const JournalType = {
-  SecretGenerated: 'secret.generated',
-  SecretRotated: 'secret.rotated',
-  SecretRevealed: 'secret.revealed',
-  SecretCopied: 'secret.copied',
-  SecretsStored: 'secrets.stored',
-  SecretsStoreFailed: 'secrets.store-failed',
-  SecretsRolledBack: 'secrets.rolled-back',
-  SecretsExported: 'secrets.exported',
-  BackupRestored: 'backup.restored',
-  FileWritten: 'file.written',
-  FixApplied: 'fix.applied',
-  IncidentStep: 'incident.step',
-  DeploymentAdded: 'deployment.added',
-  JournalExported: 'journal.exported',
-} as const;
+/**
+ * Every entry type, `domain.verb`. Appending takes only these, so a misspelt type fails to compile; readers
+ * (the journal view, reports, verification) still accept any string, as older journals may hold other types.
+ */
+export const JOURNAL_TYPES = [
+  'backup.exported',
+  'backup.restored',
+  'backup.restore-failed',
+  'checklist.ticked',
+  'checklist.unticked',
+  'deployment.added',
+  'dump.decrypted',
+  'dump.deleted',
+  'file.restored',
+  'file.written',
+  'fix.applied',
+  'incident.closed',
+  'incident.opened',
+  'incident.report-exported',
+  'incident.step',
+  'journal.exported',
+  'keychain.backend-chosen',
+  'report.exported',
+  'rotation.password-shown',
+  'rotation.reconciled',
+  'rotation.rolled-back',
+  'rotation.started',
+  'rotation.step',
+  'secret.copied',
+  'secret.generated',
+  'secret.revealed',
+  'secret.rotated',
+  'secrets.drift-repaired',
+  'secrets.exported',
+  'secrets.rolled-back',
+  'secrets.store-failed',
+  'secrets.stored',
+  'setup.completed',
+  'setup.failed',
+] as const;
+export const JournalType = z.enum(JOURNAL_TYPES);
+export type JournalType = z.infer<typeof JournalType>;
 
 const DetailValue = z.union([z.string().max(2000), z.number(), z.boolean(), z.null(), z.array(z.string().max(500)).max(200)]);
 
 export const JournalInput = z.strictObject({
-  type: z.string().regex(/^[a-z]+(\.[a-z-]+)+$/),
+  type: JournalType,
   deploymentId: z.string().max(64).optional(),
   /** What the action was about: a variable name, a file name, a checklist item. Never a value. */
   subject: z.string().max(200).optional(),

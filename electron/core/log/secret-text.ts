@@ -1,4 +1,4 @@
-import { AppError } from '../../common/errors';
+import { AppError, type ErrorCode } from '../../common/errors';
 import { serviceFor, type Keychain } from '../keychain/keychain';
 import type { Redactor } from './redact';
 
@@ -37,7 +37,7 @@ export async function assertNoSecretText(
   deps: SecretTextGuardDeps,
   deploymentId: string,
   texts: ReadonlyArray<string | undefined>,
-  error: { code: string; message: string },
+  error: { code: ErrorCode; message: string },
   more: () => Promise<Iterable<string>> = () => Promise.resolve([]),
 ): Promise<void> {
   const present = texts.filter((t): t is string => typeof t === 'string' && t !== '');

@@ -5,6 +5,7 @@ import { ONE_YEAR_SECONDS } from '../../common/ipc/proxy.ipc';
 import { isLoopback } from '../compose/ports';
 import type { AuditContext, AuditRule } from '../audit/types';
 import { fixIds } from '../audit/fix-ids';
+import { INTERNAL_PATHS_DOC, INTERNAL_STATUS } from './internal-paths';
 
 /**
  * Audit rules for the HTTPS front door (issue 11): a production deployment has a reverse-proxy
@@ -19,6 +20,8 @@ export interface ProxyConfigFact {
   kind: 'nginx' | 'caddy';
   /** The HSTS max-age the file sends, and where; null when it sends none. */
   hsts: { maxAge: number; line: number } | null;
+  /** Whether the file answers Crucible's debug endpoint and its API schema itself (a 4xx, `deny`, `abort`). */
+  denies: { debug: boolean; schema: boolean };
 }
 
 export type ProxyConfigLocator = (ctx: AuditContext) => ProxyConfigFact[];
@@ -58,7 +61,31 @@ function readSmall(path: string): string | null {
   }
 }
 
-/** Reads what a configuration says about HSTS, ignoring comment lines. */
+const REFUSE = String.raw`(?:return\s+4\d\d|deny\s+all|respond\s+4\d\d|error\s+4\d\d|abort)`;
+
+/**
+ * Whether a configuration refuses a path itself. nginx: a `location` whose pattern mentions the path and
+ * whose block returns 4xx or denies. Caddy: `respond`/`handle`/`route` on the path, or on a named matcher
+ * whose definition lists it, that responds 4xx, errors or aborts. A heuristic over the live text (comments
+ * removed): it recognises the generator's form and the usual hand-written ones, not every possible one.
+ */
+function refuses(body: string, path: RegExp): boolean {
+  for (const m of body.matchAll(/location\s+([^{]*)\{([^}]*)\}/g)) if (path.test(m[1] ?? '') && new RegExp(REFUSE).test(m[2] ?? '')) return true;
+  const targets: string[] = [];
+  // A named matcher on one line (`@x path /a /b`) or as a block (`@x { path /a }`).
+  for (const m of body.matchAll(/^[ \t]*(@[\w-]+)[ \t]*(\{[^}]*\}|.*)$/gm)) if (path.test(m[2] ?? '')) targets.push(m[1] ?? '');
+  for (const m of body.matchAll(/^[ \t]*(respond|handle|route)[ \t]+(\S+)(.*)$/gm)) {
+    const target = m[2] ?? '';
+    if (!targets.includes(target) && !path.test(target)) continue;
+    const rest = m[3] ?? '';
+    // `respond TARGET 4xx`, or `handle|route TARGET {` whose block (up to its first `}`) refuses.
+    const after = body.slice(m.index + m[0].length - rest.length);
+    if (m[1] === 'respond' ? /^\s*4\d\d\b/.test(rest) : new RegExp(`^\\s*\\{[^}]*${REFUSE}`).test(after)) return true;
+  }
+  return false;
+}
+
+/** Reads what a configuration says about HSTS and the internal endpoints, ignoring comment lines. */
 export function inspectProxyConfig(path: string, text: string, ports: readonly string[]): ProxyConfigFact | null {
   const lines = text.split('\n');
   const live = lines.map((l) => (/^\s*#/.test(l) ? '' : l));
@@ -73,7 +100,8 @@ export function inspectProxyConfig(path: string, text: string, ports: readonly s
     const m = /Strict-Transport-Security\s*"?\s*max-age=(\d+)/i.exec(l);
     if (m && hsts === null) hsts = { maxAge: Number(m[1]), line: i + 1 };
   });
-  return { path, kind: isCaddy ? 'caddy' : 'nginx', hsts };
+  const denies = { debug: refuses(body, /api\/debug/i), schema: refuses(body, /openapi/i) };
+  return { path, kind: isCaddy ? 'caddy' : 'nginx', hsts, denies };
 }
 
 /** The default locator: the deployment folder, then the system folders of nginx and Caddy. */
@@ -105,7 +133,9 @@ export function createProxyAuditRules(locate: ProxyConfigLocator = fileLocator()
   const missing: AuditRule = {
     code: 'PROXY_CONFIG_MISSING',
     group: 'known',
-    severity: 'error',
+    // A warning, not an error: the app looks where it can (the folder, this host's nginx and Caddy), and TLS
+    // may well end elsewhere (a load balancer, another host). The Checklist's HTTPS item stays unverified.
+    severity: 'warning',
     title: 'No HTTPS reverse proxy for a production deployment',
     run: (ctx) =>
       ctx.target.environment !== 'production' || configs(ctx).length > 0
@@ -113,10 +143,10 @@ export function createProxyAuditRules(locate: ProxyConfigLocator = fileLocator()
         : [
             {
               code: 'PROXY_CONFIG_MISSING',
-              severity: 'error',
+              severity: 'warning',
               title: 'No HTTPS reverse-proxy configuration found for this production deployment',
-              message: 'Crucible serves plain HTTP and its login has no rate limit. Production needs a reverse proxy with TLS, HSTS and a login throttle in front of it.',
-              howToFix: 'Open "HTTPS & network" (or run `crucible-secrets proxy DIR --server nginx --domain NAME`), install the generated configuration and reload the proxy.',
+              message: 'Crucible serves plain HTTP and its login has no rate limit. Production needs a reverse proxy with TLS, HSTS and a login throttle in front of it, and none was found where the app can look.',
+              howToFix: 'Open "HTTPS & network" (or run `crucible-secrets proxy DIR --server nginx --domain NAME`), install the generated configuration and reload the proxy. If TLS ends on another machine, tick "HTTPS configured" on the Checklist with a note saying where.',
               evidence: `no nginx or Caddy configuration proxying to the api found in ${where(ctx)}`,
             },
           ],
@@ -173,7 +203,28 @@ export function createProxyAuditRules(locate: ProxyConfigLocator = fileLocator()
       return out;
     },
   };
-  return [missing, hsts, bypass];
+  const internal: AuditRule = {
+    code: 'PROXY_INTERNAL_EXPOSED',
+    group: 'known',
+    severity: 'warning',
+    title: "The reverse proxy passes Crucible's debug endpoint or API schema on",
+    run: (ctx) =>
+      configs(ctx)
+        .filter((c) => !c.denies.debug || !c.denies.schema)
+        .map((c): Finding => {
+          const open = [...(c.denies.debug ? [] : ['/api/debug/']), ...(c.denies.schema ? [] : ['/openapi.json'])];
+          return {
+            code: 'PROXY_INTERNAL_EXPOSED',
+            severity: 'warning',
+            title: `${c.path} does not keep ${open.join(' and ')} inside`,
+            message: `${c.denies.debug ? '' : 'GET /api/debug/settings/check answers any logged-in session with the first 8 and last 4 characters of every provider key stored in Crucible (service/app/api/routers/debug_settings.py). '}${c.denies.schema ? '' : 'Production mode hides /docs and /redoc but still serves /openapi.json, the list of every route (service/app/main.py); it is public wherever this file sends it to the api. '}See ${INTERNAL_PATHS_DOC}.`,
+            howToFix: `Regenerate the configuration on the "HTTPS & network" page (it answers these paths with ${String(INTERNAL_STATUS)} itself), or add the same rules by hand, then reload the proxy.`,
+            file: c.path,
+            evidence: `no ${c.kind} rule refusing ${open.join(' or ')} in ${c.path}`,
+          };
+        }),
+  };
+  return [missing, hsts, bypass, internal];
 }
 
 /** The rules as registered in the audit's rule list. */

@@ -1,4 +1,5 @@
 import { PRELOAD_EXPLAINED, type ProxyPlan } from './plan';
+import { CADDY_INTERNAL_PATHS, INTERNAL_PATHS_DOC, INTERNAL_STATUS } from './internal-paths';
 
 /**
  * Renders a Caddyfile for the plan. Caddy obtains and renews Let's Encrypt certificates itself and
@@ -58,6 +59,14 @@ export function renderCaddy(plan: ProxyPlan): string {
     `${T}${T}-X-Copyright`,
     `${T}${T}-X-XSS-Protection`,
     `${T}${T}defer`,
+    `${T}}`,
+    ``,
+    `${T}# Kept inside (${INTERNAL_PATHS_DOC}): /api/debug/settings/check returns 8 + 4 characters of every`,
+    `${T}# stored provider key, and production mode hides /docs and /redoc but still serves /openapi.json.`,
+    `${T}# handle blocks with named matchers run in the order written, so this one comes first.`,
+    `${T}@crucible_internal path ${CADDY_INTERNAL_PATHS.join(' ')}`,
+    `${T}handle @crucible_internal {`,
+    `${T}${T}respond ${String(INTERNAL_STATUS)}`,
     `${T}}`,
     ``,
     `${T}@login {`,

@@ -1,19 +1,20 @@
 import { lstat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { basename, join } from 'node:path';
 import { AppError } from '../../common/errors';
 import { sha256, writeFileAtomic } from '../fs/atomic-write';
 import { readBoundedText } from '../fs/read-bounded';
-import { assertWritableTargets, undoAtomicWrite } from '../fs/write-set';
+import { assertWritableTargets } from '../fs/write-set';
+import { keepPreviousVersion } from '../fs/previous-versions';
 import { bindPortToLoopback, replaceEnvironmentValue, unifiedDiff } from '../compose/yaml-edit';
-import { isLoopback, parseLongPort, parseShortPort } from '../compose/ports';
+import { isLoopback } from '../compose/ports';
+import { parseComposeFile, type ParsedComposeFile } from '../compose/parse-file';
 import { referencedVariables } from '../compose/interpolate';
 import { redactDiff, type DiffSecrets } from '../compose/redact-diff';
-import { secretVariablesFrom } from '../audit/secret-variables';
+import { diffSecretNames, secretVariablesFrom } from '../audit/secret-variables';
 import { envValues, parseEnv, readEnvFile } from '../envfile';
 import type { FolderReader } from '../fs/folder-reader';
-import { crucibleCeProfile } from '../stack/crucible-ce';
-import { listComposeFiles } from './compose-facts';
+import type { StackProfile } from '../stack/profile';
+import { listComposeFiles } from '../compose/load';
 
 /**
  * The compose changes that go with the front door, planned as a diff per file and applied only as
@@ -56,61 +57,40 @@ async function readCompose(folder: string | FolderReader, file: string): Promise
   return { text: await readBoundedText(path, 'compose'), mode: st.mode & 0o777 };
 }
 
-function scalarString(v: unknown): string | null {
-  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : null;
+/** One file as compose reads it (compose/parse-file.ts): its services' ports and environment entries as written. */
+function parsedFile(file: string, text: string): ParsedComposeFile {
+  try {
+    return parseComposeFile(text, file, '/', () => undefined);
+  } catch (e) {
+    if (e instanceof AppError && e.code === 'COMPOSE_YAML_INVALID') throw new AppError('COMPOSE_YAML_INVALID', `${file} is not valid YAML; fix it before applying the front-door changes.`);
+    throw e;
+  }
 }
 
-function envEntry(text: string, service: string, variable: string): { present: boolean; value: string | null } {
-  const doc = parseDocument(text, { uniqueKeys: false });
-  const svc = doc.getIn(['services', service], true);
-  const env = isMap(svc) ? svc.get('environment', true) : undefined;
-  if (isSeq(env)) {
-    for (const i of env.items) {
-      if (!isScalar(i) || typeof i.value !== 'string') continue;
-      if (i.value === variable) return { present: true, value: null };
-      if (i.value.startsWith(`${variable}=`)) return { present: true, value: i.value.slice(variable.length + 1) };
-    }
-  } else if (isMap(env)) {
-    const v = env.get(variable, true);
-    if (v !== undefined) return { present: true, value: isScalar(v) ? scalarString(v.value) : null };
-  }
-  return { present: false, value: null };
+/** An `environment:` entry of a service as written (`raw`: null for a bare `- NAME`), or absent. */
+function envEntry(file: string, text: string, service: string, variable: string): { present: boolean; value: string | null } {
+  const entry = parsedFile(file, text).services.find((s) => s.name === service)?.environment.get(variable);
+  return entry === undefined ? { present: false, value: null } : { present: true, value: entry.raw };
 }
 
 function planText(file: string, text: string, origin: string): { after: string; changes: string[] } {
-  const doc = parseDocument(text, { uniqueKeys: false });
-  if (doc.errors.length > 0) throw new AppError('COMPOSE_YAML_INVALID', `${file} is not valid YAML; fix it before applying the front-door changes.`);
+  const parsed = parsedFile(file, text);
   let after = text;
   const changes: string[] = [];
   for (const service of WEB_SERVICES) {
-    const svc = doc.getIn(['services', service], true);
-    const ports = isMap(svc) ? svc.get('ports', true) : undefined;
-    if (!isSeq(ports)) continue;
-    ports.items.forEach((item, index) => {
-      let hostIp: string | null;
-      let raw: string;
-      try {
-        if (isScalar(item)) {
-          raw = scalarString(item.value) ?? '';
-          hostIp = parseShortPort(raw).hostIp;
-        } else if (isMap(item)) {
-          raw = JSON.stringify(item.toJSON());
-          hostIp = parseLongPort(item.toJSON() as Record<string, unknown>).hostIp;
-        } else return;
-      } catch {
-        return; // an invalid entry is the audit's business; leave it alone
-      }
-      if (isLoopback(hostIp)) return;
-      after = bindPortToLoopback(after, service, index);
-      changes.push(`${service}: bind port ${raw} to 127.0.0.1`);
-    });
+    // Ports compose refuses are not in the model: an invalid entry is the audit's business.
+    for (const port of parsed.services.find((s) => s.name === service)?.ports ?? []) {
+      if (isLoopback(port.hostIp)) continue;
+      after = bindPortToLoopback(after, service, port.index);
+      changes.push(`${service}: bind port ${port.raw} to 127.0.0.1`);
+    }
   }
-  const cors = envEntry(after, 'api', 'ROUNDTABLE_CORS_ORIGINS');
+  const cors = envEntry(file, after, 'api', 'ROUNDTABLE_CORS_ORIGINS');
   if (cors.present && (cors.value === null || !referencedVariables(cors.value).includes('ROUNDTABLE_CORS_ORIGINS'))) {
     after = replaceEnvironmentValue(after, 'api', 'ROUNDTABLE_CORS_ORIGINS', `\${ROUNDTABLE_CORS_ORIGINS:-${origin}}`);
     changes.push(`api: take ROUNDTABLE_CORS_ORIGINS from .env (default ${origin}) instead of the hard-coded value`);
   }
-  const apiUrl = envEntry(after, 'frontend', 'NEXT_PUBLIC_API_URL');
+  const apiUrl = envEntry(file, after, 'frontend', 'NEXT_PUBLIC_API_URL');
   if (apiUrl.present && apiUrl.value !== null && referencedVariables(apiUrl.value).length === 0 && apiUrl.value !== `${origin}/api`) {
     after = replaceEnvironmentValue(after, 'frontend', 'NEXT_PUBLIC_API_URL', `${origin}/api`);
     changes.push(`frontend: NEXT_PUBLIC_API_URL=${origin}/api`);
@@ -123,11 +103,12 @@ function planText(file: string, text: string, origin: string): { after: string; 
  * values of its `.env` when it can be read (a missing or unreadable `.env` leaves the names, which catch
  * literals on secret variables, and the URL-password net).
  */
-async function diffSecretsOf(folder: string | FolderReader): Promise<DiffSecrets> {
-  const names = secretVariablesFrom(crucibleCeProfile.variables).secret;
+async function diffSecretsOf(folder: string | FolderReader, profile: StackProfile): Promise<DiffSecrets> {
+  const secret = secretVariablesFrom(profile.variables).secret;
+  const names = [...secret, ...diffSecretNames(profile.variables)];
   try {
     const values = envValues(typeof folder === 'string' ? (await readEnvFile(join(folder, '.env'))).doc : parseEnv(await folder.readText('.env', 'env')));
-    return { names, values: [...names].map((n) => values.get(n)).filter((v): v is string => v !== undefined) };
+    return { names, values: [...secret].map((n) => values.get(n)).filter((v): v is string => v !== undefined) };
   } catch {
     return { names };
   }
@@ -138,14 +119,14 @@ async function diffSecretsOf(folder: string | FolderReader): Promise<DiffSecrets
  * redacted: its context lines are the api's `environment:` block, where secrets may be hard-coded.
  * @throws AppError COMPOSE_YAML_INVALID, COMPOSE_EDIT_FAILED (from the YAML editor), FS_SYMLINK_REFUSED.
  */
-export async function planComposeChanges(folder: string | FolderReader, origin: string): Promise<ComposeChangePlan> {
+export async function planComposeChanges(folder: string | FolderReader, origin: string, profile: StackProfile): Promise<ComposeChangePlan> {
   const files: ComposeFileChange[] = [];
   let secrets: DiffSecrets | null = null;
   for (const file of await listComposeFiles(folder)) {
     const { text, mode } = await readCompose(folder, file);
     const { after, changes } = planText(file, text, origin);
     if (changes.length === 0) continue;
-    secrets ??= await diffSecretsOf(folder);
+    secrets ??= await diffSecretsOf(folder, profile);
     files.push({ file, changes, diff: redactDiff(unifiedDiff(file, text, after), secrets), token: sha256(`${file}|${text}|${after}`), before: text, after, mode });
   }
   const notes = [
@@ -163,8 +144,8 @@ export async function planComposeChanges(folder: string | FolderReader, origin: 
  * @throws AppError FIX_STALE when a file changed since the preview (nothing written); FS_SYMLINK_REFUSED /
  *   FS_NOT_A_FILE (nothing written); FS_CHANGED_ON_DISK / FS_WRITE_FAILED from the atomic write (undone).
  */
-export async function applyComposeChanges(folder: string, origin: string, tokens: Record<string, string>): Promise<Array<{ file: string; backupPath: string | null }>> {
-  const plan = await planComposeChanges(folder, origin);
+export async function applyComposeChanges(folder: string, origin: string, tokens: Record<string, string>, keepIn: string, profile: StackProfile): Promise<AppliedComposeChange[]> {
+  const plan = await planComposeChanges(folder, origin, profile);
   const chosen = Object.entries(tokens).map(([file, token]) => {
     const p = plan.files.find((f) => f.file === file);
     if (p?.token !== token) throw new AppError('FIX_STALE', `${file} changed since the preview (or needs no change now); nothing was written. Look at the new preview and apply again.`);
@@ -174,11 +155,13 @@ export async function applyComposeChanges(folder: string, origin: string, tokens
   // All or nothing across the files: every target checked first, and the files already replaced are put
   // back (from the kept previous version) when a later one fails.
   await assertWritableTargets(chosen.map((p) => join(folder, p.file)));
-  const out: Array<{ file: string; backupPath: string | null }> = [];
+  const out: AppliedComposeChange[] = [];
   try {
     for (const p of chosen) {
-      const r = await writeFileAtomic(join(folder, p.file), p.after, { expectedSha256: sha256(p.before), mode: p.mode });
-      out.push({ file: p.file, backupPath: r.backupPath });
+      // The previous version goes under the app home (fs/previous-versions.ts), not beside the file.
+      const kept = await keepPreviousVersion(keepIn, basename(p.file), p.before);
+      await writeFileAtomic(join(folder, p.file), p.after, { expectedSha256: sha256(p.before), mode: p.mode, keepPrevious: false });
+      out.push({ file: p.file, backupPath: kept, before: p.before, after: p.after, mode: p.mode });
     }
   } catch (e) {
     await undoComposeChanges(folder, out);
@@ -187,9 +170,28 @@ export async function applyComposeChanges(folder: string, origin: string, tokens
   return out;
 }
 
-/** Puts back compose files replaced by {@link applyComposeChanges} (best effort; returns whether all are back). */
-export async function undoComposeChanges(folder: string, applied: ReadonlyArray<{ file: string; backupPath: string | null }>): Promise<boolean> {
+/** A compose file replaced by {@link applyComposeChanges}: enough to put it back as it was. */
+export interface AppliedComposeChange {
+  file: string;
+  /** The kept previous version under the app home. */
+  backupPath: string | null;
+  before: string;
+  after: string;
+  mode: number;
+}
+
+/**
+ * Puts back compose files replaced by {@link applyComposeChanges}, each only if it is still as written
+ * (best effort; returns whether all are back).
+ */
+export async function undoComposeChanges(folder: string, applied: readonly AppliedComposeChange[]): Promise<boolean> {
   let all = true;
-  for (const a of [...applied].reverse()) all = (await undoAtomicWrite({ path: join(folder, a.file), backupPath: a.backupPath })) && all;
+  for (const a of [...applied].reverse()) {
+    const back = await writeFileAtomic(join(folder, a.file), a.before, { expectedSha256: sha256(a.after), mode: a.mode, keepPrevious: false }).then(
+      () => true,
+      () => false,
+    );
+    all = back && all;
+  }
   return all;
 }

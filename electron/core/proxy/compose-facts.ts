@@ -1,17 +1,19 @@
-import { readdir } from 'node:fs/promises';
-import { readBoundedText } from '../fs/read-bounded';
-import type { FolderReader } from '../fs/folder-reader';
-import { join } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { AppError } from '../../common/errors';
 import type { PublishedPort } from '../../common/ipc/proxy.ipc';
+import type { FolderReader } from '../fs/folder-reader';
+import { isLiteralValue } from '../compose/interpolate';
+import { composeFolderReader, listComposeFiles, readComposeText } from '../compose/load';
+import type { ComposePort, ComposeService } from '../compose/model';
+import { parseComposeFile } from '../compose/parse-file';
+import { readFolderEnvValues } from '../envfile';
 
 /**
  * The few compose facts the front door needs: which ports are published and on which host address, and
- * which variables a service sets itself in `environment:` (those beat `.env`, crucible-facts §8.2).
- * Read-only; a file that does not parse is reported, never guessed at.
+ * which variables a service sets itself in `environment:` (those beat `.env`, docs/crucible.md).
+ * Every compose file of the folder is read on its own with the compose reader (compose/parse-file.ts), the
+ * production file included, since the admin may run either. Read-only; a file that does not parse is
+ * reported, never guessed at.
  */
-
-const COMPOSE_NAMES = /^(docker-)?compose(\.[a-z0-9_-]+)?\.ya?ml$/i;
 
 export interface ComposeServiceFacts {
   service: string;
@@ -27,107 +29,44 @@ export interface ComposeFacts {
   services: ComposeServiceFacts[];
 }
 
-/** Lists compose files in a folder (here, or a server's through its reader): docker-compose.yml, compose.yaml, … */
-export async function listComposeFiles(dir: string | FolderReader): Promise<string[]> {
-  const names = typeof dir === 'string' ? await readdir(dir).catch(() => [] as string[]) : await dir.list().catch(() => [] as string[]);
-  return names.filter((n) => COMPOSE_NAMES.test(n)).sort();
+/** One published port; a long-syntax entry is shown in the short form (`127.0.0.1:8000:8000`). */
+function publishedPort(service: string, file: string, p: ComposePort): PublishedPort {
+  const raw = p.syntax === 'short' ? p.raw : `${p.hostIp === null ? '' : `${p.hostIp}:`}${p.published ?? ''}:${p.target}`;
+  // The compose reader already maps 0.0.0.0, :: and no address to null: every interface, past ufw.
+  return { service, file, line: p.source.line, raw, hostIp: p.hostIp, published: p.published, target: p.target, allInterfaces: p.hostIp === null };
 }
 
-function lineOf(lc: LineCounter, node: YamlNode | null | undefined): number | undefined {
-  const start = node?.range?.[0];
-  return start === undefined ? undefined : lc.linePos(start).line;
+function serviceFacts(s: ComposeService, file: string): ComposeServiceFacts {
+  const environment = new Map<string, { value: string | null; line?: number }>();
+  for (const e of s.environment.values()) environment.set(e.name, { value: e.raw, line: e.source.line });
+  return { service: s.name, file, ports: s.ports.map((p) => publishedPort(s.name, file, p)), environment };
 }
 
 /**
- * Splits a short-syntax port (`8000:8000`, `127.0.0.1:8000:8000`, `[::1]:80:80/tcp`, `3000`).
- * A port without a host address is published on every interface.
+ * Reads every compose file of the folder (here, or on a server through its reader). Ports are interpolated
+ * with the folder's `.env`, as compose does (`"${API_PORT:-8000}:8000"`); an entry compose would refuse is left
+ * out. Never throws for a file: one that cannot be read or parsed is listed in `unreadable`.
  */
-export function parsePortSpec(raw: string): { hostIp: string | null; published: string | null; target: string } {
-  const spec = raw.replace(/\/(tcp|udp|sctp)$/i, '');
-  const v6 = /^\[([^\]]+)\]:([^:]*):(.+)$/.exec(spec);
-  if (v6) return { hostIp: v6[1] ?? null, published: v6[2] || null, target: v6[3] ?? '' };
-  const parts = spec.split(':');
-  if (parts.length >= 3) return { hostIp: parts.slice(0, -2).join(':') || null, published: parts[parts.length - 2] || null, target: parts[parts.length - 1] ?? '' };
-  if (parts.length === 2) return { hostIp: null, published: parts[0] || null, target: parts[1] ?? '' };
-  return { hostIp: null, published: null, target: spec };
-}
-
-/** `- "3000"` (random host port) is on every interface too. */
-function isAllInterfaces(hostIp: string | null): boolean {
-  return hostIp === null || hostIp === '0.0.0.0' || hostIp === '::' || hostIp === '';
-}
-
-function scalarText(n: unknown): string | null {
-  if (!isScalar(n) || n.value === null) return null;
-  const v = n.value;
-  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
-  return null;
-}
-
-/** Reads every compose file of the folder (here, or on a server through its reader). */
 export async function readComposeFacts(dir: string | FolderReader): Promise<ComposeFacts> {
-  const files = await listComposeFiles(dir);
+  const reader = composeFolderReader(dir);
+  const files = await listComposeFiles(reader);
   const out: ComposeFacts = { files, unreadable: [], services: [] };
+  if (files.length === 0) return out;
+  const env = await readFolderEnvValues(reader);
+  const lookup = (name: string) => env.get(name);
   for (const file of files) {
-    let text: string;
     try {
-      // No FIFO, link or huge file (read-bounded.ts; on a server the host checks the same).
-      text = typeof dir === 'string' ? await readBoundedText(join(dir, file), 'compose') : await dir.readText(file, 'compose');
-    } catch {
+      const parsed = parseComposeFile(await readComposeText(reader, file), file, reader.folder, lookup);
+      for (const s of parsed.services) out.services.push(serviceFacts(s, file));
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
       out.unreadable.push(file);
-      continue;
-    }
-    const lc = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: false });
-    if (doc.errors.length > 0) {
-      out.unreadable.push(file);
-      continue;
-    }
-    const services = doc.get('services', true);
-    if (!isMap(services)) continue;
-    for (const pair of services.items) {
-      const name = scalarText(pair.key);
-      const svc = pair.value;
-      if (name === null || !isMap(svc)) continue;
-      const facts: ComposeServiceFacts = { service: name, file, ports: [], environment: new Map() };
-      const ports = svc.get('ports', true);
-      if (isSeq(ports)) {
-        for (const item of ports.items) {
-          if (isScalar(item)) {
-            const raw = scalarText(item) ?? '';
-            const p = parsePortSpec(raw);
-            facts.ports.push({ service: name, file, line: lineOf(lc, item), raw, ...p, allInterfaces: isAllInterfaces(p.hostIp) });
-          } else if (isMap(item)) {
-            // Long syntax: target/published/host_ip.
-            const target = scalarText(item.get('target', true)) ?? '';
-            const published = scalarText(item.get('published', true));
-            const hostIp = scalarText(item.get('host_ip', true));
-            const raw = `${hostIp ? `${hostIp}:` : ''}${published ?? ''}:${target}`;
-            facts.ports.push({ service: name, file, line: lineOf(lc, item), raw, hostIp, published, target, allInterfaces: isAllInterfaces(hostIp) });
-          }
-        }
-      }
-      const env = svc.get('environment', true);
-      if (isSeq(env)) {
-        for (const item of env.items) {
-          const s = scalarText(item);
-          if (s === null) continue;
-          const eq = s.indexOf('=');
-          facts.environment.set(eq < 0 ? s : s.slice(0, eq), { value: eq < 0 ? null : s.slice(eq + 1), line: lineOf(lc, item as YamlNode) });
-        }
-      } else if (isMap(env)) {
-        for (const p of env.items) {
-          const k = scalarText(p.key);
-          if (k !== null) facts.environment.set(k, { value: scalarText(p.value), line: lineOf(lc, p.key as YamlNode) });
-        }
-      }
-      out.services.push(facts);
     }
   }
   return out;
 }
 
-/** A value written literally in compose (no `${…}` reference), so `.env` cannot change it. */
+/** A value written literally in compose (no `$` reference compose would substitute), so `.env` cannot change it. */
 export function isLiteral(value: string | null): boolean {
-  return value !== null && !/\$\{?[A-Za-z_]/.test(value.replace(/\$\$/g, ''));
+  return value !== null && isLiteralValue(value);
 }

@@ -9,6 +9,7 @@ import { envFollowUps, readOriginKeys } from './env-followup';
 import { planProxy, type ProxyInput, type ProxyPlan } from './plan';
 import { nginxFileName, renderNginx } from './nginx';
 import { caddyFileName, renderCaddy } from './caddy';
+import { INTERNAL_PATHS_DOC, INTERNAL_PROBES, INTERNAL_STATUS } from './internal-paths';
 
 /**
  * The front-door bundle for a deployment folder: the configuration file, what is left to do by hand, the
@@ -103,8 +104,12 @@ function manualSteps(plan: ProxyPlan, file: GeneratedFile, compose: ComposeFacts
   steps.push({
     id: 'verify',
     title: 'Check from outside',
-    detail: 'HTTP answers with a redirect; HTTPS carries HSTS and the security headers.',
-    commands: [`curl -sI http://${plan.domain}/ | head -n 3`, `curl -sI ${plan.origin}/ | grep -i -E 'strict-transport|x-frame|x-content-type|referrer'`],
+    detail: `HTTP answers with a redirect; HTTPS carries HSTS and the security headers; Crucible's debug endpoint and API schema answer ${String(INTERNAL_STATUS)} from outside (${INTERNAL_PATHS_DOC}).`,
+    commands: [
+      `curl -sI http://${plan.domain}/ | head -n 3`,
+      `curl -sI ${plan.origin}/ | grep -i -E 'strict-transport|x-frame|x-content-type|referrer'`,
+      ...INTERNAL_PROBES.map((p) => `curl -s -o /dev/null -w '%{http_code}\\n' ${plan.origin}${p}`),
+    ],
   });
   return steps;
 }

@@ -1,4 +1,5 @@
 import { PRELOAD_EXPLAINED, type ProxyPlan } from './plan';
+import { INTERNAL_PATHS_DOC, INTERNAL_STATUS, NGINX_INTERNAL_LOCATIONS } from './internal-paths';
 
 /**
  * Renders an nginx server configuration for the plan. The file goes inside nginx's `http { }` block
@@ -116,6 +117,9 @@ export function renderNginx(plan: ProxyPlan): string {
     `    proxy_set_header Upgrade $http_upgrade;`,
     `    proxy_set_header Connection $crucible_${s}_connection;`,
     ``,
+    `    # Kept inside (${INTERNAL_PATHS_DOC}): /api/debug/settings/check returns 8 + 4 characters of every`,
+    `    # stored provider key, and production mode hides /docs and /redoc but still serves /openapi.json.`,
+    ...NGINX_INTERNAL_LOCATIONS.flatMap((l) => [`    ${l} {`, `        return ${String(INTERNAL_STATUS)};`, `    }`]),
     `    location = /api/auth/login {`,
     `        limit_req zone=crucible_${s}_login${plan.tuning.loginBurst > 0 ? ` burst=${String(plan.tuning.loginBurst)} nodelay` : ''};`,
     `        limit_req_status 429;`,

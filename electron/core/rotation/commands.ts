@@ -1,3 +1,4 @@
+import { composeFileFlags } from '../compose/file-names';
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { spawnCapture } from '../host/spawn-capture';
@@ -24,6 +25,8 @@ export interface PlannedCommand {
   stdin?: StdinSource;
   /** Where stdout goes when the app runs it (the export file). */
   stdoutFile?: string;
+  /** Encrypt stdout into `stdoutFile` as it arrives (a database dump: dumps/dumps.ts), never plaintext on disk. */
+  encryptStdout?: boolean;
 }
 
 export interface CommandResult {
@@ -42,6 +45,8 @@ export interface CommandRunOptions {
    * failed dump never leaves half a file). `stdout` in the result is then empty.
    */
   stdoutFile?: string;
+  /** With `stdoutFile`: encrypt to this age recipient as it arrives. */
+  stdoutEncryptTo?: string;
 }
 
 export interface CommandRunner {
@@ -55,7 +60,7 @@ const COMMAND_TIMEOUT_MS = 15 * 60 * 1000;
 export const spawnRunner: CommandRunner = {
   async run(argv, options) {
     const [cmd, ...args] = argv;
-    const r = await spawnCapture(cmd ?? 'false', args, { cwd: options.cwd, env: options.env, stdin: options.stdin, timeoutMs: COMMAND_TIMEOUT_MS, stdoutFile: options.stdoutFile });
+    const r = await spawnCapture(cmd ?? 'false', args, { cwd: options.cwd, env: options.env, stdin: options.stdin, timeoutMs: COMMAND_TIMEOUT_MS, stdoutFile: options.stdoutFile, stdoutEncryptTo: options.stdoutEncryptTo });
     return { code: r.code, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
   },
 };
@@ -84,9 +89,7 @@ function quote(s: string): string {
 
 /** `docker compose [-f file]…` for a deployment (no `-f` for the default file). */
 export function composeBase(d: Pick<DeploymentRef, 'composeFiles'>): string[] {
-  const files = d.composeFiles.filter((f) => f !== '');
-  const isDefault = files.length === 0 || (files.length === 1 && /^(\.\/)?(docker-)?compose\.ya?ml$/.test(files[0] ?? ''));
-  return ['docker', 'compose', ...(isDefault ? [] : files.flatMap((f) => ['-f', f]))];
+  return ['docker', 'compose', ...composeFileFlags(d.composeFiles)];
 }
 
 export function displayArgv(argv: readonly string[]): string {
@@ -99,6 +102,22 @@ export function recreateCommand(d: Pick<DeploymentRef, 'composeFiles'>, services
   return { argv, display: displayArgv(argv) };
 }
 
+/**
+ * The recreate of `services`: one `docker compose up -d` for those whose configuration changed, and one with
+ * `--force-recreate` for those in `force` (the change reaches them only through a mounted file).
+ */
+export function recreateCommands(d: Pick<DeploymentRef, 'composeFiles'>, services: readonly string[], force: readonly string[]): PlannedCommand[] {
+  const plain = services.filter((s) => !force.includes(s));
+  const forced = services.filter((s) => force.includes(s));
+  const out: PlannedCommand[] = [];
+  if (plain.length > 0) out.push(recreateCommand(d, plain));
+  if (forced.length > 0) {
+    const argv = [...composeBase(d), 'up', '-d', '--force-recreate', ...forced];
+    out.push({ argv, display: displayArgv(argv) });
+  }
+  return out;
+}
+
 export function stopCommand(d: Pick<DeploymentRef, 'composeFiles'>, services: readonly string[]): PlannedCommand {
   const argv = [...composeBase(d), 'stop', ...services];
   return { argv, display: displayArgv(argv) };
@@ -107,4 +126,19 @@ export function stopCommand(d: Pick<DeploymentRef, 'composeFiles'>, services: re
 /** psql inside the postgres container over the trusted local socket, SQL on stdin, stopping at the first error. */
 export function psqlArgv(d: Pick<DeploymentRef, 'composeFiles'>, user: string): string[] {
   return [...composeBase(d), 'exec', '-T', 'postgres', 'psql', '-U', user, '-d', 'roundtable', '-v', 'ON_ERROR_STOP=1'];
+}
+
+/**
+ * psql setting a role's password: the ALTER ROLE (a SCRAM verifier, never the password) goes on stdin,
+ * resolved when the app runs it; shown as reading `file`, which the app writes (0600) for running it by hand.
+ */
+export function alterRoleCommand(d: Pick<DeploymentRef, 'composeFiles'>, user: string, file: string, which: 'next' | 'previous'): PlannedCommand {
+  const argv = psqlArgv(d, user);
+  return { argv, display: `${displayArgv(argv)} < ${displayArgv([file])}`, stdin: { kind: 'alter-role', which } };
+}
+
+/** psql applying a SQL script file in one go (its own transaction), the file on stdin. */
+export function applySqlCommand(d: Pick<DeploymentRef, 'composeFiles'>, user: string, file: string): PlannedCommand {
+  const argv = psqlArgv(d, user);
+  return { argv, display: `${displayArgv(argv)} < ${displayArgv([file])}`, stdin: { kind: 'file', path: file } };
 }

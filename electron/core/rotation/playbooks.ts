@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import type { PlanStepView, PlanView } from '../../common/ipc/rotation.ipc';
+import { STEP, type StepId } from '../../common/model/rotation-steps';
 import type { DeploymentRef } from '../../common/model/deployment';
 import type { PlaybookId, RotationCost, StackProfile, Variable } from '../stack/profile';
 import { findVariable } from '../stack/profile';
-import { displayArgv, psqlArgv, recreateCommand, stopCommand, composeBase, type PlannedCommand } from './commands';
+import { alterRoleCommand, applySqlCommand, displayArgv, psqlArgv, recreateCommands, stopCommand, composeBase, type PlannedCommand } from './commands';
 import { EXPORT_SELECT } from './reencrypt';
 import { probeCommand, type CheckName } from '../verify/probe';
 
@@ -16,20 +16,7 @@ import { probeCommand, type CheckName } from '../verify/probe';
 /** `app`: the app performs it; `command`: a shell command (the app can run it when docker is here); `manual`: the admin does it and ticks it. */
 export type StepKind = 'app' | 'command' | 'manual';
 
-export type StepId =
-  | 'backup'
-  | 'stop'
-  | 'provider-new-key'
-  | 'stage'
-  | 'alter-role'
-  | 'export'
-  | 'reencrypt'
-  | 'write-env'
-  | 'apply-sql'
-  | 'recreate'
-  | 'verify'
-  | 'purge-logs'
-  | 'revoke-old-key';
+export type { StepId };
 
 export interface PlanStep {
   id: StepId;
@@ -79,6 +66,17 @@ export interface PlanContext {
    * verifier, written once the new value is staged, so the printed command runs as printed.
    */
   alterRoleFile: string;
+  /**
+   * The services that receive the variable in the compose files in use (recreate-targets.ts), and those of
+   * them that receive it only through the mounted `.env`. Absent: the stack profile's list, without force.
+   */
+  recreate?: RecreateTargets;
+}
+
+/** Which services a change reaches, and which of them only through a mounted `.env` (need `--force-recreate`). */
+export interface RecreateTargets {
+  services: string[];
+  forceRecreate: string[];
 }
 
 export const DEFAULT_EXPORT_NAME = 'crucible-user-settings-export.json';
@@ -101,7 +99,8 @@ function step(id: StepId, kind: StepKind, title: string, detail: string, opts: {
   return { id, kind, title, detail, commands: opts.commands ?? [], requires: opts.requires ?? [], optional: opts.optional ?? false };
 }
 
-function userFor(ctx: PlanContext): string {
+/** The role psql connects as: POSTGRES_USER when it is a plain name, else the shell variable. */
+export function userFor(ctx: PlanContext): string {
   return ctx.postgresUser && /^[A-Za-z0-9_]+$/.test(ctx.postgresUser) ? ctx.postgresUser : '"$POSTGRES_USER"';
 }
 
@@ -109,17 +108,17 @@ function backupStep(ctx: PlanContext): PlanStep {
   const user = userFor(ctx);
   const argv = [...composeBase(ctx.deployment), 'exec', '-T', 'postgres', 'pg_dump', '-U', user, '-d', 'roundtable'];
   return step(
-    'backup',
+    STEP.backup,
     'command',
     'Back up the database',
-    `Take a pg_dump of the roundtable database into ${ctx.dumpFile} (0600, in the app's folder, where git cannot pick it up). It holds every user's encrypted provider keys: keep it safe and delete it when it is no longer needed. The app keeps the previous \`.env\` by itself.`,
-    { commands: [{ argv, display: `${displayArgv(argv)} > ${displayArgv([ctx.dumpFile])}`, stdoutFile: ctx.dumpFile }], optional: true },
+    `Take a pg_dump of the roundtable database into ${ctx.dumpFile}: encrypted as it arrives (age format, to the dump key: \`crucible-secrets dumps key\`), 0600, in the app's folder where git cannot pick it up. It holds every user's data and encrypted provider keys; \`crucible-secrets dumps list|decrypt|delete\` manage it. The app keeps the previous \`.env\` by itself.`,
+    { commands: [{ argv, display: `${displayArgv(argv)} | crucible-secrets dumps encrypt --out ${displayArgv([ctx.dumpFile])}`, stdoutFile: ctx.dumpFile, encryptStdout: true }], optional: true },
   );
 }
 
 const stageStep = (v: Variable, input: Plan['input']): PlanStep =>
   step(
-    'stage',
+    STEP.stage,
     'app',
     input === 'required' ? 'Store the new value in the keychain' : 'Generate the new value and store it in the keychain',
     `The new ${v.name} is kept in the keychain beside the current one; nothing the services read changes yet.`,
@@ -127,12 +126,13 @@ const stageStep = (v: Variable, input: Plan['input']): PlanStep =>
 
 function writeEnvStep(v: Variable, requires: StepId[]): PlanStep {
   const what = v.kind === 'login-password' ? 'its bcrypt hash ($2b$, cost 12), single-quoted,' : 'the new value, single-quoted,';
-  return step('write-env', 'app', 'Write the new value to .env', `The app writes ${what} to ${v.name} in .env atomically (the previous file is kept as a timestamped copy) and makes the keychain's current value the new one.`, { requires });
+  return step(STEP.writeEnv, 'app', 'Write the new value to .env', `The app writes ${what} to ${v.name} in .env atomically (the previous file is kept as a timestamped copy) and makes the keychain's current value the new one.`, { requires });
 }
 
-function recreateStep(ctx: PlanContext, services: readonly string[], requires: StepId[]): PlanStep {
-  return step('recreate', 'command', `Recreate ${services.join(', ')}`, '`docker compose up -d` recreates the containers whose configuration changed. `docker compose restart` would keep the old value (docs/crucible.md#applying-a-changed-value).', {
-    commands: [recreateCommand(ctx.deployment, services)],
+function recreateStep(ctx: PlanContext, targets: RecreateTargets, requires: StepId[]): PlanStep {
+  const forced = targets.forceRecreate.length > 0 ? ` ${targets.forceRecreate.join(', ')} ${targets.forceRecreate.length === 1 ? 'reads' : 'read'} the new value only from the mounted \`.env\`, which leaves the compose configuration unchanged: \`--force-recreate\` replaces the container anyway.` : '';
+  return step(STEP.recreate, 'command', `Recreate ${targets.services.join(', ')}`, `\`docker compose up -d\` recreates the containers whose configuration changed.${forced} \`docker compose restart\` would keep the old value (docs/crucible.md#applying-a-changed-value).`, {
+    commands: recreateCommands(ctx.deployment, targets.services, targets.forceRecreate),
     requires,
   });
 }
@@ -147,9 +147,9 @@ export function checksFor(playbook: PlaybookId): CheckName[] {
 function verifyStep(ctx: PlanContext, v: Variable): PlanStep {
   const checks = checksFor(v.rotation.playbook);
   const what = checks.map((c) => CHECK_WORDS[c]).join(', ');
-  return step('verify', 'command', 'Check that the service is healthy', `The app checks the running service where it runs: ${what}. ${v.rotation.verify.join(' ') || 'Check that the containers are running and the app works.'}`, {
+  return step(STEP.verify, 'command', 'Check that the service is healthy', `The app checks the running service where it runs: ${what}. ${v.rotation.verify.join(' ') || 'Check that the containers are running and the app works.'}`, {
     commands: [probeCommand(ctx.deployment, checks)],
-    requires: ['recreate'],
+    requires: [STEP.recreate],
     // Confirming is the admin's word that the service is healthy: a check they did by hand counts too.
     optional: true,
   });
@@ -163,6 +163,28 @@ const CHECK_WORDS: Record<CheckName, string> = {
   'provider-keys': 'stored provider keys still decrypt',
 };
 
+/** The encryption-key playbook stops, and then recreates, every reader and writer of the stored keys. */
+const ENCRYPTION_KEY_SERVICES = ['api', 'worker', 'beat', 'frontend'];
+
+/**
+ * The services a playbook's `recreate` step (and a rollback's) recreates: those the compose files deliver the
+ * variable to when known, else the profile's list. The encryption-key playbook also starts what it stopped.
+ */
+export function recreateTargets(v: Variable, ctx: PlanContext): RecreateTargets {
+  const known = ctx.recreate;
+  if (v.rotation.playbook === 'encryption-key-reencrypt') {
+    const extra = known ? known.services.filter((s) => !ENCRYPTION_KEY_SERVICES.includes(s)) : [];
+    return { services: [...ENCRYPTION_KEY_SERVICES, ...extra], forceRecreate: known?.forceRecreate ?? [] };
+  }
+  if (known && known.services.length > 0) return known;
+  return { services: v.rotation.servicesToRecreate.length > 0 ? v.rotation.servicesToRecreate : ['api'], forceRecreate: [] };
+}
+
+/** Where the encryption-key playbook's SQL goes (the run's file; the deployment folder for runs of an older version). */
+export function sqlFileOf(ctx: PlanContext): string {
+  return ctx.sqlFile ?? join(ctx.deployment.folder, DEFAULT_SQL_NAME);
+}
+
 /**
  * The plan for rotating `variableName` in one deployment.
  * Returns a plan with `rotatable: false` (and an alternative) for variables that cannot be rotated.
@@ -171,13 +193,13 @@ export function buildPlan(profile: StackProfile, variableName: string, ctx: Plan
   const v = findVariable(profile, variableName);
   if (!v) return null;
   const r = v.rotation;
-  const services = r.servicesToRecreate.length > 0 ? r.servicesToRecreate : ['api'];
+  const services = recreateTargets(v, ctx);
   const base = {
     variable: v.name,
     playbook: r.playbook,
     verify: r.verify,
     facts: v.facts,
-    blastRadius: { cost: r.cost, servicesRecreated: r.servicesToRecreate, usersLose: r.usersLose, downtime: DOWNTIME[r.playbook] },
+    blastRadius: { cost: r.cost, servicesRecreated: ctx.recreate ? services.services : r.servicesToRecreate, usersLose: r.usersLose, downtime: DOWNTIME[r.playbook] },
   };
   const user = userFor(ctx);
   switch (r.playbook) {
@@ -199,7 +221,7 @@ export function buildPlan(profile: StackProfile, variableName: string, ctx: Plan
         rotatable: v.sensitive,
         notRotatableReason: v.sensitive ? undefined : `${v.name} is a setting, not a secret: edit it instead of rotating it.`,
         input: 'none',
-        steps: [backupStep(ctx), stageStep(v, 'none'), writeEnvStep(v, ['stage']), recreateStep(ctx, services, ['write-env']), verifyStep(ctx, v)],
+        steps: [backupStep(ctx), stageStep(v, 'none'), writeEnvStep(v, [STEP.stage]), recreateStep(ctx, services, [STEP.writeEnv]), verifyStep(ctx, v)],
       };
     case 'community-password':
       return {
@@ -209,25 +231,24 @@ export function buildPlan(profile: StackProfile, variableName: string, ctx: Plan
         steps: [
           backupStep(ctx),
           stageStep(v, 'optional'),
-          writeEnvStep(v, ['stage']),
-          recreateStep(ctx, services, ['write-env']),
+          writeEnvStep(v, [STEP.stage]),
+          recreateStep(ctx, services, [STEP.writeEnv]),
           verifyStep(ctx, v),
         ],
       };
     case 'postgres-password': {
-      const argv = psqlArgv(ctx.deployment, user);
       const alter = step(
-        'alter-role',
+        STEP.alterRole,
         'command',
         'Change the role password in PostgreSQL',
         `The password is set with ALTER ROLE before \`.env\` changes (the data volume keeps the old one otherwise). The SQL goes on stdin and carries a SCRAM-SHA-256 verifier, never the password itself; the app writes it to ${ctx.alterRoleFile} (0600) once the new value is staged, and deletes it when the rotation ends.`,
-        { commands: [{ argv, display: `${displayArgv(argv)} < ${displayArgv([ctx.alterRoleFile])}`, stdin: { kind: 'alter-role', which: 'next' } }], requires: ['stage'] },
+        { commands: [alterRoleCommand(ctx.deployment, user, ctx.alterRoleFile, 'next')], requires: [STEP.stage] },
       );
       return {
         ...base,
         rotatable: true,
         input: 'none',
-        steps: [backupStep(ctx), stageStep(v, 'none'), alter, writeEnvStep(v, ['alter-role']), recreateStep(ctx, services, ['write-env']), verifyStep(ctx, v)],
+        steps: [backupStep(ctx), stageStep(v, 'none'), alter, writeEnvStep(v, [STEP.alterRole]), recreateStep(ctx, services, [STEP.writeEnv]), verifyStep(ctx, v)],
       };
     }
     case 'redis-password': {
@@ -238,38 +259,37 @@ export function buildPlan(profile: StackProfile, variableName: string, ctx: Plan
         steps: [
           backupStep(ctx),
           stageStep(v, 'none'),
-          writeEnvStep(v, ['stage']),
-          recreateStep(ctx, services, ['write-env']),
+          writeEnvStep(v, [STEP.stage]),
+          recreateStep(ctx, services, [STEP.writeEnv]),
           verifyStep(ctx, v),
-          step('purge-logs', 'manual', 'Purge old api and worker logs', 'The api and worker log the full Redis URL, password included (service/app/core/redis.py; docs/crucible.md#redis-password-in-the-logs): rotate or delete their old logs.', { requires: ['recreate'], optional: true }),
+          step(STEP.purgeLogs, 'manual', 'Purge old api and worker logs', 'The api and worker log the full Redis URL, password included (service/app/core/redis.py; docs/crucible.md#redis-password-in-the-logs): rotate or delete their old logs.', { requires: [STEP.recreate], optional: true }),
         ],
       };
     }
     case 'encryption-key-reencrypt': {
       const exportFile = ctx.exportFile ?? join(ctx.deployment.folder, DEFAULT_EXPORT_NAME);
-      const sqlFile = ctx.sqlFile ?? join(ctx.deployment.folder, DEFAULT_SQL_NAME);
+      const sqlFile = sqlFileOf(ctx);
       const exportArgv = [...psqlArgv(ctx.deployment, user), '-At', '-c', `${EXPORT_SELECT};`];
-      const applyArgv = psqlArgv(ctx.deployment, user);
-      const all = ['api', 'worker', 'beat', 'frontend'];
+      const all = ENCRYPTION_KEY_SERVICES;
       return {
         ...base,
         rotatable: true,
         input: 'none',
         steps: [
           backupStep(ctx),
-          step('stop', 'command', 'Stop every reader and writer of the stored keys', 'api, worker, beat and frontend stop; postgres stays up. The worker decrypts keys during debates, so it must stop too.', { commands: [stopCommand(ctx.deployment, all)] }),
+          step(STEP.stop, 'command', 'Stop every reader and writer of the stored keys', 'api, worker, beat and frontend stop; postgres stays up. The worker decrypts keys during debates, so it must stop too.', { commands: [stopCommand(ctx.deployment, all)] }),
           stageStep(v, 'none'),
-          step('export', 'command', 'Export the stored provider keys', `One JSON array of {"id", "provider_api_keys"} (the column's exact text) is written to ${exportFile}. It holds ciphertexts only.`, {
+          step(STEP.export, 'command', 'Export the stored provider keys', `One JSON array of {"id", "provider_api_keys"} (the column's exact text) is written to ${exportFile}. It holds ciphertexts only.`, {
             commands: [{ argv: exportArgv, display: `${displayArgv(exportArgv)} > ${displayArgv([exportFile])}`, stdoutFile: exportFile }],
-            requires: ['stop'],
+            requires: [STEP.stop],
           }),
-          step('reencrypt', 'app', 'Re-encrypt every stored key', `Every token is decrypted with the current key (PBKDF2-HMAC-SHA256, 100,000 iterations, Fernet), re-encrypted with the new one and checked; one SQL script is written to ${sqlFile}. A token that does not decrypt stops everything before anything is written.`, { requires: ['stage', 'export'] }),
-          writeEnvStep(v, ['reencrypt']),
-          step('apply-sql', 'command', 'Apply the SQL in one transaction', 'Every row is updated in one transaction, each guarded by its old value: a row changed since the export makes the whole transaction fail and nothing changes.', {
-            commands: [{ argv: applyArgv, display: `${displayArgv(applyArgv)} < ${displayArgv([sqlFile])}`, stdin: { kind: 'file', path: sqlFile } }],
-            requires: ['reencrypt', 'stop'],
+          step(STEP.reencrypt, 'app', 'Re-encrypt every stored key', `Every token is decrypted with the current key (PBKDF2-HMAC-SHA256, 100,000 iterations, Fernet), re-encrypted with the new one and checked; one SQL script is written to ${sqlFile}. A token that does not decrypt stops everything before anything is written.`, { requires: [STEP.stage, STEP.export] }),
+          writeEnvStep(v, [STEP.reencrypt]),
+          step(STEP.applySql, 'command', 'Apply the SQL in one transaction', 'Every row is updated in one transaction, each guarded by its old value: a row changed since the export makes the whole transaction fail and nothing changes.', {
+            commands: [applySqlCommand(ctx.deployment, user, sqlFile)],
+            requires: [STEP.reencrypt, STEP.stop],
           }),
-          recreateStep(ctx, all, ['apply-sql', 'write-env']),
+          recreateStep(ctx, services, [STEP.applySql, STEP.writeEnv]),
           verifyStep(ctx, v),
         ],
       };
@@ -280,47 +300,15 @@ export function buildPlan(profile: StackProfile, variableName: string, ctx: Plan
         rotatable: true,
         input: 'required',
         steps: [
-          step('provider-new-key', 'manual', 'Create a new key at the provider', 'Create the new key in the provider\'s console; keep the old one until the new one works.'),
+          step(STEP.providerNewKey, 'manual', 'Create a new key at the provider', 'Create the new key in the provider\'s console; keep the old one until the new one works.'),
           stageStep(v, 'required'),
-          writeEnvStep(v, ['stage']),
-          recreateStep(ctx, services, ['write-env']),
+          writeEnvStep(v, [STEP.stage]),
+          recreateStep(ctx, services, [STEP.writeEnv]),
           verifyStep(ctx, v),
-          step('revoke-old-key', 'manual', 'Revoke the old key at the provider', 'Once the new key works, revoke the old one in the provider\'s console.', { requires: ['verify'] }),
+          step(STEP.revokeOldKey, 'manual', 'Revoke the old key at the provider', 'Once the new key works, revoke the old one in the provider\'s console.', { requires: [STEP.verify] }),
         ],
       };
   }
 }
 
-/** A step as the renderer sees it: commands as display text only. */
-export function toStepView(s: PlanStep): PlanStepView {
-  return { id: s.id, kind: s.kind, title: s.title, detail: s.detail, commands: s.commands.map((c) => c.display), requires: s.requires, optional: s.optional };
-}
-
-export function toPlanView(p: Plan): PlanView {
-  return {
-    variable: p.variable,
-    playbook: p.playbook,
-    rotatable: p.rotatable,
-    notRotatableReason: p.notRotatableReason ?? null,
-    alternative: p.alternative ?? null,
-    input: p.input,
-    blastRadius: p.blastRadius,
-    steps: p.steps.map(toStepView),
-    verify: p.verify,
-  };
-}
-
-/**
- * Order for "rotate all" (incident response): shut the attacker out first (login password), then drop
- * every session (Redis), then the database password, then re-encrypt stored keys under a new key, then the
- * JWT secrets, and last the provider keys (they need the providers' consoles).
- */
-const ORDER: PlaybookId[] = ['community-password', 'redis-password', 'postgres-password', 'encryption-key-reencrypt', 'env-and-recreate', 'provider-key-at-provider'];
-
-/** The rotatable secrets of a profile in dependency order. */
-export function rotationOrder(profile: StackProfile): string[] {
-  return profile.variables
-    .filter((v) => v.sensitive && ORDER.includes(v.rotation.playbook) && !(v.rotation.playbook === 'env-and-recreate' && v.kind !== 'secret'))
-    .sort((a, b) => ORDER.indexOf(a.rotation.playbook) - ORDER.indexOf(b.rotation.playbook))
-    .map((v) => v.name);
-}
+export { toPlanView, toStepView, rotationOrder } from './plan-views';

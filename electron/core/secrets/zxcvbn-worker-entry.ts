@@ -2,6 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import * as common from '@zxcvbn-ts/language-common';
 import * as en from '@zxcvbn-ts/language-en';
+import { FAMOUS_DICTIONARY, FAMOUS_PASSPHRASES } from '../../common/famous-passphrases';
 
 /**
  * The password-strength worker as one file with zxcvbn-ts and its dictionaries inside, bundled by
@@ -11,7 +12,7 @@ import * as en from '@zxcvbn-ts/language-en';
  * Errors are reported without detail: a message could quote the password.
  */
 const zxcvbn = new ZxcvbnFactory({
-  dictionary: { ...common.dictionary, ...en.dictionary },
+  dictionary: { ...common.dictionary, ...en.dictionary, [FAMOUS_DICTIONARY]: [...FAMOUS_PASSPHRASES] },
   graphs: common.adjacencyGraphs,
   translations: en.translations,
 });
@@ -26,6 +27,7 @@ port?.on('message', (m: { id: number; password: string; userInputs: string[] }) 
         guessesLog10: r.guessesLog10,
         warning: r.feedback.warning,
         suggestions: r.feedback.suggestions,
+        famous: r.sequence.some((x) => 'dictionaryName' in x && x.dictionaryName === FAMOUS_DICTIONARY),
       },
     });
   } catch {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { compactForm, FAMOUS_DICTIONARY, FAMOUS_PASSPHRASES, FAMOUS_WARNING } from '../../common/famous-passphrases';
 
 /**
  * zxcvbn-ts off the event loop. One check costs ~100–150 ms of CPU and building the dictionaries ~1 s the
@@ -12,6 +13,10 @@ import { Worker } from 'node:worker_threads';
  * bundle (read by this thread, so it comes from the checked app.asar); unbundled (vitest), a few lines that
  * load the three @zxcvbn-ts packages by the absolute paths this thread resolves. If the worker cannot
  * start or dies, the check runs here instead (correct, only slower) rather than refusing every passphrase.
+ *
+ * Every zxcvbn here has the common and English dictionaries plus the famous passphrases
+ * (common/famous-passphrases.ts), and a passphrase is checked as typed and in its compact form (lower case,
+ * no separators), the lower estimate winning: "Correct-Horse-Battery-Staple" is the famous phrase too.
  */
 
 export interface ZxcvbnVerdict {
@@ -19,6 +24,8 @@ export interface ZxcvbnVerdict {
   guessesLog10: number;
   warning: string | null;
   suggestions: string[];
+  /** True when a well-known passphrase (common/famous-passphrases.ts) makes up part of it. */
+  famous: boolean;
 }
 
 export interface ZxcvbnEngine {
@@ -42,11 +49,12 @@ const { parentPort, workerData } = require('node:worker_threads');
 const { ZxcvbnFactory } = require(workerData.core);
 const common = require(workerData.common);
 const en = require(workerData.en);
-const zxcvbn = new ZxcvbnFactory({ dictionary: { ...common.dictionary, ...en.dictionary }, graphs: common.adjacencyGraphs, translations: en.translations });
+const zxcvbn = new ZxcvbnFactory({ dictionary: { ...common.dictionary, ...en.dictionary, [workerData.famousName]: workerData.famous }, graphs: common.adjacencyGraphs, translations: en.translations });
 parentPort.on('message', (m) => {
   try {
     const r = zxcvbn.check(m.password, m.userInputs);
-    parentPort.postMessage({ id: m.id, result: { score: r.score, guessesLog10: r.guessesLog10, warning: r.feedback.warning, suggestions: r.feedback.suggestions } });
+    const famous = r.sequence.some((x) => x.dictionaryName === workerData.famousName);
+    parentPort.postMessage({ id: m.id, result: { score: r.score, guessesLog10: r.guessesLog10, warning: r.feedback.warning, suggestions: r.feedback.suggestions, famous } });
   } catch {
     parentPort.postMessage({ id: m.id, error: true });
   }
@@ -58,10 +66,11 @@ type Check = (password: string, userInputs: readonly string[]) => ZxcvbnVerdict;
 /** The in-thread fallback, loaded and built only when the worker cannot be used. */
 async function inThread(): Promise<Check> {
   const [{ ZxcvbnFactory }, common, en] = await Promise.all([import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common'), import('@zxcvbn-ts/language-en')]);
-  const zxcvbn = new ZxcvbnFactory({ dictionary: { ...common.dictionary, ...en.dictionary }, graphs: common.adjacencyGraphs, translations: en.translations });
+  const zxcvbn = new ZxcvbnFactory({ dictionary: { ...common.dictionary, ...en.dictionary, [FAMOUS_DICTIONARY]: [...FAMOUS_PASSPHRASES] }, graphs: common.adjacencyGraphs, translations: en.translations });
   return (password, userInputs) => {
     const r = zxcvbn.check(password, [...userInputs]);
-    return { score: r.score, guessesLog10: r.guessesLog10, warning: r.feedback.warning, suggestions: r.feedback.suggestions };
+    const famous = r.sequence.some((x) => 'dictionaryName' in x && x.dictionaryName === FAMOUS_DICTIONARY);
+    return { score: r.score, guessesLog10: r.guessesLog10, warning: r.feedback.warning, suggestions: r.feedback.suggestions, famous };
   };
 }
 
@@ -91,6 +100,12 @@ function bundledWorkerCode(): string | null {
 /** The file name scripts/build-electron.mjs gives the worker bundle. */
 export const WORKER_BUNDLE = 'zxcvbn-worker.cjs';
 
+/** The easier-to-guess of two estimates of one passphrase; famous if either form is. */
+function lowerOf(a: ZxcvbnVerdict, b: ZxcvbnVerdict): ZxcvbnVerdict {
+  const lower = b.guessesLog10 < a.guessesLog10 ? b : a;
+  return { ...lower, famous: a.famous || b.famous };
+}
+
 /** Builds the engine; nothing starts until the first check. */
 export function createZxcvbnEngine(): ZxcvbnEngine {
   let worker: Worker | null = null;
@@ -107,7 +122,10 @@ export function createZxcvbnEngine(): ZxcvbnEngine {
 
   function start(): Worker {
     const bundled = bundledWorkerCode();
-    const w = bundled !== null ? new Worker(bundled, { eval: true }) : new Worker(WORKER_CODE, { eval: true, workerData: packagePaths() });
+    const w =
+      bundled !== null
+        ? new Worker(bundled, { eval: true })
+        : new Worker(WORKER_CODE, { eval: true, workerData: { ...packagePaths(), famous: [...FAMOUS_PASSPHRASES], famousName: FAMOUS_DICTIONARY } });
     w.unref();
     w.on('message', (m: Reply) => {
       const p = pending.get(m.id);
@@ -137,17 +155,25 @@ export function createZxcvbnEngine(): ZxcvbnEngine {
     });
   }
 
+  async function checkOne(password: string, userInputs: readonly string[]): Promise<ZxcvbnVerdict> {
+    if (fallback === null) {
+      try {
+        return await viaWorker({ password, userInputs: [...userInputs] });
+      } catch {
+        // The worker could not start (packages not resolvable, no threads) or died: check here instead.
+        fallback = inThread();
+      }
+    }
+    return (await fallback)(password, userInputs);
+  }
+
   return {
     async check(password, userInputs = []) {
-      if (fallback === null) {
-        try {
-          return await viaWorker({ password, userInputs: [...userInputs] });
-        } catch {
-          // The worker could not start (packages not resolvable, no threads) or died: check here instead.
-          fallback = inThread();
-        }
-      }
-      return (await fallback)(password, userInputs);
+      const asTyped = await checkOne(password, userInputs);
+      const compact = compactForm(password);
+      const v = compact === password || compact === '' ? asTyped : lowerOf(asTyped, await checkOne(compact, userInputs));
+      // zxcvbn has no words for a match in an added dictionary: say why it is guessable.
+      return v.famous && v.warning === null ? { ...v, warning: FAMOUS_WARNING } : v;
     },
     async close() {
       const w = worker;

@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import { AppError } from '../../common/errors';
 import type { Environment } from '../../common/model/deployment';
 import { sha256, type FsOps } from '../fs/atomic-write';
+import { previousVersionsFolder } from '../fs/previous-versions';
 import { localSetupFiles, type SetupFiles } from './setup-files';
 import type { Journal, JournalInput } from '../journal/journal';
 import { serviceFor, type Keychain } from '../keychain/keychain';
@@ -17,7 +18,7 @@ import type { SetupPlan } from './plan';
  *  1. the deployment is registered in the state (names only);
  *  2. inventory/storeSecrets writes every keychain entry with its write-ahead rollback, and — while the
  *     keychain already holds the new values — runs our file writes: `.env` (atomic, 0600, the previous
- *     version kept beside it), the compose CORS fix, the `.gitignore` entry;
+ *     version kept under the app home), the compose CORS fix, the `.gitignore` entry;
  *  3. a failure in any file write undoes the files already written (the previous bytes are put back, the
  *     backup copies made by this commit removed), then storeSecrets puts the keychain back;
  *  4. a failure anywhere removes the deployment from the state again.
@@ -34,6 +35,8 @@ export interface CommitDeps {
   fs?: FsOps;
   /** Where the files are read and written (default: this computer, with `fs`). */
   files?: SetupFiles;
+  /** The app home: previous versions of the files go to `previous/<deployment id>` there. */
+  home: string;
   random?: (n: number) => Buffer;
   onProgress?: (phase: 'keychain' | 'files' | 'state' | 'done' | 'failed', message: string, fraction: number) => void;
 }
@@ -76,7 +79,7 @@ async function undoFiles(files: SetupFiles, written: Written[], logger: Logger):
   for (const w of [...written].reverse()) {
     try {
       if (w.before === null) await files.remove(w.path);
-      else await files.write(w.path, w.before, { expectedSha256: w.afterSha, keepPrevious: false, mode: w.mode ?? 0o600 });
+      else await files.write(w.path, w.before, { expectedSha256: w.afterSha, keepIn: null, mode: w.mode ?? 0o600 });
       if (w.backupPath) await unlink(w.backupPath).catch(() => undefined);
     } catch (e) {
       logger.error('setup.undo-failed', { file: basename(w.path), error: e });
@@ -131,6 +134,7 @@ export async function commitPlan(deps: CommitDeps, input: CommitInput): Promise<
   }
   const deploymentId = deploymentIdFor(input.name, deps.random);
   const service = serviceFor(deploymentId);
+  const keepIn = previousVersionsFolder(deps.home, deploymentId);
   const now = deps.clock().toISOString();
 
   progress('state', 'Registering the deployment…', 0.05);
@@ -145,26 +149,26 @@ export async function commitPlan(deps: CommitDeps, input: CommitInput): Promise<
   const undoOrExplain = async () => {
     const failed = await undoFiles(files, written.splice(0), logger);
     if (failed.length > 0) {
-      throw new AppError('SETUP_ROLLBACK_INCOMPLETE', `Setup failed and ${failed.join(', ')} could not be put back. Its previous version is kept beside it as a .bak file; restore it by hand. The keychain entries were removed again.`);
+      throw new AppError('SETUP_ROLLBACK_INCOMPLETE', `Setup failed and ${failed.join(', ')} could not be put back. Its previous version is kept in the app's folder (Secrets page, or \`crucible-secrets secrets previous DIR\`); put it back from there. The keychain entries were removed again.`);
     }
   };
   const writeFiles = async () => {
     progress('files', 'Writing .env…', 0.55);
     const envMode = await files.mode(plan.envPath);
-    const envRes = await files.write(plan.envPath, plan.envAfter, { expectedSha256: plan.envBeforeSha, mode: 0o600, keepPrevious: true });
+    const envRes = await files.write(plan.envPath, plan.envAfter, { expectedSha256: plan.envBeforeSha, mode: 0o600, keepIn });
     written.push({ path: plan.envPath, before: plan.envBefore, mode: envMode, backupPath: envRes.backupPath, afterSha: sha256(plan.envAfter) });
     envBackup = envRes.backupPath;
     for (const c of plan.compose) {
       progress('files', `Updating ${c.file}…`, 0.7);
       const mode = await files.mode(c.path);
       // A compose file holds no secret: it keeps its own mode.
-      const r = await files.write(c.path, c.after, { expectedSha256: c.beforeSha, mode: mode ?? 0o644, keepPrevious: true });
+      const r = await files.write(c.path, c.after, { expectedSha256: c.beforeSha, mode: mode ?? 0o644, keepIn });
       written.push({ path: c.path, before: c.before, mode, backupPath: r.backupPath, afterSha: sha256(c.after) });
     }
     if (plan.gitignore.after !== null) {
       progress('files', 'Adding .env to .gitignore…', 0.8);
       const mode = await files.mode(plan.gitignore.path);
-      const r = await files.write(plan.gitignore.path, plan.gitignore.after, { expectedSha256: plan.gitignore.beforeSha, mode: mode ?? 0o644, keepPrevious: false });
+      const r = await files.write(plan.gitignore.path, plan.gitignore.after, { expectedSha256: plan.gitignore.beforeSha, mode: mode ?? 0o644, keepIn: null });
       written.push({ path: plan.gitignore.path, before: plan.gitignore.before, mode, backupPath: r.backupPath, afterSha: sha256(plan.gitignore.after) });
     }
   };
@@ -177,7 +181,7 @@ export async function commitPlan(deps: CommitDeps, input: CommitInput): Promise<
     fileEntry(plan.envPath, plan.envBefore, plan.envBefore !== null),
     ...plan.compose.map((c) => fileEntry(c.path, c.before, true)),
     ...(plan.gitignore.after !== null ? [fileEntry(plan.gitignore.path, plan.gitignore.before, false)] : []),
-    ...plan.compose.map((c) => ({ type: 'fix.applied', deploymentId, subject: c.file, details: { fix: 'compose-cors-from-env', services: c.services } })),
+    ...plan.compose.map((c): JournalInput => ({ type: 'fix.applied', deploymentId, subject: c.file, details: { fix: 'compose-cors-from-env', services: c.services } })),
     { type: 'setup.completed', deploymentId, details: { variables: Object.keys(plan.keychain) } },
   ];
   const origins = Object.fromEntries(Object.entries(plan.origins).map(([v, o]) => [v, o === 'imported' ? ('imported' as const) : ('generated' as const)]));

@@ -1,4 +1,6 @@
-import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { AppError } from '../../common/errors';
+import { isLiteralValue } from '../compose/interpolate';
+import { parseComposeFile } from '../compose/parse-file';
 import { redactDiff, type DiffSecrets } from '../compose/redact-diff';
 import { replaceEnvironmentValue, unifiedDiff } from '../compose/yaml-edit';
 import type { ComposeFileFact } from './detect';
@@ -22,34 +24,20 @@ export interface CorsFix {
   diff: string;
 }
 
-/** Services of one compose text whose `environment:` sets CORS to a literal (no `${…}`). */
+/** Services of one compose text whose `environment:` sets CORS to a literal (no `${…}`); none when it does not parse. */
 export function servicesHardCodingCors(text: string): string[] {
-  let doc;
+  let services;
   try {
-    doc = parseDocument(text, { uniqueKeys: false });
-  } catch {
-    return [];
+    // Read by the compose reader; only the values as written matter here, so nothing is looked up.
+    services = parseComposeFile(text, 'compose file', '.', () => undefined).services;
+  } catch (e) {
+    if (e instanceof AppError) return [];
+    throw e;
   }
-  if (doc.errors.length > 0) return [];
-  const services = isMap(doc.contents) ? doc.contents.get('services', true) : undefined;
-  if (!isMap(services)) return [];
-  const out: string[] = [];
-  for (const pair of services.items) {
-    const name = isScalar(pair.key) ? String(pair.key.value) : null;
-    const env = isMap(pair.value) ? pair.value.get('environment', true) : undefined;
-    if (!name) continue;
-    let value: string | null = null;
-    if (isSeq(env)) {
-      for (const i of env.items) {
-        if (isScalar(i) && typeof i.value === 'string' && i.value.startsWith(`${CORS_VARIABLE}=`)) value = i.value.slice(CORS_VARIABLE.length + 1);
-      }
-    } else if (isMap(env)) {
-      const v = env.get(CORS_VARIABLE, true);
-      if (isScalar(v) && v.value !== null) value = typeof v.value === 'string' ? v.value : JSON.stringify(v.value);
-    }
-    if (value !== null && !value.includes('${') && !/\$[A-Za-z_]/.test(value)) out.push(name);
-  }
-  return out;
+  return services.filter((s) => {
+    const raw = s.environment.get(CORS_VARIABLE)?.raw ?? null;
+    return raw !== null && isLiteralValue(raw);
+  }).map((s) => s.name);
 }
 
 /**

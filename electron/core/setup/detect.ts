@@ -4,17 +4,13 @@ import { join, posix } from 'node:path';
 import type { DeploymentHost } from '../host/host';
 import { AppError } from '../../common/errors';
 import { sha256 } from '../fs/atomic-write';
+import { DEFAULT_COMPOSE_FILES, OVERRIDE_COMPOSE_FILES, PROD_COMPOSE_FILES } from '../compose/file-names';
 
 /**
  * Step 1 of the setup wizard: what the chosen folder already holds. Read-only; nothing here writes.
  * Everything returned is a fact about files (names, sizes, modes, git status), never a value from `.env`.
  */
 
-/** Compose files `docker compose` picks up by itself, in its own order (compose-spec "compose file"). */
-export const DEFAULT_COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'] as const;
-export const OVERRIDE_COMPOSE_FILES = ['compose.override.yaml', 'compose.override.yml', 'docker-compose.override.yaml', 'docker-compose.override.yml'] as const;
-/** Crucible's production file, used with `-f docker-compose.prod.yml` (crucible-facts.md §1.1). */
-export const PROD_COMPOSE_FILES = ['docker-compose.prod.yml', 'docker-compose.prod.yaml'] as const;
 
 /** A `.env` larger than this is not a dotenv file; refuse to read it rather than hold megabytes in memory. */
 export const MAX_ENV_BYTES = 1024 * 1024;

@@ -2,15 +2,16 @@ import { basename } from 'node:path';
 import { AppError } from '../../common/errors';
 import type { Environment } from '../../common/model/deployment';
 import type { DraftSummary, ExistingView, FolderView, ImportDecision, PasswordMode, SecretPlan, SetupStep, StepIssue, StepResult } from '../../common/ipc/setup.ipc';
-import { BCRYPT_DEFAULT_COST, isBcryptHash } from '../hashing/bcrypt';
+import { BCRYPT_DEFAULT_COST, BCRYPT_MAX_PASSWORD_BYTES, isBcryptHash } from '../hashing/bcrypt';
 import { generatePassword, generateSecret, type GeneratedSecret, type RandomSource } from '../secrets/generate';
 import type { StrengthChecker } from '../secrets/strength';
 import type { StackProfile, Variable } from '../stack/profile';
-import { CRUCIBLE_WEAK_VALUES } from '../stack/crucible-ce';
 import type { Redactor } from '../log/redact';
-import { secretVariablesFrom } from '../audit/secret-variables';
+import { diffSecretNames, secretVariablesFrom } from '../audit/secret-variables';
 import { checkAddress } from './address-rules';
 import { planCorsFixes, type CorsFix } from './cors-fix';
+import { planSetupComposeChanges } from './compose-env-fix';
+import type { DiffSecrets } from '../compose/redact-diff';
 import type { FolderFacts } from './detect';
 import { analyseExisting, existingView, importableVariables, type ExistingAnalysis } from './existing';
 import { checkTypedPassword, contextWords } from './password-rules';
@@ -61,6 +62,10 @@ export class SetupDraft {
   facts: FolderFacts | null = null;
   folderView: FolderView | null = null;
   corsFixes: CorsFix[] = [];
+  /** Redaction for compose diffs (secret names and the existing `.env`'s values), set with the folder. */
+  composeDiffSecrets: DiffSecrets = {};
+  /** False when a compose file cannot take the production entries safely (compose-env-fix.ts); a notice says so. */
+  productionEntriesFixable = true;
   existing: ExistingAnalysis | null = null;
   readonly decisions = new Map<string, ImportDecision>();
   environment: Environment | null = null;
@@ -87,8 +92,8 @@ export class SetupDraft {
   }
 
   /** The profile's secret-holding variables (a database user name is sensitive but not a secret value). */
-  private sensitiveVariables(): Array<{ name: string; kind: string }> {
-    return this.profile.variables.filter((v) => v.sensitive && v.kind !== 'identifier').map((v) => ({ name: v.name, kind: v.kind === 'url' || v.kind === 'legacy' ? 'secret' : v.kind }));
+  private sensitiveVariables(): Variable[] {
+    return this.profile.variables.filter((v) => v.sensitive && v.kind !== 'identifier').map((v) => ({ ...v, kind: v.kind === 'url' || v.kind === 'legacy' ? 'secret' : v.kind }));
   }
 
   private remember(value: string): void {
@@ -117,12 +122,22 @@ export class SetupDraft {
     }
     const secretNames = [...secretVariablesFrom(this.profile.variables).secret];
     const secretValues = secretNames.map((n) => this.existing?.read.values.get(n)).filter((v): v is string => v !== undefined);
+    // A diff withholds the literal values of legacy secrets too (the audit's set leaves them out).
+    const diffNames = [...secretNames, ...diffSecretNames(this.profile.variables)];
     try {
-      fixes = planCorsFixes(facts.composeFiles, { names: secretNames, values: secretValues });
+      fixes = planCorsFixes(facts.composeFiles, { names: diffNames, values: secretValues });
     } catch (e) {
       notices.push({ severity: 'warning', message: `A compose file hard-codes ROUNDTABLE_CORS_ORIGINS but cannot be edited safely (${e instanceof AppError ? e.message : 'unexpected form'}). Change it by hand.` });
     }
     this.corsFixes = fixes;
+    this.composeDiffSecrets = { names: diffNames, values: secretValues };
+    this.productionEntriesFixable = true;
+    try {
+      planSetupComposeChanges(facts.composeFiles, fixes, this.profile.mountedEnvReaders ?? [], this.composeDiffSecrets);
+    } catch (e) {
+      this.productionEntriesFixable = false;
+      notices.push({ severity: 'warning', message: `A compose file does not pass ROUNDTABLE_ENVIRONMENT and the other production settings to the api, and cannot be edited safely (${e instanceof AppError ? e.message : 'unexpected form'}). Add them by hand (docs/crucible.md, "What each compose file passes").` });
+    }
     this.folderView = { ...view, notices, corsFix: fixes.map((f) => ({ file: f.file, services: f.services, diff: f.diff })) };
     this.done.add('folder');
     if (!facts.env.exists) this.done.add('existing');
@@ -223,10 +238,10 @@ export class SetupDraft {
     if (value === undefined || value === '') return { canKeep: false };
     if (isBcryptHash(value)) return { canKeep: true, note: 'The existing .env holds a bcrypt hash of the login password; keeping it keeps the current password.' };
     const env = this.environment ?? 'production';
-    if (value === 'admin' || CRUCIBLE_WEAK_VALUES.includes(value.toLowerCase()) || Array.from(value).length < 8) {
+    if (value === 'admin' || this.profile.weakValues.includes(value.toLowerCase()) || Array.from(value).length < 8) {
       return { canKeep: false, note: 'The existing login password is one Crucible refuses (weak or shorter than 8 characters); choose a new one.' };
     }
-    if (Buffer.byteLength(value, 'utf8') > 72) return { canKeep: false, note: 'The existing login password is longer than 72 bytes and cannot be hashed; choose a new one.' };
+    if (Buffer.byteLength(value, 'utf8') > BCRYPT_MAX_PASSWORD_BYTES) return { canKeep: false, note: `The existing login password is longer than ${BCRYPT_MAX_PASSWORD_BYTES} bytes and cannot be hashed; choose a new one.` };
     return { canKeep: true, note: `The existing .env holds the login password in plain text; keeping it stores its bcrypt hash instead${env === 'production' ? ' (production requires a hash)' : ''}.` };
   }
 
@@ -245,7 +260,7 @@ export class SetupDraft {
       const pw = input.password ?? '';
       this.remember(pw);
       if (input.confirmation !== undefined) this.remember(input.confirmation);
-      const verdict = await checkTypedPassword(pw, this.deps.strength(), contextWords(this.address?.frontendUrl ?? null));
+      const verdict = await checkTypedPassword(pw, this.deps.strength(), this.profile.weakValues, contextWords(this.address?.frontendUrl ?? null));
       score = verdict.score;
       for (const p of verdict.problems) issues.push(issue('password', p));
       if (pw !== (input.confirmation ?? '')) issues.push(issue('confirmation', 'The two entries differ. Type the same password twice.'));

@@ -22,7 +22,7 @@ export function finishCommands(facts: FolderFacts): CommitResult['commands'] {
 export function finishChecklist(input: { facts: FolderFacts; environment: Environment; corsFixed: boolean }): CommitResult['checklist'] {
   const list: CommitResult['checklist'] = [
     { id: 'secrets-in-keychain', text: 'Every secret is stored in the OS keychain.', done: true },
-    { id: 'env-mode-0600', text: '.env is written with mode 0600 (only you can read it); the previous version is kept beside it.', done: true },
+    { id: 'env-mode-0600', text: '.env is written with mode 0600 (only you can read it); the previous version is kept in the app\'s own folder, not beside it where git could pick it up.', done: true },
     { id: 'env-gitignored', text: '.env is covered by .gitignore.', done: true },
     { id: 'login-password-hashed', text: 'The login password is stored as a bcrypt hash.', done: true },
     {

@@ -1,4 +1,3 @@
-import { CRUCIBLE_WEAK_VALUES } from '../stack/crucible-ce';
 import { BCRYPT_MAX_PASSWORD_BYTES } from '../hashing/bcrypt';
 import type { StrengthChecker } from '../secrets/strength';
 
@@ -60,7 +59,7 @@ function isRepetitiveOrSequential(pw: string): boolean {
  * Judges a typed login password. `checker` is the zxcvbn-ts strength checker of `core/secrets`.
  * Never throws; the caller refuses the step when `ok` is false. The zxcvbn part runs in a worker thread.
  */
-export async function checkTypedPassword(password: string, checker: StrengthChecker | null, context: string[] = contextWords(null)): Promise<PasswordVerdict> {
+export async function checkTypedPassword(password: string, checker: StrengthChecker | null, weakValues: readonly string[], context: string[] = contextWords(null)): Promise<PasswordVerdict> {
   const length = Array.from(password).length;
   const bytes = Buffer.byteLength(password, 'utf8');
   const problems: string[] = [];
@@ -69,7 +68,7 @@ export async function checkTypedPassword(password: string, checker: StrengthChec
   if (password.includes('\0') || /[\uD800-\uDFFF]/.test(password.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ''))) problems.push('The password contains a character that cannot be hashed (NUL or a broken Unicode sequence).');
   if (password !== password.trim()) problems.push('The password starts or ends with a space, which is easy to lose when typing it in a browser.');
   const lower = password.toLowerCase();
-  if (CRUCIBLE_WEAK_VALUES.includes(lower) || lower === 'admin') problems.push('This is one of the values Crucible itself refuses as weak.');
+  if (weakValues.includes(lower) || lower === 'admin') problems.push('This is one of the values Crucible itself refuses as weak.');
   else if (mostlyContext(lower, context)) {
     problems.push('The password is mostly the name of the product, the service or the host; attackers try those first.');
   }

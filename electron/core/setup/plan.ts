@@ -7,6 +7,7 @@ import type { StackProfile } from '../stack/profile';
 import type { SetupDraft } from './draft';
 import { importableVariables } from './existing';
 import type { CheckEnv, EnvEngine } from './ports';
+import { planSetupComposeChanges } from './compose-env-fix';
 
 /**
  * Turns a complete draft into the exact change: the new `.env` text, the keychain entries, the compose
@@ -29,6 +30,8 @@ export interface SetupPlan {
   gitignore: { path: string; before: string | null; beforeSha: string | null; after: string | null; action: ReviewView['gitignore'] };
   /** Keys of the existing `.env` left exactly as they are. */
   untouched: string[];
+  /** Whether the compose changes include the CORS fix (the other changes are the production entries). */
+  corsFixed: boolean;
 }
 
 const HEADER = (date: string) =>
@@ -97,13 +100,16 @@ export function buildPlan(draft: SetupDraft, profile: StackProfile, env: EnvEngi
   const unreadable = draft.existing?.read.problems.some((p) => p.fatal) ?? false;
   const envAfter = env.apply(envBefore !== null && !unreadable ? envBefore : HEADER(now.toISOString().slice(0, 10)), changes);
 
-  const compose = address.applyCorsFix
-    ? draft.corsFixes.map((f) => {
-        const fact = facts.composeFiles.find((c) => c.name === f.file);
-        if (!fact) throw new AppError('INTERNAL', 'compose file vanished from the draft');
-        return { file: f.file, path: join(facts.folder, f.file), before: f.before, beforeSha: fact.sha256, after: f.after, services: f.services, diff: f.diff };
-      })
-    : [];
+  // The CORS fix where chosen, and the production entries a file without the `.env` mount lacks (compose-env-fix.ts).
+  const corsFixes = address.applyCorsFix ? draft.corsFixes : [];
+  const changes0 = draft.productionEntriesFixable
+    ? planSetupComposeChanges(facts.composeFiles, corsFixes, profile.mountedEnvReaders ?? [], draft.composeDiffSecrets)
+    : corsFixes.map((f) => ({ file: f.file, services: f.services, before: f.before, after: f.after, diff: f.diff }));
+  const compose = changes0.map((f) => {
+    const fact = facts.composeFiles.find((c) => c.name === f.file);
+    if (!fact) throw new AppError('INTERNAL', 'compose file vanished from the draft');
+    return { file: f.file, path: join(facts.folder, f.file), before: f.before, beforeSha: fact.sha256, after: f.after, services: f.services, diff: f.diff };
+  });
 
   const giAfter = gitignoreWithEnv(facts.gitignore.text, facts.gitignore.coversEnv);
   const gitignore: SetupPlan['gitignore'] = {
@@ -127,6 +133,7 @@ export function buildPlan(draft: SetupDraft, profile: StackProfile, env: EnvEngi
     compose,
     gitignore,
     untouched,
+    corsFixed: corsFixes.length > 0,
   };
 }
 
@@ -159,7 +166,7 @@ export function maskedEnvDiff(before: string | null, after: string, profile: Sta
 
 /** The review of a plan: the masked diff, the keychain entries, the remaining findings and what stays untouched. */
 export function reviewOf(plan: SetupPlan, profile: StackProfile, checkEnv: CheckEnv, environment: Parameters<CheckEnv>[1], keychainService: string): ReviewView {
-  const findings = checkEnv(plan.envAfter, environment).filter((f) => !(plan.compose.length > 0 && f.variable === 'ROUNDTABLE_CORS_ORIGINS' && f.code === 'ENV_NO_EFFECT'));
+  const findings = checkEnv(plan.envAfter, environment).filter((f) => !(plan.corsFixed && f.variable === 'ROUNDTABLE_CORS_ORIGINS' && f.code === 'ENV_NO_EFFECT'));
   return {
     envFile: plan.envPath,
     envExists: plan.envBefore !== null,

@@ -1,7 +1,8 @@
-import { chmod, mkdir, readFile, stat, unlink } from 'node:fs/promises';
-import { join, posix } from 'node:path';
+import { readFile, stat, unlink } from 'node:fs/promises';
+import { basename, posix } from 'node:path';
 import { AppError } from '../../common/errors';
 import { sha256, writeFileAtomic, type FsOps } from '../fs/atomic-write';
+import { keepPreviousVersion } from '../fs/previous-versions';
 import type { DeploymentHost } from '../host/host';
 
 /**
@@ -15,38 +16,40 @@ export interface SetupFiles {
   /** Permission bits, or null when it does not exist. */
   mode(path: string): Promise<number | null>;
   /**
-   * Writes atomically, refusing when the file no longer has `expectedSha256` (null: must not exist).
+   * Writes atomically, refusing when the file no longer has `expectedSha256` (null: must not exist). The
+   * previous version, if any, is kept on this computer in `keepIn` (fs/previous-versions.ts: under the app
+   * home, never beside the file where git could pick it up); none when `keepIn` is null.
    * @returns where the previous version was kept (null when none was kept)
    */
-  write(path: string, content: string, o: { expectedSha256: string | null; mode: number; keepPrevious: boolean }): Promise<{ backupPath: string | null }>;
+  write(path: string, content: string, o: { expectedSha256: string | null; mode: number; keepIn: string | null }): Promise<{ backupPath: string | null }>;
   remove(path: string): Promise<void>;
 }
 
-/** This computer: envfile's atomic writer, the previous version kept beside the file. */
+/** This computer: the atomic writer, with the same `fs` operations (tests fail each step through them). */
 export function localSetupFiles(o: { fs?: FsOps; clock?: () => Date } = {}): SetupFiles {
+  const current = (path: string): Promise<Buffer | null> =>
+    readFile(path).catch((e: unknown) => {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw e;
+    });
   return {
-    async sha(path) {
-      try {
-        return sha256(await readFile(path));
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-        throw e;
-      }
+    sha: async (path) => {
+      const b = await current(path);
+      return b === null ? null : sha256(b);
     },
     mode: (path) => stat(path).then((s) => s.mode & 0o777, () => null),
     async write(path, content, w) {
-      const r = await writeFileAtomic(path, content, { expectedSha256: w.expectedSha256, fs: o.fs, clock: o.clock, mode: w.mode, keepPrevious: w.keepPrevious });
-      return { backupPath: r.backupPath };
+      const before = w.keepIn === null ? null : await current(path);
+      const backupPath = before === null || w.keepIn === null ? null : await keepPreviousVersion(w.keepIn, basename(path), before, o.clock);
+      await writeFileAtomic(path, content, { expectedSha256: w.expectedSha256, fs: o.fs, clock: o.clock, mode: w.mode, keepPrevious: false });
+      return { backupPath };
     },
     remove: (path) => unlink(path),
   };
 }
 
-/**
- * A server: every read and write through the host (atomic there, owner kept). The previous version is
- * kept on this computer, under `keepIn` (0600 in a 0700 folder), never beside the file on the server.
- */
-export function hostSetupFiles(host: DeploymentHost, keepIn: string, clock: () => Date = () => new Date()): SetupFiles {
+/** A server: every read and write through the host (atomic there, owner kept); previous versions kept here. */
+export function hostSetupFiles(host: DeploymentHost, clock: () => Date = () => new Date()): SetupFiles {
   const current = async (path: string): Promise<Buffer | null> => {
     try {
       return await host.readFile(path, { maxBytes: 4 * 1024 * 1024 });
@@ -62,16 +65,8 @@ export function hostSetupFiles(host: DeploymentHost, keepIn: string, clock: () =
     },
     mode: async (path) => (await host.stat(path))?.mode ?? null,
     async write(path, content, w) {
-      let backupPath: string | null = null;
-      if (w.keepPrevious) {
-        const before = await current(path);
-        if (before !== null) {
-          await mkdir(keepIn, { recursive: true, mode: 0o700 });
-          await chmod(keepIn, 0o700);
-          backupPath = join(keepIn, `${posix.basename(path)}.${clock().toISOString().replace(/[:.]/g, '-')}`);
-          await writeFileAtomic(backupPath, before, { mode: 0o600, keepPrevious: false });
-        }
-      }
+      const before = w.keepIn === null ? null : await current(path);
+      const backupPath = before === null || w.keepIn === null ? null : await keepPreviousVersion(w.keepIn, posix.basename(path), before, clock);
       await host.writeFileAtomic(path, content, { mode: w.mode, expectedSha256: w.expectedSha256, keepPreviousIn: null });
       return { backupPath };
     },

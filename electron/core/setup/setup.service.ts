@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { AppError } from '../../common/errors';
 import type { Environment } from '../../common/model/deployment';
 import type {
@@ -60,8 +59,8 @@ export interface SetupServiceDeps {
   idleMs?: number;
   /** Opens a server's host for an `ssh://` location (CoreServices.openHost). */
   openHost?: (location: Location) => DeploymentHost;
-  /** Where previous versions of a server's files are kept on this computer (`<home>/previous/setup`). */
-  previousFolder?: string;
+  /** The app home: previous versions of the files setup replaces go to `previous/<deployment id>` there. */
+  home: string;
 }
 
 export interface SetupService {
@@ -259,7 +258,8 @@ export function createSetupService(deps: SetupServiceDeps): SetupService {
           logger: deps.logger,
           clock: deps.clock,
           fs: deps.fs,
-          files: remote ? hostSetupFiles(remote.host, deps.previousFolder ?? join(tmpdir(), 'crucible-secrets-previous'), deps.clock) : undefined,
+          home: deps.home,
+          files: remote ? hostSetupFiles(remote.host, deps.clock) : undefined,
           onProgress: (phase, message, fraction) => {
             emit(id, phase, message, fraction);
           },
@@ -269,7 +269,7 @@ export function createSetupService(deps: SetupServiceDeps): SetupService {
       // Committed: the draft (and every value in it) is dropped at once.
       drafts.delete(id);
       await closeRemote(id);
-      const findings = deps.checkEnv(plan.envAfter, environment).filter((f) => !(plan.compose.length > 0 && f.variable === 'ROUNDTABLE_CORS_ORIGINS' && f.code === 'ENV_NO_EFFECT'));
+      const findings = deps.checkEnv(plan.envAfter, environment).filter((f) => !(plan.corsFixed && f.variable === 'ROUNDTABLE_CORS_ORIGINS' && f.code === 'ENV_NO_EFFECT'));
       return {
         deploymentId: outcome.deploymentId,
         deploymentName: d.deploymentName(),
@@ -278,7 +278,7 @@ export function createSetupService(deps: SetupServiceDeps): SetupService {
         previousEnvKeptAs: outcome.previousEnvKeptAs,
         variables: outcome.variables,
         commands: finishCommands(facts),
-        checklist: finishChecklist({ facts, environment, corsFixed: plan.compose.length > 0 || d.corsFixes.length === 0 }),
+        checklist: finishChecklist({ facts, environment, corsFixed: plan.corsFixed || d.corsFixes.length === 0 }),
         findings,
       };
     },

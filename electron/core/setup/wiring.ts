@@ -1,11 +1,9 @@
-import { join } from 'node:path';
 import type { SetupProgress } from '../../common/ipc/setup.ipc';
 import { applyEnvChanges, envValues, parseEnv, unsafeValueReason } from '../envfile';
 import type { FsOps } from '../fs/atomic-write';
 import { hashPassword } from '../hashing/bcrypt';
 import { createStrengthChecker, type StrengthChecker } from '../secrets/strength';
 import type { CoreServices } from '../services';
-import { crucibleCeProfile } from '../stack/crucible-ce';
 import type { StackProfile } from '../stack/profile';
 import { checkEnv } from '../validation';
 import type { GitRunner } from './detect';
@@ -50,7 +48,7 @@ export interface SetupWiringOptions {
 
 /** The setup service over the app's core services. */
 export function setupServiceFor(core: CoreServices, options: SetupWiringOptions = {}): SetupService {
-  const profile = options.profile ?? crucibleCeProfile;
+  const profile = options.profile ?? core.profile;
   let checker: StrengthChecker | undefined;
   return createSetupService({
     profile,
@@ -68,6 +66,6 @@ export function setupServiceFor(core: CoreServices, options: SetupWiringOptions 
     fs: options.fs,
     emit: options.emit,
     openHost: (location) => core.openHost(location),
-    previousFolder: join(core.paths.home, 'previous', 'setup'),
+    home: core.paths.home,
   });
 }

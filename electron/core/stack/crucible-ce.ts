@@ -70,7 +70,10 @@ function jwtVariable(name: string, description: string, extraFacts: string[]): V
       servicesToRecreate: ['api', 'worker', 'beat'],
       usersLose: 'Nothing: no JWT is ever issued (sessions are opaque Redis tokens), so nobody is logged out.',
       steps: [BACKUP_FIRST, `Generate a new token_urlsafe(48)-class value (64 characters, not in the weak list).`, `Write it to ${name} in \`.env\`.`, `Recreate api, worker and beat. ${RECREATE_NOTE}`],
-      verify: ['The containers start (production mode rejects weak values).', 'Logging in still works.'],
+      verify: [
+        'api, worker and beat are running again (`docker compose ps`). An api in production mode (`ROUNDTABLE_ENVIRONMENT=production` reaching it) refuses a weak value at start (service/app/core/config.py); in local mode it only warns.',
+        'Logging in still works (sessions are Redis tokens; no JWT is issued).',
+      ],
     },
     facts: ['§2.1', '§2.7', '§6.1', ...extraFacts, 'Rotation matrix'],
   };
@@ -112,6 +115,20 @@ function legacyVariable(name: string, description: string, sensitive: boolean, f
   };
 }
 
+/**
+ * What proves a provider key rotation, per key. `GET /api/intake/upload/config-check` cannot: it shows the
+ * env key's first 7 characters, `sk-or-v` for every OpenRouter key (service/app/api/routers/intake.py).
+ */
+function providerKeyVerify(name: string): string[] {
+  if (name === 'ROUNDTABLE_EDEN_AI_API_KEY') {
+    return ['Nothing in Crucible uses an Eden AI key from the environment (`_get_env_api_key` in service/app/services/llm/providers/eden_ai.py is never called), so the service cannot show which key it has: check at Eden AI that only the new key is active.'];
+  }
+  return [
+    '`GET /api/intake/upload/config-check` cannot confirm the new key: it shows only the first 7 characters of the environment key, `sk-or-v…` for every OpenRouter key (service/app/api/routers/intake.py, lines 784–812).',
+    'An intake upload that uses this key works, and still works once the old key is revoked at the provider: only then is the new key the one in use.',
+  ];
+}
+
 function providerKey(name: string, consumers: VariableInput['consumers'], effect: VariableInput['effect'], description: string): VariableInput {
   return {
     name,
@@ -130,7 +147,7 @@ function providerKey(name: string, consumers: VariableInput['consumers'], effect
       servicesToRecreate: consumers.filter((c) => c === 'api' || c === 'worker'),
       usersLose: 'The old key stops working at the provider; intake uses the env key before users\' own keys.',
       steps: ['Create a new key at the provider and revoke the old one.', `Write the new key to ${name} in \`.env\`.`, `Recreate the consuming services. ${RECREATE_NOTE}`],
-      verify: ['`GET /api/intake/upload/config-check` shows the new key\'s prefix.', 'An intake works.'],
+      verify: providerKeyVerify(name),
     },
     facts: ['§2.3', '§10.4', 'Rotation matrix'],
   };
@@ -221,7 +238,7 @@ const variables: VariableInput[] = [
       servicesToRecreate: ['api'],
       usersLose: 'Nothing; existing sessions stay valid (revoke Redis auth sessions separately if the password was compromised).',
       steps: [BACKUP_FIRST, 'Hash the new password with bcrypt ($2b$, cost 12, at most 72 bytes).', 'Write the hash single-quoted to ROUNDTABLE_COMMUNITY_AUTH_PASSWORD in `.env`.', `Recreate the api. ${RECREATE_NOTE}`, 'Optionally delete Redis auth sessions (`session:` + 43 characters of [A-Za-z0-9_-]).'],
-      verify: ['`POST /api/auth/login` with the new password → 200; the old one → 401 `Invalid password`.', 'The api log has no "plain text" warning.', '`docker compose config` shows the 60-character hash intact.'],
+      verify: ['`POST /api/auth/login` with the new password → 200; the old one → 401 `Invalid password`.', 'After a login, the api log has no "Using plain text password comparison" warning (service/app/core/password.py): the api received the hash intact.', '`docker compose config` shows the 60-character hash intact (it prints every other secret too: do not share its output).'],
     },
     facts: ['§2.1', '§3', '§8.6', '§11 #4 #12', '§12', 'Rotation matrix'],
   },
@@ -273,7 +290,7 @@ const variables: VariableInput[] = [
       servicesToRecreate: ['api', 'worker', 'beat', 'postgres'],
       usersLose: 'Brief downtime; running debates are interrupted.',
       steps: [BACKUP_FIRST, 'Run `ALTER ROLE "<user>" WITH PASSWORD ...` through `docker compose exec -T postgres psql` with the SQL on stdin.', 'Update POSTGRES_PASSWORD in `.env` (never change `.env` alone: the volume keeps the old password).', `Recreate api, worker, beat (postgres is recreated too; harmless). ${RECREATE_NOTE}`],
-      verify: ['`psql -h postgres -U <user>` over TCP accepts the new password and rejects the old.', 'The api log shows tables found at init.', 'Login works.'],
+      verify: ['`psql -h postgres -U <user>` over TCP accepts the new password and rejects the old.', 'With docker-compose.yml, whose api runs scripts/init_community_db.py at start, the api log shows "[OK] All … database tables already exist" (docker-compose.prod.yml does not run it).', 'Login works (it reads the users table).'],
     },
     facts: ['§2.1', '§7.1', '§11 #26', 'Rotation matrix'],
   },
@@ -479,14 +496,26 @@ export const CRUCIBLE_SETTING_TYPES: Record<string, 'int' | 'bool'> = Object.fro
   ...['COMMUNITY_EDITION', 'REQUIRE_AUTH', 'ENABLE_RATE_LIMITING'].map((f): [string, 'bool'] => [`ROUNDTABLE_${f}`, 'bool']),
 ]);
 
+/**
+ * `service/app/core/config.py` runs `load_dotenv()` at import (python-dotenv finds `/app/.env` from the
+ * module's folder upwards and copies every key into `os.environ`, never over a variable already set) and
+ * `Settings(env_file=".env", env_prefix="ROUNDTABLE_")` from the working folder `/app`. So every key of a file
+ * mounted at `/app/.env` reaches the program, below the process environment (facts §14.1). The worker and beat
+ * images run the same code from `/app` (service/Dockerfile.worker), so a mount there would be read the same way.
+ */
+const CONFIG_PY_READER = 'service/app/core/config.py (python-dotenv load_dotenv(), then pydantic Settings with env_file=".env")';
+export const CRUCIBLE_MOUNTED_ENV_READERS = ['api', 'worker', 'beat'].map((service) => ({ service, path: '/app/.env', prefix: '', reader: CONFIG_PY_READER }));
+
 /** The built-in Crucible CE profile, validated at load. */
 export const crucibleCeProfile: StackProfile = defineProfile({
   id: 'crucible-ce',
   name: 'Crucible Community Edition',
   source: 'roundtablelabs/crucible-community @ 2d1840e469a244a37e11beb8c7f6a91efc10a5e8',
   weakValues: CRUCIBLE_WEAK_VALUES,
+  fallbackEncryptionKey: CRUCIBLE_FALLBACK_ENCRYPTION_KEY,
   settingTypes: CRUCIBLE_SETTING_TYPES,
   variables,
+  mountedEnvReaders: CRUCIBLE_MOUNTED_ENV_READERS,
 });
 
 /** The variables a new `.env` contains, in file order. */

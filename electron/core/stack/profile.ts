@@ -197,6 +197,25 @@ export const Variable = z.object({
 });
 export type Variable = z.infer<typeof Variable>;
 
+/**
+ * A file the program inside a service reads itself when it is bind-mounted at `path` (the Crucible api's
+ * `config.py` loads `/app/.env` with python-dotenv and pydantic's `env_file`). Which paths a program reads is
+ * knowledge of the stack, not of compose, so it lives here; `compose/service-env.ts` matches it against the
+ * compose file's mounts. Values in the file rank below the process environment (compose `environment:` and
+ * `env_file`), so an entry of the same name there wins.
+ */
+export const MountedEnvReader = z.object({
+  /** The service whose program reads the file (its compose service name). */
+  service: z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/),
+  /** Absolute path inside the container. */
+  path: z.string().startsWith('/'),
+  /** Only keys with this prefix are used ('' = every key: python-dotenv copies the whole file into os.environ). */
+  prefix: z.string(),
+  /** Who reads it, with the source location, shown to admins. */
+  reader: z.string(),
+});
+export type MountedEnvReader = z.infer<typeof MountedEnvReader>;
+
 export const StackProfile = z
   .object({
     id: z.string().regex(/^[a-z0-9-]+$/),
@@ -205,12 +224,16 @@ export const StackProfile = z
     source: z.string(),
     /** The service's own weak-value list, compared against `value.lower()`. */
     weakValues: z.array(z.string()),
+    /** The key the service encrypts stored provider keys with while its encryption-key variable is unset. */
+    fallbackEncryptionKey: z.string(),
     /**
      * Every typed field of the service's settings model, by environment variable name (upper case): a value
      * the type parser refuses stops the service whether or not the variable is in `variables`.
      */
     settingTypes: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/), z.enum(['int', 'bool'])).optional(),
     variables: z.array(Variable),
+    /** Files the programs read when a compose file mounts them (absent: nothing reads a mounted file). */
+    mountedEnvReaders: z.array(MountedEnvReader).optional(),
   })
   .superRefine((p, ctx) => {
     const seen = new Set<string>();

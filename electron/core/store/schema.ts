@@ -77,6 +77,12 @@ export type PendingKeychainWrite = z.infer<typeof PendingKeychainWrite>;
 export const Settings = z.object({
   /** The admin's explicit choice; the app never changes it by itself. */
   keychainBackend: z.enum(['os', 'file-vault']),
+  /**
+   * Who database dumps are encrypted to (dumps/dumps.ts): the app's own key (its private half in the keychain),
+   * or a public key the admin chose, whose private half the app never sees. Absent: the app's key, made on
+   * first use. Public keys only: nothing secret is stored here.
+   */
+  dumpRecipient: z.object({ kind: z.enum(['app', 'admin']), recipient: z.string().regex(/^age1[02-9ac-hj-np-z]{58}$/) }).optional(),
 });
 
 export const AppState = z.object({

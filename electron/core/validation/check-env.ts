@@ -4,6 +4,8 @@ import { SEVERITY_RANK } from '../../common/model/finding';
 import type { EnvDoc, EnvEntry, EnvProblem } from '../envfile/types';
 import { rulesFor, type Rule, type StackProfile, type Variable } from '../stack/profile';
 import { fails, isPydanticBool, pydanticInt } from './checks';
+import { fixIds } from '../audit/fix-ids';
+import { hashableLoginPassword, singleQuoteLiteral } from '../audit/env-fix-rules';
 
 export { parseCorsOrigins } from './checks';
 
@@ -25,17 +27,8 @@ export interface CheckEnvOptions {
   composeRequired?: ReadonlyArray<{ name: string; emptyRefused: boolean }>;
 }
 
-/** The variables compose texts require with `${VAR:?…}` (unset or empty refused) or `${VAR?…}` (unset refused). */
-export function composeRequiredVariables(texts: readonly string[]): Array<{ name: string; emptyRefused: boolean }> {
-  const out = new Map<string, boolean>();
-  for (const t of texts) {
-    for (const m of t.matchAll(/(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)(:?)\?/g)) {
-      const name = m[1] ?? '';
-      out.set(name, (out.get(name) ?? false) || m[2] === ':');
-    }
-  }
-  return [...out].map(([name, emptyRefused]) => ({ name, emptyRefused }));
-}
+/** Read by the compose module, with compose's own interpolation (compose/required-variables.ts). */
+export { composeRequiredVariables } from '../compose/required-variables';
 
 const TITLES: Record<string, (name: string) => string> = {
   ENV_MISSING_REQUIRED: (n) => `${n} is missing or empty`,
@@ -133,8 +126,15 @@ function ruleFinding(rule: Rule, variable: Variable, entry: EnvEntry | undefined
     ...(file !== undefined ? { file } : {}),
     ...(entry ? { line: entry.line } : {}),
     ...(evidence !== undefined ? { evidence } : {}),
-    ...(rule.code === 'ENV_PLAINTEXT_PASSWORD' ? { fixId: 'env.hash-login-password' } : {}),
+    ...(rule.code === 'ENV_PLAINTEXT_PASSWORD' && entry !== undefined && hashableLoginPassword(entry) ? { fixId: fixIds.hashLoginPassword(variable.name) } : {}),
   };
+}
+
+/** The single-quote fix for a `$` compose eats, offered only where it keeps the written text exactly. */
+function singleQuoteFix(doc: EnvDoc, p: EnvProblem): { fixId?: string } {
+  if ((p.code !== 'ENV_UNSET_REFERENCE' && p.code !== 'ENV_INVALID_TEMPLATE') || p.key === undefined) return {};
+  const entry = doc.entries.filter((e) => e.key === p.key).at(-1);
+  return entry !== undefined && entry.line === p.line && singleQuoteLiteral(entry) !== null ? { fixId: fixIds.singleQuote(p.key) } : {};
 }
 
 /**
@@ -161,7 +161,7 @@ export function checkEnv(doc: EnvDoc, options: CheckEnvOptions): Finding[] {
       blocksStart: p.fatal,
       ...(p.key !== undefined ? { variable: p.key } : {}),
       ...at(p.line),
-      ...(p.code === 'ENV_UNSET_REFERENCE' || p.code === 'ENV_INVALID_TEMPLATE' ? { fixId: 'env.single-quote' } : {}),
+      ...singleQuoteFix(doc, p),
     });
   }
   // A file compose cannot read at all has nothing more to say.

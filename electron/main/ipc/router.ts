@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { AppError, BaseErrorCode, type ErrorShape } from '../../common/errors';
+import { AppError, BaseErrorCode, type ErrorCode, type ErrorShape } from '../../common/errors';
 import { contract, listChannels, type Contract, type Domain, type Envelope } from '../../common/ipc';
 import type { ChannelDef } from '../../common/ipc/contract';
 import type { Logger } from '../../core/log/logger';
@@ -39,7 +39,7 @@ export interface Router {
   handle(channel: string, payload: unknown, sender: SenderInfo): Promise<Envelope<unknown>>;
 }
 
-function fail(code: string, message: string): Envelope<never> {
+function fail(code: ErrorCode, message: string): Envelope<never> {
   return { ok: false, error: { code, message } };
 }
 

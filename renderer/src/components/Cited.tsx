@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { CRUCIBLE_SECTIONS, crucibleRoute } from '../docs/crucible-doc';
+import { href } from '../router';
 
 const CITATION = /docs\/crucible\.md#([a-z0-9-]+)/g;
 
@@ -16,7 +17,7 @@ export function Cited({ text }: { text: string }) {
     if (title === undefined) continue;
     if (m.index > last) out.push(text.slice(last, m.index));
     out.push(
-      <a key={m.index} href={`#${crucibleRoute(section)}`} title={`Crucible reference: ${title}`}>
+      <a key={m.index} href={href(crucibleRoute(section))} title={`Crucible reference: ${title}`}>
         Crucible reference: {title}
       </a>,
     );

@@ -1,23 +1,18 @@
 import { useState } from 'react';
-import { getApi, errorMessage } from '../api';
-import { useLoad } from '../hooks';
+import { getApi } from '../api';
+import { useAction, useLoad } from '../hooks';
 import type { KeychainStatus } from '../../../electron/common/ipc/keychain.ipc';
 
 /** Always visible: which keychain holds the secrets, and if it cannot be used, why and what to do. */
 export function KeychainBanner() {
   const [status, reload] = useLoad(() => getApi().keychain.status({}));
   const [rechecked, setRechecked] = useState<KeychainStatus | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [recheckError, setRecheckError] = useState<string | null>(null);
+  const { busy, error: recheckError, run } = useAction();
 
-  const recheck = () => {
-    setBusy(true);
-    setRecheckError(null);
-    getApi()
-      .keychain.recheck({})
-      .then(setRechecked, (e: unknown) => { setRecheckError(errorMessage(e)); })
-      .finally(() => { setBusy(false); });
-  };
+  const recheck = () =>
+    void run(async () => {
+      setRechecked(await getApi().keychain.recheck({}));
+    });
 
   if (status.state === 'loading' && !rechecked) {
     return (

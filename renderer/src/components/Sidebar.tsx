@@ -1,4 +1,5 @@
 import { pages } from '../pages/registry';
+import { href } from '../router';
 
 export function Sidebar({ current }: { current: string }) {
   return (
@@ -14,7 +15,7 @@ export function Sidebar({ current }: { current: string }) {
           .filter((p) => p.nav)
           .map((p) => (
             <li key={p.route}>
-              <a href={`#${p.route}`} aria-current={current === p.route ? 'page' : undefined} onPointerEnter={p.preload} onFocus={p.preload}>
+              <a href={href(p.route)} aria-current={current === p.route ? 'page' : undefined} onPointerEnter={p.preload} onFocus={p.preload}>
                 {p.title}
               </a>
             </li>

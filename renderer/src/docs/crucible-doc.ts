@@ -1,5 +1,6 @@
 import crucibleDoc from '../../../docs/crucible.md?raw';
 import { headingAnchor } from './markdown';
+import { route } from '../router';
 
 /**
  * docs/crucible.md, bundled into the renderer by Vite, so the app carries the document its messages cite
@@ -9,7 +10,7 @@ import { headingAnchor } from './markdown';
 export const CRUCIBLE_DOC = crucibleDoc;
 
 /** The route that shows one section of docs/crucible.md. */
-export const crucibleRoute = (section?: string) => (section ? `/crucible/${section}` : '/crucible');
+export const crucibleRoute = route.crucible;
 
 /** The sections (anchor → heading text) of the document. */
 export const CRUCIBLE_SECTIONS: ReadonlyMap<string, string> = new Map(

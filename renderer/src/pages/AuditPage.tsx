@@ -1,12 +1,13 @@
 import { useEffect, useState } from 'react';
 import type { AuditResultView, FixPreview } from '../../../electron/common/ipc/audit.ipc';
 import { errorMessage, getApi } from '../api';
-import { useLoad } from '../hooks';
-import { useRoute } from '../router';
+import { useAction, useLoad } from '../hooks';
+import { href, route, useRoute } from '../router';
 import { DeploymentChooser } from '../components/audit/DeploymentChooser';
 import { FindingCard } from '../components/audit/FindingCard';
 import { SEVERITIES, SeverityBadge } from '../components/audit/SeverityBadge';
 import { Loading, onDemand } from '../components/OnDemand';
+import { formatWhen } from '../format-date';
 
 /** The fix preview and its diff viewer load only when a fix is previewed (fetched as soon as the page shows). */
 const fixPreview = onDemand(() => import('../components/audit/FixPreviewPanel'), 'FixPreviewPanel', () => <Loading what="the preview" />);
@@ -31,8 +32,8 @@ function DeploymentAudit({ deploymentId }: { deploymentId: string }) {
   }, deploymentId);
   const [fresh, setFresh] = useState<AuditResultView | null>(null);
   const [preview, setPreview] = useState<FixPreview | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  // One action at a time; its error shows in the preview while one is open, else where the status goes.
+  const { busy, error, run, clearError } = useAction(deploymentId);
   const [status, setStatus] = useState('');
 
   if (loaded.state === 'loading') return <p role="status">Auditing…</p>;
@@ -48,47 +49,27 @@ function DeploymentAudit({ deploymentId }: { deploymentId: string }) {
   const { deployment } = loaded.value;
   const audit = fresh && fresh.deploymentId === deploymentId ? fresh : loaded.value.audit;
 
-  const openPreview = async (fixId: string) => {
-    setBusy(true);
-    setError(null);
-    try {
+  const openPreview = (fixId: string) =>
+    run(async () => {
       setPreview(await getApi().audit.previewFix({ deploymentId, fixId }));
-    } catch (e) {
-      setStatus(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
-  const apply = async () => {
-    if (!preview) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const r = await getApi().audit.applyFix({ deploymentId, fixId: preview.fixId, token: preview.token });
+  const apply = (open: FixPreview) =>
+    run(async () => {
+      const r = await getApi().audit.applyFix({ deploymentId, fixId: open.fixId, token: open.token });
       setFresh(r.audit);
       setPreview(null);
-      setStatus(`Applied: ${preview.title}. ${r.file} was written${r.backupKept ? ' (the previous version is kept beside it)' : ''}; the audit ran again.`);
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+      setStatus(`Applied: ${open.title}. ${r.file} was written${r.backupKept ? ' (the previous version is kept beside it)' : ''}; the audit ran again.`);
+    });
 
-  const rerun = async () => {
-    setBusy(true);
-    try {
+  const rerun = () =>
+    run(async () => {
       setFresh(await getApi().audit.run({ deploymentId }));
       setStatus('The audit ran again.');
-    } catch (e) {
-      setStatus(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   const exportReport = async (format: 'markdown' | 'html') => {
+    clearError();
     try {
       const r = await getApi().audit.exportReport({ deploymentId, format });
       setStatus(r.saved ? `Report saved as ${r.fileName ?? ''}.` : 'Export cancelled.');
@@ -101,7 +82,7 @@ function DeploymentAudit({ deploymentId }: { deploymentId: string }) {
     <section aria-labelledby="audit-title">
       <h1 id="audit-title">Security audit: {deployment.name}</h1>
       <p className="muted">
-        {deployment.environment} · {deployment.folder} · audited {new Date(audit.checkedAt).toLocaleString()} · files {audit.files.join(', ')}
+        {deployment.environment} · {deployment.folder} · audited {formatWhen(audit.checkedAt)} · files {audit.files.join(', ')}
       </p>
       <div className="button-row">
         <button type="button" onClick={() => void rerun()} disabled={busy} data-testid="rerun-audit">
@@ -113,7 +94,7 @@ function DeploymentAudit({ deploymentId }: { deploymentId: string }) {
         <button type="button" onClick={() => void exportReport('html')}>
           Export report (printable HTML)
         </button>
-        <a className="button" href={`#/checklist/${encodeURIComponent(deploymentId)}`}>
+        <a className="button" href={href(route.checklist(deploymentId))}>
           Security checklist
         </a>
         <button type="button" onClick={reload} disabled={busy}>
@@ -121,7 +102,7 @@ function DeploymentAudit({ deploymentId }: { deploymentId: string }) {
         </button>
       </div>
       <p role="status" aria-live="polite" data-testid="audit-status">
-        {status}
+        {error !== null && preview === null ? error : status}
       </p>
       <ul className="severity-counts" aria-label="Findings by severity" data-testid="severity-counts">
         {SEVERITIES.map((s) => (
@@ -130,7 +111,18 @@ function DeploymentAudit({ deploymentId }: { deploymentId: string }) {
           </li>
         ))}
       </ul>
-      {preview && <FixPreviewPanel preview={preview} busy={busy} error={error} onApply={() => void apply()} onCancel={() => setPreview(null)} />}
+      {preview && (
+        <FixPreviewPanel
+          preview={preview}
+          busy={busy}
+          error={error}
+          onApply={() => void apply(preview)}
+          onCancel={() => {
+            setPreview(null);
+            clearError();
+          }}
+        />
+      )}
       {audit.findings.length === 0 && <p className="panel">No findings. Keep the checklist's ongoing items up to date.</p>}
       {SEVERITIES.map((s) => {
         const list = audit.findings.filter((f) => f.severity === s);

@@ -3,6 +3,7 @@ import type { BackupStatus } from '../../../electron/common/ipc/backup.ipc';
 import { errorMessage, getApi } from '../api';
 import { ExportSection } from '../components/backup/ExportSection';
 import { RestoreSection } from '../components/backup/RestoreSection';
+import { DumpsSection } from '../components/dumps/DumpsSection';
 import '../components/backup/backup.css';
 
 /** Encrypted offline backups: export, verify, restore (docs/backup-format.md). */
@@ -30,6 +31,7 @@ export function BackupPage() {
       {error && <p role="alert">{error}</p>}
       {status && <ExportSection status={status} onExported={refresh} />}
       <RestoreSection onRestored={refresh} />
+      <DumpsSection />
     </section>
   );
 }

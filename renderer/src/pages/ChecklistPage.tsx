@@ -1,25 +1,32 @@
 import { useState } from 'react';
-import type { ChecklistItemView, ChecklistStatus, ChecklistView } from '../../../electron/common/ipc/audit.ipc';
+import type { ChecklistItemView, ChecklistView } from '../../../electron/common/ipc/audit.ipc';
 import { errorMessage, getApi } from '../api';
 import { useLoad } from '../hooks';
-import { useRoute } from '../router';
+import { href, route, useRoute } from '../router';
 import { DeploymentChooser } from '../components/audit/DeploymentChooser';
 import { LoadState } from '../components/LoadState';
+import { formatWhen } from '../format-date';
 
 const LISTS: Array<[ChecklistItemView['list'], string]> = [
   ['environment', 'Environment variables'],
   ['pre-production', 'Pre-production'],
   ['ongoing', 'Ongoing'],
 ];
-const STATUS: Record<ChecklistStatus, [string, string]> = {
-  pass: ['Pass', 'badge badge-ok'],
-  done: ['Done', 'badge badge-ok'],
-  fail: ['Fails', 'badge badge-error'],
-  overdue: ['Overdue', 'badge badge-error'],
-  due: ['Due', 'badge badge-warn'],
-  todo: ['To do', 'badge badge-warn'],
-  unknown: ['Not evaluated', 'badge badge-info'],
-};
+/** The badge says what "done" rests on: evidence the app found, or the admin's tick (issue 22). */
+function badge(item: ChecklistItemView): [string, string] {
+  switch (item.state) {
+    case 'verified':
+      return ['Verified', 'badge badge-ok'];
+    case 'manual':
+      return [item.status === 'due' ? 'Ticked by you · due soon' : 'Ticked by you', item.status === 'due' ? 'badge badge-warn' : 'badge badge-info'];
+    case 'failing':
+      return [item.status === 'overdue' ? 'Overdue' : 'Fails', 'badge badge-error'];
+    case 'todo':
+      return [item.status === 'due' ? 'Due' : 'To do', 'badge badge-warn'];
+    case 'unknown':
+      return ['Not evaluated', 'badge badge-info'];
+  }
+}
 
 /** `#/checklist/<deployment id>`: the security guide's checklists, evaluated by the audit or ticked by the admin. */
 export function ChecklistPage() {
@@ -53,8 +60,9 @@ function DeploymentChecklist({ deploymentId }: { deploymentId: string }) {
     <section aria-labelledby="checklist-title">
       <h1 id="checklist-title">Security checklist: {loaded.value.deployment.name}</h1>
       <p className="muted">
-        Items marked “audit” are decided by the latest audit{view.auditedAt ? ` (${new Date(view.auditedAt).toLocaleString()})` : ''}; the others are ticked by you with a date and a note.{' '}
-        <a href={`#/audit/${encodeURIComponent(deploymentId)}`}>Open the audit</a>
+        “Verified” items rest on evidence the app found: the latest audit{view.auditedAt ? ` (${formatWhen(view.auditedAt)})` : ''}, the proxy configuration, the backups in the journal, the firewall where it can read it. Where it cannot see the evidence,
+        you tick an item with a note saying what was done; it then shows as “Ticked by you”.{' '}
+        <a href={href(route.audit(deploymentId))}>Open the audit</a>
       </p>
       <p role="status" aria-live="polite">
         {status}
@@ -77,13 +85,15 @@ function DeploymentChecklist({ deploymentId }: { deploymentId: string }) {
 
 function ChecklistRow({ item, onTick }: { item: ChecklistItemView; onTick: (done: boolean, note: string) => void }) {
   const [note, setNote] = useState(item.tick?.note ?? '');
-  const [label, cls] = STATUS[item.status];
+  const [label, cls] = badge(item);
   const noteId = `note-${item.id}`;
+  const tickable = item.mode !== 'evaluated' && item.state !== 'verified';
   return (
-    <li className="checklist-item" data-testid={`check-${item.id}`} data-status={item.status}>
+    <li className="checklist-item" data-testid={`check-${item.id}`} data-status={item.status} data-state={item.state}>
       <div>
         <span className={cls}>{label}</span> <strong>{item.title}</strong> <span className="muted">({item.mode === 'evaluated' ? 'audit' : item.mode === 'ongoing' ? `every ${String(item.periodDays ?? 0)} days` : 'manual'})</span>
       </div>
+      <p data-testid={`basis-${item.id}`}>{item.basis}</p>
       <p className="muted">{item.help}</p>
       {item.evidence.length > 0 && (
         <ul className="evidence">
@@ -92,28 +102,32 @@ function ChecklistRow({ item, onTick }: { item: ChecklistItemView; onTick: (done
           ))}
         </ul>
       )}
-      {item.tick && (
+      {item.tick && item.state === 'verified' && (
         <p className="muted">
-          Ticked {item.tick.checkedAt.slice(0, 10)}
+          Also ticked by you on {item.tick.checkedAt.slice(0, 10)}
           {item.tick.note ? `: ${item.tick.note}` : ''}
-          {item.dueAt && item.mode === 'ongoing' ? ` · next due ${item.dueAt.slice(0, 10)}` : ''}
         </p>
       )}
-      {item.mode !== 'evaluated' && (
+      {tickable && (
         <div className="form-row">
           <div>
-            <label htmlFor={noteId}>Note (optional)</label>
+            <label htmlFor={noteId}>Note (required to tick)</label>
             <input id={noteId} value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} placeholder="what was done, by whom" />
           </div>
-          <button type="button" className="primary" onClick={() => onTick(true, note)}>
-            {item.tick ? 'Tick again today' : 'Mark as done'}
+          <button type="button" className="primary" disabled={note.trim() === ''} title={note.trim() === '' ? 'Write a note saying what was done first' : undefined} onClick={() => onTick(true, note)}>
+            {item.tick ? 'Tick again today' : 'Tick as done by me'}
           </button>
           {item.tick && (
             <button type="button" onClick={() => onTick(false, '')}>
-              Clear
+              Clear my tick
             </button>
           )}
         </div>
+      )}
+      {!tickable && item.tick && (
+        <button type="button" onClick={() => onTick(false, '')}>
+          Clear my tick
+        </button>
       )}
     </li>
   );

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { useRoute } from '../router';
+import { href as toHref, useRoute } from '../router';
 import { Markdown } from '../docs/markdown';
 import { CRUCIBLE_DOC, CRUCIBLE_SECTIONS, crucibleRoute } from '../docs/crucible-doc';
 
@@ -19,7 +19,7 @@ export function CruciblePage() {
   }, [section]);
   const linkTo = (href: string) => {
     const [file, anchor] = href.split('#');
-    if ((file === '' || file === 'crucible.md') && anchor !== undefined && CRUCIBLE_SECTIONS.has(anchor)) return `#${crucibleRoute(anchor)}`;
+    if ((file === '' || file === 'crucible.md') && anchor !== undefined && CRUCIBLE_SECTIONS.has(anchor)) return toHref(crucibleRoute(anchor));
     return null;
   };
   return (

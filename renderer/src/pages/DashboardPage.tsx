@@ -4,6 +4,7 @@ import { ActiveIncidentsPanel } from '../components/incident/ActiveIncidentsPane
 import { DashboardAudit } from '../components/audit/DashboardAudit';
 import { LoadState } from '../components/LoadState';
 import { DeploymentWhereLine } from '../components/DeploymentWhere';
+import { href, route } from '../router';
 
 /** The first screen: deployments and what needs attention. */
 export function DashboardPage() {
@@ -32,7 +33,7 @@ export function DashboardPage() {
               <li key={d.id}>
                 <strong>{d.name}</strong> <span className="badge badge-info">{d.environment}</span>{' '}
                 <span className="muted">{d.folder}</span>{' '}
-                <a href={`#/secrets/${encodeURIComponent(d.id)}`} aria-label={`Secrets of ${d.name}`}>
+                <a href={href(route.secrets(d.id))} aria-label={`Secrets of ${d.name}`}>
                   Secrets
                 </a>
                 <DeploymentWhereLine id={d.id} />

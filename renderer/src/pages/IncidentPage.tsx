@@ -2,8 +2,9 @@ import { useState } from 'react';
 import type { IncidentView } from '../../../electron/common/ipc/incident.ipc';
 import { errorMessage, getApi } from '../api';
 import { useLoad } from '../hooks';
-import { useRoute } from '../router';
+import { href, route, useRoute } from '../router';
 import { AssessPanel } from '../components/incident/AssessPanel';
+import { CompleteStepPanel, StepOverrideNote } from '../components/incident/CompleteStepPanel';
 import { DocumentPanel } from '../components/incident/DocumentPanel';
 import { announceIncidentChange, showTime, STEP_LABEL } from '../components/incident/incident-events';
 import { NotifyPanel } from '../components/incident/NotifyPanel';
@@ -93,7 +94,7 @@ function IncidentList() {
               <ul className="deployment-list" data-testid="incident-list">
                 {data.value.incidents.map((i) => (
                   <li key={i.id}>
-                    <a href={`#/incident/${encodeURIComponent(i.id)}`}>{i.title}</a> — {i.deploymentName},{' '}
+                    <a href={href(route.incident(i.id))}>{i.title}</a> — {i.deploymentName},{' '}
                     <span className={i.status === 'active' ? 'badge badge-error' : 'badge badge-ok'}>{i.status === 'active' ? 'open' : 'closed'}</span>{' '}
                     <span className="muted">
                       opened {showTime(i.openedAt)}
@@ -198,23 +199,8 @@ function IncidentRunbook({ id }: { id: string }) {
       {step === 'notify' && <NotifyPanel view={view} act={act} />}
       <StepItems view={view} step={step} act={act} />
       {step === 'document' && <DocumentPanel view={view} act={act} onView={onView} />}
-      {editable && (
-        <div className="panel">
-          {s.blockers.length > 0 && <p className="muted">Still open: {s.blockers.map((b) => view.items.find((i) => i.id === b)?.title ?? (b === 'assess.what-exposed' ? 'the question "What was exposed"' : b)).join('; ')}.</p>}
-          <button
-            type="button"
-            className="primary"
-            disabled={s.blockers.length > 0}
-            onClick={() =>
-              void act(() => getApi().incident.completeStep({ id, step: s.id })).then((ok) => {
-                if (ok) setShown(null);
-              })
-            }
-          >
-            Complete {s.title}
-          </button>
-        </div>
-      )}
+      {s && <StepOverrideNote step={s} />}
+      {editable && <CompleteStepPanel key={s.id} view={view} step={s} act={act} onDone={() => { setShown(null); }} />}
       <TimelinePanel view={view} act={act} />
     </section>
   );

@@ -1,13 +1,20 @@
-import { useState } from 'react';
-import type { ComposePreviewRequest, GenerateRequest, PickedRef, ProxyBundle } from '../../../electron/common/ipc/proxy.ipc';
+import { useReducer, useState } from 'react';
+import type { ComposePreviewRequest, GenerateRequest, ProxyBundle } from '../../../electron/common/ipc/proxy.ipc';
 import type { Environment } from '../../../electron/common/model/deployment';
 import { errorMessage, getApi } from '../api';
-import { useLoad } from '../hooks';
+import { useAction, useLoad } from '../hooks';
 import { GeneratedFileView } from '../components/network/GeneratedFileView';
 import { FirewallPanel } from '../components/network/FirewallPanel';
 import { ComposeChangesPanel } from '../components/network/ComposeChangesPanel';
-
-const ONE_YEAR_DAYS = 365;
+import {
+  buildRequest,
+  chosenDeploymentId,
+  initialNetworkState,
+  missingInput,
+  networkReducer,
+  ONE_YEAR_DAYS,
+  targetOf,
+} from '../components/network/network-state';
 
 /**
  * HTTPS & network: the reverse-proxy configuration for a deployment, the `.env` values that follow, the
@@ -15,54 +22,41 @@ const ONE_YEAR_DAYS = 365;
  */
 export function NetworkPage() {
   const [deployments] = useLoad(() => getApi().deployments.list({}));
-  const [deploymentId, setDeploymentId] = useState('');
-  const [folder, setFolder] = useState<PickedRef | null>(null);
-  const [environment, setEnvironment] = useState<Environment>('production');
-  const [server, setServer] = useState<'nginx' | 'caddy'>('nginx');
-  const [domain, setDomain] = useState('');
-  const [tlsMode, setTlsMode] = useState<'acme' | 'files'>('acme');
-  const [email, setEmail] = useState('');
-  const [cert, setCert] = useState<PickedRef | null>(null);
-  const [key, setKey] = useState<PickedRef | null>(null);
-  const [maxAgeDays, setMaxAgeDays] = useState(String(ONE_YEAR_DAYS));
-  const [includeSubDomains, setIncludeSubDomains] = useState(false);
-  const [preload, setPreload] = useState(false);
-  const [bundle, setBundle] = useState<ProxyBundle | null>(null);
-  const [lastRequest, setLastRequest] = useState<GenerateRequest | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
+  const [state, dispatch] = useReducer(networkReducer, initialNetworkState);
+  const { folder, environment, server, domain, tlsMode, email, cert, key, maxAgeDays, includeSubDomains, preload } = state;
   const list = deployments.state === 'ready' ? deployments.value.deployments : [];
-  const target = deploymentId !== '' ? { deploymentId } : folder !== null ? { folderId: folder.id } : {};
+  const deploymentId = chosenDeploymentId(state, list);
+  const target = targetOf(state, deploymentId);
+  // An error is about the form as it was: it goes once the admin changes what it was about.
+  const { busy, error, run, fail } = useAction(JSON.stringify({ ...state, generated: null, deploymentId }));
 
-  const pickFolder = () => {
-    getApi().proxy.pickFolder({}).then((p) => { if (p) { setFolder(p); setDeploymentId(''); } }, (e: unknown) => { setError(errorMessage(e)); });
-  };
-  const pickCert = (which: 'certificate' | 'key') => {
-    getApi().proxy.pickCertificate({ which }).then((p) => { if (p) (which === 'certificate' ? setCert : setKey)(p); }, (e: unknown) => { setError(errorMessage(e)); });
-  };
-
-  const buildRequest = (): GenerateRequest => ({
-    server,
-    address: { domain },
-    ...(deploymentId === '' ? { environment } : {}),
-    ...target,
-    tls: tlsMode === 'acme' ? { mode: 'acme', ...(email !== '' ? { email } : {}) } : { mode: 'files', certFileId: cert?.id ?? '', keyFileId: key?.id ?? '' },
-    hsts: { maxAgeSeconds: Math.round(Number(maxAgeDays) * 86_400), includeSubDomains, preload },
-  });
+  const pickFolder = () =>
+    void run(async () => {
+      const picked = await getApi().proxy.pickFolder({});
+      if (picked) dispatch({ type: 'folderPicked', folder: picked });
+    });
+  const pickCert = (which: 'certificate' | 'key') =>
+    void run(async () => {
+      const file = await getApi().proxy.pickCertificate({ which });
+      if (file) dispatch({ type: 'filePicked', which, file });
+    });
 
   const generate = () => {
-    if (tlsMode === 'files' && (cert === null || key === null)) {
-      setError('Choose both the certificate and the private key files, or use Let\'s Encrypt.');
+    const missing = missingInput(state);
+    if (missing !== null) {
+      fail(missing);
       return;
     }
-    const request = buildRequest();
-    setBusy(true);
-    setError(null);
-    getApi()
-      .proxy.generate(request)
-      .then((b) => { setBundle(b); setLastRequest(request); }, (e: unknown) => { setBundle(null); setError(errorMessage(e)); })
-      .finally(() => { setBusy(false); });
+    const request = buildRequest(state, deploymentId);
+    void run(async () => {
+      try {
+        dispatch({ type: 'generated', bundle: await getApi().proxy.generate(request), request });
+      } catch (e) {
+        // A bundle for other input must not stay on screen under the error.
+        dispatch({ type: 'generateFailed' });
+        throw e;
+      }
+    });
   };
 
   return (
@@ -78,7 +72,7 @@ export function NetworkPage() {
         <div className="form-row">
           <div>
             <label htmlFor="net-deployment">Deployment</label>
-            <select id="net-deployment" value={deploymentId} onChange={(e) => { setDeploymentId(e.target.value); }}>
+            <select id="net-deployment" value={deploymentId} onChange={(e) => { dispatch({ type: 'deployment', deploymentId: e.target.value }); }}>
               <option value="">{folder ? `Folder: ${folder.name}` : 'None (no compose checks)'}</option>
               {list.map((d) => <option key={d.id} value={d.id}>{d.name} ({d.environment})</option>)}
             </select>
@@ -90,7 +84,7 @@ export function NetworkPage() {
           {deploymentId === '' && (
             <div>
               <label htmlFor="net-env">Environment</label>
-              <select id="net-env" value={environment} onChange={(e) => { setEnvironment(e.target.value as Environment); }}>
+              <select id="net-env" value={environment} onChange={(e) => { dispatch({ type: 'environment', environment: e.target.value as Environment }); }}>
                 <option value="production">production</option>
                 <option value="staging">staging</option>
                 <option value="development">development</option>
@@ -101,22 +95,22 @@ export function NetworkPage() {
 
         <fieldset>
           <legend>Proxy</legend>
-          <label className="inline"><input type="radio" name="net-server" checked={server === 'nginx'} onChange={() => { setServer('nginx'); }} /> nginx</label>
-          <label className="inline"><input type="radio" name="net-server" checked={server === 'caddy'} onChange={() => { setServer('caddy'); }} /> Caddy</label>
+          <label className="inline"><input type="radio" name="net-server" checked={server === 'nginx'} onChange={() => { dispatch({ type: 'server', server: 'nginx' }); }} /> nginx</label>
+          <label className="inline"><input type="radio" name="net-server" checked={server === 'caddy'} onChange={() => { dispatch({ type: 'server', server: 'caddy' }); }} /> Caddy</label>
         </fieldset>
 
         <label htmlFor="net-domain">Domain name</label>
-        <input id="net-domain" value={domain} placeholder="crucible.example.com" aria-describedby="net-domain-help" onChange={(e) => { setDomain(e.target.value); }} />
+        <input id="net-domain" value={domain} placeholder="crucible.example.com" aria-describedby="net-domain-help" onChange={(e) => { dispatch({ type: 'domain', domain: e.target.value }); }} />
         <p id="net-domain-help" className="muted">The name alone, without https:// or a path.</p>
 
         <fieldset>
           <legend>Certificate</legend>
-          <label className="inline"><input type="radio" name="net-tls" checked={tlsMode === 'acme'} onChange={() => { setTlsMode('acme'); }} /> Let's Encrypt (ACME)</label>
-          <label className="inline"><input type="radio" name="net-tls" checked={tlsMode === 'files'} onChange={() => { setTlsMode('files'); }} /> Certificate files I have</label>
+          <label className="inline"><input type="radio" name="net-tls" checked={tlsMode === 'acme'} onChange={() => { dispatch({ type: 'tlsMode', tlsMode: 'acme' }); }} /> Let's Encrypt (ACME)</label>
+          <label className="inline"><input type="radio" name="net-tls" checked={tlsMode === 'files'} onChange={() => { dispatch({ type: 'tlsMode', tlsMode: 'files' }); }} /> Certificate files I have</label>
           {tlsMode === 'acme' ? (
             <>
               <label htmlFor="net-email">E-mail for expiry notices (optional)</label>
-              <input id="net-email" type="email" value={email} onChange={(e) => { setEmail(e.target.value); }} />
+              <input id="net-email" type="email" value={email} onChange={(e) => { dispatch({ type: 'email', email: e.target.value }); }} />
             </>
           ) : (
             <div className="button-row">
@@ -129,9 +123,9 @@ export function NetworkPage() {
         <fieldset>
           <legend>HSTS</legend>
           <label htmlFor="net-maxage">max-age in days (at least {ONE_YEAR_DAYS})</label>
-          <input id="net-maxage" inputMode="numeric" value={maxAgeDays} onChange={(e) => { setMaxAgeDays(e.target.value); }} />
-          <label className="inline"><input type="checkbox" checked={includeSubDomains} onChange={(e) => { setIncludeSubDomains(e.target.checked); if (!e.target.checked) setPreload(false); }} /> includeSubDomains (every subdomain must serve HTTPS)</label>
-          <label className="inline"><input type="checkbox" checked={preload} disabled={!includeSubDomains} aria-describedby="net-preload-help" onChange={(e) => { setPreload(e.target.checked); }} /> preload</label>
+          <input id="net-maxage" inputMode="numeric" value={maxAgeDays} onChange={(e) => { dispatch({ type: 'maxAgeDays', maxAgeDays: e.target.value }); }} />
+          <label className="inline"><input type="checkbox" checked={includeSubDomains} onChange={(e) => { dispatch({ type: 'includeSubDomains', on: e.target.checked }); }} /> includeSubDomains (every subdomain must serve HTTPS)</label>
+          <label className="inline"><input type="checkbox" checked={preload} disabled={!includeSubDomains} aria-describedby="net-preload-help" onChange={(e) => { dispatch({ type: 'preload', on: e.target.checked }); }} /> preload</label>
           <p id="net-preload-help" className="muted">
             Preload asks browsers to ship your domain as HTTPS-only before anyone visits (hstspreload.org). It covers every
             subdomain and takes months to undo, so it is off unless you are sure.
@@ -144,7 +138,7 @@ export function NetworkPage() {
         {error !== null && <div className="banner banner-error" role="alert" data-testid="network-error">{error}</div>}
       </form>
 
-      {bundle !== null && lastRequest !== null && <BundleView bundle={bundle} request={lastRequest} />}
+      {state.generated !== null && <BundleView bundle={state.generated.bundle} request={state.generated.request} />}
       <FirewallPanel target={target} />
     </section>
   );

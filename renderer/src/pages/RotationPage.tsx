@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import type { PlanView, RotationView } from '../../../electron/common/ipc/rotation.ipc';
-import { errorMessage, getApi } from '../api';
-import { useLoad } from '../hooks';
-import { navigate, useRoute } from '../router';
+import { getApi } from '../api';
+import { useAction, useLoad } from '../hooks';
+import { href, navigate, route, useRoute } from '../router';
 import { BlastRadiusFacts, RunView } from '../components/rotation/RunView';
 import { NewPasswordOnce } from '../components/rotation/NewPasswordOnce';
 import { LoadState } from '../components/LoadState';
 import { Cited } from '../components/Cited';
+import { formatWhen } from '../format-date';
 
 /**
  * `#/rotation` lists deployments and unfinished rotations (offered for resume or rollback after a crash);
@@ -40,7 +41,7 @@ function Start() {
               <ul>
                 {data.value.pending.map((p) => (
                   <li key={p.id}>
-                    <a href={`#/rotation/${encodeURIComponent(p.deploymentId)}/${encodeURIComponent(p.variable)}`}>{p.variable}</a> <span className="muted">({p.status}, started {new Date(p.startedAt).toLocaleString()})</span>
+                    <a href={href(route.rotation(p.deploymentId, p.variable))}>{p.variable}</a> <span className="muted">({p.status}, started {formatWhen(p.startedAt)})</span>
                   </li>
                 ))}
               </ul>
@@ -50,7 +51,7 @@ function Start() {
           <ul>
             {data.value.deployments.map((d) => (
               <li key={d.id}>
-                <a href={`#/rotation/${encodeURIComponent(d.id)}`}>{d.name}</a> <span className="muted">{d.folder}</span>
+                <a href={href(route.rotation(d.id))}>{d.name}</a> <span className="muted">{d.folder}</span>
               </li>
             ))}
           </ul>
@@ -98,7 +99,7 @@ function Overview({ deploymentId }: { deploymentId: string }) {
                     {!i.rotatable && <span className="badge badge-info">not rotatable</span>}
                   </td>
                   <td>
-                    <a href={`#/rotation/${encodeURIComponent(deploymentId)}/${encodeURIComponent(i.variable)}`} aria-label={`${i.pendingId ? 'Resume' : 'Plan'} the rotation of ${i.variable}`}>
+                    <a href={href(route.rotation(deploymentId, i.variable))} aria-label={`${i.pendingId ? 'Resume' : 'Plan'} the rotation of ${i.variable}`}>
                       {i.pendingId ? 'Resume' : 'Plan'}
                     </a>
                   </td>
@@ -124,8 +125,8 @@ function Overview({ deploymentId }: { deploymentId: string }) {
                 {data.value.history.map((h) => (
                   <tr key={h.id}>
                     <th scope="row">{h.variable}</th>
-                    <td>{new Date(h.startedAt).toLocaleString()}</td>
-                    <td>{h.finishedAt ? new Date(h.finishedAt).toLocaleString() : '—'}</td>
+                    <td>{formatWhen(h.startedAt)}</td>
+                    <td>{h.finishedAt ? formatWhen(h.finishedAt) : '—'}</td>
                     <td>{h.generation}</td>
                     <td>{h.reason}</td>
                     <td>
@@ -156,7 +157,7 @@ function SecretRotation({ deploymentId, variable }: { deploymentId: string; vari
     <section aria-labelledby="rotation-title">
       <h1 id="rotation-title">Rotate {variable}</h1>
       <p>
-        <a href={`#/rotation/${encodeURIComponent(deploymentId)}`}>← All secrets and history</a>
+        <a href={href(route.rotation(deploymentId))}>← All secrets and history</a>
       </p>
       <LoadState of={data} />
       {data.state === 'ready' && run && <RunView key={run.id} initial={run} onChanged={() => undefined} />}
@@ -169,7 +170,7 @@ function SecretRotation({ deploymentId, variable }: { deploymentId: string; vari
             setTick((t) => t + 1);
           }}
           onAlternative={(alt) => {
-            navigate(`/rotation/${encodeURIComponent(deploymentId)}/${encodeURIComponent(alt)}`);
+            navigate(route.rotation(deploymentId, alt));
             reload();
           }}
         />
@@ -181,8 +182,7 @@ function SecretRotation({ deploymentId, variable }: { deploymentId: string; vari
 function PlanPanel({ plan, deploymentId, onStarted, onAlternative }: { plan: PlanView; deploymentId: string; onStarted: (v: RotationView) => void; onAlternative: (v: string) => void }) {
   const [reason, setReason] = useState('scheduled');
   const [value, setValue] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
   if (!plan.rotatable) {
     return (
       <div className="panel" role="region" aria-label="Not rotatable">
@@ -195,19 +195,12 @@ function PlanPanel({ plan, deploymentId, onStarted, onAlternative }: { plan: Pla
       </div>
     );
   }
-  async function start() {
-    setBusy(true);
-    setError(null);
-    try {
+  const start = () =>
+    run(async () => {
       const v = await getApi().rotation.start({ deploymentId, variable: plan.variable, reason, ...(value !== '' ? { newValue: value } : {}) });
       setValue('');
       onStarted(v);
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
   return (
     <div className="panel" role="region" aria-label="Rotation plan">
       <h2>Before anything changes</h2>

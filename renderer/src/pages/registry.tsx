@@ -1,6 +1,7 @@
 import type { ReactElement } from 'react';
 import { Loading, onDemand } from '../components/OnDemand';
 import { DashboardPage } from './DashboardPage';
+import { route, type Route } from '../router';
 
 /**
  * Every page but the dashboard (the first one shown) is its own chunk, fetched when first visited or when
@@ -27,7 +28,7 @@ const about = page(() => import('./AboutPage'), 'AboutPage', 'About');
  * The pages of the app shell. Later features add an entry here; the navigation is built from this list.
  */
 export interface PageDef {
-  route: string;
+  route: Route;
   title: string;
   /** Shown in the side navigation when true. */
   nav: boolean;
@@ -37,15 +38,15 @@ export interface PageDef {
 }
 
 export const pages: PageDef[] = [
-  { route: '/dashboard', title: 'Dashboard', nav: true, render: () => <DashboardPage /> },
-  { route: '/setup', nav: true, ...setup },
-  { route: '/secrets', nav: true, ...secrets },
-  { route: '/network', nav: true, ...network },
-  { route: '/backup', nav: true, ...backup },
-  { route: '/audit', nav: true, ...audit },
-  { route: '/checklist', nav: true, ...checklist },
-  { route: '/rotation', nav: true, ...rotation },
-  { route: '/incident', nav: true, ...incident },
-  { route: '/crucible', nav: true, ...crucible },
-  { route: '/about', nav: true, ...about },
+  { route: route.dashboard(), title: 'Dashboard', nav: true, render: () => <DashboardPage /> },
+  { route: route.setup(), nav: true, ...setup },
+  { route: route.secrets(), nav: true, ...secrets },
+  { route: route.network(), nav: true, ...network },
+  { route: route.backup(), nav: true, ...backup },
+  { route: route.audit(), nav: true, ...audit },
+  { route: route.checklist(), nav: true, ...checklist },
+  { route: route.rotation(), nav: true, ...rotation },
+  { route: route.incident(), nav: true, ...incident },
+  { route: route.crucible(), nav: true, ...crucible },
+  { route: route.about(), nav: true, ...about },
 ];

@@ -101,6 +101,9 @@ describe('backup CLI', () => {
     expect(r.code).toBe(0);
     expect(await keychain.get(serviceFor('crucible-prod'), 'ROUNDTABLE_JWT_SECRET')).toBe(JWT);
     expect(readFileSync(join(folder, '.env'), 'utf8')).toContain(`POSTGRES_PASSWORD='${PG}'`);
+    // The services read the restored .env only when recreated: the result says what to run, in the folder.
+    expect(r.stdout).toContain('Restored 2 secret(s) of Prod (crucible-prod) and rewrote its .env.');
+    expect(r.stdout).toContain(`cd ${folder} && docker compose up -d --force-recreate`);
   });
 
   it('stops on a keychain conflict unless told to overwrite or keep', async () => {
@@ -118,8 +121,35 @@ describe('backup CLI', () => {
   it('restores into another folder with --to', async () => {
     const other = join(home, 'moved');
     mkdirSync(other);
-    expect((await cli(['backup', 'restore', file, '--to', other, '--rewrite-env', '--overwrite', '--passphrase-stdin'])).code).toBe(0);
+    const r = await cli(['backup', 'restore', file, '--to', other, '--rewrite-env', '--overwrite', '--json', '--passphrase-stdin']);
+    expect(r.code).toBe(0);
     expect(readFileSync(join(other, '.env'), 'utf8')).toContain(`ROUNDTABLE_JWT_SECRET='${JWT}'`);
+    expect((JSON.parse(r.stdout) as { deployments: Array<{ applyCommand: string | null }> }).deployments[0]?.applyCommand).toBe(`cd ${other} && docker compose up -d --force-recreate`);
+  });
+
+  it('without --rewrite-env says the running services keep their values, and gives no command', async () => {
+    const r = await cli(['backup', 'restore', file, '--overwrite', '--passphrase-stdin']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('The .env was not rewritten');
+    expect(r.stdout).not.toContain('docker compose');
+  });
+
+  it('--generate-passphrase shows a six-word passphrase once on stderr, and it opens the backup', async () => {
+    const target = join(home, 'generated.csbackup');
+    const r = await cli(['backup', 'export', folder, '--out', target, '--generate-passphrase'], '');
+    expect(r.code).toBe(0);
+    const found = [...r.stderr.matchAll(/^ {2}([a-z]+(?:-[a-z]+){5})$/gm)].map((m) => m[1] ?? '');
+    expect(found).toHaveLength(1);
+    const generated = found[0] ?? '';
+    expect(r.stdout).not.toContain(generated);
+    expect(r.stderr).toMatch(/shown once/);
+    expect((await cli(['backup', 'verify', target, '--passphrase-stdin'], `${generated}\n`)).code).toBe(0);
+    expect(sink.lines.join('\n')).not.toContain(generated);
+    expect((await core.journal.read({ deploymentId: 'crucible-prod' })).map((e) => JSON.stringify(e)).join('\n')).not.toContain(generated);
+  });
+
+  it('refuses --generate-passphrase with --passphrase-stdin (exit 64)', async () => {
+    expect((await cli(['backup', 'export', folder, '--out', join(home, 'x.csbackup'), '--generate-passphrase', '--passphrase-stdin'])).code).toBe(64);
   });
 
   it('verifies the committed golden file', async () => {

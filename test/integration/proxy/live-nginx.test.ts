@@ -194,6 +194,26 @@ describe('a real nginx with the generated configuration', () => {
     expect(seen?.headers['x-real-ip']).toBe('127.0.0.1');
   });
 
+  it('answers 404 itself for the debug endpoint and the API schema, in every spelling nginx normalises', async () => {
+    const before = apiSeen.length;
+    const paths = ['/api/debug/settings/check', '/api//debug/settings/check', '/api/%64ebug/settings/check', '/api/debug%2Fsettings/check', '/api/./debug/settings/check', '/api/x/../debug/settings/check', '/api/debug', '/openapi.json', '/docs', '/docs/oauth2-redirect', '/redoc'];
+    for (const p of paths) {
+      const r = await https('GET', p);
+      expect([p, r.status]).toEqual([p, 404]);
+      // The server-level security headers still apply to the proxy's own answer.
+      expect(r.headers['strict-transport-security']).toBe('max-age=31536000');
+    }
+    expect(apiSeen.length - before).toBe(0);
+  });
+
+  it('still passes the api routes next to them (health, debates, a path merely starting with "debug")', async () => {
+    for (const p of ['/api/health', '/api/debugger', '/api/sessions/debug']) {
+      const r = await https('GET', p);
+      expect([p, r.status, (JSON.parse(r.body) as { url: string }).url]).toEqual([p, 200, p]);
+    }
+    expect((await https('GET', '/docsearch')).body).toContain('frontend');
+  });
+
   it('sends paths that only start with "api" to the frontend', async () => {
     const r = await https('GET', '/apiary');
     expect(r.body).toContain('frontend');

@@ -5,9 +5,13 @@ import { envFilePort } from '../../../electron/core/backup/adapters';
 import type { BackupDeps, BackupJournalPort, BackupStatePort, RestoredDeploymentRecord, SecretMetaView } from '../../../electron/core/backup/ports';
 import type { DeploymentRef } from '../../../electron/common/model/deployment';
 import type { PendingKeychainWrite } from '../../../electron/core/store/schema';
+import { passwordHashVariables } from '../../../electron/core/hashing/stored-form';
+import { crucibleCeProfile } from '../../../electron/core/stack/crucible-ce';
+
+const PASSWORD_VARS = passwordHashVariables(crucibleCeProfile);
 
 /** In-memory ports for unit tests of the backup services (the real keychain is used in integration tests). */
-export function memoryDeps(options: { deployments: DeploymentRef[]; metas?: Record<string, Record<string, SecretMetaView>>; failRecord?: boolean }) {
+export function memoryDeps(options: { deployments: DeploymentRef[]; metas?: Record<string, Record<string, SecretMetaView>>; failRecord?: boolean; home: string }) {
   const sink = memorySink();
   const logger = createLogger({ sink });
   const keychain = new MemoryKeychain();
@@ -55,7 +59,8 @@ export function memoryDeps(options: { deployments: DeploymentRef[]; metas?: Reco
     keychain: () => Promise.resolve(keychain),
     state,
     journal,
-    env: envFilePort(),
+    env: envFilePort(PASSWORD_VARS, { home: options.home }),
+    passwordVariables: PASSWORD_VARS,
     fingerprinter: () => Promise.resolve((v: string) => createHmac('sha256', key).update(v).digest('hex').slice(0, 16)),
     logger,
     clock: () => now,

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { assertExportPassphrase, createPassphraseChecker } from '../../../electron/core/backup/passphrase';
+import { generatePassphrase } from '../../../electron/core/secrets/passphrase-generator';
 
 const checker = createPassphraseChecker();
 afterAll(() => checker.close());
@@ -21,7 +22,7 @@ describe('export passphrase rules', () => {
 
   it('answers the same question again from memory (UI check, then export), and any other question afresh', async () => {
     const asked: string[] = [];
-    const engine = { check: (p: string) => (asked.push(p), Promise.resolve({ score: p.length > 20 ? (4 as const) : (1 as const), guessesLog10: 0, warning: null, suggestions: [] })), close: () => Promise.resolve() };
+    const engine = { check: (p: string) => (asked.push(p), Promise.resolve({ score: p.length > 20 ? (4 as const) : (1 as const), guessesLog10: 0, warning: null, suggestions: [], famous: false })), close: () => Promise.resolve() };
     const c = createPassphraseChecker(engine);
     const long = 'violet tractor sings under seven moons';
     expect(await c.check(long)).toMatchObject({ ok: true });
@@ -62,6 +63,23 @@ describe('export passphrase rules', () => {
     );
     expect((e as Error).message).not.toContain('short one');
     expect((e as { code: string }).code).toBe('BACKUP_WEAK_PASSPHRASE');
+  });
+
+  it('refuses famous passphrases however they are written, saying why', async () => {
+    for (const famous of ['correct horse battery staple', 'Correct-Horse-Battery-Staple', 'correcthorsebatterystaple', 'Correct Horse Battery']) {
+      const v = await checker.check(famous);
+      expect(v.ok, famous).toBe(false);
+      expect(v.score, famous).toBeLessThanOrEqual(1);
+      expect(v.problems.join(' ')).toMatch(/well-known passphrase/);
+      expect(v.problems.join(' ')).not.toContain(famous);
+    }
+    await expect(assertExportPassphrase(checker, 'correct horse battery staple', 'correct horse battery staple')).rejects.toMatchObject({ code: 'BACKUP_WEAK_PASSPHRASE' });
+  });
+
+  it('accepts a generated passphrase of six EFF words', async () => {
+    const pass = await generatePassphrase();
+    const v = await checker.check(pass);
+    expect(v).toMatchObject({ ok: true, score: 4 });
   });
 
   it('accepts NFKC-equivalent entries as the same', async () => {

@@ -13,6 +13,10 @@ import { MemoryKeychain } from '../../../electron/core/keychain/memory-keychain'
 import { createJournal } from '../../../electron/core/journal/journal';
 import { createLogger, memorySink } from '../../../electron/core/log/logger';
 import { createStateStore } from '../../../electron/core/store/state-store';
+import { passwordHashVariables } from '../../../electron/core/hashing/stored-form';
+import { crucibleCeProfile } from '../../../electron/core/stack/crucible-ce';
+
+const PASSWORD_VARS = passwordHashVariables(crucibleCeProfile);
 
 /**
  * A restore the app does not survive (T-8 crash): the keychain stops answering after some live writes, the
@@ -67,7 +71,8 @@ function world(keychain: Keychain, memory: MemoryKeychain) {
     keychain: () => Promise.resolve(keychain),
     state: stateStorePort(store, clock),
     journal,
-    env: envFilePort(),
+    env: envFilePort(PASSWORD_VARS, { home }),
+    passwordVariables: PASSWORD_VARS,
     fingerprinter: () => Promise.resolve((v) => fingerprintWith(key, v)),
     logger,
     clock,

@@ -34,6 +34,7 @@ function setup(opts: { failRecord?: boolean } = {}) {
     deployments: [{ id: 'crucible-prod', name: 'Prod', folder, composeFiles: ['docker-compose.yml'], environment: 'production', createdAt: '2026-11-01T00:00:00.000Z' }],
     metas: { 'crucible-prod': { ROUNDTABLE_JWT_SECRET: { generation: 3, created: '2026-11-01T00:00:00.000Z', lastRotated: '2026-11-20T00:00:00.000Z', origin: 'generated' } } },
     failRecord: opts.failRecord,
+    home: join(dir, 'home'),
   });
   return { ...m, svc: createBackupService(m.deps, WEAK) };
 }
@@ -247,7 +248,7 @@ describe('backup verify and restore', () => {
 
   it('registers a deployment the state does not know and restores it into a chosen folder', async () => {
     const { res } = await exported();
-    const fresh = memoryDeps({ deployments: [] });
+    const fresh = memoryDeps({ deployments: [], home: join(dir, 'home') });
     const svc = createBackupService(fresh.deps, WEAK);
     const other = join(dir, 'elsewhere');
     mkdirp(other);

@@ -15,8 +15,8 @@ const run = async (...argv: string[]) => {
 const groups = [...new Set(commands.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0] ?? ''))];
 
 describe('CLI help', () => {
-  it('has the four command groups', () => {
-    expect(groups.sort()).toEqual(['backup', 'incident', 'keychain', 'secrets']);
+  it('has the five command groups', () => {
+    expect(groups.sort()).toEqual(['backup', 'dumps', 'incident', 'keychain', 'secrets']);
   });
 
   it.each(groups)('`%s --help` and `help %s` list every subcommand; `%s` alone lists them and exits 64', async (group) => {

@@ -149,6 +149,8 @@ describe('crucible-secrets incident steps', () => {
     const closed = await run('incident', 'close', '--incident', 'leaked .ENV', '--summary', 'False alarm: the file was encrypted.');
     expect(closed.code, closed.err).toBe(0);
     expect(closed.out).toContain('Not completed: Assess');
+    expect(closed.out).toContain(`Final report written to:\n  ${join(root, 'home', 'incidents')}`);
+    expect(closed.out).not.toContain('incident report --out');
     expect((await core.incident.view(id)).incident.status).toBe('closed');
     const status = await run('incident', 'status');
     expect(status.code).toBe(0);
@@ -172,6 +174,33 @@ describe('crucible-secrets incident steps', () => {
     expect(again.out).toContain('Every planned secret is rotated.');
     expect(rotated).toEqual(['ROUNDTABLE_COMMUNITY_AUTH_PASSWORD', 'REDIS_PASSWORD']);
     expect((await core.incident.view(id)).incident.ticks['rotate.secrets']?.outcome).toBe('done');
+  });
+
+  it('complete refuses Rotate after a failed run (exit 1, in words) and accepts --override with a reason', async () => {
+    await run('incident', 'start', folder);
+    const id = (await core.incident.list())[0]?.id ?? '';
+    for (const step of ['isolate', 'assess'] as const) {
+      for (const item of (await core.incident.view(id)).items.filter((i) => i.step === step && i.required)) await core.incident.tick(id, item.id, 'done');
+      if (step === 'assess') await core.incident.answer(id, { whatExposed: '.env', since: null, secrets: [], users: '' });
+      await core.incident.completeStep(id, step);
+    }
+    expect((await run('incident', 'rotate')).code).toBe(1);
+    for (const item of (await core.incident.view(id)).items.filter((i) => i.step === 'rotate' && i.required && i.kind !== 'rotation')) await core.incident.tick(id, item.id, 'done');
+    await run('incident', 'skip', 'rotate the secrets', '--reason', 'docker is down');
+
+    const refused = await run('incident', 'complete');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('Rotate cannot be completed: every chosen secret rotated: 1 of 2 rotated; REDIS_PASSWORD failed');
+    expect(refused.err).toContain('--override "REASON"');
+    noIds(refused.err);
+    expect((await run('incident', 'complete', '--override', ' ')).code).toBe(64);
+    expect((await core.incident.view(id)).currentStep).toBe('rotate');
+
+    const ok = await run('incident', 'complete', '--override', 'Redis is rebuilt on the new host tomorrow');
+    expect(ok.code, ok.err).toBe(0);
+    expect(ok.out).toContain('Rotate completed with an override: Redis is rebuilt on the new host tomorrow (the report says so).');
+    const report = await run('incident', 'report');
+    expect(report.out).toContain('completed with an override: Redis is rebuilt on the new host tomorrow (not done: every chosen secret rotated: 1 of 2 rotated; REDIS_PASSWORD failed)');
   });
 
   it('the old --id option still selects the incident', async () => {

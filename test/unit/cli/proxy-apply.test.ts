@@ -35,7 +35,9 @@ describe('crucible-secrets proxy --apply-compose / --apply-env', () => {
 
   it('applies the compose changes and the .env follow-ups, keeping the previous files', async () => {
     const dir = folder();
-    const t = cliIo();
+    const home = mkdtempSync(join(tmpdir(), 'cs-proxy-apply-home-'));
+    dirs.push(home);
+    const t = cliIo({ CRUCIBLE_SECRETS_HOME: home });
     const code = await runCli(['proxy', dir, '--server', 'nginx', '--domain', 'crucible.example.com', '--out', join(dir, 'c.conf'), '--apply-compose', '--apply-env'], t.io, noCore);
     expect(code, t.err()).toBe(0);
     const compose = readFileSync(join(dir, 'docker-compose.yml'), 'utf8');
@@ -45,9 +47,11 @@ describe('crucible-secrets proxy --apply-compose / --apply-env', () => {
     expect(t.out()).toContain('Applied to docker-compose.yml');
     expect(t.out()).toContain('.env updated:');
     expect(t.out()).toContain('docker compose up -d');
-    expect(readdirSync(dir).length).toBeGreaterThan(4); // the previous compose file and .env are kept beside them
+    // The previous compose file and .env are kept under the app home, not beside them where git could pick them up.
+    expect(readdirSync(dir).sort()).toEqual(['.env', 'c.conf', 'docker-compose.yml']);
+    expect(readdirSync(join(home, 'previous', 'proxy')).map((n) => n.replace(/\.\d{8}T\d{9}Z(-\d+)?$/, '')).sort()).toEqual(['.env', 'docker-compose.yml']);
 
-    const again = cliIo();
+    const again = cliIo({ CRUCIBLE_SECRETS_HOME: home });
     const code2 = await runCli(['proxy', dir, '--server', 'nginx', '--domain', 'crucible.example.com', '--out', join(dir, 'c.conf'), '--apply-compose', '--apply-env'], again.io, noCore);
     expect(code2, again.err()).toBe(0);
     expect(again.out()).toContain('already match');

@@ -54,7 +54,7 @@ describe('a step that fails stops the rotation and says why', () => {
     const dumps = join(t.core.paths.home, 'dumps');
     const left = existsSync(dumps)
       ? readdirSync(dumps, { recursive: true }).filter(
-          (e) => String(e).endsWith('.sql') || String(e).includes('.part-'),
+          (e) => String(e).endsWith('.sql') || String(e).endsWith('.sql.age') || String(e).includes('.part-'),
         )
       : [];
     expect(left).toEqual([]);
@@ -89,7 +89,7 @@ describe('a journal that refuses entries stops a rotation before it changes anyt
   it('a symlinked journal: refused, no run recorded, .env and keychain as they were', async () => {
     const t = await setup();
     const { readFileSync: read, unlinkSync, writeFileSync: write } = await import('node:fs');
-    await t.core.journal.append({ type: 'test.marker', subject: 'before' });
+    await t.core.journal.append({ type: 'file.written', subject: 'before' });
     const file = t.core.paths.journalFile;
     const elsewhere = join(mkdtempSync(join(tmpdir(), 'cs-journal-elsewhere-')), 'journal.jsonl');
     write(elsewhere, read(file));

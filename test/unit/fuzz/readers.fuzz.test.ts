@@ -5,17 +5,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../electron/common/errors';
 import { inspectBackup } from '../../../electron/core/backup/container';
-import { interpolate } from '../../../electron/core/compose/interpolate';
+import { interpolate, scanTemplate } from '../../../electron/core/compose/interpolate';
 import { loadComposeProject } from '../../../electron/core/compose/load';
 import { parseComposeFile } from '../../../electron/core/compose/parse-file';
-import { decodeEnvBytes, interpolateCompose, parseEnv } from '../../../electron/core/envfile';
+import { decodeEnvBytes, parseEnv } from '../../../electron/core/envfile';
 import { expandPosixVariables } from '../../../electron/core/envfile/python-dotenv';
 import { readBoundedFile } from '../../../electron/core/fs/read-bounded';
 import { HOSTILE_CASES } from '../../fixtures/hostile/corpus';
 
 /**
- * Fuzz suite of issue 19: the `.env` parser, both interpolations, the compose loader and the backup reader
- * get the hostile corpus (test/fixtures/hostile) and then random inputs built from the characters that
+ * Fuzz suite of issue 19: the `.env` parser, the interpolation (throwing and scanning forms), the compose
+ * loader and the backup reader get the hostile corpus (test/fixtures/hostile) and then random inputs built from the characters that
  * matter to them. Each input must finish within 2 s of CPU, grow the process by less than 256 MB, and either
  * succeed or throw an AppError. The seed is fixed so CI runs the same inputs every time; the whole file
  * stays within about 30 s on a 2-core machine.
@@ -131,7 +131,7 @@ describe('hostile corpus', () => {
           );
         } else if (c.kind === 'interpolation') {
           await withinBudget(`${c.name} (compose)`, () => interpolate(input as string, lookup));
-          await withinBudget(`${c.name} (.env)`, () => interpolateCompose(input as string, lookup));
+          await withinBudget(`${c.name} (.env)`, () => scanTemplate(input as string, lookup));
         } else if (c.kind === 'compose') {
           const name = `${String(HOSTILE_CASES.indexOf(c))}.yml`;
           writeFileSync(join(dir, name), input);
@@ -181,10 +181,10 @@ describe('random inputs (fixed seed)', () => {
     );
   });
 
-  it('.env interpolation: never throws', () => {
+  it('interpolation as the .env reader uses it (scanTemplate): never throws', () => {
     fc.assert(
       fc.property(template, (s) => {
-        interpolateCompose(s, lookup);
+        scanTemplate(s, lookup);
       }),
       { seed: SEED, numRuns: 5000 },
     );
@@ -199,7 +199,7 @@ describe('random inputs (fixed seed)', () => {
         } catch (e) {
           expect(e).toBeInstanceOf(AppError);
         }
-        interpolateCompose(s, () => undefined);
+        scanTemplate(s, () => undefined);
       }),
       { seed: SEED, numRuns: 60 },
     );

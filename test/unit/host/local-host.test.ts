@@ -130,7 +130,7 @@ describe('LocalHost.writeFileAtomic', () => {
     const keep = join(folder(), 'previous', 'deployment-1');
     writeFileSync(join(d, '.env'), 'OLD=1\n', { mode: 0o644 });
     const { previousKeptAs } = await hostIn(d).writeFileAtomic(join(d, '.env'), 'NEW=1\n', { keepPreviousIn: keep });
-    expect(previousKeptAs).toMatch(new RegExp(`^${keep}/\\.env\\.\\d{4}-\\d\\d-\\d\\dT\\d{9}Z$`));
+    expect(previousKeptAs).toMatch(new RegExp(`^${keep}/\\.env\\.\\d{8}T\\d{9}Z$`));
     expect(readFileSync(previousKeptAs!, 'utf8')).toBe('OLD=1\n');
     expect(statSync(previousKeptAs!).mode & 0o777).toBe(0o600);
     expect(statSync(keep).mode & 0o777).toBe(0o700);

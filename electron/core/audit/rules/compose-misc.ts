@@ -3,6 +3,7 @@ import type { Finding, Severity } from '../../../common/model/finding';
 import { referencedVariables } from '../../compose/interpolate';
 import type { ComposeArgv, ComposeService } from '../../compose/model';
 import type { AuditContext, AuditRule } from '../types';
+import { fixIds } from '../fix-ids';
 
 /** Command lines, healthchecks, mounts, images and what compose itself would reject. */
 
@@ -95,9 +96,11 @@ export const envFileMountedRule: AuditRule = {
         if (v.type !== 'bind' || v.hostSource === null) continue;
         const whole = v.hostSource === ctx.target.folder || v.hostSource === `${ctx.target.folder}/`;
         if (v.hostSource !== envPath && !whole) continue;
-        const severity: Severity = v.readOnly ? 'warning' : 'error';
+        // Read-only, it is how docker-compose.yml feeds Crucible's settings (config.py reads /app/.env): a note,
+        // under its own code, since the fix for the writable mount leaves exactly this.
+        const severity: Severity = v.readOnly ? 'info' : 'error';
         out.push({
-          code: 'COMPOSE_ENV_FILE_MOUNTED',
+          code: v.readOnly ? 'COMPOSE_ENV_FILE_MOUNTED_READONLY' : 'COMPOSE_ENV_FILE_MOUNTED',
           severity,
           title: `${svc.name} mounts ${whole ? 'the whole deployment folder (with .env)' : '.env'}${v.readOnly ? ' read-only' : ' read-write'}`,
           message: `Every secret in .env is readable inside ${svc.name}, including the ones it does not need${v.readOnly ? '' : '; the mount is writable and the container runs as root, so a compromised container can change the host .env'}. If .env is missing when the container is created, docker creates a directory named .env instead.`,
@@ -106,6 +109,8 @@ export const envFileMountedRule: AuditRule = {
           file: v.source.file,
           line: v.source.line,
           evidence: `volume ${v.raw.includes('${') ? v.raw : `${whole ? '<deployment folder>' : './.env'} → ${v.target}${v.readOnly ? ' (ro)' : ' (rw)'}`} in ${v.source.file}:${v.source.line}`,
+          // Crucible's api reads /app/.env and never writes it: read-only costs nothing (docs/crucible.md).
+          ...(v.readOnly || whole ? {} : { fixId: fixIds.mountReadOnly(v.source.file, svc.name, v.index) }),
         });
       }
     }

@@ -73,7 +73,7 @@ export const envModeRule: AuditRule = {
           code: backup ? 'FILES_BACKUP_READABLE' : 'FILES_ENV_READABLE',
           severity: 'error',
           title: `${m.file} is readable by ${((m.mode ?? 0) & 0o007) !== 0 ? 'every user' : 'its group'}`,
-          message: `${m.file} holds secrets but its mode is ${octal}: other accounts on this machine can read it.`,
+          message: `${m.file} holds secrets but its mode is ${octal}: other accounts on this machine can read it.${backup ? '' : " Crucible's scripts/generate_secrets.py creates .env with the default umask (docs/crucible.md#the-env-file-mode)."}`,
           howToFix: `chmod 600 ${m.file}`,
           file: m.file,
           evidence: `mode ${octal}`,
@@ -115,6 +115,23 @@ export const rotationLeftoverRule: AuditRule = {
       title: `${f} is left in the deployment folder`,
       message: `${f} was written by an API_KEY_ENCRYPTION_KEY rotation: it holds every user's stored provider keys, encrypted (with the previous or the new key; if the previous key was Crucible's built-in fallback, anyone can decrypt them). It is not needed once the rotation is confirmed or rolled back.`,
       howToFix: `Delete ${f} once the rotation is finished (current versions keep these files in the app's own folder and delete them themselves).`,
+      file: f,
+      evidence: `${f} exists`,
+    })),
+};
+
+export const plaintextDumpRule: AuditRule = {
+  code: 'FILES_PLAINTEXT_DUMP',
+  group: 'files',
+  severity: 'warning',
+  title: 'Unencrypted database dump in the deployment folder',
+  run: (ctx) =>
+    (ctx.files.plaintextDumps ?? []).map((f) => ({
+      code: 'FILES_PLAINTEXT_DUMP',
+      severity: 'warning' as const,
+      title: `${f} looks like an unencrypted database dump`,
+      message: `A pg_dump of Crucible's database holds every user's sessions, data and encrypted provider keys. Unencrypted in the deployment folder, it is one \`git add\`, backup job or copied folder away from leaking; the security guide says to encrypt database backups.`,
+      howToFix: `Encrypt it and delete the plain file: crucible-secrets dumps encrypt --out ${f}.age < ${f} && rm ${f} (dumps the app takes itself are encrypted and kept in its own folder).`,
       file: f,
       evidence: `${f} exists`,
     })),

@@ -2,8 +2,10 @@ import type { AuditRule } from '../types';
 import { datastorePortRule, networkModeHostRule, webPortRule } from './compose-ports';
 import { envOverrideRule, hardcodedCorsRule, hardcodedSecretRule, localhostApiUrlRule } from './compose-env';
 import { composeProblemsRule, envFileMountedRule, secretInHealthcheckRule, secretOnCommandLineRule, unpinnedImageRule } from './compose-misc';
-import { buildContextEnvRule, envMissingRule, envModeRule, envNotIgnoredRule, envTrackedRule, rotationLeftoverRule } from './files';
+import { buildContextEnvRule, envMissingRule, envModeRule, envNotIgnoredRule, envTrackedRule, rotationLeftoverRule, plaintextDumpRule } from './files';
 import { proxyAuditRules } from '../../proxy/audit-rules';
+import { apiNotProductionRule, envNotNeededRule, envReachesNoContainerRule } from './service-env';
+import { crucibleFactsRules } from './crucible-facts';
 import { knownLoginRateLimitRule, knownProductionCorsRule, knownRedisUrlLoggedRule, secretReusedAcrossDeploymentsRule } from './cross-known';
 
 /** Every audit rule, in report order. check-env's findings are added by runAudit (see env-adapter.ts). */
@@ -16,6 +18,9 @@ export const auditRules: readonly AuditRule[] = [
   hardcodedCorsRule,
   hardcodedSecretRule,
   envOverrideRule,
+  apiNotProductionRule,
+  envReachesNoContainerRule,
+  envNotNeededRule,
   localhostApiUrlRule,
   secretOnCommandLineRule,
   secretInHealthcheckRule,
@@ -26,9 +31,11 @@ export const auditRules: readonly AuditRule[] = [
   envModeRule,
   buildContextEnvRule,
   rotationLeftoverRule,
+  plaintextDumpRule,
   secretReusedAcrossDeploymentsRule,
   knownLoginRateLimitRule,
   knownRedisUrlLoggedRule,
   knownProductionCorsRule,
+  ...crucibleFactsRules,
   ...proxyAuditRules,
 ];

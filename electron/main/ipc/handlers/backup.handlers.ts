@@ -1,4 +1,5 @@
 import type { BackupProgress } from '../../../common/ipc/backup.ipc';
+import { createGeneratedPassphrases } from '../../../core/backup/generated-passphrase';
 import type { HandlerDeps } from './deps';
 import type { Handlers } from '../router';
 
@@ -10,14 +11,30 @@ const BACKUP_FILTER = [{ name: 'Crucible Secrets backup', extensions: ['csbackup
  */
 export function backupHandlers({ core, platform }: HandlerDeps): Handlers['backup'] {
   const progress = (p: BackupProgress) => platform.emit('backupProgress', p);
+  const generated = createGeneratedPassphrases();
+  // The commands of the last restore, for their Copy buttons (not secret: folders and compose files).
+  const applyCommands = new Map<string, string>();
   return {
     status: () => core.backup.status(),
+    // Nothing is logged or journalled: the value goes to the admin who clicked, once.
+    // Registered with the redactor all the same, so that it is masked should any later error or log quote it.
+    generatePassphrase: async () => {
+      const g = await generated.generate();
+      core.logger.redactor.register(g.passphrase);
+      return g;
+    },
+    copyGeneratedPassphrase() {
+      const { clearsAt } = core.clipboardGuard.copy(platform.clipboard, generated.forCopy());
+      return Promise.resolve({ clearsAt: clearsAt.toISOString() });
+    },
     export: async ({ deploymentIds, passphrase, confirmation }) => {
       // Refuse a weak passphrase before asking where to save.
       await core.backup.checkExportPassphrase(passphrase, confirmation, deploymentIds);
       const target = await platform.pickSaveFile('Save the encrypted backup', core.backup.defaultFileName(deploymentIds), BACKUP_FILTER);
       if (target === null) return null;
-      return core.backup.exportTo(target, deploymentIds, passphrase, confirmation, progress);
+      const result = await core.backup.exportTo(target, deploymentIds, passphrase, confirmation, progress);
+      generated.forget();
+      return result;
     },
     saveRecoverySheet: async ({ exportId }) => {
       const sheet = core.backup.recoverySheet(exportId);
@@ -36,7 +53,17 @@ export function backupHandlers({ core, platform }: HandlerDeps): Handlers['backu
       const folder = await platform.pickFolder(`Choose the folder to restore ${deploymentId} into`);
       return folder === null ? core.backup.currentPlan(sessionId) : core.backup.setFolder(sessionId, deploymentId, folder);
     },
-    applyRestore: (selection) => core.backup.applyRestore(selection, progress),
+    applyRestore: async (selection) => {
+      const result = await core.backup.applyRestore(selection, progress);
+      applyCommands.clear();
+      for (const d of result.deployments) if (d.applyCommand !== null) applyCommands.set(d.id, d.applyCommand);
+      return result;
+    },
+    copyApplyCommand: ({ deploymentId }) => {
+      const command = applyCommands.get(deploymentId);
+      if (command !== undefined) platform.clipboard.writeText(command);
+      return Promise.resolve({ copied: command !== undefined });
+    },
     cancelRestore: ({ sessionId }) => Promise.resolve({ cancelled: core.backup.cancel(sessionId) }),
   };
 }

@@ -21,7 +21,7 @@ export function incidentHandlers({ core, platform }: HandlerDeps): Handlers['inc
     addTimeline: ({ id, at, text }) => s.addTimeline(id, { at, text }),
     removeTimeline: ({ id, entryId }) => s.removeTimeline(id, entryId),
     setNoticeExtra: ({ id, text }) => s.setNoticeExtra(id, text),
-    completeStep: ({ id, step }) => s.completeStep(id, step),
+    completeStep: ({ id, step, override }) => s.completeStep(id, step, override),
     planRotation: ({ id, variables }) => s.planRotation(id, variables),
     rotateNext: ({ id }) => s.rotateNext(id),
     close: ({ id, summary }) => s.close(id, summary),

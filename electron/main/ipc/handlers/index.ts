@@ -10,6 +10,7 @@ import { setupHandlers } from './setup.handlers';
 import { backupHandlers } from './backup.handlers';
 import { incidentHandlers } from './incident.handlers';
 import { rotationHandlers } from './rotation.handlers';
+import { dumpsHandlers } from './dumps.handlers';
 
 export type { HandlerDeps, HostInfo } from './deps';
 
@@ -29,5 +30,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     backup: backupHandlers(deps),
     incident: incidentHandlers(deps),
     rotation: rotationHandlers(deps),
+    dumps: dumpsHandlers(deps),
   };
 }

@@ -8,6 +8,7 @@ import { generateProxyBundle, writeGeneratedFile } from '../../../core/proxy/gen
 import { readComposeFacts } from '../../../core/proxy/compose-facts';
 import { firewallGuide } from '../../../core/proxy/firewall';
 import { applyComposeChanges, planComposeChanges } from '../../../core/proxy/compose-changes';
+import { previousVersionsFolder } from '../../../core/fs/previous-versions';
 import { resolveAddress } from '../../../core/proxy/validate';
 import { applyEnvFollowUps } from '../../../core/proxy/env-apply';
 import type { HandlerDeps } from './deps';
@@ -67,6 +68,11 @@ export function proxyHandlers({ core, platform }: HandlerDeps): Handlers['proxy'
     return f;
   }
 
+  /** Previous versions of the files changed here: the deployment's own folder under the app home, else `proxy`. */
+  function keepIn(req: ComposePreviewRequest): string {
+    return previousVersionsFolder(core.paths.home, req.deploymentId ?? 'proxy');
+  }
+
   async function composeTarget(req: ComposePreviewRequest): Promise<{ folder: string; origin: string }> {
     const t = await target(req);
     if (t.folder === null) throw new AppError('PROXY_NO_FOLDER', 'Choose the deployment (or its folder) first: the compose files are read from it.');
@@ -99,18 +105,18 @@ export function proxyHandlers({ core, platform }: HandlerDeps): Handlers['proxy'
     },
     composePreview: async (req) => {
       const { folder, origin } = await composeTarget(req);
-      const plan = await planComposeChanges(folder, origin);
+      const plan = await planComposeChanges(folder, origin, core.profile);
       return { files: plan.files.map(({ file, changes, diff, token }) => ({ file, changes, diff, token })), notes: plan.notes };
     },
     composeApply: async (req) => {
       const { folder, origin } = await composeTarget(req);
-      const applied = await applyComposeChanges(folder, origin, req.tokens);
+      const applied = await applyComposeChanges(folder, origin, req.tokens, keepIn(req), core.profile);
       core.logger.info('proxy.compose.apply', { files: applied.map((a) => a.file) });
       return { applied: applied.map((a) => ({ file: a.file, backupName: a.backupPath === null ? null : basename(a.backupPath) })) };
     },
     envApply: async (req) => {
       const { folder, origin } = await composeTarget(req);
-      const r = await applyEnvFollowUps(folder, origin);
+      const r = await applyEnvFollowUps(folder, origin, keepIn(req));
       core.logger.info('proxy.env.apply', { keys: r.changed });
       return r;
     },

@@ -1,5 +1,6 @@
 import { getApi } from '../../api';
 import { useLoad } from '../../hooks';
+import { href, route } from '../../router';
 
 /**
  * For the Secrets page: warns when a secret was rotated after the newest backup of this deployment
@@ -13,14 +14,14 @@ export function BackupFreshness({ deploymentId }: { deploymentId: string }) {
   if (d.lastBackupAt === null) {
     return (
       <p role="note" className="badge-info" data-testid="backup-freshness">
-        No backup of this deployment yet. <a href="#/backup">Make one</a>.
+        No backup of this deployment yet. <a href={href(route.backup())}>Make one</a>.
       </p>
     );
   }
   if (d.rotatedSince.length === 0) return null;
   return (
     <div role="alert" className="panel panel-error" data-testid="backup-freshness">
-      Rotated after the newest backup ({d.lastBackupAt.slice(0, 10)}): {d.rotatedSince.join(', ')}. Restoring that backup would bring back revoked values. <a href="#/backup">Make a new backup</a>.
+      Rotated after the newest backup ({d.lastBackupAt.slice(0, 10)}): {d.rotatedSince.join(', ')}. Restoring that backup would bring back revoked values. <a href={href(route.backup())}>Make a new backup</a>.
     </div>
   );
 }

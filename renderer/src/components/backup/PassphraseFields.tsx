@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
+import { compactForm, FAMOUS_DICTIONARY, FAMOUS_PASSPHRASES, FAMOUS_WARNING } from '../../../../electron/common/famous-passphrases';
 
 /** The export rules, shown as the admin types; main enforces them again (backup/passphrase.ts). */
 export const MIN_LENGTH = 15;
@@ -6,14 +7,22 @@ export const MIN_SCORE = 3;
 
 type Checker = (pw: string) => { score: number; warning: string | null };
 
-/** zxcvbn-ts, loaded on first use so its dictionaries stay out of the start-up bundle. */
+/**
+ * zxcvbn-ts, loaded on first use so its dictionaries stay out of the start-up bundle. The same estimate as
+ * main's (core/secrets/zxcvbn-worker.ts): the famous passphrases as a dictionary, and the passphrase checked
+ * as typed and in its compact form, the lower estimate winning ("Correct-Horse-Battery-Staple" is weak).
+ */
 let loading: Promise<Checker> | null = null;
 function loadChecker(): Promise<Checker> {
   loading ??= Promise.all([import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common'), import('@zxcvbn-ts/language-en')]).then(([core, common, en]) => {
-    const z = new core.ZxcvbnFactory({ dictionary: { ...common.dictionary, ...en.dictionary }, graphs: common.adjacencyGraphs, translations: en.translations });
+    const z = new core.ZxcvbnFactory({ dictionary: { ...common.dictionary, ...en.dictionary, [FAMOUS_DICTIONARY]: [...FAMOUS_PASSPHRASES] }, graphs: common.adjacencyGraphs, translations: en.translations });
     return (pw: string) => {
-      const r = z.check(pw.normalize('NFKC').slice(0, 200));
-      return { score: r.score, warning: r.feedback.warning };
+      const typed = pw.normalize('NFKC').slice(0, 200);
+      const compact = compactForm(typed);
+      const checks = [z.check(typed), ...(compact !== typed && compact !== '' ? [z.check(compact)] : [])];
+      const lower = checks.reduce((a, b) => (b.guessesLog10 < a.guessesLog10 ? b : a));
+      const famous = checks.some((r) => r.sequence.some((m) => 'dictionaryName' in m && m.dictionaryName === FAMOUS_DICTIONARY));
+      return { score: lower.score, warning: lower.feedback.warning ?? (famous ? FAMOUS_WARNING : null) };
     };
   });
   return loading;
@@ -28,10 +37,23 @@ export interface PassphraseState {
   acceptable: boolean;
 }
 
-/** Passphrase typed twice, with a strength meter and the rules in words. */
-export function PassphraseFields({ idPrefix, onChange }: { idPrefix: string; onChange: (s: PassphraseState) => void }) {
+/**
+ * Passphrase typed twice, with a strength meter and the rules in words. `fill` puts a generated passphrase in
+ * both fields (a new object each time the admin generates one); typing afterwards edits it as usual.
+ * `actions` are shown beside the first field (the export's "Generate a passphrase").
+ */
+export function PassphraseFields({ idPrefix, onChange, fill = null, actions }: { idPrefix: string; onChange: (s: PassphraseState) => void; fill?: { passphrase: string } | null; actions?: ReactNode }) {
   const [passphrase, setPassphrase] = useState('');
   const [confirmation, setConfirmation] = useState('');
+  // A new `fill` replaces both entries, during render (not in an effect: no extra render with stale fields).
+  const [filled, setFilled] = useState(fill);
+  if (fill !== filled) {
+    setFilled(fill);
+    if (fill !== null) {
+      setPassphrase(fill.passphrase);
+      setConfirmation(fill.passphrase);
+    }
+  }
   // The estimate is tagged with the passphrase it was made for, so a stale one is never shown.
   const [estimate, setEstimate] = useState<{ for: string; score: number; warning: string | null } | null>(null);
   useEffect(() => {
@@ -58,7 +80,10 @@ export function PassphraseFields({ idPrefix, onChange }: { idPrefix: string; onC
       <label className="label-like" htmlFor={`${idPrefix}-pass`}>
         Backup passphrase
       </label>
-      <input id={`${idPrefix}-pass`} type="password" autoComplete="new-password" spellCheck={false} value={passphrase} aria-describedby={`${idPrefix}-rules`} onChange={(e) => setPassphrase(e.target.value)} />
+      <div className="passphrase-row">
+        <input id={`${idPrefix}-pass`} type="password" autoComplete="new-password" spellCheck={false} value={passphrase} aria-describedby={`${idPrefix}-rules`} onChange={(e) => setPassphrase(e.target.value)} />
+        {actions}
+      </div>
       <label className="label-like" htmlFor={`${idPrefix}-confirm`}>
         Type it again
       </label>

@@ -1,7 +1,11 @@
 import { useState } from 'react';
 import type { BackupFileInfo, BackupSummary, RestoreConflict, RestorePlan, RestoreResult } from '../../../../electron/common/ipc/backup.ipc';
-import { errorMessage, getApi } from '../../api';
+import { getApi } from '../../api';
+import { formatWhen } from '../../format-date';
+import { formatFingerprint } from '../../format-fingerprint';
+import { useAction } from '../../hooks';
 import { BackupProgressBar } from './BackupProgressBar';
+import { RestoreResultView } from './RestoreResultView';
 
 const SIDE: Record<RestoreConflict['keychain']['state'], string> = { absent: 'missing', same: 'same', differs: 'differs', 'no-file': 'no .env' };
 
@@ -9,26 +13,12 @@ const SIDE: Record<RestoreConflict['keychain']['state'], string> = { absent: 'mi
 export function RestoreSection({ onRestored }: { onRestored: () => void }) {
   const [file, setFile] = useState<BackupFileInfo | null>(null);
   const [passphrase, setPassphrase] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
   const [summary, setSummary] = useState<BackupSummary | null>(null);
   const [plan, setPlan] = useState<RestorePlan | null>(null);
   const [picked, setPicked] = useState<Record<string, Set<string>>>({});
   const [rewrite, setRewrite] = useState<Record<string, boolean>>({});
   const [result, setResult] = useState<RestoreResult | null>(null);
-
-  async function run<T>(fn: () => Promise<T>): Promise<T | undefined> {
-    setBusy(true);
-    setError(null);
-    try {
-      return await fn();
-    } catch (e) {
-      setError(errorMessage(e));
-      return undefined;
-    } finally {
-      setBusy(false);
-    }
-  }
 
   async function choose() {
     const f = await run(() => getApi().backup.pickFile({}));
@@ -130,12 +120,12 @@ export function RestoreSection({ onRestored }: { onRestored: () => void }) {
       {summary && !plan && (
         <div data-testid="verify-summary">
           <p role="status">
-            The backup opens and is intact. Made {summary.createdAt} by version {summary.appVersion}. Fingerprint <code>{summary.fingerprint}</code>.
+            The backup opens and is intact. Made {formatWhen(summary.createdAt)} by version {summary.appVersion}. Fingerprint <code>{formatFingerprint(summary.fingerprint)}</code>.
           </p>
           <ul>
             {summary.deployments.map((d) => (
               <li key={d.id}>
-                {d.name} ({d.id}): {d.secretCount} secret(s), newest rotation {d.newestRotation?.slice(0, 10) ?? 'none'}, checklist {d.checklistDone}/{d.checklistTotal}
+                {d.name}: {d.secretCount} secret(s), newest rotation {d.newestRotation ? formatWhen(d.newestRotation) : 'none'}, checklist {d.checklistDone}/{d.checklistTotal}
               </li>
             ))}
           </ul>
@@ -147,7 +137,7 @@ export function RestoreSection({ onRestored }: { onRestored: () => void }) {
           {plan.deployments.map((d) => (
             <div key={d.id} className="panel">
               <h3>
-                {d.name} <span className="muted small">({d.id})</span> {!d.registered && <span className="badge badge-info">new on this machine</span>}
+                {d.name} {!d.registered && <span className="badge badge-info">new on this machine</span>}
               </h3>
               <p className="small">
                 Folder: {d.folder} {d.folderExists ? (d.envFound ? '(has a .env)' : '(no .env yet)') : <span className="badge-warn">(does not exist)</span>}{' '}
@@ -175,13 +165,13 @@ export function RestoreSection({ onRestored }: { onRestored: () => void }) {
                         <code>{s.name}</code>
                       </td>
                       <td>
-                        <code>{s.backupFingerprint}</code>
+                        <code>{formatFingerprint(s.backupFingerprint)}</code>
                       </td>
                       <td className={s.keychain.state === 'differs' ? 'badge-warn' : undefined}>
-                        {SIDE[s.keychain.state]} {s.keychain.fingerprint && <code>{s.keychain.fingerprint}</code>}
+                        {SIDE[s.keychain.state]} {s.keychain.fingerprint && <code>{formatFingerprint(s.keychain.fingerprint)}</code>}
                       </td>
                       <td className={s.env.state === 'differs' ? 'badge-warn' : undefined}>
-                        {SIDE[s.env.state]} {s.env.fingerprint && <code>{s.env.fingerprint}</code>}
+                        {SIDE[s.env.state]} {s.env.fingerprint && <code>{formatFingerprint(s.env.fingerprint)}</code>}
                       </td>
                     </tr>
                   ))}
@@ -210,11 +200,7 @@ export function RestoreSection({ onRestored }: { onRestored: () => void }) {
           </div>
         </div>
       )}
-      {result && (
-        <p role="status" data-testid="restore-result">
-          Restored: {result.deployments.map((d) => `${d.id} (${d.restored.length} secret(s)${d.envRewritten ? ', .env rewritten' : ''})`).join('; ')}. Everything was applied together.
-        </p>
-      )}
+      {result && <RestoreResultView result={result} />}
     </section>
   );
 }

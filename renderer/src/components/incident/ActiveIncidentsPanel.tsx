@@ -1,6 +1,7 @@
 import { getApi } from '../../api';
 import { useLoad } from '../../hooks';
 import { showTime, STEP_LABEL } from './incident-events';
+import { href, route } from '../../router';
 
 /** The Dashboard's view of open incidents (nothing when none is open). */
 export function ActiveIncidentsPanel() {
@@ -14,7 +15,7 @@ export function ActiveIncidentsPanel() {
           <li key={i.id}>
             <strong>{i.title}</strong> on {i.deploymentName}, opened {showTime(i.openedAt)};{' '}
             {i.currentStep ? `current step: ${STEP_LABEL[i.currentStep] ?? i.currentStep}` : 'all steps done'}.{' '}
-            <a href={`#/incident/${encodeURIComponent(i.id)}`}>Continue</a>
+            <a href={href(route.incident(i.id))}>Continue</a>
           </li>
         ))}
       </ul>

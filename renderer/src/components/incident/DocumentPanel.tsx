@@ -4,7 +4,10 @@ import { errorMessage, getApi } from '../../api';
 import { showTime } from './incident-events';
 import type { Act } from './StepItems';
 
-/** Export the report (Markdown, printable HTML) and close the incident with a summary. */
+/**
+ * Close the incident with a summary (closing writes the final report to the app's folder and says where),
+ * and export a copy of the report (Markdown, printable HTML) at any time.
+ */
 export function DocumentPanel({ view, act, onView }: { view: IncidentView; act: Act; onView: (v: IncidentView) => void }) {
   const [summary, setSummary] = useState('');
   const [status, setStatus] = useState<string | null>(null);
@@ -25,14 +28,27 @@ export function DocumentPanel({ view, act, onView }: { view: IncidentView; act: 
       <h2 id="document-title">Incident report</h2>
       <p>
         The timeline from the app's journal and your entries, every action with its time, and the secrets rotated by name and
-        generation. Never a value.
+        generation. Never a value. Closing the incident writes the final report; export a copy any time to share it.
       </p>
+      {view.incident.finalReport && (
+        <div className="panel banner-ok" role="status" data-testid="final-report">
+          <p>Final report written when the incident was closed:</p>
+          <ul>
+            <li>
+              <code>{view.incident.finalReport.html}</code> (printable)
+            </li>
+            <li>
+              <code>{view.incident.finalReport.markdown}</code>
+            </li>
+          </ul>
+        </div>
+      )}
       <div className="button-row">
         <button type="button" className="primary" onClick={() => { exportAs('html'); }}>
-          Export printable HTML…
+          Export a printable copy (HTML)…
         </button>
         <button type="button" onClick={() => { exportAs('markdown'); }}>
-          Export Markdown…
+          Export a copy (Markdown)…
         </button>
         {status && <span role="status" data-testid="export-status">{status}</span>}
       </div>
@@ -45,7 +61,8 @@ export function DocumentPanel({ view, act, onView }: { view: IncidentView; act: 
           }}
         >
           <h3>Close the incident</h3>
-          {view.currentStep !== null && (
+          <p className="muted">Closing writes the final report (Markdown and printable HTML) to the app's folder; no export is needed first.</p>
+          {view.currentStep !== null && view.currentStep !== 'document' && (
             <p className="muted">Steps not completed are listed as such in the report. Close early only for a false alarm.</p>
           )}
           <label className="label-like" htmlFor="close-summary">
@@ -53,7 +70,7 @@ export function DocumentPanel({ view, act, onView }: { view: IncidentView; act: 
           </label>
           <textarea id="close-summary" rows={3} value={summary} onChange={(e) => { setSummary(e.target.value); }} required maxLength={4000} />
           <div className="button-row">
-            <button type="submit">Close the incident</button>
+            <button type="submit">Close and write the final report</button>
           </div>
         </form>
       )}

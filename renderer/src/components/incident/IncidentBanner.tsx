@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { getApi } from '../../api';
 import { useLoad } from '../../hooks';
 import { INCIDENT_CHANGED, STEP_LABEL } from './incident-events';
+import { href, route } from '../../router';
 
 /** Shown on every page while an incident is open: what, where, which step, and a way back to it. */
 export function IncidentBanner() {
@@ -19,7 +20,7 @@ export function IncidentBanner() {
         <div key={i.id}>
           <strong>Incident open:</strong> {i.title} on {i.deploymentName}
           {i.currentStep ? ` (step: ${STEP_LABEL[i.currentStep] ?? i.currentStep})` : ' (all steps done: close it with a summary)'}.{' '}
-          <a href={`#/incident/${encodeURIComponent(i.id)}`}>Continue the runbook</a>
+          <a href={href(route.incident(i.id))}>Continue the runbook</a>
         </div>
       ))}
     </div>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { IncidentView } from '../../../../electron/common/ipc/incident.ipc';
-import { errorMessage, getApi } from '../../api';
+import { getApi } from '../../api';
+import { useAction } from '../../hooks';
 
 /**
  * The Rotate step's run: every secret (or a chosen subset) in dependency order, one secret per call so
@@ -9,14 +10,11 @@ import { errorMessage, getApi } from '../../api';
 export function RotatePanel({ view, onView, editable }: { view: IncidentView; onView: (v: IncidentView) => void; editable: boolean }) {
   const run = view.incident.rotation;
   const [chosen, setChosen] = useState<string[]>(view.rotation.candidates);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run: act } = useAction();
   const id = view.incident.id;
 
-  const go = async (plan: boolean) => {
-    setBusy(true);
-    setError(null);
-    try {
+  const go = (plan: boolean) =>
+    act(async () => {
       let v = plan ? await getApi().incident.planRotation({ id, variables: chosen.length === view.rotation.candidates.length ? undefined : chosen }) : view;
       onView(v);
       for (;;) {
@@ -28,12 +26,7 @@ export function RotatePanel({ view, onView, editable }: { view: IncidentView; on
         // A failure stops the run: the admin reads why, fixes it, and resumes.
         if (v.incident.rotation?.items.find((i) => i.variable === next.variable)?.status === 'failed') break;
       }
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   const rotated = run?.items.filter((i) => i.status === 'rotated').length ?? 0;
   return (

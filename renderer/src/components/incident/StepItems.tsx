@@ -25,6 +25,7 @@ function Item({ view, item, act, editable }: { view: IncidentView; item: Runbook
         {tick ? (tick.outcome === 'done' ? '✓ ' : '– ') : ''}
         {item.title}
         {!item.required && <span className="muted"> (optional)</span>}
+        {item.essential !== null && <span className="muted"> (essential)</span>}
       </h3>
       <p><Cited text={item.detail} /></p>
       {item.commands.length > 0 && (

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { GeneratedFile } from '../../../../electron/common/ipc/proxy.ipc';
-import { errorMessage } from '../../api';
+import { useAction } from '../../hooks';
 
 interface Props {
   file: GeneratedFile;
@@ -13,12 +13,11 @@ interface Props {
 /** A generated file with its text and Copy / Save buttons. */
 export function GeneratedFileView({ file, onCopy, onSave }: Props) {
   const [status, setStatus] = useState<string>('');
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run: act } = useAction();
   const run = (action: () => Promise<string>) => {
-    setBusy(true);
-    action()
-      .then(setStatus, (e: unknown) => { setStatus(errorMessage(e)); })
-      .finally(() => { setBusy(false); });
+    void act(action).then((done) => {
+      if (done !== undefined) setStatus(done);
+    });
   };
   const titleId = `file-${file.id}`;
   return (
@@ -34,7 +33,7 @@ export function GeneratedFileView({ file, onCopy, onSave }: Props) {
         <button type="button" disabled={busy} onClick={() => { run(() => onSave().then((n) => (n === null ? 'Not saved.' : `Saved as ${n}.`))); }}>
           Save {file.name}…
         </button>
-        <span role="status" aria-live="polite" className="muted">{status}</span>
+        <span role="status" aria-live="polite" className="muted">{error ?? status}</span>
       </div>
       <pre className="code-block" tabIndex={0} aria-label={`Contents of ${file.name}`}>{file.content}</pre>
     </section>

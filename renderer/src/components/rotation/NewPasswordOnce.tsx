@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { errorMessage, getApi } from '../../api';
+import { getApi } from '../../api';
+import { useAction } from '../../hooks';
 
 /**
  * The login password a rotation generated, shown once (as setup does): main hands it over a single time
@@ -7,21 +8,13 @@ import { errorMessage, getApi } from '../../api';
  */
 export function NewPasswordOnce({ runId, variable, compact = false, onShown }: { runId: string; variable: string; compact?: boolean; onShown?: () => void }) {
   const [password, setPassword] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
 
-  async function reveal() {
-    setBusy(true);
-    setError(null);
-    try {
+  const reveal = () =>
+    run(async () => {
       setPassword((await getApi().rotation.revealNewPassword({ id: runId })).password);
       onShown?.();
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
 
   const outputId = `new-password-${runId}`;
   return (

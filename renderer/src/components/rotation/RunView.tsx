@@ -1,8 +1,11 @@
 import { useState } from 'react';
 import type { RotationView, StepView } from '../../../../electron/common/ipc/rotation.ipc';
-import { errorMessage, getApi } from '../../api';
+import { STEP } from '../../../../electron/common/model/rotation-steps';
+import { getApi } from '../../api';
+import { useAction } from '../../hooks';
 import { NewPasswordOnce } from './NewPasswordOnce';
 import { Cited } from '../Cited';
+import { formatWhen } from '../../format-date';
 
 type Output = Array<{ command: string; code: number; stdout: string; stderr: string }>;
 
@@ -13,8 +16,7 @@ const WHO: Record<StepView['kind'], string> = { app: 'done by the app', command:
 /** One rotation run: blast radius, steps to tick or perform, confirm and roll back. */
 export function RunView({ initial, onChanged }: { initial: RotationView; onChanged: () => void }) {
   const [view, setView] = useState(initial);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
   const [output, setOutput] = useState<Output>([]);
   const [rollbackCommands, setRollbackCommands] = useState<string[] | null>(null);
   const [confirmingRollback, setConfirmingRollback] = useState(false);
@@ -25,22 +27,15 @@ export function RunView({ initial, onChanged }: { initial: RotationView; onChang
   const [passwordPanel, setPasswordPanel] = useState(initial.newPasswordWaiting);
   const passwordUnseen = view.newPasswordWaiting;
 
-  async function act(fn: () => Promise<RotationView | { view: RotationView; output?: Output }>) {
-    setBusy(true);
-    setError(null);
-    try {
+  const act = (fn: () => Promise<RotationView | { view: RotationView; output?: Output }>) =>
+    run(async () => {
       const r = await fn();
       if ('view' in r) {
         setView(r.view);
         setOutput(r.output ?? []);
       } else setView(r);
       onChanged();
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
 
   const api = getApi().rotation;
   return (
@@ -49,7 +44,7 @@ export function RunView({ initial, onChanged }: { initial: RotationView; onChang
         Rotating {view.variable} <span className={`badge ${finished ? (view.status === 'confirmed' ? 'badge-ok' : 'badge-info') : 'badge-warn'}`} data-testid="run-status">{view.status}</span>
       </h2>
       <p className="muted">
-        Started {new Date(view.startedAt).toLocaleString()} · reason: {view.reason} · new generation {view.generation}
+        Started {formatWhen(view.startedAt)} · reason: {view.reason} · new generation {view.generation}
       </p>
       <BlastRadiusFacts b={view.blastRadius} />
       {(passwordPanel || view.newPasswordWaiting) && view.status !== 'rolled-back' && (
@@ -91,12 +86,12 @@ export function RunView({ initial, onChanged }: { initial: RotationView; onChang
             {!finished && s.state !== 'done' && (
               <div className="button-row">
                 {s.kind === 'app' && (
-                  <button type="button" className="primary" disabled={busy || !s.ready || (s.id === 'write-env' && passwordUnseen)} onClick={() => void act(() => api.perform({ id: view.id, step: s.id }))}>
+                  <button type="button" className="primary" disabled={busy || !s.ready || (s.id === STEP.writeEnv && passwordUnseen)} onClick={() => void act(() => api.perform({ id: view.id, step: s.id }))}>
                     {s.title}
                   </button>
                 )}
-                {s.id === 'write-env' && passwordUnseen && <span className="muted">Show and store the new password first.</span>}
-                {s.id === 'verify' && view.canRunCommands && (
+                {s.id === STEP.writeEnv && passwordUnseen && <span className="muted">Show and store the new password first.</span>}
+                {s.id === STEP.verify && view.canRunCommands && (
                   <span>
                     <label className="inline" htmlFor={`login-${view.id}`}>
                       Admin login password (optional: also check the login{view.playbook === 'encryption-key-reencrypt' ? ' and the stored provider keys' : ''})
@@ -111,7 +106,7 @@ export function RunView({ initial, onChanged }: { initial: RotationView; onChang
                     disabled={busy || !s.ready}
                     onClick={() =>
                       void act(() => {
-                        const pw = s.id === 'verify' && loginPassword !== '' ? loginPassword : undefined;
+                        const pw = s.id === STEP.verify && loginPassword !== '' ? loginPassword : undefined;
                         setLoginPassword('');
                         return api.perform(pw === undefined ? { id: view.id, step: s.id } : { id: view.id, step: s.id, loginPassword: pw });
                       })
@@ -125,7 +120,7 @@ export function RunView({ initial, onChanged }: { initial: RotationView; onChang
                     {s.kind === 'command' ? 'I did it by hand' : 'Done'}
                   </button>
                 )}
-                {s.id === 'export' && (
+                {s.id === STEP.export && (
                   <button type="button" disabled={busy} onClick={() => void act(async () => (await api.pickExport({ id: view.id })) ?? view)}>
                     Choose the export file…
                   </button>

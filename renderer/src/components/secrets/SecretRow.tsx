@@ -2,7 +2,10 @@ import { useEffect, useState } from 'react';
 import type { PolicyItem } from '../../../../electron/common/ipc/rotation.ipc';
 import type { DriftItem, SecretRef } from '../../../../electron/common/ipc/secrets.ipc';
 import { errorMessage, getApi } from '../../api';
-import { ageOf, DRIFT_BADGE, groupFingerprint, STATUS_BADGE } from './secret-format';
+import { ageOf, groupFingerprint, rowBadges } from './secret-format';
+import { DriftRepair, isRepairable } from './DriftRepair';
+import { reachesText } from './reaches-format';
+import { href, route } from '../../router';
 
 const REVEAL_SECONDS = 30;
 
@@ -46,10 +49,12 @@ function useTimed<T>(): { value: T | null; left: number; start: (v: T, seconds: 
  * One secret: references always; the value only after an explicit Reveal (hidden again after 30 s) and never
  * for Copy, which main performs and clears after the countdown shown here.
  */
-export function SecretRow({ deploymentId, secret, drift, rotation, now }: { deploymentId: string; secret: SecretRef; drift: DriftItem | undefined; rotation?: PolicyItem; now: number }) {
+export function SecretRow({ deploymentId, secret, drift, rotation, now, onRepaired }: { deploymentId: string; secret: SecretRef; drift: DriftItem | undefined; rotation?: PolicyItem; now: number; onRepaired?: () => void }) {
   const revealed = useTimed<string>();
   const copied = useTimed<true>();
   const [error, setError] = useState<string | null>(null);
+  // Said by a finished repair; kept here because the repair button goes away once the row is in sync.
+  const [repaired, setRepaired] = useState<string | null>(null);
   const usable = secret.status !== 'missing' && secret.status !== 'interrupted' && secret.status !== 'unavailable';
 
   const reveal = () => {
@@ -64,14 +69,15 @@ export function SecretRow({ deploymentId, secret, drift, rotation, now }: { depl
       .secrets.copy({ deploymentId, name: secret.name })
       .then((r) => { copied.start(true, r.seconds); }, (e: unknown) => { setError(errorMessage(e)); });
   };
-  const status = STATUS_BADGE[secret.status];
-  const driftBadge = drift ? DRIFT_BADGE[drift.status] : null;
+  // One verdict per row: a keychain that matches its record is not shown as a green OK beside a red ".env differs".
+  const { status, drift: driftBadge } = rowBadges(secret.status, drift?.status);
 
   return (
     <tr data-testid={`secret-${secret.name}`}>
       <th scope="row">
         <code>{secret.name}</code>
         <div className="muted">{secret.kind}</div>
+        <div className="muted" data-testid={`reaches-${secret.name}`}>{reachesText(secret.reaches)}</div>
       </th>
       <td>
         <code aria-label={`Fingerprint of ${secret.name}`}>{groupFingerprint(secret.fingerprint)}</code>
@@ -84,7 +90,7 @@ export function SecretRow({ deploymentId, secret, drift, rotation, now }: { depl
           <>
             {' '}
             <a
-              href={`#/rotation/${encodeURIComponent(deploymentId)}/${encodeURIComponent(secret.name)}`}
+              href={href(route.rotation(deploymentId, secret.name))}
               className="badge badge-error"
               data-testid="overdue-badge"
               aria-label={`Rotation of ${secret.name} overdue: ${String(rotation.ageDays)} days old, maximum ${String(rotation.maxAgeDays)}. Plan the rotation`}
@@ -109,6 +115,17 @@ export function SecretRow({ deploymentId, secret, drift, rotation, now }: { depl
             Copy
           </button>
         </div>
+        {onRepaired && isRepairable(drift) && secret.status !== 'interrupted' && secret.status !== 'unavailable' && (
+          <DriftRepair
+            deploymentId={deploymentId}
+            drift={drift}
+            onRepaired={(said) => {
+              setRepaired(said);
+              onRepaired();
+            }}
+          />
+        )}
+        {repaired && <div role="status" className="badge-ok" data-testid="repair-done">{repaired}</div>}
         {revealed.value !== null && (
           <div>
             <code className="secret-value" data-testid="revealed-value">{revealed.value}</code>

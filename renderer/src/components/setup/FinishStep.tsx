@@ -1,5 +1,6 @@
 import type { CommitResult } from '../../../../electron/common/ipc/setup.ipc';
 import { VerifyService } from './VerifyService';
+import { href, route } from '../../router';
 
 /** Step 9: how to apply it (`docker compose up -d`, never restart), what is left, and the first backup. */
 export function FinishStep({ result }: { result: CommitResult }) {
@@ -36,10 +37,10 @@ export function FinishStep({ result }: { result: CommitResult }) {
         ))}
       </ul>
       <div className="step-actions">
-        <a className="button primary" href="#/backup">
+        <a className="button primary" href={href(route.backup())}>
           Make the first encrypted backup
         </a>
-        <a className="button" href={`#/secrets/${encodeURIComponent(result.deploymentId)}`}>
+        <a className="button" href={href(route.secrets(result.deploymentId))}>
           Open the secrets of {result.deploymentName}
         </a>
       </div>

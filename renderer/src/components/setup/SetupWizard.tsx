@@ -1,29 +1,17 @@
-import { useCallback, useEffect, useRef, useState, type SyntheticEvent } from 'react';
-import type { CommitResult, DraftSummary, ExistingView, FolderView, ImportDecision, ReviewView, SecretPlan, SetupProgress, StepIssue } from '../../../../electron/common/ipc/setup.ipc';
-import type { Environment } from '../../../../electron/common/model/deployment';
+import { useCallback, useEffect, useReducer, useRef, type SyntheticEvent } from 'react';
+import type { StepIssue } from '../../../../electron/common/ipc/setup.ipc';
 import { errorMessage, getApi } from '../../api';
+import { useAction } from '../../hooks';
 import { Issues, StepActions } from './common';
 import { FolderStep } from './FolderStep';
 import { ExistingStep } from './ExistingStep';
 import { EnvironmentStep } from './EnvironmentStep';
-import { AddressStep, type AddressForm } from './AddressStep';
-import { PasswordStep, type PasswordForm, type Revealed } from './PasswordStep';
+import { AddressStep } from './AddressStep';
+import { PasswordStep } from './PasswordStep';
 import { SecretsStep } from './SecretsStep';
 import { ReviewStep } from './ReviewStep';
 import { FinishStep } from './FinishStep';
-
-export const WIZARD_STEPS = [
-  { id: 'folder', title: 'Folder' },
-  { id: 'existing', title: 'Existing .env' },
-  { id: 'environment', title: 'Environment' },
-  { id: 'address', title: 'Public address' },
-  { id: 'password', title: 'Login password' },
-  { id: 'secrets', title: 'Secrets' },
-  { id: 'review', title: 'Review' },
-  { id: 'commit', title: 'Commit' },
-  { id: 'finish', title: 'Finish' },
-] as const;
-type StepId = (typeof WIZARD_STEPS)[number]['id'];
+import { initialWizardState, WIZARD_STEPS, wizardReducer, type StepId } from './wizard-state';
 
 /**
  * The setup wizard. The draft lives in main (`setup.begin` … `setup.commit`); this component keeps only
@@ -31,25 +19,9 @@ type StepId = (typeof WIZARD_STEPS)[number]['id'];
  * the generated password is dropped from memory when the step is left. Leaving the page discards the draft.
  */
 export function SetupWizard() {
-  const [draftId, setDraftId] = useState<string | null>(null);
-  const [step, setStep] = useState<StepId>('folder');
-  const [summary, setSummary] = useState<DraftSummary | null>(null);
-  const [folder, setFolder] = useState<FolderView | null>(null);
-  const [existing, setExisting] = useState<ExistingView | null>(null);
-  const [decisions, setDecisions] = useState<Record<string, ImportDecision>>({});
-  const [environment, setEnvironment] = useState<Environment | null>(null);
-  const [address, setAddress] = useState<AddressForm>({ frontendUrl: '', corsText: '', applyCorsFix: true });
-  const [password, setPassword] = useState<PasswordForm>({ mode: 'generated', typed: '', confirmation: '', stored: false });
-  const [revealed, setRevealed] = useState<Revealed | null>(null);
-  const [clearsAt, setClearsAt] = useState<string | null>(null);
-  const [providerValues, setProviderValues] = useState<Record<string, string>>({});
-  const [review, setReview] = useState<ReviewView | null>(null);
-  const [plan, setPlan] = useState<SecretPlan[]>([]);
-  const [result, setResult] = useState<CommitResult | null>(null);
-  const [progress, setProgress] = useState<SetupProgress | null>(null);
-  const [issues, setIssues] = useState<StepIssue[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [state, dispatch] = useReducer(wizardReducer, initialWizardState);
+  const { draftId, step, summary, folder, existing, decisions, environment, address, password, progress, issues } = state;
+  const { busy, error, run, fail, clearError } = useAction();
   const heading = useRef<HTMLHeadingElement>(null);
   const committed = useRef(false);
 
@@ -61,11 +33,11 @@ export function SetupWizard() {
       .then(
         (r) => {
           id = r.draftId;
-          if (live) setDraftId(r.draftId);
+          if (live) dispatch({ type: 'started', draftId: r.draftId });
           else void getApi().setup.discard({ draftId: r.draftId });
         },
         (e: unknown) => {
-          setError(errorMessage(e));
+          fail(errorMessage(e));
         },
       );
     const onHide = () => {
@@ -78,12 +50,12 @@ export function SetupWizard() {
       // Closing the wizard half-way forgets the draft in main; nothing was written.
       onHide();
     };
-  }, []);
+  }, [fail]);
 
   useEffect(() => {
     if (!draftId) return;
     return getApi().on.setupProgress((p) => {
-      if (p.draftId === draftId) setProgress(p);
+      if (p.draftId === draftId) dispatch({ type: 'progress', progress: p });
     });
   }, [draftId]);
 
@@ -93,29 +65,15 @@ export function SetupWizard() {
   }, [step, draftId]);
 
   const refresh = useCallback(async (id: string) => {
-    setSummary(await getApi().setup.summary({ draftId: id }));
+    dispatch({ type: 'summary', summary: await getApi().setup.summary({ draftId: id }) });
   }, []);
 
   const go = (to: StepId) => {
-    setIssues([]);
-    setError(null);
-    if (step === 'password' && to !== 'password') {
-      setRevealed(null); // shown once: gone when the step is left
-      setClearsAt(null);
-    }
-    setStep(to);
+    clearError();
+    dispatch({ type: 'go', to });
   };
-
-  const run = async (fn: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await fn();
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
+  const blocked = (found: readonly StepIssue[]) => {
+    dispatch({ type: 'issues', issues: [...found] });
   };
 
   const chooseFolder = (location?: string) =>
@@ -123,11 +81,7 @@ export function SetupWizard() {
       if (!draftId) return;
       const r = location === undefined ? await getApi().setup.chooseFolder({ draftId }) : await getApi().setup.chooseServer({ draftId, location });
       if (r.cancelled || !r.folder) return;
-      setFolder(r.folder);
-      setExisting(r.existing ?? null);
-      setDecisions({});
-      setRevealed(null);
-      setAddress((a) => ({ ...a, applyCorsFix: (r.folder?.corsFix.length ?? 0) > 0 ? true : a.applyCorsFix }));
+      dispatch({ type: 'folderChosen', folder: r.folder, existing: r.existing ?? null });
       await refresh(draftId);
     });
 
@@ -138,33 +92,30 @@ export function SetupWizard() {
     void run(async () => {
       switch (step) {
         case 'folder':
-          if (!folder) {
-            setIssues([{ field: 'folder', severity: 'error', message: 'Choose the deployment folder first.' }]);
-            return;
-          }
+          if (!folder) return blocked([{ field: 'folder', severity: 'error', message: 'Choose the deployment folder first.' }]);
           go('existing');
           return;
         case 'existing': {
           if (existing?.present) {
             const r = await api.setImport({ draftId, decisions });
-            setExisting(r.existing);
-            if (!r.ok) return setIssues(r.issues);
+            dispatch({ type: 'existing', existing: r.existing });
+            if (!r.ok) return blocked(r.issues);
           }
           go('environment');
           return;
         }
         case 'environment': {
-          if (!environment) return setIssues([{ field: 'environment', severity: 'error', message: 'Choose an environment.' }]);
+          if (!environment) return blocked([{ field: 'environment', severity: 'error', message: 'Choose an environment.' }]);
           const r = await api.setEnvironment({ draftId, environment });
-          if (r.existing) setExisting(r.existing);
+          if (r.existing) dispatch({ type: 'existing', existing: r.existing });
           go('address');
           return;
         }
         case 'address': {
           const corsOrigins = address.corsText.split(/[\n,]/).map((s) => s.trim()).filter((s) => s !== '');
           const r = await api.setAddress({ draftId, frontendUrl: address.frontendUrl, corsOrigins, applyCorsFix: address.applyCorsFix });
-          if (!r.ok) return setIssues(r.issues);
-          setAddress({ ...address, frontendUrl: r.frontendUrl, corsText: r.corsOrigins.join('\n') });
+          if (!r.ok) return blocked(r.issues);
+          dispatch({ type: 'addressSaved', frontendUrl: r.frontendUrl, corsOrigins: r.corsOrigins });
           go('password');
           return;
         }
@@ -180,29 +131,29 @@ export function SetupWizard() {
                 ? { draftId, mode: 'generated', stored: password.stored }
                 : { draftId, mode: 'keep' },
           );
-          setProgress(null);
-          if (!r.ok) return setIssues(r.issues);
-          setPassword({ ...password, typed: '', confirmation: '' });
+          dispatch({ type: 'progress', progress: null });
+          if (!r.ok) return blocked(r.issues);
+          dispatch({ type: 'passwordSaved' });
           await refresh(draftId);
           go('secrets');
           return;
         }
         case 'secrets': {
-          const providerKeys = Object.fromEntries(Object.entries(providerValues).filter(([, v]) => v.trim() !== ''));
+          const providerKeys = Object.fromEntries(Object.entries(state.providerValues).filter(([, v]) => v.trim() !== ''));
           const r = await api.setSecrets({ draftId, providerKeys, clearProviderKeys: [] });
-          if (!r.ok) return setIssues(r.issues);
-          setProviderValues({});
+          if (!r.ok) return blocked(r.issues);
+          dispatch({ type: 'providerValuesSent' });
           await refresh(draftId);
-          setReview(await api.review({ draftId }));
+          dispatch({ type: 'review', review: await api.review({ draftId }) });
           go('review');
           return;
         }
         case 'review': {
           go('commit');
-          setProgress(null);
+          dispatch({ type: 'progress', progress: null });
           const r = await api.commit({ draftId });
           committed.current = true;
-          setResult(r);
+          dispatch({ type: 'committed', result: r });
           go('finish');
           return;
         }
@@ -218,12 +169,12 @@ export function SetupWizard() {
     void getApi()
       .setup.setSecrets({ draftId, providerKeys: {}, clearProviderKeys: [] })
       .then((r) => {
-        setPlan(r.secrets);
+        dispatch({ type: 'plan', plan: r.secrets });
       }, () => undefined);
   }, [step, draftId]);
 
   const index = WIZARD_STEPS.findIndex((s) => s.id === step);
-  const reachable = (i: number) => !busy && !result && step !== 'commit' && i < index;
+  const reachable = (i: number) => !busy && !state.result && step !== 'commit' && i < index;
   const back = index > 0 && step !== 'commit' && step !== 'finish' ? () => { go(WIZARD_STEPS[index - 1]?.id ?? 'folder'); } : undefined;
   const current = WIZARD_STEPS[index];
 
@@ -255,49 +206,47 @@ export function SetupWizard() {
           Step {index + 1} of {WIZARD_STEPS.length}: {current?.title}
         </h2>
         {step === 'folder' && <FolderStep folder={folder} onChoose={() => void chooseFolder()} onChooseServer={(l) => void chooseFolder(l)} busy={busy} />}
-        {step === 'existing' && <ExistingStep existing={existing} decisions={decisions} onChange={(n, d) => { setDecisions({ ...decisions, [n]: d }); }} />}
-        {step === 'environment' && <EnvironmentStep value={environment} onChange={setEnvironment} />}
-        {step === 'address' && <AddressStep form={address} onChange={(f) => { setAddress(f); setIssues([]); }} environment={environment} corsFix={folder?.corsFix ?? []} issues={issues} />}
+        {step === 'existing' && <ExistingStep existing={existing} decisions={decisions} onChange={(name, decision) => { dispatch({ type: 'decision', name, decision }); }} />}
+        {step === 'environment' && <EnvironmentStep value={environment} onChange={(env) => { dispatch({ type: 'environment', environment: env }); }} />}
+        {step === 'address' && <AddressStep form={address} onChange={(form) => { dispatch({ type: 'address', form }); }} environment={environment} corsFix={folder?.corsFix ?? []} issues={issues} />}
         {step === 'password' && (
           <PasswordStep
             form={password}
-            onChange={setPassword}
-            revealed={revealed}
+            onChange={(form) => { dispatch({ type: 'password', form }); }}
+            revealed={state.revealed}
             alreadySet={summary?.password.mode ?? null}
             canKeep={summary?.password.canKeep ?? false}
             keepNote={summary?.password.keepNote}
-            clearsAt={clearsAt}
+            clearsAt={state.clearsAt}
             busy={busy}
             onReveal={(regenerate) =>
               void run(async () => {
-                setRevealed(await getApi().setup.revealGeneratedPassword({ draftId, regenerate }));
-                setPassword((p) => ({ ...p, stored: false }));
-                setClearsAt(null);
+                dispatch({ type: 'revealed', revealed: await getApi().setup.revealGeneratedPassword({ draftId, regenerate }) });
               })
             }
             onCopy={() =>
               void run(async () => {
-                setClearsAt((await getApi().setup.copyGeneratedPassword({ draftId })).clearsAt);
+                dispatch({ type: 'copied', clearsAt: (await getApi().setup.copyGeneratedPassword({ draftId })).clearsAt });
               })
             }
           />
         )}
         {step === 'secrets' && (
           <SecretsStep
-            plan={plan}
+            plan={state.plan}
             providers={summary?.providerKeys ?? []}
-            values={providerValues}
-            onChange={(n, v) => { setProviderValues({ ...providerValues, [n]: v }); }}
+            values={state.providerValues}
+            onChange={(name, value) => { dispatch({ type: 'providerValue', name, value }); }}
             onClear={(n) =>
               void run(async () => {
                 const r = await getApi().setup.setSecrets({ draftId, providerKeys: {}, clearProviderKeys: [n] });
-                setPlan(r.secrets);
+                dispatch({ type: 'plan', plan: r.secrets });
                 await refresh(draftId);
               })
             }
           />
         )}
-        {step === 'review' && review && <ReviewStep review={review} />}
+        {step === 'review' && state.review && <ReviewStep review={state.review} />}
         {step === 'commit' && (
           <div>
             {!error && (
@@ -308,7 +257,7 @@ export function SetupWizard() {
             )}
           </div>
         )}
-        {step === 'finish' && result && <FinishStep result={result} />}
+        {step === 'finish' && state.result && <FinishStep result={state.result} />}
         {busy && step === 'password' && progress?.phase === 'hashing' && (
           <p role="status" className="muted">
             <progress aria-label="Hashing progress" max={1} value={progress.fraction} /> {progress.message}

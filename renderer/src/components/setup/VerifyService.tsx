@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { VerifyResult } from '../../../../electron/common/ipc/deployments.ipc';
-import { errorMessage, getApi } from '../../api';
+import { getApi } from '../../api';
+import { useAction } from '../../hooks';
 
 /**
  * After `docker compose up -d`: checks the running service where it runs (from inside the api container;
@@ -8,23 +9,15 @@ import { errorMessage, getApi } from '../../api';
  */
 export function VerifyService({ deploymentId }: { deploymentId: string }) {
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<VerifyResult | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const check = async () => {
-    setBusy(true);
-    setError(null);
+  const { busy, error, run } = useAction();
+  const check = () => {
     const pw = password;
+    // Sent once for this check: the field is emptied before the call.
     setPassword('');
-    try {
-      setResult(
-        await getApi().deployments.verify(pw === '' ? { id: deploymentId } : { id: deploymentId, loginPassword: pw }),
-      );
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
+    return run(async () => {
+      setResult(await getApi().deployments.verify(pw === '' ? { id: deploymentId } : { id: deploymentId, loginPassword: pw }));
+    });
   };
   return (
     <section aria-labelledby="verify-title" data-testid="verify-service">

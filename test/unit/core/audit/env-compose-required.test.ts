@@ -31,6 +31,7 @@ describe('audit: variables the compose files require', () => {
       fingerprintKey: key,
       secretVariables: sets.secret,
       requiredVariables: sets.required,
+      profile: crucibleCeProfile,
       others: [],
       gitBinary: null,
     });

@@ -8,6 +8,7 @@ import { buildAuditContext } from '../../../../electron/core/audit/context';
 import { runAudit } from '../../../../electron/core/audit/run';
 import { secretVariablesFrom } from '../../../../electron/core/audit/secret-variables';
 import type { AuditResult, AuditTarget } from '../../../../electron/core/audit/types';
+import { crucibleCeProfile } from '../../../../electron/core/stack/crucible-ce';
 
 export const FIXTURES = fileURLToPath(new URL('../../../fixtures/compose', import.meta.url));
 
@@ -27,10 +28,10 @@ export function target(folder: string, environment: Environment = 'development',
   return { id, name: id, folder, composeFiles, environment };
 }
 
-export const sets = secretVariablesFrom();
+export const sets = secretVariablesFrom(crucibleCeProfile.variables);
 export const key = randomBytes(32);
 
 export async function audit(t: AuditTarget, others: AuditTarget[] = [], gitBinary: string | null = null): Promise<AuditResult> {
-  const ctx = await buildAuditContext(t, { fingerprintKey: key, secretVariables: sets.secret, requiredVariables: sets.required, others, gitBinary });
+  const ctx = await buildAuditContext(t, { fingerprintKey: key, secretVariables: sets.secret, requiredVariables: sets.required, profile: crucibleCeProfile, others, gitBinary });
   return runAudit(ctx);
 }

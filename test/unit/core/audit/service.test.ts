@@ -8,6 +8,7 @@ import { createJournal, type Journal } from '../../../../electron/core/journal/j
 import { createLogger, memorySink } from '../../../../electron/core/log/logger';
 import type { Environment } from '../../../../electron/common/model/deployment';
 import { materialise } from './helpers';
+import { crucibleCeProfile } from '../../../../electron/core/stack/crucible-ce';
 
 const NOW = new Date('2026-11-30T12:00:00Z');
 
@@ -31,7 +32,7 @@ async function world(fixture: string, environment: Environment = 'development', 
     d.deployments.push({ id: 'crucible-dev', name: 'Crucible dev', folder, composeFiles, environment, createdAt: NOW.toISOString() });
   });
   let t = auditStart;
-  const svc = createAuditService({ store, journal, logger, clock: () => new Date((t += 1000)), gitBinary });
+  const svc = createAuditService({ store, journal, logger, clock: () => new Date((t += 1000)), gitBinary, profile: crucibleCeProfile, previousFolder: (id) => join(home, 'previous', id) });
   return { svc, store, journal, folder, lines };
 }
 
@@ -200,10 +201,10 @@ describe('checklist and report', () => {
     expect(byId['pre-cors']?.evidence.join()).toContain('COMPOSE_HARDCODED_CORS');
     expect(byId['pre-firewall']?.status).toBe('fail');
     expect(byId['env-gitignored']?.status).toBe('pass');
-    expect(byId['pre-backups']?.status).toBe('todo');
+    expect(byId['pre-backups']).toMatchObject({ status: 'fail', state: 'failing' }); // no backup in the journal
     expect(byId['ongoing-security-review']?.status).toBe('due');
     const after = await w.svc.tick('crucible-dev', 'pre-backups', true, 'restic to the NAS, restore tested');
-    expect(after.items.find((i) => i.id === 'pre-backups')).toMatchObject({ status: 'done', tick: { note: 'restic to the NAS, restore tested' } });
+    expect(after.items.find((i) => i.id === 'pre-backups')).toMatchObject({ status: 'done', state: 'manual', tick: { note: 'restic to the NAS, restore tested' } });
     expect((await w.store.read()).checklists['crucible-dev']?.['pre-backups']?.note).toBe('restic to the NAS, restore tested');
     await w.svc.tick('crucible-dev', 'pre-backups', false);
     expect((await w.store.read()).checklists['crucible-dev']?.['pre-backups']).toBeUndefined();

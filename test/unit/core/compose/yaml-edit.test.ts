@@ -36,8 +36,14 @@ describe('comment-preserving compose edits', () => {
     ['[::]:5432:5432', '127.0.0.1:5432:5432'],
     ['::1:5432:5432', '127.0.0.1:5432:5432'],
     ['6060:6060/udp', '127.0.0.1:6060:6060/udp'],
+    ['[::1]:80:80/tcp', '127.0.0.1:80:80/tcp'],
+    ['${HOST:-0.0.0.0}:8000:8000', '127.0.0.1:8000:8000'],
   ])('short %s → %s', (from, to) => {
     expect(shortPortWithHostIp(from, '127.0.0.1')).toBe(to);
+  });
+
+  it('refuses to rewrite an entry with an unterminated [IPv6] address', () => {
+    expect(() => bindPortToLoopback('services:\n  db:\n    ports:\n      - "[::1:5432:5432"\n', 'db', 0)).toThrow(expect.objectContaining({ code: 'COMPOSE_EDIT_FAILED' }) as Error);
   });
 
   it('binds a quoted short entry and keeps its comment and every other line', () => {

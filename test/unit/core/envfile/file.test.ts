@@ -7,6 +7,8 @@ import { realFs, sha256, type FsOps } from '../../../../electron/core/fs/atomic-
 
 const fixturePath = (name: string) => new URL(`../../../fixtures/env/${name}`, import.meta.url).pathname;
 const dir = () => mkdtempSync(join(tmpdir(), 'cs-envfile-'));
+/** The app home's previous-versions folder stand-in: never the deployment folder. */
+const keep = () => join(mkdtempSync(join(tmpdir(), 'cs-envfile-home-')), 'previous', 'd1');
 
 function copyFixture(name: string): string {
   const d = dir();
@@ -27,11 +29,14 @@ describe('readEnvFile / writeEnvFile', () => {
     const f = copyFixture('odd-quoting.env');
     const original = readFileSync(f, 'utf8');
     const { sha256: seen } = await readEnvFile(f);
-    const r = await writeEnvFile(f, [{ op: 'set', key: 'REDIS_PASSWORD', value: 'newRedisPassword_0123456789' }], { expectedSha256: seen });
+    const r = await writeEnvFile(f, [{ op: 'set', key: 'REDIS_PASSWORD', value: 'newRedisPassword_0123456789' }], { expectedSha256: seen, keepPreviousIn: keep() });
     const now = readFileSync(f, 'utf8');
     expect(now).toBe(original.replace("REDIS_PASSWORD='single quoted # not a comment'", "REDIS_PASSWORD='newRedisPassword_0123456789'"));
     expect(statSync(f).mode & 0o777).toBe(0o600);
     expect(readFileSync(r.backupPath!, 'utf8')).toBe(original);
+    expect(statSync(r.backupPath!).mode & 0o777).toBe(0o600);
+    // Kept under the app home, never beside the file where git could pick it up.
+    expect(readdirSync(join(f, '..'))).toEqual(['.env']);
     expect(r.sha256).toBe(sha256(now));
   });
 
@@ -39,16 +44,16 @@ describe('readEnvFile / writeEnvFile', () => {
     const f = copyFixture('odd-quoting.env');
     const { sha256: seen } = await readEnvFile(f);
     writeFileSync(f, 'SOMEONE=else\n');
-    await expect(writeEnvFile(f, [{ op: 'set', key: 'A', value: 'x' }], { expectedSha256: seen })).rejects.toMatchObject({ code: 'FS_CHANGED_ON_DISK' });
+    await expect(writeEnvFile(f, [{ op: 'set', key: 'A', value: 'x' }], { expectedSha256: seen, keepPreviousIn: keep() })).rejects.toMatchObject({ code: 'FS_CHANGED_ON_DISK' });
     expect(readFileSync(f, 'utf8')).toBe('SOMEONE=else\n');
     expect(readdirSync(join(f, '..'))).toEqual(['.env']);
   });
 
   it('creates a new file only with expectedSha256 null', async () => {
     const f = join(dir(), '.env');
-    await writeEnvFile(f, [{ op: 'set', key: 'A', value: 'x' }], { expectedSha256: null });
+    await writeEnvFile(f, [{ op: 'set', key: 'A', value: 'x' }], { expectedSha256: null, keepPreviousIn: keep() });
     expect(readFileSync(f, 'utf8')).toBe("A='x'\n");
-    await expect(writeEnvFile(f, [{ op: 'set', key: 'A', value: 'y' }], { expectedSha256: null })).rejects.toMatchObject({ code: 'FS_CHANGED_ON_DISK' });
+    await expect(writeEnvFile(f, [{ op: 'set', key: 'A', value: 'y' }], { expectedSha256: null, keepPreviousIn: keep() })).rejects.toMatchObject({ code: 'FS_CHANGED_ON_DISK' });
   });
 
   for (const broken of ['broken-unterminated-quote.env', 'broken-invalid-key.env', 'broken-binary.env', 'broken-latin1.env']) {
@@ -56,7 +61,7 @@ describe('readEnvFile / writeEnvFile', () => {
       const f = copyFixture(broken);
       const before = readFileSync(f);
       const { sha256: seen } = await readEnvFile(f);
-      await expect(writeEnvFile(f, [{ op: 'set', key: 'A', value: 'x' }], { expectedSha256: seen })).rejects.toMatchObject({ code: 'ENV_PARSE_ERROR', message: expect.stringMatching(/Line \d+/) });
+      await expect(writeEnvFile(f, [{ op: 'set', key: 'A', value: 'x' }], { expectedSha256: seen, keepPreviousIn: keep() })).rejects.toMatchObject({ code: 'ENV_PARSE_ERROR', message: expect.stringMatching(/Line \d+/) });
       expect(readFileSync(f).equals(before)).toBe(true);
       expect(readdirSync(join(f, '..'))).toEqual(['.env']);
     });
@@ -67,13 +72,13 @@ describe('readEnvFile / writeEnvFile', () => {
     writeFileSync(f, Buffer.alloc(10 * 1024 * 1024, 'A=1\n'));
     const { doc, sha256: seen } = await readEnvFile(f);
     expect(doc.problems[0]?.code).toBe('ENV_TOO_LARGE');
-    await expect(writeEnvFile(f, [{ op: 'set', key: 'A', value: 'x' }], { expectedSha256: seen })).rejects.toMatchObject({ code: 'ENV_PARSE_ERROR' });
+    await expect(writeEnvFile(f, [{ op: 'set', key: 'A', value: 'x' }], { expectedSha256: seen, keepPreviousIn: keep() })).rejects.toMatchObject({ code: 'ENV_PARSE_ERROR' });
   });
 
   it('edits a CRLF file keeping its line endings', async () => {
     const f = copyFixture('broken-crlf.env');
     const { sha256: seen } = await readEnvFile(f);
-    await writeEnvFile(f, [{ op: 'set', key: 'REDIS_PASSWORD', value: 'x' }], { expectedSha256: seen });
+    await writeEnvFile(f, [{ op: 'set', key: 'REDIS_PASSWORD', value: 'x' }], { expectedSha256: seen, keepPreviousIn: keep() });
     expect(readFileSync(f, 'utf8')).toBe("ROUNDTABLE_JWT_SECRET=abcdefghijklmnopqrstuvwxyz0123456789\r\nREDIS_PASSWORD='x'\r\nMULTI=\"a\r\nb\"\r\n");
   });
 
@@ -97,15 +102,25 @@ describe('readEnvFile / writeEnvFile', () => {
     ['write', (o) => onTemp(o, (fh) => (fh.writeFile = () => fail('EIO')))],
     ['fsync', (o) => onTemp(o, (fh) => (fh.sync = () => fail('EIO')))],
     ['chmod', (o) => ({ ...o, chmod: () => fail('EPERM') })],
-    ['backup copy', (o) => ({ ...o, copyFile: () => fail('ENOSPC') })],
     ['rename', (o) => ({ ...o, rename: () => fail('EXDEV') })],
   ];
+  it('a previous version that cannot be kept stops the write: the .env is untouched', async () => {
+    const f = copyFixture('odd-quoting.env');
+    const before = readFileSync(f);
+    const { sha256: seen } = await readEnvFile(f);
+    const blocked = join(dir(), 'a-file');
+    writeFileSync(blocked, 'not a folder');
+    await expect(writeEnvFile(f, [{ op: 'set', key: 'REDIS_PASSWORD', value: 'x' }], { expectedSha256: seen, keepPreviousIn: join(blocked, 'previous') })).rejects.toMatchObject({ code: 'PREVIOUS_KEEP_FAILED' });
+    expect(readFileSync(f).equals(before)).toBe(true);
+    expect(readdirSync(join(f, '..'))).toEqual(['.env']);
+  });
+
   for (const [name, inject] of steps) {
     it(`a failure at "${name}" leaves the original .env intact and no temp file`, async () => {
       const f = copyFixture('odd-quoting.env');
       const before = readFileSync(f);
       const { sha256: seen } = await readEnvFile(f);
-      await expect(writeEnvFile(f, [{ op: 'set', key: 'REDIS_PASSWORD', value: 'x' }], { expectedSha256: seen, fs: inject(realFs) })).rejects.toMatchObject({ code: 'FS_WRITE_FAILED' });
+      await expect(writeEnvFile(f, [{ op: 'set', key: 'REDIS_PASSWORD', value: 'x' }], { expectedSha256: seen, keepPreviousIn: keep(), fs: inject(realFs) })).rejects.toMatchObject({ code: 'FS_WRITE_FAILED' });
       expect(readFileSync(f).equals(before)).toBe(true);
       expect(readdirSync(join(f, '..'))).toEqual(['.env']);
     });

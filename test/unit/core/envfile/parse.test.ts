@@ -84,6 +84,17 @@ describe('parseEnv: env-quoting.md §3 golden matrix (compose column)', () => {
   it('${NAME:?err} with NAME unset is fatal', () => {
     expect(fatalProblems(parseEnv('B=${Z:?need it}\n'))[0]?.code).toBe('ENV_REQUIRED_VARIABLE_UNSET');
   });
+  it('${NAME:?err} names NAME only when it is a key of the file, and counts every unset $ reference', () => {
+    expect(fatalProblems(parseEnv('Y=\nB=${Y:?need it}\n'))[0]?.message).toContain('requires Y');
+    expect(fatalProblems(parseEnv('B=${Kq9f:?need it}\n'))[0]?.message).toContain('requires a variable');
+    const unset = parseEnv('K=a$Xq$Xq\n').problems.find((p) => p.code === 'ENV_UNSET_REFERENCE');
+    expect(unset?.message).toContain('2 "$" references');
+    expect(unset?.message).not.toContain('Xq');
+  });
+  it('a ${ nested past the limit is an invalid template that says so', () => {
+    const deep = `K=${'${A:-'.repeat(40)}x${'}'.repeat(40)}\n`;
+    expect(fatalProblems(parseEnv(deep))).toEqual([expect.objectContaining({ code: 'ENV_INVALID_TEMPLATE', message: expect.stringContaining('levels deep') as string })]);
+  });
   it('double quotes decode \\n \\t \\\\ \\" \\$ and octal \\0101', () => {
     expect(envValues(parseEnv('K="a\\nb\\tc\\\\d\\"e\\$f\\0101"\n')).get('K')).toBe('a\nb\tc\\d"e$fA');
   });

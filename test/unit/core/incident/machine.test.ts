@@ -74,7 +74,7 @@ describe('incident state machine', () => {
     }
     expect(order).toEqual([...INCIDENT_STEPS]);
     expect(m.currentStep(inc)).toBeNull();
-    expect(inc.steps.notify).toEqual({ startedAt: at(4).toISOString(), completedAt: at(5).toISOString() });
+    expect(inc.steps.notify).toEqual({ startedAt: at(4).toISOString(), completedAt: at(5).toISOString(), override: null });
   });
 
   it('untick is refused once the step is completed', () => {
@@ -130,6 +130,92 @@ describe('incident state machine', () => {
     it('a manual "done" is allowed when no run was started (rotated elsewhere)', () => {
       expect(m.tickItem(atRotate(), 'rotate.secrets', 'done', 'rotated on the Rotation page', at(3)).ticks['rotate.secrets']?.outcome).toBe('done');
     });
+  });
+
+  describe('essential items (the runbook guards its promises)', () => {
+    const SECRETS = ['POSTGRES_PASSWORD', 'REDIS_PASSWORD', 'ROUNDTABLE_JWT_SECRET'];
+    /** At Rotate with every item but the rotation ticked, and a run that failed on the first secret. */
+    const failedRun = () => {
+      let inc = finishStep(finishStep(open(), at(1)), at(2));
+      for (const item of itemsOfStep('rotate').filter((i) => i.required && i.kind !== 'rotation')) inc = m.tickItem(inc, item.id, 'done', undefined, at(3));
+      inc = m.planRotation(inc, SECRETS, at(3));
+      return m.recordRotation(inc, 'POSTGRES_PASSWORD', { status: 'failed', reason: 'ROTATION_COMMAND_FAILED: docker is not reachable' }, at(4));
+    };
+
+    it('marks the rotation and the backup as essential, the optional items never', () => {
+      const essential = RUNBOOK_SKELETON.filter((i) => i.essential !== null).map((i) => i.id);
+      expect(essential).toEqual(expect.arrayContaining(['rotate.secrets', 'rotate.backup', 'isolate.stop-public']));
+      expect(RUNBOOK_SKELETON.filter((i) => !i.required && i.essential !== null)).toEqual([]);
+    });
+
+    it('refuses to complete Rotate with 0 of 3 secrets rotated, naming what failed', () => {
+      const inc = failedRun();
+      expect(m.unmetEssentials(inc, 'rotate')).toEqual([{ itemId: 'rotate.secrets', problem: 'every chosen secret rotated: 0 of 3 rotated; POSTGRES_PASSWORD failed' }]);
+      let err: unknown;
+      try {
+        m.completeStep(inc, 'rotate', at(5));
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toMatchObject({ code: 'INCIDENT_ESSENTIAL_NOT_DONE' });
+      expect((err as Error).message).toContain('Rotate cannot be completed: every chosen secret rotated: 0 of 3 rotated; POSTGRES_PASSWORD failed.');
+      expect((err as Error).message).toContain('override');
+      // Skipping the item with a reason does not keep the promise either.
+      const skipped = m.tickItem(inc, 'rotate.secrets', 'skipped', 'docker down', at(5));
+      expect(() => m.completeStep(skipped, 'rotate', at(5))).toThrow(expect.objectContaining({ code: 'INCIDENT_ESSENTIAL_NOT_DONE' }));
+      expect(() => m.completeStep(inc, 'rotate', at(5), { reason: '   ' })).toThrow(expect.objectContaining({ code: 'INCIDENT_BAD_INPUT' }));
+      expect(m.currentStep(inc)).toBe('rotate');
+    });
+
+    it('completes with an override, recording the reason and what was left undone', () => {
+      const done = m.completeStep(failedRun(), 'rotate', at(6), { reason: '  Rotating on the new host instead  ' });
+      expect(m.currentStep(done)).toBe('review-logs');
+      expect(done.steps.rotate.override).toEqual({
+        at: at(6).toISOString(),
+        reason: 'Rotating on the new host instead',
+        unmet: ['every chosen secret rotated: 0 of 3 rotated; POSTGRES_PASSWORD failed'],
+      });
+      expect(Incident.parse(done)).toEqual(done);
+    });
+
+    it('an override still needs the non-essential required items ticked or skipped', () => {
+      const inc = m.tickItem(open(), 'isolate.keep-evidence', 'done', undefined, at(1));
+      expect(() => m.completeStep(inc, 'isolate', at(2), { reason: 'no time' })).toThrow(expect.objectContaining({ code: 'INCIDENT_STEP_INCOMPLETE' }));
+      let ok = m.tickItem(inc, 'isolate.bind-loopback', 'done', undefined, at(1));
+      ok = m.tickItem(ok, 'isolate.firewall', 'skipped', 'no public interface', at(1));
+      // stop-public (essential) is still open: only the override lets Isolate complete.
+      expect(() => m.completeStep(ok, 'isolate', at(2))).toThrow(expect.objectContaining({ code: 'INCIDENT_ESSENTIAL_NOT_DONE' }));
+      expect(m.completeStep(ok, 'isolate', at(2), { reason: 'the host was already powered off' }).steps.isolate.override?.unmet).toEqual([
+        'the public services (frontend and api) stopped: not done',
+      ]);
+    });
+
+    it('records no override when every promise is kept', () => {
+      const withReason = m.completeStep(
+        itemsOfStep('isolate').filter((i) => i.required).reduce((c, i) => m.tickItem(c, i.id, 'done', undefined, at(1)), open()),
+        'isolate',
+        at(2),
+        { reason: 'not needed' },
+      );
+      expect(withReason.steps.isolate.override).toBeNull();
+    });
+
+    it('a rotation ticked done without a run (rotated elsewhere) keeps the promise', () => {
+      const inc = m.tickItem(finishStep(finishStep(open(), at(1)), at(2)), 'rotate.secrets', 'done', 'rotated on the Rotation page', at(3));
+      expect(m.unmetEssentials(inc, 'rotate').map((u) => u.itemId)).toEqual(['rotate.backup', 'rotate.sessions']);
+    });
+  });
+
+  it('closing at Document ticks the export (closing writes the report) and completes Document', () => {
+    let inc = open();
+    for (let i = 0; i < 5; i++) inc = finishStep(inc, at(i + 1));
+    expect(m.currentStep(inc)).toBe('document');
+    inc = m.tickItem(inc, 'document.evidence', 'done', undefined, at(7));
+    const closed = m.closeIncident(inc, 'Contained.', at(8), { markdown: '/h/incidents/r.md', html: '/h/incidents/r.html' });
+    expect(closed.ticks['document.export']).toMatchObject({ outcome: 'done', note: 'final report written at close' });
+    expect(closed.steps.document.completedAt).toBe(at(8).toISOString());
+    expect(m.currentStep(closed)).toBeNull();
+    expect(closed.finalReport).toEqual({ markdown: '/h/incidents/r.md', html: '/h/incidents/r.html' });
   });
 
   it('every skeleton item id is unique and belongs to a step', () => {

@@ -26,7 +26,7 @@ function setup() {
     { seq: 3, at: t(6).toISOString(), type: 'file.written', deploymentId: 'other-dep', subject: 'another deployment', details: {}, prev: '2'.repeat(64), hash: '3'.repeat(64) },
   ];
   const items = renderRunbook({ deployment: { folder: '/srv/c', composeFiles: ['/srv/c/docker-compose.yml'] }, incident: inc, now: t(40) });
-  const notice = renderNotice({ incident: inc, deploymentName: 'Prod', itemTitles: {} });
+  const notice = renderNotice({ incident: inc, deploymentName: 'Prod' });
   const redact = (s: string) => redactor.redact(s);
   const doc = buildReport({
     incident: inc,
@@ -69,7 +69,31 @@ describe('incident report', () => {
     const { md } = setup();
     expect(md).toMatch(/\[-\] Drop outside traffic to the published ports \(DOCKER-USER\) — skipped 2026-11-29 10:02:00Z \(no firewall; value \[REDACTED\]\)/);
     expect(md).toContain('[ ] Stop the frontend and the api — not done');
-    expect(md).toContain('Started —; completed not completed.');
+    expect(md).toContain('### Assess\n\nNot started.');
+    expect(md).toContain('### Isolate\n\nStarted 2026-11-29 10:00:00Z; not completed.');
+  });
+
+  it('the report never lists its own export as not done, and says "still open" only while the incident is', () => {
+    const t = (min: number) => new Date(Date.parse('2026-11-29T10:00:00Z') + min * 60_000);
+    let inc = m.openIncident({ id: 'inc-20261129-0002', deploymentId: 'prod-1', title: 'Leaked .env', now: t(0) });
+    inc = m.tickItem(inc, 'isolate.stop-public', 'skipped', 'already down', t(1));
+    for (const id of ['isolate.keep-evidence', 'isolate.bind-loopback', 'isolate.firewall']) inc = m.tickItem(inc, id, 'done', undefined, t(1));
+    inc = m.completeStep(inc, 'isolate', t(2), { reason: 'The host was powered off by the provider' });
+    const render = (i: typeof inc) => {
+      const items = renderRunbook({ deployment: { folder: '/srv/c', composeFiles: [] }, incident: i, now: t(9) });
+      const doc = buildReport({ incident: i, deployment: { id: 'prod-1', name: 'Prod', environment: 'production' }, items, journal: [], journalCheck: null, secrets: {}, notice: '', generatedAt: t(9), redact: (s) => s });
+      return { md: reportMarkdown(doc, (s) => s), html: reportHtml(doc, (s) => s) };
+    };
+    const open = render(inc);
+    expect(open.md).toContain('[x] Export a copy of the incident report — done 2026-11-29 10:09:00Z (this report)');
+    expect(open.md).toContain('The incident is still open.');
+    expect(open.md).toContain('**Warning:** completed with an override: The host was powered off by the provider (not done: the public services (frontend and api) stopped: skipped (already down))');
+    expect(open.html).toContain('<strong>Warning:</strong> completed with an override: The host was powered off by the provider');
+    const closed = render(m.closeIncident(inc, 'Contained.', t(8)));
+    expect(closed.md).not.toContain('still open');
+    expect(closed.md).toContain('| Status | closed |');
+    expect(closed.md).toContain('| Closed | 2026-11-29 10:08:00Z |');
+    expect(closed.md).not.toMatch(/incident report — (not done|optional, not done)/);
   });
 
   it('HTML is self-contained and escapes admin text', () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '../../../../electron/common/errors';
@@ -28,7 +28,7 @@ function fakeRotator(store: StateStore, journal: ReturnType<typeof createJournal
   return {
     plan: (_d, only) => Promise.resolve(only ? SECRETS.filter((s) => only.includes(s)) : [...SECRETS]),
     async rotateOne(deploymentId, variable) {
-      if (failOnce.delete(variable)) throw new AppError('ROTATION_DOCKER_UNREACHABLE', 'docker is not reachable; start it and resume.');
+      if (failOnce.delete(variable)) throw new AppError('ROTATION_COMMAND_FAILED', 'docker is not reachable; start it and resume.');
       await keychain.set(serviceFor(deploymentId), variable, `CANARYnew_${variable}_${'x'.repeat(20)}`);
       const generation = await store.update((d) => {
         const meta = d.secrets[deploymentId]?.[variable];
@@ -49,7 +49,7 @@ function boot(opts: { rotator?: boolean; failOnce?: Set<string> } = {}) {
   const store = createStateStore({ file: join(home, 'state.json'), logger, clock: () => now });
   const journal = createJournal({ file: join(home, 'journal.jsonl'), clock: () => now, redactor: logger.redactor });
   const rotator = opts.rotator === false ? null : fakeRotator(store, journal, opts.failOnce);
-  const service = createIncidentService({ store, journal, logger, clock: () => now, keychain: () => Promise.resolve(keychain), rotator: () => rotator, profile: crucibleCeProfile });
+  const service = createIncidentService({ store, journal, logger, clock: () => now, keychain: () => Promise.resolve(keychain), rotator: () => rotator, profile: crucibleCeProfile, home });
   return { service, store, journal, logger };
 }
 
@@ -110,7 +110,7 @@ describe('incident service', () => {
     await first.service.planRotation(incident.id);
     const stopped = await first.service.rotateAll(incident.id);
     expect(stopped.incident.rotation?.items.map((i) => i.status)).toEqual(['rotated', 'failed', 'pending']);
-    expect(stopped.incident.rotation?.items[1]?.reason).toContain('ROTATION_DOCKER_UNREACHABLE');
+    expect(stopped.incident.rotation?.items[1]?.reason).toContain('ROTATION_COMMAND_FAILED');
 
     // Restart: everything is read back from the state file.
     tick();
@@ -192,6 +192,95 @@ describe('incident service', () => {
     await expect(service.planRotation(incident.id)).rejects.toMatchObject({ code: 'INCIDENT_ROTATION_UNAVAILABLE' });
     const ticked = await service.tick(incident.id, 'rotate.secrets', 'done', 'rotated on the Rotation page');
     expect(ticked.incident.ticks['rotate.secrets']?.outcome).toBe('done');
+  });
+
+  it('refuses to complete Rotate after "Rotate all" failed on the first secret, unless overridden with a reason', async () => {
+    const { service, journal } = boot({ failOnce: new Set(['POSTGRES_PASSWORD']) });
+    const { incident } = await service.start(DEP, 'Leaked .env');
+    await finishStep(service, incident.id, 'isolate');
+    await finishStep(service, incident.id, 'assess');
+    await service.planRotation(incident.id);
+    const stopped = await service.rotateAll(incident.id);
+    expect(stopped.incident.rotation?.items.map((i) => i.status)).toEqual(['failed', 'pending', 'pending']);
+    for (const item of itemsOfStep('rotate').filter((i) => i.required && i.kind !== 'rotation' && i.id !== 'rotate.sessions')) await service.tick(incident.id, item.id, 'done');
+    await service.tick(incident.id, 'rotate.sessions', 'skipped', 'after the move');
+    const before = await service.view(incident.id);
+    expect(before.steps.find((s) => s.id === 'rotate')?.unmet).toEqual([
+      { itemId: 'rotate.secrets', problem: 'every chosen secret rotated: 0 of 3 rotated; POSTGRES_PASSWORD failed' },
+      { itemId: 'rotate.sessions', problem: 'the login sessions revoked: skipped (after the move)' },
+    ]);
+
+    await expect(service.completeStep(incident.id, 'rotate')).rejects.toMatchObject({ code: 'INCIDENT_ESSENTIAL_NOT_DONE', message: expect.stringContaining('0 of 3 rotated') as string });
+    await expect(service.completeStep(incident.id, 'rotate', { reason: `the password is ${CANARY}` })).rejects.toMatchObject({ code: 'INCIDENT_TEXT_HAS_SECRET' });
+    expect((await service.view(incident.id)).currentStep).toBe('rotate');
+
+    tick();
+    const done = await service.completeStep(incident.id, 'rotate', { reason: 'Moving to a new host; secrets are regenerated there' });
+    expect(done.currentStep).toBe('review-logs');
+    expect(done.steps.find((s) => s.id === 'rotate')?.override?.reason).toBe('Moving to a new host; secrets are regenerated there');
+    const entry = (await journal.read({ deploymentId: DEP })).find((e) => e.subject === 'rotate' && e.type === 'incident.step');
+    expect(entry?.details).toMatchObject({ action: 'completed with an override', reason: 'Moving to a new host; secrets are regenerated there', unmet: expect.stringContaining('0 of 3 rotated') as string });
+
+    const report = await service.report(incident.id);
+    expect(report.markdown).toContain(
+      'completed with an override: Moving to a new host; secrets are regenerated there (not done: every chosen secret rotated: 0 of 3 rotated; POSTGRES_PASSWORD failed; the login sessions revoked: skipped (after the move))',
+    );
+    expect(report.html).toContain('completed with an override: Moving to a new host');
+    // The notice claims nothing that did not happen.
+    expect(done.notice).not.toContain('Replaced');
+    expect(done.notice).toContain('Not done yet: replacing the database password, the password of the session store and an unused token-signing secret.');
+    expect(done.notice).not.toContain('Log in again');
+    expect(done.notice).not.toContain('Ended every login session');
+  });
+
+  it('closing writes the final report (0600) to the app home: status closed, never "still open"', async () => {
+    const { service } = boot();
+    const { incident } = await service.start(DEP, 'Leaked .env');
+    for (const step of INCIDENT_STEPS.filter((s) => s !== 'document')) await finishStep(service, incident.id, step);
+    await service.tick(incident.id, 'document.evidence', 'done');
+    tick();
+    const closed = await service.close(incident.id, 'Contained; every secret rotated.');
+    const paths = closed.incident.finalReport;
+    if (!paths) throw new Error('no final report');
+    expect(paths.markdown).toBe(join(home, 'incidents', `${(await service.report(incident.id)).baseName}.md`));
+    expect(closed.currentStep).toBeNull();
+    for (const file of [paths.markdown, paths.html]) {
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      const text = readFileSync(file, 'utf8');
+      expect(text).not.toContain('still open');
+      expect(text).not.toContain(CANARY);
+      expect(text).not.toMatch(/Export a copy of the incident report.{0,40}not done/);
+      expect(text).toContain('Contained; every secret rotated.');
+    }
+    const md = readFileSync(paths.markdown, 'utf8');
+    expect(md).toContain('| Status | closed |');
+    expect(md).toContain(`| Closed | ${now.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z')} |`);
+    expect(md).toContain('Started 2026-11-29');
+    expect(md).toMatch(/### Document\n\nStarted [^;]+; completed 2026-/);
+    expect(statSync(join(home, 'incidents')).mode & 0o777).toBe(0o700);
+  });
+
+  it('closing early (a false alarm) needs no export first and still writes the report', async () => {
+    const { service } = boot();
+    const { incident } = await service.start(DEP, 'Alert');
+    const closed = await service.close(incident.id, 'False alarm: a test key.');
+    expect(closed.incident.status).toBe('closed');
+    const md = readFileSync(closed.incident.finalReport?.markdown ?? '', 'utf8');
+    expect(md).toContain('| Status | closed |');
+    expect(md).toContain('False alarm: a test key.');
+    expect(md).toContain('### Isolate\n\nStarted');
+    expect(md).toContain('not completed');
+  });
+
+  it('the notice says what the rotation actually did: all rotated, sessions ended', async () => {
+    const { service } = boot();
+    const { incident } = await service.start(DEP, 'Leaked .env');
+    for (const step of ['isolate', 'assess', 'rotate'] as const) await finishStep(service, incident.id, step);
+    const v = await service.view(incident.id);
+    expect(v.notice).toContain('Replaced the database password, the password of the session store and an unused token-signing secret with new random values.');
+    expect(v.notice).toContain('Log in again');
+    expect(v.notice).not.toContain('Not done yet');
+    expect(v.notice).not.toContain('signed with it');
   });
 
   it('journals ticks and steps with ids only', async () => {

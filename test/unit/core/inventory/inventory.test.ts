@@ -31,6 +31,20 @@ describe('inventory with an in-memory keychain', () => {
     expect(text).not.toContain(JWT);
   });
 
+  it('says per secret which services receive it and how, from the compose files and the .env', async () => {
+    const { core, id, folder } = await coreWithDeployment({ keychain: new MemoryKeychain() });
+    const fixtures = join(__dirname, '../../../fixtures/compose/stock-dev');
+    writeFileSync(join(folder, 'docker-compose.yml'), readFileSync(join(fixtures, 'docker-compose.yml')));
+    writeFileSync(join(folder, '.env'), readFileSync(join(fixtures, 'dotenv')), { mode: 0o600 });
+    const list = await core.inventory.list(id);
+    const redis = list.refs.find((x) => x.name === 'REDIS_PASSWORD')?.reaches ?? [];
+    expect(redis).toEqual(expect.arrayContaining([{ service: 'redis', via: 'command', as: null, effective: true }, { service: 'api', via: 'environment', as: 'ROUNDTABLE_REDIS_URL', effective: true }, { service: 'api', via: 'mounted-file', as: 'REDIS_PASSWORD', effective: true }]));
+    expect(JSON.stringify(list)).not.toContain('CANARY');
+    // Without compose files the routes are unknown, not "none".
+    const bare = await coreWithDeployment({ keychain: new MemoryKeychain() });
+    expect((await bare.core.inventory.list(bare.id)).refs.every((r) => r.reaches === undefined)).toBe(true);
+  });
+
   it('bumps the generation and the rotation date when a value changes', async () => {
     const { core, id } = await coreWithDeployment({ keychain: new MemoryKeychain() });
     await core.inventory.store({ deploymentId: id, values: { REDIS_PASSWORD: REDIS }, origin: 'imported' });

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createJournal, GENESIS } from '../../../../electron/core/journal/journal';
+import { createJournal, GENESIS, type JournalType } from '../../../../electron/core/journal/journal';
 import { Redactor } from '../../../../electron/core/log/redact';
 import { sha256 } from '../../../../electron/core/fs/atomic-write';
 
@@ -127,7 +127,8 @@ describe('journal', () => {
 
   it('refuses malformed input', async () => {
     const { journal } = await journalWith(0);
-    await expect(journal.append({ type: 'NotAType' })).rejects.toMatchObject({ code: 'JOURNAL_INVALID' });
+    // A type outside the list does not compile; an untyped caller (JSON, JS) is still refused at run time.
+    await expect(journal.append({ type: 'NotAType' as JournalType })).rejects.toMatchObject({ code: 'JOURNAL_INVALID' });
   });
 
   it('exports a copy with its verification', async () => {

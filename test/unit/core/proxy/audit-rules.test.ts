@@ -9,12 +9,13 @@ import { planProxy } from '../../../../electron/core/proxy/plan';
 import { renderNginx } from '../../../../electron/core/proxy/nginx';
 import { renderCaddy } from '../../../../electron/core/proxy/caddy';
 import { key, materialise, sets, target } from '../audit/helpers';
+import { crucibleCeProfile } from '../../../../electron/core/stack/crucible-ce';
 
 // The proxy rules against the audit helper's real context builder and fixture corpus. System folders are
 // replaced by a temp folder so the results do not depend on this machine's /etc.
 
 async function findings(t: AuditTarget, systemDir: string) {
-  const ctx = await buildAuditContext(t, { fingerprintKey: key, secretVariables: sets.secret, requiredVariables: sets.required, gitBinary: null });
+  const ctx = await buildAuditContext(t, { fingerprintKey: key, secretVariables: sets.secret, requiredVariables: sets.required, profile: crucibleCeProfile, gitBinary: null });
   const rules = createProxyAuditRules(fileLocator([systemDir]), [systemDir]);
   return rules.flatMap((r) => r.run(ctx)).map((f) => ({ code: f.code, severity: f.severity, service: f.service, line: f.line, fixId: f.fixId }));
 }
@@ -27,7 +28,7 @@ async function nginxConf(hstsDays = 365): Promise<string> {
 describe('proxy audit rules', () => {
   it('report a missing proxy for a production deployment', async () => {
     const sys = mkdtempSync(join(tmpdir(), 'sys-'));
-    expect(await findings(target(materialise('stock-prod'), 'production', ['docker-compose.prod.yml']), sys)).toEqual([{ code: 'PROXY_CONFIG_MISSING', severity: 'error', service: undefined, line: undefined, fixId: undefined }]);
+    expect(await findings(target(materialise('stock-prod'), 'production', ['docker-compose.prod.yml']), sys)).toEqual([{ code: 'PROXY_CONFIG_MISSING', severity: 'warning', service: undefined, line: undefined, fixId: undefined }]);
   });
 
   it('say nothing about a missing proxy in development', async () => {
@@ -55,7 +56,7 @@ describe('proxy audit rules', () => {
 
   it('recognise a hand-written proxy by its upstream and see HSTS only outside comments', () => {
     const hand = 'server {\n  listen 443 ssl;\n  # add_header Strict-Transport-Security "max-age=63072000";\n  location / { proxy_pass http://127.0.0.1:8000; }\n}\n';
-    expect(inspectProxyConfig('/etc/nginx/sites-enabled/x', hand, ['8000'])).toEqual({ path: '/etc/nginx/sites-enabled/x', kind: 'nginx', hsts: null });
+    expect(inspectProxyConfig('/etc/nginx/sites-enabled/x', hand, ['8000'])).toEqual({ path: '/etc/nginx/sites-enabled/x', kind: 'nginx', hsts: null, denies: { debug: false, schema: false } });
     expect(inspectProxyConfig('/etc/nginx/sites-enabled/default', 'server { listen 80; root /var/www/html; }', ['8000'])).toBeNull();
   });
 

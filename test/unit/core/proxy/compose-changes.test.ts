@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { applyComposeChanges, planComposeChanges } from '../../../../electron/core/proxy/compose-changes';
 import { readComposeFacts } from '../../../../electron/core/proxy/compose-facts';
+import { crucibleCeProfile } from '../../../../electron/core/stack/crucible-ce';
 
 const FIXTURE = fileURLToPath(new URL('../../../fixtures/proxy/stock-docker-compose.yml', import.meta.url));
 const ORIGIN = 'https://crucible.example.com';
@@ -18,7 +19,7 @@ function folder(): string {
 describe('front-door compose changes', () => {
   it('previews binding api and frontend to 127.0.0.1, CORS from .env and the https API URL, as a diff', async () => {
     const dir = folder();
-    const plan = await planComposeChanges(dir, ORIGIN);
+    const plan = await planComposeChanges(dir, ORIGIN, crucibleCeProfile);
     expect(plan.files.map((f) => f.file)).toEqual(['docker-compose.yml']);
     const [f] = plan.files;
     expect(f?.changes).toEqual([
@@ -36,26 +37,29 @@ describe('front-door compose changes', () => {
 
   it('applies exactly the preview, keeps comments and the build args, and leaves a backup', async () => {
     const dir = folder();
-    const plan = await planComposeChanges(dir, ORIGIN);
+    const plan = await planComposeChanges(dir, ORIGIN, crucibleCeProfile);
     const f = plan.files[0];
     if (!f) throw new Error('no plan');
-    const applied = await applyComposeChanges(dir, ORIGIN, { [f.file]: f.token });
+    const keep = join(mkdtempSync(join(tmpdir(), 'proxy-compose-home-')), 'previous', 'd');
+    const applied = await applyComposeChanges(dir, ORIGIN, { [f.file]: f.token }, keep, crucibleCeProfile);
     const text = readFileSync(join(dir, 'docker-compose.yml'), 'utf8');
     expect(text).toBe(f.after);
     expect(text).toContain('# Trimmed from Crucible CE');
     expect(text).toContain('NEXT_PUBLIC_API_URL: http://localhost:8000/api'); // build arg: rebuild note instead
     expect(applied[0]?.backupPath).not.toBeNull();
+    expect(readFileSync(applied[0]?.backupPath ?? '', 'utf8')).toBe(readFileSync(FIXTURE, 'utf8'));
+    expect(readdirSync(dir)).toEqual(['docker-compose.yml']);
     const facts = await readComposeFacts(dir);
     expect(facts.services.flatMap((s) => s.ports).every((p) => !p.allInterfaces)).toBe(true);
-    expect((await planComposeChanges(dir, ORIGIN)).files).toEqual([]);
+    expect((await planComposeChanges(dir, ORIGIN, crucibleCeProfile)).files).toEqual([]);
   });
 
   it('refuses a stale preview and writes nothing', async () => {
     const dir = folder();
-    const f = (await planComposeChanges(dir, ORIGIN)).files[0];
+    const f = (await planComposeChanges(dir, ORIGIN, crucibleCeProfile)).files[0];
     if (!f) throw new Error('no plan');
     writeFileSync(join(dir, 'docker-compose.yml'), readFileSync(FIXTURE, 'utf8') + '# edited meanwhile\n');
-    await expect(applyComposeChanges(dir, ORIGIN, { [f.file]: f.token })).rejects.toMatchObject({ code: 'FIX_STALE' });
+    await expect(applyComposeChanges(dir, ORIGIN, { [f.file]: f.token }, join(dir, 'keep'), crucibleCeProfile)).rejects.toMatchObject({ code: 'FIX_STALE' });
     expect(readdirSync(dir)).toEqual(['docker-compose.yml']);
     expect(readFileSync(join(dir, 'docker-compose.yml'), 'utf8')).toContain('# edited meanwhile');
   });

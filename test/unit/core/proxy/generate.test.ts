@@ -8,7 +8,8 @@ import { planProxy } from '../../../../electron/core/proxy/plan';
 import { renderNginx } from '../../../../electron/core/proxy/nginx';
 import { renderCaddy } from '../../../../electron/core/proxy/caddy';
 import { firewallGuide } from '../../../../electron/core/proxy/firewall';
-import { parsePortSpec, readComposeFacts } from '../../../../electron/core/proxy/compose-facts';
+import { isLiteral, readComposeFacts } from '../../../../electron/core/proxy/compose-facts';
+import { readOriginKeys } from '../../../../electron/core/proxy/env-followup';
 
 const FIXTURE = fileURLToPath(new URL('../../../fixtures/proxy/stock-docker-compose.yml', import.meta.url));
 const NOW = new Date('2026-11-30T00:00:00Z');
@@ -75,13 +76,52 @@ describe('the bundle for a stock Crucible folder', () => {
   });
 
   it('reads compose port syntaxes', async () => {
-    expect(parsePortSpec('127.0.0.1:8000:8000')).toEqual({ hostIp: '127.0.0.1', published: '8000', target: '8000' });
-    expect(parsePortSpec('[::1]:80:80/tcp')).toEqual({ hostIp: '::1', published: '80', target: '80' });
-    expect(parsePortSpec('3000')).toEqual({ hostIp: null, published: null, target: '3000' });
     const dir = mkdtempSync(join(tmpdir(), 'proxy-ports-'));
-    writeFileSync(join(dir, 'compose.yaml'), 'services:\n  api:\n    ports:\n      - target: 8000\n        published: "8000"\n        host_ip: 127.0.0.1\n      - "0.0.0.0:9000:9000"\n');
+    writeFileSync(join(dir, 'compose.yaml'), 'services:\n  api:\n    ports:\n      - target: 8000\n        published: "8000"\n        host_ip: 127.0.0.1\n      - "0.0.0.0:9000:9000"\n      - "[::1]:80:80/tcp"\n      - "3000"\n');
     const f = await readComposeFacts(dir);
-    expect(f.services[0]?.ports.map((p) => [p.raw, p.allInterfaces])).toEqual([['127.0.0.1:8000:8000', false], ['0.0.0.0:9000:9000', true]]);
+    expect(f.services[0]?.ports.map((p) => [p.raw, p.hostIp, p.published, p.target, p.allInterfaces, p.line])).toEqual([
+      ['127.0.0.1:8000:8000', '127.0.0.1', '8000', '8000', false, 4],
+      ['0.0.0.0:9000:9000', null, '9000', '9000', true, 7],
+      ['[::1]:80:80/tcp', '::1', '80', '80', false, 8],
+      ['3000', null, null, '3000', true, 9],
+    ]);
+  });
+
+  it('interpolates ports with the folder .env as compose does, reads every compose file, and reports the unreadable', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'proxy-ports-'));
+    writeFileSync(join(dir, '.env'), 'API_HOST=127.0.0.1\n');
+    writeFileSync(join(dir, 'docker-compose.yml'), 'services:\n  api:\n    ports:\n      - "${API_HOST}:${API_PORT:-8000}:8000"\n      - "not a port"\n    environment:\n      - ROUNDTABLE_CORS_ORIGINS=${ROUNDTABLE_CORS_ORIGINS}\n      - A_LITERAL=http://localhost:3000\n');
+    writeFileSync(join(dir, 'docker-compose.prod.yml'), 'services:\n  frontend:\n    ports: ["${FRONT_HOST}:3000:3000"]\n');
+    writeFileSync(join(dir, 'compose.override.yaml'), 'services: [a, b]\n');
+    const f = await readComposeFacts(dir);
+    expect(f.files).toEqual(['compose.override.yaml', 'docker-compose.prod.yml', 'docker-compose.yml']);
+    expect(f.unreadable).toEqual(['compose.override.yaml']);
+    const ports = f.services.flatMap((s) => s.ports.map((p) => [s.service, p.raw, p.hostIp, p.published, p.allInterfaces]));
+    expect(ports).toEqual([
+      ['frontend', '${FRONT_HOST}:3000:3000', null, '3000', true],
+      ['api', '${API_HOST}:${API_PORT:-8000}:8000', '127.0.0.1', '8000', false],
+    ]);
+    const api = f.services.find((s) => s.service === 'api');
+    expect([...(api?.environment ?? new Map<string, unknown>())]).toEqual([
+      ['ROUNDTABLE_CORS_ORIGINS', { value: '${ROUNDTABLE_CORS_ORIGINS}', line: 7 }],
+      ['A_LITERAL', { value: 'http://localhost:3000', line: 8 }],
+    ]);
+    expect(isLiteral('${ROUNDTABLE_CORS_ORIGINS}')).toBe(false);
+    expect(isLiteral('$$ROUNDTABLE_CORS_ORIGINS http://x')).toBe(true);
+    expect(isLiteral('$$$A')).toBe(false);
+    expect(isLiteral(null)).toBe(false);
+  });
+
+  it('reads the three origin keys from .env with the compose reader (quotes, comments, $)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'proxy-env-'));
+    writeFileSync(join(dir, '.env'), "SECRET_KEY=x\nROUNDTABLE_CORS_ORIGINS='http://a.example' # note\nexport ROUNDTABLE_FRONTEND_URL=\"http://${HOST_NAME:-b.example}\"\nNEXT_PUBLIC_API_URL=http://c.example/api # dev\nROUNDTABLE_CORS_ORIGINS=\"http://d.example\"\n");
+    const keys = await readOriginKeys(dir);
+    expect([...keys].sort()).toEqual([
+      ['NEXT_PUBLIC_API_URL', 'http://c.example/api'],
+      ['ROUNDTABLE_CORS_ORIGINS', 'http://d.example'],
+      ['ROUNDTABLE_FRONTEND_URL', 'http://b.example'],
+    ]);
+    expect(await readOriginKeys(join(dir, 'missing'))).toEqual(new Map());
   });
 });
 

@@ -126,7 +126,7 @@ describe('a failed setup changes nothing', () => {
     const d = makeFolder({ env: 'setup/existing-weak/dotenv', gitignore: true });
     cleanups.push(() => rmSync(d, { recursive: true, force: true }));
     // The journal already has an entry, so "as before" includes its bytes.
-    await c.core().journal.append({ type: 'test.marker', subject: 'before' });
+    await c.core().journal.append({ type: 'file.written', subject: 'before' });
     const files = snapshot(d);
     const kc = await c.keychain.dump();
     const stateBefore = await c.core().store.read();

@@ -1,4 +1,4 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { realFs, type FsOps } from '../../../../electron/core/fs/atomic-write';
@@ -67,7 +67,7 @@ describe('setup commit', () => {
     expect(r.setup.size()).toBe(0);
   });
 
-  it('keeps imported values, leaves unknown keys byte for byte, and keeps the previous .env beside it', async () => {
+  it('keeps imported values, leaves unknown keys byte for byte, and keeps the previous .env under the app home, not beside it', async () => {
     const r = rig();
     const d = folder({ env: 'setup/existing-weak/dotenv', gitignore: true });
     const before = readFileSync(join(d, '.env'), 'utf8');
@@ -79,8 +79,12 @@ describe('setup commit', () => {
     expect(values.get('ROUNDTABLE_JWT_SECRET')).not.toBe('change-me-in-production');
     expect(env).toContain('MY_CUSTOM_SETTING="keep me # not a comment"\n');
     expect(env).toContain('ROUNDTABLE_ENABLE_RATE_LIMITING=false\n');
-    expect(res.previousEnvKeptAs).toMatch(/\.env\.bak-/);
+    expect(res.previousEnvKeptAs).toBe(join(r.home, 'previous', res.deploymentId, (res.previousEnvKeptAs ?? '').split('/').pop() ?? ''));
+    expect(res.previousEnvKeptAs).toMatch(/\/\.env\.\d{8}T\d{9}Z$/);
     expect(readFileSync(res.previousEnvKeptAs ?? '', 'utf8')).toBe(before);
+    expect(statSync(res.previousEnvKeptAs ?? '').mode & 0o777).toBe(0o600);
+    // Nothing for git to pick up beside the deployment's files.
+    expect(readdirSync(d).filter((n) => n.includes('.bak') || /\.\d{8}T/.test(n))).toEqual([]);
     const metas = (await r.core.store.read()).secrets[res.deploymentId] ?? {};
     expect(metas.API_KEY_ENCRYPTION_KEY?.origin).toBe('imported');
     expect(metas.ROUNDTABLE_JWT_SECRET?.origin).toBe('generated');
