@@ -17,7 +17,10 @@ export default defineConfig({
       output: {
         // The passphrase-strength dictionaries are the only chunks allowed over 500 kB (issue 20): named so
         // that bench/renderer.bench.ts can tell them apart. They load only when a passphrase field is shown.
-        chunkFileNames: (chunk) => (chunk.moduleIds.some((id) => id.includes('/@zxcvbn-ts/language-')) ? 'assets/passphrase-dictionary-[hash].js' : 'assets/[name]-[hash].js'),
+        chunkFileNames: (chunk) =>
+          chunk.moduleIds.some((id) => id.includes('/@zxcvbn-ts/language-'))
+            ? 'assets/passphrase-dictionary-[hash].js'
+            : 'assets/[name]-[hash].js',
       },
     },
   },

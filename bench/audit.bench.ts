@@ -72,29 +72,109 @@ export default async function auditBench(): Promise<Row[]> {
   for (const dir of [dev, prod, ...composeOf.values(), ...envOf.values()]) settle(dir);
   const now = new Date().toISOString();
   await store.update((s) => {
-    s.deployments.push({ id: 'bench-dev', name: 'dev', folder: dev, composeFiles: [], environment: 'development', createdAt: now });
-    s.deployments.push({ id: 'bench-prod', name: 'prod', folder: prod, composeFiles: ['docker-compose.prod.yml'], environment: 'production', createdAt: now });
-    for (const [n, folder] of composeOf) s.deployments.push({ id: `bench-svc-${String(n)}`, name: `${String(n)} services`, folder, composeFiles: [], environment: 'production', createdAt: now });
-    for (const [n, folder] of envOf) s.deployments.push({ id: `bench-env-${String(n)}`, name: `${String(n)} lines`, folder, composeFiles: [], environment: 'production', createdAt: now });
+    s.deployments.push({
+      id: 'bench-dev',
+      name: 'dev',
+      folder: dev,
+      composeFiles: [],
+      environment: 'development',
+      createdAt: now,
+    });
+    s.deployments.push({
+      id: 'bench-prod',
+      name: 'prod',
+      folder: prod,
+      composeFiles: ['docker-compose.prod.yml'],
+      environment: 'production',
+      createdAt: now,
+    });
+    for (const [n, folder] of composeOf)
+      s.deployments.push({
+        id: `bench-svc-${String(n)}`,
+        name: `${String(n)} services`,
+        folder,
+        composeFiles: [],
+        environment: 'production',
+        createdAt: now,
+      });
+    for (const [n, folder] of envOf)
+      s.deployments.push({
+        id: `bench-env-${String(n)}`,
+        name: `${String(n)} lines`,
+        folder,
+        composeFiles: [],
+        environment: 'production',
+        createdAt: now,
+      });
   });
-  const noGit = createAuditService({ store, journal, logger, clock: () => new Date(), gitBinary: null, profile: crucibleCeProfile });
+  const noGit = createAuditService({
+    store,
+    journal,
+    logger,
+    clock: () => new Date(),
+    gitBinary: null,
+    profile: crucibleCeProfile,
+  });
   const withGit = createAuditService({ store, journal, logger, clock: () => new Date(), profile: crucibleCeProfile });
   const sets = secretVariablesFrom(crucibleCeProfile.variables);
   const key = randomBytes(32);
-  const validateEnv = (text: string, environment: 'production' | 'staging' | 'development') => checkEnv(parseEnv(text), { profile: crucibleCeProfile, environment, file: '.env' });
+  const validateEnv = (text: string, environment: 'production' | 'staging' | 'development') =>
+    checkEnv(parseEnv(text), { profile: crucibleCeProfile, environment, file: '.env' });
   const big = composeOf.get(500)!;
-  const bigCtx = await buildAuditContext({ id: 'bench-svc-500', name: 'big', folder: big, composeFiles: [], environment: 'production' }, { fingerprintKey: key, secretVariables: sets.secret, requiredVariables: sets.required, profile: crucibleCeProfile, gitBinary: null });
+  const bigCtx = await buildAuditContext(
+    { id: 'bench-svc-500', name: 'big', folder: big, composeFiles: [], environment: 'production' },
+    {
+      fingerprintKey: key,
+      secretVariables: sets.secret,
+      requiredVariables: sets.required,
+      profile: crucibleCeProfile,
+      gitBinary: null,
+    },
+  );
 
   const rows: Row[] = [
-    { group: 'audit', name: 'stock dev deployment, end to end (no git)', unit: 'ms', stats: await measure(() => noGit.run('bench-dev')), note: 'target < 50 ms' },
-    { group: 'audit', name: 'stock prod deployment, end to end (no git)', unit: 'ms', stats: await measure(() => noGit.run('bench-prod')), note: 'target < 50 ms' },
-    { group: 'audit', name: 'stock dev deployment, end to end (with 4 git calls)', unit: 'ms', stats: await measure(() => withGit.run('bench-dev')), note: 'git rev-parse, ls-files, check-ignore ×2 (not a repository here)' },
-    { group: 'audit', name: 'stock dev deployment, CPU time', unit: 'ms', stats: await measureCpu(() => noGit.run('bench-dev')), note: 'user+system; excludes waiting for the other processes of a loaded machine' },
+    {
+      group: 'audit',
+      name: 'stock dev deployment, end to end (no git)',
+      unit: 'ms',
+      stats: await measure(() => noGit.run('bench-dev')),
+      note: 'target < 50 ms',
+    },
+    {
+      group: 'audit',
+      name: 'stock prod deployment, end to end (no git)',
+      unit: 'ms',
+      stats: await measure(() => noGit.run('bench-prod')),
+      note: 'target < 50 ms',
+    },
+    {
+      group: 'audit',
+      name: 'stock dev deployment, end to end (with 4 git calls)',
+      unit: 'ms',
+      stats: await measure(() => withGit.run('bench-dev')),
+      note: 'git rev-parse, ls-files, check-ignore ×2 (not a repository here)',
+    },
+    {
+      group: 'audit',
+      name: 'stock dev deployment, CPU time',
+      unit: 'ms',
+      stats: await measureCpu(() => noGit.run('bench-dev')),
+      note: 'user+system; excludes waiting for the other processes of a loaded machine',
+    },
     {
       group: 'audit',
       name: 'stock dev deployment, first audit of the process',
       unit: 'ms',
-      stats: await measure(() => createAuditService({ store, journal, logger, clock: () => new Date(), gitBinary: null, profile: crucibleCeProfile }).run('bench-dev')),
+      stats: await measure(() =>
+        createAuditService({
+          store,
+          journal,
+          logger,
+          clock: () => new Date(),
+          gitBinary: null,
+          profile: crucibleCeProfile,
+        }).run('bench-dev'),
+      ),
       note: `the other ${String(LINES.length + SERVICES.length + 1)} deployments' .env files parsed for the reuse check (one of 10,000 lines); later audits re-read only changed files`,
     },
   ];
@@ -103,15 +183,40 @@ export default async function auditBench(): Promise<Row[]> {
   for (const n of SERVICES) {
     let findings = 0;
     const stats = await measure(async () => (findings = (await noGit.run(`bench-svc-${String(n)}`)).findings.length));
-    rows.push({ group: 'audit', name: `compose file of ${String(n)} service${n === 1 ? '' : 's'}, end to end`, unit: 'ms', stats, note: `${String(findings)} findings${n === 500 ? '; target < 1 s' : ''}` });
+    rows.push({
+      group: 'audit',
+      name: `compose file of ${String(n)} service${n === 1 ? '' : 's'}, end to end`,
+      unit: 'ms',
+      stats,
+      note: `${String(findings)} findings${n === 500 ? '; target < 1 s' : ''}`,
+    });
   }
-  rows.push({ group: 'audit', name: '500-service compose, CPU time', unit: 'ms', stats: await measureCpu(() => noGit.run('bench-svc-500')) });
-  rows.push({ group: 'audit', name: '500-service compose, rules only (files already read and merged)', unit: 'ms', stats: await measure(() => runAudit(bigCtx, { validateEnv })) });
+  rows.push({
+    group: 'audit',
+    name: '500-service compose, CPU time',
+    unit: 'ms',
+    stats: await measureCpu(() => noGit.run('bench-svc-500')),
+  });
+  rows.push({
+    group: 'audit',
+    name: '500-service compose, rules only (files already read and merged)',
+    unit: 'ms',
+    stats: await measure(() => runAudit(bigCtx, { validateEnv })),
+  });
   for (const n of LINES) {
     let findings = 0;
     // The 10,000-line audit takes seconds a run: no warm-up there (the smaller ones warmed the code).
-    const stats = await measure(async () => (findings = (await noGit.run(`bench-env-${String(n)}`)).findings.length), { runs: 5, warmup: n >= 10_000 ? 0 : 1 });
-    rows.push({ group: 'audit', name: `.env of ${n.toLocaleString('en')} lines (stock compose), end to end`, unit: 'ms', stats, note: `${String(findings)} findings` });
+    const stats = await measure(async () => (findings = (await noGit.run(`bench-env-${String(n)}`)).findings.length), {
+      runs: 5,
+      warmup: n >= 10_000 ? 0 : 1,
+    });
+    rows.push({
+      group: 'audit',
+      name: `.env of ${n.toLocaleString('en')} lines (stock compose), end to end`,
+      unit: 'ms',
+      stats,
+      note: `${String(findings)} findings`,
+    });
   }
   return rows;
 }

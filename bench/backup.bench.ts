@@ -41,15 +41,33 @@ function world(n: number, weak: boolean) {
   const keychain = new MemoryKeychain();
   const key = randomBytes(32);
   const svc: BackupService = createBackupService(
-    { keychain: () => Promise.resolve(keychain), state: stateStorePort(store, () => new Date()), journal, env: envFilePort(PASSWORD_VARS, { home: dir }), passwordVariables: PASSWORD_VARS, fingerprinter: () => Promise.resolve((v) => fingerprintWith(key, v)), logger, clock: () => new Date(), appVersion: 'bench' },
+    {
+      keychain: () => Promise.resolve(keychain),
+      state: stateStorePort(store, () => new Date()),
+      journal,
+      env: envFilePort(PASSWORD_VARS, { home: dir }),
+      passwordVariables: PASSWORD_VARS,
+      fingerprinter: () => Promise.resolve((v) => fingerprintWith(key, v)),
+      logger,
+      clock: () => new Date(),
+      appVersion: 'bench',
+    },
     weak ? { kdf: WEAK_KDF, weakKdfForTests: true } : {},
   );
   const id = 'bench-deployment';
   const seed = async () => {
     await store.update((s) => {
-      s.deployments.push({ id, name: 'Bench', folder, composeFiles: [], environment: 'production', createdAt: new Date().toISOString() });
+      s.deployments.push({
+        id,
+        name: 'Bench',
+        folder,
+        composeFiles: [],
+        environment: 'production',
+        createdAt: new Date().toISOString(),
+      });
     });
-    for (let i = 0; i < n; i++) await keychain.set(serviceFor(id), `SECRET_${i}`, randomBytes(32).toString('base64url'));
+    for (let i = 0; i < n; i++)
+      await keychain.set(serviceFor(id), `SECRET_${i}`, randomBytes(32).toString('base64url'));
   };
   const wipe = async () => {
     for (const e of await keychain.list(serviceFor(id))) await keychain.delete(serviceFor(id), e.account);
@@ -78,7 +96,12 @@ async function operations(n: number, weak: boolean): Promise<{ export: Stats; ve
       await w.wipe();
       const t = performance.now();
       const plan = await w.svc.planRestore(info.fileId, PASS);
-      await w.svc.applyRestore({ sessionId: plan.sessionId, deployments: [{ deploymentId: w.id, secrets: plan.deployments[0]!.secrets.map((s) => s.name), rewriteEnv: true }] });
+      await w.svc.applyRestore({
+        sessionId: plan.sessionId,
+        deployments: [
+          { deploymentId: w.id, secrets: plan.deployments[0]!.secrets.map((s) => s.name), rewriteEnv: true },
+        ],
+      });
       res.push(performance.now() - t);
     }
     return { export: summarise(exp), verify, restore: summarise(res) };
@@ -91,11 +114,23 @@ export default async function backup(): Promise<Row[]> {
   const rows: Row[] = [];
   // What "minus KDF" still contains: one Argon2id call at Argon2's minimum parameters.
   const salt = randomBytes(32);
-  const weakKdf = await measure(() => deriveKeys(PASS, salt, WEAK_KDF, { weakKdfForTests: true }), { runs: RUNS, warmup: 1 });
+  const weakKdf = await measure(() => deriveKeys(PASS, salt, WEAK_KDF, { weakKdfForTests: true }), {
+    runs: RUNS,
+    warmup: 1,
+  });
   for (const n of [10, 100, 1000]) {
     const bare = await operations(n, true);
     for (const op of ['export', 'verify', 'restore'] as const) {
-      rows.push({ group: 'backup', name: `${op} ${String(n)} secrets, minus KDF`, unit: 'ms', stats: bare[op], note: n === 10 && op === 'export' ? `minus KDF = the same code with Argon2's minimum parameters (8 KiB, t=1, p=1: ${weakKdf.median.toFixed(2)} ms per call) instead of 64 MiB, t=3, p=4` : undefined });
+      rows.push({
+        group: 'backup',
+        name: `${op} ${String(n)} secrets, minus KDF`,
+        unit: 'ms',
+        stats: bare[op],
+        note:
+          n === 10 && op === 'export'
+            ? `minus KDF = the same code with Argon2's minimum parameters (8 KiB, t=1, p=1: ${weakKdf.median.toFixed(2)} ms per call) instead of 64 MiB, t=3, p=4`
+            : undefined,
+      });
     }
   }
   rows.push(...(await againstKdf(1000)));
@@ -121,33 +156,67 @@ async function againstKdf(n: number): Promise<Row[]> {
       await deriveKeys(PASS, salt, DEFAULT_KDF);
       return performance.now() - t;
     };
-    const [exp, kdfE] = await interleaved(async () => {
-      const t = performance.now();
-      await w.svc.exportTo(file, [w.id], PASS, PASS);
-      return performance.now() - t;
-    }, kdfAlone, { runs: 11, warmup: 1 });
+    const [exp, kdfE] = await interleaved(
+      async () => {
+        const t = performance.now();
+        await w.svc.exportTo(file, [w.id], PASS, PASS);
+        return performance.now() - t;
+      },
+      kdfAlone,
+      { runs: 11, warmup: 1 },
+    );
     const info = await w.svc.registerFile(file);
     const plans: number[] = [];
     const applies: number[] = [];
-    const [res, kdfR] = await interleaved(async () => {
-      await w.wipe();
-      const t = performance.now();
-      const plan = await w.svc.planRestore(info.fileId, PASS);
-      const planned = performance.now();
-      await w.svc.applyRestore({ sessionId: plan.sessionId, deployments: [{ deploymentId: w.id, secrets: plan.deployments[0]!.secrets.map((s) => s.name), rewriteEnv: true }] });
-      const end = performance.now();
-      plans.push(planned - t);
-      applies.push(end - planned);
-      return end - t;
-    }, kdfAlone, { runs: 11, warmup: 1 });
+    const [res, kdfR] = await interleaved(
+      async () => {
+        await w.wipe();
+        const t = performance.now();
+        const plan = await w.svc.planRestore(info.fileId, PASS);
+        const planned = performance.now();
+        await w.svc.applyRestore({
+          sessionId: plan.sessionId,
+          deployments: [
+            { deploymentId: w.id, secrets: plan.deployments[0]!.secrets.map((s) => s.name), rewriteEnv: true },
+          ],
+        });
+        const end = performance.now();
+        plans.push(planned - t);
+        applies.push(end - planned);
+        return end - t;
+      },
+      kdfAlone,
+      { runs: 11, warmup: 1 },
+    );
     // interleaved() ran one warm-up round first: its samples are not in the medians above.
     plans.shift();
     applies.shift();
     const ref = (stats: Stats) => ({ name: 'the KDF alone (Argon2id 64 MiB, t=3, p=4), runs alternating', stats });
     return [
-      { group: 'backup', name: `export ${String(n)} secrets, production KDF`, unit: 'ms', stats: exp, reference: ref(kdfE), note: 'target ratio < 1.05' },
-      { group: 'backup', name: `restore ${String(n)} secrets (plan + apply), production KDF`, unit: 'ms', stats: res, reference: ref(kdfR), note: 'no target of its own: the sum of the two rows below' },
-      { group: 'backup', name: `restore ${String(n)} secrets: open and plan (KDF, decrypt, conflicts by fingerprint)`, unit: 'ms', stats: summarise(plans), reference: ref(kdfR), note: 'the step with the KDF; target ratio ≤ 1.05' },
+      {
+        group: 'backup',
+        name: `export ${String(n)} secrets, production KDF`,
+        unit: 'ms',
+        stats: exp,
+        reference: ref(kdfE),
+        note: 'target ratio < 1.05',
+      },
+      {
+        group: 'backup',
+        name: `restore ${String(n)} secrets (plan + apply), production KDF`,
+        unit: 'ms',
+        stats: res,
+        reference: ref(kdfR),
+        note: 'no target of its own: the sum of the two rows below',
+      },
+      {
+        group: 'backup',
+        name: `restore ${String(n)} secrets: open and plan (KDF, decrypt, conflicts by fingerprint)`,
+        unit: 'ms',
+        stats: summarise(plans),
+        reference: ref(kdfR),
+        note: 'the step with the KDF; target ratio ≤ 1.05',
+      },
       {
         group: 'backup',
         name: `restore ${String(n)} secrets: apply (no KDF)`,

@@ -8,7 +8,15 @@ export function envOfLines(stock: string, n: number): string {
   const lines = stock.split('\n').filter((l, i, all) => i < all.length - 1 || l !== '');
   for (let i = 0; lines.length < n; i++) {
     const style = i % 4;
-    lines.push(style === 0 ? `# comment ${String(i)}` : style === 1 ? `EXTRA_${String(i)}='value-${String(i)}-Ab9_xYz'` : style === 2 ? `EXTRA_${String(i)}="dq ${String(i)} \\n esc"` : `EXTRA_${String(i)}=plain-${String(i)} # trailing`);
+    lines.push(
+      style === 0
+        ? `# comment ${String(i)}`
+        : style === 1
+          ? `EXTRA_${String(i)}='value-${String(i)}-Ab9_xYz'`
+          : style === 2
+            ? `EXTRA_${String(i)}="dq ${String(i)} \\n esc"`
+            : `EXTRA_${String(i)}=plain-${String(i)} # trailing`,
+    );
   }
   return lines.slice(0, n).join('\n') + '\n';
 }
@@ -19,9 +27,17 @@ export function bigCompose(n: number): string {
   for (let i = 0; i < n; i++) {
     const kind = i % 5;
     out.push(`  svc-${String(i)}:`);
-    out.push(`    image: ${kind === 0 ? 'postgres:15-alpine' : kind === 1 ? 'redis:7-alpine' : `example/app-${String(i)}:${kind === 2 ? 'latest' : '1.2.3'}`}`);
+    out.push(
+      `    image: ${kind === 0 ? 'postgres:15-alpine' : kind === 1 ? 'redis:7-alpine' : `example/app-${String(i)}:${kind === 2 ? 'latest' : '1.2.3'}`}`,
+    );
     out.push('    ports:');
-    out.push(kind === 0 ? `      - "${String(20000 + i)}:5432"` : kind === 1 ? `      - "127.0.0.1:${String(20000 + i)}:6379"` : `      - target: 8000\n        published: ${String(20000 + i)}`);
+    out.push(
+      kind === 0
+        ? `      - "${String(20000 + i)}:5432"`
+        : kind === 1
+          ? `      - "127.0.0.1:${String(20000 + i)}:6379"`
+          : `      - target: 8000\n        published: ${String(20000 + i)}`,
+    );
     out.push('    environment:');
     for (let e = 0; e < 10; e++) out.push(`      - VAR_${String(e)}=\${POSTGRES_PASSWORD}-${String(e)}`);
     out.push('      - ROUNDTABLE_CORS_ORIGINS=http://localhost:3000');

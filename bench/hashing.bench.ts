@@ -22,7 +22,10 @@ const PASS = 'violet tractor sings under seven moons';
 function argon2Cli(salt: string, args: string[]): { hex: string; wall: number; cpu: number } {
   const c0 = childrenCpuMs() ?? 0;
   const t = performance.now();
-  const r = spawnSync('argon2', [salt, '-id', ...args, '-l', '64', '-v', '13', '-r'], { input: PASS, encoding: 'utf8' });
+  const r = spawnSync('argon2', [salt, '-id', ...args, '-l', '64', '-v', '13', '-r'], {
+    input: PASS,
+    encoding: 'utf8',
+  });
   const wall = performance.now() - t;
   if (r.status !== 0) throw new Error(`argon2 CLI failed (${String(r.status)}): ${r.stderr}`);
   return { hex: r.stdout.trim(), wall, cpu: (childrenCpuMs() ?? 0) - c0 };
@@ -31,7 +34,14 @@ function argon2Cli(salt: string, args: string[]): { hex: string; wall: number; c
 async function argon2Rows(): Promise<Row[]> {
   const salt = randomBytes(16).toString('hex'); // 32 ASCII bytes: the backup's salt length
   const saltBytes = Buffer.from(salt, 'utf8');
-  const params = ['-k', String(DEFAULT_KDF.memoryKiB), '-t', String(DEFAULT_KDF.iterations), '-p', String(DEFAULT_KDF.parallelism)];
+  const params = [
+    '-k',
+    String(DEFAULT_KDF.memoryKiB),
+    '-t',
+    String(DEFAULT_KDF.iterations),
+    '-p',
+    String(DEFAULT_KDF.parallelism),
+  ];
   const ours = async () => {
     const c = process.cpuUsage();
     const t = performance.now();
@@ -44,7 +54,14 @@ async function argon2Rows(): Promise<Row[]> {
   const a = await ours();
   const b = argon2Cli(salt, params);
   if (a.hex !== b.hex) throw new Error('argon2: node and the CLI disagree on the tag; parameters differ');
-  const s = { oursWall: [] as number[], oursCpu: [] as number[], cliWall: [] as number[], cliCpu: [] as number[], procWall: [] as number[], procCpu: [] as number[] };
+  const s = {
+    oursWall: [] as number[],
+    oursCpu: [] as number[],
+    cliWall: [] as number[],
+    cliCpu: [] as number[],
+    procWall: [] as number[],
+    procCpu: [] as number[],
+  };
   for (let i = 0; i < RUNS; i++) {
     const o = await ours();
     const c = argon2Cli(salt, params);
@@ -64,11 +81,27 @@ async function argon2Rows(): Promise<Row[]> {
       name: `Argon2id, backup KDF ${label} (node argon2 0.44), wall`,
       unit: 'ms',
       stats: summarise(s.oursWall),
-      reference: { name: '`argon2` CLI (Debian libargon2 20171227) minus its process cost', stats: summarise(s.cliWall.map((w) => w - proc.median)) },
+      reference: {
+        name: '`argon2` CLI (Debian libargon2 20171227) minus its process cost',
+        stats: summarise(s.cliWall.map((w) => w - proc.median)),
+      },
       note: 'identical 64-byte output checked; runs alternate',
     },
-    { group: 'hashing', name: `Argon2id, backup KDF ${label}, CPU time`, unit: 'ms', stats: summarise(s.oursCpu), reference: { name: '`argon2` CLI, child CPU time', stats: summarise(s.cliCpu) }, note: 'user+system, all threads; CLI via /proc cutime (10 ms ticks)' },
-    { group: 'hashing', name: '`argon2` CLI process cost (Argon2 minimum: 8 KiB, t=1, p=1), wall', unit: 'ms', stats: proc, note: `CPU ${summarise(s.procCpu).median.toFixed(0)} ms; subtracted above` },
+    {
+      group: 'hashing',
+      name: `Argon2id, backup KDF ${label}, CPU time`,
+      unit: 'ms',
+      stats: summarise(s.oursCpu),
+      reference: { name: '`argon2` CLI, child CPU time', stats: summarise(s.cliCpu) },
+      note: 'user+system, all threads; CLI via /proc cutime (10 ms ticks)',
+    },
+    {
+      group: 'hashing',
+      name: '`argon2` CLI process cost (Argon2 minimum: 8 KiB, t=1, p=1), wall',
+      unit: 'ms',
+      stats: proc,
+      note: `CPU ${summarise(s.procCpu).median.toFixed(0)} ms; subtracted above`,
+    },
   ];
 }
 
@@ -82,7 +115,8 @@ async function bcryptRows(): Promise<Row[]> {
     'bcrypt.hashpw(pw, bcrypt.gensalt(12))',
     'print(json.dumps([(time.perf_counter() - t) * 1000, (time.process_time() - c) * 1000]))',
   ].join('\n');
-  const python = () => JSON.parse(execFileSync('/usr/bin/python3', ['-c', script, pw], { encoding: 'utf8' })) as [number, number];
+  const python = () =>
+    JSON.parse(execFileSync('/usr/bin/python3', ['-c', script, pw], { encoding: 'utf8' })) as [number, number];
   const ours = async () => {
     const c = process.cpuUsage();
     const t = performance.now();
@@ -103,8 +137,22 @@ async function bcryptRows(): Promise<Row[]> {
     s.pyCpu.push(pc);
   }
   return [
-    { group: 'hashing', name: 'bcrypt cost 12 hash (node bcrypt 6 via hashPassword), wall', unit: 'ms', stats: summarise(s.oursWall), reference: { name: 'python3-bcrypt 3.2.2 hashpw, timed in Python', stats: summarise(s.pyWall) }, note: 'target ratio ≤ 1.10; runs alternate' },
-    { group: 'hashing', name: 'bcrypt cost 12 hash, CPU time', unit: 'ms', stats: summarise(s.oursCpu), reference: { name: 'python3-bcrypt, process_time', stats: summarise(s.pyCpu) }, note: 'user+system' },
+    {
+      group: 'hashing',
+      name: 'bcrypt cost 12 hash (node bcrypt 6 via hashPassword), wall',
+      unit: 'ms',
+      stats: summarise(s.oursWall),
+      reference: { name: 'python3-bcrypt 3.2.2 hashpw, timed in Python', stats: summarise(s.pyWall) },
+      note: 'target ratio ≤ 1.10; runs alternate',
+    },
+    {
+      group: 'hashing',
+      name: 'bcrypt cost 12 hash, CPU time',
+      unit: 'ms',
+      stats: summarise(s.oursCpu),
+      reference: { name: 'python3-bcrypt, process_time', stats: summarise(s.pyCpu) },
+      note: 'user+system',
+    },
   ];
 }
 

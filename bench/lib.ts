@@ -73,7 +73,11 @@ export function childrenCpuMs(): number | null {
  * Runs `a` and `b` alternately (a, b, a, b …) `runs` times each after `warmup` rounds, so that both see the
  * same load on a shared machine. Each function returns its own sample (ms), so it may time itself.
  */
-export async function interleaved(a: () => Promise<number> | number, b: () => Promise<number> | number, { runs = 5, warmup = 1 } = {}): Promise<[Stats, Stats]> {
+export async function interleaved(
+  a: () => Promise<number> | number,
+  b: () => Promise<number> | number,
+  { runs = 5, warmup = 1 } = {},
+): Promise<[Stats, Stats]> {
   for (let i = 0; i < warmup; i++) {
     await a();
     await b();

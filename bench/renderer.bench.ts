@@ -12,7 +12,16 @@ import { readStatic } from '../electron/main/static-files';
 import { constant, summarise, type Row } from './lib';
 
 const ROOT = resolve(__dirname, '..', '..');
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+  '--disable-quic',
+];
 
 /** Raw and gzip size (kB) of the JS files `names` under `dir`/assets. */
 function sizeOf(dir: string, names: Iterable<string>): { raw: number; gzip: number } {
@@ -27,7 +36,11 @@ function sizeOf(dir: string, names: Iterable<string>): { raw: number; gzip: numb
 }
 
 /** Every JS file of a build (lazy chunks included). */
-const allJs = (dir: string) => sizeOf(dir, readdirSync(join(dir, 'assets')).filter((n) => n.endsWith('.js')));
+const allJs = (dir: string) =>
+  sizeOf(
+    dir,
+    readdirSync(join(dir, 'assets')).filter((n) => n.endsWith('.js')),
+  );
 
 /** The JS a first load fetches: index.html's module scripts and modulepreloads, then their static imports. */
 function startJs(dir: string) {
@@ -39,7 +52,10 @@ function startJs(dir: string) {
     if (seen.has(f)) continue;
     seen.add(f);
     // Static `import … from "./x.js"` / `import "./x.js"` (not dynamic `import("./x.js")`: those load later).
-    for (const m of readFileSync(join(dir, 'assets', f), 'utf8').matchAll(/\bimport\s*(?:[\w$*{}\s,]+\s*from\s*)?["']\.\/([^"']+\.js)["']/g)) todo.push(m[1]!);
+    for (const m of readFileSync(join(dir, 'assets', f), 'utf8').matchAll(
+      /\bimport\s*(?:[\w$*{}\s,]+\s*from\s*)?["']\.\/([^"']+\.js)["']/g,
+    ))
+      todo.push(m[1]!);
   }
   return sizeOf(dir, seen);
 }
@@ -50,7 +66,10 @@ function startJs(dir: string) {
  * pages alternate in one browser, each load in a fresh context, after one untimed load of each.
  */
 async function firstRender(urls: [string, string], runs = 5): Promise<[number[], number[]]> {
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ARGS,
+  });
   const samples: [number[], number[]] = [[], []];
   try {
     for (let i = 0; i <= runs; i++) {
@@ -65,7 +84,9 @@ async function firstRender(urls: [string, string], runs = 5): Promise<[number[],
         });
         await page.goto(urls[k]);
         await page.waitForSelector('h1');
-        const t = await page.evaluate(() => (window as unknown as { __firstH1?: number }).__firstH1 ?? performance.now());
+        const t = await page.evaluate(
+          () => (window as unknown as { __firstH1?: number }).__firstH1 ?? performance.now(),
+        );
         if (i > 0) samples[k].push(t);
         await page.close();
       }
@@ -81,7 +102,10 @@ async function firstRender(urls: [string, string], runs = 5): Promise<[number[],
  * its <h1> is in the DOM, in-page: the hash changes, App shows the loading status, the chunk arrives.
  */
 async function navigation(url: string, route: string, title: string, runs = 5): Promise<number[]> {
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ARGS,
+  });
   const samples: number[] = [];
   try {
     for (let i = 0; i <= runs; i++) {
@@ -125,8 +149,23 @@ export default async function renderer(): Promise<Row[]> {
   const bareOut = join(ROOT, 'bench', '.tmp', 'bare');
   // Rebuilt only when its sources or React changed (the build itself is not what is measured).
   const built = statSync(join(bareOut, 'index.html'), { throwIfNoEntry: false })?.mtimeMs ?? 0;
-  if (built <= newest([join(ROOT, 'bench', 'bare'), join(ROOT, 'node_modules', 'react', 'package.json'), join(ROOT, 'node_modules', 'react-dom', 'package.json'), join(ROOT, 'vite.config.ts')])) {
-    await build({ configFile: false, root: join(ROOT, 'bench', 'bare'), base: './', plugins: [react()], logLevel: 'warn', build: { outDir: bareOut, emptyOutDir: true, modulePreload: { polyfill: false } } });
+  if (
+    built <=
+    newest([
+      join(ROOT, 'bench', 'bare'),
+      join(ROOT, 'node_modules', 'react', 'package.json'),
+      join(ROOT, 'node_modules', 'react-dom', 'package.json'),
+      join(ROOT, 'vite.config.ts'),
+    ])
+  ) {
+    await build({
+      configFile: false,
+      root: join(ROOT, 'bench', 'bare'),
+      base: './',
+      plugins: [react()],
+      logLevel: 'warn',
+      build: { outDir: bareOut, emptyOutDir: true, modulePreload: { polyfill: false } },
+    });
   }
   const ours = startJs(join(ROOT, 'dist', 'renderer'));
   const bare = startJs(bareOut);
@@ -155,15 +194,61 @@ export default async function renderer(): Promise<Row[]> {
     const assets = join(ROOT, 'dist', 'renderer', 'assets');
     const chunks = readdirSync(assets).filter((n) => n.endsWith('.js'));
     const dictionaries = chunks.filter((n) => n.startsWith('passphrase-dictionary-'));
-    const largest = Math.max(...chunks.filter((n) => !dictionaries.includes(n)).map((n) => statSync(join(assets, n)).size)) / 1024;
+    const largest =
+      Math.max(...chunks.filter((n) => !dictionaries.includes(n)).map((n) => statSync(join(assets, n)).size)) / 1024;
     return [
-      { group: 'renderer', name: 'JavaScript loaded at start (entry + static imports), raw', unit: 'kB', stats: constant(ours.raw), reference: { name: 'bare React page', stats: constant(bare.raw) } },
-      { group: 'renderer', name: 'JavaScript loaded at start, gzip', unit: 'kB', stats: constant(ours.gzip), reference: { name: 'bare React page', stats: constant(bare.gzip) }, note: 'target ratio ≤ 1.3' },
-      { group: 'renderer', name: 'largest chunk except the passphrase dictionaries, raw', unit: 'kB', stats: constant(largest), note: `target ≤ 500 kB; ${String(chunks.length)} chunks, ${String(dictionaries.length)} of them dictionaries (loaded only with a passphrase field)` },
-      { group: 'renderer', name: 'all JavaScript incl. lazy chunks, raw', unit: 'kB', stats: constant(oursAll.raw), reference: { name: 'bare React page', stats: constant(bareAll.raw) }, note: 'lazy chunks: the passphrase-strength dictionaries' },
-      { group: 'renderer', name: 'all JavaScript incl. lazy chunks, gzip', unit: 'kB', stats: constant(oursAll.gzip), reference: { name: 'bare React page', stats: constant(bareAll.gzip) } },
-      { group: 'renderer', name: 'time to first render (Chromium, first <h1>)', unit: 'ms', stats: oursT, reference: { name: 'bare React page', stats: bareT }, note: 'target ratio ≤ 1.5; app served by test/harness; in-page MutationObserver; runs alternate' },
-      { group: 'renderer', name: 'navigate to a page not loaded yet (setup wizard: hash change → its <h1>)', unit: 'ms', stats: nav, note: 'target < 100 ms; chunk fetched on demand, loading status shown meanwhile' },
+      {
+        group: 'renderer',
+        name: 'JavaScript loaded at start (entry + static imports), raw',
+        unit: 'kB',
+        stats: constant(ours.raw),
+        reference: { name: 'bare React page', stats: constant(bare.raw) },
+      },
+      {
+        group: 'renderer',
+        name: 'JavaScript loaded at start, gzip',
+        unit: 'kB',
+        stats: constant(ours.gzip),
+        reference: { name: 'bare React page', stats: constant(bare.gzip) },
+        note: 'target ratio ≤ 1.3',
+      },
+      {
+        group: 'renderer',
+        name: 'largest chunk except the passphrase dictionaries, raw',
+        unit: 'kB',
+        stats: constant(largest),
+        note: `target ≤ 500 kB; ${String(chunks.length)} chunks, ${String(dictionaries.length)} of them dictionaries (loaded only with a passphrase field)`,
+      },
+      {
+        group: 'renderer',
+        name: 'all JavaScript incl. lazy chunks, raw',
+        unit: 'kB',
+        stats: constant(oursAll.raw),
+        reference: { name: 'bare React page', stats: constant(bareAll.raw) },
+        note: 'lazy chunks: the passphrase-strength dictionaries',
+      },
+      {
+        group: 'renderer',
+        name: 'all JavaScript incl. lazy chunks, gzip',
+        unit: 'kB',
+        stats: constant(oursAll.gzip),
+        reference: { name: 'bare React page', stats: constant(bareAll.gzip) },
+      },
+      {
+        group: 'renderer',
+        name: 'time to first render (Chromium, first <h1>)',
+        unit: 'ms',
+        stats: oursT,
+        reference: { name: 'bare React page', stats: bareT },
+        note: 'target ratio ≤ 1.5; app served by test/harness; in-page MutationObserver; runs alternate',
+      },
+      {
+        group: 'renderer',
+        name: 'navigate to a page not loaded yet (setup wizard: hash change → its <h1>)',
+        unit: 'ms',
+        stats: nav,
+        note: 'target < 100 ms; chunk fetched on demand, loading status shown meanwhile',
+      },
     ];
   } finally {
     await harness.close();

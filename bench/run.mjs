@@ -23,7 +23,9 @@ const load = loadavg()[0];
 let commit = '';
 try {
   const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-  const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' }).trim() !== '';
+  const dirty =
+    execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' }).trim() !==
+    '';
   commit = ` at commit ${head}${dirty ? ' (plus uncommitted changes in the tree)' : ''}`;
 } catch {
   // not a git checkout
@@ -41,17 +43,46 @@ for (const f of files) {
   const started = performance.now();
   process.stderr.write(`bench: ${f}\n`);
   try {
-    await build({ entryPoints: [join(root, 'bench', f)], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['keytar', 'argon2', 'bcrypt', 'electron', '@playwright/test', 'playwright', 'playwright-core', 'esbuild', 'vite', '@vitejs/plugin-react'], logLevel: 'warning' });
+    await build({
+      entryPoints: [join(root, 'bench', f)],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: [
+        'keytar',
+        'argon2',
+        'bcrypt',
+        'electron',
+        '@playwright/test',
+        'playwright',
+        'playwright-core',
+        'esbuild',
+        'vite',
+        '@vitejs/plugin-react',
+      ],
+      logLevel: 'warning',
+    });
     const mod = require(outfile);
     const fn = mod.default ?? mod;
     rows.push(...(await fn()));
   } catch (e) {
-    rows.push({ group: f, name: 'FAILED', unit: 'count', stats: { median: 0, min: 0, max: 0, runs: 0 }, note: String(e instanceof Error ? e.message : e).split('\n')[0].slice(0, 160) });
+    rows.push({
+      group: f,
+      name: 'FAILED',
+      unit: 'count',
+      stats: { median: 0, min: 0, max: 0, runs: 0 },
+      note: String(e instanceof Error ? e.message : e)
+        .split('\n')[0]
+        .slice(0, 160),
+    });
   }
   process.stderr.write(`bench: ${f} took ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 }
 
-const fmt = (n, unit) => (unit === 'ms' ? (n >= 100 ? n.toFixed(0) : n >= 1 ? n.toFixed(2) : n.toFixed(3)) : n.toFixed(unit === 'kB' ? 1 : 0));
+const fmt = (n, unit) =>
+  unit === 'ms' ? (n >= 100 ? n.toFixed(0) : n >= 1 ? n.toFixed(2) : n.toFixed(3)) : n.toFixed(unit === 'kB' ? 1 : 0);
 const lines = [
   `# Benchmarks`,
   '',

@@ -20,26 +20,87 @@ export default async function secrets(): Promise<Row[]> {
   mkdirSync(folder);
   const core = createCoreServices({ home, logger: createLogger({ sink: nullSink }) });
   const id = `bench-${randomBytes(3).toString('hex')}`;
-  await core.store.update((s) => addDeployment(s, { id, name: 'Bench', folder, composeFiles: [], environment: 'production', createdAt: new Date().toISOString() }));
+  await core.store.update((s) =>
+    addDeployment(s, {
+      id,
+      name: 'Bench',
+      folder,
+      composeFiles: [],
+      environment: 'production',
+      createdAt: new Date().toISOString(),
+    }),
+  );
   // The login password is stored in its .env form, a bcrypt hash; the others are random values.
   const loginHash = await hashPassword(randomBytes(18).toString('base64url'), 12);
-  const values = () => ({ ...Object.fromEntries(['API_KEY_ENCRYPTION_KEY', 'ROUNDTABLE_JWT_SECRET', 'ROUNDTABLE_JWT_REFRESH_SECRET', 'POSTGRES_USER', 'POSTGRES_PASSWORD', 'REDIS_PASSWORD'].map((k) => [k, randomBytes(32).toString('base64url')])), ROUNDTABLE_COMMUNITY_AUTH_PASSWORD: loginHash });
+  const values = () => ({
+    ...Object.fromEntries(
+      [
+        'API_KEY_ENCRYPTION_KEY',
+        'ROUNDTABLE_JWT_SECRET',
+        'ROUNDTABLE_JWT_REFRESH_SECRET',
+        'POSTGRES_USER',
+        'POSTGRES_PASSWORD',
+        'REDIS_PASSWORD',
+      ].map((k) => [k, randomBytes(32).toString('base64url')]),
+    ),
+    ROUNDTABLE_COMMUNITY_AUTH_PASSWORD: loginHash,
+  });
   if (process.env.CS_IN_KEYRING === '1') {
-    rows.push({ group: 'secrets', name: 'store 7 secrets all-or-nothing (gnome-keyring, state, journal)', unit: 'ms', stats: await measure(() => core.inventory.store({ deploymentId: id, values: values(), origin: 'generated' })) });
-    rows.push({ group: 'secrets', name: 'list one deployment (references + fingerprints)', unit: 'ms', stats: await measure(() => core.inventory.list(id), { runs: 9 }) });
+    rows.push({
+      group: 'secrets',
+      name: 'store 7 secrets all-or-nothing (gnome-keyring, state, journal)',
+      unit: 'ms',
+      stats: await measure(() => core.inventory.store({ deploymentId: id, values: values(), origin: 'generated' })),
+    });
+    rows.push({
+      group: 'secrets',
+      name: 'list one deployment (references + fingerprints)',
+      unit: 'ms',
+      stats: await measure(() => core.inventory.list(id), { runs: 9 }),
+    });
     const { writeFileSync } = await import('node:fs');
-    writeFileSync(join(folder, '.env'), Object.entries(values()).map(([k, v]) => `${k}='${v}'\n`).join(''));
-    rows.push({ group: 'secrets', name: 'drift one deployment (.env parse + compare)', unit: 'ms', stats: await measure(() => core.inventory.drift(id), { runs: 9 }) });
+    writeFileSync(
+      join(folder, '.env'),
+      Object.entries(values())
+        .map(([k, v]) => `${k}='${v}'\n`)
+        .join(''),
+    );
+    rows.push({
+      group: 'secrets',
+      name: 'drift one deployment (.env parse + compare)',
+      unit: 'ms',
+      stats: await measure(() => core.inventory.drift(id), { runs: 9 }),
+    });
     const kc = await KeytarKeychain.open();
     for (const e of await kc.list(serviceFor(id))) await kc.delete(serviceFor(id), e.account);
   }
-  rows.push({ group: 'secrets', name: 'state update (atomic write + backup)', unit: 'ms', stats: await measure(() => core.store.update((s) => void s.rotations.splice(0)), { runs: 9 }) });
+  rows.push({
+    group: 'secrets',
+    name: 'state update (atomic write + backup)',
+    unit: 'ms',
+    stats: await measure(() => core.store.update((s) => void s.rotations.splice(0)), { runs: 9 }),
+  });
   const journal = createJournal({ file: join(home, 'j.jsonl') });
-  rows.push({ group: 'secrets', name: 'journal append (fsync + head)', unit: 'ms', stats: await measure(() => journal.append({ type: 'file.written', subject: '.env' }), { runs: 20 }) });
+  rows.push({
+    group: 'secrets',
+    name: 'journal append (fsync + head)',
+    unit: 'ms',
+    stats: await measure(() => journal.append({ type: 'file.written', subject: '.env' }), { runs: 20 }),
+  });
   for (let i = 0; i < 1000; i++) await journal.append({ type: 'file.written', subject: '.env', details: { i } });
-  rows.push({ group: 'secrets', name: 'journal verify (~1,000 entries)', unit: 'ms', stats: await measure(() => journal.verify()) });
+  rows.push({
+    group: 'secrets',
+    name: 'journal verify (~1,000 entries)',
+    unit: 'ms',
+    stats: await measure(() => journal.verify()),
+  });
   const vaultFile = join(home, 'vault.cskv');
   await FileVault.create(vaultFile, 'correct horse battery staple');
-  rows.push({ group: 'secrets', name: 'vault unlock (argon2id 64 MiB, t=3, p=1)', unit: 'ms', stats: await measure(() => FileVault.unlock(vaultFile, 'correct horse battery staple'), { runs: 5 }) });
+  rows.push({
+    group: 'secrets',
+    name: 'vault unlock (argon2id 64 MiB, t=3, p=1)',
+    unit: 'ms',
+    stats: await measure(() => FileVault.unlock(vaultFile, 'correct horse battery staple'), { runs: 5 }),
+  });
   return rows;
 }

@@ -36,8 +36,18 @@ async function world(): Promise<{ core: CoreServices; id: string; file: string; 
   const keychain = new MemoryKeychain();
   const core = createCoreServices({ home, logger: createLogger({ sink: nullSink }), keychain });
   const id = `bench-${randomBytes(3).toString('hex')}`;
-  await core.store.update((s) => addDeployment(s, { id, name: 'Bench', folder, composeFiles: [], environment: 'production', createdAt: new Date().toISOString() }));
-  for (let i = 0; i < SECRETS; i++) await keychain.set(serviceFor(id), `SECRET_${String(i)}`, randomBytes(32).toString('base64url'));
+  await core.store.update((s) =>
+    addDeployment(s, {
+      id,
+      name: 'Bench',
+      folder,
+      composeFiles: [],
+      environment: 'production',
+      createdAt: new Date().toISOString(),
+    }),
+  );
+  for (let i = 0; i < SECRETS; i++)
+    await keychain.set(serviceFor(id), `SECRET_${String(i)}`, randomBytes(32).toString('base64url'));
   return { core, id, file: join(home, 'b.csbackup'), close: () => rmSync(home, { recursive: true, force: true }) };
 }
 
@@ -56,7 +66,8 @@ async function stall(fn: () => Promise<unknown>): Promise<{ max: number; wall: n
   return { max: ms(h.max), wall };
 }
 
-const both = (w: { core: CoreServices; id: string; file: string }) => Promise.all([w.core.backup.exportTo(w.file, [w.id], PASS, PASS), hashPassword('correct horse battery staple', 12)]);
+const both = (w: { core: CoreServices; id: string; file: string }) =>
+  Promise.all([w.core.backup.exportTo(w.file, [w.id], PASS, PASS), hashPassword('correct horse battery staple', 12)]);
 
 /** Child mode: one concurrent export + hash in a fresh process, printed as JSON. */
 async function coldChild(): Promise<void> {
@@ -71,7 +82,14 @@ async function coldChild(): Promise<void> {
 
 export default async function stallBench(): Promise<Row[]> {
   const w = await world();
-  const samples = { idle: [] as number[], exp: [] as number[], hash: [] as number[], both: [] as number[], bothWall: [] as number[], cold: [] as number[] };
+  const samples = {
+    idle: [] as number[],
+    exp: [] as number[],
+    hash: [] as number[],
+    both: [] as number[],
+    bothWall: [] as number[],
+    cold: [] as number[],
+  };
   try {
     await both(w); // warm-up: dictionaries built, code paths compiled
     for (let i = 0; i < RUNS; i++) {
@@ -86,16 +104,45 @@ export default async function stallBench(): Promise<Row[]> {
     w.close();
   }
   for (let i = 0; i < RUNS; i++) {
-    const out = execFileSync(process.execPath, [__filename], { env: { ...process.env, [COLD_ENV]: '1' }, encoding: 'utf8' });
+    const out = execFileSync(process.execPath, [__filename], {
+      env: { ...process.env, [COLD_ENV]: '1' },
+      encoding: 'utf8',
+    });
     samples.cold.push((JSON.parse(out) as { max: number }).max);
   }
   const idle = { name: 'idle sleep of the same length', stats: summarise(samples.idle) };
   const note = 'monitorEventLoopDelay max, resolution 1 ms (includes the 1 ms tick)';
   return [
-    { group: 'event loop', name: `longest stall: backup export (${String(SECRETS)} secrets, production KDF) + bcrypt-12 hash concurrently, warm`, unit: 'ms', stats: summarise(samples.both), reference: idle, note: `${note}; both together took ${summarise(samples.bothWall).median.toFixed(0)} ms` },
-    { group: 'event loop', name: 'longest stall: same, first export in a fresh process', unit: 'ms', stats: summarise(samples.cold), reference: idle, note: 'first-use costs included (passphrase-strength dictionaries, code not yet compiled)' },
-    { group: 'event loop', name: 'longest stall: backup export alone, warm', unit: 'ms', stats: summarise(samples.exp), reference: idle },
-    { group: 'event loop', name: 'longest stall: bcrypt-12 hash alone', unit: 'ms', stats: summarise(samples.hash), reference: idle },
+    {
+      group: 'event loop',
+      name: `longest stall: backup export (${String(SECRETS)} secrets, production KDF) + bcrypt-12 hash concurrently, warm`,
+      unit: 'ms',
+      stats: summarise(samples.both),
+      reference: idle,
+      note: `${note}; both together took ${summarise(samples.bothWall).median.toFixed(0)} ms`,
+    },
+    {
+      group: 'event loop',
+      name: 'longest stall: same, first export in a fresh process',
+      unit: 'ms',
+      stats: summarise(samples.cold),
+      reference: idle,
+      note: 'first-use costs included (passphrase-strength dictionaries, code not yet compiled)',
+    },
+    {
+      group: 'event loop',
+      name: 'longest stall: backup export alone, warm',
+      unit: 'ms',
+      stats: summarise(samples.exp),
+      reference: idle,
+    },
+    {
+      group: 'event loop',
+      name: 'longest stall: bcrypt-12 hash alone',
+      unit: 'ms',
+      stats: summarise(samples.hash),
+      reference: idle,
+    },
   ];
 }
 

@@ -35,7 +35,10 @@ export default async function startup(): Promise<Row[]> {
   // its own address space: getrusage's maxRSS would carry this big bench process's peak across fork + exec).
   const rssHook = join(ROOT, 'bench', '.tmp', 'max-rss.cjs');
   mkdirSync(dirname(rssHook), { recursive: true });
-  writeFileSync(rssHook, "process.on('exit', () => { const m = /VmHWM:\\s*(\\d+)/.exec(require('node:fs').readFileSync('/proc/self/status', 'utf8')); require('node:fs').writeSync(2, '\\nMAXRSS=' + (m ? m[1] : '') + '\\n'); });\n");
+  writeFileSync(
+    rssHook,
+    "process.on('exit', () => { const m = /VmHWM:\\s*(\\d+)/.exec(require('node:fs').readFileSync('/proc/self/status', 'utf8')); require('node:fs').writeSync(2, '\\nMAXRSS=' + (m ? m[1] : '') + '\\n'); });\n",
+  );
   const peakKb = (args: string[]) => {
     const r = spawnSync(process.execPath, ['--require', rssHook, ...args], { encoding: 'utf8' });
     const m = /MAXRSS=(\d+)/.exec(r.stderr);
@@ -65,12 +68,35 @@ export default async function startup(): Promise<Row[]> {
     }
     const peak = peakKb(k.args);
     cliRows.push(
-      { group: 'startup', name: `${k.name}, wall`, unit: 'ms', stats: summarise(s.cli), reference: { name: '`node -e 0`, runs alternating', stats: summarise(s.node) }, note: `target ratio ≤ ${String(k.target)}` },
-      { group: 'startup', name: `${k.name}, CPU time`, unit: 'ms', stats: summarise(s.cliCpu), reference: { name: '`node -e 0`', stats: summarise(s.nodeCpu) }, note: 'child user+system (/proc cutime, 10 ms ticks)' },
-      { group: 'startup', name: `${k.name}, peak memory`, unit: 'kB', stats: constant(peak), reference: { name: '`node -e 0`', stats: constant(nodePeak) }, note: 'peak resident memory (VmHWM)' },
+      {
+        group: 'startup',
+        name: `${k.name}, wall`,
+        unit: 'ms',
+        stats: summarise(s.cli),
+        reference: { name: '`node -e 0`, runs alternating', stats: summarise(s.node) },
+        note: `target ratio ≤ ${String(k.target)}`,
+      },
+      {
+        group: 'startup',
+        name: `${k.name}, CPU time`,
+        unit: 'ms',
+        stats: summarise(s.cliCpu),
+        reference: { name: '`node -e 0`', stats: summarise(s.nodeCpu) },
+        note: 'child user+system (/proc cutime, 10 ms ticks)',
+      },
+      {
+        group: 'startup',
+        name: `${k.name}, peak memory`,
+        unit: 'kB',
+        stats: constant(peak),
+        reference: { name: '`node -e 0`', stats: constant(nodePeak) },
+        note: 'peak resident memory (VmHWM)',
+      },
     );
   }
-  const cliFiles = readdirSync(join(ROOT, 'dist', 'cli'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.cjs') || f.endsWith('.mjs'));
+  const cliFiles = readdirSync(join(ROOT, 'dist', 'cli'), { recursive: true, encoding: 'utf8' }).filter(
+    (f) => f.endsWith('.cjs') || f.endsWith('.mjs'),
+  );
   const largestKb = Math.max(...cliFiles.map((f) => statSync(join(ROOT, 'dist', 'cli', f)).size)) / 1024;
 
   // The main bundle's load (parse + evaluate) under plain Node with `electron` stubbed, in a fresh process
@@ -97,7 +123,19 @@ export default async function startup(): Promise<Row[]> {
   for (let i = 0; i < 5; i++) samples.push(loadMs());
   return [
     ...cliRows,
-    { group: 'startup', name: 'CLI entry bundle (dist/cli/cli.cjs)', unit: 'kB', stats: constant(statSync(join(ROOT, 'dist', 'cli', 'cli.cjs')).size / 1024), note: `${String(cliFiles.length)} CLI files loaded on demand; largest ${largestKb.toFixed(0)} kB` },
-    { group: 'startup', name: 'main bundle load without Electron (fresh process, require only)', unit: 'ms', stats: summarise(samples), note: `main bundle ${(statSync(mainBundle).size / 1024).toFixed(0)} kB; \`electron\` stubbed` },
+    {
+      group: 'startup',
+      name: 'CLI entry bundle (dist/cli/cli.cjs)',
+      unit: 'kB',
+      stats: constant(statSync(join(ROOT, 'dist', 'cli', 'cli.cjs')).size / 1024),
+      note: `${String(cliFiles.length)} CLI files loaded on demand; largest ${largestKb.toFixed(0)} kB`,
+    },
+    {
+      group: 'startup',
+      name: 'main bundle load without Electron (fresh process, require only)',
+      unit: 'ms',
+      stats: summarise(samples),
+      note: `main bundle ${(statSync(mainBundle).size / 1024).toFixed(0)} kB; \`electron\` stubbed`,
+    },
   ];
 }

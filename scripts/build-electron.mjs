@@ -9,7 +9,17 @@ const define = { __APP_VERSION__: JSON.stringify(version) };
 
 const prod = process.env.NODE_ENV === 'production';
 const native = ['electron', 'keytar', 'argon2', 'bcrypt'];
-const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, external: native, logLevel: 'warning', minify: prod, define };
+const node = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: true,
+  external: native,
+  logLevel: 'warning',
+  minify: prod,
+  define,
+};
 
 // The CLI starts fast (issue 20): dist/cli/cli.cjs is a small entry that answers --version and help from a
 // catalog of command descriptions (dist/cli/commands.json, written below) and otherwise imports
@@ -21,7 +31,8 @@ const cliLazy = {
   },
 };
 // ES modules have no `require`; bundled CommonJS packages and require.resolve (zxcvbn-worker) need one.
-const esmRequire = "import { createRequire as __csCreateRequire } from 'node:module'; const require = __csCreateRequire(import.meta.url);";
+const esmRequire =
+  "import { createRequire as __csCreateRequire } from 'node:module'; const require = __csCreateRequire(import.meta.url);";
 // Chunk names carry a content hash: clear the old ones (cli.cjs itself stays in place while this runs).
 rmSync('dist/cli/run', { recursive: true, force: true });
 
@@ -31,17 +42,57 @@ const ipcNames = await ipcNamesPlugin();
 await Promise.all([
   build({ ...node, entryPoints: ['electron/main/index.ts'], outfile: 'dist/main/main.cjs' }),
   // The password-strength worker with zxcvbn-ts inside, read by main from the asar (core/secrets/zxcvbn-worker.ts).
-  build({ ...node, sourcemap: false, entryPoints: ['electron/core/secrets/zxcvbn-worker-entry.ts'], outfile: 'dist/main/zxcvbn-worker.cjs' }),
+  build({
+    ...node,
+    sourcemap: false,
+    entryPoints: ['electron/core/secrets/zxcvbn-worker-entry.ts'],
+    outfile: 'dist/main/zxcvbn-worker.cjs',
+  }),
   // A sandboxed preload cannot be ESM and can only require 'electron'.
-  build({ ...node, entryPoints: ['electron/preload/index.ts'], outfile: 'dist/preload/preload.cjs', plugins: [ipcNames] }),
+  build({
+    ...node,
+    entryPoints: ['electron/preload/index.ts'],
+    outfile: 'dist/preload/preload.cjs',
+    plugins: [ipcNames],
+  }),
   build({ ...node, entryPoints: ['electron/cli/index.ts'], outfile: 'dist/cli/cli.cjs', plugins: [cliLazy] }),
   // Minified whatever NODE_ENV says: parsing less text is most of what a command's start costs (maps kept).
-  build({ ...node, minify: true, format: 'esm', splitting: true, entryPoints: ['electron/cli/lazy-run.ts'], outdir: 'dist/cli/run', outExtension: { '.js': '.mjs' }, chunkNames: 'chunks/[name]-[hash]', banner: { js: esmRequire } }),
+  build({
+    ...node,
+    minify: true,
+    format: 'esm',
+    splitting: true,
+    entryPoints: ['electron/cli/lazy-run.ts'],
+    outdir: 'dist/cli/run',
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    banner: { js: esmRequire },
+  }),
   // Minified: the harness page runs it before the app's first render (bench/renderer.bench.ts measures that).
-  build({ bundle: true, minify: true, platform: 'browser', format: 'iife', target: 'chrome120', entryPoints: ['test/harness/bridge.ts'], outfile: 'dist/harness/bridge.js', logLevel: 'warning', plugins: [ipcNames] }),
+  build({
+    bundle: true,
+    minify: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+    entryPoints: ['test/harness/bridge.ts'],
+    outfile: 'dist/harness/bridge.js',
+    logLevel: 'warning',
+    plugins: [ipcNames],
+  }),
 ]);
 
 // The catalog: every command's description (its run function dropped), in the order of commands/index.ts.
 const { loadAllCommands } = await import(pathToFileURL('dist/cli/run/lazy-run.mjs').href);
-const catalog = (await loadAllCommands()).map(({ name, summary, usage, exitCodes, aliases, options, allowPositionals }) => ({ name, summary, usage, exitCodes, aliases, options, allowPositionals }));
+const catalog = (await loadAllCommands()).map(
+  ({ name, summary, usage, exitCodes, aliases, options, allowPositionals }) => ({
+    name,
+    summary,
+    usage,
+    exitCodes,
+    aliases,
+    options,
+    allowPositionals,
+  }),
+);
 writeFileSync('dist/cli/commands.json', JSON.stringify(catalog));

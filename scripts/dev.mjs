@@ -6,7 +6,11 @@ import { createServer } from 'vite';
 const server = await createServer({ configFile: 'vite.config.ts' });
 await server.listen();
 const url = server.resolvedUrls?.local[0] ?? 'http://127.0.0.1:5173/';
-await new Promise((ok, fail) => spawn(process.execPath, ['scripts/build-electron.mjs'], { stdio: 'inherit' }).on('exit', (c) => (c === 0 ? ok() : fail(new Error('build failed')))));
+await new Promise((ok, fail) =>
+  spawn(process.execPath, ['scripts/build-electron.mjs'], { stdio: 'inherit' }).on('exit', (c) =>
+    c === 0 ? ok() : fail(new Error('build failed')),
+  ),
+);
 const electron = spawn('npx', ['electron', '.'], {
   stdio: 'inherit',
   env: { ...process.env, CRUCIBLE_DEV: '1', CRUCIBLE_DEV_URL: new URL(url).origin },

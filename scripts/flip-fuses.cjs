@@ -23,5 +23,8 @@ exports.default = async function flip(context) {
       : electronPlatformName === 'win32'
         ? path.join(appOutDir, `${name}.exe`)
         : path.join(appOutDir, packager.executableName);
-  await flipFuses(binary, { ...exports.fuseConfig, resetAdHocDarwinSignature: electronPlatformName === 'darwin' && context.arch === 3 });
+  await flipFuses(binary, {
+    ...exports.fuseConfig,
+    resetAdHocDarwinSignature: electronPlatformName === 'darwin' && context.arch === 3,
+  });
 };

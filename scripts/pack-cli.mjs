@@ -28,7 +28,9 @@ function fail(message) {
 
 /** Every file under `dir` (relative paths, `/`-separated). */
 function walk(dir, base = dir) {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name), base) : [relative(base, join(dir, e.name)).split('\\').join('/')]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(join(dir, e.name), base) : [relative(base, join(dir, e.name)).split('\\').join('/')],
+  );
 }
 
 /** The bare package names a bundle file imports or requires (node: and built-in modules left out). */
@@ -46,16 +48,26 @@ function runtimeImports(text) {
 
 const app = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const cli = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
-if (cli.version !== app.version) fail(`packages/cli/package.json has version ${cli.version} but the app is ${app.version}: set them equal (the CLI reports the app's version).`);
-if (!existsSync(join(built, 'cli.cjs')) || !existsSync(join(built, 'commands.json')) || !existsSync(join(built, 'run', 'lazy-run.mjs'))) {
+if (cli.version !== app.version)
+  fail(
+    `packages/cli/package.json has version ${cli.version} but the app is ${app.version}: set them equal (the CLI reports the app's version).`,
+  );
+if (
+  !existsSync(join(built, 'cli.cjs')) ||
+  !existsSync(join(built, 'commands.json')) ||
+  !existsSync(join(built, 'run', 'lazy-run.mjs'))
+) {
   fail('dist/cli is incomplete or missing. Run `npm run build` first.');
 }
 
-if (!existsSync(join(pkgDir, 'README.md'))) fail('packages/cli/README.md is missing (npm shows it as the package page).');
+if (!existsSync(join(pkgDir, 'README.md')))
+  fail('packages/cli/README.md is missing (npm shows it as the package page).');
 rmSync(stage, { recursive: true, force: true });
 mkdirSync(stage, { recursive: true });
 for (const f of ['package.json', 'README.md', 'bin']) cpSync(join(pkgDir, f), join(stage, f), { recursive: true });
-const wanted = walk(built).filter((f) => f === 'cli.cjs' || f === 'commands.json' || (f.startsWith('run/') && f.endsWith('.mjs')));
+const wanted = walk(built).filter(
+  (f) => f === 'cli.cjs' || f === 'commands.json' || (f.startsWith('run/') && f.endsWith('.mjs')),
+);
 const declared = new Set([...Object.keys(cli.dependencies ?? {}), ...Object.keys(cli.optionalDependencies ?? {})]);
 // The strength check resolves these by name at run time (require.resolve through a variable, which the scan
 // below cannot see), to run zxcvbn in a worker thread: core/secrets/zxcvbn-worker.ts.
@@ -72,7 +84,10 @@ for (const file of wanted) {
   for (const name of runtimeImports(text)) if (!declared.has(name)) missing.add(name);
   writeFileSync(to, text);
 }
-if (missing.size > 0) fail(`the CLI bundle loads ${[...missing].join(', ')} at run time, but packages/cli/package.json does not list it. Add it to dependencies (optionalDependencies if the CLI works without it), with the version from the root package.json.`);
+if (missing.size > 0)
+  fail(
+    `the CLI bundle loads ${[...missing].join(', ')} at run time, but packages/cli/package.json does not list it. Add it to dependencies (optionalDependencies if the CLI works without it), with the version from the root package.json.`,
+  );
 process.stdout.write(`pack-cli: staged ${String(wanted.length)} files into ${relative(root, staged)}\n`);
 
 /**
@@ -85,7 +100,7 @@ function shrinkwrap(lock) {
   const packages = lock.packages;
   /** Node's lookup: `name` required from the package at `from` (a lock path, '' for the root). */
   const locate = (from, name) => {
-    for (let dir = from; ; ) {
+    for (let dir = from; ;) {
       const at = dir === '' ? `node_modules/${name}` : `${dir}/node_modules/${name}`;
       if (packages[at]) return at;
       if (dir === '') return null;
@@ -101,7 +116,9 @@ function shrinkwrap(lock) {
       const at = locate(from, name);
       if (at === null) {
         if (from !== '' && packages[from].optionalDependencies?.[name] !== undefined) continue;
-        fail(`package-lock.json has no entry for ${name} (needed by ${from || 'the CLI'}): run \`npm install\` at the root.`);
+        fail(
+          `package-lock.json has no entry for ${name} (needed by ${from || 'the CLI'}): run \`npm install\` at the root.`,
+        );
       }
       if (seen.has(at)) continue;
       seen.add(at);
@@ -112,10 +129,22 @@ function shrinkwrap(lock) {
   };
   const required = closure(Object.keys(cli.dependencies ?? {}));
   const optional = closure(Object.keys(cli.optionalDependencies ?? {}));
-  const out = { '': { name: cli.name, version: cli.version, license: cli.license, dependencies: cli.dependencies, optionalDependencies: cli.optionalDependencies, bin: cli.bin, engines: cli.engines } };
+  const out = {
+    '': {
+      name: cli.name,
+      version: cli.version,
+      license: cli.license,
+      dependencies: cli.dependencies,
+      optionalDependencies: cli.optionalDependencies,
+      bin: cli.bin,
+      engines: cli.engines,
+    },
+  };
   for (const at of [...new Set([...required, ...optional])].sort()) {
     // The root's dev/optional/peer flags describe the app's tree, not this package's.
-    const entry = Object.fromEntries(Object.entries(packages[at]).filter(([k]) => !['dev', 'devOptional', 'optional', 'peer'].includes(k)));
+    const entry = Object.fromEntries(
+      Object.entries(packages[at]).filter(([k]) => !['dev', 'devOptional', 'optional', 'peer'].includes(k)),
+    );
     // The root lock leaves `resolved` out (omit-lockfile-registry-resolved); with it here, npm fetches each
     // tarball by address and integrity without first asking the registry for the package's metadata.
     const name = at.slice(at.lastIndexOf('node_modules/') + 'node_modules/'.length);
@@ -135,7 +164,11 @@ if (packAt !== -1) {
   // --ignore-scripts: the package has no build step of its own; staging above is its build.
   // Without the npm_* variables of an `npm run` around us (npm_config_local_prefix names the repository).
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_')));
-  const r = spawnSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dest], { cwd: stage, encoding: 'utf8', env });
+  const r = spawnSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dest], {
+    cwd: stage,
+    encoding: 'utf8',
+    env,
+  });
   if (r.error) fail(`npm could not be started (${r.error.message}). Is npm on PATH?`);
   if (r.status !== 0) fail(`npm pack failed with exit status ${String(r.status)}:\n${r.stderr}`);
   const [{ filename }] = JSON.parse(r.stdout);

@@ -31,9 +31,15 @@ const FUSE_COUNT = 9;
 /** A folder shaped like an unpacked Electron zip for Linux, with a stand-in binary. */
 export function standInElectron(dir) {
   mkdirSync(join(dir, 'resources'), { recursive: true });
-  const script = '#!/bin/sh\n# Stand-in for the Electron binary, made by scripts/pack-desktop.mjs: the real one cannot be downloaded here.\necho "stand-in Electron binary: not runnable" >&2\nexit 1\n';
+  const script =
+    '#!/bin/sh\n# Stand-in for the Electron binary, made by scripts/pack-desktop.mjs: the real one cannot be downloaded here.\necho "stand-in Electron binary: not runnable" >&2\nexit 1\n';
   // Unflipped fuses read '1' (enabled), as in a fresh Electron: the hook must turn the ones it cares about off.
-  const wire = Buffer.concat([Buffer.from(`# ${FUSE_SENTINEL}`), Buffer.from([1, FUSE_COUNT]), Buffer.from('1'.repeat(FUSE_COUNT)), Buffer.from('\n')]);
+  const wire = Buffer.concat([
+    Buffer.from(`# ${FUSE_SENTINEL}`),
+    Buffer.from([1, FUSE_COUNT]),
+    Buffer.from('1'.repeat(FUSE_COUNT)),
+    Buffer.from('\n'),
+  ]);
   writeFileSync(join(dir, 'electron'), Buffer.concat([Buffer.from(script), wire]));
   chmodSync(join(dir, 'electron'), 0o755);
   writeFileSync(join(dir, 'version'), require('electron/package.json').version);
@@ -42,7 +48,9 @@ export function standInElectron(dir) {
 }
 
 const outAt = process.argv.indexOf('--out');
-const out = resolve(outAt !== -1 ? (process.argv[outAt + 1] ?? fail('--out needs a folder')) : join(root, 'release', 'stand-in'));
+const out = resolve(
+  outAt !== -1 ? (process.argv[outAt + 1] ?? fail('--out needs a folder')) : join(root, 'release', 'stand-in'),
+);
 for (const f of ['dist/main/main.cjs', 'dist/preload/preload.cjs', 'dist/renderer/index.html', 'dist/cli/cli.cjs']) {
   if (!existsSync(join(root, f))) fail(`${f} is missing: run \`npm run build\` first.`);
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Everything CI runs, in order: typecheck, lint, electronegativity, build, unit + component + integration tests (inside a
+# Everything CI runs, in order: typecheck, lint, format check, electronegativity, build, unit + component + integration tests (inside a
 # throwaway gnome-keyring session), then the end-to-end specs in Chromium. Ends with one line
 # "N passed, N failed" that totals every runner.
 set -uo pipefail
@@ -12,6 +12,8 @@ step() { echo "::: $*"; "$@" || { echo "::: FAILED: $*"; status=1; }; }
 
 step npm run -s typecheck
 step npm run -s lint
+# Formatting is Prettier's (.prettierrc.json; prose Markdown excluded in .prettierignore).
+step npm run -s format:check
 # Electron misconfigurations; known false positives are listed with reasons in scripts/electronegativity-accepted.json.
 step node scripts/electronegativity.mjs
 step npm run -s build

@@ -22,13 +22,21 @@ const PAGE_COMMANDS: Readonly<Record<string, string>> = {
 
 /** "(Rotation page, or crucible-secrets rotate)": the message already names the command. */
 const PAGE_OR_COMMAND = /\((?:the )?[A-Z][\w&" ]*? page, or (`?crucible-secrets [^)]+?`?)\)/g;
-const PAGE = /\b(?:[Tt]he (?:app['’]s )?)"?(HTTPS & network|HTTPS|Network|[Ff]irewall|Audit|Rotation|Backup|Incident|Checklist|Secrets)"? page(?: \(or (`crucible-secrets [^`]+`)\))?/g;
+const PAGE =
+  /\b(?:[Tt]he (?:app['’]s )?)"?(HTTPS & network|HTTPS|Network|[Ff]irewall|Audit|Rotation|Backup|Incident|Checklist|Secrets)"? page(?: \(or (`crucible-secrets [^`]+`)\))?/g;
 
 /** The window's buttons that core advice names. */
-const BUTTONS: ReadonlyArray<readonly [RegExp, string]> = [[/use “Check again”/g, 'run `crucible-secrets doctor` again']];
+const BUTTONS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/use “Check again”/g, 'run `crucible-secrets doctor` again'],
+];
 
 /** `text` with every "the X page" replaced by the CLI command that does the same, and buttons likewise. */
 export function cliText(text: string): string {
-  const paged = text.replace(PAGE_OR_COMMAND, '($1)').replace(PAGE, (whole, page: string, named: string | undefined) => named ?? PAGE_COMMANDS[page.toLowerCase()] ?? whole);
+  const paged = text
+    .replace(PAGE_OR_COMMAND, '($1)')
+    .replace(
+      PAGE,
+      (whole, page: string, named: string | undefined) => named ?? PAGE_COMMANDS[page.toLowerCase()] ?? whole,
+    );
   return BUTTONS.reduce((t, [re, to]) => t.replace(re, to), paged);
 }

@@ -114,7 +114,10 @@ const PHRASES: readonly string[] = [
 
 /** `phrase` in the form the dictionary holds: lower case, letters and digits only (NFKC first). */
 export function compactForm(phrase: string): string {
-  return phrase.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+  return phrase
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '');
 }
 
 /** The dictionary given to zxcvbn-ts, most famous first, without duplicates. */
@@ -124,4 +127,5 @@ export const FAMOUS_PASSPHRASES: readonly string[] = [...new Set(PHRASES.map(com
 export const FAMOUS_DICTIONARY = 'famous-passphrases';
 
 /** Shown when part of a passphrase is a well-known one (zxcvbn has no words for a match in an added dictionary). */
-export const FAMOUS_WARNING = 'This is a well-known passphrase, among the first that password crackers try. Use a generated one or six unrelated words of your own.';
+export const FAMOUS_WARNING =
+  'This is a well-known passphrase, among the first that password crackers try. Use a generated one or six unrelated words of your own.';

@@ -125,7 +125,13 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
   const clipboardGuard = createClipboardGuard({ clock, timers: deps.clipboardTimers });
   const profile = deps.profile ?? crucibleCeProfile;
   const openDeploymentHost = (location: Location): DeploymentHost =>
-    openHost(location, { home: paths.home, env: deps.env, profileNames: profile.variables.map((v) => v.name), sshOptions: deps.sshOptions, clock });
+    openHost(location, {
+      home: paths.home,
+      env: deps.env,
+      profileNames: profile.variables.map((v) => v.name),
+      sshOptions: deps.sshOptions,
+      clock,
+    });
   const inventory = createInventory({
     store,
     journal,
@@ -144,7 +150,10 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
       keychain: () => keychains.get(),
       state: stateStorePort(store, clock),
       journal,
-      env: envFilePort(passwordHashVariables(profile), { home: paths.home, openHost: (location) => openDeploymentHost(location) }),
+      env: envFilePort(passwordHashVariables(profile), {
+        home: paths.home,
+        openHost: (location) => openDeploymentHost(location),
+      }),
       fingerprinter: async () => loadFingerprinter(await keychains.get(), { create: true, random: deps.random }),
       logger: deps.logger,
       clock,
@@ -201,11 +210,26 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
       openHost: openDeploymentHost,
       deployment: async (id) => {
         const d = (await store.read()).deployments.find((x) => x.id === id);
-        if (!d) throw new AppError('DEPLOYMENT_NOT_FOUND', 'This deployment is not registered (any more). Choose a deployment from the list.');
+        if (!d)
+          throw new AppError(
+            'DEPLOYMENT_NOT_FOUND',
+            'This deployment is not registered (any more). Choose a deployment from the list.',
+          );
         return d;
       },
     }),
-    audit: createAuditService({ store, journal, logger: deps.logger, clock, profile, platform: deps.platform, random: deps.random, keychain: () => keychains.get(), openHost: openDeploymentHost, previousFolder: (id) => previousVersionsFolder(paths.home, id) }),
+    audit: createAuditService({
+      store,
+      journal,
+      logger: deps.logger,
+      clock,
+      profile,
+      platform: deps.platform,
+      random: deps.random,
+      keychain: () => keychains.get(),
+      openHost: openDeploymentHost,
+      previousFolder: (id) => previousVersionsFolder(paths.home, id),
+    }),
     backup,
     incident,
     rotation,

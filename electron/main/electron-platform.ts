@@ -3,7 +3,10 @@ import type { PlatformBridge } from './ipc/platform';
 import { pushEvent } from './ipc/electron-ipc';
 
 /** The Electron implementation of PlatformBridge: real dialogs, the real clipboard, the focused window. */
-export function electronPlatform(getWindow: () => BrowserWindow | null, openLink: (url: string) => Promise<boolean>): PlatformBridge {
+export function electronPlatform(
+  getWindow: () => BrowserWindow | null,
+  openLink: (url: string) => Promise<boolean>,
+): PlatformBridge {
   const parent = () => getWindow() ?? BrowserWindow.getFocusedWindow();
   return {
     async pickFolder(title) {

@@ -7,7 +7,14 @@ import { APP_NAME, APP_VERSION } from '../core/app-meta';
 import { createRouter } from './ipc/router';
 import { createHandlers } from './ipc/handlers';
 import { registerIpc } from './ipc/electron-ipc';
-import { APP_ENTRY_URL, APP_HOST, APP_SCHEME, browserWindowOptions, CONTENT_SECURITY_POLICY, isAppUrl } from './window-options';
+import {
+  APP_ENTRY_URL,
+  APP_HOST,
+  APP_SCHEME,
+  browserWindowOptions,
+  CONTENT_SECURITY_POLICY,
+  isAppUrl,
+} from './window-options';
 import { denyAllPermissions, hardenWebContents } from './hardening';
 import { createLinkOpener } from './external-links';
 import { CRASH_REPORTER_OPTIONS, crashDumpsPath } from './startup-options';
@@ -54,7 +61,9 @@ const openLink = createLinkOpener({
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+  protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  ]);
   app.on('web-contents-created', (_e, contents) => {
     hardenWebContents(contents, {
       isAppUrl: (url) => isAppUrl(url, devOrigin),
@@ -80,7 +89,10 @@ function start(): void {
     if (clipboardSettled) return;
     // Also end the SSH connections to servers (their control sockets live in the app home).
     event.preventDefault();
-    void Promise.allSettled([core.clipboardGuard.pending() ? core.clipboardGuard.clearNow() : Promise.resolve(), core.rotation.close()]).finally(() => {
+    void Promise.allSettled([
+      core.clipboardGuard.pending() ? core.clipboardGuard.clearNow() : Promise.resolve(),
+      core.rotation.close(),
+    ]).finally(() => {
       clipboardSettled = true;
       app.quit();
     });
@@ -89,7 +101,12 @@ function start(): void {
     handlers: createHandlers({
       core,
       platform: electronPlatform(() => mainWindow, openLink),
-      hostInfo: { host: 'electron', name: APP_NAME, version: APP_VERSION, versions: { electron: process.versions.electron, chrome: process.versions.chrome, node: process.versions.node } },
+      hostInfo: {
+        host: 'electron',
+        name: APP_NAME,
+        version: APP_VERSION,
+        versions: { electron: process.versions.electron, chrome: process.versions.chrome, node: process.versions.node },
+      },
     }),
     isTrustedUrl: (url) => isAppUrl(url, devOrigin),
     logger,
@@ -103,7 +120,11 @@ function start(): void {
     const file = await readStatic(rendererRoot, url.pathname);
     if (!file) return new Response('Not found', { status: 404 });
     return new Response(new Uint8Array(file.body), {
-      headers: { 'content-type': file.type, 'content-security-policy': CONTENT_SECURITY_POLICY, 'x-content-type-options': 'nosniff' },
+      headers: {
+        'content-type': file.type,
+        'content-security-policy': CONTENT_SECURITY_POLICY,
+        'x-content-type-options': 'nosniff',
+      },
     });
   });
 
@@ -124,7 +145,9 @@ function start(): void {
 }
 
 function createWindow(): void {
-  const win = new BrowserWindow(browserWindowOptions({ preloadPath: join(__dirname, '..', 'preload', 'preload.cjs'), isDev }));
+  const win = new BrowserWindow(
+    browserWindowOptions({ preloadPath: join(__dirname, '..', 'preload', 'preload.cjs'), isDev }),
+  );
   mainWindow = win;
   win.once('ready-to-show', () => {
     win.show();

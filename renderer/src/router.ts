@@ -46,7 +46,8 @@ export const route = {
   audit: (deploymentId?: string) => at('/audit', deploymentId),
   checklist: (deploymentId?: string) => at('/checklist', deploymentId),
   /** `#/rotation/<deployment id>/<VARIABLE>`: a deployment's rotation page, or one secret's rotation. */
-  rotation: (deploymentId?: string, variable?: string) => at('/rotation', deploymentId, deploymentId === undefined ? undefined : variable),
+  rotation: (deploymentId?: string, variable?: string) =>
+    at('/rotation', deploymentId, deploymentId === undefined ? undefined : variable),
   incident: (incidentId?: string) => at('/incident', incidentId),
   /** A section anchor of docs/crucible.md (already URL-safe: headingAnchor makes it). */
   crucible: (section?: string) => (section ? `/crucible/${section}` : '/crucible') as Route,

@@ -7,9 +7,34 @@ import { ApiError } from '../../electron/common/ipc/api';
 import type { AuditResultView, ChecklistView } from '../../electron/common/ipc/audit.ipc';
 import { installFakeApi } from './fake-api';
 
-const deployment = { id: 'demo-one', name: 'Demo', folder: '/srv/demo', composeFiles: [], environment: 'production' as const, createdAt: '2026-01-01T00:00:00.000Z' };
-const finding = { code: 'COMPOSE_PORT_ALL_INTERFACES', severity: 'warning' as const, title: 'api port 8000 is published on every interface', message: 'm', howToFix: 'bind it', service: 'api', file: 'docker-compose.yml', line: 40, evidence: 'api ports entry 8000:8000', fixId: 'bind-loopback:docker-compose.yml:api:0' };
-const audit = (findings = [finding]): AuditResultView => ({ deploymentId: 'demo-one', checkedAt: '2026-11-30T00:00:00.000Z', files: ['.env', 'docker-compose.yml'], findings, counts: { critical: 0, error: 0, warning: findings.length, info: 0 }, durationMs: 3 });
+const deployment = {
+  id: 'demo-one',
+  name: 'Demo',
+  folder: '/srv/demo',
+  composeFiles: [],
+  environment: 'production' as const,
+  createdAt: '2026-01-01T00:00:00.000Z',
+};
+const finding = {
+  code: 'COMPOSE_PORT_ALL_INTERFACES',
+  severity: 'warning' as const,
+  title: 'api port 8000 is published on every interface',
+  message: 'm',
+  howToFix: 'bind it',
+  service: 'api',
+  file: 'docker-compose.yml',
+  line: 40,
+  evidence: 'api ports entry 8000:8000',
+  fixId: 'bind-loopback:docker-compose.yml:api:0',
+};
+const audit = (findings = [finding]): AuditResultView => ({
+  deploymentId: 'demo-one',
+  checkedAt: '2026-11-30T00:00:00.000Z',
+  files: ['.env', 'docker-compose.yml'],
+  findings,
+  counts: { critical: 0, error: 0, warning: findings.length, info: 0 },
+  durationMs: 3,
+});
 
 afterEach(() => {
   cleanup();
@@ -24,8 +49,21 @@ describe('AuditPage', () => {
       deployments: { get: () => Promise.resolve(deployment) },
       audit: {
         run: () => Promise.resolve(audit()),
-        previewFix: ({ fixId }) => (calls.push(`preview:${fixId}`), Promise.resolve({ fixId, title: 'Bind the api port to 127.0.0.1', file: 'docker-compose.yml', kind: 'edit' as const, diff: '--- a/x\n+++ b/x\n-      - "8000:8000"\n+      - "127.0.0.1:8000:8000"\n', token: 't1' })),
-        applyFix: ({ token }) => (calls.push(`apply:${token}`), Promise.resolve({ file: 'docker-compose.yml', backupKept: true, audit: audit([]) })),
+        previewFix: ({ fixId }) => (
+          calls.push(`preview:${fixId}`),
+          Promise.resolve({
+            fixId,
+            title: 'Bind the api port to 127.0.0.1',
+            file: 'docker-compose.yml',
+            kind: 'edit' as const,
+            diff: '--- a/x\n+++ b/x\n-      - "8000:8000"\n+      - "127.0.0.1:8000:8000"\n',
+            token: 't1',
+          })
+        ),
+        applyFix: ({ token }) => (
+          calls.push(`apply:${token}`),
+          Promise.resolve({ file: 'docker-compose.yml', backupKept: true, audit: audit([]) })
+        ),
       },
     });
     render(<AuditPage />);
@@ -45,12 +83,25 @@ describe('AuditPage', () => {
       deployments: { get: () => Promise.resolve(deployment) },
       audit: {
         run: () => Promise.resolve(audit()),
-        previewFix: ({ fixId }) => Promise.resolve({ fixId, title: 'Bind', file: 'docker-compose.yml', kind: 'edit' as const, diff: '+x\n', token: 't1' }),
-        applyFix: () => Promise.reject(new ApiError('FIX_STALE', 'The file changed since the preview; nothing was written.')),
+        previewFix: ({ fixId }) =>
+          Promise.resolve({
+            fixId,
+            title: 'Bind',
+            file: 'docker-compose.yml',
+            kind: 'edit' as const,
+            diff: '+x\n',
+            token: 't1',
+          }),
+        applyFix: () =>
+          Promise.reject(new ApiError('FIX_STALE', 'The file changed since the preview; nothing was written.')),
       },
     });
     render(<AuditPage />);
-    fireEvent.click(within(await screen.findByRole('article', { name: finding.title })).getByRole('button', { name: /Preview the fix/ }));
+    fireEvent.click(
+      within(await screen.findByRole('article', { name: finding.title })).getByRole('button', {
+        name: /Preview the fix/,
+      }),
+    );
     fireEvent.click(await screen.findByTestId('apply-fix'));
     expect((await screen.findByRole('alert')).textContent).toContain('The file changed since the preview');
     expect(screen.getByTestId('fix-preview')).toBeTruthy();
@@ -63,14 +114,38 @@ describe('ChecklistPage', () => {
     const view = (done: boolean): ChecklistView => ({
       auditedAt: '2026-11-30T00:00:00.000Z',
       items: [
-        { id: 'pre-cors', list: 'pre-production', title: 'CORS properly configured', help: 'h', mode: 'evaluated', status: 'fail', state: 'failing', basis: 'The latest audit reports 1 related finding.', evidence: ['COMPOSE_HARDCODED_CORS: x'] },
-        { id: 'pre-backups', list: 'pre-production', title: 'Backups configured', help: 'h', mode: 'manual', status: done ? 'done' : 'todo', state: done ? 'manual' : 'todo', basis: done ? 'Ticked by you on 2026-11-30: nightly' : 'Not ticked yet.', evidence: [], ...(done ? { tick: { checkedAt: '2026-11-30T00:00:00.000Z', note: 'nightly' } } : {}) },
+        {
+          id: 'pre-cors',
+          list: 'pre-production',
+          title: 'CORS properly configured',
+          help: 'h',
+          mode: 'evaluated',
+          status: 'fail',
+          state: 'failing',
+          basis: 'The latest audit reports 1 related finding.',
+          evidence: ['COMPOSE_HARDCODED_CORS: x'],
+        },
+        {
+          id: 'pre-backups',
+          list: 'pre-production',
+          title: 'Backups configured',
+          help: 'h',
+          mode: 'manual',
+          status: done ? 'done' : 'todo',
+          state: done ? 'manual' : 'todo',
+          basis: done ? 'Ticked by you on 2026-11-30: nightly' : 'Not ticked yet.',
+          evidence: [],
+          ...(done ? { tick: { checkedAt: '2026-11-30T00:00:00.000Z', note: 'nightly' } } : {}),
+        },
       ],
     });
     const ticks: unknown[] = [];
     installFakeApi({
       deployments: { get: () => Promise.resolve(deployment) },
-      audit: { checklist: () => Promise.resolve(view(false)), tick: (r) => (ticks.push(r), Promise.resolve(view(true))) },
+      audit: {
+        checklist: () => Promise.resolve(view(false)),
+        tick: (r) => (ticks.push(r), Promise.resolve(view(true))),
+      },
     });
     render(<ChecklistPage />);
     const cors = await screen.findByTestId('check-pre-cors');

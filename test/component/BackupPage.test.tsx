@@ -8,7 +8,15 @@ import type { BackupStatus, RestoreResult } from '../../electron/common/ipc/back
 import { installFakeApi } from './fake-api';
 
 const status: BackupStatus = {
-  deployments: [{ id: 'crucible-prod', name: 'Prod', environment: 'production', lastBackupAt: '2026-11-10T00:00:00.000Z', rotatedSince: ['ROUNDTABLE_JWT_SECRET'] }],
+  deployments: [
+    {
+      id: 'crucible-prod',
+      name: 'Prod',
+      environment: 'production',
+      lastBackupAt: '2026-11-10T00:00:00.000Z',
+      rotatedSince: ['ROUNDTABLE_JWT_SECRET'],
+    },
+  ],
 };
 
 afterEach(cleanup);
@@ -17,7 +25,9 @@ describe('Backup UI', () => {
   it('warns on the Secrets page when a secret was rotated after the newest backup', async () => {
     installFakeApi({ backup: { status: () => Promise.resolve(status) } });
     render(<BackupFreshness deploymentId="crucible-prod" />);
-    expect((await screen.findByTestId('backup-freshness')).textContent).toMatch(/Rotated after the newest backup \(2026-11-10\): ROUNDTABLE_JWT_SECRET/);
+    expect((await screen.findByTestId('backup-freshness')).textContent).toMatch(
+      /Rotated after the newest backup \(2026-11-10\): ROUNDTABLE_JWT_SECRET/,
+    );
   });
 
   it('enables export only for an acceptable passphrase typed twice, and sends it once', async () => {
@@ -42,7 +52,9 @@ describe('Backup UI', () => {
     fireEvent.change(screen.getByLabelText('Type it again'), { target: { value: pass } });
     await waitFor(() => expect((button as HTMLButtonElement).disabled).toBe(false), { timeout: 10_000 });
     fireEvent.click(button);
-    await waitFor(() => expect(calls).toEqual([{ deploymentIds: ['crucible-prod'], passphrase: pass, confirmation: pass }]));
+    await waitFor(() =>
+      expect(calls).toEqual([{ deploymentIds: ['crucible-prod'], passphrase: pass, confirmation: pass }]),
+    );
     expect(screen.getByText(/Rotated after the newest backup/)).toBeTruthy();
   });
 
@@ -53,10 +65,21 @@ describe('Backup UI', () => {
     installFakeApi({
       backup: {
         generatePassphrase: () => Promise.resolve({ passphrase: generated, words: 6, bits: 77.5 }),
-        copyGeneratedPassphrase: () => (copies++, Promise.resolve({ clearsAt: new Date(Date.now() + 30_000).toISOString() })),
+        copyGeneratedPassphrase: () => (
+          copies++,
+          Promise.resolve({ clearsAt: new Date(Date.now() + 30_000).toISOString() })
+        ),
         export: (r) => {
           calls.push(r);
-          return Promise.resolve({ exportId: 'export-0001', fileName: 'b.csbackup', path: '/tmp/b.csbackup', fingerprint: '3f9a-0c1d-77be-42e0-3f9a-0c1d-77be-42e0', bytes: 10, createdAt: '2026-12-06T05:00:00.000Z', deployments: [{ id: 'crucible-prod', name: 'Prod', secretNames: ['A'] }] });
+          return Promise.resolve({
+            exportId: 'export-0001',
+            fileName: 'b.csbackup',
+            path: '/tmp/b.csbackup',
+            fingerprint: '3f9a-0c1d-77be-42e0-3f9a-0c1d-77be-42e0',
+            bytes: 10,
+            createdAt: '2026-12-06T05:00:00.000Z',
+            deployments: [{ id: 'crucible-prod', name: 'Prod', secretNames: ['A'] }],
+          });
         },
       },
       on: { backupProgress: () => () => undefined },
@@ -77,7 +100,9 @@ describe('Backup UI', () => {
     fireEvent.click(screen.getByLabelText('I have stored this passphrase'));
     await waitFor(() => expect(button.disabled).toBe(false));
     fireEvent.click(button);
-    await waitFor(() => expect(calls).toEqual([{ deploymentIds: ['crucible-prod'], passphrase: generated, confirmation: generated }]));
+    await waitFor(() =>
+      expect(calls).toEqual([{ deploymentIds: ['crucible-prod'], passphrase: generated, confirmation: generated }]),
+    );
     // Shown once: gone after the export; the fingerprint reads as on the Secrets page.
     await waitFor(() => expect(screen.queryByTestId('generated-passphrase')).toBeNull());
     expect(screen.getByTestId('export-result').textContent).toContain('3f9a 0c1d 77be 42e0 3f9a 0c1d 77be 42e0');
@@ -87,7 +112,11 @@ describe('Backup UI', () => {
     installFakeApi({ on: { backupProgress: () => () => undefined } });
     render(<ExportSection status={status} onExported={() => undefined} />);
     const button = screen.getByRole<HTMLButtonElement>('button', { name: 'Export encrypted backup…' });
-    for (const famous of ['correct horse battery staple', 'Correct-Horse-Battery-Staple', 'correcthorsebatterystaple']) {
+    for (const famous of [
+      'correct horse battery staple',
+      'Correct-Horse-Battery-Staple',
+      'correcthorsebatterystaple',
+    ]) {
       fireEvent.change(screen.getByLabelText('Backup passphrase'), { target: { value: famous } });
       fireEvent.change(screen.getByLabelText('Type it again'), { target: { value: famous } });
       await waitFor(() => expect(screen.getByText(/well-known passphrase/)).toBeTruthy(), { timeout: 10_000 });
@@ -101,13 +130,30 @@ describe('Backup UI', () => {
     installFakeApi({ backup: { copyApplyCommand: (r) => (copied.push(r), Promise.resolve({ copied: true })) } });
     const result: RestoreResult = {
       deployments: [
-        { id: 'crucible-e64805', name: 'Prod', restored: ['A', 'B'], envRewritten: true, registered: false, applyCommand: 'cd /srv/crucible && docker compose -f docker-compose.yml -f docker-compose.prod.yml up -d --force-recreate' },
-        { id: 'crucible-staging', name: 'Staging', restored: ['A'], envRewritten: false, registered: false, applyCommand: null },
+        {
+          id: 'crucible-e64805',
+          name: 'Prod',
+          restored: ['A', 'B'],
+          envRewritten: true,
+          registered: false,
+          applyCommand:
+            'cd /srv/crucible && docker compose -f docker-compose.yml -f docker-compose.prod.yml up -d --force-recreate',
+        },
+        {
+          id: 'crucible-staging',
+          name: 'Staging',
+          restored: ['A'],
+          envRewritten: false,
+          registered: false,
+          applyCommand: null,
+        },
       ],
     };
     render(<RestoreResultView result={result} />);
     const view = screen.getByTestId('restore-result');
-    expect(view.textContent).toContain('docker compose -f docker-compose.yml -f docker-compose.prod.yml up -d --force-recreate');
+    expect(view.textContent).toContain(
+      'docker compose -f docker-compose.yml -f docker-compose.prod.yml up -d --force-recreate',
+    );
     expect(view.textContent).toMatch(/Staging: 1 secret\(s\) restored.*The .env was not rewritten/);
     expect(view.textContent).not.toContain('crucible-e64805');
     fireEvent.click(screen.getByRole('button', { name: 'Copy the command for Prod' }));

@@ -14,14 +14,36 @@ import { installFakeApi } from './fake-api';
  * schemas, so the page shows what core decides.
  */
 const NOW = new Date('2026-12-01T00:00:00Z');
-const deployment = { id: 'demo-one', name: 'Demo', folder: '/srv/demo', composeFiles: [], environment: 'production' as const, createdAt: '2026-01-01T00:00:00.000Z' };
-const finding = (code: string): Finding => ({ code, severity: 'error', title: `${code} title`, message: 'm', howToFix: 'f' });
+const deployment = {
+  id: 'demo-one',
+  name: 'Demo',
+  folder: '/srv/demo',
+  composeFiles: [],
+  environment: 'production' as const,
+  createdAt: '2026-01-01T00:00:00.000Z',
+};
+const finding = (code: string): Finding => ({
+  code,
+  severity: 'error',
+  title: `${code} title`,
+  message: 'm',
+  howToFix: 'f',
+});
 
 function view(): ChecklistView {
   const items = evaluateChecklist({
     findings: [finding('PROXY_HSTS_MISSING')],
-    facts: { proxies: [{ path: '/etc/nginx/conf.d/crucible.conf', kind: 'nginx', hsts: null, denies: { debug: false, schema: false } }], newestBackupAt: '2026-11-25T10:00:00.000Z', firewall: null },
-    ticks: { 'pre-firewall': { checkedAt: '2026-11-30T09:00:00.000Z', note: 'cloud firewall allows 443 only' }, 'pre-monitoring': { checkedAt: '2026-11-30T09:00:00.000Z' } },
+    facts: {
+      proxies: [
+        { path: '/etc/nginx/conf.d/crucible.conf', kind: 'nginx', hsts: null, denies: { debug: false, schema: false } },
+      ],
+      newestBackupAt: '2026-11-25T10:00:00.000Z',
+      firewall: null,
+    },
+    ticks: {
+      'pre-firewall': { checkedAt: '2026-11-30T09:00:00.000Z', note: 'cloud firewall allows 443 only' },
+      'pre-monitoring': { checkedAt: '2026-11-30T09:00:00.000Z' },
+    },
     now: NOW,
   });
   return ChecklistView.parse({ auditedAt: NOW.toISOString(), items });
@@ -35,19 +57,26 @@ afterEach(() => {
 describe('Checklist page: verified apart from ticked by you', () => {
   it('shows the evidence of a verified item, the note of a ticked one, and the finding of a failing one', async () => {
     window.location.hash = '#/checklist/demo-one';
-    installFakeApi({ deployments: { get: () => Promise.resolve(deployment) }, audit: { checklist: () => Promise.resolve(view()) } });
+    installFakeApi({
+      deployments: { get: () => Promise.resolve(deployment) },
+      audit: { checklist: () => Promise.resolve(view()) },
+    });
     render(<ChecklistPage />);
 
     const backups = within(await screen.findByTestId('check-pre-backups'));
     expect(screen.getByTestId('check-pre-backups').getAttribute('data-state')).toBe('verified');
     expect(backups.getByText('Verified')).toBeTruthy();
-    expect(backups.getByTestId('basis-pre-backups').textContent).toBe('Backup exported on 2026-11-25 (journal), within the 30-day policy.');
+    expect(backups.getByTestId('basis-pre-backups').textContent).toBe(
+      'Backup exported on 2026-11-25 (journal), within the 30-day policy.',
+    );
     expect(backups.queryByRole('button', { name: 'Tick as done by me' })).toBeNull();
 
     const firewall = within(screen.getByTestId('check-pre-firewall'));
     expect(screen.getByTestId('check-pre-firewall').getAttribute('data-state')).toBe('manual');
     expect(firewall.getByText('Ticked by you')).toBeTruthy();
-    expect(firewall.getByTestId('basis-pre-firewall').textContent).toBe('Ticked by you on 2026-11-30: cloud firewall allows 443 only');
+    expect(firewall.getByTestId('basis-pre-firewall').textContent).toBe(
+      'Ticked by you on 2026-11-30: cloud firewall allows 443 only',
+    );
     expect(firewall.queryByText('Verified')).toBeNull();
 
     const https = within(screen.getByTestId('check-pre-https'));
@@ -77,7 +106,10 @@ describe('Dashboard: the checklist cell', () => {
       newestBackupAgeDays: 5,
       activeIncident: false,
     });
-    installFakeApi({ deployments: { list: () => Promise.resolve({ deployments: [deployment], notice: null }) }, audit: { dashboard: () => Promise.resolve({ deployments: [entry] }) } });
+    installFakeApi({
+      deployments: { list: () => Promise.resolve({ deployments: [deployment], notice: null }) },
+      audit: { dashboard: () => Promise.resolve({ deployments: [entry] }) },
+    });
     render(<DashboardPage />);
     const cell = within(within(await screen.findByTestId('dash-demo-one')).getByTestId('dash-checklist'));
     expect(counts.manual).toBe(1);

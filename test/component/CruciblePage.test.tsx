@@ -17,9 +17,13 @@ afterEach(() => {
 // vitest runs from the repository root (happy-dom gives import.meta.url an http: scheme).
 const ROOT = process.cwd();
 function citedSections(): string[] {
-  const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []));
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : [],
+    );
   const found = new Set<string>();
-  for (const f of walk(join(ROOT, 'electron'))) for (const m of readFileSync(f, 'utf8').matchAll(/docs\/crucible\.md#([a-z0-9-]+)/g)) found.add(m[1] ?? '');
+  for (const f of walk(join(ROOT, 'electron')))
+    for (const m of readFileSync(f, 'utf8').matchAll(/docs\/crucible\.md#([a-z0-9-]+)/g)) found.add(m[1] ?? '');
   return [...found];
 }
 
@@ -43,19 +47,32 @@ describe('Crucible reference (docs/crucible.md in the app)', () => {
   });
 
   it('turns a citation in a message into a link to that section; other text stays as it was', () => {
-    render(<Cited text="No rate limit (service/app/api/routers/auth.py; see docs/crucible.md#the-login). Bind the port." />);
+    render(
+      <Cited text="No rate limit (service/app/api/routers/auth.py; see docs/crucible.md#the-login). Bind the port." />,
+    );
     const link = screen.getByRole('link');
     expect(link.getAttribute('href')).toBe('#/crucible/the-login');
     expect(link.textContent).toBe('Crucible reference: The login');
-    expect(document.body.textContent).toContain('service/app/api/routers/auth.py; see Crucible reference: The login). Bind the port.');
+    expect(document.body.textContent).toContain(
+      'service/app/api/routers/auth.py; see Crucible reference: The login). Bind the port.',
+    );
   });
 
   it('audit findings link their citation', () => {
     render(
       <FindingCard
-        finding={{ code: 'KNOWN_LOGIN_NO_RATE_LIMIT', severity: 'info', title: 'Known issue', message: 'Brute force (see docs/crucible.md#the-login).', howToFix: 'Put a proxy in front (docs/crucible.md#cors-in-production).' }}
+        finding={{
+          code: 'KNOWN_LOGIN_NO_RATE_LIMIT',
+          severity: 'info',
+          title: 'Known issue',
+          message: 'Brute force (see docs/crucible.md#the-login).',
+          howToFix: 'Put a proxy in front (docs/crucible.md#cors-in-production).',
+        }}
       />,
     );
-    expect(screen.getAllByRole('link').map((a) => a.getAttribute('href'))).toEqual(['#/crucible/the-login', '#/crucible/cors-in-production']);
+    expect(screen.getAllByRole('link').map((a) => a.getAttribute('href'))).toEqual([
+      '#/crucible/the-login',
+      '#/crucible/cors-in-production',
+    ]);
   });
 });

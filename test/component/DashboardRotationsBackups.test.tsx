@@ -8,7 +8,14 @@ import type { PolicyItem } from '../../electron/common/ipc/rotation.ipc';
 import type { SecretList } from '../../electron/common/ipc/secrets.ipc';
 import { installFakeApi } from './fake-api';
 
-const prod = { id: 'crucible-prod', name: 'Prod', folder: '/srv/prod', composeFiles: [], environment: 'production' as const, createdAt: '2026-01-01T00:00:00.000Z' };
+const prod = {
+  id: 'crucible-prod',
+  name: 'Prod',
+  folder: '/srv/prod',
+  composeFiles: [],
+  environment: 'production' as const,
+  createdAt: '2026-01-01T00:00:00.000Z',
+};
 const dev = { ...prod, id: 'crucible-dev', name: 'Dev', folder: '/srv/dev', environment: 'development' as const };
 
 function entry(d: DashboardEntryView['deployment'], over: Partial<DashboardEntryView>): DashboardEntryView {
@@ -39,7 +46,11 @@ describe('Dashboard: rotations due and newest backup', () => {
         dashboard: () =>
           Promise.resolve({
             deployments: [
-              entry(prod, { rotations: { overdue: ['ROUNDTABLE_JWT_SECRET', 'REDIS_PASSWORD'], due: ['POSTGRES_PASSWORD'] }, newestBackupAt: '2026-11-20T00:00:00.000Z', newestBackupAgeDays: 10 }),
+              entry(prod, {
+                rotations: { overdue: ['ROUNDTABLE_JWT_SECRET', 'REDIS_PASSWORD'], due: ['POSTGRES_PASSWORD'] },
+                newestBackupAt: '2026-11-20T00:00:00.000Z',
+                newestBackupAgeDays: 10,
+              }),
               entry(dev, {}),
             ],
           }),
@@ -50,12 +61,18 @@ describe('Dashboard: rotations due and newest backup', () => {
     const rotations = within(row.getByTestId('dash-rotations'));
     expect(rotations.getByRole('link', { name: '2 overdue' }).getAttribute('href')).toBe('#/rotation/crucible-prod');
     expect(rotations.getByRole('link', { name: '1 due' }).getAttribute('href')).toBe('#/rotation/crucible-prod');
-    expect(rotations.getByRole('link', { name: 'REDIS_PASSWORD' }).getAttribute('href')).toBe('#/rotation/crucible-prod/REDIS_PASSWORD');
-    expect(rotations.getByRole('link', { name: 'POSTGRES_PASSWORD' }).getAttribute('href')).toBe('#/rotation/crucible-prod/POSTGRES_PASSWORD');
+    expect(rotations.getByRole('link', { name: 'REDIS_PASSWORD' }).getAttribute('href')).toBe(
+      '#/rotation/crucible-prod/REDIS_PASSWORD',
+    );
+    expect(rotations.getByRole('link', { name: 'POSTGRES_PASSWORD' }).getAttribute('href')).toBe(
+      '#/rotation/crucible-prod/POSTGRES_PASSWORD',
+    );
     expect(row.getByRole('link', { name: '10 days old' }).getAttribute('href')).toBe('#/backup');
 
     const other = within(screen.getByTestId('dash-crucible-dev'));
-    expect(within(other.getByTestId('dash-rotations')).getByRole('link', { name: 'none due' }).getAttribute('href')).toBe('#/rotation/crucible-dev');
+    expect(
+      within(other.getByTestId('dash-rotations')).getByRole('link', { name: 'none due' }).getAttribute('href'),
+    ).toBe('#/rotation/crucible-dev');
     expect(other.getByRole('link', { name: 'no backup yet' }).getAttribute('href')).toBe('#/backup');
   });
 });
@@ -64,16 +81,53 @@ describe('Secrets page: overdue badge from the rotation policy', () => {
   const list: SecretList = {
     deploymentId: 'crucible-prod',
     keychainProblem: null,
-    refs: ['ROUNDTABLE_JWT_SECRET', 'REDIS_PASSWORD'].map((name) => ({ name, kind: 'secret', fingerprint: '0123456789abcdef', created: '2026-01-01T00:00:00.000Z', rotated: null, generation: 1, origin: 'generated' as const, status: 'ok' as const })),
+    refs: ['ROUNDTABLE_JWT_SECRET', 'REDIS_PASSWORD'].map((name) => ({
+      name,
+      kind: 'secret',
+      fingerprint: '0123456789abcdef',
+      created: '2026-01-01T00:00:00.000Z',
+      rotated: null,
+      generation: 1,
+      origin: 'generated' as const,
+      status: 'ok' as const,
+    })),
   };
-  const item = (variable: string, overdue: boolean): PolicyItem => ({ variable, playbook: 'env-and-recreate', rotatable: true, maxAgeDays: 180, lastChanged: '2026-01-01T00:00:00.000Z', ageDays: overdue ? 333 : 20, overdue, generation: 1, pendingId: null });
+  const item = (variable: string, overdue: boolean): PolicyItem => ({
+    variable,
+    playbook: 'env-and-recreate',
+    rotatable: true,
+    maxAgeDays: 180,
+    lastChanged: '2026-01-01T00:00:00.000Z',
+    ageDays: overdue ? 333 : 20,
+    overdue,
+    generation: 1,
+    pendingId: null,
+  });
 
   it('badges only the overdue secret, linking to its rotation', async () => {
     window.location.hash = '#/secrets/crucible-prod';
     installFakeApi({
       deployments: { get: () => Promise.resolve(prod) },
-      secrets: { list: () => Promise.resolve(list), drift: () => Promise.resolve({ deploymentId: 'crucible-prod', envFile: '/srv/prod/.env', envFound: true, inSync: true, items: [] }) },
-      rotation: { overview: () => Promise.resolve({ deploymentId: 'crucible-prod', order: [], items: [item('ROUNDTABLE_JWT_SECRET', true), item('REDIS_PASSWORD', false)], pending: [] }) },
+      secrets: {
+        list: () => Promise.resolve(list),
+        drift: () =>
+          Promise.resolve({
+            deploymentId: 'crucible-prod',
+            envFile: '/srv/prod/.env',
+            envFound: true,
+            inSync: true,
+            items: [],
+          }),
+      },
+      rotation: {
+        overview: () =>
+          Promise.resolve({
+            deploymentId: 'crucible-prod',
+            order: [],
+            items: [item('ROUNDTABLE_JWT_SECRET', true), item('REDIS_PASSWORD', false)],
+            pending: [],
+          }),
+      },
     });
     render(<SecretsPage />);
     const overdue = within(await screen.findByTestId('secret-ROUNDTABLE_JWT_SECRET')).getByTestId('overdue-badge');
@@ -87,7 +141,17 @@ describe('Secrets page: overdue badge from the rotation policy', () => {
     window.location.hash = '#/secrets/crucible-prod';
     installFakeApi({
       deployments: { get: () => Promise.resolve(prod) },
-      secrets: { list: () => Promise.resolve(list), drift: () => Promise.resolve({ deploymentId: 'crucible-prod', envFile: '/srv/prod/.env', envFound: true, inSync: true, items: [] }) },
+      secrets: {
+        list: () => Promise.resolve(list),
+        drift: () =>
+          Promise.resolve({
+            deploymentId: 'crucible-prod',
+            envFile: '/srv/prod/.env',
+            envFound: true,
+            inSync: true,
+            items: [],
+          }),
+      },
     });
     render(<SecretsPage />);
     expect(await screen.findByTestId('secret-REDIS_PASSWORD')).toBeTruthy();

@@ -4,7 +4,14 @@ import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { DumpsSection } from '../../renderer/src/components/dumps/DumpsSection';
 import { installFakeApi } from './fake-api';
 
-const deployment = { id: 'demo-one', name: 'Demo', folder: '/srv/demo', composeFiles: [], environment: 'production' as const, createdAt: '2026-01-01T00:00:00.000Z' };
+const deployment = {
+  id: 'demo-one',
+  name: 'Demo',
+  folder: '/srv/demo',
+  composeFiles: [],
+  environment: 'production' as const,
+  createdAt: '2026-01-01T00:00:00.000Z',
+};
 afterEach(() => {
   cleanup();
 });
@@ -13,7 +20,12 @@ describe('Database dumps on the Backup page', () => {
   it('lists the dumps, decrypts one to the file main asks for, and deletes only after asking', async () => {
     const removed: string[] = [];
     let dumps = [
-      { id: 'roundtable-before-POSTGRES_PASSWORD-r1.sql.age', size: 20480, createdAt: '2026-12-06T10:00:00.000Z', encrypted: true },
+      {
+        id: 'roundtable-before-POSTGRES_PASSWORD-r1.sql.age',
+        size: 20480,
+        createdAt: '2026-12-06T10:00:00.000Z',
+        encrypted: true,
+      },
       { id: 'old.sql', size: 1024, createdAt: '2026-12-01T10:00:00.000Z', encrypted: false },
     ];
     installFakeApi({
@@ -32,7 +44,9 @@ describe('Database dumps on the Backup page', () => {
     expect(await screen.findByRole('table', { name: 'Database dumps of Demo' })).toBeTruthy();
     expect(screen.getByText('not encrypted', { exact: false })).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Decrypt roundtable-before-POSTGRES_PASSWORD-r1.sql.age' }));
-    expect((await screen.findByRole('status')).textContent).toContain('/home/me/roundtable-before-POSTGRES_PASSWORD-r1.sql');
+    expect((await screen.findByRole('status')).textContent).toContain(
+      '/home/me/roundtable-before-POSTGRES_PASSWORD-r1.sql',
+    );
     fireEvent.click(screen.getByRole('button', { name: 'Delete old.sql' }));
     expect(removed).toEqual([]);
     fireEvent.click(screen.getByRole('button', { name: 'Delete' }));

@@ -35,7 +35,9 @@ describe('IncidentBanner', () => {
     render(<IncidentBanner />);
     const banner = await screen.findByRole('alert');
     expect(banner.textContent).toContain('Incident open: Leaked .env on Crucible prod (step: Rotate)');
-    expect(screen.getByRole('link', { name: 'Continue the runbook' }).getAttribute('href')).toBe('#/incident/inc-20261129-abcd1234');
+    expect(screen.getByRole('link', { name: 'Continue the runbook' }).getAttribute('href')).toBe(
+      '#/incident/inc-20261129-abcd1234',
+    );
   });
 
   it('disappears when the incident is closed elsewhere in the app', async () => {

@@ -18,7 +18,13 @@ function viewOf(inc: Incident): IncidentView {
     deploymentName: 'Crucible prod',
     workdir: 'cd /srv/crucible',
     currentStep: m.currentStep(inc),
-    steps: INCIDENT_STEPS.map((s) => ({ id: s, title: STEP_TITLES[s], ...inc.steps[s], blockers: m.blockers(inc, s), unmet: inc.steps[s].completedAt === null ? m.unmetEssentials(inc, s) : [] })),
+    steps: INCIDENT_STEPS.map((s) => ({
+      id: s,
+      title: STEP_TITLES[s],
+      ...inc.steps[s],
+      blockers: m.blockers(inc, s),
+      unmet: inc.steps[s].completedAt === null ? m.unmetEssentials(inc, s) : [],
+    })),
     items: renderRunbook({ deployment: { folder: '/srv/crucible', composeFiles: [] }, incident: inc, now: t(9) }),
     notice: '',
     rotation: { available: true, reason: null, candidates: [] },
@@ -28,13 +34,21 @@ function viewOf(inc: Incident): IncidentView {
 
 /** At Rotate: every item but the rotation ticked, and "Rotate all" failed on the first of two secrets. */
 function failedRotation(): Incident {
-  const tickAll = (cur: Incident, step: StepId) => itemsOfStep(step).filter((i) => i.required && i.kind !== 'rotation').reduce((c, i) => m.tickItem(c, i.id, 'done', undefined, t(1)), cur);
+  const tickAll = (cur: Incident, step: StepId) =>
+    itemsOfStep(step)
+      .filter((i) => i.required && i.kind !== 'rotation')
+      .reduce((c, i) => m.tickItem(c, i.id, 'done', undefined, t(1)), cur);
   let inc = m.openIncident({ id: 'inc-20261129-abcd', deploymentId: 'prod-1', title: 'Leaked .env', now: t(0) });
   inc = m.completeStep(tickAll(inc, 'isolate'), 'isolate', t(1));
   inc = m.setAnswers(inc, { whatExposed: '.env', since: null, secrets: [], users: '' });
   inc = m.completeStep(tickAll(inc, 'assess'), 'assess', t(2));
   inc = m.planRotation(tickAll(inc, 'rotate'), ['POSTGRES_PASSWORD', 'REDIS_PASSWORD'], t(3));
-  return m.recordRotation(inc, 'POSTGRES_PASSWORD', { status: 'failed', reason: 'ROTATION_COMMAND_FAILED: docker is down' }, t(4));
+  return m.recordRotation(
+    inc,
+    'POSTGRES_PASSWORD',
+    { status: 'failed', reason: 'ROTATION_COMMAND_FAILED: docker is down' },
+    t(4),
+  );
 }
 
 afterEach(() => {
@@ -62,18 +76,24 @@ describe('completing an incident step', () => {
     };
     render(<CompleteStepPanel view={view} step={step} act={run} onDone={() => (done += 1)} />);
 
-    expect(screen.getByTestId('unmet-essentials').textContent).toContain('every chosen secret rotated: 0 of 2 rotated; POSTGRES_PASSWORD failed');
+    expect(screen.getByTestId('unmet-essentials').textContent).toContain(
+      'every chosen secret rotated: 0 of 2 rotated; POSTGRES_PASSWORD failed',
+    );
     expect(screen.queryByRole('button', { name: 'Complete Rotate' })).toBeNull();
     const submit = screen.getByRole<HTMLButtonElement>('button', { name: 'Complete Rotate with an override' });
     expect(submit.disabled).toBe(true);
 
-    fireEvent.change(screen.getByLabelText('Why complete Rotate anyway?'), { target: { value: 'Moving to a new host tomorrow' } });
+    fireEvent.change(screen.getByLabelText('Why complete Rotate anyway?'), {
+      target: { value: 'Moving to a new host tomorrow' },
+    });
     expect(submit.disabled).toBe(false);
     await act(async () => {
       fireEvent.click(submit);
       await Promise.resolve();
     });
-    expect(calls).toEqual([{ id: 'inc-20261129-abcd', step: 'rotate', override: { reason: 'Moving to a new host tomorrow' } }]);
+    expect(calls).toEqual([
+      { id: 'inc-20261129-abcd', step: 'rotate', override: { reason: 'Moving to a new host tomorrow' } },
+    ]);
     expect(done).toBe(1);
   });
 

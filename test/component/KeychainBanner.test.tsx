@@ -19,7 +19,9 @@ afterEach(cleanup);
 
 describe('KeychainBanner', () => {
   it('says where secrets are stored when the keychain works', async () => {
-    installFakeApi({ keychain: { status: () => Promise.resolve({ ...locked, usable: true, problem: undefined, facts: {} }) } });
+    installFakeApi({
+      keychain: { status: () => Promise.resolve({ ...locked, usable: true, problem: undefined, facts: {} }) },
+    });
     render(<KeychainBanner />);
     expect(await screen.findByText(/Secrets are stored in/)).toBeTruthy();
   });

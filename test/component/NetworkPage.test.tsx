@@ -7,7 +7,14 @@ import type { GenerateRequest, PickedRef, ProxyBundle } from '../../electron/com
 import type { DeploymentRef } from '../../electron/common/model/deployment';
 import { installFakeApi } from './fake-api';
 
-const dep = (id: string, name: string): DeploymentRef => ({ id, name, folder: `/srv/${id}`, composeFiles: ['docker-compose.yml'], environment: 'production', createdAt: '2026-01-01T00:00:00.000Z' });
+const dep = (id: string, name: string): DeploymentRef => ({
+  id,
+  name,
+  folder: `/srv/${id}`,
+  composeFiles: ['docker-compose.yml'],
+  environment: 'production',
+  createdAt: '2026-01-01T00:00:00.000Z',
+});
 
 /** What proxy/generate.ts answers for a valid request, reduced to what the page shows. */
 function bundleFor(r: GenerateRequest): ProxyBundle {
@@ -19,27 +26,51 @@ function bundleFor(r: GenerateRequest): ProxyBundle {
     origin: `https://${domain}`,
     environment: r.environment ?? 'production',
     hstsHeader: 'max-age=31536000',
-    files: [{ id: 'proxy', name, language: r.server === 'nginx' ? 'nginx' : 'caddyfile', description: 'The site configuration.', content: `server_name ${domain};` }],
+    files: [
+      {
+        id: 'proxy',
+        name,
+        language: r.server === 'nginx' ? 'nginx' : 'caddyfile',
+        description: 'The site configuration.',
+        content: `server_name ${domain};`,
+      },
+    ],
     manualSteps: [{ id: 'dns', title: 'Point DNS at the server', detail: `An A record for ${domain}.`, commands: [] }],
-    envFollowUp: [{ key: 'ROUNDTABLE_CORS_ORIGINS', value: `https://${domain}`, current: 'http://localhost:3000', note: 'Browsers may call the api from here.', overriddenByCompose: true }],
+    envFollowUp: [
+      {
+        key: 'ROUNDTABLE_CORS_ORIGINS',
+        value: `https://${domain}`,
+        current: 'http://localhost:3000',
+        note: 'Browsers may call the api from here.',
+        overriddenByCompose: true,
+      },
+    ],
     warnings: [],
   };
 }
 
 /** A fake main for the page: generate refuses a scheme or a space in the domain as proxy/address.ts does. */
-function fakeMain(deployments: DeploymentRef[], picks: { folder?: PickedRef; certificate?: PickedRef; key?: PickedRef } = {}) {
+function fakeMain(
+  deployments: DeploymentRef[],
+  picks: { folder?: PickedRef; certificate?: PickedRef; key?: PickedRef } = {},
+) {
   const generated: GenerateRequest[] = [];
   const copied: Array<{ fileId: string; generate: GenerateRequest | undefined }> = [];
   installFakeApi({
     deployments: { list: () => Promise.resolve({ deployments, notice: null }) },
     proxy: {
       pickFolder: () => Promise.resolve(picks.folder ?? null),
-      pickCertificate: ({ which }) => Promise.resolve((which === 'certificate' ? picks.certificate : picks.key) ?? null),
+      pickCertificate: ({ which }) =>
+        Promise.resolve((which === 'certificate' ? picks.certificate : picks.key) ?? null),
       generate: (r) => {
         generated.push(r);
         const domain = r.address.domain ?? '';
-        if (domain.includes('://')) return Promise.reject(new ApiError('PROXY_DOMAIN_HAS_SCHEME', 'Type the domain name without https:// or a path.'));
-        if (domain.includes(' ')) return Promise.reject(new ApiError('PROXY_BAD_DOMAIN', 'The domain name contains a space.'));
+        if (domain.includes('://'))
+          return Promise.reject(
+            new ApiError('PROXY_DOMAIN_HAS_SCHEME', 'Type the domain name without https:// or a path.'),
+          );
+        if (domain.includes(' '))
+          return Promise.reject(new ApiError('PROXY_BAD_DOMAIN', 'The domain name contains a space.'));
         return Promise.resolve(bundleFor(r));
       },
       copy: (r) => (copied.push({ fileId: r.fileId, generate: r.generate }), Promise.resolve({ copied: true })),
@@ -72,7 +103,9 @@ describe('NetworkPage', () => {
     generate();
     const bundle = await screen.findByTestId('proxy-bundle');
     expect(within(bundle).getByRole('heading', { name: 'Generated for https://crucible.example.com' })).toBeTruthy();
-    expect(screen.getByLabelText('Contents of crucible-crucible.example.com.conf').textContent).toBe('server_name crucible.example.com;');
+    expect(screen.getByLabelText('Contents of crucible-crucible.example.com.conf').textContent).toBe(
+      'server_name crucible.example.com;',
+    );
     expect(screen.getByTestId('env-ROUNDTABLE_CORS_ORIGINS').textContent).toContain('compose overrides');
     expect(screen.getByTestId('manual-steps').textContent).toContain('Point DNS at the server');
     expect(main.generated).toEqual([
@@ -93,7 +126,9 @@ describe('NetworkPage', () => {
   });
 
   it('with several deployments none is preselected; a chosen folder is named and sent with the chosen environment', async () => {
-    const main = fakeMain([dep('one-dep', 'One'), dep('two-dep', 'Two')], { folder: { id: 'folder-1', name: 'crucible' } });
+    const main = fakeMain([dep('one-dep', 'One'), dep('two-dep', 'Two')], {
+      folder: { id: 'folder-1', name: 'crucible' },
+    });
     render(<NetworkPage />);
     const select = await deploymentSelect();
     await screen.findByRole('option', { name: 'Two (production)' });
@@ -135,13 +170,18 @@ describe('NetworkPage', () => {
   });
 
   it('certificate files: asks for both before calling main, and sends the picked ids', async () => {
-    const main = fakeMain([], { certificate: { id: 'cert-1', name: 'cert.pem' }, key: { id: 'key-1', name: 'key.pem' } });
+    const main = fakeMain([], {
+      certificate: { id: 'cert-1', name: 'cert.pem' },
+      key: { id: 'key-1', name: 'key.pem' },
+    });
     render(<NetworkPage />);
     await deploymentSelect();
     fireEvent.change(domainField(), { target: { value: 'crucible.example.com' } });
     fireEvent.click(screen.getByLabelText('Certificate files I have'));
     generate();
-    expect(screen.getByTestId('network-error').textContent).toBe("Choose both the certificate and the private key files, or use Let's Encrypt.");
+    expect(screen.getByTestId('network-error').textContent).toBe(
+      "Choose both the certificate and the private key files, or use Let's Encrypt.",
+    );
     expect(main.generated).toEqual([]);
 
     fireEvent.click(screen.getByRole('button', { name: 'Choose certificate…' }));

@@ -6,20 +6,56 @@ import { ApiError } from '../../electron/common/ipc/api';
 import type { DriftDirection, DriftReport, SecretList } from '../../electron/common/ipc/secrets.ipc';
 import { installFakeApi } from './fake-api';
 
-const deployment = { id: 'demo-one', name: 'Demo', folder: '/srv/demo', composeFiles: [], environment: 'production' as const, createdAt: '2026-01-01T00:00:00.000Z' };
+const deployment = {
+  id: 'demo-one',
+  name: 'Demo',
+  folder: '/srv/demo',
+  composeFiles: [],
+  environment: 'production' as const,
+  createdAt: '2026-01-01T00:00:00.000Z',
+};
 const list: SecretList = {
   deploymentId: 'demo-one',
   keychainProblem: null,
-  refs: [{ name: 'REDIS_PASSWORD', kind: 'secret', fingerprint: '0123456789abcdef', created: new Date().toISOString(), rotated: null, generation: 1, origin: 'generated', status: 'ok' }],
+  refs: [
+    {
+      name: 'REDIS_PASSWORD',
+      kind: 'secret',
+      fingerprint: '0123456789abcdef',
+      created: new Date().toISOString(),
+      rotated: null,
+      generation: 1,
+      origin: 'generated',
+      status: 'ok',
+    },
+  ],
 };
 const differs: DriftReport = {
   deploymentId: 'demo-one',
   envFile: '/srv/demo/.env',
   envFound: true,
   inSync: false,
-  items: [{ name: 'REDIS_PASSWORD', status: 'differs', keychainFingerprint: '0123456789abcdef', envFingerprint: 'ffffffffffffffff' }],
+  items: [
+    {
+      name: 'REDIS_PASSWORD',
+      status: 'differs',
+      keychainFingerprint: '0123456789abcdef',
+      envFingerprint: 'ffffffffffffffff',
+    },
+  ],
 };
-const inSync: DriftReport = { ...differs, inSync: true, items: [{ name: 'REDIS_PASSWORD', status: 'in-sync', keychainFingerprint: '0123456789abcdef', envFingerprint: '0123456789abcdef' }] };
+const inSync: DriftReport = {
+  ...differs,
+  inSync: true,
+  items: [
+    {
+      name: 'REDIS_PASSWORD',
+      status: 'in-sync',
+      keychainFingerprint: '0123456789abcdef',
+      envFingerprint: '0123456789abcdef',
+    },
+  ],
+};
 const TOKEN = 'a'.repeat(64);
 
 function fake(opts: { repairFails?: boolean } = {}) {
@@ -44,14 +80,38 @@ function fake(opts: { repairFails?: boolean } = {}) {
       },
       previewDriftRepair: ({ name, direction }: { name: string; direction: DriftDirection }) => {
         calls.push(`preview:${direction}`);
-        const diff = direction === 'keychain-to-env' ? `--- .env\n+++ .env\n@@ -1 +1 @@\n-${name}=[value withheld] (20 characters, fingerprint ffffffffffffffff)\n+${name}=[value withheld] (22 characters, fingerprint 0123456789abcdef)\n` : `keychain: ${name} fingerprint 0123456789abcdef → ffffffffffffffff\n`;
-        return Promise.resolve({ deploymentId: 'demo-one', name, direction, file: '.env', diff, keychainFingerprint: '0123456789abcdef', envFingerprint: 'ffffffffffffffff', token: TOKEN });
+        const diff =
+          direction === 'keychain-to-env'
+            ? `--- .env\n+++ .env\n@@ -1 +1 @@\n-${name}=[value withheld] (20 characters, fingerprint ffffffffffffffff)\n+${name}=[value withheld] (22 characters, fingerprint 0123456789abcdef)\n`
+            : `keychain: ${name} fingerprint 0123456789abcdef → ffffffffffffffff\n`;
+        return Promise.resolve({
+          deploymentId: 'demo-one',
+          name,
+          direction,
+          file: '.env',
+          diff,
+          keychainFingerprint: '0123456789abcdef',
+          envFingerprint: 'ffffffffffffffff',
+          token: TOKEN,
+        });
       },
       repairDrift: ({ name, direction, token }: { name: string; direction: DriftDirection; token: string }) => {
         calls.push(`repair:${direction}:${token === TOKEN ? 'token' : 'other'}`);
-        if (opts.repairFails) return Promise.reject(new ApiError('DRIFT_REPAIR_STALE', 'The .env file or the keychain changed since the preview. Nothing was written; check drift again and look at the new preview.'));
+        if (opts.repairFails)
+          return Promise.reject(
+            new ApiError(
+              'DRIFT_REPAIR_STALE',
+              'The .env file or the keychain changed since the preview. Nothing was written; check drift again and look at the new preview.',
+            ),
+          );
         drift = inSync;
-        return Promise.resolve({ deploymentId: 'demo-one', name, direction, fingerprint: '0123456789abcdef', previousKept: true });
+        return Promise.resolve({
+          deploymentId: 'demo-one',
+          name,
+          direction,
+          fingerprint: '0123456789abcdef',
+          previousKept: true,
+        });
       },
     },
     on: {
@@ -63,7 +123,12 @@ function fake(opts: { repairFails?: boolean } = {}) {
       },
     },
   } as never);
-  return { calls, setDrift: (d: DriftReport) => (drift = d), fire: () => listener?.({ deploymentId: 'demo-one' }), hasListener: () => listener !== null };
+  return {
+    calls,
+    setDrift: (d: DriftReport) => (drift = d),
+    fire: () => listener?.({ deploymentId: 'demo-one' }),
+    hasListener: () => listener !== null,
+  };
 }
 
 beforeEach(() => {
@@ -99,7 +164,9 @@ describe('Secrets page: drift repair', () => {
     const row = within(await screen.findByTestId('secret-REDIS_PASSWORD'));
     fireEvent.click(row.getByRole('button', { name: 'Repair REDIS_PASSWORD' }));
     fireEvent.click(row.getByRole('button', { name: 'Adopt the .env value into the keychain' }));
-    expect((await row.findByTestId('fix-diff')).textContent).toContain('keychain: REDIS_PASSWORD fingerprint 0123456789abcdef → ffffffffffffffff');
+    expect((await row.findByTestId('fix-diff')).textContent).toContain(
+      'keychain: REDIS_PASSWORD fingerprint 0123456789abcdef → ffffffffffffffff',
+    );
     const adopt = row.getByRole<HTMLButtonElement>('button', { name: 'Adopt into the keychain' });
     expect(adopt.disabled).toBe(true);
     fireEvent.click(row.getByRole('checkbox'));

@@ -7,13 +7,38 @@ import { ApiError } from '../../electron/common/ipc/api';
 import type { DriftReport, SecretList } from '../../electron/common/ipc/secrets.ipc';
 import { installFakeApi } from './fake-api';
 
-const deployment = { id: 'demo-one', name: 'Demo', folder: '/srv/demo', composeFiles: [], environment: 'production' as const, createdAt: '2026-01-01T00:00:00.000Z' };
+const deployment = {
+  id: 'demo-one',
+  name: 'Demo',
+  folder: '/srv/demo',
+  composeFiles: [],
+  environment: 'production' as const,
+  createdAt: '2026-01-01T00:00:00.000Z',
+};
 const list: SecretList = {
   deploymentId: 'demo-one',
   keychainProblem: null,
   refs: [
-    { name: 'REDIS_PASSWORD', kind: 'secret', fingerprint: '0123456789abcdef', created: new Date(Date.now() - 3 * 86_400_000).toISOString(), rotated: null, generation: 1, origin: 'generated', status: 'ok' },
-    { name: 'POSTGRES_PASSWORD', kind: 'secret', fingerprint: null, created: null, rotated: null, generation: null, origin: null, status: 'missing' },
+    {
+      name: 'REDIS_PASSWORD',
+      kind: 'secret',
+      fingerprint: '0123456789abcdef',
+      created: new Date(Date.now() - 3 * 86_400_000).toISOString(),
+      rotated: null,
+      generation: 1,
+      origin: 'generated',
+      status: 'ok',
+    },
+    {
+      name: 'POSTGRES_PASSWORD',
+      kind: 'secret',
+      fingerprint: null,
+      created: null,
+      rotated: null,
+      generation: null,
+      origin: null,
+      status: 'missing',
+    },
   ],
 };
 const drift: DriftReport = {
@@ -22,15 +47,28 @@ const drift: DriftReport = {
   envFound: true,
   inSync: false,
   items: [
-    { name: 'REDIS_PASSWORD', status: 'differs', keychainFingerprint: '0123456789abcdef', envFingerprint: 'ffffffffffffffff' },
-    { name: 'POSTGRES_PASSWORD', status: 'keychain-missing', keychainFingerprint: null, envFingerprint: 'aaaaaaaaaaaaaaaa' },
+    {
+      name: 'REDIS_PASSWORD',
+      status: 'differs',
+      keychainFingerprint: '0123456789abcdef',
+      envFingerprint: 'ffffffffffffffff',
+    },
+    {
+      name: 'POSTGRES_PASSWORD',
+      status: 'keychain-missing',
+      keychainFingerprint: null,
+      envFingerprint: 'aaaaaaaaaaaaaaaa',
+    },
   ],
 };
 
 function fake(overrides: Record<string, unknown> = {}) {
   const calls: string[] = [];
   installFakeApi({
-    deployments: { get: () => Promise.resolve(deployment), list: () => Promise.resolve({ deployments: [deployment], notice: null }) },
+    deployments: {
+      get: () => Promise.resolve(deployment),
+      list: () => Promise.resolve({ deployments: [deployment], notice: null }),
+    },
     secrets: {
       list: () => Promise.resolve(list),
       drift: () => Promise.resolve(drift),
@@ -116,7 +154,12 @@ describe('SecretsPage', () => {
 
   it('shows the keychain problem instead of failing', async () => {
     fake({
-      list: () => Promise.resolve({ ...list, keychainProblem: { code: 'KEYCHAIN_LOCKED', message: 'The keychain is locked. Unlock it.' }, refs: list.refs.map((r) => ({ ...r, status: 'unavailable' as const })) }),
+      list: () =>
+        Promise.resolve({
+          ...list,
+          keychainProblem: { code: 'KEYCHAIN_LOCKED', message: 'The keychain is locked. Unlock it.' },
+          refs: list.refs.map((r) => ({ ...r, status: 'unavailable' as const })),
+        }),
     });
     render(<SecretsPage />);
     expect((await screen.findByTestId('keychain-problem')).textContent).toContain('locked');
@@ -124,7 +167,9 @@ describe('SecretsPage', () => {
   });
 
   it('shows a failed reveal’s message', async () => {
-    fake({ reveal: () => Promise.reject(new ApiError('SECRET_NOT_FOUND', 'The keychain has no value for REDIS_PASSWORD.')) });
+    fake({
+      reveal: () => Promise.reject(new ApiError('SECRET_NOT_FOUND', 'The keychain has no value for REDIS_PASSWORD.')),
+    });
     render(<SecretsPage />);
     fireEvent.click(await screen.findByRole('button', { name: 'Reveal REDIS_PASSWORD' }));
     expect((await screen.findByRole('alert')).textContent).toContain('no value for REDIS_PASSWORD');
@@ -133,9 +178,19 @@ describe('SecretsPage', () => {
 
 describe('DashboardPage', () => {
   it('lists deployments from the state with a link to their secrets, and the state notice', async () => {
-    installFakeApi({ deployments: { list: () => Promise.resolve({ deployments: [deployment], notice: { code: 'STATE_RECOVERED', message: 'The app state file was damaged.' } }) } });
+    installFakeApi({
+      deployments: {
+        list: () =>
+          Promise.resolve({
+            deployments: [deployment],
+            notice: { code: 'STATE_RECOVERED', message: 'The app state file was damaged.' },
+          }),
+      },
+    });
     render(<DashboardPage />);
-    expect((await screen.findByRole('link', { name: 'Secrets of Demo' })).getAttribute('href')).toBe('#/secrets/demo-one');
+    expect((await screen.findByRole('link', { name: 'Secrets of Demo' })).getAttribute('href')).toBe(
+      '#/secrets/demo-one',
+    );
     expect(screen.getByTestId('state-notice').textContent).toContain('damaged');
   });
 

@@ -5,8 +5,23 @@ import { SecretsPage } from '../../renderer/src/pages/SecretsPage';
 import type { SecretList } from '../../electron/common/ipc/secrets.ipc';
 import { installFakeApi } from './fake-api';
 
-const deployment = { id: 'demo-one', name: 'Demo', folder: '/srv/demo', composeFiles: [], environment: 'production' as const, createdAt: '2026-01-01T00:00:00.000Z' };
-const base = { kind: 'secret', fingerprint: null, created: null, rotated: null, generation: null, origin: null, status: 'missing' as const };
+const deployment = {
+  id: 'demo-one',
+  name: 'Demo',
+  folder: '/srv/demo',
+  composeFiles: [],
+  environment: 'production' as const,
+  createdAt: '2026-01-01T00:00:00.000Z',
+};
+const base = {
+  kind: 'secret',
+  fingerprint: null,
+  created: null,
+  rotated: null,
+  generation: null,
+  origin: null,
+  status: 'missing' as const,
+};
 const list: SecretList = {
   deploymentId: 'demo-one',
   keychainProblem: null,
@@ -28,10 +43,20 @@ const list: SecretList = {
 beforeEach(() => {
   window.location.hash = '#/secrets/demo-one';
   installFakeApi({
-    deployments: { get: () => Promise.resolve(deployment), list: () => Promise.resolve({ deployments: [deployment], notice: null }) },
+    deployments: {
+      get: () => Promise.resolve(deployment),
+      list: () => Promise.resolve({ deployments: [deployment], notice: null }),
+    },
     secrets: {
       list: () => Promise.resolve(list),
-      drift: () => Promise.resolve({ deploymentId: 'demo-one', envFile: '/srv/demo/.env', envFound: true, inSync: true, items: [] }),
+      drift: () =>
+        Promise.resolve({
+          deploymentId: 'demo-one',
+          envFile: '/srv/demo/.env',
+          envFound: true,
+          inSync: true,
+          items: [],
+        }),
     },
   });
 });

@@ -3,7 +3,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { SetupWizard } from '../../renderer/src/components/setup/SetupWizard';
 import { ApiError } from '../../electron/common/ipc/api';
-import type { CommitResult, DraftSummary, FolderView, PasswordMode, ReviewView, StepIssue } from '../../electron/common/ipc/setup.ipc';
+import type {
+  CommitResult,
+  DraftSummary,
+  FolderView,
+  PasswordMode,
+  ReviewView,
+  StepIssue,
+} from '../../electron/common/ipc/setup.ipc';
 import type { Environment } from '../../electron/common/model/deployment';
 import { installFakeApi } from './fake-api';
 
@@ -17,7 +24,13 @@ const folderView = (folder: string): FolderView => ({
   env: { exists: false },
   gitignore: { exists: false, coversEnv: false },
   git: { isRepo: true, envTracked: false, gitAvailable: true },
-  corsFix: [{ file: 'docker-compose.yml', services: ['api'], diff: '--- a/docker-compose.yml\n+++ b/docker-compose.yml\n-      - ROUNDTABLE_CORS_ORIGINS=http://localhost:3000\n+      - ROUNDTABLE_CORS_ORIGINS=${ROUNDTABLE_CORS_ORIGINS:?}\n' }],
+  corsFix: [
+    {
+      file: 'docker-compose.yml',
+      services: ['api'],
+      diff: '--- a/docker-compose.yml\n+++ b/docker-compose.yml\n-      - ROUNDTABLE_CORS_ORIGINS=http://localhost:3000\n+      - ROUNDTABLE_CORS_ORIGINS=${ROUNDTABLE_CORS_ORIGINS:?}\n',
+    },
+  ],
   notices: [],
 });
 
@@ -48,7 +61,10 @@ const result: CommitResult = {
 };
 
 const ok = { ok: true, issues: [] as StepIssue[] };
-const refused = (field: string, message: string) => ({ ok: false, issues: [{ field, severity: 'error' as const, message }] });
+const refused = (field: string, message: string) => ({
+  ok: false,
+  issues: [{ field, severity: 'error' as const, message }],
+});
 
 /**
  * A fake main for the wizard: it answers as setup.service does for the inputs these tests use (https only in
@@ -69,9 +85,16 @@ function fakeMain(opts: { commit?: () => Promise<CommitResult>; begin?: () => Pr
     corsOrigins: [],
     applyCorsFix: true,
     password: { mode: passwordMode, set: passwordMode !== null, canKeep: false },
-    providerKeys: [{ name: 'ROUNDTABLE_OPENROUTER_API_KEY', description: 'OpenRouter key', set: false, fromEnv: false }],
+    providerKeys: [
+      { name: 'ROUNDTABLE_OPENROUTER_API_KEY', description: 'OpenRouter key', set: false, fromEnv: false },
+    ],
   });
-  const chosen = (folder: string) => Promise.resolve({ cancelled: false, folder: folderView(folder), existing: { present: false, problems: [], findings: [], variables: [], untouched: [] } });
+  const chosen = (folder: string) =>
+    Promise.resolve({
+      cancelled: false,
+      folder: folderView(folder),
+      existing: { present: false, problems: [], findings: [], variables: [], untouched: [] },
+    });
   installFakeApi({
     setup: {
       begin: opts.begin ?? (() => Promise.resolve({ draftId: 'draft-1' })),
@@ -89,16 +112,33 @@ function fakeMain(opts: { commit?: () => Promise<CommitResult>; begin?: () => Pr
         const answer = bad ? refused('frontendUrl', 'Production needs an https:// address.') : ok;
         return Promise.resolve({ ...answer, frontendUrl: r.frontendUrl, corsOrigins: r.corsOrigins });
       },
-      revealGeneratedPassword: (r) => (record('revealGeneratedPassword', r), Promise.resolve({ password: GENERATED, length: 22, entropyBits: 131 })),
-      copyGeneratedPassword: (r) => (record('copyGeneratedPassword', r), Promise.resolve({ clearsAt: new Date(Date.now() + 30_000).toISOString() })),
+      revealGeneratedPassword: (r) => (
+        record('revealGeneratedPassword', r),
+        Promise.resolve({ password: GENERATED, length: 22, entropyBits: 131 })
+      ),
+      copyGeneratedPassword: (r) => (
+        record('copyGeneratedPassword', r),
+        Promise.resolve({ clearsAt: new Date(Date.now() + 30_000).toISOString() })
+      ),
       setPassword: (r) => {
         record('setPassword', r);
-        if (r.mode === 'typed' && (r.password ?? '').length < 15) return Promise.resolve({ ...refused('password', 'Use at least 15 characters.'), score: 0 });
-        if (r.mode === 'generated' && r.stored !== true) return Promise.resolve({ ...refused('stored', 'Confirm that you stored the password in your password manager.'), score: null });
+        if (r.mode === 'typed' && (r.password ?? '').length < 15)
+          return Promise.resolve({ ...refused('password', 'Use at least 15 characters.'), score: 0 });
+        if (r.mode === 'generated' && r.stored !== true)
+          return Promise.resolve({
+            ...refused('stored', 'Confirm that you stored the password in your password manager.'),
+            score: null,
+          });
         passwordMode = r.mode;
         return Promise.resolve({ ...ok, score: null });
       },
-      setSecrets: (r) => (record('setSecrets', r), Promise.resolve({ ...ok, secrets: [{ name: 'REDIS_PASSWORD', action: 'generate' as const, length: 64, entropyBits: 384 }] })),
+      setSecrets: (r) => (
+        record('setSecrets', r),
+        Promise.resolve({
+          ...ok,
+          secrets: [{ name: 'REDIS_PASSWORD', action: 'generate' as const, length: 64, entropyBits: 384 }],
+        })
+      ),
       review: (r) => (record('review', r), Promise.resolve(review)),
       commit: (r) => (record('commit', r), (opts.commit ?? (() => Promise.resolve(result)))()),
       discard: (r) => (record('discard', r), Promise.resolve({ discarded: true })),
@@ -125,7 +165,9 @@ async function toPasswordStep(environment: RegExp = /Production/) {
   fireEvent.click(screen.getByRole('radio', { name: environment }));
   next();
   await onStep('address');
-  fireEvent.change(screen.getByRole('textbox', { name: /Public address/ }), { target: { value: 'https://crucible.example.org' } });
+  fireEvent.change(screen.getByRole('textbox', { name: /Public address/ }), {
+    target: { value: 'https://crucible.example.org' },
+  });
   next();
   await onStep('password');
 }
@@ -159,20 +201,26 @@ describe('SetupWizard', () => {
 
     // Public address: http refused in production; the origins follow the address; the CORS fix is previewed.
     await onStep('address');
-    expect(screen.getByTestId('cors-fix').textContent).toContain('ROUNDTABLE_CORS_ORIGINS=${ROUNDTABLE_CORS_ORIGINS:?}');
+    expect(screen.getByTestId('cors-fix').textContent).toContain(
+      'ROUNDTABLE_CORS_ORIGINS=${ROUNDTABLE_CORS_ORIGINS:?}',
+    );
     const address = screen.getByRole('textbox', { name: /Public address/ });
     fireEvent.change(address, { target: { value: 'http://crucible.example.org' } });
     next();
     expect((await screen.findByRole('alert')).textContent).toContain('https://');
     fireEvent.change(address, { target: { value: 'https://crucible.example.org' } });
     expect(screen.queryByRole('alert')).toBeNull();
-    expect(screen.getByRole<HTMLTextAreaElement>('textbox', { name: /Allowed origins/ }).value).toBe('https://crucible.example.org');
+    expect(screen.getByRole<HTMLTextAreaElement>('textbox', { name: /Allowed origins/ }).value).toBe(
+      'https://crucible.example.org',
+    );
     next();
 
     // Back keeps what was entered.
     await onStep('password');
     fireEvent.click(screen.getByRole('button', { name: 'Back' }));
-    expect((await screen.findByRole<HTMLInputElement>('textbox', { name: /Public address/ })).value).toBe('https://crucible.example.org');
+    expect((await screen.findByRole<HTMLInputElement>('textbox', { name: /Public address/ })).value).toBe(
+      'https://crucible.example.org',
+    );
     next();
 
     // Login password: generated, shown once, copied by main; "I have stored it" is required.
@@ -211,9 +259,16 @@ describe('SetupWizard', () => {
       { draftId: 'draft-1', mode: 'generated', stored: false },
       { draftId: 'draft-1', mode: 'generated', stored: true },
     ]);
-    expect(sent('setAddress').at(-1)).toEqual({ draftId: 'draft-1', frontendUrl: 'https://crucible.example.org', corsOrigins: ['https://crucible.example.org'], applyCorsFix: true });
+    expect(sent('setAddress').at(-1)).toEqual({
+      draftId: 'draft-1',
+      frontendUrl: 'https://crucible.example.org',
+      corsOrigins: ['https://crucible.example.org'],
+      applyCorsFix: true,
+    });
     // The provider key went to main exactly once, with the step's Next.
-    expect(main.calls.filter((c) => JSON.stringify(c.request).includes(PROVIDER_KEY)).map((c) => c.verb)).toEqual(['setSecrets']);
+    expect(main.calls.filter((c) => JSON.stringify(c.request).includes(PROVIDER_KEY)).map((c) => c.verb)).toEqual([
+      'setSecrets',
+    ]);
     expect(main.verbs()).toContain('commit');
     expect(main.verbs()).not.toContain('discard');
   });
@@ -224,11 +279,18 @@ describe('SetupWizard', () => {
     fireEvent.click(await screen.findByRole('radio', { name: 'On a server (SSH)' }));
     const connect = screen.getByTestId<HTMLButtonElement>('connect-server');
     expect(connect.disabled).toBe(true);
-    fireEvent.change(screen.getByTestId('server-location'), { target: { value: 'ssh://admin@crucible.example.org/srv/crucible' } });
+    fireEvent.change(screen.getByTestId('server-location'), {
+      target: { value: 'ssh://admin@crucible.example.org/srv/crucible' },
+    });
     expect(connect.disabled).toBe(false);
     fireEvent.click(connect);
-    expect((await screen.findByTestId('folder-facts')).textContent).toContain('ssh://admin@crucible.example.org/srv/crucible');
-    expect(main.calls.find((c) => c.verb === 'chooseServer')?.request).toEqual({ draftId: 'draft-1', location: 'ssh://admin@crucible.example.org/srv/crucible' });
+    expect((await screen.findByTestId('folder-facts')).textContent).toContain(
+      'ssh://admin@crucible.example.org/srv/crucible',
+    );
+    expect(main.calls.find((c) => c.verb === 'chooseServer')?.request).toEqual({
+      draftId: 'draft-1',
+      location: 'ssh://admin@crucible.example.org/srv/crucible',
+    });
     expect(main.verbs()).not.toContain('chooseFolder');
   });
 
@@ -286,7 +348,9 @@ describe('SetupWizard', () => {
     await onStep('review');
     fireEvent.click(screen.getByRole('button', { name: 'Write everything' }));
     const error = await screen.findByTestId('step-error');
-    expect(error.textContent).toBe('The keychain refused the entry. Nothing was changed: go back to the review and try again.');
+    expect(error.textContent).toBe(
+      'The keychain refused the entry. Nothing was changed: go back to the review and try again.',
+    );
     fireEvent.click(screen.getByRole('button', { name: 'Back to the review' }));
     await onStep('review');
     expect(screen.queryByTestId('step-error')).toBeNull();

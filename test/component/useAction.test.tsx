@@ -38,7 +38,9 @@ describe('useAction', () => {
     const { result } = renderHook(() => useAction());
     let out: string | undefined = 'unset';
     await act(async () => {
-      out = await result.current.run(() => Promise.reject(new ApiError('KEYCHAIN_LOCKED', 'The keychain is locked. Unlock it and try again.')));
+      out = await result.current.run(() =>
+        Promise.reject(new ApiError('KEYCHAIN_LOCKED', 'The keychain is locked. Unlock it and try again.')),
+      );
     });
     expect(out).toBeUndefined();
     expect(result.current.error).toBe('The keychain is locked. Unlock it and try again.');
@@ -61,7 +63,9 @@ describe('useAction', () => {
   it('forgets an error once its cause changes, and keeps it while the cause stays', async () => {
     const { result, rerender } = renderHook(({ cause }) => useAction(cause), { initialProps: { cause: 'domain=a b' } });
     await act(async () => {
-      await result.current.run(() => Promise.reject(new ApiError('PROXY_BAD_DOMAIN', 'The domain name contains a space.')));
+      await result.current.run(() =>
+        Promise.reject(new ApiError('PROXY_BAD_DOMAIN', 'The domain name contains a space.')),
+      );
     });
     rerender({ cause: 'domain=a b' });
     expect(result.current.error).toBe('The domain name contains a space.');

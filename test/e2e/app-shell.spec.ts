@@ -25,7 +25,12 @@ test.describe('app shell', () => {
       domains: Object.keys((window as unknown as { api: object }).api).sort(),
     }));
     // Exactly the registry's domains (plus `on`), nothing else.
-    expect(probe).toEqual({ require: 'undefined', process: 'undefined', invoke: 'undefined', domains: [...Object.keys(contract), 'on'].sort() });
+    expect(probe).toEqual({
+      require: 'undefined',
+      process: 'undefined',
+      invoke: 'undefined',
+      domains: [...Object.keys(contract), 'on'].sort(),
+    });
   });
 });
 
@@ -34,13 +39,32 @@ test.describe('harness boundary', () => {
     test.skip(!app.harness, 'harness only');
     const h = app.harness!;
     const post = (path: string, headers: Record<string, string>) =>
-      fetch(new URL(path, h.url), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
+      fetch(new URL(path, h.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: '{}',
+      });
     const origin = new URL(h.url).origin;
-    expect((await post('/__ipc/cs:app:info', { origin: 'http://evil.example', 'x-harness-token': h.token, 'x-harness-frame': 'top' })).status).toBe(403);
-    expect((await post('/__ipc/cs:app:info', { origin, 'x-harness-token': 'wrong', 'x-harness-frame': 'top' })).status).toBe(403);
+    expect(
+      (
+        await post('/__ipc/cs:app:info', {
+          origin: 'http://evil.example',
+          'x-harness-token': h.token,
+          'x-harness-frame': 'top',
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (await post('/__ipc/cs:app:info', { origin, 'x-harness-token': 'wrong', 'x-harness-frame': 'top' })).status,
+    ).toBe(403);
     const unknown = await post('/__ipc/cs:nope:x', { origin, 'x-harness-token': h.token, 'x-harness-frame': 'top' });
     expect(await unknown.json()).toMatchObject({ ok: false, error: { code: 'IPC_UNKNOWN_CHANNEL' } });
-    const sub = await post('/__ipc/cs:app:info', { origin, referer: h.url, 'x-harness-token': h.token, 'x-harness-frame': 'sub' });
+    const sub = await post('/__ipc/cs:app:info', {
+      origin,
+      referer: h.url,
+      'x-harness-token': h.token,
+      'x-harness-frame': 'sub',
+    });
     expect(await sub.json()).toMatchObject({ ok: false, error: { code: 'IPC_FORBIDDEN_SENDER' } });
   });
 

@@ -20,10 +20,26 @@ test.describe('security audit', () => {
     mkdirSync(folder);
     materialise('stock-dev', folder);
     await harness.core.store.update((s) => {
-      s.deployments.push({ id: 'e2e-audit', name: 'Audit e2e', folder, composeFiles: [], environment: 'development', createdAt: new Date().toISOString() });
+      s.deployments.push({
+        id: 'e2e-audit',
+        name: 'Audit e2e',
+        folder,
+        composeFiles: [],
+        environment: 'development',
+        createdAt: new Date().toISOString(),
+      });
       // A Redis password older than its 180-day maximum: the dashboard lists it as overdue.
       const created = new Date(Date.now() - 200 * 86_400_000).toISOString();
-      s.secrets['e2e-audit'] = { REDIS_PASSWORD: { variable: 'REDIS_PASSWORD', fingerprint: '0123456789abcdef', generation: 1, created, lastRotated: null, origin: 'generated' } };
+      s.secrets['e2e-audit'] = {
+        REDIS_PASSWORD: {
+          variable: 'REDIS_PASSWORD',
+          fingerprint: '0123456789abcdef',
+          generation: 1,
+          created,
+          lastRotated: null,
+          origin: 'generated',
+        },
+      };
     });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -32,8 +48,13 @@ test.describe('security audit', () => {
     await page.goto(`${harness.url}#/dashboard`);
     await page.reload(); // the shell was loaded before the deployment existed
     await expect(page.getByTestId('dash-e2e-audit')).toBeVisible({ timeout: 15_000 });
-    await expect(page.getByTestId('dash-e2e-audit').getByTestId('dash-rotations').getByRole('link', { name: 'REDIS_PASSWORD' })).toHaveAttribute('href', '#/rotation/e2e-audit/REDIS_PASSWORD');
-    await expect(page.getByTestId('dash-e2e-audit').getByRole('link', { name: 'no backup yet' })).toHaveAttribute('href', '#/backup');
+    await expect(
+      page.getByTestId('dash-e2e-audit').getByTestId('dash-rotations').getByRole('link', { name: 'REDIS_PASSWORD' }),
+    ).toHaveAttribute('href', '#/rotation/e2e-audit/REDIS_PASSWORD');
+    await expect(page.getByTestId('dash-e2e-audit').getByRole('link', { name: 'no backup yet' })).toHaveAttribute(
+      'href',
+      '#/backup',
+    );
     await page.getByTestId('dash-e2e-audit').getByRole('link', { name: 'Audit e2e', exact: true }).click();
 
     await expect(page.getByRole('heading', { name: 'Security audit: Audit e2e' })).toBeVisible();
@@ -49,7 +70,9 @@ test.describe('security audit', () => {
     await expect(apiFinding).toHaveCount(0);
     await expect(page.getByTestId('count-warning')).toHaveText(String(warningsBefore - 1));
     expect(readFileSync(join(folder, 'docker-compose.yml'), 'utf8')).toContain('- "127.0.0.1:8000:8000"');
-    expect(readFileSync(join(folder, 'docker-compose.yml'), 'utf8')).toContain('# Uncomment to reach PostgreSQL from the host (development only)');
+    expect(readFileSync(join(folder, 'docker-compose.yml'), 'utf8')).toContain(
+      '# Uncomment to reach PostgreSQL from the host (development only)',
+    );
     const journal = await harness.core.journal.read({ deploymentId: 'e2e-audit' });
     expect(journal.map((e) => e.type)).toContain('fix.applied');
 
@@ -78,16 +101,22 @@ test.describe('security audit', () => {
     await expect(backups).toHaveAttribute('data-state', 'manual');
     await expect(backups).toContainText('Ticked by you');
     await expect(backups).toContainText('restic nightly, restore tested');
-    expect((await harness.core.store.read()).checklists['e2e-audit']?.['pre-backups']?.note).toBe('restic nightly, restore tested');
+    expect((await harness.core.store.read()).checklists['e2e-audit']?.['pre-backups']?.note).toBe(
+      'restic nightly, restore tested',
+    );
 
     // The Dashboard counts the tick apart from the items the app verified.
     await page.goto(`${harness.url}#/dashboard`);
     const checklistCell = page.getByTestId('dash-e2e-audit').getByTestId('dash-checklist');
-    await expect(checklistCell.getByTestId('dash-checklist-ticked-by-you')).toHaveText('1 ticked by you', { timeout: 15_000 });
+    await expect(checklistCell.getByTestId('dash-checklist-ticked-by-you')).toHaveText('1 ticked by you', {
+      timeout: 15_000,
+    });
     await expect(checklistCell.getByTestId('dash-checklist-verified')).toContainText('verified');
 
     const axe = await new AxeBuilder({ page }).analyze();
-    expect(axe.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').map((v) => v.id)).toEqual([]);
+    expect(axe.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').map((v) => v.id)).toEqual(
+      [],
+    );
     expect(await page.content()).not.toContain('CANARY');
     expect(errors).toEqual([]);
   });

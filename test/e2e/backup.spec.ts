@@ -30,7 +30,14 @@ test.describe('backup', () => {
     const kc = await harness.core.keychains.get();
     try {
       await harness.core.store.update((s) => {
-        s.deployments.push({ id, name: 'Backup e2e', folder, composeFiles: [], environment: 'production', createdAt: new Date().toISOString() });
+        s.deployments.push({
+          id,
+          name: 'Backup e2e',
+          folder,
+          composeFiles: [],
+          environment: 'production',
+          createdAt: new Date().toISOString(),
+        });
       });
       for (const [k, v] of Object.entries(values)) await kc.set(serviceFor(id), k, v);
       writeFileSync(join(folder, '.env'), envText, { mode: 0o600 });
@@ -104,7 +111,9 @@ test.describe('backup', () => {
       await expect(plan.getByRole('checkbox', { name: /Also write the restored values/ })).toBeChecked();
       await page.getByRole('button', { name: 'Restore selected' }).click();
       const restored = page.getByTestId('restore-result');
-      await expect(restored).toContainText('Backup e2e: 3 secret(s) restored to the keychain and written into its .env');
+      await expect(restored).toContainText(
+        'Backup e2e: 3 secret(s) restored to the keychain and written into its .env',
+      );
       // What to run to apply it: compose in the deployment folder, recreating the containers; with a Copy button.
       await expect(restored).toContainText(`cd ${folder} && docker compose up -d --force-recreate`);
       await restored.getByRole('button', { name: 'Copy the command for Backup e2e' }).click();
@@ -121,7 +130,13 @@ test.describe('backup', () => {
       expect(journal).toContain('backup.restored');
 
       // No value anywhere else: not in the page, logs, journal, state or the recovery sheet.
-      const elsewhere = [await page.content(), harness.logLines.join('\n'), journal, readFileSync(harness.core.paths.stateFile, 'utf8'), readFileSync(sheet, 'utf8')].join('\n');
+      const elsewhere = [
+        await page.content(),
+        harness.logLines.join('\n'),
+        journal,
+        readFileSync(harness.core.paths.stateFile, 'utf8'),
+        readFileSync(sheet, 'utf8'),
+      ].join('\n');
       for (const v of Object.values(values)) expect(elsewhere).not.toContain(v);
       expect(existsSync(target)).toBe(true);
       expect(problems).toEqual([]);

@@ -45,12 +45,17 @@ async function complete(page: Page, title: string, next: string | null): Promise
 }
 
 test.describe('incident response', () => {
-  test('runs the six steps with rotate-all, survives a reload, exports a report without any secret value, closes', async ({ browser }) => {
+  test('runs the six steps with rotate-all, survives a reload, exports a report without any secret value, closes', async ({
+    browser,
+  }) => {
     test.skip(process.env.E2E_TARGET === 'electron', 'harness only (scripted dialogs, fake docker on PATH)');
     test.setTimeout(180_000);
     const home = mkdtempSync(join(tmpdir(), 'cs-e2e-incident-'));
     const docker = fakeDocker();
-    const harness = await startHarness({ home, env: { ...process.env, PATH: `${docker.bin}:${process.env.PATH ?? '/usr/bin:/bin'}` } });
+    const harness = await startHarness({
+      home,
+      env: { ...process.env, PATH: `${docker.bin}:${process.env.PATH ?? '/usr/bin:/bin'}` },
+    });
     const context = await browser.newContext();
     const page = await context.newPage();
     const app = { home };
@@ -62,11 +67,24 @@ test.describe('incident response', () => {
     mkdirSync(folder);
     const canary = OLD.REDIS_PASSWORD ?? '';
     await harness.core.store.update((s) => {
-      s.deployments.push({ id, name: 'Incident e2e', folder, composeFiles: [join(folder, 'docker-compose.prod.yml')], environment: 'production', createdAt: new Date().toISOString() });
+      s.deployments.push({
+        id,
+        name: 'Incident e2e',
+        folder,
+        composeFiles: [join(folder, 'docker-compose.prod.yml')],
+        environment: 'production',
+        createdAt: new Date().toISOString(),
+      });
     });
     const kc = await harness.core.keychains.get();
     for (const [k, v] of Object.entries(OLD)) await kc.set(serviceFor(id), k, v);
-    writeFileSync(join(folder, '.env'), Object.entries(OLD).map(([k, v]) => `${k}='${v}'`).join('\n') + '\n', { mode: 0o600 });
+    writeFileSync(
+      join(folder, '.env'),
+      Object.entries(OLD)
+        .map(([k, v]) => `${k}='${v}'`)
+        .join('\n') + '\n',
+      { mode: 0o600 },
+    );
     const newValues: string[] = [];
 
     try {
@@ -78,15 +96,21 @@ test.describe('incident response', () => {
       await page.getByLabel('What happened (a few words)').fill('.env leaked in a support ticket');
       await page.getByRole('button', { name: 'Start the runbook' }).click();
       await expect(page.getByRole('heading', { name: 'Incident: .env leaked in a support ticket' })).toBeVisible();
-      await expect(page.getByTestId('incident-banner')).toContainText('Incident open: .env leaked in a support ticket on Incident e2e (step: Isolate)');
+      await expect(page.getByTestId('incident-banner')).toContainText(
+        'Incident open: .env leaked in a support ticket on Incident e2e (step: Isolate)',
+      );
 
       // 1. Isolate: exact commands, ticks with their time, one item skipped with a reason.
       await expect(page.getByTestId('step-heading')).toContainText('Step 1: Isolate');
-      await expect(page.getByTestId('item-isolate.stop-public')).toContainText('docker compose -f docker-compose.prod.yml stop frontend api');
+      await expect(page.getByTestId('item-isolate.stop-public')).toContainText(
+        'docker compose -f docker-compose.prod.yml stop frontend api',
+      );
       await expect(page.getByRole('button', { name: 'Complete Isolate', exact: true })).toBeDisabled();
       const fw = page.getByTestId('item-isolate.firewall');
       await fw.getByRole('button', { name: 'Skip…' }).click();
-      await fw.getByLabel('Why is it skipped?').fill('The host has no public interface; a cloud firewall blocks 8000 and 3000');
+      await fw
+        .getByLabel('Why is it skipped?')
+        .fill('The host has no public interface; a cloud firewall blocks 8000 and 3000');
       await fw.getByRole('button', { name: 'Skip with this reason' }).click();
       await expect(fw.getByTestId('tick-time')).toContainText('Skipped');
       // The essential "stop the public services" skipped: the step needs an override with a reason.
@@ -95,7 +119,9 @@ test.describe('incident response', () => {
       await stop.getByLabel('Why is it skipped?').fill('The provider had already powered the host off');
       await stop.getByRole('button', { name: 'Skip with this reason' }).click();
       await markRequired(page, 'isolate', ['isolate.firewall', 'isolate.stop-public']);
-      await expect(page.getByTestId('unmet-essentials')).toContainText('the public services (frontend and api) stopped: skipped (The provider had already powered the host off)');
+      await expect(page.getByTestId('unmet-essentials')).toContainText(
+        'the public services (frontend and api) stopped: skipped (The provider had already powered the host off)',
+      );
       await expect(page.getByRole('button', { name: 'Complete Isolate', exact: true })).toHaveCount(0);
       const override = page.getByRole('button', { name: 'Complete Isolate with an override' });
       await expect(override).toBeDisabled();
@@ -103,7 +129,9 @@ test.describe('incident response', () => {
       await override.click();
       await expect(page.getByTestId('step-heading')).toContainText('Step 2: Assess');
       await page.getByRole('button', { name: /^1\. Isolate/ }).click();
-      await expect(page.getByTestId('step-override')).toContainText('Completed with an override: Nothing to stop: the host was off until Rotate');
+      await expect(page.getByTestId('step-override')).toContainText(
+        'Completed with an override: Nothing to stop: the host was off until Rotate',
+      );
       await page.getByRole('button', { name: /^2\. Assess/ }).click();
 
       // Reload: the incident comes back from the state file at Assess.
@@ -131,10 +159,15 @@ test.describe('incident response', () => {
 
       // 3. Rotate: every secret through rotate-all in dependency order, then the revocation commands.
       await expect(page.getByTestId('item-rotate.sessions')).toContainText("grep -E '^session:[A-Za-z0-9_-]{43}$'");
-      await expect(page.getByTestId('item-rotate.share-links')).toContainText('UPDATE share_tokens SET revoked_at = now() WHERE revoked_at IS NULL;');
+      await expect(page.getByTestId('item-rotate.share-links')).toContainText(
+        'UPDATE share_tokens SET revoked_at = now() WHERE revoked_at IS NULL;',
+      );
       await expect(page.getByTestId('rotation-unavailable')).toHaveCount(0);
       await page.getByRole('button', { name: 'Rotate all in dependency order' }).click();
-      await expect(page.getByTestId('rotation-progress')).toContainText(`${String(ROTATABLE.length)} of ${String(ROTATABLE.length)} rotated — finished`, { timeout: 90_000 });
+      await expect(page.getByTestId('rotation-progress')).toContainText(
+        `${String(ROTATABLE.length)} of ${String(ROTATABLE.length)} rotated — finished`,
+        { timeout: 90_000 },
+      );
       await expect(page.getByTestId('item-rotate.secrets').getByTestId('tick-time')).toContainText('Done');
       const env = envValues(parseEnv(readFileSync(join(folder, '.env'), 'utf8')));
       const state = await harness.core.store.read();
@@ -150,15 +183,24 @@ test.describe('incident response', () => {
       await complete(page, 'Rotate', 'Step 4: Review logs');
 
       // 4. Review logs.
-      await expect(page.getByTestId('item-logs.secrets-in-logs')).toContainText('[redis] Initializing standard Redis client from URL');
+      await expect(page.getByTestId('item-logs.secrets-in-logs')).toContainText(
+        '[redis] Initializing standard Redis client from URL',
+      );
       await markRequired(page, 'review-logs');
       await complete(page, 'Review logs', 'Step 5: Notify');
 
       // 5. Notify: the notice is filled from the incident and copied by main.
       await expect(page.getByTestId('notice')).toContainText('.env leaked in a support ticket');
-      await expect(page.getByTestId('notice')).toContainText('login sessions (whoever holds one is logged in) and the state of running debates');
+      await expect(page.getByTestId('notice')).toContainText(
+        'login sessions (whoever holds one is logged in) and the state of running debates',
+      );
       // Generated from what happened: every secret replaced (by what it protects), sessions ended with Redis.
-      for (const replaced of ['the login password', 'the password of the session store', 'the database password', 'the key that encrypts stored provider API keys'])
+      for (const replaced of [
+        'the login password',
+        'the password of the session store',
+        'the database password',
+        'the key that encrypts stored provider API keys',
+      ])
         await expect(page.getByTestId('notice')).toContainText(new RegExp(`Replaced [^.]*${replaced}`));
       await expect(page.getByTestId('notice')).toContainText('Log in again: every existing login session was ended.');
       await expect(page.getByTestId('notice')).not.toContainText('Not done yet');
@@ -184,7 +226,9 @@ test.describe('incident response', () => {
       await page.getByRole('button', { name: 'Export a copy (Markdown)…' }).click();
       await expect(page.getByTestId('export-status')).toContainText('Saved report.md');
       await markRequired(page, 'document');
-      await page.getByLabel('Summary (what happened, what was done)').fill('Contained the same day; sessions and share links revoked.');
+      await page
+        .getByLabel('Summary (what happened, what was done)')
+        .fill('Contained the same day; sessions and share links revoked.');
       await page.getByRole('button', { name: 'Close and write the final report' }).click();
       await expect(page.getByTestId('incident-status')).toHaveText('closed');
       await expect(page.getByTestId('incident-banner')).toHaveCount(0);
@@ -199,15 +243,19 @@ test.describe('incident response', () => {
         expect(text).not.toContain('still open');
         expect(text).not.toMatch(/incident report — (optional, )?not done/);
         expect(text).toContain('completed with an override: Nothing to stop: the host was off until Rotate');
-        for (const v of [...Object.values(OLD).filter((x) => x !== OLD.POSTGRES_USER), ...newValues]) expect(text).not.toContain(v);
+        for (const v of [...Object.values(OLD).filter((x) => x !== OLD.POSTGRES_USER), ...newValues])
+          expect(text).not.toContain(v);
       }
       expect(readFileSync(finalPaths?.markdown ?? '', 'utf8')).toContain('| Status | closed |');
-      expect(readFileSync(finalPaths?.markdown ?? '', 'utf8')).toMatch(/### Document\n\nStarted [^;]+; completed \d{4}-/);
+      expect(readFileSync(finalPaths?.markdown ?? '', 'utf8')).toMatch(
+        /### Document\n\nStarted [^;]+; completed \d{4}-/,
+      );
 
       for (const file of [html, md]) {
         const text = readFileSync(file, 'utf8');
         expect(statSync(file).mode & 0o777).toBe(0o600);
-        for (const v of [...Object.values(OLD).filter((x) => x !== OLD.POSTGRES_USER), ...newValues]) expect(text).not.toContain(v);
+        for (const v of [...Object.values(OLD).filter((x) => x !== OLD.POSTGRES_USER), ...newValues])
+          expect(text).not.toContain(v);
         expect(text).toContain('.env leaked in a support ticket');
         expect(text).toContain('REDIS_PASSWORD');
         expect(text).toContain('Support ticket with the .env attached was opened');

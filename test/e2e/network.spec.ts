@@ -54,7 +54,9 @@ test.describe('HTTPS & network page', () => {
     const axe = await new AxeBuilder({ page }).analyze();
     expect(axe.violations.map((v) => v.id)).toEqual([]);
     await page.getByRole('button', { name: 'Apply these changes' }).click();
-    await expect(page.getByTestId('compose-changes')).toContainText(/Changed docker-compose\.yml \(previous kept as docker-compose\.yml\.\d{8}T\d{9}Z/);
+    await expect(page.getByTestId('compose-changes')).toContainText(
+      /Changed docker-compose\.yml \(previous kept as docker-compose\.yml\.\d{8}T\d{9}Z/,
+    );
     expect(readFileSync(join(dir, 'docker-compose.yml'), 'utf8')).toContain('- "127.0.0.1:3000:3000"');
     await page.getByRole('button', { name: 'Preview compose changes' }).click();
     await expect(page.getByTestId('compose-nothing')).toBeVisible();
@@ -90,12 +92,36 @@ test.describe('HTTPS & network page', () => {
     expect(readdirSync(dir)).toEqual(['docker-compose.yml']);
   });
 
-  test('generates with certificate files picked in main, and shows firewall commands with the Docker caveat', async ({ app }) => {
+  test('generates with certificate files picked in main, and shows firewall commands with the Docker caveat', async ({
+    app,
+  }) => {
     test.skip(!app.harness, 'harness only');
     const h = app.harness!;
     const { page } = app;
     const dir = crucibleFolder();
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '2', '-subj', '/CN=crucible.example.com', '-addext', 'subjectAltName=DNS:crucible.example.com'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+        '-days',
+        '2',
+        '-subj',
+        '/CN=crucible.example.com',
+        '-addext',
+        'subjectAltName=DNS:crucible.example.com',
+      ],
+      { stdio: 'ignore' },
+    );
     await page.getByRole('link', { name: 'HTTPS & network' }).click();
     h.platform.queueFolder(dir);
     await page.getByRole('button', { name: 'Choose a folder…' }).click();
@@ -107,11 +133,15 @@ test.describe('HTTPS & network page', () => {
     h.platform.queueOpenFile(join(dir, 'key.pem'));
     await page.getByRole('button', { name: 'Choose private key…' }).click();
     await page.getByRole('button', { name: 'Generate configuration' }).click();
-    await expect(page.getByLabel('Contents of Caddyfile')).toContainText(`tls ${join(dir, 'cert.pem')} ${join(dir, 'key.pem')}`);
+    await expect(page.getByLabel('Contents of Caddyfile')).toContainText(
+      `tls ${join(dir, 'cert.pem')} ${join(dir, 'key.pem')}`,
+    );
     await expect(page.getByTestId('proxy-bundle')).toContainText('self-signed');
     writeFileSync(join(dir, '.env'), 'ROUNDTABLE_CORS_ORIGINS=http://localhost:3000\n', { mode: 0o600 });
     await page.getByRole('button', { name: 'Write CORS and frontend URL to .env' }).click();
-    await expect(page.getByTestId('env-apply-status')).toContainText('Wrote ROUNDTABLE_CORS_ORIGINS and ROUNDTABLE_FRONTEND_URL to .env');
+    await expect(page.getByTestId('env-apply-status')).toContainText(
+      'Wrote ROUNDTABLE_CORS_ORIGINS and ROUNDTABLE_FRONTEND_URL to .env',
+    );
     expect(readFileSync(join(dir, '.env'), 'utf8')).toContain('ROUNDTABLE_FRONTEND_URL=');
     expect(readFileSync(join(dir, '.env'), 'utf8')).toContain('https://crucible.example.com');
 
@@ -119,7 +149,9 @@ test.describe('HTTPS & network page', () => {
     await expect(page.getByTestId('docker-caveat')).toContainText('DOCKER-USER');
     await expect(page.getByTestId('exposed-ports')).toContainText('8000:8000');
     await expect(page.getByLabel('Contents of firewall-ufw.sh')).toContainText('ufw allow 443/tcp');
-    await expect(page.getByLabel('Contents of crucible-firewall.nft')).toContainText('tcp dport { 22, 80, 443 } accept');
+    await expect(page.getByLabel('Contents of crucible-firewall.nft')).toContainText(
+      'tcp dport { 22, 80, 443 } accept',
+    );
     await page.getByRole('button', { name: 'Copy docker-user.sh' }).click();
     await expect.poll(() => h.platform.clipboardText()).toContain('--ctorigdstport 8000');
     expect(existsSync(join(dir, 'Caddyfile'))).toBe(false);

@@ -17,9 +17,22 @@ test.describe('Secrets page', () => {
     mkdirSync(folder);
     const id = `e2e-${Date.now().toString(36)}`;
     // Seed the harness's home: the state file and the real keychain (scripts/with-keyring.sh).
-    await h.core.store.update((s) => addDeployment(s, { id, name: 'E2E deployment', folder, composeFiles: ['docker-compose.yml'], environment: 'production', createdAt: new Date().toISOString() }));
+    await h.core.store.update((s) =>
+      addDeployment(s, {
+        id,
+        name: 'E2E deployment',
+        folder,
+        composeFiles: ['docker-compose.yml'],
+        environment: 'production',
+        createdAt: new Date().toISOString(),
+      }),
+    );
     try {
-      await h.core.inventory.store({ deploymentId: id, values: { REDIS_PASSWORD: REDIS, ROUNDTABLE_JWT_SECRET: JWT }, origin: 'generated' });
+      await h.core.inventory.store({
+        deploymentId: id,
+        values: { REDIS_PASSWORD: REDIS, ROUNDTABLE_JWT_SECRET: JWT },
+        origin: 'generated',
+      });
       const { page } = app;
       await page.reload();
       await page.getByRole('link', { name: 'Secrets of E2E deployment' }).click();
@@ -29,7 +42,9 @@ test.describe('Secrets page', () => {
       await expect(row.getByTestId('status-badge')).toHaveText('OK');
       await expect(row.getByLabel('Fingerprint of REDIS_PASSWORD')).toHaveText(/^[0-9a-f]{4}( [0-9a-f]{4}){3}$/);
       await expect(page.getByTestId('secret-ROUNDTABLE_JWT_SECRET').getByTestId('status-badge')).toHaveText('OK');
-      await expect(page.getByTestId('secret-POSTGRES_PASSWORD').getByTestId('status-badge')).toHaveText('Missing from keychain');
+      await expect(page.getByTestId('secret-POSTGRES_PASSWORD').getByTestId('status-badge')).toHaveText(
+        'Missing from keychain',
+      );
       // No value anywhere on the page until asked for.
       expect(await page.content()).not.toContain(REDIS);
 
@@ -41,7 +56,9 @@ test.describe('Secrets page', () => {
       await row.getByRole('button', { name: 'Reveal REDIS_PASSWORD' }).click();
       await expect(row.getByTestId('revealed-value')).toHaveText(REDIS);
       const journal = (await h.core.journal.read({ deploymentId: id })).map((e) => `${e.type}:${e.subject ?? ''}`);
-      expect(journal).toEqual(expect.arrayContaining(['secret.copied:REDIS_PASSWORD', 'secret.revealed:REDIS_PASSWORD']));
+      expect(journal).toEqual(
+        expect.arrayContaining(['secret.copied:REDIS_PASSWORD', 'secret.revealed:REDIS_PASSWORD']),
+      );
       await h.core.clipboardGuard.clearNow();
       expect(h.platform.clipboardText()).toBe('');
     } finally {
@@ -50,16 +67,32 @@ test.describe('Secrets page', () => {
     }
   });
 
-  test('puts a previous .env back after asking, keeping the current one; the file never lands beside .env', async ({ app }) => {
+  test('puts a previous .env back after asking, keeping the current one; the file never lands beside .env', async ({
+    app,
+  }) => {
     test.skip(!app.harness, 'seeds through the harness core');
     const h = app.harness!;
     const folder = join(app.home, 'crucible');
     mkdirSync(folder);
     const id = `e2e-prev-${Date.now().toString(36)}`;
-    await h.core.store.update((s) => addDeployment(s, { id, name: 'Prev deployment', folder, composeFiles: ['docker-compose.yml'], environment: 'production', createdAt: new Date().toISOString() }));
+    await h.core.store.update((s) =>
+      addDeployment(s, {
+        id,
+        name: 'Prev deployment',
+        folder,
+        composeFiles: ['docker-compose.yml'],
+        environment: 'production',
+        createdAt: new Date().toISOString(),
+      }),
+    );
     try {
       writeFileSync(join(folder, '.env'), `REDIS_PASSWORD='${REDIS}-now'\n`, { mode: 0o600 });
-      await keepPreviousVersion(previousVersionsFolder(app.home, id), '.env', `REDIS_PASSWORD='${REDIS}-before'\n`, () => new Date('2026-12-01T09:30:00.000Z'));
+      await keepPreviousVersion(
+        previousVersionsFolder(app.home, id),
+        '.env',
+        `REDIS_PASSWORD='${REDIS}-before'\n`,
+        () => new Date('2026-12-01T09:30:00.000Z'),
+      );
       const { page } = app;
       await page.goto(`${h.url}#/secrets/${id}`);
       const card = page.getByTestId('previous-versions');
@@ -85,7 +118,16 @@ test.describe('Secrets page', () => {
     const folder = join(app.home, 'crucible');
     mkdirSync(folder);
     const id = `e2e-drift-${Date.now().toString(36)}`;
-    await h.core.store.update((s) => addDeployment(s, { id, name: 'Drift deployment', folder, composeFiles: ['docker-compose.yml'], environment: 'production', createdAt: new Date().toISOString() }));
+    await h.core.store.update((s) =>
+      addDeployment(s, {
+        id,
+        name: 'Drift deployment',
+        folder,
+        composeFiles: ['docker-compose.yml'],
+        environment: 'production',
+        createdAt: new Date().toISOString(),
+      }),
+    );
     try {
       await h.core.inventory.store({ deploymentId: id, values: { REDIS_PASSWORD: REDIS }, origin: 'generated' });
       writeFileSync(join(folder, '.env'), `REDIS_PASSWORD='${REDIS}-edited'\n`, { mode: 0o600 });
@@ -122,7 +164,9 @@ test.describe('Secrets page', () => {
       await expect(row.getByTestId('drift-badge')).toHaveText('.env in sync');
       const kc = await KeytarKeychain.open();
       expect(await kc.get(serviceFor(id), 'REDIS_PASSWORD')).toBe(`${REDIS}-adopt`);
-      const journal = (await h.core.journal.read({ deploymentId: id })).filter((e) => e.type === 'secrets.drift-repaired');
+      const journal = (await h.core.journal.read({ deploymentId: id })).filter(
+        (e) => e.type === 'secrets.drift-repaired',
+      );
       expect(journal.map((e) => e.details.direction)).toEqual(['keychain-to-env', 'env-to-keychain']);
       expect(await page.content()).not.toContain(REDIS);
     } finally {

@@ -20,7 +20,8 @@ import type { Harness } from '../harness/server';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 /** Screenshots of every step (a test artifact); SETUP_SHOTS_DIR overrides where they go. */
-const SHOTS = process.env.SETUP_SHOTS_DIR ?? fileURLToPath(new URL('../../test-results/setup-screens/', import.meta.url));
+const SHOTS =
+  process.env.SETUP_SHOTS_DIR ?? fileURLToPath(new URL('../../test-results/setup-screens/', import.meta.url));
 const PY = '/usr/bin/python3';
 const PROVIDER_KEY = 'sk-or-v1-CANARYe2eProviderKey0123456789abcdef';
 
@@ -28,7 +29,10 @@ function makeFolder(withEnv: boolean): string {
   const dir = mkdtempSync(join(tmpdir(), 'cs-e2e-crucible-'));
   copyFileSync(join(FIXTURES, 'compose/stock-dev/docker-compose.yml'), join(dir, 'docker-compose.yml'));
   copyFileSync(join(FIXTURES, 'compose/stock-prod/docker-compose.prod.yml'), join(dir, 'docker-compose.prod.yml'));
-  const git = (...args: string[]) => execFileSync('git', ['-C', dir, '-c', 'user.email=e2e@example.org', '-c', 'user.name=e2e', ...args], { stdio: 'ignore' });
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-C', dir, '-c', 'user.email=e2e@example.org', '-c', 'user.name=e2e', ...args], {
+      stdio: 'ignore',
+    });
   git('init', '-q');
   git('add', 'docker-compose.yml', 'docker-compose.prod.yml');
   git('commit', '-qm', 'crucible checkout');
@@ -40,7 +44,10 @@ function makeFolder(withEnv: boolean): string {
 async function axe(page: Page, label: string): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), `axe on ${label}`).toEqual([]);
+  expect(
+    bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    `axe on ${label}`,
+  ).toEqual([]);
 }
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -63,7 +70,8 @@ async function typeInto(target: Locator, text: string): Promise<void> {
 async function step(page: Page, id: string, n: number, label: string, prefix: string, entered = true): Promise<void> {
   await expect(page.getByTestId(`step-${id}`)).toBeVisible();
   // Entering a step moves focus to its heading (announced by screen readers).
-  if (entered) await expect(page.getByRole('heading', { level: 2, name: new RegExp(`Step ${String(n)} of 9`) })).toBeFocused();
+  if (entered)
+    await expect(page.getByRole('heading', { level: 2, name: new RegExp(`Step ${String(n)} of 9`) })).toBeFocused();
   await axe(page, `${prefix} step ${String(n)}`);
   await shot(page, `${prefix}-${String(n).padStart(2, '0')}-${label}`);
 }
@@ -77,18 +85,30 @@ async function keychainOf(harness: Harness): Promise<{ id: string; values: Map<s
 }
 
 function pythonDotenv(file: string): Record<string, string> {
-  const out = execFileSync(PY, ['-c', 'import json,sys\nfrom dotenv import dotenv_values\nprint(json.dumps(dotenv_values(sys.argv[1])))', file], { encoding: 'utf8' });
+  const out = execFileSync(
+    PY,
+    ['-c', 'import json,sys\nfrom dotenv import dotenv_values\nprint(json.dumps(dotenv_values(sys.argv[1])))', file],
+    { encoding: 'utf8' },
+  );
   return JSON.parse(out) as Record<string, string>;
 }
 
 function pythonBcrypt(password: string, hash: string): boolean {
-  const out = execFileSync(PY, ['-c', 'import sys,bcrypt\npw,h=sys.stdin.read().split("\\n",1)\nprint(bcrypt.checkpw(pw.encode(), h.strip().encode()))'], { input: `${password}\n${hash}`, encoding: 'utf8' });
+  const out = execFileSync(
+    PY,
+    [
+      '-c',
+      'import sys,bcrypt\npw,h=sys.stdin.read().split("\\n",1)\nprint(bcrypt.checkpw(pw.encode(), h.strip().encode()))',
+    ],
+    { input: `${password}\n${hash}`, encoding: 'utf8' },
+  );
   return out.trim() === 'True';
 }
 
 async function cleanupKeychain(harness: Harness): Promise<void> {
   const kc = await harness.core.keychains.get();
-  for (const d of (await harness.core.store.read()).deployments) for (const e of await kc.list(serviceFor(d.id))) await kc.delete(serviceFor(d.id), e.account);
+  for (const d of (await harness.core.store.read()).deployments)
+    for (const e of await kc.list(serviceFor(d.id))) await kc.delete(serviceFor(d.id), e.account);
 }
 
 test.describe('setup wizard', () => {
@@ -184,16 +204,31 @@ test.describe('setup wizard', () => {
       expect(findings.filter((f) => f.severity === 'error' || f.severity === 'critical')).toEqual([]);
       const { values: stored } = await keychainOf(harness);
       const py = pythonDotenv(envPath);
-      const secretNames = ['API_KEY_ENCRYPTION_KEY', 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD', 'ROUNDTABLE_JWT_SECRET', 'ROUNDTABLE_JWT_REFRESH_SECRET', 'POSTGRES_USER', 'POSTGRES_PASSWORD', 'REDIS_PASSWORD', 'ROUNDTABLE_OPENROUTER_API_KEY'];
+      const secretNames = [
+        'API_KEY_ENCRYPTION_KEY',
+        'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD',
+        'ROUNDTABLE_JWT_SECRET',
+        'ROUNDTABLE_JWT_REFRESH_SECRET',
+        'POSTGRES_USER',
+        'POSTGRES_PASSWORD',
+        'REDIS_PASSWORD',
+        'ROUNDTABLE_OPENROUTER_API_KEY',
+      ];
       expect([...stored.keys()].sort()).toEqual([...secretNames].sort());
       for (const name of secretNames) expect(py[name], name).toBe(stored.get(name));
       expect(envValues(parseEnv(envText)).get('ROUNDTABLE_OPENROUTER_API_KEY')).toBe(PROVIDER_KEY);
       expect(pythonBcrypt(password, py.ROUNDTABLE_COMMUNITY_AUTH_PASSWORD ?? '')).toBe(true);
       expect(pythonBcrypt(`${password}x`, py.ROUNDTABLE_COMMUNITY_AUTH_PASSWORD ?? '')).toBe(false);
       expect(() => execFileSync('git', ['-C', folder, 'check-ignore', '-q', '.env'])).not.toThrow();
-      expect(readFileSync(join(folder, 'docker-compose.yml'), 'utf8')).toContain('ROUNDTABLE_CORS_ORIGINS=${ROUNDTABLE_CORS_ORIGINS:?');
+      expect(readFileSync(join(folder, 'docker-compose.yml'), 'utf8')).toContain(
+        'ROUNDTABLE_CORS_ORIGINS=${ROUNDTABLE_CORS_ORIGINS:?',
+      );
       // No value in the logs, the state file or the journal.
-      const elsewhere = [harness.logLines.join('\n'), readFileSync(harness.core.paths.stateFile, 'utf8'), readFileSync(harness.core.paths.journalFile, 'utf8')].join('\n');
+      const elsewhere = [
+        harness.logLines.join('\n'),
+        readFileSync(harness.core.paths.stateFile, 'utf8'),
+        readFileSync(harness.core.paths.journalFile, 'utf8'),
+      ].join('\n');
       for (const v of [...stored.values(), password]) expect(elsewhere).not.toContain(v);
       await cleanupKeychain(harness);
     } finally {
@@ -201,7 +236,9 @@ test.describe('setup wizard', () => {
     }
   });
 
-  test('an existing .env: keep what is good, regenerate what is weak, keep the login password hashed (dark theme)', async ({ app }) => {
+  test('an existing .env: keep what is good, regenerate what is weak, keep the login password hashed (dark theme)', async ({
+    app,
+  }) => {
     test.skip(!app.harness, 'harness only (scripted folder dialog)');
     const harness = app.harness!;
     const { page } = app;
@@ -221,7 +258,9 @@ test.describe('setup wizard', () => {
       await step(page, 'existing', 2, 'existing', 'existing');
       await expect(page.getByTestId('existing-API_KEY_ENCRYPTION_KEY')).toContainText('orphaned');
       await expect(page.getByTestId('existing-ROUNDTABLE_JWT_SECRET')).toContainText('Cannot be kept');
-      await expect(page.getByTestId('existing-ROUNDTABLE_JWT_SECRET').getByRole('radio', { name: 'Keep' })).toBeDisabled();
+      await expect(
+        page.getByTestId('existing-ROUNDTABLE_JWT_SECRET').getByRole('radio', { name: 'Keep' }),
+      ).toBeDisabled();
       await press(page.getByTestId('existing-REDIS_PASSWORD').getByRole('radio', { name: 'Regenerate' }), 'Space');
       await expect(page.locator('body')).not.toContainText('CANARY');
       await press(page.getByRole('button', { name: 'Next' }));
@@ -256,7 +295,12 @@ test.describe('setup wizard', () => {
       expect(stored.get('POSTGRES_PASSWORD')).toBe(oldValues.get('POSTGRES_PASSWORD'));
       expect(stored.get('REDIS_PASSWORD')).not.toBe(oldValues.get('REDIS_PASSWORD'));
       expect(stored.get('ROUNDTABLE_JWT_SECRET')).not.toBe('change-me-in-production');
-      expect(pythonBcrypt(oldValues.get('ROUNDTABLE_COMMUNITY_AUTH_PASSWORD') ?? '', py.ROUNDTABLE_COMMUNITY_AUTH_PASSWORD ?? '')).toBe(true);
+      expect(
+        pythonBcrypt(
+          oldValues.get('ROUNDTABLE_COMMUNITY_AUTH_PASSWORD') ?? '',
+          py.ROUNDTABLE_COMMUNITY_AUTH_PASSWORD ?? '',
+        ),
+      ).toBe(true);
       // The previous .env is kept under the app home, never beside it where git could pick it up.
       expect(readdirSync(folder).filter((n) => /^\.env\.(bak-|\d{8}T)/.test(n))).toEqual([]);
       const previous = join(app.home, 'previous');

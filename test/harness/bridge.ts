@@ -27,7 +27,11 @@ const api = buildRawApi(
       headers: { 'content-type': 'application/json', 'x-harness-token': token, 'x-harness-frame': frame },
       body: JSON.stringify(request),
     });
-    if (!res.ok) return { ok: false, error: { code: 'IPC_FORBIDDEN_SENDER', message: `The harness refused the call (${res.status}).` } };
+    if (!res.ok)
+      return {
+        ok: false,
+        error: { code: 'IPC_FORBIDDEN_SENDER', message: `The harness refused the call (${res.status}).` },
+      };
     return (await res.json()) as Envelope<unknown>;
   },
   (event, listener) => {

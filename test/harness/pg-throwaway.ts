@@ -40,7 +40,10 @@ export function startThrowawayPg(): ThrowawayPg {
   }
   const url = (db = 'postgres') => `postgresql://postgres@127.0.0.1:${port}/${db}`;
   const psql = (db: string, args: string[], stdin?: string) => {
-    const r = spawnSync('psql', [url(db), '-X', '-q', '-v', 'ON_ERROR_STOP=1', ...args], { encoding: 'utf8', input: stdin ?? '' });
+    const r = spawnSync('psql', [url(db), '-X', '-q', '-v', 'ON_ERROR_STOP=1', ...args], {
+      encoding: 'utf8',
+      input: stdin ?? '',
+    });
     return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   };
   return {

@@ -1,4 +1,10 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -45,7 +51,12 @@ export interface Harness {
 const root = () => fileURLToPath(new URL('../..', import.meta.url));
 
 function send(res: ServerResponse, status: number, body: string | Buffer, type = 'text/plain; charset=utf-8'): void {
-  res.writeHead(status, { 'content-type': type, 'content-security-policy': CONTENT_SECURITY_POLICY, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    'content-type': type,
+    'content-security-policy': CONTENT_SECURITY_POLICY,
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-store',
+  });
   res.end(body);
 }
 
@@ -93,7 +104,12 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const bridgeFile = options.bridgeFile ?? join(root(), 'dist', 'harness', 'bridge.js');
   const token = randomBytes(24).toString('base64url');
   const sink = memorySink();
-  const logger = createLogger({ sink: (line) => { sink(line); options.logSink?.(line); } });
+  const logger = createLogger({
+    sink: (line) => {
+      sink(line);
+      options.logSink?.(line);
+    },
+  });
   const core = createCoreServices({ home: options.home, logger, env: options.env ?? process.env, ...options.core });
   let origin = '';
   const platform = harnessPlatform();
@@ -105,7 +121,11 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     for (const s of streams) s.write(`data: ${data}\n\n`);
   };
   const router = createRouter({
-    handlers: createHandlers({ core, platform, hostInfo: { host: 'harness', name: APP_NAME, version: APP_VERSION, versions: { node: process.versions.node } } }),
+    handlers: createHandlers({
+      core,
+      platform,
+      hostInfo: { host: 'harness', name: APP_NAME, version: APP_VERSION, versions: { node: process.versions.node } },
+    }),
     isTrustedUrl: (url) => {
       try {
         return new URL(url).origin === origin;
@@ -135,13 +155,20 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
         }
         const channel = decodeURIComponent(url.pathname.slice('/__ipc/'.length));
         const frame = req.headers['x-harness-frame'];
-        const envelope = await router.handle(channel, payload, { url: typeof req.headers.referer === 'string' ? req.headers.referer : '', isTopFrame: frame === 'top' });
+        const envelope = await router.handle(channel, payload, {
+          url: typeof req.headers.referer === 'string' ? req.headers.referer : '',
+          isTopFrame: frame === 'top',
+        });
         return send(res, 200, JSON.stringify(envelope), 'application/json');
       }
       if (url.pathname === '/__harness/events') {
         // Main → renderer pushes, as Server-Sent Events (EventSource cannot send headers: token in the query).
         if (!sameToken(url.searchParams.get('token') ?? undefined, token)) return send(res, 403, 'bad token');
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+        res.writeHead(200, {
+          'content-type': 'text/event-stream',
+          'cache-control': 'no-store',
+          connection: 'keep-alive',
+        });
         res.write(': connected\n\n');
         streams.add(res);
         req.on('close', () => streams.delete(res));
@@ -149,8 +176,20 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       }
       if (url.pathname === '/__harness/control') {
         // Test-only: script the next dialog answers (what the admin "picks").
-        if (req.method !== 'POST' || req.headers.origin !== origin || !sameToken(typeof req.headers['x-harness-token'] === 'string' ? req.headers['x-harness-token'] : undefined, token)) return send(res, 403, 'refused');
-        const body = JSON.parse(await readBody(req)) as { folder?: string | null; saveFile?: string | null; openFile?: string | null };
+        if (
+          req.method !== 'POST' ||
+          req.headers.origin !== origin ||
+          !sameToken(
+            typeof req.headers['x-harness-token'] === 'string' ? req.headers['x-harness-token'] : undefined,
+            token,
+          )
+        )
+          return send(res, 403, 'refused');
+        const body = JSON.parse(await readBody(req)) as {
+          folder?: string | null;
+          saveFile?: string | null;
+          openFile?: string | null;
+        };
         if ('folder' in body) platform.queueFolder(body.folder ?? null);
         if ('saveFile' in body) platform.queueSaveFile(body.saveFile ?? null);
         if ('openFile' in body) platform.queueOpenFile(body.openFile ?? null);
@@ -161,14 +200,21 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
         // would read the token from window.__HARNESS_TOKEN__). Browsers send Sec-Fetch-Site on every
         // request to 127.0.0.1; a request without it is not a browser loading our page and is refused too.
         if (!bridgeRequestAllowed(req.headers, origin)) return send(res, 403, 'refused');
-        return send(res, 200, `window.__HARNESS_TOKEN__=${JSON.stringify(token)};\n${bridge}`, 'text/javascript; charset=utf-8');
+        return send(
+          res,
+          200,
+          `window.__HARNESS_TOKEN__=${JSON.stringify(token)};\n${bridge}`,
+          'text/javascript; charset=utf-8',
+        );
       }
       const file = await readStatic(rendererDir, url.pathname);
       if (!file) return send(res, 404, 'not found');
       let body = file.body;
       if (file.type.startsWith('text/html')) {
         // The bridge is a classic script, so it runs before the module entry and window.api exists in time.
-        body = Buffer.from(file.body.toString('utf8').replace('<head>', '<head>\n    <script src="/__harness/bridge.js"></script>'));
+        body = Buffer.from(
+          file.body.toString('utf8').replace('<head>', '<head>\n    <script src="/__harness/bridge.js"></script>'),
+        );
       }
       return send(res, 200, body, file.type);
     })().catch(() => {

@@ -37,6 +37,15 @@ export async function coreWithDeployment(overrides: Partial<CoreDeps> = {}) {
   const timers = manualTimers();
   const core = createCoreServices({ home, logger: createLogger({ sink }), clipboardTimers: timers, ...overrides });
   const id = `demo-${randomBytes(4).toString('hex')}`;
-  await core.store.update((s) => addDeployment(s, { id, name: 'Demo', folder, composeFiles: ['docker-compose.yml'], environment: 'development', createdAt: new Date().toISOString() }));
+  await core.store.update((s) =>
+    addDeployment(s, {
+      id,
+      name: 'Demo',
+      folder,
+      composeFiles: ['docker-compose.yml'],
+      environment: 'development',
+      createdAt: new Date().toISOString(),
+    }),
+  );
   return { core, home, folder, id, sink, timers };
 }

@@ -14,7 +14,8 @@ export class FaultyKeychain implements Keychain {
   constructor(
     private readonly inner: Keychain,
     private readonly failAfterSets: number,
-    private readonly match: (service: string) => boolean = (s) => !s.includes('/rollback-') && s !== 'crucible-secrets/app',
+    private readonly match: (service: string) => boolean = (s) =>
+      !s.includes('/rollback-') && s !== 'crucible-secrets/app',
   ) {
     this.backend = inner.backend;
   }
@@ -25,7 +26,8 @@ export class FaultyKeychain implements Keychain {
   }
 
   private check(): void {
-    if (this.broken) throw new AppError('KEYCHAIN_LOCKED', 'The keychain is locked, so secrets cannot be read or stored. Unlock it.');
+    if (this.broken)
+      throw new AppError('KEYCHAIN_LOCKED', 'The keychain is locked, so secrets cannot be read or stored. Unlock it.');
   }
 
   get(service: string, account: string): Promise<string | null> {

@@ -11,7 +11,12 @@ import { join } from 'node:path';
 export const PYTHON = '/usr/bin/python3';
 
 function runPython(script: string, input: unknown): unknown {
-  const out = execFileSync(PYTHON, ['-c', script], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 60_000 });
+  const out = execFileSync(PYTHON, ['-c', script], {
+    input: JSON.stringify(input),
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    timeout: 60_000,
+  });
   return JSON.parse(out);
 }
 
@@ -41,12 +46,20 @@ export function pythonDotenvValues(texts: readonly string[]): Array<Record<strin
 
 /** bcrypt.checkpw for each (password, hash) pair. */
 export function pythonBcryptCheck(pairs: ReadonlyArray<readonly [string, string]>): boolean[] {
-  const script = ['import sys, json, bcrypt', 'pairs = json.load(sys.stdin)', 'print(json.dumps([bcrypt.checkpw(p.encode("utf-8"), h.encode("ascii")) for p, h in pairs]))'].join('\n');
+  const script = [
+    'import sys, json, bcrypt',
+    'pairs = json.load(sys.stdin)',
+    'print(json.dumps([bcrypt.checkpw(p.encode("utf-8"), h.encode("ascii")) for p, h in pairs]))',
+  ].join('\n');
   return runPython(script, pairs) as boolean[];
 }
 
 /** bcrypt.hashpw(password, gensalt(cost)) for each password. */
 export function pythonBcryptHash(passwords: readonly string[], cost = 12): string[] {
-  const script = ['import sys, json, bcrypt', 'd = json.load(sys.stdin)', 'print(json.dumps([bcrypt.hashpw(p.encode("utf-8"), bcrypt.gensalt(d["cost"])).decode("ascii") for p in d["pw"]]))'].join('\n');
+  const script = [
+    'import sys, json, bcrypt',
+    'd = json.load(sys.stdin)',
+    'print(json.dumps([bcrypt.hashpw(p.encode("utf-8"), bcrypt.gensalt(d["cost"])).decode("ascii") for p in d["pw"]]))',
+  ].join('\n');
   return runPython(script, { pw: passwords, cost }) as string[];
 }

@@ -30,17 +30,23 @@ const readers = crucibleCeProfile.mountedEnvReaders ?? [];
 function unpack(): string {
   const dir = mkdtempSync(join(tmpdir(), 'cs-live-service-env-'));
   const r = spawnSync('tar', ['-xzf', UPSTREAM_TARBALL, '-C', dir], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`could not unpack the upstream checkout (tar exit ${String(r.status)}): ${r.stderr}`);
+  if (r.status !== 0)
+    throw new Error(`could not unpack the upstream checkout (tar exit ${String(r.status)}): ${r.stderr}`);
   return dir;
 }
 
 /** The api's `Settings()` for one compose file of `folder`, with the `.env` there. */
-async function apiSettings(folder: string, file: string): Promise<{ result: CrucibleSettingsResult; mounted: boolean }> {
+async function apiSettings(
+  folder: string,
+  file: string,
+): Promise<{ result: CrucibleSettingsResult; mounted: boolean }> {
   const text = readFileSync(join(folder, '.env'), 'utf8');
   const env = envValues(parseEnv(text));
   const project = await loadComposeProject(folder, [file], (n) => env.get(n));
   const api = serviceProcessEnvironment(project, env, 'api', readers);
-  const [result] = await crucibleSettingsCases([api.readsMountedEnv ? { env: api.environment, dotenv: text } : { env: api.environment }]);
+  const [result] = await crucibleSettingsCases([
+    api.readsMountedEnv ? { env: api.environment, dotenv: text } : { env: api.environment },
+  ]);
   if (result === undefined) throw new Error('no answer from the Settings() runner');
   return { result, mounted: api.readsMountedEnv };
 }
@@ -59,7 +65,12 @@ describe.skipIf(skip !== null)(
       top = unpack();
       pristine = unpack();
       home = mkdtempSync(join(tmpdir(), 'cs-live-service-env-home-'));
-      core = createCoreServices({ home, logger: createLogger({ sink }), keychain: new MemoryKeychain(), env: { ...process.env } });
+      core = createCoreServices({
+        home,
+        logger: createLogger({ sink }),
+        keychain: new MemoryKeychain(),
+        env: { ...process.env },
+      });
     });
 
     afterAll(async () => {
@@ -67,21 +78,32 @@ describe.skipIf(skip !== null)(
       for (const d of [top, pristine, home]) rmSync(d, { recursive: true, force: true });
     });
 
-    it.each(COMPOSE_FILES)('after init --environment production, the api of %s loads as production with the public URL and rate limiting', async (file) => {
-      const folder = join(top, 'crucible-community');
-      if (file === COMPOSE_FILES[0]) {
-        const t = cliIo();
-        t.io.stdin.end('copper lantern orbit meadow\n');
-        const code = await runCli(['init', folder, '--environment', 'production', '--public-url', PUBLIC_URL, '--password-stdin'], t.io, { coreFactory: () => core });
-        expect(code, t.err()).toBe(0);
-      }
-      const { result, mounted } = await apiSettings(folder, file);
-      expect(mounted).toBe(file === 'docker-compose.yml');
-      expect(result.ok, result.ok ? '' : result.error.slice(0, 300)).toBe(true);
-      if (!result.ok) return;
-      expect(result.settings).toMatchObject({ environment: 'production', frontend_url: PUBLIC_URL, enable_rate_limiting: true });
-      expect(result.settings.cors_origins_list).toEqual([PUBLIC_URL]);
-    });
+    it.each(COMPOSE_FILES)(
+      'after init --environment production, the api of %s loads as production with the public URL and rate limiting',
+      async (file) => {
+        const folder = join(top, 'crucible-community');
+        if (file === COMPOSE_FILES[0]) {
+          const t = cliIo();
+          t.io.stdin.end('copper lantern orbit meadow\n');
+          const code = await runCli(
+            ['init', folder, '--environment', 'production', '--public-url', PUBLIC_URL, '--password-stdin'],
+            t.io,
+            { coreFactory: () => core },
+          );
+          expect(code, t.err()).toBe(0);
+        }
+        const { result, mounted } = await apiSettings(folder, file);
+        expect(mounted).toBe(file === 'docker-compose.yml');
+        expect(result.ok, result.ok ? '' : result.error.slice(0, 300)).toBe(true);
+        if (!result.ok) return;
+        expect(result.settings).toMatchObject({
+          environment: 'production',
+          frontend_url: PUBLIC_URL,
+          enable_rate_limiting: true,
+        });
+        expect(result.settings.cors_origins_list).toEqual([PUBLIC_URL]);
+      },
+    );
 
     it('the prod file as shipped gives the same .env a local api (what setup changes)', async () => {
       // The setup-written .env next to the unchanged upstream compose files.
@@ -92,7 +114,10 @@ describe.skipIf(skip !== null)(
       const { result, mounted } = await apiSettings(folder, 'docker-compose.prod.yml');
       expect(mounted).toBe(false);
       // The stock CORS entry is local-mode safe, so Settings() accepts it: and runs local, not production.
-      expect(result).toMatchObject({ ok: true, settings: { environment: 'local', frontend_url: 'http://localhost:3000', enable_rate_limiting: false } });
+      expect(result).toMatchObject({
+        ok: true,
+        settings: { environment: 'local', frontend_url: 'http://localhost:3000', enable_rate_limiting: false },
+      });
     });
   },
 );

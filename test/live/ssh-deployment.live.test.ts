@@ -379,7 +379,9 @@ describe.skipIf(skip !== null)(
       expect(serverEnv().get('ROUNDTABLE_JWT_SECRET')).toBe(exportedJwt);
       expect(await keychain.get(serviceFor(dep?.id ?? ''), 'ROUNDTABLE_JWT_SECRET')).toBe(exportedJwt);
       // Kept with the deployment's other previous versions (Secrets page, `secrets previous`).
-      expect(readdirSync(join(home, 'previous', dep?.id ?? '')).filter((f) => f.startsWith('.env.')).length).toBeGreaterThan(1);
+      expect(
+        readdirSync(join(home, 'previous', dep?.id ?? '')).filter((f) => f.startsWith('.env.')).length,
+      ).toBeGreaterThan(1);
       expect(overSsh('ls -a').stdout).not.toMatch(/\.env\.bak/);
       expect(overSsh('docker compose up -d api').status).toBe(0);
       expect(await login(PASSWORD)).toBe(200);

@@ -42,14 +42,37 @@ beforeAll(async () => {
   const home = mkdtempSync(join(tmpdir(), 'cs-sec-audit-'));
   folder = mkdtempSync(join(tmpdir(), 'cs-sec-audit-dep-'));
   writeFileSync(join(folder, 'docker-compose.yml'), COMPOSE);
-  writeFileSync(join(folder, '.env'), `REDIS_PASSWORD=${CANARY}\nROUNDTABLE_JWT_SECRET=${CANARY}-jwt\n`, { mode: 0o644 });
+  writeFileSync(join(folder, '.env'), `REDIS_PASSWORD=${CANARY}\nROUNDTABLE_JWT_SECRET=${CANARY}-jwt\n`, {
+    mode: 0o644,
+  });
   const sink = memorySink();
-  const logger = createLogger({ sink: (l) => { sink(l); lines.push(l); }, level: 'debug' });
+  const logger = createLogger({
+    sink: (l) => {
+      sink(l);
+      lines.push(l);
+    },
+    level: 'debug',
+  });
   core = createCoreServices({ home, logger, keychain: new MemoryKeychain() });
   platform = harnessPlatform();
-  router = createRouter({ handlers: createHandlers({ core, platform, hostInfo: { host: 'harness', name: 'x', version: '0', versions: { node: process.versions.node } } }), isTrustedUrl: (u) => u.startsWith(ORIGIN + '/'), logger });
+  router = createRouter({
+    handlers: createHandlers({
+      core,
+      platform,
+      hostInfo: { host: 'harness', name: 'x', version: '0', versions: { node: process.versions.node } },
+    }),
+    isTrustedUrl: (u) => u.startsWith(ORIGIN + '/'),
+    logger,
+  });
   await core.store.update((s) => {
-    s.deployments.push({ id: 'sec-audit', name: 'Sec', folder, composeFiles: [], environment: 'production', createdAt: new Date().toISOString() });
+    s.deployments.push({
+      id: 'sec-audit',
+      name: 'Sec',
+      folder,
+      composeFiles: [],
+      environment: 'production',
+      createdAt: new Date().toISOString(),
+    });
   });
 });
 
@@ -57,7 +80,13 @@ const call = (channel: string, payload: unknown) => router.handle(channel, paylo
 
 describe('audit security regressions', () => {
   it('T-AUD-01: a fixId the audit did not offer is refused (no path traversal, no arbitrary chmod)', async () => {
-    for (const fixId of ['bind-loopback:../../etc/hosts:db:0', 'chmod-600:../../etc/passwd', 'chmod-600:/etc/shadow', 'env-reference:/etc/x:db:A', 'gitignore-env:x']) {
+    for (const fixId of [
+      'bind-loopback:../../etc/hosts:db:0',
+      'chmod-600:../../etc/passwd',
+      'chmod-600:/etc/shadow',
+      'env-reference:/etc/x:db:A',
+      'gitignore-env:x',
+    ]) {
       const r = await call('cs:audit:previewFix', { deploymentId: 'sec-audit', fixId });
       expect(r).toMatchObject({ ok: false, error: { code: 'FIX_NOT_OFFERED' } });
       const a = await call('cs:audit:applyFix', { deploymentId: 'sec-audit', fixId, token: 'x' });
@@ -71,36 +100,58 @@ describe('audit security regressions', () => {
     const run = await call('cs:audit:run', { deploymentId: 'sec-audit' });
     expect(run.ok).toBe(true);
     const findings = (run as { value: { findings: Array<{ code: string; fixId?: string }> } }).value.findings;
-    expect(findings.map((f) => f.code)).toEqual(expect.arrayContaining(['COMPOSE_HARDCODED_SECRET', 'COMPOSE_DATASTORE_PORT_PUBLISHED', 'FILES_ENV_READABLE']));
+    expect(findings.map((f) => f.code)).toEqual(
+      expect.arrayContaining(['COMPOSE_HARDCODED_SECRET', 'COMPOSE_DATASTORE_PORT_PUBLISHED', 'FILES_ENV_READABLE']),
+    );
     const dbFix = findings.find((f) => f.fixId?.startsWith('bind-loopback:docker-compose.yml:db'))!.fixId!;
     const preview = await call('cs:audit:previewFix', { deploymentId: 'sec-audit', fixId: dbFix });
     const diff = (preview as { value: { diff: string } }).value.diff;
     expect(diff).toContain('POSTGRES_PASSWORD: [value withheld]');
     expect(diff).toContain('+      - "127.0.0.1:5432:5432"');
-    const answers = [run, preview, await call('cs:audit:checklist', { deploymentId: 'sec-audit' }), await call('cs:audit:dashboard', {})];
+    const answers = [
+      run,
+      preview,
+      await call('cs:audit:checklist', { deploymentId: 'sec-audit' }),
+      await call('cs:audit:dashboard', {}),
+    ];
     for (const a of answers) expect(JSON.stringify(a)).not.toContain('CANARY');
     expect(lines.join('\n')).not.toContain('CANARY');
   });
 
   it('T-AUD-03: apply writes exactly the previewed change, and refuses a forged token', async () => {
     const run = await call('cs:audit:run', { deploymentId: 'sec-audit' });
-    const fixId = (run as { value: { findings: Array<{ fixId?: string }> } }).value.findings.find((f) => f.fixId?.includes(':redis:'))!.fixId!;
+    const fixId = (run as { value: { findings: Array<{ fixId?: string }> } }).value.findings.find((f) =>
+      f.fixId?.includes(':redis:'),
+    )!.fixId!;
     const before = readFileSync(join(folder, 'docker-compose.yml'), 'utf8');
-    expect(await call('cs:audit:applyFix', { deploymentId: 'sec-audit', fixId, token: 'f'.repeat(64) })).toMatchObject({ ok: false, error: { code: 'FIX_STALE' } });
+    expect(await call('cs:audit:applyFix', { deploymentId: 'sec-audit', fixId, token: 'f'.repeat(64) })).toMatchObject({
+      ok: false,
+      error: { code: 'FIX_STALE' },
+    });
     expect(readFileSync(join(folder, 'docker-compose.yml'), 'utf8')).toBe(before);
-    const preview = (await call('cs:audit:previewFix', { deploymentId: 'sec-audit', fixId })) as { value: { token: string } };
+    const preview = (await call('cs:audit:previewFix', { deploymentId: 'sec-audit', fixId })) as {
+      value: { token: string };
+    };
     const applied = await call('cs:audit:applyFix', { deploymentId: 'sec-audit', fixId, token: preview.value.token });
     expect(applied.ok).toBe(true);
-    expect(readFileSync(join(folder, 'docker-compose.yml'), 'utf8')).toBe(before.replace('- "6379:6379"', '- "127.0.0.1:6379:6379"'));
+    expect(readFileSync(join(folder, 'docker-compose.yml'), 'utf8')).toBe(
+      before.replace('- "6379:6379"', '- "127.0.0.1:6379:6379"'),
+    );
     expect(readdirSync(folder).filter((n) => n.includes('.tmp-'))).toEqual([]);
   });
 
-  it('T-AUD-04: the report is written only where main\'s save dialog says, and carries no value', async () => {
+  it("T-AUD-04: the report is written only where main's save dialog says, and carries no value", async () => {
     platform.queueSaveFile(null);
-    expect(await call('cs:audit:exportReport', { deploymentId: 'sec-audit', format: 'html' })).toMatchObject({ ok: true, value: { saved: false } });
+    expect(await call('cs:audit:exportReport', { deploymentId: 'sec-audit', format: 'html' })).toMatchObject({
+      ok: true,
+      value: { saved: false },
+    });
     const target = join(mkdtempSync(join(tmpdir(), 'cs-sec-report-')), 'r.html');
     platform.queueSaveFile(target);
-    expect(await call('cs:audit:exportReport', { deploymentId: 'sec-audit', format: 'html' })).toMatchObject({ ok: true, value: { saved: true } });
+    expect(await call('cs:audit:exportReport', { deploymentId: 'sec-audit', format: 'html' })).toMatchObject({
+      ok: true,
+      value: { saved: true },
+    });
     const html = readFileSync(target, 'utf8');
     expect(html).toContain('COMPOSE_HARDCODED_SECRET');
     expect(html).not.toContain('CANARY');

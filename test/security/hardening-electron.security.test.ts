@@ -218,7 +218,10 @@ describe('T-HARD-11 the harness hands its token only to its own page', () => {
 });
 
 describe('T-HARD-12 everything that can be integrity-checked is inside app.asar', () => {
-  const builder = createRequire(import.meta.url)('../../electron-builder.config.cjs') as { asarUnpack: string[]; asar: boolean };
+  const builder = createRequire(import.meta.url)('../../electron-builder.config.cjs') as {
+    asarUnpack: string[];
+    asar: boolean;
+  };
 
   it('unpacks only native addons, no JavaScript', () => {
     expect(builder.asar).toBe(true);
@@ -239,9 +242,20 @@ const engine = createZxcvbnEngine();
 engine.check('passwordpassword123').then(async (v) => { console.log(JSON.stringify({ score: v.score, evalLength })); await engine.close(); });
 `,
     );
-    const common = { bundle: true, platform: 'node' as const, format: 'cjs' as const, target: 'node20', logLevel: 'silent' as const, nodePaths: [join(ROOT, 'node_modules')] };
+    const common = {
+      bundle: true,
+      platform: 'node' as const,
+      format: 'cjs' as const,
+      target: 'node20',
+      logLevel: 'silent' as const,
+      nodePaths: [join(ROOT, 'node_modules')],
+    };
     await build({ ...common, entryPoints: [entry], outfile: join(dir, 'main.cjs') });
-    await build({ ...common, entryPoints: [join(ROOT, 'electron/core/secrets/zxcvbn-worker-entry.ts')], outfile: join(dir, 'zxcvbn-worker.cjs') });
+    await build({
+      ...common,
+      entryPoints: [join(ROOT, 'electron/core/secrets/zxcvbn-worker-entry.ts')],
+      outfile: join(dir, 'zxcvbn-worker.cjs'),
+    });
     const r = spawnSync(process.execPath, [join(dir, 'main.cjs')], { encoding: 'utf8', timeout: 30_000, cwd: dir });
     const out = JSON.parse(r.stdout.trim()) as { score: number; evalLength: number };
     expect(out.score).toBeLessThanOrEqual(2);

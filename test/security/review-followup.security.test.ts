@@ -44,7 +44,15 @@ beforeEach(() => {
   keychain = new MemoryKeychain();
   core = createCoreServices({ home, logger: createLogger({ sink }), keychain, env: {} });
   platform = harnessPlatform();
-  router = createRouter({ handlers: createHandlers({ core, platform, hostInfo: { host: 'harness', name: 'x', version: '0', versions: { node: process.versions.node } } }), isTrustedUrl: (u) => u.startsWith(ORIGIN), logger: core.logger });
+  router = createRouter({
+    handlers: createHandlers({
+      core,
+      platform,
+      hostInfo: { host: 'harness', name: 'x', version: '0', versions: { node: process.versions.node } },
+    }),
+    isTrustedUrl: (u) => u.startsWith(ORIGIN),
+    logger: core.logger,
+  });
 });
 afterEach(() => {
   rmSync(home, { recursive: true, force: true });
@@ -74,8 +82,18 @@ describe('second review: compose diffs and typed notes hold no secret', () => {
     const chosen = await call('cs:setup:chooseFolder', { draftId });
     await call('cs:setup:setImport', { draftId, decisions: {} });
     await call('cs:setup:setEnvironment', { draftId, environment: 'production' });
-    await call('cs:setup:setAddress', { draftId, frontendUrl: 'https://crucible.example.org', corsOrigins: ['https://crucible.example.org'], applyCorsFix: true });
-    await call('cs:setup:setPassword', { draftId, mode: 'typed', password: 'violet tractor sings under seven moons', confirmation: 'violet tractor sings under seven moons' });
+    await call('cs:setup:setAddress', {
+      draftId,
+      frontendUrl: 'https://crucible.example.org',
+      corsOrigins: ['https://crucible.example.org'],
+      applyCorsFix: true,
+    });
+    await call('cs:setup:setPassword', {
+      draftId,
+      mode: 'typed',
+      password: 'violet tractor sings under seven moons',
+      confirmation: 'violet tractor sings under seven moons',
+    });
     await call('cs:setup:setSecrets', { draftId, providerKeys: {}, clearProviderKeys: [] });
     const review = await call('cs:setup:review', { draftId });
     const diffs = [...diffsOf(chosen), ...diffsOf(review)];
@@ -93,7 +111,10 @@ describe('second review: compose diffs and typed notes hold no secret', () => {
   it('T-REVIEW-12: the front door compose preview withholds the same secrets', async () => {
     platform.queueFolder(folder);
     const picked = (await call('cs:proxy:pickFolder', {})) as { id: string };
-    const preview = await call('cs:proxy:composePreview', { address: { domain: 'crucible.example.com' }, folderId: picked.id });
+    const preview = await call('cs:proxy:composePreview', {
+      address: { domain: 'crucible.example.com' },
+      folderId: picked.id,
+    });
     const diffs = diffsOf(preview);
     expect(diffs.length).toBe(1);
     expect(diffs[0]).toContain('ROUNDTABLE_CORS_ORIGINS=${ROUNDTABLE_CORS_ORIGINS:-https://crucible.example.com}');
@@ -108,7 +129,11 @@ describe('second review: compose diffs and typed notes hold no secret', () => {
       let out = '';
       stdout.on('data', (d: Buffer) => (out += d.toString()));
       stderr.on('data', (d: Buffer) => (out += d.toString()));
-      const code = await runCli(['proxy', folder, '--server', 'nginx', '--domain', 'crucible.example.com', '--compose-diff', ...extra], { stdout, stderr, stdin: new PassThrough(), env: {} }, { coreFactory: () => core });
+      const code = await runCli(
+        ['proxy', folder, '--server', 'nginx', '--domain', 'crucible.example.com', '--compose-diff', ...extra],
+        { stdout, stderr, stdin: new PassThrough(), env: {} },
+        { coreFactory: () => core },
+      );
       expect(code).toBe(0);
       expect(out).toContain('ROUNDTABLE_CORS_ORIGINS');
       expect(out).toContain('[value withheld]');
@@ -119,7 +144,14 @@ describe('second review: compose diffs and typed notes hold no secret', () => {
   it('T-REVIEW-14: a checklist note holding a secret is refused and stored nowhere; a plain note is kept', async () => {
     const id = 'review-checklist';
     await core.store.update((s) => {
-      s.deployments.push({ id, name: 'Review', folder, composeFiles: [], environment: 'production', createdAt: new Date().toISOString() });
+      s.deployments.push({
+        id,
+        name: 'Review',
+        folder,
+        composeFiles: [],
+        environment: 'production',
+        createdAt: new Date().toISOString(),
+      });
     });
     await keychain.set(serviceFor(id), 'ROUNDTABLE_JWT_SECRET', 'CANARYkeychainJwt0a9b8c7d6e5f');
     const notes = [
@@ -128,14 +160,28 @@ describe('second review: compose diffs and typed notes hold no secret', () => {
       'backup at sftp://admin:CANARYurlPassword77@backup.example.org/', // a password inside a URL
     ];
     for (const note of notes) {
-      const r = await router.handle('cs:audit:tick', { deploymentId: id, itemId: 'env-backed-up', done: true, note }, top);
+      const r = await router.handle(
+        'cs:audit:tick',
+        { deploymentId: id, itemId: 'env-backed-up', done: true, note },
+        top,
+      );
       expect(r).toMatchObject({ ok: false, error: { code: 'CHECKLIST_NOTE_HAS_SECRET' } });
       expect(JSON.stringify(r)).not.toContain('CANARY');
     }
-    const ok = await call('cs:audit:tick', { deploymentId: id, itemId: 'env-backed-up', done: true, note: 'Encrypted backup stored offsite on 2026-11-30' });
+    const ok = await call('cs:audit:tick', {
+      deploymentId: id,
+      itemId: 'env-backed-up',
+      done: true,
+      note: 'Encrypted backup stored offsite on 2026-11-30',
+    });
     expect(JSON.stringify(ok)).toContain('Encrypted backup stored offsite');
     const report = await call('cs:audit:report', { deploymentId: id, format: 'markdown' }).catch(() => null);
-    const surfaces = [readFileSync(core.paths.stateFile, 'utf8'), readFileSync(core.paths.journalFile, 'utf8'), logLines.join('\n'), JSON.stringify(report)];
+    const surfaces = [
+      readFileSync(core.paths.stateFile, 'utf8'),
+      readFileSync(core.paths.journalFile, 'utf8'),
+      logLines.join('\n'),
+      JSON.stringify(report),
+    ];
     for (const s of surfaces) expect(s).not.toContain('CANARY');
     expect(readFileSync(core.paths.stateFile, 'utf8')).toContain('Encrypted backup stored offsite');
   });

@@ -1,5 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -60,7 +70,8 @@ let oldHash: string;
 function fakeRunner(exportJson: () => Promise<string>): CommandRunner {
   return {
     async run(argv) {
-      if (argv.some((a) => a.startsWith('SELECT coalesce(json_agg'))) return { code: 0, stdout: await exportJson(), stderr: '' };
+      if (argv.some((a) => a.startsWith('SELECT coalesce(json_agg')))
+        return { code: 0, stdout: await exportJson(), stderr: '' };
       return { code: 0, stdout: '', stderr: '' };
     },
   };
@@ -78,7 +89,17 @@ beforeEach(async () => {
   keychain = new MemoryKeychain();
   // The database's rows are encrypted with the key the services use now (the `.env` value).
   const exportJson = async () =>
-    JSON.stringify([{ id: '11111111-1111-4111-8111-111111111111', provider_api_keys: JSON.stringify({ openrouter: fernetEncrypt(await deriveCrucibleFernetKey(envNow().get('API_KEY_ENCRYPTION_KEY') ?? ''), 'sk-or-v1-CANARY-user-key') }) }]);
+    JSON.stringify([
+      {
+        id: '11111111-1111-4111-8111-111111111111',
+        provider_api_keys: JSON.stringify({
+          openrouter: fernetEncrypt(
+            await deriveCrucibleFernetKey(envNow().get('API_KEY_ENCRYPTION_KEY') ?? ''),
+            'sk-or-v1-CANARY-user-key',
+          ),
+        }),
+      },
+    ]);
   core = createCoreServices({
     home,
     logger: createLogger({ sink }),
@@ -87,11 +108,32 @@ beforeEach(async () => {
     rotationRunner: fakeRunner(exportJson),
     backup: { kdf: { memoryKiB: 8, iterations: 1, parallelism: 1 }, weakKdfForTests: true },
   });
-  router = createRouter({ handlers: createHandlers({ core, platform: harnessPlatform(), hostInfo: { host: 'harness', name: 'x', version: '0', versions: { node: process.versions.node } } }), isTrustedUrl: (u) => u.startsWith(ORIGIN), logger: core.logger });
+  router = createRouter({
+    handlers: createHandlers({
+      core,
+      platform: harnessPlatform(),
+      hostInfo: { host: 'harness', name: 'x', version: '0', versions: { node: process.versions.node } },
+    }),
+    isTrustedUrl: (u) => u.startsWith(ORIGIN),
+    logger: core.logger,
+  });
   id = `rv2-${Date.now().toString(36)}`;
-  await core.store.update((s) => addDeployment(s, { id, name: 'Review', folder, composeFiles: ['docker-compose.yml'], environment: 'production', createdAt: new Date().toISOString() }));
+  await core.store.update((s) =>
+    addDeployment(s, {
+      id,
+      name: 'Review',
+      folder,
+      composeFiles: ['docker-compose.yml'],
+      environment: 'production',
+      createdAt: new Date().toISOString(),
+    }),
+  );
   oldHash = await hashPassword('old-login-password-22c');
-  writeFileSync(join(folder, '.env'), `${LOGIN}='${oldHash}'\nREDIS_PASSWORD='${REDIS}'\nAPI_KEY_ENCRYPTION_KEY='${OLD_KEY}'\nPOSTGRES_USER='${PG_USER}'\n`, { mode: 0o600 });
+  writeFileSync(
+    join(folder, '.env'),
+    `${LOGIN}='${oldHash}'\nREDIS_PASSWORD='${REDIS}'\nAPI_KEY_ENCRYPTION_KEY='${OLD_KEY}'\nPOSTGRES_USER='${PG_USER}'\n`,
+    { mode: 0o600 },
+  );
   await keychain.set(serviceFor(id), LOGIN, oldHash);
   await keychain.set(serviceFor(id), 'REDIS_PASSWORD', REDIS);
   await keychain.set(serviceFor(id), 'API_KEY_ENCRYPTION_KEY', OLD_KEY);
@@ -112,7 +154,12 @@ const envNow = () => envValues(parseEnv(readFileSync(join(folder, '.env'), 'utf8
 /** Python's bcrypt (what Crucible uses) checks the password; both go on stdin, never in argv. */
 function pythonVerifies(password: string, hash: string): boolean {
   const script = 'import sys, json, bcrypt; p, h = json.load(sys.stdin); print(bcrypt.checkpw(p.encode(), h.encode()))';
-  return execFileSync('/usr/bin/python3', ['-c', script], { input: JSON.stringify([password, hash]), encoding: 'utf8' }).trim() === 'True';
+  return (
+    execFileSync('/usr/bin/python3', ['-c', script], {
+      input: JSON.stringify([password, hash]),
+      encoding: 'utf8',
+    }).trim() === 'True'
+  );
 }
 
 /** Every step to the end: app steps performed, commands run by the fake docker, manual ones ticked; optional ones left. */
@@ -122,118 +169,177 @@ async function drive(view: RotationView, until?: string): Promise<RotationView> 
     const fresh = (await call<RotationView>('cs:rotation:view', { id: view.id })).steps.find((x) => x.id === s.id);
     if (!fresh || fresh.state === 'done' || s.optional) continue;
     if (s.kind === 'manual') view = await call<RotationView>('cs:rotation:tick', { id: view.id, step: s.id });
-    else view = (await call<{ view: RotationView; ok: boolean }>('cs:rotation:perform', { id: view.id, step: s.id })).view;
+    else
+      view = (await call<{ view: RotationView; ok: boolean }>('cs:rotation:perform', { id: view.id, step: s.id })).view;
   }
   return view;
 }
 
 async function rotateLoginPassword(): Promise<string> {
-  const started = await call<RotationView>('cs:rotation:start', { deploymentId: id, variable: LOGIN, reason: 'scheduled' });
+  const started = await call<RotationView>('cs:rotation:start', {
+    deploymentId: id,
+    variable: LOGIN,
+    reason: 'scheduled',
+  });
   expect(started.newPasswordWaiting).toBe(true);
   const { password } = await call<{ password: string }>('cs:rotation:revealNewPassword', { id: started.id });
   expect(password).toMatch(/^[A-Za-z0-9_-]{22}$/);
   // Shown once: a second reveal is refused.
-  await expect(call('cs:rotation:revealNewPassword', { id: started.id })).rejects.toMatchObject({ code: 'ROTATION_PASSWORD_NOT_WAITING' });
+  await expect(call('cs:rotation:revealNewPassword', { id: started.id })).rejects.toMatchObject({
+    code: 'ROTATION_PASSWORD_NOT_WAITING',
+  });
   const done = await drive(started);
   expect((await call<RotationView>('cs:rotation:confirm', { id: done.id })).status).toBe('confirmed');
   return password;
 }
 
 describe('rotation review regressions', () => {
-  it('T-REVIEW-21: after a login-password rotation the keychain holds exactly the .env hash, drift is in sync, and the password is stored nowhere', { timeout: 60_000 }, async () => {
-    const password = await rotateLoginPassword();
-    const live = (await keychain.get(serviceFor(id), LOGIN)) ?? '';
-    expect(isBcryptHash(live)).toBe(true);
-    expect(live).not.toBe(oldHash);
-    expect(envNow().get(LOGIN)).toBe(live);
-    expect(pythonVerifies(password, live)).toBe(true);
-    const drift = await core.inventory.drift(id);
-    expect(drift.items.find((i) => i.name === LOGIN)?.status).toBe('in-sync');
-    // Not in the keychain (live or any staging service of this run), the state, the journal or the log.
-    const runs = (await core.store.read()).rotations.map((r) => r.id);
-    const entries = [...(await keychain.list(serviceFor(id))), ...(await Promise.all(runs.map((r) => keychain.list(stagingService(id, r))))).flat()];
-    expect(entries.filter((e) => e.value.includes(password))).toEqual([]);
-    const everywhere = [readFileSync(core.paths.stateFile, 'utf8'), readFileSync(core.paths.journalFile, 'utf8'), logLines.join('\n'), JSON.stringify(await call('cs:rotation:history', { deploymentId: id }))].join('\n');
-    expect(everywhere).not.toContain(password);
-  });
+  it(
+    'T-REVIEW-21: after a login-password rotation the keychain holds exactly the .env hash, drift is in sync, and the password is stored nowhere',
+    { timeout: 60_000 },
+    async () => {
+      const password = await rotateLoginPassword();
+      const live = (await keychain.get(serviceFor(id), LOGIN)) ?? '';
+      expect(isBcryptHash(live)).toBe(true);
+      expect(live).not.toBe(oldHash);
+      expect(envNow().get(LOGIN)).toBe(live);
+      expect(pythonVerifies(password, live)).toBe(true);
+      const drift = await core.inventory.drift(id);
+      expect(drift.items.find((i) => i.name === LOGIN)?.status).toBe('in-sync');
+      // Not in the keychain (live or any staging service of this run), the state, the journal or the log.
+      const runs = (await core.store.read()).rotations.map((r) => r.id);
+      const entries = [
+        ...(await keychain.list(serviceFor(id))),
+        ...(await Promise.all(runs.map((r) => keychain.list(stagingService(id, r))))).flat(),
+      ];
+      expect(entries.filter((e) => e.value.includes(password))).toEqual([]);
+      const everywhere = [
+        readFileSync(core.paths.stateFile, 'utf8'),
+        readFileSync(core.paths.journalFile, 'utf8'),
+        logLines.join('\n'),
+        JSON.stringify(await call('cs:rotation:history', { deploymentId: id })),
+      ].join('\n');
+      expect(everywhere).not.toContain(password);
+    },
+  );
 
-  it('T-REVIEW-22: a restore with "rewrite .env" after a rotation writes the bcrypt hash Python verifies; a plain password in a backup is restored hashed', { timeout: 60_000 }, async () => {
-    const password = await rotateLoginPassword();
-    const file = join(home, 'after-rotation.csbackup');
-    await core.backup.exportTo(file, [id], PASS, PASS);
-    writeFileSync(join(folder, '.env'), `${LOGIN}='stale'\n`, { mode: 0o600 });
-    await keychain.delete(serviceFor(id), LOGIN);
-    const plan = await core.backup.planRestore((await core.backup.registerFile(file)).fileId, PASS);
-    await core.backup.applyRestore({ sessionId: plan.sessionId, deployments: [{ deploymentId: id, secrets: [LOGIN], rewriteEnv: true }] });
-    const restored = envNow().get(LOGIN) ?? '';
-    expect(restored).toMatch(/^\$2b\$12\$[./A-Za-z0-9]{53}$/);
-    expect(restored).toHaveLength(60);
-    expect(pythonVerifies(password, restored)).toBe(true);
-    expect(await keychain.get(serviceFor(id), LOGIN)).toBe(restored);
+  it(
+    'T-REVIEW-22: a restore with "rewrite .env" after a rotation writes the bcrypt hash Python verifies; a plain password in a backup is restored hashed',
+    { timeout: 60_000 },
+    async () => {
+      const password = await rotateLoginPassword();
+      const file = join(home, 'after-rotation.csbackup');
+      await core.backup.exportTo(file, [id], PASS, PASS);
+      writeFileSync(join(folder, '.env'), `${LOGIN}='stale'\n`, { mode: 0o600 });
+      await keychain.delete(serviceFor(id), LOGIN);
+      const plan = await core.backup.planRestore((await core.backup.registerFile(file)).fileId, PASS);
+      await core.backup.applyRestore({
+        sessionId: plan.sessionId,
+        deployments: [{ deploymentId: id, secrets: [LOGIN], rewriteEnv: true }],
+      });
+      const restored = envNow().get(LOGIN) ?? '';
+      expect(restored).toMatch(/^\$2b\$12\$[./A-Za-z0-9]{53}$/);
+      expect(restored).toHaveLength(60);
+      expect(pythonVerifies(password, restored)).toBe(true);
+      expect(await keychain.get(serviceFor(id), LOGIN)).toBe(restored);
 
-    // A backup made by an older version holds the plain password: it is restored as its hash, everywhere.
-    const legacy = 'legacy-plain-login-pw-42';
-    await keychain.set(serviceFor(id), LOGIN, legacy);
-    const file2 = join(home, 'legacy.csbackup');
-    await core.backup.exportTo(file2, [id], PASS, PASS);
-    const plan2 = await core.backup.planRestore((await core.backup.registerFile(file2)).fileId, PASS);
-    await core.backup.applyRestore({ sessionId: plan2.sessionId, deployments: [{ deploymentId: id, secrets: [LOGIN], rewriteEnv: true }] });
-    const rehashed = envNow().get(LOGIN) ?? '';
-    expect(isBcryptHash(rehashed)).toBe(true);
-    expect(pythonVerifies(legacy, rehashed)).toBe(true);
-    expect(await keychain.get(serviceFor(id), LOGIN)).toBe(rehashed);
-    expect(readFileSync(join(folder, '.env'), 'utf8')).not.toContain(legacy);
+      // A backup made by an older version holds the plain password: it is restored as its hash, everywhere.
+      const legacy = 'legacy-plain-login-pw-42';
+      await keychain.set(serviceFor(id), LOGIN, legacy);
+      const file2 = join(home, 'legacy.csbackup');
+      await core.backup.exportTo(file2, [id], PASS, PASS);
+      const plan2 = await core.backup.planRestore((await core.backup.registerFile(file2)).fileId, PASS);
+      await core.backup.applyRestore({
+        sessionId: plan2.sessionId,
+        deployments: [{ deploymentId: id, secrets: [LOGIN], rewriteEnv: true }],
+      });
+      const rehashed = envNow().get(LOGIN) ?? '';
+      expect(isBcryptHash(rehashed)).toBe(true);
+      expect(pythonVerifies(legacy, rehashed)).toBe(true);
+      expect(await keychain.get(serviceFor(id), LOGIN)).toBe(rehashed);
+      expect(readFileSync(join(folder, '.env'), 'utf8')).not.toContain(legacy);
 
-    // The .env port itself refuses a plain login password (defence in depth).
-    await expect(envFilePort(PASSWORD_VARS, { home }).write(folder, { [LOGIN]: legacy }, null, id)).rejects.toMatchObject({ code: 'SECRET_PASSWORD_NOT_HASHED' });
-  });
+      // The .env port itself refuses a plain login password (defence in depth).
+      await expect(
+        envFilePort(PASSWORD_VARS, { home }).write(folder, { [LOGIN]: legacy }, null, id),
+      ).rejects.toMatchObject({ code: 'SECRET_PASSWORD_NOT_HASHED' });
+    },
+  );
 
-  it('T-REVIEW-23: the export and SQL live in a 0700 per-run folder under the app home, 0600, and are gone after confirm and after rollback', { timeout: 120_000 }, async () => {
-    const started = await call<RotationView>('cs:rotation:start', { deploymentId: id, variable: 'API_KEY_ENCRYPTION_KEY', reason: 'scheduled' });
-    const runDir = join(home, 'rotation', started.id);
-    expect(started.exportFile).toBe(join(runDir, 'crucible-user-settings-export.json'));
-    expect(started.sqlFile).toBe(join(runDir, 'crucible-reencrypt.sql'));
-    let view = await drive(started, 'apply-sql');
-    expect(view.steps.find((s) => s.id === 'reencrypt')?.state).toBe('done');
-    expect(statSync(runDir).mode & 0o777).toBe(0o700);
-    expect(statSync(join(home, 'rotation')).mode & 0o777).toBe(0o700);
-    for (const f of readdirSync(runDir)) expect(statSync(join(runDir, f)).mode & 0o777, f).toBe(0o600);
-    expect(readdirSync(runDir).sort()).toEqual(['crucible-reencrypt.sql', 'crucible-user-settings-export.json']);
-    expect(readdirSync(folder).filter((f) => f.startsWith('crucible-'))).toEqual([]);
-    view = await drive(view);
-    await call('cs:rotation:confirm', { id: view.id });
-    expect(existsSync(runDir)).toBe(false);
+  it(
+    'T-REVIEW-23: the export and SQL live in a 0700 per-run folder under the app home, 0600, and are gone after confirm and after rollback',
+    { timeout: 120_000 },
+    async () => {
+      const started = await call<RotationView>('cs:rotation:start', {
+        deploymentId: id,
+        variable: 'API_KEY_ENCRYPTION_KEY',
+        reason: 'scheduled',
+      });
+      const runDir = join(home, 'rotation', started.id);
+      expect(started.exportFile).toBe(join(runDir, 'crucible-user-settings-export.json'));
+      expect(started.sqlFile).toBe(join(runDir, 'crucible-reencrypt.sql'));
+      let view = await drive(started, 'apply-sql');
+      expect(view.steps.find((s) => s.id === 'reencrypt')?.state).toBe('done');
+      expect(statSync(runDir).mode & 0o777).toBe(0o700);
+      expect(statSync(join(home, 'rotation')).mode & 0o777).toBe(0o700);
+      for (const f of readdirSync(runDir)) expect(statSync(join(runDir, f)).mode & 0o777, f).toBe(0o600);
+      expect(readdirSync(runDir).sort()).toEqual(['crucible-reencrypt.sql', 'crucible-user-settings-export.json']);
+      expect(readdirSync(folder).filter((f) => f.startsWith('crucible-'))).toEqual([]);
+      view = await drive(view);
+      await call('cs:rotation:confirm', { id: view.id });
+      expect(existsSync(runDir)).toBe(false);
 
-    // Rolled back (before the SQL was applied): the files go too.
-    const second = await call<RotationView>('cs:rotation:start', { deploymentId: id, variable: 'API_KEY_ENCRYPTION_KEY', reason: 'scheduled' });
-    const dir2 = join(home, 'rotation', second.id);
-    await drive(second, 'apply-sql');
-    expect(existsSync(join(dir2, 'crucible-user-settings-export.json'))).toBe(true);
-    await call('cs:rotation:rollback', { id: second.id });
-    expect(existsSync(dir2)).toBe(false);
+      // Rolled back (before the SQL was applied): the files go too.
+      const second = await call<RotationView>('cs:rotation:start', {
+        deploymentId: id,
+        variable: 'API_KEY_ENCRYPTION_KEY',
+        reason: 'scheduled',
+      });
+      const dir2 = join(home, 'rotation', second.id);
+      await drive(second, 'apply-sql');
+      expect(existsSync(join(dir2, 'crucible-user-settings-export.json'))).toBe(true);
+      await call('cs:rotation:rollback', { id: second.id });
+      expect(existsSync(dir2)).toBe(false);
 
-    // Leftovers in a deployment folder (older versions, admin-chosen paths) are git-ignored and flagged.
-    for (const name of ['crucible-user-settings-export.json', 'crucible-reencrypt.sql', 'roundtable-before-rotation.sql']) {
-      expect(gitignoreIgnores(GITIGNORE_LINES.join('\n'), name), name).toBe(true);
-      expect(gitignoreIgnores(gitignoreWithEnv(null, false) ?? '', name), name).toBe(true);
-    }
-    writeFileSync(join(folder, 'crucible-user-settings-export.json'), '[]', { mode: 0o600 });
-    const audit = await core.audit.run(id);
-    expect(audit.findings.filter((f) => f.code === 'FILES_ROTATION_LEFTOVER').map((f) => f.file)).toEqual(['crucible-user-settings-export.json']);
-  });
+      // Leftovers in a deployment folder (older versions, admin-chosen paths) are git-ignored and flagged.
+      for (const name of [
+        'crucible-user-settings-export.json',
+        'crucible-reencrypt.sql',
+        'roundtable-before-rotation.sql',
+      ]) {
+        expect(gitignoreIgnores(GITIGNORE_LINES.join('\n'), name), name).toBe(true);
+        expect(gitignoreIgnores(gitignoreWithEnv(null, false) ?? '', name), name).toBe(true);
+      }
+      writeFileSync(join(folder, 'crucible-user-settings-export.json'), '[]', { mode: 0o600 });
+      const audit = await core.audit.run(id);
+      expect(audit.findings.filter((f) => f.code === 'FILES_ROTATION_LEFTOVER').map((f) => f.file)).toEqual([
+        'crucible-user-settings-export.json',
+      ]);
+    },
+  );
 
   it('T-REVIEW-24: a rotation reason holding a secret is refused and stored nowhere', { timeout: 60_000 }, async () => {
     const keychainOnly = 'CANARY-jwt-only-in-keychain-3f2e1d0c';
     await keychain.set(serviceFor(id), 'ROUNDTABLE_JWT_SECRET', keychainOnly);
     const reasons = [`leaked ${REDIS} in a chat`, `jwt ${keychainOnly}`, 'see redis://:hunter2-pass@redis:6379/0'];
     for (const reason of reasons) {
-      await expect(call('cs:rotation:start', { deploymentId: id, variable: 'REDIS_PASSWORD', reason }), reason).rejects.toMatchObject({ code: 'ROTATION_REASON_HAS_SECRET' });
+      await expect(
+        call('cs:rotation:start', { deploymentId: id, variable: 'REDIS_PASSWORD', reason }),
+        reason,
+      ).rejects.toMatchObject({ code: 'ROTATION_REASON_HAS_SECRET' });
     }
     expect((await core.store.read()).rotations).toEqual([]);
-    const stored = [readFileSync(core.paths.stateFile, 'utf8'), existsSync(core.paths.journalFile) ? readFileSync(core.paths.journalFile, 'utf8') : ''].join('\n');
+    const stored = [
+      readFileSync(core.paths.stateFile, 'utf8'),
+      existsSync(core.paths.journalFile) ? readFileSync(core.paths.journalFile, 'utf8') : '',
+    ].join('\n');
     for (const s of [REDIS, keychainOnly, 'hunter2-pass']) expect(stored).not.toContain(s);
     // A reason without a secret is kept.
-    const ok = await call<RotationView>('cs:rotation:start', { deploymentId: id, variable: 'REDIS_PASSWORD', reason: 'quarterly rotation' });
+    const ok = await call<RotationView>('cs:rotation:start', {
+      deploymentId: id,
+      variable: 'REDIS_PASSWORD',
+      reason: 'quarterly rotation',
+    });
     expect(ok.reason).toBe('quarterly rotation');
   });
 });

@@ -1,4 +1,14 @@
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -63,18 +73,28 @@ describe('security review regressions', () => {
   it('T-REVIEW-01: .env parser, check-env, ENV_PARSE_ERROR and the CLI never quote a piece of a value as a "reference"', async () => {
     const doc = parseEnv(ENV_TEXT);
     const outputs: string[] = [JSON.stringify(doc.problems)];
-    for (const environment of ['production', 'staging', 'development'] as const) outputs.push(JSON.stringify(checkEnv(doc, { profile: crucibleCeProfile, environment, file: '.env' })));
+    for (const environment of ['production', 'staging', 'development'] as const)
+      outputs.push(JSON.stringify(checkEnv(doc, { profile: crucibleCeProfile, environment, file: '.env' })));
     outputs.push(errorText(() => parseEnvStrict(ENV_TEXT)));
     outputs.push(errorText(() => applyEnvChanges(ENV_TEXT, [{ op: 'set', key: 'NEW_KEY', value: 'v' }], doc)));
     // KEY=value pasted whole where a name is asked for: the "name" is not echoed.
-    outputs.push(errorText(() => applyEnvChanges("A='1'\n", [{ op: 'set', key: 'POSTGRES_PASSWORD=CanaryPasted', value: 'v' }])));
-    outputs.push(errorText(() => applyEnvChanges("A='1'\n", [{ op: 'set', key: 'POSTGRES_PASSWORD CanaryPasted', value: 'v' }])));
+    outputs.push(
+      errorText(() => applyEnvChanges("A='1'\n", [{ op: 'set', key: 'POSTGRES_PASSWORD=CanaryPasted', value: 'v' }])),
+    );
+    outputs.push(
+      errorText(() => applyEnvChanges("A='1'\n", [{ op: 'set', key: 'POSTGRES_PASSWORD CanaryPasted', value: 'v' }])),
+    );
     // Without the fatal lines: every non-fatal message reaches ENV_PARSE_ERROR-free paths too.
-    const nonFatal = ENV_TEXT.split('\n').filter((l) => !l.includes(':?') && !l.includes('%')).join('\n');
+    const nonFatal = ENV_TEXT.split('\n')
+      .filter((l) => !l.includes(':?') && !l.includes('%'))
+      .join('\n');
     outputs.push(JSON.stringify(parseEnv(nonFatal).problems));
 
     const dir = tmp('cli');
-    for (const [name, text] of [['.env', ENV_TEXT], ['ok.env', nonFatal]] as const) {
+    for (const [name, text] of [
+      ['.env', ENV_TEXT],
+      ['ok.env', nonFatal],
+    ] as const) {
       writeFileSync(join(dir, name), text, { mode: 0o600 });
       for (const extra of [[], ['--json'], ['-e', 'production']]) {
         const t = cliIo();
@@ -88,12 +108,19 @@ describe('security review regressions', () => {
     expect(all).toContain('ENV_UNSET_REFERENCE');
     expect(all).toContain('ENV_REQUIRED_VARIABLE_UNSET');
     expect(all.toLowerCase()).not.toContain('anary');
-    for (const fragment of ['Kq9fL2mZ', 'secret"', '0123456789uvwxyz', 'Q1', 'p4', 'pw@db']) expect(all).not.toContain(fragment);
+    for (const fragment of ['Kq9fL2mZ', 'secret"', '0123456789uvwxyz', 'Q1', 'p4', 'pw@db'])
+      expect(all).not.toContain(fragment);
     // The references are counted instead, and genuine ones (keys of this file) are still named.
     const problems = doc.problems.map((p) => p.message);
-    expect(problems).toContain('Line 2: compose reads 1 "$" reference in the unquoted value of POSTGRES_PASSWORD as a variable that is not set, and substitutes an empty string. Single-quote the value.');
-    expect(problems).toContain('Line 3: compose reads 3 "$" references in the double-quoted value of REDIS_PASSWORD as variables that are not set, and substitutes an empty string. Single-quote the value.');
-    expect(problems).toContain('Line 7: compose substitutes 1 "$" reference (POSTGRES_USER) into the value of DATABASE_URL.');
+    expect(problems).toContain(
+      'Line 2: compose reads 1 "$" reference in the unquoted value of POSTGRES_PASSWORD as a variable that is not set, and substitutes an empty string. Single-quote the value.',
+    );
+    expect(problems).toContain(
+      'Line 3: compose reads 3 "$" references in the double-quoted value of REDIS_PASSWORD as variables that are not set, and substitutes an empty string. Single-quote the value.',
+    );
+    expect(problems).toContain(
+      'Line 7: compose substitutes 1 "$" reference (POSTGRES_USER) into the value of DATABASE_URL.',
+    );
     expect(problems.find((m) => m.startsWith('Line 5:'))).toMatch(/requires a variable/);
     expect(problems.find((m) => m.startsWith('Line 8:'))).toMatch(/requires LATER /);
   });
@@ -117,7 +144,17 @@ describe('security review regressions', () => {
     );
     writeFileSync(join(folder, '.env'), "POSTGRES_USER='crucible'\n", { mode: 0o600 });
     const sets = secretVariablesFrom(crucibleCeProfile.variables);
-    const ctx = await buildAuditContext({ id: 'review', name: 'review', folder, composeFiles: [], environment: 'production' }, { fingerprintKey: Buffer.alloc(32, 7), secretVariables: sets.secret, requiredVariables: sets.required, profile: crucibleCeProfile, others: [], gitBinary: null });
+    const ctx = await buildAuditContext(
+      { id: 'review', name: 'review', folder, composeFiles: [], environment: 'production' },
+      {
+        fingerprintKey: Buffer.alloc(32, 7),
+        secretVariables: sets.secret,
+        requiredVariables: sets.required,
+        profile: crucibleCeProfile,
+        others: [],
+        gitBinary: null,
+      },
+    );
     const problems = JSON.stringify(ctx.compose?.problems);
     const findings = JSON.stringify(runAudit(ctx));
     for (const text of [problems, findings]) {
@@ -128,8 +165,13 @@ describe('security review regressions', () => {
       expect(text).toContain('REDIS_PASSWORD is referenced in docker-compose.yml but not set');
       expect(text).toContain('MISSING_BRACED is referenced');
     }
-    const counted = ctx.compose?.problems.filter((p) => p.code === 'COMPOSE_VARIABLE_NOT_SET' && p.variable === undefined).map((p) => p.message);
-    expect(counted).toEqual(['A "$" reference in docker-compose.yml (line 5) names a variable that is not set; compose substitutes an empty string. Write $$ for a literal dollar sign.', '2 "$" references in docker-compose.yml (line 7) name variables that are not set; compose substitutes an empty string. Write $$ for a literal dollar sign.']);
+    const counted = ctx.compose?.problems
+      .filter((p) => p.code === 'COMPOSE_VARIABLE_NOT_SET' && p.variable === undefined)
+      .map((p) => p.message);
+    expect(counted).toEqual([
+      'A "$" reference in docker-compose.yml (line 5) names a variable that is not set; compose substitutes an empty string. Write $$ for a literal dollar sign.',
+      '2 "$" references in docker-compose.yml (line 7) name variables that are not set; compose substitutes an empty string. Write $$ for a literal dollar sign.',
+    ]);
   });
 
   it('T-REVIEW-03: an edited vault file asking for an unbounded KDF is refused before the KDF runs', async () => {
@@ -152,10 +194,17 @@ describe('security review regressions', () => {
     for (const kdf of crafted) {
       withKdf(kdf);
       const started = Date.now();
-      await expect(FileVault.unlock(file, pass)).rejects.toMatchObject({ code: 'KEYCHAIN_VAULT_UNSAFE_PARAMETERS', message: expect.stringContaining('vault.json') as unknown });
+      await expect(FileVault.unlock(file, pass)).rejects.toMatchObject({
+        code: 'KEYCHAIN_VAULT_UNSAFE_PARAMETERS',
+        message: expect.stringContaining('vault.json') as unknown,
+      });
       expect(Date.now() - started).toBeLessThan(1000);
     }
-    await expect(FileVault.create(join(tmp('vault2'), 'v.json'), pass, { kdf: { memoryKiB: 2 * 1024 * 1024, iterations: 3, parallelism: 1 } })).rejects.toMatchObject({ code: 'KEYCHAIN_VAULT_UNSAFE_PARAMETERS' });
+    await expect(
+      FileVault.create(join(tmp('vault2'), 'v.json'), pass, {
+        kdf: { memoryKiB: 2 * 1024 * 1024, iterations: 3, parallelism: 1 },
+      }),
+    ).rejects.toMatchObject({ code: 'KEYCHAIN_VAULT_UNSAFE_PARAMETERS' });
     writeFileSync(file, original);
     expect((await FileVault.unlock(file, pass)).unlocked).toBe(true);
   });
@@ -195,7 +244,9 @@ describe('security review regressions', () => {
     expect(statSync(journalFile).mode & 0o777).toBe(0o600);
     unlinkSync(journalFile);
     symlinkSync(victim, journalFile);
-    await expect(journal.append({ type: 'file.written', subject: 'three' })).rejects.toMatchObject({ code: 'FS_SYMLINK_REFUSED' });
+    await expect(journal.append({ type: 'file.written', subject: 'three' })).rejects.toMatchObject({
+      code: 'FS_SYMLINK_REFUSED',
+    });
     expect(lstatSync(journalFile).isSymbolicLink()).toBe(true);
     expect(readFileSync(victim, 'utf8')).toBe('untouched\n');
     expect(statSync(victim).mode & 0o777).toBe(0o644);

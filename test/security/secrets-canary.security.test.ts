@@ -34,13 +34,40 @@ beforeAll(async () => {
   const folder = join(home, 'crucible');
   mkdirSync(folder);
   const fileLog = fileSink(join(home, 'logs', 'app.log'));
-  const logger = createLogger({ sink: (l) => { sink(l); fileLog(l); }, level: 'debug' });
+  const logger = createLogger({
+    sink: (l) => {
+      sink(l);
+      fileLog(l);
+    },
+    level: 'debug',
+  });
   core = createCoreServices({ home, logger });
   platform = harnessPlatform();
-  router = createRouter({ handlers: createHandlers({ core, platform, hostInfo: { host: 'harness', name: 'x', version: '0.0.0', versions: { node: process.versions.node } } }), isTrustedUrl: (u) => u.startsWith(ORIGIN + '/'), logger });
+  router = createRouter({
+    handlers: createHandlers({
+      core,
+      platform,
+      hostInfo: { host: 'harness', name: 'x', version: '0.0.0', versions: { node: process.versions.node } },
+    }),
+    isTrustedUrl: (u) => u.startsWith(ORIGIN + '/'),
+    logger,
+  });
   id = `canary-${process.pid}`;
-  await core.store.update((s) => addDeployment(s, { id, name: 'Canary', folder, composeFiles: [], environment: 'production', createdAt: new Date().toISOString() }));
-  await core.inventory.store({ deploymentId: id, values: { REDIS_PASSWORD: CANARY, ROUNDTABLE_JWT_SECRET: CANARY + '-jwt' }, origin: 'generated' });
+  await core.store.update((s) =>
+    addDeployment(s, {
+      id,
+      name: 'Canary',
+      folder,
+      composeFiles: [],
+      environment: 'production',
+      createdAt: new Date().toISOString(),
+    }),
+  );
+  await core.inventory.store({
+    deploymentId: id,
+    values: { REDIS_PASSWORD: CANARY, ROUNDTABLE_JWT_SECRET: CANARY + '-jwt' },
+    origin: 'generated',
+  });
   writeFileSync(join(folder, '.env'), `REDIS_PASSWORD='${CANARY_ENV}'\nROUNDTABLE_JWT_SECRET=${CANARY}-jwt\n`);
 });
 

@@ -39,7 +39,15 @@ beforeEach(() => {
   keychain = new MemoryKeychain();
   core = createCoreServices({ home, logger: createLogger({ sink }), keychain });
   platform = harnessPlatform();
-  router = createRouter({ handlers: createHandlers({ core, platform, hostInfo: { host: 'harness', name: 'x', version: '0.0.0', versions: { node: process.versions.node } } }), isTrustedUrl: (u) => u.startsWith(ORIGIN), logger: core.logger });
+  router = createRouter({
+    handlers: createHandlers({
+      core,
+      platform,
+      hostInfo: { host: 'harness', name: 'x', version: '0.0.0', versions: { node: process.versions.node } },
+    }),
+    isTrustedUrl: (u) => u.startsWith(ORIGIN),
+    logger: core.logger,
+  });
 });
 afterEach(() => {
   rmSync(home, { recursive: true, force: true });
@@ -74,12 +82,21 @@ describe('setup wizard security', () => {
     await rec('chooseFolder', { draftId });
     await rec('setImport', { draftId, decisions: {} });
     await rec('setEnvironment', { draftId, environment: 'production' });
-    await rec('setAddress', { draftId, frontendUrl: 'https://crucible.example.org', corsOrigins: ['https://crucible.example.org'], applyCorsFix: true });
+    await rec('setAddress', {
+      draftId,
+      frontendUrl: 'https://crucible.example.org',
+      corsOrigins: ['https://crucible.example.org'],
+      applyCorsFix: true,
+    });
     const revealed = (await call('revealGeneratedPassword', { draftId, regenerate: false })) as { password: string };
     await rec('copyGeneratedPassword', { draftId });
     expect(platform.clipboardText()).toBe(revealed.password);
     await rec('setPassword', { draftId, mode: 'typed', password: TYPED, confirmation: TYPED });
-    await rec('setSecrets', { draftId, providerKeys: { ROUNDTABLE_OPENROUTER_API_KEY: PROVIDER }, clearProviderKeys: [] });
+    await rec('setSecrets', {
+      draftId,
+      providerKeys: { ROUNDTABLE_OPENROUTER_API_KEY: PROVIDER },
+      clearProviderKeys: [],
+    });
     await rec('summary', { draftId });
     await rec('review', { draftId });
     const result = (await rec('commit', { draftId })) as { deploymentId: string };

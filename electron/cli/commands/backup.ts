@@ -26,7 +26,8 @@ const READ_EXITS = {
 } as const;
 
 /** The vault passphrase cannot share stdin with the backup passphrase. */
-const stdinOwner = (values: Record<string, unknown>) => (values['passphrase-stdin'] === true ? '--passphrase-stdin (the backup passphrase)' : undefined);
+const stdinOwner = (values: Record<string, unknown>) =>
+  values['passphrase-stdin'] === true ? '--passphrase-stdin (the backup passphrase)' : undefined;
 
 function exitFor(e: unknown, io: CliIO, name: string): number {
   if (!isAppError(e)) throw e;
@@ -43,12 +44,17 @@ function exitFor(e: unknown, io: CliIO, name: string): number {
   return code;
 }
 
-async function passphrase(io: CliIO, fromStdin: boolean, twice: boolean): Promise<{ pass: string; confirmation: string }> {
+async function passphrase(
+  io: CliIO,
+  fromStdin: boolean,
+  twice: boolean,
+): Promise<{ pass: string; confirmation: string }> {
   if (fromStdin) {
     const pass = await readStdinLine(io);
     return { pass, confirmation: pass };
   }
-  if (io.stdin.isTTY !== true) throw new UsageError('no terminal to ask for the passphrase; use --passphrase-stdin and pipe it');
+  if (io.stdin.isTTY !== true)
+    throw new UsageError('no terminal to ask for the passphrase; use --passphrase-stdin and pipe it');
   const pass = await promptHidden(io, 'Backup passphrase: ');
   const confirmation = twice ? await promptHidden(io, 'Type it again: ') : pass;
   return { pass, confirmation };
@@ -65,9 +71,13 @@ function progressPrinter(io: CliIO): (p: BackupProgress) => void {
 }
 
 function printSummary(io: CliIO, s: BackupSummary): void {
-  io.stdout.write(`${s.fileName}\n  fingerprint ${s.fingerprint}\n  made ${s.createdAt} by Crucible Secrets ${s.appVersion}; format ${s.formatVersion}; Argon2id m=${s.kdf.memoryKiB} KiB t=${s.kdf.iterations} p=${s.kdf.parallelism}\n`);
+  io.stdout.write(
+    `${s.fileName}\n  fingerprint ${s.fingerprint}\n  made ${s.createdAt} by Crucible Secrets ${s.appVersion}; format ${s.formatVersion}; Argon2id m=${s.kdf.memoryKiB} KiB t=${s.kdf.iterations} p=${s.kdf.parallelism}\n`,
+  );
   for (const d of s.deployments) {
-    io.stdout.write(`  ${d.name} (${d.id}, ${d.environment}) — ${d.secretCount} secret(s), newest rotation ${d.newestRotation ?? 'none'}, checklist ${d.checklistDone}/${d.checklistTotal}\n`);
+    io.stdout.write(
+      `  ${d.name} (${d.id}, ${d.environment}) — ${d.secretCount} secret(s), newest rotation ${d.newestRotation ?? 'none'}, checklist ${d.checklistDone}/${d.checklistTotal}\n`,
+    );
     for (const n of d.secretNames) io.stdout.write(`    ${n}\n`);
   }
 }
@@ -84,7 +94,8 @@ async function generatedPassphrase(io: CliIO): Promise<{ pass: string; confirmat
   return { pass, confirmation: pass };
 }
 
-const exportUsage = 'crucible-secrets backup export DIR [--out FILE|FOLDER] [--sheet FILE] [--passphrase-stdin|--generate-passphrase] [--vault-passphrase-fd N] [--json]';
+const exportUsage =
+  'crucible-secrets backup export DIR [--out FILE|FOLDER] [--sheet FILE] [--passphrase-stdin|--generate-passphrase] [--vault-passphrase-fd N] [--json]';
 export const backupExportCommand: Command = {
   name: 'backup export',
   summary: 'Write an encrypted backup of a deployment’s secrets and state',
@@ -98,18 +109,32 @@ from the first line of stdin with --passphrase-stdin. --generate-passphrase inst
 words from the EFF list (about 77 bits) and shows it once on stderr: store it before you go on.
 
 ${VAULT_HELP}`,
-  exitCodes: { 0: 'written', 65: 'bad input (weak passphrase, DIR not registered…); nothing written', 69: 'the keychain is unavailable' },
-  options: { out: { type: 'string', short: 'o' }, sheet: { type: 'string' }, 'passphrase-stdin': { type: 'boolean' }, 'generate-passphrase': { type: 'boolean' }, json: { type: 'boolean' }, ...VAULT_OPTIONS },
+  exitCodes: {
+    0: 'written',
+    65: 'bad input (weak passphrase, DIR not registered…); nothing written',
+    69: 'the keychain is unavailable',
+  },
+  options: {
+    out: { type: 'string', short: 'o' },
+    sheet: { type: 'string' },
+    'passphrase-stdin': { type: 'boolean' },
+    'generate-passphrase': { type: 'boolean' },
+    json: { type: 'boolean' },
+    ...VAULT_OPTIONS,
+  },
   allowPositionals: true,
   async run({ values, positionals }, io) {
     const dir = positionals[0];
     if (dir === undefined || positionals.length > 1) throw new UsageError(`expected one DIR. Usage: ${exportUsage}`);
     const generate = values['generate-passphrase'] === true;
-    if (generate && values['passphrase-stdin'] === true) throw new UsageError('choose --passphrase-stdin or --generate-passphrase, not both');
+    if (generate && values['passphrase-stdin'] === true)
+      throw new UsageError('choose --passphrase-stdin or --generate-passphrase, not both');
     const core = io.core();
     const deployment = await deploymentForFolder(await core.store.read(), dir);
     await unlockVaultIfChosen(io, core, values, stdinOwner(values));
-    const { pass, confirmation } = generate ? await generatedPassphrase(io) : await passphrase(io, values['passphrase-stdin'] === true, true);
+    const { pass, confirmation } = generate
+      ? await generatedPassphrase(io)
+      : await passphrase(io, values['passphrase-stdin'] === true, true);
     if (generate) core.logger.redactor.register(pass);
     await core.backup.checkExportPassphrase(pass, confirmation, [deployment.id]);
     const out = resolve(typeof values.out === 'string' ? values.out : '.');
@@ -122,7 +147,10 @@ ${VAULT_HELP}`,
     const sheet = typeof values.sheet === 'string' ? { sheet: resolve(values.sheet) } : undefined;
     const res = await core.backup.exportTo(target, [deployment.id], pass, confirmation, progressPrinter(io), sheet);
     if (values.json === true) writeJson(io, { ...res, exportId: undefined });
-    else io.stdout.write(`Wrote ${res.path} (${res.bytes} bytes, ${res.deployments[0]?.secretNames.length ?? 0} secrets)\nfingerprint ${res.fingerprint}\n`);
+    else
+      io.stdout.write(
+        `Wrote ${res.path} (${res.bytes} bytes, ${res.deployments[0]?.secretNames.length ?? 0} secrets)\nfingerprint ${res.fingerprint}\n`,
+      );
     return ExitCode.Ok;
   },
 };
@@ -156,14 +184,19 @@ Writes nothing and needs no keychain.`,
 
 function printPlan(io: CliIO, plan: RestorePlan): void {
   for (const d of plan.deployments) {
-    io.stdout.write(`${d.name} (${d.id}) → ${d.folder}${d.registered ? '' : ' [new to this machine]'}${d.folderExists ? '' : ' [folder missing]'}\n`);
+    io.stdout.write(
+      `${d.name} (${d.id}) → ${d.folder}${d.registered ? '' : ' [new to this machine]'}${d.folderExists ? '' : ' [folder missing]'}\n`,
+    );
     for (const s of d.secrets) {
-      io.stdout.write(`  ${s.name.padEnd(36)} backup ${s.backupFingerprint}  keychain ${s.keychain.state}${s.keychain.fingerprint ? ` (${s.keychain.fingerprint})` : ''}  .env ${s.env.state}${s.env.fingerprint ? ` (${s.env.fingerprint})` : ''}\n`);
+      io.stdout.write(
+        `  ${s.name.padEnd(36)} backup ${s.backupFingerprint}  keychain ${s.keychain.state}${s.keychain.fingerprint ? ` (${s.keychain.fingerprint})` : ''}  .env ${s.env.state}${s.env.fingerprint ? ` (${s.env.fingerprint})` : ''}\n`,
+      );
     }
   }
 }
 
-const restoreUsage = 'crucible-secrets backup restore FILE [--to DIR] [--deployment ID] [--only NAME,…] [--overwrite|--keep-existing] [--rewrite-env] [--dry-run] [--passphrase-stdin] [--vault-passphrase-fd N] [--json]';
+const restoreUsage =
+  'crucible-secrets backup restore FILE [--to DIR] [--deployment ID] [--only NAME,…] [--overwrite|--keep-existing] [--rewrite-env] [--dry-run] [--passphrase-stdin] [--vault-passphrase-fd N] [--json]';
 export const backupRestoreCommand: Command = {
   name: 'backup restore',
   summary: 'Restore secrets from a backup into the keychain (and optionally .env), all or nothing',
@@ -199,7 +232,8 @@ ${VAULT_HELP}`,
   async run({ values, positionals }, io) {
     const file = positionals[0];
     if (file === undefined || positionals.length > 1) throw new UsageError(`expected one FILE. Usage: ${restoreUsage}`);
-    if (values.overwrite === true && values['keep-existing'] === true) throw new UsageError('choose --overwrite or --keep-existing, not both');
+    if (values.overwrite === true && values['keep-existing'] === true)
+      throw new UsageError('choose --overwrite or --keep-existing, not both');
     const core = io.core();
     let plan: RestorePlan;
     try {
@@ -213,28 +247,54 @@ ${VAULT_HELP}`,
     try {
       let ids = plan.deployments.map((d) => d.id);
       if (typeof values.deployment === 'string') {
-        if (!ids.includes(values.deployment)) throw new UsageError(`the backup has no deployment ${values.deployment} (it has ${ids.join(', ')})`);
+        if (!ids.includes(values.deployment))
+          throw new UsageError(`the backup has no deployment ${values.deployment} (it has ${ids.join(', ')})`);
         ids = [values.deployment];
       }
       if (typeof values.to === 'string') {
-        if (ids.length !== 1) throw new UsageError(`the backup holds ${ids.length} deployments; name one with --deployment to use --to`);
-        plan = await core.backup.setFolder(plan.sessionId, ids[0] ?? '', values.to.startsWith('ssh://') ? formatLocation(parseLocation(values.to, '/')) : resolve(values.to));
+        if (ids.length !== 1)
+          throw new UsageError(`the backup holds ${ids.length} deployments; name one with --deployment to use --to`);
+        plan = await core.backup.setFolder(
+          plan.sessionId,
+          ids[0] ?? '',
+          values.to.startsWith('ssh://') ? formatLocation(parseLocation(values.to, '/')) : resolve(values.to),
+        );
       }
-      const only = typeof values.only === 'string' ? new Set(values.only.split(',').map((s) => s.trim()).filter(Boolean)) : null;
+      const only =
+        typeof values.only === 'string'
+          ? new Set(
+              values.only
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean),
+            )
+          : null;
       const chosen = plan.deployments.filter((d) => ids.includes(d.id));
-      const conflicts = chosen.flatMap((d) => d.secrets.filter((s) => s.keychain.state === 'differs' && (only === null || only.has(s.name))).map((s) => `${d.id}/${s.name}`));
+      const conflicts = chosen.flatMap((d) =>
+        d.secrets
+          .filter((s) => s.keychain.state === 'differs' && (only === null || only.has(s.name)))
+          .map((s) => `${d.id}/${s.name}`),
+      );
       if (values.json !== true) printPlan(io, { ...plan, deployments: chosen });
       if (values['dry-run'] === true) {
         if (values.json === true) writeJson(io, { plan: { ...plan, deployments: chosen, sessionId: undefined } });
         return ExitCode.Ok;
       }
       if (conflicts.length > 0 && values.overwrite !== true && values['keep-existing'] !== true) {
-        io.stderr.write(`Stopped: ${conflicts.length} secret(s) in the keychain differ from the backup (${conflicts.join(', ')}). Nothing was changed. Re-run with --overwrite to replace them or --keep-existing to leave them.\n`);
+        io.stderr.write(
+          `Stopped: ${conflicts.length} secret(s) in the keychain differ from the backup (${conflicts.join(', ')}). Nothing was changed. Re-run with --overwrite to replace them or --keep-existing to leave them.\n`,
+        );
         return ExitCode.Findings;
       }
       const selection = chosen.map((d) => ({
         deploymentId: d.id,
-        secrets: d.secrets.filter((s) => (only === null || only.has(s.name)) && !(s.keychain.state === 'differs' && values['keep-existing'] === true)).map((s) => s.name),
+        secrets: d.secrets
+          .filter(
+            (s) =>
+              (only === null || only.has(s.name)) &&
+              !(s.keychain.state === 'differs' && values['keep-existing'] === true),
+          )
+          .map((s) => s.name),
         rewriteEnv: values['rewrite-env'] === true,
       }));
       const result = await core.backup.applyRestore({ sessionId: plan.sessionId, deployments: selection });
@@ -250,8 +310,10 @@ ${VAULT_HELP}`,
 /** One deployment's restore, and what to run next: the services read the restored `.env` only when recreated. */
 function restoredLine(d: RestoreResult['deployments'][number]): string {
   const head = `Restored ${d.restored.length} secret(s) of ${d.name} (${d.id})${d.envRewritten ? ' and rewrote its .env' : ''}${d.registered ? ' (deployment registered)' : ''}.\n`;
-  if (d.applyCommand !== null) return `${head}  The running services still use the previous values. Apply the restored .env:\n    ${d.applyCommand}\n`;
-  if (d.restored.length > 0) return `${head}  The .env was not rewritten (--rewrite-env), so the running services keep their current values; the keychain holds the restored ones.\n`;
+  if (d.applyCommand !== null)
+    return `${head}  The running services still use the previous values. Apply the restored .env:\n    ${d.applyCommand}\n`;
+  if (d.restored.length > 0)
+    return `${head}  The .env was not rewritten (--rewrite-env), so the running services keep their current values; the keychain holds the restored ones.\n`;
   return head;
 }
 

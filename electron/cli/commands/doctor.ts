@@ -20,7 +20,11 @@ interface Check {
 
 function which(bin: string, args: string[]): string | null {
   try {
-    return execFileSync(bin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }).trim().split('\n')[0] ?? '';
+    return (
+      execFileSync(bin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 })
+        .trim()
+        .split('\n')[0] ?? ''
+    );
   } catch {
     return null;
   }
@@ -63,15 +67,31 @@ async function vaultReport(io: CliIO, core: CoreServices, values: Record<string,
     const kdf = await inspectVaultFile(core.paths.vaultFile);
     accessSync(core.paths.vaultFile, constants.R_OK | constants.W_OK);
     if (source.kind === 'prompt') {
-      return { backend: 'file-vault', label, usable: true, detail: `chosen; the file is intact (Argon2id ${String(kdf.memoryKiB)} KiB, t=${String(kdf.iterations)}). Commands ask for its passphrase (or pass --vault-passphrase-stdin to test it here).` };
+      return {
+        backend: 'file-vault',
+        label,
+        usable: true,
+        detail: `chosen; the file is intact (Argon2id ${String(kdf.memoryKiB)} KiB, t=${String(kdf.iterations)}). Commands ask for its passphrase (or pass --vault-passphrase-stdin to test it here).`,
+      };
     }
     await core.keychains.unlockVault(await readVaultPassphrase(io, source));
     await (await core.keychains.get()).ensureUsable();
-    return { backend: 'file-vault', label, usable: true, detail: 'chosen, unlocked with the passphrase and read back: it works' };
+    return {
+      backend: 'file-vault',
+      label,
+      usable: true,
+      detail: 'chosen, unlocked with the passphrase and read back: it works',
+    };
   } catch (e) {
     if (!isAppError(e) && !(e instanceof Error && 'code' in e)) throw e;
     const message = isAppError(e) ? e.message : 'the vault file cannot be written (check its owner and mode)';
-    return { backend: 'file-vault', label, usable: false, detail: `chosen, but ${message}`, fix: 'Restore the vault file from a backup, or choose again with `crucible-secrets keychain use vault` (a new vault) or `keychain use os`.' };
+    return {
+      backend: 'file-vault',
+      label,
+      usable: false,
+      detail: `chosen, but ${message}`,
+      fix: 'Restore the vault file from a backup, or choose again with `crucible-secrets keychain use vault` (a new vault) or `keychain use os`.',
+    };
   }
 }
 
@@ -99,11 +119,19 @@ folder, the native modules (keytar, argon2, bcrypt), and the docker and git comm
     const keychain: KeychainStatus = await core.keychainDoctor.recheck();
     const checks: Check[] = [];
     const chosen = await core.keychains.choice();
-    const osDetail = keychain.usable ? `${keychain.label} works` : `${keychain.label}: ${keychain.problem?.message ?? 'unusable'}`;
+    const osDetail = keychain.usable
+      ? `${keychain.label} works`
+      : `${keychain.label}: ${keychain.problem?.message ?? 'unusable'}`;
     const store: StoreReport =
       chosen === 'file-vault'
         ? await vaultReport(io, core, values)
-        : { backend: 'os', label: keychain.label, usable: keychain.usable, detail: osDetail, fix: keychain.usable ? undefined : `${keychain.problem?.fix ?? ''}\n  ${HEADLESS_CHOICE}` };
+        : {
+            backend: 'os',
+            label: keychain.label,
+            usable: keychain.usable,
+            detail: osDetail,
+            fix: keychain.usable ? undefined : `${keychain.problem?.fix ?? ''}\n  ${HEADLESS_CHOICE}`,
+          };
     checks.push({ name: 'secret store', ok: store.usable, detail: store.detail, fix: store.fix });
     let homeOk = true;
     try {
@@ -114,10 +142,22 @@ folder, the native modules (keytar, argon2, bcrypt), and the docker and git comm
     }
     // Private to this account: the app tightens it at start; one it could not tighten fails here, saying how.
     const modeProblem = homeOk ? appHomeModeProblem(core.paths.home) : null;
-    checks.push({ name: 'state-folder', ok: homeOk && modeProblem === null, detail: core.paths.home, fix: !homeOk ? 'Make the folder writable, or set CRUCIBLE_SECRETS_HOME to one that is.' : (modeProblem ?? undefined) });
+    checks.push({
+      name: 'state-folder',
+      ok: homeOk && modeProblem === null,
+      detail: core.paths.home,
+      fix: !homeOk
+        ? 'Make the folder writable, or set CRUCIBLE_SECRETS_HOME to one that is.'
+        : (modeProblem ?? undefined),
+    });
     for (const mod of ['argon2', 'bcrypt']) {
       const ok = await nativeModule(mod);
-      checks.push({ name: `module:${mod}`, ok, detail: ok ? 'loads' : 'cannot be loaded', fix: ok ? undefined : 'Reinstall the app (npm ci).' });
+      checks.push({
+        name: `module:${mod}`,
+        ok,
+        detail: ok ? 'loads' : 'cannot be loaded',
+        fix: ok ? undefined : 'Reinstall the app (npm ci).',
+      });
     }
     const docker = which('docker', ['--version']);
     const compose = docker ? which('docker', ['compose', 'version']) : null;
@@ -125,7 +165,9 @@ folder, the native modules (keytar, argon2, bcrypt), and the docker and git comm
     // docker and git are optional: the app prints the commands when it cannot run them itself.
     const optional: Check[] = [
       // With the vault chosen the OS keychain is not used; its state is shown for information.
-      ...(chosen === 'file-vault' ? [{ name: 'os-keychain', ok: keychain.usable, detail: `${osDetail} (not used: the file vault is chosen)` }] : []),
+      ...(chosen === 'file-vault'
+        ? [{ name: 'os-keychain', ok: keychain.usable, detail: `${osDetail} (not used: the file vault is chosen)` }]
+        : []),
       { name: 'docker', ok: docker !== null, detail: docker ?? 'not found (commands will be shown for you to run)' },
       { name: 'docker-compose', ok: compose !== null, detail: compose ?? 'no `docker compose` plugin found' },
       { name: 'git', ok: git !== null, detail: git ?? 'not found (tracked-file checks are skipped)' },
@@ -134,7 +176,15 @@ folder, the native modules (keytar, argon2, bcrypt), and the docker and git comm
     if (where) checks.push(...where.checks);
     const healthy = checks.every((c) => c.ok);
     if (values.json) {
-      writeJson(io, { ok: healthy, home: core.paths.home, store, keychain, checks, optional, ...(where ? { deployment: { location: where.location, compose: where.compose } } : {}) });
+      writeJson(io, {
+        ok: healthy,
+        home: core.paths.home,
+        store,
+        keychain,
+        checks,
+        optional,
+        ...(where ? { deployment: { location: where.location, compose: where.compose } } : {}),
+      });
     } else {
       for (const c of checks) {
         io.stdout.write(`${c.ok ? '✓' : '✗'} ${c.name.padEnd(14)} ${c.detail}\n`);
@@ -151,21 +201,47 @@ folder, the native modules (keytar, argon2, bcrypt), and the docker and git comm
  * Where the deployment runs: the host reached (over SSH: with the admin's OpenSSH), then docker, the
  * Compose v2 plugin, the daemon and the permission to use it, there.
  */
-async function deploymentChecks(core: CoreServices, input: string): Promise<{ location: string; compose: ComposeStatus | null; checks: Check[] }> {
+async function deploymentChecks(
+  core: CoreServices,
+  input: string,
+): Promise<{ location: string; compose: ComposeStatus | null; checks: Check[] }> {
   const loc = parseLocation(input, process.cwd());
   const location = formatLocation(loc);
   const host = core.openHost(loc);
   try {
     const st = await host.stat(loc.path);
-    if (st?.kind !== 'dir') return { location, compose: null, checks: [{ name: 'deployment', ok: false, detail: `${loc.path} is not a folder on ${host.label}`, fix: 'Give the folder of the Crucible checkout.' }] };
+    if (st?.kind !== 'dir')
+      return {
+        location,
+        compose: null,
+        checks: [
+          {
+            name: 'deployment',
+            ok: false,
+            detail: `${loc.path} is not a folder on ${host.label}`,
+            fix: 'Give the folder of the Crucible checkout.',
+          },
+        ],
+      };
     const compose = await detectCompose(host);
     const checks: Check[] = [{ name: 'deployment', ok: true, detail: `${loc.path} on ${host.label}` }];
-    checks.push({ name: 'compose', ok: compose.ready, detail: compose.ready ? `docker ${compose.docker.version ?? ''}, compose ${compose.composeV2.version ?? ''}, daemon reachable` : (compose.problems[0]?.summary ?? 'not ready'), fix: compose.ready ? undefined : compose.problems.map((p) => p.hint).join('\n  → ') });
+    checks.push({
+      name: 'compose',
+      ok: compose.ready,
+      detail: compose.ready
+        ? `docker ${compose.docker.version ?? ''}, compose ${compose.composeV2.version ?? ''}, daemon reachable`
+        : (compose.problems[0]?.summary ?? 'not ready'),
+      fix: compose.ready ? undefined : compose.problems.map((p) => p.hint).join('\n  → '),
+    });
     return { location, compose, checks };
   } catch (e) {
     // An unreachable server or a refused host key is the answer here, in words (with the fingerprint).
     if (!isAppError(e)) throw e;
-    return { location, compose: null, checks: [{ name: 'deployment', ok: false, detail: `${location}: ${e.message}` }] };
+    return {
+      location,
+      compose: null,
+      checks: [{ name: 'deployment', ok: false, detail: `${location}: ${e.message}` }],
+    };
   } finally {
     await host.close();
   }

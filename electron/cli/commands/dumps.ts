@@ -20,7 +20,8 @@ Dumps are kept in the app's folder under dumps/<deployment id>/, encrypted (age 
   options: { json: { type: 'boolean' } },
   allowPositionals: true,
   async run({ values, positionals }, io) {
-    if (positionals.length !== 1 || positionals[0] === undefined) throw new UsageError(`expected DIR. Usage: ${listUsage}`);
+    if (positionals.length !== 1 || positionals[0] === undefined)
+      throw new UsageError(`expected DIR. Usage: ${listUsage}`);
     const core = io.core();
     const d = await deploymentForFolder(await core.store.read(), positionals[0]);
     const list = await core.dumps.list(d.id);
@@ -28,7 +29,8 @@ Dumps are kept in the app's folder under dumps/<deployment id>/, encrypted (age 
     else if (list.length === 0) io.stdout.write(`No database dumps are kept for ${d.name}.\n`);
     else {
       io.stdout.write(`In ${core.dumps.folder(d.id)}:\n`);
-      for (const x of list) io.stdout.write(`${x.id}  ${String(x.size)} bytes  ${x.createdAt}${x.encrypted ? '' : '  NOT ENCRYPTED'}\n`);
+      for (const x of list)
+        io.stdout.write(`${x.id}  ${String(x.size)} bytes  ${x.createdAt}${x.encrypted ? '' : '  NOT ENCRYPTED'}\n`);
     }
     return ExitCode.Ok;
   },
@@ -44,7 +46,8 @@ export const dumpsDeleteCommand: Command = {
   allowPositionals: true,
   async run({ values, positionals }, io) {
     const [dir, id] = positionals;
-    if (dir === undefined || id === undefined || positionals.length !== 2) throw new UsageError(`expected DIR and ID. Usage: ${deleteUsage}`);
+    if (dir === undefined || id === undefined || positionals.length !== 2)
+      throw new UsageError(`expected DIR and ID. Usage: ${deleteUsage}`);
     if (values.yes !== true) throw new UsageError(`deleting a dump cannot be undone; add --yes. Usage: ${deleteUsage}`);
     const core = io.core();
     const d = await deploymentForFolder(await core.store.read(), dir);
@@ -54,7 +57,8 @@ export const dumpsDeleteCommand: Command = {
   },
 };
 
-const decryptUsage = 'crucible-secrets dumps decrypt DIR ID --out FILE [--vault-passphrase-stdin | --vault-passphrase-fd N]';
+const decryptUsage =
+  'crucible-secrets dumps decrypt DIR ID --out FILE [--vault-passphrase-stdin | --vault-passphrase-fd N]';
 export const dumpsDecryptCommand: Command = {
   name: 'dumps decrypt',
   summary: "Decrypt a database dump with the app's key into a new file",
@@ -65,12 +69,17 @@ A dump encrypted to your own key (dumps key --recipient) opens with the age tool
 age -d -i <your key file> -o FILE <dump>.
 
 ${VAULT_HELP}`,
-  exitCodes: { 0: 'decrypted', 65: 'no such dump, FILE exists, or it was encrypted to another key', 69: 'the keychain cannot be read' },
+  exitCodes: {
+    0: 'decrypted',
+    65: 'no such dump, FILE exists, or it was encrypted to another key',
+    69: 'the keychain cannot be read',
+  },
   options: { out: { type: 'string', short: 'o' }, ...VAULT_OPTIONS },
   allowPositionals: true,
   async run({ values, positionals }, io) {
     const [dir, id] = positionals;
-    if (dir === undefined || id === undefined || positionals.length !== 2 || typeof values.out !== 'string') throw new UsageError(`expected DIR, ID and --out FILE. Usage: ${decryptUsage}`);
+    if (dir === undefined || id === undefined || positionals.length !== 2 || typeof values.out !== 'string')
+      throw new UsageError(`expected DIR, ID and --out FILE. Usage: ${decryptUsage}`);
     const core = io.core();
     const d = await deploymentForFolder(await core.store.read(), dir);
     await unlockVaultIfChosen(io, core, values);
@@ -97,7 +106,8 @@ ${VAULT_HELP}`,
   allowPositionals: false,
   async run({ values }, io) {
     if (typeof values.out !== 'string') throw new UsageError(`expected --out FILE. Usage: ${encryptUsage}`);
-    if (values['vault-passphrase-stdin'] === true) throw new UsageError('stdin carries the dump here; give the vault passphrase with --vault-passphrase-fd N.');
+    if (values['vault-passphrase-stdin'] === true)
+      throw new UsageError('stdin carries the dump here; give the vault passphrase with --vault-passphrase-fd N.');
     const core = io.core();
     await unlockVaultIfChosen(io, core, values);
     const out = resolve(values.out);
@@ -107,7 +117,8 @@ ${VAULT_HELP}`,
   },
 };
 
-const keyUsage = 'crucible-secrets dumps key [--recipient age1… | --app] [--vault-passphrase-stdin | --vault-passphrase-fd N]';
+const keyUsage =
+  'crucible-secrets dumps key [--recipient age1… | --app] [--vault-passphrase-stdin | --vault-passphrase-fd N]';
 export const dumpsKeyCommand: Command = {
   name: 'dumps key',
   summary: 'Show or choose the key database dumps are encrypted to',
@@ -122,13 +133,27 @@ ${VAULT_HELP}`,
   options: { recipient: { type: 'string' }, app: { type: 'boolean' }, ...VAULT_OPTIONS },
   allowPositionals: false,
   async run({ values }, io) {
-    if (typeof values.recipient === 'string' && values.app === true) throw new UsageError(`--recipient and --app exclude each other. Usage: ${keyUsage}`);
+    if (typeof values.recipient === 'string' && values.app === true)
+      throw new UsageError(`--recipient and --app exclude each other. Usage: ${keyUsage}`);
     const core = io.core();
     await unlockVaultIfChosen(io, core, values);
-    const k = typeof values.recipient === 'string' ? await core.dumps.setRecipient(values.recipient) : values.app === true ? await core.dumps.setRecipient(null) : await core.dumps.recipient();
-    io.stdout.write(`Dumps are encrypted to ${k.recipient} (${k.appHoldsKey ? "the app's key: dumps decrypt opens them" : 'your key: decrypt with age -d -i <your key file>'}).\n`);
+    const k =
+      typeof values.recipient === 'string'
+        ? await core.dumps.setRecipient(values.recipient)
+        : values.app === true
+          ? await core.dumps.setRecipient(null)
+          : await core.dumps.recipient();
+    io.stdout.write(
+      `Dumps are encrypted to ${k.recipient} (${k.appHoldsKey ? "the app's key: dumps decrypt opens them" : 'your key: decrypt with age -d -i <your key file>'}).\n`,
+    );
     return ExitCode.Ok;
   },
 };
 
-export const dumpsCommands: Command[] = [dumpsListCommand, dumpsDeleteCommand, dumpsDecryptCommand, dumpsEncryptCommand, dumpsKeyCommand];
+export const dumpsCommands: Command[] = [
+  dumpsListCommand,
+  dumpsDeleteCommand,
+  dumpsDecryptCommand,
+  dumpsEncryptCommand,
+  dumpsKeyCommand,
+];

@@ -46,18 +46,34 @@ still accepted for this release.`,
     const cost = values.cost === undefined ? BCRYPT_DEFAULT_COST : Number(values.cost);
     if (!Number.isInteger(cost)) throw new UsageError('--cost must be an integer from 12 to 16');
     const frontendUrl = values['public-url'] as string | undefined;
-    if (env.data !== 'development' && frontendUrl === undefined) throw new UsageError(`--public-url is required for ${env.data} (the public https:// URL of the frontend)`);
+    if (env.data !== 'development' && frontendUrl === undefined)
+      throw new UsageError(`--public-url is required for ${env.data} (the public https:// URL of the frontend)`);
     const out = values.out as string | undefined;
     if (out !== undefined && existsSync(out)) {
-      throw new AppError('ENV_EXISTS', `${basename(out)} already exists. Regenerating would break the database login and orphan stored provider keys; rotate single secrets instead. Nothing was written.`);
+      throw new AppError(
+        'ENV_EXISTS',
+        `${basename(out)} already exists. Regenerating would break the database login and orphan stored provider keys; rotate single secrets instead. Nothing was written.`,
+      );
     }
-    const result = await generateNewEnv(crucibleCeProfile, { environment: env.data, frontendUrl, corsOrigins: Array.isArray(values['cors-origin']) ? (values['cors-origin'] as string[]).join(',') : undefined, bcryptCost: cost });
+    const result = await generateNewEnv(crucibleCeProfile, {
+      environment: env.data,
+      frontendUrl,
+      corsOrigins: Array.isArray(values['cors-origin']) ? (values['cors-origin'] as string[]).join(',') : undefined,
+      bcryptCost: cost,
+    });
     if (out !== undefined) await writeFileAtomic(out, result.text, { expectedSha256: null, mode: 0o600 });
     else io.stdout.write(result.text);
-    const bits = result.generated.map((g) => `  ${g.name.padEnd(36)} ${String(g.length).padStart(3)} chars  ${g.entropyBits.toFixed(0).padStart(3)} bits`).join('\n');
+    const bits = result.generated
+      .map(
+        (g) =>
+          `  ${g.name.padEnd(36)} ${String(g.length).padStart(3)} chars  ${g.entropyBits.toFixed(0).padStart(3)} bits`,
+      )
+      .join('\n');
     io.stderr.write(
       `${out !== undefined ? `Wrote ${out} (mode 0600).\n` : ''}Generated from the OS CSPRNG:\n${bits}\n\n` +
-        (result.loginPassword !== null ? `Login password (shown once — store it in your password manager now):\n  ${result.loginPassword}\n` : '') +
+        (result.loginPassword !== null
+          ? `Login password (shown once — store it in your password manager now):\n  ${result.loginPassword}\n`
+          : '') +
         'Start or apply with `docker compose up -d` (never `restart`).\n',
     );
     return ExitCode.Ok;

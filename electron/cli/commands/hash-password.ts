@@ -35,12 +35,18 @@ Options:
     } else {
       password = await readStdinLine(io);
     }
-    if (Array.from(password).length < 8) throw new AppError('HASH_PASSWORD_TOO_SHORT', 'The password has fewer than 8 characters, which Crucible refuses for new passwords. Choose a longer one.');
+    if (Array.from(password).length < 8)
+      throw new AppError(
+        'HASH_PASSWORD_TOO_SHORT',
+        'The password has fewer than 8 characters, which Crucible refuses for new passwords. Choose a longer one.',
+      );
     const hash = await hashPassword(password, cost);
     const checker = createStrengthChecker();
     const strength = await checker.check(password).finally(() => checker.close());
     if (strength.score < 3) {
-      io.stderr.write(`Warning: this password is guessable (strength ${strength.score}/4${strength.warning ? `: ${strength.warning}` : ''}). Consider a longer, random one.\n`);
+      io.stderr.write(
+        `Warning: this password is guessable (strength ${strength.score}/4${strength.warning ? `: ${strength.warning}` : ''}). Consider a longer, random one.\n`,
+      );
     }
     const line = formatEnvLine(VARIABLE, hash);
     if (values.json) writeJson(io, { variable: VARIABLE, hash, line });

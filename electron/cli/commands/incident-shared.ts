@@ -30,13 +30,26 @@ export async function pickIncident(io: CliIO, ref: unknown): Promise<string> {
     const open = byTitle.filter((i) => i.status === 'active');
     const chosen = open.length === 1 ? open[0] : byTitle.length === 1 ? byTitle[0] : undefined;
     if (chosen) return chosen.id;
-    if (byTitle.length > 1) throw new UsageError(`${String(byTitle.length)} incidents are titled "${ref}"; name one by the id \`crucible-secrets incident status\` shows.`);
-    throw new AppError('INCIDENT_UNKNOWN', `There is no incident "${ref}". Run \`crucible-secrets incident status\` to list them.`);
+    if (byTitle.length > 1)
+      throw new UsageError(
+        `${String(byTitle.length)} incidents are titled "${ref}"; name one by the id \`crucible-secrets incident status\` shows.`,
+      );
+    throw new AppError(
+      'INCIDENT_UNKNOWN',
+      `There is no incident "${ref}". Run \`crucible-secrets incident status\` to list them.`,
+    );
   }
   const active = all.filter((i) => i.status === 'active');
-  if (active.length > 1) throw new UsageError(`${String(active.length)} incidents are open (${active.map((i) => `"${i.title}" (${i.deploymentName})`).join(', ')}); choose one with --incident TITLE.`);
+  if (active.length > 1)
+    throw new UsageError(
+      `${String(active.length)} incidents are open (${active.map((i) => `"${i.title}" (${i.deploymentName})`).join(', ')}); choose one with --incident TITLE.`,
+    );
   const chosen = active[0] ?? all[0];
-  if (!chosen) throw new AppError('INCIDENT_UNKNOWN', 'No incident has been recorded. Start one with `crucible-secrets incident start DIR`.');
+  if (!chosen)
+    throw new AppError(
+      'INCIDENT_UNKNOWN',
+      'No incident has been recorded. Start one with `crucible-secrets incident start DIR`.',
+    );
   return chosen.id;
 }
 
@@ -51,7 +64,9 @@ export function resolveItem(view: IncidentView, ref: string, step?: StepId): Run
   if (exact) return exact;
   const partial = items.filter((i) => norm(i.title).includes(norm(ref)));
   if (partial.length === 1 && partial[0]) return partial[0];
-  const candidates = (partial.length > 1 ? partial : items.filter((i) => i.step === (view.currentStep ?? i.step))).map((i) => `  "${i.title}"`);
+  const candidates = (partial.length > 1 ? partial : items.filter((i) => i.step === (view.currentStep ?? i.step))).map(
+    (i) => `  "${i.title}"`,
+  );
   throw new UsageError(
     `${partial.length > 1 ? `"${ref}" matches ${String(partial.length)} items` : `no runbook item is called "${ref}"`}; name one by its title:\n${candidates.join('\n')}`,
   );
@@ -60,7 +75,10 @@ export function resolveItem(view: IncidentView, ref: string, step?: StepId): Run
 /** The step `ref` names (its title, e.g. "Review logs", or its id, e.g. review-logs). @throws UsageError */
 export function resolveStep(ref: string): StepId {
   const found = INCIDENT_STEPS.find((s) => s === ref || norm(STEP_TITLES[s]) === norm(ref));
-  if (!found) throw new UsageError(`no step is called "${ref}"; the steps are ${INCIDENT_STEPS.map((s) => STEP_TITLES[s]).join(', ')}.`);
+  if (!found)
+    throw new UsageError(
+      `no step is called "${ref}"; the steps are ${INCIDENT_STEPS.map((s) => STEP_TITLES[s]).join(', ')}.`,
+    );
   return found;
 }
 
@@ -70,9 +88,13 @@ export function resolveStep(ref: string): StepId {
  */
 export function openWork(view: IncidentView, step: StepId, except?: ReadonlySet<string>): string[] {
   const s = view.steps.find((x) => x.id === step);
-  return (s?.blockers ?? []).filter((id) => !except?.has(id)).map((id) =>
-    id === 'assess.what-exposed' ? 'the question "What was exposed?" (`crucible-secrets incident answer --what-exposed TEXT`)' : `"${view.items.find((i) => i.id === id)?.title ?? id}"`,
-  );
+  return (s?.blockers ?? [])
+    .filter((id) => !except?.has(id))
+    .map((id) =>
+      id === 'assess.what-exposed'
+        ? 'the question "What was exposed?" (`crucible-secrets incident answer --what-exposed TEXT`)'
+        : `"${view.items.find((i) => i.id === id)?.title ?? id}"`,
+    );
 }
 
 /** The essential work of `step` not done, in words (e.g. "every chosen secret rotated: 0 of 6 rotated"). */
@@ -80,7 +102,8 @@ export function unmetWork(view: IncidentView, step: StepId): string[] {
   return view.steps.find((x) => x.id === step)?.unmet.map((u) => u.problem) ?? [];
 }
 
-export const OVERRIDE_HINT = 'complete the step anyway with `crucible-secrets incident complete --override "REASON"` (the reason is journalled and shown in the report).';
+export const OVERRIDE_HINT =
+  'complete the step anyway with `crucible-secrets incident complete --override "REASON"` (the reason is journalled and shown in the report).';
 
 /** Prints the current step's items with their commands, then the CLI commands that advance the step. */
 export function printCurrentStep(io: CliIO, v: IncidentView): void {
@@ -93,20 +116,28 @@ export function printCurrentStep(io: CliIO, v: IncidentView): void {
   for (const item of v.items.filter((i) => i.step === step.id)) {
     const tick = v.incident.ticks[item.id];
     const mark = tick ? (tick.outcome === 'done' ? '✓' : '–') : item.required ? '☐' : '·';
-    io.stdout.write(`${mark} ${item.title}${item.required ? (item.essential ? ' (essential)' : '') : ' (optional)'}${tick ? `  [${tick.outcome} ${tick.at}${tick.note ? `: ${tick.note}` : ''}]` : ''}\n`);
+    io.stdout.write(
+      `${mark} ${item.title}${item.required ? (item.essential ? ' (essential)' : '') : ' (optional)'}${tick ? `  [${tick.outcome} ${tick.at}${tick.note ? `: ${tick.note}` : ''}]` : ''}\n`,
+    );
     io.stdout.write(`  ${cliText(item.detail)}\n`);
     for (const c of item.commands) io.stdout.write(`    ${c.replace(/\n/g, '\n    ')}\n`);
   }
   const open = openWork(v, step.id);
   const unmet = unmetWork(v, step.id);
-  io.stdout.write(`\n${open.length > 0 ? `Still open: ${open.join(', ')}.` : unmet.length > 0 ? `Essential work not done: ${unmet.join('; ')}.` : `Nothing is left in ${step.title}.`}\n`);
+  io.stdout.write(
+    `\n${open.length > 0 ? `Still open: ${open.join(', ')}.` : unmet.length > 0 ? `Essential work not done: ${unmet.join('; ')}.` : `Nothing is left in ${step.title}.`}\n`,
+  );
   io.stdout.write(
     [
       'Record your progress:',
       '  crucible-secrets incident tick "ITEM TITLE" [--note TEXT]     an item is done',
       '  crucible-secrets incident skip "ITEM TITLE" --reason TEXT     it does not apply (the reason goes into the report)',
-      ...(step.id === 'assess' ? ['  crucible-secrets incident answer --what-exposed TEXT [--since WHEN] [--secrets A,B] [--users TEXT]'] : []),
-      ...(step.id === 'rotate' ? ['  crucible-secrets incident rotate [--only A,B]                rotate the secrets in dependency order'] : []),
+      ...(step.id === 'assess'
+        ? ['  crucible-secrets incident answer --what-exposed TEXT [--since WHEN] [--secrets A,B] [--users TEXT]']
+        : []),
+      ...(step.id === 'rotate'
+        ? ['  crucible-secrets incident rotate [--only A,B]                rotate the secrets in dependency order']
+        : []),
       '  crucible-secrets incident timeline "TEXT" [--at WHEN]         add to the timeline',
       `  crucible-secrets incident complete                           complete ${step.title} and go to the next step`,
       '',

@@ -2,7 +2,17 @@ import type { AssessAnswers } from '../../common/model/incident';
 import type { IncidentView } from '../../core/incident/incident.service';
 import type { CliIO, Command } from '../command';
 import { ExitCode, UsageError, writeJson } from '../command';
-import { INCIDENT_ALIASES, INCIDENT_OPTION, OVERRIDE_HINT, openWork, pickIncident, printCurrentStep, resolveItem, resolveStep, unmetWork } from './incident-shared';
+import {
+  INCIDENT_ALIASES,
+  INCIDENT_OPTION,
+  OVERRIDE_HINT,
+  openWork,
+  pickIncident,
+  printCurrentStep,
+  resolveItem,
+  resolveStep,
+  unmetWork,
+} from './incident-shared';
 import { unlockVaultIfChosen, VAULT_HELP, VAULT_OPTIONS } from './vault-unlock';
 
 /**
@@ -17,10 +27,18 @@ const COMMON_HELP = `  --incident ID|TITLE  which incident (default: the open on
   --json               print the incident as JSON afterwards
 
 ${VAULT_HELP}`;
-const COMMON_EXITS = { 0: 'recorded', 65: 'refused: the message says why (unknown item, wrong step, text holding a secret, closed incident…)', 69: 'the vault could not be unlocked' } as const;
+const COMMON_EXITS = {
+  0: 'recorded',
+  65: 'refused: the message says why (unknown item, wrong step, text holding a secret, closed incident…)',
+  69: 'the vault could not be unlocked',
+} as const;
 
 /** Picks the incident, unlocks the vault, runs `fn`, prints the result. */
-async function withIncident(io: CliIO, values: Record<string, unknown>, fn: (id: string, view: IncidentView) => Promise<{ view: IncidentView; said: string }>): Promise<number> {
+async function withIncident(
+  io: CliIO,
+  values: Record<string, unknown>,
+  fn: (id: string, view: IncidentView) => Promise<{ view: IncidentView; said: string }>,
+): Promise<number> {
   const core = io.core();
   const id = await pickIncident(io, values.incident);
   await unlockVaultIfChosen(io, core, values);
@@ -55,7 +73,9 @@ ${COMMON_HELP}`,
   run({ values, positionals }, io) {
     return withIncident(io, values, async (id, before) => {
       const item = resolveItem(before, oneText(positionals, 'item (its title)'));
-      const view = await io.core().incident.tick(id, item.id, 'done', typeof values.note === 'string' ? values.note : undefined);
+      const view = await io
+        .core()
+        .incident.tick(id, item.id, 'done', typeof values.note === 'string' ? values.note : undefined);
       return { view, said: `✓ ${item.title}${nextHint(view, item.step)}` };
     });
   },
@@ -74,7 +94,8 @@ ${COMMON_HELP}`,
   options: { ...COMMON_OPTIONS, reason: { type: 'string' } },
   run({ values, positionals }, io) {
     const reason = typeof values.reason === 'string' ? values.reason.trim() : '';
-    if (reason === '') throw new UsageError('say why the item is skipped with --reason TEXT (it goes into the report).');
+    if (reason === '')
+      throw new UsageError('say why the item is skipped with --reason TEXT (it goes into the report).');
     return withIncident(io, values, async (id, before) => {
       const item = resolveItem(before, oneText(positionals, 'item (its title)'));
       const view = await io.core().incident.tick(id, item.id, 'skipped', reason);
@@ -127,17 +148,33 @@ Options not given keep their previous answer; print the answers with \`incident 
 ${COMMON_HELP}`,
   exitCodes: COMMON_EXITS,
   aliases: INCIDENT_ALIASES,
-  options: { ...COMMON_OPTIONS, 'what-exposed': { type: 'string' }, since: { type: 'string' }, secrets: { type: 'string' }, users: { type: 'string' } },
+  options: {
+    ...COMMON_OPTIONS,
+    'what-exposed': { type: 'string' },
+    since: { type: 'string' },
+    secrets: { type: 'string' },
+    users: { type: 'string' },
+  },
   run({ values }, io) {
-    if (['what-exposed', 'since', 'secrets', 'users'].every((k) => values[k] === undefined)) throw new UsageError('give at least one answer (--what-exposed, --since, --secrets, --users).');
+    if (['what-exposed', 'since', 'secrets', 'users'].every((k) => values[k] === undefined))
+      throw new UsageError('give at least one answer (--what-exposed, --since, --secrets, --users).');
     return withIncident(io, values, async (id, before) => {
       const prev = before.incident.answers;
       const str = (k: string): string | undefined => (typeof values[k] === 'string' ? values[k] : undefined);
       const since = str('since');
       const secrets = str('secrets');
-      const chosen = secrets === undefined ? prev.secrets : secrets.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      const chosen =
+        secrets === undefined
+          ? prev.secrets
+          : secrets
+              .split(',')
+              .map((s) => s.trim())
+              .filter((s) => s !== '');
       const unknown = chosen.filter((s) => !before.secretChoices.includes(s));
-      if (unknown.length > 0) throw new UsageError(`${unknown.join(', ')}: not a secret of this stack; choose from ${before.secretChoices.join(', ')}.`);
+      if (unknown.length > 0)
+        throw new UsageError(
+          `${unknown.join(', ')}: not a secret of this stack; choose from ${before.secretChoices.join(', ')}.`,
+        );
       const answers: AssessAnswers = {
         whatExposed: str('what-exposed') ?? prev.whatExposed,
         since: since === undefined ? prev.since : since.trim() === '' ? null : since.trim(),
@@ -166,22 +203,32 @@ ${COMMON_HELP}`,
     const text = positionals.join(' ').trim();
     const remove = typeof values.remove === 'string' ? values.remove : undefined;
     if (remove !== undefined && text !== '') throw new UsageError('add an entry or --remove one, not both.');
-    if (remove !== undefined && !/^\d+$/.test(remove)) throw new UsageError('--remove takes the entry number the list shows.');
+    if (remove !== undefined && !/^\d+$/.test(remove))
+      throw new UsageError('--remove takes the entry number the list shows.');
     return withIncident(io, values, async (id, before) => {
       const core = io.core();
       let view = before;
       let said = '';
       if (text !== '') {
-        view = await core.incident.addTimeline(id, { at: typeof values.at === 'string' ? values.at : core.clock().toISOString(), text });
+        view = await core.incident.addTimeline(id, {
+          at: typeof values.at === 'string' ? values.at : core.clock().toISOString(),
+          text,
+        });
         said = 'Added to the timeline.\n';
       } else if (remove !== undefined) {
         const entry = before.incident.timeline[Number(remove) - 1];
-        if (!entry) throw new UsageError(`there is no entry ${remove}; the timeline has ${String(before.incident.timeline.length)}.`);
+        if (!entry)
+          throw new UsageError(
+            `there is no entry ${remove}; the timeline has ${String(before.incident.timeline.length)}.`,
+          );
         view = await core.incident.removeTimeline(id, entry.id);
         said = `Removed entry ${remove}.\n`;
       }
       const lines = view.incident.timeline.map((t, i) => `  ${String(i + 1).padStart(2)}. ${t.at}  ${t.text}`);
-      return { view, said: `${said}Timeline of "${view.incident.title}":\n${lines.length > 0 ? lines.join('\n') : '  (empty)'}` };
+      return {
+        view,
+        said: `${said}Timeline of "${view.incident.title}":\n${lines.length > 0 ? lines.join('\n') : '  (empty)'}`,
+      };
     });
   },
 };
@@ -196,7 +243,10 @@ A step whose essential work is not done (e.g. Rotate with a secret not rotated, 
 refused. --override REASON completes it anyway; the reason is journalled and the report shows the step
 as "completed with an override" with what was left undone. Never a secret value.
 ${COMMON_HELP}`,
-  exitCodes: { ...COMMON_EXITS, 1: 'the step is not finished: the items still open, or the essential work not done, are listed' },
+  exitCodes: {
+    ...COMMON_EXITS,
+    1: 'the step is not finished: the items still open, or the essential work not done, are listed',
+  },
   aliases: INCIDENT_ALIASES,
   allowPositionals: true,
   options: { ...COMMON_OPTIONS, override: { type: 'string' } },
@@ -204,10 +254,14 @@ ${COMMON_HELP}`,
     const core = io.core();
     const id = await pickIncident(io, values.incident);
     const reason = typeof values.override === 'string' ? values.override.trim() : undefined;
-    if (reason === '') throw new UsageError('say why the step is completed anyway: --override "REASON" (it goes into the report).');
+    if (reason === '')
+      throw new UsageError('say why the step is completed anyway: --override "REASON" (it goes into the report).');
     const before = await core.incident.view(id);
     const step = positionals.length > 0 ? resolveStep(positionals.join(' ')) : before.currentStep;
-    if (step === null) throw new UsageError('every step is already completed; close the incident with `crucible-secrets incident close --summary TEXT`.');
+    if (step === null)
+      throw new UsageError(
+        'every step is already completed; close the incident with `crucible-secrets incident close --summary TEXT`.',
+      );
     const title = before.steps.find((s) => s.id === step)?.title ?? step;
     const current = step === before.currentStep;
     const unmetIds = new Set(before.steps.find((s) => s.id === step)?.unmet.map((u) => u.itemId) ?? []);
@@ -215,12 +269,16 @@ ${COMMON_HELP}`,
     const left = current ? openWork(before, step, reason === undefined ? undefined : unmetIds) : [];
     if (left.length > 0) {
       // Said here with titles (the core's message names item ids, which are for the app's own use).
-      io.stderr.write(`${title} is not finished: ${left.join(', ')} ${left.length === 1 ? 'is' : 'are'} still open. Tick them (\`crucible-secrets incident tick "TITLE"\`) or skip them with a reason (\`incident skip "TITLE" --reason TEXT\`).\n`);
+      io.stderr.write(
+        `${title} is not finished: ${left.join(', ')} ${left.length === 1 ? 'is' : 'are'} still open. Tick them (\`crucible-secrets incident tick "TITLE"\`) or skip them with a reason (\`incident skip "TITLE" --reason TEXT\`).\n`,
+      );
       return ExitCode.Findings;
     }
     const unmet = current ? unmetWork(before, step) : [];
     if (unmet.length > 0 && reason === undefined) {
-      io.stderr.write(`${title} cannot be completed: ${unmet.join('; ')}. Finish ${unmet.length === 1 ? 'it' : 'them'}, or ${OVERRIDE_HINT}\n`);
+      io.stderr.write(
+        `${title} cannot be completed: ${unmet.join('; ')}. Finish ${unmet.length === 1 ? 'it' : 'them'}, or ${OVERRIDE_HINT}\n`,
+      );
       return ExitCode.Findings;
     }
     // The reason is checked against the deployment's secrets, which the vault must be open to read.
@@ -229,7 +287,9 @@ ${COMMON_HELP}`,
     if (values.json === true) writeJson(io, view);
     else {
       const o = view.steps.find((s) => s.id === step)?.override;
-      io.stdout.write(o ? `${title} completed with an override: ${o.reason} (the report says so).\n` : `${title} completed.\n`);
+      io.stdout.write(
+        o ? `${title} completed with an override: ${o.reason} (the report says so).\n` : `${title} completed.\n`,
+      );
       printCurrentStep(io, view);
     }
     return ExitCode.Ok;
@@ -246,25 +306,50 @@ saving progress after each: run it again after a failure to resume; secrets alre
 When the run finishes, "Rotate the secrets" is ticked. Each secret's own commands are shown by
 \`crucible-secrets rotate DIR VAR --dry-run\`.
 ${COMMON_HELP}`,
-  exitCodes: { 0: 'every planned secret is rotated', 1: 'a secret failed: the reason is printed; run again to resume', 65: COMMON_EXITS[65], 69: 'the keychain is unavailable' },
+  exitCodes: {
+    0: 'every planned secret is rotated',
+    1: 'a secret failed: the reason is printed; run again to resume',
+    65: COMMON_EXITS[65],
+    69: 'the keychain is unavailable',
+  },
   aliases: INCIDENT_ALIASES,
   options: { ...COMMON_OPTIONS, only: { type: 'string' } },
   async run({ values }, io) {
     const core = io.core();
     const id = await pickIncident(io, values.incident);
     await unlockVaultIfChosen(io, core, values);
-    const only = typeof values.only === 'string' ? values.only.split(',').map((s) => s.trim()).filter((s) => s !== '') : undefined;
+    const only =
+      typeof values.only === 'string'
+        ? values.only
+            .split(',')
+            .map((s) => s.trim())
+            .filter((s) => s !== '')
+        : undefined;
     const planned = await core.incident.planRotation(id, only);
-    if (values.json !== true) io.stdout.write(`Rotating ${String(planned.incident.rotation?.items.length ?? 0)} secret(s) in dependency order…\n`);
+    if (values.json !== true)
+      io.stdout.write(
+        `Rotating ${String(planned.incident.rotation?.items.length ?? 0)} secret(s) in dependency order…\n`,
+      );
     const view = await core.incident.rotateAll(id, (v) => {
       if (values.json === true) return;
-      const last = [...(v.incident.rotation?.items ?? [])].filter((i) => i.at !== null).sort((a, b) => (a.at ?? '').localeCompare(b.at ?? '')).pop();
-      if (last) io.stdout.write(`  ${last.status === 'rotated' ? '✓' : '✗'} ${last.variable}${last.reason ? `: ${last.reason}` : ''}\n`);
+      const last = [...(v.incident.rotation?.items ?? [])]
+        .filter((i) => i.at !== null)
+        .sort((a, b) => (a.at ?? '').localeCompare(b.at ?? ''))
+        .pop();
+      if (last)
+        io.stdout.write(
+          `  ${last.status === 'rotated' ? '✓' : '✗'} ${last.variable}${last.reason ? `: ${last.reason}` : ''}\n`,
+        );
     });
     const run = view.incident.rotation;
     const failed = run?.items.filter((i) => i.status === 'failed') ?? [];
     if (values.json === true) writeJson(io, view);
-    else io.stdout.write(failed.length > 0 ? `Stopped: ${failed.map((f) => f.variable).join(', ')} failed. Fix the cause, then run \`crucible-secrets incident rotate\` again.\n` : 'Every planned secret is rotated.\n');
+    else
+      io.stdout.write(
+        failed.length > 0
+          ? `Stopped: ${failed.map((f) => f.variable).join(', ')} failed. Fix the cause, then run \`crucible-secrets incident rotate\` again.\n`
+          : 'Every planned secret is rotated.\n',
+      );
     return failed.length > 0 ? ExitCode.Findings : ExitCode.Ok;
   },
 };
@@ -282,7 +367,8 @@ ${COMMON_HELP}`,
   options: { ...COMMON_OPTIONS, extra: { type: 'string' } },
   run({ values }, io) {
     return withIncident(io, values, async (id, before) => {
-      const view = typeof values.extra === 'string' ? await io.core().incident.setNoticeExtra(id, values.extra) : before;
+      const view =
+        typeof values.extra === 'string' ? await io.core().incident.setNoticeExtra(id, values.extra) : before;
       return { view, said: view.notice };
     });
   },
@@ -302,7 +388,8 @@ ${COMMON_HELP}`,
   options: { ...COMMON_OPTIONS, summary: { type: 'string' } },
   run({ values }, io) {
     const summary = typeof values.summary === 'string' ? values.summary.trim() : '';
-    if (summary === '') throw new UsageError('write a short summary with --summary TEXT (what happened and what was done).');
+    if (summary === '')
+      throw new UsageError('write a short summary with --summary TEXT (what happened and what was done).');
     return withIncident(io, values, async (id) => {
       const view = await io.core().incident.close(id, summary);
       const open = view.steps.filter((s) => s.completedAt === null).map((s) => s.title);
@@ -318,4 +405,14 @@ ${COMMON_HELP}`,
   },
 };
 
-export const incidentStepCommands: Command[] = [tickCommand, skipCommand, untickCommand, answerCommand, timelineCommand, rotateCommand, completeCommand, noticeCommand, closeCommand];
+export const incidentStepCommands: Command[] = [
+  tickCommand,
+  skipCommand,
+  untickCommand,
+  answerCommand,
+  timelineCommand,
+  rotateCommand,
+  completeCommand,
+  noticeCommand,
+  closeCommand,
+];

@@ -22,13 +22,21 @@ Options:
   --json         print the incident as JSON
 
 ${VAULT_HELP}`,
-  exitCodes: { 0: 'opened', 65: 'DIR is not a registered deployment, an incident is already open for it, or the title holds a secret', 69: 'the vault could not be unlocked' },
+  exitCodes: {
+    0: 'opened',
+    65: 'DIR is not a registered deployment, an incident is already open for it, or the title holds a secret',
+    69: 'the vault could not be unlocked',
+  },
   allowPositionals: true,
   options: { title: { type: 'string' }, json: { type: 'boolean' }, ...VAULT_OPTIONS },
   async run({ values, positionals }, io) {
-    if (positionals.length !== 1 || positionals[0] === undefined) throw new UsageError('give exactly one DIR (the deployment folder).');
+    if (positionals.length !== 1 || positionals[0] === undefined)
+      throw new UsageError('give exactly one DIR (the deployment folder).');
     const core = io.core();
-    const dep = await deploymentForFolder(await core.store.read(), positionals[0].startsWith("ssh://") ? positionals[0] : resolve(positionals[0]));
+    const dep = await deploymentForFolder(
+      await core.store.read(),
+      positionals[0].startsWith('ssh://') ? positionals[0] : resolve(positionals[0]),
+    );
     const title = typeof values.title === 'string' ? values.title : 'Security incident';
     // The title is checked against the deployment's secrets, which the vault must be open to read.
     await unlockVaultIfChosen(io, core, values);
@@ -37,7 +45,9 @@ ${VAULT_HELP}`,
       writeJson(io, view);
       return ExitCode.Ok;
     }
-    io.stdout.write(`Incident "${view.incident.title}" (${view.incident.id}) opened for ${view.deploymentName} at ${view.incident.openedAt}.\n`);
+    io.stdout.write(
+      `Incident "${view.incident.title}" (${view.incident.id}) opened for ${view.deploymentName} at ${view.incident.openedAt}.\n`,
+    );
     printCurrentStep(io, view);
     return ExitCode.Ok;
   },
@@ -76,16 +86,25 @@ Lists every incident with its title; for open ones, each step and what is still 
     } else {
       for (const i of shown) {
         const at = i.currentStep === null ? 'every step completed' : `at ${STEP_TITLES[i.currentStep]}`;
-        io.stdout.write(`${i.status === 'active' ? '●' : '○'} "${i.title}"  ${i.deploymentName}  opened ${i.openedAt}${i.closedAt ? `, closed ${i.closedAt}` : `, ${at}`}  (${i.id})\n`);
+        io.stdout.write(
+          `${i.status === 'active' ? '●' : '○'} "${i.title}"  ${i.deploymentName}  opened ${i.openedAt}${i.closedAt ? `, closed ${i.closedAt}` : `, ${at}`}  (${i.id})\n`,
+        );
       }
       for (const v of open) {
         io.stdout.write(`\n"${v.incident.title}":\n`);
         for (const s of v.steps) {
-          const state = s.completedAt ? `completed ${s.completedAt}` : s.startedAt ? `in progress; open: ${openWork(v, s.id).join(', ') || 'nothing (`crucible-secrets incident complete`)'}` : 'not started';
+          const state = s.completedAt
+            ? `completed ${s.completedAt}`
+            : s.startedAt
+              ? `in progress; open: ${openWork(v, s.id).join(', ') || 'nothing (`crucible-secrets incident complete`)'}`
+              : 'not started';
           io.stdout.write(`  ${s.title.padEnd(12)} ${state}\n`);
         }
         const run = v.incident.rotation;
-        if (run) io.stdout.write(`  Rotation: ${String(run.items.filter((x) => x.status === 'rotated').length)}/${String(run.items.length)} rotated${run.finishedAt ? ' (finished)' : ''}\n`);
+        if (run)
+          io.stdout.write(
+            `  Rotation: ${String(run.items.filter((x) => x.status === 'rotated').length)}/${String(run.items.length)} rotated${run.finishedAt ? ' (finished)' : ''}\n`,
+          );
       }
     }
     return open.length > 0 ? ExitCode.Findings : ExitCode.Ok;
@@ -108,7 +127,8 @@ ${VAULT_HELP}`,
   options: { ...INCIDENT_OPTION, out: { type: 'string' }, format: { type: 'string' }, ...VAULT_OPTIONS },
   async run({ values }, io) {
     const fmt = values.format;
-    if (fmt !== undefined && fmt !== 'markdown' && fmt !== 'html') throw new UsageError('--format is markdown or html.');
+    if (fmt !== undefined && fmt !== 'markdown' && fmt !== 'html')
+      throw new UsageError('--format is markdown or html.');
     const core = io.core();
     const id = await pickIncident(io, values.incident);
     await unlockVaultIfChosen(io, core, values);

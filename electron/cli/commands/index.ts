@@ -16,4 +16,20 @@ import { verifyCommand } from './verify';
 import { dumpsCommands } from './dumps';
 
 /** Every CLI command. Later features add theirs here (one file per command or command group). */
-export const commands: Command[] = [doctorCommand, proxyCommand, firewallCommand, generateCommand, hashPasswordCommand, checkEnvCommand, auditCommand, ...secretsCommands, keychainUseCommand, ...backupCommands, ...incidentCommands, initCommand, rotateCommand, verifyCommand, ...dumpsCommands];
+export const commands: Command[] = [
+  doctorCommand,
+  proxyCommand,
+  firewallCommand,
+  generateCommand,
+  hashPasswordCommand,
+  checkEnvCommand,
+  auditCommand,
+  ...secretsCommands,
+  keychainUseCommand,
+  ...backupCommands,
+  ...incidentCommands,
+  initCommand,
+  rotateCommand,
+  verifyCommand,
+  ...dumpsCommands,
+];

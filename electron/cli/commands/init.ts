@@ -66,11 +66,13 @@ Apply it afterwards with \`docker compose up -d\` (never \`restart\`: it keeps t
   },
   async run({ values, positionals }, io) {
     const [dir, ...extra] = positionals;
-    if (!dir || extra.length > 0) throw new UsageError('Give exactly one folder: crucible-secrets init DIR --environment ENV --public-url URL');
+    if (!dir || extra.length > 0)
+      throw new UsageError('Give exactly one folder: crucible-secrets init DIR --environment ENV --public-url URL');
     const env = Environment.safeParse(values.environment);
     if (!env.success) throw new UsageError('--environment must be production, staging or development');
     const publicUrl = values['public-url'];
-    if (typeof publicUrl !== 'string' || publicUrl === '') throw new UsageError('--public-url is required (e.g. https://crucible.example.org)');
+    if (typeof publicUrl !== 'string' || publicUrl === '')
+      throw new UsageError('--public-url is required (e.g. https://crucible.example.org)');
     const json = values.json === true;
     const origins = Array.isArray(values['cors-origin'])
       ? (values['cors-origin'] as string[]).flatMap((o) => o.split(',').map((x) => x.trim())).filter((x) => x !== '')
@@ -79,13 +81,19 @@ Apply it afterwards with \`docker compose up -d\` (never \`restart\`: it keeps t
 
     let typed: string | null = null;
     if (values['password-stdin'] === true) {
-      if (io.stdin.isTTY) throw new UsageError('--password-stdin reads a pipe, e.g. `pass show crucible | crucible-secrets init …`');
+      if (io.stdin.isTTY)
+        throw new UsageError('--password-stdin reads a pipe, e.g. `pass show crucible | crucible-secrets init …`');
       typed = await readStdinLine(io);
     }
 
     const core = io.core();
     // Before anything costly (bcrypt) or written: a keychain that cannot store the secrets fails here.
-    await requireUsableKeychain(io, core, values, values['password-stdin'] === true ? '--password-stdin (the login password)' : undefined);
+    await requireUsableKeychain(
+      io,
+      core,
+      values,
+      values['password-stdin'] === true ? '--password-stdin (the login password)' : undefined,
+    );
     const setup = setupServiceFor(core, {
       emit: (p) => {
         if (!json && p.phase !== 'done') io.stderr.write(`… ${p.message}\n`);
@@ -93,15 +101,20 @@ Apply it afterwards with \`docker compose up -d\` (never \`restart\`: it keeps t
     });
     const { draftId } = setup.begin();
     try {
-      const chosen = await setup.chooseFolder(draftId, dir.startsWith("ssh://") ? dir : resolve(dir));
-      for (const n of chosen.folder?.notices ?? []) if (!json && n.severity !== 'info') io.stderr.write(`${n.severity}: ${cliText(n.message)}\n`);
+      const chosen = await setup.chooseFolder(draftId, dir.startsWith('ssh://') ? dir : resolve(dir));
+      for (const n of chosen.folder?.notices ?? [])
+        if (!json && n.severity !== 'info') io.stderr.write(`${n.severity}: ${cliText(n.message)}\n`);
       if (chosen.existing?.present) {
         const known = new Set(chosen.existing.variables.map((v) => v.name));
-        for (const v of regenerate) if (!known.has(v)) throw new UsageError(`--regenerate ${v}: the existing .env has no such generated secret`);
+        for (const v of regenerate)
+          if (!known.has(v)) throw new UsageError(`--regenerate ${v}: the existing .env has no such generated secret`);
         const r = setup.setImport(draftId, Object.fromEntries(regenerate.map((v) => [v, 'regenerate' as const])));
         warn(io, json, r);
         if (!json) {
-          for (const v of r.existing.variables) io.stderr.write(`${v.decision === 'import' ? 'keep      ' : 'regenerate'} ${v.name}${v.decision === 'regenerate' && v.severity === 'high' ? ` — ${v.consequence}` : ''}\n`);
+          for (const v of r.existing.variables)
+            io.stderr.write(
+              `${v.decision === 'import' ? 'keep      ' : 'regenerate'} ${v.name}${v.decision === 'regenerate' && v.severity === 'high' ? ` — ${v.consequence}` : ''}\n`,
+            );
         }
       } else if (regenerate.length > 0) {
         throw new UsageError('--regenerate only applies to a folder that already has a .env');
@@ -127,12 +140,16 @@ Apply it afterwards with \`docker compose up -d\` (never \`restart\`: it keeps t
       const result = await setup.commit(draftId);
       if (generated !== null) {
         // Shown once, on stderr only (stdout may be a log or a pipe); it is in no file, only as a bcrypt hash.
-        io.stderr.write(`\nLogin password (shown once — store it in your password manager now):\n\n    ${generated}\n\n`);
+        io.stderr.write(
+          `\nLogin password (shown once — store it in your password manager now):\n\n    ${generated}\n\n`,
+        );
       }
       if (json) {
         writeJson(io, { ...result, passwordGenerated: generated !== null });
       } else {
-        io.stdout.write(`Set up ${result.deploymentName} (${result.deploymentId}): ${String(result.variables.length)} secrets in the keychain and in ${result.envFile}.\n`);
+        io.stdout.write(
+          `Set up ${result.deploymentName} (${result.deploymentId}): ${String(result.variables.length)} secrets in the keychain and in ${result.envFile}.\n`,
+        );
         if (result.previousEnvKeptAs) io.stdout.write(`The previous .env is kept as ${result.previousEnvKeptAs}.\n`);
         io.stdout.write('\nApply it:\n');
         for (const c of result.commands) io.stdout.write(`  ${c.command}\n      ${cliText(c.why)}\n`);

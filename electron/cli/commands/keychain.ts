@@ -7,7 +7,8 @@ import { promptHidden, readStdinLine } from './secret-input';
 /** Reads the vault passphrase: from the first stdin line with --passphrase-stdin, else a no-echo prompt. */
 async function passphrase(io: CliIO, fromStdin: boolean, label: string): Promise<string> {
   if (fromStdin) return readStdinLine(io);
-  if (!io.stdin.isTTY) throw new UsageError('no terminal to ask for the vault passphrase; pipe it with --passphrase-stdin.');
+  if (!io.stdin.isTTY)
+    throw new UsageError('no terminal to ask for the vault passphrase; pipe it with --passphrase-stdin.');
   return promptHidden(io, label);
 }
 
@@ -27,7 +28,11 @@ Every command that reads or writes secrets (init, rotate, secrets, backup, incid
 vault for its own run: it asks for the passphrase on the terminal, or reads it with
 --vault-passphrase-stdin or --vault-passphrase-fd N. \`crucible-secrets doctor\` shows which store is
 in use and whether it works.`,
-  exitCodes: { 0: 'the choice is recorded (and the vault created or unlocked)', 65: 'the two passphrases differ, or the passphrase is too short', 69: 'the existing vault could not be unlocked (wrong passphrase, damaged file)' },
+  exitCodes: {
+    0: 'the choice is recorded (and the vault created or unlocked)',
+    65: 'the two passphrases differ, or the passphrase is too short',
+    69: 'the existing vault could not be unlocked (wrong passphrase, damaged file)',
+  },
   options: { 'passphrase-stdin': { type: 'boolean' } },
   allowPositionals: true,
   async run({ values, positionals }, io) {
@@ -41,15 +46,21 @@ in use and whether it works.`,
         io.stdout.write('The existing vault was unlocked.\n');
       } else {
         const first = await passphrase(io, fromStdin, 'New vault passphrase: ');
-        if (!fromStdin && first !== (await passphrase(io, false, 'Repeat the passphrase: '))) throw new AppError('CLI_PASSPHRASE_MISMATCH', 'The two passphrases differ; nothing was created.');
+        if (!fromStdin && first !== (await passphrase(io, false, 'Repeat the passphrase: ')))
+          throw new AppError('CLI_PASSPHRASE_MISMATCH', 'The two passphrases differ; nothing was created.');
         await core.keychains.createVault(first);
-        io.stdout.write(`A new vault was created at ${core.paths.vaultFile}. Keep the passphrase safe: without it the secrets cannot be recovered.\n`);
+        io.stdout.write(
+          `A new vault was created at ${core.paths.vaultFile}. Keep the passphrase safe: without it the secrets cannot be recovered.\n`,
+        );
       }
     }
     await core.store.update((s) => {
       s.settings.keychainBackend = choice === 'vault' ? 'file-vault' : 'os';
     });
-    await core.journal.append({ type: 'keychain.backend-chosen', details: { backend: choice === 'vault' ? 'file-vault' : 'os' } });
+    await core.journal.append({
+      type: 'keychain.backend-chosen',
+      details: { backend: choice === 'vault' ? 'file-vault' : 'os' },
+    });
     io.stdout.write(`Secrets are now kept in ${choice === 'vault' ? 'the file vault' : 'the OS keychain'}.\n`);
     return ExitCode.Ok;
   },

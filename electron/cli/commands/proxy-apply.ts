@@ -7,7 +7,12 @@ import type { DeploymentHost } from '../../core/host/host';
 import type { StackProfile } from '../../core/stack/profile';
 import { ENV_ORIGIN_KEYS } from '../../core/proxy/env-apply';
 import { keepPreviousVersion } from '../../core/fs/previous-versions';
-import { applyComposeChanges, planComposeChanges, undoComposeChanges, type AppliedComposeChange } from '../../core/proxy/compose-changes';
+import {
+  applyComposeChanges,
+  planComposeChanges,
+  undoComposeChanges,
+  type AppliedComposeChange,
+} from '../../core/proxy/compose-changes';
 import { applyEnvFollowUps } from '../../core/proxy/env-apply';
 
 /**
@@ -25,13 +30,28 @@ export interface FrontDoorApplied {
  * Applies what was asked and says what changed.
  * @throws AppError FIX_STALE (a compose file changed while planning), PROXY_BAD_URL, ENV_* and FS_* from the writes
  */
-export async function applyFrontDoor(folder: string, origin: string, what: { compose: boolean; env: boolean }, keepIn: string, profile: StackProfile): Promise<FrontDoorApplied> {
+export async function applyFrontDoor(
+  folder: string,
+  origin: string,
+  what: { compose: boolean; env: boolean },
+  keepIn: string,
+  profile: StackProfile,
+): Promise<FrontDoorApplied> {
   const result: FrontDoorApplied = { compose: [], env: null };
   let applied: AppliedComposeChange[] = [];
   if (what.compose) {
     const plan = await planComposeChanges(folder, origin, profile);
     // Nothing to change is a success here (the core refuses an empty selection, which the window never sends).
-    applied = plan.files.length === 0 ? [] : await applyComposeChanges(folder, origin, Object.fromEntries(plan.files.map((f) => [f.file, f.token])), keepIn, profile);
+    applied =
+      plan.files.length === 0
+        ? []
+        : await applyComposeChanges(
+            folder,
+            origin,
+            Object.fromEntries(plan.files.map((f) => [f.file, f.token])),
+            keepIn,
+            profile,
+          );
     result.compose = plan.files.map((f) => {
       const backup = applied.find((a) => a.file === f.file)?.backupPath ?? null;
       return { file: f.file, diff: f.diff, backup: backup === null ? null : basename(backup) };
@@ -55,12 +75,18 @@ export function describeApplied(r: FrontDoorApplied, asked: { compose: boolean; 
   const lines: string[] = [];
   if (asked.compose) {
     if (r.compose.length === 0) lines.push('The compose files already match the front door; nothing was changed.');
-    for (const c of r.compose) lines.push(`Applied to ${c.file}${c.backup ? ` (previous version kept as ${c.backup})` : ''}:`, c.diff);
+    for (const c of r.compose)
+      lines.push(`Applied to ${c.file}${c.backup ? ` (previous version kept as ${c.backup})` : ''}:`, c.diff);
   }
   if (asked.env && r.env) {
-    lines.push(r.env.changed.length === 0 ? '.env already has the front door’s values; nothing was changed.' : `.env updated: ${r.env.changed.join(', ')}${r.env.backup ? ` (previous version kept as ${r.env.backup})` : ''}.`);
+    lines.push(
+      r.env.changed.length === 0
+        ? '.env already has the front door’s values; nothing was changed.'
+        : `.env updated: ${r.env.changed.join(', ')}${r.env.backup ? ` (previous version kept as ${r.env.backup})` : ''}.`,
+    );
   }
-  if (r.compose.length > 0 || (r.env?.changed.length ?? 0) > 0) lines.push('Apply it with `docker compose up -d` (never `restart`: it keeps the old values).');
+  if (r.compose.length > 0 || (r.env?.changed.length ?? 0) > 0)
+    lines.push('Apply it with `docker compose up -d` (never `restart`: it keeps the old values).');
   return `${lines.join('\n')}\n`;
 }
 
@@ -70,19 +96,38 @@ export function describeApplied(r: FrontDoorApplied, asked: { compose: boolean; 
  * on this computer under `keepIn`. Both or neither: a failed `.env` write puts the compose files back.
  * @throws AppError HOST_FILE_CHANGED (a file changed since the plan; nothing written), PROXY_*, ENV_*, HOST_*
  */
-export async function applyFrontDoorOnServer(host: DeploymentHost, path: string, origin: string, what: { compose: boolean; env: boolean }, keepIn: string, profile: StackProfile): Promise<FrontDoorApplied> {
-  if (!/^https:\/\/[a-z0-9.-]+(:\d{1,5})?$/.test(origin)) throw new AppError('PROXY_BAD_URL', 'The public origin must be https://name[:port].');
+export async function applyFrontDoorOnServer(
+  host: DeploymentHost,
+  path: string,
+  origin: string,
+  what: { compose: boolean; env: boolean },
+  keepIn: string,
+  profile: StackProfile,
+): Promise<FrontDoorApplied> {
+  if (!/^https:\/\/[a-z0-9.-]+(:\d{1,5})?$/.test(origin))
+    throw new AppError('PROXY_BAD_URL', 'The public origin must be https://name[:port].');
   const result: FrontDoorApplied = { compose: [], env: null };
   const written: Array<{ file: string; before: string; after: string; mode: number }> = [];
   const undo = async () => {
-    for (const w of [...written].reverse()) await host.writeFileAtomic(posix.join(path, w.file), w.before, { mode: w.mode, expectedSha256: sha256(w.after), keepPreviousIn: null }).catch(() => undefined);
+    for (const w of [...written].reverse())
+      await host
+        .writeFileAtomic(posix.join(path, w.file), w.before, {
+          mode: w.mode,
+          expectedSha256: sha256(w.after),
+          keepPreviousIn: null,
+        })
+        .catch(() => undefined);
   };
   if (what.compose) {
     const plan = await planComposeChanges(hostFolderReader(host, path, path), origin, profile);
     try {
       for (const f of plan.files) {
         const kept = await keepCopy(keepIn, f.file, f.before);
-        await host.writeFileAtomic(posix.join(path, f.file), f.after, { mode: f.mode, expectedSha256: sha256(f.before), keepPreviousIn: null });
+        await host.writeFileAtomic(posix.join(path, f.file), f.after, {
+          mode: f.mode,
+          expectedSha256: sha256(f.before),
+          keepPreviousIn: null,
+        });
         written.push({ file: f.file, before: f.before, after: f.after, mode: f.mode });
         result.compose.push({ file: f.file, diff: f.diff, backup: kept });
       }
@@ -95,8 +140,17 @@ export async function applyFrontDoorOnServer(host: DeploymentHost, path: string,
     try {
       const envPath = posix.join(path, '.env');
       const current = await readEnvOnHost(host, envPath);
-      if (current === null) throw new AppError('PROXY_NO_ENV', `The folder on ${host.label} has no .env yet. Create it with the setup first; the origin values are then added to it.`);
-      const r = await writeEnvOnHost(host, envPath, ENV_ORIGIN_KEYS.map((key) => ({ op: 'set' as const, key, value: origin })), { expectedSha256: current.sha256, keepPreviousIn: keepIn, current });
+      if (current === null)
+        throw new AppError(
+          'PROXY_NO_ENV',
+          `The folder on ${host.label} has no .env yet. Create it with the setup first; the origin values are then added to it.`,
+        );
+      const r = await writeEnvOnHost(
+        host,
+        envPath,
+        ENV_ORIGIN_KEYS.map((key) => ({ op: 'set' as const, key, value: origin })),
+        { expectedSha256: current.sha256, keepPreviousIn: keepIn, current },
+      );
       result.env = { changed: [...ENV_ORIGIN_KEYS], backup: r.previousKeptAs };
     } catch (e) {
       await undo();

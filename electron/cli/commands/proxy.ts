@@ -173,8 +173,21 @@ async function runProxy(
     applied = !(asked.compose || asked.env)
       ? null
       : serverFolder
-        ? await applyFrontDoorOnServer(serverFolder.host, serverFolder.path, bundle.origin, asked, serverFolder.keepIn, crucibleCeProfile)
-        : await applyFrontDoor(dir, bundle.origin, asked, join(resolveAppHome(io.env), 'previous', 'proxy'), crucibleCeProfile);
+        ? await applyFrontDoorOnServer(
+            serverFolder.host,
+            serverFolder.path,
+            bundle.origin,
+            asked,
+            serverFolder.keepIn,
+            crucibleCeProfile,
+          )
+        : await applyFrontDoor(
+            dir,
+            bundle.origin,
+            asked,
+            join(resolveAppHome(io.env), 'previous', 'proxy'),
+            crucibleCeProfile,
+          );
   } catch (e) {
     if (writtenOut !== null) await undoAtomicWrite(writtenOut);
     throw e;

@@ -42,7 +42,12 @@ DIR is the folder of a registered deployment; VAR a variable of the stack profil
 The previous value stays in the keychain until --confirm, and running a rotation twice resumes it.
 
 ${VAULT_HELP}`,
-  exitCodes: { 0: 'done, or pending as planned', 65: 'refused (the message says why)', 69: 'the keychain is unavailable', 75: 'a step the app ran failed: the rotation is paused (retry, --done STEP, or --rollback)' },
+  exitCodes: {
+    0: 'done, or pending as planned',
+    65: 'refused (the message says why)',
+    69: 'the keychain is unavailable',
+    75: 'a step the app ran failed: the rotation is paused (retry, --done STEP, or --rollback)',
+  },
   aliases: { 'passphrase-stdin': 'vault-passphrase-stdin' },
   options: {
     json: { type: 'boolean' },
@@ -62,12 +67,14 @@ ${VAULT_HELP}`,
   allowPositionals: true,
   async run({ values, positionals }, io) {
     const [dir, variable] = positionals;
-    if (dir === undefined || variable === undefined || positionals.length > 2) throw new UsageError(`expected DIR and VAR. Usage: ${usage}`);
+    if (dir === undefined || variable === undefined || positionals.length > 2)
+      throw new UsageError(`expected DIR and VAR. Usage: ${usage}`);
     const modes = ['dry-run', 'confirm', 'rollback'].filter((m) => values[m] === true);
     if (modes.length > 1) throw new UsageError(`--${modes.join(' and --')} cannot be combined.`);
     const exportFile = typeof values.export === 'string' ? resolve(values.export) : undefined;
     const sqlOut = typeof values['sql-out'] === 'string' ? resolve(values['sql-out']) : undefined;
-    if ((exportFile === undefined) !== (sqlOut === undefined)) throw new UsageError('--export and --sql-out go together.');
+    if ((exportFile === undefined) !== (sqlOut === undefined))
+      throw new UsageError('--export and --sql-out go together.');
 
     const core = io.core();
     const state = await core.store.read();
@@ -77,11 +84,26 @@ ${VAULT_HELP}`,
     if (values['dry-run']) {
       const plan = toPlanView(await core.rotation.plan(deployment.id, variable, { exportFile, sqlFile: sqlOut }));
       if (json) writeJson(io, plan);
-      else printPlan(io, plan.variable, plan.rotatable ? null : `${plan.notRotatableReason ?? ''}${plan.alternative ? ` Rotate ${plan.alternative} instead.` : ''}`, plan.blastRadius, plan.steps.map((s) => ({ ...s, state: 'todo' as const, failure: null, at: null, by: null, ready: false })), plan.verify);
+      else
+        printPlan(
+          io,
+          plan.variable,
+          plan.rotatable
+            ? null
+            : `${plan.notRotatableReason ?? ''}${plan.alternative ? ` Rotate ${plan.alternative} instead.` : ''}`,
+          plan.blastRadius,
+          plan.steps.map((s) => ({ ...s, state: 'todo' as const, failure: null, at: null, by: null, ready: false })),
+          plan.verify,
+        );
       return ExitCode.Ok;
     }
 
-    await unlockVaultIfChosen(io, core, values, values['value-stdin'] === true ? '--value-stdin (the new value)' : undefined);
+    await unlockVaultIfChosen(
+      io,
+      core,
+      values,
+      values['value-stdin'] === true ? '--value-stdin (the new value)' : undefined,
+    );
     const pending = (await core.rotation.pending(deployment.id)).find((p) => p.variable === variable);
 
     if (values.confirm || values.rollback) {
@@ -92,10 +114,16 @@ ${VAULT_HELP}`,
       if (values.confirm) {
         const v = await core.rotation.confirm(pending.id);
         if (json) writeJson(io, v);
-        else io.stdout.write(`${variable}: rotation confirmed (generation ${v.generation}); the previous value was dropped.\n`);
+        else
+          io.stdout.write(
+            `${variable}: rotation confirmed (generation ${v.generation}); the previous value was dropped.\n`,
+          );
         return ExitCode.Ok;
       }
-      const r = await core.rotation.rollback(pending.id, { runCommands: values.run === true, reverse: exportFile && sqlOut ? { exportFile, sqlFile: sqlOut } : undefined });
+      const r = await core.rotation.rollback(pending.id, {
+        runCommands: values.run === true,
+        reverse: exportFile && sqlOut ? { exportFile, sqlFile: sqlOut } : undefined,
+      });
       if (json) writeJson(io, r);
       else {
         io.stdout.write(`${variable}: rolled back; .env and the keychain hold the previous value again.\n`);
@@ -103,12 +131,14 @@ ${VAULT_HELP}`,
           io.stdout.write(r.ran ? 'These commands were run:\n' : 'Run these commands so the services use it again:\n');
           for (const c of r.commands) io.stdout.write(`  ${c}\n`);
         }
-        for (const o of r.output.filter((x) => x.code !== 0)) io.stderr.write(`command failed (exit ${o.code}): ${o.command}\n${o.stderr}\n`);
+        for (const o of r.output.filter((x) => x.code !== 0))
+          io.stderr.write(`command failed (exit ${o.code}): ${o.command}\n${o.stderr}\n`);
       }
       return r.output.some((o) => o.code !== 0) ? ExitCode.Errors : ExitCode.Ok;
     }
 
-    if (values['login-password-stdin'] && values['value-stdin']) throw new UsageError('--value-stdin and --login-password-stdin cannot share stdin.');
+    if (values['login-password-stdin'] && values['value-stdin'])
+      throw new UsageError('--value-stdin and --login-password-stdin cannot share stdin.');
     let newValue: string | undefined;
     // For the service check only: the login is tried, and after an encryption-key rotation the stored keys read back.
     let loginPassword = values['login-password-stdin'] ? await readStdinLine(io) : undefined;
@@ -117,13 +147,25 @@ ${VAULT_HELP}`,
       const plan = await core.rotation.plan(deployment.id, variable);
       if (plan.input === 'required') newValue = await promptHidden(io, `New ${variable}: `);
     }
-    let view = await core.rotation.start(deployment.id, variable, { reason: typeof values.reason === 'string' ? values.reason : undefined, newValue, exportFile, sqlFile: sqlOut });
-    if (!json) io.stdout.write(pending ? `Resuming the rotation of ${variable} started ${pending.startedAt}.\n` : `Rotation of ${variable} started; the new value is staged in the keychain.\n`);
+    let view = await core.rotation.start(deployment.id, variable, {
+      reason: typeof values.reason === 'string' ? values.reason : undefined,
+      newValue,
+      exportFile,
+      sqlFile: sqlOut,
+    });
+    if (!json)
+      io.stdout.write(
+        pending
+          ? `Resuming the rotation of ${variable} started ${pending.startedAt}.\n`
+          : `Rotation of ${variable} started; the new value is staged in the keychain.\n`,
+      );
     if (view.newPasswordWaiting) {
       // A generated login password: only its bcrypt hash is stored, so this is the one time it is shown.
       // On stderr only (stdout may be a log or a pipe), as `init` does.
       const { password } = await core.rotation.revealNewPassword(view.id);
-      io.stderr.write(`\nNew login password (shown once — store it in your password manager now; only its bcrypt hash is kept):\n\n    ${password}\n\n`);
+      io.stderr.write(
+        `\nNew login password (shown once — store it in your password manager now; only its bcrypt hash is kept):\n\n    ${password}\n\n`,
+      );
       view = { ...view, newPasswordWaiting: false };
       // Kept in memory for this run's service check, which logs in with it once the api is recreated.
       loginPassword ??= password;
@@ -172,7 +214,12 @@ function stepFailedText(dir: string, variable: string, s: StepView): string {
 }
 
 /** Performs what can be performed, in order; stops at the first step that waits for the admin. */
-async function walk(io: CliIO, core: CoreServices, view: RotationView, o: { yes: boolean; interactive: boolean; json: boolean; loginPassword?: string }): Promise<RotationView> {
+async function walk(
+  io: CliIO,
+  core: CoreServices,
+  view: RotationView,
+  o: { yes: boolean; interactive: boolean; json: boolean; loginPassword?: string },
+): Promise<RotationView> {
   for (let guard = 0; guard < 40; guard++) {
     const next = view.steps.find((s) => s.state !== 'done' && s.ready && !(s.optional && s.kind === 'manual'));
     if (!next) return view;
@@ -183,9 +230,21 @@ async function walk(io: CliIO, core: CoreServices, view: RotationView, o: { yes:
       if (!o.json) io.stdout.write(`✓ ${next.title}\n`);
       continue;
     }
-    if (next.kind === 'command' && view.canRunCommands && (o.yes || (o.interactive && (await ask(io, `Run \`${next.commands.join(' ; ')}\` now? [y/N] `))))) {
-      const r = await core.rotation.perform(view.id, next.id, next.id === STEP.verify && o.loginPassword !== undefined ? { loginPassword: o.loginPassword } : {});
-      for (const out of r.output) if (!o.json) io.stdout.write(`$ ${out.command}\n${out.stdout ? `${out.stdout}\n` : ''}${out.stderr ? `${out.stderr}\n` : ''}`);
+    if (
+      next.kind === 'command' &&
+      view.canRunCommands &&
+      (o.yes || (o.interactive && (await ask(io, `Run \`${next.commands.join(' ; ')}\` now? [y/N] `))))
+    ) {
+      const r = await core.rotation.perform(
+        view.id,
+        next.id,
+        next.id === STEP.verify && o.loginPassword !== undefined ? { loginPassword: o.loginPassword } : {},
+      );
+      for (const out of r.output)
+        if (!o.json)
+          io.stdout.write(
+            `$ ${out.command}\n${out.stdout ? `${out.stdout}\n` : ''}${out.stderr ? `${out.stderr}\n` : ''}`,
+          );
       view = r.view;
       if (!r.ok) return view;
       continue;
@@ -222,14 +281,23 @@ function ask(io: CliIO, question: string): Promise<boolean> {
   });
 }
 
-function printPlan(io: CliIO, variable: string, notRotatable: string | null, b: RotationView['blastRadius'], steps: StepView[], verify: string[]): void {
+function printPlan(
+  io: CliIO,
+  variable: string,
+  notRotatable: string | null,
+  b: RotationView['blastRadius'],
+  steps: StepView[],
+  verify: string[],
+): void {
   const w = (s: string) => io.stdout.write(s);
   w(`\n${variable}\n`);
   if (notRotatable) {
     w(`Not rotatable: ${notRotatable}\n`);
     return;
   }
-  w(`Blast radius\n  recreated: ${b.servicesRecreated.join(', ') || 'none'}\n  users lose: ${b.usersLose}\n  downtime: ${b.downtime}\n\nSteps\n`);
+  w(
+    `Blast radius\n  recreated: ${b.servicesRecreated.join(', ') || 'none'}\n  users lose: ${b.usersLose}\n  downtime: ${b.downtime}\n\nSteps\n`,
+  );
   steps.forEach((s, i) => {
     const mark = s.state === 'done' ? '[x]' : '[ ]';
     const who = s.kind === 'app' ? 'app' : s.kind === 'command' ? 'command' : 'you';

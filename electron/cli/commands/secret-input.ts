@@ -60,7 +60,8 @@ export async function readStdinLine(io: CliIO): Promise<string> {
   for await (const chunk of io.stdin) {
     const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
     size += b.length;
-    if (size > MAX_STDIN) throw new AppError('CLI_INPUT_TOO_LARGE', 'stdin holds more than 64 KiB; pipe only the password.');
+    if (size > MAX_STDIN)
+      throw new AppError('CLI_INPUT_TOO_LARGE', 'stdin holds more than 64 KiB; pipe only the password.');
     chunks.push(b);
   }
   const text = Buffer.concat(chunks).toString('utf8');

@@ -21,7 +21,11 @@ where git could pick it up): the newest ${String(KEEP_PER_FILE)} of each file, 0
   --restore ID  put that version back (ID as listed). The file as it is now is kept first, so this can be
                 undone the same way. Needs --yes. A restored .env may disagree with the keychain:
                 \`crucible-secrets secrets drift DIR\` shows where.`,
-  exitCodes: { 0: 'listed, or put back', 64: '--restore without --yes', 65: 'DIR is not a registered deployment, or ID is not a kept version' },
+  exitCodes: {
+    0: 'listed, or put back',
+    64: '--restore without --yes',
+    65: 'DIR is not a registered deployment, or ID is not a kept version',
+  },
   options: { json: { type: 'boolean' }, restore: { type: 'string' }, yes: { type: 'boolean' } },
   allowPositionals: true,
   async run({ values, positionals }, io) {
@@ -31,22 +35,35 @@ where git could pick it up): the newest ${String(KEEP_PER_FILE)} of each file, 0
     const deployment = await deploymentForFolder(await core.store.read(), dir);
     const id = values.restore;
     if (typeof id === 'string') {
-      if (values.yes !== true) throw new UsageError(`putting ${id} back replaces the file in the deployment; add --yes. Usage: ${usage}`);
+      if (values.yes !== true)
+        throw new UsageError(`putting ${id} back replaces the file in the deployment; add --yes. Usage: ${usage}`);
       const r = await core.previousVersions.restore(deployment.id, id);
       if (values.json) writeJson(io, r);
       else {
-        io.stdout.write(`Put ${r.file} back from ${id}.${r.keptCurrentAs ? ' The version it replaced is kept too (listed above the others).' : ''}\n`);
-        if (r.file === '.env') io.stdout.write(`Check that it agrees with the keychain: crucible-secrets secrets drift ${dir}\nThen apply it: docker compose up -d --force-recreate\n`);
+        io.stdout.write(
+          `Put ${r.file} back from ${id}.${r.keptCurrentAs ? ' The version it replaced is kept too (listed above the others).' : ''}\n`,
+        );
+        if (r.file === '.env')
+          io.stdout.write(
+            `Check that it agrees with the keychain: crucible-secrets secrets drift ${dir}\nThen apply it: docker compose up -d --force-recreate\n`,
+          );
       }
       return ExitCode.Ok;
     }
     const list = await core.previousVersions.list(deployment.id);
-    if (values.json) writeJson(io, { deployment: { id: deployment.id, name: deployment.name, folder: deployment.folder }, versions: list });
+    if (values.json)
+      writeJson(io, {
+        deployment: { id: deployment.id, name: deployment.name, folder: deployment.folder },
+        versions: list,
+      });
     else if (list.length === 0) io.stdout.write(`No previous versions are kept for ${deployment.name} yet.\n`);
     else {
       const w = Math.max(2, ...list.map((v) => v.id.length));
       io.stdout.write(`${'ID'.padEnd(w)}  ${'FILE'.padEnd(20)}  REPLACED (UTC)\n`);
-      for (const v of list) io.stdout.write(`${v.id.padEnd(w)}  ${v.of.padEnd(20)}  ${v.takenAt.replace('T', ' ').replace(/\.\d{3}Z$/, 'Z')}\n`);
+      for (const v of list)
+        io.stdout.write(
+          `${v.id.padEnd(w)}  ${v.of.padEnd(20)}  ${v.takenAt.replace('T', ' ').replace(/\.\d{3}Z$/, 'Z')}\n`,
+        );
     }
     return ExitCode.Ok;
   },

@@ -57,7 +57,12 @@ export function readFdLine(fd: number): Promise<string> {
       size += b.length;
       if (size > MAX_BYTES) {
         stream.destroy();
-        reject(new AppError('CLI_INPUT_TOO_LARGE', `File descriptor ${String(fd)} holds more than 64 KiB; pass only the vault passphrase.`));
+        reject(
+          new AppError(
+            'CLI_INPUT_TOO_LARGE',
+            `File descriptor ${String(fd)} holds more than 64 KiB; pass only the vault passphrase.`,
+          ),
+        );
       } else if (b.includes(0x0a)) {
         // The first line is all we need; the writer may keep the descriptor open.
         stream.destroy();
@@ -100,7 +105,10 @@ function openedByCaller(fd: number): boolean {
 }
 
 function fdError(fd: number): AppError {
-  return new AppError('CLI_VAULT_FD_UNREADABLE', `File descriptor ${String(fd)} cannot be read. Open it for the command, e.g. \`3< passphrase-file crucible-secrets … --vault-passphrase-fd 3\`.`);
+  return new AppError(
+    'CLI_VAULT_FD_UNREADABLE',
+    `File descriptor ${String(fd)} cannot be read. Open it for the command, e.g. \`3< passphrase-file crucible-secrets … --vault-passphrase-fd 3\`.`,
+  );
 }
 
 /** Where the vault passphrase comes from, validated against what else the command reads from stdin. */
@@ -113,24 +121,37 @@ export type VaultSource = { kind: 'stdin' } | { kind: 'fd'; fd: number } | { kin
 export function vaultSource(values: Record<string, unknown>, stdinTakenBy?: string): VaultSource {
   const fromStdin = values['vault-passphrase-stdin'] === true;
   const fdText = values['vault-passphrase-fd'];
-  if (fromStdin && fdText !== undefined) throw new UsageError('use either --vault-passphrase-stdin or --vault-passphrase-fd, not both.');
+  if (fromStdin && fdText !== undefined)
+    throw new UsageError('use either --vault-passphrase-stdin or --vault-passphrase-fd, not both.');
   if (typeof fdText === 'string') {
-    if (!/^\d{1,4}$/.test(fdText) || Number(fdText) < 3) throw new UsageError('--vault-passphrase-fd takes a descriptor number of 3 or more (0, 1 and 2 are stdin, stdout and stderr).');
+    if (!/^\d{1,4}$/.test(fdText) || Number(fdText) < 3)
+      throw new UsageError(
+        '--vault-passphrase-fd takes a descriptor number of 3 or more (0, 1 and 2 are stdin, stdout and stderr).',
+      );
     return { kind: 'fd', fd: Number(fdText) };
   }
   if (fromStdin) {
-    if (stdinTakenBy) throw new UsageError(`stdin already carries the secret of ${stdinTakenBy}; pass the vault passphrase with --vault-passphrase-fd N instead.`);
+    if (stdinTakenBy)
+      throw new UsageError(
+        `stdin already carries the secret of ${stdinTakenBy}; pass the vault passphrase with --vault-passphrase-fd N instead.`,
+      );
     return { kind: 'stdin' };
   }
   return { kind: 'prompt' };
 }
 
 /** Reads the passphrase from `source`. @throws UsageError when a prompt is needed but there is no terminal. */
-export async function readVaultPassphrase(io: CliIO, source: VaultSource, label = 'Vault passphrase: '): Promise<string> {
+export async function readVaultPassphrase(
+  io: CliIO,
+  source: VaultSource,
+  label = 'Vault passphrase: ',
+): Promise<string> {
   if (source.kind === 'stdin') return readStdinLine(io);
   if (source.kind === 'fd') return readFdLine(source.fd);
   if (io.stdin.isTTY !== true) {
-    throw new UsageError('secrets are kept in the file vault, which is locked, and there is no terminal to ask for its passphrase. Pipe it with --vault-passphrase-stdin, or pass --vault-passphrase-fd N.');
+    throw new UsageError(
+      'secrets are kept in the file vault, which is locked, and there is no terminal to ask for its passphrase. Pipe it with --vault-passphrase-stdin, or pass --vault-passphrase-fd N.',
+    );
   }
   return promptHidden(io, label);
 }
@@ -141,7 +162,12 @@ export async function readVaultPassphrase(io: CliIO, source: VaultSource, label 
  * Commands that read or write secrets call it before using core.inventory, core.rotation, core.backup…
  * @throws AppError KEYCHAIN_VAULT_WRONG_PASSPHRASE, KEYCHAIN_VAULT_MISSING; UsageError (see {@link vaultSource})
  */
-export async function unlockVaultIfChosen(io: CliIO, core: CoreServices, values: Record<string, unknown>, stdinTakenBy?: string): Promise<void> {
+export async function unlockVaultIfChosen(
+  io: CliIO,
+  core: CoreServices,
+  values: Record<string, unknown>,
+  stdinTakenBy?: string,
+): Promise<void> {
   const source = vaultSource(values, stdinTakenBy);
   if ((await core.keychains.choice()) !== 'file-vault' || core.keychains.vaultUnlocked()) return;
   await core.keychains.unlockVault(await readVaultPassphrase(io, source));
@@ -153,7 +179,12 @@ export async function unlockVaultIfChosen(io: CliIO, core: CoreServices, values:
  * keychain fails with the doctor's reason and names the command that switches to the vault.
  * @throws AppError KEYCHAIN_* (exit 69)
  */
-export async function requireUsableKeychain(io: CliIO, core: CoreServices, values: Record<string, unknown>, stdinTakenBy?: string): Promise<void> {
+export async function requireUsableKeychain(
+  io: CliIO,
+  core: CoreServices,
+  values: Record<string, unknown>,
+  stdinTakenBy?: string,
+): Promise<void> {
   await unlockVaultIfChosen(io, core, values, stdinTakenBy);
   try {
     await (await core.keychains.get()).ensureUsable();

@@ -11,7 +11,12 @@ import { channel, NoRequest, req } from './contract';
 const deploymentId = z.string().min(1).max(64);
 const fixId = z.string().min(1).max(300);
 
-const Counts = z.object({ critical: z.number().int(), error: z.number().int(), warning: z.number().int(), info: z.number().int() });
+const Counts = z.object({
+  critical: z.number().int(),
+  error: z.number().int(),
+  warning: z.number().int(),
+  info: z.number().int(),
+});
 
 export const AuditResultView = z.object({
   deploymentId: z.string(),
@@ -101,7 +106,17 @@ export const auditChannels = {
   ),
   checklist: channel('audit', 'checklist', req({ deploymentId }), ChecklistView),
   /** Ticking (done) needs a note saying what was done (CHECKLIST_NOTE_REQUIRED otherwise); clearing takes none. */
-  tick: channel('audit', 'tick', req({ deploymentId, itemId: z.string().min(1).max(64), done: z.boolean(), note: z.string().max(500).optional() }), ChecklistView),
-  exportReport: channel('audit', 'exportReport', req({ deploymentId, format: z.enum(['markdown', 'html']) }), z.object({ saved: z.boolean(), fileName: z.string().optional() })),
+  tick: channel(
+    'audit',
+    'tick',
+    req({ deploymentId, itemId: z.string().min(1).max(64), done: z.boolean(), note: z.string().max(500).optional() }),
+    ChecklistView,
+  ),
+  exportReport: channel(
+    'audit',
+    'exportReport',
+    req({ deploymentId, format: z.enum(['markdown', 'html']) }),
+    z.object({ saved: z.boolean(), fileName: z.string().optional() }),
+  ),
   dashboard: channel('audit', 'dashboard', NoRequest, z.object({ deployments: z.array(DashboardEntryView) })),
 };

@@ -12,9 +12,16 @@ import { Environment } from '../model/deployment';
 const DeploymentId = z.string().regex(/^[a-z0-9][a-z0-9-]{2,63}$/);
 const Passphrase = z.string().min(1).max(1024);
 const Id = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
-const VarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).max(128);
+const VarName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+  .max(128);
 
-export const KdfInfo = z.object({ memoryKiB: z.number().int(), iterations: z.number().int(), parallelism: z.number().int() });
+export const KdfInfo = z.object({
+  memoryKiB: z.number().int(),
+  iterations: z.number().int(),
+  parallelism: z.number().int(),
+});
 
 export const BackupProgress = z.object({
   operation: z.enum(['export', 'verify', 'restore']),
@@ -61,7 +68,13 @@ export const ExportResult = z.object({
 });
 export type ExportResult = z.infer<typeof ExportResult>;
 
-export const BackupFileInfo = z.object({ fileId: z.string(), fileName: z.string(), bytes: z.number().int(), formatVersion: z.number().int(), kdf: KdfInfo });
+export const BackupFileInfo = z.object({
+  fileId: z.string(),
+  fileName: z.string(),
+  bytes: z.number().int(),
+  formatVersion: z.number().int(),
+  kdf: KdfInfo,
+});
 export type BackupFileInfo = z.infer<typeof BackupFileInfo>;
 
 const SideState = z.enum(['absent', 'same', 'differs', 'no-file']);
@@ -146,9 +159,19 @@ export const backupChannels = {
   /** Main copies the passphrase it generated last (cleared from the clipboard after 30 s). */
   copyGeneratedPassphrase: channel('backup', 'copyGeneratedPassphrase', NoRequest, z.object({ clearsAt: z.string() })),
   /** Main asks where to save (OS dialog); null when the admin cancels. */
-  export: channel('backup', 'export', req({ deploymentIds: z.array(DeploymentId).min(1).max(100), passphrase: Passphrase, confirmation: Passphrase }), ExportResult.nullable()),
+  export: channel(
+    'backup',
+    'export',
+    req({ deploymentIds: z.array(DeploymentId).min(1).max(100), passphrase: Passphrase, confirmation: Passphrase }),
+    ExportResult.nullable(),
+  ),
   /** Saves the printable recovery sheet of an export made in this session (OS dialog). */
-  saveRecoverySheet: channel('backup', 'saveRecoverySheet', req({ exportId: Id }), z.object({ fileName: z.string(), path: z.string() }).nullable()),
+  saveRecoverySheet: channel(
+    'backup',
+    'saveRecoverySheet',
+    req({ exportId: Id }),
+    z.object({ fileName: z.string(), path: z.string() }).nullable(),
+  ),
   /** Main opens a file dialog and checks the file's structure (no passphrase yet). */
   pickFile: channel('backup', 'pickFile', NoRequest, BackupFileInfo.nullable()),
   verify: channel('backup', 'verify', req({ fileId: Id, passphrase: Passphrase }), BackupSummary),
@@ -158,7 +181,12 @@ export const backupChannels = {
   applyRestore: channel('backup', 'applyRestore', RestoreSelection, RestoreResult),
   cancelRestore: channel('backup', 'cancelRestore', req({ sessionId: Id }), z.object({ cancelled: z.boolean() })),
   /** Copies the command that applies the last restore of this deployment (RestoreResult.applyCommand). */
-  copyApplyCommand: channel('backup', 'copyApplyCommand', req({ deploymentId: DeploymentId }), z.object({ copied: z.boolean() })),
+  copyApplyCommand: channel(
+    'backup',
+    'copyApplyCommand',
+    req({ deploymentId: DeploymentId }),
+    z.object({ copied: z.boolean() }),
+  ),
 };
 
 export const backupEvents = {

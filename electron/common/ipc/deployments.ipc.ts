@@ -40,5 +40,10 @@ export const deploymentsChannels = {
   /** Reaches the deployment where it runs (SSH for a server) and checks docker and Compose v2 there. */
   where: channel('deployments', 'where', req({ id: z.string().max(64) }), DeploymentWhere),
   /** Checks the running service where it runs; `loginPassword` (typed for this check only) adds the login. */
-  verify: channel('deployments', 'verify', req({ id: z.string().max(64), loginPassword: z.string().min(1).max(1024).optional() }), VerifyResult),
+  verify: channel(
+    'deployments',
+    'verify',
+    req({ id: z.string().max(64), loginPassword: z.string().min(1).max(1024).optional() }),
+    VerifyResult,
+  ),
 };

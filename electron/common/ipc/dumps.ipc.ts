@@ -16,7 +16,12 @@ export type DumpView = z.infer<typeof DumpView>;
 const Target = req({ deploymentId: z.string().max(64), id: z.string().max(255) });
 
 export const dumpsChannels = {
-  list: channel('dumps', 'list', req({ deploymentId: z.string().max(64) }), z.object({ folder: z.string(), dumps: z.array(DumpView) })),
+  list: channel(
+    'dumps',
+    'list',
+    req({ deploymentId: z.string().max(64) }),
+    z.object({ folder: z.string(), dumps: z.array(DumpView) }),
+  ),
   /** Deletes one dump. Journaled. */
   remove: channel('dumps', 'remove', Target, z.object({ removed: z.string() })),
   /** Main asks where to save, then writes the plain SQL there (0600, never over an existing file). */

@@ -57,7 +57,10 @@ export const IncidentSummary = z.object({
 });
 export type IncidentSummary = z.infer<typeof IncidentSummary>;
 
-const Id = z.string().regex(/^inc-[a-z0-9-]+$/).max(64);
+const Id = z
+  .string()
+  .regex(/^inc-[a-z0-9-]+$/)
+  .max(64);
 const Text = z.string().max(4000);
 
 export const incidentChannels = {
@@ -65,8 +68,18 @@ export const incidentChannels = {
   /** Open incidents only (the shell banner). */
   active: channel('incident', 'active', NoRequest, z.object({ incidents: z.array(IncidentSummary) })),
   get: channel('incident', 'get', req({ id: Id }), IncidentView),
-  start: channel('incident', 'start', req({ deploymentId: z.string().max(64), title: z.string().min(1).max(200) }), IncidentView),
-  tick: channel('incident', 'tick', req({ id: Id, itemId: z.string().max(80), outcome: ItemTick.shape.outcome, note: Text.optional() }), IncidentView),
+  start: channel(
+    'incident',
+    'start',
+    req({ deploymentId: z.string().max(64), title: z.string().min(1).max(200) }),
+    IncidentView,
+  ),
+  tick: channel(
+    'incident',
+    'tick',
+    req({ id: Id, itemId: z.string().max(80), outcome: ItemTick.shape.outcome, note: Text.optional() }),
+    IncidentView,
+  ),
   untick: channel('incident', 'untick', req({ id: Id, itemId: z.string().max(80) }), IncidentView),
   /** The answers object is strict too: a key the contract does not name is refused, not dropped. */
   answer: channel('incident', 'answer', req({ id: Id, answers: z.strictObject(AssessAnswers.shape) }), IncidentView),
@@ -74,9 +87,19 @@ export const incidentChannels = {
   removeTimeline: channel('incident', 'removeTimeline', req({ id: Id, entryId: z.string().max(20) }), IncidentView),
   setNoticeExtra: channel('incident', 'setNoticeExtra', req({ id: Id, text: Text }), IncidentView),
   /** `override` completes a step whose essential items are not done; its reason is journalled and reported. */
-  completeStep: channel('incident', 'completeStep', req({ id: Id, step: StepId, override: z.strictObject({ reason: Text.trim().min(1) }).optional() }), IncidentView),
+  completeStep: channel(
+    'incident',
+    'completeStep',
+    req({ id: Id, step: StepId, override: z.strictObject({ reason: Text.trim().min(1) }).optional() }),
+    IncidentView,
+  ),
   /** All rotatable secrets in dependency order, or only `variables`. */
-  planRotation: channel('incident', 'planRotation', req({ id: Id, variables: z.array(z.string().max(128)).max(100).optional() }), IncidentView),
+  planRotation: channel(
+    'incident',
+    'planRotation',
+    req({ id: Id, variables: z.array(z.string().max(128)).max(100).optional() }),
+    IncidentView,
+  ),
   /** Rotates the next secret of the run; call again until the run is finished (progress after each). */
   rotateNext: channel('incident', 'rotateNext', req({ id: Id }), IncidentView),
   /** Closes and writes the final report to the app home; the view's `incident.finalReport` says where. */

@@ -47,7 +47,9 @@ type ResOf<C> = C extends ChannelDef<z.ZodType, infer Res> ? z.output<Res> : nev
 
 /** What the preload (and the harness bridge) expose as `window.api`: every call resolves to an envelope. */
 export type RawApi = {
-  [D in Domain]: { [V in keyof Contract[D]]: (request: ReqOf<Contract[D][V]>) => Promise<Envelope<ResOf<Contract[D][V]>>> };
+  [D in Domain]: {
+    [V in keyof Contract[D]]: (request: ReqOf<Contract[D][V]>) => Promise<Envelope<ResOf<Contract[D][V]>>>;
+  };
 } & {
   on: { [E in keyof Events]: (listener: (payload: z.output<Events[E]['payload']>) => void) => () => void };
 };

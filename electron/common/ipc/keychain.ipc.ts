@@ -28,9 +28,7 @@ export const KeychainStatus = z.object({
   label: z.string(),
   usable: z.boolean(),
   checkedAt: z.string(),
-  problem: z
-    .object({ code: KeychainProblemCode, message: z.string(), fix: z.string() })
-    .optional(),
+  problem: z.object({ code: KeychainProblemCode, message: z.string(), fix: z.string() }).optional(),
   facts: z.object({
     dbusSessionBus: z.boolean().optional(),
     locked: z.boolean().optional(),

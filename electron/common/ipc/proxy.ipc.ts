@@ -16,7 +16,12 @@ export type ProxyServer = z.infer<typeof ProxyServer>;
 
 /** HSTS choices. `max-age` below one year is refused by the core with a clear message. */
 export const HstsChoice = z.strictObject({
-  maxAgeSeconds: z.number().int().nonnegative().max(2 ** 31 - 1).default(ONE_YEAR_SECONDS),
+  maxAgeSeconds: z
+    .number()
+    .int()
+    .nonnegative()
+    .max(2 ** 31 - 1)
+    .default(ONE_YEAR_SECONDS),
   includeSubDomains: z.boolean().default(false),
   /** Never on by default: joining the browsers' preload list is hard to undo (see the generated notes). */
   preload: z.boolean().default(false),
@@ -146,7 +151,12 @@ export const SaveRequest = req({
 export const SaveResult = z.object({ saved: z.boolean(), name: z.string().nullable() });
 
 /** One compose file's front-door change: what changes, the diff shown before applying, and its token. */
-export const ComposeChangeView = z.object({ file: z.string(), changes: z.array(z.string()), diff: z.string(), token: z.string() });
+export const ComposeChangeView = z.object({
+  file: z.string(),
+  changes: z.array(z.string()),
+  diff: z.string(),
+  token: z.string(),
+});
 export const ComposePreview = z.object({ files: z.array(ComposeChangeView), notes: z.array(z.string()) });
 export type ComposePreview = z.infer<typeof ComposePreview>;
 
@@ -158,12 +168,22 @@ const composeTarget = {
 };
 export const ComposePreviewRequest = req(composeTarget);
 export type ComposePreviewRequest = z.input<typeof ComposePreviewRequest>;
-export const ComposeApplyRequest = req({ ...composeTarget, tokens: z.record(z.string().max(255), z.string().max(128)) });
-export const ComposeApplied = z.object({ applied: z.array(z.object({ file: z.string(), backupName: z.string().nullable() })) });
+export const ComposeApplyRequest = req({
+  ...composeTarget,
+  tokens: z.record(z.string().max(255), z.string().max(128)),
+});
+export const ComposeApplied = z.object({
+  applied: z.array(z.object({ file: z.string(), backupName: z.string().nullable() })),
+});
 
 export const proxyChannels = {
   pickFolder: channel('proxy', 'pickFolder', req({}), PickedRef.nullable()),
-  pickCertificate: channel('proxy', 'pickCertificate', req({ which: z.enum(['certificate', 'key']) }), PickedRef.nullable()),
+  pickCertificate: channel(
+    'proxy',
+    'pickCertificate',
+    req({ which: z.enum(['certificate', 'key']) }),
+    PickedRef.nullable(),
+  ),
   generate: channel('proxy', 'generate', GenerateRequest, ProxyBundle),
   firewall: channel('proxy', 'firewall', FirewallRequest, FirewallGuide),
   /** Saves a generated file where the admin chooses in a main-process save dialog. */
@@ -175,5 +195,10 @@ export const proxyChannels = {
   /** Applies previewed compose changes (by token) with the comment-preserving editor. */
   composeApply: channel('proxy', 'composeApply', ComposeApplyRequest, ComposeApplied),
   /** Writes ROUNDTABLE_CORS_ORIGINS and ROUNDTABLE_FRONTEND_URL (the public origin) into the folder's `.env`. */
-  envApply: channel('proxy', 'envApply', ComposePreviewRequest, z.object({ changed: z.array(z.string()), backupName: z.string().nullable() })),
+  envApply: channel(
+    'proxy',
+    'envApply',
+    ComposePreviewRequest,
+    z.object({ changed: z.array(z.string()), backupName: z.string().nullable() }),
+  ),
 };

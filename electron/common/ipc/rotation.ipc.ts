@@ -43,10 +43,22 @@ export const PlanView = z.object({
 });
 export type PlanView = z.infer<typeof PlanView>;
 
-export const RotationStatus = z.enum(['staging', 'in-progress', 'confirming', 'confirmed', 'rolling-back', 'rolled-back']);
+export const RotationStatus = z.enum([
+  'staging',
+  'in-progress',
+  'confirming',
+  'confirmed',
+  'rolling-back',
+  'rolled-back',
+]);
 
 /** Why a command step failed: a diagnosis in words, the exit status; never the command's output. */
-export const StepFailureView = z.object({ kind: z.string(), summary: z.string(), hint: z.string(), exitCode: z.number().int() });
+export const StepFailureView = z.object({
+  kind: z.string(),
+  summary: z.string(),
+  hint: z.string(),
+  exitCode: z.number().int(),
+});
 export type StepFailureView = z.infer<typeof StepFailureView>;
 
 export const StepView = PlanStepView.extend({
@@ -85,9 +97,20 @@ export const RotationView = z.object({
 export type RotationView = z.infer<typeof RotationView>;
 
 /** One command the app ran: its exit status and the last lines of its output (redacted). */
-export const CommandOutput = z.object({ command: z.string(), code: z.number().int(), stdout: z.string(), stderr: z.string(), diagnosis: StepFailureView.nullable().optional() });
+export const CommandOutput = z.object({
+  command: z.string(),
+  code: z.number().int(),
+  stdout: z.string(),
+  stderr: z.string(),
+  diagnosis: StepFailureView.nullable().optional(),
+});
 
-export const StepOutcome = z.object({ view: RotationView, ok: z.boolean(), output: z.array(CommandOutput), failure: StepFailureView.nullable().optional() });
+export const StepOutcome = z.object({
+  view: RotationView,
+  ok: z.boolean(),
+  output: z.array(CommandOutput),
+  failure: StepFailureView.nullable().optional(),
+});
 export type StepOutcome = z.infer<typeof StepOutcome>;
 
 export const RollbackResult = z.object({
@@ -137,7 +160,10 @@ export const RotationOverview = z.object({
 export type RotationOverview = z.infer<typeof RotationOverview>;
 
 const DeploymentId = z.string().max(64);
-const VariableName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).max(128);
+const VariableName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+  .max(128);
 const RunId = z.string().regex(/^rot-[0-9a-f]{16}$/);
 const StepName = z.string().regex(/^[a-z-]{1,40}$/);
 
@@ -148,14 +174,24 @@ export const rotationChannels = {
   start: channel(
     'rotation',
     'start',
-    req({ deploymentId: DeploymentId, variable: VariableName, reason: z.string().max(500).optional(), newValue: z.string().max(4096).optional() }),
+    req({
+      deploymentId: DeploymentId,
+      variable: VariableName,
+      reason: z.string().max(500).optional(),
+      newValue: z.string().max(4096).optional(),
+    }),
     RotationView,
   ),
   view: channel('rotation', 'view', req({ id: RunId }), RotationView),
   /** Every unfinished rotation (offered for resume or rollback at start). */
   pending: channel('rotation', 'pending', NoRequest, z.array(RotationView)),
   /** `loginPassword`: typed by the admin for the service check only (the login, the stored keys); never stored or echoed. */
-  perform: channel('rotation', 'perform', req({ id: RunId, step: StepName, loginPassword: z.string().min(1).max(1024).optional() }), StepOutcome),
+  perform: channel(
+    'rotation',
+    'perform',
+    req({ id: RunId, step: StepName, loginPassword: z.string().min(1).max(1024).optional() }),
+    StepOutcome,
+  ),
   tick: channel('rotation', 'tick', req({ id: RunId, step: StepName }), RotationView),
   /** Main opens the file dialog for the encryption-key export; the renderer never sends a path. */
   pickExport: channel('rotation', 'pickExport', req({ id: RunId }), RotationView.nullable()),
@@ -163,5 +199,10 @@ export const rotationChannels = {
   rollback: channel('rotation', 'rollback', req({ id: RunId, runCommands: z.boolean().optional() }), RollbackResult),
   /** The generated login password of a run, once (then main forgets it). */
   revealNewPassword: channel('rotation', 'revealNewPassword', req({ id: RunId }), z.object({ password: z.string() })),
-  history: channel('rotation', 'history', req({ deploymentId: DeploymentId, variable: VariableName.optional() }), z.array(HistoryItem)),
+  history: channel(
+    'rotation',
+    'history',
+    req({ deploymentId: DeploymentId, variable: VariableName.optional() }),
+    z.array(HistoryItem),
+  ),
 };

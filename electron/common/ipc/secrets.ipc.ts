@@ -122,7 +122,10 @@ export const PreviousVersionView = z.object({
 });
 export type PreviousVersionView = z.infer<typeof PreviousVersionView>;
 
-const Name = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).max(128);
+const Name = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+  .max(128);
 const Target = req({ deploymentId: z.string().max(64), name: Name });
 
 export const secretsChannels = {
@@ -130,24 +133,49 @@ export const secretsChannels = {
   /** Explicit: answers with the value. Journaled. */
   reveal: channel('secrets', 'reveal', Target, z.object({ name: z.string(), value: z.string() })),
   /** Main writes the clipboard and clears it after `seconds` if it still holds the value. Journaled. */
-  copy: channel('secrets', 'copy', Target, z.object({ name: z.string(), clearsAt: z.string(), seconds: z.number().int() })),
+  copy: channel(
+    'secrets',
+    'copy',
+    Target,
+    z.object({ name: z.string(), clearsAt: z.string(), seconds: z.number().int() }),
+  ),
   drift: channel('secrets', 'drift', req({ deploymentId: z.string().max(64) }), DriftReport),
   /** The change a drift repair would make, values withheld. */
-  previewDriftRepair: channel('secrets', 'previewDriftRepair', req({ deploymentId: z.string().max(64), name: Name, direction: DriftDirection }), DriftRepairPreview),
+  previewDriftRepair: channel(
+    'secrets',
+    'previewDriftRepair',
+    req({ deploymentId: z.string().max(64), name: Name, direction: DriftDirection }),
+    DriftRepairPreview,
+  ),
   /** Makes the previewed change; refused when the `.env` or the keychain changed since. Journaled. */
   repairDrift: channel(
     'secrets',
     'repairDrift',
-    req({ deploymentId: z.string().max(64), name: Name, direction: DriftDirection, token: z.string().regex(/^[0-9a-f]{64}$/) }),
+    req({
+      deploymentId: z.string().max(64),
+      name: Name,
+      direction: DriftDirection,
+      token: z.string().regex(/^[0-9a-f]{64}$/),
+    }),
     DriftRepairResult,
   ),
   /**
    * Watches the deployment's `.env` (a folder on this computer) and pushes `secretsEnvChanged` when it changes,
    * until `unwatchEnv`. `watching: false` for a deployment on a server: the page re-checks on a timer instead.
    */
-  watchEnv: channel('secrets', 'watchEnv', req({ deploymentId: z.string().max(64) }), z.object({ watching: z.boolean() })),
+  watchEnv: channel(
+    'secrets',
+    'watchEnv',
+    req({ deploymentId: z.string().max(64) }),
+    z.object({ watching: z.boolean() }),
+  ),
   unwatchEnv: channel('secrets', 'unwatchEnv', req({ deploymentId: z.string().max(64) }), z.object({})),
-  previousVersions: channel('secrets', 'previousVersions', req({ deploymentId: z.string().max(64) }), z.array(PreviousVersionView)),
+  previousVersions: channel(
+    'secrets',
+    'previousVersions',
+    req({ deploymentId: z.string().max(64) }),
+    z.array(PreviousVersionView),
+  ),
   /** Puts a kept version back (the current file is kept first). Journaled. */
   restorePrevious: channel(
     'secrets',

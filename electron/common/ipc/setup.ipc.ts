@@ -15,7 +15,10 @@ import { Finding } from '../model/finding';
  */
 
 export const DraftId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
-const VarName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/).max(80);
+const VarName = z
+  .string()
+  .regex(/^[A-Z_][A-Z0-9_]*$/)
+  .max(80);
 
 export const SetupStep = z.enum(['folder', 'existing', 'environment', 'address', 'password', 'secrets', 'review']);
 export type SetupStep = z.infer<typeof SetupStep>;
@@ -37,7 +40,12 @@ export const FolderView = z.object({
   folder: z.string(),
   name: z.string(),
   composeFiles: z.array(z.object({ name: z.string(), role: z.enum(['default', 'override', 'production']) })),
-  env: z.object({ exists: z.boolean(), bytes: z.number().int().optional(), mode: z.string().optional(), readableByOthers: z.boolean().optional() }),
+  env: z.object({
+    exists: z.boolean(),
+    bytes: z.number().int().optional(),
+    mode: z.string().optional(),
+    readableByOthers: z.boolean().optional(),
+  }),
   gitignore: z.object({ exists: z.boolean(), coversEnv: z.boolean() }),
   git: z.object({ isRepo: z.boolean(), envTracked: z.boolean(), gitAvailable: z.boolean() }),
   /** Compose files that hard-code ROUNDTABLE_CORS_ORIGINS (which beats `.env`), with the fix as a diff. */
@@ -74,7 +82,11 @@ export const ExistingView = z.object({
 });
 export type ExistingView = z.infer<typeof ExistingView>;
 
-export const ChooseFolderResult = z.object({ cancelled: z.boolean(), folder: FolderView.optional(), existing: ExistingView.optional() });
+export const ChooseFolderResult = z.object({
+  cancelled: z.boolean(),
+  folder: FolderView.optional(),
+  existing: ExistingView.optional(),
+});
 
 export const PasswordMode = z.enum(['generated', 'typed', 'keep']);
 export type PasswordMode = z.infer<typeof PasswordMode>;
@@ -88,8 +100,15 @@ export const DraftSummary = z.object({
   frontendUrl: z.string().nullable(),
   corsOrigins: z.array(z.string()),
   applyCorsFix: z.boolean(),
-  password: z.object({ mode: PasswordMode.nullable(), set: z.boolean(), canKeep: z.boolean(), keepNote: z.string().optional() }),
-  providerKeys: z.array(z.object({ name: z.string(), description: z.string(), set: z.boolean(), fromEnv: z.boolean() })),
+  password: z.object({
+    mode: PasswordMode.nullable(),
+    set: z.boolean(),
+    canKeep: z.boolean(),
+    keepNote: z.string().optional(),
+  }),
+  providerKeys: z.array(
+    z.object({ name: z.string(), description: z.string(), set: z.boolean(), fromEnv: z.boolean() }),
+  ),
 });
 export type DraftSummary = z.infer<typeof DraftSummary>;
 
@@ -140,29 +159,76 @@ export const setupChannels = {
    * dialog for a remote folder). Main parses it strictly (host/location.ts) and reaches it with the admin's
    * own OpenSSH; a local path is refused here — local folders come from the OS dialog only.
    */
-  chooseServer: channel('setup', 'chooseServer', req({ draftId: DraftId, location: z.string().min(7).max(1000).regex(/^ssh:\/\//) }), ChooseFolderResult),
-  setImport: channel('setup', 'setImport', req({ draftId: DraftId, decisions: z.record(VarName, ImportDecision) }), StepResult.extend({ existing: ExistingView })),
-  setEnvironment: channel('setup', 'setEnvironment', req({ draftId: DraftId, environment: Environment }), StepResult.extend({ existing: ExistingView.nullable() })),
+  chooseServer: channel(
+    'setup',
+    'chooseServer',
+    req({
+      draftId: DraftId,
+      location: z
+        .string()
+        .min(7)
+        .max(1000)
+        .regex(/^ssh:\/\//),
+    }),
+    ChooseFolderResult,
+  ),
+  setImport: channel(
+    'setup',
+    'setImport',
+    req({ draftId: DraftId, decisions: z.record(VarName, ImportDecision) }),
+    StepResult.extend({ existing: ExistingView }),
+  ),
+  setEnvironment: channel(
+    'setup',
+    'setEnvironment',
+    req({ draftId: DraftId, environment: Environment }),
+    StepResult.extend({ existing: ExistingView.nullable() }),
+  ),
   setAddress: channel(
     'setup',
     'setAddress',
-    req({ draftId: DraftId, frontendUrl: z.string().max(2000), corsOrigins: z.array(z.string().max(2000)).max(20), applyCorsFix: z.boolean() }),
+    req({
+      draftId: DraftId,
+      frontendUrl: z.string().max(2000),
+      corsOrigins: z.array(z.string().max(2000)).max(20),
+      applyCorsFix: z.boolean(),
+    }),
     StepResult.extend({ frontendUrl: z.string(), corsOrigins: z.array(z.string()) }),
   ),
   /** The one channel that sends a secret to the renderer: the generated login password, to be stored by the admin. */
-  revealGeneratedPassword: channel('setup', 'revealGeneratedPassword', req({ draftId: DraftId, regenerate: z.boolean() }), z.object({ password: z.string(), length: z.number().int(), entropyBits: z.number() })),
+  revealGeneratedPassword: channel(
+    'setup',
+    'revealGeneratedPassword',
+    req({ draftId: DraftId, regenerate: z.boolean() }),
+    z.object({ password: z.string(), length: z.number().int(), entropyBits: z.number() }),
+  ),
   /** Main copies the generated password and clears the clipboard after 30 s if it still holds it. */
-  copyGeneratedPassword: channel('setup', 'copyGeneratedPassword', req({ draftId: DraftId }), z.object({ clearsAt: z.string() })),
+  copyGeneratedPassword: channel(
+    'setup',
+    'copyGeneratedPassword',
+    req({ draftId: DraftId }),
+    z.object({ clearsAt: z.string() }),
+  ),
   setPassword: channel(
     'setup',
     'setPassword',
-    req({ draftId: DraftId, mode: PasswordMode, password: z.string().max(1000).optional(), confirmation: z.string().max(1000).optional(), stored: z.boolean().optional() }),
+    req({
+      draftId: DraftId,
+      mode: PasswordMode,
+      password: z.string().max(1000).optional(),
+      confirmation: z.string().max(1000).optional(),
+      stored: z.boolean().optional(),
+    }),
     StepResult.extend({ score: z.number().nullable() }),
   ),
   setSecrets: channel(
     'setup',
     'setSecrets',
-    req({ draftId: DraftId, providerKeys: z.record(VarName, z.string().max(4000)), clearProviderKeys: z.array(VarName).max(20) }),
+    req({
+      draftId: DraftId,
+      providerKeys: z.record(VarName, z.string().max(4000)),
+      clearProviderKeys: z.array(VarName).max(20),
+    }),
     StepResult.extend({ secrets: z.array(SecretPlan) }),
   ),
   review: channel('setup', 'review', req({ draftId: DraftId }), ReviewView),

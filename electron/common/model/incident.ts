@@ -16,7 +16,10 @@ const isoDate = z.string().min(10);
 /** Free text typed by the admin. Bounded so a report stays printable. */
 export const AdminText = z.string().trim().max(4000);
 
-export const ItemId = z.string().regex(/^[a-z0-9]+(?:[.-][a-z0-9]+)*$/).max(80);
+export const ItemId = z
+  .string()
+  .regex(/^[a-z0-9]+(?:[.-][a-z0-9]+)*$/)
+  .max(80);
 
 export const ItemKind = z.enum(['action', 'evidence', 'check', 'rotation', 'export']);
 export type ItemKind = z.infer<typeof ItemKind>;

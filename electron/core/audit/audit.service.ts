@@ -91,10 +91,20 @@ export interface AuditService {
    * a note holding a secret value is refused.
    * @throws AppError CHECKLIST_UNKNOWN_ITEM, CHECKLIST_EVALUATED_ITEM, CHECKLIST_NOTE_HAS_SECRET.
    */
-  tick(deploymentId: string, itemId: string, done: boolean, note?: string): Promise<{ items: ChecklistItemState[]; auditedAt: string | null }>;
+  tick(
+    deploymentId: string,
+    itemId: string,
+    done: boolean,
+    note?: string,
+  ): Promise<{ items: ChecklistItemState[]; auditedAt: string | null }>;
   report(deploymentId: string, format: 'markdown' | 'html'): Promise<{ fileName: string; content: string }>;
   /** Writes a report made by report() (or a fresh one) to a path chosen in main's save dialog. */
-  exportReport(deploymentId: string, format: 'markdown' | 'html', path: string, prepared?: { fileName: string; content: string }): Promise<{ fileName: string }>;
+  exportReport(
+    deploymentId: string,
+    format: 'markdown' | 'html',
+    path: string,
+    prepared?: { fileName: string; content: string },
+  ): Promise<{ fileName: string }>;
   dashboard(): Promise<DashboardEntry[]>;
   /** The latest audit of a deployment made by this process, if any. */
   last(deploymentId: string): AuditResult | undefined;
@@ -108,13 +118,25 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
   const diffNames = diffSecretNames(profile.variables);
   const key = (deps.random ?? randomBytes)(32);
   const readEnv: EnvReader = (text) => envValues(parseEnv(text));
-  const validateEnv: EnvValidator = (text, environment, composeRequired) => checkEnv(parseEnv(text), { profile, environment, file: '.env', ...(composeRequired ? { composeRequired } : {}) });
+  const validateEnv: EnvValidator = (text, environment, composeRequired) =>
+    checkEnv(parseEnv(text), { profile, environment, file: '.env', ...(composeRequired ? { composeRequired } : {}) });
   const lastResults = new Map<string, AuditResult>();
   // The checklist's evidence from the same audit as lastResults (one evaluation feeds every view).
   const lastFacts = new Map<string, AuditFacts>();
-  const otherFingerprints = createOtherFingerprints({ fingerprintKey: key, secretVariables: sets.secret, readEnv, maxBytes: MAX_ENV_BYTES });
+  const otherFingerprints = createOtherFingerprints({
+    fingerprintKey: key,
+    secretVariables: sets.secret,
+    readEnv,
+    maxBytes: MAX_ENV_BYTES,
+  });
 
-  const toTarget = (d: DeploymentRef): AuditTarget => ({ id: d.id, name: d.name, folder: d.folder, composeFiles: d.composeFiles, environment: d.environment });
+  const toTarget = (d: DeploymentRef): AuditTarget => ({
+    id: d.id,
+    name: d.name,
+    folder: d.folder,
+    composeFiles: d.composeFiles,
+    environment: d.environment,
+  });
 
   async function targets(): Promise<AuditTarget[]> {
     return (await deps.store.read()).deployments.map(toTarget);
@@ -122,20 +144,38 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
 
   async function target(id: string): Promise<AuditTarget> {
     const t = (await targets()).find((d) => d.id === id);
-    if (!t) throw new AppError('DEPLOYMENT_NOT_FOUND', 'This deployment is not registered (any more). Choose a deployment from the list.');
+    if (!t)
+      throw new AppError(
+        'DEPLOYMENT_NOT_FOUND',
+        'This deployment is not registered (any more). Choose a deployment from the list.',
+      );
     return t;
   }
 
   async function context(t: AuditTarget): Promise<AuditContext> {
-    const base = { fingerprintKey: key, secretVariables: sets.secret, requiredVariables: sets.required, profile, readEnv, others: await targets(), otherFingerprints, gitBinary: deps.gitBinary, platform: deps.platform };
+    const base = {
+      fingerprintKey: key,
+      secretVariables: sets.secret,
+      requiredVariables: sets.required,
+      profile,
+      readEnv,
+      others: await targets(),
+      otherFingerprints,
+      gitBinary: deps.gitBinary,
+      platform: deps.platform,
+    };
     if (!t.folder.startsWith('ssh://')) return buildAuditContext(t, base);
     // A deployment on a server: its files, modes and git are read there, over one SSH connection.
     const loc = parseLocation(t.folder, '/');
-    if (loc.kind !== 'ssh' || !deps.openHost) throw new AppError('AUDIT_FOLDER_UNREADABLE', 'This build cannot reach deployments on a server.');
+    if (loc.kind !== 'ssh' || !deps.openHost)
+      throw new AppError('AUDIT_FOLDER_UNREADABLE', 'This build cannot reach deployments on a server.');
     const host = deps.openHost(loc);
     try {
       // Paths inside the project (bind mounts, `.env`) are the server's, so the rules see the server's folder.
-      return await buildAuditContext({ ...t, folder: loc.path }, { ...base, platform: 'linux', reader: hostFolderReader(host, loc.path, loc.path) });
+      return await buildAuditContext(
+        { ...t, folder: loc.path },
+        { ...base, platform: 'linux', reader: hostFolderReader(host, loc.path, loc.path) },
+      );
     } finally {
       await host.close();
     }
@@ -146,7 +186,12 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
     const result = runAudit(ctx, { validateEnv, clock: deps.clock });
     lastResults.set(t.id, result);
     lastFacts.set(t.id, await gatherAuditFacts(ctx, t.folder.startsWith('ssh://'), deps.checklistFacts));
-    deps.logger.info('audit.run', { deploymentId: t.id, findings: result.findings.length, worst: worstSeverity(result.findings), ms: result.durationMs });
+    deps.logger.info('audit.run', {
+      deploymentId: t.id,
+      findings: result.findings.length,
+      worst: worstSeverity(result.findings),
+      ms: result.durationMs,
+    });
     return { ctx, result };
   }
 
@@ -154,7 +199,11 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
   async function offered(deploymentId: string, fixId: string): Promise<{ ctx: AuditContext; finding: Finding }> {
     const { ctx, result } = await audit(await target(deploymentId));
     const finding = result.findings.find((f) => f.fixId === fixId);
-    if (!finding) throw new AppError('FIX_NOT_OFFERED', 'This fix is no longer offered by the audit (the problem may be gone). The audit was refreshed.');
+    if (!finding)
+      throw new AppError(
+        'FIX_NOT_OFFERED',
+        'This fix is no longer offered by the audit (the problem may be gone). The audit was refreshed.',
+      );
     return { ctx, finding };
   }
 
@@ -164,7 +213,10 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
     const result = lastResults.get(deploymentId) ?? (await audit(await target(deploymentId))).result;
     const newestBackupAt = newestBackups(await deps.journal.read({ deploymentId })).get(deploymentId) ?? null;
     const facts = { proxies: null, firewall: null, ...lastFacts.get(deploymentId), newestBackupAt };
-    return { items: evaluateChecklist({ findings: result.findings, facts, ticks, now: deps.clock() }), auditedAt: result.checkedAt };
+    return {
+      items: evaluateChecklist({ findings: result.findings, facts, ticks, now: deps.clock() }),
+      auditedAt: result.checkedAt,
+    };
   }
 
   return {
@@ -174,16 +226,42 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
     async previewFix(id, fixId) {
       const { ctx } = await offered(id, fixId);
       const plan = await planFix(ctx, fixId, deps.hashLoginPassword ? { hash: deps.hashLoginPassword } : {});
-      return { fixId, title: plan.title, file: plan.file, kind: plan.kind, diff: redactDiff(plan.diff, ctx, diffNames), token: plan.token };
+      return {
+        fixId,
+        title: plan.title,
+        file: plan.file,
+        kind: plan.kind,
+        diff: redactDiff(plan.diff, ctx, diffNames),
+        token: plan.token,
+      };
     },
 
     async applyFix(id, fixId, token) {
       const { ctx, finding } = await offered(id, fixId);
       // `written` holds the new `.env` value: it only serves the keychain here and never leaves core.
-      const { written, ...applied } = await applyFix(ctx, fixId, token, deps.clock, { keepPreviousIn: deps.previousFolder?.(id) ?? null, ...(deps.hashLoginPassword ? { hash: deps.hashLoginPassword } : {}) });
+      const { written, ...applied } = await applyFix(ctx, fixId, token, deps.clock, {
+        keepPreviousIn: deps.previousFolder?.(id) ?? null,
+        ...(deps.hashLoginPassword ? { hash: deps.hashLoginPassword } : {}),
+      });
       const plain = written ? ctx.env.values.get(written.variable) : undefined;
-      const keychainUpdated = written !== undefined && plain !== undefined && parseFixId(fixId)?.kind === 'env-hash-login-password' && deps.keychain !== undefined && (await keychainFollowsHash(await deps.keychain(), id, written.variable, plain, written.value));
-      await deps.journal.append({ type: 'fix.applied', deploymentId: id, subject: applied.file, details: { fixId, code: finding.code, kind: applied.kind, backupKept: applied.backupPath !== null, ...(keychainUpdated ? { keychainUpdated } : {}) } });
+      const keychainUpdated =
+        written !== undefined &&
+        plain !== undefined &&
+        parseFixId(fixId)?.kind === 'env-hash-login-password' &&
+        deps.keychain !== undefined &&
+        (await keychainFollowsHash(await deps.keychain(), id, written.variable, plain, written.value));
+      await deps.journal.append({
+        type: 'fix.applied',
+        deploymentId: id,
+        subject: applied.file,
+        details: {
+          fixId,
+          code: finding.code,
+          kind: applied.kind,
+          backupKept: applied.backupPath !== null,
+          ...(keychainUpdated ? { keychainUpdated } : {}),
+        },
+      });
       const fresh = await audit(ctx.target);
       return { applied, audit: fresh.result };
     },
@@ -194,17 +272,29 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
       await target(id);
       const def = checklistItem(itemId);
       if (!def) throw new AppError('CHECKLIST_UNKNOWN_ITEM', 'This checklist item does not exist; reload the page.');
-      if (def.mode === 'evaluated') throw new AppError('CHECKLIST_EVALUATED_ITEM', 'This item is decided by the audit; fix the findings it lists instead of ticking it.');
+      if (def.mode === 'evaluated')
+        throw new AppError(
+          'CHECKLIST_EVALUATED_ITEM',
+          'This item is decided by the audit; fix the findings it lists instead of ticking it.',
+        );
       const text = note?.trim() ?? '';
       // A tick is the admin's word where the app has no evidence: it must say what was done (issue 22).
-      if (done && text === '') throw new AppError('CHECKLIST_NOTE_REQUIRED', 'Write a note saying what was done (and by whom) before ticking this item; a tick without a note does not count.');
+      if (done && text === '')
+        throw new AppError(
+          'CHECKLIST_NOTE_REQUIRED',
+          'Write a note saying what was done (and by whom) before ticking this item; a tick without a note does not count.',
+        );
       if (done) {
         const t = await target(id);
         await assertNoSecretText(
           { redactor: deps.logger.redactor, keychain: deps.keychain },
           id,
           [note],
-          { code: 'CHECKLIST_NOTE_HAS_SECRET', message: 'The note contains a secret value (or a password inside a URL). Remove it: checklist notes are kept in the app state and printed in the audit report, which never hold secret values.' },
+          {
+            code: 'CHECKLIST_NOTE_HAS_SECRET',
+            message:
+              'The note contains a secret value (or a password inside a URL). Remove it: checklist notes are kept in the app state and printed in the audit report, which never hold secret values.',
+          },
           async () => {
             const env = await readEnvSnapshot(t.folder, { fingerprintKey: key, secretVariables: sets.secret, readEnv });
             return [...env.values].filter(([k]) => sets.secret.has(k)).map(([, v]) => v);
@@ -217,7 +307,12 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
         if (done) ticks[itemId] = { checkedAt: at, note: text };
         draft.checklists[id] = Object.fromEntries(Object.entries(ticks).filter(([k]) => done || k !== itemId));
       });
-      await deps.journal.append({ type: done ? 'checklist.ticked' : 'checklist.unticked', deploymentId: id, subject: itemId, details: done ? { withNote: true, note: text } : {} });
+      await deps.journal.append({
+        type: done ? 'checklist.ticked' : 'checklist.unticked',
+        deploymentId: id,
+        subject: itemId,
+        details: done ? { withNote: true, note: text } : {},
+      });
       return checklistOf(id);
     },
 
@@ -226,13 +321,20 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
       const { result } = await audit(t);
       const { items } = await checklistOf(id);
       const input = { target: t, audit: result, checklist: items, generatedAt: deps.clock(), appVersion: APP_VERSION };
-      return format === 'markdown' ? { fileName: reportFileName(input, 'md'), content: renderMarkdown(input) } : { fileName: reportFileName(input, 'html'), content: renderHtml(input) };
+      return format === 'markdown'
+        ? { fileName: reportFileName(input, 'md'), content: renderMarkdown(input) }
+        : { fileName: reportFileName(input, 'html'), content: renderHtml(input) };
     },
 
     async exportReport(id, format, path, prepared) {
       const r = prepared ?? (await this.report(id, format));
       await writeFileAtomic(path, r.content, { mode: 0o600, keepPrevious: false });
-      await deps.journal.append({ type: 'report.exported', deploymentId: id, subject: r.fileName, details: { format } });
+      await deps.journal.append({
+        type: 'report.exported',
+        deploymentId: id,
+        subject: r.fileName,
+        details: { format },
+      });
       return { fileName: r.fileName };
     },
 
@@ -251,7 +353,12 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
         }
         const newestBackupAt = backups.get(d.id) ?? null;
         const facts = { proxies: null, firewall: null, ...(result ? lastFacts.get(d.id) : undefined), newestBackupAt };
-        const items = evaluateChecklist({ findings: result?.findings ?? null, facts, ticks: state.checklists[d.id] ?? {}, now });
+        const items = evaluateChecklist({
+          findings: result?.findings ?? null,
+          facts,
+          ticks: state.checklists[d.id] ?? {},
+          now,
+        });
         out.push({
           deployment: { id: d.id, name: d.name, environment: d.environment },
           counts: result?.counts ?? null,
@@ -261,8 +368,13 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
           checklist: checklistAttention(items),
           rotations: rotationAttention(policyItems(profile, state, d.id, now)),
           newestBackupAt,
-          newestBackupAgeDays: newestBackupAt === null ? null : Math.max(0, Math.floor((now.getTime() - Date.parse(newestBackupAt)) / DAY)),
-          activeIncident: state.incidents.some((i) => i.deploymentId === d.id && (i.closedAt === null || i.closedAt === undefined)),
+          newestBackupAgeDays:
+            newestBackupAt === null
+              ? null
+              : Math.max(0, Math.floor((now.getTime() - Date.parse(newestBackupAt)) / DAY)),
+          activeIncident: state.incidents.some(
+            (i) => i.deploymentId === d.id && (i.closedAt === null || i.closedAt === undefined),
+          ),
         });
       }
       return out;

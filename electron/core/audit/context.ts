@@ -2,7 +2,15 @@ import { AppError } from '../../common/errors';
 import { discoverComposeFiles, loadComposeProject } from '../compose/load';
 import type { ReadKind } from '../fs/read-bounded';
 import { localFolderReader, type FolderReader } from '../fs/folder-reader';
-import type { AuditContext, AuditTarget, EnvSnapshot, FileMode, FilesSnapshot, GitFacts, OtherDeployment } from './types';
+import type {
+  AuditContext,
+  AuditTarget,
+  EnvSnapshot,
+  FileMode,
+  FilesSnapshot,
+  GitFacts,
+  OtherDeployment,
+} from './types';
 import { readEnvValues, type EnvReader } from './env-adapter';
 import { secretFingerprints } from './fingerprint';
 import { createOtherFingerprints, type OtherFingerprints } from './other-fingerprints';
@@ -55,23 +63,35 @@ function readerFor(folder: string, deps: Pick<ContextDeps, 'gitBinary' | 'platfo
   return deps.reader ?? localFolderReader(folder, { gitBinary: deps.gitBinary, platform: deps.platform });
 }
 
-export async function readEnvSnapshot(folder: string, deps: Pick<ContextDeps, 'fingerprintKey' | 'secretVariables' | 'readEnv' | 'reader'>): Promise<EnvSnapshot> {
+export async function readEnvSnapshot(
+  folder: string,
+  deps: Pick<ContextDeps, 'fingerprintKey' | 'secretVariables' | 'readEnv' | 'reader'>,
+): Promise<EnvSnapshot> {
   const text = await readSmall(readerFor(folder, deps), '.env', 'env');
   const values = text === null ? new Map<string, string>() : (deps.readEnv ?? readEnvValues)(text);
-  return { file: '.env', exists: text !== null, text, values, fingerprints: secretFingerprints(deps.fingerprintKey, deps.secretVariables, values) };
+  return {
+    file: '.env',
+    exists: text !== null,
+    text,
+    values,
+    fingerprints: secretFingerprints(deps.fingerprintKey, deps.secretVariables, values),
+  };
 }
 
 async function gitFacts(reader: FolderReader, backups: string[]): Promise<GitFacts | null> {
   const top = await reader.git(['rev-parse', '--is-inside-work-tree']);
   if (top === null) return null;
-  if (top.code !== 0 || top.stdout.trim() !== 'true') return { repo: false, tracked: [], envIgnored: false, backupIgnored: false };
+  if (top.code !== 0 || top.stdout.trim() !== 'true')
+    return { repo: false, tracked: [], envIgnored: false, backupIgnored: false };
   const probe = backups[0] ?? '.env.bak-20260101T000000000Z';
   const [ls, ign, ignB] = await Promise.all([
     reader.git(['ls-files', '-z', '--', '.env', '.env.bak-*', '.env.*']),
     reader.git(['check-ignore', '--no-index', '-q', '--', '.env']),
     reader.git(['check-ignore', '--no-index', '-q', '--', probe]),
   ]);
-  const tracked = (ls?.stdout ?? '').split('\0').filter((s) => s === '.env' || s.startsWith('.env.bak-') || (s.startsWith('.env.') && s !== '.env.example'));
+  const tracked = (ls?.stdout ?? '')
+    .split('\0')
+    .filter((s) => s === '.env' || s.startsWith('.env.bak-') || (s.startsWith('.env.') && s !== '.env.example'));
   return { repo: true, tracked, envIgnored: ign?.code === 0, backupIgnored: ignB?.code === 0 };
 }
 
@@ -85,7 +105,10 @@ async function plaintextDumps(reader: FolderReader, names: readonly string[]): P
   return out.sort();
 }
 
-export async function readFilesSnapshot(folder: string, deps: Pick<ContextDeps, 'gitBinary' | 'platform' | 'reader'>): Promise<FilesSnapshot> {
+export async function readFilesSnapshot(
+  folder: string,
+  deps: Pick<ContextDeps, 'gitBinary' | 'platform' | 'reader'>,
+): Promise<FilesSnapshot> {
   const reader = readerFor(folder, deps);
   const names = await reader.list();
   const backups = names.filter((n) => n.startsWith('.env.bak-')).sort();
@@ -97,7 +120,8 @@ export async function readFilesSnapshot(folder: string, deps: Pick<ContextDeps, 
   const inBuildContext: string[] = [];
   for (const dir of ['service', 'frontend']) {
     const inner = await reader.list(dir);
-    for (const n of inner) if (n === '.env' || (n.startsWith('.env.') && n !== '.env.example')) inBuildContext.push(`${dir}/${n}`);
+    for (const n of inner)
+      if (n === '.env' || (n.startsWith('.env.') && n !== '.env.example')) inBuildContext.push(`${dir}/${n}`);
   }
   const gitignoreText = await readSmall(reader, '.gitignore', 'gitignore');
   return {
@@ -139,5 +163,16 @@ export async function buildAuditContext(target: AuditTarget, deps: ContextDeps):
     const fingerprints = read[i];
     if (fingerprints) others.push({ id: o.id, name: o.name, environment: o.environment, fingerprints });
   });
-  return { target, env, compose, composeError, files, others, secretVariables: deps.secretVariables, requiredVariables: deps.requiredVariables, profile: deps.profile, platform };
+  return {
+    target,
+    env,
+    compose,
+    composeError,
+    files,
+    others,
+    secretVariables: deps.secretVariables,
+    requiredVariables: deps.requiredVariables,
+    profile: deps.profile,
+    platform,
+  };
 }

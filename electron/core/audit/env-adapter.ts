@@ -12,7 +12,11 @@ import { envValues, parseEnv } from '../envfile';
  * `composeRequired`: variables the compose files require with `${VAR:?}` that compose found missing, so that
  * check-env reports them as start failures too (not as advice).
  */
-export type EnvValidator = (text: string, environment: Environment, composeRequired?: ReadonlyArray<{ name: string; emptyRefused: boolean }>) => Finding[];
+export type EnvValidator = (
+  text: string,
+  environment: Environment,
+  composeRequired?: ReadonlyArray<{ name: string; emptyRefused: boolean }>,
+) => Finding[];
 export type EnvReader = (text: string) => Map<string, string>;
 
 /**

@@ -6,7 +6,11 @@ function fingerprint(key: Buffer, value: string): string {
 }
 
 /** The fingerprints of the secret variables among `values` (empty values have none). */
-export function secretFingerprints(key: Buffer, secretVariables: ReadonlySet<string>, values: ReadonlyMap<string, string>): Map<string, string> {
+export function secretFingerprints(
+  key: Buffer,
+  secretVariables: ReadonlySet<string>,
+  values: ReadonlyMap<string, string>,
+): Map<string, string> {
   const out = new Map<string, string>();
   for (const [k, v] of values) if (secretVariables.has(k) && v !== '') out.set(k, fingerprint(key, v));
   return out;

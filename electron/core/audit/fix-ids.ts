@@ -7,7 +7,15 @@
  * typed by {@link FixId}. A new kind that is emitted but not parsed (or planned) does not compile, and
  * test/unit/core/audit/fix-walk.test.ts walks every rule and applies every fix it offers.
  */
-export const FIX_KINDS = ['bind-loopback', 'env-reference', 'gitignore-env', 'chmod-600', 'env-hash-login-password', 'env-single-quote', 'mount-readonly'] as const;
+export const FIX_KINDS = [
+  'bind-loopback',
+  'env-reference',
+  'gitignore-env',
+  'chmod-600',
+  'env-hash-login-password',
+  'env-single-quote',
+  'mount-readonly',
+] as const;
 export type FixKind = (typeof FIX_KINDS)[number];
 
 /** Every fixId the app makes, as a type: a rule cannot emit a free-form string the engine does not know. */
@@ -34,7 +42,8 @@ export type ParsedFixId =
 
 export const fixIds = {
   bindLoopback: (file: string, service: string, index: number): FixId => `bind-loopback:${file}:${service}:${index}`,
-  envReference: (file: string, service: string, variable: string): FixId => `env-reference:${file}:${service}:${variable}`,
+  envReference: (file: string, service: string, variable: string): FixId =>
+    `env-reference:${file}:${service}:${variable}`,
   gitignoreEnv: (): FixId => 'gitignore-env',
   chmod600: (file: string): FixId => `chmod-600:${file}`,
   hashLoginPassword: (variable: string): FixId => `env-hash-login-password:${variable}`,

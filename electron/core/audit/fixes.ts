@@ -42,21 +42,27 @@ export type FixOptions = Pick<EnvFixOptions, 'hash'> & { keepPreviousIn?: string
 /** A relative name inside the folder, never `..`, absolute, or through a separator trick. */
 function confined(folder: string, file: string): string {
   const n = normalize(file);
-  if (file === '' || isAbsolute(file) || n.startsWith('..') || n.split(sep).includes('..')) throw new AppError('FIX_BAD_TARGET', 'The fix names a file outside the deployment folder; nothing was changed.');
+  if (file === '' || isAbsolute(file) || n.startsWith('..') || n.split(sep).includes('..'))
+    throw new AppError('FIX_BAD_TARGET', 'The fix names a file outside the deployment folder; nothing was changed.');
   return join(folder, n);
 }
 
 async function readTarget(path: string): Promise<{ text: string | null; mode: number | null }> {
   try {
     const st = await lstat(path);
-    if (st.isSymbolicLink()) throw new AppError('FS_SYMLINK_REFUSED', 'The file to fix is a symbolic link; the app only changes regular files. Replace the link with the file itself.');
+    if (st.isSymbolicLink())
+      throw new AppError(
+        'FS_SYMLINK_REFUSED',
+        'The file to fix is a symbolic link; the app only changes regular files. Replace the link with the file itself.',
+      );
     if (!st.isFile()) throw new AppError('FS_NOT_A_FILE', 'The file to fix is not a regular file.');
     // Bounded (read-bounded.ts): a file swapped for a FIFO or grown huge since the audit is refused, not read.
     const name = basename(path);
     const kind = name === '.gitignore' ? 'gitignore' : name.startsWith('.env') ? 'env' : 'compose';
     return { text: await readBoundedText(path, kind), mode: st.mode & 0o777 };
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e instanceof AppError && e.code === 'FILE_NOT_FOUND')) return { text: null, mode: null };
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e instanceof AppError && e.code === 'FILE_NOT_FOUND'))
+      return { text: null, mode: null };
     throw e;
   }
 }
@@ -90,26 +96,58 @@ export async function planFix(ctx: AuditContext, fixId: string, options: FixOpti
     const file = ctx.env.file;
     const path = confined(folder, file);
     await readTarget(path); // refuses a symlink or a non-file before the .env editor reads it
-    const p = await planEnvFix(path, parsed.kind, parsed.variable, { secretVariables: ctx.secretVariables, ...(options.hash ? { hash: options.hash } : {}) });
+    const p = await planEnvFix(path, parsed.kind, parsed.variable, {
+      secretVariables: ctx.secretVariables,
+      ...(options.hash ? { hash: options.hash } : {}),
+    });
     // A bcrypt hash has a fresh salt each time: the token binds the kind of change and the file it is based on.
-    return { fixId, title: p.title, file, kind: 'edit', diff: p.diff, token: sha256(`${fixId}|${p.beforeSha256}`), before: null, after: null, beforeSha256: p.beforeSha256, mode: 0o600, envChange: p.change };
+    return {
+      fixId,
+      title: p.title,
+      file,
+      kind: 'edit',
+      diff: p.diff,
+      token: sha256(`${fixId}|${p.beforeSha256}`),
+      before: null,
+      after: null,
+      beforeSha256: p.beforeSha256,
+      mode: 0o600,
+      envChange: p.change,
+    };
   }
   if (parsed.kind === 'chmod-600') {
-    if (parsed.file !== '.env' && !/^\.env\.bak-[A-Za-z0-9._-]+$/.test(parsed.file)) throw new AppError('FIX_BAD_TARGET', 'Only .env and its backups are changed to mode 600.');
+    if (parsed.file !== '.env' && !/^\.env\.bak-[A-Za-z0-9._-]+$/.test(parsed.file))
+      throw new AppError('FIX_BAD_TARGET', 'Only .env and its backups are changed to mode 600.');
     const path = confined(folder, parsed.file);
     const { mode } = await readTarget(path);
     if (mode === null) throw new AppError('FIX_STALE', `${parsed.file} no longer exists; run the audit again.`);
     const line = `chmod 600 ${parsed.file}   (mode ${mode.toString(8).padStart(3, '0')} → 600: only your account can read it)`;
-    return { fixId, title: `Restrict ${parsed.file} to mode 600`, file: parsed.file, kind: 'chmod', diff: line, token: sha256(`${fixId}|${String(mode)}`), before: null, after: null, beforeSha256: null, mode };
+    return {
+      fixId,
+      title: `Restrict ${parsed.file} to mode 600`,
+      file: parsed.file,
+      kind: 'chmod',
+      diff: line,
+      token: sha256(`${fixId}|${String(mode)}`),
+      before: null,
+      after: null,
+      beforeSha256: null,
+      mode,
+    };
   }
   if (parsed.kind === 'gitignore-env') {
     const path = confined(folder, '.gitignore');
     const { text, mode } = await readTarget(path);
     const after = gitignoreAfter(text);
-    if (after === (text ?? '')) throw new AppError('FIX_NOTHING_TO_DO', '.gitignore already ignores .env and its backups.');
+    if (after === (text ?? ''))
+      throw new AppError('FIX_NOTHING_TO_DO', '.gitignore already ignores .env and its backups.');
     return plan(fixId, 'Add .env and its backups to .gitignore', '.gitignore', text, after, mode);
   }
-  if (!ctx.compose?.files.includes(parsed.file)) throw new AppError('FIX_BAD_TARGET', `${parsed.file} is not one of this deployment's compose files; run the audit again.`);
+  if (!ctx.compose?.files.includes(parsed.file))
+    throw new AppError(
+      'FIX_BAD_TARGET',
+      `${parsed.file} is not one of this deployment's compose files; run the audit again.`,
+    );
   const path = confined(folder, parsed.file);
   const { text, mode } = await readTarget(path);
   if (text === null) throw new AppError('FIX_STALE', `${parsed.file} no longer exists; run the audit again.`);
@@ -123,14 +161,33 @@ export async function planFix(ctx: AuditContext, fixId: string, options: FixOpti
   }
   const entry = ctx.compose.services.find((s) => s.name === parsed.service)?.environment.get(parsed.variable);
   const literal = entry?.raw ?? null;
-  if (literal !== null && referencedVariables(literal).includes(parsed.variable)) throw new AppError('FIX_NOTHING_TO_DO', `${parsed.variable} already comes from .env.`);
+  if (literal !== null && referencedVariables(literal).includes(parsed.variable))
+    throw new AppError('FIX_NOTHING_TO_DO', `${parsed.variable} already comes from .env.`);
   const value = referenceFor(parsed.variable, literal, ctx.secretVariables.has(parsed.variable));
   const after = replaceEnvironmentValue(text, parsed.service, parsed.variable, value);
   return plan(fixId, `Let .env decide ${parsed.variable} for ${parsed.service}`, parsed.file, text, after, mode);
 }
 
-function plan(fixId: string, title: string, file: string, before: string | null, after: string, mode: number | null): FixPlan {
-  return { fixId, title, file, kind: 'edit', diff: unifiedDiff(file, before ?? '', after), token: sha256(`${fixId}|${before ?? ''}|${after}`), before, after, beforeSha256: before === null ? null : sha256(before), mode };
+function plan(
+  fixId: string,
+  title: string,
+  file: string,
+  before: string | null,
+  after: string,
+  mode: number | null,
+): FixPlan {
+  return {
+    fixId,
+    title,
+    file,
+    kind: 'edit',
+    diff: unifiedDiff(file, before ?? '', after),
+    token: sha256(`${fixId}|${before ?? ''}|${after}`),
+    before,
+    after,
+    beforeSha256: before === null ? null : sha256(before),
+    mode,
+  };
 }
 
 export interface AppliedFix {
@@ -147,23 +204,49 @@ export interface AppliedFix {
  * @throws AppError FIX_STALE when `token` does not match (the file changed since the preview);
  *   FS_CHANGED_ON_DISK, FS_SYMLINK_REFUSED, FS_WRITE_FAILED from the atomic write.
  */
-export async function applyFix(ctx: AuditContext, fixId: string, token: string, clock?: () => Date, options: FixOptions = {}): Promise<AppliedFix> {
+export async function applyFix(
+  ctx: AuditContext,
+  fixId: string,
+  token: string,
+  clock?: () => Date,
+  options: FixOptions = {},
+): Promise<AppliedFix> {
   const p = await planFix(ctx, fixId, options);
-  if (p.token !== token) throw new AppError('FIX_STALE', 'The file changed since the preview; nothing was written. Look at the new preview and apply again.');
+  if (p.token !== token)
+    throw new AppError(
+      'FIX_STALE',
+      'The file changed since the preview; nothing was written. Look at the new preview and apply again.',
+    );
   const path = confined(ctx.target.folder, p.file);
   if (p.kind === 'chmod') {
     await chmod(path, 0o600);
     return { fixId, file: p.file, kind: p.kind, backupPath: null };
   }
   if (p.envChange) {
-    const r = await writeEnvFile(path, [p.envChange], { expectedSha256: p.beforeSha256, keepPreviousIn: options.keepPreviousIn ?? null, clock });
-    return { fixId, file: p.file, kind: p.kind, backupPath: r.backupPath, ...(p.envChange.op === 'set' ? { written: { variable: p.envChange.key, value: p.envChange.value } } : {}) };
+    const r = await writeEnvFile(path, [p.envChange], {
+      expectedSha256: p.beforeSha256,
+      keepPreviousIn: options.keepPreviousIn ?? null,
+      clock,
+    });
+    return {
+      fixId,
+      file: p.file,
+      kind: p.kind,
+      backupPath: r.backupPath,
+      ...(p.envChange.op === 'set' ? { written: { variable: p.envChange.key, value: p.envChange.value } } : {}),
+    };
   }
   // Compose files and .gitignore are not secret: keep their mode (0644 for a new .gitignore). Their previous
   // version goes with the others under the app home, not beside them where it would show in `git status`.
   const before = p.beforeSha256 === null ? null : await readFile(path);
   const keepIn = options.keepPreviousIn ?? null;
-  const kept = before !== null && keepIn !== null ? await keepPreviousVersion(keepIn, basename(path), before, clock) : null;
-  await writeFileAtomic(path, p.after ?? '', { expectedSha256: p.beforeSha256, mode: p.mode ?? 0o644, clock, keepPrevious: false });
+  const kept =
+    before !== null && keepIn !== null ? await keepPreviousVersion(keepIn, basename(path), before, clock) : null;
+  await writeFileAtomic(path, p.after ?? '', {
+    expectedSha256: p.beforeSha256,
+    mode: p.mode ?? 0o644,
+    clock,
+    keepPrevious: false,
+  });
   return { fixId, file: p.file, kind: p.kind, backupPath: kept };
 }

@@ -44,7 +44,9 @@ export function createOtherFingerprints(deps: OtherFingerprintsDeps): OtherFinge
       // O_NOFOLLOW), and never blocking on a FIFO planted as .env (O_NONBLOCK; fstat refuses it below).
       const link = await lstat(path).catch(() => null);
       if (!link?.isFile()) return gone();
-      const handle = await open(path, constants.O_RDONLY | (flags.O_NOFOLLOW ?? 0) | (flags.O_NONBLOCK ?? 0)).catch(() => null);
+      const handle = await open(path, constants.O_RDONLY | (flags.O_NOFOLLOW ?? 0) | (flags.O_NONBLOCK ?? 0)).catch(
+        () => null,
+      );
       if (handle === null) return gone();
       try {
         // The stamp comes from the open file itself, taken before reading: a change after it gives a newer
@@ -54,7 +56,11 @@ export function createOtherFingerprints(deps: OtherFingerprintsDeps): OtherFinge
         const stamp = `${String(st.dev)}:${String(st.ino)}:${String(st.size)}:${String(st.mtimeMs)}:${String(st.ctimeMs)}`;
         const hit = cache.get(folder);
         if (hit?.stamp === stamp) return hit.fingerprints;
-        const fingerprints = secretFingerprints(deps.fingerprintKey, deps.secretVariables, read(await handle.readFile('utf8')));
+        const fingerprints = secretFingerprints(
+          deps.fingerprintKey,
+          deps.secretVariables,
+          read(await handle.readFile('utf8')),
+        );
         // Racy-git rule: a file changed within the last seconds may change again within the same timestamp
         // tick (coarse on FAT, SMB, HFS+) without its stamp moving, so it is not remembered yet.
         if (Date.now() - st.mtimeMs >= RACY_MS) cache.set(folder, { stamp, fingerprints });

@@ -34,7 +34,9 @@ function statusLabel(i: ChecklistItemState): string {
 }
 
 function where(f: Finding): string {
-  return [f.service ? `service ${f.service}` : '', f.file ? `${f.file}${f.line ? `:${String(f.line)}` : ''}` : ''].filter((s) => s !== '').join(', ');
+  return [f.service ? `service ${f.service}` : '', f.file ? `${f.file}${f.line ? `:${String(f.line)}` : ''}` : '']
+    .filter((s) => s !== '')
+    .join(', ');
 }
 
 function md(s: string): string {
@@ -53,7 +55,10 @@ export function renderMarkdown(r: ReportInput): string {
   out.push(`- Folder: ${md(r.target.folder)}`);
   out.push(`- Audited: ${r.audit.checkedAt} (files: ${r.audit.files.map(md).join(', ')})`);
   out.push(`- Report generated: ${r.generatedAt.toISOString()} by Crucible Secrets ${r.appVersion}`);
-  out.push(`- Findings: ${String(c.critical)} critical, ${String(c.error)} error, ${String(c.warning)} warning, ${String(c.info)} info`, '');
+  out.push(
+    `- Findings: ${String(c.critical)} critical, ${String(c.error)} error, ${String(c.warning)} warning, ${String(c.info)} info`,
+    '',
+  );
   out.push('No secret value appears in this report: evidence names files, lines, variables and lengths only.', '');
   out.push('## Findings', '');
   if (r.audit.findings.length === 0) out.push('No findings.', '');
@@ -74,7 +79,9 @@ export function renderMarkdown(r: ReportInput): string {
     out.push(`### ${CHECKLIST_LISTS[list]}`, '', '| Item | Status | Evidence or note |', '| --- | --- | --- |');
     for (const i of r.checklist.filter((x) => x.list === list)) {
       const note = [i.basis, ...i.evidence].filter((s) => s !== '').join('; ');
-      out.push(`| ${md(i.title)} | ${statusLabel(i)}${i.dueAt && i.list === 'ongoing' ? ` (due ${i.dueAt.slice(0, 10)})` : ''} | ${md(note)} |`);
+      out.push(
+        `| ${md(i.title)} | ${statusLabel(i)}${i.dueAt && i.list === 'ongoing' ? ` (due ${i.dueAt.slice(0, 10)})` : ''} | ${md(note)} |`,
+      );
     }
     out.push('');
   }
@@ -82,7 +89,12 @@ export function renderMarkdown(r: ReportInput): string {
 }
 
 function h(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 const CSS = `body{font:14px/1.45 system-ui,sans-serif;color:#111;max-width:60rem;margin:2rem auto;padding:0 1rem}
@@ -97,10 +109,16 @@ table{border-collapse:collapse;width:100%}th,td{border:1px solid #bbb;padding:.3
 export function renderHtml(r: ReportInput): string {
   const c = r.audit.counts;
   const parts: string[] = [];
-  parts.push(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="color-scheme" content="light"><title>Security audit — ${h(r.target.name)} — ${r.generatedAt.toISOString().slice(0, 10)}</title><style>${CSS}</style></head><body>`);
+  parts.push(
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="color-scheme" content="light"><title>Security audit — ${h(r.target.name)} — ${r.generatedAt.toISOString().slice(0, 10)}</title><style>${CSS}</style></head><body>`,
+  );
   parts.push(`<h1>Security audit — ${h(r.target.name)}</h1>`);
-  parts.push(`<p class="meta">Deployment <code>${h(r.target.id)}</code> (${h(r.target.environment)}) in ${h(r.target.folder)}<br>Audited ${h(r.audit.checkedAt)} · files ${r.audit.files.map(h).join(', ')}<br>Report generated ${h(r.generatedAt.toISOString())} by Crucible Secrets ${h(r.appVersion)}</p>`);
-  parts.push(`<p><strong>${String(c.critical)}</strong> critical · <strong>${String(c.error)}</strong> error · <strong>${String(c.warning)}</strong> warning · <strong>${String(c.info)}</strong> info. No secret value appears in this report.</p>`);
+  parts.push(
+    `<p class="meta">Deployment <code>${h(r.target.id)}</code> (${h(r.target.environment)}) in ${h(r.target.folder)}<br>Audited ${h(r.audit.checkedAt)} · files ${r.audit.files.map(h).join(', ')}<br>Report generated ${h(r.generatedAt.toISOString())} by Crucible Secrets ${h(r.appVersion)}</p>`,
+  );
+  parts.push(
+    `<p><strong>${String(c.critical)}</strong> critical · <strong>${String(c.error)}</strong> error · <strong>${String(c.warning)}</strong> warning · <strong>${String(c.info)}</strong> info. No secret value appears in this report.</p>`,
+  );
   parts.push('<h2>Findings</h2>');
   if (r.audit.findings.length === 0) parts.push('<p>No findings.</p>');
   for (const sev of ORDER) {
@@ -108,15 +126,24 @@ export function renderHtml(r: ReportInput): string {
     if (list.length === 0) continue;
     parts.push(`<h3>${h(sev)} (${String(list.length)})</h3>`);
     for (const f of list) {
-      parts.push(`<div class="f ${sev}"><h4>${h(f.title)}</h4><div class="meta"><code>${h(f.code)}</code>${where(f) ? ` · ${h(where(f))}` : ''}</div><p>${h(f.message)}</p>${f.evidence ? `<p class="meta">Evidence: ${h(f.evidence)}</p>` : ''}<p><strong>Fix:</strong> ${h(f.howToFix)}</p></div>`);
+      parts.push(
+        `<div class="f ${sev}"><h4>${h(f.title)}</h4><div class="meta"><code>${h(f.code)}</code>${where(f) ? ` · ${h(where(f))}` : ''}</div><p>${h(f.message)}</p>${f.evidence ? `<p class="meta">Evidence: ${h(f.evidence)}</p>` : ''}<p><strong>Fix:</strong> ${h(f.howToFix)}</p></div>`,
+      );
     }
   }
   parts.push('<h2>Security checklist</h2>');
   for (const list of Object.keys(CHECKLIST_LISTS) as ChecklistList[]) {
-    parts.push(`<h3>${h(CHECKLIST_LISTS[list])}</h3><table><thead><tr><th>Item</th><th>Status</th><th>Evidence or note</th></tr></thead><tbody>`);
+    parts.push(
+      `<h3>${h(CHECKLIST_LISTS[list])}</h3><table><thead><tr><th>Item</th><th>Status</th><th>Evidence or note</th></tr></thead><tbody>`,
+    );
     for (const i of r.checklist.filter((x) => x.list === list)) {
-      const note = [i.basis, ...i.evidence].filter((s) => s !== '').map(h).join('<br>');
-      parts.push(`<tr><td>${h(i.title)}</td><td class="${i.status}">${statusLabel(i)}${i.dueAt && i.list === 'ongoing' ? ` (due ${h(i.dueAt.slice(0, 10))})` : ''}</td><td>${note}</td></tr>`);
+      const note = [i.basis, ...i.evidence]
+        .filter((s) => s !== '')
+        .map(h)
+        .join('<br>');
+      parts.push(
+        `<tr><td>${h(i.title)}</td><td class="${i.status}">${statusLabel(i)}${i.dueAt && i.list === 'ongoing' ? ` (due ${h(i.dueAt.slice(0, 10))})` : ''}</td><td>${note}</td></tr>`,
+      );
     }
     parts.push('</tbody></table>');
   }

@@ -25,16 +25,38 @@ export function runAudit(ctx: AuditContext, options: RunAuditOptions = {}): Audi
     try {
       findings.push(...rule.run(ctx));
     } catch {
-      findings.push({ code: 'AUDIT_RULE_FAILED', severity: 'warning', title: `The check ${rule.code} could not run`, message: 'An internal error stopped this check; the other checks ran.', howToFix: 'Report this problem; run the audit again after updating the app.', evidence: rule.code });
+      findings.push({
+        code: 'AUDIT_RULE_FAILED',
+        severity: 'warning',
+        title: `The check ${rule.code} could not run`,
+        message: 'An internal error stopped this check; the other checks ran.',
+        howToFix: 'Report this problem; run the audit again after updating the app.',
+        evidence: rule.code,
+      });
     }
   }
   if (ctx.env.exists && ctx.env.text !== null) {
     try {
-      const composeRequired = (ctx.compose?.problems ?? []).flatMap((p) => (p.code === 'COMPOSE_REQUIRED_VARIABLE_MISSING' && p.variable !== undefined ? [{ name: p.variable, emptyRefused: true }] : []));
+      const composeRequired = (ctx.compose?.problems ?? []).flatMap((p) =>
+        p.code === 'COMPOSE_REQUIRED_VARIABLE_MISSING' && p.variable !== undefined
+          ? [{ name: p.variable, emptyRefused: true }]
+          : [],
+      );
       const ruleFindings = [...findings];
-      findings.push(...(options.validateEnv ?? noEnvValidation)(ctx.env.text, ctx.target.environment, composeRequired).filter((f) => !supersededByCompose(ctx, ruleFindings, f)).map((f) => ({ ...f, file: f.file ?? '.env' })));
+      findings.push(
+        ...(options.validateEnv ?? noEnvValidation)(ctx.env.text, ctx.target.environment, composeRequired)
+          .filter((f) => !supersededByCompose(ctx, ruleFindings, f))
+          .map((f) => ({ ...f, file: f.file ?? '.env' })),
+      );
     } catch {
-      findings.push({ code: 'AUDIT_RULE_FAILED', severity: 'warning', title: 'check-env could not run', message: 'The .env validation stopped with an internal error; the other checks ran.', howToFix: 'Run crucible-secrets check-env on the file to see the problem.', evidence: 'check-env' });
+      findings.push({
+        code: 'AUDIT_RULE_FAILED',
+        severity: 'warning',
+        title: 'check-env could not run',
+        message: 'The .env validation stopped with an internal error; the other checks ran.',
+        howToFix: 'Run crucible-secrets check-env on the file to see the problem.',
+        evidence: 'check-env',
+      });
     }
   }
   const secretValues = secretValuesOf(ctx);
@@ -55,7 +77,9 @@ export function runAudit(ctx: AuditContext, options: RunAuditOptions = {}): Audi
 
 /** The `.env` values to withhold, computed once per run (per finding it made large files quadratic). */
 function secretValuesOf(ctx: AuditContext): string[] {
-  return [...ctx.env.values.entries()].filter(([k, v]) => v.length >= 8 && ctx.secretVariables.has(k)).map(([, v]) => v);
+  return [...ctx.env.values.entries()]
+    .filter(([k, v]) => v.length >= 8 && ctx.secretVariables.has(k))
+    .map(([, v]) => v);
 }
 
 /**
@@ -65,6 +89,13 @@ function secretValuesOf(ctx: AuditContext): string[] {
  */
 function scrub(f: Finding, values: readonly string[]): Finding {
   if (values.length === 0) return f;
-  const clean = (s: string | undefined) => (s === undefined ? s : values.some((v) => s.includes(v)) ? '[withheld: contained a secret value]' : s);
-  return { ...f, title: clean(f.title) ?? '', message: clean(f.message) ?? '', howToFix: clean(f.howToFix) ?? '', evidence: clean(f.evidence) };
+  const clean = (s: string | undefined) =>
+    s === undefined ? s : values.some((v) => s.includes(v)) ? '[withheld: contained a secret value]' : s;
+  return {
+    ...f,
+    title: clean(f.title) ?? '',
+    message: clean(f.message) ?? '',
+    howToFix: clean(f.howToFix) ?? '',
+    evidence: clean(f.evidence),
+  };
 }

@@ -22,10 +22,15 @@ const SECRET_KINDS = new Set(['secret', 'login-password', 'provider-key']);
  * Builds the sets from the profile's variables, adding names that look like credentials. `required` holds the
  * sensitive variables the service cannot start without (those with a `required` rule), user names included.
  */
-export function secretVariablesFrom(variables: ReadonlyArray<Pick<Variable, 'name' | 'kind' | 'sensitive' | 'rules'>>, extraNames: Iterable<string> = []): SecretSets {
+export function secretVariablesFrom(
+  variables: ReadonlyArray<Pick<Variable, 'name' | 'kind' | 'sensitive' | 'rules'>>,
+  extraNames: Iterable<string> = [],
+): SecretSets {
   const secret = new Set<string>(variables.filter((v) => SECRET_KINDS.has(v.kind)).map((v) => v.name));
   for (const n of extraNames) if (LOOKS_SECRET.test(n)) secret.add(n);
-  const required = new Set(variables.filter((v) => v.sensitive && v.rules.some((r) => r.check.type === 'required')).map((v) => v.name));
+  const required = new Set(
+    variables.filter((v) => v.sensitive && v.rules.some((r) => r.check.type === 'required')).map((v) => v.name),
+  );
   return { secret, required };
 }
 

@@ -25,7 +25,12 @@ export function stateStorePort(store: StateStore, clock: () => Date): BackupStat
     },
     async secretMeta(id) {
       const metas = (await store.view()).secrets[id] ?? {};
-      return Object.fromEntries(Object.entries(metas).map(([k, m]) => [k, { generation: m.generation, created: m.created, lastRotated: m.lastRotated, origin: m.origin }]));
+      return Object.fromEntries(
+        Object.entries(metas).map(([k, m]) => [
+          k,
+          { generation: m.generation, created: m.created, lastRotated: m.lastRotated, origin: m.origin },
+        ]),
+      );
     },
     async checklist(id) {
       const ticks = (await store.view()).checklists[id] ?? {};
@@ -52,7 +57,10 @@ export function stateStorePort(store: StateStore, clock: () => Date): BackupStat
         s.pendingKeychainWrites = s.pendingKeychainWrites.filter((p) => {
           if (pendingIds.includes(p.id)) return false;
           const item = items.find((i) => i.deployment.id === p.deploymentId);
-          const covered = item !== undefined && !store.isWriteRunning(p.id) && p.variables.every((v) => item.secrets.some((x) => x.name === v));
+          const covered =
+            item !== undefined &&
+            !store.isWriteRunning(p.id) &&
+            p.variables.every((v) => item.secrets.some((x) => x.name === v));
           if (covered) dropped.push(p.rollbackService);
           return !covered;
         });
@@ -61,7 +69,14 @@ export function stateStorePort(store: StateStore, clock: () => Date): BackupStat
           if (!s.deployments.some((d) => d.id === id)) s.deployments.push(item.deployment);
           const metas = (s.secrets[id] ??= {});
           for (const x of item.secrets) {
-            metas[x.name] = { variable: x.name, fingerprint: x.fingerprint, generation: x.generation, created: x.created ?? now, lastRotated: x.lastRotated, origin: x.origin };
+            metas[x.name] = {
+              variable: x.name,
+              fingerprint: x.fingerprint,
+              generation: x.generation,
+              created: x.created ?? now,
+              lastRotated: x.lastRotated,
+              origin: x.origin,
+            };
           }
           const ticks = (s.checklists[id] ??= {});
           for (const c of item.checklist) if (c.done && !(c.id in ticks)) ticks[c.id] = { checkedAt: c.at ?? now };
@@ -88,7 +103,11 @@ export function envFilePort(passwordVariables: ReadonlySet<string>, access: EnvA
   const openHost = access.openHost;
   if (!openHost) return local;
   /** Runs `fn` with the server's host for an `ssh://` folder (one connection, closed after), else locally. */
-  const onServer = async <T>(folder: string, fn: (host: DeploymentHost, path: string) => Promise<T>, here: () => Promise<T>): Promise<T> => {
+  const onServer = async <T>(
+    folder: string,
+    fn: (host: DeploymentHost, path: string) => Promise<T>,
+    here: () => Promise<T>,
+  ): Promise<T> => {
     const loc = folder.startsWith('ssh://') ? parseLocation(folder, '/') : null;
     if (loc?.kind !== 'ssh') return here();
     const host = openHost(loc);
@@ -112,10 +131,16 @@ export function envFilePort(passwordVariables: ReadonlySet<string>, access: EnvA
       onServer(
         folder,
         async (host, path) => {
-          for (const [key, value] of Object.entries(values)) if (passwordVariables.has(key)) assertStoredPasswordForm(key, value);
+          for (const [key, value] of Object.entries(values))
+            if (passwordVariables.has(key)) assertStoredPasswordForm(key, value);
           const envPath = posix.join(path, '.env');
           const before = expectedSha256 === null ? null : ((await readEnvOnHost(host, envPath))?.bytes ?? null);
-          const res = await writeEnvOnHost(host, envPath, Object.entries(values).map(([key, value]) => ({ op: 'set' as const, key, value })), { expectedSha256, keepPreviousIn: previousVersionsFolder(access.home, deploymentId) });
+          const res = await writeEnvOnHost(
+            host,
+            envPath,
+            Object.entries(values).map(([key, value]) => ({ op: 'set' as const, key, value })),
+            { expectedSha256, keepPreviousIn: previousVersionsFolder(access.home, deploymentId) },
+          );
           // The undo opens its own connection: it runs after this one is closed.
           return () =>
             onServer(
@@ -123,8 +148,17 @@ export function envFilePort(passwordVariables: ReadonlySet<string>, access: EnvA
               async (h) => {
                 if (before === null) {
                   const r = await h.run(['rm', '-f', '--', envPath]);
-                  if (r.code !== 0) throw new AppError('BACKUP_UNDO_FAILED', `.env on ${h.label} could not be removed again (exit ${r.code}).`);
-                } else await h.writeFileAtomic(envPath, before, { mode: 0o600, expectedSha256: res.sha256, keepPreviousIn: null });
+                  if (r.code !== 0)
+                    throw new AppError(
+                      'BACKUP_UNDO_FAILED',
+                      `.env on ${h.label} could not be removed again (exit ${r.code}).`,
+                    );
+                } else
+                  await h.writeFileAtomic(envPath, before, {
+                    mode: 0o600,
+                    expectedSha256: res.sha256,
+                    keepPreviousIn: null,
+                  });
               },
               () => Promise.resolve(),
             );
@@ -157,7 +191,8 @@ function localEnvFilePort(passwordVariables: ReadonlySet<string>, home: string):
       }
     },
     async write(folder, values, expectedSha256, deploymentId) {
-      for (const [key, value] of Object.entries(values)) if (passwordVariables.has(key)) assertStoredPasswordForm(key, value);
+      for (const [key, value] of Object.entries(values))
+        if (passwordVariables.has(key)) assertStoredPasswordForm(key, value);
       const path = join(folder, '.env');
       const before = expectedSha256 === null ? null : await readFile(path);
       const res = await writeEnvFile(

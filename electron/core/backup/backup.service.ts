@@ -1,7 +1,15 @@
 import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../../common/errors';
-import type { BackupFileInfo, BackupStatus, BackupSummary, ExportResult, RestorePlan, RestoreResult, RestoreSelection } from '../../common/ipc/backup.ipc';
+import type {
+  BackupFileInfo,
+  BackupStatus,
+  BackupSummary,
+  ExportResult,
+  RestorePlan,
+  RestoreResult,
+  RestoreSelection,
+} from '../../common/ipc/backup.ipc';
 import { writeFileAtomic, type AtomicWriteResult } from '../fs/atomic-write';
 import { readBoundedFile } from '../fs/read-bounded';
 import { assertWritableTargets, undoAtomicWrite } from '../fs/write-set';
@@ -10,7 +18,12 @@ import { BackupErrorCode } from './errors';
 import { gatherPayload } from './export';
 import { backupFileName, recoverySheetName } from './file-name';
 import { backupFingerprint, HEADER_LENGTH_V1, MAX_CIPHERTEXT_LENGTH, TAG_LENGTH, type KdfParams } from './format';
-import { assertExportPassphrase, assertSameEntries, createPassphraseChecker, type PassphraseChecker } from './passphrase';
+import {
+  assertExportPassphrase,
+  assertSameEntries,
+  createPassphraseChecker,
+  type PassphraseChecker,
+} from './passphrase';
 import type { BackupPayload } from './payload';
 import type { BackupDeps, Fingerprinter } from './ports';
 import { progressReporter, type ProgressListener } from './progress';
@@ -57,7 +70,14 @@ export interface BackupService {
    * before anything is written; a failed sheet or journal write removes the backup written just before).
    * @throws AppError BACKUP_WEAK_PASSPHRASE, BACKUP_PASSPHRASE_MISMATCH, BACKUP_NOT_FOUND, KEYCHAIN_*, FS_*
    */
-  exportTo(target: string, deploymentIds: readonly string[], passphrase: string, confirmation: string, onProgress?: ProgressListener, extra?: { sheet?: string }): Promise<ExportResult>;
+  exportTo(
+    target: string,
+    deploymentIds: readonly string[],
+    passphrase: string,
+    confirmation: string,
+    onProgress?: ProgressListener,
+    extra?: { sheet?: string },
+  ): Promise<ExportResult>;
   recoverySheet(exportId: string): { html: string; fileName: string; backupPath: string };
   /** Writes the recovery sheet (0600, atomic). @throws AppError BACKUP_NOT_FOUND, FS_* */
   writeRecoverySheet(exportId: string, target: string): Promise<void>;
@@ -92,17 +112,27 @@ export function createBackupService(deps: BackupDeps, options: BackupServiceOpti
 
   async function readBackup(fileId: string): Promise<{ path: string; bytes: Buffer }> {
     const path = files.get(fileId);
-    if (!path) throw new AppError(BackupErrorCode.NotFound, 'That backup file is no longer open here. Choose it again.');
+    if (!path)
+      throw new AppError(BackupErrorCode.NotFound, 'That backup file is no longer open here. Choose it again.');
     // Bounded and type-checked (read-bounded.ts): a FIFO or device chosen as the backup is refused, not read.
     const bytes = await readBoundedFile(path, 'backup', { maxBytes: MAX_FILE }).catch((e: unknown) => {
-      if (e instanceof AppError && e.code === 'FILE_TOO_LARGE') throw new AppError(BackupErrorCode.TooLarge, `${basename(path)} is larger than any backup can be; it is not a Crucible Secrets backup.`);
+      if (e instanceof AppError && e.code === 'FILE_TOO_LARGE')
+        throw new AppError(
+          BackupErrorCode.TooLarge,
+          `${basename(path)} is larger than any backup can be; it is not a Crucible Secrets backup.`,
+        );
       if (e instanceof AppError && e.code === 'FILE_READ_FAILED') throw e;
       throw new AppError(BackupErrorCode.NotFound, `${basename(path)} cannot be found or is not a regular file.`);
     });
     return { path, bytes };
   }
 
-  async function decrypt(fileId: string, passphrase: string, operation: 'verify' | 'restore', onProgress?: ProgressListener) {
+  async function decrypt(
+    fileId: string,
+    passphrase: string,
+    operation: 'verify' | 'restore',
+    onProgress?: ProgressListener,
+  ) {
     const { path, bytes } = await readBackup(fileId);
     const progress = progressReporter(operation, onProgress, lastKdfMs);
     try {
@@ -135,7 +165,8 @@ export function createBackupService(deps: BackupDeps, options: BackupServiceOpti
     return s;
   }
 
-  const checkPassphrase = (passphrase: string, confirmation: string, ids: readonly string[]) => assertExportPassphrase((checker ??= createPassphraseChecker()), passphrase, confirmation, ids.slice());
+  const checkPassphrase = (passphrase: string, confirmation: string, ids: readonly string[]) =>
+    assertExportPassphrase((checker ??= createPassphraseChecker()), passphrase, confirmation, ids.slice());
 
   return {
     async status() {
@@ -144,7 +175,13 @@ export function createBackupService(deps: BackupDeps, options: BackupServiceOpti
       for (const d of await deps.state.deployments()) {
         const last = newest.get(d.id) ?? null;
         const metas = await deps.state.secretMeta(d.id);
-        const rotatedSince = last === null ? [] : Object.entries(metas).filter(([, m]) => m.lastRotated !== null && m.lastRotated > last).map(([n]) => n).sort();
+        const rotatedSince =
+          last === null
+            ? []
+            : Object.entries(metas)
+                .filter(([, m]) => m.lastRotated !== null && m.lastRotated > last)
+                .map(([n]) => n)
+                .sort();
         out.deployments.push({ id: d.id, name: d.name, environment: d.environment, lastBackupAt: last, rotatedSince });
       }
       return out;
@@ -188,20 +225,41 @@ export function createBackupService(deps: BackupDeps, options: BackupServiceOpti
           fingerprint,
           bytes: bytes.length,
           createdAt: data.createdAt,
-          deployments: data.deployments.map((d) => ({ id: d.id, name: d.name, secretNames: d.secrets.map((s) => s.name) })),
+          deployments: data.deployments.map((d) => ({
+            id: d.id,
+            name: d.name,
+            secretNames: d.secrets.map((s) => s.name),
+          })),
         };
         let sheetWritten: AtomicWriteResult | null = null;
         try {
-          if (sheet !== undefined) sheetWritten = await writeFileAtomic(sheet, recoverySheetHtml(result), { mode: 0o600 });
-          await deps.journal.appendAll(result.deployments.map((d) => ({ type: BACKUP_EXPORTED, deploymentId: d.id, subject: result.fileName, details: { ...journalNames(d.secretNames), fingerprint, file: result.fileName } })));
+          if (sheet !== undefined)
+            sheetWritten = await writeFileAtomic(sheet, recoverySheetHtml(result), { mode: 0o600 });
+          await deps.journal.appendAll(
+            result.deployments.map((d) => ({
+              type: BACKUP_EXPORTED,
+              deploymentId: d.id,
+              subject: result.fileName,
+              details: { ...journalNames(d.secretNames), fingerprint, file: result.fileName },
+            })),
+          );
         } catch (e) {
           // Take back what this export wrote, so a failed run leaves nothing behind (issue 19).
-          const undone = (sheetWritten === null || (await undoAtomicWrite(sheetWritten))) && (await undoAtomicWrite(written));
-          if (e instanceof AppError) throw new AppError(e.code, `${e.message} ${undone ? 'Nothing was written: the backup file was removed again.' : `The backup ${basename(target)} was written but could not be removed; delete it.`}`);
+          const undone =
+            (sheetWritten === null || (await undoAtomicWrite(sheetWritten))) && (await undoAtomicWrite(written));
+          if (e instanceof AppError)
+            throw new AppError(
+              e.code,
+              `${e.message} ${undone ? 'Nothing was written: the backup file was removed again.' : `The backup ${basename(target)} was written but could not be removed; delete it.`}`,
+            );
           throw e;
         }
         exports.set(result.exportId, result);
-        deps.logger.info('backup.exported', { deployments: result.deployments.map((d) => d.id), bytes: result.bytes, fingerprint });
+        deps.logger.info('backup.exported', {
+          deployments: result.deployments.map((d) => d.id),
+          bytes: result.bytes,
+          fingerprint,
+        });
         progress.done();
         return result;
       } catch (e) {
@@ -212,13 +270,21 @@ export function createBackupService(deps: BackupDeps, options: BackupServiceOpti
 
     recoverySheet(exportId) {
       const exp = exports.get(exportId);
-      if (!exp) throw new AppError(BackupErrorCode.NotFound, 'That export is not known in this session. Verify the backup and make a new sheet from the CLI, or export again.');
+      if (!exp)
+        throw new AppError(
+          BackupErrorCode.NotFound,
+          'That export is not known in this session. Verify the backup and make a new sheet from the CLI, or export again.',
+        );
       return { html: recoverySheetHtml(exp), fileName: recoverySheetName(exp.fileName), backupPath: exp.path };
     },
 
     async writeRecoverySheet(exportId, target) {
       const exp = exports.get(exportId);
-      if (!exp) throw new AppError(BackupErrorCode.NotFound, 'That export is not known in this session; export again to get its recovery sheet.');
+      if (!exp)
+        throw new AppError(
+          BackupErrorCode.NotFound,
+          'That export is not known in this session; export again to get its recovery sheet.',
+        );
       await writeFileAtomic(target, recoverySheetHtml(exp), { mode: 0o600 });
     },
 
@@ -227,7 +293,13 @@ export function createBackupService(deps: BackupDeps, options: BackupServiceOpti
       files.set(fileId, path);
       const { bytes } = await readBackup(fileId);
       const header = inspectBackup(bytes, policy);
-      return { fileId, fileName: basename(path), bytes: bytes.length, formatVersion: header.version, kdf: { ...header.kdf } };
+      return {
+        fileId,
+        fileName: basename(path),
+        bytes: bytes.length,
+        formatVersion: header.version,
+        kdf: { ...header.kdf },
+      };
     },
 
     async verify(fileId, passphrase, onProgress) {
@@ -244,7 +316,13 @@ export function createBackupService(deps: BackupDeps, options: BackupServiceOpti
       const fingerprints = memoFingerprinter(source, payload);
       sweep();
       const sessionId = newId();
-      const s: Session = { payload, summary, folders: new Map(), deps: { ...deps, fingerprinter: () => fingerprints }, expiresAt: Date.now() + ttl };
+      const s: Session = {
+        payload,
+        summary,
+        folders: new Map(),
+        deps: { ...deps, fingerprinter: () => fingerprints },
+        expiresAt: Date.now() + ttl,
+      };
       sessions.set(sessionId, s);
       progress.done();
       return planFor(sessionId, s);
@@ -252,7 +330,8 @@ export function createBackupService(deps: BackupDeps, options: BackupServiceOpti
 
     async setFolder(sessionId, deploymentId, folder) {
       const s = session(sessionId);
-      if (!s.payload.deployments.some((d) => d.id === deploymentId)) throw new AppError(BackupErrorCode.NotFound, `The backup has no deployment ${deploymentId}.`);
+      if (!s.payload.deployments.some((d) => d.id === deploymentId))
+        throw new AppError(BackupErrorCode.NotFound, `The backup has no deployment ${deploymentId}.`);
       s.folders.set(deploymentId, folder);
       return planFor(sessionId, s);
     },
@@ -265,7 +344,9 @@ export function createBackupService(deps: BackupDeps, options: BackupServiceOpti
       const s = session(selection.sessionId);
       const progress = progressReporter('restore', onProgress, null);
       try {
-        const result = await applyRestore(s.deps, s.payload, selection.deployments, s.folders, (p) => progress.phase(p));
+        const result = await applyRestore(s.deps, s.payload, selection.deployments, s.folders, (p) =>
+          progress.phase(p),
+        );
         sessions.delete(selection.sessionId);
         progress.done();
         return result;

@@ -1,7 +1,20 @@
 import { createCipheriv, createDecipheriv, randomBytes as nodeRandomBytes, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../../common/errors';
 import { BackupErrorCode, corrupted, wrongPassphrase } from './errors';
-import { encodeHeader, parseHeader, sealHeader, CHECKSUM_OFFSET, HEADER_LENGTH_V1, KEY_CHECK_OFFSET, MAX_CIPHERTEXT_LENGTH, NONCE_LENGTH, SALT_LENGTH, TAG_LENGTH, type BackupHeader, type KdfParams } from './format';
+import {
+  encodeHeader,
+  parseHeader,
+  sealHeader,
+  CHECKSUM_OFFSET,
+  HEADER_LENGTH_V1,
+  KEY_CHECK_OFFSET,
+  MAX_CIPHERTEXT_LENGTH,
+  NONCE_LENGTH,
+  SALT_LENGTH,
+  TAG_LENGTH,
+  type BackupHeader,
+  type KdfParams,
+} from './format';
 import { DEFAULT_KDF, deriveKeys, keyCheck, assertKdfParams, type DerivedKeys, type KdfPolicy } from './kdf';
 import { BackupPayload, type BackupPayloadInput } from './payload';
 
@@ -33,7 +46,11 @@ export interface OpenOptions extends KdfPolicy {
  *   when the payload does not match its schema; BACKUP_TOO_LARGE past 64 MiB; whatever the payload's
  *   promise rejects with.
  */
-export async function sealBackup(payload: BackupPayloadInput | PromiseLike<BackupPayloadInput>, passphrase: string, options: SealOptions = {}): Promise<Buffer> {
+export async function sealBackup(
+  payload: BackupPayloadInput | PromiseLike<BackupPayloadInput>,
+  passphrase: string,
+  options: SealOptions = {},
+): Promise<Buffer> {
   const kdf = options.kdf ?? DEFAULT_KDF;
   assertKdfParams(kdf, options);
   const rnd = options.randomBytes ?? nodeRandomBytes;
@@ -76,11 +93,18 @@ function wipe(keys: DerivedKeys): void {
 /** The payload as the UTF-8 JSON that is encrypted, after validation. */
 function serialise(payload: BackupPayloadInput): Buffer {
   const parsed = BackupPayload.safeParse(payload);
-  if (!parsed.success) throw new AppError(BackupErrorCode.InvalidPayload, 'The data to back up is not valid; nothing was written. Please report this.');
+  if (!parsed.success)
+    throw new AppError(
+      BackupErrorCode.InvalidPayload,
+      'The data to back up is not valid; nothing was written. Please report this.',
+    );
   const plaintext = Buffer.from(JSON.stringify(parsed.data), 'utf8');
   if (plaintext.length > MAX_CIPHERTEXT_LENGTH) {
     plaintext.fill(0);
-    throw new AppError(BackupErrorCode.TooLarge, 'The backup would be larger than 64 MiB; back up fewer deployments at a time.');
+    throw new AppError(
+      BackupErrorCode.TooLarge,
+      'The backup would be larger than 64 MiB; back up fewer deployments at a time.',
+    );
   }
   return plaintext;
 }
@@ -101,7 +125,11 @@ export function inspectBackup(file: Uint8Array, policy: KdfPolicy = {}): BackupH
  * @throws AppError BACKUP_CORRUPTED, BACKUP_WRONG_PASSPHRASE, BACKUP_UNSUPPORTED_VERSION,
  *   BACKUP_UNSAFE_PARAMETERS, BACKUP_INVALID_PAYLOAD.
  */
-export async function openBackup(file: Uint8Array, passphrase: string, options: OpenOptions = {}): Promise<BackupPayload> {
+export async function openBackup(
+  file: Uint8Array,
+  passphrase: string,
+  options: OpenOptions = {},
+): Promise<BackupPayload> {
   options.onPhase?.('check');
   const header = inspectBackup(file, options);
   options.onPhase?.('kdf');
@@ -126,12 +154,18 @@ export async function openBackup(file: Uint8Array, passphrase: string, options: 
     try {
       json = JSON.parse(plaintext.toString('utf8'));
     } catch {
-      throw new AppError(BackupErrorCode.InvalidPayload, 'The backup decrypted, but its contents are not valid JSON. It was not made by this app.');
+      throw new AppError(
+        BackupErrorCode.InvalidPayload,
+        'The backup decrypted, but its contents are not valid JSON. It was not made by this app.',
+      );
     }
     const parsed = BackupPayload.safeParse(json);
     if (!parsed.success) {
       const where = parsed.error.issues[0]?.path.join('.') ?? '';
-      throw new AppError(BackupErrorCode.InvalidPayload, `The backup decrypted, but its contents do not match the backup format (at ${where || 'the top level'}). Nothing was restored.`);
+      throw new AppError(
+        BackupErrorCode.InvalidPayload,
+        `The backup decrypted, but its contents do not match the backup format (at ${where || 'the top level'}). Nothing was restored.`,
+      );
     }
     return parsed.data;
   } finally {
@@ -142,4 +176,9 @@ export async function openBackup(file: Uint8Array, passphrase: string, options: 
 }
 
 /** Exposed for documentation tests: where each region of a v1 file begins. */
-export const LAYOUT_V1 = Object.freeze({ keyCheck: KEY_CHECK_OFFSET, checksum: CHECKSUM_OFFSET, body: HEADER_LENGTH_V1, tag: TAG_LENGTH });
+export const LAYOUT_V1 = Object.freeze({
+  keyCheck: KEY_CHECK_OFFSET,
+  checksum: CHECKSUM_OFFSET,
+  body: HEADER_LENGTH_V1,
+  tag: TAG_LENGTH,
+});

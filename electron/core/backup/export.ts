@@ -23,7 +23,11 @@ export async function gatherPayload(deps: BackupDeps, deploymentIds: readonly st
   const deployments: BackupPayloadInput['deployments'] = [];
   for (const id of new Set(deploymentIds)) {
     const d = known.find((x) => x.id === id);
-    if (!d) throw new AppError(BackupErrorCode.NotFound, `No deployment with the id ${id} is registered, so there is nothing to back up for it.`);
+    if (!d)
+      throw new AppError(
+        BackupErrorCode.NotFound,
+        `No deployment with the id ${id} is registered, so there is nothing to back up for it.`,
+      );
     const entries = await kc.list(serviceFor(id));
     const metas = await deps.state.secretMeta(id);
     const secrets: BackupSecret[] = [];
@@ -57,6 +61,13 @@ export async function gatherPayload(deps: BackupDeps, deploymentIds: readonly st
       checklist: (await deps.state.checklist(id)).map((c) => ({ id: c.id, done: c.done, at: isoOrUndefined(c.at) })),
     });
   }
-  if (deployments.length === 0) throw new AppError(BackupErrorCode.NotFound, 'Choose at least one deployment to back up.');
-  return { kind: 'crucible-secrets-backup', payloadVersion: 1, appVersion: deps.appVersion, createdAt: now.toISOString(), deployments };
+  if (deployments.length === 0)
+    throw new AppError(BackupErrorCode.NotFound, 'Choose at least one deployment to back up.');
+  return {
+    kind: 'crucible-secrets-backup',
+    payloadVersion: 1,
+    appVersion: deps.appVersion,
+    createdAt: now.toISOString(),
+    deployments,
+  };
 }

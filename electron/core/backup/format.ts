@@ -59,8 +59,14 @@ export interface BackupHeader {
 }
 
 /** Builds a header without its key check and checksum; `sealHeader` fills them in. */
-export function encodeHeader(fields: { kdf: KdfParams; salt: Buffer; nonce: Buffer; ciphertextLength: number }): Buffer {
-  if (fields.salt.length !== SALT_LENGTH || fields.nonce.length !== NONCE_LENGTH) throw new Error('bad salt or nonce length');
+export function encodeHeader(fields: {
+  kdf: KdfParams;
+  salt: Buffer;
+  nonce: Buffer;
+  ciphertextLength: number;
+}): Buffer {
+  if (fields.salt.length !== SALT_LENGTH || fields.nonce.length !== NONCE_LENGTH)
+    throw new Error('bad salt or nonce length');
   const h = Buffer.alloc(HEADER_LENGTH_V1);
   MAGIC.copy(h, 0);
   h.writeUInt16BE(FORMAT_VERSION, 8);
@@ -93,13 +99,15 @@ export function parseHeader(file: Uint8Array): BackupHeader {
   if (buf.length < PREAMBLE_LENGTH) throw corrupted('the file is too short to be a backup');
   if (!buf.subarray(0, MAGIC.length).equals(MAGIC)) throw corrupted('it does not start like a Crucible Secrets backup');
   const headerLength = buf.readUInt16BE(10);
-  if (headerLength < PREAMBLE_LENGTH + 32 || headerLength > MAX_HEADER_LENGTH) throw corrupted('the header length is invalid');
+  if (headerLength < PREAMBLE_LENGTH + 32 || headerLength > MAX_HEADER_LENGTH)
+    throw corrupted('the header length is invalid');
   if (buf.length < headerLength) throw corrupted('the file is truncated inside its header');
   // The checksum sits in the last 32 bytes of the header in every version, so a damaged header is reported
   // as damage even when its version field is what got hit.
   const sumAt = headerLength - 32;
   const expected = createHash('sha256').update(buf.subarray(0, sumAt)).digest();
-  if (!timingSafeEqual(expected, buf.subarray(sumAt, headerLength))) throw corrupted('the header checksum does not match');
+  if (!timingSafeEqual(expected, buf.subarray(sumAt, headerLength)))
+    throw corrupted('the header checksum does not match');
   const version = buf.readUInt16BE(8);
   if (version !== FORMAT_VERSION) {
     throw new AppError(

@@ -6,7 +6,9 @@
 export const BACKUP_EXPORTED = 'backup.exported';
 
 /** The newest export date per deployment id; deployments never backed up are absent. */
-export function newestBackups(entries: ReadonlyArray<{ type: string; at: string; deploymentId?: string }>): Map<string, string> {
+export function newestBackups(
+  entries: ReadonlyArray<{ type: string; at: string; deploymentId?: string }>,
+): Map<string, string> {
   const out = new Map<string, string>();
   for (const e of entries) {
     if (e.type !== BACKUP_EXPORTED || e.deploymentId === undefined) continue;

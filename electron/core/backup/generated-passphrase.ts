@@ -18,7 +18,9 @@ export interface GeneratedPassphrases {
 }
 
 /** One per window: main keeps only the last generated passphrase, and only for GENERATED_KEEP_MS. */
-export function createGeneratedPassphrases(deps: { clock?: () => number; generate?: () => Promise<string> } = {}): GeneratedPassphrases {
+export function createGeneratedPassphrases(
+  deps: { clock?: () => number; generate?: () => Promise<string> } = {},
+): GeneratedPassphrases {
   const clock = deps.clock ?? Date.now;
   const make = deps.generate ?? (() => generatePassphrase(DEFAULT_WORDS));
   let kept: { value: string; at: number } | null = null;
@@ -31,7 +33,10 @@ export function createGeneratedPassphrases(deps: { clock?: () => number; generat
     forCopy() {
       if (kept === null || clock() - kept.at > GENERATED_KEEP_MS) {
         kept = null;
-        throw new AppError('BACKUP_NOTHING_TO_COPY', 'There is no generated passphrase to copy any more (it is kept 15 minutes). Generate a new one, or copy it from where you stored it.');
+        throw new AppError(
+          'BACKUP_NOTHING_TO_COPY',
+          'There is no generated passphrase to copy any more (it is kept 15 minutes). Generate a new one, or copy it from where you stored it.',
+        );
       }
       return kept.value;
     },

@@ -76,7 +76,12 @@ export interface DerivedKeys {
  * (the argon2 addon is asynchronous), so the event loop stays free while it works.
  * @throws AppError BACKUP_UNSAFE_PARAMETERS before any work when the parameters are out of bounds.
  */
-export async function deriveKeys(passphrase: string, salt: Buffer, params: KdfParams, policy: KdfPolicy = {}): Promise<DerivedKeys> {
+export async function deriveKeys(
+  passphrase: string,
+  salt: Buffer,
+  params: KdfParams,
+  policy: KdfPolicy = {},
+): Promise<DerivedKeys> {
   assertKdfParams(params, policy);
   const out = await argon2Hash(normalisePassphrase(passphrase), {
     raw: true,

@@ -44,11 +44,19 @@ export function createPassphraseChecker(engine: ZxcvbnEngine = createZxcvbnEngin
       const normal = passphrase.normalize('NFKC');
       // Count code points, not UTF-16 units: an emoji is one character to the admin.
       const length = Array.from(normal).length;
-      const question = createHmac('sha256', memoKey).update(JSON.stringify([normal, userInputs])).digest('base64');
-      const result = last?.question === question && Date.now() - last.at < MEMO_MS ? last.result : await engine.check(normal, userInputs);
+      const question = createHmac('sha256', memoKey)
+        .update(JSON.stringify([normal, userInputs]))
+        .digest('base64');
+      const result =
+        last?.question === question && Date.now() - last.at < MEMO_MS
+          ? last.result
+          : await engine.check(normal, userInputs);
       last = { question, result, at: Date.now() };
       const problems: string[] = [];
-      if (length < MIN_PASSPHRASE_LENGTH) problems.push(`Use at least ${MIN_PASSPHRASE_LENGTH} characters (this one has ${length}). Several unrelated words are easiest.`);
+      if (length < MIN_PASSPHRASE_LENGTH)
+        problems.push(
+          `Use at least ${MIN_PASSPHRASE_LENGTH} characters (this one has ${length}). Several unrelated words are easiest.`,
+        );
       if (result.score < MIN_PASSPHRASE_SCORE) {
         problems.push(result.warning ?? 'This passphrase is too easy to guess. Add more unrelated words.');
       }
@@ -63,7 +71,12 @@ export function createPassphraseChecker(engine: ZxcvbnEngine = createZxcvbnEngin
  * @throws AppError BACKUP_PASSPHRASE_MISMATCH when they differ (after NFKC), BACKUP_WEAK_PASSPHRASE when the
  *   rules refuse it. Messages never contain the passphrase.
  */
-export async function assertExportPassphrase(checker: PassphraseChecker, passphrase: string, confirmation: string, userInputs: string[] = []): Promise<void> {
+export async function assertExportPassphrase(
+  checker: PassphraseChecker,
+  passphrase: string,
+  confirmation: string,
+  userInputs: string[] = [],
+): Promise<void> {
   assertSameEntries(passphrase, confirmation);
   const v = await checker.check(passphrase, userInputs);
   if (!v.ok) throw new AppError(BackupErrorCode.WeakPassphrase, v.problems.join(' '));
@@ -72,6 +85,9 @@ export async function assertExportPassphrase(checker: PassphraseChecker, passphr
 /** @throws AppError BACKUP_PASSPHRASE_MISMATCH when the two entries differ after NFKC normalisation. */
 export function assertSameEntries(passphrase: string, confirmation: string): void {
   if (passphrase.normalize('NFKC') !== confirmation.normalize('NFKC')) {
-    throw new AppError(BackupErrorCode.PassphraseMismatch, 'The two passphrase entries differ. Type the same passphrase twice.');
+    throw new AppError(
+      BackupErrorCode.PassphraseMismatch,
+      'The two passphrase entries differ. Type the same passphrase twice.',
+    );
   }
 }

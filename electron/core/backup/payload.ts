@@ -52,11 +52,17 @@ export const BackupPayload = z
   .superRefine((p, ctx) => {
     const ids = new Set<string>();
     for (const [i, d] of p.deployments.entries()) {
-      if (ids.has(d.id)) ctx.addIssue({ code: 'custom', path: ['deployments', i, 'id'], message: 'duplicate deployment id' });
+      if (ids.has(d.id))
+        ctx.addIssue({ code: 'custom', path: ['deployments', i, 'id'], message: 'duplicate deployment id' });
       ids.add(d.id);
       const names = new Set<string>();
       for (const [j, s] of d.secrets.entries()) {
-        if (names.has(s.name)) ctx.addIssue({ code: 'custom', path: ['deployments', i, 'secrets', j, 'name'], message: 'duplicate secret name' });
+        if (names.has(s.name))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['deployments', i, 'secrets', j, 'name'],
+            message: 'duplicate secret name',
+          });
         names.add(s.name);
       }
     }

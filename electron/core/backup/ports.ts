@@ -52,18 +52,33 @@ export interface BackupStatePort {
 
 export interface RestoredDeploymentRecord {
   deployment: DeploymentRef;
-  secrets: Array<{ name: string; fingerprint: string; generation: number; created: string | null; lastRotated: string | null; origin: 'generated' | 'imported' }>;
+  secrets: Array<{
+    name: string;
+    fingerprint: string;
+    generation: number;
+    created: string | null;
+    lastRotated: string | null;
+    origin: 'generated' | 'imported';
+  }>;
   checklist: ChecklistTickView[];
 }
 
 /** The hash-chained journal (journal/journal.ts has this shape). Names only, never values. */
-export type BackupJournalInput = { type: JournalType; deploymentId?: string; subject?: string; details?: Record<string, string | number | boolean | null | string[]> };
+export type BackupJournalInput = {
+  type: JournalType;
+  deploymentId?: string;
+  subject?: string;
+  details?: Record<string, string | number | boolean | null | string[]>;
+};
 
 export interface BackupJournalPort {
   append(input: BackupJournalInput): Promise<unknown>;
   /** Several entries in one write: none is written if any is refused (part of an all-or-nothing restore). */
   appendAll(inputs: readonly BackupJournalInput[]): Promise<unknown>;
-  read(filter?: { deploymentId?: string; limit?: number }): Promise<Array<{ type: string; at: string; deploymentId?: string; details: Record<string, unknown> }>>;
+  read(filter?: {
+    deploymentId?: string;
+    limit?: number;
+  }): Promise<Array<{ type: string; at: string; deploymentId?: string; details: Record<string, unknown> }>>;
 }
 
 /** A deployment's `.env`: read as values, rewrite some keys preserving the rest (envfile/ owns the rules). */
@@ -76,7 +91,12 @@ export interface EnvFilePort {
    * `deploymentId`. Returns a function that puts the previous bytes back.
    * @throws AppError ENV_* for a value that cannot be written safely; FS_CHANGED_ON_DISK.
    */
-  write(folder: string, values: Record<string, string>, expectedSha256: string | null, deploymentId: string): Promise<() => Promise<void>>;
+  write(
+    folder: string,
+    values: Record<string, string>,
+    expectedSha256: string | null,
+    deploymentId: string,
+  ): Promise<() => Promise<void>>;
   /** Whether the folder (here, or `ssh://…` on a server) exists. */
   folderExists(folder: string): Promise<boolean>;
 }

@@ -6,10 +6,16 @@ export type ProgressListener = (p: BackupProgress) => void;
  * Reports the phases of one operation; while the KDF runs (the long part, seconds on slow machines) it
  * repeats the elapsed time every `tickMs` so the UI can move a bar. The timer is unref'd and always cleared.
  */
-export function progressReporter(operation: BackupProgress['operation'], listener: ProgressListener | undefined, estimateMs: number | null, tickMs = 100) {
+export function progressReporter(
+  operation: BackupProgress['operation'],
+  listener: ProgressListener | undefined,
+  estimateMs: number | null,
+  tickMs = 100,
+) {
   const start = performance.now();
   let timer: NodeJS.Timeout | undefined;
-  const emit = (phase: BackupProgress['phase']) => listener?.({ operation, phase, elapsedMs: Math.round(performance.now() - start), estimateMs });
+  const emit = (phase: BackupProgress['phase']) =>
+    listener?.({ operation, phase, elapsedMs: Math.round(performance.now() - start), estimateMs });
   const stop = () => {
     if (timer) clearInterval(timer);
     timer = undefined;

@@ -49,7 +49,11 @@ function same(a: string, b: string): boolean {
 }
 
 /** The folder a deployment is restored into: an explicit choice, else where the state has it, else where it was. */
-export function targetFolder(d: BackupDeployment, registered: DeploymentRef | undefined, chosen: ReadonlyMap<string, string>): string {
+export function targetFolder(
+  d: BackupDeployment,
+  registered: DeploymentRef | undefined,
+  chosen: ReadonlyMap<string, string>,
+): string {
   return chosen.get(d.id) ?? registered?.folder ?? d.folder;
 }
 
@@ -59,7 +63,11 @@ export function targetFolder(d: BackupDeployment, registered: DeploymentRef | un
  * "rewrite .env" choice never writes a plain password into `.env`.
  * @throws AppError BACKUP_RESTORE_FAILED when such a value cannot be hashed (nothing was restored).
  */
-async function inStoredForm<S extends { name: string; value: string }>(deps: BackupDeps, vars: ReadonlySet<string>, s: S): Promise<S> {
+async function inStoredForm<S extends { name: string; value: string }>(
+  deps: BackupDeps,
+  vars: ReadonlySet<string>,
+  s: S,
+): Promise<S> {
   const isHash = deps.isPasswordHash ?? isBcryptHash;
   if (!vars.has(s.name) || isHash(s.value)) return s;
   deps.logger.redactor.register(s.value);
@@ -69,7 +77,10 @@ async function inStoredForm<S extends { name: string; value: string }>(deps: Bac
     return { ...s, value };
   } catch (e) {
     const why = isAppError(e) ? e.message : 'it could not be hashed';
-    throw new AppError(BackupErrorCode.RestoreFailed, `The backup holds ${s.name} as a plain password, which is only ever stored as its bcrypt hash, and it cannot be hashed (${why.replace(/\.$/, '')}). Nothing was restored.`);
+    throw new AppError(
+      BackupErrorCode.RestoreFailed,
+      `The backup holds ${s.name} as a plain password, which is only ever stored as its bcrypt hash, and it cannot be hashed (${why.replace(/\.$/, '')}). Nothing was restored.`,
+    );
   }
 }
 
@@ -77,7 +88,11 @@ async function inStoredForm<S extends { name: string; value: string }>(deps: Bac
  * Compares every secret of the backup with the keychain and the `.env` of its target folder.
  * @throws AppError KEYCHAIN_* when the keychain cannot be read.
  */
-export async function planRestore(deps: BackupDeps, payload: BackupPayload, chosen: ReadonlyMap<string, string>): Promise<PlannedDeployment[]> {
+export async function planRestore(
+  deps: BackupDeps,
+  payload: BackupPayload,
+  chosen: ReadonlyMap<string, string>,
+): Promise<PlannedDeployment[]> {
   const kc = await deps.keychain();
   const fp = await deps.fingerprinter();
   const known = await deps.state.deployments();
@@ -103,7 +118,12 @@ export async function planRestore(deps: BackupDeps, payload: BackupPayload, chos
         const e = env?.values.get(s.name);
         const mine = fp(s.value);
         // An equal value has the backup's fingerprint: only a differing one is fingerprinted again.
-        const compare = (v: string | undefined) => (v === undefined ? { state: 'absent' as const, fingerprint: null } : same(v, s.value) ? { state: 'same' as const, fingerprint: mine } : { state: 'differs' as const, fingerprint: fp(v) });
+        const compare = (v: string | undefined) =>
+          v === undefined
+            ? { state: 'absent' as const, fingerprint: null }
+            : same(v, s.value)
+              ? { state: 'same' as const, fingerprint: mine }
+              : { state: 'differs' as const, fingerprint: fp(v) };
         return {
           name: s.name,
           generation: s.generation,
@@ -117,7 +137,13 @@ export async function planRestore(deps: BackupDeps, payload: BackupPayload, chos
   return out;
 }
 
-type Work = { d: BackupDeployment; reg: DeploymentRef | undefined; folder: string; secrets: BackupDeployment['secrets']; rewriteEnv: boolean };
+type Work = {
+  d: BackupDeployment;
+  reg: DeploymentRef | undefined;
+  folder: string;
+  secrets: BackupDeployment['secrets'];
+  rewriteEnv: boolean;
+};
 
 /**
  * What the keychain write of one deployment will change: the entries whose value differs or is absent, their
@@ -134,7 +160,14 @@ async function keychainStep(deps: BackupDeps, kc: Keychain, w: Work, now: string
   let pending: PendingKeychainWrite | null = null;
   if (changes.length > 0) {
     const tx = (deps.random ?? randomBytes)(8).toString('hex');
-    pending = { id: tx, deploymentId: w.d.id, variables: changes.map((c) => c.name), created: changes.filter((c) => !current.has(c.name)).map((c) => c.name), rollbackService: `${service}/rollback-${tx}`, startedAt: now };
+    pending = {
+      id: tx,
+      deploymentId: w.d.id,
+      variables: changes.map((c) => c.name),
+      created: changes.filter((c) => !current.has(c.name)).map((c) => c.name),
+      rollbackService: `${service}/rollback-${tx}`,
+      startedAt: now,
+    };
   }
   return { w, service, current, changes, pending };
 }
@@ -162,21 +195,36 @@ export async function applyRestore(
   const work: Work[] = [];
   const seen = new Set<string>();
   for (const sel of selection) {
-    if (seen.has(sel.deploymentId)) throw new AppError(BackupErrorCode.RestoreFailed, `The deployment ${sel.deploymentId} was chosen twice. Nothing was restored.`);
+    if (seen.has(sel.deploymentId))
+      throw new AppError(
+        BackupErrorCode.RestoreFailed,
+        `The deployment ${sel.deploymentId} was chosen twice. Nothing was restored.`,
+      );
     seen.add(sel.deploymentId);
     const d = payload.deployments.find((x) => x.id === sel.deploymentId);
-    if (!d) throw new AppError(BackupErrorCode.RestoreFailed, `The backup has no deployment ${sel.deploymentId}. Nothing was restored.`);
+    if (!d)
+      throw new AppError(
+        BackupErrorCode.RestoreFailed,
+        `The backup has no deployment ${sel.deploymentId}. Nothing was restored.`,
+      );
     const byName = new Map(d.secrets.map((s) => [s.name, s]));
     const secrets = [];
     for (const n of new Set(sel.secrets)) {
       const s = byName.get(n);
-      if (!s) throw new AppError(BackupErrorCode.RestoreFailed, `The backup has no secret ${n} for ${d.id}. Nothing was restored.`);
+      if (!s)
+        throw new AppError(
+          BackupErrorCode.RestoreFailed,
+          `The backup has no secret ${n} for ${d.id}. Nothing was restored.`,
+        );
       secrets.push(await inStoredForm(deps, passwordVars, s));
     }
     const reg = known.find((x) => x.id === d.id);
     const folder = targetFolder(d, reg, chosen);
     if (sel.rewriteEnv && !(await deps.env.folderExists(folder))) {
-      throw new AppError(BackupErrorCode.RestoreFailed, `The folder ${folder} does not exist, so its .env cannot be rewritten. Choose the deployment's folder first. Nothing was restored.`);
+      throw new AppError(
+        BackupErrorCode.RestoreFailed,
+        `The folder ${folder} does not exist, so its .env cannot be rewritten. Choose the deployment's folder first. Nothing was restored.`,
+      );
     }
     for (const s of secrets) deps.logger.redactor.register(s.value);
     work.push({ d, reg, folder, secrets, rewriteEnv: sel.rewriteEnv });
@@ -209,7 +257,10 @@ export async function applyRestore(
       }
       await deps.state.beginKeychainWrites(pending);
     } catch (e) {
-      await dropRollbacks(kc, pending.map((p) => p.rollbackService));
+      await dropRollbacks(
+        kc,
+        pending.map((p) => p.rollbackService),
+      );
       deps.logger.error('backup.restore-failed', { deployments: ids, stage: 'write-ahead', error: e });
       if (isAppError(e)) throw new AppError(e.code, `${e.message} Nothing was restored.`);
       throw new AppError(BackupErrorCode.RestoreFailed, 'The restore could not begin; nothing was restored.');
@@ -229,10 +280,24 @@ export async function applyRestore(
         }
         if (w.rewriteEnv && w.secrets.length > 0) {
           const env = await deps.env.read(w.folder);
-          undo.push(await deps.env.write(w.folder, Object.fromEntries(w.secrets.map((s) => [s.name, s.value])), env?.sha256 ?? null, w.reg?.id ?? w.d.id));
+          undo.push(
+            await deps.env.write(
+              w.folder,
+              Object.fromEntries(w.secrets.map((s) => [s.name, s.value])),
+              env?.sha256 ?? null,
+              w.reg?.id ?? w.d.id,
+            ),
+          );
         }
         records.push({
-          deployment: w.reg ?? { id: w.d.id, name: w.d.name, folder: w.folder, composeFiles: w.d.composeFiles, environment: w.d.environment, createdAt: w.d.createdAt },
+          deployment: w.reg ?? {
+            id: w.d.id,
+            name: w.d.name,
+            folder: w.folder,
+            composeFiles: w.d.composeFiles,
+            environment: w.d.environment,
+            createdAt: w.d.createdAt,
+          },
           secrets: w.secrets.map((s) => ({
             name: s.name,
             fingerprint: fp(s.value),
@@ -246,7 +311,17 @@ export async function applyRestore(
       }
       // The journal is part of the restore: entries that cannot be written undo it like any other failure.
       await deps.journal.appendAll(
-        work.map((w) => ({ type: 'backup.restored', deploymentId: w.d.id, details: { ...journalNames(w.secrets.map((s) => s.name)), envRewritten: w.rewriteEnv, registered: w.reg === undefined, backupCreatedAt: payload.createdAt, at: now } })),
+        work.map((w) => ({
+          type: 'backup.restored',
+          deploymentId: w.d.id,
+          details: {
+            ...journalNames(w.secrets.map((s) => s.name)),
+            envRewritten: w.rewriteEnv,
+            registered: w.reg === undefined,
+            backupCreatedAt: payload.createdAt,
+            at: now,
+          },
+        })),
       );
       stale = await deps.state.recordRestore(records, pendingIds);
     } catch (e) {
@@ -264,10 +339,28 @@ export async function applyRestore(
           () => true,
           () => false,
         );
-        if (ended) await dropRollbacks(kc, pending.map((p) => p.rollbackService));
+        if (ended)
+          await dropRollbacks(
+            kc,
+            pending.map((p) => p.rollbackService),
+          );
       }
-      await deps.journal.append({ type: 'backup.restore-failed', details: { deployments: ids.slice(0, 100), rolledBack: incomplete === 0, reason: isAppError(e) ? e.code : 'INTERNAL' } }).catch(() => undefined);
-      deps.logger.error('backup.restore-failed', { deployments: ids, undone: undo.length - incomplete, incomplete, error: e });
+      await deps.journal
+        .append({
+          type: 'backup.restore-failed',
+          details: {
+            deployments: ids.slice(0, 100),
+            rolledBack: incomplete === 0,
+            reason: isAppError(e) ? e.code : 'INTERNAL',
+          },
+        })
+        .catch(() => undefined);
+      deps.logger.error('backup.restore-failed', {
+        deployments: ids,
+        undone: undo.length - incomplete,
+        incomplete,
+        error: e,
+      });
       if (incomplete > 0) {
         throw new AppError(
           BackupErrorCode.RestoreFailed,
@@ -275,7 +368,10 @@ export async function applyRestore(
         );
       }
       if (isAppError(e)) throw new AppError(e.code, `${e.message} The restore was rolled back; nothing was changed.`);
-      throw new AppError(BackupErrorCode.RestoreFailed, 'The restore failed unexpectedly and was rolled back; nothing was changed.');
+      throw new AppError(
+        BackupErrorCode.RestoreFailed,
+        'The restore failed unexpectedly and was rolled back; nothing was changed.',
+      );
     }
     await dropRollbacks(kc, [...pending.map((p) => p.rollbackService), ...stale]);
 
@@ -285,9 +381,19 @@ export async function applyRestore(
       const envRewritten = w.rewriteEnv && names.length > 0;
       const composeFiles = w.reg?.composeFiles ?? w.d.composeFiles;
       const applyCommand = envRewritten ? restoreApplyCommand({ folder: w.folder, composeFiles }) : null;
-      result.deployments.push({ id: w.d.id, name: w.reg?.name ?? w.d.name, restored: names, envRewritten, registered: w.reg === undefined, applyCommand });
+      result.deployments.push({
+        id: w.d.id,
+        name: w.reg?.name ?? w.d.name,
+        restored: names,
+        envRewritten,
+        registered: w.reg === undefined,
+        applyCommand,
+      });
     }
-    deps.logger.info('backup.restored', { deployments: result.deployments.map((d) => d.id), secrets: result.deployments.reduce((n, d) => n + d.restored.length, 0) });
+    deps.logger.info('backup.restored', {
+      deployments: result.deployments.map((d) => d.id),
+      secrets: result.deployments.reduce((n, d) => n + d.restored.length, 0),
+    });
     return result;
   } finally {
     for (const f of finished) f();

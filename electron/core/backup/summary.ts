@@ -3,7 +3,12 @@ import type { BackupHeader } from './format';
 import type { BackupPayload } from './payload';
 
 /** What verify reports: names, counts and dates of a decrypted backup, never a value. */
-export function summarise(payload: BackupPayload, header: BackupHeader, fileName: string, fingerprint: string): BackupSummary {
+export function summarise(
+  payload: BackupPayload,
+  header: BackupHeader,
+  fileName: string,
+  fingerprint: string,
+): BackupSummary {
   return {
     fileName,
     fingerprint,
@@ -12,7 +17,10 @@ export function summarise(payload: BackupPayload, header: BackupHeader, fileName
     createdAt: payload.createdAt,
     kdf: { ...header.kdf },
     deployments: payload.deployments.map((d) => {
-      const rotations = d.secrets.map((s) => s.rotatedAt).filter((x): x is string => x !== undefined).sort();
+      const rotations = d.secrets
+        .map((s) => s.rotatedAt)
+        .filter((x): x is string => x !== undefined)
+        .sort();
       return {
         id: d.id,
         name: d.name,

@@ -67,15 +67,36 @@ function noted(tick: Tick | undefined): tick is Tick & { note: string } {
 
 const day = (iso: string) => iso.slice(0, 10);
 const tickedBy = (t: Tick & { note: string }) => `Ticked by you on ${day(t.checkedAt)}: ${t.note}`;
-const noNote = (t: Tick) => `Ticked on ${day(t.checkedAt)} without a note; tick it again with a note saying what was done.`;
+const noNote = (t: Tick) =>
+  `Ticked on ${day(t.checkedAt)} without a note; tick it again with a note saying what was done.`;
 
 type Base = Omit<ChecklistItemState, 'status' | 'state' | 'basis' | 'evidence'>;
 
 function evaluated(def: ChecklistItemDef, base: Base, findings: readonly Finding[] | null): ChecklistItemState {
-  if (findings === null) return { ...base, status: 'unknown', state: 'unknown', basis: 'Run the audit to evaluate this item.', evidence: [] };
+  if (findings === null)
+    return {
+      ...base,
+      status: 'unknown',
+      state: 'unknown',
+      basis: 'Run the audit to evaluate this item.',
+      evidence: [],
+    };
   const bad = matching(findings, def.failsOn);
-  if (bad.length > 0) return { ...base, status: 'fail', state: 'failing', basis: `The latest audit reports ${String(bad.length)} related finding${bad.length === 1 ? '' : 's'}.`, evidence: bad.map(describe) };
-  return { ...base, status: 'pass', state: 'verified', basis: 'Checked by the latest audit: no related finding.', evidence: [] };
+  if (bad.length > 0)
+    return {
+      ...base,
+      status: 'fail',
+      state: 'failing',
+      basis: `The latest audit reports ${String(bad.length)} related finding${bad.length === 1 ? '' : 's'}.`,
+      evidence: bad.map(describe),
+    };
+  return {
+    ...base,
+    status: 'pass',
+    state: 'verified',
+    basis: 'Checked by the latest audit: no related finding.',
+    evidence: [],
+  };
 }
 
 function manual(def: ChecklistItemDef, base: Base, input: ChecklistInput): ChecklistItemState {
@@ -83,14 +104,38 @@ function manual(def: ChecklistItemDef, base: Base, input: ChecklistInput): Check
   const tick = ticks[def.id];
   const withTick = tick ? { ...base, tick } : base;
   const blockers = findings === null ? [] : matching(findings, def.blockedBy);
-  if (blockers.length > 0) return { ...withTick, status: 'fail', state: 'failing', basis: `The latest audit reports ${String(blockers.length)} finding${blockers.length === 1 ? '' : 's'} against it${noted(tick) ? ', whatever the tick says' : ''}.`, evidence: blockers.map(describe) };
+  if (blockers.length > 0)
+    return {
+      ...withTick,
+      status: 'fail',
+      state: 'failing',
+      basis: `The latest audit reports ${String(blockers.length)} finding${blockers.length === 1 ? '' : 's'} against it${noted(tick) ? ', whatever the tick says' : ''}.`,
+      evidence: blockers.map(describe),
+    };
   const proof = def.proof ? prove(def.proof, input.facts ?? NO_FACTS, now) : null;
   // Evidence the app found wins over a tick; a tick is shown as the admin's word, with what the app saw.
   if (proof?.verified) return { ...withTick, status: 'pass', state: 'verified', basis: proof.evidence, evidence: [] };
   const seen = proof ? [proof.evidence] : [];
   if (noted(tick)) return { ...withTick, status: 'done', state: 'manual', basis: tickedBy(tick), evidence: seen };
-  if (proof?.verified === false && proof.failing) return { ...withTick, status: 'fail', state: 'failing', basis: proof.evidence, evidence: tick ? [noNote(tick)] : [] };
-  return { ...withTick, status: 'todo', state: 'todo', basis: tick ? noNote(tick) : proof ? `${proof.evidence} Tick it with a note once it is done.` : 'Not ticked yet. Tick it with a note once it is done.', evidence: [] };
+  if (proof?.verified === false && proof.failing)
+    return {
+      ...withTick,
+      status: 'fail',
+      state: 'failing',
+      basis: proof.evidence,
+      evidence: tick ? [noNote(tick)] : [],
+    };
+  return {
+    ...withTick,
+    status: 'todo',
+    state: 'todo',
+    basis: tick
+      ? noNote(tick)
+      : proof
+        ? `${proof.evidence} Tick it with a note once it is done.`
+        : 'Not ticked yet. Tick it with a note once it is done.',
+    evidence: [],
+  };
 }
 
 function ongoing(def: ChecklistItemDef, base: Base, input: ChecklistInput): ChecklistItemState {
@@ -98,23 +143,63 @@ function ongoing(def: ChecklistItemDef, base: Base, input: ChecklistInput): Chec
   const tick = ticks[def.id];
   const withTick = tick ? { ...base, tick } : base;
   const blockers = findings === null ? [] : matching(findings, def.blockedBy);
-  if (blockers.length > 0) return { ...withTick, status: 'fail', state: 'failing', basis: 'The latest audit reports findings against it.', evidence: blockers.map(describe) };
+  if (blockers.length > 0)
+    return {
+      ...withTick,
+      status: 'fail',
+      state: 'failing',
+      basis: 'The latest audit reports findings against it.',
+      evidence: blockers.map(describe),
+    };
   const period = (def.periodDays ?? 90) * DAY;
-  if (!noted(tick)) return { ...withTick, status: 'due', state: 'todo', basis: tick ? noNote(tick) : 'Never done.', evidence: [], dueAt: now.toISOString() };
+  if (!noted(tick))
+    return {
+      ...withTick,
+      status: 'due',
+      state: 'todo',
+      basis: tick ? noNote(tick) : 'Never done.',
+      evidence: [],
+      dueAt: now.toISOString(),
+    };
   const due = new Date(Date.parse(tick.checkedAt) + period);
   const left = due.getTime() - now.getTime();
   const next = `next due ${due.toISOString().slice(0, 10)}`;
-  if (left < 0) return { ...withTick, status: 'overdue', state: 'failing', basis: `Last done on ${day(tick.checkedAt)}; was due ${due.toISOString().slice(0, 10)}.`, evidence: [tickedBy(tick)], dueAt: due.toISOString() };
-  return { ...withTick, status: left <= DUE_SOON_DAYS * DAY ? 'due' : 'done', state: 'manual', basis: `${tickedBy(tick)} (${next}).`, evidence: [], dueAt: due.toISOString() };
+  if (left < 0)
+    return {
+      ...withTick,
+      status: 'overdue',
+      state: 'failing',
+      basis: `Last done on ${day(tick.checkedAt)}; was due ${due.toISOString().slice(0, 10)}.`,
+      evidence: [tickedBy(tick)],
+      dueAt: due.toISOString(),
+    };
+  return {
+    ...withTick,
+    status: left <= DUE_SOON_DAYS * DAY ? 'due' : 'done',
+    state: 'manual',
+    basis: `${tickedBy(tick)} (${next}).`,
+    evidence: [],
+    dueAt: due.toISOString(),
+  };
 }
 
 /**
  * Evaluates the checklist from one audit's findings and facts, the journal's backups and the admin's ticks.
  * Pure: the same input gives the same verdicts wherever it is shown.
  */
-export function evaluateChecklist(input: ChecklistInput, items: readonly ChecklistItemDef[] = CHECKLIST): ChecklistItemState[] {
+export function evaluateChecklist(
+  input: ChecklistInput,
+  items: readonly ChecklistItemDef[] = CHECKLIST,
+): ChecklistItemState[] {
   return items.map((def): ChecklistItemState => {
-    const base: Base = { id: def.id, list: def.list, title: def.title, help: def.help, mode: def.mode, ...(def.periodDays !== undefined ? { periodDays: def.periodDays } : {}) };
+    const base: Base = {
+      id: def.id,
+      list: def.list,
+      title: def.title,
+      help: def.help,
+      mode: def.mode,
+      ...(def.periodDays !== undefined ? { periodDays: def.periodDays } : {}),
+    };
     if (def.mode === 'evaluated') return evaluated(def, base, input.findings);
     return def.mode === 'manual' ? manual(def, base, input) : ongoing(def, base, input);
   });

@@ -13,7 +13,10 @@ export interface FirewallFact {
   defaultDenyIncoming: boolean;
 }
 
-export const UFW_FILES: { conf: string; defaults: string } = { conf: '/etc/ufw/ufw.conf', defaults: '/etc/default/ufw' };
+export const UFW_FILES: { conf: string; defaults: string } = {
+  conf: '/etc/ufw/ufw.conf',
+  defaults: '/etc/default/ufw',
+};
 
 /** `KEY=value` / `KEY="value"` of a shell-style config file, comments ignored. */
 function setting(text: string, key: string): string | null {
@@ -29,7 +32,11 @@ export function ufwFact(conf: string | null, defaults: string | null, files = UF
   if (conf === null) return null;
   const enabled = setting(conf, 'ENABLED')?.toLowerCase() === 'yes';
   const policy = defaults === null ? null : setting(defaults, 'DEFAULT_INPUT_POLICY')?.toUpperCase();
-  return { source: `${files.conf}, ${files.defaults}`, enabled, defaultDenyIncoming: policy === 'DROP' || policy === 'REJECT' };
+  return {
+    source: `${files.conf}, ${files.defaults}`,
+    enabled,
+    defaultDenyIncoming: policy === 'DROP' || policy === 'REJECT',
+  };
 }
 
 /**

@@ -5,10 +5,20 @@
  */
 
 /** Compose files `docker compose` reads without `-f`: the first of these that exists. */
-export const DEFAULT_COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'] as const;
+export const DEFAULT_COMPOSE_FILES = [
+  'compose.yaml',
+  'compose.yml',
+  'docker-compose.yaml',
+  'docker-compose.yml',
+] as const;
 
 /** Override files compose adds to the default file by itself: the first of these that exists. */
-export const OVERRIDE_COMPOSE_FILES = ['compose.override.yaml', 'compose.override.yml', 'docker-compose.override.yaml', 'docker-compose.override.yml'] as const;
+export const OVERRIDE_COMPOSE_FILES = [
+  'compose.override.yaml',
+  'compose.override.yml',
+  'docker-compose.override.yaml',
+  'docker-compose.override.yml',
+] as const;
 
 /** Crucible's production file, the name its documentation uses (`docker compose -f docker-compose.prod.yml`). */
 export const PROD_COMPOSE_FILE = 'docker-compose.prod.yml';
@@ -26,7 +36,10 @@ export function isComposeFileName(name: string): boolean {
 
 /** Whether compose reads the file `name` (a base name) without being told to with `-f`. */
 export function isReadWithoutFlag(name: string): boolean {
-  return (DEFAULT_COMPOSE_FILES as readonly string[]).includes(name) || (OVERRIDE_COMPOSE_FILES as readonly string[]).includes(name);
+  return (
+    (DEFAULT_COMPOSE_FILES as readonly string[]).includes(name) ||
+    (OVERRIDE_COMPOSE_FILES as readonly string[]).includes(name)
+  );
 }
 
 /**

@@ -38,7 +38,8 @@ export interface InterpolationResult {
 }
 
 /** Why compose refuses a string. */
-export type TemplateError = { kind: 'invalid-template'; tooDeep: boolean; message: string } | { kind: 'required-unset'; name: string };
+export type TemplateError =
+  { kind: 'invalid-template'; tooDeep: boolean; message: string } | { kind: 'required-unset'; name: string };
 
 export interface TemplateScan extends InterpolationResult {
   /**
@@ -107,7 +108,11 @@ export function scanTemplate(input: string, lookup: Lookup): TemplateScan {
 
   const run = (s: string, depth: number): string => {
     if (!s.includes('$')) return s;
-    if (depth > MAX_INTERPOLATION_DEPTH) throw new InvalidTemplate(`An interpolation nests \${…} more than ${String(MAX_INTERPOLATION_DEPTH)} levels deep. Simplify it; compose files need two or three levels at most.`, true);
+    if (depth > MAX_INTERPOLATION_DEPTH)
+      throw new InvalidTemplate(
+        `An interpolation nests \${…} more than ${String(MAX_INTERPOLATION_DEPTH)} levels deep. Simplify it; compose files need two or three levels at most.`,
+        true,
+      );
     let out = '';
     let i = 0;
     while (i < s.length) {
@@ -125,7 +130,10 @@ export function scanTemplate(input: string, lookup: Lookup): TemplateScan {
       }
       if (next === '{') {
         const end = closingBrace(s, i + 2);
-        if (end < 0) throw new InvalidTemplate('An interpolation `${` is never closed with `}`. Close it, or write `$$` for a literal dollar sign.');
+        if (end < 0)
+          throw new InvalidTemplate(
+            'An interpolation `${` is never closed with `}`. Close it, or write `$$` for a literal dollar sign.',
+          );
         out += braced(s.slice(i + 2, end), depth);
         i = end + 1;
         continue;
@@ -147,7 +155,10 @@ export function scanTemplate(input: string, lookup: Lookup): TemplateScan {
 
   const braced = (body: string, depth: number): string => {
     const m = NAME.exec(body);
-    if (!m) throw new InvalidTemplate('An interpolation `${...}` does not start with a valid variable name. Use `$$` for a literal dollar sign.');
+    if (!m)
+      throw new InvalidTemplate(
+        'An interpolation `${...}` does not start with a valid variable name. Use `$$` for a literal dollar sign.',
+      );
     const name = m[0];
     const rest = body.slice(name.length);
     const v = lookup(name);
@@ -156,7 +167,10 @@ export function scanTemplate(input: string, lookup: Lookup): TemplateScan {
     if (rest === '') return v ?? '';
     const op = /^(:?[-?+])/.exec(rest)?.[1];
     // A malformed `${…}` is as likely a piece of a literal value: name it only when it is a variable with a value.
-    if (op === undefined) throw new InvalidTemplate(`The interpolation of ${v !== undefined ? name : 'a variable'} uses an operator compose does not know. Use one of :- - :? ? :+ +, or $$ for a literal dollar sign.`);
+    if (op === undefined)
+      throw new InvalidTemplate(
+        `The interpolation of ${v !== undefined ? name : 'a variable'} uses an operator compose does not know. Use one of :- - :? ? :+ +, or $$ for a literal dollar sign.`,
+      );
     const arg = rest.slice(op.length);
     const missing = v === undefined || (op.startsWith(':') && v === '');
     switch (op.replace(':', '')) {

@@ -33,7 +33,9 @@ export function composeFolderReader(folder: string | FolderReader): FolderReader
  * `docker-compose.prod.yml` alike, whether or not compose would read it. [] when the folder cannot be listed.
  */
 export async function listComposeFiles(where: string | FolderReader): Promise<string[]> {
-  const names = await composeFolderReader(where).list().catch(() => [] as string[]);
+  const names = await composeFolderReader(where)
+    .list()
+    .catch(() => [] as string[]);
   return names.filter(isComposeFileName).sort();
 }
 
@@ -62,19 +64,27 @@ export interface DiscoverOptions {
  * The compose files to read, relative to the folder, in merge order.
  * @throws AppError COMPOSE_NOT_FOUND when none exists (or an explicitly named one is missing).
  */
-export async function discoverComposeFiles(where: string | FolderReader, options: DiscoverOptions = {}): Promise<string[]> {
+export async function discoverComposeFiles(
+  where: string | FolderReader,
+  options: DiscoverOptions = {},
+): Promise<string[]> {
   const reader = composeFolderReader(where);
   const folder = reader.folder;
   const isFile = (rel: string) => reader.isFile(rel);
   let explicit = options.explicit && options.explicit.length > 0 ? [...options.explicit] : undefined;
   const fromEnv = options.lookup?.('COMPOSE_FILE');
   if (!explicit && fromEnv) {
-    const sep = options.lookup?.('COMPOSE_PATH_SEPARATOR') ?? ((options.platform ?? process.platform) === 'win32' ? ';' : ':');
+    const sep =
+      options.lookup?.('COMPOSE_PATH_SEPARATOR') ?? ((options.platform ?? process.platform) === 'win32' ? ';' : ':');
     explicit = fromEnv.split(sep).filter((s) => s.trim() !== '');
   }
   if (explicit) {
     for (const f of explicit) {
-      if (!(await isFile(f))) throw new AppError('COMPOSE_NOT_FOUND', `The compose file ${f} does not exist in the deployment folder. Check the deployment's compose file list.`);
+      if (!(await isFile(f)))
+        throw new AppError(
+          'COMPOSE_NOT_FOUND',
+          `The compose file ${f} does not exist in the deployment folder. Check the deployment's compose file list.`,
+        );
     }
     return explicit.map((f) => (isAbsolute(f) && typeof where === 'string' ? relative(folder, f) : f));
   }
@@ -90,7 +100,10 @@ export async function discoverComposeFiles(where: string | FolderReader, options
       return out;
     }
   }
-  throw new AppError('COMPOSE_NOT_FOUND', `No compose file (${DEFAULT_COMPOSE_FILES.join(', ')}) in the deployment folder. Choose the Crucible checkout folder.`);
+  throw new AppError(
+    'COMPOSE_NOT_FOUND',
+    `No compose file (${DEFAULT_COMPOSE_FILES.join(', ')}) in the deployment folder. Choose the Crucible checkout folder.`,
+  );
 }
 
 /**
@@ -98,7 +111,11 @@ export async function discoverComposeFiles(where: string | FolderReader, options
  * @throws AppError COMPOSE_YAML_INVALID (with file and line), COMPOSE_NOT_A_MAPPING, COMPOSE_TOO_LARGE (over
  *   512 KiB), COMPOSE_READ_FAILED (also a link, pipe or device in the file's place), COMPOSE_TOO_MANY_ALIASES.
  */
-export async function loadComposeProject(where: string | FolderReader, files: readonly string[], lookup: Lookup): Promise<ComposeProject> {
+export async function loadComposeProject(
+  where: string | FolderReader,
+  files: readonly string[],
+  lookup: Lookup,
+): Promise<ComposeProject> {
   const reader = composeFolderReader(where);
   const folder = reader.folder;
   const parsed: ParsedComposeFile[] = [];
@@ -113,7 +130,10 @@ export function composeProjectFromParsed(folder: string, parsed: ParsedComposeFi
   for (const p of parsed) {
     for (const pr of p.problems) {
       // compose warns once per variable, not once per use
-      const key = pr.code === 'COMPOSE_VARIABLE_NOT_SET' && pr.variable !== undefined ? `${pr.code}|${pr.variable}` : `${pr.code}|${pr.source.file}|${pr.source.line}|${pr.variable ?? ''}`;
+      const key =
+        pr.code === 'COMPOSE_VARIABLE_NOT_SET' && pr.variable !== undefined
+          ? `${pr.code}|${pr.variable}`
+          : `${pr.code}|${pr.source.file}|${pr.source.line}|${pr.variable ?? ''}`;
       if (seen.has(key)) continue;
       seen.add(key);
       problems.push(pr);

@@ -32,7 +32,10 @@ function portKey(p: ComposeService['ports'][number]): string {
 
 function mergeService(base: ComposeService, over: ServiceFragment): ComposeService {
   const t = over.tags;
-  const out: ComposeService = { ...base, files: base.files.includes(over.source.file) ? base.files : [...base.files, over.source.file] };
+  const out: ComposeService = {
+    ...base,
+    files: base.files.includes(over.source.file) ? base.files : [...base.files, over.source.file],
+  };
   if (over.image) out.image = over.image;
   out.build = base.build || over.build;
   if (over.networkMode) out.networkMode = over.networkMode;

@@ -71,7 +71,12 @@ export interface ComposeService {
 
 /** Something compose itself would reject or warn about, found while loading. */
 export interface ComposeProblem {
-  code: 'COMPOSE_BAD_PORT' | 'COMPOSE_BAD_INTERPOLATION' | 'COMPOSE_REQUIRED_VARIABLE_MISSING' | 'COMPOSE_VARIABLE_NOT_SET' | 'COMPOSE_UNSUPPORTED';
+  code:
+    | 'COMPOSE_BAD_PORT'
+    | 'COMPOSE_BAD_INTERPOLATION'
+    | 'COMPOSE_REQUIRED_VARIABLE_MISSING'
+    | 'COMPOSE_VARIABLE_NOT_SET'
+    | 'COMPOSE_UNSUPPORTED';
   message: string;
   service?: string;
   variable?: string;

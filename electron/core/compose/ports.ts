@@ -58,18 +58,35 @@ export function parseShortPort(entry: string | number): ParsedPort {
   const hostPart = colon >= 0 ? rest.slice(0, colon) : null;
   const target = colon >= 0 ? rest.slice(colon + 1) : rest;
   if (!PORT_OR_RANGE.test(target)) throw new PortSyntaxError(`container port "${target}" is not a port or a range`);
-  if (hostPart !== null && hostPart !== '' && !PORT_OR_RANGE.test(hostPart)) throw new PortSyntaxError(`host port "${hostPart}" is not a port or a range`);
-  return { hostIp: normaliseIp(ip), published: hostPart === null || hostPart === '' ? null : hostPart, target, protocol };
+  if (hostPart !== null && hostPart !== '' && !PORT_OR_RANGE.test(hostPart))
+    throw new PortSyntaxError(`host port "${hostPart}" is not a port or a range`);
+  return {
+    hostIp: normaliseIp(ip),
+    published: hostPart === null || hostPart === '' ? null : hostPart,
+    target,
+    protocol,
+  };
 }
 
 /** Parses a long-syntax entry given as plain values. */
-export function parseLongPort(m: { target?: unknown; published?: unknown; host_ip?: unknown; protocol?: unknown }): ParsedPort {
+export function parseLongPort(m: {
+  target?: unknown;
+  published?: unknown;
+  host_ip?: unknown;
+  protocol?: unknown;
+}): ParsedPort {
   const target = scalarText(m.target);
   if (target === null || !PORT_OR_RANGE.test(target)) throw new PortSyntaxError('long syntax needs a numeric `target`');
   const published = scalarText(m.published);
-  if (published !== null && published !== '' && !PORT_OR_RANGE.test(published)) throw new PortSyntaxError(`published "${published}" is not a port or a range`);
+  if (published !== null && published !== '' && !PORT_OR_RANGE.test(published))
+    throw new PortSyntaxError(`published "${published}" is not a port or a range`);
   const protocol = (scalarText(m.protocol) ?? 'tcp').toLowerCase();
-  return { hostIp: normaliseIp(scalarText(m.host_ip)), published: published === '' ? null : published, target, protocol };
+  return {
+    hostIp: normaliseIp(scalarText(m.host_ip)),
+    published: published === '' ? null : published,
+    target,
+    protocol,
+  };
 }
 
 function scalarText(v: unknown): string | null {

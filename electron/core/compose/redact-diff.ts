@@ -24,7 +24,8 @@ const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]*:)([^\s@'"]+)@/gi;
 // `${NAME}`, `${NAME:?message}`, `$NAME`: a reference with no literal default (`${NAME:-literal}` hides one).
 const REFERENCE_ONLY = /^(?:\$\{[A-Za-z_][A-Za-z0-9_]*(?::?\?[^}]*)?\}|\$[A-Za-z_][A-Za-z0-9_]*)$/;
 // A secret on a command line: `--requirepass literal`, `--password=literal`.
-const FLAG_SECRET = /(--?(?:requirepass|masterauth|password|passwd|pass|token|secret|api-key)(?:=|\s+))(["']?)([^\s"']+)\2/gi;
+const FLAG_SECRET =
+  /(--?(?:requirepass|masterauth|password|passwd|pass|token|secret|api-key)(?:=|\s+))(["']?)([^\s"']+)\2/gi;
 // A compose entry in a diff line: the diff marker, an optional list dash, an optional quote, the name, `=` or `:`.
 const ENTRY = /^([ +-]\s*(?:-\s*)?["']?)([A-Za-z_][A-Za-z0-9_.-]*)(["']?\s*[=:][ \t]*)(\S.*)$/;
 
@@ -34,8 +35,12 @@ function escapeRe(s: string): string {
 
 function withholdShapes(line: string): string {
   return line
-    .replace(URL_PASSWORD, (all, head: string, password: string) => (REFERENCE_ONLY.test(password) ? all : `${head}[value withheld]@`))
-    .replace(FLAG_SECRET, (all, flag: string, quote: string, value: string) => (REFERENCE_ONLY.test(value) ? all : `${flag}${quote}[value withheld]${quote}`));
+    .replace(URL_PASSWORD, (all, head: string, password: string) =>
+      REFERENCE_ONLY.test(password) ? all : `${head}[value withheld]@`,
+    )
+    .replace(FLAG_SECRET, (all, flag: string, quote: string, value: string) =>
+      REFERENCE_ONLY.test(value) ? all : `${flag}${quote}[value withheld]${quote}`,
+    );
 }
 
 /**
@@ -55,7 +60,8 @@ export function redactDiff(diff: string, secrets: DiffSecrets = {}): string {
       if (m && isSecretName(m[2] ?? '')) {
         const value = (m[4] ?? '').replace(/["']\s*$/, '').trim();
         // Only a value that is purely a reference is shown; `${A}literal` still hides the literal part.
-        if (!REFERENCE_ONLY.test(value.replace(/^["']/, ''))) return `${m[1] ?? ''}${m[2] ?? ''}${m[3] ?? ''}[value withheld]`;
+        if (!REFERENCE_ONLY.test(value.replace(/^["']/, '')))
+          return `${m[1] ?? ''}${m[2] ?? ''}${m[3] ?? ''}[value withheld]`;
       }
       return withholdShapes(line);
     })

@@ -56,7 +56,8 @@ export function mountedEnvReadersOf(
       if (v.type !== 'bind' || v.hostSource === null) continue;
       const target = posix.normalize(v.target).replace(/(.)\/$/, '$1');
       const fileMount = isDeploymentEnv(project, v.hostSource) && target === r.path;
-      const folderMount = resolve(project.folder, v.hostSource) === resolve(project.folder) && posix.join(target, '.env') === r.path;
+      const folderMount =
+        resolve(project.folder, v.hostSource) === resolve(project.folder) && posix.join(target, '.env') === r.path;
       if (fileMount || folderMount) {
         out.push({ reader: r, source: v.source });
         break;
@@ -83,24 +84,53 @@ function argvs(service: ComposeService): ComposeArgv[] {
 }
 
 /** Every receipt of one service, keyed by `.env` variable. */
-function receiptsOf(project: ComposeProject, service: ComposeService, env: EnvEntries, readers: readonly MountedEnvReader[]): Array<[string, Receipt]> {
+function receiptsOf(
+  project: ComposeProject,
+  service: ComposeService,
+  env: EnvEntries,
+  readers: readonly MountedEnvReader[],
+): Array<[string, Receipt]> {
   const out: Array<[string, Receipt]> = [];
   for (const e of service.environment.values()) {
     const sources = e.raw === null ? [e.name] : referencedVariables(e.raw);
-    for (const v of sources) if (env.has(v)) out.push([v, { service: service.name, via: 'environment', as: e.name, effective: true, source: e.source }]);
+    for (const v of sources)
+      if (env.has(v))
+        out.push([v, { service: service.name, via: 'environment', as: e.name, effective: true, source: e.source }]);
   }
   const envFile = envFileSource(project, service);
   if (envFile !== null) {
-    for (const name of env.keys()) out.push([name, { service: service.name, via: 'env_file', as: name, effective: !service.environment.has(name), source: envFile }]);
+    for (const name of env.keys())
+      out.push([
+        name,
+        {
+          service: service.name,
+          via: 'env_file',
+          as: name,
+          effective: !service.environment.has(name),
+          source: envFile,
+        },
+      ]);
   }
   for (const a of argvs(service)) {
-    for (const v of new Set(a.raw.flatMap((w) => referencedVariables(w)))) if (env.has(v)) out.push([v, { service: service.name, via: 'command', as: null, effective: true, source: a.source }]);
+    for (const v of new Set(a.raw.flatMap((w) => referencedVariables(w))))
+      if (env.has(v))
+        out.push([v, { service: service.name, via: 'command', as: null, effective: true, source: a.source }]);
   }
   for (const { reader, source } of mountedEnvReadersOf(project, service, readers)) {
     for (const name of env.keys()) {
       if (!name.startsWith(reader.prefix)) continue;
       const shadowed = entrySets(service, name, env) || envFile !== null;
-      out.push([name, { service: service.name, via: 'mounted-file', as: name, effective: !shadowed, source, mount: { path: reader.path, reader: reader.reader } }]);
+      out.push([
+        name,
+        {
+          service: service.name,
+          via: 'mounted-file',
+          as: name,
+          effective: !shadowed,
+          source,
+          mount: { path: reader.path, reader: reader.reader },
+        },
+      ]);
     }
   }
   return out;
@@ -111,7 +141,11 @@ function receiptsOf(project: ComposeProject, service: ComposeService, env: EnvEn
  * no container. Services appear in the project's order; within one service, in the order listed in
  * {@link ReceiveVia}.
  */
-export function receivers(project: ComposeProject, env: EnvEntries, readers: readonly MountedEnvReader[] = []): Map<string, Receipt[]> {
+export function receivers(
+  project: ComposeProject,
+  env: EnvEntries,
+  readers: readonly MountedEnvReader[] = [],
+): Map<string, Receipt[]> {
   const map = new Map<string, Receipt[]>();
   for (const service of project.services) {
     for (const [name, r] of receiptsOf(project, service, env, readers)) {
@@ -133,7 +167,10 @@ export function reachesAProgram(receipts: readonly Receipt[] | undefined): boole
  * a change that reaches a service only through a mounted file does not change its compose configuration, so
  * `docker compose up -d` would keep the old container (facts §14.2, docs/crucible.md).
  */
-export function servicesToRecreate(map: ReadonlyMap<string, readonly Receipt[]>, variables: readonly string[]): { services: string[]; forceRecreate: string[] } {
+export function servicesToRecreate(
+  map: ReadonlyMap<string, readonly Receipt[]>,
+  variables: readonly string[],
+): { services: string[]; forceRecreate: string[] } {
   const byService = new Map<string, Set<ReceiveVia>>();
   for (const v of variables) {
     for (const r of map.get(v) ?? []) {
@@ -144,7 +181,10 @@ export function servicesToRecreate(map: ReadonlyMap<string, readonly Receipt[]>,
     }
   }
   const services = [...byService.keys()];
-  return { services, forceRecreate: services.filter((s) => [...(byService.get(s) ?? [])].every((via) => via === 'mounted-file')) };
+  return {
+    services,
+    forceRecreate: services.filter((s) => [...(byService.get(s) ?? [])].every((via) => via === 'mounted-file')),
+  };
 }
 
 export interface ServiceProcessEnvironment {
@@ -159,7 +199,12 @@ export interface ServiceProcessEnvironment {
  * test bed and in-memory checks only, never for logs, findings or the renderer.
  * @throws Error when the service is not in the project (a programming error: callers pick from `project.services`).
  */
-export function serviceProcessEnvironment(project: ComposeProject, env: EnvEntries, serviceName: string, readers: readonly MountedEnvReader[] = []): ServiceProcessEnvironment {
+export function serviceProcessEnvironment(
+  project: ComposeProject,
+  env: EnvEntries,
+  serviceName: string,
+  readers: readonly MountedEnvReader[] = [],
+): ServiceProcessEnvironment {
   const service = project.services.find((s) => s.name === serviceName);
   if (service === undefined) throw new Error(`no service ${serviceName} in the compose project`);
   const environment: Record<string, string> = {};

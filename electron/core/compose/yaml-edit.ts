@@ -12,11 +12,16 @@ import { parseLongPort, parseShortPort, PortSyntaxError, splitHostAddress } from
 
 function locateService(text: string, service: string): { map: YAMLMap } {
   const doc = parseDocument(text, { uniqueKeys: false });
-  if (doc.errors.length > 0) throw new AppError('COMPOSE_YAML_INVALID', 'The compose file is not valid YAML; fix it before applying a change.');
+  if (doc.errors.length > 0)
+    throw new AppError('COMPOSE_YAML_INVALID', 'The compose file is not valid YAML; fix it before applying a change.');
   const root = doc.contents;
   const services = isMap(root) ? root.get('services', true) : undefined;
   const svc = isMap(services) ? services.get(service, true) : undefined;
-  if (!isMap(svc)) throw new AppError('COMPOSE_EDIT_NOT_FOUND', `Service ${service} is not defined in this compose file; reload the audit.`);
+  if (!isMap(svc))
+    throw new AppError(
+      'COMPOSE_EDIT_NOT_FOUND',
+      `Service ${service} is not defined in this compose file; reload the audit.`,
+    );
   return { map: svc };
 }
 
@@ -30,7 +35,8 @@ function splice(text: string, start: number, end: number, insert: string): strin
 }
 
 function nodeRange(n: Node): [number, number] {
-  if (!n.range) throw new AppError('COMPOSE_EDIT_NOT_FOUND', 'The entry to change has no position in the file; reload the audit.');
+  if (!n.range)
+    throw new AppError('COMPOSE_EDIT_NOT_FOUND', 'The entry to change has no position in the file; reload the audit.');
   return [n.range[0], n.range[1]];
 }
 
@@ -57,7 +63,11 @@ export function setPortHostIp(text: string, service: string, portIndex: number, 
   const { map } = locateService(text, service);
   const ports = map.get('ports', true);
   const item = isSeq(ports) ? (ports as YAMLSeq).items[portIndex] : undefined;
-  if (item === undefined || item === null) throw new AppError('COMPOSE_EDIT_NOT_FOUND', `Service ${service} has no ports entry ${portIndex + 1} in this file; reload the audit.`);
+  if (item === undefined || item === null)
+    throw new AppError(
+      'COMPOSE_EDIT_NOT_FOUND',
+      `Service ${service} has no ports entry ${portIndex + 1} in this file; reload the audit.`,
+    );
   let out: string;
   if (isScalar(item)) {
     const [start, end] = nodeRange(item);
@@ -66,7 +76,10 @@ export function setPortHostIp(text: string, service: string, portIndex: number, 
       entry = shortPortWithHostIp(String(item.value), ip);
     } catch (e) {
       if (!(e instanceof PortSyntaxError)) throw e;
-      throw new AppError('COMPOSE_EDIT_FAILED', `The port entry of ${service} could not be rewritten safely; edit it by hand.`);
+      throw new AppError(
+        'COMPOSE_EDIT_FAILED',
+        `The port entry of ${service} could not be rewritten safely; edit it by hand.`,
+      );
     }
     out = splice(text, start, end, quoteLike(item, entry));
   } else if (isMap(item)) {
@@ -103,10 +116,15 @@ function verifyPort(out: string, service: string, portIndex: number, ip: string)
     const { map } = locateService(out, service);
     const seq = map.get('ports', true);
     const item = isSeq(seq) ? seq.items[portIndex] : undefined;
-    const parsed = isScalar(item) ? parseShortPort(String(item.value)) : parseLongPort((item as YAMLMap).toJSON() as Record<string, unknown>);
+    const parsed = isScalar(item)
+      ? parseShortPort(String(item.value))
+      : parseLongPort((item as YAMLMap).toJSON() as Record<string, unknown>);
     if (parsed.hostIp !== ip) throw new Error('mismatch');
   } catch {
-    throw new AppError('COMPOSE_EDIT_FAILED', `The port entry of ${service} could not be rewritten safely; edit it by hand.`);
+    throw new AppError(
+      'COMPOSE_EDIT_FAILED',
+      `The port entry of ${service} could not be rewritten safely; edit it by hand.`,
+    );
   }
 }
 
@@ -125,7 +143,9 @@ export function replaceEnvironmentValue(text: string, service: string, variable:
   const env = map.get('environment', true);
   const candidates: string[] = [];
   if (isSeq(env)) {
-    const item = env.items.find((i) => isScalar(i) && typeof i.value === 'string' && (i.value === variable || i.value.startsWith(`${variable}=`)));
+    const item = env.items.find(
+      (i) => isScalar(i) && typeof i.value === 'string' && (i.value === variable || i.value.startsWith(`${variable}=`)),
+    );
     if (!isScalar(item)) throw notFound(service, variable);
     const [start, end] = nodeRange(item);
     const line = `${variable}=${newValue}`;
@@ -149,7 +169,10 @@ export function replaceEnvironmentValue(text: string, service: string, variable:
   for (const c of candidates) {
     if (readEnv(c, service, variable) === newValue) return c;
   }
-  throw new AppError('COMPOSE_EDIT_FAILED', `The ${variable} entry of ${service} could not be rewritten safely; edit it by hand.`);
+  throw new AppError(
+    'COMPOSE_EDIT_FAILED',
+    `The ${variable} entry of ${service} could not be rewritten safely; edit it by hand.`,
+  );
 }
 
 function readEnv(text: string, service: string, variable: string): string | null {
@@ -158,7 +181,8 @@ function readEnv(text: string, service: string, variable: string): string | null
     const env = map.get('environment', true);
     if (isSeq(env)) {
       for (const i of env.items) {
-        if (isScalar(i) && typeof i.value === 'string' && i.value.startsWith(`${variable}=`)) return i.value.slice(variable.length + 1);
+        if (isScalar(i) && typeof i.value === 'string' && i.value.startsWith(`${variable}=`))
+          return i.value.slice(variable.length + 1);
       }
     } else if (isMap(env)) {
       const v = env.get(variable, true);
@@ -171,7 +195,10 @@ function readEnv(text: string, service: string, variable: string): string | null
 }
 
 function notFound(service: string, variable: string): AppError {
-  return new AppError('COMPOSE_EDIT_NOT_FOUND', `Service ${service} has no ${variable} entry under environment: in this file; reload the audit.`);
+  return new AppError(
+    'COMPOSE_EDIT_NOT_FOUND',
+    `Service ${service} has no ${variable} entry under environment: in this file; reload the audit.`,
+  );
 }
 
 /** A unified diff of one file's change, for the preview shown before any fix is applied. */
@@ -190,16 +217,35 @@ export function makeVolumeReadOnly(text: string, service: string, volumeIndex: n
   const { map } = locateService(text, service);
   const volumes = map.get('volumes', true);
   const item = isSeq(volumes) ? (volumes as YAMLSeq).items[volumeIndex] : undefined;
-  if (item === undefined || item === null) throw new AppError('COMPOSE_EDIT_NOT_FOUND', `Service ${service} has no volumes entry ${volumeIndex + 1} in this file; reload the audit.`);
-  if (!isScalar(item) || typeof item.value !== 'string') throw new AppError('COMPOSE_EDIT_FAILED', `The volume entry of ${service} is not in the short form; add read_only: true to it by hand.`);
+  if (item === undefined || item === null)
+    throw new AppError(
+      'COMPOSE_EDIT_NOT_FOUND',
+      `Service ${service} has no volumes entry ${volumeIndex + 1} in this file; reload the audit.`,
+    );
+  if (!isScalar(item) || typeof item.value !== 'string')
+    throw new AppError(
+      'COMPOSE_EDIT_FAILED',
+      `The volume entry of ${service} is not in the short form; add read_only: true to it by hand.`,
+    );
   const value = item.value;
   const parts = value.split(':');
-  const entry = parts.length >= 3 && /^(rw|ro|z|Z|[a-z,]+)$/.test(parts[parts.length - 1] ?? '') ? `${parts.slice(0, -1).join(':')}:${(parts[parts.length - 1] ?? '').split(',').filter((o) => o !== 'rw' && o !== 'ro').concat('ro').join(',')}` : `${value}:ro`;
+  const entry =
+    parts.length >= 3 && /^(rw|ro|z|Z|[a-z,]+)$/.test(parts[parts.length - 1] ?? '')
+      ? `${parts.slice(0, -1).join(':')}:${(parts[parts.length - 1] ?? '')
+          .split(',')
+          .filter((o) => o !== 'rw' && o !== 'ro')
+          .concat('ro')
+          .join(',')}`
+      : `${value}:ro`;
   const [start, end] = nodeRange(item);
   const out = splice(text, start, end, quoteLike(item, entry));
   const again = locateService(out, service).map.get('volumes', true);
   const back = isSeq(again) ? (again as YAMLSeq).items[volumeIndex] : undefined;
-  if (!isScalar(back) || back.value !== entry) throw new AppError('COMPOSE_EDIT_FAILED', `The volume entry of ${service} could not be rewritten safely; edit it by hand.`);
+  if (!isScalar(back) || back.value !== entry)
+    throw new AppError(
+      'COMPOSE_EDIT_FAILED',
+      `The volume entry of ${service} could not be rewritten safely; edit it by hand.`,
+    );
   return out;
 }
 
@@ -209,7 +255,11 @@ export function makeVolumeReadOnly(text: string, service: string, volumeIndex: n
  * @throws AppError COMPOSE_EDIT_FAILED when the block cannot be found or the result does not read back.
  */
 export function appendEnvironmentEntries(text: string, service: string, entries: readonly string[]): string {
-  const fail = () => new AppError('COMPOSE_EDIT_FAILED', `The environment: of ${service} could not be extended safely; add ${entries.map((e) => e.split('=')[0]).join(', ')} by hand.`);
+  const fail = () =>
+    new AppError(
+      'COMPOSE_EDIT_FAILED',
+      `The environment: of ${service} could not be extended safely; add ${entries.map((e) => e.split('=')[0]).join(', ')} by hand.`,
+    );
   const doc = parseDocument(text, { uniqueKeys: false });
   const services = isMap(doc.contents) ? doc.contents.get('services', true) : undefined;
   const svc = isMap(services) ? services.get(service, true) : undefined;
@@ -242,7 +292,18 @@ export function appendEnvironmentEntries(text: string, service: string, entries:
   const s2 = isMap(check.contents) ? check.contents.get('services', true) : undefined;
   const svc2 = isMap(s2) ? s2.get(service, true) : undefined;
   const env2 = isMap(svc2) ? svc2.get('environment', true) : undefined;
-  const got = isSeq(env2) ? env2.items.map((i) => (isScalar(i) ? String(i.value) : '')) : isMap(env2) ? env2.items.map((p) => `${isScalar(p.key) ? String(p.key.value) : ''}=${isScalar(p.value) ? String(p.value.value) : ''}`) : [];
-  if (check.errors.length > 0 || got.length !== env.items.length + entries.length || !entries.every((e) => got.includes(e))) throw fail();
+  const got = isSeq(env2)
+    ? env2.items.map((i) => (isScalar(i) ? String(i.value) : ''))
+    : isMap(env2)
+      ? env2.items.map(
+          (p) => `${isScalar(p.key) ? String(p.key.value) : ''}=${isScalar(p.value) ? String(p.value.value) : ''}`,
+        )
+      : [];
+  if (
+    check.errors.length > 0 ||
+    got.length !== env.items.length + entries.length ||
+    !entries.every((e) => got.includes(e))
+  )
+    throw fail();
   return after;
 }

@@ -20,7 +20,11 @@ const RECIPIENT = /^age1[02-9ac-hj-np-z]{58}$/;
 
 /** @throws AppError DUMP_RECIPIENT_INVALID unless `s` is an X25519 age recipient (`age1…`, 62 characters). */
 export function assertAgeRecipient(s: string): void {
-  if (!RECIPIENT.test(s)) throw new AppError('DUMP_RECIPIENT_INVALID', 'The dump recipient must be an age X25519 public key: "age1" and 58 more characters (make one with `age-keygen`).');
+  if (!RECIPIENT.test(s))
+    throw new AppError(
+      'DUMP_RECIPIENT_INVALID',
+      'The dump recipient must be an age X25519 public key: "age1" and 58 more characters (make one with `age-keygen`).',
+    );
 }
 
 /** A new identity (`AGE-SECRET-KEY-1…`, secret) and its recipient (`age1…`, public). */
@@ -81,7 +85,10 @@ export async function ageDecryptTo(identity: string, input: ReadableStream<Uint8
     await out.end();
   } catch (e) {
     if (e instanceof AppError) throw e;
-    throw new AppError('DUMP_DECRYPT_FAILED', 'The dump could not be decrypted: it was made for another key, or the file is damaged. Nothing was written.');
+    throw new AppError(
+      'DUMP_DECRYPT_FAILED',
+      'The dump could not be decrypted: it was made for another key, or the file is damaged. Nothing was written.',
+    );
   }
 }
 

@@ -87,9 +87,11 @@ export function fernetEncrypt(key: string | FernetKey, plaintext: Uint8Array | s
  */
 export function fernetDecrypt(key: string | FernetKey, token: string): Buffer {
   const k = typeof key === 'string' ? parseFernetKey(key) : key;
-  const invalid = () => new AppError(FernetErrorCode.InvalidToken, 'The Fernet token is malformed or was not made with this key.');
+  const invalid = () =>
+    new AppError(FernetErrorCode.InvalidToken, 'The Fernet token is malformed or was not made with this key.');
   const raw = fromB64UrlPadded(token);
-  if (!raw || raw.length < HEADER + 16 + MAC || raw[0] !== VERSION || (raw.length - HEADER - MAC) % 16 !== 0) throw invalid();
+  if (!raw || raw.length < HEADER + 16 + MAC || raw[0] !== VERSION || (raw.length - HEADER - MAC) % 16 !== 0)
+    throw invalid();
   const body = raw.subarray(0, raw.length - MAC);
   const mac = raw.subarray(raw.length - MAC);
   const expected = createHmac('sha256', k.signing).update(body).digest();

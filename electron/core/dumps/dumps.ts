@@ -66,7 +66,10 @@ export interface Dumps {
 }
 
 function dumpError(id: string): AppError {
-  return new AppError('DUMP_NOT_FOUND', `There is no dump ${JSON.stringify(id.slice(0, 120))} for this deployment. List them with \`crucible-secrets dumps list\`.`);
+  return new AppError(
+    'DUMP_NOT_FOUND',
+    `There is no dump ${JSON.stringify(id.slice(0, 120))} for this deployment. List them with \`crucible-secrets dumps list\`.`,
+  );
 }
 
 /** Writes through `fill` into a new 0600 file: a temp file beside it, fsynced, renamed; removed on failure. */
@@ -84,7 +87,8 @@ async function writeNewFile(out: string, fill: (fh: fsp.FileHandle) => Promise<v
     await fh.sync();
     await fh.close();
     await fsp.link(temp, out).catch((e: unknown) => {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new AppError('DUMP_OUT_EXISTS', `${out} already exists; choose a new file name (nothing was written).`);
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST')
+        throw new AppError('DUMP_OUT_EXISTS', `${out} already exists; choose a new file name (nothing was written).`);
       throw e;
     });
     await fsp.unlink(temp);
@@ -136,7 +140,8 @@ export function createDumps(deps: DumpsDeps): Dumps {
     if (chosen?.kind === 'admin') return { recipient: chosen.recipient, appHoldsKey: false };
     const r = await appKey(true);
     if (r === null) throw new AppError('DUMP_KEY_MISSING', 'The dump key could not be made in the keychain.');
-    if (chosen?.recipient !== r) await deps.store.update((s) => void (s.settings.dumpRecipient = { kind: 'app', recipient: r }));
+    if (chosen?.recipient !== r)
+      await deps.store.update((s) => void (s.settings.dumpRecipient = { kind: 'app', recipient: r }));
     return { recipient: r, appHoldsKey: true };
   }
 
@@ -158,20 +163,36 @@ export function createDumps(deps: DumpsDeps): Dumps {
     async remove(deploymentId, id) {
       const d = await find(deploymentId, id);
       await fsp.unlink(join(folder(deploymentId), d.id));
-      await deps.journal.append({ type: 'dump.deleted', deploymentId, subject: d.id, details: { encrypted: d.encrypted } });
+      await deps.journal.append({
+        type: 'dump.deleted',
+        deploymentId,
+        subject: d.id,
+        details: { encrypted: d.encrypted },
+      });
     },
     async decrypt(deploymentId, id, out) {
       const d = await find(deploymentId, id);
-      if (!d.encrypted) throw new AppError('DUMP_NOT_FOUND', `${d.id} is not encrypted; it can be read as it is (and should be deleted once it is no longer needed).`);
+      if (!d.encrypted)
+        throw new AppError(
+          'DUMP_NOT_FOUND',
+          `${d.id} is not encrypted; it can be read as it is (and should be deleted once it is no longer needed).`,
+        );
       const path = join(folder(deploymentId), d.id);
       const byHand = `If it was encrypted to your own key, decrypt it with: age -d -i <your key file> -o <out.sql> '${path}'`;
       const identity = await (await deps.keychain()).get(DUMP_KEY_SERVICE, DUMP_KEY_ACCOUNT);
-      if (identity === null) throw new AppError('DUMP_KEY_MISSING', `The app's dump key is not in this keychain. ${byHand}`);
+      if (identity === null)
+        throw new AppError('DUMP_KEY_MISSING', `The app's dump key is not in this keychain. ${byHand}`);
       const input = Readable.toWeb((await fsp.open(path)).createReadStream()) as ReadableStream<Uint8Array>;
-      await writeNewFile(out, (fh) => ageDecryptTo(identity, input, { write: async (c) => {
-          await fh.write(c);
-        }, end: () => Promise.resolve() })).catch((e: unknown) => {
-        if (e instanceof AppError && e.code === 'DUMP_DECRYPT_FAILED') throw new AppError('DUMP_DECRYPT_FAILED', `${e.message} ${byHand}`);
+      await writeNewFile(out, (fh) =>
+        ageDecryptTo(identity, input, {
+          write: async (c) => {
+            await fh.write(c);
+          },
+          end: () => Promise.resolve(),
+        }),
+      ).catch((e: unknown) => {
+        if (e instanceof AppError && e.code === 'DUMP_DECRYPT_FAILED')
+          throw new AppError('DUMP_DECRYPT_FAILED', `${e.message} ${byHand}`);
         throw e;
       });
       await deps.journal.append({ type: 'dump.decrypted', deploymentId, subject: d.id, details: {} });

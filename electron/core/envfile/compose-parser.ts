@@ -9,7 +9,8 @@ import type { EnvEntry, EnvProblem, QuoteStyle, Separator } from './types';
  */
 
 /** Go's `isSpace` in parser.go (no newline: a newline ends a bare key). */
-const isGoSpace = (c: string) => c === '\t' || c === '\v' || c === '\f' || c === '\r' || c === ' ' || c === '\u0085' || c === '\u00a0';
+const isGoSpace = (c: string) =>
+  c === '\t' || c === '\v' || c === '\f' || c === '\r' || c === ' ' || c === '\u0085' || c === '\u00a0';
 /** Go's `unicode.IsSpace`. */
 const UNICODE_SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
 const isUnicodeSpace = (c: string) => UNICODE_SPACE.test(c);
@@ -89,7 +90,12 @@ export interface ComposeParseResult {
  * Parses `text` from `start` (after a BOM) with compose semantics.
  * @param lookup the shell environment compose would consult before the file's own earlier entries.
  */
-export function parseComposeStatements(text: string, start: number, lines: LineIndex, lookup: Lookup = () => undefined): ComposeParseResult {
+export function parseComposeStatements(
+  text: string,
+  start: number,
+  lines: LineIndex,
+  lookup: Lookup = () => undefined,
+): ComposeParseResult {
   const entries: EnvEntry[] = [];
   const problems: EnvProblem[] = [];
   const values = new Map<string, string>();
@@ -123,10 +129,19 @@ export function parseComposeStatements(text: string, start: number, lines: LineI
     let sep: Separator | null = null;
     let bad: string | null = null;
     let i = p;
-    for (; i < len; ) {
+    for (; i < len;) {
       const code = text.charCodeAt(i);
       // Fast path for the ASCII key characters [A-Za-z0-9_.-[]].
-      if ((code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95 || code === 46 || code === 45 || code === 91 || code === 93) {
+      if (
+        (code >= 97 && code <= 122) ||
+        (code >= 65 && code <= 90) ||
+        (code >= 48 && code <= 57) ||
+        code === 95 ||
+        code === 46 ||
+        code === 45 ||
+        code === 91 ||
+        code === 93
+      ) {
         i++;
         continue;
       }
@@ -142,8 +157,15 @@ export function parseComposeStatements(text: string, start: number, lines: LineI
     }
     const line = lines.lineOf(keyStart);
     if (bad !== null) {
-      const shown = /^[\x20-\x7e]$/.test(bad) ? `"${bad}"` : `U+${(bad.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
-      problems.push({ code: 'ENV_INVALID_KEY', fatal: true, line, message: `Line ${line}: unexpected character ${shown} in a variable name; docker compose refuses the file. Keys may use letters, digits, _ . - [ ].` });
+      const shown = /^[\x20-\x7e]$/.test(bad)
+        ? `"${bad}"`
+        : `U+${(bad.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+      problems.push({
+        code: 'ENV_INVALID_KEY',
+        fatal: true,
+        line,
+        message: `Line ${line}: unexpected character ${shown} in a variable name; docker compose refuses the file. Keys may use letters, digits, _ . - [ ].`,
+      });
       pos = nextLine(i);
       continue;
     }
@@ -151,18 +173,46 @@ export function parseComposeStatements(text: string, start: number, lines: LineI
     const keyEnd = i;
     const key = trimRightUnicode(text.slice(keyStart, keyEnd));
     if (key.includes(' ') || key === '') {
-      problems.push({ code: 'ENV_INVALID_KEY', fatal: true, line, message: key === '' ? `Line ${line}: a value without a variable name.` : `Line ${line}: a variable name cannot contain a space; docker compose refuses the file.` });
+      problems.push({
+        code: 'ENV_INVALID_KEY',
+        fatal: true,
+        line,
+        message:
+          key === ''
+            ? `Line ${line}: a value without a variable name.`
+            : `Line ${line}: a variable name cannot contain a space; docker compose refuses the file.`,
+      });
       pos = nextLine(keyStart);
       continue;
     }
     if (sep === null || sep === 'bare') {
       const v = lookup(key);
       if (v !== undefined) values.set(key, v);
-      entries.push({ key, value: v ?? '', rawValue: '', quote: 'none', separator: 'bare', exported, line, endLine: line, offsets: { statement, key: keyStart, valueStart: keyEnd, valueEnd: keyEnd }, references: [], unsetReferences: v === undefined ? [key] : [], pythonValue: undefined });
+      entries.push({
+        key,
+        value: v ?? '',
+        rawValue: '',
+        quote: 'none',
+        separator: 'bare',
+        exported,
+        line,
+        endLine: line,
+        offsets: { statement, key: keyStart, valueStart: keyEnd, valueEnd: keyEnd },
+        references: [],
+        unsetReferences: v === undefined ? [key] : [],
+        pythonValue: undefined,
+      });
       pos = keyEnd < len ? keyEnd + 1 : len;
       continue;
     }
-    if (sep === ':') problems.push({ code: 'ENV_COMPOSE_ONLY_SYNTAX', fatal: false, line, key, message: `Line ${line}: ${key} uses the YAML-style "KEY: value" form, which python-dotenv does not read.` });
+    if (sep === ':')
+      problems.push({
+        code: 'ENV_COMPOSE_ONLY_SYNTAX',
+        fatal: false,
+        line,
+        key,
+        message: `Line ${line}: ${key} uses the YAML-style "KEY: value" form, which python-dotenv does not read.`,
+      });
     let v = keyEnd + 1;
     while (v < len && isGoSpace(text.charAt(v))) v++;
     const q = text.charAt(v);
@@ -208,7 +258,13 @@ export function parseComposeStatements(text: string, start: number, lines: LineI
         break;
       }
       if (close < 0) {
-        problems.push({ code: 'ENV_UNTERMINATED_QUOTE', fatal: true, line, key, message: `Line ${line}: the ${quote}-quoted value of ${key} is never closed; docker compose refuses the file.` });
+        problems.push({
+          code: 'ENV_UNTERMINATED_QUOTE',
+          fatal: true,
+          line,
+          key,
+          message: `Line ${line}: the ${quote}-quoted value of ${key} is never closed; docker compose refuses the file.`,
+        });
         pos = nextLine(v);
         continue;
       }
@@ -237,9 +293,27 @@ export function parseComposeStatements(text: string, start: number, lines: LineI
       problems.push(
         e.kind === 'invalid-template'
           ? e.tooDeep
-            ? { code: 'ENV_INVALID_TEMPLATE', fatal: true, line, key, message: `Line ${line}: the value of ${key} nests "\${" more than ${String(MAX_INTERPOLATION_DEPTH)} levels deep, which the app does not follow. Simplify it, or single-quote the value if it is literal.` }
-            : { code: 'ENV_INVALID_TEMPLATE', fatal: true, line, key, message: `Line ${line}: the value of ${key} contains "\${" that is not a valid \${NAME} reference; docker compose stops with "Invalid template". Single-quote the value.` }
-          : { code: 'ENV_REQUIRED_VARIABLE_UNSET', fatal: true, line, key, message: requiredUnsetMessage(line, key, undefined) },
+            ? {
+                code: 'ENV_INVALID_TEMPLATE',
+                fatal: true,
+                line,
+                key,
+                message: `Line ${line}: the value of ${key} nests "\${" more than ${String(MAX_INTERPOLATION_DEPTH)} levels deep, which the app does not follow. Simplify it, or single-quote the value if it is literal.`,
+              }
+            : {
+                code: 'ENV_INVALID_TEMPLATE',
+                fatal: true,
+                line,
+                key,
+                message: `Line ${line}: the value of ${key} contains "\${" that is not a valid \${NAME} reference; docker compose stops with "Invalid template". Single-quote the value.`,
+              }
+          : {
+              code: 'ENV_REQUIRED_VARIABLE_UNSET',
+              fatal: true,
+              line,
+              key,
+              message: requiredUnsetMessage(line, key, undefined),
+            },
       );
       // The name is cut out of the value: it may be shown only if it is a key of this file, known after the loop.
       if (e.kind === 'required-unset') requiredNames.set(problems.length - 1, e.name);

@@ -31,7 +31,8 @@ export function unsafeValueReason(value: string): string | null {
   // eslint-disable-next-line no-control-regex
   const ctrl = /[\x01-\x08\x0b-\x1f\x7f]/.exec(value);
   if (ctrl) return `a control character (${describeChar(ctrl[0])})`;
-  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value)) return 'an invalid Unicode sequence (a lone surrogate)';
+  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value))
+    return 'an invalid Unicode sequence (a lone surrogate)';
   return null;
 }
 
@@ -42,7 +43,10 @@ export function assertWritableKey(key: string): void {
   if (WRITABLE_KEY.test(key)) return;
   // A "name" with "=" or a space in it is likely KEY=value pasted whole: never echo it, it may hold the value.
   const shown = key.length <= 80 && /^[\x21-\x7e]+$/.test(key) && !key.includes('=') ? `"${key}"` : 'The name given';
-  throw new AppError('ENV_INVALID_KEY', `${shown} is not a variable name the app writes: use letters, digits and _ and do not start with a digit.`);
+  throw new AppError(
+    'ENV_INVALID_KEY',
+    `${shown} is not a variable name the app writes: use letters, digits and _ and do not start with a digit.`,
+  );
 }
 
 /**
@@ -50,7 +54,11 @@ export function assertWritableKey(key: string): void {
  */
 export function assertWritableValue(key: string, value: string): void {
   const reason = unsafeValueReason(value);
-  if (reason) throw new AppError('ENV_UNSAFE_VALUE', `The value for ${key} contains ${reason}. It cannot be written safely to .env; choose a value without it.`);
+  if (reason)
+    throw new AppError(
+      'ENV_UNSAFE_VALUE',
+      `The value for ${key} contains ${reason}. It cannot be written safely to .env; choose a value without it.`,
+    );
 }
 
 /**
@@ -97,7 +105,11 @@ function lineEndWithNewline(text: string, offset: number): number {
  * @throws AppError ENV_PARSE_ERROR (the text has a fatal problem, with its line), ENV_INVALID_KEY,
  *   ENV_UNSAFE_VALUE, ENV_CONFLICTING_CHANGES (one key changed twice), ENV_VERIFY_FAILED (internal check).
  */
-export function applyEnvChanges(text: string, changes: readonly EnvChange[], doc: EnvDoc = parseEnv(text)): ApplyResult {
+export function applyEnvChanges(
+  text: string,
+  changes: readonly EnvChange[],
+  doc: EnvDoc = parseEnv(text),
+): ApplyResult {
   const fatal = fatalProblems(doc)[0];
   if (fatal) throw new AppError('ENV_PARSE_ERROR', `${fatal.message} Fix the file first; nothing was changed.`);
   const seen = new Set<string>();
@@ -122,7 +134,8 @@ export function applyEnvChanges(text: string, changes: readonly EnvChange[], doc
         continue;
       }
       // Duplicates: rewrite every occurrence so that whichever one a reader keeps is right.
-      for (const e of entries) edits.push({ start: e.offsets.key, end: e.offsets.valueEnd, insert: formatEnvLine(c.key, c.value) });
+      for (const e of entries)
+        edits.push({ start: e.offsets.key, end: e.offsets.valueEnd, insert: formatEnvLine(c.key, c.value) });
       result.updated.push(c.key);
     } else if (entries.length > 0) {
       for (const e of entries) {
@@ -130,7 +143,8 @@ export function applyEnvChanges(text: string, changes: readonly EnvChange[], doc
         const onlyIndent = text.slice(ls, e.offsets.statement).trim() === '';
         const rest = text.slice(e.offsets.valueEnd, lineEndWithNewline(text, e.offsets.valueEnd));
         const restIsNoise = /^[ \t]*(#.*)?\r?\n?$/.test(rest);
-        if (onlyIndent && restIsNoise) edits.push({ start: ls, end: lineEndWithNewline(text, e.offsets.valueEnd), insert: '' });
+        if (onlyIndent && restIsNoise)
+          edits.push({ start: ls, end: lineEndWithNewline(text, e.offsets.valueEnd), insert: '' });
         else edits.push({ start: e.offsets.statement, end: e.offsets.valueEnd, insert: '' });
       }
       result.removed.push(c.key);
@@ -161,7 +175,11 @@ export function applyEnvChanges(text: string, changes: readonly EnvChange[], doc
 /** Re-reads the result with both readers; any mismatch is a bug, so nothing is written. */
 function verify(text: string, changes: readonly EnvChange[]): void {
   const doc = parseEnv(text);
-  const bad = (key: string) => new AppError('ENV_VERIFY_FAILED', `After the edit, ${key} would not read back as intended. Nothing was written; please report this.`);
+  const bad = (key: string) =>
+    new AppError(
+      'ENV_VERIFY_FAILED',
+      `After the edit, ${key} would not read back as intended. Nothing was written; please report this.`,
+    );
   if (fatalProblems(doc).length > 0) throw bad(changes[0]?.key ?? 'the file');
   const byKey = entriesByKey(doc);
   for (const c of changes) {
@@ -183,13 +201,18 @@ function verify(text: string, changes: readonly EnvChange[]): void {
  * A new `.env` text from sections of managed values, each section preceded by `#` comment lines.
  * @throws AppError ENV_INVALID_KEY / ENV_UNSAFE_VALUE.
  */
-export function serializeEnv(sections: ReadonlyArray<{ comments?: readonly string[]; entries: ReadonlyArray<readonly [string, string]> }>): string {
+export function serializeEnv(
+  sections: ReadonlyArray<{ comments?: readonly string[]; entries: ReadonlyArray<readonly [string, string]> }>,
+): string {
   const blocks = sections.map((s) => {
     const lines = (s.comments ?? []).map((c) => (c === '' ? '#' : `# ${c.replace(/[\r\n]+/g, ' ')}`));
     for (const [k, v] of s.entries) lines.push(formatEnvLine(k, v));
     return lines.join('\n');
   });
   const text = blocks.join('\n\n') + '\n';
-  verify(text, sections.flatMap((s) => s.entries.map(([key, value]) => ({ op: 'set' as const, key, value }))));
+  verify(
+    text,
+    sections.flatMap((s) => s.entries.map(([key, value]) => ({ op: 'set' as const, key, value }))),
+  );
   return text;
 }

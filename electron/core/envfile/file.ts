@@ -42,13 +42,31 @@ function firstInvalidUtf8Line(buf: Buffer): number | null {
  */
 export function decodeEnvBytes(buf: Buffer, options: ParseOptions = {}): EnvDoc {
   if (buf.length > MAX_ENV_CHARS) {
-    return { text: '', bom: false, eol: 'none', entries: [], problems: [{ code: 'ENV_TOO_LARGE', fatal: true, line: 1, message: `The file is ${(buf.length / (1024 * 1024)).toFixed(1)} MiB; a .env file is a few kilobytes, so the app does not read it.` }] };
+    return {
+      text: '',
+      bom: false,
+      eol: 'none',
+      entries: [],
+      problems: [
+        {
+          code: 'ENV_TOO_LARGE',
+          fatal: true,
+          line: 1,
+          message: `The file is ${(buf.length / (1024 * 1024)).toFixed(1)} MiB; a .env file is a few kilobytes, so the app does not read it.`,
+        },
+      ],
+    };
   }
   const bad = firstInvalidUtf8Line(buf);
   const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(buf);
   if (bad === null) return parseEnv(text, options);
   const doc = parseEnv(text, { ...options, skipPythonComparison: true });
-  doc.problems.unshift({ code: 'ENV_NOT_UTF8', fatal: true, line: bad, message: `Line ${bad} is not valid UTF-8 (binary data or another encoding). Save the file as UTF-8.` });
+  doc.problems.unshift({
+    code: 'ENV_NOT_UTF8',
+    fatal: true,
+    line: bad,
+    message: `Line ${bad} is not valid UTF-8 (binary data or another encoding). Save the file as UTF-8.`,
+  });
   return doc;
 }
 
@@ -77,7 +95,10 @@ async function readEnvBytes(path: string): Promise<Buffer | null> {
   }
 }
 
-const ENV_CODE: Partial<Record<ErrorCode, ErrorCode>> = { FILE_NOT_REGULAR: 'ENV_NOT_A_FILE', FILE_TOO_LARGE: 'ENV_TOO_LARGE' };
+const ENV_CODE: Partial<Record<ErrorCode, ErrorCode>> = {
+  FILE_NOT_REGULAR: 'ENV_NOT_A_FILE',
+  FILE_TOO_LARGE: 'ENV_TOO_LARGE',
+};
 
 export interface WriteEnvOptions {
   /**
@@ -105,16 +126,32 @@ export interface WriteEnvResult extends ApplyResult, AtomicWriteResult {
  * @throws AppError FS_CHANGED_ON_DISK when the file no longer matches `expectedSha256`; ENV_PARSE_ERROR,
  *   ENV_UNSAFE_VALUE, ENV_INVALID_KEY (nothing written); FS_WRITE_FAILED / FS_SYMLINK_REFUSED from the writer.
  */
-export async function writeEnvFile(path: string, changes: readonly EnvChange[], options: WriteEnvOptions): Promise<WriteEnvResult> {
+export async function writeEnvFile(
+  path: string,
+  changes: readonly EnvChange[],
+  options: WriteEnvOptions,
+): Promise<WriteEnvResult> {
   const buf = await readEnvBytes(path);
   const current = buf === null ? null : sha256(buf);
   if (current !== options.expectedSha256) {
-    throw new AppError('FS_CHANGED_ON_DISK', `${basename(path)} changed on disk since it was read. Nothing was written; reload it and apply your change again.`);
+    throw new AppError(
+      'FS_CHANGED_ON_DISK',
+      `${basename(path)} changed on disk since it was read. Nothing was written; reload it and apply your change again.`,
+    );
   }
   const doc = buf === null ? parseEnv('') : decodeEnvBytes(buf);
   const applied = applyEnvChanges(doc.text, changes, doc);
   // Kept before the write: a failed write then leaves both the old file and its copy.
-  const kept = buf !== null && options.keepPreviousIn !== null ? await keepPreviousVersion(options.keepPreviousIn, basename(path), buf, options.clock) : null;
-  const written = await writeFileAtomic(path, applied.text, { expectedSha256: options.expectedSha256, mode: 0o600, keepPrevious: false, clock: options.clock, fs: options.fs });
+  const kept =
+    buf !== null && options.keepPreviousIn !== null
+      ? await keepPreviousVersion(options.keepPreviousIn, basename(path), buf, options.clock)
+      : null;
+  const written = await writeFileAtomic(path, applied.text, {
+    expectedSha256: options.expectedSha256,
+    mode: 0o600,
+    keepPrevious: false,
+    clock: options.clock,
+    fs: options.fs,
+  });
   return { ...applied, ...written, backupPath: kept, sha256: sha256(applied.text) };
 }

@@ -12,8 +12,24 @@
  */
 export type { EnvChange, EnvDoc, EnvEntry, EnvProblem, EnvProblemCode, QuoteStyle, Separator } from './types';
 export { MAX_ENV_CHARS, envValues, fatalProblems, parseEnv, parseEnvStrict, type ParseOptions } from './parse';
-export { WRITABLE_KEY, applyEnvChanges, assertWritableKey, assertWritableValue, formatEnvLine, serializeEnv, unsafeValueReason, type ApplyResult } from './edit';
-export { decodeEnvBytes, readEnvFile, writeEnvFile, type ReadEnvResult, type WriteEnvOptions, type WriteEnvResult } from './file';
+export {
+  WRITABLE_KEY,
+  applyEnvChanges,
+  assertWritableKey,
+  assertWritableValue,
+  formatEnvLine,
+  serializeEnv,
+  unsafeValueReason,
+  type ApplyResult,
+} from './edit';
+export {
+  decodeEnvBytes,
+  readEnvFile,
+  writeEnvFile,
+  type ReadEnvResult,
+  type WriteEnvOptions,
+  type WriteEnvResult,
+} from './file';
 export { readFolderEnvValues } from './folder';
 /** Compose's `$` interpolation of `.env` values is compose/interpolate.ts (one implementation for files and `.env`). */
 export type { Lookup } from '../compose/interpolate';

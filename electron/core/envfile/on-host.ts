@@ -57,20 +57,40 @@ export interface WriteEnvOnHostOptions {
  * @throws AppError FS_CHANGED_ON_DISK when the file changed since it was read (nothing written);
  *   ENV_UNSAFE_VALUE / ENV_INVALID_KEY (nothing written); HOST_* from the host.
  */
-export async function writeEnvOnHost(host: DeploymentHost, path: string, changes: readonly EnvChange[], options: WriteEnvOnHostOptions): Promise<{ previousKeptAs: string | null; sha256: string }> {
+export async function writeEnvOnHost(
+  host: DeploymentHost,
+  path: string,
+  changes: readonly EnvChange[],
+  options: WriteEnvOnHostOptions,
+): Promise<{ previousKeptAs: string | null; sha256: string }> {
   // The server refuses the write anyway if the file changed since (expectedSha256 is checked there).
   const given = options.current;
-  const current = given !== undefined && given !== null && given.sha256 === options.expectedSha256 ? given : await readEnvOnHost(host, path);
+  const current =
+    given !== undefined && given !== null && given.sha256 === options.expectedSha256
+      ? given
+      : await readEnvOnHost(host, path);
   if ((current?.sha256 ?? null) !== options.expectedSha256) {
-    throw new AppError('FS_CHANGED_ON_DISK', `${posix.basename(path)} on ${host.label} changed since it was read. Nothing was written; reload it and apply your change again.`);
+    throw new AppError(
+      'FS_CHANGED_ON_DISK',
+      `${posix.basename(path)} on ${host.label} changed since it was read. Nothing was written; reload it and apply your change again.`,
+    );
   }
   const doc = current?.doc ?? parseEnv('');
   const applied = applyEnvChanges(doc.text, changes, doc);
   let previousKeptAs: string | null = null;
   if (current && options.keepPreviousIn !== null) {
     // Kept before the write: a failed write then leaves both the old file and its copy.
-    previousKeptAs = await keepPreviousVersion(options.keepPreviousIn, posix.basename(path), current.bytes, options.clock);
+    previousKeptAs = await keepPreviousVersion(
+      options.keepPreviousIn,
+      posix.basename(path),
+      current.bytes,
+      options.clock,
+    );
   }
-  await host.writeFileAtomic(path, applied.text, { mode: 0o600, expectedSha256: options.expectedSha256, keepPreviousIn: null });
+  await host.writeFileAtomic(path, applied.text, {
+    mode: 0o600,
+    expectedSha256: options.expectedSha256,
+    keepPreviousIn: null,
+  });
   return { previousKeptAs, sha256: sha256(applied.text) };
 }

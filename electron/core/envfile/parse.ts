@@ -58,17 +58,56 @@ export function parseEnv(text: string, options: ParseOptions = {}): EnvDoc {
   const bom = text.charCodeAt(0) === 0xfeff;
   const problems: EnvProblem[] = [];
   if (text.length > MAX_ENV_CHARS) {
-    return { text, bom, eol: 'none', entries: [], problems: [{ code: 'ENV_TOO_LARGE', fatal: true, line: 1, message: `The file is larger than ${MAX_ENV_CHARS / (1024 * 1024)} MiB; it is not a .env file the app will read.` }] };
+    return {
+      text,
+      bom,
+      eol: 'none',
+      entries: [],
+      problems: [
+        {
+          code: 'ENV_TOO_LARGE',
+          fatal: true,
+          line: 1,
+          message: `The file is larger than ${MAX_ENV_CHARS / (1024 * 1024)} MiB; it is not a .env file the app will read.`,
+        },
+      ],
+    };
   }
   const lines = new LineIndex(text);
   const eol = detectEol(text);
   const nul = text.indexOf('\0');
   if (nul >= 0) {
     const line = lines.lineOf(nul);
-    return { text, bom, eol, entries: [], problems: [{ code: 'ENV_BINARY', fatal: true, line, message: `Line ${line} contains a NUL byte: this looks like binary data, not a .env file.` }] };
+    return {
+      text,
+      bom,
+      eol,
+      entries: [],
+      problems: [
+        {
+          code: 'ENV_BINARY',
+          fatal: true,
+          line,
+          message: `Line ${line} contains a NUL byte: this looks like binary data, not a .env file.`,
+        },
+      ],
+    };
   }
-  if (bom) problems.push({ code: 'ENV_BOM', fatal: false, line: 1, message: 'The file starts with a UTF-8 byte-order mark (as Windows PowerShell 5 writes it). Compose ignores it, but python-dotenv reads it as part of the first key.' });
-  if (eol === 'crlf' || eol === 'mixed') problems.push({ code: 'ENV_CRLF', fatal: false, line: 1, message: `The file uses ${eol === 'crlf' ? 'Windows (CRLF)' : 'mixed'} line endings. Simple lines read the same, but carriage returns inside quoted multi-line values differ between compose and python-dotenv.` });
+  if (bom)
+    problems.push({
+      code: 'ENV_BOM',
+      fatal: false,
+      line: 1,
+      message:
+        'The file starts with a UTF-8 byte-order mark (as Windows PowerShell 5 writes it). Compose ignores it, but python-dotenv reads it as part of the first key.',
+    });
+  if (eol === 'crlf' || eol === 'mixed')
+    problems.push({
+      code: 'ENV_CRLF',
+      fatal: false,
+      line: 1,
+      message: `The file uses ${eol === 'crlf' ? 'Windows (CRLF)' : 'mixed'} line endings. Simple lines read the same, but carriage returns inside quoted multi-line values differ between compose and python-dotenv.`,
+    });
 
   const lookup = options.lookup ?? (() => undefined);
   const parsed = parseComposeStatements(text, bom ? 1 : 0, lines, lookup);
@@ -80,35 +119,79 @@ export function parseEnv(text: string, options: ParseOptions = {}): EnvDoc {
     if (e.unsetReferences.length > 0 && e.separator !== 'bare') {
       const r = referenceCount(e.unsetReferences);
       const n = e.unsetReferences.length;
-      problems.push({ code: 'ENV_UNSET_REFERENCE', fatal: false, line: e.line, key: e.key, message: `Line ${e.line}: compose reads ${r} in the ${e.quote === 'double' ? 'double-quoted' : 'unquoted'} value of ${e.key} as ${n === 1 ? 'a variable that is' : 'variables that are'} not set${namedPart(e.unsetReferences, fileKeys)}, and substitutes an empty string. Single-quote the value.` });
+      problems.push({
+        code: 'ENV_UNSET_REFERENCE',
+        fatal: false,
+        line: e.line,
+        key: e.key,
+        message: `Line ${e.line}: compose reads ${r} in the ${e.quote === 'double' ? 'double-quoted' : 'unquoted'} value of ${e.key} as ${n === 1 ? 'a variable that is' : 'variables that are'} not set${namedPart(e.unsetReferences, fileKeys)}, and substitutes an empty string. Single-quote the value.`,
+      });
     } else if (e.references.length > 0) {
-      problems.push({ code: 'ENV_INTERPOLATED', fatal: false, line: e.line, key: e.key, message: `Line ${e.line}: compose substitutes ${referenceCount(e.references)}${namedPart(e.references, fileKeys)} into the value of ${e.key}.` });
+      problems.push({
+        code: 'ENV_INTERPOLATED',
+        fatal: false,
+        line: e.line,
+        key: e.key,
+        message: `Line ${e.line}: compose substitutes ${referenceCount(e.references)}${namedPart(e.references, fileKeys)} into the value of ${e.key}.`,
+      });
     }
   }
 
   if (!options.skipPythonComparison) {
     const py = parsePythonDotenv(text, lookup, true);
     const composeFinal = new Map<string, { value: string; line: number }>();
-    for (const e of entries) if (e.separator !== 'bare' || lookup(e.key) !== undefined) composeFinal.set(e.key, { value: e.value, line: e.line });
+    for (const e of entries)
+      if (e.separator !== 'bare' || lookup(e.key) !== undefined)
+        composeFinal.set(e.key, { value: e.value, line: e.line });
     for (const e of entries) e.pythonValue = py.values.get(e.key);
     for (const [key, c] of composeFinal) {
       const pv = py.values.get(key);
-      if (pv === undefined) problems.push({ code: 'ENV_PYTHON_DIFFERS', fatal: false, line: c.line, key, message: `Line ${c.line}: python-dotenv (used by the dev api) does not see ${key} at all.` });
-      else if (pv !== c.value) problems.push({ code: 'ENV_PYTHON_DIFFERS', fatal: false, line: c.line, key, message: `Line ${c.line}: python-dotenv (used by the dev api) reads a different value for ${key} than docker compose.` });
+      if (pv === undefined)
+        problems.push({
+          code: 'ENV_PYTHON_DIFFERS',
+          fatal: false,
+          line: c.line,
+          key,
+          message: `Line ${c.line}: python-dotenv (used by the dev api) does not see ${key} at all.`,
+        });
+      else if (pv !== c.value)
+        problems.push({
+          code: 'ENV_PYTHON_DIFFERS',
+          fatal: false,
+          line: c.line,
+          key,
+          message: `Line ${c.line}: python-dotenv (used by the dev api) reads a different value for ${key} than docker compose.`,
+        });
     }
     for (const b of py.bindings) {
       if (!composeFinal.has(b.key) && !entries.some((e) => e.key === b.key)) {
-        problems.push({ code: 'ENV_PYTHON_DIFFERS', fatal: false, line: b.line, message: `Line ${b.line}: python-dotenv reads a variable here that docker compose does not.` });
+        problems.push({
+          code: 'ENV_PYTHON_DIFFERS',
+          fatal: false,
+          line: b.line,
+          message: `Line ${b.line}: python-dotenv reads a variable here that docker compose does not.`,
+        });
       }
     }
-    for (const line of py.errorLines) problems.push({ code: 'ENV_PYTHON_PARSE_ERROR', fatal: false, line, message: `Line ${line}: python-dotenv cannot parse this statement and skips it.` });
+    for (const line of py.errorLines)
+      problems.push({
+        code: 'ENV_PYTHON_PARSE_ERROR',
+        fatal: false,
+        line,
+        message: `Line ${line}: python-dotenv cannot parse this statement and skips it.`,
+      });
   }
 
   problems.sort((a, b) => a.line - b.line);
   if (problems.length > MAX_PROBLEMS) {
     const more = problems.length - MAX_PROBLEMS;
     problems.length = MAX_PROBLEMS;
-    problems.push({ code: 'ENV_BINARY', fatal: true, line: problems[MAX_PROBLEMS - 1]?.line ?? 1, message: `…and ${more} more problems. This does not look like a .env file.` });
+    problems.push({
+      code: 'ENV_BINARY',
+      fatal: true,
+      line: problems[MAX_PROBLEMS - 1]?.line ?? 1,
+      message: `…and ${more} more problems. This does not look like a .env file.`,
+    });
   }
   return { text, bom, eol, entries, problems };
 }
@@ -135,6 +218,7 @@ export function parseEnvStrict(text: string, options: ParseOptions = {}): EnvDoc
  */
 export function envValues(doc: EnvDoc): Map<string, string> {
   const out = new Map<string, string>();
-  for (const e of doc.entries) if (e.separator !== 'bare' || e.value !== '' || e.unsetReferences.length === 0) out.set(e.key, e.value);
+  for (const e of doc.entries)
+    if (e.separator !== 'bare' || e.value !== '' || e.unsetReferences.length === 0) out.set(e.key, e.value);
   return out;
 }

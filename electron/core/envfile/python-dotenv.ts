@@ -27,7 +27,18 @@ const restOfLine = re(`[^\\r\\n]*(?:\\r|\\n|\\r\\n)?`);
 const inlineComment = new RegExp(`[${WS}]+#[^\\n]*`, 'u');
 const trailingWs = new RegExp(`[${WS}]+$`, 'u');
 
-const DOUBLE_ESCAPES: Record<string, string> = { '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
+const DOUBLE_ESCAPES: Record<string, string> = {
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+};
 
 class ParseError extends Error {}
 
@@ -47,7 +58,8 @@ class Reader {
     if (!m) throw new ParseError();
     const text = m[0];
     this.pos += text.length;
-    if (text.length > 0 && (text.includes('\n') || text.includes('\r'))) this.line += (text.match(/\r\n|\n|\r/g) ?? []).length;
+    if (text.length > 0 && (text.includes('\n') || text.includes('\r')))
+      this.line += (text.match(/\r\n|\n|\r/g) ?? []).length;
     return m.length > 1 ? m.slice(1).map((g: string | undefined) => g ?? '') : [];
   }
 }
@@ -146,7 +158,10 @@ export function parsePythonDotenv(text: string, lookup: Lookup = () => undefined
  * name at the first `:` before that, so both are found by a forward scan whose positions only grow.
  * Exported for the property test that compares it with the regex.
  */
-export function expandPosixVariables(value: string, replace: (name: string, def: string | undefined) => string): string {
+export function expandPosixVariables(
+  value: string,
+  replace: (name: string, def: string | undefined) => string,
+): string {
   let out = '';
   let last = 0;
   let close = -2; // index of the first '}' at or after the current body start; -1: none left; -2: not looked up
@@ -162,7 +177,9 @@ export function expandPosixVariables(value: string, replace: (name: string, def:
       i = value.indexOf('${', i + 1);
       continue;
     }
-    out += value.slice(last, i) + replace(value.slice(body, nameEnd), nameEnd === close ? undefined : value.slice(colon + 2, close));
+    out +=
+      value.slice(last, i) +
+      replace(value.slice(body, nameEnd), nameEnd === close ? undefined : value.slice(colon + 2, close));
     last = close + 1;
     i = value.indexOf('${', last);
   }

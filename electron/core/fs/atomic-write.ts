@@ -70,7 +70,10 @@ export function sha256(data: string | Uint8Array): string {
 
 /** Timestamp safe in file names on every OS. */
 function stamp(d: Date): string {
-  return d.toISOString().replace(/[:]/g, '').replace(/\.(\d{3})Z$/, '$1Z');
+  return d
+    .toISOString()
+    .replace(/[:]/g, '')
+    .replace(/\.(\d{3})Z$/, '$1Z');
 }
 
 export function backupPrefix(target: string): string {
@@ -95,7 +98,11 @@ async function currentHash(ops: FsOps, path: string): Promise<string | null> {
 async function assertNotSymlink(ops: FsOps, path: string): Promise<{ uid: number; gid: number } | null> {
   try {
     const st = await ops.lstat(path);
-    if (st.isSymbolicLink()) throw new AppError('FS_SYMLINK_REFUSED', `${basename(path)} is a symbolic link; the app only writes regular files. Replace the link with the file itself.`);
+    if (st.isSymbolicLink())
+      throw new AppError(
+        'FS_SYMLINK_REFUSED',
+        `${basename(path)} is a symbolic link; the app only writes regular files. Replace the link with the file itself.`,
+      );
     if (!st.isFile()) throw new AppError('FS_NOT_A_FILE', `${basename(path)} is not a regular file.`);
     return { uid: st.uid, gid: st.gid };
   } catch (e) {
@@ -109,7 +116,11 @@ async function assertNotSymlink(ops: FsOps, path: string): Promise<{ uid: number
  * @throws AppError FS_CHANGED_ON_DISK when `expectedSha256` no longer matches; FS_SYMLINK_REFUSED;
  *   FS_WRITE_FAILED for any I/O failure (the original is intact).
  */
-export async function writeFileAtomic(target: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<AtomicWriteResult> {
+export async function writeFileAtomic(
+  target: string,
+  data: string | Uint8Array,
+  options: AtomicWriteOptions = {},
+): Promise<AtomicWriteResult> {
   const ops = options.fs ?? realFs;
   const mode = options.mode ?? 0o600;
   const dir = dirname(target);
@@ -119,7 +130,10 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array,
   if (options.expectedSha256 !== undefined) {
     const now = exists ? await currentHash(ops, target) : null;
     if (now !== options.expectedSha256) {
-      throw new AppError('FS_CHANGED_ON_DISK', `${basename(target)} changed on disk since it was read. Nothing was written; reload it and apply your change again.`);
+      throw new AppError(
+        'FS_CHANGED_ON_DISK',
+        `${basename(target)} changed on disk since it was read. Nothing was written; reload it and apply your change again.`,
+      );
     }
   }
 
@@ -151,7 +165,10 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array,
     if (backupPath) await ops.unlink(backupPath).catch(() => undefined);
     if (e instanceof AppError) throw e;
     const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
-    throw new AppError('FS_WRITE_FAILED', `Could not write ${basename(target)} (${code}). The previous file is unchanged.`);
+    throw new AppError(
+      'FS_WRITE_FAILED',
+      `Could not write ${basename(target)} (${code}). The previous file is unchanged.`,
+    );
   }
   // Make the rename durable. Some platforms cannot fsync a folder; the write itself already succeeded.
   if (options.syncFolder !== false) {
@@ -175,7 +192,10 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array,
 export async function listBackups(target: string, ops: FsOps = realFs): Promise<string[]> {
   const prefix = backupPrefix(target);
   const names = (await ops.readdir(dirname(target))).filter((n) => n.startsWith(prefix));
-  return names.sort().reverse().map((n) => join(dirname(target), n));
+  return names
+    .sort()
+    .reverse()
+    .map((n) => join(dirname(target), n));
 }
 
 async function pruneBackups(ops: FsOps, target: string, max: number): Promise<void> {

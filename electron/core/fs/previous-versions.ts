@@ -33,7 +33,10 @@ export function previousVersionsFolder(home: string, deploymentId: string): stri
 
 /** `2026-12-06T10:15:00.123Z` → `20261206T101500123Z`: sortable, and safe in file names on every OS. */
 function stamp(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.(\d{3})Z$/, '$1Z');
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.(\d{3})Z$/, '$1Z');
 }
 
 const STAMPED = /^(.+)\.(\d{8}T\d{9}Z)(?:-(\d+))?$/;
@@ -49,7 +52,11 @@ function parseId(id: string): { of: string; takenAt: string } | null {
 async function ensureFolder(dir: string): Promise<void> {
   await fsp.mkdir(dir, { recursive: true, mode: 0o700 });
   const st = await fsp.lstat(dir);
-  if (!st.isDirectory()) throw new AppError('PREVIOUS_FOLDER_INVALID', `${dir} (where previous versions are kept) is not a folder. Move it away; nothing was written.`);
+  if (!st.isDirectory())
+    throw new AppError(
+      'PREVIOUS_FOLDER_INVALID',
+      `${dir} (where previous versions are kept) is not a folder. Move it away; nothing was written.`,
+    );
   await fsp.chmod(dir, 0o700);
 }
 
@@ -59,7 +66,12 @@ async function ensureFolder(dir: string): Promise<void> {
  * @returns the copy's path
  * @throws AppError PREVIOUS_KEEP_FAILED (nothing else was written), PREVIOUS_FOLDER_INVALID
  */
-export async function keepPreviousVersion(dir: string, name: string, bytes: string | Uint8Array, clock: () => Date = () => new Date()): Promise<string> {
+export async function keepPreviousVersion(
+  dir: string,
+  name: string,
+  bytes: string | Uint8Array,
+  clock: () => Date = () => new Date(),
+): Promise<string> {
   try {
     await ensureFolder(dir);
     const base = `${name}.${stamp(clock())}`;
@@ -84,7 +96,10 @@ export async function keepPreviousVersion(dir: string, name: string, bytes: stri
     }
   } catch (e) {
     if (e instanceof AppError) throw e;
-    throw new AppError('PREVIOUS_KEEP_FAILED', `Could not keep the previous version of ${name} in ${dir} (${(e as NodeJS.ErrnoException).code ?? 'error'}). Nothing was written.`);
+    throw new AppError(
+      'PREVIOUS_KEEP_FAILED',
+      `Could not keep the previous version of ${name} in ${dir} (${(e as NodeJS.ErrnoException).code ?? 'error'}). Nothing was written.`,
+    );
   }
 }
 
@@ -112,9 +127,16 @@ export async function listPreviousVersions(dir: string): Promise<PreviousVersion
  * Reads one kept version.
  * @throws AppError PREVIOUS_NOT_FOUND for an id that is not a kept version in `dir`
  */
-export async function readPreviousVersion(dir: string, id: string): Promise<{ version: PreviousVersion; bytes: Buffer }> {
+export async function readPreviousVersion(
+  dir: string,
+  id: string,
+): Promise<{ version: PreviousVersion; bytes: Buffer }> {
   const version = (await listPreviousVersions(dir)).find((v) => v.id === id);
-  if (!version) throw new AppError('PREVIOUS_NOT_FOUND', `No previous version ${JSON.stringify(id.slice(0, 80))} is kept for this deployment. List them with \`crucible-secrets secrets previous\`.`);
+  if (!version)
+    throw new AppError(
+      'PREVIOUS_NOT_FOUND',
+      `No previous version ${JSON.stringify(id.slice(0, 80))} is kept for this deployment. List them with \`crucible-secrets secrets previous\`.`,
+    );
   return { version, bytes: await fsp.readFile(join(dir, version.id)) };
 }
 

@@ -17,7 +17,12 @@ export interface Argon2idParams {
 }
 
 /** RFC 9106 §4 second recommended option (64 MiB, t=3, p=4). */
-export const ARGON2ID_DEFAULTS: Readonly<Argon2idParams> = { memoryCost: 65536, timeCost: 3, parallelism: 4, hashLength: 32 };
+export const ARGON2ID_DEFAULTS: Readonly<Argon2idParams> = {
+  memoryCost: 65536,
+  timeCost: 3,
+  parallelism: 4,
+  hashLength: 32,
+};
 
 /**
  * Accepted ranges. The lower bounds follow OWASP's minimum for argon2id (19 MiB, t ≥ 2); the upper
@@ -39,19 +44,26 @@ export function assertArgon2idParams(params: Argon2idParams): void {
   for (const key of ['memoryCost', 'timeCost', 'parallelism', 'hashLength'] as const) {
     const v = params[key];
     const { min, max } = ARGON2ID_BOUNDS[key];
-    if (!Number.isInteger(v) || v < min || v > max) throw new AppError('KDF_BAD_PARAMS', `argon2id ${key} must be an integer from ${min} to ${max}.`);
+    if (!Number.isInteger(v) || v < min || v > max)
+      throw new AppError('KDF_BAD_PARAMS', `argon2id ${key} must be an integer from ${min} to ${max}.`);
   }
-  if (params.memoryCost < 8 * params.parallelism) throw new AppError('KDF_BAD_PARAMS', 'argon2id memoryCost must be at least 8 KiB per lane.');
+  if (params.memoryCost < 8 * params.parallelism)
+    throw new AppError('KDF_BAD_PARAMS', 'argon2id memoryCost must be at least 8 KiB per lane.');
 }
 
 /**
  * Derives a raw key from a passphrase with argon2id.
  * @throws AppError KDF_BAD_PARAMS (parameters or salt length out of bounds); KDF_FAILED (native failure).
  */
-export async function deriveKeyArgon2id(passphrase: string | Uint8Array, salt: Uint8Array, params: Argon2idParams = ARGON2ID_DEFAULTS): Promise<Buffer> {
+export async function deriveKeyArgon2id(
+  passphrase: string | Uint8Array,
+  salt: Uint8Array,
+  params: Argon2idParams = ARGON2ID_DEFAULTS,
+): Promise<Buffer> {
   assertArgon2idParams(params);
   const { min, max } = ARGON2ID_BOUNDS.saltBytes;
-  if (salt.length < min || salt.length > max) throw new AppError('KDF_BAD_PARAMS', `The argon2id salt must be ${min} to ${max} bytes.`);
+  if (salt.length < min || salt.length > max)
+    throw new AppError('KDF_BAD_PARAMS', `The argon2id salt must be ${min} to ${max} bytes.`);
   try {
     return await argon2.hash(typeof passphrase === 'string' ? passphrase : Buffer.from(passphrase), {
       type: argon2.argon2id,
@@ -63,7 +75,10 @@ export async function deriveKeyArgon2id(passphrase: string | Uint8Array, salt: U
       hashLength: params.hashLength,
     });
   } catch {
-    throw new AppError('KDF_FAILED', 'The argon2 library failed to derive the key. Reinstall the app (npm ci) and try again.');
+    throw new AppError(
+      'KDF_FAILED',
+      'The argon2 library failed to derive the key. Reinstall the app (npm ci) and try again.',
+    );
   }
 }
 
@@ -74,7 +89,13 @@ export async function deriveKeyArgon2id(passphrase: string | Uint8Array, salt: U
 export async function hashArgon2id(passphrase: string, params: Argon2idParams = ARGON2ID_DEFAULTS): Promise<string> {
   assertArgon2idParams(params);
   try {
-    return await argon2.hash(passphrase, { type: argon2.argon2id, memoryCost: params.memoryCost, timeCost: params.timeCost, parallelism: params.parallelism, hashLength: params.hashLength });
+    return await argon2.hash(passphrase, {
+      type: argon2.argon2id,
+      memoryCost: params.memoryCost,
+      timeCost: params.timeCost,
+      parallelism: params.parallelism,
+      hashLength: params.hashLength,
+    });
   } catch {
     throw new AppError('KDF_FAILED', 'The argon2 library failed to hash the passphrase.');
   }

@@ -41,11 +41,19 @@ export function bcryptCost(hash: string): number | null {
  */
 export function assertHashablePassword(password: string): void {
   if (password.length === 0) throw new AppError('HASH_EMPTY_PASSWORD', 'The password is empty. Type a password.');
-  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(password)) throw new AppError('HASH_INVALID_PASSWORD', 'The password contains an invalid Unicode sequence. Type it again.');
-  if (password.includes('\0')) throw new AppError('HASH_INVALID_PASSWORD', 'The password contains a NUL character, which bcrypt cannot hash. Choose another password.');
+  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(password))
+    throw new AppError('HASH_INVALID_PASSWORD', 'The password contains an invalid Unicode sequence. Type it again.');
+  if (password.includes('\0'))
+    throw new AppError(
+      'HASH_INVALID_PASSWORD',
+      'The password contains a NUL character, which bcrypt cannot hash. Choose another password.',
+    );
   const bytes = Buffer.byteLength(password, 'utf8');
   if (bytes > BCRYPT_MAX_PASSWORD_BYTES) {
-    throw new AppError('HASH_PASSWORD_TOO_LONG', `The password is ${bytes} bytes long in UTF-8; bcrypt uses at most ${BCRYPT_MAX_PASSWORD_BYTES} bytes and Crucible's bcrypt refuses longer passwords. Choose a password of at most ${BCRYPT_MAX_PASSWORD_BYTES} bytes.`);
+    throw new AppError(
+      'HASH_PASSWORD_TOO_LONG',
+      `The password is ${bytes} bytes long in UTF-8; bcrypt uses at most ${BCRYPT_MAX_PASSWORD_BYTES} bytes and Crucible's bcrypt refuses longer passwords. Choose a password of at most ${BCRYPT_MAX_PASSWORD_BYTES} bytes.`,
+    );
   }
 }
 
@@ -57,7 +65,10 @@ export function assertHashablePassword(password: string): void {
  */
 export async function hashPassword(password: string, cost: number = BCRYPT_DEFAULT_COST): Promise<string> {
   if (!Number.isInteger(cost) || cost < BCRYPT_MIN_COST || cost > BCRYPT_MAX_COST) {
-    throw new AppError('HASH_BAD_COST', `The bcrypt cost must be an integer from ${BCRYPT_MIN_COST} to ${BCRYPT_MAX_COST}.`);
+    throw new AppError(
+      'HASH_BAD_COST',
+      `The bcrypt cost must be an integer from ${BCRYPT_MIN_COST} to ${BCRYPT_MAX_COST}.`,
+    );
   }
   assertHashablePassword(password);
   let hash: string;
@@ -66,9 +77,13 @@ export async function hashPassword(password: string, cost: number = BCRYPT_DEFAU
     const salt = await bcrypt.genSalt(cost, 'b');
     hash = await bcrypt.hash(password, salt);
   } catch {
-    throw new AppError('HASH_FAILED', 'The bcrypt library failed to hash the password. Reinstall the app (npm ci) and try again.');
+    throw new AppError(
+      'HASH_FAILED',
+      'The bcrypt library failed to hash the password. Reinstall the app (npm ci) and try again.',
+    );
   }
-  if (!hash.startsWith('$2b$') || !isBcryptHash(hash)) throw new AppError('HASH_FAILED', 'The bcrypt library produced an unexpected hash format.');
+  if (!hash.startsWith('$2b$') || !isBcryptHash(hash))
+    throw new AppError('HASH_FAILED', 'The bcrypt library produced an unexpected hash format.');
   return hash;
 }
 

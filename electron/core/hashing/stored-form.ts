@@ -11,7 +11,9 @@ import { hashPassword, isBcryptHash } from './bcrypt';
  */
 
 /** The variables of a profile whose stored form is a bcrypt hash. */
-export function passwordHashVariables(profile: { variables: ReadonlyArray<{ name: string; kind: string }> }): Set<string> {
+export function passwordHashVariables(profile: {
+  variables: ReadonlyArray<{ name: string; kind: string }>;
+}): Set<string> {
   return new Set(profile.variables.filter((v) => v.kind === 'login-password').map((v) => v.name));
 }
 
@@ -21,7 +23,11 @@ export function passwordHashVariables(profile: { variables: ReadonlyArray<{ name
  * @param isHash the hash test (tests that inject a cheap hash inject its test too).
  * @throws AppError HASH_* when a plain value cannot be hashed faithfully (empty, NUL, > 72 bytes).
  */
-export async function storedPasswordForm(value: string, hash: (p: string) => Promise<string> = (p) => hashPassword(p), isHash: (v: string) => boolean = isBcryptHash): Promise<string> {
+export async function storedPasswordForm(
+  value: string,
+  hash: (p: string) => Promise<string> = (p) => hashPassword(p),
+  isHash: (v: string) => boolean = isBcryptHash,
+): Promise<string> {
   return isHash(value) ? value : hash(value);
 }
 
@@ -29,8 +35,15 @@ export async function storedPasswordForm(value: string, hash: (p: string) => Pro
  * Refuses a plain value for a login-password variable.
  * @throws AppError SECRET_PASSWORD_NOT_HASHED naming the variable (never the value).
  */
-export function assertStoredPasswordForm(name: string, value: string, isHash: (v: string) => boolean = isBcryptHash): void {
+export function assertStoredPasswordForm(
+  name: string,
+  value: string,
+  isHash: (v: string) => boolean = isBcryptHash,
+): void {
   if (!isHash(value)) {
-    throw new AppError('SECRET_PASSWORD_NOT_HASHED', `${name.slice(0, 80)} must be stored as a bcrypt hash ($2b$, 60 characters), the form .env holds; a plain password is never stored. Hash it first (crucible-secrets hash-password).`);
+    throw new AppError(
+      'SECRET_PASSWORD_NOT_HASHED',
+      `${name.slice(0, 80)} must be stored as a bcrypt hash ($2b$, 60 characters), the form .env holds; a plain password is never stored. Hash it first (crucible-secrets hash-password).`,
+    );
   }
 }

@@ -52,7 +52,12 @@ export async function detectCompose(host: DeploymentHost, redact: Redact = redac
   // All four questions at once (over SSH they share one connection): a server's round trips add up.
   const infoArgv = ['docker', 'info', '--format', '{{.ServerVersion}}'];
   const v2Argv = ['docker', 'compose', 'version', '--short'];
-  const [cli, v2Result, legacyResult, infoResult] = await Promise.all([run(['docker', '--version']), run(v2Argv), run(['docker-compose', 'version']), run(infoArgv)]);
+  const [cli, v2Result, legacyResult, infoResult] = await Promise.all([
+    run(['docker', '--version']),
+    run(v2Argv),
+    run(['docker-compose', 'version']),
+    run(infoArgv),
+  ]);
   if (cli.code === 0)
     status.docker = { present: true, version: /version ([0-9][\w.+-]*)/.exec(cli.stdout)?.[1] ?? null };
   else problems.push(diagnoseFailure(['docker', '--version'], cli, redact));

@@ -89,7 +89,14 @@ export class SshHost implements DeploymentHost {
   /** Runs `remoteArgv` over ssh; a transport failure is thrown, the command's own status returned. */
   private async ssh(
     remoteArgv: readonly string[],
-    opts: { stdin?: string | Buffer; timeoutMs: number; stdoutCap?: number; stdoutKeep?: 'head' | 'tail'; stdoutFile?: string; stdoutEncryptTo?: string },
+    opts: {
+      stdin?: string | Buffer;
+      timeoutMs: number;
+      stdoutCap?: number;
+      stdoutKeep?: 'head' | 'tail';
+      stdoutFile?: string;
+      stdoutEncryptTo?: string;
+    },
   ): Promise<Captured> {
     await this.ensureControlDir();
     const sshPath = this.client.sshPath ?? 'ssh';
@@ -155,7 +162,12 @@ export class SshHost implements DeploymentHost {
       '--',
       ...argv,
     ];
-    const r = await this.ssh(remote, { stdin: options.stdin, timeoutMs: options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS, stdoutFile: options.stdoutFile, stdoutEncryptTo: options.stdoutEncryptTo });
+    const r = await this.ssh(remote, {
+      stdin: options.stdin,
+      timeoutMs: options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS,
+      stdoutFile: options.stdoutFile,
+      stdoutEncryptTo: options.stdoutEncryptTo,
+    });
     return toRunResult(r);
   }
 

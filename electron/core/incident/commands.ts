@@ -38,7 +38,8 @@ export function selectAuthSessionKeys(keys: readonly string[]): string[] {
 export const AUTH_SESSION_ERE = '^session:[A-Za-z0-9_-]{43}$';
 
 /** Prompt for the Redis password without echo and export it as REDISCLI_AUTH (never `-a` in argv). */
-export const READ_REDIS_PASSWORD = 'printf "Redis password: "; stty -echo; read -r REDISCLI_AUTH; stty echo; echo; export REDISCLI_AUTH';
+export const READ_REDIS_PASSWORD =
+  'printf "Redis password: "; stty -echo; read -r REDISCLI_AUTH; stty echo; echo; export REDISCLI_AUTH';
 
 /**
  * Counts, then deletes, auth session keys. SCAN walks the keyspace without blocking Redis; the glob only

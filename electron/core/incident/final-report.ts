@@ -37,13 +37,20 @@ export interface ReportContext {
  * The report of `inc`, which need not be saved yet (closing renders the closed incident before saving it).
  * @throws AppError DEPLOYMENT_UNKNOWN
  */
-export async function renderIncidentReport(ctx: ReportContext, inc: Incident, state: AppState): Promise<RenderedReport> {
+export async function renderIncidentReport(
+  ctx: ReportContext,
+  inc: Incident,
+  state: AppState,
+): Promise<RenderedReport> {
   const dep = requireDeployment(state, inc.deploymentId);
   // Make sure the redactor knows the deployment's current values before anything is rendered.
   await ctx.learnSecrets(inc.deploymentId);
   const items = renderRunbook({ deployment: dep, incident: inc, now: ctx.clock() });
   const notice = renderNotice({ incident: inc, deploymentName: dep.name });
-  const [entries, check] = await Promise.all([ctx.journal.read({ deploymentId: inc.deploymentId }), ctx.journal.verify().catch(() => null)]);
+  const [entries, check] = await Promise.all([
+    ctx.journal.read({ deploymentId: inc.deploymentId }),
+    ctx.journal.verify().catch(() => null),
+  ]);
   const doc = buildReport({
     incident: inc,
     deployment: dep,
@@ -68,7 +75,11 @@ export async function renderIncidentReport(ctx: ReportContext, inc: Incident, st
  * 0700, files 0600, atomically) and answers with the two paths.
  * @throws AppError DEPLOYMENT_UNKNOWN, FS_* when a file cannot be written
  */
-export async function writeFinalReport(ctx: ReportContext, inc: Incident, state: AppState): Promise<NonNullable<Incident['finalReport']>> {
+export async function writeFinalReport(
+  ctx: ReportContext,
+  inc: Incident,
+  state: AppState,
+): Promise<NonNullable<Incident['finalReport']>> {
   const r = await renderIncidentReport(ctx, inc, state);
   const dir = join(ctx.home, 'incidents');
   await mkdir(dir, { recursive: true, mode: 0o700 });

@@ -105,7 +105,10 @@ function secretChoicesOf(profile: StackProfile): string[] {
 /** Profile secrets the rotation playbooks rotate, as a fallback list when the rotator is not available. */
 function rotatableOf(profile: StackProfile): string[] {
   return profile.variables
-    .filter((v) => v.sensitive && !['not-rotatable', 'remove-from-env', 'provider-key-at-provider'].includes(v.rotation.playbook))
+    .filter(
+      (v) =>
+        v.sensitive && !['not-rotatable', 'remove-from-env', 'provider-key-at-provider'].includes(v.rotation.playbook),
+    )
     .map((v) => v.name);
 }
 
@@ -115,7 +118,11 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
 
   function find(state: AppState, id: string): Incident {
     const inc = incidentsOf(state).find((i) => i.id === id);
-    if (!inc) throw new AppError(INCIDENT_UNKNOWN, `There is no incident ${id}. Run \`crucible-secrets incident status\` to list them.`);
+    if (!inc)
+      throw new AppError(
+        INCIDENT_UNKNOWN,
+        `There is no incident ${id}. Run \`crucible-secrets incident status\` to list them.`,
+      );
     return inc;
   }
 
@@ -130,9 +137,19 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
     });
   }
 
-  async function note(inc: Incident, type: JournalType, subject: string | undefined, details: Record<string, string | number | boolean | null>): Promise<void> {
+  async function note(
+    inc: Incident,
+    type: JournalType,
+    subject: string | undefined,
+    details: Record<string, string | number | boolean | null>,
+  ): Promise<void> {
     try {
-      await journal.append({ type, deploymentId: inc.deploymentId, subject, details: { incident: inc.id, ...details } });
+      await journal.append({
+        type,
+        deploymentId: inc.deploymentId,
+        subject,
+        details: { incident: inc.id, ...details },
+      });
     } catch (e) {
       // The state change is already saved; a journal failure must not undo it or hide it.
       logger.warn('incident.journal-failed', { incident: inc.id, type, error: e });
@@ -146,7 +163,8 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
   function assertNoSecret(deploymentId: string, texts: Array<string | undefined>): Promise<void> {
     return assertNoSecretText(guard, deploymentId, texts, {
       code: 'INCIDENT_TEXT_HAS_SECRET',
-      message: 'The text contains a secret value (or a password inside a URL). Remove it: the incident record and its report never hold secret values.',
+      message:
+        'The text contains a secret value (or a password inside a URL). Remove it: the incident record and its report never hold secret values.',
     });
   }
 
@@ -168,14 +186,19 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
     if (!rotator) {
       return {
         available: false,
-        reason: 'The rotate-all playbooks are not available in this build. Rotate each secret on the Rotation page (or with the CLI), then tick "Rotate the secrets" as done; the report lists those rotations from the journal.',
+        reason:
+          'The rotate-all playbooks are not available in this build. Rotate each secret on the Rotation page (or with the CLI), then tick "Rotate the secrets" as done; the report lists those rotations from the journal.',
         candidates: rotatableOf(deps.profile),
       };
     }
     try {
       return { available: true, reason: null, candidates: await rotator.plan(inc.deploymentId) };
     } catch (e) {
-      return { available: false, reason: isAppError(e) ? e.message : 'The rotation plan could not be made.', candidates: [] };
+      return {
+        available: false,
+        reason: isAppError(e) ? e.message : 'The rotation plan could not be made.',
+        candidates: [],
+      };
     }
   }
 
@@ -204,15 +227,29 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
 
   const viewAfter = async (inc: Incident) => viewOf(inc);
 
-  const reports = { journal, clock, redact: (text: string) => logger.redactor.redact(text), learnSecrets, home: deps.home };
+  const reports = {
+    journal,
+    clock,
+    redact: (text: string) => logger.redactor.redact(text),
+    learnSecrets,
+    home: deps.home,
+  };
   const renderReport = (inc: Incident, state: AppState) => renderIncidentReport(reports, inc, state);
 
   async function rotateNext(id: string): Promise<IncidentView> {
     const rotator = deps.rotator();
-    if (!rotator) throw new AppError('INCIDENT_ROTATION_UNAVAILABLE', (await availability(find(await store.read(), id))).reason ?? 'Rotation is not available.');
+    if (!rotator)
+      throw new AppError(
+        'INCIDENT_ROTATION_UNAVAILABLE',
+        (await availability(find(await store.read(), id))).reason ?? 'Rotation is not available.',
+      );
     const inc = find(await store.read(), id);
     if (inc.status === 'closed') throw new AppError(m.IncidentErrorCode.Closed, 'The incident is closed.');
-    if (!inc.rotation) throw new AppError(m.IncidentErrorCode.Rotation, 'Plan the rotation first (all secrets, or the ones you choose).');
+    if (!inc.rotation)
+      throw new AppError(
+        m.IncidentErrorCode.Rotation,
+        'Plan the rotation first (all secrets, or the ones you choose).',
+      );
     const variable = m.nextToRotate(inc);
     if (variable === null) return viewOf(inc);
     let result: Parameters<typeof m.recordRotation>[2];
@@ -252,7 +289,11 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
       const inc = await store.update((draft) => {
         requireDeployment(draft, deploymentId);
         const open = incidentsOf(draft).find((i) => i.deploymentId === deploymentId && i.status === 'active');
-        if (open) throw new AppError('INCIDENT_ALREADY_ACTIVE', `An incident is already open for this deployment ("${open.title}", ${open.id}). Continue it, or close it first.`);
+        if (open)
+          throw new AppError(
+            'INCIDENT_ALREADY_ACTIVE',
+            `An incident is already open for this deployment ("${open.title}", ${open.id}). Continue it, or close it first.`,
+          );
         const created = m.openIncident({ id, deploymentId, title, now: clock() });
         draft.incidents.push(created);
         return created;
@@ -301,12 +342,23 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
       if (override !== undefined) await assertNoSecret(find(await store.read(), id).deploymentId, [override.reason]);
       const inc = await change(id, (cur) => m.completeStep(cur, step, clock(), override));
       const o = inc.steps[step].override;
-      await note(inc, 'incident.step', step, o ? { action: 'completed with an override', reason: o.reason, unmet: o.unmet.join('; ') } : { action: 'completed' });
+      await note(
+        inc,
+        'incident.step',
+        step,
+        o
+          ? { action: 'completed with an override', reason: o.reason, unmet: o.unmet.join('; ') }
+          : { action: 'completed' },
+      );
       return viewAfter(inc);
     },
     async planRotation(id, only) {
       const rotator = deps.rotator();
-      if (!rotator) throw new AppError('INCIDENT_ROTATION_UNAVAILABLE', (await availability(find(await store.read(), id))).reason ?? 'Rotation is not available.');
+      if (!rotator)
+        throw new AppError(
+          'INCIDENT_ROTATION_UNAVAILABLE',
+          (await availability(find(await store.read(), id))).reason ?? 'Rotation is not available.',
+        );
       const inc0 = find(await store.read(), id);
       const order = await rotator.plan(inc0.deploymentId, only && only.length > 0 ? only : undefined);
       const inc = await change(id, (cur) => m.planRotation(cur, order, clock()));

@@ -74,13 +74,20 @@ export function currentStep(inc: Incident): StepId | null {
 }
 
 function assertActive(inc: Incident): void {
-  if (inc.status === 'closed') throw new AppError(IncidentErrorCode.Closed, `The incident "${inc.title}" is closed; start a new one to record more.`);
+  if (inc.status === 'closed')
+    throw new AppError(
+      IncidentErrorCode.Closed,
+      `The incident "${inc.title}" is closed; start a new one to record more.`,
+    );
 }
 
 function assertReached(inc: Incident, step: StepId): void {
   const cur = currentStep(inc);
   if (cur !== null && stepIndex(step) > stepIndex(cur)) {
-    throw new AppError(IncidentErrorCode.StepOrder, `${STEP_TITLES[step]} comes after ${STEP_TITLES[cur]}: finish ${STEP_TITLES[cur]} first.`);
+    throw new AppError(
+      IncidentErrorCode.StepOrder,
+      `${STEP_TITLES[step]} comes after ${STEP_TITLES[cur]}: finish ${STEP_TITLES[cur]} first.`,
+    );
   }
 }
 
@@ -128,7 +135,11 @@ export function unmetEssentials(inc: Incident, step: StepId): UnmetEssential[] {
     const shortfall = item.kind === 'rotation' ? rotationShortfall(inc) : null;
     const state =
       shortfall ??
-      (tick === undefined ? 'not done' : tick.outcome === 'skipped' ? `skipped${tick.note ? ` (${tick.note})` : ''}` : null);
+      (tick === undefined
+        ? 'not done'
+        : tick.outcome === 'skipped'
+          ? `skipped${tick.note ? ` (${tick.note})` : ''}`
+          : null);
     if (state !== null) out.push({ itemId: item.id, problem: `${item.essential}: ${state}` });
   }
   return out;
@@ -138,7 +149,13 @@ export function unmetEssentials(inc: Incident, step: StepId): UnmetEssential[] {
  * Ticks an item as done, or skipped (a reason is required).
  * @throws AppError INCIDENT_CLOSED, INCIDENT_UNKNOWN_ITEM, INCIDENT_STEP_ORDER, INCIDENT_BAD_INPUT
  */
-export function tickItem(inc: Incident, itemId: string, outcome: ItemTick['outcome'], note: string | undefined, now: Date): Incident {
+export function tickItem(
+  inc: Incident,
+  itemId: string,
+  outcome: ItemTick['outcome'],
+  note: string | undefined,
+  now: Date,
+): Incident {
   assertActive(inc);
   const item = skeletonOf(itemId);
   if (!item) throw new AppError(IncidentErrorCode.UnknownItem, `The runbook has no item ${itemId}.`);
@@ -146,10 +163,14 @@ export function tickItem(inc: Incident, itemId: string, outcome: ItemTick['outco
   // With a run under way, "done" means the run finished. Without one the admin rotated by other means
   // (Rotation page, CLI); the report then lists those rotations from the journal.
   if (item.kind === 'rotation' && outcome === 'done' && inc.rotation !== null && !rotationFinished(inc)) {
-    throw new AppError(IncidentErrorCode.Rotation, 'The rotation run has not finished: rotate the remaining secrets, or skip this item with the reason.');
+    throw new AppError(
+      IncidentErrorCode.Rotation,
+      'The rotation run has not finished: rotate the remaining secrets, or skip this item with the reason.',
+    );
   }
   const trimmed = note?.trim();
-  if (outcome === 'skipped' && !trimmed) throw new AppError(IncidentErrorCode.BadInput, 'Say why the item is skipped (it goes into the report).');
+  if (outcome === 'skipped' && !trimmed)
+    throw new AppError(IncidentErrorCode.BadInput, 'Say why the item is skipped (it goes into the report).');
   const tick: ItemTick = { at: iso(now), outcome, ...(trimmed ? { note: trimmed } : {}) };
   return { ...inc, ticks: { ...inc.ticks, [itemId]: tick } };
 }
@@ -160,7 +181,10 @@ export function untickItem(inc: Incident, itemId: string): Incident {
   const item = skeletonOf(itemId);
   if (!item) throw new AppError(IncidentErrorCode.UnknownItem, `The runbook has no item ${itemId}.`);
   if (inc.steps[item.step].completedAt !== null) {
-    throw new AppError(IncidentErrorCode.StepOrder, `${STEP_TITLES[item.step]} is completed; its items stay as they were recorded.`);
+    throw new AppError(
+      IncidentErrorCode.StepOrder,
+      `${STEP_TITLES[item.step]} is completed; its items stay as they were recorded.`,
+    );
   }
   const ticks = Object.fromEntries(Object.entries(inc.ticks).filter(([k]) => k !== itemId));
   return { ...inc, ticks };
@@ -171,7 +195,10 @@ export function setAnswers(inc: Incident, answers: AssessAnswers): Incident {
   assertActive(inc);
   assertReached(inc, 'assess');
   if (answers.since !== null && Number.isNaN(Date.parse(answers.since))) {
-    throw new AppError(IncidentErrorCode.BadInput, '"Since when" is not a date and time; use e.g. 2026-11-29T22:00:00Z.');
+    throw new AppError(
+      IncidentErrorCode.BadInput,
+      '"Since when" is not a date and time; use e.g. 2026-11-29T22:00:00Z.',
+    );
   }
   const since = answers.since === null ? null : new Date(answers.since).toISOString();
   return { ...inc, answers: { ...answers, since, secrets: [...new Set(answers.secrets)] } };
@@ -182,7 +209,8 @@ export function addTimelineEntry(inc: Incident, entry: { at: string; text: strin
   assertActive(inc);
   const text = entry.text.trim();
   if (text === '') throw new AppError(IncidentErrorCode.BadInput, 'A timeline entry needs some text.');
-  if (Number.isNaN(Date.parse(entry.at))) throw new AppError(IncidentErrorCode.BadInput, 'The timeline entry\'s time is not a date and time.');
+  if (Number.isNaN(Date.parse(entry.at)))
+    throw new AppError(IncidentErrorCode.BadInput, "The timeline entry's time is not a date and time.");
   const next = inc.timeline.reduce((m, t) => Math.max(m, Number(t.id.slice(1))), 0) + 1;
   const added = { id: `t${String(next)}`, at: new Date(entry.at).toISOString(), text, recordedAt: iso(now) };
   return { ...inc, timeline: [...inc.timeline, added].sort((a, b) => a.at.localeCompare(b.at)) };
@@ -190,7 +218,8 @@ export function addTimelineEntry(inc: Incident, entry: { at: string; text: strin
 
 export function removeTimelineEntry(inc: Incident, id: string): Incident {
   assertActive(inc);
-  if (!inc.timeline.some((t) => t.id === id)) throw new AppError(IncidentErrorCode.BadInput, `There is no timeline entry ${id}.`);
+  if (!inc.timeline.some((t) => t.id === id))
+    throw new AppError(IncidentErrorCode.BadInput, `There is no timeline entry ${id}.`);
   return { ...inc, timeline: inc.timeline.filter((t) => t.id !== id) };
 }
 
@@ -210,17 +239,29 @@ export function completeStep(inc: Incident, step: StepId, now: Date, override?: 
   assertActive(inc);
   const cur = currentStep(inc);
   if (cur !== step) {
-    throw new AppError(IncidentErrorCode.StepOrder, cur === null ? 'Every step is already completed.' : `The current step is ${STEP_TITLES[cur]}, not ${STEP_TITLES[step]}.`);
+    throw new AppError(
+      IncidentErrorCode.StepOrder,
+      cur === null
+        ? 'Every step is already completed.'
+        : `The current step is ${STEP_TITLES[cur]}, not ${STEP_TITLES[step]}.`,
+    );
   }
   const reason = override?.reason.trim();
-  if (override !== undefined && !reason) throw new AppError(IncidentErrorCode.BadInput, 'Say why the step is completed anyway (the reason goes into the report).');
+  if (override !== undefined && !reason)
+    throw new AppError(
+      IncidentErrorCode.BadInput,
+      'Say why the step is completed anyway (the reason goes into the report).',
+    );
   const unmet = unmetEssentials(inc, step);
   const essentialIds = new Set(unmet.map((u) => u.itemId));
   const all = blockers(inc, step);
   // Essential items are either done or overridden; the rest must be ticked or skipped in any case.
   if (all.some((b) => !essentialIds.has(b))) {
     const left = reason ? all.filter((b) => !essentialIds.has(b)) : all;
-    throw new AppError(IncidentErrorCode.StepIncomplete, `${STEP_TITLES[step]} is not finished: ${left.join(', ')} ${left.length === 1 ? 'is' : 'are'} still open (tick, or skip with a reason).`);
+    throw new AppError(
+      IncidentErrorCode.StepIncomplete,
+      `${STEP_TITLES[step]} is not finished: ${left.join(', ')} ${left.length === 1 ? 'is' : 'are'} still open (tick, or skip with a reason).`,
+    );
   }
   if (unmet.length > 0 && !reason) {
     throw new AppError(
@@ -228,7 +269,8 @@ export function completeStep(inc: Incident, step: StepId, now: Date, override?: 
       `${STEP_TITLES[step]} cannot be completed: ${unmet.map((u) => u.problem).join('; ')}. Finish ${unmet.length === 1 ? 'it' : 'them'}, or complete the step anyway with an override and the reason (it is journalled and shown in the report).`,
     );
   }
-  const stepOverride = reason && unmet.length > 0 ? { at: iso(now), reason, unmet: unmet.map((u) => u.problem.slice(0, 500)) } : null;
+  const stepOverride =
+    reason && unmet.length > 0 ? { at: iso(now), reason, unmet: unmet.map((u) => u.problem.slice(0, 500)) } : null;
   const steps = { ...inc.steps, [step]: { ...inc.steps[step], completedAt: iso(now), override: stepOverride } };
   const nextStep = INCIDENT_STEPS[stepIndex(step) + 1];
   if (nextStep) steps[nextStep] = { ...steps[nextStep], startedAt: steps[nextStep].startedAt ?? iso(now) };
@@ -244,7 +286,9 @@ export function planRotation(inc: Incident, variables: string[], now: Date): Inc
   assertReached(inc, 'rotate');
   if (variables.length === 0) throw new AppError(IncidentErrorCode.BadInput, 'Choose at least one secret to rotate.');
   const done = new Map((inc.rotation?.items ?? []).filter((i) => i.status === 'rotated').map((i) => [i.variable, i]));
-  const items: RotationProgressItem[] = variables.map((v) => done.get(v) ?? { variable: v, status: 'pending', generation: null, at: null, reason: null });
+  const items: RotationProgressItem[] = variables.map(
+    (v) => done.get(v) ?? { variable: v, status: 'pending', generation: null, at: null, reason: null },
+  );
   return { ...inc, rotation: { startedAt: inc.rotation?.startedAt ?? iso(now), finishedAt: null, items } };
 }
 
@@ -266,19 +310,36 @@ export function recordRotation(
 ): Incident {
   assertActive(inc);
   const run = inc.rotation;
-  if (!run?.items.some((i) => i.variable === variable)) throw new AppError(IncidentErrorCode.Rotation, `${variable} is not part of the rotation run.`);
+  if (!run?.items.some((i) => i.variable === variable))
+    throw new AppError(IncidentErrorCode.Rotation, `${variable} is not part of the rotation run.`);
   const items = run.items.map((i): RotationProgressItem =>
     i.variable !== variable
       ? i
       : result.status === 'rotated'
         ? { variable, status: 'rotated', generation: result.generation, at: iso(now), reason: null }
-        : { variable, status: result.status, generation: i.generation, at: iso(now), reason: result.reason.slice(0, 500) },
+        : {
+            variable,
+            status: result.status,
+            generation: i.generation,
+            at: iso(now),
+            reason: result.reason.slice(0, 500),
+          },
   );
   const finished = items.every((i) => i.status === 'rotated' || i.status === 'skipped');
   let next: Incident = { ...inc, rotation: { ...run, items, finishedAt: finished ? iso(now) : null } };
   if (finished) {
     const skipped = items.filter((i) => i.status === 'skipped').length;
-    next = { ...next, ticks: { ...next.ticks, 'rotate.secrets': { at: iso(now), outcome: 'done', ...(skipped > 0 ? { note: `${String(skipped)} skipped` } : {}) } } };
+    next = {
+      ...next,
+      ticks: {
+        ...next.ticks,
+        'rotate.secrets': {
+          at: iso(now),
+          outcome: 'done',
+          ...(skipped > 0 ? { note: `${String(skipped)} skipped` } : {}),
+        },
+      },
+    };
   }
   return next;
 }
@@ -297,14 +358,31 @@ export function markReportExported(inc: Incident, now: Date): Incident {
  * "Export the report" is ticked, and Document completes when nothing else is open in it.
  * @throws AppError INCIDENT_CLOSED, INCIDENT_BAD_INPUT (empty summary)
  */
-export function closeIncident(inc: Incident, summary: string, now: Date, finalReport: Incident['finalReport'] = null): Incident {
+export function closeIncident(
+  inc: Incident,
+  summary: string,
+  now: Date,
+  finalReport: Incident['finalReport'] = null,
+): Incident {
   assertActive(inc);
   const s = summary.trim();
-  if (s === '') throw new AppError(IncidentErrorCode.BadInput, 'Write a short summary to close the incident (what happened and what was done).');
+  if (s === '')
+    throw new AppError(
+      IncidentErrorCode.BadInput,
+      'Write a short summary to close the incident (what happened and what was done).',
+    );
   let cur = inc;
   if (currentStep(cur) === 'document') {
-    if (!('document.export' in cur.ticks)) cur = { ...cur, ticks: { ...cur.ticks, 'document.export': { at: iso(now), outcome: 'done', note: 'final report written at close' } } };
-    if (blockers(cur, 'document').length === 0 && unmetEssentials(cur, 'document').length === 0) cur = completeStep(cur, 'document', now);
+    if (!('document.export' in cur.ticks))
+      cur = {
+        ...cur,
+        ticks: {
+          ...cur.ticks,
+          'document.export': { at: iso(now), outcome: 'done', note: 'final report written at close' },
+        },
+      };
+    if (blockers(cur, 'document').length === 0 && unmetEssentials(cur, 'document').length === 0)
+      cur = completeStep(cur, 'document', now);
   }
   return { ...cur, status: 'closed', closedAt: iso(now), summary: s, finalReport };
 }

@@ -81,7 +81,8 @@ const JOURNAL_PHRASES: Partial<Record<string, string>> = {
 
 function describeEntry(e: JournalEntry, titles: Map<string, string>): string {
   const head = JOURNAL_PHRASES[e.type] ?? e.type;
-  const subject = e.subject !== undefined && e.type === 'incident.step' ? (titles.get(e.subject) ?? e.subject) : e.subject;
+  const subject =
+    e.subject !== undefined && e.type === 'incident.step' ? (titles.get(e.subject) ?? e.subject) : e.subject;
   const details = Object.entries(e.details)
     .filter(([k]) => k !== 'incident')
     .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`)
@@ -101,12 +102,17 @@ export function buildReport(input: ReportInput): ReportDoc {
   const r = (s: string) => redact(s);
   const from = inc.openedAt;
   const to = inc.closedAt ?? input.generatedAt.toISOString();
-  const titles = new Map<string, string>([...input.items.map((i): [string, string] => [i.id, i.title]), ...Object.entries(STEP_TITLES)]);
+  const titles = new Map<string, string>([
+    ...input.items.map((i): [string, string] => [i.id, i.title]),
+    ...Object.entries(STEP_TITLES),
+  ]);
 
   const timeline: TimelineRow[] = [
     ...inc.timeline.map((t) => ({ at: t.at, source: 'admin' as const, text: r(t.text) })),
     ...input.journal
-      .filter((e) => e.at >= from && e.at <= to && (e.deploymentId === undefined || e.deploymentId === inc.deploymentId))
+      .filter(
+        (e) => e.at >= from && e.at <= to && (e.deploymentId === undefined || e.deploymentId === inc.deploymentId),
+      )
       .filter((e) => !e.type.startsWith('incident.') || e.details.incident === inc.id)
       .map((e) => ({ at: e.at, source: 'app' as const, text: r(describeEntry(e, titles)) })),
   ].sort((a, b) => a.at.localeCompare(b.at));
@@ -121,8 +127,23 @@ export function buildReport(input: ReportInput): ReportDoc {
       .map((i): ItemRow => {
         const t = inc.ticks[i.id];
         // The report being generated is the export: it never lists itself as not done.
-        if (!t && i.kind === 'export') return { step: STEP_TITLES[s], title: i.title, required: i.required, status: 'done', at: when(input.generatedAt.toISOString()), note: 'this report' };
-        return { step: STEP_TITLES[s], title: i.title, required: i.required, status: t?.outcome ?? 'open', at: t ? when(t.at) : null, note: t?.note ? r(t.note) : null };
+        if (!t && i.kind === 'export')
+          return {
+            step: STEP_TITLES[s],
+            title: i.title,
+            required: i.required,
+            status: 'done',
+            at: when(input.generatedAt.toISOString()),
+            note: 'this report',
+          };
+        return {
+          step: STEP_TITLES[s],
+          title: i.title,
+          required: i.required,
+          status: t?.outcome ?? 'open',
+          at: t ? when(t.at) : null,
+          note: t?.note ? r(t.note) : null,
+        };
       }),
   }));
 
@@ -144,8 +165,19 @@ export function buildReport(input: ReportInput): ReportDoc {
     if (e.type !== 'secret.rotated' || !e.subject || seen.has(e.subject) || e.at < from || e.at > to) continue;
     if (e.deploymentId !== undefined && e.deploymentId !== inc.deploymentId) continue;
     seen.add(e.subject);
-    const gen = typeof e.details.generation === 'number' ? String(e.details.generation) : input.secrets[e.subject] ? String(input.secrets[e.subject]?.generation) : '—';
-    secrets.push({ variable: e.subject, status: 'rotated', generation: gen, at: when(e.at), note: 'outside the runbook' });
+    const gen =
+      typeof e.details.generation === 'number'
+        ? String(e.details.generation)
+        : input.secrets[e.subject]
+          ? String(input.secrets[e.subject]?.generation)
+          : '—';
+    secrets.push({
+      variable: e.subject,
+      status: 'rotated',
+      generation: gen,
+      at: when(e.at),
+      note: 'outside the runbook',
+    });
   }
 
   const a = inc.answers;
@@ -155,7 +187,10 @@ export function buildReport(input: ReportInput): ReportDoc {
       ? 'The journal was not checked.'
       : check.ok
         ? `The journal's hash chain is intact (${String(check.entries)} entries).`
-        : `The journal's hash chain shows ${String(check.problems.length)} problem(s): ${check.problems.slice(0, 5).map((p) => p.message).join(' ')}`;
+        : `The journal's hash chain shows ${String(check.problems.length)} problem(s): ${check.problems
+            .slice(0, 5)
+            .map((p) => p.message)
+            .join(' ')}`;
 
   return {
     title: r(`Incident report: ${inc.title}`),
@@ -190,7 +225,12 @@ function stepLine(s: ReportDoc['steps'][number]): string {
 
 /** Markdown: neutralise what would turn admin text into HTML or break a table row. */
 function md(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return text
+    .replace(/\\/g, '\\\\')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, ' ');
 }
 
 /** The report as Markdown. */
@@ -202,7 +242,12 @@ export function reportMarkdown(doc: ReportDoc, redact: (s: string) => string): s
   out.push('## Assessment', '', ...doc.assessment.map(([k, v]) => `- **${k}:** ${md(v)}`), '');
   out.push('## Timeline', '');
   if (doc.timeline.length === 0) out.push('No entries.');
-  else out.push('| When (UTC) | Source | What |', '|---|---|---|', ...doc.timeline.map((t) => `| ${when(t.at)} | ${t.source} | ${md(t.text)} |`));
+  else
+    out.push(
+      '| When (UTC) | Source | What |',
+      '|---|---|---|',
+      ...doc.timeline.map((t) => `| ${when(t.at)} | ${t.source} | ${md(t.text)} |`),
+    );
   out.push('');
   out.push('## Actions', '');
   for (const s of doc.steps) {
@@ -210,21 +255,36 @@ export function reportMarkdown(doc: ReportDoc, redact: (s: string) => string): s
     if (s.override) out.push(`**Warning:** ${md(s.override)}`, '');
     for (const i of s.items) {
       const mark = i.status === 'done' ? '[x]' : i.status === 'skipped' ? '[-]' : '[ ]';
-      const tail = i.status === 'open' ? (i.required ? ' — not done' : ' — optional, not done') : ` — ${i.status} ${i.at ?? ''}${i.note ? ` (${md(i.note)})` : ''}`;
+      const tail =
+        i.status === 'open'
+          ? i.required
+            ? ' — not done'
+            : ' — optional, not done'
+          : ` — ${i.status} ${i.at ?? ''}${i.note ? ` (${md(i.note)})` : ''}`;
       out.push(`- ${mark} ${md(i.title)}${tail}`);
     }
     out.push('');
   }
   out.push('## Secrets rotated', '', 'By name and generation; values are never recorded.', '');
   if (doc.secrets.length === 0) out.push('No secret was rotated.');
-  else out.push('| Secret | Result | Generation | When (UTC) | Note |', '|---|---|---|---|---|', ...doc.secrets.map((s) => `| ${s.variable} | ${s.status} | ${s.generation} | ${s.at} | ${md(s.note)} |`));
+  else
+    out.push(
+      '| Secret | Result | Generation | When (UTC) | Note |',
+      '|---|---|---|---|---|',
+      ...doc.secrets.map((s) => `| ${s.variable} | ${s.status} | ${s.generation} | ${s.at} | ${md(s.note)} |`),
+    );
   out.push('', '## Journal integrity', '', md(doc.integrity), '');
   out.push('## Notice to users', '', '```text', doc.notice.replace(/```/g, "'''").trimEnd(), '```', '');
   return redact(out.join('\n'));
 }
 
 function h(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 const PRINT_CSS = `
@@ -247,24 +307,51 @@ export function reportHtml(doc: ReportDoc, redact: (s: string) => string): strin
   parts.push(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`);
   parts.push(`<title>${h(doc.title)}</title><style>${PRINT_CSS}</style></head><body>`);
   parts.push(`<h1>${h(doc.title)}</h1>`);
-  parts.push(`<table><tbody>${doc.meta.map(([k, v]) => `<tr><th scope="row">${h(k)}</th><td>${h(v)}</td></tr>`).join('')}</tbody></table>`);
+  parts.push(
+    `<table><tbody>${doc.meta.map(([k, v]) => `<tr><th scope="row">${h(k)}</th><td>${h(v)}</td></tr>`).join('')}</tbody></table>`,
+  );
   parts.push(`<h2>Summary</h2><p>${h(doc.summary)}</p>`);
-  parts.push(`<h2>Assessment</h2><table><tbody>${doc.assessment.map(([k, v]) => `<tr><th scope="row">${h(k)}</th><td>${h(v)}</td></tr>`).join('')}</tbody></table>`);
+  parts.push(
+    `<h2>Assessment</h2><table><tbody>${doc.assessment.map(([k, v]) => `<tr><th scope="row">${h(k)}</th><td>${h(v)}</td></tr>`).join('')}</tbody></table>`,
+  );
   parts.push('<h2>Timeline</h2>');
-  parts.push(doc.timeline.length === 0 ? '<p>No entries.</p>' : rows(doc.timeline.map((t) => [when(t.at), t.source, t.text]), ['When (UTC)', 'Source', 'What']));
+  parts.push(
+    doc.timeline.length === 0
+      ? '<p>No entries.</p>'
+      : rows(
+          doc.timeline.map((t) => [when(t.at), t.source, t.text]),
+          ['When (UTC)', 'Source', 'What'],
+        ),
+  );
   parts.push('<h2>Actions</h2>');
   for (const s of doc.steps) {
     parts.push(`<h3>${h(s.title)}</h3><p>${h(stepLine(s))}</p>`);
     if (s.override) parts.push(`<p class="override"><strong>Warning:</strong> ${h(s.override)}</p>`);
     parts.push('<ul class="items">');
     for (const i of s.items) {
-      const label = i.status === 'done' ? '✓ done' : i.status === 'skipped' ? '– skipped' : i.required ? '✗ not done' : '· optional, not done';
-      parts.push(`<li class="${i.status}"><strong>${h(label)}</strong> ${h(i.title)}${i.at ? ` <small>${h(i.at)}</small>` : ''}${i.note ? ` <em>(${h(i.note)})</em>` : ''}</li>`);
+      const label =
+        i.status === 'done'
+          ? '✓ done'
+          : i.status === 'skipped'
+            ? '– skipped'
+            : i.required
+              ? '✗ not done'
+              : '· optional, not done';
+      parts.push(
+        `<li class="${i.status}"><strong>${h(label)}</strong> ${h(i.title)}${i.at ? ` <small>${h(i.at)}</small>` : ''}${i.note ? ` <em>(${h(i.note)})</em>` : ''}</li>`,
+      );
     }
     parts.push('</ul>');
   }
   parts.push('<h2>Secrets rotated</h2><p>By name and generation; values are never recorded.</p>');
-  parts.push(doc.secrets.length === 0 ? '<p>No secret was rotated.</p>' : rows(doc.secrets.map((s) => [s.variable, s.status, s.generation, s.at, s.note]), ['Secret', 'Result', 'Generation', 'When (UTC)', 'Note']));
+  parts.push(
+    doc.secrets.length === 0
+      ? '<p>No secret was rotated.</p>'
+      : rows(
+          doc.secrets.map((s) => [s.variable, s.status, s.generation, s.at, s.note]),
+          ['Secret', 'Result', 'Generation', 'When (UTC)', 'Note'],
+        ),
+  );
   parts.push(`<h2>Journal integrity</h2><p>${h(doc.integrity)}</p>`);
   parts.push(`<h2>Notice to users</h2><pre>${h(doc.notice)}</pre>`);
   parts.push('</body></html>', '');

@@ -20,7 +20,13 @@ import {
 export type ItemSkeleton = Pick<RunbookItem, 'id' | 'step' | 'required' | 'kind' | 'essential'>;
 export type { RunbookItem };
 
-const S = (id: string, step: StepId, kind: ItemKind, required = true, essential: string | null = null): ItemSkeleton => ({ id, step, kind, required, essential });
+const S = (
+  id: string,
+  step: StepId,
+  kind: ItemKind,
+  required = true,
+  essential: string | null = null,
+): ItemSkeleton => ({ id, step, kind, required, essential });
 
 /**
  * Essential items are the runbook's promises: the exposed services stopped, the evidence captured, a backup
@@ -93,7 +99,9 @@ export function renderRunbook(ctx: RunbookContext): RunbookItem[] {
   const until = ctx.incident.closedAt ?? null;
   const win = logWindow(since, until);
   const logs = (services: string) => `${c} logs --no-color --timestamps ${win} ${services}`.replace(/ {2,}/g, ' ');
-  const composeFile = ctx.deployment.composeFiles.map((f) => f.split(/[\\/]/).pop() ?? f).find((n) => n.length > 0) ?? 'docker-compose.yml';
+  const composeFile =
+    ctx.deployment.composeFiles.map((f) => f.split(/[\\/]/).pop() ?? f).find((n) => n.length > 0) ??
+    'docker-compose.yml';
   const sessions = revokeSessionsCommands(c);
 
   const text: Record<string, Text> = {
@@ -105,7 +113,8 @@ export function renderRunbook(ctx: RunbookContext): RunbookItem[] {
     },
     'isolate.stop-workers': {
       title: 'Stop the worker and beat',
-      detail: 'Stops outbound LLM calls made with provider keys that may be stolen. Queued work stays in Redis until Redis is recreated.',
+      detail:
+        'Stops outbound LLM calls made with provider keys that may be stolen. Queued work stays in Redis until Redis is recreated.',
       commands: [`${c} stop worker beat`],
     },
     'isolate.keep-evidence': {
@@ -137,8 +146,12 @@ export function renderRunbook(ctx: RunbookContext): RunbookItem[] {
     },
     'assess.evidence-folder': {
       title: 'Create a private evidence folder',
-      detail: 'Logs captured below contain the Redis URL with its password (the api logs it at INFO), so the folder is readable by you only, and .gitignore covers it before anything is written there.',
-      commands: [`umask 077 && mkdir -p ${ev}`, `grep -qxF 'incident-evidence-*' .gitignore 2>/dev/null || echo 'incident-evidence-*' >> .gitignore`],
+      detail:
+        'Logs captured below contain the Redis URL with its password (the api logs it at INFO), so the folder is readable by you only, and .gitignore covers it before anything is written there.',
+      commands: [
+        `umask 077 && mkdir -p ${ev}`,
+        `grep -qxF 'incident-evidence-*' .gitignore 2>/dev/null || echo 'incident-evidence-*' >> .gitignore`,
+      ],
     },
     'assess.ps': {
       title: 'Record which containers exist and their state',
@@ -158,17 +171,22 @@ export function renderRunbook(ctx: RunbookContext): RunbookItem[] {
     'assess.logs': {
       title: 'Capture the logs for the incident window',
       detail: `From ${since}${until ? ` until ${until}` : ' until now'}. These files contain the old Redis URL with its password: keep them in the evidence folder only.`,
-      commands: [logs(`api > ${ev}/api.log`), logs(`worker beat > ${ev}/worker.log`), logs(`frontend > ${ev}/frontend.log`)],
+      commands: [
+        logs(`api > ${ev}/api.log`),
+        logs(`worker beat > ${ev}/worker.log`),
+        logs(`frontend > ${ev}/frontend.log`),
+      ],
     },
     'assess.audit-table': {
       title: 'Export the data access log table',
-      detail: 'data_access_logs records session reads and deletes only (not logins, key reads or share links); the IP is the proxy\'s when behind one.',
+      detail:
+        "data_access_logs records session reads and deletes only (not logins, key reads or share links); the IP is the proxy's when behind one.",
       commands: [psqlCommand(c, DATA_ACCESS_LOG_SQL, `${ev}/data_access_logs.txt`)],
     },
     'assess.exposure-points': {
       title: 'Check where secrets may already be exposed',
       detail:
-        'docker inspect of any service shows every secret; api and worker logs hold the Redis password and provider-key prefixes; the scrollback of setup scripts shows the passwords; a world-readable .env; the admin\'s browser storage holds a session token. If INTERNAL_API_TOKEN was ever set on the frontend, assume it is disclosed (the verify-token endpoint is an oracle). The last command prints a count, never the value.',
+        "docker inspect of any service shows every secret; api and worker logs hold the Redis password and provider-key prefixes; the scrollback of setup scripts shows the passwords; a world-readable .env; the admin's browser storage holds a session token. If INTERNAL_API_TOKEN was ever set on the frontend, assume it is disclosed (the verify-token endpoint is an oracle). The last command prints a count, never the value.",
       commands: [
         'stat -c "%a %n" .env',
         `docker inspect --format '{{range .Config.Env}}{{println .}}{{end}}' $(${c} ps -aq frontend) | grep -c '^INTERNAL_API_TOKEN=.'`,
@@ -176,7 +194,8 @@ export function renderRunbook(ctx: RunbookContext): RunbookItem[] {
     },
     'rotate.backup': {
       title: 'Back up before rotating',
-      detail: 'Keep the current .env and a database dump (private) until every rotated secret is verified: an encryption-key rotation can only be undone with the old key.',
+      detail:
+        'Keep the current .env and a database dump (private) until every rotated secret is verified: an encryption-key rotation can only be undone with the old key.',
       commands: [
         `umask 077 && cp -p .env ${ev}/env.before-rotation`,
         `${c} exec -T postgres sh -c 'pg_dump -U "$POSTGRES_USER" roundtable' | crucible-secrets dumps encrypt --out ${ev}/roundtable.sql.age`,
@@ -184,13 +203,14 @@ export function renderRunbook(ctx: RunbookContext): RunbookItem[] {
     },
     'rotate.secrets': {
       title: 'Rotate the secrets in dependency order',
-      detail: 'Every secret (or the ones chosen) through its rotation playbook. Progress is kept: after an interruption the run continues with the next secret.',
+      detail:
+        'Every secret (or the ones chosen) through its rotation playbook. Progress is kept: after an interruption the run continues with the next secret.',
       commands: [],
     },
     'rotate.provider-keys': {
       title: 'Rotate LLM provider keys at the providers',
       detail:
-        'A stolen session reads every stored provider key in plain text (GET /api/user/settings/*-key), and logs keep key prefixes: revoke and re-create them at OpenRouter, OpenAI, Anthropic, Eden AI, then enter the new keys in Crucible\'s Settings (and ROUNDTABLE_OPENROUTER_API_KEY / ROUNDTABLE_EDEN_AI_API_KEY in .env if used).',
+        "A stolen session reads every stored provider key in plain text (GET /api/user/settings/*-key), and logs keep key prefixes: revoke and re-create them at OpenRouter, OpenAI, Anthropic, Eden AI, then enter the new keys in Crucible's Settings (and ROUNDTABLE_OPENROUTER_API_KEY / ROUNDTABLE_EDEN_AI_API_KEY in .env if used).",
       commands: [],
     },
     'rotate.sessions': {
@@ -201,22 +221,28 @@ export function renderRunbook(ctx: RunbookContext): RunbookItem[] {
     },
     'rotate.share-links': {
       title: 'Revoke share links',
-      detail: 'Share tokens are stored in plain text; revoke every active one. Verify: GET /api/sessions/{id}/shared/{token} fails.',
+      detail:
+        'Share tokens are stored in plain text; revoke every active one. Verify: GET /api/sessions/{id}/shared/{token} fails.',
       commands: [psqlCommand(c, REVOKE_SHARE_LINKS_SQL)],
     },
     'rotate.internal-token': {
       title: 'Remove INTERNAL_API_TOKEN (if it was ever set)',
-      detail: 'Nothing in stock Crucible needs it; unset it on the frontend (and the api) and block /api/internal/verify-token at the proxy.',
-      commands: [`umask 077 && mkdir -p ${ev} && cp -p .env ${ev}/env.before-token-removal && sed -i '/^INTERNAL_API_TOKEN=/d' .env`],
+      detail:
+        'Nothing in stock Crucible needs it; unset it on the frontend (and the api) and block /api/internal/verify-token at the proxy.',
+      commands: [
+        `umask 077 && mkdir -p ${ev} && cp -p .env ${ev}/env.before-token-removal && sed -i '/^INTERNAL_API_TOKEN=/d' .env`,
+      ],
     },
     'rotate.apply': {
       title: 'Start the stack with the new secrets and loopback-bound ports',
-      detail: 'Recreate (`up -d`); `restart` keeps the old values. Then check that 8000 and 3000 listen on 127.0.0.1 only.',
+      detail:
+        'Recreate (`up -d`); `restart` keeps the old values. Then check that 8000 and 3000 listen on 127.0.0.1 only.',
       commands: [`${c} up -d`, `${c} ps`, `ss -ltn | grep -E ':(8000|3000) '`],
     },
     'logs.logins': {
       title: 'Logins',
-      detail: 'Any username is accepted and there is no rate limit: look for 200s from addresses you do not know and bursts of 401s (password guessing).',
+      detail:
+        'Any username is accepted and there is no rate limit: look for 200s from addresses you do not know and bursts of 401s (password guessing).',
       commands: [`${logs('api')} | grep -E 'POST /api/auth/login' | grep -E '" (200|401)'`],
     },
     'logs.key-reads': {
@@ -229,12 +255,16 @@ export function renderRunbook(ctx: RunbookContext): RunbookItem[] {
     },
     'logs.addresses': {
       title: 'Client addresses',
-      detail: 'Which addresses talked to the api, most active first. Behind a reverse proxy, read the proxy\'s access log instead.',
-      commands: [`${logs('api')} | grep -oE '[0-9]{1,3}(\\.[0-9]{1,3}){3}:[0-9]+ - ' | cut -d: -f1 | sort | uniq -c | sort -rn | head -50`],
+      detail:
+        "Which addresses talked to the api, most active first. Behind a reverse proxy, read the proxy's access log instead.",
+      commands: [
+        `${logs('api')} | grep -oE '[0-9]{1,3}(\\.[0-9]{1,3}){3}:[0-9]+ - ' | cut -d: -f1 | sort | uniq -c | sort -rn | head -50`,
+      ],
     },
     'logs.audit-table': {
       title: 'Data access log',
-      detail: 'Session reads and deletes by address (the export from Assess); look for addresses and times you cannot explain.',
+      detail:
+        'Session reads and deletes by address (the export from Assess); look for addresses and times you cannot explain.',
       commands: [`less ${ev}/data_access_logs.txt`],
     },
     'logs.verify-token': {
@@ -264,12 +294,14 @@ export function renderRunbook(ctx: RunbookContext): RunbookItem[] {
     },
     'document.export': {
       title: 'Export a copy of the incident report',
-      detail: 'Closing the incident writes the final report (Markdown and printable HTML) to the app\'s folder. Export a copy any time to share it: the timeline from the journal and your entries, the actions, the secrets rotated by name and generation. Never a value.',
+      detail:
+        "Closing the incident writes the final report (Markdown and printable HTML) to the app's folder. Export a copy any time to share it: the timeline from the journal and your entries, the actions, the secrets rotated by name and generation. Never a value.",
       commands: [],
     },
     'document.evidence': {
       title: 'Secure or delete the evidence folder',
-      detail: 'It holds logs with the old Redis password and a database dump. Move it somewhere private and encrypted, or delete it.',
+      detail:
+        'It holds logs with the old Redis password and a database dump. Move it somewhere private and encrypted, or delete it.',
       commands: [`tar -czf ${ev}.tar.gz ${ev} && chmod 600 ${ev}.tar.gz && rm -r ${ev}`],
     },
   };

@@ -37,7 +37,9 @@ export interface ClipboardGuard {
   settled(): Promise<void>;
 }
 
-export function createClipboardGuard(deps: { clock?: () => Date; timers?: Timers; ttlMs?: number } = {}): ClipboardGuard {
+export function createClipboardGuard(
+  deps: { clock?: () => Date; timers?: Timers; ttlMs?: number } = {},
+): ClipboardGuard {
   const clock = deps.clock ?? (() => new Date());
   const timers = deps.timers ?? realTimers;
   const ttl = deps.ttlMs ?? CLIPBOARD_CLEAR_MS;

@@ -79,10 +79,15 @@ interface Snapshot {
   envFingerprint: string | null;
 }
 
-const STALE = 'The .env file or the keychain changed since the preview. Nothing was written; check drift again and look at the new preview.';
+const STALE =
+  'The .env file or the keychain changed since the preview. Nothing was written; check drift again and look at the new preview.';
 
 function tokenOf(direction: DriftDirection, name: string, s: Snapshot): string {
-  return createHash('sha256').update(['drift-repair/v1', direction, name, s.sha, s.keychainFingerprint ?? '-', s.envFingerprint ?? '-'].join('\0')).digest('hex');
+  return createHash('sha256')
+    .update(
+      ['drift-repair/v1', direction, name, s.sha, s.keychainFingerprint ?? '-', s.envFingerprint ?? '-'].join('\0'),
+    )
+    .digest('hex');
 }
 
 /** A value as the preview shows it: a bcrypt hash's prefix (not secret), else withheld, with its fingerprint. */
@@ -110,7 +115,11 @@ export function createDriftRepair(deps: DriftRepairDeps): DriftRepair {
     let doc: EnvDoc;
     let sha: string;
     let hostRead: HostEnvRead | null = null;
-    const noEnv = () => new AppError('DRIFT_REPAIR_NOT_POSSIBLE', `The deployment has no .env file, so there is nothing to compare with. Write it first (setup or a restore), then check drift again.`);
+    const noEnv = () =>
+      new AppError(
+        'DRIFT_REPAIR_NOT_POSSIBLE',
+        `The deployment has no .env file, so there is nothing to compare with. Write it first (setup or a restore), then check drift again.`,
+      );
     if (host) {
       hostRead = await readEnvOnHost(host, path);
       if (hostRead === null) throw noEnv();
@@ -148,18 +157,30 @@ export function createDriftRepair(deps: DriftRepairDeps): DriftRepair {
   async function checked(s: Snapshot, name: string, direction: DriftDirection): Promise<string> {
     if (s.keychainValue !== undefined && s.envValue !== undefined) {
       const same = s.keychainFingerprint === s.envFingerprint || (await bcryptMatches(s.keychainValue, s.envValue));
-      if (same) throw new AppError('DRIFT_REPAIR_NOT_NEEDED', `${name} already holds the same value in .env and in the keychain; there is nothing to repair.`);
+      if (same)
+        throw new AppError(
+          'DRIFT_REPAIR_NOT_NEEDED',
+          `${name} already holds the same value in .env and in the keychain; there is nothing to repair.`,
+        );
     }
     const isPassword = deps.passwordVariables.has(name);
     if (direction === 'keychain-to-env') {
-      if (s.keychainValue === undefined) throw new AppError('DRIFT_REPAIR_NOT_POSSIBLE', `The keychain has no value for ${name}, so it cannot be written to .env. Adopt the .env value instead, or rotate ${name}.`);
+      if (s.keychainValue === undefined)
+        throw new AppError(
+          'DRIFT_REPAIR_NOT_POSSIBLE',
+          `The keychain has no value for ${name}, so it cannot be written to .env. Adopt the .env value instead, or rotate ${name}.`,
+        );
       // The keychain holds the login password's bcrypt hash; a plain one (an older version) never goes into .env.
       if (isPassword) assertStoredPasswordForm(name, s.keychainValue);
       // Refused at the preview rather than at the write: a value the `.env` cannot hold faithfully is never offered.
       assertWritableValue(name, s.keychainValue);
       return s.keychainValue;
     }
-    if (s.envValue === undefined) throw new AppError('DRIFT_REPAIR_NOT_POSSIBLE', `.env does not set ${name}, so there is no value to adopt. Write the keychain's value to .env instead.`);
+    if (s.envValue === undefined)
+      throw new AppError(
+        'DRIFT_REPAIR_NOT_POSSIBLE',
+        `.env does not set ${name}, so there is no value to adopt. Write the keychain's value to .env instead.`,
+      );
     if (isPassword && !isBcryptHash(s.envValue)) {
       throw new AppError(
         'DRIFT_REPAIR_NOT_POSSIBLE',
@@ -212,14 +233,24 @@ export function createDriftRepair(deps: DriftRepairDeps): DriftRepair {
         const s = await snapshot(id, name, host);
         if (tokenOf(direction, name, s) !== token) throw new AppError('DRIFT_REPAIR_STALE', STALE);
         const value = await checked(s, name, direction);
-        const entry = { type: 'secrets.drift-repaired' as const, deploymentId: id, subject: name, details: { direction } };
+        const entry = {
+          type: 'secrets.drift-repaired' as const,
+          deploymentId: id,
+          subject: name,
+          details: { direction },
+        };
         if (direction === 'keychain-to-env') {
           await deps.journal.preflight([entry]);
           const keepPreviousIn = previousVersionsFolder(deps.home, id);
           const changes = [{ op: 'set' as const, key: name, value }];
           let previousKept: boolean;
           if (host) {
-            const r = await writeEnvOnHost(host, s.path, changes, { expectedSha256: s.sha, keepPreviousIn, clock: deps.clock, current: s.hostRead });
+            const r = await writeEnvOnHost(host, s.path, changes, {
+              expectedSha256: s.sha,
+              keepPreviousIn,
+              clock: deps.clock,
+              current: s.hostRead,
+            });
             previousKept = r.previousKeptAs !== null;
           } else {
             const r = await writeEnvFile(s.path, changes, { expectedSha256: s.sha, keepPreviousIn, clock: deps.clock });
@@ -236,7 +267,12 @@ export function createDriftRepair(deps: DriftRepairDeps): DriftRepair {
           journalEntries: [entry],
           // The file must still be the one previewed when the keychain takes its value; else the keychain is put back.
           alsoWrite: async () => {
-            const now = host ? (await readEnvOnHost(host, s.path))?.sha256 : await readEnvFile(s.path).then((r) => r.sha256, () => null);
+            const now = host
+              ? (await readEnvOnHost(host, s.path))?.sha256
+              : await readEnvFile(s.path).then(
+                  (r) => r.sha256,
+                  () => null,
+                );
             if (now !== s.sha) throw new AppError('DRIFT_REPAIR_STALE', STALE);
           },
         });

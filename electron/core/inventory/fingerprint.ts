@@ -22,11 +22,17 @@ export function fingerprintWith(key: Buffer, value: string): string {
  * Reads the fingerprint key from the keychain, creating it on first use when `create` is true.
  * @throws AppError FINGERPRINT_KEY_MISSING when absent and `create` is false; KEYCHAIN_* from the backend.
  */
-export async function loadFingerprinter(keychain: Keychain, options: { create: boolean; random?: (n: number) => Buffer }): Promise<FingerprintFn> {
+export async function loadFingerprinter(
+  keychain: Keychain,
+  options: { create: boolean; random?: (n: number) => Buffer },
+): Promise<FingerprintFn> {
   let stored = await keychain.get(APP_SERVICE, FINGERPRINT_KEY_ACCOUNT);
   if (stored === null || !/^[A-Za-z0-9_-]{43}$/.test(stored)) {
     if (!options.create) {
-      throw new AppError('FINGERPRINT_KEY_MISSING', 'The fingerprint key is missing from the keychain, so stored fingerprints cannot be checked. Run setup or a rotation to create it.');
+      throw new AppError(
+        'FINGERPRINT_KEY_MISSING',
+        'The fingerprint key is missing from the keychain, so stored fingerprints cannot be checked. Run setup or a rotation to create it.',
+      );
     }
     stored = (options.random ?? nodeRandomBytes)(32).toString('base64url');
     await keychain.set(APP_SERVICE, FINGERPRINT_KEY_ACCOUNT, stored);

@@ -5,7 +5,15 @@ import { formatLocation, parseLocation, type Location } from '../host/location';
 import type { DeploymentHost } from '../host/host';
 import { readEnvOnHost } from '../envfile/on-host';
 import { AppError, isAppError } from '../../common/errors';
-import type { DriftDirection, DriftRepairPreview, DriftRepairResult, DriftReport, SecretList, SecretReach, SecretRef } from '../../common/ipc/secrets.ipc';
+import type {
+  DriftDirection,
+  DriftRepairPreview,
+  DriftRepairResult,
+  DriftReport,
+  SecretList,
+  SecretReach,
+  SecretRef,
+} from '../../common/ipc/secrets.ipc';
 import type { DeploymentRef } from '../../common/model/deployment';
 import { serviceFor } from '../keychain/keychain';
 import { assertStoredPasswordForm } from '../hashing/stored-form';
@@ -17,7 +25,13 @@ import { reachesByVariable } from './reaches';
 import { hostFolderReader } from '../host/folder-reader';
 import { createDriftRepair } from './drift-repair';
 import type { ClipboardGuard, ClipboardLike } from './clipboard-guard';
-import { recoverInterruptedWrites, storeSecrets, type SecretsWriterDeps, type StoreSecretsInput, type StoreSecretsResult } from './store-secrets';
+import {
+  recoverInterruptedWrites,
+  storeSecrets,
+  type SecretsWriterDeps,
+  type StoreSecretsInput,
+  type StoreSecretsResult,
+} from './store-secrets';
 
 /**
  * A deployment's secrets (issue 4 item 5): references, explicit reveal and copy, drift against the `.env`,
@@ -57,7 +71,8 @@ export interface Inventory {
 export function profileSecrets(profile: StackProfile | undefined): Map<string, string> {
   const out = new Map<string, string>();
   for (const v of profile?.variables ?? []) {
-    if (v.sensitive && (v.generator.type === 'random' || v.generator.type === 'bcrypt-login-password')) out.set(v.name, v.kind);
+    if (v.sensitive && (v.generator.type === 'random' || v.generator.type === 'bcrypt-login-password'))
+      out.set(v.name, v.kind);
   }
   return out;
 }
@@ -77,14 +92,22 @@ export async function deploymentForFolder(state: AppState, dir: string): Promise
   if (dir.startsWith('ssh://')) {
     // A server's deployment is registered under its location, written one way (formatLocation).
     const want = formatLocation(parseLocation(dir, '/'));
-    const found = state.deployments.find((d) => d.folder.startsWith('ssh://') && formatLocation(parseLocation(d.folder, '/')) === want);
+    const found = state.deployments.find(
+      (d) => d.folder.startsWith('ssh://') && formatLocation(parseLocation(d.folder, '/')) === want,
+    );
     if (found) return found;
-    throw new AppError('DEPLOYMENT_NOT_REGISTERED', `${want} is not the location of a registered deployment. Run \`crucible-secrets init ${want}\` first, or pass the location you set up.`);
+    throw new AppError(
+      'DEPLOYMENT_NOT_REGISTERED',
+      `${want} is not the location of a registered deployment. Run \`crucible-secrets init ${want}\` first, or pass the location you set up.`,
+    );
   }
   const canon = async (p: string) => realpath(p).catch(() => resolve(p));
   const want = await canon(dir);
   for (const d of state.deployments) if (!d.folder.startsWith('ssh://') && (await canon(d.folder)) === want) return d;
-  throw new AppError('DEPLOYMENT_NOT_REGISTERED', `${dir} is not the folder of a registered deployment. Run setup for it first, or pass the folder you set up.`);
+  throw new AppError(
+    'DEPLOYMENT_NOT_REGISTERED',
+    `${dir} is not the folder of a registered deployment. Run setup for it first, or pass the folder you set up.`,
+  );
 }
 
 /** Reads `<folder>/.env` without following a symlink. null when there is none. */
@@ -95,7 +118,11 @@ export async function readEnvText(folder: string): Promise<string | null> {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return null;
-    if (code === 'ELOOP') throw new AppError('ENV_SYMLINK_REFUSED', 'The .env file is a symbolic link; the app only reads regular files. Replace the link with the file itself.');
+    if (code === 'ELOOP')
+      throw new AppError(
+        'ENV_SYMLINK_REFUSED',
+        'The .env file is a symbolic link; the app only reads regular files. Replace the link with the file itself.',
+      );
     throw new AppError('ENV_UNREADABLE', `The .env file cannot be read (${code ?? 'EIO'}). Check its permissions.`);
   }
   try {
@@ -131,7 +158,10 @@ export function createInventory(deps: InventoryDeps): Inventory {
     try {
       let text: string | null;
       try {
-        text = host === null ? await envTextOf(d) : ((await readEnvOnHost(host, posix.join(loc.path, '.env')))?.doc.text ?? null);
+        text =
+          host === null
+            ? await envTextOf(d)
+            : ((await readEnvOnHost(host, posix.join(loc.path, '.env')))?.doc.text ?? null);
       } catch (e) {
         if (isAppError(e)) return null;
         throw e;
@@ -139,7 +169,12 @@ export function createInventory(deps: InventoryDeps): Inventory {
       const env = text === null ? null : deps.readEnv(text);
       const sensitive = new Set((deps.profile?.variables ?? []).filter((v) => v.sensitive).map((v) => v.name));
       for (const [k, v] of env ?? []) if (sensitive.has(k) || expected.has(k)) deps.logger.redactor.register(v);
-      return await reachesByVariable(d, env, deps.profile, host === null ? d.folder : hostFolderReader(host, loc.path, loc.path));
+      return await reachesByVariable(
+        d,
+        env,
+        deps.profile,
+        host === null ? d.folder : hostFolderReader(host, loc.path, loc.path),
+      );
     } finally {
       await host?.close();
     }
@@ -176,21 +211,28 @@ export function createInventory(deps: InventoryDeps): Inventory {
   async function value(id: string, name: string): Promise<string> {
     const state = await settled(id);
     if (state.pendingKeychainWrites.some((p) => p.deploymentId === id)) {
-      throw new AppError('SECRETS_INTERRUPTED', 'A write of these secrets was interrupted and is not repaired yet. Unlock the keychain, then try again.');
+      throw new AppError(
+        'SECRETS_INTERRUPTED',
+        'A write of these secrets was interrupted and is not repaired yet. Unlock the keychain, then try again.',
+      );
     }
     const v = (await entries(id)).get(name);
-    if (v === undefined) throw new AppError('SECRET_NOT_FOUND', `The keychain has no value for ${name} in this deployment.`);
+    if (v === undefined)
+      throw new AppError('SECRET_NOT_FOUND', `The keychain has no value for ${name} in this deployment.`);
     return v;
   }
 
   function namesOf(state: AppState, id: string, keychain: Map<string, string> | null): string[] {
-    return [...new Set([...expected.keys(), ...Object.keys(state.secrets[id] ?? {}), ...(keychain?.keys() ?? [])])].sort();
+    return [
+      ...new Set([...expected.keys(), ...Object.keys(state.secrets[id] ?? {}), ...(keychain?.keys() ?? [])]),
+    ].sort();
   }
 
   const store = async (input: StoreSecretsInput): Promise<StoreSecretsResult> => {
     // The login password is stored as its bcrypt hash only (hashing/stored-form.ts), like the `.env` the
     // caller writes beside it: a plain value is refused before anything changes.
-    for (const [name, value] of Object.entries(input.values)) if (expected.get(name) === 'login-password') assertStoredPasswordForm(name, value);
+    for (const [name, value] of Object.entries(input.values))
+      if (expected.get(name) === 'login-password') assertStoredPasswordForm(name, value);
     return storeSecrets(deps, input);
   };
 
@@ -205,12 +247,17 @@ export function createInventory(deps: InventoryDeps): Inventory {
     settled: async (id) => {
       const state = await settled(id);
       if (state.pendingKeychainWrites.some((p) => p.deploymentId === id)) {
-        throw new AppError('SECRETS_INTERRUPTED', 'A write of these secrets was interrupted and is not repaired yet. Unlock the keychain, then try again.');
+        throw new AppError(
+          'SECRETS_INTERRUPTED',
+          'A write of these secrets was interrupted and is not repaired yet. Unlock the keychain, then try again.',
+        );
       }
       return { state, deployment: requireDeployment(state, id) };
     },
     entries,
-    fingerprinter: async () => (await fingerprinter()) ?? (await loadFingerprinter(await deps.keychain(), { create: true, random: deps.random })),
+    fingerprinter: async () =>
+      (await fingerprinter()) ??
+      (await loadFingerprinter(await deps.keychain(), { create: true, random: deps.random })),
     store,
   });
 
@@ -264,7 +311,12 @@ export function createInventory(deps: InventoryDeps): Inventory {
     async copy(id, name, clipboard) {
       const v = await value(id, name);
       const r = deps.clipboardGuard.copy(clipboard, v);
-      await deps.journal.append({ type: 'secret.copied', deploymentId: id, subject: name, details: { clearsAfterSeconds: 30 } });
+      await deps.journal.append({
+        type: 'secret.copied',
+        deploymentId: id,
+        subject: name,
+        details: { clearsAfterSeconds: 30 },
+      });
       return r;
     },
 
@@ -272,7 +324,9 @@ export function createInventory(deps: InventoryDeps): Inventory {
       const state = await settled(id);
       const d = requireDeployment(state, id);
       const keychain = await entries(id);
-      const fp = (await fingerprinter()) ?? (await loadFingerprinter(await deps.keychain(), { create: true, random: deps.random }));
+      const fp =
+        (await fingerprinter()) ??
+        (await loadFingerprinter(await deps.keychain(), { create: true, random: deps.random }));
       const text = await envTextOf(d);
       const env = text === null ? null : deps.readEnv(text);
       const names = namesOf(state, id, keychain);
@@ -283,7 +337,13 @@ export function createInventory(deps: InventoryDeps): Inventory {
       const items = await compareDrift({ names, keychain, env, fingerprint: fp, matchesDerived: bcryptMatches });
       const loc = parseLocation(d.folder, '/');
       const envFile = loc.kind === 'ssh' ? `${formatLocation(loc)}/.env` : join(d.folder, '.env');
-      return { deploymentId: id, envFile, envFound: text !== null, items, inSync: items.every((i) => i.status === 'in-sync') };
+      return {
+        deploymentId: id,
+        envFile,
+        envFound: text !== null,
+        items,
+        inSync: items.every((i) => i.status === 'in-sync'),
+      };
     },
 
     store,

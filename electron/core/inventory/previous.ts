@@ -2,7 +2,13 @@ import { posix } from 'node:path';
 import { AppError } from '../../common/errors';
 import type { DeploymentRef } from '../../common/model/deployment';
 import { sha256 } from '../fs/atomic-write';
-import { keepPreviousVersion, listPreviousVersions, previousVersionsFolder, readPreviousVersion, type PreviousVersion } from '../fs/previous-versions';
+import {
+  keepPreviousVersion,
+  listPreviousVersions,
+  previousVersionsFolder,
+  readPreviousVersion,
+  type PreviousVersion,
+} from '../fs/previous-versions';
 import type { DeploymentHost } from '../host/host';
 import { parseLocation, type Location } from '../host/location';
 import type { Journal } from '../journal/journal';
@@ -53,20 +59,38 @@ export function createPreviousVersions(deps: PreviousVersionsDeps): PreviousVers
     async restore(deploymentId, id) {
       const d = await deps.deployment(deploymentId);
       const { version, bytes } = await readPreviousVersion(folderOf(deploymentId), id);
-      if (!restorable(version.of)) throw new AppError('PREVIOUS_BAD_TARGET', `${version.of} is not a file the app puts back (only .env, .gitignore and compose files).`);
+      if (!restorable(version.of))
+        throw new AppError(
+          'PREVIOUS_BAD_TARGET',
+          `${version.of} is not a file the app puts back (only .env, .gitignore and compose files).`,
+        );
       const location = parseLocation(d.folder, '/');
       const host = deps.openHost(location);
       try {
         const path = posix.join(location.path, version.of);
         const stat = await host.stat(path);
-        if (stat !== null && stat.kind !== 'file') throw new AppError('PREVIOUS_BAD_TARGET', `${version.of} in the deployment folder is not a regular file; nothing was written.`);
+        if (stat !== null && stat.kind !== 'file')
+          throw new AppError(
+            'PREVIOUS_BAD_TARGET',
+            `${version.of} in the deployment folder is not a regular file; nothing was written.`,
+          );
         let current: Buffer | null = null;
         if (stat !== null) current = await host.readFile(path, { maxBytes: 4 * 1024 * 1024 });
-        const keptCurrentAs = current === null ? null : await keepPreviousVersion(folderOf(deploymentId), version.of, current, deps.clock);
+        const keptCurrentAs =
+          current === null ? null : await keepPreviousVersion(folderOf(deploymentId), version.of, current, deps.clock);
         // `.env` holds secrets: 0600 whatever it had. Other files keep their mode.
         const mode = version.of === '.env' ? 0o600 : (stat?.mode ?? 0o644);
-        await host.writeFileAtomic(path, bytes, { mode, expectedSha256: current === null ? null : sha256(current), keepPreviousIn: null });
-        await deps.journal.append({ type: 'file.restored', deploymentId, subject: version.of, details: { from: version.takenAt, currentKept: keptCurrentAs !== null } });
+        await host.writeFileAtomic(path, bytes, {
+          mode,
+          expectedSha256: current === null ? null : sha256(current),
+          keepPreviousIn: null,
+        });
+        await deps.journal.append({
+          type: 'file.restored',
+          deploymentId,
+          subject: version.of,
+          details: { from: version.takenAt, currentKept: keptCurrentAs !== null },
+        });
         return { file: version.of, keptCurrentAs };
       } finally {
         await host.close();

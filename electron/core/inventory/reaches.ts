@@ -12,14 +12,24 @@ import type { FolderReader } from '../fs/folder-reader';
  * `where` is the folder here, or a reader of the folder on the deployment's server (host/folder-reader.ts).
  * null when it cannot be worked out: no `.env`, or compose files the app cannot read (the audit reports why).
  */
-export async function reachesByVariable(d: DeploymentRef, env: ReadonlyMap<string, string> | null, profile: StackProfile | undefined, where: string | FolderReader = d.folder): Promise<Map<string, SecretReach[]> | null> {
+export async function reachesByVariable(
+  d: DeploymentRef,
+  env: ReadonlyMap<string, string> | null,
+  profile: StackProfile | undefined,
+  where: string | FolderReader = d.folder,
+): Promise<Map<string, SecretReach[]> | null> {
   if (env === null) return null;
   try {
     const lookup = (n: string) => env.get(n);
     const files = await discoverComposeFiles(where, { explicit: d.composeFiles, lookup });
     const project = await loadComposeProject(where, files, lookup);
     const map = receivers(project, env, profile?.mountedEnvReaders ?? []);
-    return new Map([...map].map(([name, list]) => [name, list.map((r) => ({ service: r.service, via: r.via, as: r.as, effective: r.effective }))]));
+    return new Map(
+      [...map].map(([name, list]) => [
+        name,
+        list.map((r) => ({ service: r.service, via: r.via, as: r.as, effective: r.effective })),
+      ]),
+    );
   } catch (e) {
     if (isAppError(e)) return null;
     throw e;

@@ -81,7 +81,11 @@ async function restore(kc: Keychain, p: PendingKeychainWrite, written: readonly 
     if (p.created.includes(v)) await kc.delete(live, v);
     else {
       const old = saved.get(v);
-      if (old === undefined) throw new AppError('KEYCHAIN_ROLLBACK_MISSING', `The saved previous value of ${v} is missing from the keychain; restore ${p.deploymentId} from a backup.`);
+      if (old === undefined)
+        throw new AppError(
+          'KEYCHAIN_ROLLBACK_MISSING',
+          `The saved previous value of ${v} is missing from the keychain; restore ${p.deploymentId} from a backup.`,
+        );
       await kc.set(live, v, old);
     }
   }
@@ -108,7 +112,9 @@ async function removePending(store: StateStore, id: string): Promise<void> {
  * @throws AppError KEYCHAIN_* when the keychain is still unusable (the pending records stay).
  */
 export async function recoverInterruptedWrites(deps: SecretsWriterDeps, deploymentId?: string): Promise<string[]> {
-  const pending = (await deps.store.read()).pendingKeychainWrites.filter((p) => (deploymentId === undefined || p.deploymentId === deploymentId) && !deps.store.isWriteRunning(p.id));
+  const pending = (await deps.store.read()).pendingKeychainWrites.filter(
+    (p) => (deploymentId === undefined || p.deploymentId === deploymentId) && !deps.store.isWriteRunning(p.id),
+  );
   if (pending.length === 0) return [];
   const kc = await deps.keychain();
   await kc.ensureUsable();
@@ -117,7 +123,11 @@ export async function recoverInterruptedWrites(deps: SecretsWriterDeps, deployme
     await restore(kc, p, p.variables);
     await removePending(deps.store, p.id);
     await dropRollback(kc, p, deps.logger);
-    await deps.journal.append({ type: 'secrets.rolled-back', deploymentId: p.deploymentId, details: { variables: p.variables, reason: 'interrupted write repaired' } });
+    await deps.journal.append({
+      type: 'secrets.rolled-back',
+      deploymentId: p.deploymentId,
+      details: { variables: p.variables, reason: 'interrupted write repaired' },
+    });
     deps.logger.info('secrets.recovered', { deploymentId: p.deploymentId, tx: p.id, variables: p.variables.length });
     repaired.push(p.deploymentId);
   }
@@ -147,7 +157,11 @@ export async function storeSecrets(deps: SecretsWriterDeps, input: StoreSecretsI
   }
 
   const entries: JournalInput[] = [
-    { type: input.journalType ?? 'secrets.stored', deploymentId: input.deploymentId, details: { variables, origin: input.origin, rotation: input.rotation ?? false } },
+    {
+      type: input.journalType ?? 'secrets.stored',
+      deploymentId: input.deploymentId,
+      details: { variables, origin: input.origin, rotation: input.rotation ?? false },
+    },
     ...(input.journalEntries ?? []),
   ];
   // The usual journal refusals (a symlinked journal, a secret in an entry) come while nothing has changed.
@@ -206,7 +220,15 @@ export async function storeSecrets(deps: SecretsWriterDeps, input: StoreSecretsI
         for (const v of variables) {
           const prev = metas[v];
           const fp = fingerprints[v] ?? '';
-          if (!prev) metas[v] = { variable: v, fingerprint: fp, generation: 1, created: now, lastRotated: null, origin: input.origins?.[v] ?? input.origin };
+          if (!prev)
+            metas[v] = {
+              variable: v,
+              fingerprint: fp,
+              generation: 1,
+              created: now,
+              lastRotated: null,
+              origin: input.origins?.[v] ?? input.origin,
+            };
           else if (prev.fingerprint !== fp) {
             metas[v] = { ...prev, fingerprint: fp, generation: prev.generation + 1, lastRotated: now };
           }
@@ -214,20 +236,46 @@ export async function storeSecrets(deps: SecretsWriterDeps, input: StoreSecretsI
       });
     } catch (e) {
       // The caller's files first (they say what they could not put back), then the keychain.
-      const filesError = alsoWritten && input.undoAlsoWrite ? await input.undoAlsoWrite().then(
-        () => null,
-        (u: unknown) => (u instanceof Error ? u : new AppError('SECRETS_UNDO_FAILED', 'A file written with these secrets could not be put back; see the log.')),
-      ) : null;
+      const filesError =
+        alsoWritten && input.undoAlsoWrite
+          ? await input.undoAlsoWrite().then(
+              () => null,
+              (u: unknown) =>
+                u instanceof Error
+                  ? u
+                  : new AppError(
+                      'SECRETS_UNDO_FAILED',
+                      'A file written with these secrets could not be put back; see the log.',
+                    ),
+            )
+          : null;
       try {
         await restore(kc, pending, written);
         await removePending(store, tx);
         await dropRollback(kc, pending, logger);
       } catch {
-        logger.error('secrets.store-interrupted', { deploymentId: input.deploymentId, tx, written: written.length, error: e });
-        await deps.journal.append({ type: 'secrets.store-failed', deploymentId: input.deploymentId, details: { variables, repaired: false } }).catch(() => undefined);
+        logger.error('secrets.store-interrupted', {
+          deploymentId: input.deploymentId,
+          tx,
+          written: written.length,
+          error: e,
+        });
+        await deps.journal
+          .append({
+            type: 'secrets.store-failed',
+            deploymentId: input.deploymentId,
+            details: { variables, repaired: false },
+          })
+          .catch(() => undefined);
         throw interrupted(input.deploymentId);
       }
-      await deps.journal.append({ type: 'secrets.store-failed', deploymentId: input.deploymentId, details: { variables, repaired: filesError === null } }).catch(() => undefined);
+      await deps.journal
+        .append({
+          type: 'secrets.store-failed',
+          deploymentId: input.deploymentId,
+          details: { variables, repaired: filesError === null },
+        })
+        .catch(() => undefined);
       if (filesError !== null) throw filesError;
       if (isAppError(e) && e.code.startsWith('KEYCHAIN_')) {
         throw new AppError(e.code, `${e.message} Nothing was changed: the previous secrets are still in place.`);

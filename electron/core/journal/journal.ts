@@ -58,7 +58,13 @@ export const JOURNAL_TYPES = [
 export const JournalType = z.enum(JOURNAL_TYPES);
 export type JournalType = z.infer<typeof JournalType>;
 
-const DetailValue = z.union([z.string().max(2000), z.number(), z.boolean(), z.null(), z.array(z.string().max(500)).max(200)]);
+const DetailValue = z.union([
+  z.string().max(2000),
+  z.number(),
+  z.boolean(),
+  z.null(),
+  z.array(z.string().max(500)).max(200),
+]);
 
 export const JournalInput = z.strictObject({
   type: JournalType,
@@ -159,7 +165,10 @@ const Head = z.object({ seq: z.number().int().min(0), hash: z.string() });
 const NOFOLLOW = (constants.O_NOFOLLOW as number | undefined) ?? 0;
 
 function symlinkRefused(file: string): AppError {
-  return new AppError('FS_SYMLINK_REFUSED', `The journal ${basename(file)} is a symbolic link; the app only appends to a regular file in its own folder. Delete the link (${file}), restore the journal from a backup, and try again.`);
+  return new AppError(
+    'FS_SYMLINK_REFUSED',
+    `The journal ${basename(file)} is a symbolic link; the app only appends to a regular file in its own folder. Delete the link (${file}), restore the journal from a backup, and try again.`,
+  );
 }
 
 /**
@@ -220,7 +229,10 @@ async function readText(file: string): Promise<string | null> {
     return await readFile(file, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new AppError('JOURNAL_UNREADABLE', `The journal ${basename(file)} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'EIO'}).`);
+    throw new AppError(
+      'JOURNAL_UNREADABLE',
+      `The journal ${basename(file)} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'EIO'}).`,
+    );
   }
 }
 
@@ -245,14 +257,21 @@ export function createJournal(deps: JournalDeps): Journal {
   let queue: Promise<unknown> = Promise.resolve();
   let headSynced = false;
 
-  const refused = () => new AppError('JOURNAL_REFUSED_SECRET', 'A journal entry would have contained a secret value, so it was not written. Please report this.');
+  const refused = () =>
+    new AppError(
+      'JOURNAL_REFUSED_SECRET',
+      'A journal entry would have contained a secret value, so it was not written. Please report this.',
+    );
 
   /** Parses the inputs and refuses any holding a known secret, before the journal is even opened. */
   function checked(inputs: readonly JournalInput[]): Array<z.infer<typeof JournalInput>> {
     return inputs.map((input) => {
       const parsed = JournalInput.safeParse(input);
       if (!parsed.success) {
-        throw new AppError('JOURNAL_INVALID', `A journal entry was malformed (${parsed.error.issues.map((i) => i.path.join('.') || i.code).join(', ')}).`);
+        throw new AppError(
+          'JOURNAL_INVALID',
+          `A journal entry was malformed (${parsed.error.issues.map((i) => i.path.join('.') || i.code).join(', ')}).`,
+        );
       }
       const draft = JSON.stringify(parsed.data);
       if (deps.redactor && deps.redactor.redact(draft) !== draft) throw refused();
@@ -272,7 +291,15 @@ export function createJournal(deps: JournalDeps): Journal {
       const at = clock().toISOString();
       let out = last.torn ? '\n' : '';
       for (const p of parsed) {
-        const partial: Omit<JournalEntry, 'hash'> = { seq: prev.seq + 1, at, type: p.type, deploymentId: p.deploymentId, subject: p.subject, details: p.details, prev: prev.hash };
+        const partial: Omit<JournalEntry, 'hash'> = {
+          seq: prev.seq + 1,
+          at,
+          type: p.type,
+          deploymentId: p.deploymentId,
+          subject: p.subject,
+          details: p.details,
+          prev: prev.hash,
+        };
         const text = body(partial);
         if (deps.redactor && deps.redactor.redact(text) !== text) throw refused();
         const entry = { ...partial, hash: sha256(text) };
@@ -291,7 +318,10 @@ export function createJournal(deps: JournalDeps): Journal {
     // hides nothing and raises no alarm, so replacing it needs no folder fsync. Its first creation does
     // (a head lost in a crash would read as a missing one), once per process.
     if (newest) {
-      await writeFileAtomic(headFile, JSON.stringify({ seq: newest.seq, hash: newest.hash }) + '\n', { keepPrevious: false, syncFolder: !headSynced });
+      await writeFileAtomic(headFile, JSON.stringify({ seq: newest.seq, hash: newest.hash }) + '\n', {
+        keepPrevious: false,
+        syncFolder: !headSynced,
+      });
       headSynced = true;
     }
     return entries;
@@ -322,29 +352,70 @@ export function createJournal(deps: JournalDeps): Journal {
       }
       count++;
       if (hashOf(e) !== e.hash) {
-        problems.push({ line: n, code: 'EDITED', message: `Entry ${e.seq} (line ${n}) was changed after it was written.` });
+        problems.push({
+          line: n,
+          code: 'EDITED',
+          message: `Entry ${e.seq} (line ${n}) was changed after it was written.`,
+        });
       }
       if (e.seq > prevSeq + 1) {
-        problems.push({ line: n, code: 'REMOVED', message: `${e.seq - prevSeq - 1} entr${e.seq - prevSeq - 1 === 1 ? 'y is' : 'ies are'} missing before entry ${e.seq} (line ${n}).` });
+        problems.push({
+          line: n,
+          code: 'REMOVED',
+          message: `${e.seq - prevSeq - 1} entr${e.seq - prevSeq - 1 === 1 ? 'y is' : 'ies are'} missing before entry ${e.seq} (line ${n}).`,
+        });
       } else if (e.seq <= prevSeq) {
-        problems.push({ line: n, code: 'REORDERED', message: `Entry ${e.seq} (line ${n}) is out of order: it follows entry ${prevSeq}.` });
+        problems.push({
+          line: n,
+          code: 'REORDERED',
+          message: `Entry ${e.seq} (line ${n}) is out of order: it follows entry ${prevSeq}.`,
+        });
       } else if (e.prev !== prevHash) {
-        problems.push({ line: n, code: 'EDITED', message: `Entry ${e.seq} (line ${n}) does not follow the entry before it: an entry was replaced.` });
+        problems.push({
+          line: n,
+          code: 'EDITED',
+          message: `Entry ${e.seq} (line ${n}) does not follow the entry before it: an entry was replaced.`,
+        });
       }
       prevHash = e.hash;
       prevSeq = e.seq;
     }
     const headText = await readText(headFile);
     if (headText === null) {
-      if (count > 0) problems.push({ line: 0, code: 'HEAD_MISSING', message: `${basename(headFile)} is missing, so removal of the last entries cannot be ruled out.` });
+      if (count > 0)
+        problems.push({
+          line: 0,
+          code: 'HEAD_MISSING',
+          message: `${basename(headFile)} is missing, so removal of the last entries cannot be ruled out.`,
+        });
     } else {
-      const head = Head.safeParse((() => { try { return JSON.parse(headText) as unknown; } catch { return null; } })());
+      const head = Head.safeParse(
+        (() => {
+          try {
+            return JSON.parse(headText) as unknown;
+          } catch {
+            return null;
+          }
+        })(),
+      );
       if (!head.success) {
-        problems.push({ line: 0, code: 'HEAD_MISSING', message: `${basename(headFile)} is damaged, so removal of the last entries cannot be ruled out.` });
+        problems.push({
+          line: 0,
+          code: 'HEAD_MISSING',
+          message: `${basename(headFile)} is damaged, so removal of the last entries cannot be ruled out.`,
+        });
       } else if (head.data.seq > prevSeq) {
-        problems.push({ line: 0, code: 'TRUNCATED', message: `The last ${head.data.seq - prevSeq} entr${head.data.seq - prevSeq === 1 ? 'y was' : 'ies were'} removed (the journal ended at entry ${head.data.seq}).` });
+        problems.push({
+          line: 0,
+          code: 'TRUNCATED',
+          message: `The last ${head.data.seq - prevSeq} entr${head.data.seq - prevSeq === 1 ? 'y was' : 'ies were'} removed (the journal ended at entry ${head.data.seq}).`,
+        });
       } else if (head.data.seq === prevSeq && head.data.hash !== prevHash) {
-        problems.push({ line: 0, code: 'EDITED', message: `The last entry (${prevSeq}) is not the one that was written.` });
+        problems.push({
+          line: 0,
+          code: 'EDITED',
+          message: `The last entry (${prevSeq}) is not the one that was written.`,
+        });
       }
     }
     return { ok: problems.length === 0, entries: count, problems };
@@ -369,7 +440,12 @@ export function createJournal(deps: JournalDeps): Journal {
     preflight,
     async read(filter = {}) {
       const text = await readText(file);
-      let out = text === null ? [] : lines(text).map(parseLine).filter((e): e is JournalEntry => e !== null);
+      let out =
+        text === null
+          ? []
+          : lines(text)
+              .map(parseLine)
+              .filter((e): e is JournalEntry => e !== null);
       if (filter.deploymentId !== undefined) out = out.filter((e) => e.deploymentId === filter.deploymentId);
       return filter.limit !== undefined ? out.slice(-filter.limit) : out;
     },

@@ -62,7 +62,11 @@ export async function diagnoseKeychain(options: DoctorOptions = {}): Promise<Key
   };
 
   if (!['linux', 'darwin', 'win32', 'freebsd', 'openbsd'].includes(platform)) {
-    return fail({ code: 'UNSUPPORTED_PLATFORM', message: `No OS keychain is supported on ${platform}.`, fix: 'Use the passphrase-protected file vault.' });
+    return fail({
+      code: 'UNSUPPORTED_PLATFORM',
+      message: `No OS keychain is supported on ${platform}.`,
+      fix: 'Use the passphrase-protected file vault.',
+    });
   }
   if (platform !== 'darwin' && platform !== 'win32') {
     facts.dbusSessionBus = Boolean(env.DBUS_SESSION_BUS_ADDRESS);
@@ -75,7 +79,11 @@ export async function diagnoseKeychain(options: DoctorOptions = {}): Promise<Key
   try {
     keychain = new KeytarKeychain(await (options.loadKeytar ?? loadKeytar)(), platform);
   } catch {
-    return fail({ code: 'NATIVE_MODULE_MISSING', message: 'The keychain module (keytar) could not be loaded.', fix: 'Reinstall the app. On Linux, install libsecret (`sudo apt install libsecret-1-0`).' });
+    return fail({
+      code: 'NATIVE_MODULE_MISSING',
+      message: 'The keychain module (keytar) could not be loaded.',
+      fix: 'Reinstall the app. On Linux, install libsecret (`sudo apt install libsecret-1-0`).',
+    });
   }
 
   const account = `probe-${randomBytes(6).toString('hex')}`;
@@ -92,11 +100,24 @@ export async function diagnoseKeychain(options: DoctorOptions = {}): Promise<Key
     );
   } catch (e) {
     if (e instanceof Error && e.message === 'timeout') {
-      return fail({ code: 'TIMEOUT', message: 'The keychain did not answer in time; it may be waiting for an unlock prompt.', fix: 'Unlock your keychain (look for a password prompt), then use “Check again”.' });
+      return fail({
+        code: 'TIMEOUT',
+        message: 'The keychain did not answer in time; it may be waiting for an unlock prompt.',
+        fix: 'Unlock your keychain (look for a password prompt), then use “Check again”.',
+      });
     }
     if (isAppError(e)) {
       const code = e.code.replace(/^KEYCHAIN_/, '');
-      const known = classifyKeychainError(code === 'LOCKED' ? 'locked collection' : code === 'NO_DBUS' ? 'autolaunch d-bus' : code === 'NO_SECRET_SERVICE' ? 'org.freedesktop.secrets' : '', platform);
+      const known = classifyKeychainError(
+        code === 'LOCKED'
+          ? 'locked collection'
+          : code === 'NO_DBUS'
+            ? 'autolaunch d-bus'
+            : code === 'NO_SECRET_SERVICE'
+              ? 'org.freedesktop.secrets'
+              : '',
+        platform,
+      );
       return fail(known);
     }
     return fail(classifyKeychainError(e instanceof Error ? e.message : String(e), platform));

@@ -37,7 +37,11 @@ const VaultFile = z.object({
   version: z.literal(1),
   kdf: z.object({
     name: z.literal('argon2id'),
-    memoryKiB: z.number().int().min(8).max(4 * 1024 * 1024),
+    memoryKiB: z
+      .number()
+      .int()
+      .min(8)
+      .max(4 * 1024 * 1024),
     iterations: z.number().int().min(1).max(100),
     parallelism: z.number().int().min(1).max(64),
     salt: b64,
@@ -99,11 +103,17 @@ async function deriveKey(passphrase: string, kdf: VaultFile['kdf'], file: string
 }
 
 function aad(doc: Pick<VaultFile, 'format' | 'version' | 'kdf' | 'cipher'>): Buffer {
-  return Buffer.from(JSON.stringify({ format: doc.format, version: doc.version, kdf: doc.kdf, cipher: doc.cipher.name }), 'utf8');
+  return Buffer.from(
+    JSON.stringify({ format: doc.format, version: doc.version, kdf: doc.kdf, cipher: doc.cipher.name }),
+    'utf8',
+  );
 }
 
 function corrupted(file: string): AppError {
-  return new AppError('KEYCHAIN_VAULT_CORRUPTED', `The vault file ${basename(file)} is damaged or not a vault. Restore it from a backup; nothing was changed.`);
+  return new AppError(
+    'KEYCHAIN_VAULT_CORRUPTED',
+    `The vault file ${basename(file)} is damaged or not a vault. Restore it from a backup; nothing was changed.`,
+  );
 }
 
 async function readVaultFile(file: string): Promise<{ doc: VaultFile; sha: string }> {
@@ -112,9 +122,15 @@ async function readVaultFile(file: string): Promise<{ doc: VaultFile; sha: strin
     raw = await readFile(file);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new AppError('KEYCHAIN_VAULT_MISSING', `The vault file ${basename(file)} does not exist. Create a vault first, or choose the OS keychain.`);
+      throw new AppError(
+        'KEYCHAIN_VAULT_MISSING',
+        `The vault file ${basename(file)} does not exist. Create a vault first, or choose the OS keychain.`,
+      );
     }
-    throw new AppError('KEYCHAIN_VAULT_UNREADABLE', `The vault file ${basename(file)} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'EIO'}).`);
+    throw new AppError(
+      'KEYCHAIN_VAULT_UNREADABLE',
+      `The vault file ${basename(file)} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'EIO'}).`,
+    );
   }
   let json: unknown;
   try {
@@ -164,10 +180,17 @@ export class FileVault implements Keychain {
    */
   static async create(file: string, passphrase: string, options: VaultOptions = {}): Promise<FileVault> {
     if (Array.from(passphrase).length < MIN_PASSPHRASE_CHARS) {
-      throw new AppError('KEYCHAIN_VAULT_WEAK_PASSPHRASE', `The vault passphrase must be at least ${MIN_PASSPHRASE_CHARS} characters; a few unrelated words work well.`);
+      throw new AppError(
+        'KEYCHAIN_VAULT_WEAK_PASSPHRASE',
+        `The vault passphrase must be at least ${MIN_PASSPHRASE_CHARS} characters; a few unrelated words work well.`,
+      );
     }
     const random = options.random ?? nodeRandomBytes;
-    const kdf = { name: 'argon2id' as const, ...(options.kdf ?? DEFAULT_VAULT_KDF), salt: random(16).toString('base64') };
+    const kdf = {
+      name: 'argon2id' as const,
+      ...(options.kdf ?? DEFAULT_VAULT_KDF),
+      salt: random(16).toString('base64'),
+    };
     const key = await deriveKey(passphrase, kdf, file);
     const vault = new FileVault(file, key, kdf.salt, random);
     const doc = vault.seal({ services: {} }, kdf);
@@ -175,7 +198,10 @@ export class FileVault implements Keychain {
       await writeFileAtomic(file, JSON.stringify(doc, null, 1) + '\n', { expectedSha256: null, keepPrevious: false });
     } catch (e) {
       if (e instanceof AppError && e.code === 'FS_CHANGED_ON_DISK') {
-        throw new AppError('KEYCHAIN_VAULT_EXISTS', `A vault already exists at ${basename(file)}. Unlock it with its passphrase instead of creating a new one.`);
+        throw new AppError(
+          'KEYCHAIN_VAULT_EXISTS',
+          `A vault already exists at ${basename(file)}. Unlock it with its passphrase instead of creating a new one.`,
+        );
       }
       throw e;
     }
@@ -187,7 +213,11 @@ export class FileVault implements Keychain {
    * @throws AppError KEYCHAIN_VAULT_WRONG_PASSPHRASE; KEYCHAIN_VAULT_CORRUPTED; KEYCHAIN_VAULT_MISSING;
    *   KEYCHAIN_VAULT_UNSAFE_PARAMETERS (KDF parameters a crafted file could hang the app with; checked before the KDF).
    */
-  static async unlock(file: string, passphrase: string, options: Pick<VaultOptions, 'random'> = {}): Promise<FileVault> {
+  static async unlock(
+    file: string,
+    passphrase: string,
+    options: Pick<VaultOptions, 'random'> = {},
+  ): Promise<FileVault> {
     const { doc } = await readVaultFile(file);
     const key = await deriveKey(passphrase, doc.kdf, file);
     const vault = new FileVault(file, key, doc.kdf.salt, options.random ?? nodeRandomBytes);
@@ -206,13 +236,22 @@ export class FileVault implements Keychain {
   }
 
   private requireKey(): Buffer {
-    if (!this.key) throw new AppError('KEYCHAIN_VAULT_LOCKED', 'The vault is locked. Unlock it with its passphrase, then try again.');
+    if (!this.key)
+      throw new AppError(
+        'KEYCHAIN_VAULT_LOCKED',
+        'The vault is locked. Unlock it with its passphrase, then try again.',
+      );
     return this.key;
   }
 
   private seal(plain: Plain, kdf: VaultFile['kdf']): VaultFile {
     const nonce = this.random(12);
-    const header = { format: VAULT_FORMAT, version: 1 as const, kdf, cipher: { name: 'aes-256-gcm' as const, nonce: nonce.toString('base64') } };
+    const header = {
+      format: VAULT_FORMAT,
+      version: 1 as const,
+      kdf,
+      cipher: { name: 'aes-256-gcm' as const, nonce: nonce.toString('base64') },
+    };
     const c = createCipheriv('aes-256-gcm', this.requireKey(), nonce);
     c.setAAD(aad(header));
     const ct = Buffer.concat([c.update(JSON.stringify(plain), 'utf8'), c.final()]);
@@ -222,7 +261,10 @@ export class FileVault implements Keychain {
   private open(doc: VaultFile): Plain {
     const key = this.requireKey();
     if (doc.kdf.salt !== this.salt) {
-      throw new AppError('KEYCHAIN_VAULT_REPLACED', 'The vault file was replaced by another vault since it was unlocked. Unlock it again.');
+      throw new AppError(
+        'KEYCHAIN_VAULT_REPLACED',
+        'The vault file was replaced by another vault since it was unlocked. Unlock it again.',
+      );
     }
     let text: string;
     try {
@@ -232,7 +274,10 @@ export class FileVault implements Keychain {
       text = Buffer.concat([d.update(Buffer.from(doc.ciphertext, 'base64')), d.final()]).toString('utf8');
     } catch {
       // GCM cannot tell a wrong key from an altered file; the message covers both.
-      throw new AppError('KEYCHAIN_VAULT_WRONG_PASSPHRASE', 'The passphrase is wrong, or the vault file was altered. Nothing was changed.');
+      throw new AppError(
+        'KEYCHAIN_VAULT_WRONG_PASSPHRASE',
+        'The passphrase is wrong, or the vault file was altered. Nothing was changed.',
+      );
     }
     const parsed = Plain.safeParse(JSON.parse(text));
     if (!parsed.success) throw corrupted(this.file);
@@ -251,7 +296,10 @@ export class FileVault implements Keychain {
       const { plain, doc, sha } = await this.load();
       const result = fn(plain);
       const next = this.seal(plain, doc.kdf);
-      await writeFileAtomic(this.file, JSON.stringify(next, null, 1) + '\n', { expectedSha256: sha, keepPrevious: false });
+      await writeFileAtomic(this.file, JSON.stringify(next, null, 1) + '\n', {
+        expectedSha256: sha,
+        keepPrevious: false,
+      });
       return result;
     });
     this.queue = run.catch(() => undefined);

@@ -19,7 +19,10 @@ export async function loadKeytar(): Promise<KeytarModule> {
     const mod = (await import('keytar')) as KeytarModule & { default?: KeytarModule };
     return mod.default ?? mod;
   } catch {
-    throw new AppError('KEYCHAIN_NATIVE_MODULE_MISSING', 'The keychain module (keytar) could not be loaded. Reinstall the app; on Linux make sure libsecret is installed.');
+    throw new AppError(
+      'KEYCHAIN_NATIVE_MODULE_MISSING',
+      'The keychain module (keytar) could not be loaded. Reinstall the app; on Linux make sure libsecret is installed.',
+    );
   }
 }
 
@@ -41,7 +44,9 @@ export class KeytarKeychain implements Keychain {
     private readonly keytar: KeytarModule,
     private readonly platform: NodeJS.Platform = process.platform,
     /** How a listing learns the collection is locked without writing; null means the write probe only. */
-    private readonly lockCheck: LockCheck | null = platform === 'darwin' || platform === 'win32' ? null : sharedLockCheck(),
+    private readonly lockCheck: LockCheck | null = platform === 'darwin' || platform === 'win32'
+      ? null
+      : sharedLockCheck(),
   ) {
     this.backend = osKeychainBackend(platform);
   }
@@ -68,7 +73,12 @@ export class KeytarKeychain implements Keychain {
 
   set(service: string, account: string, value: string): Promise<void> {
     if (this.platform === 'win32' && Buffer.byteLength(value, 'utf16le') > WINDOWS_MAX_VALUE_BYTES) {
-      return Promise.reject(new AppError('KEYCHAIN_VALUE_TOO_LARGE', `The value of ${account} is larger than Windows Credential Manager allows (${WINDOWS_MAX_VALUE_BYTES} bytes). Use the file vault for this deployment.`));
+      return Promise.reject(
+        new AppError(
+          'KEYCHAIN_VALUE_TOO_LARGE',
+          `The value of ${account} is larger than Windows Credential Manager allows (${WINDOWS_MAX_VALUE_BYTES} bytes). Use the file vault for this deployment.`,
+        ),
+      );
     }
     return this.call(() => this.keytar.setPassword(service, account, value));
   }
@@ -97,7 +107,8 @@ export class KeytarKeychain implements Keychain {
   private async ensureReadable(): Promise<void> {
     if (this.platform === 'darwin' || this.platform === 'win32') return;
     const locked = this.lockCheck ? await this.lockCheck.isLocked() : null;
-    if (locked === true) throw keychainAppError(classifyKeychainError('Cannot get secret of a locked collection', this.platform));
+    if (locked === true)
+      throw keychainAppError(classifyKeychainError('Cannot get secret of a locked collection', this.platform));
     if (locked === null) await this.ensureUsable();
   }
 

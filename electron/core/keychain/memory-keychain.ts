@@ -25,6 +25,8 @@ export class MemoryKeychain implements Keychain {
   }
 
   list(service: string): Promise<KeychainEntry[]> {
-    return Promise.resolve([...(this.data.get(service) ?? new Map<string, string>())].map(([account, value]) => ({ account, value })));
+    return Promise.resolve(
+      [...(this.data.get(service) ?? new Map<string, string>())].map(([account, value]) => ({ account, value })),
+    );
   }
 }

@@ -51,7 +51,10 @@ export function createKeychainProvider(deps: KeychainProviderDeps): KeychainProv
         return os;
       }
       if (!vault?.unlocked) {
-        throw new AppError('KEYCHAIN_VAULT_LOCKED', 'This machine keeps secrets in the passphrase-protected vault, which is locked. Unlock it with its passphrase, then try again.');
+        throw new AppError(
+          'KEYCHAIN_VAULT_LOCKED',
+          'This machine keeps secrets in the passphrase-protected vault, which is locked. Unlock it with its passphrase, then try again.',
+        );
       }
       return vault;
     },

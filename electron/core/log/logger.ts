@@ -30,7 +30,12 @@ function serialise(fields: LogFields): LogFields {
   return out;
 }
 
-export function createLogger(options: { sink: LogSink; level?: LogLevel; clock?: () => Date; redactor?: Redactor }): Logger {
+export function createLogger(options: {
+  sink: LogSink;
+  level?: LogLevel;
+  clock?: () => Date;
+  redactor?: Redactor;
+}): Logger {
   const redactor = options.redactor ?? new Redactor();
   const min = ORDER[options.level ?? 'info'];
   const clock = options.clock ?? (() => new Date());
@@ -57,7 +62,10 @@ export function createLogger(options: { sink: LogSink; level?: LogLevel; clock?:
 const NOFOLLOW = (constants.O_NOFOLLOW as number | undefined) ?? 0;
 
 function symlinkRefused(path: string): AppError {
-  return new AppError('FS_SYMLINK_REFUSED', `The log file ${basename(path)} is a symbolic link; the app only writes to a regular file in its own folder. Delete the link (${path}) and start again.`);
+  return new AppError(
+    'FS_SYMLINK_REFUSED',
+    `The log file ${basename(path)} is a symbolic link; the app only writes to a regular file in its own folder. Delete the link (${path}) and start again.`,
+  );
 }
 
 /** Throws FS_SYMLINK_REFUSED when `path` exists and is a symbolic link. */

@@ -10,7 +10,11 @@ export const APP_DIR_NAME = 'Crucible Secrets';
  * isolated), else the OS's application-data folder. The Electron main process sets userData to the same
  * folder, so the app and the CLI always share one state.
  */
-export function resolveAppHome(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string {
+export function resolveAppHome(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home = homedir(),
+): string {
   const override = env.CRUCIBLE_SECRETS_HOME;
   if (override && override.trim() !== '') return resolve(override);
   switch (platform) {
@@ -19,7 +23,10 @@ export function resolveAppHome(env: NodeJS.ProcessEnv = process.env, platform: N
     case 'win32':
       return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), APP_DIR_NAME);
     default:
-      return join(env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.trim() !== '' ? env.XDG_CONFIG_HOME : join(home, '.config'), 'crucible-secrets');
+      return join(
+        env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.trim() !== '' ? env.XDG_CONFIG_HOME : join(home, '.config'),
+        'crucible-secrets',
+      );
   }
 }
 
@@ -58,12 +65,19 @@ export interface AppHomeState {
 export function ensureAppHome(home: string, platform: NodeJS.Platform = process.platform): AppHomeState {
   mkdirSync(home, { recursive: true, mode: 0o700 });
   const st = lstatSync(home);
-  if (!st.isDirectory()) throw new AppError('APP_HOME_NOT_A_FOLDER', `The app's folder ${home} is not a folder (a link or a file is in its place). Move it away, or set CRUCIBLE_SECRETS_HOME to another folder.`);
+  if (!st.isDirectory())
+    throw new AppError(
+      'APP_HOME_NOT_A_FOLDER',
+      `The app's folder ${home} is not a folder (a link or a file is in its place). Move it away, or set CRUCIBLE_SECRETS_HOME to another folder.`,
+    );
   if (platform === 'win32') return { mode: null, tightened: false };
   const mode = st.mode & 0o777;
   if ((mode & 0o077) === 0) return { mode, tightened: false };
   if (typeof process.getuid === 'function' && st.uid !== process.getuid()) {
-    throw new AppError('APP_HOME_UNSAFE', `The app's folder ${home} is readable by other accounts (mode ${mode.toString(8)}) and belongs to another account. Run: chmod 700 '${home}' as its owner, or set CRUCIBLE_SECRETS_HOME to a folder of your own.`);
+    throw new AppError(
+      'APP_HOME_UNSAFE',
+      `The app's folder ${home} is readable by other accounts (mode ${mode.toString(8)}) and belongs to another account. Run: chmod 700 '${home}' as its owner, or set CRUCIBLE_SECRETS_HOME to a folder of your own.`,
+    );
   }
   chmodSync(home, 0o700);
   return { mode: 0o700, tightened: true };
@@ -77,9 +91,12 @@ export function appHomeModeProblem(home: string, platform: NodeJS.Platform = pro
   if (platform === 'win32') return null;
   try {
     const st = lstatSync(home);
-    if (!st.isDirectory()) return `${home} is not a folder. Move it away, or set CRUCIBLE_SECRETS_HOME to another folder.`;
+    if (!st.isDirectory())
+      return `${home} is not a folder. Move it away, or set CRUCIBLE_SECRETS_HOME to another folder.`;
     const mode = st.mode & 0o777;
-    return (mode & 0o077) === 0 ? null : `${home} has mode ${mode.toString(8)}: other accounts may read the state, journal and logs. Run: chmod 700 '${home}'`;
+    return (mode & 0o077) === 0
+      ? null
+      : `${home} has mode ${mode.toString(8)}: other accounts may read the state, journal and logs. Run: chmod 700 '${home}'`;
   } catch {
     return `${home} cannot be checked. Make it a folder you own, or set CRUCIBLE_SECRETS_HOME to one that is.`;
   }

@@ -70,10 +70,12 @@ const REFUSE = String.raw`(?:return\s+4\d\d|deny\s+all|respond\s+4\d\d|error\s+4
  * removed): it recognises the generator's form and the usual hand-written ones, not every possible one.
  */
 function refuses(body: string, path: RegExp): boolean {
-  for (const m of body.matchAll(/location\s+([^{]*)\{([^}]*)\}/g)) if (path.test(m[1] ?? '') && new RegExp(REFUSE).test(m[2] ?? '')) return true;
+  for (const m of body.matchAll(/location\s+([^{]*)\{([^}]*)\}/g))
+    if (path.test(m[1] ?? '') && new RegExp(REFUSE).test(m[2] ?? '')) return true;
   const targets: string[] = [];
   // A named matcher on one line (`@x path /a /b`) or as a block (`@x { path /a }`).
-  for (const m of body.matchAll(/^[ \t]*(@[\w-]+)[ \t]*(\{[^}]*\}|.*)$/gm)) if (path.test(m[2] ?? '')) targets.push(m[1] ?? '');
+  for (const m of body.matchAll(/^[ \t]*(@[\w-]+)[ \t]*(\{[^}]*\}|.*)$/gm))
+    if (path.test(m[2] ?? '')) targets.push(m[1] ?? '');
   for (const m of body.matchAll(/^[ \t]*(respond|handle|route)[ \t]+(\S+)(.*)$/gm)) {
     const target = m[2] ?? '';
     if (!targets.includes(target) && !path.test(target)) continue;
@@ -91,7 +93,10 @@ export function inspectProxyConfig(path: string, text: string, ports: readonly s
   const live = lines.map((l) => (/^\s*#/.test(l) ? '' : l));
   const body = live.join('\n');
   const port = `(?:${ports.map((p) => p.replace(/\D/g, '')).join('|')})`;
-  const nginxUp = new RegExp(`(proxy_pass\\s+https?://|^\\s*server\\s+)(127\\.0\\.0\\.1|localhost|\\[::1\\]):${port}\\b`, 'm');
+  const nginxUp = new RegExp(
+    `(proxy_pass\\s+https?://|^\\s*server\\s+)(127\\.0\\.0\\.1|localhost|\\[::1\\]):${port}\\b`,
+    'm',
+  );
   const caddyUp = new RegExp(`reverse_proxy\\s+(https?://)?(127\\.0\\.0\\.1|localhost|\\[::1\\]):${port}\\b`);
   const isCaddy = caddyUp.test(body) || /^\s*reverse_proxy\b/m.test(body);
   if (!text.includes(MARKER) && !nginxUp.test(body) && !caddyUp.test(body)) return null;
@@ -120,7 +125,10 @@ export function fileLocator(systemDirs: readonly string[] = SYSTEM_PROXY_DIRS): 
 }
 
 /** Builds the rules with a locator (tests pass their own). */
-export function createProxyAuditRules(locate: ProxyConfigLocator = fileLocator(), systemDirs: readonly string[] = SYSTEM_PROXY_DIRS): AuditRule[] {
+export function createProxyAuditRules(
+  locate: ProxyConfigLocator = fileLocator(),
+  systemDirs: readonly string[] = SYSTEM_PROXY_DIRS,
+): AuditRule[] {
   // One look per context, shared by the three rules.
   const cache = new WeakMap<AuditContext, ProxyConfigFact[]>();
   const configs = (ctx: AuditContext) => {
@@ -145,8 +153,10 @@ export function createProxyAuditRules(locate: ProxyConfigLocator = fileLocator()
               code: 'PROXY_CONFIG_MISSING',
               severity: 'warning',
               title: 'No HTTPS reverse-proxy configuration found for this production deployment',
-              message: 'Crucible serves plain HTTP and its login has no rate limit. Production needs a reverse proxy with TLS, HSTS and a login throttle in front of it, and none was found where the app can look.',
-              howToFix: 'Open "HTTPS & network" (or run `crucible-secrets proxy DIR --server nginx --domain NAME`), install the generated configuration and reload the proxy. If TLS ends on another machine, tick "HTTPS configured" on the Checklist with a note saying where.',
+              message:
+                'Crucible serves plain HTTP and its login has no rate limit. Production needs a reverse proxy with TLS, HSTS and a login throttle in front of it, and none was found where the app can look.',
+              howToFix:
+                'Open "HTTPS & network" (or run `crucible-secrets proxy DIR --server nginx --domain NAME`), install the generated configuration and reload the proxy. If TLS ends on another machine, tick "HTTPS configured" on the Checklist with a note saying where.',
               evidence: `no nginx or Caddy configuration proxying to the api found in ${where(ctx)}`,
             },
           ],
@@ -160,18 +170,24 @@ export function createProxyAuditRules(locate: ProxyConfigLocator = fileLocator()
     run: (ctx) =>
       configs(ctx)
         .filter((c) => c.hsts === null || c.hsts.maxAge < ONE_YEAR_SECONDS)
-        .map(
-          (c): Finding => ({
-            code: 'PROXY_HSTS_MISSING',
-            severity: ctx.target.environment === 'production' ? 'error' : 'warning',
-            title: c.hsts === null ? `${c.path} sends no Strict-Transport-Security header` : `${c.path} sends HSTS for less than a year`,
-            message: 'Without HSTS (max-age of at least one year) a browser can be downgraded to plain HTTP on its next visit, exposing the session token and the login password.',
-            howToFix: 'Regenerate the configuration on the "HTTPS & network" page; it sends Strict-Transport-Security: max-age=31536000 on every response.',
-            file: c.path,
-            line: c.hsts?.line,
-            evidence: c.hsts === null ? `${c.kind} configuration without Strict-Transport-Security` : `max-age=${String(c.hsts.maxAge)} at ${c.path}:${String(c.hsts.line)}`,
-          }),
-        ),
+        .map((c): Finding => ({
+          code: 'PROXY_HSTS_MISSING',
+          severity: ctx.target.environment === 'production' ? 'error' : 'warning',
+          title:
+            c.hsts === null
+              ? `${c.path} sends no Strict-Transport-Security header`
+              : `${c.path} sends HSTS for less than a year`,
+          message:
+            'Without HSTS (max-age of at least one year) a browser can be downgraded to plain HTTP on its next visit, exposing the session token and the login password.',
+          howToFix:
+            'Regenerate the configuration on the "HTTPS & network" page; it sends Strict-Transport-Security: max-age=31536000 on every response.',
+          file: c.path,
+          line: c.hsts?.line,
+          evidence:
+            c.hsts === null
+              ? `${c.kind} configuration without Strict-Transport-Security`
+              : `max-age=${String(c.hsts.maxAge)} at ${c.path}:${String(c.hsts.line)}`,
+        })),
   };
 
   const bypass: AuditRule = {
@@ -191,7 +207,8 @@ export function createProxyAuditRules(locate: ProxyConfigLocator = fileLocator()
             severity: 'error',
             title: `${svc.name} is published on ${p.hostIp ?? 'every interface'}, around the HTTPS proxy`,
             message: `Clients can skip the proxy and reach ${svc.name} directly over plain HTTP: no TLS, no HSTS and no login throttle. Docker-published ports also bypass ufw.`,
-            howToFix: 'Bind the port to 127.0.0.1 (the proxy on this host still reaches it) and recreate the container with `docker compose up -d`.',
+            howToFix:
+              'Bind the port to 127.0.0.1 (the proxy on this host still reaches it) and recreate the container with `docker compose up -d`.',
             service: svc.name,
             file: p.source.file,
             line: p.source.line,

@@ -21,7 +21,10 @@ export function renderCaddy(plan: ProxyPlan): string {
   if (plan.tls.mode === 'acme' && plan.tls.email !== null) global.push(`${T}email ${plan.tls.email}`);
   if (plan.listen.httpPort !== 80) global.push(`${T}http_port ${String(plan.listen.httpPort)}`);
   if (plan.listen.httpsPort !== 443) global.push(`${T}https_port ${String(plan.listen.httpsPort)}`);
-  global.push(`${T}# With the rate-limit plugin (see below), also uncomment:`, `${T}# order rate_limit before basicauth`);
+  global.push(
+    `${T}# With the rate-limit plugin (see below), also uncomment:`,
+    `${T}# order rate_limit before basicauth`,
+  );
   const site = plan.publicHttpsPort === 443 ? plan.domain : `${plan.domain}:${String(plan.publicHttpsPort)}`;
   const lines = [
     `# Crucible Community Edition: HTTPS front door for ${plan.origin}`,

@@ -52,7 +52,11 @@ async function readCompose(folder: string | FolderReader, file: string): Promise
   }
   const path = join(folder, file);
   const st = await lstat(path);
-  if (st.isSymbolicLink()) throw new AppError('FS_SYMLINK_REFUSED', `${file} is a symbolic link; the app only changes regular files. Replace the link with the file itself.`);
+  if (st.isSymbolicLink())
+    throw new AppError(
+      'FS_SYMLINK_REFUSED',
+      `${file} is a symbolic link; the app only changes regular files. Replace the link with the file itself.`,
+    );
   // Bounded and type-checked (read-bounded.ts): a FIFO or an oversized file is refused, not read.
   return { text: await readBoundedText(path, 'compose'), mode: st.mode & 0o777 };
 }
@@ -62,14 +66,25 @@ function parsedFile(file: string, text: string): ParsedComposeFile {
   try {
     return parseComposeFile(text, file, '/', () => undefined);
   } catch (e) {
-    if (e instanceof AppError && e.code === 'COMPOSE_YAML_INVALID') throw new AppError('COMPOSE_YAML_INVALID', `${file} is not valid YAML; fix it before applying the front-door changes.`);
+    if (e instanceof AppError && e.code === 'COMPOSE_YAML_INVALID')
+      throw new AppError(
+        'COMPOSE_YAML_INVALID',
+        `${file} is not valid YAML; fix it before applying the front-door changes.`,
+      );
     throw e;
   }
 }
 
 /** An `environment:` entry of a service as written (`raw`: null for a bare `- NAME`), or absent. */
-function envEntry(file: string, text: string, service: string, variable: string): { present: boolean; value: string | null } {
-  const entry = parsedFile(file, text).services.find((s) => s.name === service)?.environment.get(variable);
+function envEntry(
+  file: string,
+  text: string,
+  service: string,
+  variable: string,
+): { present: boolean; value: string | null } {
+  const entry = parsedFile(file, text)
+    .services.find((s) => s.name === service)
+    ?.environment.get(variable);
   return entry === undefined ? { present: false, value: null } : { present: true, value: entry.raw };
 }
 
@@ -91,7 +106,12 @@ function planText(file: string, text: string, origin: string): { after: string; 
     changes.push(`api: take ROUNDTABLE_CORS_ORIGINS from .env (default ${origin}) instead of the hard-coded value`);
   }
   const apiUrl = envEntry(file, after, 'frontend', 'NEXT_PUBLIC_API_URL');
-  if (apiUrl.present && apiUrl.value !== null && referencedVariables(apiUrl.value).length === 0 && apiUrl.value !== `${origin}/api`) {
+  if (
+    apiUrl.present &&
+    apiUrl.value !== null &&
+    referencedVariables(apiUrl.value).length === 0 &&
+    apiUrl.value !== `${origin}/api`
+  ) {
     after = replaceEnvironmentValue(after, 'frontend', 'NEXT_PUBLIC_API_URL', `${origin}/api`);
     changes.push(`frontend: NEXT_PUBLIC_API_URL=${origin}/api`);
   }
@@ -107,7 +127,11 @@ async function diffSecretsOf(folder: string | FolderReader, profile: StackProfil
   const secret = secretVariablesFrom(profile.variables).secret;
   const names = [...secret, ...diffSecretNames(profile.variables)];
   try {
-    const values = envValues(typeof folder === 'string' ? (await readEnvFile(join(folder, '.env'))).doc : parseEnv(await folder.readText('.env', 'env')));
+    const values = envValues(
+      typeof folder === 'string'
+        ? (await readEnvFile(join(folder, '.env'))).doc
+        : parseEnv(await folder.readText('.env', 'env')),
+    );
     return { names, values: [...secret].map((n) => values.get(n)).filter((v): v is string => v !== undefined) };
   } catch {
     return { names };
@@ -119,7 +143,11 @@ async function diffSecretsOf(folder: string | FolderReader, profile: StackProfil
  * redacted: its context lines are the api's `environment:` block, where secrets may be hard-coded.
  * @throws AppError COMPOSE_YAML_INVALID, COMPOSE_EDIT_FAILED (from the YAML editor), FS_SYMLINK_REFUSED.
  */
-export async function planComposeChanges(folder: string | FolderReader, origin: string, profile: StackProfile): Promise<ComposeChangePlan> {
+export async function planComposeChanges(
+  folder: string | FolderReader,
+  origin: string,
+  profile: StackProfile,
+): Promise<ComposeChangePlan> {
   const files: ComposeFileChange[] = [];
   let secrets: DiffSecrets | null = null;
   for (const file of await listComposeFiles(folder)) {
@@ -127,11 +155,21 @@ export async function planComposeChanges(folder: string | FolderReader, origin: 
     const { after, changes } = planText(file, text, origin);
     if (changes.length === 0) continue;
     secrets ??= await diffSecretsOf(folder, profile);
-    files.push({ file, changes, diff: redactDiff(unifiedDiff(file, text, after), secrets), token: sha256(`${file}|${text}|${after}`), before: text, after, mode });
+    files.push({
+      file,
+      changes,
+      diff: redactDiff(unifiedDiff(file, text, after), secrets),
+      token: sha256(`${file}|${text}|${after}`),
+      before: text,
+      after,
+      mode,
+    });
   }
   const notes = [
     'Apply with `docker compose up -d` (a restart does not pick up compose changes).',
-    'The browser-side API URL is baked into the frontend image at build time: rebuild the frontend with --build-arg NEXT_PUBLIC_API_URL=' + `${origin}/api` + ' (the build.args entry is not changed here).',
+    'The browser-side API URL is baked into the frontend image at build time: rebuild the frontend with --build-arg NEXT_PUBLIC_API_URL=' +
+      `${origin}/api` +
+      ' (the build.args entry is not changed here).',
     'After binding to 127.0.0.1, the api and frontend are reachable only from this host: through the proxy, or http://localhost on the server itself.',
   ];
   return { files, notes };
@@ -144,11 +182,21 @@ export async function planComposeChanges(folder: string | FolderReader, origin: 
  * @throws AppError FIX_STALE when a file changed since the preview (nothing written); FS_SYMLINK_REFUSED /
  *   FS_NOT_A_FILE (nothing written); FS_CHANGED_ON_DISK / FS_WRITE_FAILED from the atomic write (undone).
  */
-export async function applyComposeChanges(folder: string, origin: string, tokens: Record<string, string>, keepIn: string, profile: StackProfile): Promise<AppliedComposeChange[]> {
+export async function applyComposeChanges(
+  folder: string,
+  origin: string,
+  tokens: Record<string, string>,
+  keepIn: string,
+  profile: StackProfile,
+): Promise<AppliedComposeChange[]> {
   const plan = await planComposeChanges(folder, origin, profile);
   const chosen = Object.entries(tokens).map(([file, token]) => {
     const p = plan.files.find((f) => f.file === file);
-    if (p?.token !== token) throw new AppError('FIX_STALE', `${file} changed since the preview (or needs no change now); nothing was written. Look at the new preview and apply again.`);
+    if (p?.token !== token)
+      throw new AppError(
+        'FIX_STALE',
+        `${file} changed since the preview (or needs no change now); nothing was written. Look at the new preview and apply again.`,
+      );
     return p;
   });
   if (chosen.length === 0) throw new AppError('FIX_NOTHING_TO_DO', 'No compose change was selected.');
@@ -160,7 +208,11 @@ export async function applyComposeChanges(folder: string, origin: string, tokens
     for (const p of chosen) {
       // The previous version goes under the app home (fs/previous-versions.ts), not beside the file.
       const kept = await keepPreviousVersion(keepIn, basename(p.file), p.before);
-      await writeFileAtomic(join(folder, p.file), p.after, { expectedSha256: sha256(p.before), mode: p.mode, keepPrevious: false });
+      await writeFileAtomic(join(folder, p.file), p.after, {
+        expectedSha256: sha256(p.before),
+        mode: p.mode,
+        keepPrevious: false,
+      });
       out.push({ file: p.file, backupPath: kept, before: p.before, after: p.after, mode: p.mode });
     }
   } catch (e) {
@@ -187,7 +239,11 @@ export interface AppliedComposeChange {
 export async function undoComposeChanges(folder: string, applied: readonly AppliedComposeChange[]): Promise<boolean> {
   let all = true;
   for (const a of [...applied].reverse()) {
-    const back = await writeFileAtomic(join(folder, a.file), a.before, { expectedSha256: sha256(a.after), mode: a.mode, keepPrevious: false }).then(
+    const back = await writeFileAtomic(join(folder, a.file), a.before, {
+      expectedSha256: sha256(a.after),
+      mode: a.mode,
+      keepPrevious: false,
+    }).then(
       () => true,
       () => false,
     );

@@ -31,9 +31,19 @@ export interface ComposeFacts {
 
 /** One published port; a long-syntax entry is shown in the short form (`127.0.0.1:8000:8000`). */
 function publishedPort(service: string, file: string, p: ComposePort): PublishedPort {
-  const raw = p.syntax === 'short' ? p.raw : `${p.hostIp === null ? '' : `${p.hostIp}:`}${p.published ?? ''}:${p.target}`;
+  const raw =
+    p.syntax === 'short' ? p.raw : `${p.hostIp === null ? '' : `${p.hostIp}:`}${p.published ?? ''}:${p.target}`;
   // The compose reader already maps 0.0.0.0, :: and no address to null: every interface, past ufw.
-  return { service, file, line: p.source.line, raw, hostIp: p.hostIp, published: p.published, target: p.target, allInterfaces: p.hostIp === null };
+  return {
+    service,
+    file,
+    line: p.source.line,
+    raw,
+    hostIp: p.hostIp,
+    published: p.published,
+    target: p.target,
+    allInterfaces: p.hostIp === null,
+  };
 }
 
 function serviceFacts(s: ComposeService, file: string): ComposeServiceFacts {

@@ -13,16 +13,29 @@ export const ENV_ORIGIN_KEYS = ['ROUNDTABLE_CORS_ORIGINS', 'ROUNDTABLE_FRONTEND_
  * @throws AppError PROXY_NO_ENV when the folder has no `.env` (run setup first); FS_CHANGED_ON_DISK,
  *   ENV_* and FS_* from the editor (nothing written).
  */
-export async function applyEnvFollowUps(folder: string, origin: string, keepIn: string): Promise<{ changed: string[]; backupName: string | null }> {
-  if (!/^https:\/\/[a-z0-9.-]+(:\d{1,5})?$/.test(origin)) throw new AppError('PROXY_BAD_URL', 'The public origin must be https://name[:port].');
+export async function applyEnvFollowUps(
+  folder: string,
+  origin: string,
+  keepIn: string,
+): Promise<{ changed: string[]; backupName: string | null }> {
+  if (!/^https:\/\/[a-z0-9.-]+(:\d{1,5})?$/.test(origin))
+    throw new AppError('PROXY_BAD_URL', 'The public origin must be https://name[:port].');
   const path = join(folder, '.env');
   let read;
   try {
     read = await readEnvFile(path);
   } catch (e) {
-    if (e instanceof AppError && e.code === 'ENV_FILE_NOT_FOUND') throw new AppError('PROXY_NO_ENV', 'The folder has no .env yet. Create it with the setup first; the origin values are then added to it.');
+    if (e instanceof AppError && e.code === 'ENV_FILE_NOT_FOUND')
+      throw new AppError(
+        'PROXY_NO_ENV',
+        'The folder has no .env yet. Create it with the setup first; the origin values are then added to it.',
+      );
     throw e;
   }
-  const r = await writeEnvFile(path, ENV_ORIGIN_KEYS.map((key) => ({ op: 'set' as const, key, value: origin })), { expectedSha256: read.sha256, keepPreviousIn: keepIn });
+  const r = await writeEnvFile(
+    path,
+    ENV_ORIGIN_KEYS.map((key) => ({ op: 'set' as const, key, value: origin })),
+    { expectedSha256: read.sha256, keepPreviousIn: keepIn },
+  );
   return { changed: [...ENV_ORIGIN_KEYS], backupName: r.backupPath === null ? null : basename(r.backupPath) };
 }

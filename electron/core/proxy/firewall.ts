@@ -28,11 +28,15 @@ export function firewallGuide(options: FirewallOptions = {}): FirewallGuide {
   const ssh = checkPort('The SSH port', options.sshPort ?? 22);
   const ifname = options.externalInterface ?? 'eth0';
   if (!/^[A-Za-z0-9._-]{1,15}$/.test(ifname)) {
-    throw new AppError('PROXY_BAD_INTERFACE', `The network interface ${JSON.stringify(ifname)} is not a valid name (up to 15 letters, digits, '.', '_' or '-'; see \`ip -br link\`).`);
+    throw new AppError(
+      'PROXY_BAD_INTERFACE',
+      `The network interface ${JSON.stringify(ifname)} is not a valid name (up to 15 letters, digits, '.', '_' or '-'; see \`ip -br link\`).`,
+    );
   }
   const published = options.publishedPorts ?? [];
   const exposed = published.filter((p) => p.allInterfaces && p.published !== null && /^\d+(-\d+)?$/.test(p.published));
-  const ports = exposed.length > 0 ? [...new Set(exposed.map((p) => (p.published ?? '').replace('-', ':')))] : ['8000', '3000'];
+  const ports =
+    exposed.length > 0 ? [...new Set(exposed.map((p) => (p.published ?? '').replace('-', ':')))] : ['8000', '3000'];
   const sshNote = ssh === 22 ? '' : ` (SSH on ${String(ssh)})`;
 
   const ufw: GeneratedFile = {
@@ -66,8 +70,8 @@ export function firewallGuide(options: FirewallOptions = {}): FirewallGuide {
     content: [
       '#!/usr/sbin/nft -f',
       `# Host firewall for Crucible with nftables: only ${String(ssh)} (SSH), 80 and 443 come in. Load with: sudo nft -f crucible-firewall.nft`,
-      '# It lives in its own table, so Docker\'s tables are left alone. On a Docker host never put `flush ruleset`',
-      '# in front of it: that deletes Docker\'s NAT rules and breaks every container\'s networking.',
+      "# It lives in its own table, so Docker's tables are left alone. On a Docker host never put `flush ruleset`",
+      "# in front of it: that deletes Docker's NAT rules and breaks every container's networking.",
       '# DOCKER CAVEAT: ports that Docker publishes skip this input chain; see docker-user.sh.',
       'table inet crucible_host',
       'delete table inet crucible_host',

@@ -27,7 +27,11 @@ export interface GenerateContext {
 /** @throws AppError PROXY_FOLDER_NOT_FOUND when a folder is given but is not a directory. */
 export async function assertFolder(folder: string): Promise<void> {
   const st = await stat(folder).catch(() => null);
-  if (!st?.isDirectory()) throw new AppError('PROXY_FOLDER_NOT_FOUND', `The folder ${folder} does not exist or is not a folder. Give the Crucible folder (the one with docker-compose.yml).`);
+  if (!st?.isDirectory())
+    throw new AppError(
+      'PROXY_FOLDER_NOT_FOUND',
+      `The folder ${folder} does not exist or is not a folder. Give the Crucible folder (the one with docker-compose.yml).`,
+    );
 }
 
 function manualSteps(plan: ProxyPlan, file: GeneratedFile, compose: ComposeFacts | null): ManualStep[] {
@@ -52,30 +56,55 @@ function manualSteps(plan: ProxyPlan, file: GeneratedFile, compose: ComposeFacts
         ],
       });
     } else {
-      steps.push({ id: 'certificate', title: 'Keep the certificate current', detail: `The configuration uses ${plan.tls.certPath}${plan.tls.notAfter ? `, valid until ${plan.tls.notAfter}` : ''}. Renew it before then and reload nginx.`, commands: ['sudo systemctl reload nginx'] });
+      steps.push({
+        id: 'certificate',
+        title: 'Keep the certificate current',
+        detail: `The configuration uses ${plan.tls.certPath}${plan.tls.notAfter ? `, valid until ${plan.tls.notAfter}` : ''}. Renew it before then and reload nginx.`,
+        commands: ['sudo systemctl reload nginx'],
+      });
     }
     steps.push({
       id: 'install',
       title: 'Install the configuration',
       detail: `Copy ${file.name} into nginx's conf.d folder, test it and reload.`,
-      commands: [`sudo install -m 0644 ${file.name} /etc/nginx/conf.d/${file.name}`, 'sudo nginx -t', 'sudo systemctl reload nginx'],
+      commands: [
+        `sudo install -m 0644 ${file.name} /etc/nginx/conf.d/${file.name}`,
+        'sudo nginx -t',
+        'sudo systemctl reload nginx',
+      ],
     });
   } else {
     steps.push(
       plan.tls.mode === 'acme'
-        ? { id: 'certificate', title: 'Certificates: automatic', detail: 'Caddy obtains and renews the certificate once DNS points at the server and ports 80 and 443 are open.', commands: [] }
-        : { id: 'certificate', title: 'Keep the certificate current', detail: `The configuration uses ${plan.tls.certPath}. Renew it before it expires and reload Caddy.`, commands: ['sudo systemctl reload caddy'] },
+        ? {
+            id: 'certificate',
+            title: 'Certificates: automatic',
+            detail:
+              'Caddy obtains and renews the certificate once DNS points at the server and ports 80 and 443 are open.',
+            commands: [],
+          }
+        : {
+            id: 'certificate',
+            title: 'Keep the certificate current',
+            detail: `The configuration uses ${plan.tls.certPath}. Renew it before it expires and reload Caddy.`,
+            commands: ['sudo systemctl reload caddy'],
+          },
     );
     steps.push({
       id: 'install',
       title: 'Install the configuration',
       detail: 'Replace /etc/caddy/Caddyfile (or import this file from it), validate and reload.',
-      commands: ['sudo install -m 0644 Caddyfile /etc/caddy/Caddyfile', 'sudo caddy validate --config /etc/caddy/Caddyfile --adapter caddyfile', 'sudo systemctl reload caddy'],
+      commands: [
+        'sudo install -m 0644 Caddyfile /etc/caddy/Caddyfile',
+        'sudo caddy validate --config /etc/caddy/Caddyfile --adapter caddyfile',
+        'sudo systemctl reload caddy',
+      ],
     });
     steps.push({
       id: 'rate-limit',
       title: 'Throttle logins (Caddy needs a plugin)',
-      detail: "Stock Caddy cannot rate-limit, and Crucible's login endpoint has no limit of its own. Build Caddy with the rate-limit plugin and uncomment the rate_limit block, or use the nginx configuration.",
+      detail:
+        "Stock Caddy cannot rate-limit, and Crucible's login endpoint has no limit of its own. Build Caddy with the rate-limit plugin and uncomment the rate_limit block, or use the nginx configuration.",
       commands: ['xcaddy build --with github.com/mholt/caddy-ratelimit'],
     });
   }
@@ -92,7 +121,8 @@ function manualSteps(plan: ProxyPlan, file: GeneratedFile, compose: ComposeFacts
   steps.push({
     id: 'firewall',
     title: 'Close every other port',
-    detail: 'Allow only SSH, 80 and 443 in with ufw or nftables, and mind the Docker caveat. The firewall page (or `crucible-secrets firewall DIR`) writes the commands.',
+    detail:
+      'Allow only SSH, 80 and 443 in with ufw or nftables, and mind the Docker caveat. The firewall page (or `crucible-secrets firewall DIR`) writes the commands.',
     commands: ['crucible-secrets firewall .'],
   });
   steps.push({
@@ -127,13 +157,29 @@ export async function generateProxyBundle(input: ProxyInput, ctx: GenerateContex
   const plan = await planProxy(input, ctx.now);
   const file: GeneratedFile =
     plan.server === 'nginx'
-      ? { id: 'proxy-config', name: nginxFileName(plan), language: 'nginx', description: `nginx server blocks for ${plan.origin}`, content: renderNginx(plan) }
-      : { id: 'proxy-config', name: caddyFileName(), language: 'caddyfile', description: `Caddyfile for ${plan.origin}`, content: renderCaddy(plan) };
+      ? {
+          id: 'proxy-config',
+          name: nginxFileName(plan),
+          language: 'nginx',
+          description: `nginx server blocks for ${plan.origin}`,
+          content: renderNginx(plan),
+        }
+      : {
+          id: 'proxy-config',
+          name: caddyFileName(),
+          language: 'caddyfile',
+          description: `Caddyfile for ${plan.origin}`,
+          content: renderCaddy(plan),
+        };
   const compose = source === null ? null : await readComposeFacts(source);
   const current = source === null ? new Map<string, string>() : await readOriginKeys(source);
   const warnings = [...plan.warnings];
-  if (compose && compose.unreadable.length > 0) warnings.push(`Could not read ${compose.unreadable.join(', ')} as YAML; compose checks skipped for it.`);
-  if (plan.server === 'caddy') warnings.push('Stock Caddy has no rate limiter: the login endpoint stays unthrottled until Caddy is built with the rate-limit plugin.');
+  if (compose && compose.unreadable.length > 0)
+    warnings.push(`Could not read ${compose.unreadable.join(', ')} as YAML; compose checks skipped for it.`);
+  if (plan.server === 'caddy')
+    warnings.push(
+      'Stock Caddy has no rate limiter: the login endpoint stays unthrottled until Caddy is built with the rate-limit plugin.',
+    );
   return {
     server: plan.server,
     domain: plan.domain,
@@ -153,6 +199,10 @@ export async function generateProxyBundle(input: ProxyInput, ctx: GenerateContex
  */
 export async function writeGeneratedFile(target: string, content: string): Promise<AtomicWriteResult> {
   const st = await stat(dirname(target)).catch(() => null);
-  if (!st?.isDirectory()) throw new AppError('PROXY_OUT_FOLDER_MISSING', `The folder for ${basename(target)} does not exist. Create it first or choose another place. Nothing was written.`);
+  if (!st?.isDirectory())
+    throw new AppError(
+      'PROXY_OUT_FOLDER_MISSING',
+      `The folder for ${basename(target)} does not exist. Create it first or choose another place. Nothing was written.`,
+    );
   return writeFileAtomic(target, content, { mode: 0o644 });
 }

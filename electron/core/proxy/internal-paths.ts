@@ -13,10 +13,22 @@
 export const INTERNAL_PATHS_DOC = 'docs/crucible.md#endpoints-the-front-door-keeps-inside';
 
 /** nginx `location` lines (matched against nginx's normalised URI, so `//`, `%64` and `/./` forms match too). */
-export const NGINX_INTERNAL_LOCATIONS = ['location ^~ /api/debug/', 'location = /api/debug', 'location ~ ^/(openapi\\.json|docs|redoc)(/|$)'] as const;
+export const NGINX_INTERNAL_LOCATIONS = [
+  'location ^~ /api/debug/',
+  'location = /api/debug',
+  'location ~ ^/(openapi\\.json|docs|redoc)(/|$)',
+] as const;
 
 /** Caddy `path` matcher patterns (Caddy matches the decoded, case-insensitive path). */
-export const CADDY_INTERNAL_PATHS = ['/api/debug', '/api/debug/*', '/openapi.json', '/docs', '/docs/*', '/redoc', '/redoc/*'] as const;
+export const CADDY_INTERNAL_PATHS = [
+  '/api/debug',
+  '/api/debug/*',
+  '/openapi.json',
+  '/docs',
+  '/docs/*',
+  '/redoc',
+  '/redoc/*',
+] as const;
 
 /** What a request for one of these paths gets from the generated front door. */
 export const INTERNAL_STATUS = 404;

@@ -21,7 +21,10 @@ export function nginxFileName(plan: ProxyPlan): string {
 function listenLines(plan: ProxyPlan, port: number, ssl: boolean): string[] {
   const suffix = ssl ? ' ssl' : '';
   if (plan.listen.address !== null) {
-    const a = plan.listen.address.includes(':') && !plan.listen.address.startsWith('[') ? `[${plan.listen.address}]` : plan.listen.address;
+    const a =
+      plan.listen.address.includes(':') && !plan.listen.address.startsWith('[')
+        ? `[${plan.listen.address}]`
+        : plan.listen.address;
     return [`    listen ${a}:${String(port)}${suffix};`];
   }
   return [`    listen ${String(port)}${suffix};`, `    listen [::]:${String(port)}${suffix};`];
@@ -29,11 +32,23 @@ function listenLines(plan: ProxyPlan, port: number, ssl: boolean): string[] {
 
 function certPaths(plan: ProxyPlan): { cert: string; key: string } {
   if (plan.tls.mode === 'files') return { cert: plan.tls.certPath, key: plan.tls.keyPath };
-  return { cert: `${LETSENCRYPT_LIVE}/${plan.domain}/fullchain.pem`, key: `${LETSENCRYPT_LIVE}/${plan.domain}/privkey.pem` };
+  return {
+    cert: `${LETSENCRYPT_LIVE}/${plan.domain}/fullchain.pem`,
+    key: `${LETSENCRYPT_LIVE}/${plan.domain}/privkey.pem`,
+  };
 }
 
 /** Headers that the proxy owns; upstream copies are hidden so each appears once. */
-const OWNED_HEADERS = ['Strict-Transport-Security', 'X-Content-Type-Options', 'X-Frame-Options', 'Referrer-Policy', 'X-Powered-By', 'X-Version', 'X-Copyright', 'X-XSS-Protection'];
+const OWNED_HEADERS = [
+  'Strict-Transport-Security',
+  'X-Content-Type-Options',
+  'X-Frame-Options',
+  'Referrer-Policy',
+  'X-Powered-By',
+  'X-Version',
+  'X-Copyright',
+  'X-XSS-Protection',
+];
 
 export function renderNginx(plan: ProxyPlan): string {
   const s = plan.slug;

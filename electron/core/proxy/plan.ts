@@ -1,7 +1,15 @@
 import type { Environment } from '../../common/model/deployment';
 import { HstsChoice, ProxyTuning, type ProxyServer } from '../../common/ipc/proxy.ipc';
 import { checkCertificateFiles } from './certificates';
-import { checkEmail, checkHsts, checkPort, checkTuning, hstsHeaderValue, parseUpstream, resolveAddress } from './validate';
+import {
+  checkEmail,
+  checkHsts,
+  checkPort,
+  checkTuning,
+  hstsHeaderValue,
+  parseUpstream,
+  resolveAddress,
+} from './validate';
 
 /**
  * A front-door plan: every choice validated and resolved. Renderers take a plan and only format it, so
@@ -31,7 +39,9 @@ export interface ProxyPlan {
   domain: string;
   publicHttpsPort: number;
   origin: string;
-  tls: { mode: 'acme'; email: string | null } | { mode: 'files'; certPath: string; keyPath: string; notAfter: string | null };
+  tls:
+    | { mode: 'acme'; email: string | null }
+    | { mode: 'files'; certPath: string; keyPath: string; notAfter: string | null };
   hsts: HstsChoice;
   hstsHeader: string;
   tuning: ProxyTuning;
@@ -64,9 +74,14 @@ export async function planProxy(input: ProxyInput, now: Date): Promise<ProxyPlan
     httpsPort: checkPort('The HTTPS port', input.listen?.httpsPort ?? address.httpsPort),
   };
   const warnings: string[] = [];
-  for (const [name, u] of [['api', api], ['frontend', frontend]] as const) {
+  for (const [name, u] of [
+    ['api', api],
+    ['frontend', frontend],
+  ] as const) {
     if (!/^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:]+\]|localhost)$/i.test(u.host)) {
-      warnings.push(`The ${name} upstream ${u.host} is a name: the proxy must be able to resolve it when it starts (nginx -t fails otherwise), e.g. a compose service name when the proxy runs on the same Docker network.`);
+      warnings.push(
+        `The ${name} upstream ${u.host} is a name: the proxy must be able to resolve it when it starts (nginx -t fails otherwise), e.g. a compose service name when the proxy runs on the same Docker network.`,
+      );
     }
   }
   let tls: ProxyPlan['tls'];
@@ -78,10 +93,19 @@ export async function planProxy(input: ProxyInput, now: Date): Promise<ProxyPlan
     const email = input.tls.email === undefined || input.tls.email === '' ? null : checkEmail(input.tls.email);
     tls = { mode: 'acme', email };
     const tld = address.domain.split('.').pop() ?? '';
-    if (RESERVED_TLDS.includes(tld)) warnings.push(`${address.domain} ends in .${tld}, which no public certificate authority issues for. Use a public name, or give certificate files.`);
-    if (listen.httpPort !== 80) warnings.push(`Let's Encrypt's HTTP challenge reaches port 80; the proxy listens for HTTP on ${String(listen.httpPort)}, so make sure port 80 is forwarded to it.`);
+    if (RESERVED_TLDS.includes(tld))
+      warnings.push(
+        `${address.domain} ends in .${tld}, which no public certificate authority issues for. Use a public name, or give certificate files.`,
+      );
+    if (listen.httpPort !== 80)
+      warnings.push(
+        `Let's Encrypt's HTTP challenge reaches port 80; the proxy listens for HTTP on ${String(listen.httpPort)}, so make sure port 80 is forwarded to it.`,
+      );
   }
-  if (hsts.preload) warnings.push('HSTS preload is on: once the domain is on the browsers\' preload list, every subdomain must serve HTTPS for months after you ask for removal.');
+  if (hsts.preload)
+    warnings.push(
+      "HSTS preload is on: once the domain is on the browsers' preload list, every subdomain must serve HTTPS for months after you ask for removal.",
+    );
   return {
     server: input.server,
     environment: input.environment,

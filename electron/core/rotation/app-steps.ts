@@ -19,7 +19,12 @@ import { alterRoleFile, prepareFile, writeAlterRoleFile } from './work-files';
  * service. Nothing the services read changes.
  * @throws JOURNAL_*, KEYCHAIN_*, ENV_*, HASH_*, ROTATION_VALUE_REQUIRED (a provider key with no typed value)
  */
-export async function doStage(core: RotationCore, run: RotationRun, d: DeploymentRef, newValue?: string): Promise<RotationRun> {
+export async function doStage(
+  core: RotationCore,
+  run: RotationRun,
+  d: DeploymentRef,
+  newValue?: string,
+): Promise<RotationRun> {
   const v = core.variableOf(run.variable);
   // The journal's usual refusals (a symlinked journal, say) come before anything changes.
   await core.journalPreflight(run, STEP.stage);
@@ -107,16 +112,29 @@ export async function doWriteEnv(core: RotationCore, run: RotationRun, d: Deploy
  */
 export async function doReencrypt(core: RotationCore, run: RotationRun): Promise<RotationRun> {
   const { exportFile, sqlFile } = run;
-  if (!exportFile || !sqlFile) throw err('ROTATION_EXPORT_REQUIRED', 'Choose the export file and where the SQL goes first.');
+  if (!exportFile || !sqlFile)
+    throw err('ROTATION_EXPORT_REQUIRED', 'Choose the export file and where the SQL goes first.');
   run = await saveRun(core, run.id, (r) => setStep(core, r, STEP.reencrypt, 'running', 'app'));
   const kc = await core.keychain();
   const oldKey = await oldEncryptionKey(core, kc, run);
   const newKey = await nextValue(core, kc, run);
   try {
     await prepareFile(core, sqlFile);
-    const summary = await runReencryptionJob({ exportFile, sqlOut: sqlFile, oldKey, newKey, onSecret: (s) => core.deps.logger.redactor.register(s) });
+    const summary = await runReencryptionJob({
+      exportFile,
+      sqlOut: sqlFile,
+      oldKey,
+      newKey,
+      onSecret: (s) => core.deps.logger.redactor.register(s),
+    });
     run = await saveRun(core, run.id, (r) => setStep(core, r, STEP.reencrypt, 'done', 'app'));
-    await core.journal('rotation.step', run, { step: STEP.reencrypt, by: 'app', rows: summary.rows, tokens: summary.tokens, legacy: summary.legacy });
+    await core.journal('rotation.step', run, {
+      step: STEP.reencrypt,
+      by: 'app',
+      rows: summary.rows,
+      tokens: summary.tokens,
+      legacy: summary.legacy,
+    });
     return run;
   } catch (e) {
     await saveRun(core, run.id, (r) => setStep(core, r, STEP.reencrypt, 'todo'));

@@ -30,15 +30,23 @@ const COMMAND_TIMEOUT_MS = 15 * 60 * 1000;
  * What the service check needs: the checks of this playbook, and for PostgreSQL the new and old password.
  * @throws ROTATION_POSTGRES_USER_MISSING
  */
-async function probeRequest(core: RotationCore, run: RotationRun, d: DeploymentRef, kc: Keychain, loginPassword?: string): Promise<ProbeRequest> {
+async function probeRequest(
+  core: RotationCore,
+  run: RotationRun,
+  d: DeploymentRef,
+  kc: Keychain,
+  loginPassword?: string,
+): Promise<ProbeRequest> {
   const playbook = core.variableOf(run.variable).rotation.playbook;
   // With the admin's login password: the login works, and after a re-encryption the stored keys decrypt.
-  const withLogin: CheckName[] = loginPassword === undefined ? [] : playbook === 'encryption-key-reencrypt' ? ['login', 'provider-keys'] : ['login'];
+  const withLogin: CheckName[] =
+    loginPassword === undefined ? [] : playbook === 'encryption-key-reencrypt' ? ['login', 'provider-keys'] : ['login'];
   const checks = [...checksFor(playbook), ...withLogin];
   const login = loginPassword === undefined ? {} : { login: { password: loginPassword } };
   if (!checks.includes('database')) return { checks, ...login };
   const user = (await core.access.readEnv(d)).values.get('POSTGRES_USER');
-  if (!user) throw err('ROTATION_POSTGRES_USER_MISSING', 'POSTGRES_USER is not set in .env, so the role to check is unknown.');
+  if (!user)
+    throw err('ROTATION_POSTGRES_USER_MISSING', 'POSTGRES_USER is not set in .env, so the role to check is unknown.');
   // After a rollback the previous value is the live one again; the staged "next" is what must be refused.
   const rolledBack = run.status === 'rolling-back' || run.status === 'rolled-back';
   const live = (await kc.get(serviceFor(run.deploymentId), run.variable)) ?? '';
@@ -47,7 +55,14 @@ async function probeRequest(core: RotationCore, run: RotationRun, d: DeploymentR
 }
 
 /** The stdin of a command, resolved as it runs (undefined: none). */
-async function stdinFor(core: RotationCore, cmd: PlannedCommand, run: RotationRun, d: DeploymentRef, kc: Keychain, options: PerformOptions): Promise<string | undefined> {
+async function stdinFor(
+  core: RotationCore,
+  cmd: PlannedCommand,
+  run: RotationRun,
+  d: DeploymentRef,
+  kc: Keychain,
+  options: PerformOptions,
+): Promise<string | undefined> {
   const src = cmd.stdin;
   if (!src) return undefined;
   if (src.kind === 'file') return readFile(src.path, 'utf8');
@@ -61,7 +76,13 @@ async function stdinFor(core: RotationCore, cmd: PlannedCommand, run: RotationRu
  * @returns each command's exit status and redacted last lines, and the failure in words (null: all succeeded)
  * @throws KEYCHAIN_*, and the stdin's errors (ROTATION_POSTGRES_USER_MISSING, ROTATION_PREVIOUS_MISSING, …)
  */
-export async function runCommands(core: RotationCore, cmds: readonly PlannedCommand[], run: RotationRun, d: DeploymentRef, options: PerformOptions = {}): Promise<{ output: StepOutcome['output']; failure: StepFailure | null }> {
+export async function runCommands(
+  core: RotationCore,
+  cmds: readonly PlannedCommand[],
+  run: RotationRun,
+  d: DeploymentRef,
+  options: PerformOptions = {},
+): Promise<{ output: StepOutcome['output']; failure: StepFailure | null }> {
   const kc = await core.keychain();
   const names = core.deps.profile.variables.map((x) => x.name);
   const { runs, failure } = await runStepCommands(cmds, {
@@ -72,8 +93,20 @@ export async function runCommands(core: RotationCore, cmds: readonly PlannedComm
       const loc = core.access.locationOf(d);
       const r =
         loc.kind === 'ssh'
-          ? await core.access.hostOf(d).run(cmd.argv, { cwd: loc.path, stdin, stdoutFile: cmd.stdoutFile, stdoutEncryptTo: encryptTo, timeoutMs: COMMAND_TIMEOUT_MS })
-          : await core.runner.run(cmd.argv, { cwd: d.folder, stdin, env: controlledEnv(core.env, names), stdoutFile: cmd.stdoutFile, stdoutEncryptTo: encryptTo });
+          ? await core.access.hostOf(d).run(cmd.argv, {
+              cwd: loc.path,
+              stdin,
+              stdoutFile: cmd.stdoutFile,
+              stdoutEncryptTo: encryptTo,
+              timeoutMs: COMMAND_TIMEOUT_MS,
+            })
+          : await core.runner.run(cmd.argv, {
+              cwd: d.folder,
+              stdin,
+              env: controlledEnv(core.env, names),
+              stdoutFile: cmd.stdoutFile,
+              stdoutEncryptTo: encryptTo,
+            });
       // A runner that does not stream (an injected one) hands the output back instead: written as it would have been.
       if (cmd.stdoutFile && r.code === 0 && r.stdout !== '') {
         if (encryptTo !== undefined) await writeEncryptedFile(cmd.stdoutFile, r.stdout, encryptTo);
@@ -91,14 +124,29 @@ export async function runCommands(core: RotationCore, cmds: readonly PlannedComm
  * Runs a command step: `running` before, `done` or `failed` (with the diagnosis) after, journaled.
  * @throws ROTATION_CANNOT_RUN when the app cannot run docker commands for this deployment
  */
-export async function doCommand(core: RotationCore, run: RotationRun, d: DeploymentRef, step: PlanStep, options: PerformOptions = {}): Promise<StepOutcome> {
+export async function doCommand(
+  core: RotationCore,
+  run: RotationRun,
+  d: DeploymentRef,
+  step: PlanStep,
+  options: PerformOptions = {},
+): Promise<StepOutcome> {
   if (!(await core.access.canRun(d))) {
-    throw err('ROTATION_CANNOT_RUN', `The app cannot run this step here (no docker on this machine or the deployment is not local). Run the command shown, then tick "${step.title}".`);
+    throw err(
+      'ROTATION_CANNOT_RUN',
+      `The app cannot run this step here (no docker on this machine or the deployment is not local). Run the command shown, then tick "${step.title}".`,
+    );
   }
   run = await saveRun(core, run.id, (r) => setStep(core, r, step.id, 'running', 'command'));
   if (options.loginPassword !== undefined) core.deps.logger.redactor.register(options.loginPassword);
   const { output, failure } = await runCommands(core, step.commands, run, d, options);
   run = await saveRun(core, run.id, (r) => setStep(core, r, step.id, failure ? 'failed' : 'done', 'command', failure));
-  await core.journal('rotation.step', run, { step: step.id, by: 'command', ok: failure === null, exitCode: failure?.exitCode ?? 0, diagnosis: failure?.kind ?? null });
+  await core.journal('rotation.step', run, {
+    step: step.id,
+    by: 'command',
+    ok: failure === null,
+    exitCode: failure?.exitCode ?? 0,
+    diagnosis: failure?.kind ?? null,
+  });
   return { view: await toView(core, run, d), ok: failure === null, output, failure };
 }

@@ -60,7 +60,14 @@ const COMMAND_TIMEOUT_MS = 15 * 60 * 1000;
 export const spawnRunner: CommandRunner = {
   async run(argv, options) {
     const [cmd, ...args] = argv;
-    const r = await spawnCapture(cmd ?? 'false', args, { cwd: options.cwd, env: options.env, stdin: options.stdin, timeoutMs: COMMAND_TIMEOUT_MS, stdoutFile: options.stdoutFile, stdoutEncryptTo: options.stdoutEncryptTo });
+    const r = await spawnCapture(cmd ?? 'false', args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdin: options.stdin,
+      timeoutMs: COMMAND_TIMEOUT_MS,
+      stdoutFile: options.stdoutFile,
+      stdoutEncryptTo: options.stdoutEncryptTo,
+    });
     return { code: r.code, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
   },
 };
@@ -106,7 +113,11 @@ export function recreateCommand(d: Pick<DeploymentRef, 'composeFiles'>, services
  * The recreate of `services`: one `docker compose up -d` for those whose configuration changed, and one with
  * `--force-recreate` for those in `force` (the change reaches them only through a mounted file).
  */
-export function recreateCommands(d: Pick<DeploymentRef, 'composeFiles'>, services: readonly string[], force: readonly string[]): PlannedCommand[] {
+export function recreateCommands(
+  d: Pick<DeploymentRef, 'composeFiles'>,
+  services: readonly string[],
+  force: readonly string[],
+): PlannedCommand[] {
   const plain = services.filter((s) => !force.includes(s));
   const forced = services.filter((s) => force.includes(s));
   const out: PlannedCommand[] = [];
@@ -132,7 +143,12 @@ export function psqlArgv(d: Pick<DeploymentRef, 'composeFiles'>, user: string): 
  * psql setting a role's password: the ALTER ROLE (a SCRAM verifier, never the password) goes on stdin,
  * resolved when the app runs it; shown as reading `file`, which the app writes (0600) for running it by hand.
  */
-export function alterRoleCommand(d: Pick<DeploymentRef, 'composeFiles'>, user: string, file: string, which: 'next' | 'previous'): PlannedCommand {
+export function alterRoleCommand(
+  d: Pick<DeploymentRef, 'composeFiles'>,
+  user: string,
+  file: string,
+  which: 'next' | 'previous',
+): PlannedCommand {
   const argv = psqlArgv(d, user);
   return { argv, display: `${displayArgv(argv)} < ${displayArgv([file])}`, stdin: { kind: 'alter-role', which } };
 }

@@ -42,11 +42,21 @@ export interface RotationCore {
   staging(kc: Keychain, run: RotationRun): Staging;
   /** Checks the step's journal entry would be written, before the step changes anything. @throws JOURNAL_* */
   journalPreflight(run: RotationRun, step: StepId): Promise<void>;
-  journal(type: RotationJournalType, run: RotationRun, details: Record<string, string | number | boolean | null | string[]>): Promise<void>;
+  journal(
+    type: RotationJournalType,
+    run: RotationRun,
+    details: Record<string, string | number | boolean | null | string[]>,
+  ): Promise<void>;
 }
 
 /** The journal entries a rotation writes (names, steps and counts; never a value). */
-export type RotationJournalType = 'rotation.started' | 'rotation.step' | 'rotation.reconciled' | 'rotation.rolled-back' | 'rotation.password-shown' | 'secret.rotated';
+export type RotationJournalType =
+  | 'rotation.started'
+  | 'rotation.step'
+  | 'rotation.reconciled'
+  | 'rotation.rolled-back'
+  | 'rotation.password-shown'
+  | 'secret.rotated';
 
 /** `new AppError(code, message)`, short because every module here throws a few. */
 export function err(code: ErrorCode, message: string): AppError {
@@ -68,11 +78,25 @@ export function createRotationCore(deps: RotationDeps): RotationCore {
     secretNames,
     access: createDeploymentAccess(deps, env, secretNames),
     recreate: createRecreateTargetsCache(),
-    dumpRecipient: deps.dumpRecipient ?? (async () => (await createDumps({ home: deps.home, store: deps.store, keychain: deps.keychain, journal: deps.journal }).recipient()).recipient),
+    dumpRecipient:
+      deps.dumpRecipient ??
+      (async () =>
+        (
+          await createDumps({
+            home: deps.home,
+            store: deps.store,
+            keychain: deps.keychain,
+            journal: deps.journal,
+          }).recipient()
+        ).recipient),
     now: () => deps.clock().toISOString(),
     variableOf(name) {
       const v = findVariable(deps.profile, name);
-      if (!v) throw err('ROTATION_UNKNOWN_VARIABLE', `${name.slice(0, 80)} is not a variable of the ${deps.profile.name} profile.`);
+      if (!v)
+        throw err(
+          'ROTATION_UNKNOWN_VARIABLE',
+          `${name.slice(0, 80)} is not a variable of the ${deps.profile.name} profile.`,
+        );
       return v;
     },
     async keychain() {
@@ -82,10 +106,22 @@ export function createRotationCore(deps: RotationDeps): RotationCore {
     },
     staging: (kc, run) => new Staging(kc, stagingService(run.deploymentId, run.id), run.variable),
     async journalPreflight(run, step) {
-      await deps.journal.preflight([{ type: 'rotation.step', deploymentId: run.deploymentId, subject: run.variable, details: { rotationId: run.id, step, by: 'app' } }]);
+      await deps.journal.preflight([
+        {
+          type: 'rotation.step',
+          deploymentId: run.deploymentId,
+          subject: run.variable,
+          details: { rotationId: run.id, step, by: 'app' },
+        },
+      ]);
     },
     async journal(type, run, details) {
-      await deps.journal.append({ type, deploymentId: run.deploymentId, subject: run.variable, details: { rotationId: run.id, ...details } });
+      await deps.journal.append({
+        type,
+        deploymentId: run.deploymentId,
+        subject: run.variable,
+        details: { rotationId: run.id, ...details },
+      });
     },
   };
   return core;

@@ -48,7 +48,11 @@ export interface DeploymentAccess {
   close(): Promise<void>;
 }
 
-export function createDeploymentAccess(deps: RotationDeps, env: NodeJS.ProcessEnv, secretNames: readonly string[]): DeploymentAccess {
+export function createDeploymentAccess(
+  deps: RotationDeps,
+  env: NodeJS.ProcessEnv,
+  secretNames: readonly string[],
+): DeploymentAccess {
   const writeEnv = deps.writeEnv ?? writeEnvFile;
   const profileNames = deps.profile.variables.map((v) => v.name);
   const hosts = new Map<string, DeploymentHost>();
@@ -68,7 +72,9 @@ export function createDeploymentAccess(deps: RotationDeps, env: NodeJS.ProcessEn
     let h = hosts.get(d.id);
     if (!h) {
       const loc = locationOf(d);
-      h = deps.openHost ? deps.openHost(loc) : openHost(loc, { home: deps.home, env, profileNames, sshOptions: deps.sshOptions, clock: deps.clock });
+      h = deps.openHost
+        ? deps.openHost(loc)
+        : openHost(loc, { home: deps.home, env, profileNames, sshOptions: deps.sshOptions, clock: deps.clock });
       hosts.set(d.id, h);
     }
     return h;
@@ -102,7 +108,13 @@ export function createDeploymentAccess(deps: RotationDeps, env: NodeJS.ProcessEn
       }
     },
     async writeEnvAt(d, path, changes, sha) {
-      if (isRemote(d)) await writeEnvOnHost(hostOf(d), path, changes, { expectedSha256: sha, keepPreviousIn: previousFolder(d), clock: deps.clock, current: lastRead.get(d.id) ?? null });
+      if (isRemote(d))
+        await writeEnvOnHost(hostOf(d), path, changes, {
+          expectedSha256: sha,
+          keepPreviousIn: previousFolder(d),
+          clock: deps.clock,
+          current: lastRead.get(d.id) ?? null,
+        });
       else await writeEnv(path, changes, { expectedSha256: sha, keepPreviousIn: previousFolder(d) });
     },
     recentPostgresUser(d, ttlMs) {
@@ -122,7 +134,9 @@ export function createDeploymentAccess(deps: RotationDeps, env: NodeJS.ProcessEn
         return ready;
       }
       if ((await dockerPath()) === null) return false;
-      return stat(d.folder).then((s) => s.isDirectory()).catch(() => false);
+      return stat(d.folder)
+        .then((s) => s.isDirectory())
+        .catch(() => false);
     },
     async close() {
       const open = [...hosts.values()];

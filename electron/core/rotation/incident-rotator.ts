@@ -14,7 +14,9 @@ import type { RotationService } from './rotation.service';
 export function createIncidentRotator(rotation: RotationService, profile: StackProfile): IncidentRotator {
   return {
     plan(_deploymentId, only) {
-      const order = rotationOrder(profile).filter((v) => profile.variables.find((x) => x.name === v)?.rotation.playbook !== 'provider-key-at-provider');
+      const order = rotationOrder(profile).filter(
+        (v) => profile.variables.find((x) => x.name === v)?.rotation.playbook !== 'provider-key-at-provider',
+      );
       return Promise.resolve(only ? order.filter((v) => only.includes(v)) : order);
     },
     async rotateOne(deploymentId, variable) {
@@ -24,12 +26,18 @@ export function createIncidentRotator(rotation: RotationService, profile: StackP
         const current = (await rotation.view(view.id)).steps.find((x) => x.id === s.id);
         if (!current || current.state === 'done' || s.kind === 'manual') continue;
         if (s.kind === 'command' && !view.canRunCommands) {
-          throw new AppError('ROTATION_NEEDS_ADMIN', `${variable}: docker is not available here, so "${s.title}" must be run by hand. The rotation is waiting on the Rotation page.`);
+          throw new AppError(
+            'ROTATION_NEEDS_ADMIN',
+            `${variable}: docker is not available here, so "${s.title}" must be run by hand. The rotation is waiting on the Rotation page.`,
+          );
         }
         const r = await rotation.perform(view.id, s.id);
         if (!r.ok) {
           const why = r.failure ? ` ${r.failure.summary} ${r.failure.hint}` : '';
-          throw new AppError('ROTATION_COMMAND_FAILED', `${variable}: "${s.title}" failed (exit ${r.failure?.exitCode ?? r.output.at(-1)?.code ?? 1}).${why} The rotation of ${variable} is paused: retry the step, mark it done by hand, or roll it back (Rotation page, or crucible-secrets rotate).`);
+          throw new AppError(
+            'ROTATION_COMMAND_FAILED',
+            `${variable}: "${s.title}" failed (exit ${r.failure?.exitCode ?? r.output.at(-1)?.code ?? 1}).${why} The rotation of ${variable} is paused: retry the step, mark it done by hand, or roll it back (Rotation page, or crucible-secrets rotate).`,
+          );
         }
         view = r.view;
       }

@@ -3,7 +3,16 @@ import { STEP, type StepId } from '../../common/model/rotation-steps';
 import type { DeploymentRef } from '../../common/model/deployment';
 import type { PlaybookId, RotationCost, StackProfile, Variable } from '../stack/profile';
 import { findVariable } from '../stack/profile';
-import { alterRoleCommand, applySqlCommand, displayArgv, psqlArgv, recreateCommands, stopCommand, composeBase, type PlannedCommand } from './commands';
+import {
+  alterRoleCommand,
+  applySqlCommand,
+  displayArgv,
+  psqlArgv,
+  recreateCommands,
+  stopCommand,
+  composeBase,
+  type PlannedCommand,
+} from './commands';
 import { EXPORT_SELECT } from './reencrypt';
 import { probeCommand, type CheckName } from '../verify/probe';
 
@@ -87,16 +96,32 @@ export const ALTER_ROLE_FILE = 'alter-role.sql';
 const DOWNTIME: Record<PlaybookId, string> = {
   'env-and-recreate': 'A few seconds per recreated container; requests fail while they restart.',
   'community-password': 'A few seconds: the api container is recreated.',
-  'postgres-password': 'Under a minute: api, worker and beat are recreated and reconnect; running debates are interrupted.',
+  'postgres-password':
+    'Under a minute: api, worker and beat are recreated and reconnect; running debates are interrupted.',
   'redis-password': 'Under a minute for the containers; afterwards every user must log in again.',
-  'encryption-key-reencrypt': 'From "stop" to "recreate": api, worker, beat and frontend are down (minutes; longer with many users).',
+  'encryption-key-reencrypt':
+    'From "stop" to "recreate": api, worker, beat and frontend are down (minutes; longer with many users).',
   'provider-key-at-provider': 'A few seconds: the consuming containers are recreated.',
   'remove-from-env': 'None.',
   'not-rotatable': 'Not applicable.',
 };
 
-function step(id: StepId, kind: StepKind, title: string, detail: string, opts: { commands?: PlannedCommand[]; requires?: StepId[]; optional?: boolean } = {}): PlanStep {
-  return { id, kind, title, detail, commands: opts.commands ?? [], requires: opts.requires ?? [], optional: opts.optional ?? false };
+function step(
+  id: StepId,
+  kind: StepKind,
+  title: string,
+  detail: string,
+  opts: { commands?: PlannedCommand[]; requires?: StepId[]; optional?: boolean } = {},
+): PlanStep {
+  return {
+    id,
+    kind,
+    title,
+    detail,
+    commands: opts.commands ?? [],
+    requires: opts.requires ?? [],
+    optional: opts.optional ?? false,
+  };
 }
 
 /** The role psql connects as: POSTGRES_USER when it is a plain name, else the shell variable. */
@@ -112,7 +137,17 @@ function backupStep(ctx: PlanContext): PlanStep {
     'command',
     'Back up the database',
     `Take a pg_dump of the roundtable database into ${ctx.dumpFile}: encrypted as it arrives (age format, to the dump key: \`crucible-secrets dumps key\`), 0600, in the app's folder where git cannot pick it up. It holds every user's data and encrypted provider keys; \`crucible-secrets dumps list|decrypt|delete\` manage it. The app keeps the previous \`.env\` by itself.`,
-    { commands: [{ argv, display: `${displayArgv(argv)} | crucible-secrets dumps encrypt --out ${displayArgv([ctx.dumpFile])}`, stdoutFile: ctx.dumpFile, encryptStdout: true }], optional: true },
+    {
+      commands: [
+        {
+          argv,
+          display: `${displayArgv(argv)} | crucible-secrets dumps encrypt --out ${displayArgv([ctx.dumpFile])}`,
+          stdoutFile: ctx.dumpFile,
+          encryptStdout: true,
+        },
+      ],
+      optional: true,
+    },
   );
 }
 
@@ -120,21 +155,39 @@ const stageStep = (v: Variable, input: Plan['input']): PlanStep =>
   step(
     STEP.stage,
     'app',
-    input === 'required' ? 'Store the new value in the keychain' : 'Generate the new value and store it in the keychain',
+    input === 'required'
+      ? 'Store the new value in the keychain'
+      : 'Generate the new value and store it in the keychain',
     `The new ${v.name} is kept in the keychain beside the current one; nothing the services read changes yet.`,
   );
 
 function writeEnvStep(v: Variable, requires: StepId[]): PlanStep {
-  const what = v.kind === 'login-password' ? 'its bcrypt hash ($2b$, cost 12), single-quoted,' : 'the new value, single-quoted,';
-  return step(STEP.writeEnv, 'app', 'Write the new value to .env', `The app writes ${what} to ${v.name} in .env atomically (the previous file is kept as a timestamped copy) and makes the keychain's current value the new one.`, { requires });
+  const what =
+    v.kind === 'login-password' ? 'its bcrypt hash ($2b$, cost 12), single-quoted,' : 'the new value, single-quoted,';
+  return step(
+    STEP.writeEnv,
+    'app',
+    'Write the new value to .env',
+    `The app writes ${what} to ${v.name} in .env atomically (the previous file is kept as a timestamped copy) and makes the keychain's current value the new one.`,
+    { requires },
+  );
 }
 
 function recreateStep(ctx: PlanContext, targets: RecreateTargets, requires: StepId[]): PlanStep {
-  const forced = targets.forceRecreate.length > 0 ? ` ${targets.forceRecreate.join(', ')} ${targets.forceRecreate.length === 1 ? 'reads' : 'read'} the new value only from the mounted \`.env\`, which leaves the compose configuration unchanged: \`--force-recreate\` replaces the container anyway.` : '';
-  return step(STEP.recreate, 'command', `Recreate ${targets.services.join(', ')}`, `\`docker compose up -d\` recreates the containers whose configuration changed.${forced} \`docker compose restart\` would keep the old value (docs/crucible.md#applying-a-changed-value).`, {
-    commands: recreateCommands(ctx.deployment, targets.services, targets.forceRecreate),
-    requires,
-  });
+  const forced =
+    targets.forceRecreate.length > 0
+      ? ` ${targets.forceRecreate.join(', ')} ${targets.forceRecreate.length === 1 ? 'reads' : 'read'} the new value only from the mounted \`.env\`, which leaves the compose configuration unchanged: \`--force-recreate\` replaces the container anyway.`
+      : '';
+  return step(
+    STEP.recreate,
+    'command',
+    `Recreate ${targets.services.join(', ')}`,
+    `\`docker compose up -d\` recreates the containers whose configuration changed.${forced} \`docker compose restart\` would keep the old value (docs/crucible.md#applying-a-changed-value).`,
+    {
+      commands: recreateCommands(ctx.deployment, targets.services, targets.forceRecreate),
+      requires,
+    },
+  );
 }
 
 /** The checks of the running service that prove this playbook's change (verify/probe.ts). */
@@ -147,12 +200,18 @@ export function checksFor(playbook: PlaybookId): CheckName[] {
 function verifyStep(ctx: PlanContext, v: Variable): PlanStep {
   const checks = checksFor(v.rotation.playbook);
   const what = checks.map((c) => CHECK_WORDS[c]).join(', ');
-  return step(STEP.verify, 'command', 'Check that the service is healthy', `The app checks the running service where it runs: ${what}. ${v.rotation.verify.join(' ') || 'Check that the containers are running and the app works.'}`, {
-    commands: [probeCommand(ctx.deployment, checks)],
-    requires: [STEP.recreate],
-    // Confirming is the admin's word that the service is healthy: a check they did by hand counts too.
-    optional: true,
-  });
+  return step(
+    STEP.verify,
+    'command',
+    'Check that the service is healthy',
+    `The app checks the running service where it runs: ${what}. ${v.rotation.verify.join(' ') || 'Check that the containers are running and the app works.'}`,
+    {
+      commands: [probeCommand(ctx.deployment, checks)],
+      requires: [STEP.recreate],
+      // Confirming is the admin's word that the service is healthy: a check they did by hand counts too.
+      optional: true,
+    },
+  );
 }
 
 const CHECK_WORDS: Record<CheckName, string> = {
@@ -177,7 +236,10 @@ export function recreateTargets(v: Variable, ctx: PlanContext): RecreateTargets 
     return { services: [...ENCRYPTION_KEY_SERVICES, ...extra], forceRecreate: known?.forceRecreate ?? [] };
   }
   if (known && known.services.length > 0) return known;
-  return { services: v.rotation.servicesToRecreate.length > 0 ? v.rotation.servicesToRecreate : ['api'], forceRecreate: [] };
+  return {
+    services: v.rotation.servicesToRecreate.length > 0 ? v.rotation.servicesToRecreate : ['api'],
+    forceRecreate: [],
+  };
 }
 
 /** Where the encryption-key playbook's SQL goes (the run's file; the deployment folder for runs of an older version). */
@@ -199,7 +261,12 @@ export function buildPlan(profile: StackProfile, variableName: string, ctx: Plan
     playbook: r.playbook,
     verify: r.verify,
     facts: v.facts,
-    blastRadius: { cost: r.cost, servicesRecreated: ctx.recreate ? services.services : r.servicesToRecreate, usersLose: r.usersLose, downtime: DOWNTIME[r.playbook] },
+    blastRadius: {
+      cost: r.cost,
+      servicesRecreated: ctx.recreate ? services.services : r.servicesToRecreate,
+      usersLose: r.usersLose,
+      downtime: DOWNTIME[r.playbook],
+    },
   };
   const user = userFor(ctx);
   switch (r.playbook) {
@@ -214,14 +281,28 @@ export function buildPlan(profile: StackProfile, variableName: string, ctx: Plan
         steps: [],
       };
     case 'remove-from-env':
-      return { ...base, rotatable: false, input: 'none', notRotatableReason: `${v.name} is read by no code path; there is nothing to rotate. ${r.steps.join(' ')}`, steps: [] };
+      return {
+        ...base,
+        rotatable: false,
+        input: 'none',
+        notRotatableReason: `${v.name} is read by no code path; there is nothing to rotate. ${r.steps.join(' ')}`,
+        steps: [],
+      };
     case 'env-and-recreate':
       return {
         ...base,
         rotatable: v.sensitive,
-        notRotatableReason: v.sensitive ? undefined : `${v.name} is a setting, not a secret: edit it instead of rotating it.`,
+        notRotatableReason: v.sensitive
+          ? undefined
+          : `${v.name} is a setting, not a secret: edit it instead of rotating it.`,
         input: 'none',
-        steps: [backupStep(ctx), stageStep(v, 'none'), writeEnvStep(v, [STEP.stage]), recreateStep(ctx, services, [STEP.writeEnv]), verifyStep(ctx, v)],
+        steps: [
+          backupStep(ctx),
+          stageStep(v, 'none'),
+          writeEnvStep(v, [STEP.stage]),
+          recreateStep(ctx, services, [STEP.writeEnv]),
+          verifyStep(ctx, v),
+        ],
       };
     case 'community-password':
       return {
@@ -248,7 +329,14 @@ export function buildPlan(profile: StackProfile, variableName: string, ctx: Plan
         ...base,
         rotatable: true,
         input: 'none',
-        steps: [backupStep(ctx), stageStep(v, 'none'), alter, writeEnvStep(v, [STEP.alterRole]), recreateStep(ctx, services, [STEP.writeEnv]), verifyStep(ctx, v)],
+        steps: [
+          backupStep(ctx),
+          stageStep(v, 'none'),
+          alter,
+          writeEnvStep(v, [STEP.alterRole]),
+          recreateStep(ctx, services, [STEP.writeEnv]),
+          verifyStep(ctx, v),
+        ],
       };
     }
     case 'redis-password': {
@@ -262,7 +350,13 @@ export function buildPlan(profile: StackProfile, variableName: string, ctx: Plan
           writeEnvStep(v, [STEP.stage]),
           recreateStep(ctx, services, [STEP.writeEnv]),
           verifyStep(ctx, v),
-          step(STEP.purgeLogs, 'manual', 'Purge old api and worker logs', 'The api and worker log the full Redis URL, password included (service/app/core/redis.py; docs/crucible.md#redis-password-in-the-logs): rotate or delete their old logs.', { requires: [STEP.recreate], optional: true }),
+          step(
+            STEP.purgeLogs,
+            'manual',
+            'Purge old api and worker logs',
+            'The api and worker log the full Redis URL, password included (service/app/core/redis.py; docs/crucible.md#redis-password-in-the-logs): rotate or delete their old logs.',
+            { requires: [STEP.recreate], optional: true },
+          ),
         ],
       };
     }
@@ -277,18 +371,48 @@ export function buildPlan(profile: StackProfile, variableName: string, ctx: Plan
         input: 'none',
         steps: [
           backupStep(ctx),
-          step(STEP.stop, 'command', 'Stop every reader and writer of the stored keys', 'api, worker, beat and frontend stop; postgres stays up. The worker decrypts keys during debates, so it must stop too.', { commands: [stopCommand(ctx.deployment, all)] }),
+          step(
+            STEP.stop,
+            'command',
+            'Stop every reader and writer of the stored keys',
+            'api, worker, beat and frontend stop; postgres stays up. The worker decrypts keys during debates, so it must stop too.',
+            { commands: [stopCommand(ctx.deployment, all)] },
+          ),
           stageStep(v, 'none'),
-          step(STEP.export, 'command', 'Export the stored provider keys', `One JSON array of {"id", "provider_api_keys"} (the column's exact text) is written to ${exportFile}. It holds ciphertexts only.`, {
-            commands: [{ argv: exportArgv, display: `${displayArgv(exportArgv)} > ${displayArgv([exportFile])}`, stdoutFile: exportFile }],
-            requires: [STEP.stop],
-          }),
-          step(STEP.reencrypt, 'app', 'Re-encrypt every stored key', `Every token is decrypted with the current key (PBKDF2-HMAC-SHA256, 100,000 iterations, Fernet), re-encrypted with the new one and checked; one SQL script is written to ${sqlFile}. A token that does not decrypt stops everything before anything is written.`, { requires: [STEP.stage, STEP.export] }),
+          step(
+            STEP.export,
+            'command',
+            'Export the stored provider keys',
+            `One JSON array of {"id", "provider_api_keys"} (the column's exact text) is written to ${exportFile}. It holds ciphertexts only.`,
+            {
+              commands: [
+                {
+                  argv: exportArgv,
+                  display: `${displayArgv(exportArgv)} > ${displayArgv([exportFile])}`,
+                  stdoutFile: exportFile,
+                },
+              ],
+              requires: [STEP.stop],
+            },
+          ),
+          step(
+            STEP.reencrypt,
+            'app',
+            'Re-encrypt every stored key',
+            `Every token is decrypted with the current key (PBKDF2-HMAC-SHA256, 100,000 iterations, Fernet), re-encrypted with the new one and checked; one SQL script is written to ${sqlFile}. A token that does not decrypt stops everything before anything is written.`,
+            { requires: [STEP.stage, STEP.export] },
+          ),
           writeEnvStep(v, [STEP.reencrypt]),
-          step(STEP.applySql, 'command', 'Apply the SQL in one transaction', 'Every row is updated in one transaction, each guarded by its old value: a row changed since the export makes the whole transaction fail and nothing changes.', {
-            commands: [applySqlCommand(ctx.deployment, user, sqlFile)],
-            requires: [STEP.reencrypt, STEP.stop],
-          }),
+          step(
+            STEP.applySql,
+            'command',
+            'Apply the SQL in one transaction',
+            'Every row is updated in one transaction, each guarded by its old value: a row changed since the export makes the whole transaction fail and nothing changes.',
+            {
+              commands: [applySqlCommand(ctx.deployment, user, sqlFile)],
+              requires: [STEP.reencrypt, STEP.stop],
+            },
+          ),
           recreateStep(ctx, services, [STEP.applySql, STEP.writeEnv]),
           verifyStep(ctx, v),
         ],
@@ -300,12 +424,23 @@ export function buildPlan(profile: StackProfile, variableName: string, ctx: Plan
         rotatable: true,
         input: 'required',
         steps: [
-          step(STEP.providerNewKey, 'manual', 'Create a new key at the provider', 'Create the new key in the provider\'s console; keep the old one until the new one works.'),
+          step(
+            STEP.providerNewKey,
+            'manual',
+            'Create a new key at the provider',
+            "Create the new key in the provider's console; keep the old one until the new one works.",
+          ),
           stageStep(v, 'required'),
           writeEnvStep(v, [STEP.stage]),
           recreateStep(ctx, services, [STEP.writeEnv]),
           verifyStep(ctx, v),
-          step(STEP.revokeOldKey, 'manual', 'Revoke the old key at the provider', 'Once the new key works, revoke the old one in the provider\'s console.', { requires: [STEP.verify] }),
+          step(
+            STEP.revokeOldKey,
+            'manual',
+            'Revoke the old key at the provider',
+            "Once the new key works, revoke the old one in the provider's console.",
+            { requires: [STEP.verify] },
+          ),
         ],
       };
   }

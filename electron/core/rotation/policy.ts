@@ -27,7 +27,9 @@ export function policyItems(profile: StackProfile, state: AppState, deploymentId
     .filter((v) => v.sensitive)
     .map((v) => {
       const meta = metas[v.name];
-      const rotatable = !['not-rotatable', 'remove-from-env'].includes(v.rotation.playbook) && !(v.rotation.playbook === 'env-and-recreate' && v.kind !== 'secret');
+      const rotatable =
+        !['not-rotatable', 'remove-from-env'].includes(v.rotation.playbook) &&
+        !(v.rotation.playbook === 'env-and-recreate' && v.kind !== 'secret');
       const maxAgeDays = rotatable ? (DEFAULT_MAX_AGE_DAYS[v.rotation.playbook] ?? null) : null;
       const lastChanged = meta ? (meta.lastRotated ?? meta.created) : null;
       const ageDays = lastChanged ? Math.max(0, Math.floor((now.getTime() - Date.parse(lastChanged)) / DAY)) : null;
@@ -52,7 +54,10 @@ export const DUE_SOON_DAYS = 14;
  * What the Dashboard and the Secrets page flag: secrets past their maximum age (overdue) and those within
  * DUE_SOON_DAYS of it (due). A secret whose rotation is already under way is listed as neither.
  */
-export function rotationAttention(items: readonly PolicyItem[], soonDays = DUE_SOON_DAYS): { overdue: string[]; due: string[] } {
+export function rotationAttention(
+  items: readonly PolicyItem[],
+  soonDays = DUE_SOON_DAYS,
+): { overdue: string[]; due: string[] } {
   const open = items.filter((i) => i.pendingId === null && i.maxAgeDays !== null && i.ageDays !== null);
   return {
     overdue: open.filter((i) => i.overdue).map((i) => i.variable),

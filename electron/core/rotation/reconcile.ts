@@ -73,7 +73,10 @@ export async function reconcile(core: RotationCore, run: RotationRun, d: Deploym
 }
 
 /** The run with this id, reconciled. @throws ROTATION_UNKNOWN, DEPLOYMENT_UNKNOWN, and reconcile's errors */
-export async function reconciled(core: RotationCore, id: string): Promise<{ run: RotationRun; deployment: DeploymentRef }> {
+export async function reconciled(
+  core: RotationCore,
+  id: string,
+): Promise<{ run: RotationRun; deployment: DeploymentRef }> {
   const { run, deployment } = await loadRun(core, id);
   return { run: await reconcile(core, run, deployment), deployment };
 }

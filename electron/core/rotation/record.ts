@@ -23,7 +23,12 @@ export type RotationStatus = z.infer<typeof RotationStatus>;
 export const PENDING: readonly RotationStatus[] = ['staging', 'in-progress', 'confirming', 'rolling-back'];
 
 /** Why a command step failed, in words (host/diagnose.ts). Never command output: that may hold anything. */
-export const StepFailure = z.object({ kind: z.string().max(40), summary: z.string().max(500), hint: z.string().max(500), exitCode: z.number().int() });
+export const StepFailure = z.object({
+  kind: z.string().max(40),
+  summary: z.string().max(500),
+  hint: z.string().max(500),
+  exitCode: z.number().int(),
+});
 export type StepFailure = z.infer<typeof StepFailure>;
 
 export const StepState = z.object({

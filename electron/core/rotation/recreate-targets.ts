@@ -23,7 +23,12 @@ const TTL_MS = 30_000;
 
 export interface RecreateTargetsCache {
   /** The targets of rotating `v` in `d`; `env` (the `.env` values, for interpolation) is read only on a cache miss. */
-  get(core: RotationCore, d: DeploymentRef, v: Variable, env: () => Promise<ReadonlyMap<string, string>>): Promise<RecreateTargets | null>;
+  get(
+    core: RotationCore,
+    d: DeploymentRef,
+    v: Variable,
+    env: () => Promise<ReadonlyMap<string, string>>,
+  ): Promise<RecreateTargets | null>;
 }
 
 export function createRecreateTargetsCache(): RecreateTargetsCache {
@@ -40,9 +45,15 @@ export function createRecreateTargetsCache(): RecreateTargetsCache {
   };
 }
 
-async function compute(core: RotationCore, d: DeploymentRef, v: Variable, env: ReadonlyMap<string, string>): Promise<RecreateTargets | null> {
+async function compute(
+  core: RotationCore,
+  d: DeploymentRef,
+  v: Variable,
+  env: ReadonlyMap<string, string>,
+): Promise<RecreateTargets | null> {
   const loc = core.access.locationOf(d);
-  const where: string | FolderReader = loc.kind === 'ssh' ? hostFolderReader(core.access.hostOf(d), loc.path, d.folder) : d.folder;
+  const where: string | FolderReader =
+    loc.kind === 'ssh' ? hostFolderReader(core.access.hostOf(d), loc.path, d.folder) : d.folder;
   // The variable may not be in `.env` yet (a provider key set for the first time): its routes are the same.
   const values = new Map(env);
   if (!values.has(v.name)) values.set(v.name, 'x');
@@ -50,7 +61,10 @@ async function compute(core: RotationCore, d: DeploymentRef, v: Variable, env: R
   try {
     const files = await discoverComposeFiles(where, { explicit: d.composeFiles, lookup });
     const project = await loadComposeProject(where, files, lookup);
-    const { services, forceRecreate } = servicesToRecreate(receivers(project, values, core.deps.profile.mountedEnvReaders ?? []), [v.name]);
+    const { services, forceRecreate } = servicesToRecreate(
+      receivers(project, values, core.deps.profile.mountedEnvReaders ?? []),
+      [v.name],
+    );
     if (services.length === 0) return null;
     // The profile's order first (the order its texts and the admin know), then any other receiver in compose order.
     const known: string[] = v.rotation.servicesToRecreate.filter((s) => services.includes(s));

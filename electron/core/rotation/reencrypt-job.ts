@@ -26,7 +26,10 @@ export async function runReencryptionJob(input: ReencryptJobInput): Promise<Reen
   try {
     text = await readFile(input.exportFile, 'utf8');
   } catch {
-    throw new AppError(ReencryptErrorCode.ExportInvalid, 'The export file cannot be read. Check the path and that the export command finished.');
+    throw new AppError(
+      ReencryptErrorCode.ExportInvalid,
+      'The export file cannot be read. Check the path and that the export command finished.',
+    );
   }
   const rows = parseUserSettingsExport(text);
   const result = await reencryptExport(rows, input);

@@ -1,5 +1,12 @@
 import { AppError } from '../../common/errors';
-import { deriveCrucibleFernetKey, fernetDecrypt, fernetEncrypt, legacyXorDecrypt, parseFernetKey, type FernetDeps } from '../crypto/fernet';
+import {
+  deriveCrucibleFernetKey,
+  fernetDecrypt,
+  fernetEncrypt,
+  legacyXorDecrypt,
+  parseFernetKey,
+  type FernetDeps,
+} from '../crypto/fernet';
 
 /**
  * Re-encryption of `user_settings.provider_api_keys` for an `API_KEY_ENCRYPTION_KEY` rotation
@@ -40,7 +47,10 @@ function showName(name: string): string {
  */
 export function parseUserSettingsExport(text: string): ExportRow[] {
   const bad = (what: string) =>
-    new AppError(ReencryptErrorCode.ExportInvalid, `The export file is not usable: ${what}. Produce it with the export command the app gives.`);
+    new AppError(
+      ReencryptErrorCode.ExportInvalid,
+      `The export file is not usable: ${what}. Produce it with the export command the app gives.`,
+    );
   let doc: unknown;
   try {
     doc = JSON.parse(text.replace(/^\uFEFF/, ''));
@@ -78,7 +88,8 @@ export function parseUserSettingsExport(text: string): ExportRow[] {
       exact = false;
     }
     if (values === null) return;
-    if (typeof values !== 'object' || Array.isArray(values)) throw bad(`row ${id}: "provider_api_keys" is not a JSON object`);
+    if (typeof values !== 'object' || Array.isArray(values))
+      throw bad(`row ${id}: "provider_api_keys" is not a JSON object`);
     if (Object.keys(values).length === 0) return;
     rows.push({ id, oldText, exact, values: values as Record<string, unknown> });
   });
@@ -127,7 +138,10 @@ function plausibleApiKey(s: string): boolean {
  */
 export async function reencryptExport(rows: readonly ExportRow[], opts: ReencryptOptions): Promise<ReencryptResult> {
   if (opts.oldKey === opts.newKey) {
-    throw new AppError(ReencryptErrorCode.SameKey, 'The new API_KEY_ENCRYPTION_KEY equals the old one; generate a new value.');
+    throw new AppError(
+      ReencryptErrorCode.SameKey,
+      'The new API_KEY_ENCRYPTION_KEY equals the old one; generate a new value.',
+    );
   }
   const oldFernet = parseFernetKey(await deriveCrucibleFernetKey(opts.oldKey));
   const newFernet = parseFernetKey(await deriveCrucibleFernetKey(opts.newKey));
@@ -176,18 +190,31 @@ export async function reencryptExport(rows: readonly ExportRow[], opts: Reencryp
         back = null;
       }
       if (back !== plain) {
-        throw new AppError(ReencryptErrorCode.RoundTripFailed, `Row ${row.id}, provider ${showName(provider)}: the new token did not decrypt back. Nothing was written.`);
+        throw new AppError(
+          ReencryptErrorCode.RoundTripFailed,
+          `Row ${row.id}, provider ${showName(provider)}: the new token did not decrypt back. Nothing was written.`,
+        );
       }
       out[provider] = token;
     }
-    changes.push({ id: row.id, oldText: row.oldText, exact: row.exact, newText: pythonJsonDumps(out), providers: Object.keys(row.values) });
+    changes.push({
+      id: row.id,
+      oldText: row.oldText,
+      exact: row.exact,
+      newText: pythonJsonDumps(out),
+      providers: Object.keys(row.values),
+    });
   }
   return { changes, tokens, legacy, sql: buildReencryptionSql(changes) };
 }
 
 /** A SQL string literal: single quotes doubled (standard_conforming_strings is forced on by the script). */
 export function sqlLiteral(s: string): string {
-  if (s.includes('\u0000')) throw new AppError(ReencryptErrorCode.ExportInvalid, 'A value contains a NUL character, which PostgreSQL text cannot hold.');
+  if (s.includes('\u0000'))
+    throw new AppError(
+      ReencryptErrorCode.ExportInvalid,
+      'A value contains a NUL character, which PostgreSQL text cannot hold.',
+    );
   return `'${s.replace(/'/g, "''")}'`;
 }
 
@@ -209,7 +236,9 @@ function dollarTag(body: string): string {
 export function buildReencryptionSql(changes: readonly RowChange[]): string {
   const body: string[] = [];
   for (const c of changes) {
-    const guard = c.exact ? `provider_api_keys::text = ${sqlLiteral(c.oldText)}` : `provider_api_keys::jsonb = ${sqlLiteral(c.oldText)}::jsonb`;
+    const guard = c.exact
+      ? `provider_api_keys::text = ${sqlLiteral(c.oldText)}`
+      : `provider_api_keys::jsonb = ${sqlLiteral(c.oldText)}::jsonb`;
     body.push(
       `  UPDATE user_settings SET provider_api_keys = ${sqlLiteral(c.newText)}::json, updated_at = now() WHERE id = ${sqlLiteral(c.id)} AND ${guard};`,
       '  GET DIAGNOSTICS n = ROW_COUNT;',

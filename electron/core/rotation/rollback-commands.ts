@@ -9,7 +9,14 @@ import { recreateTargets, sqlFileOf, userFor, type PlanContext } from './playboo
  */
 
 /** The playbooks whose plan has a `recreate` step (a rollback recreates the same services). */
-const WITH_RECREATE: readonly PlaybookId[] = ['env-and-recreate', 'community-password', 'postgres-password', 'redis-password', 'encryption-key-reencrypt', 'provider-key-at-provider'];
+const WITH_RECREATE: readonly PlaybookId[] = [
+  'env-and-recreate',
+  'community-password',
+  'postgres-password',
+  'redis-password',
+  'encryption-key-reencrypt',
+  'provider-key-at-provider',
+];
 
 /**
  * The commands that make the services use the previous value again after a rollback put it back in `.env`,
@@ -17,15 +24,23 @@ const WITH_RECREATE: readonly PlaybookId[] = ['env-and-recreate', 'community-pas
  * `rollbackAlterRoleFile`, the previous password's verifier), the reverse SQL applied (`ctx.sqlFile`), and
  * the recreate. Only what `undo` names and the variable's playbook has.
  */
-export function buildRollbackCommands(profile: StackProfile, variableName: string, ctx: PlanContext, undo: readonly string[], rollbackAlterRoleFile: string): PlannedCommand[] {
+export function buildRollbackCommands(
+  profile: StackProfile,
+  variableName: string,
+  ctx: PlanContext,
+  undo: readonly string[],
+  rollbackAlterRoleFile: string,
+): PlannedCommand[] {
   const v = findVariable(profile, variableName);
   if (!v) return [];
   const playbook = v.rotation.playbook;
   const user = userFor(ctx);
   const out: PlannedCommand[] = [];
   const wants = (u: UndoId) => undo.includes(u);
-  if (wants(UNDO.alterRole) && playbook === 'postgres-password') out.push(alterRoleCommand(ctx.deployment, user, rollbackAlterRoleFile, 'previous'));
-  if (wants(UNDO.applyReverseSql) && playbook === 'encryption-key-reencrypt') out.push(applySqlCommand(ctx.deployment, user, sqlFileOf(ctx)));
+  if (wants(UNDO.alterRole) && playbook === 'postgres-password')
+    out.push(alterRoleCommand(ctx.deployment, user, rollbackAlterRoleFile, 'previous'));
+  if (wants(UNDO.applyReverseSql) && playbook === 'encryption-key-reencrypt')
+    out.push(applySqlCommand(ctx.deployment, user, sqlFileOf(ctx)));
   if (wants(UNDO.recreate) && WITH_RECREATE.includes(playbook)) {
     const targets = recreateTargets(v, ctx);
     out.push(...recreateCommands(ctx.deployment, targets.services, targets.forceRecreate));

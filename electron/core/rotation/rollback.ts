@@ -24,7 +24,12 @@ import { dropRollbackFile, dropWorkFiles, rollbackAlterRoleFile, writeAlterRoleF
  * applied, the stored keys are re-encrypted back to the previous key first (`options.reverse`).
  * @throws ROTATION_ROLLBACK_NEEDS_REENCRYPT when the SQL was applied and no reverse files were given
  */
-async function undoList(core: RotationCore, kc: Keychain, run: RotationRun, options: RollbackOptions): Promise<UndoId[]> {
+async function undoList(
+  core: RotationCore,
+  kc: Keychain,
+  run: RotationRun,
+  options: RollbackOptions,
+): Promise<UndoId[]> {
   const undo: UndoId[] = [];
   if (stepState(run, STEP.alterRole) !== 'todo') undo.push(UNDO.alterRole);
   if (stepState(run, STEP.applySql) !== 'todo') {
@@ -36,7 +41,13 @@ async function undoList(core: RotationCore, kc: Keychain, run: RotationRun, opti
     }
     const oldKey = await nextValue(core, kc, run);
     const newKey = await oldEncryptionKey(core, kc, run);
-    await runReencryptionJob({ exportFile: options.reverse.exportFile, sqlOut: options.reverse.sqlFile, oldKey, newKey, onSecret: (s) => core.deps.logger.redactor.register(s) });
+    await runReencryptionJob({
+      exportFile: options.reverse.exportFile,
+      sqlOut: options.reverse.sqlFile,
+      oldKey,
+      newKey,
+      onSecret: (s) => core.deps.logger.redactor.register(s),
+    });
     undo.push(UNDO.applyReverseSql);
   }
   if (stepState(run, STEP.writeEnv) !== 'todo' || undo.length > 0) undo.push(UNDO.recreate);
@@ -50,8 +61,13 @@ async function restorePrevious(core: RotationCore, kc: Keychain, run: RotationRu
   const current = values.get(run.variable);
   if (run.previous.inEnv) {
     const prevEnv = await core.staging(kc, run).get('previous-env');
-    if (prevEnv === null) throw err('ROTATION_PREVIOUS_MISSING', `The saved previous .env value of ${run.variable} is missing from the keychain; restore .env from its timestamped copy.`);
-    if (current !== prevEnv) await core.access.writeEnvAt(d, path, [{ op: 'set', key: run.variable, value: prevEnv }], sha);
+    if (prevEnv === null)
+      throw err(
+        'ROTATION_PREVIOUS_MISSING',
+        `The saved previous .env value of ${run.variable} is missing from the keychain; restore .env from its timestamped copy.`,
+      );
+    if (current !== prevEnv)
+      await core.access.writeEnvAt(d, path, [{ op: 'set', key: run.variable, value: prevEnv }], sha);
   } else if (current !== undefined) {
     await core.access.writeEnvAt(d, path, [{ op: 'unset', key: run.variable }], sha);
   }
@@ -62,7 +78,12 @@ async function restorePrevious(core: RotationCore, kc: Keychain, run: RotationRu
  * Rolls the run back (or finishes an interrupted rollback).
  * @throws ROTATION_ROLLBACK_NEEDS_REENCRYPT, ROTATION_PREVIOUS_MISSING, KEYCHAIN_*, ENV_*, JOURNAL_*
  */
-export async function doRollback(core: RotationCore, run: RotationRun, d: DeploymentRef, options: RollbackOptions): Promise<RollbackResult> {
+export async function doRollback(
+  core: RotationCore,
+  run: RotationRun,
+  d: DeploymentRef,
+  options: RollbackOptions,
+): Promise<RollbackResult> {
   const kc = await core.keychain();
   if (run.status !== 'rolling-back') {
     const undo = await undoList(core, kc, run, options);
@@ -73,8 +94,15 @@ export async function doRollback(core: RotationCore, run: RotationRun, d: Deploy
     });
   }
   await restorePrevious(core, kc, run, d);
-  const commands = buildRollbackCommands(core.deps.profile, run.variable, await planContextFor(core, run, d), run.rollbackCommands ?? [], rollbackAlterRoleFile(core, run));
-  if (commands.some((c) => c.stdin?.kind === 'alter-role')) await writeAlterRoleFile(core, run, d, kc, 'previous', rollbackAlterRoleFile(core, run));
+  const commands = buildRollbackCommands(
+    core.deps.profile,
+    run.variable,
+    await planContextFor(core, run, d),
+    run.rollbackCommands ?? [],
+    rollbackAlterRoleFile(core, run),
+  );
+  if (commands.some((c) => c.stdin?.kind === 'alter-role'))
+    await writeAlterRoleFile(core, run, d, kc, 'previous', rollbackAlterRoleFile(core, run));
   // Drop the staged values only once nothing may still need them (the ALTER ROLE back needs the previous value: it is live again now).
   await core.staging(kc, run).clear();
   // The forward export and SQL are not needed by any undo (a reverse SQL is a file the admin named).

@@ -68,7 +68,13 @@ export async function runStepCommands(
     const probe = cmd.stdin?.kind === 'probe' ? judgeProbe(r) : null;
     if (probe) {
       // The service check: its own words (which checks failed), not docker's.
-      runs.push({ command: cmd.display, code: r.code, stdout: probe.lines.join('\n'), stderr: probe.failure ? lastLines(r.stderr, deps.redactor) : '', diagnosis: probe.failure });
+      runs.push({
+        command: cmd.display,
+        code: r.code,
+        stdout: probe.lines.join('\n'),
+        stderr: probe.failure ? lastLines(r.stderr, deps.redactor) : '',
+        diagnosis: probe.failure,
+      });
       if (probe.failure) return { runs, failure: probe.failure };
       continue;
     }
@@ -105,7 +111,12 @@ function judgeProbe(r: RanCommand): { lines: string[]; failure: StepFailureView 
   if (report === null) {
     return {
       lines: [],
-      failure: { kind: 'verification-not-run', summary: 'The check of the running service did not run: the api container did not answer.', hint: 'Check that the containers are up (docker compose ps) and look at docker compose logs api, then retry.', exitCode: r.code },
+      failure: {
+        kind: 'verification-not-run',
+        summary: 'The check of the running service did not run: the api container did not answer.',
+        hint: 'Check that the containers are up (docker compose ps) and look at docker compose logs api, then retry.',
+        exitCode: r.code,
+      },
     };
   }
   const lines = report.map((c) => `${c.ok ? '✓' : '✗'} ${c.check}: ${c.detail}`);
@@ -113,6 +124,11 @@ function judgeProbe(r: RanCommand): { lines: string[]; failure: StepFailureView 
   if (failed.length === 0) return { lines, failure: null };
   return {
     lines,
-    failure: { kind: 'verification-failed', summary: `The running service failed these checks: ${failed.map((c) => `${c.check} (${c.detail})`).join('; ')}.`, hint: 'Look at docker compose logs api; then retry the check, or roll back.', exitCode: r.code },
+    failure: {
+      kind: 'verification-failed',
+      summary: `The running service failed these checks: ${failed.map((c) => `${c.check} (${c.detail})`).join('; ')}.`,
+      hint: 'Look at docker compose logs api; then retry the check, or roll back.',
+      exitCode: r.code,
+    },
   };
 }

@@ -16,7 +16,10 @@ const ID = /^rot-[0-9a-f]{16}$/;
  * The run with this id and its deployment.
  * @throws ROTATION_UNKNOWN when no run has this id; DEPLOYMENT_UNKNOWN when its deployment is gone
  */
-export async function loadRun(core: RotationCore, id: string): Promise<{ run: RotationRun; deployment: DeploymentRef }> {
+export async function loadRun(
+  core: RotationCore,
+  id: string,
+): Promise<{ run: RotationRun; deployment: DeploymentRef }> {
   if (!ID.test(id)) throw err('ROTATION_UNKNOWN', 'No rotation has this id.');
   const state = await core.deps.store.read();
   const run = runsOf(state.rotations).find((r) => r.id === id);
@@ -29,7 +32,12 @@ export async function loadRun(core: RotationCore, id: string): Promise<{ run: Ro
  * @returns the run as saved
  * @throws ROTATION_UNKNOWN when the run is gone; the store's errors
  */
-export async function saveRun(core: RotationCore, id: string, change: (r: RotationRun) => void, also?: (s: AppState) => void): Promise<RotationRun> {
+export async function saveRun(
+  core: RotationCore,
+  id: string,
+  change: (r: RotationRun) => void,
+  also?: (s: AppState) => void,
+): Promise<RotationRun> {
   return core.deps.store.update((s) => {
     const i = s.rotations.findIndex((r) => r.id === id);
     const record = s.rotations[i];
@@ -43,7 +51,14 @@ export async function saveRun(core: RotationCore, id: string, change: (r: Rotati
 }
 
 /** Sets a step's state in `r` (the `at`, `by` and `failure` that go with it). A step the run lacks is ignored. */
-export function setStep(core: RotationCore, r: RotationRun, step: StepId, state: StepState['state'], by: StepState['by'] = null, failure: StepFailure | null = null): void {
+export function setStep(
+  core: RotationCore,
+  r: RotationRun,
+  step: StepId,
+  state: StepState['state'],
+  by: StepState['by'] = null,
+  failure: StepFailure | null = null,
+): void {
   const s = r.steps.find((x) => x.id === step);
   if (!s) return;
   s.state = state;

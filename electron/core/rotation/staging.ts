@@ -34,6 +34,7 @@ export class Staging {
   }
 
   async clear(): Promise<void> {
-    for (const slot of ['next', 'previous', 'previous-env'] as const) await this.kc.delete(this.service, slotAccount(this.variable, slot));
+    for (const slot of ['next', 'previous', 'previous-env'] as const)
+      await this.kc.delete(this.service, slotAccount(this.variable, slot));
   }
 }

@@ -1,4 +1,10 @@
-import type { HistoryItem, RollbackResult, RotationOverview, RotationView, StepOutcome } from '../../common/ipc/rotation.ipc';
+import type {
+  HistoryItem,
+  RollbackResult,
+  RotationOverview,
+  RotationView,
+  StepOutcome,
+} from '../../common/ipc/rotation.ipc';
 import type { writeEnvFile } from '../envfile';
 import type { DeploymentHost } from '../host/host';
 import type { Location } from '../host/location';

@@ -23,7 +23,8 @@ export function generate(core: RotationCore, v: Variable): string {
   const g = v.generator;
   const random = core.deps.random;
   if (g.type === 'random') return generateSecret({ alphabet: g.alphabet, length: g.length, random }).value;
-  if (g.type === 'bcrypt-login-password') return generateSecret({ alphabet: g.alphabet, length: g.passwordLength, random }).value;
+  if (g.type === 'bcrypt-login-password')
+    return generateSecret({ alphabet: g.alphabet, length: g.passwordLength, random }).value;
   throw err('ROTATION_VALUE_REQUIRED', `${v.name} is issued by someone else (a provider): type the new value.`);
 }
 
@@ -37,7 +38,12 @@ export async function storedForm(core: RotationCore, v: Variable, value: string)
 }
 
 /** Whether `.env`'s value is `value` (for a plain login password: its hash). */
-export async function envHolds(core: RotationCore, v: Variable, envValue: string | undefined, value: string): Promise<boolean> {
+export async function envHolds(
+  core: RotationCore,
+  v: Variable,
+  envValue: string | undefined,
+  value: string,
+): Promise<boolean> {
   if (envValue === undefined) return false;
   if (v.kind === 'login-password' && !core.isHash(value)) return core.verifyHash(value, envValue);
   return envValue === value;
@@ -49,7 +55,11 @@ export async function envHolds(core: RotationCore, v: Variable, envValue: string
  */
 export async function nextValue(core: RotationCore, kc: Keychain, run: RotationRun): Promise<string> {
   const next = await core.staging(kc, run).get('next');
-  if (next === null) throw err('ROTATION_STAGED_VALUE_MISSING', `The staged new value of ${run.variable} is missing from the keychain. Roll this rotation back and start again.`);
+  if (next === null)
+    throw err(
+      'ROTATION_STAGED_VALUE_MISSING',
+      `The staged new value of ${run.variable} is missing from the keychain. Roll this rotation back and start again.`,
+    );
   core.deps.logger.redactor.register(next);
   return next;
 }
@@ -62,13 +72,25 @@ export async function oldEncryptionKey(core: RotationCore, kc: Keychain, run: Ro
 }
 
 /** The secret's metadata once `value` is live (fingerprint, generation, dates). */
-export async function metaAfterWrite(core: RotationCore, kc: Keychain, run: RotationRun, value: string): Promise<SecretMeta> {
+export async function metaAfterWrite(
+  core: RotationCore,
+  kc: Keychain,
+  run: RotationRun,
+  value: string,
+): Promise<SecretMeta> {
   const fp = await loadFingerprinter(kc, { create: true, random: core.deps.random });
   const at = core.now();
   const before = run.metaBefore;
   return before
     ? { ...before, fingerprint: fp(value), generation: run.generation, lastRotated: at }
-    : { variable: run.variable, fingerprint: fp(value), generation: run.generation, created: at, lastRotated: at, origin: 'generated' as const };
+    : {
+        variable: run.variable,
+        fingerprint: fp(value),
+        generation: run.generation,
+        created: at,
+        lastRotated: at,
+        origin: 'generated' as const,
+      };
 }
 
 /**
@@ -80,7 +102,11 @@ export async function restoreKeychain(core: RotationCore, kc: Keychain, run: Rot
   const live = serviceFor(run.deploymentId);
   const prev = run.previous.inKeychain ? await core.staging(kc, run).get('previous') : null;
   if (run.previous.inKeychain) {
-    if (prev === null) throw err('ROTATION_PREVIOUS_MISSING', `The saved previous value of ${run.variable} is missing from the keychain; restore it from a backup.`);
+    if (prev === null)
+      throw err(
+        'ROTATION_PREVIOUS_MISSING',
+        `The saved previous value of ${run.variable} is missing from the keychain; restore it from a backup.`,
+      );
     await kc.set(live, run.variable, prev);
   } else {
     await kc.delete(live, run.variable);
@@ -92,10 +118,18 @@ export async function restoreKeychain(core: RotationCore, kc: Keychain, run: Rot
  * previous value, as a SCRAM verifier (scram.ts), never the password itself.
  * @throws ROTATION_POSTGRES_USER_MISSING, ROTATION_PREVIOUS_MISSING, ROTATION_STAGED_VALUE_MISSING
  */
-export async function alterRoleSqlFor(core: RotationCore, run: RotationRun, d: DeploymentRef, kc: Keychain, which: 'next' | 'previous'): Promise<string> {
+export async function alterRoleSqlFor(
+  core: RotationCore,
+  run: RotationRun,
+  d: DeploymentRef,
+  kc: Keychain,
+  which: 'next' | 'previous',
+): Promise<string> {
   const user = (await core.access.readEnv(d)).values.get('POSTGRES_USER');
-  if (!user) throw err('ROTATION_POSTGRES_USER_MISSING', 'POSTGRES_USER is not set in .env, so the role to change is unknown.');
+  if (!user)
+    throw err('ROTATION_POSTGRES_USER_MISSING', 'POSTGRES_USER is not set in .env, so the role to change is unknown.');
   const pw = which === 'next' ? await nextValue(core, kc, run) : await core.staging(kc, run).get('previous-env');
-  if (pw === null) throw err('ROTATION_PREVIOUS_MISSING', 'The previous POSTGRES_PASSWORD is not in the keychain any more.');
+  if (pw === null)
+    throw err('ROTATION_PREVIOUS_MISSING', 'The previous POSTGRES_PASSWORD is not in the keychain any more.');
   return alterRoleSql(user, pw);
 }

@@ -4,7 +4,16 @@ import type { DeploymentRef } from '../../common/model/deployment';
 import type { StepId } from '../../common/model/rotation-steps';
 import { findVariable } from '../stack/profile';
 import { err, type RotationCore } from './core';
-import { ALTER_ROLE_FILE, buildPlan, DEFAULT_EXPORT_NAME, DEFAULT_SQL_NAME, toStepView, type Plan, type PlanContext, type PlanStep } from './playbooks';
+import {
+  ALTER_ROLE_FILE,
+  buildPlan,
+  DEFAULT_EXPORT_NAME,
+  DEFAULT_SQL_NAME,
+  toStepView,
+  type Plan,
+  type PlanContext,
+  type PlanStep,
+} from './playbooks';
 import type { RotationRun } from './record';
 import { stepState } from './run-store';
 import { dumpFileFor, workDir } from './work-files';
@@ -57,7 +66,9 @@ export async function planFor(core: RotationCore, run: PlanRun, d: DeploymentRef
 /** The steps not done yet that block confirmation. */
 export function blockingSteps(run: RotationRun, plan: Plan): StepId[] {
   // Confirming is the admin's statement that the service is healthy, so manual steps do not block.
-  return plan.steps.filter((s) => !s.optional && s.kind !== 'manual' && stepState(run, s.id) !== 'done').map((s) => s.id);
+  return plan.steps
+    .filter((s) => !s.optional && s.kind !== 'manual' && stepState(run, s.id) !== 'done')
+    .map((s) => s.id);
 }
 
 /** @throws ROTATION_UNKNOWN_STEP when the playbook has no such step */
@@ -70,7 +81,8 @@ export function planStep(plan: Plan, stepId: string): PlanStep {
 /** @throws ROTATION_STEP_BLOCKED when a step `s` requires is not done */
 export function assertReady(run: RotationRun, s: PlanStep): void {
   const missing = s.requires.filter((q) => stepState(run, q) !== 'done');
-  if (missing.length > 0) throw err('ROTATION_STEP_BLOCKED', `"${s.title}" needs these steps done first: ${missing.join(', ')}.`);
+  if (missing.length > 0)
+    throw err('ROTATION_STEP_BLOCKED', `"${s.title}" needs these steps done first: ${missing.join(', ')}.`);
 }
 
 /**
@@ -94,7 +106,14 @@ export async function toView(core: RotationCore, run: RotationRun, d: Deployment
     verify: plan.verify,
     steps: plan.steps.map((s) => {
       const st = run.steps.find((x) => x.id === s.id);
-      return { ...toStepView(s), state: st?.state ?? 'todo', failure: st?.failure ?? null, at: st?.at ?? null, by: st?.by ?? null, ready: s.requires.every((q) => done.has(q)) };
+      return {
+        ...toStepView(s),
+        state: st?.state ?? 'todo',
+        failure: st?.failure ?? null,
+        at: st?.at ?? null,
+        by: st?.by ?? null,
+        ready: s.requires.every((q) => done.has(q)),
+      };
     }),
     canRunCommands: await core.access.canRun(d),
     blocking: blockingSteps(run, plan),

@@ -52,7 +52,14 @@ export async function prepareFile(core: RotationCore, path: string): Promise<voi
  * Other playbooks: nothing.
  * @throws ROTATION_POSTGRES_USER_MISSING, ROTATION_PREVIOUS_MISSING, FS_* when the file cannot be written
  */
-export async function writeAlterRoleFile(core: RotationCore, run: RotationRun, d: DeploymentRef, kc: Keychain, which: 'next' | 'previous', path: string): Promise<void> {
+export async function writeAlterRoleFile(
+  core: RotationCore,
+  run: RotationRun,
+  d: DeploymentRef,
+  kc: Keychain,
+  which: 'next' | 'previous',
+  path: string,
+): Promise<void> {
   if (run.playbook !== 'postgres-password') return;
   const sql = await alterRoleSqlFor(core, run, d, kc, which);
   await prepareFile(core, path);
@@ -74,7 +81,8 @@ export async function dropWorkFiles(core: RotationCore, run: RotationRun, d: Dep
   const legacy = [join(d.folder, DEFAULT_EXPORT_NAME), join(d.folder, DEFAULT_SQL_NAME)];
   try {
     await rm(workDir(core, run.id), { recursive: true, force: true });
-    for (const f of [run.exportFile, run.sqlFile]) if (f !== undefined && legacy.includes(f)) await rm(f, { force: true });
+    for (const f of [run.exportFile, run.sqlFile])
+      if (f !== undefined && legacy.includes(f)) await rm(f, { force: true });
   } catch (e) {
     core.deps.logger.warn('rotation.work-files-left', { id: run.id, error: e });
   }

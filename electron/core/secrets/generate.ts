@@ -35,7 +35,8 @@ export function randomString(alphabet: string, length: number, random: RandomSou
   if (symbols.length < 2 || symbols.length > 256 || new Set(symbols).size !== symbols.length) {
     throw new AppError('GEN_BAD_ALPHABET', 'The alphabet must have 2 to 256 distinct characters.');
   }
-  if (!Number.isInteger(length) || length < 1 || length > 4096) throw new AppError('GEN_BAD_LENGTH', 'The length must be an integer from 1 to 4096.');
+  if (!Number.isInteger(length) || length < 1 || length > 4096)
+    throw new AppError('GEN_BAD_LENGTH', 'The length must be an integer from 1 to 4096.');
   const n = symbols.length;
   const limit = 256 - (256 % n); // accept bytes < limit: each symbol then has exactly limit/n preimages
   let out = '';
@@ -44,7 +45,8 @@ export function randomString(alphabet: string, length: number, random: RandomSou
     // Ask for a little more than needed so that rejections rarely cost a second call.
     const want = Math.ceil(((length - produced) * 256) / limit) + 8;
     const buf = random(want);
-    if (buf.length !== want) throw new AppError('GEN_RANDOM_FAILED', 'The random source returned fewer bytes than asked.');
+    if (buf.length !== want)
+      throw new AppError('GEN_RANDOM_FAILED', 'The random source returned fewer bytes than asked.');
     for (const b of buf) {
       if (b >= limit) continue;
       out += symbols[b % n] ?? '';
@@ -82,10 +84,17 @@ export function generateSecret(options: GenerateOptions): GeneratedSecret {
   const random = options.random ?? cryptoRandom;
   const noDash = (options.noLeadingDash ?? false) && alphabet.includes('-');
   if (!noDash) {
-    return { value: randomString(alphabet, options.length, random), alphabet: options.alphabet, length: options.length, entropyBits: entropyBits(alphabet.length, options.length) };
+    return {
+      value: randomString(alphabet, options.length, random),
+      alphabet: options.alphabet,
+      length: options.length,
+      entropyBits: entropyBits(alphabet.length, options.length),
+    };
   }
   const firstAlphabet = alphabet.replace('-', '');
-  const value = randomString(firstAlphabet, 1, random) + (options.length > 1 ? randomString(alphabet, options.length - 1, random) : '');
+  const value =
+    randomString(firstAlphabet, 1, random) +
+    (options.length > 1 ? randomString(alphabet, options.length - 1, random) : '');
   return {
     value,
     alphabet: options.alphabet,

@@ -32,9 +32,16 @@ export async function effWordlist(): Promise<readonly string[]> {
   if (checked !== null) return checked;
   const { dictionary } = await import('@zxcvbn-ts/language-common');
   const words = dictionary['diceware-common'] as unknown;
-  const ok = Array.isArray(words) && words.length === WORDLIST_SIZE && words.every((w) => typeof w === 'string' && /^[a-z]{3,9}$/.test(w)) && new Set(words).size === WORDLIST_SIZE;
+  const ok =
+    Array.isArray(words) &&
+    words.length === WORDLIST_SIZE &&
+    words.every((w) => typeof w === 'string' && /^[a-z]{3,9}$/.test(w)) &&
+    new Set(words).size === WORDLIST_SIZE;
   if (!ok) {
-    throw new AppError('SECRETS_WORDLIST_INVALID', 'The passphrase word list shipped with the app is not the expected EFF list of 7,776 words. Reinstall the app; meanwhile choose six unrelated words yourself.');
+    throw new AppError(
+      'SECRETS_WORDLIST_INVALID',
+      'The passphrase word list shipped with the app is not the expected EFF list of 7,776 words. Reinstall the app; meanwhile choose six unrelated words yourself.',
+    );
   }
   checked = words as string[];
   return checked;
@@ -45,8 +52,12 @@ export async function effWordlist(): Promise<readonly string[]> {
  * logged or journalled here.
  * @throws AppError SECRETS_WORDLIST_INVALID (effWordlist); RangeError when `words` is outside 6..12
  */
-export async function generatePassphrase(words: number = DEFAULT_WORDS, random: RandomIndex = defaultRandom): Promise<string> {
-  if (!Number.isInteger(words) || words < MIN_WORDS || words > MAX_WORDS) throw new RangeError(`words must be an integer from ${MIN_WORDS} to ${MAX_WORDS}`);
+export async function generatePassphrase(
+  words: number = DEFAULT_WORDS,
+  random: RandomIndex = defaultRandom,
+): Promise<string> {
+  if (!Number.isInteger(words) || words < MIN_WORDS || words > MAX_WORDS)
+    throw new RangeError(`words must be an integer from ${MIN_WORDS} to ${MAX_WORDS}`);
   const list = await effWordlist();
   const out: string[] = [];
   for (let i = 0; i < words; i++) {

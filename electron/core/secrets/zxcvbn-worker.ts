@@ -65,16 +65,34 @@ type Check = (password: string, userInputs: readonly string[]) => ZxcvbnVerdict;
 
 /** The in-thread fallback, loaded and built only when the worker cannot be used. */
 async function inThread(): Promise<Check> {
-  const [{ ZxcvbnFactory }, common, en] = await Promise.all([import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common'), import('@zxcvbn-ts/language-en')]);
-  const zxcvbn = new ZxcvbnFactory({ dictionary: { ...common.dictionary, ...en.dictionary, [FAMOUS_DICTIONARY]: [...FAMOUS_PASSPHRASES] }, graphs: common.adjacencyGraphs, translations: en.translations });
+  const [{ ZxcvbnFactory }, common, en] = await Promise.all([
+    import('@zxcvbn-ts/core'),
+    import('@zxcvbn-ts/language-common'),
+    import('@zxcvbn-ts/language-en'),
+  ]);
+  const zxcvbn = new ZxcvbnFactory({
+    dictionary: { ...common.dictionary, ...en.dictionary, [FAMOUS_DICTIONARY]: [...FAMOUS_PASSPHRASES] },
+    graphs: common.adjacencyGraphs,
+    translations: en.translations,
+  });
   return (password, userInputs) => {
     const r = zxcvbn.check(password, [...userInputs]);
     const famous = r.sequence.some((x) => 'dictionaryName' in x && x.dictionaryName === FAMOUS_DICTIONARY);
-    return { score: r.score, guessesLog10: r.guessesLog10, warning: r.feedback.warning, suggestions: r.feedback.suggestions, famous };
+    return {
+      score: r.score,
+      guessesLog10: r.guessesLog10,
+      warning: r.feedback.warning,
+      suggestions: r.feedback.suggestions,
+      famous,
+    };
   };
 }
 
-const PACKAGES = { core: '@zxcvbn-ts/core', common: '@zxcvbn-ts/language-common', en: '@zxcvbn-ts/language-en' } as const;
+const PACKAGES = {
+  core: '@zxcvbn-ts/core',
+  common: '@zxcvbn-ts/language-common',
+  en: '@zxcvbn-ts/language-en',
+} as const;
 
 /** Absolute paths of the packages, resolved from this file (or the bundle it is part of). */
 function packagePaths(): Record<keyof typeof PACKAGES, string> {
@@ -125,7 +143,10 @@ export function createZxcvbnEngine(): ZxcvbnEngine {
     const w =
       bundled !== null
         ? new Worker(bundled, { eval: true })
-        : new Worker(WORKER_CODE, { eval: true, workerData: { ...packagePaths(), famous: [...FAMOUS_PASSPHRASES], famousName: FAMOUS_DICTIONARY } });
+        : new Worker(WORKER_CODE, {
+            eval: true,
+            workerData: { ...packagePaths(), famous: [...FAMOUS_PASSPHRASES], famousName: FAMOUS_DICTIONARY },
+          });
     w.unref();
     w.on('message', (m: Reply) => {
       const p = pending.get(m.id);
@@ -171,7 +192,8 @@ export function createZxcvbnEngine(): ZxcvbnEngine {
     async check(password, userInputs = []) {
       const asTyped = await checkOne(password, userInputs);
       const compact = compactForm(password);
-      const v = compact === password || compact === '' ? asTyped : lowerOf(asTyped, await checkOne(compact, userInputs));
+      const v =
+        compact === password || compact === '' ? asTyped : lowerOf(asTyped, await checkOne(compact, userInputs));
       // zxcvbn has no words for a match in an added dictionary: say why it is guessable.
       return v.famous && v.warning === null ? { ...v, warning: FAMOUS_WARNING } : v;
     },

@@ -19,7 +19,10 @@ const LOOPBACK_NAMES = new Set(['localhost', 'localhost.localdomain', 'ip6-local
 
 /** True for localhost, *.localhost, 127.0.0.0/8, ::1 and 0.0.0.0 (which the browser treats as local). */
 export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  const h = hostname
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
   if (LOOPBACK_NAMES.has(h) || h.endsWith('.localhost')) return true;
   if (/^127(\.\d{1,3}){3}$/.test(h) || h === '0.0.0.0') return true;
   return h === '::1' || h === '::' || h === '0:0:0:0:0:0:0:1';
@@ -37,7 +40,8 @@ export function parseOrigin(raw: string): { origin: string; url: URL } | { probl
   } catch {
     return { problem: 'is not a URL (write it as https://host.example)' };
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { problem: 'must start with https:// (or http:// outside production)' };
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    return { problem: 'must start with https:// (or http:// outside production)' };
   if (url.username || url.password) return { problem: 'must not contain a user name or password' };
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || /^[a-z]+:\/\/[^/]+\/.+/i.test(text)) {
     return { problem: 'must be an origin only (scheme, host and port), without a path, query or fragment' };
@@ -49,11 +53,31 @@ function judge(field: AddressIssue['field'], label: string, url: URL, env: Envir
   const out: AddressIssue[] = [];
   const loop = isLoopbackHost(url.hostname);
   if (env === 'production') {
-    if (url.protocol !== 'https:') out.push({ field, severity: 'error', message: `${label} must use https:// in production (the security guide requires TLS; put a reverse proxy with a certificate in front).` });
-    if (loop) out.push({ field, severity: 'error', message: `${label} points at this machine (${url.hostname}); in production use the public host name users type in their browser.` });
+    if (url.protocol !== 'https:')
+      out.push({
+        field,
+        severity: 'error',
+        message: `${label} must use https:// in production (the security guide requires TLS; put a reverse proxy with a certificate in front).`,
+      });
+    if (loop)
+      out.push({
+        field,
+        severity: 'error',
+        message: `${label} points at this machine (${url.hostname}); in production use the public host name users type in their browser.`,
+      });
   } else if (env === 'staging') {
-    if (url.protocol !== 'https:') out.push({ field, severity: 'warning', message: `${label} uses plain http://; use https:// before going to production.` });
-    if (loop) out.push({ field, severity: 'warning', message: `${label} points at this machine (${url.hostname}); other people cannot reach it.` });
+    if (url.protocol !== 'https:')
+      out.push({
+        field,
+        severity: 'warning',
+        message: `${label} uses plain http://; use https:// before going to production.`,
+      });
+    if (loop)
+      out.push({
+        field,
+        severity: 'warning',
+        message: `${label} points at this machine (${url.hostname}); other people cannot reach it.`,
+      });
   }
   return out;
 }
@@ -78,14 +102,20 @@ export function checkAddress(input: AddressInput, env: Environment): AddressVerd
   const issues: AddressIssue[] = [];
   const front = parseOrigin(input.frontendUrl);
   let frontendUrl = input.frontendUrl.trim();
-  if ('problem' in front) issues.push({ field: 'frontendUrl', severity: 'error', message: `The public address ${front.problem}.` });
+  if ('problem' in front)
+    issues.push({ field: 'frontendUrl', severity: 'error', message: `The public address ${front.problem}.` });
   else {
     frontendUrl = front.origin;
     issues.push(...judge('frontendUrl', 'The public address', front.url, env));
   }
   const origins: string[] = [];
   const raw = input.corsOrigins.map((o) => o.trim()).filter((o) => o !== '');
-  if (raw.length === 0) issues.push({ field: 'corsOrigins', severity: 'error', message: 'List at least one allowed origin (normally the public address itself).' });
+  if (raw.length === 0)
+    issues.push({
+      field: 'corsOrigins',
+      severity: 'error',
+      message: 'List at least one allowed origin (normally the public address itself).',
+    });
   for (const o of raw) {
     const p = parseOrigin(o);
     if ('problem' in p) {
@@ -97,7 +127,11 @@ export function checkAddress(input: AddressInput, env: Environment): AddressVerd
     issues.push(...judge('corsOrigins', `The origin ${p.origin}`, p.url, env));
   }
   if (!('problem' in front) && origins.length > 0 && !origins.includes(front.origin)) {
-    issues.push({ field: 'corsOrigins', severity: 'warning', message: `The public address ${front.origin} is not among the allowed origins, so the browser app will be refused by the api.` });
+    issues.push({
+      field: 'corsOrigins',
+      severity: 'warning',
+      message: `The public address ${front.origin} is not among the allowed origins, so the browser app will be refused by the api.`,
+    });
   }
   return { ok: !issues.some((i) => i.severity === 'error'), frontendUrl, corsOrigins: origins, issues };
 }

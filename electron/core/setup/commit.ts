@@ -59,7 +59,12 @@ export interface CommitOutcome {
 
 /** A deployment id from the folder name: lowercase, dashes, plus a short random suffix. */
 export function deploymentIdFor(name: string, random: (n: number) => Buffer = randomBytes): string {
-  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'crucible';
+  const slug =
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'crucible';
   const base = /^[a-z0-9]/.test(slug) ? slug : `d-${slug}`;
   return `${base.length < 3 ? `${base}-dep` : base}-${random(3).toString('hex')}`;
 }
@@ -89,20 +94,25 @@ async function undoFiles(files: SetupFiles, written: Written[], logger: Logger):
   return failed;
 }
 
-const NOTHING_CHANGED = 'Nothing was changed: the keychain, .env, the compose files, .gitignore and the app state are as they were.';
+const NOTHING_CHANGED =
+  'Nothing was changed: the keychain, .env, the compose files, .gitignore and the app state are as they were.';
 
 /** What the admin is told after a failed commit: precisely what changed (usually nothing). */
 function failureSummary(e: unknown, stateLeft: boolean): string {
-  if (e instanceof AppError && (e.code === 'SETUP_ROLLBACK_INCOMPLETE' || e.code === 'KEYCHAIN_WRITE_INTERRUPTED')) return e.message;
-  if (stateLeft) return 'Setup failed, and the deployment could not be removed from the app state again: remove it from the Dashboard (or `crucible-secrets` state) before retrying. The keychain and the files are as they were.';
+  if (e instanceof AppError && (e.code === 'SETUP_ROLLBACK_INCOMPLETE' || e.code === 'KEYCHAIN_WRITE_INTERRUPTED'))
+    return e.message;
+  if (stateLeft)
+    return 'Setup failed, and the deployment could not be removed from the app state again: remove it from the Dashboard (or `crucible-secrets` state) before retrying. The keychain and the files are as they were.';
   return NOTHING_CHANGED;
 }
 
 /** The error to throw: the cause's own words, then what changed. Internal errors say nothing more. */
 function withOutcome(e: unknown, stateLeft: boolean): AppError {
   const summary = failureSummary(e, stateLeft);
-  if (!(e instanceof AppError)) return new AppError('SETUP_FAILED', `Setup failed unexpectedly (details are in the log). ${summary}`);
-  if (summary === e.message || e.message.includes('Nothing was changed')) return stateLeft ? new AppError(e.code, `${e.message} ${summary}`) : e;
+  if (!(e instanceof AppError))
+    return new AppError('SETUP_FAILED', `Setup failed unexpectedly (details are in the log). ${summary}`);
+  if (summary === e.message || e.message.includes('Nothing was changed'))
+    return stateLeft ? new AppError(e.code, `${e.message} ${summary}`) : e;
   return new AppError(e.code, `${e.message} ${summary}`);
 }
 
@@ -120,17 +130,26 @@ export async function commitPlan(deps: CommitDeps, input: CommitInput): Promise<
   for (const v of Object.values(plan.keychain)) logger.redactor.register(v);
 
   // Nothing may have changed under us since the folder was read.
-  const checks: Array<[string, string | null]> = [[plan.envPath, plan.envBeforeSha], ...plan.compose.map((c): [string, string | null] => [c.path, c.beforeSha])];
+  const checks: Array<[string, string | null]> = [
+    [plan.envPath, plan.envBeforeSha],
+    ...plan.compose.map((c): [string, string | null] => [c.path, c.beforeSha]),
+  ];
   if (plan.gitignore.after !== null) checks.push([plan.gitignore.path, plan.gitignore.beforeSha]);
   for (const [path, sha] of checks) {
     if ((await files.sha(path)) !== sha) {
-      throw new AppError('SETUP_FOLDER_CHANGED', `${basename(path)} changed on disk since the folder was read. Nothing was written; choose the folder again to see its current state.`);
+      throw new AppError(
+        'SETUP_FOLDER_CHANGED',
+        `${basename(path)} changed on disk since the folder was read. Nothing was written; choose the folder again to see its current state.`,
+      );
     }
   }
 
   const state = await store.read();
   if (state.deployments.some((d) => d.folder === location)) {
-    throw new AppError('SETUP_ALREADY_REGISTERED', 'This folder is already set up as a deployment. Open it from the Dashboard instead (its secrets are managed there).');
+    throw new AppError(
+      'SETUP_ALREADY_REGISTERED',
+      'This folder is already set up as a deployment. Open it from the Dashboard instead (its secrets are managed there).',
+    );
   }
   const deploymentId = deploymentIdFor(input.name, deps.random);
   const service = serviceFor(deploymentId);
@@ -139,7 +158,14 @@ export async function commitPlan(deps: CommitDeps, input: CommitInput): Promise<
 
   progress('state', 'Registering the deployment…', 0.05);
   await store.update((s) => {
-    s.deployments.push({ id: deploymentId, name: input.name.slice(0, 80) || deploymentId, folder: location, composeFiles: input.composeFiles, environment: input.environment, createdAt: now });
+    s.deployments.push({
+      id: deploymentId,
+      name: input.name.slice(0, 80) || deploymentId,
+      folder: location,
+      composeFiles: input.composeFiles,
+      environment: input.environment,
+      createdAt: now,
+    });
   });
 
   const written: Written[] = [];
@@ -149,14 +175,27 @@ export async function commitPlan(deps: CommitDeps, input: CommitInput): Promise<
   const undoOrExplain = async () => {
     const failed = await undoFiles(files, written.splice(0), logger);
     if (failed.length > 0) {
-      throw new AppError('SETUP_ROLLBACK_INCOMPLETE', `Setup failed and ${failed.join(', ')} could not be put back. Its previous version is kept in the app's folder (Secrets page, or \`crucible-secrets secrets previous DIR\`); put it back from there. The keychain entries were removed again.`);
+      throw new AppError(
+        'SETUP_ROLLBACK_INCOMPLETE',
+        `Setup failed and ${failed.join(', ')} could not be put back. Its previous version is kept in the app's folder (Secrets page, or \`crucible-secrets secrets previous DIR\`); put it back from there. The keychain entries were removed again.`,
+      );
     }
   };
   const writeFiles = async () => {
     progress('files', 'Writing .env…', 0.55);
     const envMode = await files.mode(plan.envPath);
-    const envRes = await files.write(plan.envPath, plan.envAfter, { expectedSha256: plan.envBeforeSha, mode: 0o600, keepIn });
-    written.push({ path: plan.envPath, before: plan.envBefore, mode: envMode, backupPath: envRes.backupPath, afterSha: sha256(plan.envAfter) });
+    const envRes = await files.write(plan.envPath, plan.envAfter, {
+      expectedSha256: plan.envBeforeSha,
+      mode: 0o600,
+      keepIn,
+    });
+    written.push({
+      path: plan.envPath,
+      before: plan.envBefore,
+      mode: envMode,
+      backupPath: envRes.backupPath,
+      afterSha: sha256(plan.envAfter),
+    });
     envBackup = envRes.backupPath;
     for (const c of plan.compose) {
       progress('files', `Updating ${c.file}…`, 0.7);
@@ -168,23 +207,53 @@ export async function commitPlan(deps: CommitDeps, input: CommitInput): Promise<
     if (plan.gitignore.after !== null) {
       progress('files', 'Adding .env to .gitignore…', 0.8);
       const mode = await files.mode(plan.gitignore.path);
-      const r = await files.write(plan.gitignore.path, plan.gitignore.after, { expectedSha256: plan.gitignore.beforeSha, mode: mode ?? 0o644, keepIn: null });
-      written.push({ path: plan.gitignore.path, before: plan.gitignore.before, mode, backupPath: r.backupPath, afterSha: sha256(plan.gitignore.after) });
+      const r = await files.write(plan.gitignore.path, plan.gitignore.after, {
+        expectedSha256: plan.gitignore.beforeSha,
+        mode: mode ?? 0o644,
+        keepIn: null,
+      });
+      written.push({
+        path: plan.gitignore.path,
+        before: plan.gitignore.before,
+        mode,
+        backupPath: r.backupPath,
+        afterSha: sha256(plan.gitignore.after),
+      });
     }
   };
 
   // The journal entries are known before anything is written (from the plan); storeSecrets checks them
   // first and appends them as part of the change, so a journal that refuses them leaves everything as it was.
-  const fileEntry = (path: string, before: string | null, previousKept: boolean): JournalInput => ({ type: 'file.written', deploymentId, subject: basename(path), details: { previousKept, created: before === null } });
+  const fileEntry = (path: string, before: string | null, previousKept: boolean): JournalInput => ({
+    type: 'file.written',
+    deploymentId,
+    subject: basename(path),
+    details: { previousKept, created: before === null },
+  });
   const journalEntries: JournalInput[] = [
-    { type: 'deployment.added', deploymentId, subject: input.name.slice(0, 200), details: { environment: input.environment, composeFiles: input.composeFiles } },
+    {
+      type: 'deployment.added',
+      deploymentId,
+      subject: input.name.slice(0, 200),
+      details: { environment: input.environment, composeFiles: input.composeFiles },
+    },
     fileEntry(plan.envPath, plan.envBefore, plan.envBefore !== null),
     ...plan.compose.map((c) => fileEntry(c.path, c.before, true)),
     ...(plan.gitignore.after !== null ? [fileEntry(plan.gitignore.path, plan.gitignore.before, false)] : []),
-    ...plan.compose.map((c): JournalInput => ({ type: 'fix.applied', deploymentId, subject: c.file, details: { fix: 'compose-cors-from-env', services: c.services } })),
+    ...plan.compose.map((c): JournalInput => ({
+      type: 'fix.applied',
+      deploymentId,
+      subject: c.file,
+      details: { fix: 'compose-cors-from-env', services: c.services },
+    })),
     { type: 'setup.completed', deploymentId, details: { variables: Object.keys(plan.keychain) } },
   ];
-  const origins = Object.fromEntries(Object.entries(plan.origins).map(([v, o]) => [v, o === 'imported' ? ('imported' as const) : ('generated' as const)]));
+  const origins = Object.fromEntries(
+    Object.entries(plan.origins).map(([v, o]) => [
+      v,
+      o === 'imported' ? ('imported' as const) : ('generated' as const),
+    ]),
+  );
 
   try {
     progress('keychain', `Storing ${Object.keys(plan.keychain).length} secrets in the keychain…`, 0.2);
@@ -219,7 +288,9 @@ export async function commitPlan(deps: CommitDeps, input: CommitInput): Promise<
         stateLeft = true;
       });
     progress('failed', failureSummary(e, stateLeft), 1);
-    await deps.journal.append({ type: 'setup.failed', deploymentId, details: { reason: e instanceof AppError ? e.code : 'INTERNAL' } }).catch(() => undefined);
+    await deps.journal
+      .append({ type: 'setup.failed', deploymentId, details: { reason: e instanceof AppError ? e.code : 'INTERNAL' } })
+      .catch(() => undefined);
     throw withOutcome(e, stateLeft);
   }
 

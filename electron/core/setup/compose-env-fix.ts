@@ -16,7 +16,13 @@ import type { ComposeFileFact } from './detect';
  * file in which a service defined there does not receive them (computed with compose/service-env.ts). The
  * edit is line-based and comment-preserving, re-read with the YAML parser, and previewed as a diff.
  */
-export const PRODUCTION_ENV_VARIABLES = ['ROUNDTABLE_ENVIRONMENT', 'ROUNDTABLE_FRONTEND_URL', 'ROUNDTABLE_ENABLE_RATE_LIMITING', 'ROUNDTABLE_LLM_RATE_LIMIT_TPM', 'ROUNDTABLE_LLM_RATE_LIMIT_WINDOW_SECONDS'] as const;
+export const PRODUCTION_ENV_VARIABLES = [
+  'ROUNDTABLE_ENVIRONMENT',
+  'ROUNDTABLE_FRONTEND_URL',
+  'ROUNDTABLE_ENABLE_RATE_LIMITING',
+  'ROUNDTABLE_LLM_RATE_LIMIT_TPM',
+  'ROUNDTABLE_LLM_RATE_LIMIT_WINDOW_SECONDS',
+] as const;
 /** The services that run Crucible's settings (config.py) and so need production's values. */
 export const PRODUCTION_ENV_SERVICES = ['api', 'worker'] as const;
 
@@ -26,7 +32,10 @@ export const entryFor = (name: string): string => `${name}=\${${name}:?set ${nam
  * Services of one file (defined there with an image or a build) missing each variable; empty when the file's
  * api receives them all (then the file is not a production file in this sense and stays untouched).
  */
-export function missingProductionEntries(file: ComposeFileFact, readers: readonly MountedEnvReader[]): Map<string, string[]> {
+export function missingProductionEntries(
+  file: ComposeFileFact,
+  readers: readonly MountedEnvReader[],
+): Map<string, string[]> {
   const probe = new Map<string, string>(PRODUCTION_ENV_VARIABLES.map((n) => [n, 'x']));
   const lookup = (n: string) => probe.get(n) ?? 'x';
   let project;
@@ -38,8 +47,14 @@ export function missingProductionEntries(file: ComposeFileFact, readers: readonl
   const map = receivers(project, probe, readers);
   const out = new Map<string, string[]>();
   for (const service of project.services) {
-    if (!(PRODUCTION_ENV_SERVICES as readonly string[]).includes(service.name) || (service.image === undefined && !service.build)) continue;
-    const missing = PRODUCTION_ENV_VARIABLES.filter((n) => !(map.get(n) ?? []).some((r) => r.service === service.name && r.effective && r.as === n));
+    if (
+      !(PRODUCTION_ENV_SERVICES as readonly string[]).includes(service.name) ||
+      (service.image === undefined && !service.build)
+    )
+      continue;
+    const missing = PRODUCTION_ENV_VARIABLES.filter(
+      (n) => !(map.get(n) ?? []).some((r) => r.service === service.name && r.effective && r.as === n),
+    );
     if (missing.length > 0) out.set(service.name, missing);
   }
   // A file whose api reads .env anyway (docker-compose.yml mounts it) is left as it is.
@@ -71,11 +86,18 @@ function writableEnvMounts(text: string, file: string): Array<{ service: string;
     return [];
   }
   return parsed.services.flatMap((svc) =>
-    svc.volumes.filter((v) => v.type === 'bind' && v.hostSource === `${folder}/.env` && !v.readOnly && !v.raw.startsWith('{')).map((v) => ({ service: svc.name, index: v.index })),
+    svc.volumes
+      .filter((v) => v.type === 'bind' && v.hostSource === `${folder}/.env` && !v.readOnly && !v.raw.startsWith('{'))
+      .map((v) => ({ service: svc.name, index: v.index })),
   );
 }
 
-export function planSetupComposeChanges(files: readonly ComposeFileFact[], corsFixes: readonly CorsFix[], readers: readonly MountedEnvReader[], secrets: DiffSecrets = {}): ComposeChange[] {
+export function planSetupComposeChanges(
+  files: readonly ComposeFileFact[],
+  corsFixes: readonly CorsFix[],
+  readers: readonly MountedEnvReader[],
+  secrets: DiffSecrets = {},
+): ComposeChange[] {
   const out: ComposeChange[] = [];
   for (const f of files) {
     const cors = corsFixes.find((c) => c.file === f.name);
@@ -93,7 +115,14 @@ export function planSetupComposeChanges(files: readonly ComposeFileFact[], corsF
     }
     if (after === f.text) continue;
     const services = [...new Set([...(cors?.services ?? []), ...adds.map((a) => a.service), ...readOnly])];
-    out.push({ file: f.name, services, before: f.text, after, diff: redactDiff(unifiedDiff(f.name, f.text, after), secrets), adds });
+    out.push({
+      file: f.name,
+      services,
+      before: f.text,
+      after,
+      diff: redactDiff(unifiedDiff(f.name, f.text, after), secrets),
+      adds,
+    });
   }
   return out;
 }

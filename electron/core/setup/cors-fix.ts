@@ -34,10 +34,12 @@ export function servicesHardCodingCors(text: string): string[] {
     if (e instanceof AppError) return [];
     throw e;
   }
-  return services.filter((s) => {
-    const raw = s.environment.get(CORS_VARIABLE)?.raw ?? null;
-    return raw !== null && isLiteralValue(raw);
-  }).map((s) => s.name);
+  return services
+    .filter((s) => {
+      const raw = s.environment.get(CORS_VARIABLE)?.raw ?? null;
+      return raw !== null && isLiteralValue(raw);
+    })
+    .map((s) => s.name);
 }
 
 /**
@@ -53,7 +55,13 @@ export function planCorsFixes(files: readonly ComposeFileFact[], secrets: DiffSe
     if (services.length === 0) continue;
     let after = f.text;
     for (const s of services) after = replaceEnvironmentValue(after, s, CORS_VARIABLE, CORS_FROM_ENV);
-    fixes.push({ file: f.name, services, before: f.text, after, diff: redactDiff(unifiedDiff(f.name, f.text, after), secrets) });
+    fixes.push({
+      file: f.name,
+      services,
+      before: f.text,
+      after,
+      diff: redactDiff(unifiedDiff(f.name, f.text, after), secrets),
+    });
   }
   return fixes;
 }

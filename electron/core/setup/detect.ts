@@ -11,7 +11,6 @@ import { DEFAULT_COMPOSE_FILES, OVERRIDE_COMPOSE_FILES, PROD_COMPOSE_FILES } fro
  * Everything returned is a fact about files (names, sizes, modes, git status), never a value from `.env`.
  */
 
-
 /** A `.env` larger than this is not a dotenv file; refuse to read it rather than hold megabytes in memory. */
 export const MAX_ENV_BYTES = 1024 * 1024;
 
@@ -35,18 +34,26 @@ export type GitRunner = (folder: string, args: string[]) => Promise<{ code: numb
 /** Runs git with no shell, a short timeout and no user config that could run hooks or pagers. */
 export const runGit: GitRunner = (folder, args) =>
   new Promise((resolve) => {
-    execFile('git', ['-C', folder, ...args], { timeout: 5000, env: { ...process.env, GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } }, (err, stdout) => {
-      if (!err) return resolve({ code: 0, stdout });
-      const e = err as NodeJS.ErrnoException & { code?: number | string };
-      resolve({ code: e.code === 'ENOENT' ? -1 : typeof e.code === 'number' ? e.code : 1, stdout: stdout || '' });
-    });
+    execFile(
+      'git',
+      ['-C', folder, ...args],
+      { timeout: 5000, env: { ...process.env, GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } },
+      (err, stdout) => {
+        if (!err) return resolve({ code: 0, stdout });
+        const e = err as NodeJS.ErrnoException & { code?: number | string };
+        resolve({ code: e.code === 'ENOENT' ? -1 : typeof e.code === 'number' ? e.code : 1, stdout: stdout || '' });
+      },
+    );
   });
 
 async function regularFile(path: string): Promise<{ size: number; mode: number } | null> {
   try {
     const st = await lstat(path);
     if (st.isSymbolicLink()) {
-      throw new AppError('SETUP_SYMLINK_REFUSED', `${path.split(/[\\/]/).pop() ?? path} in the chosen folder is a symbolic link. The app only reads and writes regular files there; replace the link with the file itself.`);
+      throw new AppError(
+        'SETUP_SYMLINK_REFUSED',
+        `${path.split(/[\\/]/).pop() ?? path} in the chosen folder is a symbolic link. The app only reads and writes regular files there; replace the link with the file itself.`,
+      );
     }
     return st.isFile() ? { size: st.size, mode: st.mode & 0o777 } : null;
   } catch (e) {
@@ -68,7 +75,14 @@ export function gitignoreCoversEnv(text: string): boolean {
     const negate = line.startsWith('!');
     const pat = (negate ? line.slice(1) : line).replace(/^\*\*\//, '').replace(/^\//, '');
     if (pat.endsWith('/')) continue; // directories only
-    const rx = new RegExp('^' + pat.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*') + '$');
+    const rx = new RegExp(
+      '^' +
+        pat
+          .split('*')
+          .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+          .join('[^/]*') +
+        '$',
+    );
     if (rx.test('.env')) ignored = !negate;
   }
   return ignored;
@@ -94,7 +108,10 @@ export async function detectFolder(chosen: string, git: GitRunner = runGit): Pro
     folder = await realpath(chosen);
     if (!(await stat(folder)).isDirectory()) throw new Error('not a folder');
   } catch {
-    throw new AppError('SETUP_NOT_A_FOLDER', 'The chosen path is not a folder that can be read. Choose the folder of your Crucible checkout.');
+    throw new AppError(
+      'SETUP_NOT_A_FOLDER',
+      'The chosen path is not a folder that can be read. Choose the folder of your Crucible checkout.',
+    );
   }
   return detectWith(folder, { regularFile, read: (p) => readFile(p), git: (args) => git(folder, args) });
 }
@@ -106,16 +123,27 @@ export async function detectFolder(chosen: string, git: GitRunner = runGit): Pro
  */
 export async function detectFolderOnHost(host: DeploymentHost, folder: string): Promise<FolderFacts> {
   const st = await host.stat(folder);
-  if (st?.kind !== 'dir') throw new AppError('SETUP_NOT_A_FOLDER', `${folder} on ${host.label} is not a folder that can be read. Give the folder of the Crucible checkout on the server.`);
+  if (st?.kind !== 'dir')
+    throw new AppError(
+      'SETUP_NOT_A_FOLDER',
+      `${folder} on ${host.label} is not a folder that can be read. Give the folder of the Crucible checkout on the server.`,
+    );
   return detectWith(folder, {
     regularFile: async (path) => {
       const f = await host.stat(path);
-      if (f?.kind === 'symlink') throw new AppError('SETUP_SYMLINK_REFUSED', `${posix.basename(path)} on ${host.label} is a symbolic link. The app only reads and writes regular files there; replace the link with the file itself.`);
+      if (f?.kind === 'symlink')
+        throw new AppError(
+          'SETUP_SYMLINK_REFUSED',
+          `${posix.basename(path)} on ${host.label} is a symbolic link. The app only reads and writes regular files there; replace the link with the file itself.`,
+        );
       return f?.kind === 'file' ? { size: f.size, mode: f.mode & 0o777 } : null;
     },
     read: (path) => host.readFile(path, { maxBytes: MAX_ENV_BYTES * 4 }),
     git: async (args) => {
-      const r = await host.run(['git', '-C', folder, ...args], { env: { GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', GIT_OPTIONAL_LOCKS: '0' }, timeoutMs: 10_000 });
+      const r = await host.run(['git', '-C', folder, ...args], {
+        env: { GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', GIT_OPTIONAL_LOCKS: '0' },
+        timeoutMs: 10_000,
+      });
       return { code: r.code === 127 ? -1 : r.code, stdout: r.stdout };
     },
   });
@@ -137,15 +165,28 @@ async function detectWith(folder: string, io: FolderIo): Promise<FolderFacts> {
     }
   }
   if (composeFiles.length === 0) {
-    throw new AppError('SETUP_NO_COMPOSE', 'This folder holds no docker-compose.yml or compose.yaml, so it is not a Crucible checkout. Choose the folder you cloned Crucible into.');
+    throw new AppError(
+      'SETUP_NO_COMPOSE',
+      'This folder holds no docker-compose.yml or compose.yaml, so it is not a Crucible checkout. Choose the folder you cloned Crucible into.',
+    );
   }
 
   let env: FolderFacts['env'] = { exists: false };
   const envStat = await io.regularFile(join(folder, '.env'));
   if (envStat) {
-    if (envStat.size > MAX_ENV_BYTES) throw new AppError('SETUP_ENV_TOO_LARGE', 'The existing .env is larger than 1 MB, which no Crucible .env is. Move it aside and start again.');
+    if (envStat.size > MAX_ENV_BYTES)
+      throw new AppError(
+        'SETUP_ENV_TOO_LARGE',
+        'The existing .env is larger than 1 MB, which no Crucible .env is. Move it aside and start again.',
+      );
     const bytes = await io.read(join(folder, '.env'));
-    env = { exists: true, bytes: bytes.length, mode: envStat.mode, sha256: sha256(bytes), text: bytes.toString('utf8') };
+    env = {
+      exists: true,
+      bytes: bytes.length,
+      mode: envStat.mode,
+      sha256: sha256(bytes),
+      text: bytes.toString('utf8'),
+    };
   }
 
   const giStat = await io.regularFile(join(folder, '.gitignore'));

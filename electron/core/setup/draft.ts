@@ -1,7 +1,17 @@
 import { basename } from 'node:path';
 import { AppError } from '../../common/errors';
 import type { Environment } from '../../common/model/deployment';
-import type { DraftSummary, ExistingView, FolderView, ImportDecision, PasswordMode, SecretPlan, SetupStep, StepIssue, StepResult } from '../../common/ipc/setup.ipc';
+import type {
+  DraftSummary,
+  ExistingView,
+  FolderView,
+  ImportDecision,
+  PasswordMode,
+  SecretPlan,
+  SetupStep,
+  StepIssue,
+  StepResult,
+} from '../../common/ipc/setup.ipc';
 import { BCRYPT_DEFAULT_COST, BCRYPT_MAX_PASSWORD_BYTES, isBcryptHash } from '../hashing/bcrypt';
 import { generatePassword, generateSecret, type GeneratedSecret, type RandomSource } from '../secrets/generate';
 import type { StrengthChecker } from '../secrets/strength';
@@ -36,7 +46,15 @@ export interface DraftDeps {
   onProgress?: (phase: 'hashing', message: string, fraction: number) => void;
 }
 
-export const STEP_ORDER: readonly SetupStep[] = ['folder', 'existing', 'environment', 'address', 'password', 'secrets', 'review'];
+export const STEP_ORDER: readonly SetupStep[] = [
+  'folder',
+  'existing',
+  'environment',
+  'address',
+  'password',
+  'secrets',
+  'review',
+];
 
 const LOGIN = 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD';
 
@@ -93,7 +111,9 @@ export class SetupDraft {
 
   /** The profile's secret-holding variables (a database user name is sensitive but not a secret value). */
   private sensitiveVariables(): Variable[] {
-    return this.profile.variables.filter((v) => v.sensitive && v.kind !== 'identifier').map((v) => ({ ...v, kind: v.kind === 'url' || v.kind === 'legacy' ? 'secret' : v.kind }));
+    return this.profile.variables
+      .filter((v) => v.sensitive && v.kind !== 'identifier')
+      .map((v) => ({ ...v, kind: v.kind === 'url' || v.kind === 'legacy' ? 'secret' : v.kind }));
   }
 
   private remember(value: string): void {
@@ -121,13 +141,18 @@ export class SetupDraft {
       for (const [name, v] of this.existing.read.values) if (secret.has(name)) this.remember(v);
     }
     const secretNames = [...secretVariablesFrom(this.profile.variables).secret];
-    const secretValues = secretNames.map((n) => this.existing?.read.values.get(n)).filter((v): v is string => v !== undefined);
+    const secretValues = secretNames
+      .map((n) => this.existing?.read.values.get(n))
+      .filter((v): v is string => v !== undefined);
     // A diff withholds the literal values of legacy secrets too (the audit's set leaves them out).
     const diffNames = [...secretNames, ...diffSecretNames(this.profile.variables)];
     try {
       fixes = planCorsFixes(facts.composeFiles, { names: diffNames, values: secretValues });
     } catch (e) {
-      notices.push({ severity: 'warning', message: `A compose file hard-codes ROUNDTABLE_CORS_ORIGINS but cannot be edited safely (${e instanceof AppError ? e.message : 'unexpected form'}). Change it by hand.` });
+      notices.push({
+        severity: 'warning',
+        message: `A compose file hard-codes ROUNDTABLE_CORS_ORIGINS but cannot be edited safely (${e instanceof AppError ? e.message : 'unexpected form'}). Change it by hand.`,
+      });
     }
     this.corsFixes = fixes;
     this.composeDiffSecrets = { names: diffNames, values: secretValues };
@@ -136,9 +161,16 @@ export class SetupDraft {
       planSetupComposeChanges(facts.composeFiles, fixes, this.profile.mountedEnvReaders ?? [], this.composeDiffSecrets);
     } catch (e) {
       this.productionEntriesFixable = false;
-      notices.push({ severity: 'warning', message: `A compose file does not pass ROUNDTABLE_ENVIRONMENT and the other production settings to the api, and cannot be edited safely (${e instanceof AppError ? e.message : 'unexpected form'}). Add them by hand (docs/crucible.md, "What each compose file passes").` });
+      notices.push({
+        severity: 'warning',
+        message: `A compose file does not pass ROUNDTABLE_ENVIRONMENT and the other production settings to the api, and cannot be edited safely (${e instanceof AppError ? e.message : 'unexpected form'}). Add them by hand (docs/crucible.md, "What each compose file passes").`,
+      });
     }
-    this.folderView = { ...view, notices, corsFix: fixes.map((f) => ({ file: f.file, services: f.services, diff: f.diff })) };
+    this.folderView = {
+      ...view,
+      notices,
+      corsFix: fixes.map((f) => ({ file: f.file, services: f.services, diff: f.diff })),
+    };
     this.done.add('folder');
     if (!facts.env.exists) this.done.add('existing');
     return this.folderView;
@@ -163,7 +195,14 @@ export class SetupDraft {
     }
     const view = this.existingView();
     for (const v of view.variables) {
-      if (decisions[v.name] === 'import' && !v.canImport) issues.push(issue(v.name, `${v.name} cannot be kept: ${v.whyNotImport ?? 'Crucible would refuse it'}. It will be regenerated.`, 'warning'));
+      if (decisions[v.name] === 'import' && !v.canImport)
+        issues.push(
+          issue(
+            v.name,
+            `${v.name} cannot be kept: ${v.whyNotImport ?? 'Crucible would refuse it'}. It will be regenerated.`,
+            'warning',
+          ),
+        );
     }
     const r = result(issues);
     if (r.ok) this.done.add('existing');
@@ -175,7 +214,8 @@ export class SetupDraft {
   setEnvironment(environment: Environment): StepResult & { existing: ExistingView | null } {
     this.requireFolder();
     this.environment = environment;
-    if (this.facts?.env.exists) this.existing = analyseExisting(this.facts.env.text, environment, this.deps.env, this.deps.checkEnv);
+    if (this.facts?.env.exists)
+      this.existing = analyseExisting(this.facts.env.text, environment, this.deps.env, this.deps.checkEnv);
     this.done.add('environment');
     // Entries checked under another environment must be checked again.
     if (this.address) this.checkAddressStep();
@@ -185,7 +225,11 @@ export class SetupDraft {
 
   // ---- Step 4: public address --------------------------------------------------------------------------
 
-  setAddress(frontendUrl: string, corsOrigins: string[], applyCorsFix: boolean): StepResult & { frontendUrl: string; corsOrigins: string[] } {
+  setAddress(
+    frontendUrl: string,
+    corsOrigins: string[],
+    applyCorsFix: boolean,
+  ): StepResult & { frontendUrl: string; corsOrigins: string[] } {
     this.requireFolder();
     this.address = { frontendUrl, corsOrigins, applyCorsFix };
     const r = this.checkAddressStep();
@@ -194,7 +238,13 @@ export class SetupDraft {
 
   private checkAddressStep(): StepResult & { frontendUrl: string; corsOrigins: string[] } {
     const a = this.address;
-    if (!a) return { ok: false, issues: [issue('frontendUrl', 'Enter the public address.')], frontendUrl: '', corsOrigins: [] };
+    if (!a)
+      return {
+        ok: false,
+        issues: [issue('frontendUrl', 'Enter the public address.')],
+        frontendUrl: '',
+        corsOrigins: [],
+      };
     const env = this.environment ?? 'production';
     const verdict = checkAddress({ frontendUrl: a.frontendUrl, corsOrigins: a.corsOrigins }, env);
     const issues: StepIssue[] = [...verdict.issues];
@@ -225,7 +275,8 @@ export class SetupDraft {
     this.requireFolder();
     if (!this.offeredPassword || regenerate) {
       const login = this.variable(LOGIN);
-      const length = login?.generator.type === 'bcrypt-login-password' ? Math.max(login.generator.passwordLength, 22) : 22;
+      const length =
+        login?.generator.type === 'bcrypt-login-password' ? Math.max(login.generator.passwordLength, 22) : 22;
       this.offeredPassword = generatePassword(length, this.deps.random);
       this.remember(this.offeredPassword.value);
     }
@@ -236,16 +287,33 @@ export class SetupDraft {
   keepOption(): { canKeep: boolean; note?: string } {
     const value = this.existing?.read.values.get(LOGIN);
     if (value === undefined || value === '') return { canKeep: false };
-    if (isBcryptHash(value)) return { canKeep: true, note: 'The existing .env holds a bcrypt hash of the login password; keeping it keeps the current password.' };
+    if (isBcryptHash(value))
+      return {
+        canKeep: true,
+        note: 'The existing .env holds a bcrypt hash of the login password; keeping it keeps the current password.',
+      };
     const env = this.environment ?? 'production';
     if (value === 'admin' || this.profile.weakValues.includes(value.toLowerCase()) || Array.from(value).length < 8) {
-      return { canKeep: false, note: 'The existing login password is one Crucible refuses (weak or shorter than 8 characters); choose a new one.' };
+      return {
+        canKeep: false,
+        note: 'The existing login password is one Crucible refuses (weak or shorter than 8 characters); choose a new one.',
+      };
     }
-    if (Buffer.byteLength(value, 'utf8') > BCRYPT_MAX_PASSWORD_BYTES) return { canKeep: false, note: `The existing login password is longer than ${BCRYPT_MAX_PASSWORD_BYTES} bytes and cannot be hashed; choose a new one.` };
-    return { canKeep: true, note: `The existing .env holds the login password in plain text; keeping it stores its bcrypt hash instead${env === 'production' ? ' (production requires a hash)' : ''}.` };
+    if (Buffer.byteLength(value, 'utf8') > BCRYPT_MAX_PASSWORD_BYTES)
+      return {
+        canKeep: false,
+        note: `The existing login password is longer than ${BCRYPT_MAX_PASSWORD_BYTES} bytes and cannot be hashed; choose a new one.`,
+      };
+    return {
+      canKeep: true,
+      note: `The existing .env holds the login password in plain text; keeping it stores its bcrypt hash instead${env === 'production' ? ' (production requires a hash)' : ''}.`,
+    };
   }
 
-  async setPassword(mode: PasswordMode, input: { password?: string; confirmation?: string; stored?: boolean }): Promise<StepResult & { score: number | null }> {
+  async setPassword(
+    mode: PasswordMode,
+    input: { password?: string; confirmation?: string; stored?: boolean },
+  ): Promise<StepResult & { score: number | null }> {
     this.requireFolder();
     const issues: StepIssue[] = [];
     const cost = this.deps.bcryptCost ?? BCRYPT_DEFAULT_COST;
@@ -254,21 +322,31 @@ export class SetupDraft {
     let score: number | null = null;
     if (mode === 'generated') {
       if (!this.offeredPassword) issues.push(issue('password', 'Generate a password first.'));
-      else if (input.stored !== true) issues.push(issue('stored', 'Confirm that you stored the password in your password manager: it is shown only now.'));
+      else if (input.stored !== true)
+        issues.push(
+          issue('stored', 'Confirm that you stored the password in your password manager: it is shown only now.'),
+        );
       else plain = this.offeredPassword.value;
     } else if (mode === 'typed') {
       const pw = input.password ?? '';
       this.remember(pw);
       if (input.confirmation !== undefined) this.remember(input.confirmation);
-      const verdict = await checkTypedPassword(pw, this.deps.strength(), this.profile.weakValues, contextWords(this.address?.frontendUrl ?? null));
+      const verdict = await checkTypedPassword(
+        pw,
+        this.deps.strength(),
+        this.profile.weakValues,
+        contextWords(this.address?.frontendUrl ?? null),
+      );
       score = verdict.score;
       for (const p of verdict.problems) issues.push(issue('password', p));
-      if (pw !== (input.confirmation ?? '')) issues.push(issue('confirmation', 'The two entries differ. Type the same password twice.'));
+      if (pw !== (input.confirmation ?? ''))
+        issues.push(issue('confirmation', 'The two entries differ. Type the same password twice.'));
       if (issues.length === 0) plain = pw;
     } else {
       const keep = this.keepOption();
       const value = this.existing?.read.values.get(LOGIN);
-      if (!keep.canKeep || value === undefined) issues.push(issue('password', keep.note ?? 'There is no login password in the existing .env to keep.'));
+      if (!keep.canKeep || value === undefined)
+        issues.push(issue('password', keep.note ?? 'There is no login password in the existing .env to keep.'));
       else if (isBcryptHash(value)) keptHash = value;
       else plain = value;
     }
@@ -305,8 +383,12 @@ export class SetupDraft {
       if (value === '') continue;
       this.remember(value);
       const unsafe = this.deps.env.unsafeReason(value);
-      if (unsafe) issues.push(issue(name, `${name} cannot be written to .env safely: ${unsafe}. Check that you pasted the key only.`));
-      else if (value.length < 8 || /\s/.test(value)) issues.push(issue(name, `${name} does not look like an API key (too short or contains spaces).`));
+      if (unsafe)
+        issues.push(
+          issue(name, `${name} cannot be written to .env safely: ${unsafe}. Check that you pasted the key only.`),
+        );
+      else if (value.length < 8 || /\s/.test(value))
+        issues.push(issue(name, `${name} does not look like an API key (too short or contains spaces).`));
       else this.providerKeys.set(name, value);
     }
     const r = result(issues);
@@ -330,7 +412,12 @@ export class SetupDraft {
         plan.push({ name: v.name, action: 'generate', length: g.length, entropyBits: Math.round(g.entropyBits) });
       }
     }
-    if (this.password) plan.push({ name: LOGIN, action: this.password.mode === 'keep' && this.password.plain === null ? 'import' : 'hash', length: this.password.hash.length });
+    if (this.password)
+      plan.push({
+        name: LOGIN,
+        action: this.password.mode === 'keep' && this.password.plain === null ? 'import' : 'hash',
+        length: this.password.hash.length,
+      });
     for (const v of this.providerVariables()) {
       const typed = this.providerKeys.get(v.name);
       const existing = this.existing?.read.values.get(v.name);
@@ -384,7 +471,12 @@ export class SetupDraft {
       frontendUrl: this.address?.frontendUrl ?? null,
       corsOrigins: this.address?.corsOrigins ?? [],
       applyCorsFix: this.address?.applyCorsFix ?? this.corsFixes.length > 0,
-      password: { mode: this.password?.mode ?? null, set: this.password !== null, canKeep: keep.canKeep, keepNote: keep.note },
+      password: {
+        mode: this.password?.mode ?? null,
+        set: this.password !== null,
+        canKeep: keep.canKeep,
+        keepNote: keep.note,
+      },
       providerKeys: this.providerVariables().map((v) => ({
         name: v.name,
         description: v.description,

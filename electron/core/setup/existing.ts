@@ -36,7 +36,10 @@ export function regenerateConsequence(v: Variable): { text: string; severity: Ex
         text: 'The database volume keeps the user it was first started with; a new name makes the api fail to connect. Only regenerate before the first start.',
       };
     case 'redis-password':
-      return { severity: 'low', text: 'Everyone is logged out and queued work in Redis is lost when the services are recreated (Redis keeps no data on disk).' };
+      return {
+        severity: 'low',
+        text: 'Everyone is logged out and queued work in Redis is lost when the services are recreated (Redis keeps no data on disk).',
+      };
     default:
       return { severity: 'none', text: v.rotation.usersLose };
   }
@@ -53,7 +56,12 @@ export interface ExistingAnalysis {
 }
 
 /** Parses and checks the existing `.env` for `environment` (production when not chosen yet: the strictest). */
-export function analyseExisting(text: string, environment: Environment | null, env: EnvEngine, checkEnv: CheckEnv): ExistingAnalysis {
+export function analyseExisting(
+  text: string,
+  environment: Environment | null,
+  env: EnvEngine,
+  checkEnv: CheckEnv,
+): ExistingAnalysis {
   const read = env.read(text);
   return { read, findings: checkEnv(text, environment ?? 'production') };
 }
@@ -62,7 +70,12 @@ export function analyseExisting(text: string, environment: Environment | null, e
  * The per-variable view with the current decisions (defaults: keep what Crucible accepts).
  * `decisions` holds the admin's choices so far; an impossible "import" is turned into "regenerate".
  */
-export function existingView(profile: StackProfile, analysis: ExistingAnalysis | null, decisions: Map<string, ImportDecision>, env: EnvEngine): ExistingView {
+export function existingView(
+  profile: StackProfile,
+  analysis: ExistingAnalysis | null,
+  decisions: Map<string, ImportDecision>,
+  env: EnvEngine,
+): ExistingView {
   if (!analysis) return { present: false, problems: [], findings: [], variables: [], untouched: [] };
   const managed = new Set(profile.variables.filter((v) => v.generator.type !== 'none').map((v) => v.name));
   const variables: ExistingVariable[] = [];

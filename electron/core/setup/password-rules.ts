@@ -59,26 +59,48 @@ function isRepetitiveOrSequential(pw: string): boolean {
  * Judges a typed login password. `checker` is the zxcvbn-ts strength checker of `core/secrets`.
  * Never throws; the caller refuses the step when `ok` is false. The zxcvbn part runs in a worker thread.
  */
-export async function checkTypedPassword(password: string, checker: StrengthChecker | null, weakValues: readonly string[], context: string[] = contextWords(null)): Promise<PasswordVerdict> {
+export async function checkTypedPassword(
+  password: string,
+  checker: StrengthChecker | null,
+  weakValues: readonly string[],
+  context: string[] = contextWords(null),
+): Promise<PasswordVerdict> {
   const length = Array.from(password).length;
   const bytes = Buffer.byteLength(password, 'utf8');
   const problems: string[] = [];
-  if (length < MIN_TYPED_PASSWORD_LENGTH) problems.push(`Use at least ${MIN_TYPED_PASSWORD_LENGTH} characters (this one has ${length}). A few unrelated words are easy to type and hard to guess.`);
-  if (bytes > BCRYPT_MAX_PASSWORD_BYTES) problems.push(`The password is ${bytes} bytes long in UTF-8; bcrypt uses at most ${BCRYPT_MAX_PASSWORD_BYTES}. Make it shorter.`);
-  if (password.includes('\0') || /[\uD800-\uDFFF]/.test(password.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ''))) problems.push('The password contains a character that cannot be hashed (NUL or a broken Unicode sequence).');
-  if (password !== password.trim()) problems.push('The password starts or ends with a space, which is easy to lose when typing it in a browser.');
+  if (length < MIN_TYPED_PASSWORD_LENGTH)
+    problems.push(
+      `Use at least ${MIN_TYPED_PASSWORD_LENGTH} characters (this one has ${length}). A few unrelated words are easy to type and hard to guess.`,
+    );
+  if (bytes > BCRYPT_MAX_PASSWORD_BYTES)
+    problems.push(
+      `The password is ${bytes} bytes long in UTF-8; bcrypt uses at most ${BCRYPT_MAX_PASSWORD_BYTES}. Make it shorter.`,
+    );
+  if (password.includes('\0') || /[\uD800-\uDFFF]/.test(password.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, '')))
+    problems.push('The password contains a character that cannot be hashed (NUL or a broken Unicode sequence).');
+  if (password !== password.trim())
+    problems.push('The password starts or ends with a space, which is easy to lose when typing it in a browser.');
   const lower = password.toLowerCase();
-  if (weakValues.includes(lower) || lower === 'admin') problems.push('This is one of the values Crucible itself refuses as weak.');
+  if (weakValues.includes(lower) || lower === 'admin')
+    problems.push('This is one of the values Crucible itself refuses as weak.');
   else if (mostlyContext(lower, context)) {
-    problems.push('The password is mostly the name of the product, the service or the host; attackers try those first.');
+    problems.push(
+      'The password is mostly the name of the product, the service or the host; attackers try those first.',
+    );
   }
-  if (length > 0 && isRepetitiveOrSequential(password)) problems.push('The password is a repetition or a sequence of characters.');
+  if (length > 0 && isRepetitiveOrSequential(password))
+    problems.push('The password is a repetition or a sequence of characters.');
   let score: number | null = null;
   if (checker && length > 0) {
     const r = await checker.check(password, context);
     score = r.score;
     if (problems.length === 0 && r.score < MIN_TYPED_PASSWORD_SCORE) {
-      problems.push(`${r.warning ?? 'This password is in a list of common passwords or follows a guessable pattern.'} Add unrelated words, or let the app generate one.`.replace(/\.\s*\./, '.'));
+      problems.push(
+        `${r.warning ?? 'This password is in a list of common passwords or follows a guessable pattern.'} Add unrelated words, or let the app generate one.`.replace(
+          /\.\s*\./,
+          '.',
+        ),
+      );
     }
   }
   return { ok: problems.length === 0, problems, length, bytes, score };

@@ -26,8 +26,22 @@ export interface SetupPlan {
   /** variable → value for the keychain (exactly the `.env` values). */
   keychain: Record<string, string>;
   origins: Record<string, KeychainOrigin>;
-  compose: Array<{ file: string; path: string; before: string; beforeSha: string; after: string; services: string[]; diff: string }>;
-  gitignore: { path: string; before: string | null; beforeSha: string | null; after: string | null; action: ReviewView['gitignore'] };
+  compose: Array<{
+    file: string;
+    path: string;
+    before: string;
+    beforeSha: string;
+    after: string;
+    services: string[];
+    diff: string;
+  }>;
+  gitignore: {
+    path: string;
+    before: string | null;
+    beforeSha: string | null;
+    after: string | null;
+    action: ReviewView['gitignore'];
+  };
   /** Keys of the existing `.env` left exactly as they are. */
   untouched: string[];
   /** Whether the compose changes include the CORS fix (the other changes are the production entries). */
@@ -45,7 +59,9 @@ const HEADER = (date: string) =>
  */
 export function gitignoreWithEnv(before: string | null, covered: boolean): string | null {
   if (covered) return null;
-  const lines = APP_GITIGNORE_ENTRIES.filter((e) => before === null || !gitignoreIgnores(before, e.probe)).map((e) => e.line);
+  const lines = APP_GITIGNORE_ENTRIES.filter((e) => before === null || !gitignoreIgnores(before, e.probe)).map(
+    (e) => e.line,
+  );
   const add = `# Secrets: never commit the deployment .env (added by Crucible Secrets)\n${lines.join('\n')}\n`;
   if (before === null || before === '') return add;
   return before.endsWith('\n') ? before + add : `${before}\n${add}`;
@@ -72,7 +88,8 @@ export function buildPlan(draft: SetupDraft, profile: StackProfile, env: EnvEngi
     origins[v.name] = imported !== null ? 'imported' : 'generated';
   }
   keychain.ROUNDTABLE_COMMUNITY_AUTH_PASSWORD = password.hash;
-  origins.ROUNDTABLE_COMMUNITY_AUTH_PASSWORD = password.mode === 'keep' ? 'imported' : password.mode === 'typed' ? 'typed' : 'generated';
+  origins.ROUNDTABLE_COMMUNITY_AUTH_PASSWORD =
+    password.mode === 'keep' ? 'imported' : password.mode === 'typed' ? 'typed' : 'generated';
   const existingValues = draft.existing?.read.values ?? new Map<string, string>();
   for (const v of draft.providerVariables()) {
     const typed = draft.providerKeys.get(v.name);
@@ -98,7 +115,10 @@ export function buildPlan(draft: SetupDraft, profile: StackProfile, env: EnvEngi
   const envBefore = facts.env.exists ? facts.env.text : null;
   // An existing file compose cannot read is not edited: a fresh one replaces it (the old one is kept as a backup).
   const unreadable = draft.existing?.read.problems.some((p) => p.fatal) ?? false;
-  const envAfter = env.apply(envBefore !== null && !unreadable ? envBefore : HEADER(now.toISOString().slice(0, 10)), changes);
+  const envAfter = env.apply(
+    envBefore !== null && !unreadable ? envBefore : HEADER(now.toISOString().slice(0, 10)),
+    changes,
+  );
 
   // The CORS fix where chosen, and the production entries a file without the `.env` mount lacks (compose-env-fix.ts).
   const corsFixes = address.applyCorsFix ? draft.corsFixes : [];
@@ -108,7 +128,15 @@ export function buildPlan(draft: SetupDraft, profile: StackProfile, env: EnvEngi
   const compose = changes0.map((f) => {
     const fact = facts.composeFiles.find((c) => c.name === f.file);
     if (!fact) throw new AppError('INTERNAL', 'compose file vanished from the draft');
-    return { file: f.file, path: join(facts.folder, f.file), before: f.before, beforeSha: fact.sha256, after: f.after, services: f.services, diff: f.diff };
+    return {
+      file: f.file,
+      path: join(facts.folder, f.file),
+      before: f.before,
+      beforeSha: fact.sha256,
+      after: f.after,
+      services: f.services,
+      diff: f.diff,
+    };
   });
 
   const giAfter = gitignoreWithEnv(facts.gitignore.text, facts.gitignore.coversEnv);
@@ -165,14 +193,25 @@ export function maskedEnvDiff(before: string | null, after: string, profile: Sta
 }
 
 /** The review of a plan: the masked diff, the keychain entries, the remaining findings and what stays untouched. */
-export function reviewOf(plan: SetupPlan, profile: StackProfile, checkEnv: CheckEnv, environment: Parameters<CheckEnv>[1], keychainService: string): ReviewView {
-  const findings = checkEnv(plan.envAfter, environment).filter((f) => !(plan.corsFixed && f.variable === 'ROUNDTABLE_CORS_ORIGINS' && f.code === 'ENV_NO_EFFECT'));
+export function reviewOf(
+  plan: SetupPlan,
+  profile: StackProfile,
+  checkEnv: CheckEnv,
+  environment: Parameters<CheckEnv>[1],
+  keychainService: string,
+): ReviewView {
+  const findings = checkEnv(plan.envAfter, environment).filter(
+    (f) => !(plan.corsFixed && f.variable === 'ROUNDTABLE_CORS_ORIGINS' && f.code === 'ENV_NO_EFFECT'),
+  );
   return {
     envFile: plan.envPath,
     envExists: plan.envBefore !== null,
     envDiff: maskedEnvDiff(plan.envBefore, plan.envAfter, profile),
     keychainService,
-    keychain: Object.keys(plan.keychain).map((variable) => ({ variable, origin: plan.origins[variable] ?? 'generated' })),
+    keychain: Object.keys(plan.keychain).map((variable) => ({
+      variable,
+      origin: plan.origins[variable] ?? 'generated',
+    })),
     secrets: [],
     compose: plan.compose.map((c) => ({ file: c.file, services: c.services, diff: c.diff })),
     gitignore: plan.gitignore.action,

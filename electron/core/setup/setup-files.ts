@@ -21,7 +21,11 @@ export interface SetupFiles {
    * home, never beside the file where git could pick it up); none when `keepIn` is null.
    * @returns where the previous version was kept (null when none was kept)
    */
-  write(path: string, content: string, o: { expectedSha256: string | null; mode: number; keepIn: string | null }): Promise<{ backupPath: string | null }>;
+  write(
+    path: string,
+    content: string,
+    o: { expectedSha256: string | null; mode: number; keepIn: string | null },
+  ): Promise<{ backupPath: string | null }>;
   remove(path: string): Promise<void>;
 }
 
@@ -37,11 +41,24 @@ export function localSetupFiles(o: { fs?: FsOps; clock?: () => Date } = {}): Set
       const b = await current(path);
       return b === null ? null : sha256(b);
     },
-    mode: (path) => stat(path).then((s) => s.mode & 0o777, () => null),
+    mode: (path) =>
+      stat(path).then(
+        (s) => s.mode & 0o777,
+        () => null,
+      ),
     async write(path, content, w) {
       const before = w.keepIn === null ? null : await current(path);
-      const backupPath = before === null || w.keepIn === null ? null : await keepPreviousVersion(w.keepIn, basename(path), before, o.clock);
-      await writeFileAtomic(path, content, { expectedSha256: w.expectedSha256, fs: o.fs, clock: o.clock, mode: w.mode, keepPrevious: false });
+      const backupPath =
+        before === null || w.keepIn === null
+          ? null
+          : await keepPreviousVersion(w.keepIn, basename(path), before, o.clock);
+      await writeFileAtomic(path, content, {
+        expectedSha256: w.expectedSha256,
+        fs: o.fs,
+        clock: o.clock,
+        mode: w.mode,
+        keepPrevious: false,
+      });
       return { backupPath };
     },
     remove: (path) => unlink(path),
@@ -66,13 +83,24 @@ export function hostSetupFiles(host: DeploymentHost, clock: () => Date = () => n
     mode: async (path) => (await host.stat(path))?.mode ?? null,
     async write(path, content, w) {
       const before = w.keepIn === null ? null : await current(path);
-      const backupPath = before === null || w.keepIn === null ? null : await keepPreviousVersion(w.keepIn, posix.basename(path), before, clock);
-      await host.writeFileAtomic(path, content, { mode: w.mode, expectedSha256: w.expectedSha256, keepPreviousIn: null });
+      const backupPath =
+        before === null || w.keepIn === null
+          ? null
+          : await keepPreviousVersion(w.keepIn, posix.basename(path), before, clock);
+      await host.writeFileAtomic(path, content, {
+        mode: w.mode,
+        expectedSha256: w.expectedSha256,
+        keepPreviousIn: null,
+      });
       return { backupPath };
     },
     async remove(path) {
       const r = await host.run(['rm', '-f', '--', path]);
-      if (r.code !== 0) throw new AppError('SETUP_REMOVE_FAILED', `${posix.basename(path)} on ${host.label} could not be removed (exit ${r.code}).`);
+      if (r.code !== 0)
+        throw new AppError(
+          'SETUP_REMOVE_FAILED',
+          `${posix.basename(path)} on ${host.label} could not be removed (exit ${r.code}).`,
+        );
     },
   };
 }

@@ -67,15 +67,34 @@ export interface SetupService {
   begin(): { draftId: string };
   summary(draftId: string): DraftSummary;
   /** Takes a folder chosen in a dialog opened by main (null when cancelled). */
-  chooseFolder(draftId: string, folder: string | null): Promise<{ cancelled: boolean; folder?: FolderView; existing?: ExistingView }>;
+  chooseFolder(
+    draftId: string,
+    folder: string | null,
+  ): Promise<{ cancelled: boolean; folder?: FolderView; existing?: ExistingView }>;
   setImport(draftId: string, decisions: Record<string, ImportDecision>): StepResult & { existing: ExistingView };
   setEnvironment(draftId: string, environment: Environment): StepResult & { existing: ExistingView | null };
-  setAddress(draftId: string, frontendUrl: string, corsOrigins: string[], applyCorsFix: boolean): StepResult & { frontendUrl: string; corsOrigins: string[] };
-  revealGeneratedPassword(draftId: string, regenerate: boolean): { password: string; length: number; entropyBits: number };
+  setAddress(
+    draftId: string,
+    frontendUrl: string,
+    corsOrigins: string[],
+    applyCorsFix: boolean,
+  ): StepResult & { frontendUrl: string; corsOrigins: string[] };
+  revealGeneratedPassword(
+    draftId: string,
+    regenerate: boolean,
+  ): { password: string; length: number; entropyBits: number };
   /** The generated password for main to put on the clipboard (never sent to the renderer by this call). */
   generatedPasswordForCopy(draftId: string): string;
-  setPassword(draftId: string, mode: PasswordMode, input: { password?: string; confirmation?: string; stored?: boolean }): Promise<StepResult & { score: number | null }>;
-  setSecrets(draftId: string, providerKeys: Record<string, string>, clear: string[]): StepResult & { secrets: SecretPlan[] };
+  setPassword(
+    draftId: string,
+    mode: PasswordMode,
+    input: { password?: string; confirmation?: string; stored?: boolean },
+  ): Promise<StepResult & { score: number | null }>;
+  setSecrets(
+    draftId: string,
+    providerKeys: Record<string, string>,
+    clear: string[],
+  ): StepResult & { secrets: SecretPlan[] };
   review(draftId: string): Promise<ReviewView>;
   commit(draftId: string): Promise<CommitResult>;
   discard(draftId: string): boolean;
@@ -92,18 +111,28 @@ function folderView(facts: FolderFacts): Omit<FolderView, 'corsFix'> {
   if (facts.git.envTracked) {
     notices.push({
       severity: 'error',
-      message: '.env is tracked by git: its values are in the repository history and must be treated as exposed. Regenerate them in the next step, then run `git rm --cached .env` and commit.',
+      message:
+        '.env is tracked by git: its values are in the repository history and must be treated as exposed. Regenerate them in the next step, then run `git rm --cached .env` and commit.',
     });
   }
   if (facts.env.exists && (facts.env.mode & 0o077) !== 0) {
-    notices.push({ severity: 'warning', message: `.env can be read by other users of this machine (mode ${facts.env.mode.toString(8).padStart(4, '0')}). The new file is written with mode 0600.` });
+    notices.push({
+      severity: 'warning',
+      message: `.env can be read by other users of this machine (mode ${facts.env.mode.toString(8).padStart(4, '0')}). The new file is written with mode 0600.`,
+    });
   }
-  if (!facts.gitignore.coversEnv) notices.push({ severity: 'info', message: '.env is not covered by .gitignore; the setup adds it.' });
-  if (!facts.git.gitAvailable) notices.push({ severity: 'info', message: 'git is not installed, so whether .env is tracked could not be checked.' });
+  if (!facts.gitignore.coversEnv)
+    notices.push({ severity: 'info', message: '.env is not covered by .gitignore; the setup adds it.' });
+  if (!facts.git.gitAvailable)
+    notices.push({
+      severity: 'info',
+      message: 'git is not installed, so whether .env is tracked could not be checked.',
+    });
   if (facts.composeFiles.some((f) => f.role === 'production')) {
     notices.push({
       severity: 'info',
-      message: 'docker-compose.prod.yml is present. It does not mount .env into the api and never initialises the database (docs/crucible.md#the-production-compose-file); values reach its containers only through compose interpolation.',
+      message:
+        'docker-compose.prod.yml is present. It does not mount .env into the api and never initialises the database (docs/crucible.md#the-production-compose-file); values reach its containers only through compose interpolation.',
     });
   }
   return {
@@ -111,7 +140,12 @@ function folderView(facts: FolderFacts): Omit<FolderView, 'corsFix'> {
     name: basename(facts.folder),
     composeFiles: facts.composeFiles.map((f) => ({ name: f.name, role: f.role })),
     env: facts.env.exists
-      ? { exists: true, bytes: facts.env.bytes, mode: facts.env.mode.toString(8).padStart(4, '0'), readableByOthers: (facts.env.mode & 0o077) !== 0 }
+      ? {
+          exists: true,
+          bytes: facts.env.bytes,
+          mode: facts.env.mode.toString(8).padStart(4, '0'),
+          readableByOthers: (facts.env.mode & 0o077) !== 0,
+        }
       : { exists: false },
     gitignore: { exists: facts.gitignore.exists, coversEnv: facts.gitignore.coversEnv },
     git: facts.git,
@@ -138,7 +172,11 @@ export function createSetupService(deps: SetupServiceDeps): SetupService {
   const get = (id: string): SetupDraft => {
     prune();
     const d = drafts.get(id);
-    if (!d) throw new AppError('SETUP_DRAFT_UNKNOWN', 'This setup was closed or timed out, and nothing was written. Start the setup again.');
+    if (!d)
+      throw new AppError(
+        'SETUP_DRAFT_UNKNOWN',
+        'This setup was closed or timed out, and nothing was written. Start the setup again.',
+      );
     d.touchedAt = deps.clock();
     return d;
   };
@@ -186,7 +224,11 @@ export function createSetupService(deps: SetupServiceDeps): SetupService {
       if (folder.startsWith('ssh://')) {
         // A deployment on a server: read (and later write) its files through the admin's OpenSSH.
         const loc = parseLocation(folder, '/');
-        if (loc.kind !== 'ssh' || !deps.openHost) throw new AppError('SETUP_NO_SSH', 'Setting up a deployment on a server needs the SSH host support of the app.');
+        if (loc.kind !== 'ssh' || !deps.openHost)
+          throw new AppError(
+            'SETUP_NO_SSH',
+            'Setting up a deployment on a server needs the SSH host support of the app.',
+          );
         const host = deps.openHost(loc);
         location = formatLocation(loc);
         remotes.set(id, { host, location });
@@ -197,7 +239,10 @@ export function createSetupService(deps: SetupServiceDeps): SetupService {
       }
       const state = await deps.store.read();
       if (state.deployments.some((d) => d.folder === location)) {
-        throw new AppError('SETUP_ALREADY_REGISTERED', 'This folder is already set up as a deployment. Open it from the Dashboard instead; choose another folder to set up a new one.');
+        throw new AppError(
+          'SETUP_ALREADY_REGISTERED',
+          'This folder is already set up as a deployment. Open it from the Dashboard instead; choose another folder to set up a new one.',
+        );
       }
       // A server's deployment is shown (and registered) by its location, not by the path alone.
       const view = draft.setFolder(facts, { ...folderView(facts), folder: location });
@@ -269,7 +314,9 @@ export function createSetupService(deps: SetupServiceDeps): SetupService {
       // Committed: the draft (and every value in it) is dropped at once.
       drafts.delete(id);
       await closeRemote(id);
-      const findings = deps.checkEnv(plan.envAfter, environment).filter((f) => !(plan.corsFixed && f.variable === 'ROUNDTABLE_CORS_ORIGINS' && f.code === 'ENV_NO_EFFECT'));
+      const findings = deps
+        .checkEnv(plan.envAfter, environment)
+        .filter((f) => !(plan.corsFixed && f.variable === 'ROUNDTABLE_CORS_ORIGINS' && f.code === 'ENV_NO_EFFECT'));
       return {
         deploymentId: outcome.deploymentId,
         deploymentName: d.deploymentName(),

@@ -22,7 +22,11 @@ export const envfileEngine: EnvEngine = {
     const doc = parseEnv(text);
     const keys: string[] = [];
     for (const e of doc.entries) if (!keys.includes(e.key)) keys.push(e.key);
-    return { values: envValues(doc), keys, problems: doc.problems.map((p) => ({ line: p.line, message: p.message, fatal: p.fatal })) };
+    return {
+      values: envValues(doc),
+      keys,
+      problems: doc.problems.map((p) => ({ line: p.line, message: p.message, fatal: p.fatal })),
+    };
   },
   apply(text, changes) {
     return applyEnvChanges(

@@ -3,4 +3,10 @@
  * `crucibleCeProfile` is the built-in profile of Crucible Community Edition.
  */
 export * from './profile';
-export { crucibleCeProfile, newEnvVariables, CRUCIBLE_WEAK_VALUES, CRUCIBLE_FALLBACK_ENCRYPTION_KEY, CRUCIBLE_STOCK_CORS } from './crucible-ce';
+export {
+  crucibleCeProfile,
+  newEnvVariables,
+  CRUCIBLE_WEAK_VALUES,
+  CRUCIBLE_FALLBACK_ENCRYPTION_KEY,
+  CRUCIBLE_STOCK_CORS,
+} from './crucible-ce';

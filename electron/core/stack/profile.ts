@@ -83,7 +83,12 @@ export const Check = z.discriminatedUnion('type', [
   /** Every character must match `charClass` (a regex character class body, e.g. `A-Za-z0-9_-`). */
   z.object({ type: z.literal('charset'), charClass: z.string(), description: z.string() }),
   /** URL rules: `httpsOnly`, no localhost/loopback host, or the service's own `startswith('http://localhost')` test. */
-  z.object({ type: z.literal('url'), httpsOnly: z.boolean(), noLoopback: z.boolean(), serviceLocalhostPrefix: z.boolean() }),
+  z.object({
+    type: z.literal('url'),
+    httpsOnly: z.boolean(),
+    noLoopback: z.boolean(),
+    serviceLocalhostPrefix: z.boolean(),
+  }),
   /** A URL in plain http to a non-local host (the service rewrites it to https and warns). */
   z.object({ type: z.literal('urlHttpNonLocal') }),
   /** CORS list parsed the way the service does (§9.2). */

@@ -21,11 +21,16 @@ function canonical(folder: string): string {
 export function addDeployment(state: AppState, ref: DeploymentRef): DeploymentRef {
   const parsed = DeploymentRef.safeParse({ ...ref, folder: canonical(ref.folder) });
   if (!parsed.success) {
-    throw new AppError('DEPLOYMENT_INVALID', `The deployment is invalid (${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}). Ids are 3–64 lowercase letters, digits and dashes.`);
+    throw new AppError(
+      'DEPLOYMENT_INVALID',
+      `The deployment is invalid (${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}). Ids are 3–64 lowercase letters, digits and dashes.`,
+    );
   }
   const d = parsed.data;
-  if (state.deployments.some((x) => x.id === d.id)) throw new AppError('DEPLOYMENT_EXISTS', `A deployment with the id ${d.id} already exists.`);
-  if (state.deployments.some((x) => canonical(x.folder) === d.folder)) throw new AppError('DEPLOYMENT_EXISTS', 'That folder is already registered as a deployment.');
+  if (state.deployments.some((x) => x.id === d.id))
+    throw new AppError('DEPLOYMENT_EXISTS', `A deployment with the id ${d.id} already exists.`);
+  if (state.deployments.some((x) => canonical(x.folder) === d.folder))
+    throw new AppError('DEPLOYMENT_EXISTS', 'That folder is already registered as a deployment.');
   state.deployments.push(d);
   return d;
 }

@@ -71,7 +71,10 @@ export function migrateState(doc: unknown): Migrated {
   if (!version.success) throw new AppError('STATE_INVALID', 'The state file has no version number.');
   const from = version.data.version;
   if (from > STATE_VERSION) {
-    throw new AppError('STATE_TOO_NEW', `The state file was written by a newer version of Crucible Secrets (format ${from}; this one reads up to ${STATE_VERSION}). Update the app; the file was left as it is.`);
+    throw new AppError(
+      'STATE_TOO_NEW',
+      `The state file was written by a newer version of Crucible Secrets (format ${from}; this one reads up to ${STATE_VERSION}). Update the app; the file was left as it is.`,
+    );
   }
   let cur: unknown = doc;
   try {

@@ -82,7 +82,9 @@ export const Settings = z.object({
    * or a public key the admin chose, whose private half the app never sees. Absent: the app's key, made on
    * first use. Public keys only: nothing secret is stored here.
    */
-  dumpRecipient: z.object({ kind: z.enum(['app', 'admin']), recipient: z.string().regex(/^age1[02-9ac-hj-np-z]{58}$/) }).optional(),
+  dumpRecipient: z
+    .object({ kind: z.enum(['app', 'admin']), recipient: z.string().regex(/^age1[02-9ac-hj-np-z]{58}$/) })
+    .optional(),
 });
 
 export const AppState = z.object({

@@ -52,7 +52,11 @@ export interface StateStoreDeps {
   fs?: FsOps;
 }
 
-export type DeepReadonly<T> = T extends (infer E)[] ? ReadonlyArray<DeepReadonly<E>> : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+export type DeepReadonly<T> = T extends (infer E)[]
+  ? ReadonlyArray<DeepReadonly<E>>
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
 
 function deepFreeze<T>(o: T): T {
   if (o !== null && typeof o === 'object' && !Object.isFrozen(o)) {
@@ -109,7 +113,10 @@ export function createStateStore(deps: StateStoreDeps): StateStore {
         lastNotice = null;
         return { state: emptyState(), sha: null };
       }
-      throw new AppError('STATE_UNREADABLE', `The state file ${basename(file)} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'EIO'}). Check its permissions.`);
+      throw new AppError(
+        'STATE_UNREADABLE',
+        `The state file ${basename(file)} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'EIO'}). Check its permissions.`,
+      );
     }
     const sha = sha256(bytes);
     if (parsed?.sha === sha) {
@@ -175,8 +182,14 @@ export function createStateStore(deps: StateStoreDeps): StateStore {
         const result = await change(draft);
         const checked = AppState.safeParse(draft);
         if (!checked.success) {
-          const where = checked.error.issues.slice(0, 3).map((i) => i.path.join('.')).join(', ');
-          throw new AppError('STATE_INVALID', `The change would make the app state invalid (at ${where}); nothing was written.`);
+          const where = checked.error.issues
+            .slice(0, 3)
+            .map((i) => i.path.join('.'))
+            .join(', ');
+          throw new AppError(
+            'STATE_INVALID',
+            `The change would make the app state invalid (at ${where}); nothing was written.`,
+          );
         }
         await mkdir(dirname(file), { recursive: true, mode: 0o700 });
         const text = JSON.stringify(checked.data, null, 2) + '\n';

@@ -81,20 +81,21 @@ const PROBLEM_TITLES: Record<EnvProblem['code'], string> = {
 };
 
 const PROBLEM_FIX: Record<EnvProblem['code'], string> = {
-  ENV_TOO_LARGE: 'Point the app at the deployment\'s real .env file.',
+  ENV_TOO_LARGE: "Point the app at the deployment's real .env file.",
   ENV_NOT_UTF8: 'Save the file as UTF-8 (without a byte-order mark).',
-  ENV_BINARY: 'Point the app at the deployment\'s real .env file, or restore it from a backup.',
-  ENV_UNTERMINATED_QUOTE: 'Close the quote on that line, or single-quote the value with no \' inside.',
+  ENV_BINARY: "Point the app at the deployment's real .env file, or restore it from a backup.",
+  ENV_UNTERMINATED_QUOTE: "Close the quote on that line, or single-quote the value with no ' inside.",
   ENV_INVALID_KEY: 'Rename the variable with letters, digits and _ only, or comment the line out with #.',
   ENV_INVALID_TEMPLATE: 'Single-quote the value so compose takes it literally.',
   ENV_REQUIRED_VARIABLE_UNSET: 'Set the referenced variable, or single-quote the value.',
   ENV_BOM: 'Save the file as UTF-8 without a byte-order mark (the app removes it when it rewrites the file).',
   ENV_CRLF: 'Convert the file to LF line endings if you use multi-line values.',
-  ENV_COMPOSE_ONLY_SYNTAX: 'Write the line as KEY=\'value\'.',
-  ENV_PYTHON_DIFFERS: 'Single-quote the value; avoid \\, \', ${ and leading or trailing spaces in values.',
-  ENV_PYTHON_PARSE_ERROR: 'Write the line as KEY=\'value\'.',
+  ENV_COMPOSE_ONLY_SYNTAX: "Write the line as KEY='value'.",
+  ENV_PYTHON_DIFFERS: "Single-quote the value; avoid \\, ', ${ and leading or trailing spaces in values.",
+  ENV_PYTHON_PARSE_ERROR: "Write the line as KEY='value'.",
   ENV_INTERPOLATED: 'If the "$" is meant literally, single-quote the value.',
-  ENV_UNSET_REFERENCE: 'Single-quote the value so compose takes it literally (bcrypt hashes must always be single-quoted).',
+  ENV_UNSET_REFERENCE:
+    'Single-quote the value so compose takes it literally (bcrypt hashes must always be single-quoted).',
 };
 
 function problemSeverity(p: EnvProblem, sensitive: boolean): Severity {
@@ -110,9 +111,20 @@ function problemSeverity(p: EnvProblem, sensitive: boolean): Severity {
   }
 }
 
-function ruleFinding(rule: Rule, variable: Variable, entry: EnvEntry | undefined, file: string | undefined, evidence: string | undefined): Finding {
+function ruleFinding(
+  rule: Rule,
+  variable: Variable,
+  entry: EnvEntry | undefined,
+  file: string | undefined,
+  evidence: string | undefined,
+): Finding {
   const title = (TITLES[rule.code] ?? ((n: string) => `${n}: ${rule.code}`))(variable.name);
-  const src = rule.source === 'service' ? 'Crucible itself' : rule.source === 'guide' ? 'the Crucible security guide' : 'Crucible Secrets';
+  const src =
+    rule.source === 'service'
+      ? 'Crucible itself'
+      : rule.source === 'guide'
+        ? 'the Crucible security guide'
+        : 'Crucible Secrets';
   const blocksStart = ruleBlocksStart(rule);
   const text = `${rule.why} (Rule from ${src}.)`;
   return {
@@ -126,7 +138,9 @@ function ruleFinding(rule: Rule, variable: Variable, entry: EnvEntry | undefined
     ...(file !== undefined ? { file } : {}),
     ...(entry ? { line: entry.line } : {}),
     ...(evidence !== undefined ? { evidence } : {}),
-    ...(rule.code === 'ENV_PLAINTEXT_PASSWORD' && entry !== undefined && hashableLoginPassword(entry) ? { fixId: fixIds.hashLoginPassword(variable.name) } : {}),
+    ...(rule.code === 'ENV_PLAINTEXT_PASSWORD' && entry !== undefined && hashableLoginPassword(entry)
+      ? { fixId: fixIds.hashLoginPassword(variable.name) }
+      : {}),
   };
 }
 
@@ -134,7 +148,9 @@ function ruleFinding(rule: Rule, variable: Variable, entry: EnvEntry | undefined
 function singleQuoteFix(doc: EnvDoc, p: EnvProblem): { fixId?: string } {
   if ((p.code !== 'ENV_UNSET_REFERENCE' && p.code !== 'ENV_INVALID_TEMPLATE') || p.key === undefined) return {};
   const entry = doc.entries.filter((e) => e.key === p.key).at(-1);
-  return entry !== undefined && entry.line === p.line && singleQuoteLiteral(entry) !== null ? { fixId: fixIds.singleQuote(p.key) } : {};
+  return entry !== undefined && entry.line === p.line && singleQuoteLiteral(entry) !== null
+    ? { fixId: fixIds.singleQuote(p.key) }
+    : {};
 }
 
 /**
@@ -176,10 +192,27 @@ export function checkEnv(doc: EnvDoc, options: CheckEnvOptions): Finding[] {
   }
   for (const [key, ls] of lines) {
     if (ls.length > 1) {
-      findings.push({ code: 'ENV_DUPLICATE_KEY', severity: 'warning', title: `${key} is set ${ls.length} times`, message: `${key} appears on lines ${ls.join(', ')}. Compose and python-dotenv use the last one; an edit of the first one silently does nothing.`, howToFix: `Keep one ${key} line and delete the others.`, variable: key, ...at(ls[ls.length - 1] ?? 1), evidence: `lines ${ls.join(', ')}` });
+      findings.push({
+        code: 'ENV_DUPLICATE_KEY',
+        severity: 'warning',
+        title: `${key} is set ${ls.length} times`,
+        message: `${key} appears on lines ${ls.join(', ')}. Compose and python-dotenv use the last one; an edit of the first one silently does nothing.`,
+        howToFix: `Keep one ${key} line and delete the others.`,
+        variable: key,
+        ...at(ls[ls.length - 1] ?? 1),
+        evidence: `lines ${ls.join(', ')}`,
+      });
     }
     if (!byName.has(key)) {
-      findings.push({ code: 'ENV_UNKNOWN_KEY', severity: 'info', title: `${key} is not a variable of ${profile.name}`, message: `${key} is not read by any ${profile.name} service the app knows of (a typo, or a setting of another tool).`, howToFix: `Check the spelling, or remove ${key} if nothing uses it.`, variable: key, ...at(lines.get(key)?.[0] ?? 1) });
+      findings.push({
+        code: 'ENV_UNKNOWN_KEY',
+        severity: 'info',
+        title: `${key} is not a variable of ${profile.name}`,
+        message: `${key} is not read by any ${profile.name} service the app knows of (a typo, or a setting of another tool).`,
+        howToFix: `Check the spelling, or remove ${key} if nothing uses it.`,
+        variable: key,
+        ...at(lines.get(key)?.[0] ?? 1),
+      });
     }
   }
 
@@ -210,7 +243,16 @@ export function checkEnv(doc: EnvDoc, options: CheckEnvOptions): Finding[] {
   for (const { name, emptyRefused } of options.composeRequired ?? []) {
     const entry = last.get(name);
     if (entry !== undefined && (entry.value !== '' || !emptyRefused)) continue;
-    findings.push({ code: 'ENV_MISSING_REQUIRED', severity: 'error', title: TITLES.ENV_MISSING_REQUIRED?.(name) ?? name, message: `The deployment's compose files require ${name} (\${${name}:?…}); docker compose refuses to start any service while it is missing or empty.`, howToFix: `Set ${name} in the .env file.`, blocksStart: true, variable: name, ...(entry ? at(entry.line) : file !== undefined ? { file } : {}) });
+    findings.push({
+      code: 'ENV_MISSING_REQUIRED',
+      severity: 'error',
+      title: TITLES.ENV_MISSING_REQUIRED?.(name) ?? name,
+      message: `The deployment's compose files require ${name} (\${${name}:?…}); docker compose refuses to start any service while it is missing or empty.`,
+      howToFix: `Set ${name} in the .env file.`,
+      blocksStart: true,
+      variable: name,
+      ...(entry ? at(entry.line) : file !== undefined ? { file } : {}),
+    });
   }
 
   // One value used by two sensitive variables: a leak of one is a leak of both.
@@ -223,7 +265,19 @@ export function checkEnv(doc: EnvDoc, options: CheckEnvOptions): Finding[] {
   for (const names of owners.values()) {
     if (names.length < 2) continue;
     const first = last.get(names[0] ?? '');
-    findings.push({ code: 'ENV_VALUE_REUSED', severity: 'error', title: `${names.join(' and ')} share one value`, message: advice(`${names.join(', ')} hold the same value: anyone who learns one (e.g. the Redis password from a log) has the others.`), blocksStart: false, howToFix: `Generate a separate value for each (rotate all but one with its playbook).`, variable: names[0], ...(first ? at(first.line) : {}), evidence: `${names.length} variables, one value` });
+    findings.push({
+      code: 'ENV_VALUE_REUSED',
+      severity: 'error',
+      title: `${names.join(' and ')} share one value`,
+      message: advice(
+        `${names.join(', ')} hold the same value: anyone who learns one (e.g. the Redis password from a log) has the others.`,
+      ),
+      blocksStart: false,
+      howToFix: `Generate a separate value for each (rotate all but one with its playbook).`,
+      variable: names[0],
+      ...(first ? at(first.line) : {}),
+      evidence: `${names.length} variables, one value`,
+    });
   }
   return sortFindings(dedupe(findings));
 }
@@ -243,7 +297,12 @@ function apiValue(variable: Variable | undefined, entry: EnvEntry): string | und
  * Type errors of the service's typed settings (profile `settingTypes`), for every key in the file, known
  * to the profile or not: pydantic-settings matches names case-insensitively and refuses the whole model.
  */
-function settingTypeFindings(profile: StackProfile, last: ReadonlyMap<string, EnvEntry>, byName: ReadonlyMap<string, Variable>, file: string | undefined): Finding[] {
+function settingTypeFindings(
+  profile: StackProfile,
+  last: ReadonlyMap<string, EnvEntry>,
+  byName: ReadonlyMap<string, Variable>,
+  file: string | undefined,
+): Finding[] {
   const types = profile.settingTypes;
   if (!types) return [];
   const out: Finding[] = [];
@@ -257,7 +316,10 @@ function settingTypeFindings(profile: StackProfile, last: ReadonlyMap<string, En
       severity: 'error',
       title: `${key} has an invalid value`,
       message: `Crucible's settings (service/app/core/config.py) declare ${key} as ${type === 'bool' ? 'a boolean' : 'an integer'}; pydantic refuses this value (${type}_parsing), so the api stops at start.`,
-      howToFix: type === 'bool' ? `Set ${key} to true or false (pydantic accepts exactly 0/1, true/false, yes/no, on/off, t/f, y/n, in any case, without spaces), or remove it.` : `Set ${key} to a whole number in digits, or remove it to use the default.`,
+      howToFix:
+        type === 'bool'
+          ? `Set ${key} to true or false (pydantic accepts exactly 0/1, true/false, yes/no, on/off, t/f, y/n, in any case, without spaces), or remove it.`
+          : `Set ${key} to a whole number in digits, or remove it to use the default.`,
       blocksStart: true,
       variable: key,
       ...(file !== undefined ? { file } : {}),
@@ -285,7 +347,9 @@ function dedupe(findings: Finding[]): Finding[] {
 }
 
 function sortFindings(findings: Finding[]): Finding[] {
-  return findings.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || (a.line ?? 0) - (b.line ?? 0));
+  return findings.sort(
+    (a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || (a.line ?? 0) - (b.line ?? 0),
+  );
 }
 
 /** The exit code convention of check-env: 0 clean (info only), 1 warnings, 2 errors. */

@@ -47,14 +47,20 @@ function fail(code: ErrorCode, message: string): Envelope<never> {
 function describeIssues(error: z.ZodError): string {
   return error.issues
     .slice(0, 5)
-    .map((i) => `${i.path.length ? i.path.join('.') : '(request)'}: ${i.code === 'unrecognized_keys' ? `unknown key(s) ${i.keys.join(', ')}` : i.code}`)
+    .map(
+      (i) =>
+        `${i.path.length ? i.path.join('.') : '(request)'}: ${i.code === 'unrecognized_keys' ? `unknown key(s) ${i.keys.join(', ')}` : i.code}`,
+    )
     .join('; ');
 }
 
 export function createRouter({ handlers, isTrustedUrl, logger }: RouterOptions): Router {
   const table = new Map<string, { def: ChannelDef; fn: (req: unknown, ctx: HandlerContext) => Promise<unknown> }>();
   for (const { domain, verb, def } of listChannels()) {
-    const domainHandlers = handlers[domain as Domain] as Record<string, (req: unknown, ctx: HandlerContext) => Promise<unknown>>;
+    const domainHandlers = handlers[domain as Domain] as Record<
+      string,
+      (req: unknown, ctx: HandlerContext) => Promise<unknown>
+    >;
     const fn = domainHandlers[verb];
     if (!fn) throw new Error(`No handler registered for ${def.channel}`);
     table.set(def.channel, { def, fn });
@@ -66,15 +72,24 @@ export function createRouter({ handlers, isTrustedUrl, logger }: RouterOptions):
       const entry = table.get(channel);
       if (!entry) {
         logger.warn('ipc.refused', { reason: 'unknown channel', channel: channel.slice(0, 80) });
-        return fail(BaseErrorCode.IpcUnknownChannel, 'This request is not part of the app’s interface and was refused.');
+        return fail(
+          BaseErrorCode.IpcUnknownChannel,
+          'This request is not part of the app’s interface and was refused.',
+        );
       }
       if (!sender.isTopFrame || !isTrustedUrl(sender.url)) {
         logger.warn('ipc.refused', { reason: 'foreign sender', channel, topFrame: sender.isTopFrame });
-        return fail(BaseErrorCode.IpcForbiddenSender, 'Only the app’s own window may call this; the request was refused.');
+        return fail(
+          BaseErrorCode.IpcForbiddenSender,
+          'Only the app’s own window may call this; the request was refused.',
+        );
       }
       const parsed = entry.def.request.safeParse(payload ?? {});
       if (!parsed.success) {
-        return fail(BaseErrorCode.IpcBadRequest, `The request to ${channel} was malformed (${describeIssues(parsed.error)}).`);
+        return fail(
+          BaseErrorCode.IpcBadRequest,
+          `The request to ${channel} was malformed (${describeIssues(parsed.error)}).`,
+        );
       }
       try {
         const value = await entry.fn(parsed.data, { sender });

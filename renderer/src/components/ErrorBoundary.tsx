@@ -20,7 +20,12 @@ export class ErrorBoundary extends Component<{ children: ReactNode }, State> {
         <div role="alert" className="panel panel-error">
           <h2>This page stopped working</h2>
           <p>Nothing was changed on disk. Go to another page, or reload the window.</p>
-          <button type="button" onClick={() => { this.setState({ failed: false }); }}>
+          <button
+            type="button"
+            onClick={() => {
+              this.setState({ failed: false });
+            }}
+          >
             Try again
           </button>
         </div>

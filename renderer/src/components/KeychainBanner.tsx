@@ -25,7 +25,9 @@ export function KeychainBanner() {
     return (
       <div className="banner banner-error" role="alert" data-testid="keychain-banner">
         The keychain status could not be read: {status.message}{' '}
-        <button type="button" onClick={reload}>Check again</button>
+        <button type="button" onClick={reload}>
+          Check again
+        </button>
       </div>
     );
   }
@@ -39,7 +41,13 @@ export function KeychainBanner() {
     );
   }
   return (
-    <div className="banner banner-warn" role="alert" data-testid="keychain-banner" data-usable="false" data-problem={s.problem?.code}>
+    <div
+      className="banner banner-warn"
+      role="alert"
+      data-testid="keychain-banner"
+      data-usable="false"
+      data-problem={s.problem?.code}
+    >
       <div>
         <strong>{s.label} cannot be used.</strong> {s.problem?.message}
       </div>

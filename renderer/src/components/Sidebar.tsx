@@ -15,7 +15,12 @@ export function Sidebar({ current }: { current: string }) {
           .filter((p) => p.nav)
           .map((p) => (
             <li key={p.route}>
-              <a href={href(p.route)} aria-current={current === p.route ? 'page' : undefined} onPointerEnter={p.preload} onFocus={p.preload}>
+              <a
+                href={href(p.route)}
+                aria-current={current === p.route ? 'page' : undefined}
+                onPointerEnter={p.preload}
+                onFocus={p.preload}
+              >
                 {p.title}
               </a>
             </li>

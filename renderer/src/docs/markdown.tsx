@@ -27,7 +27,15 @@ export function inline(text: string, linkTo: (href: string) => string | null): R
     else if (m[2] !== undefined) out.push(<strong key={at}>{m[2]}</strong>);
     else {
       const href = linkTo(m[4] ?? '');
-      out.push(href === null ? m[3] : <a key={at} href={href}>{m[3]}</a>);
+      out.push(
+        href === null ? (
+          m[3]
+        ) : (
+          <a key={at} href={href}>
+            {m[3]}
+          </a>
+        ),
+      );
     }
     last = at + m[0].length;
   }
@@ -77,11 +85,19 @@ export function Markdown({ source, linkTo }: { source: string; linkTo: (href: st
       blocks.push(
         <table key={key()}>
           <thead>
-            <tr>{cells(head).map((c, j) => <th key={j}>{inline(c, linkTo)}</th>)}</tr>
+            <tr>
+              {cells(head).map((c, j) => (
+                <th key={j}>{inline(c, linkTo)}</th>
+              ))}
+            </tr>
           </thead>
           <tbody>
             {body.map((r, k) => (
-              <tr key={k}>{cells(r).map((c, j) => <td key={j}>{inline(c, linkTo)}</td>)}</tr>
+              <tr key={k}>
+                {cells(r).map((c, j) => (
+                  <td key={j}>{inline(c, linkTo)}</td>
+                ))}
+              </tr>
             ))}
           </tbody>
         </table>,
@@ -95,14 +111,21 @@ export function Markdown({ source, linkTo }: { source: string; linkTo: (href: st
       }
       blocks.push(
         <ul key={key()}>
-          {items.map((t, k) => <li key={k}>{inline(t, linkTo)}</li>)}
+          {items.map((t, k) => (
+            <li key={k}>{inline(t, linkTo)}</li>
+          ))}
         </ul>,
       );
     } else if (line.trim() === '') {
       i++;
     } else {
       const para: string[] = [];
-      for (; i < lines.length && (lines[i] ?? '').trim() !== '' && !/^(#{1,4} |```|\||\s*[-*] )/.test(lines[i] ?? ''); i++) para.push((lines[i] ?? '').trim());
+      for (
+        ;
+        i < lines.length && (lines[i] ?? '').trim() !== '' && !/^(#{1,4} |```|\||\s*[-*] )/.test(lines[i] ?? '');
+        i++
+      )
+        para.push((lines[i] ?? '').trim());
       blocks.push(<p key={key()}>{inline(para.join(' '), linkTo)}</p>);
     }
   }

@@ -17,12 +17,16 @@ export function AboutPage() {
             {info.value.platform} ({info.value.arch})
           </dd>
           <dt>Running in</dt>
-          <dd>{info.value.host === 'electron' ? `Electron ${info.value.versions.electron ?? ''}` : 'Test harness (Chromium)'}</dd>
+          <dd>
+            {info.value.host === 'electron'
+              ? `Electron ${info.value.versions.electron ?? ''}`
+              : 'Test harness (Chromium)'}
+          </dd>
         </dl>
       )}
       <p className="muted">
-        Crucible Secrets keeps the secrets of a self-hosted Crucible Community Edition deployment in your OS keychain and
-        writes its <code>.env</code> safely. Nothing leaves this machine.
+        Crucible Secrets keeps the secrets of a self-hosted Crucible Community Edition deployment in your OS keychain
+        and writes its <code>.env</code> safely. Nothing leaves this machine.
       </p>
     </section>
   );

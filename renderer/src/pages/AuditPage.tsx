@@ -10,7 +10,11 @@ import { Loading, onDemand } from '../components/OnDemand';
 import { formatWhen } from '../format-date';
 
 /** The fix preview and its diff viewer load only when a fix is previewed (fetched as soon as the page shows). */
-const fixPreview = onDemand(() => import('../components/audit/FixPreviewPanel'), 'FixPreviewPanel', () => <Loading what="the preview" />);
+const fixPreview = onDemand(
+  () => import('../components/audit/FixPreviewPanel'),
+  'FixPreviewPanel',
+  () => <Loading what="the preview" />,
+);
 const FixPreviewPanel = fixPreview.Component;
 
 /** `#/audit/<deployment id>`: the security audit of one deployment, its fixes and the report. */
@@ -27,7 +31,10 @@ function DeploymentAudit({ deploymentId }: { deploymentId: string }) {
   }, []);
   const [loaded, reload] = useLoad(async () => {
     const api = getApi();
-    const [deployment, audit] = await Promise.all([api.deployments.get({ id: deploymentId }), api.audit.run({ deploymentId })]);
+    const [deployment, audit] = await Promise.all([
+      api.deployments.get({ id: deploymentId }),
+      api.audit.run({ deploymentId }),
+    ]);
     return { deployment, audit };
   }, deploymentId);
   const [fresh, setFresh] = useState<AuditResultView | null>(null);
@@ -59,7 +66,9 @@ function DeploymentAudit({ deploymentId }: { deploymentId: string }) {
       const r = await getApi().audit.applyFix({ deploymentId, fixId: open.fixId, token: open.token });
       setFresh(r.audit);
       setPreview(null);
-      setStatus(`Applied: ${open.title}. ${r.file} was written${r.backupKept ? ' (the previous version is kept beside it)' : ''}; the audit ran again.`);
+      setStatus(
+        `Applied: ${open.title}. ${r.file} was written${r.backupKept ? ' (the previous version is kept beside it)' : ''}; the audit ran again.`,
+      );
     });
 
   const rerun = () =>
@@ -82,7 +91,8 @@ function DeploymentAudit({ deploymentId }: { deploymentId: string }) {
     <section aria-labelledby="audit-title">
       <h1 id="audit-title">Security audit: {deployment.name}</h1>
       <p className="muted">
-        {deployment.environment} · {deployment.folder} · audited {formatWhen(audit.checkedAt)} · files {audit.files.join(', ')}
+        {deployment.environment} · {deployment.folder} · audited {formatWhen(audit.checkedAt)} · files{' '}
+        {audit.files.join(', ')}
       </p>
       <div className="button-row">
         <button type="button" onClick={() => void rerun()} disabled={busy} data-testid="rerun-audit">
@@ -123,7 +133,9 @@ function DeploymentAudit({ deploymentId }: { deploymentId: string }) {
           }}
         />
       )}
-      {audit.findings.length === 0 && <p className="panel">No findings. Keep the checklist's ongoing items up to date.</p>}
+      {audit.findings.length === 0 && (
+        <p className="panel">No findings. Keep the checklist's ongoing items up to date.</p>
+      )}
       {SEVERITIES.map((s) => {
         const list = audit.findings.filter((f) => f.severity === s);
         if (list.length === 0) return null;
@@ -134,7 +146,12 @@ function DeploymentAudit({ deploymentId }: { deploymentId: string }) {
               {s.slice(1)} ({list.reduce((n, f) => n + (f.more ?? 1), 0)})
             </h2>
             {list.map((f, i) => (
-              <FindingCard key={`${f.code}-${String(i)}`} finding={f} busy={busy} onPreviewFix={(fixId) => void openPreview(fixId)} />
+              <FindingCard
+                key={`${f.code}-${String(i)}`}
+                finding={f}
+                busy={busy}
+                onPreviewFix={(fixId) => void openPreview(fixId)}
+              />
             ))}
           </section>
         );

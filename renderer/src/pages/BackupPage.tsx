@@ -26,7 +26,10 @@ export function BackupPage() {
   return (
     <section aria-labelledby="backup-title" className="backup-page">
       <h1 id="backup-title">Backup</h1>
-      <p className="muted">A backup is one encrypted file (Argon2id + AES-256-GCM) holding the secrets and settings of your deployments. Keep it offline, away from the server.</p>
+      <p className="muted">
+        A backup is one encrypted file (Argon2id + AES-256-GCM) holding the secrets and settings of your deployments.
+        Keep it offline, away from the server.
+      </p>
       {status === null && error === null && <p role="status">Loading…</p>}
       {error && <p role="alert">{error}</p>}
       {status && <ExportSection status={status} onExported={refresh} />}

@@ -18,7 +18,10 @@ function badge(item: ChecklistItemView): [string, string] {
     case 'verified':
       return ['Verified', 'badge badge-ok'];
     case 'manual':
-      return [item.status === 'due' ? 'Ticked by you · due soon' : 'Ticked by you', item.status === 'due' ? 'badge badge-warn' : 'badge badge-info'];
+      return [
+        item.status === 'due' ? 'Ticked by you · due soon' : 'Ticked by you',
+        item.status === 'due' ? 'badge badge-warn' : 'badge badge-info',
+      ];
     case 'failing':
       return [item.status === 'overdue' ? 'Overdue' : 'Fails', 'badge badge-error'];
     case 'todo':
@@ -32,13 +35,20 @@ function badge(item: ChecklistItemView): [string, string] {
 export function ChecklistPage() {
   const route = useRoute();
   const id = decodeURIComponent(route.split('/')[2] ?? '');
-  return id === '' ? <DeploymentChooser title="Security checklist" base="/checklist" /> : <DeploymentChecklist deploymentId={id} />;
+  return id === '' ? (
+    <DeploymentChooser title="Security checklist" base="/checklist" />
+  ) : (
+    <DeploymentChecklist deploymentId={id} />
+  );
 }
 
 function DeploymentChecklist({ deploymentId }: { deploymentId: string }) {
   const [loaded] = useLoad(async () => {
     const api = getApi();
-    const [deployment, checklist] = await Promise.all([api.deployments.get({ id: deploymentId }), api.audit.checklist({ deploymentId })]);
+    const [deployment, checklist] = await Promise.all([
+      api.deployments.get({ id: deploymentId }),
+      api.audit.checklist({ deploymentId }),
+    ]);
     return { deployment, checklist };
   }, deploymentId);
   const [fresh, setFresh] = useState<ChecklistView | null>(null);
@@ -49,7 +59,9 @@ function DeploymentChecklist({ deploymentId }: { deploymentId: string }) {
 
   const tick = async (item: ChecklistItemView, done: boolean, note: string) => {
     try {
-      setFresh(await getApi().audit.tick({ deploymentId, itemId: item.id, done, note: note.trim() === '' ? undefined : note }));
+      setFresh(
+        await getApi().audit.tick({ deploymentId, itemId: item.id, done, note: note.trim() === '' ? undefined : note }),
+      );
       setStatus(done ? `Ticked "${item.title}".` : `Cleared "${item.title}".`);
     } catch (e) {
       setStatus(errorMessage(e));
@@ -60,9 +72,10 @@ function DeploymentChecklist({ deploymentId }: { deploymentId: string }) {
     <section aria-labelledby="checklist-title">
       <h1 id="checklist-title">Security checklist: {loaded.value.deployment.name}</h1>
       <p className="muted">
-        “Verified” items rest on evidence the app found: the latest audit{view.auditedAt ? ` (${formatWhen(view.auditedAt)})` : ''}, the proxy configuration, the backups in the journal, the firewall where it can read it. Where it cannot see the evidence,
-        you tick an item with a note saying what was done; it then shows as “Ticked by you”.{' '}
-        <a href={href(route.audit(deploymentId))}>Open the audit</a>
+        “Verified” items rest on evidence the app found: the latest audit
+        {view.auditedAt ? ` (${formatWhen(view.auditedAt)})` : ''}, the proxy configuration, the backups in the journal,
+        the firewall where it can read it. Where it cannot see the evidence, you tick an item with a note saying what
+        was done; it then shows as “Ticked by you”. <a href={href(route.audit(deploymentId))}>Open the audit</a>
       </p>
       <p role="status" aria-live="polite">
         {status}
@@ -91,7 +104,16 @@ function ChecklistRow({ item, onTick }: { item: ChecklistItemView; onTick: (done
   return (
     <li className="checklist-item" data-testid={`check-${item.id}`} data-status={item.status} data-state={item.state}>
       <div>
-        <span className={cls}>{label}</span> <strong>{item.title}</strong> <span className="muted">({item.mode === 'evaluated' ? 'audit' : item.mode === 'ongoing' ? `every ${String(item.periodDays ?? 0)} days` : 'manual'})</span>
+        <span className={cls}>{label}</span> <strong>{item.title}</strong>{' '}
+        <span className="muted">
+          (
+          {item.mode === 'evaluated'
+            ? 'audit'
+            : item.mode === 'ongoing'
+              ? `every ${String(item.periodDays ?? 0)} days`
+              : 'manual'}
+          )
+        </span>
       </div>
       <p data-testid={`basis-${item.id}`}>{item.basis}</p>
       <p className="muted">{item.help}</p>
@@ -112,9 +134,21 @@ function ChecklistRow({ item, onTick }: { item: ChecklistItemView; onTick: (done
         <div className="form-row">
           <div>
             <label htmlFor={noteId}>Note (required to tick)</label>
-            <input id={noteId} value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} placeholder="what was done, by whom" />
+            <input
+              id={noteId}
+              value={note}
+              maxLength={500}
+              onChange={(e) => setNote(e.target.value)}
+              placeholder="what was done, by whom"
+            />
           </div>
-          <button type="button" className="primary" disabled={note.trim() === ''} title={note.trim() === '' ? 'Write a note saying what was done first' : undefined} onClick={() => onTick(true, note)}>
+          <button
+            type="button"
+            className="primary"
+            disabled={note.trim() === ''}
+            title={note.trim() === '' ? 'Write a note saying what was done first' : undefined}
+            onClick={() => onTick(true, note)}
+          >
             {item.tick ? 'Tick again today' : 'Tick as done by me'}
           </button>
           {item.tick && (

@@ -19,7 +19,8 @@ export function CruciblePage() {
   }, [section]);
   const linkTo = (href: string) => {
     const [file, anchor] = href.split('#');
-    if ((file === '' || file === 'crucible.md') && anchor !== undefined && CRUCIBLE_SECTIONS.has(anchor)) return toHref(crucibleRoute(anchor));
+    if ((file === '' || file === 'crucible.md') && anchor !== undefined && CRUCIBLE_SECTIONS.has(anchor))
+      return toHref(crucibleRoute(anchor));
     return null;
   };
   return (

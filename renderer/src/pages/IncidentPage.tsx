@@ -38,15 +38,17 @@ function IncidentList() {
           announceIncidentChange();
           window.location.hash = `/incident/${encodeURIComponent(v.incident.id)}`;
         },
-        (e: unknown) => { setError(errorMessage(e)); },
+        (e: unknown) => {
+          setError(errorMessage(e));
+        },
       );
   };
   return (
     <section className="incident-page" aria-labelledby="incident-title">
       <h1 id="incident-title">Incident response</h1>
       <p>
-        If a deployment may be compromised: isolate it, assess the scope, rotate every secret, review the logs, notify users and
-        document what happened. Progress is saved after every step, so you can stop and continue later.
+        If a deployment may be compromised: isolate it, assess the scope, rotate every secret, review the logs, notify
+        users and document what happened. Progress is saved after every step, so you can stop and continue later.
       </p>
       <LoadState of={data} />
       {data.state === 'ready' && (
@@ -66,7 +68,13 @@ function IncidentList() {
               <div className="form-row">
                 <label>
                   <span className="label-like">Deployment</span>
-                  <select value={deploymentId} onChange={(e) => { setDeploymentId(e.target.value); }} required>
+                  <select
+                    value={deploymentId}
+                    onChange={(e) => {
+                      setDeploymentId(e.target.value);
+                    }}
+                    required
+                  >
                     <option value="">Choose…</option>
                     {data.value.deployments.map((d) => (
                       <option key={d.id} value={d.id}>
@@ -77,7 +85,14 @@ function IncidentList() {
                 </label>
                 <label className="grow">
                   <span className="label-like">What happened (a few words)</span>
-                  <input value={title} onChange={(e) => { setTitle(e.target.value); }} required maxLength={200} />
+                  <input
+                    value={title}
+                    onChange={(e) => {
+                      setTitle(e.target.value);
+                    }}
+                    required
+                    maxLength={200}
+                  />
                 </label>
                 <button type="submit" className="primary">
                   Start the runbook
@@ -95,7 +110,9 @@ function IncidentList() {
                 {data.value.incidents.map((i) => (
                   <li key={i.id}>
                     <a href={href(route.incident(i.id))}>{i.title}</a> — {i.deploymentName},{' '}
-                    <span className={i.status === 'active' ? 'badge badge-error' : 'badge badge-ok'}>{i.status === 'active' ? 'open' : 'closed'}</span>{' '}
+                    <span className={i.status === 'active' ? 'badge badge-error' : 'badge badge-ok'}>
+                      {i.status === 'active' ? 'open' : 'closed'}
+                    </span>{' '}
                     <span className="muted">
                       opened {showTime(i.openedAt)}
                       {i.closedAt ? `, closed ${showTime(i.closedAt)}` : ''}
@@ -150,7 +167,10 @@ function IncidentRunbook({ id }: { id: string }) {
     <section className="incident-page" aria-labelledby="incident-title">
       <h1 id="incident-title">Incident: {inc.title}</h1>
       <p>
-        <span className={inc.status === 'active' ? 'badge badge-error' : 'badge badge-ok'} data-testid="incident-status">
+        <span
+          className={inc.status === 'active' ? 'badge badge-error' : 'badge badge-ok'}
+          data-testid="incident-status"
+        >
           {inc.status === 'active' ? 'open' : 'closed'}
         </span>{' '}
         {view.deploymentName}, opened {showTime(inc.openedAt)}
@@ -172,7 +192,9 @@ function IncidentRunbook({ id }: { id: string }) {
                 className={`incident-step ${x.completedAt ? 'is-done' : x.id === view.currentStep ? 'is-current' : 'is-later'}`}
                 aria-current={x.id === step ? 'step' : undefined}
                 disabled={x.startedAt === null}
-                onClick={() => { setShown(x.id); }}
+                onClick={() => {
+                  setShown(x.id);
+                }}
               >
                 {i + 1}. {x.title}
                 {x.completedAt ? ' ✓' : ''}
@@ -191,7 +213,11 @@ function IncidentRunbook({ id }: { id: string }) {
       </h2>
       {s && (
         <p className="muted">
-          {s.completedAt ? `Completed ${showTime(s.completedAt)}.` : s.startedAt ? `Started ${showTime(s.startedAt)}.` : 'Not started yet.'}
+          {s.completedAt
+            ? `Completed ${showTime(s.completedAt)}.`
+            : s.startedAt
+              ? `Started ${showTime(s.startedAt)}.`
+              : 'Not started yet.'}
         </p>
       )}
       {step === 'assess' && <AssessPanel view={view} act={act} editable={editable} />}
@@ -200,7 +226,17 @@ function IncidentRunbook({ id }: { id: string }) {
       <StepItems view={view} step={step} act={act} />
       {step === 'document' && <DocumentPanel view={view} act={act} onView={onView} />}
       {s && <StepOverrideNote step={s} />}
-      {editable && <CompleteStepPanel key={s.id} view={view} step={s} act={act} onDone={() => { setShown(null); }} />}
+      {editable && (
+        <CompleteStepPanel
+          key={s.id}
+          view={view}
+          step={s}
+          act={act}
+          onDone={() => {
+            setShown(null);
+          }}
+        />
+      )}
       <TimelinePanel view={view} act={act} />
     </section>
   );

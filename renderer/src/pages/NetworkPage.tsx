@@ -23,7 +23,8 @@ import {
 export function NetworkPage() {
   const [deployments] = useLoad(() => getApi().deployments.list({}));
   const [state, dispatch] = useReducer(networkReducer, initialNetworkState);
-  const { folder, environment, server, domain, tlsMode, email, cert, key, maxAgeDays, includeSubDomains, preload } = state;
+  const { folder, environment, server, domain, tlsMode, email, cert, key, maxAgeDays, includeSubDomains, preload } =
+    state;
   const list = deployments.state === 'ready' ? deployments.value.deployments : [];
   const deploymentId = chosenDeploymentId(state, list);
   const target = targetOf(state, deploymentId);
@@ -63,28 +64,53 @@ export function NetworkPage() {
     <section aria-labelledby="network-title">
       <h1 id="network-title">HTTPS &amp; network</h1>
       <p className="muted">
-        Crucible's api and frontend speak plain HTTP, publish on every interface and do not throttle logins. Put a reverse proxy
-        with TLS in front, keep the containers on 127.0.0.1, and close every other port.
+        Crucible's api and frontend speak plain HTTP, publish on every interface and do not throttle logins. Put a
+        reverse proxy with TLS in front, keep the containers on 127.0.0.1, and close every other port.
       </p>
 
-      <form className="panel" aria-labelledby="frontdoor-title" onSubmit={(e) => { e.preventDefault(); generate(); }}>
+      <form
+        className="panel"
+        aria-labelledby="frontdoor-title"
+        onSubmit={(e) => {
+          e.preventDefault();
+          generate();
+        }}
+      >
         <h2 id="frontdoor-title">Front door</h2>
         <div className="form-row">
           <div>
             <label htmlFor="net-deployment">Deployment</label>
-            <select id="net-deployment" value={deploymentId} onChange={(e) => { dispatch({ type: 'deployment', deploymentId: e.target.value }); }}>
+            <select
+              id="net-deployment"
+              value={deploymentId}
+              onChange={(e) => {
+                dispatch({ type: 'deployment', deploymentId: e.target.value });
+              }}
+            >
               <option value="">{folder ? `Folder: ${folder.name}` : 'None (no compose checks)'}</option>
-              {list.map((d) => <option key={d.id} value={d.id}>{d.name} ({d.environment})</option>)}
+              {list.map((d) => (
+                <option key={d.id} value={d.id}>
+                  {d.name} ({d.environment})
+                </option>
+              ))}
             </select>
           </div>
           <div>
             <span className="label-like">Or</span>
-            <button type="button" onClick={pickFolder}>Choose a folder…</button>
+            <button type="button" onClick={pickFolder}>
+              Choose a folder…
+            </button>
           </div>
           {deploymentId === '' && (
             <div>
               <label htmlFor="net-env">Environment</label>
-              <select id="net-env" value={environment} onChange={(e) => { dispatch({ type: 'environment', environment: e.target.value as Environment }); }}>
+              <select
+                id="net-env"
+                value={environment}
+                onChange={(e) => {
+                  dispatch({ type: 'environment', environment: e.target.value as Environment });
+                }}
+              >
                 <option value="production">production</option>
                 <option value="staging">staging</option>
                 <option value="development">development</option>
@@ -95,27 +121,100 @@ export function NetworkPage() {
 
         <fieldset>
           <legend>Proxy</legend>
-          <label className="inline"><input type="radio" name="net-server" checked={server === 'nginx'} onChange={() => { dispatch({ type: 'server', server: 'nginx' }); }} /> nginx</label>
-          <label className="inline"><input type="radio" name="net-server" checked={server === 'caddy'} onChange={() => { dispatch({ type: 'server', server: 'caddy' }); }} /> Caddy</label>
+          <label className="inline">
+            <input
+              type="radio"
+              name="net-server"
+              checked={server === 'nginx'}
+              onChange={() => {
+                dispatch({ type: 'server', server: 'nginx' });
+              }}
+            />{' '}
+            nginx
+          </label>
+          <label className="inline">
+            <input
+              type="radio"
+              name="net-server"
+              checked={server === 'caddy'}
+              onChange={() => {
+                dispatch({ type: 'server', server: 'caddy' });
+              }}
+            />{' '}
+            Caddy
+          </label>
         </fieldset>
 
         <label htmlFor="net-domain">Domain name</label>
-        <input id="net-domain" value={domain} placeholder="crucible.example.com" aria-describedby="net-domain-help" onChange={(e) => { dispatch({ type: 'domain', domain: e.target.value }); }} />
-        <p id="net-domain-help" className="muted">The name alone, without https:// or a path.</p>
+        <input
+          id="net-domain"
+          value={domain}
+          placeholder="crucible.example.com"
+          aria-describedby="net-domain-help"
+          onChange={(e) => {
+            dispatch({ type: 'domain', domain: e.target.value });
+          }}
+        />
+        <p id="net-domain-help" className="muted">
+          The name alone, without https:// or a path.
+        </p>
 
         <fieldset>
           <legend>Certificate</legend>
-          <label className="inline"><input type="radio" name="net-tls" checked={tlsMode === 'acme'} onChange={() => { dispatch({ type: 'tlsMode', tlsMode: 'acme' }); }} /> Let's Encrypt (ACME)</label>
-          <label className="inline"><input type="radio" name="net-tls" checked={tlsMode === 'files'} onChange={() => { dispatch({ type: 'tlsMode', tlsMode: 'files' }); }} /> Certificate files I have</label>
+          <label className="inline">
+            <input
+              type="radio"
+              name="net-tls"
+              checked={tlsMode === 'acme'}
+              onChange={() => {
+                dispatch({ type: 'tlsMode', tlsMode: 'acme' });
+              }}
+            />{' '}
+            Let's Encrypt (ACME)
+          </label>
+          <label className="inline">
+            <input
+              type="radio"
+              name="net-tls"
+              checked={tlsMode === 'files'}
+              onChange={() => {
+                dispatch({ type: 'tlsMode', tlsMode: 'files' });
+              }}
+            />{' '}
+            Certificate files I have
+          </label>
           {tlsMode === 'acme' ? (
             <>
               <label htmlFor="net-email">E-mail for expiry notices (optional)</label>
-              <input id="net-email" type="email" value={email} onChange={(e) => { dispatch({ type: 'email', email: e.target.value }); }} />
+              <input
+                id="net-email"
+                type="email"
+                value={email}
+                onChange={(e) => {
+                  dispatch({ type: 'email', email: e.target.value });
+                }}
+              />
             </>
           ) : (
             <div className="button-row">
-              <button type="button" onClick={() => { pickCert('certificate'); }}>Choose certificate…</button> <span data-testid="cert-name">{cert?.name ?? 'none'}</span>
-              <button type="button" onClick={() => { pickCert('key'); }}>Choose private key…</button> <span data-testid="key-name">{key?.name ?? 'none'}</span>
+              <button
+                type="button"
+                onClick={() => {
+                  pickCert('certificate');
+                }}
+              >
+                Choose certificate…
+              </button>{' '}
+              <span data-testid="cert-name">{cert?.name ?? 'none'}</span>
+              <button
+                type="button"
+                onClick={() => {
+                  pickCert('key');
+                }}
+              >
+                Choose private key…
+              </button>{' '}
+              <span data-testid="key-name">{key?.name ?? 'none'}</span>
             </div>
           )}
         </fieldset>
@@ -123,19 +222,52 @@ export function NetworkPage() {
         <fieldset>
           <legend>HSTS</legend>
           <label htmlFor="net-maxage">max-age in days (at least {ONE_YEAR_DAYS})</label>
-          <input id="net-maxage" inputMode="numeric" value={maxAgeDays} onChange={(e) => { dispatch({ type: 'maxAgeDays', maxAgeDays: e.target.value }); }} />
-          <label className="inline"><input type="checkbox" checked={includeSubDomains} onChange={(e) => { dispatch({ type: 'includeSubDomains', on: e.target.checked }); }} /> includeSubDomains (every subdomain must serve HTTPS)</label>
-          <label className="inline"><input type="checkbox" checked={preload} disabled={!includeSubDomains} aria-describedby="net-preload-help" onChange={(e) => { dispatch({ type: 'preload', on: e.target.checked }); }} /> preload</label>
+          <input
+            id="net-maxage"
+            inputMode="numeric"
+            value={maxAgeDays}
+            onChange={(e) => {
+              dispatch({ type: 'maxAgeDays', maxAgeDays: e.target.value });
+            }}
+          />
+          <label className="inline">
+            <input
+              type="checkbox"
+              checked={includeSubDomains}
+              onChange={(e) => {
+                dispatch({ type: 'includeSubDomains', on: e.target.checked });
+              }}
+            />{' '}
+            includeSubDomains (every subdomain must serve HTTPS)
+          </label>
+          <label className="inline">
+            <input
+              type="checkbox"
+              checked={preload}
+              disabled={!includeSubDomains}
+              aria-describedby="net-preload-help"
+              onChange={(e) => {
+                dispatch({ type: 'preload', on: e.target.checked });
+              }}
+            />{' '}
+            preload
+          </label>
           <p id="net-preload-help" className="muted">
-            Preload asks browsers to ship your domain as HTTPS-only before anyone visits (hstspreload.org). It covers every
-            subdomain and takes months to undo, so it is off unless you are sure.
+            Preload asks browsers to ship your domain as HTTPS-only before anyone visits (hstspreload.org). It covers
+            every subdomain and takes months to undo, so it is off unless you are sure.
           </p>
         </fieldset>
 
         <p>
-          <button type="submit" className="primary" disabled={busy}>Generate configuration</button>
+          <button type="submit" className="primary" disabled={busy}>
+            Generate configuration
+          </button>
         </p>
-        {error !== null && <div className="banner banner-error" role="alert" data-testid="network-error">{error}</div>}
+        {error !== null && (
+          <div className="banner banner-error" role="alert" data-testid="network-error">
+            {error}
+          </div>
+        )}
       </form>
 
       {state.generated !== null && <BundleView bundle={state.generated.bundle} request={state.generated.request} />}
@@ -151,14 +283,24 @@ function EnvApplyButton({ request }: { request: ComposePreviewRequest }) {
     getApi()
       .proxy.envApply(request)
       .then(
-        (r) => { setStatus(`Wrote ${r.changed.join(' and ')} to .env${r.backupName ? ` (previous kept as ${r.backupName})` : ''}.`); },
-        (e: unknown) => { setStatus(errorMessage(e)); },
+        (r) => {
+          setStatus(
+            `Wrote ${r.changed.join(' and ')} to .env${r.backupName ? ` (previous kept as ${r.backupName})` : ''}.`,
+          );
+        },
+        (e: unknown) => {
+          setStatus(errorMessage(e));
+        },
       );
   };
   return (
     <div className="button-row">
-      <button type="button" disabled={!canWrite} onClick={write}>Write CORS and frontend URL to .env</button>
-      <span role="status" aria-live="polite" data-testid="env-apply-status">{status}</span>
+      <button type="button" disabled={!canWrite} onClick={write}>
+        Write CORS and frontend URL to .env
+      </button>
+      <span role="status" aria-live="polite" data-testid="env-apply-status">
+        {status}
+      </span>
     </div>
   );
 }
@@ -169,7 +311,11 @@ function BundleView({ bundle, request }: { bundle: ProxyBundle; request: Generat
       <h2>Generated for {bundle.origin}</h2>
       {bundle.warnings.length > 0 && (
         <div className="banner banner-warn" role="status">
-          <ul>{bundle.warnings.map((w) => <li key={w}>{w}</li>)}</ul>
+          <ul>
+            {bundle.warnings.map((w) => (
+              <li key={w}>{w}</li>
+            ))}
+          </ul>
         </div>
       )}
       {bundle.files.map((f) => (
@@ -177,21 +323,63 @@ function BundleView({ bundle, request }: { bundle: ProxyBundle; request: Generat
           key={f.id}
           file={f}
           onCopy={() => getApi().proxy.copy({ generate: request, fileId: f.id })}
-          onSave={() => getApi().proxy.save({ generate: request, fileId: f.id }).then((r) => r.name)}
+          onSave={() =>
+            getApi()
+              .proxy.save({ generate: request, fileId: f.id })
+              .then((r) => r.name)
+          }
         />
       ))}
-      <ComposeChangesPanel request={{ address: request.address, environment: request.environment, deploymentId: request.deploymentId, folderId: request.folderId }} />
+      <ComposeChangesPanel
+        request={{
+          address: request.address,
+          environment: request.environment,
+          deploymentId: request.deploymentId,
+          folderId: request.folderId,
+        }}
+      />
       <section className="panel" aria-labelledby="env-followup-title">
         <h3 id="env-followup-title">.env follow-ups</h3>
-        <EnvApplyButton request={{ address: request.address, environment: request.environment, deploymentId: request.deploymentId, folderId: request.folderId }} />
+        <EnvApplyButton
+          request={{
+            address: request.address,
+            environment: request.environment,
+            deploymentId: request.deploymentId,
+            folderId: request.folderId,
+          }}
+        />
         <table>
-          <thead><tr><th scope="col">Variable</th><th scope="col">Set to</th><th scope="col">Why</th></tr></thead>
+          <thead>
+            <tr>
+              <th scope="col">Variable</th>
+              <th scope="col">Set to</th>
+              <th scope="col">Why</th>
+            </tr>
+          </thead>
           <tbody>
             {bundle.envFollowUp.map((e) => (
               <tr key={e.key} data-testid={`env-${e.key}`}>
-                <td><code>{e.key}</code>{e.overriddenByCompose && <> <span className="badge badge-warn">compose overrides</span></>}</td>
-                <td><code>{e.value}</code>{e.current !== null && e.current !== e.value && <div className="muted">now: <code>{e.current}</code></div>}</td>
-                <td>{e.note}{e.evidence !== undefined && <div className="muted">{e.evidence}</div>}</td>
+                <td>
+                  <code>{e.key}</code>
+                  {e.overriddenByCompose && (
+                    <>
+                      {' '}
+                      <span className="badge badge-warn">compose overrides</span>
+                    </>
+                  )}
+                </td>
+                <td>
+                  <code>{e.value}</code>
+                  {e.current !== null && e.current !== e.value && (
+                    <div className="muted">
+                      now: <code>{e.current}</code>
+                    </div>
+                  )}
+                </td>
+                <td>
+                  {e.note}
+                  {e.evidence !== undefined && <div className="muted">{e.evidence}</div>}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -203,7 +391,11 @@ function BundleView({ bundle, request }: { bundle: ProxyBundle; request: Generat
           {bundle.manualSteps.map((s) => (
             <li key={s.id}>
               <strong>{s.title}.</strong> {s.detail}
-              {s.commands.length > 0 && <pre className="code-block" tabIndex={0} aria-label={`Commands: ${s.title}`}>{s.commands.join('\n')}</pre>}
+              {s.commands.length > 0 && (
+                <pre className="code-block" tabIndex={0} aria-label={`Commands: ${s.title}`}>
+                  {s.commands.join('\n')}
+                </pre>
+              )}
             </li>
           ))}
         </ol>

@@ -37,11 +37,16 @@ function Start() {
         <>
           {data.value.pending.length > 0 && (
             <div className="panel" role="region" aria-label="Unfinished rotations" data-testid="pending-rotations">
-              <p>These rotations did not finish (the app was closed or stopped half-way). Resume them, or roll them back:</p>
+              <p>
+                These rotations did not finish (the app was closed or stopped half-way). Resume them, or roll them back:
+              </p>
               <ul>
                 {data.value.pending.map((p) => (
                   <li key={p.id}>
-                    <a href={href(route.rotation(p.deploymentId, p.variable))}>{p.variable}</a> <span className="muted">({p.status}, started {formatWhen(p.startedAt)})</span>
+                    <a href={href(route.rotation(p.deploymentId, p.variable))}>{p.variable}</a>{' '}
+                    <span className="muted">
+                      ({p.status}, started {formatWhen(p.startedAt)})
+                    </span>
                   </li>
                 ))}
               </ul>
@@ -64,7 +69,10 @@ function Start() {
 function Overview({ deploymentId }: { deploymentId: string }) {
   const [data] = useLoad(async () => {
     const api = getApi();
-    const [overview, history] = await Promise.all([api.rotation.overview({ deploymentId }), api.rotation.history({ deploymentId })]);
+    const [overview, history] = await Promise.all([
+      api.rotation.overview({ deploymentId }),
+      api.rotation.history({ deploymentId }),
+    ]);
     return { overview, history };
   }, deploymentId);
   return (
@@ -73,7 +81,9 @@ function Overview({ deploymentId }: { deploymentId: string }) {
       <LoadState of={data} />
       {data.state === 'ready' && (
         <>
-          <p className="muted">Rotate all (incident response) goes in this order: {data.value.overview.order.join(' → ')}.</p>
+          <p className="muted">
+            Rotate all (incident response) goes in this order: {data.value.overview.order.join(' → ')}.
+          </p>
           <table aria-label="Rotation policy">
             <thead>
               <tr>
@@ -99,7 +109,10 @@ function Overview({ deploymentId }: { deploymentId: string }) {
                     {!i.rotatable && <span className="badge badge-info">not rotatable</span>}
                   </td>
                   <td>
-                    <a href={href(route.rotation(deploymentId, i.variable))} aria-label={`${i.pendingId ? 'Resume' : 'Plan'} the rotation of ${i.variable}`}>
+                    <a
+                      href={href(route.rotation(deploymentId, i.variable))}
+                      aria-label={`${i.pendingId ? 'Resume' : 'Plan'} the rotation of ${i.variable}`}
+                    >
                       {i.pendingId ? 'Resume' : 'Plan'}
                     </a>
                   </td>
@@ -131,7 +144,9 @@ function Overview({ deploymentId }: { deploymentId: string }) {
                     <td>{h.reason}</td>
                     <td>
                       {h.status}
-                      {h.newPasswordWaiting && h.status !== 'rolled-back' && <NewPasswordOnce runId={h.id} variable={h.variable} compact />}
+                      {h.newPasswordWaiting && h.status !== 'rolled-back' && (
+                        <NewPasswordOnce runId={h.id} variable={h.variable} compact />
+                      )}
                     </td>
                   </tr>
                 ))}
@@ -148,7 +163,10 @@ function SecretRotation({ deploymentId, variable }: { deploymentId: string; vari
   const [tick, setTick] = useState(0);
   const [data, reload] = useLoad(async () => {
     const api = getApi();
-    const [plan, pending] = await Promise.all([api.rotation.plan({ deploymentId, variable }), api.rotation.pending({})]);
+    const [plan, pending] = await Promise.all([
+      api.rotation.plan({ deploymentId, variable }),
+      api.rotation.pending({}),
+    ]);
     return { plan, run: pending.find((p) => p.deploymentId === deploymentId && p.variable === variable) ?? null };
   }, `${deploymentId}/${variable}/${tick}`);
   const [started, setStarted] = useState<RotationView | null>(null);
@@ -179,7 +197,17 @@ function SecretRotation({ deploymentId, variable }: { deploymentId: string; vari
   );
 }
 
-function PlanPanel({ plan, deploymentId, onStarted, onAlternative }: { plan: PlanView; deploymentId: string; onStarted: (v: RotationView) => void; onAlternative: (v: string) => void }) {
+function PlanPanel({
+  plan,
+  deploymentId,
+  onStarted,
+  onAlternative,
+}: {
+  plan: PlanView;
+  deploymentId: string;
+  onStarted: (v: RotationView) => void;
+  onAlternative: (v: string) => void;
+}) {
   const [reason, setReason] = useState('scheduled');
   const [value, setValue] = useState('');
   const { busy, error, run } = useAction();
@@ -197,7 +225,12 @@ function PlanPanel({ plan, deploymentId, onStarted, onAlternative }: { plan: Pla
   }
   const start = () =>
     run(async () => {
-      const v = await getApi().rotation.start({ deploymentId, variable: plan.variable, reason, ...(value !== '' ? { newValue: value } : {}) });
+      const v = await getApi().rotation.start({
+        deploymentId,
+        variable: plan.variable,
+        reason,
+        ...(value !== '' ? { newValue: value } : {}),
+      });
       setValue('');
       onStarted(v);
     });
@@ -230,7 +263,13 @@ function PlanPanel({ plan, deploymentId, onStarted, onAlternative }: { plan: Pla
         {plan.input !== 'none' && (
           <label>
             {plan.input === 'required' ? 'New value (from the provider)' : 'New password (leave empty to generate one)'}{' '}
-            <input type="password" autoComplete="new-password" value={value} onChange={(e) => setValue(e.target.value)} required={plan.input === 'required'} />
+            <input
+              type="password"
+              autoComplete="new-password"
+              value={value}
+              onChange={(e) => setValue(e.target.value)}
+              required={plan.input === 'required'}
+            />
           </label>
         )}
         <div className="button-row">

@@ -22,7 +22,9 @@ function DeploymentChooser() {
     <section aria-labelledby="secrets-title">
       <h1 id="secrets-title">Secrets</h1>
       <LoadState of={list} />
-      {list.state === 'ready' && list.value.deployments.length === 0 && <p className="muted">No deployment is set up yet.</p>}
+      {list.state === 'ready' && list.value.deployments.length === 0 && (
+        <p className="muted">No deployment is set up yet.</p>
+      )}
       {list.state === 'ready' && list.value.deployments.length > 0 && (
         <ul>
           {list.value.deployments.map((d) => (
@@ -116,7 +118,10 @@ function DeploymentSecrets({ deploymentId }: { deploymentId: string }) {
     const [deployment, current, policy] = await Promise.all([
       api.deployments.get({ id: deploymentId }),
       readSecrets(deploymentId),
-      api.rotation.overview({ deploymentId }).then((o) => o.items, () => []),
+      api.rotation.overview({ deploymentId }).then(
+        (o) => o.items,
+        () => [],
+      ),
     ]);
     setFresh(null);
     return { name: deployment.name, folder: deployment.folder, ...current, policy, loadedAt: Date.now() };
@@ -136,7 +141,8 @@ function DeploymentSecrets({ deploymentId }: { deploymentId: string }) {
       {view && (
         <>
           <p className="muted">
-            {view.folder}. Fingerprints are keyed hashes: equal fingerprints mean equal values, and they reveal nothing about a value.
+            {view.folder}. Fingerprints are keyed hashes: equal fingerprints mean equal values, and they reveal nothing
+            about a value.
           </p>
           <BackupFreshness deploymentId={deploymentId} />
           {view.secrets.keychainProblem && (
@@ -147,7 +153,9 @@ function DeploymentSecrets({ deploymentId }: { deploymentId: string }) {
           {view.drift && !view.drift.envFound && <p role="status">No .env file was found in the deployment folder.</p>}
           {view.drift && view.drift.envFound && (
             <p role="status" data-testid="drift-summary" className={view.drift.inSync ? 'badge-ok' : 'badge-warn'}>
-              {view.drift.inSync ? 'The .env on disk matches the keychain.' : 'The .env on disk and the keychain disagree; see the badges below, and use Repair… on a row to make them agree.'}
+              {view.drift.inSync
+                ? 'The .env on disk matches the keychain.'
+                : 'The .env on disk and the keychain disagree; see the badges below, and use Repair… on a row to make them agree.'}
             </p>
           )}
           {view.driftError && <p role="alert">{view.driftError}</p>}
@@ -168,7 +176,15 @@ function DeploymentSecrets({ deploymentId }: { deploymentId: string }) {
             </thead>
             <tbody>
               {view.secrets.refs.map((s) => (
-                <SecretRow key={s.name} deploymentId={deploymentId} secret={s} drift={view.drift?.envFound ? view.drift.items.find((i) => i.name === s.name) : undefined} rotation={view.policy.find((p) => p.variable === s.name)} now={view.loadedAt} onRepaired={recheck} />
+                <SecretRow
+                  key={s.name}
+                  deploymentId={deploymentId}
+                  secret={s}
+                  drift={view.drift?.envFound ? view.drift.items.find((i) => i.name === s.name) : undefined}
+                  rotation={view.policy.find((p) => p.variable === s.name)}
+                  now={view.loadedAt}
+                  onRepaired={recheck}
+                />
               ))}
             </tbody>
           </table>

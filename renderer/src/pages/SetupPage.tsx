@@ -7,8 +7,8 @@ export function SetupPage() {
     <section aria-labelledby="setup-title">
       <h1 id="setup-title">Set up a deployment</h1>
       <p className="muted">
-        From a fresh Crucible checkout to a production-ready configuration: strong secrets in the OS keychain, a safe <code>.env</code>, and the
-        steps that are left.
+        From a fresh Crucible checkout to a production-ready configuration: strong secrets in the OS keychain, a safe{' '}
+        <code>.env</code>, and the steps that are left.
       </p>
       <SetupWizard />
     </section>

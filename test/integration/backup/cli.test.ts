@@ -23,7 +23,14 @@ beforeAll(async () => {
   mkdirSync(folder);
   core = createCoreServices({ home: join(home, 'state'), logger: createLogger({ sink }), keychain });
   await core.store.update((s) => {
-    s.deployments.push({ id: 'crucible-prod', name: 'Prod', folder, composeFiles: [], environment: 'production', createdAt: '2026-11-01T00:00:00.000Z' });
+    s.deployments.push({
+      id: 'crucible-prod',
+      name: 'Prod',
+      folder,
+      composeFiles: [],
+      environment: 'production',
+      createdAt: '2026-11-01T00:00:00.000Z',
+    });
   });
   await keychain.set(serviceFor('crucible-prod'), 'ROUNDTABLE_JWT_SECRET', JWT);
   await keychain.set(serviceFor('crucible-prod'), 'POSTGRES_PASSWORD', PG);
@@ -38,7 +45,11 @@ async function cli(args: string[], stdin = PASS + '\n') {
   const errs: string[] = [];
   out.on('data', (c: Buffer) => chunks.push(c.toString()));
   err.on('data', (c: Buffer) => errs.push(c.toString()));
-  const code = await runCli(args, { stdout: out, stderr: err, stdin: Readable.from([stdin]), env: {} }, { coreFactory: () => core });
+  const code = await runCli(
+    args,
+    { stdout: out, stderr: err, stdin: Readable.from([stdin]), env: {} },
+    { coreFactory: () => core },
+  );
   const stdout = chunks.join('');
   const stderr = errs.join('');
   for (const t of [stdout, stderr]) {
@@ -65,11 +76,20 @@ describe('backup CLI', () => {
     const html = readFileSync(sheet, 'utf8');
     expect(html).toContain('ROUNDTABLE_JWT_SECRET');
     expect(html).not.toContain(JWT);
-    expect((await core.journal.read({ deploymentId: 'crucible-prod' })).map((e) => e.type)).toContain('backup.exported');
+    expect((await core.journal.read({ deploymentId: 'crucible-prod' })).map((e) => e.type)).toContain(
+      'backup.exported',
+    );
   });
 
   it('refuses a weak passphrase with exit 65', async () => {
-    expect((await cli(['backup', 'export', folder, '--out', join(home, 'weak.csbackup'), '--passphrase-stdin'], 'tooshort\n')).code).toBe(65);
+    expect(
+      (
+        await cli(
+          ['backup', 'export', folder, '--out', join(home, 'weak.csbackup'), '--passphrase-stdin'],
+          'tooshort\n',
+        )
+      ).code,
+    ).toBe(65);
   });
 
   it('verify lists names and counts with exit 0', async () => {
@@ -80,7 +100,9 @@ describe('backup CLI', () => {
   });
 
   it('has distinct exit codes: 3 for a wrong passphrase, 4 for a corrupted file', async () => {
-    expect((await cli(['backup', 'verify', file, '--passphrase-stdin'], 'the wrong passphrase entirely\n')).code).toBe(3);
+    expect((await cli(['backup', 'verify', file, '--passphrase-stdin'], 'the wrong passphrase entirely\n')).code).toBe(
+      3,
+    );
     const bad = Buffer.from(readFileSync(file));
     bad[200] = (bad[200] ?? 0) ^ 0x40;
     const badFile = join(home, 'bad.csbackup');
@@ -121,10 +143,22 @@ describe('backup CLI', () => {
   it('restores into another folder with --to', async () => {
     const other = join(home, 'moved');
     mkdirSync(other);
-    const r = await cli(['backup', 'restore', file, '--to', other, '--rewrite-env', '--overwrite', '--json', '--passphrase-stdin']);
+    const r = await cli([
+      'backup',
+      'restore',
+      file,
+      '--to',
+      other,
+      '--rewrite-env',
+      '--overwrite',
+      '--json',
+      '--passphrase-stdin',
+    ]);
     expect(r.code).toBe(0);
     expect(readFileSync(join(other, '.env'), 'utf8')).toContain(`ROUNDTABLE_JWT_SECRET='${JWT}'`);
-    expect((JSON.parse(r.stdout) as { deployments: Array<{ applyCommand: string | null }> }).deployments[0]?.applyCommand).toBe(`cd ${other} && docker compose up -d --force-recreate`);
+    expect(
+      (JSON.parse(r.stdout) as { deployments: Array<{ applyCommand: string | null }> }).deployments[0]?.applyCommand,
+    ).toBe(`cd ${other} && docker compose up -d --force-recreate`);
   });
 
   it('without --rewrite-env says the running services keep their values, and gives no command', async () => {
@@ -145,18 +179,41 @@ describe('backup CLI', () => {
     expect(r.stderr).toMatch(/shown once/);
     expect((await cli(['backup', 'verify', target, '--passphrase-stdin'], `${generated}\n`)).code).toBe(0);
     expect(sink.lines.join('\n')).not.toContain(generated);
-    expect((await core.journal.read({ deploymentId: 'crucible-prod' })).map((e) => JSON.stringify(e)).join('\n')).not.toContain(generated);
+    expect(
+      (await core.journal.read({ deploymentId: 'crucible-prod' })).map((e) => JSON.stringify(e)).join('\n'),
+    ).not.toContain(generated);
   });
 
   it('refuses --generate-passphrase with --passphrase-stdin (exit 64)', async () => {
-    expect((await cli(['backup', 'export', folder, '--out', join(home, 'x.csbackup'), '--generate-passphrase', '--passphrase-stdin'])).code).toBe(64);
+    expect(
+      (
+        await cli([
+          'backup',
+          'export',
+          folder,
+          '--out',
+          join(home, 'x.csbackup'),
+          '--generate-passphrase',
+          '--passphrase-stdin',
+        ])
+      ).code,
+    ).toBe(64);
   });
 
   it('verifies the committed golden file', async () => {
     const golden = join(__dirname, '../../fixtures/backup/v1-default-kdf.csbackup');
-    const r = await cli(['backup', 'verify', golden, '--json', '--passphrase-stdin'], 'violet tractor sings under seven moons\n');
+    const r = await cli(
+      ['backup', 'verify', golden, '--json', '--passphrase-stdin'],
+      'violet tractor sings under seven moons\n',
+    );
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ formatVersion: 1, deployments: [{ id: 'crucible-prod', secretCount: 4 }, { id: 'crucible-staging', secretCount: 1 }] });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      formatVersion: 1,
+      deployments: [
+        { id: 'crucible-prod', secretCount: 4 },
+        { id: 'crucible-staging', secretCount: 1 },
+      ],
+    });
   });
 
   it('never logged a value', () => {

@@ -56,6 +56,9 @@ describe('backup interop with an independent Python decryptor', () => {
     // getpass falls back to stdin when there is no terminal.
     const r = runPy([snippet, file], PASS + '\n');
     expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ kind: 'crucible-secrets-backup', deployments: [{ id: 'crucible-prod' }, { id: 'crucible-staging' }] });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      kind: 'crucible-secrets-backup',
+      deployments: [{ id: 'crucible-prod' }, { id: 'crucible-staging' }],
+    });
   });
 });

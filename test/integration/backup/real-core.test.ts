@@ -21,11 +21,23 @@ describe('backup in the real core', () => {
   it('exports and restores 300 secrets; journal verifies; inventory statuses are ok', async () => {
     const sink = memorySink();
     const keychain = new MemoryKeychain();
-    const core = createCoreServices({ home: join(home, 'state'), logger: createLogger({ sink }), keychain, backup: { kdf: { memoryKiB: 8, iterations: 1, parallelism: 1 }, weakKdfForTests: true } });
+    const core = createCoreServices({
+      home: join(home, 'state'),
+      logger: createLogger({ sink }),
+      keychain,
+      backup: { kdf: { memoryKiB: 8, iterations: 1, parallelism: 1 }, weakKdfForTests: true },
+    });
     const folder = join(home, 'crucible');
     mkdirSync(folder);
     await core.store.update((s) => {
-      s.deployments.push({ id: 'big-one', name: 'Big', folder, composeFiles: [], environment: 'staging', createdAt: '2026-11-01T00:00:00.000Z' });
+      s.deployments.push({
+        id: 'big-one',
+        name: 'Big',
+        folder,
+        composeFiles: [],
+        environment: 'staging',
+        createdAt: '2026-11-01T00:00:00.000Z',
+      });
     });
     const values = new Map<string, string>();
     for (let i = 0; i < 300; i++) values.set(`SECRET_${i}`, `v-${randomBytes(16).toString('hex')}`);
@@ -37,7 +49,10 @@ describe('backup in the real core', () => {
 
     for (const k of values.keys()) await keychain.delete(serviceFor('big-one'), k);
     const plan = await core.backup.planRestore((await core.backup.registerFile(file)).fileId, PASS);
-    await core.backup.applyRestore({ sessionId: plan.sessionId, deployments: [{ deploymentId: 'big-one', secrets: [...values.keys()], rewriteEnv: true }] });
+    await core.backup.applyRestore({
+      sessionId: plan.sessionId,
+      deployments: [{ deploymentId: 'big-one', secrets: [...values.keys()], rewriteEnv: true }],
+    });
 
     for (const [k, v] of values) expect(await keychain.get(serviceFor('big-one'), k)).toBe(v);
     expect(await core.journal.verify()).toMatchObject({ ok: true });
@@ -51,7 +66,11 @@ describe('backup in the real core', () => {
     const drift = await core.inventory.drift('big-one');
     // The stack profile's own variables are absent here (both-missing); every restored one is in sync.
     expect(new Set(drift.items.filter((i) => values.has(i.name)).map((i) => i.status))).toEqual(new Set(['in-sync']));
-    const everywhere = [sink.lines.join('\n'), readFileSync(core.paths.journalFile, 'utf8'), readFileSync(core.paths.stateFile, 'utf8')].join('\n');
+    const everywhere = [
+      sink.lines.join('\n'),
+      readFileSync(core.paths.journalFile, 'utf8'),
+      readFileSync(core.paths.stateFile, 'utf8'),
+    ].join('\n');
     for (const v of [...values.values()].slice(0, 20)) expect(everywhere).not.toContain(v);
   });
 });

@@ -47,7 +47,12 @@ describe('encrypted database dumps', () => {
     const file = join(folder, 'roundtable-before-POSTGRES_PASSWORD-r1.sql.age');
     // 3 MB of "dump", several age chunks (64 KiB each).
     const script = `i=0; while [ $i -lt 30000 ]; do echo "INSERT INTO t VALUES ($i, '${CANARY}');"; i=$((i+1)); done`;
-    const r = await spawnCapture('sh', ['-c', script], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, timeoutMs: 60_000, stdoutFile: file, stdoutEncryptTo: recipient });
+    const r = await spawnCapture('sh', ['-c', script], {
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+      timeoutMs: 60_000,
+      stdoutFile: file,
+      stdoutEncryptTo: recipient,
+    });
     expect(r.code, r.stderr.toString()).toBe(0);
     const onDisk = readFileSync(file);
     expect(onDisk.subarray(0, 21).toString()).toBe('age-encryption.org/v1');
@@ -62,7 +67,9 @@ describe('encrypted database dumps', () => {
 
     // Listed, decrypted by the app to a new 0600 file (never over an existing one), and deleted.
     const list = await core.dumps.list('d1');
-    expect(list).toEqual([expect.objectContaining({ id: 'roundtable-before-POSTGRES_PASSWORD-r1.sql.age', encrypted: true })]);
+    expect(list).toEqual([
+      expect.objectContaining({ id: 'roundtable-before-POSTGRES_PASSWORD-r1.sql.age', encrypted: true }),
+    ]);
     const out = join(home, 'out.sql');
     await core.dumps.decrypt('d1', list[0]?.id ?? '', out);
     expect(sha(readFileSync(out))).toBe(sha(expected));
@@ -74,11 +81,16 @@ describe('encrypted database dumps', () => {
     expect(readFileSync(core.paths.journalFile, 'utf8')).toContain('dump.deleted');
   });
 
-  it('a failed dump leaves no file, and a dump made by hand (piped in) is encrypted to the admin\'s own key', async () => {
+  it("a failed dump leaves no file, and a dump made by hand (piped in) is encrypted to the admin's own key", async () => {
     const { home, core } = rig();
     const { recipient } = await core.dumps.recipient();
     const file = join(home, 'failed.sql.age');
-    const r = await spawnCapture('sh', ['-c', `echo '${CANARY}'; exit 3`], { env: {}, timeoutMs: 10_000, stdoutFile: file, stdoutEncryptTo: recipient });
+    const r = await spawnCapture('sh', ['-c', `echo '${CANARY}'; exit 3`], {
+      env: {},
+      timeoutMs: 10_000,
+      stdoutFile: file,
+      stdoutEncryptTo: recipient,
+    });
     expect(r.code).toBe(3);
     expect(existsSync(file)).toBe(false);
     expect(readdirSync(home).filter((n) => n.includes('.part-'))).toEqual([]);

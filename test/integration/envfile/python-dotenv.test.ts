@@ -11,7 +11,35 @@ import { pythonDotenvValues } from '../../helpers/python-peers';
  */
 
 // Values biased towards the characters that break parsers, plus arbitrary Unicode.
-const tricky = fc.constantFrom('$', '{', '}', '#', ' ', '\t', '"', '`', '=', ':', '$$', '$USER', '$1', 'export ', '\u2028', '\u0085', '\ufeff', '\u00a0', 'é', '€', '😀', '%', '@', '/', '[', ']', '\x7f');
+const tricky = fc.constantFrom(
+  '$',
+  '{',
+  '}',
+  '#',
+  ' ',
+  '\t',
+  '"',
+  '`',
+  '=',
+  ':',
+  '$$',
+  '$USER',
+  '$1',
+  'export ',
+  '\u2028',
+  '\u0085',
+  '\ufeff',
+  '\u00a0',
+  'é',
+  '€',
+  '😀',
+  '%',
+  '@',
+  '/',
+  '[',
+  ']',
+  '\x7f',
+);
 const valueArb = fc
   .array(fc.oneof(tricky, fc.string({ unit: 'binary', maxLength: 6 }), fc.string({ maxLength: 6 })), { maxLength: 8 })
   .map((parts) => parts.join(''))
@@ -54,12 +82,12 @@ describe('our python-dotenv emulation matches the real python-dotenv', () => {
   const BCRYPT = '$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW';
   const handMade = [
     `H=${BCRYPT}\nS='${BCRYPT}'\nD="${BCRYPT}"\n`,
-    "X=1\nA='${X}'\nB=\"${X:-d}\"\nC=${Y:-def}\nD=${X}\n",
+    'X=1\nA=\'${X}\'\nB="${X:-d}"\nC=${Y:-def}\nD=${X}\n',
     'A=x\t#y\nB=x #y\nC=x#y\nexport D=1\n  E = 2  \nF\nG=\n',
-    "A='it\\'s'\nB=\"say\\\"hi\"\nC=\"a\\\\b\\n\"\nD='a\\\\b'\n",
+    'A=\'it\\\'s\'\nB="say\\"hi"\nC="a\\\\b\\n"\nD=\'a\\\\b\'\n',
     'K: v\nL=ok\n"Q"=1\nM=after\n',
     "'SQK'=v\nA=\"multi\nline\"\nB='multi\r\nline'\r\n",
-    'A=abc\\\nB=\'abc\\\'\nC=3\n',
+    "A=abc\\\nB='abc\\'\nC=3\n",
   ];
   it('on the fixtures and hand-made edge cases (one python call)', () => {
     const texts = [...fixtures, ...handMade];
@@ -71,7 +99,28 @@ describe('our python-dotenv emulation matches the real python-dotenv', () => {
   });
 
   it('property: random line soup reads the same (one python call per batch)', () => {
-    const piece = fc.constantFrom('A', 'B', 'export ', '=', ' ', '\t', '#', "'", '"', '\\', '$', '{', '}', ':', '\n', '\r\n', 'x', '${A}', '${B:-d}', 'é');
+    const piece = fc.constantFrom(
+      'A',
+      'B',
+      'export ',
+      '=',
+      ' ',
+      '\t',
+      '#',
+      "'",
+      '"',
+      '\\',
+      '$',
+      '{',
+      '}',
+      ':',
+      '\n',
+      '\r\n',
+      'x',
+      '${A}',
+      '${B:-d}',
+      'é',
+    );
     const soup = fc.array(piece, { maxLength: 40 }).map((p) => p.join(''));
     const texts = fc.sample(soup, { numRuns: 1500, seed: 42 });
     const real = pythonDotenvValues(texts);

@@ -5,12 +5,20 @@ import { pythonBcryptCheck, pythonBcryptHash } from '../../helpers/python-peers'
 // Debian's python3-bcrypt is the same library family Crucible's api uses to verify the login password.
 // bcrypt at cost 12 is slow by design; on a loaded 2-core machine a batch takes tens of seconds.
 describe('bcrypt interop with python3-bcrypt', { timeout: 180_000 }, () => {
-  const passwords = ['correct horse battery staple', 'Xr4tY7uI9oP2aS5dF8gH1j', 'pässwörd€-ünïcödé', 'a'.repeat(72), "quote'and\"dollar$2b$"];
+  const passwords = [
+    'correct horse battery staple',
+    'Xr4tY7uI9oP2aS5dF8gH1j',
+    'pässwörd€-ünïcödé',
+    'a'.repeat(72),
+    'quote\'and"dollar$2b$',
+  ];
 
   it('hashes made by us verify with bcrypt.checkpw (and a wrong password does not)', async () => {
     const hashes = await Promise.all(passwords.map((p) => hashPassword(p)));
     expect(pythonBcryptCheck(hashes.map((h, i) => [passwords[i]!, h] as const))).toEqual(passwords.map(() => true));
-    expect(pythonBcryptCheck(hashes.map((h, i) => [`not-${passwords[i]!}`.slice(0, 72), h] as const))).toEqual(passwords.map(() => false));
+    expect(pythonBcryptCheck(hashes.map((h, i) => [`not-${passwords[i]!}`.slice(0, 72), h] as const))).toEqual(
+      passwords.map(() => false),
+    );
   });
 
   it('a hash made by Python verifies in ours', async () => {

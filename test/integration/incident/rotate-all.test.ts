@@ -29,13 +29,25 @@ describe('incident Rotate step through rotate-all', () => {
     const kc = new MemoryKeychain();
     const { bin, log } = fakeDocker();
     const ctx = await coreWithDeployment({ keychain: kc, env: { PATH: `${bin}:/usr/bin:/bin` } });
-    writeFileSync(join(ctx.folder, '.env'), Object.entries(OLD).map(([k, v]) => `${k}='${v}'`).join('\n') + '\n', { mode: 0o600 });
+    writeFileSync(
+      join(ctx.folder, '.env'),
+      Object.entries(OLD)
+        .map(([k, v]) => `${k}='${v}'`)
+        .join('\n') + '\n',
+      { mode: 0o600 },
+    );
     for (const [k, v] of Object.entries(OLD)) await kc.set(serviceFor(ctx.id), k, v);
     const s = ctx.core.incident;
 
     const { incident } = await s.start(ctx.id, 'Leaked .env');
     for (const step of INCIDENT_STEPS.slice(0, 2)) {
-      if (step === 'assess') await s.answer(incident.id, { whatExposed: 'the .env', since: null, secrets: ['REDIS_PASSWORD'], users: 'all' });
+      if (step === 'assess')
+        await s.answer(incident.id, {
+          whatExposed: 'the .env',
+          since: null,
+          secrets: ['REDIS_PASSWORD'],
+          users: 'all',
+        });
       for (const item of itemsOfStep(step).filter((i) => i.required)) await s.tick(incident.id, item.id, 'done');
       await s.completeStep(incident.id, step);
     }
@@ -43,7 +55,11 @@ describe('incident Rotate step through rotate-all', () => {
     expect(view.rotation.available).toBe(true);
     const order = view.rotation.candidates;
     // Every secret of the .env but the non-rotatable POSTGRES_USER.
-    expect([...order].sort()).toEqual(Object.keys(OLD).filter((k) => k !== 'POSTGRES_USER').sort());
+    expect([...order].sort()).toEqual(
+      Object.keys(OLD)
+        .filter((k) => k !== 'POSTGRES_USER')
+        .sort(),
+    );
     expect(order.indexOf('POSTGRES_PASSWORD')).toBeLessThan(order.indexOf('ROUNDTABLE_JWT_SECRET'));
 
     await s.planRotation(incident.id);

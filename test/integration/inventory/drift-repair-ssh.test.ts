@@ -33,7 +33,16 @@ describe('drift repair on a server', () => {
       const kc = new MemoryKeychain();
       const ctx = await coreWithDeployment({ keychain: kc, env, sshOptions: { sshConfigFile: sshd.clientConfig() } });
       const id = 'remote-drift';
-      await ctx.core.store.update((s) => addDeployment(s, { id, name: 'Remote', folder: formatLocation(sshd.location(work)), composeFiles: ['docker-compose.yml'], environment: 'production', createdAt: new Date().toISOString() }));
+      await ctx.core.store.update((s) =>
+        addDeployment(s, {
+          id,
+          name: 'Remote',
+          folder: formatLocation(sshd.location(work)),
+          composeFiles: ['docker-compose.yml'],
+          environment: 'production',
+          createdAt: new Date().toISOString(),
+        }),
+      );
       await ctx.core.inventory.store({ deploymentId: id, values: { ROUNDTABLE_JWT_SECRET: KC }, origin: 'generated' });
       writeFileSync(join(work, '.env'), `ROUNDTABLE_JWT_SECRET='${ENV}'\n`, { mode: 0o600 });
 
@@ -49,8 +58,11 @@ describe('drift repair on a server', () => {
       const q = await ctx.core.inventory.previewDriftRepair(id, 'ROUNDTABLE_JWT_SECRET', 'env-to-keychain');
       await ctx.core.inventory.repairDrift(id, 'ROUNDTABLE_JWT_SECRET', 'env-to-keychain', q.token);
       expect(await kc.get(serviceFor(id), 'ROUNDTABLE_JWT_SECRET')).toBe(ENV);
-      expect((await ctx.core.inventory.drift(id)).items.find((i) => i.name === 'ROUNDTABLE_JWT_SECRET')?.status).toBe('in-sync');
-      const traces = readFileSync(join(ctx.home, 'journal.jsonl'), 'utf8') + ctx.sink.lines.join('\n') + JSON.stringify([p, q]);
+      expect((await ctx.core.inventory.drift(id)).items.find((i) => i.name === 'ROUNDTABLE_JWT_SECRET')?.status).toBe(
+        'in-sync',
+      );
+      const traces =
+        readFileSync(join(ctx.home, 'journal.jsonl'), 'utf8') + ctx.sink.lines.join('\n') + JSON.stringify([p, q]);
       expect(traces).not.toContain('CANARY');
     } finally {
       rmSync(work, { recursive: true, force: true });
@@ -60,11 +72,27 @@ describe('drift repair on a server', () => {
   it("the Secrets page's 'reaches' for a deployment on a server: read from the compose file there", async () => {
     const work = mkdtempSync(join(tmpdir(), 'cs-reach-remote-'));
     try {
-      const ctx = await coreWithDeployment({ keychain: new MemoryKeychain(), env, sshOptions: { sshConfigFile: sshd.clientConfig() } });
+      const ctx = await coreWithDeployment({
+        keychain: new MemoryKeychain(),
+        env,
+        sshOptions: { sshConfigFile: sshd.clientConfig() },
+      });
       const id = 'remote-reach';
-      await ctx.core.store.update((s) => addDeployment(s, { id, name: 'Remote', folder: formatLocation(sshd.location(work)), composeFiles: ['docker-compose.yml'], environment: 'production', createdAt: new Date().toISOString() }));
+      await ctx.core.store.update((s) =>
+        addDeployment(s, {
+          id,
+          name: 'Remote',
+          folder: formatLocation(sshd.location(work)),
+          composeFiles: ['docker-compose.yml'],
+          environment: 'production',
+          createdAt: new Date().toISOString(),
+        }),
+      );
       writeFileSync(join(work, '.env'), `REDIS_PASSWORD='${ENV}'\nROUNDTABLE_JWT_SECRET='${KC}'\n`, { mode: 0o600 });
-      writeFileSync(join(work, 'docker-compose.yml'), 'services:\n  redis:\n    image: redis:7\n    command: ["redis-server", "--requirepass", "${REDIS_PASSWORD}"]\n  api:\n    image: api\n    environment:\n      - ROUNDTABLE_REDIS_URL=redis://:${REDIS_PASSWORD}@redis:6379/0\n');
+      writeFileSync(
+        join(work, 'docker-compose.yml'),
+        'services:\n  redis:\n    image: redis:7\n    command: ["redis-server", "--requirepass", "${REDIS_PASSWORD}"]\n  api:\n    image: api\n    environment:\n      - ROUNDTABLE_REDIS_URL=redis://:${REDIS_PASSWORD}@redis:6379/0\n',
+      );
       const list = await ctx.core.inventory.list(id);
       const redis = list.refs.find((r) => r.name === 'REDIS_PASSWORD');
       expect(redis?.reaches?.map((r) => `${r.service}:${r.via}`).sort()).toEqual(['api:environment', 'redis:command']);

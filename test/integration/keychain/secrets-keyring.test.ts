@@ -36,7 +36,12 @@ beforeAll(async () => {
 function scenario(name: string, env: NodeJS.ProcessEnv, inOwnKeyring: boolean) {
   const cmd = inOwnKeyring ? join(ROOT, 'scripts', 'with-keyring.sh') : process.execPath;
   const args = inOwnKeyring ? [process.execPath, BUNDLE, name] : [BUNDLE, name];
-  const r = spawnSync(cmd, args, { cwd: ROOT, env: { ...env, NODE_PATH: join(ROOT, 'node_modules'), CS_REPO_ROOT: ROOT }, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(cmd, args, {
+    cwd: ROOT,
+    env: { ...env, NODE_PATH: join(ROOT, 'node_modules'), CS_REPO_ROOT: ROOT },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   const line = r.stdout.trim().split('\n').pop() ?? '';
   expect(line, `scenario ${name} printed nothing (exit ${r.status ?? r.signal}): ${r.stderr.slice(-500)}`).not.toBe('');
   return { status: r.status, signal: r.signal, result: JSON.parse(line) };
@@ -50,19 +55,41 @@ describe('secrets in the real keychain', () => {
     const sink = memorySink();
     const core = createCoreServices({ home, logger: createLogger({ sink }) });
     const id = `kr-${process.pid}-${Date.now().toString(36)}`;
-    await core.store.update((s) => addDeployment(s, { id, name: 'KR', folder, composeFiles: [], environment: 'development', createdAt: new Date().toISOString() }));
-    const values = { REDIS_PASSWORD: 'CANARY-kr-redis-8c7b6a5f4e', ROUNDTABLE_JWT_SECRET: 'CANARY-kr-jwt-1a2b3c4d5e6f' };
+    await core.store.update((s) =>
+      addDeployment(s, {
+        id,
+        name: 'KR',
+        folder,
+        composeFiles: [],
+        environment: 'development',
+        createdAt: new Date().toISOString(),
+      }),
+    );
+    const values = {
+      REDIS_PASSWORD: 'CANARY-kr-redis-8c7b6a5f4e',
+      ROUNDTABLE_JWT_SECRET: 'CANARY-kr-jwt-1a2b3c4d5e6f',
+    };
     await core.inventory.store({ deploymentId: id, values, origin: 'generated' });
     expect((await core.keychains.get()).backend).toBe('secret-service');
     const list = await core.inventory.list(id);
     expect(list.keychainProblem).toBeNull();
-    expect(list.refs.filter((r) => r.status === 'ok').map((r) => r.name).sort()).toEqual(['REDIS_PASSWORD', 'ROUNDTABLE_JWT_SECRET']);
+    expect(
+      list.refs
+        .filter((r) => r.status === 'ok')
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(['REDIS_PASSWORD', 'ROUNDTABLE_JWT_SECRET']);
     expect(await core.inventory.reveal(id, 'REDIS_PASSWORD')).toBe(values.REDIS_PASSWORD);
     writeFileSync(join(folder, '.env'), `REDIS_PASSWORD=${values.REDIS_PASSWORD}\nROUNDTABLE_JWT_SECRET=stale\n`);
     const drift = await core.inventory.drift(id);
     expect(drift.items.find((i) => i.name === 'REDIS_PASSWORD')?.status).toBe('in-sync');
     expect(drift.items.find((i) => i.name === 'ROUNDTABLE_JWT_SECRET')?.status).toBe('differs');
-    const everything = readFileSync(join(home, 'state.json'), 'utf8') + readFileSync(join(home, 'journal.jsonl'), 'utf8') + sink.lines.join('\n') + JSON.stringify(list) + JSON.stringify(drift);
+    const everything =
+      readFileSync(join(home, 'state.json'), 'utf8') +
+      readFileSync(join(home, 'journal.jsonl'), 'utf8') +
+      sink.lines.join('\n') +
+      JSON.stringify(list) +
+      JSON.stringify(drift);
     for (const v of Object.values(values)) expect(everything).not.toContain(v);
     const kc = await KeytarKeychain.open();
     for (const k of Object.keys(values)) await kc.delete(serviceFor(id), k);
@@ -71,14 +98,26 @@ describe('secrets in the real keychain', () => {
   it('a keyring locked before the operation: nothing is written, listing explains instead of crashing', () => {
     const { status, result } = scenario('locked-before', { ...process.env, CS_IN_KEYRING: '' }, true);
     expect(status).toBe(0);
-    expect(result).toMatchObject({ storeError: 'KEYCHAIN_LOCKED', listProblem: 'KEYCHAIN_LOCKED', driftError: 'KEYCHAIN_LOCKED', stateUnchanged: true, valueAfter: 'old-redis-value-1' });
+    expect(result).toMatchObject({
+      storeError: 'KEYCHAIN_LOCKED',
+      listProblem: 'KEYCHAIN_LOCKED',
+      driftError: 'KEYCHAIN_LOCKED',
+      stateUnchanged: true,
+      valueAfter: 'old-redis-value-1',
+    });
     expect(result.listProblemMessage).toMatch(/[Uu]nlock/);
   });
 
   it('listing writes nothing to the keyring and still refuses, without crashing, once it is locked', () => {
     const { status, result } = scenario('list-locked-after-cached', { ...process.env, CS_IN_KEYRING: '' }, true);
     expect(status).toBe(0);
-    expect(result).toEqual({ firstList: 1, secondList: 1, keyringUntouched: true, lockedError: 'KEYCHAIN_LOCKED', afterUnlock: ['cached-value-1'] });
+    expect(result).toEqual({
+      firstList: 1,
+      secondList: 1,
+      keyringUntouched: true,
+      lockedError: 'KEYCHAIN_LOCKED',
+      afterUnlock: ['cached-value-1'],
+    });
   });
 
   it('a keyring locked in the middle of a write: fails as a whole, .env never written, previous values back once unlocked', () => {

@@ -14,7 +14,11 @@ const work = mkdtempSync(join(tmpdir(), 'cs-cli-pkg-'));
 let tarball = '';
 let files: string[] = [];
 
-function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; timeout?: number } = {}): SpawnSyncReturns<string> {
+function run(
+  cmd: string,
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; timeout?: number } = {},
+): SpawnSyncReturns<string> {
   const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 90_000, ...opts });
   if (r.error) throw new Error(`${cmd} ${args[0] ?? ''} could not run: ${r.error.message}`);
   return r;
@@ -33,7 +37,9 @@ function ok(r: SpawnSyncReturns<string>, what: string): string {
  */
 function installInto(prefix: string, extra: string[] = []): void {
   mkdirSync(prefix, { recursive: true });
-  const sw = JSON.parse(ok(run('tar', ['-xzOf', tarball, 'package/npm-shrinkwrap.json']), 'tar -xzOf')) as { packages: Record<string, Record<string, unknown>> };
+  const sw = JSON.parse(ok(run('tar', ['-xzOf', tarball, 'package/npm-shrinkwrap.json']), 'tar -xzOf')) as {
+    packages: Record<string, Record<string, unknown>>;
+  };
   const top = sw.packages[''] ?? {};
   const spec = `file:${tarball}`;
   const integrity = `sha512-${createHash('sha512').update(readFileSync(tarball)).digest('base64')}`;
@@ -44,8 +50,14 @@ function installInto(prefix: string, extra: string[] = []): void {
   for (const [at, entry] of Object.entries(sw.packages)) if (at !== '') packages[at] = entry;
   // The three native modules build or pick their binary in an install script: approved, as a user's npm asks.
   const allowScripts = { argon2: true, bcrypt: true, keytar: true };
-  writeFileSync(join(prefix, 'package.json'), JSON.stringify({ private: true, dependencies: { 'crucible-secrets': spec }, allowScripts }));
-  writeFileSync(join(prefix, 'package-lock.json'), JSON.stringify({ name: 'prefix', lockfileVersion: 3, requires: true, packages }));
+  writeFileSync(
+    join(prefix, 'package.json'),
+    JSON.stringify({ private: true, dependencies: { 'crucible-secrets': spec }, allowScripts }),
+  );
+  writeFileSync(
+    join(prefix, 'package-lock.json'),
+    JSON.stringify({ name: 'prefix', lockfileVersion: 3, requires: true, packages }),
+  );
   // Not the npm_* variables of an `npm test` around us: npm_config_local_prefix would point npm at the
   // repository. nodedir as the repository's .npmrc sets it (keytar builds against Debian's Node headers).
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_')));
@@ -55,19 +67,34 @@ function installInto(prefix: string, extra: string[] = []): void {
 }
 
 /** The installed command, run with its own state folder and HOME (never the developer's). */
-function cli(prefix: string, args: string[], opts: { input?: string; noDbus?: boolean } = {}): SpawnSyncReturns<string> {
+function cli(
+  prefix: string,
+  args: string[],
+  opts: { input?: string; noDbus?: boolean } = {},
+): SpawnSyncReturns<string> {
   const home = join(prefix, 'home');
   mkdirSync(home, { recursive: true, mode: 0o700 });
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, CRUCIBLE_SECRETS_HOME: join(home, 'state'), NODE_OPTIONS: '' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOME: home,
+    CRUCIBLE_SECRETS_HOME: join(home, 'state'),
+    NODE_OPTIONS: '',
+  };
   if (opts.noDbus === true) delete env.DBUS_SESSION_BUS_ADDRESS;
   return run(join(prefix, 'node_modules/.bin/crucible-secrets'), args, { cwd: prefix, env, input: opts.input });
 }
 
 beforeAll(() => {
-  if (!existsSync(join(root, 'dist/cli/cli.cjs'))) throw new Error('dist/cli is missing: run `npm run build` before this test.');
-  const out = ok(run('node', ['scripts/pack-cli.mjs', '--pack', join(work, 'pack')], { cwd: root }), 'node scripts/pack-cli.mjs --pack');
+  if (!existsSync(join(root, 'dist/cli/cli.cjs')))
+    throw new Error('dist/cli is missing: run `npm run build` before this test.');
+  const out = ok(
+    run('node', ['scripts/pack-cli.mjs', '--pack', join(work, 'pack')], { cwd: root }),
+    'node scripts/pack-cli.mjs --pack',
+  );
   tarball = out.trim().split('\n').pop() ?? '';
-  files = ok(run('tar', ['-tzf', tarball]), 'tar -tzf').trim().split('\n');
+  files = ok(run('tar', ['-tzf', tarball]), 'tar -tzf')
+    .trim()
+    .split('\n');
 }, 60_000);
 
 afterAll(() => {
@@ -87,8 +114,13 @@ describe('the CLI package (packages/cli)', () => {
     expect(files).toContain('package/dist/cli/run/lazy-run.mjs');
     expect(files.length).toBeGreaterThan(20);
     // Belt and braces: what must never ship, whatever the allow-list above says.
-    expect(files.filter((f) => /\.map$|(^|\/)\.env|fixture|(^|\/)(test|tests|bench|docs|electron|renderer)\//i.test(f))).toEqual([]);
-    const text = ok(run('tar', ['-xzOf', tarball, 'package/dist/cli/cli.cjs', 'package/dist/cli/run/lazy-run.mjs']), 'tar -xzOf');
+    expect(
+      files.filter((f) => /\.map$|(^|\/)\.env|fixture|(^|\/)(test|tests|bench|docs|electron|renderer)\//i.test(f)),
+    ).toEqual([]);
+    const text = ok(
+      run('tar', ['-xzOf', tarball, 'package/dist/cli/cli.cjs', 'package/dist/cli/run/lazy-run.mjs']),
+      'tar -xzOf',
+    );
     expect(text).not.toContain('sourceMappingURL');
     const size = statSync(tarball).size;
     // Measured 1.2 MB (zxcvbn's dictionaries are bundled into the strength chunks); the budget leaves room.
@@ -109,16 +141,28 @@ describe('the CLI package (packages/cli)', () => {
     // the native modules must load from the install either way.
     const doctor = cli(prefix, ['doctor', '--json']);
     expect([0, 1], doctor.stderr).toContain(doctor.status);
-    const report = JSON.parse(doctor.stdout) as { checks: { name: string; ok: boolean }[]; store: { backend: string; usable: boolean } };
+    const report = JSON.parse(doctor.stdout) as {
+      checks: { name: string; ok: boolean }[];
+      store: { backend: string; usable: boolean };
+    };
     expect(report.checks.filter((c) => c.name.startsWith('module:')).map((c) => [c.name, c.ok])).toEqual([
       ['module:argon2', true],
       ['module:bcrypt', true],
     ]);
     // Under scripts/with-keyring.sh keytar talks to the throwaway gnome-keyring: a real store/read/delete.
-    if (process.env.DBUS_SESSION_BUS_ADDRESS !== undefined) expect(report.store).toMatchObject({ backend: 'os', usable: true });
+    if (process.env.DBUS_SESSION_BUS_ADDRESS !== undefined)
+      expect(report.store).toMatchObject({ backend: 'os', usable: true });
 
     const envFile = join(prefix, 'home', 'crucible.env');
-    const gen = cli(prefix, ['generate', '--environment', 'production', '--public-url', 'https://crucible.example.org', '--out', envFile]);
+    const gen = cli(prefix, [
+      'generate',
+      '--environment',
+      'production',
+      '--public-url',
+      'https://crucible.example.org',
+      '--out',
+      envFile,
+    ]);
     ok(gen, 'crucible-secrets generate');
     expect(statSync(envFile).mode & 0o777).toBe(0o600);
     const env = readFileSync(envFile, 'utf8');
@@ -132,10 +176,18 @@ describe('the CLI package (packages/cli)', () => {
     installInto(prefix, ['--omit=optional']);
     expect(existsSync(join(prefix, 'node_modules/keytar'))).toBe(false);
     const passphrase = `Vault-${randomBytes(12).toString('hex')}-canary`;
-    const use = cli(prefix, ['keychain', 'use', 'vault', '--passphrase-stdin'], { input: `${passphrase}\n`, noDbus: true });
+    const use = cli(prefix, ['keychain', 'use', 'vault', '--passphrase-stdin'], {
+      input: `${passphrase}\n`,
+      noDbus: true,
+    });
     ok(use, 'crucible-secrets keychain use vault');
-    const doctor = cli(prefix, ['doctor', '--json', '--vault-passphrase-stdin'], { input: `${passphrase}\n`, noDbus: true });
-    const report = JSON.parse(ok(doctor, 'crucible-secrets doctor --vault-passphrase-stdin')) as { store: { backend: string; usable: boolean } };
+    const doctor = cli(prefix, ['doctor', '--json', '--vault-passphrase-stdin'], {
+      input: `${passphrase}\n`,
+      noDbus: true,
+    });
+    const report = JSON.parse(ok(doctor, 'crucible-secrets doctor --vault-passphrase-stdin')) as {
+      store: { backend: string; usable: boolean };
+    };
     expect(report.store).toMatchObject({ backend: 'file-vault', usable: true });
     for (const r of [use, doctor]) expect(r.stdout + r.stderr).not.toContain(passphrase);
   }, 120_000);

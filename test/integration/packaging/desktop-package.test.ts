@@ -31,7 +31,11 @@ let archive = '';
 let listing: string[] = [];
 let extracted = '';
 
-function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {}): SpawnSyncReturns<string> {
+function run(
+  cmd: string,
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {},
+): SpawnSyncReturns<string> {
   const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 90_000, ...opts });
   if (r.error) throw new Error(`${cmd} could not run: ${r.error.message}`);
   return r;
@@ -40,7 +44,9 @@ function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.Pro
 /** Every file in the archive header, with its size and whether it lives in app.asar.unpacked. */
 function headerFiles(dir: AsarEntry, prefix = ''): { path: string; size: number; unpacked: boolean }[] {
   return Object.entries(dir.files ?? {}).flatMap(([name, e]) =>
-    e.files ? headerFiles(e, `${prefix}/${name}`) : [{ path: `${prefix}/${name}`, size: e.size ?? 0, unpacked: e.unpacked === true }],
+    e.files
+      ? headerFiles(e, `${prefix}/${name}`)
+      : [{ path: `${prefix}/${name}`, size: e.size ?? 0, unpacked: e.unpacked === true }],
   );
 }
 
@@ -56,9 +62,11 @@ function runtimePackages(text: string): string[] {
 }
 
 beforeAll(() => {
-  for (const f of ['dist/main/main.cjs', 'dist/renderer/index.html']) if (!existsSync(join(root, f))) throw new Error(`${f} is missing: run \`npm run build\` before this test.`);
+  for (const f of ['dist/main/main.cjs', 'dist/renderer/index.html'])
+    if (!existsSync(join(root, f))) throw new Error(`${f} is missing: run \`npm run build\` before this test.`);
   const r = run('node', ['scripts/pack-desktop.mjs', '--out', join(work, 'release')], { cwd: root });
-  if (r.status !== 0) throw new Error(`scripts/pack-desktop.mjs failed (exit status ${String(r.status)}):\n${r.stderr.slice(-3000)}`);
+  if (r.status !== 0)
+    throw new Error(`scripts/pack-desktop.mjs failed (exit status ${String(r.status)}):\n${r.stderr.slice(-3000)}`);
   appDir = r.stdout.trim().split('\n').pop() ?? '';
   archive = join(appDir, 'resources', 'app.asar');
   listing = headerFiles(asar.getRawHeader(archive).header).map((f) => f.path);
@@ -73,15 +81,27 @@ afterAll(() => {
 describe('the desktop package (electron-builder, Linux dir target)', () => {
   it('holds main, preload, the strength worker, the renderer and every asset index.html names', () => {
     expect(existsSync(join(appDir, 'crucible-secrets'))).toBe(true);
-    for (const f of ['/package.json', '/dist/main/main.cjs', '/dist/main/zxcvbn-worker.cjs', '/dist/preload/preload.cjs', '/dist/renderer/index.html']) expect(listing).toContain(f);
-    const pkg = JSON.parse(asar.extractFile(archive, 'package.json').toString('utf8')) as { main: string; devDependencies?: unknown };
+    for (const f of [
+      '/package.json',
+      '/dist/main/main.cjs',
+      '/dist/main/zxcvbn-worker.cjs',
+      '/dist/preload/preload.cjs',
+      '/dist/renderer/index.html',
+    ])
+      expect(listing).toContain(f);
+    const pkg = JSON.parse(asar.extractFile(archive, 'package.json').toString('utf8')) as {
+      main: string;
+      devDependencies?: unknown;
+    };
     expect(pkg.main).toBe('dist/main/main.cjs');
     const html = asar.extractFile(archive, 'dist/renderer/index.html').toString('utf8');
     const assets = [...html.matchAll(/(?:src|href)="\.\/([^"]+)"/g)].map((m) => `/dist/renderer/${m[1] ?? ''}`);
     expect(assets.length).toBeGreaterThanOrEqual(2);
     for (const a of assets) expect(listing).toContain(a);
     // Every lazily loaded page chunk the build wrote is packed, not only the two index.html names.
-    const built = run('find', ['dist/renderer', '-type', 'f', '!', '-name', '*.map'], { cwd: root }).stdout.trim().split('\n');
+    const built = run('find', ['dist/renderer', '-type', 'f', '!', '-name', '*.map'], { cwd: root })
+      .stdout.trim()
+      .split('\n');
     for (const f of built) expect(listing).toContain(`/${f}`);
   });
 
@@ -92,7 +112,8 @@ describe('the desktop package (electron-builder, Linux dir target)', () => {
     // Each one resolves from the extracted app, with its own dependencies, as Electron would resolve it.
     const appRequire = createRequire(join(extracted, 'dist/main/main.cjs'));
     for (const name of needed) expect(appRequire.resolve(name)).toContain(join(extracted, 'node_modules', name));
-    for (const name of ['react', 'react-dom', 'zod', 'electron', 'vite', 'vitest', 'typescript']) expect(listing.some((p) => p.startsWith(`/node_modules/${name}/`))).toBe(false);
+    for (const name of ['react', 'react-dom', 'zod', 'electron', 'vite', 'vitest', 'typescript'])
+      expect(listing.some((p) => p.startsWith(`/node_modules/${name}/`))).toBe(false);
   });
 
   it('unpacks every native addon, and this platform has its three', () => {
@@ -106,7 +127,9 @@ describe('the desktop package (electron-builder, Linux dir target)', () => {
   });
 
   it('holds nothing from test/, bench/ or docs/, no source maps, no .env files, no fixtures, no TypeScript sources', () => {
-    expect(listing.filter((p) => /^\/(test|tests|bench|docs|electron|renderer|scripts|reports|release|packages)\//.test(p))).toEqual([]);
+    expect(
+      listing.filter((p) => /^\/(test|tests|bench|docs|electron|renderer|scripts|reports|release|packages)\//.test(p)),
+    ).toEqual([]);
     expect(listing.filter((p) => /\.map$/.test(p))).toEqual([]);
     expect(listing.filter((p) => /(^|\/)\.env/.test(p))).toEqual([]);
     expect(listing.filter((p) => /fixture/i.test(p))).toEqual([]);
@@ -115,7 +138,9 @@ describe('the desktop package (electron-builder, Linux dir target)', () => {
   });
 
   it('stays within the size budget (the app itself, Electron excluded)', () => {
-    const unpacked = headerFiles(asar.getRawHeader(archive).header).filter((f) => f.unpacked).reduce((n, f) => n + f.size, 0);
+    const unpacked = headerFiles(asar.getRawHeader(archive).header)
+      .filter((f) => f.unpacked)
+      .reduce((n, f) => n + f.size, 0);
     const total = statSync(archive).size + unpacked;
     // Measured 12.5 MB on 2026-12-06: main 3.6 MB + strength worker 1.8 MB, CLI 2.9 MB, renderer 2.1 MB,
     // native addons for every platform 2.1 MB. Before node_modules was cut to the three externals: 40 MB.
@@ -150,17 +175,34 @@ describe('the desktop package (electron-builder, Linux dir target)', () => {
     const html = readFileSync(join(extracted, 'dist/renderer/index.html'), 'utf8');
     const assets = [...html.matchAll(/(?:src|href)="\.\/([^"]+)"/g)].map((m) => m[1] ?? '');
     const served = join(work, 'served.json');
-    const env = { ...process.env, CS_STUB_HOME: home, CS_STUB_REPORT: report, CS_SERVED: served, CRUCIBLE_SECRETS_HOME: join(home, 'state'), NODE_OPTIONS: '' };
-    const r = run('node', ['-r', join(import.meta.dirname, 'electron-stub.cjs'), '-e', script, ...assets], { cwd: extracted, env, timeout: 30_000 });
+    const env = {
+      ...process.env,
+      CS_STUB_HOME: home,
+      CS_STUB_REPORT: report,
+      CS_SERVED: served,
+      CRUCIBLE_SECRETS_HOME: join(home, 'state'),
+      NODE_OPTIONS: '',
+    };
+    const r = run('node', ['-r', join(import.meta.dirname, 'electron-stub.cjs'), '-e', script, ...assets], {
+      cwd: extracted,
+      env,
+      timeout: 30_000,
+    });
     expect(r.status, r.stderr.slice(-2000)).toBe(0);
     const events = JSON.parse(readFileSync(report, 'utf8')) as { call?: string; construct?: string; args: unknown[] }[];
     const win = events.find((e) => e.construct === 'electron.BrowserWindow');
-    const prefs = (win?.args[0] as { webPreferences: { preload: string; sandbox: boolean; contextIsolation: boolean; nodeIntegration: boolean } }).webPreferences;
+    const prefs = (
+      win?.args[0] as {
+        webPreferences: { preload: string; sandbox: boolean; contextIsolation: boolean; nodeIntegration: boolean };
+      }
+    ).webPreferences;
     expect(prefs).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false });
     expect(existsSync(prefs.preload)).toBe(true);
     expect(events.some((e) => e.call === 'electron.app.enableSandbox')).toBe(true);
     expect(events.filter((e) => e.call === 'electron.ipcMain.handle').length).toBeGreaterThan(20);
-    expect(JSON.parse(readFileSync(served, 'utf8'))).toEqual(Object.fromEntries(['index.html', ...assets].map((p) => [p, 200])));
+    expect(JSON.parse(readFileSync(served, 'utf8'))).toEqual(
+      Object.fromEntries(['index.html', ...assets].map((p) => [p, 200])),
+    );
   });
 
   it('runs each packed native addon for real: argon2 and bcrypt hash and verify, keytar stores, reads and deletes', () => {
@@ -185,7 +227,10 @@ describe('the desktop package (electron-builder, Linux dir target)', () => {
         process.stdout.write(JSON.stringify(out));
       })().catch((e) => { process.stderr.write(String(e && e.code || 'failed')); process.exit(1); });`;
     // The secret travels in the environment (never argv) and is checked for in the output.
-    const r = run('node', ['-e', script], { cwd: join(extracted, 'dist/main'), env: { ...process.env, CS_SECRET: secret, CS_SERVICE: service, NODE_PATH: '', NODE_OPTIONS: '' } });
+    const r = run('node', ['-e', script], {
+      cwd: join(extracted, 'dist/main'),
+      env: { ...process.env, CS_SECRET: secret, CS_SERVICE: service, NODE_PATH: '', NODE_OPTIONS: '' },
+    });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout + r.stderr).not.toContain(secret);
     const result = JSON.parse(r.stdout) as Record<string, boolean>;

@@ -18,7 +18,11 @@ function folder(): string {
 }
 
 // The CLI never needs the keychain or state for these commands: a coreFactory that throws proves it.
-const noCore = { coreFactory: () => { throw new Error('core not needed'); } };
+const noCore = {
+  coreFactory: () => {
+    throw new Error('core not needed');
+  },
+};
 
 describe('crucible-secrets proxy', () => {
   it('writes an nginx file with --out that passes nginx -t, and prints what is left to do', async () => {
@@ -26,7 +30,24 @@ describe('crucible-secrets proxy', () => {
     const { cert, key } = makeCert(dir, 'crucible.example.com');
     const out = join(dir, 'crucible.conf');
     const t = io();
-    const code = await runCli(['proxy', dir, '--server', 'nginx', '--domain', 'crucible.example.com', '--cert', cert, '--key', key, '--out', out], t.io, noCore);
+    const code = await runCli(
+      [
+        'proxy',
+        dir,
+        '--server',
+        'nginx',
+        '--domain',
+        'crucible.example.com',
+        '--cert',
+        cert,
+        '--key',
+        key,
+        '--out',
+        out,
+      ],
+      t.io,
+      noCore,
+    );
     expect(t.err()).toBe('');
     expect(code).toBe(0);
     expect(t.out()).toContain(`Wrote ${out}`);
@@ -40,7 +61,13 @@ describe('crucible-secrets proxy', () => {
   it('prints a Caddyfile to stdout (notes on stderr) that caddy validates', async () => {
     const dir = folder();
     const t = io();
-    expect(await runCli(['proxy', dir, '--server', 'caddy', '--url', 'https://crucible.example.com', '--hsts-include-subdomains'], t.io, noCore)).toBe(0);
+    expect(
+      await runCli(
+        ['proxy', dir, '--server', 'caddy', '--url', 'https://crucible.example.com', '--hsts-include-subdomains'],
+        t.io,
+        noCore,
+      ),
+    ).toBe(0);
     expect(t.out()).toContain('Strict-Transport-Security "max-age=31536000; includeSubDomains"');
     expect(t.err()).toContain('Stock Caddy has no rate limiter');
     const f = join(dir, 'Caddyfile');
@@ -52,8 +79,16 @@ describe('crucible-secrets proxy', () => {
     ['a domain with spaces', ['--domain', 'crucible example.com'], 'PROXY_BAD_DOMAIN'],
     ['a domain with a scheme', ['--domain', 'https://crucible.example.com'], 'PROXY_DOMAIN_HAS_SCHEME'],
     ['an http URL in production', ['--url', 'http://crucible.example.com'], 'PROXY_HTTP_IN_PRODUCTION'],
-    ['a certificate path that does not exist', ['--domain', 'crucible.example.com', '--cert', '/nonexistent/cert.pem', '--key', '/nonexistent/key.pem'], 'PROXY_CERT_NOT_FOUND'],
-    ['an HSTS max-age under a year', ['--domain', 'crucible.example.com', '--hsts-max-age', '86400'], 'PROXY_HSTS_TOO_SHORT'],
+    [
+      'a certificate path that does not exist',
+      ['--domain', 'crucible.example.com', '--cert', '/nonexistent/cert.pem', '--key', '/nonexistent/key.pem'],
+      'PROXY_CERT_NOT_FOUND',
+    ],
+    [
+      'an HSTS max-age under a year',
+      ['--domain', 'crucible.example.com', '--hsts-max-age', '86400'],
+      'PROXY_HSTS_TOO_SHORT',
+    ],
   ])('refuses %s with a clear message (exit 65) and writes nothing', async (_n, args, code) => {
     const dir = folder();
     const out = join(dir, 'out.conf');
@@ -66,7 +101,9 @@ describe('crucible-secrets proxy', () => {
 
   it('refuses a folder that does not exist', async () => {
     const t = io();
-    expect(await runCli(['proxy', '/nonexistent-crucible', '--server', 'nginx', '--domain', 'a.example.com'], t.io, noCore)).toBe(65);
+    expect(
+      await runCli(['proxy', '/nonexistent-crucible', '--server', 'nginx', '--domain', 'a.example.com'], t.io, noCore),
+    ).toBe(65);
     expect(t.err()).toContain('PROXY_FOLDER_NOT_FOUND');
   });
 
@@ -81,7 +118,13 @@ describe('crucible-secrets proxy', () => {
     const dir = folder();
     const out = join(dir, 'site.conf');
     writeFileSync(out, '# old\n');
-    expect(await runCli(['proxy', dir, '--server', 'nginx', '--domain', 'a.example.com', '--out', out, '--json'], io().io, noCore)).toBe(0);
+    expect(
+      await runCli(
+        ['proxy', dir, '--server', 'nginx', '--domain', 'a.example.com', '--out', out, '--json'],
+        io().io,
+        noCore,
+      ),
+    ).toBe(0);
     expect(readFileSync(out, 'utf8')).toContain('server_name a.example.com;');
     expect(readdirSync(dir).some((n) => n.startsWith('site.conf.bak-'))).toBe(true);
   });
@@ -112,7 +155,23 @@ describe('crucible-secrets proxy --compose-diff', () => {
     const dir = folder();
     const before = readFileSync(join(dir, 'docker-compose.yml'), 'utf8');
     const t = io();
-    expect(await runCli(['proxy', dir, '--server', 'nginx', '--domain', 'crucible.example.com', '--out', join(dir, 'site.conf'), '--compose-diff'], t.io, noCore)).toBe(0);
+    expect(
+      await runCli(
+        [
+          'proxy',
+          dir,
+          '--server',
+          'nginx',
+          '--domain',
+          'crucible.example.com',
+          '--out',
+          join(dir, 'site.conf'),
+          '--compose-diff',
+        ],
+        t.io,
+        noCore,
+      ),
+    ).toBe(0);
     expect(t.out()).toContain('+      - "127.0.0.1:8000:8000"');
     expect(readFileSync(join(dir, 'docker-compose.yml'), 'utf8')).toBe(before);
   });

@@ -64,14 +64,30 @@ async function waitForPort(port: number): Promise<void> {
 
 function get(path: string): Promise<{ status: number; body: string; hsts: string | undefined }> {
   return new Promise((resolve, reject) => {
-    const req = httpsRequest({ host: '127.0.0.1', port: httpsPort, method: 'GET', path, servername: DOMAIN, ca, agent: false, headers: { host: `${DOMAIN}:${String(httpsPort)}` } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const h = res.headers['strict-transport-security'];
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), hsts: typeof h === 'string' ? h : undefined });
-      });
-    });
+    const req = httpsRequest(
+      {
+        host: '127.0.0.1',
+        port: httpsPort,
+        method: 'GET',
+        path,
+        servername: DOMAIN,
+        ca,
+        agent: false,
+        headers: { host: `${DOMAIN}:${String(httpsPort)}` },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const h = res.headers['strict-transport-security'];
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString('utf8'),
+            hsts: typeof h === 'string' ? h : undefined,
+          });
+        });
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -113,7 +129,10 @@ beforeAll(async () => {
   const file = join(dir, 'Caddyfile');
   writeFileSync(file, text.replace(/^\{\n/m, '{\n\tadmin off\n\tdefault_bind 127.0.0.1\n'));
   const env = { ...process.env, HOME: dir, XDG_DATA_HOME: join(dir, 'data'), XDG_CONFIG_HOME: join(dir, 'config') };
-  caddy = spawn('caddy', ['run', '--config', file, '--adapter', 'caddyfile'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  caddy = spawn('caddy', ['run', '--config', file, '--adapter', 'caddyfile'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   caddy.stdout?.on('data', (c: Buffer) => (caddyLog += c.toString('utf8')));
   caddy.stderr?.on('data', (c: Buffer) => (caddyLog += c.toString('utf8')));
   await waitForPort(httpsPort);
@@ -133,7 +152,19 @@ afterAll(async () => {
 describe('a real Caddy with the generated Caddyfile', () => {
   it('answers 404 itself for the debug endpoint and the API schema, also percent-encoded or in upper case', async () => {
     const before = apiSeen.length;
-    const paths = ['/api/debug/settings/check', '/api//debug/settings/check', '/api/./debug/settings/check', '/api/%64ebug/settings/check', '/api/debug%2Fsettings/check', '/API/DEBUG/settings/check', '/api/debug', '/openapi.json', '/docs', '/docs/oauth2-redirect', '/redoc'];
+    const paths = [
+      '/api/debug/settings/check',
+      '/api//debug/settings/check',
+      '/api/./debug/settings/check',
+      '/api/%64ebug/settings/check',
+      '/api/debug%2Fsettings/check',
+      '/API/DEBUG/settings/check',
+      '/api/debug',
+      '/openapi.json',
+      '/docs',
+      '/docs/oauth2-redirect',
+      '/redoc',
+    ];
     for (const p of paths) {
       const r = await get(p);
       expect([p, r.status]).toEqual([p, 404]);

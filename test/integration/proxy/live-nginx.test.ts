@@ -50,7 +50,10 @@ async function waitForPort(port: number): Promise<void> {
   for (let i = 0; i < 100; i++) {
     const ok = await new Promise<boolean>((resolve) => {
       const c = connect(port, '127.0.0.1');
-      c.once('connect', () => { c.destroy(); resolve(true); });
+      c.once('connect', () => {
+        c.destroy();
+        resolve(true);
+      });
       c.once('error', () => resolve(false));
     });
     if (ok) return;
@@ -59,16 +62,40 @@ async function waitForPort(port: number): Promise<void> {
   throw new Error(`nginx did not listen on ${String(port)}: ${readFileSync(join(dir, 'nginx', 'error.log'), 'utf8')}`);
 }
 
-interface Res { status: number; headers: IncomingHttpHeaders; raw: string[]; body: string }
+interface Res {
+  status: number;
+  headers: IncomingHttpHeaders;
+  raw: string[];
+  body: string;
+}
 
 function https(method: string, path: string, body?: string | Buffer): Promise<Res> {
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
-      { host: '127.0.0.1', port: httpsPort, method, path, servername: DOMAIN, ca, agent: false, headers: { host: `${DOMAIN}:${String(httpsPort)}`, ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}) } },
+      {
+        host: '127.0.0.1',
+        port: httpsPort,
+        method,
+        path,
+        servername: DOMAIN,
+        ca,
+        agent: false,
+        headers: {
+          host: `${DOMAIN}:${String(httpsPort)}`,
+          ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}),
+        },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, raw: res.rawHeaders, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            raw: res.rawHeaders,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
       },
     );
     req.on('error', reject);
@@ -78,10 +105,15 @@ function https(method: string, path: string, body?: string | Buffer): Promise<Re
 
 function http(path: string): Promise<Res> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: httpPort, path, agent: false, headers: { host: DOMAIN } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, raw: res.rawHeaders, body: '' }));
-    });
+    const req = httpRequest(
+      { host: '127.0.0.1', port: httpPort, path, agent: false, headers: { host: DOMAIN } },
+      (res) => {
+        res.resume();
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, raw: res.rawHeaders, body: '' }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -161,10 +193,15 @@ describe('a real nginx with the generated configuration', () => {
 
   it('ignores a forged Host header in the redirect', async () => {
     const r = await new Promise<Res>((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port: httpPort, path: '/', agent: false, headers: { host: 'evil.example' } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, raw: res.rawHeaders, body: '' }));
-      });
+      const req = httpRequest(
+        { host: '127.0.0.1', port: httpPort, path: '/', agent: false, headers: { host: 'evil.example' } },
+        (res) => {
+          res.resume();
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, raw: res.rawHeaders, body: '' }),
+          );
+        },
+      );
       req.on('error', reject);
       req.end();
     });
@@ -196,7 +233,19 @@ describe('a real nginx with the generated configuration', () => {
 
   it('answers 404 itself for the debug endpoint and the API schema, in every spelling nginx normalises', async () => {
     const before = apiSeen.length;
-    const paths = ['/api/debug/settings/check', '/api//debug/settings/check', '/api/%64ebug/settings/check', '/api/debug%2Fsettings/check', '/api/./debug/settings/check', '/api/x/../debug/settings/check', '/api/debug', '/openapi.json', '/docs', '/docs/oauth2-redirect', '/redoc'];
+    const paths = [
+      '/api/debug/settings/check',
+      '/api//debug/settings/check',
+      '/api/%64ebug/settings/check',
+      '/api/debug%2Fsettings/check',
+      '/api/./debug/settings/check',
+      '/api/x/../debug/settings/check',
+      '/api/debug',
+      '/openapi.json',
+      '/docs',
+      '/docs/oauth2-redirect',
+      '/redoc',
+    ];
     for (const p of paths) {
       const r = await https('GET', p);
       expect([p, r.status]).toEqual([p, 404]);
@@ -222,7 +271,11 @@ describe('a real nginx with the generated configuration', () => {
   it('answers 429 to rapid login attempts once the limit is passed, before they reach the api', async () => {
     const before = apiSeen.filter((s) => s.url === '/api/auth/login').length;
     const statuses: number[] = [];
-    for (let i = 0; i < 12; i++) statuses.push((await https('POST', '/api/auth/login', JSON.stringify({ username: 'admin', password: `guess-${String(i)}` }))).status);
+    for (let i = 0; i < 12; i++)
+      statuses.push(
+        (await https('POST', '/api/auth/login', JSON.stringify({ username: 'admin', password: `guess-${String(i)}` })))
+          .status,
+      );
     const passed = statuses.filter((s) => s !== 429).length;
     // burst + 1 get through at once (one more only if the 12-second token arrived during the loop).
     expect(passed).toBeGreaterThanOrEqual(BURST + 1);

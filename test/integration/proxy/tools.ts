@@ -13,10 +13,29 @@ export interface ToolResult {
 export function makeCert(dir: string, domain: string, name = 'site'): { cert: string; key: string } {
   const cert = join(dir, `${name}-cert.pem`);
   const key = join(dir, `${name}-key.pem`);
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', key, '-out', cert, '-days', '2', '-subj', `/CN=${domain}`, '-addext', `subjectAltName=DNS:${domain}`,
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${domain}`,
+      '-addext',
+      `subjectAltName=DNS:${domain}`,
+    ],
+    { stdio: 'ignore' },
+  );
   return { cert, key };
 }
 
@@ -47,13 +66,20 @@ ${includes.map((f) => `    include ${f};`).join('\n')}
 export function nginxTest(prefix: string, includes: string[]): ToolResult {
   const main = join(prefix, 'nginx-main.conf');
   writeFileSync(main, nginxMainConf(prefix, includes));
-  const r = spawnSync('nginx', ['-t', '-q', '-e', join(prefix, 'error.log'), '-c', main, '-p', prefix], { encoding: 'utf8', timeout: 20_000 });
+  const r = spawnSync('nginx', ['-t', '-q', '-e', join(prefix, 'error.log'), '-c', main, '-p', prefix], {
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 
 /** `caddy validate --adapter caddyfile`, with Caddy's storage kept inside `home`. */
 export function caddyValidate(file: string, home: string): ToolResult {
   const env = { ...process.env, HOME: home, XDG_DATA_HOME: join(home, 'data'), XDG_CONFIG_HOME: join(home, 'config') };
-  const r = spawnSync('caddy', ['validate', '--config', file, '--adapter', 'caddyfile'], { encoding: 'utf8', timeout: 30_000, env });
+  const r = spawnSync('caddy', ['validate', '--config', file, '--adapter', 'caddyfile'], {
+    encoding: 'utf8',
+    timeout: 30_000,
+    env,
+  });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }

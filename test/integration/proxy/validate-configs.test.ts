@@ -18,7 +18,8 @@ const DOMAINS = ['crucible.example.com', 'a.b-c.example.org', 'bücher.example.n
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'proxy-validate-'));
-  for (const [i, d] of ['crucible.example.com', 'a.b-c.example.org', 'xn--bcher-kva.example.net'].entries()) certs.set(d, makeCert(dir, d, `c${String(i)}`));
+  for (const [i, d] of ['crucible.example.com', 'a.b-c.example.org', 'xn--bcher-kva.example.net'].entries())
+    certs.set(d, makeCert(dir, d, `c${String(i)}`));
 });
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
@@ -27,7 +28,10 @@ afterAll(() => {
 type Variant = { name: string; input: (domain: string) => Omit<ProxyInput, 'server'> };
 
 const variants: Variant[] = [
-  { name: 'defaults with certificate files', input: (d) => ({ domain: d, environment: 'production', tls: { mode: 'files', ...files(d) } }) },
+  {
+    name: 'defaults with certificate files',
+    input: (d) => ({ domain: d, environment: 'production', tls: { mode: 'files', ...files(d) } }),
+  },
   {
     name: 'HSTS includeSubDomains+preload, tight limits, port 8443',
     input: (d) => ({
@@ -38,7 +42,17 @@ const variants: Variant[] = [
       tuning: { loginPerMinute: 1, loginBurst: 0, maxBodyMb: 1 },
     }),
   },
-  { name: 'Let\'s Encrypt with e-mail, bound to one address', input: (d) => ({ domain: d, environment: 'staging', tls: { mode: 'acme', email: 'admin@example.com' }, listen: { address: '127.0.0.1' }, apiUpstream: '10.0.0.5:8000', frontendUpstream: '[::1]:3000' }) },
+  {
+    name: "Let's Encrypt with e-mail, bound to one address",
+    input: (d) => ({
+      domain: d,
+      environment: 'staging',
+      tls: { mode: 'acme', email: 'admin@example.com' },
+      listen: { address: '127.0.0.1' },
+      apiUpstream: '10.0.0.5:8000',
+      frontendUpstream: '[::1]:3000',
+    }),
+  },
 ];
 
 function files(domain: string): { certPath: string; keyPath: string } {
@@ -59,7 +73,9 @@ describe('generated nginx configurations pass nginx -t', () => {
         if (plan.tls.mode === 'acme') {
           // certbot creates these later; point them at throwaway files for the syntax check.
           const c = files(d);
-          text = text.replace(`/etc/letsencrypt/live/${plan.domain}/fullchain.pem`, c.certPath).replace(`/etc/letsencrypt/live/${plan.domain}/privkey.pem`, c.keyPath);
+          text = text
+            .replace(`/etc/letsencrypt/live/${plan.domain}/fullchain.pem`, c.certPath)
+            .replace(`/etc/letsencrypt/live/${plan.domain}/privkey.pem`, c.keyPath);
         }
         const f = join(prefix, `${plan.domain}.conf`);
         writeFileSync(f, text);
@@ -73,7 +89,15 @@ describe('generated nginx configurations pass nginx -t', () => {
 
   it('the checker itself fails on a broken configuration (the test can fail)', async () => {
     const prefix = mkdtempSync(join(dir, 'nginx-bad-'));
-    const plan = await planProxy({ server: 'nginx', domain: 'crucible.example.com', environment: 'production', tls: { mode: 'files', ...files('crucible.example.com') } }, NOW);
+    const plan = await planProxy(
+      {
+        server: 'nginx',
+        domain: 'crucible.example.com',
+        environment: 'production',
+        tls: { mode: 'files', ...files('crucible.example.com') },
+      },
+      NOW,
+    );
     const f = join(prefix, 'bad.conf');
     writeFileSync(f, renderNginx(plan).replace('limit_req_status 429;', 'limit_req_status 429'));
     const r = nginxTest(prefix, [f]);

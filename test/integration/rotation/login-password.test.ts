@@ -20,12 +20,19 @@ describe('ROUNDTABLE_COMMUNITY_AUTH_PASSWORD rotation', () => {
     writeFileSync(join(t.folder, '.env'), `ROUNDTABLE_COMMUNITY_AUTH_PASSWORD='${oldHash}'\n`);
     await kc.set(serviceFor(t.id), 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD', oldHash);
     const password = 'New-login-pässword-42';
-    let view = await t.core.rotation.start(t.id, 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD', { newValue: password, reason: 'test' });
+    let view = await t.core.rotation.start(t.id, 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD', {
+      newValue: password,
+      reason: 'test',
+    });
     view = (await t.core.rotation.perform(view.id, 'write-env')).view;
     const line = readFileSync(join(t.folder, '.env'), 'utf8').trim();
     expect(line).toMatch(/^ROUNDTABLE_COMMUNITY_AUTH_PASSWORD='\$2b\$12\$[./A-Za-z0-9]{53}'$/);
     const hash = line.slice(line.indexOf("'") + 1, -1);
-    const ok = execFileSync('/usr/bin/python3', ['-c', 'import bcrypt,sys; print(bcrypt.checkpw(sys.argv[1].encode(), sys.argv[2].encode()))', password, hash], { encoding: 'utf8' });
+    const ok = execFileSync(
+      '/usr/bin/python3',
+      ['-c', 'import bcrypt,sys; print(bcrypt.checkpw(sys.argv[1].encode(), sys.argv[2].encode()))', password, hash],
+      { encoding: 'utf8' },
+    );
     expect(ok.trim()).toBe('True');
     expect(await kc.get(serviceFor(t.id), 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD')).toBe(hash);
     // Typed by the admin: nothing waits to be shown, and the plain password is in no keychain entry.

@@ -27,7 +27,10 @@ afterAll(() => {
 });
 
 function loginAs(password: string): number {
-  const r = spawnSync('psql', [`postgresql://approle@127.0.0.1:${pg.port}/postgres`, '-X', '-At', '-c', 'select 1'], { env: { ...process.env, PGPASSWORD: password }, encoding: 'utf8' });
+  const r = spawnSync('psql', [`postgresql://approle@127.0.0.1:${pg.port}/postgres`, '-X', '-At', '-c', 'select 1'], {
+    env: { ...process.env, PGPASSWORD: password },
+    encoding: 'utf8',
+  });
   return r.status ?? -1;
 }
 
@@ -36,12 +39,16 @@ describe('ALTER ROLE with a SCRAM-SHA-256 verifier', () => {
     expect(loginAs(OLD)).toBe(0);
     const sql = alterRoleSql('approle', NEW);
     expect(sql).not.toContain(NEW);
-    expect(sql).toMatch(/^ALTER ROLE "approle" WITH PASSWORD 'SCRAM-SHA-256\$4096:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+';\n$/);
+    expect(sql).toMatch(
+      /^ALTER ROLE "approle" WITH PASSWORD 'SCRAM-SHA-256\$4096:[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+';\n$/,
+    );
     const r = pg.psql('postgres', [], sql);
     expect(r.status, r.stderr).toBe(0);
     expect(loginAs(NEW)).toBe(0);
     expect(loginAs(OLD)).not.toBe(0);
-    expect(pg.query('postgres', "SELECT rolpassword LIKE 'SCRAM-SHA-256$4096:%' FROM pg_authid WHERE rolname = 'approle'")).toBe('t');
+    expect(
+      pg.query('postgres', "SELECT rolpassword LIKE 'SCRAM-SHA-256$4096:%' FROM pg_authid WHERE rolname = 'approle'"),
+    ).toBe('t');
   });
 
   it('rolling back sets the previous password again', () => {

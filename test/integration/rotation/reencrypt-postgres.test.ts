@@ -50,7 +50,10 @@ beforeEach(() => {
 /** Inserts rows whose provider_api_keys text is exactly `texts[id]`. */
 function seed(texts: Record<string, string | null>): void {
   const sql = Object.entries(texts)
-    .map(([id, t]) => `INSERT INTO user_settings VALUES ('${id}', '${randomUUID()}', ${t === null ? 'NULL' : `'${t.replace(/'/g, "''")}'::json`}, now() - interval '1 day');`)
+    .map(
+      ([id, t]) =>
+        `INSERT INTO user_settings VALUES ('${id}', '${randomUUID()}', ${t === null ? 'NULL' : `'${t.replace(/'/g, "''")}'::json`}, now() - interval '1 day');`,
+    )
     .join('\n');
   const r = pg.psql(DB, [], sql);
   expect(r.status, r.stderr).toBe(0);
@@ -72,8 +75,11 @@ function plaintexts(): Plain {
   const id = () => randomUUID();
   return {
     [id()]: { openrouter: `sk-or-v1-${randomBytes(32).toString('hex')}` },
-    [id()]: { openai: `sk-proj-${randomBytes(24).toString('base64url')}`, anthropic: `sk-ant-api03-${randomBytes(30).toString('base64url')}` },
-    [id()]: { "it's a \"custom\" provider": 'short', 'éden_ai': `ed-${randomBytes(8).toString('hex')}` },
+    [id()]: {
+      openai: `sk-proj-${randomBytes(24).toString('base64url')}`,
+      anthropic: `sk-ant-api03-${randomBytes(30).toString('base64url')}`,
+    },
+    [id()]: { 'it\'s a "custom" provider': 'short', éden_ai: `ed-${randomBytes(8).toString('hex')}` },
   };
 }
 
@@ -113,7 +119,9 @@ describe('API_KEY_ENCRYPTION_KEY re-encryption against PostgreSQL 15', () => {
     const key = await deriveCrucibleFernetKey(OLD);
     const id = randomUUID();
     const fromNode = JSON.stringify({ p: fernetEncrypt(key, 'node→python ✓') });
-    expect(python<Plain>({ op: 'decrypt', key: OLD, rows: { [id]: fromNode } })).toEqual({ [id]: { p: 'node→python ✓' } });
+    expect(python<Plain>({ op: 'decrypt', key: OLD, rows: { [id]: fromNode } })).toEqual({
+      [id]: { p: 'node→python ✓' },
+    });
     const fromPy = python<Record<string, string>>({ op: 'encrypt', key: OLD, rows: { [id]: { p: 'python→node ✓' } } });
     const token = (JSON.parse(fromPy[id] ?? '') as { p: string }).p;
     expect(fernetDecrypt(key, token).toString('utf8')).toBe('python→node ✓');
@@ -134,7 +142,9 @@ describe('API_KEY_ENCRYPTION_KEY re-encryption against PostgreSQL 15', () => {
     const exportFile = join(work, 'export.json');
     const sqlFile = join(work, 'reencrypt.sql');
     exportTo(exportFile);
-    const err = await runReencryptionJob({ exportFile, sqlOut: sqlFile, oldKey: OLD, newKey: NEW }).catch((e: unknown) => e);
+    const err = await runReencryptionJob({ exportFile, sqlOut: sqlFile, oldKey: OLD, newKey: NEW }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toMatchObject({ code: 'ROTATION_TOKEN_UNDECRYPTABLE' });
     const msg = (err as Error).message;
     expect(msg).toContain(victim);
@@ -157,8 +167,15 @@ describe('API_KEY_ENCRYPTION_KEY re-encryption against PostgreSQL 15', () => {
     // A user saves a new key meanwhile (the API is supposed to be stopped, but we must not trust that).
     const ids = Object.keys(plain);
     const changedId = ids[1] ?? '';
-    const userSaved = python<Record<string, string>>({ op: 'encrypt', key: OLD, rows: { [changedId]: { openrouter: 'sk-or-v1-new-by-user' } } });
-    pg.query(DB, `UPDATE user_settings SET provider_api_keys = '${userSaved[changedId] ?? ''}'::json WHERE id = '${changedId}'`);
+    const userSaved = python<Record<string, string>>({
+      op: 'encrypt',
+      key: OLD,
+      rows: { [changedId]: { openrouter: 'sk-or-v1-new-by-user' } },
+    });
+    pg.query(
+      DB,
+      `UPDATE user_settings SET provider_api_keys = '${userSaved[changedId] ?? ''}'::json WHERE id = '${changedId}'`,
+    );
     const before = stored();
 
     const applied = pg.psql(DB, [], readFileSync(sqlFile, 'utf8'));
@@ -166,13 +183,18 @@ describe('API_KEY_ENCRYPTION_KEY re-encryption against PostgreSQL 15', () => {
     expect(applied.stderr).toContain(`user_settings row ${changedId} changed since the export`);
     expect(stored()).toEqual(before);
     // Nothing moved to the new key: every row still opens with the old key only.
-    expect(python<Plain>({ op: 'decrypt', key: OLD, rows: before })[changedId]).toEqual({ openrouter: 'sk-or-v1-new-by-user' });
+    expect(python<Plain>({ op: 'decrypt', key: OLD, rows: before })[changedId]).toEqual({
+      openrouter: 'sk-or-v1-new-by-user',
+    });
   });
 
   it('an export holding objects instead of text still guards each row (jsonb comparison)', async () => {
     const plain = plaintexts();
     seed(python<Record<string, string>>({ op: 'encrypt', key: OLD, rows: plain }));
-    const objExport = pg.query(DB, "SELECT json_agg(json_build_object('id', id, 'provider_api_keys', provider_api_keys)) FROM user_settings");
+    const objExport = pg.query(
+      DB,
+      "SELECT json_agg(json_build_object('id', id, 'provider_api_keys', provider_api_keys)) FROM user_settings",
+    );
     const exportFile = join(work, 'export.json');
     const sqlFile = join(work, 'reencrypt.sql');
     writeFileSync(exportFile, objExport);

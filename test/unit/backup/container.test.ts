@@ -47,7 +47,12 @@ describe('backup container v1', () => {
   it('round-trips a payload and applies schema defaults', async () => {
     const file = await sealBackup(small, PASS, WEAK);
     const back = await openBackup(file, PASS, WEAK);
-    expect(back.deployments[0]?.secrets[0]).toMatchObject({ name: 'ROUNDTABLE_JWT_SECRET', value: CANARY, generation: 1, origin: 'unknown' });
+    expect(back.deployments[0]?.secrets[0]).toMatchObject({
+      name: 'ROUNDTABLE_JWT_SECRET',
+      value: CANARY,
+      generation: 1,
+      origin: 'unknown',
+    });
     expect(file.includes(Buffer.from(CANARY))).toBe(false);
   });
 
@@ -98,8 +103,12 @@ describe('backup container v1', () => {
   });
 
   it('refuses weak KDF parameters for an export without the test-only option', async () => {
-    expect(await codeOf(sealBackup(small, PASS, { kdf: { memoryKiB: 32 * 1024, iterations: 3, parallelism: 4 } }))).toBe('BACKUP_UNSAFE_PARAMETERS');
-    expect(await codeOf(sealBackup(small, PASS, { kdf: { memoryKiB: 65536, iterations: 2, parallelism: 4 } }))).toBe('BACKUP_UNSAFE_PARAMETERS');
+    expect(
+      await codeOf(sealBackup(small, PASS, { kdf: { memoryKiB: 32 * 1024, iterations: 3, parallelism: 4 } })),
+    ).toBe('BACKUP_UNSAFE_PARAMETERS');
+    expect(await codeOf(sealBackup(small, PASS, { kdf: { memoryKiB: 65536, iterations: 2, parallelism: 4 } }))).toBe(
+      'BACKUP_UNSAFE_PARAMETERS',
+    );
   });
 
   it('refuses to open a weak-parameter file without the test-only option, before any KDF', async () => {
@@ -127,10 +136,17 @@ describe('backup container v1', () => {
   });
 
   it('names a newer format version instead of calling it corrupted', () => {
-    const header = encodeHeader({ kdf: DEFAULT_KDF, salt: Buffer.alloc(32), nonce: Buffer.alloc(12), ciphertextLength: 0 });
+    const header = encodeHeader({
+      kdf: DEFAULT_KDF,
+      salt: Buffer.alloc(32),
+      nonce: Buffer.alloc(12),
+      ciphertextLength: 0,
+    });
     header.writeUInt16BE(2, 8);
     sealHeader(header, Buffer.alloc(32));
-    expect(() => inspectBackup(Buffer.concat([header, Buffer.alloc(16)]))).toThrow(expect.objectContaining({ code: 'BACKUP_UNSUPPORTED_VERSION' }));
+    expect(() => inspectBackup(Buffer.concat([header, Buffer.alloc(16)]))).toThrow(
+      expect.objectContaining({ code: 'BACKUP_UNSUPPORTED_VERSION' }),
+    );
   });
 
   it('authenticates the header: a header rebuilt with a valid checksum but other KDF parameters is refused', async () => {
@@ -146,7 +162,9 @@ describe('backup container v1', () => {
     const bad = { ...small, deployments: [{ ...small.deployments[0]!, secrets: [{ name: 'bad name', value: 'x' }] }] };
     expect(await codeOf(sealBackup(bad, PASS, WEAK))).toBe('BACKUP_INVALID_PAYLOAD');
     // The payload may still be being gathered while the KDF runs: its failure is the seal's failure.
-    expect(await codeOf(sealBackup(Promise.reject(new AppError('KEYCHAIN_LOCKED', 'locked')), PASS, WEAK))).toBe('KEYCHAIN_LOCKED');
+    expect(await codeOf(sealBackup(Promise.reject(new AppError('KEYCHAIN_LOCKED', 'locked')), PASS, WEAK))).toBe(
+      'KEYCHAIN_LOCKED',
+    );
     expect(await codeOf(sealBackup(Promise.resolve(bad), PASS, WEAK))).toBe('BACKUP_INVALID_PAYLOAD');
   });
 });

@@ -15,7 +15,10 @@ describe('the passphrase main generated for the Backup page', () => {
 
   it('forgets it after 15 minutes or once an export used it, and says so without quoting it', async () => {
     let now = 1_000;
-    const g = createGeneratedPassphrases({ clock: () => now, generate: () => Promise.resolve('alpha-bravo-charlie-delta-echo-foxtrot') });
+    const g = createGeneratedPassphrases({
+      clock: () => now,
+      generate: () => Promise.resolve('alpha-bravo-charlie-delta-echo-foxtrot'),
+    });
     await g.generate();
     now += GENERATED_KEEP_MS;
     expect(g.forCopy()).toBe('alpha-bravo-charlie-delta-echo-foxtrot');

@@ -2,7 +2,13 @@ import { MemoryKeychain } from '../../../electron/core/keychain/memory-keychain'
 import { createLogger, memorySink } from '../../../electron/core/log/logger';
 import { createHmac } from 'node:crypto';
 import { envFilePort } from '../../../electron/core/backup/adapters';
-import type { BackupDeps, BackupJournalPort, BackupStatePort, RestoredDeploymentRecord, SecretMetaView } from '../../../electron/core/backup/ports';
+import type {
+  BackupDeps,
+  BackupJournalPort,
+  BackupStatePort,
+  RestoredDeploymentRecord,
+  SecretMetaView,
+} from '../../../electron/core/backup/ports';
 import type { DeploymentRef } from '../../../electron/common/model/deployment';
 import type { PendingKeychainWrite } from '../../../electron/core/store/schema';
 import { passwordHashVariables } from '../../../electron/core/hashing/stored-form';
@@ -11,11 +17,17 @@ import { crucibleCeProfile } from '../../../electron/core/stack/crucible-ce';
 const PASSWORD_VARS = passwordHashVariables(crucibleCeProfile);
 
 /** In-memory ports for unit tests of the backup services (the real keychain is used in integration tests). */
-export function memoryDeps(options: { deployments: DeploymentRef[]; metas?: Record<string, Record<string, SecretMetaView>>; failRecord?: boolean; home: string }) {
+export function memoryDeps(options: {
+  deployments: DeploymentRef[];
+  metas?: Record<string, Record<string, SecretMetaView>>;
+  failRecord?: boolean;
+  home: string;
+}) {
   const sink = memorySink();
   const logger = createLogger({ sink });
   const keychain = new MemoryKeychain();
-  const journalEntries: Array<{ type: string; at: string; deploymentId?: string; details: Record<string, unknown> }> = [];
+  const journalEntries: Array<{ type: string; at: string; deploymentId?: string; details: Record<string, unknown> }> =
+    [];
   const deployments = [...options.deployments];
   const metas = options.metas ?? {};
   const restored: RestoredDeploymentRecord[][] = [];
@@ -25,7 +37,10 @@ export function memoryDeps(options: { deployments: DeploymentRef[]; metas?: Reco
   const state: BackupStatePort = {
     deployments: () => Promise.resolve([...deployments]),
     secretMeta: (id) => Promise.resolve(metas[id] ?? {}),
-    checklist: (id) => Promise.resolve(id === deployments[0]?.id ? [{ id: 'env-not-in-git', done: true, at: '2026-11-29T10:00:00.000Z' }] : []),
+    checklist: (id) =>
+      Promise.resolve(
+        id === deployments[0]?.id ? [{ id: 'env-not-in-git', done: true, at: '2026-11-29T10:00:00.000Z' }] : [],
+      ),
     beginKeychainWrites: (p) => {
       pending.push(...p);
       return Promise.resolve();
@@ -45,11 +60,22 @@ export function memoryDeps(options: { deployments: DeploymentRef[]; metas?: Reco
   };
   const journal: BackupJournalPort = {
     append: (e) => {
-      journalEntries.push({ type: e.type, at: now.toISOString(), deploymentId: e.deploymentId, details: e.details ?? {} });
+      journalEntries.push({
+        type: e.type,
+        at: now.toISOString(),
+        deploymentId: e.deploymentId,
+        details: e.details ?? {},
+      });
       return Promise.resolve();
     },
     appendAll: (es) => {
-      for (const e of es) journalEntries.push({ type: e.type, at: now.toISOString(), deploymentId: e.deploymentId, details: e.details ?? {} });
+      for (const e of es)
+        journalEntries.push({
+          type: e.type,
+          at: now.toISOString(),
+          deploymentId: e.deploymentId,
+          details: e.details ?? {},
+        });
       return Promise.resolve();
     },
     read: () => Promise.resolve([...journalEntries]),

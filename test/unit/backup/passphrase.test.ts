@@ -22,7 +22,19 @@ describe('export passphrase rules', () => {
 
   it('answers the same question again from memory (UI check, then export), and any other question afresh', async () => {
     const asked: string[] = [];
-    const engine = { check: (p: string) => (asked.push(p), Promise.resolve({ score: p.length > 20 ? (4 as const) : (1 as const), guessesLog10: 0, warning: null, suggestions: [], famous: false })), close: () => Promise.resolve() };
+    const engine = {
+      check: (p: string) => (
+        asked.push(p),
+        Promise.resolve({
+          score: p.length > 20 ? (4 as const) : (1 as const),
+          guessesLog10: 0,
+          warning: null,
+          suggestions: [],
+          famous: false,
+        })
+      ),
+      close: () => Promise.resolve(),
+    };
     const c = createPassphraseChecker(engine);
     const long = 'violet tractor sings under seven moons';
     expect(await c.check(long)).toMatchObject({ ok: true });
@@ -56,7 +68,9 @@ describe('export passphrase rules', () => {
 
   it('refuses two different entries and never echoes them', async () => {
     const pass = 'violet tractor sings under seven moons';
-    await expect(assertExportPassphrase(checker, pass, pass + '!')).rejects.toMatchObject({ code: 'BACKUP_PASSPHRASE_MISMATCH' });
+    await expect(assertExportPassphrase(checker, pass, pass + '!')).rejects.toMatchObject({
+      code: 'BACKUP_PASSPHRASE_MISMATCH',
+    });
     const e: unknown = await assertExportPassphrase(checker, 'short one', 'short one').then(
       () => null,
       (x: unknown) => x,
@@ -66,14 +80,21 @@ describe('export passphrase rules', () => {
   });
 
   it('refuses famous passphrases however they are written, saying why', async () => {
-    for (const famous of ['correct horse battery staple', 'Correct-Horse-Battery-Staple', 'correcthorsebatterystaple', 'Correct Horse Battery']) {
+    for (const famous of [
+      'correct horse battery staple',
+      'Correct-Horse-Battery-Staple',
+      'correcthorsebatterystaple',
+      'Correct Horse Battery',
+    ]) {
       const v = await checker.check(famous);
       expect(v.ok, famous).toBe(false);
       expect(v.score, famous).toBeLessThanOrEqual(1);
       expect(v.problems.join(' ')).toMatch(/well-known passphrase/);
       expect(v.problems.join(' ')).not.toContain(famous);
     }
-    await expect(assertExportPassphrase(checker, 'correct horse battery staple', 'correct horse battery staple')).rejects.toMatchObject({ code: 'BACKUP_WEAK_PASSPHRASE' });
+    await expect(
+      assertExportPassphrase(checker, 'correct horse battery staple', 'correct horse battery staple'),
+    ).rejects.toMatchObject({ code: 'BACKUP_WEAK_PASSPHRASE' });
   });
 
   it('accepts a generated passphrase of six EFF words', async () => {
@@ -83,6 +104,12 @@ describe('export passphrase rules', () => {
   });
 
   it('accepts NFKC-equivalent entries as the same', async () => {
-    await expect(assertExportPassphrase(checker, 'ｖｉｏｌｅｔ tractor sings under seven moons', 'violet tractor sings under seven moons')).resolves.toBeUndefined();
+    await expect(
+      assertExportPassphrase(
+        checker,
+        'ｖｉｏｌｅｔ tractor sings under seven moons',
+        'violet tractor sings under seven moons',
+      ),
+    ).resolves.toBeUndefined();
   });
 });

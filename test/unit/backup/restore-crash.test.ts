@@ -27,7 +27,11 @@ const WEAK = { kdf: { memoryKiB: 8, iterations: 1, parallelism: 1 }, weakKdfForT
 const PASS = 'violet tractor sings under seven moons';
 const ID = 'crucible-prod';
 const LIVE = serviceFor(ID);
-const BACKUP = { ROUNDTABLE_JWT_SECRET: 'CANARY-backup-jwt-0a1b2c3d4e5f', REDIS_PASSWORD: 'CANARY-backup-redis-9f8e7d6c', API_KEY_ENCRYPTION_KEY: 'CANARY-backup-fernet-5a4b3c2d' };
+const BACKUP = {
+  ROUNDTABLE_JWT_SECRET: 'CANARY-backup-jwt-0a1b2c3d4e5f',
+  REDIS_PASSWORD: 'CANARY-backup-redis-9f8e7d6c',
+  API_KEY_ENCRYPTION_KEY: 'CANARY-backup-fernet-5a4b3c2d',
+};
 const NOW = { ROUNDTABLE_JWT_SECRET: 'CANARY-now-jwt-112233445566', REDIS_PASSWORD: 'CANARY-now-redis-778899aabb' };
 
 let home = '';
@@ -44,7 +48,7 @@ function dying(inner: Keychain, liveWrites: number): { kc: Keychain; died: Promi
   let n = 0;
   let die!: () => void;
   const died = new Promise<void>((r) => (die = r));
-  const hang = <T,>(): Promise<T> => (die(), new Promise<T>(() => undefined));
+  const hang = <T>(): Promise<T> => (die(), new Promise<T>(() => undefined));
   const kc: Keychain = {
     backend: inner.backend,
     get: (s, a) => (n >= liveWrites ? hang() : inner.get(s, a)),
@@ -92,7 +96,14 @@ async function backedUp(): Promise<{ memory: MemoryKeychain; file: string }> {
   const memory = new MemoryKeychain();
   const setup = world(memory, memory);
   await setup.store.update((s) => {
-    s.deployments.push({ id: ID, name: 'Prod', folder, composeFiles: [], environment: 'production', createdAt: new Date().toISOString() });
+    s.deployments.push({
+      id: ID,
+      name: 'Prod',
+      folder,
+      composeFiles: [],
+      environment: 'production',
+      createdAt: new Date().toISOString(),
+    });
   });
   for (const [k, v] of Object.entries(BACKUP)) await memory.set(LIVE, k, v);
   const file = join(home, 'b.csbackup');
@@ -114,11 +125,18 @@ describe('a restore the app does not survive', () => {
     const doomed = world(kc, memory);
     const info = await doomed.svc.registerFile(file);
     const plan = await doomed.svc.planRestore(info.fileId, PASS);
-    void doomed.svc.applyRestore({ sessionId: plan.sessionId, deployments: [{ deploymentId: ID, secrets: plan.deployments[0]!.secrets.map((s) => s.name), rewriteEnv: true }] });
+    void doomed.svc.applyRestore({
+      sessionId: plan.sessionId,
+      deployments: [{ deploymentId: ID, secrets: plan.deployments[0]!.secrets.map((s) => s.name), rewriteEnv: true }],
+    });
     await died;
     expect(await liveValues(memory)).not.toEqual(before); // half-written
     const stateText = readFileSync(join(home, 'state.json'), 'utf8');
-    const pending = (JSON.parse(stateText) as { pendingKeychainWrites: Array<{ variables: string[]; created: string[]; rollbackService: string }> }).pendingKeychainWrites;
+    const pending = (
+      JSON.parse(stateText) as {
+        pendingKeychainWrites: Array<{ variables: string[]; created: string[]; rollbackService: string }>;
+      }
+    ).pendingKeychainWrites;
     expect(pending).toHaveLength(1);
     expect(pending[0]!.variables.sort()).toEqual(['API_KEY_ENCRYPTION_KEY', 'REDIS_PASSWORD', 'ROUNDTABLE_JWT_SECRET']);
     expect(pending[0]!.created).toEqual(['API_KEY_ENCRYPTION_KEY']);
@@ -141,15 +159,25 @@ describe('a restore the app does not survive', () => {
     const { kc, died } = dying(memory, 1);
     const doomed = world(kc, memory);
     const plan = await doomed.svc.planRestore((await doomed.svc.registerFile(file)).fileId, PASS);
-    void doomed.svc.applyRestore({ sessionId: plan.sessionId, deployments: [{ deploymentId: ID, secrets: ['REDIS_PASSWORD', 'ROUNDTABLE_JWT_SECRET'], rewriteEnv: false }] });
+    void doomed.svc.applyRestore({
+      sessionId: plan.sessionId,
+      deployments: [{ deploymentId: ID, secrets: ['REDIS_PASSWORD', 'ROUNDTABLE_JWT_SECRET'], rewriteEnv: false }],
+    });
     await died;
-    const rollbacks = (JSON.parse(readFileSync(join(home, 'state.json'), 'utf8')) as { pendingKeychainWrites: Array<{ rollbackService: string }> }).pendingKeychainWrites.map((p) => p.rollbackService);
+    const rollbacks = (
+      JSON.parse(readFileSync(join(home, 'state.json'), 'utf8')) as {
+        pendingKeychainWrites: Array<{ rollbackService: string }>;
+      }
+    ).pendingKeychainWrites.map((p) => p.rollbackService);
     expect(rollbacks).toHaveLength(1);
 
     // Without the Secrets page opened in between: the next restore repairs first, then applies.
     const next = world(memory, memory);
     const again = await next.svc.planRestore((await next.svc.registerFile(file)).fileId, PASS);
-    await next.svc.applyRestore({ sessionId: again.sessionId, deployments: [{ deploymentId: ID, secrets: again.deployments[0]!.secrets.map((s) => s.name), rewriteEnv: false }] });
+    await next.svc.applyRestore({
+      sessionId: again.sessionId,
+      deployments: [{ deploymentId: ID, secrets: again.deployments[0]!.secrets.map((s) => s.name), rewriteEnv: false }],
+    });
     expect(await liveValues(memory)).toEqual(Object.fromEntries(Object.entries(BACKUP).sort()));
     const state = await next.store.read();
     expect(state.pendingKeychainWrites).toEqual([]);
@@ -168,16 +196,26 @@ describe('a restore the app does not survive', () => {
     let release!: () => void;
     const released = new Promise<void>((r) => (release = r));
     let live = 0;
-    const slow: Keychain = { backend: memory.backend, get: (s, a) => memory.get(s, a), list: (s) => memory.list(s), delete: (s, a) => memory.delete(s, a), ensureUsable: () => memory.ensureUsable(), set: async (s, a, v) => {
-      if (s === LIVE && ++live === 2) {
-        paused();
-        await released;
-      }
-      return memory.set(s, a, v);
-    } };
+    const slow: Keychain = {
+      backend: memory.backend,
+      get: (s, a) => memory.get(s, a),
+      list: (s) => memory.list(s),
+      delete: (s, a) => memory.delete(s, a),
+      ensureUsable: () => memory.ensureUsable(),
+      set: async (s, a, v) => {
+        if (s === LIVE && ++live === 2) {
+          paused();
+          await released;
+        }
+        return memory.set(s, a, v);
+      },
+    };
     const same = world(slow, memory);
     const plan = await same.svc.planRestore((await same.svc.registerFile(file)).fileId, PASS);
-    const applying = same.svc.applyRestore({ sessionId: plan.sessionId, deployments: [{ deploymentId: ID, secrets: ['REDIS_PASSWORD', 'ROUNDTABLE_JWT_SECRET'], rewriteEnv: false }] });
+    const applying = same.svc.applyRestore({
+      sessionId: plan.sessionId,
+      deployments: [{ deploymentId: ID, secrets: ['REDIS_PASSWORD', 'ROUNDTABLE_JWT_SECRET'], rewriteEnv: false }],
+    });
     await atPause;
     expect(await recoverInterruptedWrites(same.secretsDeps)).toEqual([]); // same store: the running write is skipped
     release();
@@ -191,13 +229,28 @@ describe('a restore the app does not survive', () => {
     const w = world(memory, memory);
     // An earlier write left a record whose rollback copies are gone: recovery fails with KEYCHAIN_ROLLBACK_MISSING.
     await w.store.update((s) => {
-      s.pendingKeychainWrites.push({ id: 'deadbeef00000000', deploymentId: ID, variables: ['REDIS_PASSWORD'], created: [], rollbackService: `${LIVE}/rollback-deadbeef00000000`, startedAt: new Date().toISOString() });
+      s.pendingKeychainWrites.push({
+        id: 'deadbeef00000000',
+        deploymentId: ID,
+        variables: ['REDIS_PASSWORD'],
+        created: [],
+        rollbackService: `${LIVE}/rollback-deadbeef00000000`,
+        startedAt: new Date().toISOString(),
+      });
     });
-    await expect(recoverInterruptedWrites(w.secretsDeps, ID)).rejects.toMatchObject({ code: 'KEYCHAIN_ROLLBACK_MISSING' });
+    await expect(recoverInterruptedWrites(w.secretsDeps, ID)).rejects.toMatchObject({
+      code: 'KEYCHAIN_ROLLBACK_MISSING',
+    });
     const plan = await w.svc.planRestore((await w.svc.registerFile(file)).fileId, PASS);
-    await w.svc.applyRestore({ sessionId: plan.sessionId, deployments: [{ deploymentId: ID, secrets: ['REDIS_PASSWORD', 'ROUNDTABLE_JWT_SECRET'], rewriteEnv: false }] });
+    await w.svc.applyRestore({
+      sessionId: plan.sessionId,
+      deployments: [{ deploymentId: ID, secrets: ['REDIS_PASSWORD', 'ROUNDTABLE_JWT_SECRET'], rewriteEnv: false }],
+    });
     expect((await w.store.read()).pendingKeychainWrites).toEqual([]);
-    expect(await liveValues(memory)).toMatchObject({ REDIS_PASSWORD: BACKUP.REDIS_PASSWORD, ROUNDTABLE_JWT_SECRET: BACKUP.ROUNDTABLE_JWT_SECRET });
+    expect(await liveValues(memory)).toMatchObject({
+      REDIS_PASSWORD: BACKUP.REDIS_PASSWORD,
+      ROUNDTABLE_JWT_SECRET: BACKUP.ROUNDTABLE_JWT_SECRET,
+    });
   });
 
   it('keeps an older record it does not fully cover', async () => {
@@ -205,10 +258,20 @@ describe('a restore the app does not survive', () => {
     const w = world(memory, memory);
     await memory.set(`${LIVE}/rollback-feedface00000000`, 'OTHER_SECRET', 'CANARY-old-other-0011');
     await w.store.update((s) => {
-      s.pendingKeychainWrites.push({ id: 'feedface00000000', deploymentId: ID, variables: ['REDIS_PASSWORD', 'OTHER_SECRET'], created: [], rollbackService: `${LIVE}/rollback-feedface00000000`, startedAt: new Date().toISOString() });
+      s.pendingKeychainWrites.push({
+        id: 'feedface00000000',
+        deploymentId: ID,
+        variables: ['REDIS_PASSWORD', 'OTHER_SECRET'],
+        created: [],
+        rollbackService: `${LIVE}/rollback-feedface00000000`,
+        startedAt: new Date().toISOString(),
+      });
     });
     const plan = await w.svc.planRestore((await w.svc.registerFile(file)).fileId, PASS);
-    await w.svc.applyRestore({ sessionId: plan.sessionId, deployments: [{ deploymentId: ID, secrets: ['REDIS_PASSWORD'], rewriteEnv: false }] });
+    await w.svc.applyRestore({
+      sessionId: plan.sessionId,
+      deployments: [{ deploymentId: ID, secrets: ['REDIS_PASSWORD'], rewriteEnv: false }],
+    });
     expect((await w.store.read()).pendingKeychainWrites.map((p) => p.id)).toEqual(['feedface00000000']);
   });
 });

@@ -1,5 +1,15 @@
 import { AppError } from '../../../electron/common/errors';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -31,8 +41,26 @@ function mkdirp(p: string) {
 
 function setup(opts: { failRecord?: boolean } = {}) {
   const m = memoryDeps({
-    deployments: [{ id: 'crucible-prod', name: 'Prod', folder, composeFiles: ['docker-compose.yml'], environment: 'production', createdAt: '2026-11-01T00:00:00.000Z' }],
-    metas: { 'crucible-prod': { ROUNDTABLE_JWT_SECRET: { generation: 3, created: '2026-11-01T00:00:00.000Z', lastRotated: '2026-11-20T00:00:00.000Z', origin: 'generated' } } },
+    deployments: [
+      {
+        id: 'crucible-prod',
+        name: 'Prod',
+        folder,
+        composeFiles: ['docker-compose.yml'],
+        environment: 'production',
+        createdAt: '2026-11-01T00:00:00.000Z',
+      },
+    ],
+    metas: {
+      'crucible-prod': {
+        ROUNDTABLE_JWT_SECRET: {
+          generation: 3,
+          created: '2026-11-01T00:00:00.000Z',
+          lastRotated: '2026-11-20T00:00:00.000Z',
+          origin: 'generated',
+        },
+      },
+    },
     failRecord: opts.failRecord,
     home: join(dir, 'home'),
   });
@@ -42,7 +70,10 @@ function setup(opts: { failRecord?: boolean } = {}) {
 async function seed(m: ReturnType<typeof setup>) {
   await m.keychain.set(serviceFor('crucible-prod'), 'ROUNDTABLE_JWT_SECRET', CANARY_A);
   await m.keychain.set(serviceFor('crucible-prod'), 'POSTGRES_PASSWORD', CANARY_B);
-  writeFileSync(join(folder, '.env'), `# kept comment\nROUNDTABLE_JWT_SECRET='${CANARY_A}'\nOTHER=keep-me\nPOSTGRES_PASSWORD='${CANARY_B}'\n`);
+  writeFileSync(
+    join(folder, '.env'),
+    `# kept comment\nROUNDTABLE_JWT_SECRET='${CANARY_A}'\nOTHER=keep-me\nPOSTGRES_PASSWORD='${CANARY_B}'\n`,
+  );
 }
 
 function noCanary(text: string) {
@@ -73,8 +104,12 @@ describe('backup export', () => {
     const m = setup();
     await seed(m);
     const target = join(dir, 'x.csbackup');
-    await expect(m.svc.exportTo(target, ['crucible-prod'], 'short', 'short')).rejects.toMatchObject({ code: 'BACKUP_WEAK_PASSPHRASE' });
-    await expect(m.svc.exportTo(target, ['crucible-prod'], PASS, PASS + 'x')).rejects.toMatchObject({ code: 'BACKUP_PASSPHRASE_MISMATCH' });
+    await expect(m.svc.exportTo(target, ['crucible-prod'], 'short', 'short')).rejects.toMatchObject({
+      code: 'BACKUP_WEAK_PASSPHRASE',
+    });
+    await expect(m.svc.exportTo(target, ['crucible-prod'], PASS, PASS + 'x')).rejects.toMatchObject({
+      code: 'BACKUP_PASSPHRASE_MISMATCH',
+    });
     expect(existsSync(target)).toBe(false);
     expect(m.journalEntries).toEqual([]);
   });
@@ -95,13 +130,18 @@ describe('backup export', () => {
         setImmediate(finished);
       }
     };
-    const instant: PassphraseChecker = { check: () => Promise.resolve({ ok: false, score: 0, length: 15, problems: ['Too easy to guess.'] }), close: () => Promise.resolve() };
+    const instant: PassphraseChecker = {
+      check: () => Promise.resolve({ ok: false, score: 0, length: 15, problems: ['Too easy to guess.'] }),
+      close: () => Promise.resolve(),
+    };
     let keychainReads = 0;
     const deps = { ...m.deps, keychain: () => (keychainReads++, m.deps.keychain()) };
     const svc = createBackupService(deps, { ...WEAK, passphraseChecker: instant, deriveKeys: gatedKdf });
     const target = join(dir, 'weak.csbackup');
     const events: BackupProgress[] = [];
-    await expect(svc.exportTo(target, ['crucible-prod'], 'password1234567', 'password1234567', (p) => events.push(p))).rejects.toMatchObject({ code: 'BACKUP_WEAK_PASSPHRASE' });
+    await expect(
+      svc.exportTo(target, ['crucible-prod'], 'password1234567', 'password1234567', (p) => events.push(p)),
+    ).rejects.toMatchObject({ code: 'BACKUP_WEAK_PASSPHRASE' });
     const seen = events.length;
     open();
     await kdfFinished;
@@ -115,7 +155,9 @@ describe('backup export', () => {
 
   it('refuses an unknown deployment', async () => {
     const m = setup();
-    await expect(m.svc.exportTo(join(dir, 'x.csbackup'), ['nope-nope'], PASS, PASS)).rejects.toMatchObject({ code: 'BACKUP_NOT_FOUND' });
+    await expect(m.svc.exportTo(join(dir, 'x.csbackup'), ['nope-nope'], PASS, PASS)).rejects.toMatchObject({
+      code: 'BACKUP_NOT_FOUND',
+    });
   });
 
   it('status tells which secrets were rotated after the newest backup', async () => {
@@ -124,7 +166,10 @@ describe('backup export', () => {
     m.setNow(new Date('2026-11-10T00:00:00.000Z'));
     await m.svc.exportTo(join(dir, 'a.csbackup'), ['crucible-prod'], PASS, PASS);
     const st = await m.svc.status();
-    expect(st.deployments[0]).toMatchObject({ lastBackupAt: '2026-11-10T00:00:00.000Z', rotatedSince: ['ROUNDTABLE_JWT_SECRET'] });
+    expect(st.deployments[0]).toMatchObject({
+      lastBackupAt: '2026-11-10T00:00:00.000Z',
+      rotatedSince: ['ROUNDTABLE_JWT_SECRET'],
+    });
   });
 });
 
@@ -142,14 +187,21 @@ describe('backup verify and restore', () => {
     const info = await m.svc.registerFile(res.path);
     const sum = await m.svc.verify(info.fileId, PASS);
     expect(sum).toMatchObject({ fingerprint: res.fingerprint, formatVersion: 1, appVersion: '0.1.0-test' });
-    expect(sum.deployments[0]).toMatchObject({ id: 'crucible-prod', secretCount: 2, maxGeneration: 3, newestRotation: '2026-11-20T00:00:00.000Z', checklistDone: 1 });
+    expect(sum.deployments[0]).toMatchObject({
+      id: 'crucible-prod',
+      secretCount: 2,
+      maxGeneration: 3,
+      newestRotation: '2026-11-20T00:00:00.000Z',
+      checklistDone: 1,
+    });
     noCanary(JSON.stringify(sum));
     expect(readdirSync(dir).sort()).toEqual(before);
   });
 
   it('restores everything after the keychain and .env were wiped', async () => {
     const { m, res } = await exported();
-    for (const e of await m.keychain.list(serviceFor('crucible-prod'))) await m.keychain.delete(serviceFor('crucible-prod'), e.account);
+    for (const e of await m.keychain.list(serviceFor('crucible-prod')))
+      await m.keychain.delete(serviceFor('crucible-prod'), e.account);
     rmSync(join(folder, '.env'));
     const info = await m.svc.registerFile(res.path);
     const plan = await m.svc.planRestore(info.fileId, PASS);
@@ -158,12 +210,25 @@ describe('backup verify and restore', () => {
       ['ROUNDTABLE_JWT_SECRET', 'absent', 'no-file'],
     ]);
     noCanary(JSON.stringify(plan));
-    const out = await m.svc.applyRestore({ sessionId: plan.sessionId, deployments: [{ deploymentId: 'crucible-prod', secrets: ['POSTGRES_PASSWORD', 'ROUNDTABLE_JWT_SECRET'], rewriteEnv: true }] });
-    expect(out.deployments[0]).toMatchObject({ restored: ['POSTGRES_PASSWORD', 'ROUNDTABLE_JWT_SECRET'], envRewritten: true });
+    const out = await m.svc.applyRestore({
+      sessionId: plan.sessionId,
+      deployments: [
+        { deploymentId: 'crucible-prod', secrets: ['POSTGRES_PASSWORD', 'ROUNDTABLE_JWT_SECRET'], rewriteEnv: true },
+      ],
+    });
+    expect(out.deployments[0]).toMatchObject({
+      restored: ['POSTGRES_PASSWORD', 'ROUNDTABLE_JWT_SECRET'],
+      envRewritten: true,
+    });
     expect(await m.keychain.get(serviceFor('crucible-prod'), 'ROUNDTABLE_JWT_SECRET')).toBe(CANARY_A);
     expect(await m.keychain.get(serviceFor('crucible-prod'), 'POSTGRES_PASSWORD')).toBe(CANARY_B);
-    expect(readFileSync(join(folder, '.env'), 'utf8')).toBe(`POSTGRES_PASSWORD='${CANARY_B}'\nROUNDTABLE_JWT_SECRET='${CANARY_A}'\n`);
-    expect(m.restored[0]?.[0]?.secrets.find((s) => s.name === 'ROUNDTABLE_JWT_SECRET')).toMatchObject({ generation: 3, lastRotated: '2026-11-20T00:00:00.000Z' });
+    expect(readFileSync(join(folder, '.env'), 'utf8')).toBe(
+      `POSTGRES_PASSWORD='${CANARY_B}'\nROUNDTABLE_JWT_SECRET='${CANARY_A}'\n`,
+    );
+    expect(m.restored[0]?.[0]?.secrets.find((s) => s.name === 'ROUNDTABLE_JWT_SECRET')).toMatchObject({
+      generation: 3,
+      lastRotated: '2026-11-20T00:00:00.000Z',
+    });
     expect(m.journalEntries.map((e) => e.type)).toEqual(['backup.exported', 'backup.restored']);
     noCanary(JSON.stringify(m.journalEntries) + m.logLines.join('\n'));
   });
@@ -175,8 +240,13 @@ describe('backup verify and restore', () => {
     const jwt = plan.deployments[0]?.secrets.find((s) => s.name === 'ROUNDTABLE_JWT_SECRET');
     expect(jwt).toMatchObject({ keychain: { state: 'differs' }, env: { state: 'same' } });
     expect(jwt?.keychain.fingerprint).not.toBe(jwt?.backupFingerprint);
-    await m.svc.applyRestore({ sessionId: plan.sessionId, deployments: [{ deploymentId: 'crucible-prod', secrets: ['POSTGRES_PASSWORD'], rewriteEnv: false }] });
-    expect(await m.keychain.get(serviceFor('crucible-prod'), 'ROUNDTABLE_JWT_SECRET')).toBe('newer-value-after-rotation');
+    await m.svc.applyRestore({
+      sessionId: plan.sessionId,
+      deployments: [{ deploymentId: 'crucible-prod', secrets: ['POSTGRES_PASSWORD'], rewriteEnv: false }],
+    });
+    expect(await m.keychain.get(serviceFor('crucible-prod'), 'ROUNDTABLE_JWT_SECRET')).toBe(
+      'newer-value-after-rotation',
+    );
   });
 
   it('rolls the keychain back when the .env cannot be written, and leaves the .env as it was', async () => {
@@ -189,7 +259,12 @@ describe('backup verify and restore', () => {
     writeFileSync(join(folder, '.env'), 'A=1\n');
     const plan = await m.svc.planRestore((await m.svc.registerFile(res.path)).fileId, PASS);
     await expect(
-      m.svc.applyRestore({ sessionId: plan.sessionId, deployments: [{ deploymentId: 'crucible-prod', secrets: ['POSTGRES_PASSWORD', 'ROUNDTABLE_JWT_SECRET'], rewriteEnv: true }] }),
+      m.svc.applyRestore({
+        sessionId: plan.sessionId,
+        deployments: [
+          { deploymentId: 'crucible-prod', secrets: ['POSTGRES_PASSWORD', 'ROUNDTABLE_JWT_SECRET'], rewriteEnv: true },
+        ],
+      }),
     ).rejects.toMatchObject({ code: 'ENV_UNSAFE_VALUE', message: expect.stringContaining('rolled back') });
     expect(await m.keychain.get(serviceFor('crucible-prod'), 'ROUNDTABLE_JWT_SECRET')).toBe('current-1');
     expect(await m.keychain.get(serviceFor('crucible-prod'), 'POSTGRES_PASSWORD')).toBeNull();
@@ -207,7 +282,10 @@ describe('backup verify and restore', () => {
     writeFileSync(join(folder, '.env'), "ROUNDTABLE_JWT_SECRET='current-2'\n");
     const plan = await m.svc.planRestore((await m.svc.registerFile(res.path)).fileId, PASS);
     await expect(
-      m.svc.applyRestore({ sessionId: plan.sessionId, deployments: [{ deploymentId: 'crucible-prod', secrets: ['ROUNDTABLE_JWT_SECRET'], rewriteEnv: true }] }),
+      m.svc.applyRestore({
+        sessionId: plan.sessionId,
+        deployments: [{ deploymentId: 'crucible-prod', secrets: ['ROUNDTABLE_JWT_SECRET'], rewriteEnv: true }],
+      }),
     ).rejects.toMatchObject({ code: 'BACKUP_RESTORE_FAILED' });
     expect(await m.keychain.get(serviceFor('crucible-prod'), 'ROUNDTABLE_JWT_SECRET')).toBe('current-2');
     expect(readFileSync(join(folder, '.env'), 'utf8')).toBe("ROUNDTABLE_JWT_SECRET='current-2'\n");
@@ -223,8 +301,14 @@ describe('backup verify and restore', () => {
     const plan = await m.svc.planRestore((await m.svc.registerFile(res.path)).fileId, PASS);
     m.deps.journal.appendAll = () => Promise.reject(new AppError('FS_WRITE_FAILED', 'The disk is full.'));
     await expect(
-      m.svc.applyRestore({ sessionId: plan.sessionId, deployments: [{ deploymentId: 'crucible-prod', secrets: ['ROUNDTABLE_JWT_SECRET'], rewriteEnv: true }] }),
-    ).rejects.toMatchObject({ code: 'FS_WRITE_FAILED', message: expect.stringContaining('nothing was changed') as unknown });
+      m.svc.applyRestore({
+        sessionId: plan.sessionId,
+        deployments: [{ deploymentId: 'crucible-prod', secrets: ['ROUNDTABLE_JWT_SECRET'], rewriteEnv: true }],
+      }),
+    ).rejects.toMatchObject({
+      code: 'FS_WRITE_FAILED',
+      message: expect.stringContaining('nothing was changed') as unknown,
+    });
     expect(await m.keychain.get(serviceFor('crucible-prod'), 'ROUNDTABLE_JWT_SECRET')).toBe('current-3');
     expect(readFileSync(join(folder, '.env'), 'utf8')).toBe("ROUNDTABLE_JWT_SECRET='current-3'\n");
     expect(m.pending).toEqual([]);
@@ -240,8 +324,12 @@ describe('backup verify and restore', () => {
     const bad = join(dir, 'bad.csbackup');
     writeFileSync(bad, bytes);
     chmodSync(bad, 0o600);
-    await expect(m.svc.planRestore((await m.svc.registerFile(res.path)).fileId, 'wrong wrong wrong wrong')).rejects.toMatchObject({ code: 'BACKUP_WRONG_PASSPHRASE' });
-    await expect(m.svc.planRestore((await m.svc.registerFile(bad)).fileId, PASS)).rejects.toMatchObject({ code: 'BACKUP_CORRUPTED' });
+    await expect(
+      m.svc.planRestore((await m.svc.registerFile(res.path)).fileId, 'wrong wrong wrong wrong'),
+    ).rejects.toMatchObject({ code: 'BACKUP_WRONG_PASSPHRASE' });
+    await expect(m.svc.planRestore((await m.svc.registerFile(bad)).fileId, PASS)).rejects.toMatchObject({
+      code: 'BACKUP_CORRUPTED',
+    });
     expect(readFileSync(join(folder, '.env'), 'utf8')).toBe(envBefore);
     expect(JSON.stringify(await m.keychain.list(serviceFor('crucible-prod')))).toBe(kcBefore);
   });
@@ -256,7 +344,10 @@ describe('backup verify and restore', () => {
     expect(plan.deployments[0]).toMatchObject({ registered: false });
     const moved = await svc.setFolder(plan.sessionId, 'crucible-prod', other);
     expect(moved.deployments[0]).toMatchObject({ folder: other, folderExists: true, envFound: false });
-    const out = await svc.applyRestore({ sessionId: plan.sessionId, deployments: [{ deploymentId: 'crucible-prod', secrets: ['ROUNDTABLE_JWT_SECRET'], rewriteEnv: true }] });
+    const out = await svc.applyRestore({
+      sessionId: plan.sessionId,
+      deployments: [{ deploymentId: 'crucible-prod', secrets: ['ROUNDTABLE_JWT_SECRET'], rewriteEnv: true }],
+    });
     expect(out.deployments[0]).toMatchObject({ registered: true });
     expect(fresh.deploymentsNow()[0]).toMatchObject({ id: 'crucible-prod', folder: other });
     expect(readFileSync(join(other, '.env'), 'utf8')).toBe(`ROUNDTABLE_JWT_SECRET='${CANARY_A}'\n`);

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { FuseV1Options } from '@electron/fuses';
 
 const require = createRequire(import.meta.url);
-const builder = require('../../../electron-builder.config.cjs') as Record<string, unknown> & { linux: { target: string[] }; mac: { target: string[] }; win: { target: string[] }; directories: { buildResources: string } };
+const builder = require('../../../electron-builder.config.cjs') as Record<string, unknown> & {
+  linux: { target: string[] };
+  mac: { target: string[] };
+  win: { target: string[] };
+  directories: { buildResources: string };
+};
 const { fuseConfig } = require('../../../scripts/flip-fuses.cjs') as { fuseConfig: Record<number, boolean> };
 
 describe('packaging', () => {
@@ -37,7 +42,8 @@ describe('packaging: what the installers and the CLI package may contain (issue 
   it('keeps one content rule for every platform, source maps excluded last', () => {
     for (const platform of ['linux', 'mac', 'win', 'nsis', 'dmg', 'deb', 'appImage']) {
       const section = (config[platform] ?? {}) as Record<string, unknown>;
-      for (const key of ['files', 'asarUnpack', 'asar', 'extraResources', 'extraFiles']) expect(section[key], `${platform}.${key}`).toBeUndefined();
+      for (const key of ['files', 'asarUnpack', 'asar', 'extraResources', 'extraFiles'])
+        expect(section[key], `${platform}.${key}`).toBeUndefined();
     }
     expect(config.files.at(-1)).toBe('!**/*.map');
     expect(config.files).toContain('!node_modules/**');
@@ -45,7 +51,17 @@ describe('packaging: what the installers and the CLI package may contain (issue 
   });
 
   it('describes the CLI package with the app version, its runtime dependencies only and keytar optional', () => {
-    type Manifest = { name: string; version: string; engines: unknown; bin: Record<string, string>; files: string[]; dependencies: Record<string, string>; optionalDependencies: Record<string, string>; devDependencies?: unknown; scripts?: unknown };
+    type Manifest = {
+      name: string;
+      version: string;
+      engines: unknown;
+      bin: Record<string, string>;
+      files: string[];
+      dependencies: Record<string, string>;
+      optionalDependencies: Record<string, string>;
+      devDependencies?: unknown;
+      scripts?: unknown;
+    };
     const app = require('../../../package.json') as Manifest;
     const cli = require('../../../packages/cli/package.json') as Manifest;
     expect(cli.name).toBe('crucible-secrets');
@@ -55,8 +71,15 @@ describe('packaging: what the installers and the CLI package may contain (issue 
     expect(cli.devDependencies).toBeUndefined();
     expect(cli.scripts).toBeUndefined();
     expect(Object.keys(cli.optionalDependencies)).toEqual(['keytar']);
-    expect(Object.keys(cli.dependencies).sort()).toEqual(['@zxcvbn-ts/core', '@zxcvbn-ts/language-common', '@zxcvbn-ts/language-en', 'argon2', 'bcrypt']);
+    expect(Object.keys(cli.dependencies).sort()).toEqual([
+      '@zxcvbn-ts/core',
+      '@zxcvbn-ts/language-common',
+      '@zxcvbn-ts/language-en',
+      'argon2',
+      'bcrypt',
+    ]);
     // The same versions the app is built and tested with.
-    for (const [name, version] of Object.entries({ ...cli.dependencies, ...cli.optionalDependencies })) expect(version, name).toBe(app.dependencies[name]);
+    for (const [name, version] of Object.entries({ ...cli.dependencies, ...cli.optionalDependencies }))
+      expect(version, name).toBe(app.dependencies[name]);
   });
 });

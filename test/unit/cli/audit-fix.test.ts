@@ -19,10 +19,22 @@ async function rig(register: boolean) {
   const dir = materialise('stock-dev');
   const home = mkdtempSync(join(tmpdir(), 'cs-cli-auditfix-'));
   dirs.push(dir, home);
-  const core: CoreServices = createCoreServices({ home, logger: createLogger({ sink: nullSink }), platform: 'linux', keychain: new MemoryKeychain() });
+  const core: CoreServices = createCoreServices({
+    home,
+    logger: createLogger({ sink: nullSink }),
+    platform: 'linux',
+    keychain: new MemoryKeychain(),
+  });
   if (register) {
     await core.store.update((s) => {
-      s.deployments.push({ id: 'dev-one', name: 'Dev', folder: dir, composeFiles: [], environment: 'development', createdAt: new Date().toISOString() });
+      s.deployments.push({
+        id: 'dev-one',
+        name: 'Dev',
+        folder: dir,
+        composeFiles: [],
+        environment: 'development',
+        createdAt: new Date().toISOString(),
+      });
     });
   }
   const cli = async (...argv: string[]) => {

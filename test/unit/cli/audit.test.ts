@@ -10,7 +10,13 @@ import { materialise } from '../core/audit/helpers';
 
 const io = () => cliIo();
 
-const core = () => createCoreServices({ home: mkdtempSync(join(tmpdir(), 'cs-cli-audit-')), logger: createLogger({ sink: nullSink }), platform: 'linux', keychain: new MemoryKeychain() });
+const core = () =>
+  createCoreServices({
+    home: mkdtempSync(join(tmpdir(), 'cs-cli-audit-')),
+    logger: createLogger({ sink: nullSink }),
+    platform: 'linux',
+    keychain: new MemoryKeychain(),
+  });
 const cli = async (...argv: string[]) => {
   const t = io();
   const code = await runCli(argv, t.io, { coreFactory: core });
@@ -28,8 +34,21 @@ describe('crucible-secrets audit', () => {
   });
 
   it('--json gives the findings and the exit code', async () => {
-    const r = await cli('audit', materialise('stock-prod'), '-f', 'docker-compose.prod.yml', '--environment', 'production', '--json');
-    const j = JSON.parse(r.out) as { exitCode: number; environment: string; files: string[]; findings: Array<{ code: string }> };
+    const r = await cli(
+      'audit',
+      materialise('stock-prod'),
+      '-f',
+      'docker-compose.prod.yml',
+      '--environment',
+      'production',
+      '--json',
+    );
+    const j = JSON.parse(r.out) as {
+      exitCode: number;
+      environment: string;
+      files: string[];
+      findings: Array<{ code: string }>;
+    };
     expect(j.environment).toBe('production');
     expect(j.files).toEqual(['.env', 'docker-compose.prod.yml']);
     expect(j.findings.map((f) => f.code)).toContain('COMPOSE_IMAGE_UNPINNED');

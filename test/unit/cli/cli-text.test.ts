@@ -10,7 +10,9 @@ const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const WINDOW_REF = /\b(?:[A-Z][\w&" ]*? page|pages? of the app|“Check again”)/;
 
 function files(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 /** Every string literal and template piece of the core that names a page or a button of the window. */
@@ -19,8 +21,18 @@ function windowReferences(): Array<{ where: string; text: string }> {
   for (const f of [...files(join(ROOT, 'electron/core')), ...files(join(ROOT, 'electron/common'))]) {
     const src = ts.createSourceFile(f, readFileSync(f, 'utf8'), ts.ScriptTarget.Latest, true);
     const visit = (n: ts.Node): void => {
-      if (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n) || ts.isTemplateHead(n) || ts.isTemplateMiddle(n) || ts.isTemplateTail(n)) {
-        if (WINDOW_REF.test(n.text)) out.push({ where: `${relative(ROOT, f)}:${String(src.getLineAndCharacterOfPosition(n.getStart(src)).line + 1)}`, text: n.text });
+      if (
+        ts.isStringLiteral(n) ||
+        ts.isNoSubstitutionTemplateLiteral(n) ||
+        ts.isTemplateHead(n) ||
+        ts.isTemplateMiddle(n) ||
+        ts.isTemplateTail(n)
+      ) {
+        if (WINDOW_REF.test(n.text))
+          out.push({
+            where: `${relative(ROOT, f)}:${String(src.getLineAndCharacterOfPosition(n.getStart(src)).line + 1)}`,
+            text: n.text,
+          });
       }
       ts.forEachChild(n, visit);
     };
@@ -31,11 +43,21 @@ function windowReferences(): Array<{ where: string; text: string }> {
 
 describe('CLI text names commands, not the window’s pages', () => {
   it('translates the pages and buttons core messages name', () => {
-    expect(cliText('Put a TLS reverse proxy in front (the HTTPS page generates one).')).toBe('Put a TLS reverse proxy in front (`crucible-secrets proxy DIR` generates one).');
-    expect(cliText('Bind them to 127.0.0.1 (the Audit page offers the fix).')).toBe('Bind them to 127.0.0.1 (`crucible-secrets audit DIR` offers the fix).');
-    expect(cliText('The firewall page (or `crucible-secrets firewall DIR`) writes them.')).toBe('`crucible-secrets firewall DIR` writes them.');
-    expect(cliText('Regenerate the configuration on the "HTTPS & network" page.')).toBe('Regenerate the configuration on `crucible-secrets proxy DIR`.');
-    expect(cliText('Roll it back (Rotation page, or crucible-secrets rotate).')).toBe('Roll it back (crucible-secrets rotate).');
+    expect(cliText('Put a TLS reverse proxy in front (the HTTPS page generates one).')).toBe(
+      'Put a TLS reverse proxy in front (`crucible-secrets proxy DIR` generates one).',
+    );
+    expect(cliText('Bind them to 127.0.0.1 (the Audit page offers the fix).')).toBe(
+      'Bind them to 127.0.0.1 (`crucible-secrets audit DIR` offers the fix).',
+    );
+    expect(cliText('The firewall page (or `crucible-secrets firewall DIR`) writes them.')).toBe(
+      '`crucible-secrets firewall DIR` writes them.',
+    );
+    expect(cliText('Regenerate the configuration on the "HTTPS & network" page.')).toBe(
+      'Regenerate the configuration on `crucible-secrets proxy DIR`.',
+    );
+    expect(cliText('Roll it back (Rotation page, or crucible-secrets rotate).')).toBe(
+      'Roll it back (crucible-secrets rotate).',
+    );
     expect(cliText('Unlock it, then use “Check again”.')).toBe('Unlock it, then run `crucible-secrets doctor` again.');
     expect(cliText('Nothing about pages here.')).toBe('Nothing about pages here.');
   });
@@ -44,6 +66,9 @@ describe('CLI text names commands, not the window’s pages', () => {
     const refs = windowReferences();
     expect(refs.length).toBeGreaterThan(3); // the scan finds today's references, so it can catch new ones
     const left = refs.filter((r) => WINDOW_REF.test(cliText(r.text)));
-    expect(left.map((r) => `${r.where}: ${r.text.slice(0, 100)}`), 'add the page to PAGE_COMMANDS in electron/cli/cli-text.ts').toEqual([]);
+    expect(
+      left.map((r) => `${r.where}: ${r.text.slice(0, 100)}`),
+      'add the page to PAGE_COMMANDS in electron/cli/cli-text.ts',
+    ).toEqual([]);
   });
 });

@@ -80,7 +80,9 @@ describe('CLI', () => {
 
   it('doctor explains a locked keychain and exits 1', async () => {
     const t = io();
-    const code = await runCli(['doctor'], t.io, { coreFactory: coreWith(fakeKeytar('Cannot create an item in a locked collection')) });
+    const code = await runCli(['doctor'], t.io, {
+      coreFactory: coreWith(fakeKeytar('Cannot create an item in a locked collection')),
+    });
     expect(code).toBe(1);
     expect(t.out()).toContain('keychain is locked');
     expect(t.out()).toContain('Unlock');

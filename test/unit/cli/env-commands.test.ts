@@ -1,5 +1,15 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -36,7 +46,17 @@ describe('crucible-secrets generate', () => {
     const t = io();
     expect(await runCli(['generate', '--environment', 'development'], t.io, { coreFactory: t.coreFactory })).toBe(0);
     const values = envValues(parseEnv(t.out()));
-    expect([...values.keys()]).toEqual(expect.arrayContaining(['API_KEY_ENCRYPTION_KEY', 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD', 'ROUNDTABLE_JWT_SECRET', 'ROUNDTABLE_JWT_REFRESH_SECRET', 'POSTGRES_USER', 'POSTGRES_PASSWORD', 'REDIS_PASSWORD']));
+    expect([...values.keys()]).toEqual(
+      expect.arrayContaining([
+        'API_KEY_ENCRYPTION_KEY',
+        'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD',
+        'ROUNDTABLE_JWT_SECRET',
+        'ROUNDTABLE_JWT_REFRESH_SECRET',
+        'POSTGRES_USER',
+        'POSTGRES_PASSWORD',
+        'REDIS_PASSWORD',
+      ]),
+    );
     const password = /shown once[^\n]*\n {2}(\S+)/.exec(t.err())?.[1];
     expect(password).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(t.out()).not.toContain(password);
@@ -48,12 +68,20 @@ describe('crucible-secrets generate', () => {
     const d = dir();
     const f = join(d, '.env');
     const t = io();
-    expect(await runCli(['generate', '-e', 'production', '--frontend-url', 'https://c.example.com', '--out', f], t.io, { coreFactory: t.coreFactory })).toBe(0);
+    expect(
+      await runCli(['generate', '-e', 'production', '--frontend-url', 'https://c.example.com', '--out', f], t.io, {
+        coreFactory: t.coreFactory,
+      }),
+    ).toBe(0);
     expect(statSync(f).mode & 0o777).toBe(0o600);
     expect(t.out()).toBe('');
     const before = readFileSync(f, 'utf8');
     const t2 = io();
-    expect(await runCli(['generate', '-e', 'production', '--frontend-url', 'https://c.example.com', '--out', f], t2.io, { coreFactory: t2.coreFactory })).toBe(65);
+    expect(
+      await runCli(['generate', '-e', 'production', '--frontend-url', 'https://c.example.com', '--out', f], t2.io, {
+        coreFactory: t2.coreFactory,
+      }),
+    ).toBe(65);
     expect(t2.err()).toContain('already exists');
     expect(readFileSync(f, 'utf8')).toBe(before);
   });
@@ -142,7 +170,9 @@ describe('crucible-secrets check-env', () => {
     const j = JSON.parse(r.out) as { exitCode: number; findings: Array<{ code: string }>; counts: { error: number } };
     expect(j.exitCode).toBe(2);
     expect(j.counts.error).toBeGreaterThan(0);
-    const stockValues = [...envValues(parseEnv(readFileSync(fixture('crucible-stock.env'), 'utf8'))).values()].filter((v) => v.length > 8);
+    const stockValues = [...envValues(parseEnv(readFileSync(fixture('crucible-stock.env'), 'utf8'))).values()].filter(
+      (v) => v.length > 8,
+    );
     for (const v of stockValues) expect(r.out).not.toContain(v);
   });
 
@@ -165,10 +195,18 @@ describe('the built CLI binary', { timeout: 180_000 }, () => {
 
   it('runs check-env and hash-password as a real process', () => {
     expect(existsSync('dist/cli/cli.cjs')).toBe(true);
-    const c = spawnSync(process.execPath, ['bin/crucible-secrets.cjs', 'check-env', fixture('crucible-stock.env'), '--json'], { encoding: 'utf8', env: { ...process.env, CRUCIBLE_SECRETS_HOME: dir() } });
+    const c = spawnSync(
+      process.execPath,
+      ['bin/crucible-secrets.cjs', 'check-env', fixture('crucible-stock.env'), '--json'],
+      { encoding: 'utf8', env: { ...process.env, CRUCIBLE_SECRETS_HOME: dir() } },
+    );
     expect(c.status).toBe(1);
     expect((JSON.parse(c.stdout) as { environment: string }).environment).toBe('development');
-    const h = spawnSync(process.execPath, ['bin/crucible-secrets.cjs', 'hash-password'], { input: 'a-long-enough-password\n', encoding: 'utf8', env: { ...process.env, CRUCIBLE_SECRETS_HOME: dir() } });
+    const h = spawnSync(process.execPath, ['bin/crucible-secrets.cjs', 'hash-password'], {
+      input: 'a-long-enough-password\n',
+      encoding: 'utf8',
+      env: { ...process.env, CRUCIBLE_SECRETS_HOME: dir() },
+    });
     expect(h.status).toBe(0);
     expect(h.stdout).toMatch(/^ROUNDTABLE_COMMUNITY_AUTH_PASSWORD='\$2b\$12\$/);
   });
@@ -189,7 +227,13 @@ describe('the built CLI binary', { timeout: 180_000 }, () => {
       return { code, text };
     };
     // No run/ folder at all: these answers come from the entry and the catalog alone, and match runCli's.
-    for (const args of [['--version'], ['--help'], ['check-env', '--help'], ['secrets', '--help'], ['help', 'rotate']]) {
+    for (const args of [
+      ['--version'],
+      ['--help'],
+      ['check-env', '--help'],
+      ['secrets', '--help'],
+      ['help', 'rotate'],
+    ]) {
       const r = run(args);
       const p = await inProcess(args);
       expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(p.code);
@@ -199,7 +243,11 @@ describe('the built CLI binary', { timeout: 180_000 }, () => {
     // With run/ but without every other command's code and without the core services: check-env still runs.
     cpSync('dist/cli/run', join(copy, 'run'), { recursive: true });
     const chunks = join(copy, 'run', 'chunks');
-    const removed = readdirSync(chunks).filter((f) => /^(doctor|rotate|init|secrets|backup|incident|audit|keychain|proxy|firewall|generate|hash-password|verify|default-core|main|commands)-[A-Z0-9]+\.mjs$/.test(f));
+    const removed = readdirSync(chunks).filter((f) =>
+      /^(doctor|rotate|init|secrets|backup|incident|audit|keychain|proxy|firewall|generate|hash-password|verify|default-core|main|commands)-[A-Z0-9]+\.mjs$/.test(
+        f,
+      ),
+    );
     expect(removed.length).toBeGreaterThanOrEqual(16);
     for (const f of removed) rmSync(join(chunks, f));
     const c = run(['check-env', fixture('crucible-stock.env'), '--json']);

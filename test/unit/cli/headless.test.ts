@@ -45,7 +45,13 @@ afterAll(() => {
 
 /** Runs the CLI with a clean environment: no DBUS_SESSION_BUS_ADDRESS (or one that leads nowhere), no DISPLAY, no XDG_RUNTIME_DIR. */
 function cli(args: string[], opts: { stdin?: string; fd3?: string; bus?: 'unset' | 'nowhere' } = {}) {
-  const env: NodeJS.ProcessEnv = { PATH: '/usr/bin:/bin', HOME: work, CRUCIBLE_SECRETS_HOME: home, NODE_PATH: join(ROOT, 'node_modules'), LANG: 'C.UTF-8' };
+  const env: NodeJS.ProcessEnv = {
+    PATH: '/usr/bin:/bin',
+    HOME: work,
+    CRUCIBLE_SECRETS_HOME: home,
+    NODE_PATH: join(ROOT, 'node_modules'),
+    LANG: 'C.UTF-8',
+  };
   if (opts.bus === 'nowhere') env.DBUS_SESSION_BUS_ADDRESS = `unix:path=${join(work, 'no-such-bus')}`;
   let fd: number | undefined;
   if (opts.fd3 !== undefined) {
@@ -61,7 +67,8 @@ function cli(args: string[], opts: { stdin?: string; fd3?: string; bus?: 'unset'
       encoding: 'utf8',
       timeout: 60_000,
     });
-    for (const secret of [VAULT_PASS, LOGIN_PASS, BACKUP_PASS]) expect(`${r.stdout}${r.stderr}`, `${args.join(' ')} printed a secret`).not.toContain(secret);
+    for (const secret of [VAULT_PASS, LOGIN_PASS, BACKUP_PASS])
+      expect(`${r.stdout}${r.stderr}`, `${args.join(' ')} printed a secret`).not.toContain(secret);
     return { code: r.status, out: r.stdout, err: r.stderr };
   } finally {
     if (fd !== undefined) closeSync(fd);
@@ -83,7 +90,9 @@ describe('the CLI on a machine without a Secret Service', () => {
     const dir = makeFolder();
     try {
       const started = Date.now();
-      const r = cli(['init', dir, '--environment', 'development', '--public-url', 'http://localhost:3000'], { bus: 'nowhere' });
+      const r = cli(['init', dir, '--environment', 'development', '--public-url', 'http://localhost:3000'], {
+        bus: 'nowhere',
+      });
       expect(r.code).toBe(69);
       expect(r.err).toContain('crucible-secrets keychain use vault');
       expect(r.err).toContain('Nothing was done');
@@ -102,7 +111,11 @@ describe('the CLI on a machine without a Secret Service', () => {
     expect(readFileSync(join(home, 'vault.cskv'), 'utf8')).not.toContain(VAULT_PASS);
 
     const doctor = cli(['doctor', '--json'], { bus: 'nowhere' });
-    const report = JSON.parse(doctor.out) as { ok: boolean; store: { backend: string; usable: boolean }; keychain: { usable: boolean } };
+    const report = JSON.parse(doctor.out) as {
+      ok: boolean;
+      store: { backend: string; usable: boolean };
+      keychain: { usable: boolean };
+    };
     expect(report.store).toMatchObject({ backend: 'file-vault', usable: true });
     expect(report.keychain.usable).toBe(false);
     expect(doctor.code).toBe(report.ok ? 0 : 1);
@@ -119,7 +132,21 @@ describe('the CLI on a machine without a Secret Service', () => {
       expect(existsSync(join(dir, '.env'))).toBe(false);
 
       // The login password on stdin, the vault passphrase on descriptor 3.
-      const init = cli(['init', dir, '--environment', 'development', '--public-url', 'http://localhost:3000', '--password-stdin', '--vault-passphrase-fd', '3', '--json'], { stdin: `${LOGIN_PASS}\n`, fd3: `${VAULT_PASS}\n` });
+      const init = cli(
+        [
+          'init',
+          dir,
+          '--environment',
+          'development',
+          '--public-url',
+          'http://localhost:3000',
+          '--password-stdin',
+          '--vault-passphrase-fd',
+          '3',
+          '--json',
+        ],
+        { stdin: `${LOGIN_PASS}\n`, fd3: `${VAULT_PASS}\n` },
+      );
       expect(init.code, init.err).toBe(0);
       expect(readFileSync(join(dir, '.env'), 'utf8')).toContain('REDIS_PASSWORD=');
 
@@ -133,17 +160,26 @@ describe('the CLI on a machine without a Secret Service', () => {
       expect(wrong.code).toBe(69);
       expect(wrong.err).toContain('KEYCHAIN_VAULT_WRONG_PASSPHRASE');
 
-      const incident = cli(['incident', 'start', dir, '--title', 'Headless drill', '--vault-passphrase-stdin'], { stdin: `${VAULT_PASS}\n` });
+      const incident = cli(['incident', 'start', dir, '--title', 'Headless drill', '--vault-passphrase-stdin'], {
+        stdin: `${VAULT_PASS}\n`,
+      });
       expect(incident.code, incident.err).toBe(0);
-      const tick = cli(['incident', 'skip', 'Stop the worker', '--reason', 'drill', '--vault-passphrase-stdin'], { stdin: `${VAULT_PASS}\n` });
+      const tick = cli(['incident', 'skip', 'Stop the worker', '--reason', 'drill', '--vault-passphrase-stdin'], {
+        stdin: `${VAULT_PASS}\n`,
+      });
       expect(tick.code, tick.err).toBe(0);
 
       const backupFile = join(work, 'headless.csbackup');
-      const backup = cli(['backup', 'export', dir, '--out', backupFile, '--passphrase-stdin', '--vault-passphrase-fd', '3'], { stdin: `${BACKUP_PASS}\n`, fd3: `${VAULT_PASS}\n` });
+      const backup = cli(
+        ['backup', 'export', dir, '--out', backupFile, '--passphrase-stdin', '--vault-passphrase-fd', '3'],
+        { stdin: `${BACKUP_PASS}\n`, fd3: `${VAULT_PASS}\n` },
+      );
       expect(backup.code, backup.err).toBe(0);
       expect(existsSync(backupFile)).toBe(true);
 
-      const rotate = cli(['rotate', dir, 'REDIS_PASSWORD', '--yes', '--vault-passphrase-stdin'], { stdin: `${VAULT_PASS}\n` });
+      const rotate = cli(['rotate', dir, 'REDIS_PASSWORD', '--yes', '--vault-passphrase-stdin'], {
+        stdin: `${VAULT_PASS}\n`,
+      });
       expect(rotate.err).not.toContain('KEYCHAIN_VAULT_LOCKED');
       expect(rotate.code).not.toBe(69);
     } finally {

@@ -19,18 +19,24 @@ describe('CLI help', () => {
     expect(groups.sort()).toEqual(['backup', 'dumps', 'incident', 'keychain', 'secrets']);
   });
 
-  it.each(groups)('`%s --help` and `help %s` list every subcommand; `%s` alone lists them and exits 64', async (group) => {
-    const members = commands.filter((c) => c.name.startsWith(`${group} `));
-    for (const argv of [[group, '--help'], ['help', group]]) {
-      const r = await run(...argv);
-      expect(r.code, argv.join(' ')).toBe(0);
-      for (const m of members) expect(r.out).toContain(m.name);
-      expect(r.err).toBe('');
-    }
-    const bare = await run(group);
-    expect(bare.code).toBe(64);
-    for (const m of members) expect(bare.out).toContain(m.name);
-  });
+  it.each(groups)(
+    '`%s --help` and `help %s` list every subcommand; `%s` alone lists them and exits 64',
+    async (group) => {
+      const members = commands.filter((c) => c.name.startsWith(`${group} `));
+      for (const argv of [
+        [group, '--help'],
+        ['help', group],
+      ]) {
+        const r = await run(...argv);
+        expect(r.code, argv.join(' ')).toBe(0);
+        for (const m of members) expect(r.out).toContain(m.name);
+        expect(r.err).toBe('');
+      }
+      const bare = await run(group);
+      expect(bare.code).toBe(64);
+      for (const m of members) expect(bare.out).toContain(m.name);
+    },
+  );
 
   it('an unknown subcommand of a group names it and lists the real ones', async () => {
     const r = await run('incident', 'frobnicate');
@@ -50,14 +56,17 @@ describe('CLI help', () => {
     expect(none.code).toBe(64);
   });
 
-  it.each(commands.map((c) => [c.name, c] as const))('`%s --help` lists exactly its own exit codes', async (name, cmd) => {
-    const r = await run(...name.split(' '), '--help');
-    expect(r.code).toBe(0);
-    const listed = [...r.out.slice(r.out.indexOf('Exit codes:')).matchAll(/^ +(\d+) {2}/gm)].map((m) => Number(m[1]));
-    expect(listed).toEqual(exitCodesOf(cmd).map(([c]) => c));
-    // Exit codes live in the data, never in the prose above it (where they went stale before).
-    expect(r.out.indexOf('Exit codes')).toBe(r.out.lastIndexOf('Exit codes'));
-  });
+  it.each(commands.map((c) => [c.name, c] as const))(
+    '`%s --help` lists exactly its own exit codes',
+    async (name, cmd) => {
+      const r = await run(...name.split(' '), '--help');
+      expect(r.code).toBe(0);
+      const listed = [...r.out.slice(r.out.indexOf('Exit codes:')).matchAll(/^ +(\d+) {2}/gm)].map((m) => Number(m[1]));
+      expect(listed).toEqual(exitCodesOf(cmd).map(([c]) => c));
+      // Exit codes live in the data, never in the prose above it (where they went stale before).
+      expect(r.out.indexOf('Exit codes')).toBe(r.out.lastIndexOf('Exit codes'));
+    },
+  );
 
   it('backup export does not claim restore’s exit codes', async () => {
     const r = await run('backup', 'export', '--help');
@@ -91,16 +100,20 @@ describe('docs/cli.md', () => {
     return start < 0 ? '' : doc.slice(start, doc.indexOf('### ', start));
   })();
 
-  it.each(commands.map((c) => [c.name, c] as const))('documents `%s`, its options, old spellings and exactly its exit codes', (name, cmd) => {
-    const s = section(name);
-    expect(s, `docs/cli.md has no "### \`${name}" section`).not.toBeNull();
-    const text = `${s ?? ''}${name.startsWith('incident ') ? incidentsIntro : ''}`;
-    for (const opt of [...Object.keys(cmd.options), ...Object.keys(cmd.aliases ?? {})]) expect(text, `${name}: --${opt} is not documented`).toContain(`--${opt}`);
-    const from = (s ?? '').search(/^Exit codes:/m);
-    const line = from < 0 ? '' : (s ?? '').slice(from).split('\n\n')[0] ?? '';
-    const documented = [...line.matchAll(/`(\d+)`/g)].map((m) => Number(m[1]));
-    expect(documented, `${name}: the "Exit codes:" paragraph`).toEqual(Object.keys(cmd.exitCodes).map(Number));
-  });
+  it.each(commands.map((c) => [c.name, c] as const))(
+    'documents `%s`, its options, old spellings and exactly its exit codes',
+    (name, cmd) => {
+      const s = section(name);
+      expect(s, `docs/cli.md has no "### \`${name}" section`).not.toBeNull();
+      const text = `${s ?? ''}${name.startsWith('incident ') ? incidentsIntro : ''}`;
+      for (const opt of [...Object.keys(cmd.options), ...Object.keys(cmd.aliases ?? {})])
+        expect(text, `${name}: --${opt} is not documented`).toContain(`--${opt}`);
+      const from = (s ?? '').search(/^Exit codes:/m);
+      const line = from < 0 ? '' : ((s ?? '').slice(from).split('\n\n')[0] ?? '');
+      const documented = [...line.matchAll(/`(\d+)`/g)].map((m) => Number(m[1]));
+      expect(documented, `${name}: the "Exit codes:" paragraph`).toEqual(Object.keys(cmd.exitCodes).map(Number));
+    },
+  );
 
   it('documents the exit codes every command shares', () => {
     for (const code of Object.keys(COMMON_EXIT_CODES)) expect(doc).toMatch(new RegExp(`\\| ${code} \\|`));

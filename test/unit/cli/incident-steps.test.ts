@@ -50,9 +50,23 @@ beforeEach(async () => {
   await keychain.set(serviceFor('prod-crucible'), 'POSTGRES_PASSWORD', CANARY);
   failNext = true;
   rotated.length = 0;
-  core = createCoreServices({ home: join(root, 'home'), logger: createLogger({ sink: nullSink }), keychain, platform: 'linux', env: {}, incidentRotator: rotator });
+  core = createCoreServices({
+    home: join(root, 'home'),
+    logger: createLogger({ sink: nullSink }),
+    keychain,
+    platform: 'linux',
+    env: {},
+    incidentRotator: rotator,
+  });
   await core.store.update((d) => {
-    d.deployments.push({ id: 'prod-crucible', name: 'Crucible prod', folder, composeFiles: [], environment: 'production', createdAt: new Date().toISOString() });
+    d.deployments.push({
+      id: 'prod-crucible',
+      name: 'Crucible prod',
+      folder,
+      composeFiles: [],
+      environment: 'production',
+      createdAt: new Date().toISOString(),
+    });
   });
 });
 afterEach(() => {
@@ -117,12 +131,29 @@ describe('crucible-secrets incident steps', () => {
   it('answers the Assess questions, keeps the timeline, refuses a secret, and closes', async () => {
     await run('incident', 'start', folder, '--title', 'Leaked .env');
     const id = (await core.incident.list())[0]?.id ?? '';
-    for (const item of (await core.incident.view(id)).items.filter((i) => i.step === 'isolate' && i.required)) await core.incident.tick(id, item.id, 'done');
+    for (const item of (await core.incident.view(id)).items.filter((i) => i.step === 'isolate' && i.required))
+      await core.incident.tick(id, item.id, 'done');
     await core.incident.completeStep(id, 'isolate');
 
-    const a = await run('incident', 'answer', '--what-exposed', 'the .env file', '--since', '2026-11-29T22:00:00Z', '--secrets', 'POSTGRES_PASSWORD', '--users', 'all');
+    const a = await run(
+      'incident',
+      'answer',
+      '--what-exposed',
+      'the .env file',
+      '--since',
+      '2026-11-29T22:00:00Z',
+      '--secrets',
+      'POSTGRES_PASSWORD',
+      '--users',
+      'all',
+    );
     expect(a.code, a.err).toBe(0);
-    expect((await core.incident.view(id)).incident.answers).toMatchObject({ whatExposed: 'the .env file', since: '2026-11-29T22:00:00.000Z', secrets: ['POSTGRES_PASSWORD'], users: 'all' });
+    expect((await core.incident.view(id)).incident.answers).toMatchObject({
+      whatExposed: 'the .env file',
+      since: '2026-11-29T22:00:00.000Z',
+      secrets: ['POSTGRES_PASSWORD'],
+      users: 'all',
+    });
     const keep = await run('incident', 'answer', '--users', 'two admins');
     expect(keep.code).toBe(0);
     expect((await core.incident.view(id)).incident.answers.whatExposed).toBe('the .env file');
@@ -146,7 +177,14 @@ describe('crucible-secrets incident steps', () => {
 
     const noSummary = await run('incident', 'close');
     expect(noSummary.code).toBe(64);
-    const closed = await run('incident', 'close', '--incident', 'leaked .ENV', '--summary', 'False alarm: the file was encrypted.');
+    const closed = await run(
+      'incident',
+      'close',
+      '--incident',
+      'leaked .ENV',
+      '--summary',
+      'False alarm: the file was encrypted.',
+    );
     expect(closed.code, closed.err).toBe(0);
     expect(closed.out).toContain('Not completed: Assess');
     expect(closed.out).toContain(`Final report written to:\n  ${join(root, 'home', 'incidents')}`);
@@ -160,8 +198,10 @@ describe('crucible-secrets incident steps', () => {
     await run('incident', 'start', folder);
     const id = (await core.incident.list())[0]?.id ?? '';
     for (const step of ['isolate', 'assess'] as const) {
-      for (const item of (await core.incident.view(id)).items.filter((i) => i.step === step && i.required)) await core.incident.tick(id, item.id, 'done');
-      if (step === 'assess') await core.incident.answer(id, { whatExposed: '.env', since: null, secrets: [], users: '' });
+      for (const item of (await core.incident.view(id)).items.filter((i) => i.step === step && i.required))
+        await core.incident.tick(id, item.id, 'done');
+      if (step === 'assess')
+        await core.incident.answer(id, { whatExposed: '.env', since: null, secrets: [], users: '' });
       await core.incident.completeStep(id, step);
     }
     const first = await run('incident', 'rotate');
@@ -180,17 +220,24 @@ describe('crucible-secrets incident steps', () => {
     await run('incident', 'start', folder);
     const id = (await core.incident.list())[0]?.id ?? '';
     for (const step of ['isolate', 'assess'] as const) {
-      for (const item of (await core.incident.view(id)).items.filter((i) => i.step === step && i.required)) await core.incident.tick(id, item.id, 'done');
-      if (step === 'assess') await core.incident.answer(id, { whatExposed: '.env', since: null, secrets: [], users: '' });
+      for (const item of (await core.incident.view(id)).items.filter((i) => i.step === step && i.required))
+        await core.incident.tick(id, item.id, 'done');
+      if (step === 'assess')
+        await core.incident.answer(id, { whatExposed: '.env', since: null, secrets: [], users: '' });
       await core.incident.completeStep(id, step);
     }
     expect((await run('incident', 'rotate')).code).toBe(1);
-    for (const item of (await core.incident.view(id)).items.filter((i) => i.step === 'rotate' && i.required && i.kind !== 'rotation')) await core.incident.tick(id, item.id, 'done');
+    for (const item of (await core.incident.view(id)).items.filter(
+      (i) => i.step === 'rotate' && i.required && i.kind !== 'rotation',
+    ))
+      await core.incident.tick(id, item.id, 'done');
     await run('incident', 'skip', 'rotate the secrets', '--reason', 'docker is down');
 
     const refused = await run('incident', 'complete');
     expect(refused.code).toBe(1);
-    expect(refused.err).toContain('Rotate cannot be completed: every chosen secret rotated: 1 of 2 rotated; REDIS_PASSWORD failed');
+    expect(refused.err).toContain(
+      'Rotate cannot be completed: every chosen secret rotated: 1 of 2 rotated; REDIS_PASSWORD failed',
+    );
     expect(refused.err).toContain('--override "REASON"');
     noIds(refused.err);
     expect((await run('incident', 'complete', '--override', ' ')).code).toBe(64);
@@ -198,9 +245,13 @@ describe('crucible-secrets incident steps', () => {
 
     const ok = await run('incident', 'complete', '--override', 'Redis is rebuilt on the new host tomorrow');
     expect(ok.code, ok.err).toBe(0);
-    expect(ok.out).toContain('Rotate completed with an override: Redis is rebuilt on the new host tomorrow (the report says so).');
+    expect(ok.out).toContain(
+      'Rotate completed with an override: Redis is rebuilt on the new host tomorrow (the report says so).',
+    );
     const report = await run('incident', 'report');
-    expect(report.out).toContain('completed with an override: Redis is rebuilt on the new host tomorrow (not done: every chosen secret rotated: 1 of 2 rotated; REDIS_PASSWORD failed)');
+    expect(report.out).toContain(
+      'completed with an override: Redis is rebuilt on the new host tomorrow (not done: every chosen secret rotated: 1 of 2 rotated; REDIS_PASSWORD failed)',
+    );
   });
 
   it('the old --id option still selects the incident', async () => {

@@ -25,9 +25,22 @@ beforeEach(async () => {
   mkdirSync(folder);
   const keychain = new MemoryKeychain();
   await keychain.set(serviceFor('prod-crucible'), 'POSTGRES_PASSWORD', CANARY);
-  core = createCoreServices({ home: join(root, 'home'), logger: createLogger({ sink: nullSink }), keychain, platform: 'linux', env: {} });
+  core = createCoreServices({
+    home: join(root, 'home'),
+    logger: createLogger({ sink: nullSink }),
+    keychain,
+    platform: 'linux',
+    env: {},
+  });
   await core.store.update((d) => {
-    d.deployments.push({ id: 'prod-crucible', name: 'Crucible prod', folder, composeFiles: [join(folder, 'docker-compose.prod.yml')], environment: 'production', createdAt: new Date().toISOString() });
+    d.deployments.push({
+      id: 'prod-crucible',
+      name: 'Crucible prod',
+      folder,
+      composeFiles: [join(folder, 'docker-compose.prod.yml')],
+      environment: 'production',
+      createdAt: new Date().toISOString(),
+    });
   });
 });
 afterEach(() => {
@@ -56,7 +69,10 @@ describe('crucible-secrets incident', () => {
     await run(['incident', 'start', folder]);
     const r = await run(['incident', 'status', '--json']);
     expect(r.code).toBe(1);
-    const doc = JSON.parse(r.out) as { incidents: unknown[]; open: Array<{ currentStep: string; steps: Array<{ blockers: string[] }> }> };
+    const doc = JSON.parse(r.out) as {
+      incidents: unknown[];
+      open: Array<{ currentStep: string; steps: Array<{ blockers: string[] }> }>;
+    };
     expect(doc.incidents).toHaveLength(1);
     expect(doc.open[0]?.currentStep).toBe('isolate');
     expect(doc.open[0]?.steps[0]?.blockers).toContain('isolate.stop-public');

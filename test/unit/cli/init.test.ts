@@ -47,14 +47,25 @@ describe('crucible-secrets init', () => {
   it('sets up a production deployment with a typed password from stdin and prints JSON without values', async () => {
     const t = harness('copper lantern orbit meadow\n');
     const d = folder();
-    const code = await t.run(['init', d, '--environment', 'production', '--public-url', 'https://crucible.example.org', '--password-stdin', '--json']);
+    const code = await t.run([
+      'init',
+      d,
+      '--environment',
+      'production',
+      '--public-url',
+      'https://crucible.example.org',
+      '--password-stdin',
+      '--json',
+    ]);
     expect(t.err()).toBe('');
     expect(code).toBe(0);
     const result = JSON.parse(t.out()) as { deploymentId: string; variables: string[]; passwordGenerated: boolean };
     expect(result.passwordGenerated).toBe(false);
     const values = envValues(parseEnv(readFileSync(join(d, '.env'), 'utf8')));
     expect(statSync(join(d, '.env')).mode & 0o777).toBe(0o600);
-    expect(await verifyPassword('copper lantern orbit meadow', values.get('ROUNDTABLE_COMMUNITY_AUTH_PASSWORD') ?? '')).toBe(true);
+    expect(
+      await verifyPassword('copper lantern orbit meadow', values.get('ROUNDTABLE_COMMUNITY_AUTH_PASSWORD') ?? ''),
+    ).toBe(true);
     const stored = await t.keychain.list(serviceFor(result.deploymentId));
     expect(stored).toHaveLength(7);
     for (const e of stored) {
@@ -79,7 +90,9 @@ describe('crucible-secrets init', () => {
   it('refuses an http address in production with exit 65 and writes nothing', async () => {
     const t = harness();
     const d = folder();
-    expect(await t.run(['init', d, '--environment', 'production', '--public-url', 'http://crucible.example.org'])).toBe(65);
+    expect(await t.run(['init', d, '--environment', 'production', '--public-url', 'http://crucible.example.org'])).toBe(
+      65,
+    );
     expect(t.err()).toContain('https://');
     expect(() => readFileSync(join(d, '.env'))).toThrow();
     expect((await t.core().store.read()).deployments).toEqual([]);
@@ -89,7 +102,19 @@ describe('crucible-secrets init', () => {
     const t = harness('copper lantern orbit meadow\n');
     const d = folder({ env: 'setup/existing-weak/dotenv' });
     const before = envValues(parseEnv(readFileSync(join(d, '.env'), 'utf8')));
-    expect(await t.run(['init', d, '--environment', 'production', '--public-url', 'https://crucible.example.org', '--password-stdin', '--regenerate', 'REDIS_PASSWORD'])).toBe(0);
+    expect(
+      await t.run([
+        'init',
+        d,
+        '--environment',
+        'production',
+        '--public-url',
+        'https://crucible.example.org',
+        '--password-stdin',
+        '--regenerate',
+        'REDIS_PASSWORD',
+      ]),
+    ).toBe(0);
     const after = envValues(parseEnv(readFileSync(join(d, '.env'), 'utf8')));
     expect(after.get('API_KEY_ENCRYPTION_KEY')).toBe(before.get('API_KEY_ENCRYPTION_KEY'));
     expect(after.get('REDIS_PASSWORD')).not.toBe(before.get('REDIS_PASSWORD'));

@@ -17,7 +17,12 @@ describe('crucible-secrets keychain use', () => {
     const folder = join(home, 'crucible');
     mkdirSync(folder);
     // Each CLI run builds its own core, as separate processes would.
-    const fresh = () => createCoreServices({ home, logger: createLogger({ sink: nullSink }), vaultKdf: { memoryKiB: 1024, iterations: 1, parallelism: 1 } });
+    const fresh = () =>
+      createCoreServices({
+        home,
+        logger: createLogger({ sink: nullSink }),
+        vaultKdf: { memoryKiB: 1024, iterations: 1, parallelism: 1 },
+      });
     const run = async (argv: string[], stdinText?: string) => {
       const stdout = new PassThrough();
       const stderr = new PassThrough();
@@ -31,7 +36,16 @@ describe('crucible-secrets keychain use', () => {
       return { code, out, err };
     };
     const setupCore: CoreServices = fresh();
-    await setupCore.store.update((s) => addDeployment(s, { id: 'vault-one', name: 'V', folder, composeFiles: [], environment: 'production', createdAt: new Date().toISOString() }));
+    await setupCore.store.update((s) =>
+      addDeployment(s, {
+        id: 'vault-one',
+        name: 'V',
+        folder,
+        composeFiles: [],
+        environment: 'production',
+        createdAt: new Date().toISOString(),
+      }),
+    );
 
     const chosen = await run(['keychain', 'use', 'vault', '--passphrase-stdin'], `${PASS}\n`);
     expect(chosen.code, chosen.err).toBe(0);

@@ -46,7 +46,9 @@ describe('the lazy command table', () => {
       generate: ['generate'],
       'hash-password': ['hash-password', 'secret-input'],
     };
-    expect(Object.keys(RUNS_WITHOUT_CORE).sort()).toEqual([...Object.keys(files), 'check-env', 'firewall', 'proxy'].sort());
+    expect(Object.keys(RUNS_WITHOUT_CORE).sort()).toEqual(
+      [...Object.keys(files), 'check-env', 'firewall', 'proxy'].sort(),
+    );
     for (const [g, names] of Object.entries(files)) {
       expect(RUNS_WITHOUT_CORE[g]!([])).toBe(true);
       for (const n of names)

@@ -27,11 +27,23 @@ async function setup(withDocker: boolean) {
   const log = join(bin, 'docker.log');
   if (withDocker) {
     // Records argv and stdin; answers like docker would for the commands the playbooks use.
-    writeFileSync(join(bin, 'docker'), `#!/bin/sh\nprintf 'ARGV %s\\n' "$*" >> "${log}"\nprintf 'ENV %s\\n' "\${POSTGRES_PASSWORD:-unset}" >> "${log}"\nprintf 'STDIN ' >> "${log}"; cat >> "${log}"; printf '\\n' >> "${log}"\ncase "$*" in *pg_dump*) printf -- '-- PostgreSQL database dump\\n' ;; *"exec -T api python"*) printf '{"results":[{"check":"health","ok":true,"detail":"ok"}]}\\n' ;; esac\nexit 0\n`);
+    writeFileSync(
+      join(bin, 'docker'),
+      `#!/bin/sh\nprintf 'ARGV %s\\n' "$*" >> "${log}"\nprintf 'ENV %s\\n' "\${POSTGRES_PASSWORD:-unset}" >> "${log}"\nprintf 'STDIN ' >> "${log}"; cat >> "${log}"; printf '\\n' >> "${log}"\ncase "$*" in *pg_dump*) printf -- '-- PostgreSQL database dump\\n' ;; *"exec -T api python"*) printf '{"results":[{"check":"health","ok":true,"detail":"ok"}]}\\n' ;; esac\nexit 0\n`,
+    );
     chmodSync(join(bin, 'docker'), 0o755);
   }
-  const ctx = await coreWithDeployment({ keychain: kc, env: { PATH: `${bin}:/usr/bin:/bin`, POSTGRES_PASSWORD: 'exported-in-shell' } });
-  writeFileSync(join(ctx.folder, '.env'), Object.entries(OLD).map(([k, v]) => `${k}='${v}'`).join('\n') + '\n', { mode: 0o600 });
+  const ctx = await coreWithDeployment({
+    keychain: kc,
+    env: { PATH: `${bin}:/usr/bin:/bin`, POSTGRES_PASSWORD: 'exported-in-shell' },
+  });
+  writeFileSync(
+    join(ctx.folder, '.env'),
+    Object.entries(OLD)
+      .map(([k, v]) => `${k}='${v}'`)
+      .join('\n') + '\n',
+    { mode: 0o600 },
+  );
   for (const [k, v] of Object.entries(OLD)) await kc.set(serviceFor(ctx.id), k, v);
   const run = async (...argv: string[]) => {
     const { io, out, err } = cliIo();
@@ -78,14 +90,20 @@ describe('crucible-secrets rotate', () => {
     // The previous value is still in the keychain (staged beside the new one).
     const staged = (await t.core.rotation.pending(t.id))[0];
     expect(staged?.status).toBe('in-progress');
-    expect(await t.kc.get(`${serviceFor(t.id)}/rotation/${staged?.id ?? ''}`, 'REDIS_PASSWORD#previous')).toBe(OLD.REDIS_PASSWORD);
+    expect(await t.kc.get(`${serviceFor(t.id)}/rotation/${staged?.id ?? ''}`, 'REDIS_PASSWORD#previous')).toBe(
+      OLD.REDIS_PASSWORD,
+    );
     // Running it again resumes; it does not stage another value.
     await t.run('rotate', t.folder, 'REDIS_PASSWORD', '--yes');
     expect(await t.kc.get(serviceFor(t.id), 'REDIS_PASSWORD')).toBe(next);
     const c = await t.run('rotate', t.folder, 'REDIS_PASSWORD', '--confirm');
     expect(c.code, c.err).toBe(0);
     expect(await t.kc.list(`${serviceFor(t.id)}/rotation/${staged?.id ?? ''}`)).toEqual([]);
-    expect((await t.core.rotation.history(t.id, 'REDIS_PASSWORD'))[0]).toMatchObject({ status: 'confirmed', reason: 'test', generation: 2 });
+    expect((await t.core.rotation.history(t.id, 'REDIS_PASSWORD'))[0]).toMatchObject({
+      status: 'confirmed',
+      reason: 'test',
+      generation: 2,
+    });
   });
 
   it('POSTGRES_PASSWORD --yes without docker stops before .env; --done alter-role continues; ALTER ROLE goes on stdin with a SCRAM verifier', async () => {
@@ -93,14 +111,19 @@ describe('crucible-secrets rotate', () => {
     const r = await t.run('rotate', t.folder, 'POSTGRES_PASSWORD', '--yes');
     expect(r.code, r.err).toBe(0);
     // The manual path is complete: the printed command reads a 0600 file with the real SCRAM verifier.
-    const printed = /\$ (docker compose exec -T postgres psql -U pguserabc123 -d roundtable -v ON_ERROR_STOP=1 < (\S+alter-role\.sql))/.exec(r.out);
+    const printed =
+      /\$ (docker compose exec -T postgres psql -U pguserabc123 -d roundtable -v ON_ERROR_STOP=1 < (\S+alter-role\.sql))/.exec(
+        r.out,
+      );
     expect(printed, r.out).not.toBeNull();
     const sqlFile = printed?.[2] ?? '';
     expect(statSync(sqlFile).mode & 0o777).toBe(0o600);
     expect(sqlFile.startsWith(t.core.paths.home)).toBe(true);
     const staged = (await t.core.rotation.pending(t.id))[0];
     const nextPw = (await t.kc.get(`${serviceFor(t.id)}/rotation/${staged?.id ?? ''}`, 'POSTGRES_PASSWORD#next')) ?? '';
-    expect(readFileSync(sqlFile, 'utf8')).toBe(`ALTER ROLE "pguserabc123" WITH PASSWORD '${scramSha256Verifier(nextPw)}';\n`);
+    expect(readFileSync(sqlFile, 'utf8')).toBe(
+      `ALTER ROLE "pguserabc123" WITH PASSWORD '${scramSha256Verifier(nextPw)}';\n`,
+    );
     expect(readFileSync(sqlFile, 'utf8')).not.toContain(nextPw);
     // …and runs as printed: a docker on PATH receives exactly that SQL on stdin.
     const recorder = mkdtempSync(join(tmpdir(), 'cs-printed-'));
@@ -116,7 +139,10 @@ describe('crucible-secrets rotate', () => {
     const back = await t.run('rotate', t.folder, 'POSTGRES_PASSWORD', '--rollback');
     expect(back.code, back.err).toBe(0);
     // The role must be set back too: the printed command reads the previous password's verifier.
-    const undo = /docker compose exec -T postgres psql \S+ \S+ -d roundtable -v ON_ERROR_STOP=1 < (\S+alter-role-previous\.sql)/.exec(back.out);
+    const undo =
+      /docker compose exec -T postgres psql \S+ \S+ -d roundtable -v ON_ERROR_STOP=1 < (\S+alter-role-previous\.sql)/.exec(
+        back.out,
+      );
     expect(undo, back.out).not.toBeNull();
     expect(readFileSync(undo?.[1] ?? '', 'utf8')).toContain(scramSha256Verifier(OLD.POSTGRES_PASSWORD));
     expect(existsSync(sqlFile)).toBe(false); // the forward file went with the run
@@ -145,8 +171,25 @@ describe('crucible-secrets rotate', () => {
     const oldF = await deriveCrucibleFernetKey(OLD.API_KEY_ENCRYPTION_KEY);
     const exportFile = join(t.folder, 'export.json');
     const sqlFile = join(t.folder, 'out.sql');
-    writeFileSync(exportFile, JSON.stringify([{ id: '11111111-1111-4111-8111-111111111111', provider_api_keys: JSON.stringify({ openrouter: fernetEncrypt(oldF, 'sk-or-v1-CANARY-user') }) }]));
-    const r = await t.run('rotate', t.folder, 'API_KEY_ENCRYPTION_KEY', '--yes', '--export', exportFile, '--sql-out', sqlFile);
+    writeFileSync(
+      exportFile,
+      JSON.stringify([
+        {
+          id: '11111111-1111-4111-8111-111111111111',
+          provider_api_keys: JSON.stringify({ openrouter: fernetEncrypt(oldF, 'sk-or-v1-CANARY-user') }),
+        },
+      ]),
+    );
+    const r = await t.run(
+      'rotate',
+      t.folder,
+      'API_KEY_ENCRYPTION_KEY',
+      '--yes',
+      '--export',
+      exportFile,
+      '--sql-out',
+      sqlFile,
+    );
     expect(r.code, r.err).toBe(0);
     const sql = readFileSync(sqlFile, 'utf8');
     const newKey = t.env().get('API_KEY_ENCRYPTION_KEY') ?? '';
@@ -158,23 +201,27 @@ describe('crucible-secrets rotate', () => {
     expect(r.out + r.err).not.toContain(newKey);
   });
 
-  it('ROUNDTABLE_COMMUNITY_AUTH_PASSWORD --yes: the generated password is shown once on stderr; keychain and .env hold the same bcrypt hash', { timeout: 30_000 }, async () => {
-    const t = await setup(false);
-    const oldHash = await hashPassword('old-login-password-22c');
-    writeFileSync(join(t.folder, '.env'), `ROUNDTABLE_COMMUNITY_AUTH_PASSWORD='${oldHash}'\n`, { mode: 0o600 });
-    await t.kc.set(serviceFor(t.id), 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD', oldHash);
-    const r = await t.run('rotate', t.folder, 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD', '--yes');
-    expect(r.code, r.err).toBe(0);
-    const password = /shown once[^\n]*\n\n {4}(\S+)\n/.exec(r.err)?.[1] ?? '';
-    expect(password).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    expect(r.out).not.toContain(password);
-    const live = (await t.kc.get(serviceFor(t.id), 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD')) ?? '';
-    expect(t.env().get('ROUNDTABLE_COMMUNITY_AUTH_PASSWORD')).toBe(live);
-    expect(await verifyPassword(password, live)).toBe(true);
-    // Resuming does not show it again (and there is nothing to show).
-    const again = await t.run('rotate', t.folder, 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD', '--yes');
-    expect(again.err).not.toContain(password);
-  });
+  it(
+    'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD --yes: the generated password is shown once on stderr; keychain and .env hold the same bcrypt hash',
+    { timeout: 30_000 },
+    async () => {
+      const t = await setup(false);
+      const oldHash = await hashPassword('old-login-password-22c');
+      writeFileSync(join(t.folder, '.env'), `ROUNDTABLE_COMMUNITY_AUTH_PASSWORD='${oldHash}'\n`, { mode: 0o600 });
+      await t.kc.set(serviceFor(t.id), 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD', oldHash);
+      const r = await t.run('rotate', t.folder, 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD', '--yes');
+      expect(r.code, r.err).toBe(0);
+      const password = /shown once[^\n]*\n\n {4}(\S+)\n/.exec(r.err)?.[1] ?? '';
+      expect(password).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      expect(r.out).not.toContain(password);
+      const live = (await t.kc.get(serviceFor(t.id), 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD')) ?? '';
+      expect(t.env().get('ROUNDTABLE_COMMUNITY_AUTH_PASSWORD')).toBe(live);
+      expect(await verifyPassword(password, live)).toBe(true);
+      // Resuming does not show it again (and there is nothing to show).
+      const again = await t.run('rotate', t.folder, 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD', '--yes');
+      expect(again.err).not.toContain(password);
+    },
+  );
 
   it('a provider key needs --value-stdin', async () => {
     const t = await setup(false);

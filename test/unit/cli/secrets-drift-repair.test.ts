@@ -38,14 +38,26 @@ describe('crucible-secrets secrets drift --repair', () => {
     expect(r.out).toContain('The previous .env is kept under the app folder');
     expect(readFileSync(envPath, 'utf8')).toBe(`REDIS_PASSWORD='${KC}'\n`);
     const after = await run('secrets', 'drift', folder, '--json');
-    expect(JSON.parse(after.out).items.find((i: { name: string }) => i.name === 'REDIS_PASSWORD').status).toBe('in-sync');
+    expect(JSON.parse(after.out).items.find((i: { name: string }) => i.name === 'REDIS_PASSWORD').status).toBe(
+      'in-sync',
+    );
     const all = p.out + p.err + r.out + r.err + after.out + readFileSync(join(home, 'journal.jsonl'), 'utf8');
     expect(all).not.toContain('CANARY');
   });
 
   it('--to keychain adopts the .env value; a repeat has nothing to do (exit 65); --repair without --to is a usage error', async () => {
     const { run, folder, kc, id } = await setup();
-    const r = await run('secrets', 'drift', folder, '--repair', 'REDIS_PASSWORD', '--to', 'keychain', '--yes', '--json');
+    const r = await run(
+      'secrets',
+      'drift',
+      folder,
+      '--repair',
+      'REDIS_PASSWORD',
+      '--to',
+      'keychain',
+      '--yes',
+      '--json',
+    );
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ repaired: true, result: { direction: 'env-to-keychain' } });
     expect(await kc.get(serviceFor(id), 'REDIS_PASSWORD')).toBe(ENV);

@@ -31,11 +31,21 @@ async function rig() {
   const fresh = () => createCoreServices({ home, logger: createLogger({ sink: nullSink }), keychain, env: {} });
   const core = fresh();
   await core.store.update((s) => {
-    addDeployment(s, { id: 'prev-one', name: 'P', folder, composeFiles: [], environment: 'production', createdAt: '2026-12-01T00:00:00.000Z' });
+    addDeployment(s, {
+      id: 'prev-one',
+      name: 'P',
+      folder,
+      composeFiles: [],
+      environment: 'production',
+      createdAt: '2026-12-01T00:00:00.000Z',
+    });
   });
   writeFileSync(join(folder, '.env'), `# mine\nREDIS_PASSWORD='${OLD}'\n`, { mode: 0o600 });
   const { sha256 } = await readEnvFile(join(folder, '.env'));
-  await writeEnvFile(join(folder, '.env'), [{ op: 'set', key: 'REDIS_PASSWORD', value: NEW }], { expectedSha256: sha256, keepPreviousIn: previousVersionsFolder(home, 'prev-one') });
+  await writeEnvFile(join(folder, '.env'), [{ op: 'set', key: 'REDIS_PASSWORD', value: NEW }], {
+    expectedSha256: sha256,
+    keepPreviousIn: previousVersionsFolder(home, 'prev-one'),
+  });
   const run = async (argv: string[]) => {
     const t = cliIo();
     const code = await runCli(argv, t.io, { coreFactory: fresh });
@@ -71,7 +81,9 @@ describe('crucible-secrets secrets previous', () => {
     // The version it replaced is kept too, so putting one back can be undone the same way.
     const after = await t.run(['secrets', 'previous', t.folder]);
     expect(after.out.split('\n').filter((l) => l.includes('.env.'))).toHaveLength(2);
-    const kept = readdirSync(previousVersionsFolder(t.home, 'prev-one')).map((n) => readFileSync(join(previousVersionsFolder(t.home, 'prev-one'), n), 'utf8'));
+    const kept = readdirSync(previousVersionsFolder(t.home, 'prev-one')).map((n) =>
+      readFileSync(join(previousVersionsFolder(t.home, 'prev-one'), n), 'utf8'),
+    );
     expect(kept.some((k) => k.includes(NEW))).toBe(true);
     const journal = readFileSync(t.core.paths.journalFile, 'utf8');
     expect(journal).toContain('file.restored');

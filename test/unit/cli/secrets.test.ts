@@ -28,7 +28,10 @@ describe('crucible-secrets secrets …', () => {
     expect(r.code).toBe(0);
     const json = JSON.parse(r.out);
     expect(json.deployment.id).toBe(id);
-    expect(json.refs.find((x: { name: string }) => x.name === 'REDIS_PASSWORD')).toMatchObject({ status: 'ok', fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/) });
+    expect(json.refs.find((x: { name: string }) => x.name === 'REDIS_PASSWORD')).toMatchObject({
+      status: 'ok',
+      fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/),
+    });
     expect(r.out + r.err).not.toContain(REDIS);
   });
 

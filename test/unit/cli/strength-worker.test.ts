@@ -20,17 +20,32 @@ describe('the built CLI with the strength worker', { timeout: 180_000 }, () => {
   it('refuses a weak export passphrase and exits by itself', async () => {
     execFileSync('npm', ['run', '-s', 'build:electron'], { stdio: 'ignore', timeout: 120_000 });
     mkdirSync(folder);
-    const core = createCoreServices({ home: join(home, 'state'), logger: createLogger({ sink: nullSink }), keychain: new MemoryKeychain() });
+    const core = createCoreServices({
+      home: join(home, 'state'),
+      logger: createLogger({ sink: nullSink }),
+      keychain: new MemoryKeychain(),
+    });
     await core.store.update((s) => {
-      s.deployments.push({ id: 'strength-cli', name: 'S', folder, composeFiles: [], environment: 'production', createdAt: '2026-11-01T00:00:00.000Z' });
+      s.deployments.push({
+        id: 'strength-cli',
+        name: 'S',
+        folder,
+        composeFiles: [],
+        environment: 'production',
+        createdAt: '2026-11-01T00:00:00.000Z',
+      });
     });
     const started = Date.now();
-    const r = spawnSync(process.execPath, ['bin/crucible-secrets.cjs', 'backup', 'export', folder, '--passphrase-stdin', '--out', home], {
-      input: 'passwordpassword123\n',
-      encoding: 'utf8',
-      timeout: 60_000,
-      env: { ...process.env, CRUCIBLE_SECRETS_HOME: join(home, 'state') },
-    });
+    const r = spawnSync(
+      process.execPath,
+      ['bin/crucible-secrets.cjs', 'backup', 'export', folder, '--passphrase-stdin', '--out', home],
+      {
+        input: 'passwordpassword123\n',
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, CRUCIBLE_SECRETS_HOME: join(home, 'state') },
+      },
+    );
     expect(r.signal).toBeNull(); // not killed by the timeout: the process ended on its own
     expect(r.status).toBe(65);
     expect(r.stderr).toMatch(/guess|common|easy/i); // zxcvbn's verdict came back from the worker

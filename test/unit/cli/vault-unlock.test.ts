@@ -28,12 +28,26 @@ async function rig() {
   dirs.push(home);
   const folder = join(home, 'crucible');
   mkdirSync(folder);
-  const fresh = () => createCoreServices({ home, logger: createLogger({ sink: nullSink }), vaultKdf: { memoryKiB: 1024, iterations: 1, parallelism: 1 }, platform: 'linux', env: {} });
+  const fresh = () =>
+    createCoreServices({
+      home,
+      logger: createLogger({ sink: nullSink }),
+      vaultKdf: { memoryKiB: 1024, iterations: 1, parallelism: 1 },
+      platform: 'linux',
+      env: {},
+    });
   const setup = fresh();
   await setup.keychains.createVault(PASS);
   await setup.store.update((s) => {
     s.settings.keychainBackend = 'file-vault';
-    addDeployment(s, { id: 'vault-one', name: 'V', folder, composeFiles: [], environment: 'production', createdAt: new Date().toISOString() });
+    addDeployment(s, {
+      id: 'vault-one',
+      name: 'V',
+      folder,
+      composeFiles: [],
+      environment: 'production',
+      createdAt: new Date().toISOString(),
+    });
   });
   await setup.inventory.store({ deploymentId: 'vault-one', values: { REDIS_PASSWORD: VALUE }, origin: 'generated' });
   const run = async (argv: string[], stdinText?: string) => {
@@ -83,7 +97,13 @@ describe('unlocking the file vault from the CLI', () => {
 
   it('a wrong passphrase exits 69 and a closed descriptor is explained', async () => {
     const t = await rig();
-    const wrong = await t.run(['secrets', 'list', t.folder, '--vault-passphrase-fd', String(t.fdWith('not the passphrase\n'))]);
+    const wrong = await t.run([
+      'secrets',
+      'list',
+      t.folder,
+      '--vault-passphrase-fd',
+      String(t.fdWith('not the passphrase\n')),
+    ]);
     expect(wrong.code).toBe(69);
     expect(wrong.err).toContain('KEYCHAIN_VAULT_WRONG_PASSPHRASE');
     // A descriptor number nothing opened (a closed one could be reused by the command's own files).
@@ -95,13 +115,28 @@ describe('unlocking the file vault from the CLI', () => {
   it("a descriptor the caller did not open is refused, not read: Node's own fd 3 (epoll) would abort the process", async () => {
     const t = await rig();
     // The built CLI in its own process, given only stdin/stdout/stderr: fds 3 and up are Node's own.
-    const r = spawnSync(process.execPath, ['bin/crucible-secrets.cjs', 'init', join(t.home, 'crucible'), '--environment', 'development', '--public-url', 'http://localhost:3000', '--password-stdin', '--vault-passphrase-fd', '3'], {
-      input: 'copper lantern orbit meadow\n',
-      encoding: 'utf8',
-      timeout: 60_000,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, CRUCIBLE_SECRETS_HOME: t.home, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' },
-    });
+    const r = spawnSync(
+      process.execPath,
+      [
+        'bin/crucible-secrets.cjs',
+        'init',
+        join(t.home, 'crucible'),
+        '--environment',
+        'development',
+        '--public-url',
+        'http://localhost:3000',
+        '--password-stdin',
+        '--vault-passphrase-fd',
+        '3',
+      ],
+      {
+        input: 'copper lantern orbit meadow\n',
+        encoding: 'utf8',
+        timeout: 60_000,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        env: { ...process.env, CRUCIBLE_SECRETS_HOME: t.home, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' },
+      },
+    );
     expect(r.signal, r.stderr).toBeNull();
     expect(r.status, r.stderr).toBe(65);
     expect(r.stderr).toContain('CLI_VAULT_FD_UNREADABLE');
@@ -111,7 +146,19 @@ describe('unlocking the file vault from the CLI', () => {
     const t = await rig();
     const d = makeFolder();
     dirs.push(d);
-    const r = await t.run(['init', d, '--environment', 'development', '--public-url', 'http://localhost:3000', '--password-stdin', '--vault-passphrase-stdin'], `copper lantern orbit meadow\n${PASS}\n`);
+    const r = await t.run(
+      [
+        'init',
+        d,
+        '--environment',
+        'development',
+        '--public-url',
+        'http://localhost:3000',
+        '--password-stdin',
+        '--vault-passphrase-stdin',
+      ],
+      `copper lantern orbit meadow\n${PASS}\n`,
+    );
     expect(r.code).toBe(64);
     expect(r.err).toContain('--vault-passphrase-fd');
     expect(existsSync(join(d, '.env'))).toBe(false);
@@ -122,14 +169,30 @@ describe('unlocking the file vault from the CLI', () => {
     const d = makeFolder();
     dirs.push(d);
     const fd = t.fdWith(`${PASS}\n`);
-    const r = await t.run(['init', d, '--environment', 'development', '--public-url', 'http://localhost:3000', '--password-stdin', '--vault-passphrase-fd', String(fd), '--json'], 'copper lantern orbit meadow\n');
+    const r = await t.run(
+      [
+        'init',
+        d,
+        '--environment',
+        'development',
+        '--public-url',
+        'http://localhost:3000',
+        '--password-stdin',
+        '--vault-passphrase-fd',
+        String(fd),
+        '--json',
+      ],
+      'copper lantern orbit meadow\n',
+    );
     expect(r.code, r.err).toBe(0);
     const result = JSON.parse(r.out) as { deploymentId: string; variables: string[] };
     expect(result.variables.length).toBeGreaterThan(0);
     // The secrets are in the vault (readable with the passphrase), and the vault file holds no plaintext.
     const listed = await t.run(['secrets', 'list', d, '--json', '--vault-passphrase-stdin'], `${PASS}\n`);
     expect(listed.code, listed.err).toBe(0);
-    expect((JSON.parse(listed.out) as { refs: Array<{ status: string }> }).refs.every((x) => x.status === 'ok')).toBe(true);
+    expect((JSON.parse(listed.out) as { refs: Array<{ status: string }> }).refs.every((x) => x.status === 'ok')).toBe(
+      true,
+    );
     const env = readFileSync(join(d, '.env'), 'utf8');
     const aValue = /^REDIS_PASSWORD='([^']+)'/m.exec(env)?.[1];
     expect(aValue).toBeTruthy();
@@ -139,7 +202,10 @@ describe('unlocking the file vault from the CLI', () => {
   it('doctor reports the chosen vault as the store in use, and tests the passphrase when given one', async () => {
     const t = await rig();
     const plain = await t.run(['doctor', '--json']);
-    const report = JSON.parse(plain.out) as { store: { backend: string; usable: boolean }; checks: Array<{ name: string; ok: boolean }> };
+    const report = JSON.parse(plain.out) as {
+      store: { backend: string; usable: boolean };
+      checks: Array<{ name: string; ok: boolean }>;
+    };
     expect(report.store).toMatchObject({ backend: 'file-vault', usable: true });
     expect(report.checks.find((c) => c.name === 'secret store')?.ok).toBe(true);
     const tested = await t.run(['doctor', '--vault-passphrase-stdin'], `${PASS}\n`);

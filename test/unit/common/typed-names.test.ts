@@ -43,14 +43,24 @@ describe('typed names', () => {
 describe('secret variables come from the profile', () => {
   it('derives the required secrets (those the service needs to start) from the profile', () => {
     const sets = secretVariablesFrom(crucibleCeProfile.variables);
-    expect([...sets.required].sort()).toEqual(['API_KEY_ENCRYPTION_KEY', 'POSTGRES_PASSWORD', 'POSTGRES_USER', 'REDIS_PASSWORD', 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD', 'ROUNDTABLE_JWT_REFRESH_SECRET', 'ROUNDTABLE_JWT_SECRET']);
+    expect([...sets.required].sort()).toEqual([
+      'API_KEY_ENCRYPTION_KEY',
+      'POSTGRES_PASSWORD',
+      'POSTGRES_USER',
+      'REDIS_PASSWORD',
+      'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD',
+      'ROUNDTABLE_JWT_REFRESH_SECRET',
+      'ROUNDTABLE_JWT_SECRET',
+    ]);
     expect(sets.secret.has('POSTGRES_USER')).toBe(false);
     expect(sets.secret.has('ROUNDTABLE_OPENROUTER_API_KEY')).toBe(true);
   });
 
   it('withholds legacy secrets in diffs, but not user names or URLs', () => {
     const names = diffSecretNames(crucibleCeProfile.variables);
-    expect(names).toEqual(expect.arrayContaining(['ROUNDTABLE_ADMIN_PASSWORD_HASH', 'NEXTAUTH_SECRET', 'API_KEY_ENCRYPTION_KEY']));
+    expect(names).toEqual(
+      expect.arrayContaining(['ROUNDTABLE_ADMIN_PASSWORD_HASH', 'NEXTAUTH_SECRET', 'API_KEY_ENCRYPTION_KEY']),
+    );
     expect(names).not.toContain('POSTGRES_USER');
     expect(names).not.toContain('ROUNDTABLE_DATABASE_URL');
   });

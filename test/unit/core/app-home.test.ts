@@ -9,6 +9,8 @@ describe('app home', () => {
     expect(resolveAppHome({}, 'linux', '/home/a')).toBe('/home/a/.config/crucible-secrets');
     expect(resolveAppHome({ XDG_CONFIG_HOME: '/x' }, 'linux', '/home/a')).toBe('/x/crucible-secrets');
     expect(resolveAppHome({}, 'darwin', '/Users/a')).toBe('/Users/a/Library/Application Support/Crucible Secrets');
-    expect(resolveAppHome({ APPDATA: 'C:\\Users\\a\\AppData\\Roaming' }, 'win32', 'C:\\Users\\a')).toContain('Crucible Secrets');
+    expect(resolveAppHome({ APPDATA: 'C:\\Users\\a\\AppData\\Roaming' }, 'win32', 'C:\\Users\\a')).toContain(
+      'Crucible Secrets',
+    );
   });
 });

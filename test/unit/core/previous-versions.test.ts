@@ -2,7 +2,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { KEEP_PER_FILE, keepPreviousVersion, listPreviousVersions, previousVersionsFolder, readPreviousVersion } from '../../../electron/core/fs/previous-versions';
+import {
+  KEEP_PER_FILE,
+  keepPreviousVersion,
+  listPreviousVersions,
+  previousVersionsFolder,
+  readPreviousVersion,
+} from '../../../electron/core/fs/previous-versions';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -25,7 +31,9 @@ describe('previous versions under the app home', () => {
     expect(readFileSync(path, 'utf8')).toBe("A='CANARY-previous'\n");
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
-    expect(await listPreviousVersions(dir)).toEqual([{ id: '.env.20261206T101500123Z', of: '.env', takenAt: at.toISOString(), size: 20 }]);
+    expect(await listPreviousVersions(dir)).toEqual([
+      { id: '.env.20261206T101500123Z', of: '.env', takenAt: at.toISOString(), size: 20 },
+    ]);
   });
 
   it('never overwrites a copy made in the same millisecond, lists newest first, and keeps the newest 20 per file', async () => {
@@ -69,6 +77,8 @@ describe('previous versions under the app home', () => {
   it('a folder that cannot be made is refused before anything is written', async () => {
     const h = home();
     writeFileSync(join(h, 'previous'), 'a file in the way');
-    await expect(keepPreviousVersion(previousVersionsFolder(h, 'd1'), '.env', 'x')).rejects.toMatchObject({ code: 'PREVIOUS_KEEP_FAILED' });
+    await expect(keepPreviousVersion(previousVersionsFolder(h, 'd1'), '.env', 'x')).rejects.toMatchObject({
+      code: 'PREVIOUS_KEEP_FAILED',
+    });
   });
 });

@@ -21,12 +21,14 @@ const CITATION = /crucible-facts|§|(?<![\w/.{}-])shared\/|ARCHITECTURE\.md/;
  */
 const PROVENANCE_LABEL = /^§\d+(?:\.\d+)?(?: #\d+)*$/;
 function exempt(node: ts.Node): boolean {
-  if ((ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) && PROVENANCE_LABEL.test(node.text)) return true;
+  if ((ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) && PROVENANCE_LABEL.test(node.text))
+    return true;
   const p = node.parent as ts.Node | undefined;
   if (!p) return false;
   if ((ts.isImportDeclaration(p) || ts.isExportDeclaration(p)) && p.moduleSpecifier === node) return true;
   if (ts.isCallExpression(p) && p.expression.kind === ts.SyntaxKind.ImportKeyword) return true;
-  if (ts.isArrayLiteralExpression(p) && ts.isPropertyAssignment(p.parent) && p.parent.name.getText() === 'facts') return true;
+  if (ts.isArrayLiteralExpression(p) && ts.isPropertyAssignment(p.parent) && p.parent.name.getText() === 'facts')
+    return true;
   return false;
 }
 
@@ -40,11 +42,22 @@ function files(dir: string): string[] {
 
 /** Every user-visible text piece of one file that cites something outside the repository. */
 export function citationsIn(file: string, text = readFileSync(file, 'utf8')): string[] {
-  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const source = ts.createSourceFile(
+    file,
+    text,
+    ts.ScriptTarget.Latest,
+    true,
+    file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+  );
   const found: string[] = [];
   const visit = (node: ts.Node): void => {
     const isText =
-      ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node) || ts.isJsxText(node);
+      ts.isStringLiteral(node) ||
+      ts.isNoSubstitutionTemplateLiteral(node) ||
+      ts.isTemplateHead(node) ||
+      ts.isTemplateMiddle(node) ||
+      ts.isTemplateTail(node) ||
+      ts.isJsxText(node);
     if (isText && !exempt(node)) {
       const value = ts.isJsxText(node) ? node.text : (node as ts.LiteralLikeNode).text;
       if (CITATION.test(value)) {
@@ -86,7 +99,12 @@ describe('user-facing text cites only what users have', () => {
     const { buildPlan, toPlanView } = await import('../../../electron/core/rotation/playbooks');
     const { crucibleCeProfile } = await import('../../../electron/core/stack/crucible-ce');
     for (const v of crucibleCeProfile.variables) {
-      const plan = buildPlan(crucibleCeProfile, v.name, { deployment: { folder: '/srv/crucible', composeFiles: [] }, postgresUser: 'pguser', dumpFile: '/home/a/dump.sql', alterRoleFile: '/home/a/alter-role.sql' });
+      const plan = buildPlan(crucibleCeProfile, v.name, {
+        deployment: { folder: '/srv/crucible', composeFiles: [] },
+        postgresUser: 'pguser',
+        dumpFile: '/home/a/dump.sql',
+        alterRoleFile: '/home/a/alter-role.sql',
+      });
       if (!plan) continue;
       expect(JSON.stringify(toPlanView(plan)), v.name).not.toMatch(CITATION);
     }

@@ -33,7 +33,8 @@ describe('README.md', () => {
   });
 
   it('says what the first start downloads and how to start offline', () => {
-    for (const s of ['first `npm start`', 'ELECTRON_MIRROR', 'ELECTRON_CUSTOM_DIR', '.cache/electron']) expect(readme).toContain(s);
+    for (const s of ['first `npm start`', 'ELECTRON_MIRROR', 'ELECTRON_CUSTOM_DIR', '.cache/electron'])
+      expect(readme).toContain(s);
     expect(readme).not.toMatch(/npm install` fetches/);
   });
 
@@ -43,7 +44,12 @@ describe('README.md', () => {
 });
 
 describe('links in README.md and docs/', () => {
-  const files = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+  const files = [
+    'README.md',
+    ...readdirSync(join(ROOT, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => `docs/${f}`),
+  ];
   it.each(files)('every relative link of %s leads to a file (and heading) of the repository', (file) => {
     const text = read(file);
     for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
@@ -62,7 +68,10 @@ describe('links in README.md and docs/', () => {
   it('every docs/crucible.md section the app’s messages cite exists', () => {
     const headings = new Set([...read('docs/crucible.md').matchAll(/^#{1,6} (.+)$/gm)].map((h) => anchor(h[1] ?? '')));
     const cited = new Set<string>();
-    const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []));
+    const walk = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? walk(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : [],
+      );
     for (const f of [...walk(join(ROOT, 'electron')), ...walk(join(ROOT, 'renderer'))]) {
       for (const m of readFileSync(f, 'utf8').matchAll(/docs\/crucible\.md#([a-z0-9-]+)/g)) cited.add(m[1] ?? '');
     }
@@ -76,8 +85,11 @@ describe('package.json allowScripts', () => {
     for (const name of Object.keys(pkg.allowScripts)) {
       const dir = join(ROOT, 'node_modules', name);
       expect(existsSync(dir), `${name} is not installed`).toBe(true);
-      const scripts = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {};
-      const hasScript = ['preinstall', 'install', 'postinstall'].some((s) => s in scripts) || existsSync(join(dir, 'binding.gyp'));
+      const scripts =
+        (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ??
+        {};
+      const hasScript =
+        ['preinstall', 'install', 'postinstall'].some((s) => s in scripts) || existsSync(join(dir, 'binding.gyp'));
       expect(hasScript, `allowScripts lists ${name}, which has no install script`).toBe(true);
     }
   });

@@ -9,7 +9,13 @@ const ORIGIN = 'app://crucible';
 const top = { url: `${ORIGIN}/index.html`, isTopFrame: true };
 const CANARY = 'canary-8f3kq2LmZ0xYwq9T';
 
-const status = { backend: 'memory' as const, label: 'mem', usable: true, checkedAt: new Date(0).toISOString(), facts: {} };
+const status = {
+  backend: 'memory' as const,
+  label: 'mem',
+  usable: true,
+  checkedAt: new Date(0).toISOString(),
+  facts: {},
+};
 
 function makeRouter(overrides: Partial<Handlers> = {}) {
   const sink = memorySink();
@@ -17,11 +23,20 @@ function makeRouter(overrides: Partial<Handlers> = {}) {
   logger.redactor.register(CANARY);
   // Domains this test does not exercise get handlers that refuse, so adding a domain needs no edit here.
   const refuse: Record<string, Record<string, () => Promise<never>>> = {};
-  for (const { domain, verb } of listChannels()) (refuse[domain] ??= {})[verb] = () => Promise.reject(new Error('not used in this test'));
+  for (const { domain, verb } of listChannels())
+    (refuse[domain] ??= {})[verb] = () => Promise.reject(new Error('not used in this test'));
   const handlers = {
     ...refuse,
     app: {
-      info: () => Promise.resolve({ name: 'x', version: '1', platform: 'linux', arch: 'x64', host: 'harness', versions: { node: '20' } }),
+      info: () =>
+        Promise.resolve({
+          name: 'x',
+          version: '1',
+          platform: 'linux',
+          arch: 'x64',
+          host: 'harness',
+          versions: { node: '20' },
+        }),
     },
     keychain: { status: () => Promise.resolve(status), recheck: () => Promise.resolve(status) },
     ...overrides,
@@ -39,7 +54,10 @@ describe('IPC router', () => {
 
   it('refuses an unknown channel', async () => {
     const { router } = makeRouter();
-    expect(await router.handle('cs:secrets:dump-everything', {}, top)).toEqual({ ok: false, error: expect.objectContaining({ code: 'IPC_UNKNOWN_CHANNEL' }) });
+    expect(await router.handle('cs:secrets:dump-everything', {}, top)).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'IPC_UNKNOWN_CHANNEL' }),
+    });
   });
 
   it('refuses a sender from another origin', async () => {
@@ -74,8 +92,16 @@ describe('IPC router', () => {
   });
 
   it('passes an AppError through as code and message', async () => {
-    const { router } = makeRouter({ keychain: { status: () => Promise.reject(new AppError('KEYCHAIN_LOCKED', 'Unlock it.')), recheck: () => Promise.resolve(status) } });
-    expect(await router.handle('cs:keychain:status', {}, top)).toEqual({ ok: false, error: { code: 'KEYCHAIN_LOCKED', message: 'Unlock it.' } });
+    const { router } = makeRouter({
+      keychain: {
+        status: () => Promise.reject(new AppError('KEYCHAIN_LOCKED', 'Unlock it.')),
+        recheck: () => Promise.resolve(status),
+      },
+    });
+    expect(await router.handle('cs:keychain:status', {}, top)).toEqual({
+      ok: false,
+      error: { code: 'KEYCHAIN_LOCKED', message: 'Unlock it.' },
+    });
   });
 
   it('turns any other handler error into INTERNAL without stack, path or value', async () => {
@@ -99,7 +125,16 @@ describe('IPC router', () => {
   it('strips response keys the contract does not declare', async () => {
     const { router } = makeRouter({
       app: {
-        info: () => Promise.resolve({ name: 'x', version: '1', platform: 'linux', arch: 'x64', host: 'harness', versions: { node: '20' }, secret: CANARY } as never),
+        info: () =>
+          Promise.resolve({
+            name: 'x',
+            version: '1',
+            platform: 'linux',
+            arch: 'x64',
+            host: 'harness',
+            versions: { node: '20' },
+            secret: CANARY,
+          } as never),
       },
     });
     const res = await router.handle('cs:app:info', {}, top);
@@ -134,10 +169,19 @@ describe('IPC router', () => {
   });
 
   it('incident.answer refuses an unknown key inside answers instead of dropping it', async () => {
-    const answers = { whatExposed: 'the .env was in a public repo', since: null, secrets: ['REDIS_PASSWORD'], users: 'none' };
+    const answers = {
+      whatExposed: 'the .env was in a public repo',
+      since: null,
+      secrets: ['REDIS_PASSWORD'],
+      users: 'none',
+    };
     // The default handlers of this test refuse every call: reaching one gives an error other than IPC_BAD_REQUEST.
     const { router } = makeRouter();
-    const nested = await router.handle('cs:incident:answer', { id: 'inc-1', answers: { ...answers, smuggled: CANARY } }, top);
+    const nested = await router.handle(
+      'cs:incident:answer',
+      { id: 'inc-1', answers: { ...answers, smuggled: CANARY } },
+      top,
+    );
     expect(nested).toMatchObject({ ok: false, error: { code: 'IPC_BAD_REQUEST' } });
     expect(JSON.stringify(nested)).not.toContain(CANARY);
     // The same answers without the extra key pass the contract and reach the handler.
@@ -168,6 +212,7 @@ function walkObjects(schema: unknown, path: string, out: string[]): void {
     if (def.catchall?._zod.def.type !== 'never') out.push(path);
     for (const [k, v] of Object.entries(def.shape ?? {})) walkObjects(v, `${path}.${k}`, out);
   }
-  for (const k of ['innerType', 'element', 'in', 'out', 'valueType', 'left', 'right'] as const) if (def[k] !== undefined) walkObjects(def[k], path, out);
+  for (const k of ['innerType', 'element', 'in', 'out', 'valueType', 'left', 'right'] as const)
+    if (def[k] !== undefined) walkObjects(def[k], path, out);
   for (const o of def.options ?? []) walkObjects(o, path, out);
 }

@@ -1,6 +1,16 @@
 import { describe, expect, it, vi } from 'vitest';
-import { browserWindowOptions, CONTENT_SECURITY_POLICY, isAppUrl, secureWebPreferences } from '../../../electron/main/window-options';
-import { denyAllPermissions, hardenWebContents, isSafeExternalUrl, type EventLike } from '../../../electron/main/hardening';
+import {
+  browserWindowOptions,
+  CONTENT_SECURITY_POLICY,
+  isAppUrl,
+  secureWebPreferences,
+} from '../../../electron/main/window-options';
+import {
+  denyAllPermissions,
+  hardenWebContents,
+  isSafeExternalUrl,
+  type EventLike,
+} from '../../../electron/main/hardening';
 
 describe('window factory preferences', () => {
   it('isolates, sandboxes and disables Node in every context', () => {
@@ -82,7 +92,13 @@ describe('web contents hardening', () => {
 
   it('never opens non-https links externally', () => {
     const { stub, openExternal } = setup();
-    for (const url of ['http://example.org/', 'file:///etc/passwd', 'javascript:alert(1)', 'smb://host/share', 'https://user:pw@example.org/']) {
+    for (const url of [
+      'http://example.org/',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'smb://host/share',
+      'https://user:pw@example.org/',
+    ]) {
       expect(stub.fire('will-navigate', url).preventDefault).toHaveBeenCalled();
     }
     expect(openExternal).not.toHaveBeenCalled();
@@ -108,7 +124,10 @@ describe('web contents hardening', () => {
   it('denies every permission request and check', () => {
     let request: ((wc: unknown, p: string, cb: (g: boolean) => void) => void) | undefined;
     let check: ((wc: unknown, p: string) => boolean) | undefined;
-    denyAllPermissions({ setPermissionRequestHandler: (h) => (request = h), setPermissionCheckHandler: (h) => (check = h) });
+    denyAllPermissions({
+      setPermissionRequestHandler: (h) => (request = h),
+      setPermissionCheckHandler: (h) => (check = h),
+    });
     for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal']) {
       const cb = vi.fn();
       request?.(null, p, cb);

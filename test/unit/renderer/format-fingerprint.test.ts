@@ -5,7 +5,9 @@ import { groupFingerprint } from '../../../renderer/src/components/secrets/secre
 describe('one fingerprint format for every page', () => {
   it('groups hex by four with spaces, whatever separators it came with', () => {
     expect(formatFingerprint('3f9a0c1d77be42e0')).toBe('3f9a 0c1d 77be 42e0');
-    expect(formatFingerprint('3f9a-0c1d-77be-42e0-3f9a-0c1d-77be-42e0')).toBe('3f9a 0c1d 77be 42e0 3f9a 0c1d 77be 42e0');
+    expect(formatFingerprint('3f9a-0c1d-77be-42e0-3f9a-0c1d-77be-42e0')).toBe(
+      '3f9a 0c1d 77be 42e0 3f9a 0c1d 77be 42e0',
+    );
     expect(formatFingerprint('3F9A 0C1D')).toBe('3f9a 0c1d');
   });
 

@@ -11,7 +11,14 @@ import {
   type NetworkState,
 } from '../../../renderer/src/components/network/network-state';
 
-const dep = (id: string): DeploymentRef => ({ id, name: id, folder: `/srv/${id}`, composeFiles: ['docker-compose.yml'], environment: 'production', createdAt: '2026-01-01T00:00:00.000Z' });
+const dep = (id: string): DeploymentRef => ({
+  id,
+  name: id,
+  folder: `/srv/${id}`,
+  composeFiles: ['docker-compose.yml'],
+  environment: 'production',
+  createdAt: '2026-01-01T00:00:00.000Z',
+});
 const play = (...actions: NetworkAction[]): NetworkState => actions.reduce(networkReducer, initialNetworkState);
 
 describe('networkReducer and the request it builds', () => {
@@ -34,7 +41,11 @@ describe('networkReducer and the request it builds', () => {
   });
 
   it('a picked folder replaces the deployment; the request then names the folder and the form’s environment', () => {
-    const s = play({ type: 'deployment', deploymentId: 'only-one' }, { type: 'folderPicked', folder: { id: 'f1', name: 'crucible' } }, { type: 'environment', environment: 'staging' });
+    const s = play(
+      { type: 'deployment', deploymentId: 'only-one' },
+      { type: 'folderPicked', folder: { id: 'f1', name: 'crucible' } },
+      { type: 'environment', environment: 'staging' },
+    );
     const id = chosenDeploymentId(s, [dep('only-one')]);
     expect(id).toBe('');
     expect(targetOf(s, id)).toEqual({ folderId: 'f1' });
@@ -42,14 +53,20 @@ describe('networkReducer and the request it builds', () => {
   });
 
   it('a registered deployment brings its own environment: the request leaves it out', () => {
-    const s = play({ type: 'environment', environment: 'development' }, { type: 'deployment', deploymentId: 'only-one' });
+    const s = play(
+      { type: 'environment', environment: 'development' },
+      { type: 'deployment', deploymentId: 'only-one' },
+    );
     const r = buildRequest(s, 'only-one');
     expect(r.deploymentId).toBe('only-one');
     expect('environment' in r).toBe(false);
   });
 
   it('certificate files: missing ones are named before asking main; both picked go into the request', () => {
-    const files = play({ type: 'tlsMode', tlsMode: 'files' }, { type: 'filePicked', which: 'certificate', file: { id: 'c1', name: 'cert.pem' } });
+    const files = play(
+      { type: 'tlsMode', tlsMode: 'files' },
+      { type: 'filePicked', which: 'certificate', file: { id: 'c1', name: 'cert.pem' } },
+    );
     expect(missingInput(files)).toMatch(/Choose both the certificate and the private key/);
     const both = networkReducer(files, { type: 'filePicked', which: 'key', file: { id: 'k1', name: 'key.pem' } });
     expect(missingInput(both)).toBeNull();
@@ -58,8 +75,16 @@ describe('networkReducer and the request it builds', () => {
   });
 
   it('an e-mail for ACME is sent only when given; the server and domain are sent as chosen', () => {
-    const s = play({ type: 'server', server: 'caddy' }, { type: 'domain', domain: 'crucible.example.com' }, { type: 'email', email: 'ops@example.com' });
-    expect(buildRequest(s, '')).toMatchObject({ server: 'caddy', address: { domain: 'crucible.example.com' }, tls: { mode: 'acme', email: 'ops@example.com' } });
+    const s = play(
+      { type: 'server', server: 'caddy' },
+      { type: 'domain', domain: 'crucible.example.com' },
+      { type: 'email', email: 'ops@example.com' },
+    );
+    expect(buildRequest(s, '')).toMatchObject({
+      server: 'caddy',
+      address: { domain: 'crucible.example.com' },
+      tls: { mode: 'acme', email: 'ops@example.com' },
+    });
   });
 
   it('preload needs includeSubDomains: unticking it unticks preload, and preload alone cannot be set', () => {
@@ -77,7 +102,17 @@ describe('networkReducer and the request it builds', () => {
 
   it('keeps the generated bundle with its request, and drops it when generating fails', () => {
     const request = buildRequest(initialNetworkState, '');
-    const bundle = { server: 'nginx' as const, domain: 'd', origin: 'https://d', environment: 'production' as const, hstsHeader: 'h', files: [], manualSteps: [], envFollowUp: [], warnings: [] };
+    const bundle = {
+      server: 'nginx' as const,
+      domain: 'd',
+      origin: 'https://d',
+      environment: 'production' as const,
+      hstsHeader: 'h',
+      files: [],
+      manualSteps: [],
+      envFollowUp: [],
+      warnings: [],
+    };
     const s = play({ type: 'generated', bundle, request });
     expect(s.generated?.request).toBe(request);
     expect(networkReducer(s, { type: 'generateFailed' }).generated).toBeNull();

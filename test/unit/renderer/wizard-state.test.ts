@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { FolderView, StepIssue } from '../../../electron/common/ipc/setup.ipc';
-import { initialWizardState, wizardReducer, type WizardAction, type WizardState } from '../../../renderer/src/components/setup/wizard-state';
+import {
+  initialWizardState,
+  wizardReducer,
+  type WizardAction,
+  type WizardState,
+} from '../../../renderer/src/components/setup/wizard-state';
 
 const folder = (corsFiles: string[] = []): FolderView => ({
   folder: '/srv/crucible',
@@ -43,8 +48,13 @@ describe('wizardReducer', () => {
 
   it('a folder whose compose file hard-codes CORS turns the fix back on; one without keeps the admin’s choice', () => {
     const off = play({ type: 'address', form: { frontendUrl: '', corsText: '', applyCorsFix: false } });
-    expect(wizardReducer(off, { type: 'folderChosen', folder: folder(['docker-compose.yml']), existing: null }).address.applyCorsFix).toBe(true);
-    expect(wizardReducer(off, { type: 'folderChosen', folder: folder(), existing: null }).address.applyCorsFix).toBe(false);
+    expect(
+      wizardReducer(off, { type: 'folderChosen', folder: folder(['docker-compose.yml']), existing: null }).address
+        .applyCorsFix,
+    ).toBe(true);
+    expect(wizardReducer(off, { type: 'folderChosen', folder: folder(), existing: null }).address.applyCorsFix).toBe(
+      false,
+    );
   });
 
   it('moving to another step clears its issues; leaving the password step forgets the password shown once', () => {
@@ -66,7 +76,10 @@ describe('wizardReducer', () => {
   it('issues about a typed password go when the admin switches to Generate', () => {
     const typed = play(
       { type: 'go', to: 'password' },
-      { type: 'password', form: { mode: 'typed', typed: 'password123456789', confirmation: 'password123456789', stored: false } },
+      {
+        type: 'password',
+        form: { mode: 'typed', typed: 'password123456789', confirmation: 'password123456789', stored: false },
+      },
       { type: 'issues', issues: [issue('This password is on a list of common passwords.')] },
     );
     expect(typed.issues).toHaveLength(1);
@@ -77,8 +90,22 @@ describe('wizardReducer', () => {
 
   it('a new generated password must be confirmed as stored again; a saved typed password leaves the fields empty', () => {
     const stored = play({ type: 'password', form: { mode: 'generated', typed: '', confirmation: '', stored: true } });
-    expect(wizardReducer(stored, { type: 'revealed', revealed: { password: 'x', length: 1, entropyBits: 1 } }).password.stored).toBe(false);
-    const typed = play({ type: 'password', form: { mode: 'typed', typed: 'a long typed passphrase', confirmation: 'a long typed passphrase', stored: false } }, { type: 'passwordSaved' });
+    expect(
+      wizardReducer(stored, { type: 'revealed', revealed: { password: 'x', length: 1, entropyBits: 1 } }).password
+        .stored,
+    ).toBe(false);
+    const typed = play(
+      {
+        type: 'password',
+        form: {
+          mode: 'typed',
+          typed: 'a long typed passphrase',
+          confirmation: 'a long typed passphrase',
+          stored: false,
+        },
+      },
+      { type: 'passwordSaved' },
+    );
     expect(typed.password).toEqual({ mode: 'typed', typed: '', confirmation: '', stored: false });
   });
 
@@ -87,20 +114,37 @@ describe('wizardReducer', () => {
       { type: 'address', form: { frontendUrl: 'https://crucible.example.org/', corsText: 'x', applyCorsFix: true } },
       { type: 'issues', issues: [issue('Production needs https://.')] },
     );
-    expect(wizardReducer(s, { type: 'address', form: { ...s.address, frontendUrl: 'https://c.example.org' } }).issues).toEqual([]);
-    const saved = wizardReducer(s, { type: 'addressSaved', frontendUrl: 'https://crucible.example.org', corsOrigins: ['https://a.example.org', 'https://b.example.org'] });
-    expect(saved.address).toEqual({ frontendUrl: 'https://crucible.example.org', corsText: 'https://a.example.org\nhttps://b.example.org', applyCorsFix: true });
+    expect(
+      wizardReducer(s, { type: 'address', form: { ...s.address, frontendUrl: 'https://c.example.org' } }).issues,
+    ).toEqual([]);
+    const saved = wizardReducer(s, {
+      type: 'addressSaved',
+      frontendUrl: 'https://crucible.example.org',
+      corsOrigins: ['https://a.example.org', 'https://b.example.org'],
+    });
+    expect(saved.address).toEqual({
+      frontendUrl: 'https://crucible.example.org',
+      corsText: 'https://a.example.org\nhttps://b.example.org',
+      applyCorsFix: true,
+    });
     expect(saved.issues).toHaveLength(1);
   });
 
   it('choosing an environment clears "Choose an environment."', () => {
-    const s = play({ type: 'issues', issues: [issue('Choose an environment.')] }, { type: 'environment', environment: 'staging' });
+    const s = play(
+      { type: 'issues', issues: [issue('Choose an environment.')] },
+      { type: 'environment', environment: 'staging' },
+    );
     expect(s.environment).toBe('staging');
     expect(s.issues).toEqual([]);
   });
 
   it('typed provider keys are kept per name and emptied once sent', () => {
-    const s = play({ type: 'providerValue', name: 'A', value: '1' }, { type: 'providerValue', name: 'B', value: '2' }, { type: 'providerValue', name: 'A', value: '3' });
+    const s = play(
+      { type: 'providerValue', name: 'A', value: '1' },
+      { type: 'providerValue', name: 'B', value: '2' },
+      { type: 'providerValue', name: 'A', value: '3' },
+    );
     expect(s.providerValues).toEqual({ A: '3', B: '2' });
     expect(wizardReducer(s, { type: 'providerValuesSent' }).providerValues).toEqual({});
   });

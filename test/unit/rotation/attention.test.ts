@@ -3,7 +3,12 @@ import type { PolicyItem } from '../../../electron/common/ipc/rotation.ipc';
 import { rotationAttention } from '../../../electron/core/rotation/policy';
 import { newestBackups } from '../../../electron/core/backup/freshness';
 
-const item = (variable: string, ageDays: number | null, maxAgeDays: number | null, extra: Partial<PolicyItem> = {}): PolicyItem => ({
+const item = (
+  variable: string,
+  ageDays: number | null,
+  maxAgeDays: number | null,
+  extra: Partial<PolicyItem> = {},
+): PolicyItem => ({
   variable,
   playbook: 'env-and-recreate',
   rotatable: maxAgeDays !== null,

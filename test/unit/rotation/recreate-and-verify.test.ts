@@ -50,36 +50,49 @@ async function recreateCommands(w: World, variable: string): Promise<string[]> {
   return plan.steps.find((s) => s.id === STEP.recreate)?.commands.map((c) => c.display) ?? [];
 }
 
-describe.skipIf(!existsSync(UPSTREAM))("recreating exactly the services that receive the variable (Crucible's compose files)", () => {
-  it('docker-compose.yml: a secret passed as an environment entry recreates its receivers without force', async () => {
-    const w = await worldWith('docker-compose.yml');
-    expect(await recreateCommands(w, 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD')).toEqual(['docker compose up -d api']);
-    expect(await recreateCommands(w, 'REDIS_PASSWORD')).toEqual(['docker compose up -d redis api worker beat']);
-  });
+describe.skipIf(!existsSync(UPSTREAM))(
+  "recreating exactly the services that receive the variable (Crucible's compose files)",
+  () => {
+    it('docker-compose.yml: a secret passed as an environment entry recreates its receivers without force', async () => {
+      const w = await worldWith('docker-compose.yml');
+      expect(await recreateCommands(w, 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD')).toEqual(['docker compose up -d api']);
+      expect(await recreateCommands(w, 'REDIS_PASSWORD')).toEqual(['docker compose up -d redis api worker beat']);
+    });
 
-  it('docker-compose.yml: a key the api reads only from the mounted .env is applied with --force-recreate', async () => {
-    const w = await worldWith('docker-compose.yml');
-    const plan = await w.service().plan(DEP, 'OPENROUTER_API_KEY');
-    const recreate = plan.steps.find((s) => s.id === STEP.recreate);
-    expect(recreate?.commands.map((c) => c.display)).toEqual(['docker compose up -d --force-recreate api']);
-    expect(recreate?.detail).toContain('--force-recreate');
-    expect(plan.blastRadius.servicesRecreated).toEqual(['api']);
-  });
+    it('docker-compose.yml: a key the api reads only from the mounted .env is applied with --force-recreate', async () => {
+      const w = await worldWith('docker-compose.yml');
+      const plan = await w.service().plan(DEP, 'OPENROUTER_API_KEY');
+      const recreate = plan.steps.find((s) => s.id === STEP.recreate);
+      expect(recreate?.commands.map((c) => c.display)).toEqual(['docker compose up -d --force-recreate api']);
+      expect(recreate?.detail).toContain('--force-recreate');
+      expect(plan.blastRadius.servicesRecreated).toEqual(['api']);
+    });
 
-  it('docker-compose.prod.yml: the same secrets recreate the services listed with -f, none forced (no .env mount)', async () => {
-    const w = await worldWith('docker-compose.prod.yml');
-    expect(await recreateCommands(w, 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD')).toEqual(['docker compose -f docker-compose.prod.yml up -d api']);
-    expect(await recreateCommands(w, 'REDIS_PASSWORD')).toEqual(['docker compose -f docker-compose.prod.yml up -d redis api worker beat']);
-  });
-});
+    it('docker-compose.prod.yml: the same secrets recreate the services listed with -f, none forced (no .env mount)', async () => {
+      const w = await worldWith('docker-compose.prod.yml');
+      expect(await recreateCommands(w, 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD')).toEqual([
+        'docker compose -f docker-compose.prod.yml up -d api',
+      ]);
+      expect(await recreateCommands(w, 'REDIS_PASSWORD')).toEqual([
+        'docker compose -f docker-compose.prod.yml up -d redis api worker beat',
+      ]);
+    });
+  },
+);
 
 describe('playbook verifications say only what Crucible can show', () => {
-  const ctx: PlanContext = { deployment: { folder: '/srv/crucible', composeFiles: [] }, postgresUser: 'pguser', dumpFile: '/home/a/dumps/x.sql', alterRoleFile: '/home/a/rotation/r/alter-role.sql' };
+  const ctx: PlanContext = {
+    deployment: { folder: '/srv/crucible', composeFiles: [] },
+    postgresUser: 'pguser',
+    dumpFile: '/home/a/dumps/x.sql',
+    alterRoleFile: '/home/a/rotation/r/alter-role.sql',
+  };
 
   it('config-check is never offered as proof of a new provider key (it shows the same 7 characters for every OpenRouter key)', () => {
     for (const v of crucibleCeProfile.variables) {
       const plan = buildPlan(crucibleCeProfile, v.name, ctx);
-      for (const line of plan?.verify ?? []) if (line.includes('config-check')) expect(line, v.name).toMatch(/cannot confirm/);
+      for (const line of plan?.verify ?? [])
+        if (line.includes('config-check')) expect(line, v.name).toMatch(/cannot confirm/);
     }
     const openrouter = buildPlan(crucibleCeProfile, 'ROUNDTABLE_OPENROUTER_API_KEY', ctx);
     expect(openrouter?.verify.join(' ')).toMatch(/revoked at the provider/);
@@ -91,16 +104,28 @@ describe('playbook verifications say only what Crucible can show', () => {
   it('no verification cites the notes the app was written from', () => {
     for (const v of crucibleCeProfile.variables) {
       const plan = buildPlan(crucibleCeProfile, v.name, ctx);
-      for (const line of [...(plan?.verify ?? []), ...(plan?.steps.map((s) => s.detail) ?? [])]) expect(line).not.toMatch(/crucible-facts|shared\//);
+      for (const line of [...(plan?.verify ?? []), ...(plan?.steps.map((s) => s.detail) ?? [])])
+        expect(line).not.toMatch(/crucible-facts|shared\//);
     }
   });
 });
 
 describe('rollback commands come from the command builders', () => {
-  const base: PlanContext = { deployment: { folder: '/srv/crucible', composeFiles: [] }, postgresUser: 'pguser', dumpFile: '/d.sql', alterRoleFile: '/w/alter-role.sql' };
+  const base: PlanContext = {
+    deployment: { folder: '/srv/crucible', composeFiles: [] },
+    postgresUser: 'pguser',
+    dumpFile: '/d.sql',
+    alterRoleFile: '/w/alter-role.sql',
+  };
 
   it('the role password is set back from the rollback file, on stdin, never in argv', () => {
-    const cmds = buildRollbackCommands(crucibleCeProfile, 'POSTGRES_PASSWORD', base, [UNDO.alterRole, UNDO.recreate], '/w-rollback/alter-role-previous.sql');
+    const cmds = buildRollbackCommands(
+      crucibleCeProfile,
+      'POSTGRES_PASSWORD',
+      base,
+      [UNDO.alterRole, UNDO.recreate],
+      '/w-rollback/alter-role-previous.sql',
+    );
     expect(cmds.map((c) => c.display)).toEqual([
       'docker compose exec -T postgres psql -U pguser -d roundtable -v ON_ERROR_STOP=1 < /w-rollback/alter-role-previous.sql',
       expect.stringMatching(/^docker compose up -d /),
@@ -109,12 +134,26 @@ describe('rollback commands come from the command builders', () => {
   });
 
   it('the reverse SQL applied is the file the rollback wrote, not the forward one', () => {
-    const cmds = buildRollbackCommands(crucibleCeProfile, 'API_KEY_ENCRYPTION_KEY', { ...base, sqlFile: '/admin/reverse.sql' }, [UNDO.applyReverseSql, UNDO.recreate], '/unused');
+    const cmds = buildRollbackCommands(
+      crucibleCeProfile,
+      'API_KEY_ENCRYPTION_KEY',
+      { ...base, sqlFile: '/admin/reverse.sql' },
+      [UNDO.applyReverseSql, UNDO.recreate],
+      '/unused',
+    );
     expect(cmds[0]?.stdin).toEqual({ kind: 'file', path: '/admin/reverse.sql' });
     expect(cmds[1]?.display).toBe('docker compose up -d api worker beat frontend');
   });
 
   it('an undo the playbook has no step for adds nothing', () => {
-    expect(buildRollbackCommands(crucibleCeProfile, 'ROUNDTABLE_JWT_SECRET', base, [UNDO.alterRole, UNDO.applyReverseSql], '/x')).toEqual([]);
+    expect(
+      buildRollbackCommands(
+        crucibleCeProfile,
+        'ROUNDTABLE_JWT_SECRET',
+        base,
+        [UNDO.alterRole, UNDO.applyReverseSql],
+        '/x',
+      ),
+    ).toEqual([]);
   });
 });

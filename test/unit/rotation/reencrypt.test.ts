@@ -34,14 +34,28 @@ describe('parseUserSettingsExport', () => {
 
   it('drops empty rows and accepts null (json_agg of no rows)', () => {
     expect(parseUserSettingsExport('null')).toEqual([]);
-    expect(parseUserSettingsExport(JSON.stringify([{ id: ID1, provider_api_keys: '{}' }, { id: ID2, provider_api_keys: null }]))).toEqual([]);
+    expect(
+      parseUserSettingsExport(
+        JSON.stringify([
+          { id: ID1, provider_api_keys: '{}' },
+          { id: ID2, provider_api_keys: null },
+        ]),
+      ),
+    ).toEqual([]);
   });
 
   it.each([
     ['not JSON', '{', /not valid JSON/],
     ['not an array', '{}', /JSON array/],
     ['bad id', JSON.stringify([{ id: "1' OR 1=1", provider_api_keys: '{}' }]), /valid "id"/],
-    ['duplicate id', JSON.stringify([{ id: ID1, provider_api_keys: '{}' }, { id: ID1, provider_api_keys: '{}' }]), /twice/],
+    [
+      'duplicate id',
+      JSON.stringify([
+        { id: ID1, provider_api_keys: '{}' },
+        { id: ID1, provider_api_keys: '{}' },
+      ]),
+      /twice/,
+    ],
     ['array value', JSON.stringify([{ id: ID1, provider_api_keys: '[1]' }]), /not a JSON object/],
   ])('refuses %s', (_, text, msg) => {
     expect(() => parseUserSettingsExport(text)).toThrow(msg);
@@ -75,7 +89,9 @@ describe('reencryptExport', () => {
     Buffer.from(OLD).copy(kb);
     const plain = 'sk-legacy-0123456789';
     const legacy = Buffer.from(Array.from(Buffer.from(plain), (b, i) => b ^ (kb[i % 32] ?? 0))).toString('base64');
-    const rows = parseUserSettingsExport(JSON.stringify([{ id: ID1, provider_api_keys: JSON.stringify({ openai: legacy }) }]));
+    const rows = parseUserSettingsExport(
+      JSON.stringify([{ id: ID1, provider_api_keys: JSON.stringify({ openai: legacy }) }]),
+    );
     const r = await reencryptExport(rows, { oldKey: OLD, newKey: NEW });
     expect(r.legacy).toBe(1);
     const v = (JSON.parse(r.changes[0]?.newText ?? '') as { openai: string }).openai;
@@ -102,17 +118,23 @@ describe('reencryptExport', () => {
   it('does not accept a Fernet-shaped value through the legacy path', async () => {
     const bad = (await token(OLD, CANARY)).replace(/^(.{60})./, '$1A');
     const rows = parseUserSettingsExport(JSON.stringify([{ id: ID1, provider_api_keys: JSON.stringify({ x: bad }) }]));
-    await expect(reencryptExport(rows, { oldKey: OLD, newKey: NEW })).rejects.toMatchObject({ code: 'ROTATION_TOKEN_UNDECRYPTABLE' });
+    await expect(reencryptExport(rows, { oldKey: OLD, newKey: NEW })).rejects.toMatchObject({
+      code: 'ROTATION_TOKEN_UNDECRYPTABLE',
+    });
   });
 
   it('refuses identical keys', async () => {
-    await expect(reencryptExport([], { oldKey: OLD, newKey: OLD })).rejects.toMatchObject({ code: 'ROTATION_SAME_KEY' });
+    await expect(reencryptExport([], { oldKey: OLD, newKey: OLD })).rejects.toMatchObject({
+      code: 'ROTATION_SAME_KEY',
+    });
   });
 });
 
 describe('SQL and commands', () => {
   it('picks a dollar tag absent from the body', () => {
-    const sql = buildReencryptionSql([{ id: ID1, oldText: '{"$rotation$": "a"}', exact: true, newText: '{"$rotation$": "b"}', providers: [] }]);
+    const sql = buildReencryptionSql([
+      { id: ID1, oldText: '{"$rotation$": "a"}', exact: true, newText: '{"$rotation$": "b"}', providers: [] },
+    ]);
     expect(sql).toContain('DO $rotation1$');
   });
 

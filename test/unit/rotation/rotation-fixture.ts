@@ -45,14 +45,18 @@ export class TestKeychain implements Keychain {
     return Promise.resolve(this.data.get(service)?.delete(account) ?? false);
   }
   list(service: string): Promise<KeychainEntry[]> {
-    return Promise.resolve([...(this.data.get(service) ?? new Map<string, string>())].map(([account, value]) => ({ account, value })));
+    return Promise.resolve(
+      [...(this.data.get(service) ?? new Map<string, string>())].map(([account, value]) => ({ account, value })),
+    );
   }
   ensureUsable(): Promise<void> {
     return Promise.resolve();
   }
   /** Every entry of every staging service (`…/rotation/<run>`). */
   staged(): string[] {
-    return [...this.data].filter(([s]) => s.includes('/rotation/')).flatMap(([s, m]) => [...m.keys()].map((a) => `${s}:${a}`));
+    return [...this.data]
+      .filter(([s]) => s.includes('/rotation/'))
+      .flatMap(([s, m]) => [...m.keys()].map((a) => `${s}:${a}`));
   }
   cloneWith(effect: () => void): TestKeychain {
     const k = new TestKeychain(effect);
@@ -80,7 +84,10 @@ export const fakeVerify = async (p: string, h: string) => h === (await fakeHash(
 export const isFakeHash = (v: string) => /^H-[0-9a-f]{64}$/.test(v);
 
 /** What the keychain and `.env` hold before a rotation: the login password in its stored form (its hash). */
-export const OLD_STORED: Record<keyof typeof OLD, string> = { ...OLD, ROUNDTABLE_COMMUNITY_AUTH_PASSWORD: fakeHashSync(OLD.ROUNDTABLE_COMMUNITY_AUTH_PASSWORD) };
+export const OLD_STORED: Record<keyof typeof OLD, string> = {
+  ...OLD,
+  ROUNDTABLE_COMMUNITY_AUTH_PASSWORD: fakeHashSync(OLD.ROUNDTABLE_COMMUNITY_AUTH_PASSWORD),
+};
 
 export interface World {
   root: string;
@@ -101,7 +108,12 @@ export interface World {
 
 async function exportFor(key: string): Promise<string> {
   const f = await deriveCrucibleFernetKey(key);
-  return JSON.stringify([{ id: '11111111-1111-4111-8111-111111111111', provider_api_keys: JSON.stringify({ openrouter: fernetEncrypt(f, 'sk-or-v1-user-key-123456') }) }]);
+  return JSON.stringify([
+    {
+      id: '11111111-1111-4111-8111-111111111111',
+      provider_api_keys: JSON.stringify({ openrouter: fernetEncrypt(f, 'sk-or-v1-user-key-123456') }),
+    },
+  ]);
 }
 
 let exportCache: string | null = null;
@@ -117,7 +129,8 @@ function fakeRunner(w: { commands: string[][] }, effect: () => void): CommandRun
       w.commands.push([...argv]);
       if (argv.includes('pg_dump')) return { code: 0, stdout: '-- dump\n', stderr: '' };
       // The service check in the api container: every check passes.
-      if (argv.includes('api') && argv.includes('python')) return { code: 0, stdout: '{"results":[{"check":"health","ok":true,"detail":"ok"}]}\n', stderr: '' };
+      if (argv.includes('api') && argv.includes('python'))
+        return { code: 0, stdout: '{"results":[{"check":"health","ok":true,"detail":"ok"}]}\n', stderr: '' };
       if (argv.some((a) => a.startsWith('SELECT coalesce(json_agg'))) {
         exportCache ??= await exportFor(OLD.API_KEY_ENCRYPTION_KEY);
         return { code: 0, stdout: exportCache, stderr: '' };
@@ -140,7 +153,13 @@ function build(root: string, kc: TestKeychain, budget: { left: number }, command
   };
   const crashingStore = (): StateStore => {
     const s = store();
-    return { ...s, file: s.file, read: () => s.read(), notice: () => s.notice(), update: (c) => (effect(), s.update(c)) };
+    return {
+      ...s,
+      file: s.file,
+      read: () => s.read(),
+      notice: () => s.notice(),
+      update: (c) => (effect(), s.update(c)),
+    };
   };
   const w: World = {
     root,
@@ -206,9 +225,26 @@ export async function makeWorld(): Promise<World> {
   await writeFile(join(w.folder, '.env'), lines.join('\n') + '\n', { mode: 0o600 });
   for (const [k, v] of Object.entries(OLD_STORED)) await kc.set(serviceFor(DEP), k, v);
   await w.store().update((s) => {
-    s.deployments.push({ id: DEP, name: 'Prod', folder: w.folder, composeFiles: ['docker-compose.yml'], environment: 'production', createdAt: '2026-01-01T00:00:00Z' });
+    s.deployments.push({
+      id: DEP,
+      name: 'Prod',
+      folder: w.folder,
+      composeFiles: ['docker-compose.yml'],
+      environment: 'production',
+      createdAt: '2026-01-01T00:00:00Z',
+    });
     s.secrets[DEP] = Object.fromEntries(
-      Object.keys(OLD).map((k) => [k, { variable: k, fingerprint: '0123456789abcdef', generation: 1, created: '2026-01-01T00:00:00Z', lastRotated: null, origin: 'generated' as const }]),
+      Object.keys(OLD).map((k) => [
+        k,
+        {
+          variable: k,
+          fingerprint: '0123456789abcdef',
+          generation: 1,
+          created: '2026-01-01T00:00:00Z',
+          lastRotated: null,
+          origin: 'generated' as const,
+        },
+      ]),
     );
   });
   return w;

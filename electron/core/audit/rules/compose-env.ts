@@ -67,13 +67,20 @@ export const localhostApiUrlRule: AuditRule = {
   title: 'A URL fixed to http://localhost in the compose file',
   run: (ctx) =>
     entries(ctx)
-      .filter(({ e }) => e.name !== CORS && URL_VARS.test(e.name) && e.raw !== null && /^https?:\/\/(localhost|127\.0\.0\.1)([:/]|$)/.test(e.raw.trim()))
+      .filter(
+        ({ e }) =>
+          e.name !== CORS &&
+          URL_VARS.test(e.name) &&
+          e.raw !== null &&
+          /^https?:\/\/(localhost|127\.0\.0\.1)([:/]|$)/.test(e.raw.trim()),
+      )
       .map(({ svc, e }) => ({
         code: 'COMPOSE_LOCALHOST_URL',
         severity: ctx.target.environment === 'development' ? ('info' as const) : ('warning' as const),
         title: `${svc.name}: ${e.name} points at localhost`,
         message: `${e.name} is fixed to a localhost URL in the compose file${e.name.startsWith('NEXT_PUBLIC_') ? ' (and baked into the frontend image at build time)' : ''}. Browsers on other machines will call their own localhost, and the traffic is plain HTTP.`,
-        howToFix: 'Serve the stack behind a TLS reverse proxy and point the URL at its https:// address; for NEXT_PUBLIC_ variables rebuild the frontend image with the new value.',
+        howToFix:
+          'Serve the stack behind a TLS reverse proxy and point the URL at its https:// address; for NEXT_PUBLIC_ variables rebuild the frontend image with the new value.',
         variable: e.name,
         service: svc.name,
         file: e.source.file,
@@ -89,7 +96,9 @@ export const envOverrideRule: AuditRule = {
   title: 'A compose environment entry overrides the .env value',
   run: (ctx) =>
     entries(ctx)
-      .filter(({ e }) => e.name !== CORS && ctx.env.values.has(e.name) && !takesOwnVariable(e) && !isLiteralSecret(ctx, e))
+      .filter(
+        ({ e }) => e.name !== CORS && ctx.env.values.has(e.name) && !takesOwnVariable(e) && !isLiteralSecret(ctx, e),
+      )
       .map(({ svc, e }) => ({
         code: 'COMPOSE_ENV_OVERRIDES_DOTENV',
         severity: 'warning' as const,

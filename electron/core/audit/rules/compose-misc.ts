@@ -30,13 +30,24 @@ function literalSecretCount(argv: ComposeArgv): number {
     if (assigned !== undefined && referencedVariables(assigned).length === 0 && !assigned.startsWith('$')) n++;
     if (SECRET_FLAGS.test(cur) || SHORT_SECRET_FLAGS.has(cur)) {
       const next = w[i + 1];
-      if (next !== undefined && next !== '' && !next.startsWith('-') && referencedVariables(next).length === 0 && !next.startsWith('$')) n++;
+      if (
+        next !== undefined &&
+        next !== '' &&
+        !next.startsWith('-') &&
+        referencedVariables(next).length === 0 &&
+        !next.startsWith('$')
+      )
+        n++;
     }
   }
   return n;
 }
 
-function argvRule(code: string, field: 'command' | 'entrypoint' | 'healthcheck', label: string): (ctx: AuditContext) => Finding[] {
+function argvRule(
+  code: string,
+  field: 'command' | 'entrypoint' | 'healthcheck',
+  label: string,
+): (ctx: AuditContext) => Finding[] {
   return (ctx) => {
     const out: Finding[] = [];
     for (const svc of ctx.compose?.services ?? []) {
@@ -46,7 +57,10 @@ function argvRule(code: string, field: 'command' | 'entrypoint' | 'healthcheck',
       const literals = literalSecretCount(argv);
       if (refs.length === 0 && literals === 0) continue;
       const where = `${argv.source.file}:${argv.source.line}`;
-      const parts = [refs.length > 0 ? `references ${refs.join(', ')}` : '', literals > 0 ? `${String(literals)} literal password argument(s), not shown` : ''].filter((s) => s !== '');
+      const parts = [
+        refs.length > 0 ? `references ${refs.join(', ')}` : '',
+        literals > 0 ? `${String(literals)} literal password argument(s), not shown` : '',
+      ].filter((s) => s !== '');
       out.push({
         code,
         severity: literals > 0 ? 'error' : 'warning',
@@ -72,7 +86,10 @@ export const secretOnCommandLineRule: AuditRule = {
   group: 'compose',
   severity: 'warning',
   title: 'Secret on a command line',
-  run: (ctx) => [...argvRule('COMPOSE_SECRET_ON_COMMAND_LINE', 'command', 'command line')(ctx), ...argvRule('COMPOSE_SECRET_ON_COMMAND_LINE', 'entrypoint', 'entrypoint')(ctx)],
+  run: (ctx) => [
+    ...argvRule('COMPOSE_SECRET_ON_COMMAND_LINE', 'command', 'command line')(ctx),
+    ...argvRule('COMPOSE_SECRET_ON_COMMAND_LINE', 'entrypoint', 'entrypoint')(ctx),
+  ],
 };
 
 export const secretInHealthcheckRule: AuditRule = {
@@ -104,7 +121,8 @@ export const envFileMountedRule: AuditRule = {
           severity,
           title: `${svc.name} mounts ${whole ? 'the whole deployment folder (with .env)' : '.env'}${v.readOnly ? ' read-only' : ' read-write'}`,
           message: `Every secret in .env is readable inside ${svc.name}, including the ones it does not need${v.readOnly ? '' : '; the mount is writable and the container runs as root, so a compromised container can change the host .env'}. If .env is missing when the container is created, docker creates a directory named .env instead.`,
-          howToFix: 'Pass only the variables the service needs through environment: entries and remove the mount; if the mount must stay, add :ro.',
+          howToFix:
+            'Pass only the variables the service needs through environment: entries and remove the mount; if the mount must stay, add :ro.',
           service: svc.name,
           file: v.source.file,
           line: v.source.line,
@@ -142,7 +160,8 @@ export const unpinnedImageRule: AuditRule = {
           severity: 'warning',
           title: `${svc.name}: image ${issue === 'latest' ? 'tagged latest' : 'has no tag'}`,
           message: `${svc.name} runs whatever ${img.value.split(':')[0] ?? img.value} is newest when it is pulled, so an update (or a compromised registry) changes what runs without anyone deciding it, and a rollback has no version to go back to.`,
-          howToFix: 'Pin a release tag (e.g. :1.4.2) or better a digest (@sha256:...), and update it deliberately after reading the release notes.',
+          howToFix:
+            'Pin a release tag (e.g. :1.4.2) or better a digest (@sha256:...), and update it deliberately after reading the release notes.',
           service: svc.name,
           file: img.source.file,
           line: img.source.line,
@@ -173,7 +192,10 @@ export const composeProblemsRule: AuditRule = {
         severity: 'error',
         title: ctx.composeError.code === 'COMPOSE_NOT_FOUND' ? 'Compose file not found' : 'Compose file cannot be read',
         message: `${ctx.composeError.message} The compose checks were skipped.`,
-        howToFix: ctx.composeError.code === 'COMPOSE_NOT_FOUND' ? 'Check the deployment folder and its compose file list.' : 'Fix the file at the line shown (docker compose config shows the same error), then audit again.',
+        howToFix:
+          ctx.composeError.code === 'COMPOSE_NOT_FOUND'
+            ? 'Check the deployment folder and its compose file list.'
+            : 'Fix the file at the line shown (docker compose config shows the same error), then audit again.',
         file: /^(\S+)/.exec(ctx.composeError.message)?.[1],
         line: line === undefined ? undefined : Number(line),
         evidence: ctx.composeError.message,
@@ -187,7 +209,10 @@ export const composeProblemsRule: AuditRule = {
           severity: secret ? 'error' : 'info',
           title: `${p.variable ?? 'A variable'} is not set`,
           message: `${p.message}${secret ? ' The service will start with an empty secret or fail.' : ''}`,
-          howToFix: p.variable === undefined ? 'If the "$" is meant literally, write $$; otherwise write ${NAME} and set NAME in .env.' : `Set ${p.variable} in .env${secret ? ' (generate it with the app)' : ', or leave it unset if you do not use it'}.`,
+          howToFix:
+            p.variable === undefined
+              ? 'If the "$" is meant literally, write $$; otherwise write ${NAME} and set NAME in .env.'
+              : `Set ${p.variable} in .env${secret ? ' (generate it with the app)' : ', or leave it unset if you do not use it'}.`,
           variable: p.variable,
           service: p.service,
           file: p.source.file,
@@ -199,9 +224,17 @@ export const composeProblemsRule: AuditRule = {
       out.push({
         code: p.code,
         severity: PROBLEM_SEVERITY[p.code] ?? 'error',
-        title: p.code === 'COMPOSE_BAD_PORT' ? `${p.service ?? ''}: invalid ports entry` : p.code === 'COMPOSE_REQUIRED_VARIABLE_MISSING' ? `${p.variable ?? ''} is required` : 'Invalid interpolation',
+        title:
+          p.code === 'COMPOSE_BAD_PORT'
+            ? `${p.service ?? ''}: invalid ports entry`
+            : p.code === 'COMPOSE_REQUIRED_VARIABLE_MISSING'
+              ? `${p.variable ?? ''} is required`
+              : 'Invalid interpolation',
         message: p.message,
-        howToFix: p.code === 'COMPOSE_REQUIRED_VARIABLE_MISSING' ? `Set ${p.variable ?? 'the variable'} in .env.` : 'Correct the entry; docker compose config shows the same error.',
+        howToFix:
+          p.code === 'COMPOSE_REQUIRED_VARIABLE_MISSING'
+            ? `Set ${p.variable ?? 'the variable'} in .env.`
+            : 'Correct the entry; docker compose config shows the same error.',
         variable: p.variable,
         service: p.service,
         file: p.source.file,

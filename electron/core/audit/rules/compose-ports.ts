@@ -24,7 +24,9 @@ function datastoreOf(svc: ComposeService, p: ComposePort): string | null {
 }
 
 function isWebService(svc: ComposeService, p: ComposePort): boolean {
-  return svc.name === 'api' || svc.name === 'frontend' || rangeIncludes(p.target, 8000) || rangeIncludes(p.target, 3000);
+  return (
+    svc.name === 'api' || svc.name === 'frontend' || rangeIncludes(p.target, 8000) || rangeIncludes(p.target, 3000)
+  );
 }
 
 function evidence(p: ComposePort, svc: ComposeService): string {
@@ -84,7 +86,8 @@ export const webPortRule: AuditRule = {
         message: web
           ? `The ${svc.name} service is reachable from the network over plain HTTP, and host firewalls (ufw) do not filter docker-published ports. The API's login has no rate limit.`
           : `Port ${p.target} of ${svc.name} is reachable from the network; docker-published ports bypass host firewalls.`,
-        howToFix: 'Bind the port to 127.0.0.1 and put a TLS reverse proxy (nginx, Caddy) in front of the frontend and the API; the browser on this host keeps working through localhost.',
+        howToFix:
+          'Bind the port to 127.0.0.1 and put a TLS reverse proxy (nginx, Caddy) in front of the frontend and the API; the browser on this host keeps working through localhost.',
         service: svc.name,
         file: p.source.file,
         line: p.source.line,

@@ -35,7 +35,11 @@ export const secretReusedAcrossDeploymentsRule: AuditRule = {
 };
 
 function publishedBeyondHost(ctx: Parameters<AuditRule['run']>[0], port: number, name: string): boolean {
-  return (ctx.compose?.services ?? []).some((s) => (s.name === name || s.ports.some((p) => rangeIncludes(p.target, port))) && (s.networkMode?.value === 'host' || s.ports.some((p) => rangeIncludes(p.target, port) && !isLoopback(p.hostIp))));
+  return (ctx.compose?.services ?? []).some(
+    (s) =>
+      (s.name === name || s.ports.some((p) => rangeIncludes(p.target, port))) &&
+      (s.networkMode?.value === 'host' || s.ports.some((p) => rangeIncludes(p.target, port) && !isLoopback(p.hostIp))),
+  );
 }
 
 export const knownLoginRateLimitRule: AuditRule = {
@@ -50,8 +54,10 @@ export const knownLoginRateLimitRule: AuditRule = {
             code: 'KNOWN_LOGIN_NO_RATE_LIMIT',
             severity: 'info',
             title: 'Known issue: the API login has no rate limit, and the API port is reachable from the network',
-            message: 'POST /api/auth/login accepts any user name and checks only the password, with no rate limit, lockout or audit record (service/app/api/routers/auth.py; see docs/crucible.md#the-login). On a published port it can be brute-forced.',
-            howToFix: 'Bind the API port to 127.0.0.1 and put a reverse proxy with request rate limiting (nginx limit_req, Caddy rate_limit) in front; use a long random login password (the app generates 22+ characters).',
+            message:
+              'POST /api/auth/login accepts any user name and checks only the password, with no rate limit, lockout or audit record (service/app/api/routers/auth.py; see docs/crucible.md#the-login). On a published port it can be brute-forced.',
+            howToFix:
+              'Bind the API port to 127.0.0.1 and put a reverse proxy with request rate limiting (nginx limit_req, Caddy rate_limit) in front; use a long random login password (the app generates 22+ characters).',
             service: 'api',
             evidence: 'api port 8000 published beyond 127.0.0.1',
           },
@@ -76,7 +82,8 @@ export const knownRedisUrlLoggedRule: AuditRule = {
         severity: 'info',
         title: 'Known issue: the Redis password is written to the api and worker logs',
         message: `The api logs "[redis] Initializing standard Redis client from URL: <full URL>" at INFO, password included (service/app/core/redis.py; see docs/crucible.md#redis-password-in-the-logs). Services receiving the URL: ${svcs.map((s) => s.name).join(', ')}.`,
-        howToFix: 'Treat the container logs as secret: restrict who can run docker logs, keep log rotation short, and purge old logs after rotating REDIS_PASSWORD.',
+        howToFix:
+          'Treat the container logs as secret: restrict who can run docker logs, keep log rotation short, and purge old logs after rotating REDIS_PASSWORD.',
         variable: 'ROUNDTABLE_REDIS_URL',
         evidence: `ROUNDTABLE_REDIS_URL carries the Redis password in ${svcs.map((s) => s.name).join(', ')}`,
       },
@@ -90,15 +97,19 @@ export const knownProductionCorsRule: AuditRule = {
   severity: 'info',
   title: 'Crucible: production mode cannot start with the stock CORS value',
   run: (ctx) => {
-    const hard = (ctx.compose?.services ?? []).find((s) => s.environment.get('ROUNDTABLE_CORS_ORIGINS')?.raw?.trim() === 'http://localhost:3000');
+    const hard = (ctx.compose?.services ?? []).find(
+      (s) => s.environment.get('ROUNDTABLE_CORS_ORIGINS')?.raw?.trim() === 'http://localhost:3000',
+    );
     if (!hard) return [];
     return [
       {
         code: 'KNOWN_PRODUCTION_CORS_BLOCKS_START',
         severity: 'info',
         title: 'Known issue: ROUNDTABLE_ENVIRONMENT=production cannot start with the stock compose CORS value',
-        message: "Crucible's production validator rejects CORS origins equal to exactly http://localhost:3000, and the stock compose files hard-code that value, so the API refuses to start in production mode (service/app/core/config.py; see docs/crucible.md#cors-in-production).",
-        howToFix: 'Apply the fix for COMPOSE_HARDCODED_CORS (the compose entry reads ${ROUNDTABLE_CORS_ORIGINS}) and set your HTTPS origin in .env.',
+        message:
+          "Crucible's production validator rejects CORS origins equal to exactly http://localhost:3000, and the stock compose files hard-code that value, so the API refuses to start in production mode (service/app/core/config.py; see docs/crucible.md#cors-in-production).",
+        howToFix:
+          'Apply the fix for COMPOSE_HARDCODED_CORS (the compose entry reads ${ROUNDTABLE_CORS_ORIGINS}) and set your HTTPS origin in .env.',
         service: hard.name,
         variable: 'ROUNDTABLE_CORS_ORIGINS',
         evidence: `${hard.name} sets ROUNDTABLE_CORS_ORIGINS=http://localhost:3000 in the compose file`,

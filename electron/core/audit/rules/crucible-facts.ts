@@ -15,7 +15,9 @@ const LOGIN = 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD';
 const CORS = 'ROUNDTABLE_CORS_ORIGINS';
 const LOG_LEVEL = 'ROUNDTABLE_LOG_LEVEL';
 /** Where the api reads a mounted `.env` itself (these rules are about Crucible's api and nothing else). */
-const API_READS_ENV: readonly MountedEnvReader[] = [{ service: 'api', path: '/app/.env', prefix: '', reader: 'service/app/core/config.py' }];
+const API_READS_ENV: readonly MountedEnvReader[] = [
+  { service: 'api', path: '/app/.env', prefix: '', reader: 'service/app/core/config.py' },
+];
 
 interface Received {
   value: string;
@@ -40,7 +42,9 @@ function apiReceives(ctx: AuditContext, name: string): Received | null {
     const entry = api.environment.get(name);
     return { value, from: entry ? `${entry.source.file}:${String(entry.source.line)}` : '.env (env_file)' };
   }
-  return received.readsMountedEnv && fromFile !== undefined ? { value: fromFile, from: '.env (mounted into the api)' } : null;
+  return received.readsMountedEnv && fromFile !== undefined
+    ? { value: fromFile, from: '.env (mounted into the api)' }
+    : null;
 }
 
 /** The host part of an origin as Python's `urlparse(origin).netloc` gives it (port included). */
@@ -82,22 +86,29 @@ export const knownCorsSubdomainsRule: AuditRule = {
     const got = apiReceives(ctx, CORS);
     if (got === null) return [];
     const wide = parseCorsOrigins(got.value).filter((o) => netloc(o)?.split('.').length === 2);
-    return wide.map(
-      (o): Finding => ({
-        code: 'KNOWN_CORS_ADMITS_SUBDOMAINS',
-        severity: 'warning',
-        title: `CORS origin ${o} also admits every *.${netloc(o) ?? ''} origin`,
-        message: `For an origin whose host has two labels, Crucible adds a pattern allowing any one-label subdomain and sends CORS with credentials (service/app/main.py, lines 204–243). A site on any such subdomain (a blog, a test site, a hosted service under your domain) can then call the api with a logged-in browser's session. See docs/crucible.md#cors-and-subdomains.`,
-        howToFix: `List the exact origin the frontend is served from, with its subdomain (for example https://crucible.${netloc(o) ?? 'example.org'}), in ${CORS}, then recreate the api.`,
-        variable: CORS,
-        service: 'api',
-        evidence: `${CORS} from ${got.from} includes ${o}`,
-      }),
-    );
+    return wide.map((o): Finding => ({
+      code: 'KNOWN_CORS_ADMITS_SUBDOMAINS',
+      severity: 'warning',
+      title: `CORS origin ${o} also admits every *.${netloc(o) ?? ''} origin`,
+      message: `For an origin whose host has two labels, Crucible adds a pattern allowing any one-label subdomain and sends CORS with credentials (service/app/main.py, lines 204–243). A site on any such subdomain (a blog, a test site, a hosted service under your domain) can then call the api with a logged-in browser's session. See docs/crucible.md#cors-and-subdomains.`,
+      howToFix: `List the exact origin the frontend is served from, with its subdomain (for example https://crucible.${netloc(o) ?? 'example.org'}), in ${CORS}, then recreate the api.`,
+      variable: CORS,
+      service: 'api',
+      evidence: `${CORS} from ${got.from} includes ${o}`,
+    }));
   },
 };
 
-const PY_LEVELS: Record<string, number> = { NOTSET: 0, DEBUG: 10, INFO: 20, WARN: 30, WARNING: 30, ERROR: 40, FATAL: 50, CRITICAL: 50 };
+const PY_LEVELS: Record<string, number> = {
+  NOTSET: 0,
+  DEBUG: 10,
+  INFO: 20,
+  WARN: 30,
+  WARNING: 30,
+  ERROR: 40,
+  FATAL: 50,
+  CRITICAL: 50,
+};
 
 export const knownLogsPartialSecretsRule: AuditRule = {
   code: 'KNOWN_LOGS_PARTIAL_SECRETS',
@@ -116,16 +127,25 @@ export const knownLogsPartialSecretsRule: AuditRule = {
       {
         code: 'KNOWN_LOGS_PARTIAL_SECRETS',
         severity: 'info',
-        title: keyPrefix ? "Known issue: the api logs the first characters of users' provider keys and of unknown session tokens" : 'Known issue: the api logs the first 16 characters of unknown session tokens',
+        title: keyPrefix
+          ? "Known issue: the api logs the first characters of users' provider keys and of unknown session tokens"
+          : 'Known issue: the api logs the first 16 characters of unknown session tokens',
         message: `${keyPrefix ? "At INFO the api logs the first 10 characters of a user's decrypted OpenRouter key on each intake upload (service/app/api/routers/intake.py, line 699). " : ''}At WARNING it logs the first 16 of the 43 characters of every session token it does not recognise (service/app/api/deps.py, lines 347–350 and 385). Neither is enough to use a key or a session, but the logs are no place for them. See docs/crucible.md#partial-secrets-in-logs-and-responses.`,
         howToFix: `${keyPrefix ? `Set ${LOG_LEVEL}=WARNING where the api reads it (.env when docker-compose.yml mounts it; an environment: entry of the api otherwise) and recreate the api. ` : ''}Treat the api's logs as secret: restrict who can run docker logs and keep log rotation short.`,
         variable: LOG_LEVEL,
         service: 'api',
-        evidence: got === null ? `${LOG_LEVEL} not received by the api: Crucible's default INFO` : `${LOG_LEVEL}=${got.value.trim().slice(0, 16)} from ${got.from}`,
+        evidence:
+          got === null
+            ? `${LOG_LEVEL} not received by the api: Crucible's default INFO`
+            : `${LOG_LEVEL}=${got.value.trim().slice(0, 16)} from ${got.from}`,
       },
     ];
   },
 };
 
 /** The rules of this file, in report order. */
-export const crucibleFactsRules: readonly AuditRule[] = [knownLoginHashCorruptedRule, knownCorsSubdomainsRule, knownLogsPartialSecretsRule];
+export const crucibleFactsRules: readonly AuditRule[] = [
+  knownLoginHashCorruptedRule,
+  knownCorsSubdomainsRule,
+  knownLogsPartialSecretsRule,
+];

@@ -12,7 +12,9 @@ function envIgnored(ctx: AuditContext): boolean {
 
 function backupIgnored(ctx: AuditContext): boolean {
   if (ctx.files.git?.repo) return ctx.files.git.backupIgnored;
-  return ctx.files.gitignore.text !== null && gitignoreIgnores(ctx.files.gitignore.text, '.env.bak-20260101T000000000Z');
+  return (
+    ctx.files.gitignore.text !== null && gitignoreIgnores(ctx.files.gitignore.text, '.env.bak-20260101T000000000Z')
+  );
 }
 
 export const envNotIgnoredRule: AuditRule = {
@@ -34,7 +36,9 @@ export const envNotIgnoredRule: AuditRule = {
         message: `${what[0]?.toUpperCase() ?? ''}${what.slice(1)} not ignored by git${repo ? '; a `git add .` or `git commit -a` would commit every secret' : ' (the folder is not a git repository today, but checkouts often become one)'}.`,
         howToFix: 'Add the lines `.env` and `.env.bak-*` to .gitignore.',
         file: '.gitignore',
-        evidence: ctx.files.gitignore.exists ? `.gitignore has no pattern matching ${env ? '.env' : '.env.bak-*'}${repo ? ' (git check-ignore)' : ''}` : 'there is no .gitignore in the deployment folder',
+        evidence: ctx.files.gitignore.exists
+          ? `.gitignore has no pattern matching ${env ? '.env' : '.env.bak-*'}${repo ? ' (git check-ignore)' : ''}`
+          : 'there is no .gitignore in the deployment folder',
         fixId: fixIds.gitignoreEnv(),
       },
     ];
@@ -95,8 +99,10 @@ export const envMissingRule: AuditRule = {
             code: 'ENV_FILE_MISSING',
             severity: 'error',
             title: 'The deployment has no .env',
-            message: 'There is no .env in the deployment folder: compose substitutes empty strings for every secret, and a bind mount of ./.env makes docker create a directory in its place.',
-            howToFix: 'Generate the .env with the setup wizard (or crucible-secrets generate) before starting the stack.',
+            message:
+              'There is no .env in the deployment folder: compose substitutes empty strings for every secret, and a bind mount of ./.env makes docker create a directory in its place.',
+            howToFix:
+              'Generate the .env with the setup wizard (or crucible-secrets generate) before starting the stack.',
             file: '.env',
             evidence: 'no .env in the deployment folder',
           },

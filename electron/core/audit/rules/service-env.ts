@@ -17,7 +17,12 @@ const DOC = 'docs/crucible.md#what-each-compose-file-passes';
 const API = 'api';
 const MODE = 'ROUNDTABLE_ENVIRONMENT';
 /** What production needs the api to see, beyond the mode itself (facts §14.1). */
-const PRODUCTION_SETTINGS = ['ROUNDTABLE_FRONTEND_URL', 'ROUNDTABLE_ENABLE_RATE_LIMITING', 'ROUNDTABLE_LLM_RATE_LIMIT_TPM', 'ROUNDTABLE_LLM_RATE_LIMIT_WINDOW_SECONDS'];
+const PRODUCTION_SETTINGS = [
+  'ROUNDTABLE_FRONTEND_URL',
+  'ROUNDTABLE_ENABLE_RATE_LIMITING',
+  'ROUNDTABLE_LLM_RATE_LIMIT_TPM',
+  'ROUNDTABLE_LLM_RATE_LIMIT_WINDOW_SECONDS',
+];
 
 /** The files the profile's programs read when mounted (config.py's `/app/.env`). */
 function readersOf(ctx: AuditContext): MountedEnvReader[] {
@@ -98,9 +103,13 @@ export const apiNotProductionRule: AuditRule = {
     // A production .env the api does not see; or a production deployment whose api no .env value could
     // reach (a .env merely lacking the mode is check-env's finding, and the fix is there).
     const envSaysProduction = ctx.env.values.get(MODE) === 'production';
-    const noRoute = !service.environment.has(MODE) && !serviceProcessEnvironment(project, ctx.env.values, API, readersOf(ctx)).readsMountedEnv;
+    const noRoute =
+      !service.environment.has(MODE) &&
+      !serviceProcessEnvironment(project, ctx.env.values, API, readersOf(ctx)).readsMountedEnv;
     if (!envSaysProduction && !(ctx.target.environment === 'production' && noRoute)) return [];
-    const lost = PRODUCTION_SETTINGS.filter((n) => ctx.env.values.has(n) && apiSees(ctx, project, n) !== ctx.env.values.get(n));
+    const lost = PRODUCTION_SETTINGS.filter(
+      (n) => ctx.env.values.has(n) && apiSees(ctx, project, n) !== ctx.env.values.get(n),
+    );
     return [
       {
         code: 'COMPOSE_API_NOT_PRODUCTION',
@@ -162,4 +171,3 @@ export function supersededByCompose(ctx: AuditContext, ruleFindings: readonly Fi
   if (ruleFindings.some((r) => r.code === 'ENV_NO_EFFECT' && r.variable === name)) return true;
   return findVariable(ctx.profile, name)?.effect === 'overridden-by-compose';
 }
-

@@ -30,7 +30,11 @@ export function backupHandlers({ core, platform }: HandlerDeps): Handlers['backu
     export: async ({ deploymentIds, passphrase, confirmation }) => {
       // Refuse a weak passphrase before asking where to save.
       await core.backup.checkExportPassphrase(passphrase, confirmation, deploymentIds);
-      const target = await platform.pickSaveFile('Save the encrypted backup', core.backup.defaultFileName(deploymentIds), BACKUP_FILTER);
+      const target = await platform.pickSaveFile(
+        'Save the encrypted backup',
+        core.backup.defaultFileName(deploymentIds),
+        BACKUP_FILTER,
+      );
       if (target === null) return null;
       const result = await core.backup.exportTo(target, deploymentIds, passphrase, confirmation, progress);
       generated.forget();
@@ -38,7 +42,9 @@ export function backupHandlers({ core, platform }: HandlerDeps): Handlers['backu
     },
     saveRecoverySheet: async ({ exportId }) => {
       const sheet = core.backup.recoverySheet(exportId);
-      const target = await platform.pickSaveFile('Save the printable recovery sheet', sheet.fileName, [{ name: 'Web page (print it)', extensions: ['html'] }]);
+      const target = await platform.pickSaveFile('Save the printable recovery sheet', sheet.fileName, [
+        { name: 'Web page (print it)', extensions: ['html'] },
+      ]);
       if (target === null) return null;
       await core.backup.writeRecoverySheet(exportId, target);
       return { fileName: sheet.fileName, path: target };
@@ -51,7 +57,9 @@ export function backupHandlers({ core, platform }: HandlerDeps): Handlers['backu
     planRestore: ({ fileId, passphrase }) => core.backup.planRestore(fileId, passphrase, progress),
     chooseFolder: async ({ sessionId, deploymentId }) => {
       const folder = await platform.pickFolder(`Choose the folder to restore ${deploymentId} into`);
-      return folder === null ? core.backup.currentPlan(sessionId) : core.backup.setFolder(sessionId, deploymentId, folder);
+      return folder === null
+        ? core.backup.currentPlan(sessionId)
+        : core.backup.setFolder(sessionId, deploymentId, folder);
     },
     applyRestore: async (selection) => {
       const result = await core.backup.applyRestore(selection, progress);

@@ -13,6 +13,10 @@ export function deploymentsHandlers({ core }: HandlerDeps): Handlers['deployment
     get: async ({ id }) => requireDeployment(await core.store.read(), id),
     where: async ({ id }) => deploymentWhere(core, requireDeployment(await core.store.read(), id)),
     verify: async ({ id, loginPassword }) =>
-      verifyDeployment({ openHost: (l) => core.openHost(l), redactor: core.logger.redactor }, requireDeployment(await core.store.read(), id), loginPassword === undefined ? {} : { loginPassword }),
+      verifyDeployment(
+        { openHost: (l) => core.openHost(l), redactor: core.logger.redactor },
+        requireDeployment(await core.store.read(), id),
+        loginPassword === undefined ? {} : { loginPassword },
+      ),
   };
 }

@@ -32,7 +32,11 @@ export function incidentHandlers({ core, platform }: HandlerDeps): Handlers['inc
     exportReport: async ({ id, format }) => {
       const { baseName } = await s.report(id);
       const name = `${baseName}.${format === 'html' ? 'html' : 'md'}`;
-      const target = await platform.pickSaveFile(format === 'html' ? 'Save the printable incident report' : 'Save the incident report (Markdown)', name, FILTERS[format]);
+      const target = await platform.pickSaveFile(
+        format === 'html' ? 'Save the printable incident report' : 'Save the incident report (Markdown)',
+        name,
+        FILTERS[format],
+      );
       if (target === null) return { file: null, view: await s.view(id) };
       const view = await s.exportReport(id, format, target);
       return { file: target.split(/[\\/]/).pop() ?? name, view };

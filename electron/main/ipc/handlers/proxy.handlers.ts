@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import { AppError } from '../../../common/errors';
 import type { Environment } from '../../../common/model/deployment';
-import type { ComposePreviewRequest, FirewallGuide, FirewallRequest, GeneratedFile, GenerateRequest, PickedRef, ProxyBundle } from '../../../common/ipc/proxy.ipc';
+import type {
+  ComposePreviewRequest,
+  FirewallGuide,
+  FirewallRequest,
+  GeneratedFile,
+  GenerateRequest,
+  PickedRef,
+  ProxyBundle,
+} from '../../../common/ipc/proxy.ipc';
 import { requireDeployment } from '../../../core/inventory/inventory';
 import { generateProxyBundle, writeGeneratedFile } from '../../../core/proxy/generate';
 import { readComposeFacts } from '../../../core/proxy/compose-facts';
@@ -31,38 +39,75 @@ export function proxyHandlers({ core, platform }: HandlerDeps): Handlers['proxy'
   };
   const pickedPath = (id: string, kind: PickKind): string => {
     const p = picked.get(id);
-    if (p?.kind !== kind) throw new AppError('PROXY_UNKNOWN_CHOICE', `That ${kind} choice is no longer known; choose the ${kind} again.`);
+    if (p?.kind !== kind)
+      throw new AppError('PROXY_UNKNOWN_CHOICE', `That ${kind} choice is no longer known; choose the ${kind} again.`);
     return p.path;
   };
 
-  async function target(req: { deploymentId?: string; folderId?: string; environment?: Environment }): Promise<{ folder: string | null; environment: Environment }> {
+  async function target(req: {
+    deploymentId?: string;
+    folderId?: string;
+    environment?: Environment;
+  }): Promise<{ folder: string | null; environment: Environment }> {
     if (req.deploymentId !== undefined) {
       const d = requireDeployment(await core.store.read(), req.deploymentId);
       return { folder: d.folder, environment: d.environment };
     }
-    return { folder: req.folderId === undefined ? null : pickedPath(req.folderId, 'folder'), environment: req.environment ?? 'production' };
+    return {
+      folder: req.folderId === undefined ? null : pickedPath(req.folderId, 'folder'),
+      environment: req.environment ?? 'production',
+    };
   }
 
   async function generate(req: GenerateRequest): Promise<ProxyBundle> {
     const t = await target(req);
-    const tls = req.tls.mode === 'files' ? { mode: 'files' as const, certPath: pickedPath(req.tls.certFileId, 'certificate'), keyPath: pickedPath(req.tls.keyFileId, 'key') } : { mode: 'acme' as const, email: req.tls.email };
+    const tls =
+      req.tls.mode === 'files'
+        ? {
+            mode: 'files' as const,
+            certPath: pickedPath(req.tls.certFileId, 'certificate'),
+            keyPath: pickedPath(req.tls.keyFileId, 'key'),
+          }
+        : { mode: 'acme' as const, email: req.tls.email };
     const bundle = await generateProxyBundle(
-      { server: req.server, domain: req.address.domain, publicUrl: req.address.publicUrl, environment: t.environment, tls, hsts: req.hsts, tuning: req.tuning },
+      {
+        server: req.server,
+        domain: req.address.domain,
+        publicUrl: req.address.publicUrl,
+        environment: t.environment,
+        tls,
+        hsts: req.hsts,
+        tuning: req.tuning,
+      },
       { folder: t.folder, now: core.clock() },
     );
-    core.logger.info('proxy.generate', { server: bundle.server, origin: bundle.origin, environment: bundle.environment });
+    core.logger.info('proxy.generate', {
+      server: bundle.server,
+      origin: bundle.origin,
+      environment: bundle.environment,
+    });
     return bundle;
   }
 
   async function firewall(req: FirewallRequest): Promise<FirewallGuide> {
     const t = await target(req);
     const compose = t.folder === null ? null : await readComposeFacts(t.folder);
-    return firewallGuide({ sshPort: req.sshPort, externalInterface: req.externalInterface, publishedPorts: compose?.services.flatMap((s) => s.ports) });
+    return firewallGuide({
+      sshPort: req.sshPort,
+      externalInterface: req.externalInterface,
+      publishedPorts: compose?.services.flatMap((s) => s.ports),
+    });
   }
 
-  async function fileFor(req: { generate?: GenerateRequest; firewall?: FirewallRequest; fileId: string }): Promise<GeneratedFile> {
-    if ((req.generate === undefined) === (req.firewall === undefined)) throw new AppError('PROXY_BAD_FILE', 'Say which file: from the proxy configuration or from the firewall guide.');
-    const files = req.generate !== undefined ? (await generate(req.generate)).files : (await firewall(req.firewall ?? {})).files;
+  async function fileFor(req: {
+    generate?: GenerateRequest;
+    firewall?: FirewallRequest;
+    fileId: string;
+  }): Promise<GeneratedFile> {
+    if ((req.generate === undefined) === (req.firewall === undefined))
+      throw new AppError('PROXY_BAD_FILE', 'Say which file: from the proxy configuration or from the firewall guide.');
+    const files =
+      req.generate !== undefined ? (await generate(req.generate)).files : (await firewall(req.firewall ?? {})).files;
     const f = files.find((x) => x.id === req.fileId);
     if (!f) throw new AppError('PROXY_BAD_FILE', `There is no generated file ${JSON.stringify(req.fileId)}.`);
     return f;
@@ -75,7 +120,11 @@ export function proxyHandlers({ core, platform }: HandlerDeps): Handlers['proxy'
 
   async function composeTarget(req: ComposePreviewRequest): Promise<{ folder: string; origin: string }> {
     const t = await target(req);
-    if (t.folder === null) throw new AppError('PROXY_NO_FOLDER', 'Choose the deployment (or its folder) first: the compose files are read from it.');
+    if (t.folder === null)
+      throw new AppError(
+        'PROXY_NO_FOLDER',
+        'Choose the deployment (or its folder) first: the compose files are read from it.',
+      );
     return { folder: t.folder, origin: resolveAddress(req.address, t.environment).origin };
   }
 
@@ -85,7 +134,10 @@ export function proxyHandlers({ core, platform }: HandlerDeps): Handlers['proxy'
       return p === null ? null : remember(p, 'folder');
     },
     pickCertificate: async ({ which }) => {
-      const p = await platform.pickOpenFile(which === 'certificate' ? 'Choose the certificate (full chain, PEM)' : 'Choose the private key (PEM)', [{ name: 'PEM files', extensions: ['pem', 'crt', 'cer', 'key'] }]);
+      const p = await platform.pickOpenFile(
+        which === 'certificate' ? 'Choose the certificate (full chain, PEM)' : 'Choose the private key (PEM)',
+        [{ name: 'PEM files', extensions: ['pem', 'crt', 'cer', 'key'] }],
+      );
       return p === null ? null : remember(p, which);
     },
     generate,
@@ -106,13 +158,21 @@ export function proxyHandlers({ core, platform }: HandlerDeps): Handlers['proxy'
     composePreview: async (req) => {
       const { folder, origin } = await composeTarget(req);
       const plan = await planComposeChanges(folder, origin, core.profile);
-      return { files: plan.files.map(({ file, changes, diff, token }) => ({ file, changes, diff, token })), notes: plan.notes };
+      return {
+        files: plan.files.map(({ file, changes, diff, token }) => ({ file, changes, diff, token })),
+        notes: plan.notes,
+      };
     },
     composeApply: async (req) => {
       const { folder, origin } = await composeTarget(req);
       const applied = await applyComposeChanges(folder, origin, req.tokens, keepIn(req), core.profile);
       core.logger.info('proxy.compose.apply', { files: applied.map((a) => a.file) });
-      return { applied: applied.map((a) => ({ file: a.file, backupName: a.backupPath === null ? null : basename(a.backupPath) })) };
+      return {
+        applied: applied.map((a) => ({
+          file: a.file,
+          backupName: a.backupPath === null ? null : basename(a.backupPath),
+        })),
+      };
     },
     envApply: async (req) => {
       const { folder, origin } = await composeTarget(req);

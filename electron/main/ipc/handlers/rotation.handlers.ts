@@ -17,7 +17,9 @@ export function rotationHandlers({ core, platform }: HandlerDeps): Handlers['rot
     perform: ({ id, step, loginPassword }) => r.perform(id, step, loginPassword === undefined ? {} : { loginPassword }),
     tick: ({ id, step }) => r.tick(id, step),
     pickExport: async ({ id }) => {
-      const path = await platform.pickOpenFile('Choose the user_settings export (JSON)', [{ name: 'JSON', extensions: ['json'] }]);
+      const path = await platform.pickOpenFile('Choose the user_settings export (JSON)', [
+        { name: 'JSON', extensions: ['json'] },
+      ]);
       return path === null ? null : r.setFiles(id, { exportFile: path });
     },
     confirm: ({ id }) => r.confirm(id),

@@ -21,8 +21,10 @@ export function secretsHandlers({ core, platform }: HandlerDeps): Handlers['secr
       return { name, clearsAt: clearsAt.toISOString(), seconds: CLIPBOARD_CLEAR_MS / 1000 };
     },
     drift: ({ deploymentId }) => core.inventory.drift(deploymentId),
-    previewDriftRepair: ({ deploymentId, name, direction }) => core.inventory.previewDriftRepair(deploymentId, name, direction),
-    repairDrift: ({ deploymentId, name, direction, token }) => core.inventory.repairDrift(deploymentId, name, direction, token),
+    previewDriftRepair: ({ deploymentId, name, direction }) =>
+      core.inventory.previewDriftRepair(deploymentId, name, direction),
+    repairDrift: ({ deploymentId, name, direction, token }) =>
+      core.inventory.repairDrift(deploymentId, name, direction, token),
     watchEnv: async ({ deploymentId }) => {
       const d = requireDeployment(await core.store.read(), deploymentId);
       // A server's `.env` cannot be watched from here; the page re-checks it on a timer.

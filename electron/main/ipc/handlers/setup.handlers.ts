@@ -23,14 +23,18 @@ export function setupHandlers({ core, platform }: HandlerDeps): Handlers['setup'
     chooseServer: ({ draftId, location }) => setup.chooseFolder(draftId, location),
     setImport: ({ draftId, decisions }) => Promise.resolve(setup.setImport(draftId, decisions)),
     setEnvironment: ({ draftId, environment }) => Promise.resolve(setup.setEnvironment(draftId, environment)),
-    setAddress: ({ draftId, frontendUrl, corsOrigins, applyCorsFix }) => Promise.resolve(setup.setAddress(draftId, frontendUrl, corsOrigins, applyCorsFix)),
-    revealGeneratedPassword: ({ draftId, regenerate }) => Promise.resolve(setup.revealGeneratedPassword(draftId, regenerate)),
+    setAddress: ({ draftId, frontendUrl, corsOrigins, applyCorsFix }) =>
+      Promise.resolve(setup.setAddress(draftId, frontendUrl, corsOrigins, applyCorsFix)),
+    revealGeneratedPassword: ({ draftId, regenerate }) =>
+      Promise.resolve(setup.revealGeneratedPassword(draftId, regenerate)),
     copyGeneratedPassword({ draftId }) {
       const { clearsAt } = core.clipboardGuard.copy(platform.clipboard, setup.generatedPasswordForCopy(draftId));
       return Promise.resolve({ clearsAt: clearsAt.toISOString() });
     },
-    setPassword: ({ draftId, mode, password, confirmation, stored }) => setup.setPassword(draftId, mode, { password, confirmation, stored }),
-    setSecrets: ({ draftId, providerKeys, clearProviderKeys }) => Promise.resolve(setup.setSecrets(draftId, providerKeys, clearProviderKeys)),
+    setPassword: ({ draftId, mode, password, confirmation, stored }) =>
+      setup.setPassword(draftId, mode, { password, confirmation, stored }),
+    setSecrets: ({ draftId, providerKeys, clearProviderKeys }) =>
+      Promise.resolve(setup.setSecrets(draftId, providerKeys, clearProviderKeys)),
     review: ({ draftId }) => setup.review(draftId),
     commit: ({ draftId }) => setup.commit(draftId),
     discard: ({ draftId }) => Promise.resolve({ discarded: setup.discard(draftId) }),

@@ -29,7 +29,8 @@ export function DashboardAudit() {
           {data.value.deployments.map((d) => (
             <tr key={d.deployment.id} data-testid={`dash-${d.deployment.id}`}>
               <th scope="row">
-                <a href={href(route.audit(d.deployment.id))}>{d.deployment.name}</a> <span className="badge badge-info">{d.deployment.environment}</span>
+                <a href={href(route.audit(d.deployment.id))}>{d.deployment.name}</a>{' '}
+                <span className="badge badge-info">{d.deployment.environment}</span>
               </th>
               <td>
                 {d.error ? (
@@ -55,7 +56,13 @@ export function DashboardAudit() {
                   {d.newestBackupAgeDays === null ? 'no backup yet' : backupAge(d.newestBackupAgeDays)}
                 </a>
               </td>
-              <td>{d.activeIncident ? <span className="badge badge-error">active</span> : <span className="muted">none</span>}</td>
+              <td>
+                {d.activeIncident ? (
+                  <span className="badge badge-error">active</span>
+                ) : (
+                  <span className="muted">none</span>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -68,7 +75,13 @@ export function DashboardAudit() {
  * Verified items (evidence the app found) apart from items ticked by the admin, then what needs attention:
  * a tick is the admin's word, not evidence, and the Dashboard must not present the two alike (issue 22).
  */
-function ChecklistCell({ deploymentId, checklist: c }: { deploymentId: string; checklist: DashboardEntryView['checklist'] }) {
+function ChecklistCell({
+  deploymentId,
+  checklist: c,
+}: {
+  deploymentId: string;
+  checklist: DashboardEntryView['checklist'];
+}) {
   const parts: Array<[number, string, string]> = [
     [c.verified, 'verified', 'badge badge-ok'],
     [c.manual, 'ticked by you', 'badge badge-info'],
@@ -78,7 +91,10 @@ function ChecklistCell({ deploymentId, checklist: c }: { deploymentId: string; c
   ];
   const shown = parts.filter(([n]) => n > 0);
   return (
-    <a href={href(route.checklist(deploymentId))} aria-label={`Checklist: ${shown.map(([n, label]) => `${String(n)} ${label}`).join(', ') || 'no items'}`}>
+    <a
+      href={href(route.checklist(deploymentId))}
+      aria-label={`Checklist: ${shown.map(([n, label]) => `${String(n)} ${label}`).join(', ') || 'no items'}`}
+    >
       {shown.map(([n, label, cls], i) => (
         <span key={label}>
           {i > 0 && ' '}
@@ -102,7 +118,13 @@ function ChecklistCell({ deploymentId, checklist: c }: { deploymentId: string; c
 const backupAge = (days: number) => (days === 0 ? 'today' : days === 1 ? '1 day old' : `${String(days)} days old`);
 
 /** Overdue and due secrets by name, each linking to its rotation; "none due" links to the Rotation page. */
-function RotationsCell({ deploymentId, rotations }: { deploymentId: string; rotations: DashboardEntryView['rotations'] }) {
+function RotationsCell({
+  deploymentId,
+  rotations,
+}: {
+  deploymentId: string;
+  rotations: DashboardEntryView['rotations'];
+}) {
   const page = href(route.rotation(deploymentId));
   if (rotations.overdue.length === 0 && rotations.due.length === 0) {
     return (

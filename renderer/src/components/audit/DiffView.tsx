@@ -4,7 +4,16 @@ export function DiffView({ diff, label }: { diff: string; label: string }) {
   return (
     <pre className="code-block diff" aria-label={label} tabIndex={0} data-testid="fix-diff">
       {lines.map((l, i) => {
-        const cls = l.startsWith('+++') || l.startsWith('---') ? 'diff-head' : l.startsWith('+') ? 'diff-add' : l.startsWith('-') ? 'diff-del' : l.startsWith('@@') ? 'diff-hunk' : '';
+        const cls =
+          l.startsWith('+++') || l.startsWith('---')
+            ? 'diff-head'
+            : l.startsWith('+')
+              ? 'diff-add'
+              : l.startsWith('-')
+                ? 'diff-del'
+                : l.startsWith('@@')
+                  ? 'diff-hunk'
+                  : '';
         return (
           <span key={i} className={cls}>
             {l}

@@ -3,10 +3,28 @@ import { SeverityBadge } from './SeverityBadge';
 import { Cited } from '../Cited';
 
 /** One finding: what, where, the evidence (never a value), how to fix, and the fix button when the app can. */
-export function FindingCard({ finding, onPreviewFix, busy }: { finding: Finding; onPreviewFix?: (fixId: string) => void; busy?: boolean }) {
-  const where = [finding.service ? `service ${finding.service}` : '', finding.file ? `${finding.file}${finding.line ? `:${String(finding.line)}` : ''}` : ''].filter((s) => s !== '').join(' · ');
+export function FindingCard({
+  finding,
+  onPreviewFix,
+  busy,
+}: {
+  finding: Finding;
+  onPreviewFix?: (fixId: string) => void;
+  busy?: boolean;
+}) {
+  const where = [
+    finding.service ? `service ${finding.service}` : '',
+    finding.file ? `${finding.file}${finding.line ? `:${String(finding.line)}` : ''}` : '',
+  ]
+    .filter((s) => s !== '')
+    .join(' · ');
   return (
-    <article className={`finding finding-${finding.severity}`} data-testid="finding" data-code={finding.code} aria-label={finding.title}>
+    <article
+      className={`finding finding-${finding.severity}`}
+      data-testid="finding"
+      data-code={finding.code}
+      aria-label={finding.title}
+    >
       <header className="finding-head">
         <SeverityBadge severity={finding.severity} /> <h3>{finding.title}</h3>
       </header>
@@ -19,7 +37,9 @@ export function FindingCard({ finding, onPreviewFix, busy }: { finding: Finding;
           <strong>Crucible will not start</strong> with this value.
         </p>
       )}
-      <p><Cited text={finding.message} /></p>
+      <p>
+        <Cited text={finding.message} />
+      </p>
       {finding.evidence && (
         <p className="muted">
           <strong>Evidence:</strong> {finding.evidence}
@@ -29,7 +49,12 @@ export function FindingCard({ finding, onPreviewFix, busy }: { finding: Finding;
         <strong>How to fix:</strong> <Cited text={finding.howToFix} />
       </p>
       {finding.fixId && onPreviewFix && (
-        <button type="button" disabled={busy} onClick={() => onPreviewFix(finding.fixId ?? '')} aria-label={`Preview the fix for: ${finding.title}`}>
+        <button
+          type="button"
+          disabled={busy}
+          onClick={() => onPreviewFix(finding.fixId ?? '')}
+          aria-label={`Preview the fix for: ${finding.title}`}
+        >
           Preview fix
         </button>
       )}

@@ -3,7 +3,19 @@ import type { FixPreview } from '../../../../electron/common/ipc/audit.ipc';
 import { DiffView } from './DiffView';
 
 /** The diff of a fix, shown before anything is written; Apply writes exactly this change. */
-export function FixPreviewPanel({ preview, onApply, onCancel, busy, error }: { preview: FixPreview; onApply: () => void; onCancel: () => void; busy: boolean; error: string | null }) {
+export function FixPreviewPanel({
+  preview,
+  onApply,
+  onCancel,
+  busy,
+  error,
+}: {
+  preview: FixPreview;
+  onApply: () => void;
+  onCancel: () => void;
+  busy: boolean;
+  error: string | null;
+}) {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     heading.current?.focus();
@@ -14,7 +26,9 @@ export function FixPreviewPanel({ preview, onApply, onCancel, busy, error }: { p
         Preview: {preview.title}
       </h2>
       <p className="muted">
-        {preview.kind === 'edit' ? `Changes to ${preview.file} (the previous version is kept beside it as a backup):` : `Permission change on ${preview.file}:`}
+        {preview.kind === 'edit'
+          ? `Changes to ${preview.file} (the previous version is kept beside it as a backup):`
+          : `Permission change on ${preview.file}:`}
       </p>
       <DiffView diff={preview.diff} label={`Changes to ${preview.file}`} />
       {error && (
@@ -30,7 +44,10 @@ export function FixPreviewPanel({ preview, onApply, onCancel, busy, error }: { p
           Cancel
         </button>
       </div>
-      <p className="muted">After applying, recreate the affected containers with docker compose up -d (a restart does not pick up compose changes).</p>
+      <p className="muted">
+        After applying, recreate the affected containers with docker compose up -d (a restart does not pick up compose
+        changes).
+      </p>
     </section>
   );
 }

@@ -21,7 +21,8 @@ export function BackupFreshness({ deploymentId }: { deploymentId: string }) {
   if (d.rotatedSince.length === 0) return null;
   return (
     <div role="alert" className="panel panel-error" data-testid="backup-freshness">
-      Rotated after the newest backup ({d.lastBackupAt.slice(0, 10)}): {d.rotatedSince.join(', ')}. Restoring that backup would bring back revoked values. <a href={href(route.backup())}>Make a new backup</a>.
+      Rotated after the newest backup ({d.lastBackupAt.slice(0, 10)}): {d.rotatedSince.join(', ')}. Restoring that
+      backup would bring back revoked values. <a href={href(route.backup())}>Make a new backup</a>.
     </div>
   );
 }

@@ -43,7 +43,11 @@ export function ExportSection({ status, onExported }: { status: BackupStatus; on
   function exportNow() {
     setSheet(null);
     return run(async () => {
-      const r = await getApi().backup.export({ deploymentIds: [...chosen], passphrase: pass.passphrase, confirmation: pass.confirmation });
+      const r = await getApi().backup.export({
+        deploymentIds: [...chosen],
+        passphrase: pass.passphrase,
+        confirmation: pass.confirmation,
+      });
       if (r) {
         setResult(r);
         setGenerated(null);
@@ -75,12 +79,16 @@ export function ExportSection({ status, onExported }: { status: BackupStatus; on
             {status.deployments.map((d) => (
               <div key={d.id}>
                 <label>
-                  <input type="checkbox" checked={chosen.has(d.id)} onChange={() => toggle(d.id)} /> {d.name} <span className="muted">({d.environment})</span>
+                  <input type="checkbox" checked={chosen.has(d.id)} onChange={() => toggle(d.id)} /> {d.name}{' '}
+                  <span className="muted">({d.environment})</span>
                 </label>{' '}
-                <span className="muted small">{d.lastBackupAt ? `last backup ${formatWhen(d.lastBackupAt)}` : 'never backed up'}</span>
+                <span className="muted small">
+                  {d.lastBackupAt ? `last backup ${formatWhen(d.lastBackupAt)}` : 'never backed up'}
+                </span>
                 {d.rotatedSince.length > 0 && (
                   <p className="badge-warn small" role="note">
-                    Rotated after the newest backup: {d.rotatedSince.join(', ')}. Restoring that backup would bring back revoked values; make a new one.
+                    Rotated after the newest backup: {d.rotatedSince.join(', ')}. Restoring that backup would bring back
+                    revoked values; make a new one.
                   </p>
                 )}
               </div>
@@ -97,9 +105,17 @@ export function ExportSection({ status, onExported }: { status: BackupStatus; on
             }
           />
           {showGenerated && <GeneratedPassphrasePanel generated={generated} stored={stored} onStored={setStored} />}
-          <p className="muted small">The passphrase is the only way to open the backup. Nobody can recover it for you: write it on the recovery sheet or keep it in your password manager.</p>
+          <p className="muted small">
+            The passphrase is the only way to open the backup. Nobody can recover it for you: write it on the recovery
+            sheet or keep it in your password manager.
+          </p>
           <div className="button-row">
-            <button type="button" className="primary" disabled={busy || chosen.size === 0 || !pass.acceptable || (showGenerated && !stored)} onClick={() => void exportNow()}>
+            <button
+              type="button"
+              className="primary"
+              disabled={busy || chosen.size === 0 || !pass.acceptable || (showGenerated && !stored)}
+              onClick={() => void exportNow()}
+            >
               Export encrypted backup…
             </button>
           </div>

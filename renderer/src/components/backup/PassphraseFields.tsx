@@ -1,5 +1,10 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import { compactForm, FAMOUS_DICTIONARY, FAMOUS_PASSPHRASES, FAMOUS_WARNING } from '../../../../electron/common/famous-passphrases';
+import {
+  compactForm,
+  FAMOUS_DICTIONARY,
+  FAMOUS_PASSPHRASES,
+  FAMOUS_WARNING,
+} from '../../../../electron/common/famous-passphrases';
 
 /** The export rules, shown as the admin types; main enforces them again (backup/passphrase.ts). */
 export const MIN_LENGTH = 15;
@@ -14,14 +19,24 @@ type Checker = (pw: string) => { score: number; warning: string | null };
  */
 let loading: Promise<Checker> | null = null;
 function loadChecker(): Promise<Checker> {
-  loading ??= Promise.all([import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common'), import('@zxcvbn-ts/language-en')]).then(([core, common, en]) => {
-    const z = new core.ZxcvbnFactory({ dictionary: { ...common.dictionary, ...en.dictionary, [FAMOUS_DICTIONARY]: [...FAMOUS_PASSPHRASES] }, graphs: common.adjacencyGraphs, translations: en.translations });
+  loading ??= Promise.all([
+    import('@zxcvbn-ts/core'),
+    import('@zxcvbn-ts/language-common'),
+    import('@zxcvbn-ts/language-en'),
+  ]).then(([core, common, en]) => {
+    const z = new core.ZxcvbnFactory({
+      dictionary: { ...common.dictionary, ...en.dictionary, [FAMOUS_DICTIONARY]: [...FAMOUS_PASSPHRASES] },
+      graphs: common.adjacencyGraphs,
+      translations: en.translations,
+    });
     return (pw: string) => {
       const typed = pw.normalize('NFKC').slice(0, 200);
       const compact = compactForm(typed);
       const checks = [z.check(typed), ...(compact !== typed && compact !== '' ? [z.check(compact)] : [])];
       const lower = checks.reduce((a, b) => (b.guessesLog10 < a.guessesLog10 ? b : a));
-      const famous = checks.some((r) => r.sequence.some((m) => 'dictionaryName' in m && m.dictionaryName === FAMOUS_DICTIONARY));
+      const famous = checks.some((r) =>
+        r.sequence.some((m) => 'dictionaryName' in m && m.dictionaryName === FAMOUS_DICTIONARY),
+      );
       return { score: lower.score, warning: lower.feedback.warning ?? (famous ? FAMOUS_WARNING : null) };
     };
   });
@@ -42,7 +57,17 @@ export interface PassphraseState {
  * both fields (a new object each time the admin generates one); typing afterwards edits it as usual.
  * `actions` are shown beside the first field (the export's "Generate a passphrase").
  */
-export function PassphraseFields({ idPrefix, onChange, fill = null, actions }: { idPrefix: string; onChange: (s: PassphraseState) => void; fill?: { passphrase: string } | null; actions?: ReactNode }) {
+export function PassphraseFields({
+  idPrefix,
+  onChange,
+  fill = null,
+  actions,
+}: {
+  idPrefix: string;
+  onChange: (s: PassphraseState) => void;
+  fill?: { passphrase: string } | null;
+  actions?: ReactNode;
+}) {
   const [passphrase, setPassphrase] = useState('');
   const [confirmation, setConfirmation] = useState('');
   // A new `fill` replaces both entries, during render (not in an effect: no extra render with stale fields).
@@ -81,20 +106,49 @@ export function PassphraseFields({ idPrefix, onChange, fill = null, actions }: {
         Backup passphrase
       </label>
       <div className="passphrase-row">
-        <input id={`${idPrefix}-pass`} type="password" autoComplete="new-password" spellCheck={false} value={passphrase} aria-describedby={`${idPrefix}-rules`} onChange={(e) => setPassphrase(e.target.value)} />
+        <input
+          id={`${idPrefix}-pass`}
+          type="password"
+          autoComplete="new-password"
+          spellCheck={false}
+          value={passphrase}
+          aria-describedby={`${idPrefix}-rules`}
+          onChange={(e) => setPassphrase(e.target.value)}
+        />
         {actions}
       </div>
       <label className="label-like" htmlFor={`${idPrefix}-confirm`}>
         Type it again
       </label>
-      <input id={`${idPrefix}-confirm`} type="password" autoComplete="new-password" spellCheck={false} value={confirmation} onChange={(e) => setConfirmation(e.target.value)} />
+      <input
+        id={`${idPrefix}-confirm`}
+        type="password"
+        autoComplete="new-password"
+        spellCheck={false}
+        value={confirmation}
+        onChange={(e) => setConfirmation(e.target.value)}
+      />
       <div className="strength">
         <label htmlFor={`${idPrefix}-meter`}>Estimated strength:</label>{' '}
-        <meter id={`${idPrefix}-meter`} min={0} max={4} low={2} high={3} optimum={4} value={passphrase === '' ? 0 : score} /> <span aria-live="polite">{passphrase === '' ? '—' : (LABELS[score] ?? '')}</span>
+        <meter
+          id={`${idPrefix}-meter`}
+          min={0}
+          max={4}
+          low={2}
+          high={3}
+          optimum={4}
+          value={passphrase === '' ? 0 : score}
+        />{' '}
+        <span aria-live="polite">{passphrase === '' ? '—' : (LABELS[score] ?? '')}</span>
       </div>
       <ul id={`${idPrefix}-rules`} className="muted small rule-list">
-        <li className={length >= MIN_LENGTH ? 'badge-ok' : undefined}>At least {MIN_LENGTH} characters ({length} now). Several unrelated words work best; no special characters are required.</li>
-        <li className={passphrase !== '' && score >= MIN_SCORE ? 'badge-ok' : undefined}>Not easy to guess{est?.warning ? `: ${est.warning}` : '.'}</li>
+        <li className={length >= MIN_LENGTH ? 'badge-ok' : undefined}>
+          At least {MIN_LENGTH} characters ({length} now). Several unrelated words work best; no special characters are
+          required.
+        </li>
+        <li className={passphrase !== '' && score >= MIN_SCORE ? 'badge-ok' : undefined}>
+          Not easy to guess{est?.warning ? `: ${est.warning}` : '.'}
+        </li>
         <li className={matches ? 'badge-ok' : undefined}>Both entries match.</li>
       </ul>
     </div>

@@ -27,7 +27,8 @@ export function RestoreResultView({ result }: { result: RestoreResult }) {
       {result.deployments.map((d) => (
         <div key={d.id}>
           <p>
-            {d.name}: {d.restored.length} secret(s) restored to the keychain{d.envRewritten ? ' and written into its .env' : ''}
+            {d.name}: {d.restored.length} secret(s) restored to the keychain
+            {d.envRewritten ? ' and written into its .env' : ''}
             {d.registered ? '; the deployment is now known to this app' : ''}.
           </p>
           {d.applyCommand !== null ? (
@@ -44,7 +45,12 @@ export function RestoreResultView({ result }: { result: RestoreResult }) {
               </div>
             </>
           ) : (
-            d.restored.length > 0 && <p className="muted">The .env was not rewritten, so the running services keep their current values; the keychain holds the restored ones.</p>
+            d.restored.length > 0 && (
+              <p className="muted">
+                The .env was not rewritten, so the running services keep their current values; the keychain holds the
+                restored ones.
+              </p>
+            )
           )}
         </div>
       ))}

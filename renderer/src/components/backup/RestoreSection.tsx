@@ -1,5 +1,11 @@
 import { useState } from 'react';
-import type { BackupFileInfo, BackupSummary, RestoreConflict, RestorePlan, RestoreResult } from '../../../../electron/common/ipc/backup.ipc';
+import type {
+  BackupFileInfo,
+  BackupSummary,
+  RestoreConflict,
+  RestorePlan,
+  RestoreResult,
+} from '../../../../electron/common/ipc/backup.ipc';
 import { getApi } from '../../api';
 import { formatWhen } from '../../format-date';
 import { formatFingerprint } from '../../format-fingerprint';
@@ -7,7 +13,12 @@ import { useAction } from '../../hooks';
 import { BackupProgressBar } from './BackupProgressBar';
 import { RestoreResultView } from './RestoreResultView';
 
-const SIDE: Record<RestoreConflict['keychain']['state'], string> = { absent: 'missing', same: 'same', differs: 'differs', 'no-file': 'no .env' };
+const SIDE: Record<RestoreConflict['keychain']['state'], string> = {
+  absent: 'missing',
+  same: 'same',
+  differs: 'differs',
+  'no-file': 'no .env',
+};
 
 /** Verify a backup (in memory, nothing written) or restore it, choosing per secret what to bring back. */
 export function RestoreSection({ onRestored }: { onRestored: () => void }) {
@@ -33,7 +44,14 @@ export function RestoreSection({ onRestored }: { onRestored: () => void }) {
   function adopt(p: RestorePlan) {
     setPlan(p);
     // Defaults: bring back what is missing; a value that differs stays until the admin ticks it.
-    setPicked(Object.fromEntries(p.deployments.map((d) => [d.id, new Set(d.secrets.filter((s) => s.keychain.state !== 'differs').map((s) => s.name))])));
+    setPicked(
+      Object.fromEntries(
+        p.deployments.map((d) => [
+          d.id,
+          new Set(d.secrets.filter((s) => s.keychain.state !== 'differs').map((s) => s.name)),
+        ]),
+      ),
+    );
     setRewrite(Object.fromEntries(p.deployments.map((d) => [d.id, d.folderExists])));
   }
 
@@ -63,7 +81,11 @@ export function RestoreSection({ onRestored }: { onRestored: () => void }) {
     const r = await run(() =>
       getApi().backup.applyRestore({
         sessionId: plan.sessionId,
-        deployments: plan.deployments.map((d) => ({ deploymentId: d.id, secrets: [...(picked[d.id] ?? [])], rewriteEnv: rewrite[d.id] === true })),
+        deployments: plan.deployments.map((d) => ({
+          deploymentId: d.id,
+          secrets: [...(picked[d.id] ?? [])],
+          rewriteEnv: rewrite[d.id] === true,
+        })),
       }),
     );
     if (r) {
@@ -91,7 +113,10 @@ export function RestoreSection({ onRestored }: { onRestored: () => void }) {
         </button>
         {file && (
           <span data-testid="backup-file">
-            {file.fileName} <span className="muted small">(format {file.formatVersion}, {file.bytes} bytes)</span>
+            {file.fileName}{' '}
+            <span className="muted small">
+              (format {file.formatVersion}, {file.bytes} bytes)
+            </span>
           </span>
         )}
       </div>
@@ -100,12 +125,24 @@ export function RestoreSection({ onRestored }: { onRestored: () => void }) {
           <label className="label-like" htmlFor="restore-pass">
             Passphrase of this backup
           </label>
-          <input id="restore-pass" type="password" autoComplete="off" spellCheck={false} value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
+          <input
+            id="restore-pass"
+            type="password"
+            autoComplete="off"
+            spellCheck={false}
+            value={passphrase}
+            onChange={(e) => setPassphrase(e.target.value)}
+          />
           <div className="button-row">
             <button type="button" disabled={busy || passphrase === ''} onClick={() => void verify()}>
               Verify
             </button>
-            <button type="button" className="primary" disabled={busy || passphrase === ''} onClick={() => void prepare()}>
+            <button
+              type="button"
+              className="primary"
+              disabled={busy || passphrase === ''}
+              onClick={() => void prepare()}
+            >
               Prepare restore…
             </button>
           </div>
@@ -120,12 +157,15 @@ export function RestoreSection({ onRestored }: { onRestored: () => void }) {
       {summary && !plan && (
         <div data-testid="verify-summary">
           <p role="status">
-            The backup opens and is intact. Made {formatWhen(summary.createdAt)} by version {summary.appVersion}. Fingerprint <code>{formatFingerprint(summary.fingerprint)}</code>.
+            The backup opens and is intact. Made {formatWhen(summary.createdAt)} by version {summary.appVersion}.
+            Fingerprint <code>{formatFingerprint(summary.fingerprint)}</code>.
           </p>
           <ul>
             {summary.deployments.map((d) => (
               <li key={d.id}>
-                {d.name}: {d.secretCount} secret(s), newest rotation {d.newestRotation ? formatWhen(d.newestRotation) : 'none'}, checklist {d.checklistDone}/{d.checklistTotal}
+                {d.name}: {d.secretCount} secret(s), newest rotation{' '}
+                {d.newestRotation ? formatWhen(d.newestRotation) : 'none'}, checklist {d.checklistDone}/
+                {d.checklistTotal}
               </li>
             ))}
           </ul>
@@ -133,14 +173,26 @@ export function RestoreSection({ onRestored }: { onRestored: () => void }) {
       )}
       {plan && (
         <div data-testid="restore-plan">
-          <p className="muted">Fingerprints are keyed hashes: equal fingerprints mean equal values. Tick what to restore; a value that differs in the keychain is replaced only if you tick it.</p>
+          <p className="muted">
+            Fingerprints are keyed hashes: equal fingerprints mean equal values. Tick what to restore; a value that
+            differs in the keychain is replaced only if you tick it.
+          </p>
           {plan.deployments.map((d) => (
             <div key={d.id} className="panel">
               <h3>
                 {d.name} {!d.registered && <span className="badge badge-info">new on this machine</span>}
               </h3>
               <p className="small">
-                Folder: {d.folder} {d.folderExists ? (d.envFound ? '(has a .env)' : '(no .env yet)') : <span className="badge-warn">(does not exist)</span>}{' '}
+                Folder: {d.folder}{' '}
+                {d.folderExists ? (
+                  d.envFound ? (
+                    '(has a .env)'
+                  ) : (
+                    '(no .env yet)'
+                  )
+                ) : (
+                  <span className="badge-warn">(does not exist)</span>
+                )}{' '}
                 <button type="button" onClick={() => void moveFolder(d.id)} disabled={busy}>
                   Choose another folder…
                 </button>
@@ -159,7 +211,12 @@ export function RestoreSection({ onRestored }: { onRestored: () => void }) {
                   {d.secrets.map((s) => (
                     <tr key={s.name}>
                       <td>
-                        <input type="checkbox" aria-label={`Restore ${s.name}`} checked={picked[d.id]?.has(s.name) ?? false} onChange={() => toggle(d.id, s.name)} />
+                        <input
+                          type="checkbox"
+                          aria-label={`Restore ${s.name}`}
+                          checked={picked[d.id]?.has(s.name) ?? false}
+                          onChange={() => toggle(d.id, s.name)}
+                        />
                       </td>
                       <td>
                         <code>{s.name}</code>
@@ -168,7 +225,8 @@ export function RestoreSection({ onRestored }: { onRestored: () => void }) {
                         <code>{formatFingerprint(s.backupFingerprint)}</code>
                       </td>
                       <td className={s.keychain.state === 'differs' ? 'badge-warn' : undefined}>
-                        {SIDE[s.keychain.state]} {s.keychain.fingerprint && <code>{formatFingerprint(s.keychain.fingerprint)}</code>}
+                        {SIDE[s.keychain.state]}{' '}
+                        {s.keychain.fingerprint && <code>{formatFingerprint(s.keychain.fingerprint)}</code>}
                       </td>
                       <td className={s.env.state === 'differs' ? 'badge-warn' : undefined}>
                         {SIDE[s.env.state]} {s.env.fingerprint && <code>{formatFingerprint(s.env.fingerprint)}</code>}
@@ -178,8 +236,13 @@ export function RestoreSection({ onRestored }: { onRestored: () => void }) {
                 </tbody>
               </table>
               <label>
-                <input type="checkbox" checked={rewrite[d.id] === true} disabled={!d.folderExists} onChange={(e) => setRewrite((r) => ({ ...r, [d.id]: e.target.checked }))} /> Also write the restored values into{' '}
-                <code>.env</code>
+                <input
+                  type="checkbox"
+                  checked={rewrite[d.id] === true}
+                  disabled={!d.folderExists}
+                  onChange={(e) => setRewrite((r) => ({ ...r, [d.id]: e.target.checked }))}
+                />{' '}
+                Also write the restored values into <code>.env</code>
               </label>
             </div>
           ))}

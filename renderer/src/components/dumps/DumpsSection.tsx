@@ -15,11 +15,15 @@ export function DumpsSection() {
     <section aria-labelledby="dumps-title" className="card" data-testid="dumps">
       <h2 id="dumps-title">Database dumps</h2>
       <p className="muted">
-        Taken before a rotation that touches the database. Each is encrypted as it arrives and kept in the app&apos;s own folder, never in the deployment folder. Delete them once the rotation is verified.
+        Taken before a rotation that touches the database. Each is encrypted as it arrives and kept in the app&apos;s
+        own folder, never in the deployment folder. Delete them once the rotation is verified.
       </p>
       <LoadState of={deployments} />
-      {deployments.state === 'ready' && deployments.value.deployments.length === 0 && <p>No deployment is set up yet, so there are no dumps.</p>}
-      {deployments.state === 'ready' && deployments.value.deployments.map((d) => <DeploymentDumps key={d.id} deploymentId={d.id} name={d.name} />)}
+      {deployments.state === 'ready' && deployments.value.deployments.length === 0 && (
+        <p>No deployment is set up yet, so there are no dumps.</p>
+      )}
+      {deployments.state === 'ready' &&
+        deployments.value.deployments.map((d) => <DeploymentDumps key={d.id} deploymentId={d.id} name={d.name} />)}
     </section>
   );
 }
@@ -33,7 +37,8 @@ function DeploymentDumps({ deploymentId, name }: { deploymentId: string; name: s
   const decrypt = async (id: string) => {
     setDone(null);
     const r = await action.run(() => getApi().dumps.decrypt({ deploymentId, id }));
-    if (r?.savedTo) setDone(`Decrypted to ${r.savedTo} (readable by you only). It is plain SQL: delete it once it has served.`);
+    if (r?.savedTo)
+      setDone(`Decrypted to ${r.savedTo} (readable by you only). It is plain SQL: delete it once it has served.`);
   };
   const remove = async (id: string) => {
     const r = await action.run(() => getApi().dumps.remove({ deploymentId, id }));
@@ -70,7 +75,12 @@ function DeploymentDumps({ deploymentId, name }: { deploymentId: string; name: s
                 <td>{Math.max(1, Math.round(x.size / 1024))} KiB</td>
                 <td className="button-row">
                   {x.encrypted && (
-                    <button type="button" disabled={action.busy} aria-label={`Decrypt ${x.id}`} onClick={() => void decrypt(x.id)}>
+                    <button
+                      type="button"
+                      disabled={action.busy}
+                      aria-label={`Decrypt ${x.id}`}
+                      onClick={() => void decrypt(x.id)}
+                    >
                       Decrypt to a file…
                     </button>
                   )}
@@ -85,7 +95,14 @@ function DeploymentDumps({ deploymentId, name }: { deploymentId: string; name: s
                       </button>
                     </>
                   ) : (
-                    <button type="button" aria-label={`Delete ${x.id}`} onClick={() => { setDone(null); setAsking(x.id); }}>
+                    <button
+                      type="button"
+                      aria-label={`Delete ${x.id}`}
+                      onClick={() => {
+                        setDone(null);
+                        setAsking(x.id);
+                      }}
+                    >
                       Delete…
                     </button>
                   )}

@@ -35,30 +35,68 @@ export function AssessPanel({ view, act, editable }: { view: IncidentView; act: 
       onSubmit={(e) => {
         e.preventDefault();
         setSaved(false);
-        void act(() => getApi().incident.answer({ id: view.incident.id, answers: { whatExposed: what, since: fromLocalInput(since), secrets, users } })).then(setSaved);
+        void act(() =>
+          getApi().incident.answer({
+            id: view.incident.id,
+            answers: { whatExposed: what, since: fromLocalInput(since), secrets, users },
+          }),
+        ).then(setSaved);
       }}
     >
       <h2 id="assess-title">Questions</h2>
       <label className="label-like" htmlFor="assess-what">
         What was exposed, and how?
       </label>
-      <textarea id="assess-what" rows={3} value={what} onChange={(e) => { setWhat(e.target.value); }} disabled={!editable} maxLength={4000} />
+      <textarea
+        id="assess-what"
+        rows={3}
+        value={what}
+        onChange={(e) => {
+          setWhat(e.target.value);
+        }}
+        disabled={!editable}
+        maxLength={4000}
+      />
       <label className="label-like" htmlFor="assess-since">
         Since when (your local time)?
       </label>
-      <input id="assess-since" type="datetime-local" value={since} onChange={(e) => { setSince(e.target.value); }} disabled={!editable} />
+      <input
+        id="assess-since"
+        type="datetime-local"
+        value={since}
+        onChange={(e) => {
+          setSince(e.target.value);
+        }}
+        disabled={!editable}
+      />
       <fieldset disabled={!editable}>
         <legend>Which secrets may be exposed?</legend>
         {view.secretChoices.map((name) => (
           <label key={name} className="inline">
-            <input type="checkbox" checked={secrets.includes(name)} onChange={() => { toggle(name); }} /> <code>{name}</code>
+            <input
+              type="checkbox"
+              checked={secrets.includes(name)}
+              onChange={() => {
+                toggle(name);
+              }}
+            />{' '}
+            <code>{name}</code>
           </label>
         ))}
       </fieldset>
       <label className="label-like" htmlFor="assess-users">
         Which users are affected?
       </label>
-      <textarea id="assess-users" rows={2} value={users} onChange={(e) => { setUsers(e.target.value); }} disabled={!editable} maxLength={4000} />
+      <textarea
+        id="assess-users"
+        rows={2}
+        value={users}
+        onChange={(e) => {
+          setUsers(e.target.value);
+        }}
+        disabled={!editable}
+        maxLength={4000}
+      />
       <p className="muted">Never paste a secret value here: the app refuses text that contains one.</p>
       {editable && (
         <div className="button-row">

@@ -10,13 +10,26 @@ type StepView = IncidentView['steps'][number];
  * undone (a secret not rotated, no backup…) it is listed as a warning, and the step then completes only with
  * an override whose reason goes into the journal and the report.
  */
-export function CompleteStepPanel({ view, step, act, onDone }: { view: IncidentView; step: StepView; act: Act; onDone: () => void }) {
+export function CompleteStepPanel({
+  view,
+  step,
+  act,
+  onDone,
+}: {
+  view: IncidentView;
+  step: StepView;
+  act: Act;
+  onDone: () => void;
+}) {
   const [reason, setReason] = useState('');
   const unmetIds = new Set(step.unmet.map((u) => u.itemId));
   const open = step.blockers.filter((b) => !unmetIds.has(b));
-  const titleOf = (b: string) => view.items.find((i) => i.id === b)?.title ?? (b === 'assess.what-exposed' ? 'the question "What was exposed"' : b);
+  const titleOf = (b: string) =>
+    view.items.find((i) => i.id === b)?.title ?? (b === 'assess.what-exposed' ? 'the question "What was exposed"' : b);
   const complete = (override?: { reason: string }) =>
-    void act(() => getApi().incident.completeStep({ id: view.incident.id, step: step.id, ...(override ? { override } : {}) })).then((ok) => {
+    void act(() =>
+      getApi().incident.completeStep({ id: view.incident.id, step: step.id, ...(override ? { override } : {}) }),
+    ).then((ok) => {
       if (ok) {
         setReason('');
         onDone();
@@ -26,7 +39,14 @@ export function CompleteStepPanel({ view, step, act, onDone }: { view: IncidentV
     <div className="panel" data-testid="complete-step">
       {open.length > 0 && <p className="muted">Still open: {step.blockers.map(titleOf).join('; ')}.</p>}
       {step.unmet.length === 0 || open.length > 0 ? (
-        <button type="button" className="primary" disabled={open.length > 0 || step.unmet.length > 0} onClick={() => { complete(); }}>
+        <button
+          type="button"
+          className="primary"
+          disabled={open.length > 0 || step.unmet.length > 0}
+          onClick={() => {
+            complete();
+          }}
+        >
           Complete {step.title}
         </button>
       ) : (
@@ -45,12 +65,24 @@ export function CompleteStepPanel({ view, step, act, onDone }: { view: IncidentV
                 <li key={u.itemId}>{u.problem}</li>
               ))}
             </ul>
-            <p>Finish it first. Complete the step anyway only if you decide to go on without it: the reason is journalled and the report says so.</p>
+            <p>
+              Finish it first. Complete the step anyway only if you decide to go on without it: the reason is journalled
+              and the report says so.
+            </p>
           </div>
           <label className="label-like" htmlFor="override-reason">
             Why complete {step.title} anyway?
           </label>
-          <textarea id="override-reason" rows={2} value={reason} onChange={(e) => { setReason(e.target.value); }} required maxLength={4000} />
+          <textarea
+            id="override-reason"
+            rows={2}
+            value={reason}
+            onChange={(e) => {
+              setReason(e.target.value);
+            }}
+            required
+            maxLength={4000}
+          />
           <div className="button-row">
             <button type="submit" disabled={reason.trim() === ''}>
               Complete {step.title} with an override

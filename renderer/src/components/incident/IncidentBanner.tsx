@@ -19,8 +19,10 @@ export function IncidentBanner() {
       {active.value.incidents.map((i) => (
         <div key={i.id}>
           <strong>Incident open:</strong> {i.title} on {i.deploymentName}
-          {i.currentStep ? ` (step: ${STEP_LABEL[i.currentStep] ?? i.currentStep})` : ' (all steps done: close it with a summary)'}.{' '}
-          <a href={href(route.incident(i.id))}>Continue the runbook</a>
+          {i.currentStep
+            ? ` (step: ${STEP_LABEL[i.currentStep] ?? i.currentStep})`
+            : ' (all steps done: close it with a summary)'}
+          . <a href={href(route.incident(i.id))}>Continue the runbook</a>
         </div>
       ))}
     </div>

@@ -22,7 +22,14 @@ export function NotifyPanel({ view, act }: { view: IncidentView; act: Act }) {
             setCopied(null);
             getApi()
               .incident.copyNotice({ id: view.incident.id })
-              .then(() => { setCopied('The notice is on the clipboard.'); }, (e: unknown) => { setCopied(errorMessage(e)); });
+              .then(
+                () => {
+                  setCopied('The notice is on the clipboard.');
+                },
+                (e: unknown) => {
+                  setCopied(errorMessage(e));
+                },
+              );
           }}
         >
           Copy the notice
@@ -39,7 +46,15 @@ export function NotifyPanel({ view, act }: { view: IncidentView; act: Act }) {
           <label className="label-like" htmlFor="notice-extra">
             Add to the notice (contact, what else users should do)
           </label>
-          <textarea id="notice-extra" rows={3} value={extra} onChange={(e) => { setExtra(e.target.value); }} maxLength={4000} />
+          <textarea
+            id="notice-extra"
+            rows={3}
+            value={extra}
+            onChange={(e) => {
+              setExtra(e.target.value);
+            }}
+            maxLength={4000}
+          />
           <div className="button-row">
             <button type="submit">Update the notice</button>
           </div>

@@ -7,7 +7,15 @@ import { useAction } from '../../hooks';
  * The Rotate step's run: every secret (or a chosen subset) in dependency order, one secret per call so
  * progress shows and survives a restart. A failure stops the run; "Resume" continues with that secret.
  */
-export function RotatePanel({ view, onView, editable }: { view: IncidentView; onView: (v: IncidentView) => void; editable: boolean }) {
+export function RotatePanel({
+  view,
+  onView,
+  editable,
+}: {
+  view: IncidentView;
+  onView: (v: IncidentView) => void;
+  editable: boolean;
+}) {
   const run = view.incident.rotation;
   const [chosen, setChosen] = useState<string[]>(view.rotation.candidates);
   const { busy, error, run: act } = useAction();
@@ -15,7 +23,12 @@ export function RotatePanel({ view, onView, editable }: { view: IncidentView; on
 
   const go = (plan: boolean) =>
     act(async () => {
-      let v = plan ? await getApi().incident.planRotation({ id, variables: chosen.length === view.rotation.candidates.length ? undefined : chosen }) : view;
+      let v = plan
+        ? await getApi().incident.planRotation({
+            id,
+            variables: chosen.length === view.rotation.candidates.length ? undefined : chosen,
+          })
+        : view;
       onView(v);
       for (;;) {
         const r = v.incident.rotation;
@@ -45,7 +58,9 @@ export function RotatePanel({ view, onView, editable }: { view: IncidentView; on
               <input
                 type="checkbox"
                 checked={chosen.includes(name)}
-                onChange={() => { setChosen((c) => (c.includes(name) ? c.filter((x) => x !== name) : [...c, name])); }}
+                onChange={() => {
+                  setChosen((c) => (c.includes(name) ? c.filter((x) => x !== name) : [...c, name]));
+                }}
               />{' '}
               <code>{name}</code>
             </label>
@@ -75,8 +90,15 @@ export function RotatePanel({ view, onView, editable }: { view: IncidentView; on
       {editable && view.rotation.available && (
         <div className="button-row">
           {!run && (
-            <button type="button" className="primary" disabled={busy || chosen.length === 0} onClick={() => void go(true)}>
-              {chosen.length === view.rotation.candidates.length ? 'Rotate all in dependency order' : `Rotate ${String(chosen.length)} selected`}
+            <button
+              type="button"
+              className="primary"
+              disabled={busy || chosen.length === 0}
+              onClick={() => void go(true)}
+            >
+              {chosen.length === view.rotation.candidates.length
+                ? 'Rotate all in dependency order'
+                : `Rotate ${String(chosen.length)} selected`}
             </button>
           )}
           {run && run.finishedAt === null && (

@@ -20,14 +20,20 @@ function Item({ view, item, act, editable }: { view: IncidentView; item: Runbook
   const id = view.incident.id;
   const headingId = `item-${item.id}`;
   return (
-    <li className={`incident-item incident-item-${tick?.outcome ?? 'open'}`} data-testid={`item-${item.id}`} aria-labelledby={headingId}>
+    <li
+      className={`incident-item incident-item-${tick?.outcome ?? 'open'}`}
+      data-testid={`item-${item.id}`}
+      aria-labelledby={headingId}
+    >
       <h3 id={headingId}>
         {tick ? (tick.outcome === 'done' ? '✓ ' : '– ') : ''}
         {item.title}
         {!item.required && <span className="muted"> (optional)</span>}
         {item.essential !== null && <span className="muted"> (essential)</span>}
       </h3>
-      <p><Cited text={item.detail} /></p>
+      <p>
+        <Cited text={item.detail} />
+      </p>
       {item.commands.length > 0 && (
         <pre className="code-block" aria-label={`Commands: ${item.title}`} tabIndex={0}>
           {item.commands.join('\n')}
@@ -42,17 +48,33 @@ function Item({ view, item, act, editable }: { view: IncidentView; item: Runbook
       {editable && item.kind !== 'export' && (
         <div className="button-row">
           {!tick && item.kind !== 'rotation' && (
-            <button type="button" className="primary" onClick={() => void act(() => getIncidentApi().tick({ id, itemId: item.id, outcome: 'done' }))}>
+            <button
+              type="button"
+              className="primary"
+              onClick={() => void act(() => getIncidentApi().tick({ id, itemId: item.id, outcome: 'done' }))}
+            >
               Mark done
             </button>
           )}
           {!tick && item.kind === 'rotation' && !view.rotation.available && view.incident.rotation === null && (
-            <button type="button" onClick={() => void act(() => getIncidentApi().tick({ id, itemId: item.id, outcome: 'done', note: 'rotated outside the runbook' }))}>
+            <button
+              type="button"
+              onClick={() =>
+                void act(() =>
+                  getIncidentApi().tick({ id, itemId: item.id, outcome: 'done', note: 'rotated outside the runbook' }),
+                )
+              }
+            >
               I rotated them elsewhere
             </button>
           )}
           {!tick && !skipping && (
-            <button type="button" onClick={() => { setSkipping(true); }}>
+            <button
+              type="button"
+              onClick={() => {
+                setSkipping(true);
+              }}
+            >
               Skip…
             </button>
           )}
@@ -68,17 +90,31 @@ function Item({ view, item, act, editable }: { view: IncidentView; item: Runbook
           className="form-row"
           onSubmit={(e) => {
             e.preventDefault();
-            void act(() => getIncidentApi().tick({ id, itemId: item.id, outcome: 'skipped', note: reason })).then((ok) => {
-              if (ok) setSkipping(false);
-            });
+            void act(() => getIncidentApi().tick({ id, itemId: item.id, outcome: 'skipped', note: reason })).then(
+              (ok) => {
+                if (ok) setSkipping(false);
+              },
+            );
           }}
         >
           <label>
             <span className="label-like">Why is it skipped?</span>
-            <input value={reason} onChange={(e) => { setReason(e.target.value); }} required maxLength={4000} />
+            <input
+              value={reason}
+              onChange={(e) => {
+                setReason(e.target.value);
+              }}
+              required
+              maxLength={4000}
+            />
           </label>
           <button type="submit">Skip with this reason</button>
-          <button type="button" onClick={() => { setSkipping(false); }}>
+          <button
+            type="button"
+            onClick={() => {
+              setSkipping(false);
+            }}
+          >
             Cancel
           </button>
         </form>

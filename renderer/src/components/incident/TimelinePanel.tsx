@@ -22,7 +22,12 @@ export function TimelinePanel({ view, act }: { view: IncidentView; act: Act }) {
             <li key={t.id}>
               <time dateTime={t.at}>{showTime(t.at)}</time> {t.text}{' '}
               {editable && (
-                <button type="button" className="link-button" aria-label={`Remove the entry: ${t.text}`} onClick={() => void act(() => getApi().incident.removeTimeline({ id, entryId: t.id }))}>
+                <button
+                  type="button"
+                  className="link-button"
+                  aria-label={`Remove the entry: ${t.text}`}
+                  onClick={() => void act(() => getApi().incident.removeTimeline({ id, entryId: t.id }))}
+                >
                   Remove
                 </button>
               )}
@@ -44,11 +49,25 @@ export function TimelinePanel({ view, act }: { view: IncidentView; act: Act }) {
         >
           <label>
             <span className="label-like">When</span>
-            <input type="datetime-local" value={at} onChange={(e) => { setAt(e.target.value); }} required />
+            <input
+              type="datetime-local"
+              value={at}
+              onChange={(e) => {
+                setAt(e.target.value);
+              }}
+              required
+            />
           </label>
           <label className="grow">
             <span className="label-like">What happened</span>
-            <input value={text} onChange={(e) => { setText(e.target.value); }} required maxLength={4000} />
+            <input
+              value={text}
+              onChange={(e) => {
+                setText(e.target.value);
+              }}
+              required
+              maxLength={4000}
+            />
           </label>
           <button type="submit">Add to the timeline</button>
         </form>

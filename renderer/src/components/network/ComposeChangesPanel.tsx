@@ -12,7 +12,11 @@ export function ComposeChangesPanel({ request }: { request: ComposePreviewReques
   const load = () => {
     setError(null);
     setStatus('');
-    getApi().proxy.composePreview(request).then(setPreview, (e: unknown) => { setError(errorMessage(e)); });
+    getApi()
+      .proxy.composePreview(request)
+      .then(setPreview, (e: unknown) => {
+        setError(errorMessage(e));
+      });
   };
   const apply = () => {
     if (!preview) return;
@@ -22,23 +26,38 @@ export function ComposeChangesPanel({ request }: { request: ComposePreviewReques
       .proxy.composeApply({ ...request, tokens })
       .then(
         (r) => {
-          setStatus(`Changed ${r.applied.map((a) => `${a.file}${a.backupName ? ` (previous kept as ${a.backupName})` : ''}`).join(', ')}. Run docker compose up -d to apply.`);
+          setStatus(
+            `Changed ${r.applied.map((a) => `${a.file}${a.backupName ? ` (previous kept as ${a.backupName})` : ''}`).join(', ')}. Run docker compose up -d to apply.`,
+          );
           setPreview(null);
         },
-        (e: unknown) => { setError(errorMessage(e)); },
+        (e: unknown) => {
+          setError(errorMessage(e));
+        },
       );
   };
 
   return (
     <section className="panel" aria-labelledby="compose-changes-title" data-testid="compose-changes">
       <h3 id="compose-changes-title">Compose changes</h3>
-      <p>Bind the api and frontend to 127.0.0.1, let <code>.env</code> decide the CORS origin, and point the frontend at the https API. Comments and layout are kept.</p>
+      <p>
+        Bind the api and frontend to 127.0.0.1, let <code>.env</code> decide the CORS origin, and point the frontend at
+        the https API. Comments and layout are kept.
+      </p>
       {!canRead && <p className="muted">Choose the deployment or its folder above to see these changes.</p>}
       <div className="button-row">
-        <button type="button" disabled={!canRead} onClick={load}>Preview compose changes</button>
-        <span role="status" aria-live="polite">{status}</span>
+        <button type="button" disabled={!canRead} onClick={load}>
+          Preview compose changes
+        </button>
+        <span role="status" aria-live="polite">
+          {status}
+        </span>
       </div>
-      {error !== null && <div className="banner banner-error" role="alert">{error}</div>}
+      {error !== null && (
+        <div className="banner banner-error" role="alert">
+          {error}
+        </div>
+      )}
       {preview !== null && (
         <>
           {preview.files.length === 0 ? (
@@ -46,14 +65,30 @@ export function ComposeChangesPanel({ request }: { request: ComposePreviewReques
           ) : (
             preview.files.map((f) => (
               <div key={f.file}>
-                <h4><code>{f.file}</code></h4>
-                <ul>{f.changes.map((c) => <li key={c}>{c}</li>)}</ul>
-                <pre className="code-block" tabIndex={0} aria-label={`Diff of ${f.file}`}>{f.diff}</pre>
+                <h4>
+                  <code>{f.file}</code>
+                </h4>
+                <ul>
+                  {f.changes.map((c) => (
+                    <li key={c}>{c}</li>
+                  ))}
+                </ul>
+                <pre className="code-block" tabIndex={0} aria-label={`Diff of ${f.file}`}>
+                  {f.diff}
+                </pre>
               </div>
             ))
           )}
-          <ul className="muted">{preview.notes.map((n) => <li key={n}>{n}</li>)}</ul>
-          {preview.files.length > 0 && <button type="button" className="primary" onClick={apply}>Apply these changes</button>}
+          <ul className="muted">
+            {preview.notes.map((n) => (
+              <li key={n}>{n}</li>
+            ))}
+          </ul>
+          {preview.files.length > 0 && (
+            <button type="button" className="primary" onClick={apply}>
+              Apply these changes
+            </button>
+          )}
         </>
       )}
     </section>

@@ -17,27 +17,53 @@ export function FirewallPanel({ target }: Props) {
   const request = (): FirewallRequest => ({ ...target, sshPort: Number(sshPort), externalInterface: iface });
   const show = () => {
     setError(null);
-    getApi().proxy.firewall(request()).then(setGuide, (e: unknown) => { setError(errorMessage(e)); setGuide(null); });
+    getApi()
+      .proxy.firewall(request())
+      .then(setGuide, (e: unknown) => {
+        setError(errorMessage(e));
+        setGuide(null);
+      });
   };
   const exposed = guide?.publishedPorts.filter((p) => p.allInterfaces) ?? [];
   return (
     <section className="panel" aria-labelledby="firewall-title">
       <h2 id="firewall-title">Firewall</h2>
-      <p>Allow only SSH, HTTP (80) and HTTPS (443) into the server. Use the ufw commands or the nftables file, not both.</p>
+      <p>
+        Allow only SSH, HTTP (80) and HTTPS (443) into the server. Use the ufw commands or the nftables file, not both.
+      </p>
       <div className="form-row">
         <div>
           <label htmlFor="fw-ssh">SSH port</label>
-          <input id="fw-ssh" inputMode="numeric" value={sshPort} onChange={(e) => { setSshPort(e.target.value); }} />
+          <input
+            id="fw-ssh"
+            inputMode="numeric"
+            value={sshPort}
+            onChange={(e) => {
+              setSshPort(e.target.value);
+            }}
+          />
         </div>
         <div>
           <label htmlFor="fw-if">Internet-facing interface</label>
-          <input id="fw-if" value={iface} onChange={(e) => { setIface(e.target.value); }} />
+          <input
+            id="fw-if"
+            value={iface}
+            onChange={(e) => {
+              setIface(e.target.value);
+            }}
+          />
         </div>
       </div>
       <p>
-        <button type="button" onClick={show}>Show firewall commands</button>
+        <button type="button" onClick={show}>
+          Show firewall commands
+        </button>
       </p>
-      {error !== null && <div className="banner banner-error" role="alert">{error}</div>}
+      {error !== null && (
+        <div className="banner banner-error" role="alert">
+          {error}
+        </div>
+      )}
       {guide !== null && (
         <>
           <div className="banner banner-warn" data-testid="docker-caveat">
@@ -49,7 +75,8 @@ export function FirewallPanel({ target }: Props) {
               <ul data-testid="exposed-ports">
                 {exposed.map((p) => (
                   <li key={`${p.file}:${p.service}:${p.raw}`}>
-                    <code>{p.service}</code>: <code>{p.raw}</code> in {p.file}{p.line !== undefined ? `:${String(p.line)}` : ''}
+                    <code>{p.service}</code>: <code>{p.raw}</code> in {p.file}
+                    {p.line !== undefined ? `:${String(p.line)}` : ''}
                   </li>
                 ))}
               </ul>
@@ -60,7 +87,11 @@ export function FirewallPanel({ target }: Props) {
               key={f.id}
               file={f}
               onCopy={() => getApi().proxy.copy({ firewall: request(), fileId: f.id })}
-              onSave={() => getApi().proxy.save({ firewall: request(), fileId: f.id }).then((r) => r.name)}
+              onSave={() =>
+                getApi()
+                  .proxy.save({ firewall: request(), fileId: f.id })
+                  .then((r) => r.name)
+              }
             />
           ))}
         </>

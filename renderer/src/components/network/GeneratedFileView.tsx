@@ -27,15 +27,31 @@ export function GeneratedFileView({ file, onCopy, onSave }: Props) {
       </h3>
       <p className="muted">{file.description}</p>
       <div className="button-row">
-        <button type="button" disabled={busy} onClick={() => { run(() => onCopy().then(() => `${file.name} copied to the clipboard.`)); }}>
+        <button
+          type="button"
+          disabled={busy}
+          onClick={() => {
+            run(() => onCopy().then(() => `${file.name} copied to the clipboard.`));
+          }}
+        >
           Copy {file.name}
         </button>
-        <button type="button" disabled={busy} onClick={() => { run(() => onSave().then((n) => (n === null ? 'Not saved.' : `Saved as ${n}.`))); }}>
+        <button
+          type="button"
+          disabled={busy}
+          onClick={() => {
+            run(() => onSave().then((n) => (n === null ? 'Not saved.' : `Saved as ${n}.`)));
+          }}
+        >
           Save {file.name}…
         </button>
-        <span role="status" aria-live="polite" className="muted">{error ?? status}</span>
+        <span role="status" aria-live="polite" className="muted">
+          {error ?? status}
+        </span>
       </div>
-      <pre className="code-block" tabIndex={0} aria-label={`Contents of ${file.name}`}>{file.content}</pre>
+      <pre className="code-block" tabIndex={0} aria-label={`Contents of ${file.name}`}>
+        {file.content}
+      </pre>
     </section>
   );
 }

@@ -120,6 +120,10 @@ export function buildRequest(state: NetworkState, deploymentId: string): Generat
       state.tlsMode === 'acme'
         ? { mode: 'acme', ...(state.email !== '' ? { email: state.email } : {}) }
         : { mode: 'files', certFileId: state.cert?.id ?? '', keyFileId: state.key?.id ?? '' },
-    hsts: { maxAgeSeconds: Math.round(Number(state.maxAgeDays) * 86_400), includeSubDomains: state.includeSubDomains, preload: state.preload },
+    hsts: {
+      maxAgeSeconds: Math.round(Number(state.maxAgeDays) * 86_400),
+      includeSubDomains: state.includeSubDomains,
+      preload: state.preload,
+    },
   };
 }

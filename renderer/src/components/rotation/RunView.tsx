@@ -9,7 +9,12 @@ import { formatWhen } from '../../format-date';
 
 type Output = Array<{ command: string; code: number; stdout: string; stderr: string }>;
 
-const STATE_WORDS: Record<StepView['state'], string> = { todo: 'not done', running: 'running', done: 'done', failed: 'failed' };
+const STATE_WORDS: Record<StepView['state'], string> = {
+  todo: 'not done',
+  running: 'running',
+  done: 'done',
+  failed: 'failed',
+};
 
 const WHO: Record<StepView['kind'], string> = { app: 'done by the app', command: 'a command', manual: 'done by you' };
 
@@ -41,7 +46,13 @@ export function RunView({ initial, onChanged }: { initial: RotationView; onChang
   return (
     <section className="panel" aria-labelledby={`run-${view.id}`} data-testid="rotation-run">
       <h2 id={`run-${view.id}`}>
-        Rotating {view.variable} <span className={`badge ${finished ? (view.status === 'confirmed' ? 'badge-ok' : 'badge-info') : 'badge-warn'}`} data-testid="run-status">{view.status}</span>
+        Rotating {view.variable}{' '}
+        <span
+          className={`badge ${finished ? (view.status === 'confirmed' ? 'badge-ok' : 'badge-info') : 'badge-warn'}`}
+          data-testid="run-status"
+        >
+          {view.status}
+        </span>
       </h2>
       <p className="muted">
         Started {formatWhen(view.startedAt)} · reason: {view.reason} · new generation {view.generation}
@@ -61,21 +72,32 @@ export function RunView({ initial, onChanged }: { initial: RotationView; onChang
         {view.steps.map((s) => (
           <li key={s.id} data-testid={`step-${s.id}`} data-state={s.state}>
             <label className="rotation-step-title">
-              <input type="checkbox" checked={s.state === 'done'} readOnly disabled aria-label={`${s.title}: ${STATE_WORDS[s.state]}`} /> <strong>{s.title}</strong>{' '}
+              <input
+                type="checkbox"
+                checked={s.state === 'done'}
+                readOnly
+                disabled
+                aria-label={`${s.title}: ${STATE_WORDS[s.state]}`}
+              />{' '}
+              <strong>{s.title}</strong>{' '}
               <span className="muted">
                 ({WHO[s.kind]}
                 {s.optional ? ', optional' : ''})
               </span>
               {s.state === 'failed' && <span className="badge badge-error">failed</span>}
             </label>
-            <p><Cited text={s.detail} /></p>
+            <p>
+              <Cited text={s.detail} />
+            </p>
             {s.state === 'failed' && s.failure && (
               <div role="alert" className="panel panel-error" data-testid={`failure-${s.id}`}>
                 <p>
                   <strong>{s.failure.summary}</strong> (exit status {s.failure.exitCode})
                 </p>
                 <p>{s.failure.hint}</p>
-                <p className="muted">Nothing after this step was done. Retry it, tell the app you did it by hand, or roll back.</p>
+                <p className="muted">
+                  Nothing after this step was done. Retry it, tell the app you did it by hand, or roll back.
+                </p>
               </div>
             )}
             {s.commands.map((c) => (
@@ -86,17 +108,31 @@ export function RunView({ initial, onChanged }: { initial: RotationView; onChang
             {!finished && s.state !== 'done' && (
               <div className="button-row">
                 {s.kind === 'app' && (
-                  <button type="button" className="primary" disabled={busy || !s.ready || (s.id === STEP.writeEnv && passwordUnseen)} onClick={() => void act(() => api.perform({ id: view.id, step: s.id }))}>
+                  <button
+                    type="button"
+                    className="primary"
+                    disabled={busy || !s.ready || (s.id === STEP.writeEnv && passwordUnseen)}
+                    onClick={() => void act(() => api.perform({ id: view.id, step: s.id }))}
+                  >
                     {s.title}
                   </button>
                 )}
-                {s.id === STEP.writeEnv && passwordUnseen && <span className="muted">Show and store the new password first.</span>}
+                {s.id === STEP.writeEnv && passwordUnseen && (
+                  <span className="muted">Show and store the new password first.</span>
+                )}
                 {s.id === STEP.verify && view.canRunCommands && (
                   <span>
                     <label className="inline" htmlFor={`login-${view.id}`}>
-                      Admin login password (optional: also check the login{view.playbook === 'encryption-key-reencrypt' ? ' and the stored provider keys' : ''})
+                      Admin login password (optional: also check the login
+                      {view.playbook === 'encryption-key-reencrypt' ? ' and the stored provider keys' : ''})
                     </label>
-                    <input id={`login-${view.id}`} type="password" autoComplete="off" value={loginPassword} onChange={(e) => setLoginPassword(e.target.value)} />
+                    <input
+                      id={`login-${view.id}`}
+                      type="password"
+                      autoComplete="off"
+                      value={loginPassword}
+                      onChange={(e) => setLoginPassword(e.target.value)}
+                    />
                   </span>
                 )}
                 {s.kind === 'command' && view.canRunCommands && (
@@ -108,7 +144,11 @@ export function RunView({ initial, onChanged }: { initial: RotationView; onChang
                       void act(() => {
                         const pw = s.id === STEP.verify && loginPassword !== '' ? loginPassword : undefined;
                         setLoginPassword('');
-                        return api.perform(pw === undefined ? { id: view.id, step: s.id } : { id: view.id, step: s.id, loginPassword: pw });
+                        return api.perform(
+                          pw === undefined
+                            ? { id: view.id, step: s.id }
+                            : { id: view.id, step: s.id, loginPassword: pw },
+                        );
                       })
                     }
                   >
@@ -116,16 +156,29 @@ export function RunView({ initial, onChanged }: { initial: RotationView; onChang
                   </button>
                 )}
                 {s.kind !== 'app' && (
-                  <button type="button" disabled={busy || !s.ready} onClick={() => void act(() => api.tick({ id: view.id, step: s.id }))}>
+                  <button
+                    type="button"
+                    disabled={busy || !s.ready}
+                    onClick={() => void act(() => api.tick({ id: view.id, step: s.id }))}
+                  >
                     {s.kind === 'command' ? 'I did it by hand' : 'Done'}
                   </button>
                 )}
                 {s.id === STEP.export && (
-                  <button type="button" disabled={busy} onClick={() => void act(async () => (await api.pickExport({ id: view.id })) ?? view)}>
+                  <button
+                    type="button"
+                    disabled={busy}
+                    onClick={() => void act(async () => (await api.pickExport({ id: view.id })) ?? view)}
+                  >
                     Choose the export file…
                   </button>
                 )}
-                {!s.ready && <span className="muted">Waits for: {s.requires.filter((q) => view.steps.find((x) => x.id === q)?.state !== 'done').join(', ')}</span>}
+                {!s.ready && (
+                  <span className="muted">
+                    Waits for:{' '}
+                    {s.requires.filter((q) => view.steps.find((x) => x.id === q)?.state !== 'done').join(', ')}
+                  </span>
+                )}
               </div>
             )}
           </li>
@@ -182,7 +235,10 @@ export function RunView({ initial, onChanged }: { initial: RotationView; onChang
             </button>
           ) : (
             <span role="group" aria-label="Confirm the roll back" className="button-row">
-              <span>Put the previous {view.variable} back in .env and the keychain{view.canRunCommands ? ' and run the commands that re-apply it' : ''}?</span>
+              <span>
+                Put the previous {view.variable} back in .env and the keychain
+                {view.canRunCommands ? ' and run the commands that re-apply it' : ''}?
+              </span>
               <button
                 type="button"
                 className="danger"

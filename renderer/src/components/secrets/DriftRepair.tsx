@@ -6,7 +6,10 @@ import { DiffView } from '../audit/DiffView';
 
 /** Drift a repair can fix: one side has a value the other lacks or holds differently. */
 export function isRepairable(drift: DriftItem | undefined): drift is DriftItem {
-  return drift !== undefined && (drift.status === 'differs' || drift.status === 'env-missing' || drift.status === 'keychain-missing');
+  return (
+    drift !== undefined &&
+    (drift.status === 'differs' || drift.status === 'env-missing' || drift.status === 'keychain-missing')
+  );
 }
 
 const CHOICES: Record<DriftDirection, { label: string; apply: string }> = {
@@ -19,7 +22,15 @@ const CHOICES: Record<DriftDirection, { label: string; apply: string }> = {
  * then apply it. Adopting into the keychain replaces the value the app generated, so it needs an explicit
  * confirmation. The preview's token makes main refuse if the file or the keychain changed meanwhile.
  */
-export function DriftRepair({ deploymentId, drift, onRepaired }: { deploymentId: string; drift: DriftItem; onRepaired: (said: string) => void }) {
+export function DriftRepair({
+  deploymentId,
+  drift,
+  onRepaired,
+}: {
+  deploymentId: string;
+  drift: DriftItem;
+  onRepaired: (said: string) => void;
+}) {
   const [open, setOpen] = useState(false);
   const [preview, setPreview] = useState<DriftRepairPreview | null>(null);
   const [confirmed, setConfirmed] = useState(false);
@@ -48,41 +59,84 @@ export function DriftRepair({ deploymentId, drift, onRepaired }: { deploymentId:
 
   if (!open) {
     return (
-      <button type="button" onClick={() => { setOpen(true); }} aria-label={`Repair ${name}`}>
+      <button
+        type="button"
+        onClick={() => {
+          setOpen(true);
+        }}
+        aria-label={`Repair ${name}`}
+      >
         Repair…
       </button>
     );
   }
-  const canTo: Record<DriftDirection, boolean> = { 'keychain-to-env': drift.keychainFingerprint !== null, 'env-to-keychain': drift.envFingerprint !== null };
+  const canTo: Record<DriftDirection, boolean> = {
+    'keychain-to-env': drift.keychainFingerprint !== null,
+    'env-to-keychain': drift.envFingerprint !== null,
+  };
   return (
     <div className="panel" role="group" aria-label={`Repair ${name}`} data-testid="repair-panel">
       <div className="button-row">
         {(Object.keys(CHOICES) as DriftDirection[]).map((d) => (
-          <button key={d} type="button" disabled={!canTo[d] || action.busy} aria-pressed={preview?.direction === d} onClick={() => { choose(d); }}>
+          <button
+            key={d}
+            type="button"
+            disabled={!canTo[d] || action.busy}
+            aria-pressed={preview?.direction === d}
+            onClick={() => {
+              choose(d);
+            }}
+          >
             {CHOICES[d].label}
           </button>
         ))}
-        <button type="button" onClick={() => { setOpen(false); setPreview(null); }}>
+        <button
+          type="button"
+          onClick={() => {
+            setOpen(false);
+            setPreview(null);
+          }}
+        >
           Cancel
         </button>
       </div>
       {preview && (
         <>
-          <p className="muted">Change to {preview.direction === 'keychain-to-env' ? preview.file : 'the keychain'} (values withheld):</p>
+          <p className="muted">
+            Change to {preview.direction === 'keychain-to-env' ? preview.file : 'the keychain'} (values withheld):
+          </p>
           <DiffView diff={preview.diff} label={`Change to ${name}`} />
           {preview.direction === 'env-to-keychain' && (
             <label>
-              <input type="checkbox" checked={confirmed} onChange={(e) => { setConfirmed(e.target.checked); }} /> The value in .env is the right one: replace the keychain&apos;s value of {name} with it.
+              <input
+                type="checkbox"
+                checked={confirmed}
+                onChange={(e) => {
+                  setConfirmed(e.target.checked);
+                }}
+              />{' '}
+              The value in .env is the right one: replace the keychain&apos;s value of {name} with it.
             </label>
           )}
           <div className="button-row">
-            <button type="button" className="primary" disabled={action.busy || (preview.direction === 'env-to-keychain' && !confirmed)} onClick={() => { apply(preview); }}>
+            <button
+              type="button"
+              className="primary"
+              disabled={action.busy || (preview.direction === 'env-to-keychain' && !confirmed)}
+              onClick={() => {
+                apply(preview);
+              }}
+            >
               {CHOICES[preview.direction].apply}
             </button>
           </div>
         </>
       )}
-      {action.error && <div role="alert" className="badge-error">{action.error}</div>}
+      {action.error && (
+        <div role="alert" className="badge-error">
+          {action.error}
+        </div>
+      )}
     </div>
   );
 }

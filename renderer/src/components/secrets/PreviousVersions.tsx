@@ -32,11 +32,14 @@ export function PreviousVersions({ deploymentId, onRestored }: { deploymentId: s
     <section aria-labelledby="previous-title" className="card" data-testid="previous-versions">
       <h2 id="previous-title">Previous versions</h2>
       <p className="muted">
-        Each time the app replaces .env, a compose file or .gitignore, it keeps the version it replaced in its own folder (readable by you only), the newest 20 of each file.
+        Each time the app replaces .env, a compose file or .gitignore, it keeps the version it replaced in its own
+        folder (readable by you only), the newest 20 of each file.
       </p>
       <LoadState of={list} />
       <ActionOutcome done={done} error={action.error} />
-      {list.state === 'ready' && list.value.length === 0 && <p>No previous version is kept yet: none of this deployment's files has been replaced by the app.</p>}
+      {list.state === 'ready' && list.value.length === 0 && (
+        <p>No previous version is kept yet: none of this deployment's files has been replaced by the app.</p>
+      )}
       {list.state === 'ready' && list.value.length > 0 && (
         <table aria-label="Previous versions kept by the app">
           <thead>
@@ -65,7 +68,14 @@ export function PreviousVersions({ deploymentId, onRestored }: { deploymentId: s
                       </button>
                     </span>
                   ) : (
-                    <button type="button" aria-label={`Put back ${v.of} from ${formatWhen(v.takenAt)}`} onClick={() => { setDone(null); setAsking(v.id); }}>
+                    <button
+                      type="button"
+                      aria-label={`Put back ${v.of} from ${formatWhen(v.takenAt)}`}
+                      onClick={() => {
+                        setDone(null);
+                        setAsking(v.id);
+                      }}
+                    >
                       Put back…
                     </button>
                   )}

@@ -49,7 +49,21 @@ function useTimed<T>(): { value: T | null; left: number; start: (v: T, seconds: 
  * One secret: references always; the value only after an explicit Reveal (hidden again after 30 s) and never
  * for Copy, which main performs and clears after the countdown shown here.
  */
-export function SecretRow({ deploymentId, secret, drift, rotation, now, onRepaired }: { deploymentId: string; secret: SecretRef; drift: DriftItem | undefined; rotation?: PolicyItem; now: number; onRepaired?: () => void }) {
+export function SecretRow({
+  deploymentId,
+  secret,
+  drift,
+  rotation,
+  now,
+  onRepaired,
+}: {
+  deploymentId: string;
+  secret: SecretRef;
+  drift: DriftItem | undefined;
+  rotation?: PolicyItem;
+  now: number;
+  onRepaired?: () => void;
+}) {
   const revealed = useTimed<string>();
   const copied = useTimed<true>();
   const [error, setError] = useState<string | null>(null);
@@ -61,13 +75,27 @@ export function SecretRow({ deploymentId, secret, drift, rotation, now, onRepair
     setError(null);
     getApi()
       .secrets.reveal({ deploymentId, name: secret.name })
-      .then((r) => { revealed.start(r.value, REVEAL_SECONDS); }, (e: unknown) => { setError(errorMessage(e)); });
+      .then(
+        (r) => {
+          revealed.start(r.value, REVEAL_SECONDS);
+        },
+        (e: unknown) => {
+          setError(errorMessage(e));
+        },
+      );
   };
   const copy = () => {
     setError(null);
     getApi()
       .secrets.copy({ deploymentId, name: secret.name })
-      .then((r) => { copied.start(true, r.seconds); }, (e: unknown) => { setError(errorMessage(e)); });
+      .then(
+        (r) => {
+          copied.start(true, r.seconds);
+        },
+        (e: unknown) => {
+          setError(errorMessage(e));
+        },
+      );
   };
   // One verdict per row: a keychain that matches its record is not shown as a green OK beside a red ".env differs".
   const { status, drift: driftBadge } = rowBadges(secret.status, drift?.status);
@@ -77,15 +105,23 @@ export function SecretRow({ deploymentId, secret, drift, rotation, now, onRepair
       <th scope="row">
         <code>{secret.name}</code>
         <div className="muted">{secret.kind}</div>
-        <div className="muted" data-testid={`reaches-${secret.name}`}>{reachesText(secret.reaches)}</div>
+        <div className="muted" data-testid={`reaches-${secret.name}`}>
+          {reachesText(secret.reaches)}
+        </div>
       </th>
       <td>
         <code aria-label={`Fingerprint of ${secret.name}`}>{groupFingerprint(secret.fingerprint)}</code>
       </td>
       <td>{ageOf(secret, now)}</td>
       <td>
-        <span className={`badge badge-${status.tone}`} data-testid="status-badge">{status.label}</span>{' '}
-        {driftBadge && <span className={`badge badge-${driftBadge.tone}`} data-testid="drift-badge">{driftBadge.label}</span>}
+        <span className={`badge badge-${status.tone}`} data-testid="status-badge">
+          {status.label}
+        </span>{' '}
+        {driftBadge && (
+          <span className={`badge badge-${driftBadge.tone}`} data-testid="drift-badge">
+            {driftBadge.label}
+          </span>
+        )}
         {rotation?.overdue === true && (
           <>
             {' '}
@@ -125,11 +161,19 @@ export function SecretRow({ deploymentId, secret, drift, rotation, now, onRepair
             }}
           />
         )}
-        {repaired && <div role="status" className="badge-ok" data-testid="repair-done">{repaired}</div>}
+        {repaired && (
+          <div role="status" className="badge-ok" data-testid="repair-done">
+            {repaired}
+          </div>
+        )}
         {revealed.value !== null && (
           <div>
-            <code className="secret-value" data-testid="revealed-value">{revealed.value}</code>
-            <div className="muted" role="status">Hidden again in {revealed.left} s</div>
+            <code className="secret-value" data-testid="revealed-value">
+              {revealed.value}
+            </code>
+            <div className="muted" role="status">
+              Hidden again in {revealed.left} s
+            </div>
           </div>
         )}
         {copied.value !== null && (
@@ -137,7 +181,11 @@ export function SecretRow({ deploymentId, secret, drift, rotation, now, onRepair
             Copied. The clipboard is cleared in {copied.left} s.
           </div>
         )}
-        {error && <div role="alert" className="badge-error">{error}</div>}
+        {error && (
+          <div role="alert" className="badge-error">
+            {error}
+          </div>
+        )}
       </td>
     </tr>
   );

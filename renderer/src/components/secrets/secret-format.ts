@@ -36,7 +36,10 @@ type Badge = { label: string; tone: 'ok' | 'warn' | 'error' | 'info' };
  * with the row. A keychain that matches the app's record while `.env` disagrees is "Keychain as recorded"
  * (neutral) beside the drift badge, and a drift badge in sync beside a problem with the keychain is neutral too.
  */
-export function rowBadges(status: SecretRef['status'], drift: DriftItem['status'] | undefined): { status: Badge; drift: Badge | null } {
+export function rowBadges(
+  status: SecretRef['status'],
+  drift: DriftItem['status'] | undefined,
+): { status: Badge; drift: Badge | null } {
   const d = drift === undefined ? null : DRIFT_BADGE[drift];
   if (status === 'ok') {
     if (drift === undefined || drift === 'in-sync') return { status: STATUS_BADGE.ok, drift: d };

@@ -1,15 +1,27 @@
 import type { ExistingView, ImportDecision } from '../../../../electron/common/ipc/setup.ipc';
 
 /** Step 2: keep or regenerate each value of an existing `.env`, with the consequence of each choice. */
-export function ExistingStep({ existing, decisions, onChange }: { existing: ExistingView | null; decisions: Record<string, ImportDecision>; onChange: (name: string, d: ImportDecision) => void }) {
+export function ExistingStep({
+  existing,
+  decisions,
+  onChange,
+}: {
+  existing: ExistingView | null;
+  decisions: Record<string, ImportDecision>;
+  onChange: (name: string, d: ImportDecision) => void;
+}) {
   if (!existing?.present) {
-    return <p data-testid="no-existing-env">This folder has no <code>.env</code> yet, so every secret will be generated. Nothing to import.</p>;
+    return (
+      <p data-testid="no-existing-env">
+        This folder has no <code>.env</code> yet, so every secret will be generated. Nothing to import.
+      </p>
+    );
   }
   return (
     <>
       <p>
-        This folder already has a <code>.env</code>. Keeping a value stores it in the keychain as it is; regenerating replaces it. Regenerating is
-        not free on a deployment that already ran: read the consequence of each.
+        This folder already has a <code>.env</code>. Keeping a value stores it in the keychain as it is; regenerating
+        replaces it. Regenerating is not free on a deployment that already ran: read the consequence of each.
       </p>
       {existing.problems.length > 0 && (
         <div className="panel panel-warn">
@@ -43,10 +55,29 @@ export function ExistingStep({ existing, decisions, onChange }: { existing: Exis
                   <fieldset className="inline-radios">
                     <legend className="sr-only">{v.name}</legend>
                     <label>
-                      <input type="radio" name={`decision-${v.name}`} value="import" checked={chosen === 'import'} disabled={!v.canImport} onChange={() => { onChange(v.name, 'import'); }} /> Keep
+                      <input
+                        type="radio"
+                        name={`decision-${v.name}`}
+                        value="import"
+                        checked={chosen === 'import'}
+                        disabled={!v.canImport}
+                        onChange={() => {
+                          onChange(v.name, 'import');
+                        }}
+                      />{' '}
+                      Keep
                     </label>
                     <label>
-                      <input type="radio" name={`decision-${v.name}`} value="regenerate" checked={chosen === 'regenerate'} onChange={() => { onChange(v.name, 'regenerate'); }} /> Regenerate
+                      <input
+                        type="radio"
+                        name={`decision-${v.name}`}
+                        value="regenerate"
+                        checked={chosen === 'regenerate'}
+                        onChange={() => {
+                          onChange(v.name, 'regenerate');
+                        }}
+                      />{' '}
+                      Regenerate
                     </label>
                   </fieldset>
                   {!v.canImport && <div className="small warn-text">Cannot be kept: {v.whyNotImport}</div>}
@@ -62,7 +93,10 @@ export function ExistingStep({ existing, decisions, onChange }: { existing: Exis
       </table>
       {existing.untouched.length > 0 && (
         <p className="muted">
-          Left exactly as they are: {existing.untouched.map((u) => <code key={u}>{u}</code>)}
+          Left exactly as they are:{' '}
+          {existing.untouched.map((u) => (
+            <code key={u}>{u}</code>
+          ))}
         </p>
       )}
     </>

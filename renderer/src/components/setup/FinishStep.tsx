@@ -7,8 +7,9 @@ export function FinishStep({ result }: { result: CommitResult }) {
   return (
     <>
       <p role="status" data-testid="setup-done">
-        <span className="badge badge-ok">done</span> <strong>{result.deploymentName}</strong> is set up: {String(result.variables.length)} secrets are in the
-        keychain (<code>{result.keychainService}</code>) and in <code>{result.envFile}</code>.
+        <span className="badge badge-ok">done</span> <strong>{result.deploymentName}</strong> is set up:{' '}
+        {String(result.variables.length)} secrets are in the keychain (<code>{result.keychainService}</code>) and in{' '}
+        <code>{result.envFile}</code>.
         {result.previousEnvKeptAs && (
           <>
             {' '}

@@ -6,26 +6,44 @@ import { Cited } from '../Cited';
  * Step 1: where the deployment is. On this computer, the OS folder dialog is opened by main; on a server,
  * the admin types its ssh:// location and main reaches it with their own OpenSSH. This shows what it holds.
  */
-export function FolderStep({ folder, onChoose, onChooseServer, busy }: { folder: FolderView | null; onChoose: () => void; onChooseServer: (location: string) => void; busy: boolean }) {
+export function FolderStep({
+  folder,
+  onChoose,
+  onChooseServer,
+  busy,
+}: {
+  folder: FolderView | null;
+  onChoose: () => void;
+  onChooseServer: (location: string) => void;
+  busy: boolean;
+}) {
   const [where, setWhere] = useState<'here' | 'server'>(folder?.folder.startsWith('ssh://') ? 'server' : 'here');
   const [location, setLocation] = useState(folder?.folder.startsWith('ssh://') ? folder.folder : '');
   return (
     <>
       <p>
-        Choose the folder you cloned Crucible Community Edition into (the one with <code>docker-compose.yml</code>), on this computer or on
-        the server it runs on. Nothing is written until you confirm the review at the end.
+        Choose the folder you cloned Crucible Community Edition into (the one with <code>docker-compose.yml</code>), on
+        this computer or on the server it runs on. Nothing is written until you confirm the review at the end.
       </p>
       <fieldset>
         <legend>Where does this Crucible run?</legend>
         <label className="inline">
-          <input type="radio" name="where" checked={where === 'here'} onChange={() => setWhere('here')} /> On this computer
+          <input type="radio" name="where" checked={where === 'here'} onChange={() => setWhere('here')} /> On this
+          computer
         </label>
         <label className="inline">
-          <input type="radio" name="where" checked={where === 'server'} onChange={() => setWhere('server')} /> On a server (SSH)
+          <input type="radio" name="where" checked={where === 'server'} onChange={() => setWhere('server')} /> On a
+          server (SSH)
         </label>
       </fieldset>
       {where === 'here' ? (
-        <button type="button" className={folder ? '' : 'primary'} onClick={onChoose} disabled={busy} data-testid="choose-folder">
+        <button
+          type="button"
+          className={folder ? '' : 'primary'}
+          onClick={onChoose}
+          disabled={busy}
+          data-testid="choose-folder"
+        >
           {folder ? 'Choose another folder…' : 'Choose folder…'}
         </button>
       ) : (
@@ -43,10 +61,17 @@ export function FolderStep({ folder, onChoose, onChooseServer, busy }: { folder:
             data-testid="server-location"
           />
           <p id="server-location-help" className="muted">
-            The app uses your own OpenSSH: <code>~/.ssh/config</code> (host aliases, ProxyJump), ssh-agent and <code>known_hosts</code>. It never
-            asks for a password and never accepts an unknown host key: connect once with <code>ssh</code> in a terminal first.
+            The app uses your own OpenSSH: <code>~/.ssh/config</code> (host aliases, ProxyJump), ssh-agent and{' '}
+            <code>known_hosts</code>. It never asks for a password and never accepts an unknown host key: connect once
+            with <code>ssh</code> in a terminal first.
           </p>
-          <button type="button" className="primary" disabled={busy || !location.startsWith('ssh://')} onClick={() => onChooseServer(location.trim())} data-testid="connect-server">
+          <button
+            type="button"
+            className="primary"
+            disabled={busy || !location.startsWith('ssh://')}
+            onClick={() => onChooseServer(location.trim())}
+            data-testid="connect-server"
+          >
             Connect
           </button>
         </div>
@@ -62,11 +87,29 @@ export function FolderStep({ folder, onChoose, onChooseServer, busy }: { folder:
             <dt>Compose files</dt>
             <dd>{folder.composeFiles.map((c) => `${c.name} (${c.role})`).join(', ')}</dd>
             <dt>Existing .env</dt>
-            <dd>{folder.env.exists ? `yes, ${String(folder.env.bytes ?? 0)} bytes, mode ${folder.env.mode ?? '?'}` : 'no — everything will be generated'}</dd>
+            <dd>
+              {folder.env.exists
+                ? `yes, ${String(folder.env.bytes ?? 0)} bytes, mode ${folder.env.mode ?? '?'}`
+                : 'no — everything will be generated'}
+            </dd>
             <dt>.gitignore covers .env</dt>
-            <dd>{folder.gitignore.coversEnv ? 'yes' : folder.gitignore.exists ? 'no — the entry will be added' : 'no .gitignore — one will be created'}</dd>
+            <dd>
+              {folder.gitignore.coversEnv
+                ? 'yes'
+                : folder.gitignore.exists
+                  ? 'no — the entry will be added'
+                  : 'no .gitignore — one will be created'}
+            </dd>
             <dt>Git repository</dt>
-            <dd>{folder.git.isRepo ? (folder.git.envTracked ? 'yes, and .env is TRACKED' : 'yes, .env is not tracked') : folder.git.gitAvailable ? 'no' : 'unknown (git is not installed)'}</dd>
+            <dd>
+              {folder.git.isRepo
+                ? folder.git.envTracked
+                  ? 'yes, and .env is TRACKED'
+                  : 'yes, .env is not tracked'
+                : folder.git.gitAvailable
+                  ? 'no'
+                  : 'unknown (git is not installed)'}
+            </dd>
             <dt>Hard-coded CORS</dt>
             <dd>{folder.corsFix.length > 0 ? folder.corsFix.map((c) => c.file).join(', ') : 'none'}</dd>
           </dl>
@@ -74,7 +117,12 @@ export function FolderStep({ folder, onChoose, onChooseServer, busy }: { folder:
             <ul className="notice-list">
               {folder.notices.map((n, i) => (
                 <li key={i}>
-                  <span className={`badge badge-${n.severity === 'info' ? 'info' : n.severity === 'warning' ? 'warn' : 'error'}`}>{n.severity}</span> <Cited text={n.message} />
+                  <span
+                    className={`badge badge-${n.severity === 'info' ? 'info' : n.severity === 'warning' ? 'warn' : 'error'}`}
+                  >
+                    {n.severity}
+                  </span>{' '}
+                  <Cited text={n.message} />
                 </li>
               ))}
             </ul>

@@ -22,7 +22,8 @@ export function ReviewStep({ review }: { review: ReviewView }) {
     <>
       <section aria-labelledby="review-env">
         <h3 id="review-env">
-          {review.envExists ? 'Changes to' : 'New file'} <code>{review.envFile}</code> (mode 0600{review.envExists ? ', the previous version is kept beside it' : ''})
+          {review.envExists ? 'Changes to' : 'New file'} <code>{review.envFile}</code> (mode 0600
+          {review.envExists ? ', the previous version is kept beside it' : ''})
         </h3>
         <DiffView diff={review.envDiff} label=".env change, values hidden" />
       </section>
@@ -48,12 +49,20 @@ export function ReviewStep({ review }: { review: ReviewView }) {
         <h3 id="review-other">Also</h3>
         <ul>
           <li>
-            <code>.gitignore</code>: {review.gitignore === 'already-covered' ? 'already ignores .env (unchanged)' : review.gitignore === 'create' ? 'created with a .env entry' : 'a .env entry is added'}
+            <code>.gitignore</code>:{' '}
+            {review.gitignore === 'already-covered'
+              ? 'already ignores .env (unchanged)'
+              : review.gitignore === 'create'
+                ? 'created with a .env entry'
+                : 'a .env entry is added'}
           </li>
           <li>The deployment is recorded in the app state (names and fingerprints only) and in the journal.</li>
           {review.untouched.length > 0 && (
             <li>
-              Not touched: {review.untouched.map((u) => <code key={u}>{u}</code>)}
+              Not touched:{' '}
+              {review.untouched.map((u) => (
+                <code key={u}>{u}</code>
+              ))}
             </li>
           )}
         </ul>
@@ -68,7 +77,14 @@ export function ReviewStep({ review }: { review: ReviewView }) {
           <ul>
             {remaining.map((f, i) => (
               <li key={i}>
-                <span className={`badge badge-${f.severity === 'warning' ? 'warn' : 'error'}`}>{f.severity}</span> {f.title}.{f.blocksStart === true ? ' Crucible will not start with this value.' : f.blocksStart === false ? ' Crucible would start; this is advice.' : ''} <span className="muted">{f.howToFix}</span>
+                <span className={`badge badge-${f.severity === 'warning' ? 'warn' : 'error'}`}>{f.severity}</span>{' '}
+                {f.title}.
+                {f.blocksStart === true
+                  ? ' Crucible will not start with this value.'
+                  : f.blocksStart === false
+                    ? ' Crucible would start; this is advice.'
+                    : ''}{' '}
+                <span className="muted">{f.howToFix}</span>
               </li>
             ))}
           </ul>

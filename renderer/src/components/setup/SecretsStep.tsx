@@ -4,7 +4,19 @@ import type { DraftSummary, SecretPlan } from '../../../../electron/common/ipc/s
  * Step 6: what is generated or kept, and the optional provider API keys: typed once, sent to main, never
  * shown again (the fields are emptied after each step).
  */
-export function SecretsStep({ plan, providers, values, onChange, onClear }: { plan: SecretPlan[]; providers: DraftSummary['providerKeys']; values: Record<string, string>; onChange: (name: string, v: string) => void; onClear: (name: string) => void }) {
+export function SecretsStep({
+  plan,
+  providers,
+  values,
+  onChange,
+  onClear,
+}: {
+  plan: SecretPlan[];
+  providers: DraftSummary['providerKeys'];
+  values: Record<string, string>;
+  onChange: (name: string, v: string) => void;
+  onClear: (name: string) => void;
+}) {
   return (
     <>
       <table data-testid="secret-plan">
@@ -24,7 +36,8 @@ export function SecretsStep({ plan, providers, values, onChange, onClear }: { pl
                   <code>{p.name}</code>
                 </th>
                 <td>
-                  {p.action === 'generate' && `Generated: ${String(p.length)} random characters (${String(p.entropyBits ?? 0)} bits)`}
+                  {p.action === 'generate' &&
+                    `Generated: ${String(p.length)} random characters (${String(p.entropyBits ?? 0)} bits)`}
                   {p.action === 'import' && `Kept from the existing .env (${String(p.length)} characters)`}
                   {p.action === 'hash' && 'The login password, as a bcrypt hash'}
                   {p.action === 'typed' && 'Typed by you'}
@@ -35,8 +48,8 @@ export function SecretsStep({ plan, providers, values, onChange, onClear }: { pl
       </table>
       <h3>Optional: provider API keys</h3>
       <p className="muted">
-        Users can also enter their own keys in Crucible's settings. A key typed here is stored in the keychain and <code>.env</code> and is never
-        shown again.
+        Users can also enter their own keys in Crucible's settings. A key typed here is stored in the keychain and{' '}
+        <code>.env</code> and is never shown again.
       </p>
       {providers.map((k) => (
         <div key={k.name} className="provider-key">
@@ -56,10 +69,17 @@ export function SecretsStep({ plan, providers, values, onChange, onClear }: { pl
             placeholder={k.set ? 'Stored — type to replace' : 'Not set'}
             aria-describedby={`pk-${k.name}-help`}
             value={values[k.name] ?? ''}
-            onChange={(e) => { onChange(k.name, e.target.value); }}
+            onChange={(e) => {
+              onChange(k.name, e.target.value);
+            }}
           />
           {k.set && (
-            <button type="button" onClick={() => { onClear(k.name); }}>
+            <button
+              type="button"
+              onClick={() => {
+                onClear(k.name);
+              }}
+            >
               Remove {k.name}
             </button>
           )}

@@ -20,7 +20,8 @@ import { initialWizardState, WIZARD_STEPS, wizardReducer, type StepId } from './
  */
 export function SetupWizard() {
   const [state, dispatch] = useReducer(wizardReducer, initialWizardState);
-  const { draftId, step, summary, folder, existing, decisions, environment, address, password, progress, issues } = state;
+  const { draftId, step, summary, folder, existing, decisions, environment, address, password, progress, issues } =
+    state;
   const { busy, error, run, fail, clearError } = useAction();
   const heading = useRef<HTMLHeadingElement>(null);
   const committed = useRef(false);
@@ -79,7 +80,10 @@ export function SetupWizard() {
   const chooseFolder = (location?: string) =>
     run(async () => {
       if (!draftId) return;
-      const r = location === undefined ? await getApi().setup.chooseFolder({ draftId }) : await getApi().setup.chooseServer({ draftId, location });
+      const r =
+        location === undefined
+          ? await getApi().setup.chooseFolder({ draftId })
+          : await getApi().setup.chooseServer({ draftId, location });
       if (r.cancelled || !r.folder) return;
       dispatch({ type: 'folderChosen', folder: r.folder, existing: r.existing ?? null });
       await refresh(draftId);
@@ -92,7 +96,8 @@ export function SetupWizard() {
     void run(async () => {
       switch (step) {
         case 'folder':
-          if (!folder) return blocked([{ field: 'folder', severity: 'error', message: 'Choose the deployment folder first.' }]);
+          if (!folder)
+            return blocked([{ field: 'folder', severity: 'error', message: 'Choose the deployment folder first.' }]);
           go('existing');
           return;
         case 'existing': {
@@ -105,22 +110,36 @@ export function SetupWizard() {
           return;
         }
         case 'environment': {
-          if (!environment) return blocked([{ field: 'environment', severity: 'error', message: 'Choose an environment.' }]);
+          if (!environment)
+            return blocked([{ field: 'environment', severity: 'error', message: 'Choose an environment.' }]);
           const r = await api.setEnvironment({ draftId, environment });
           if (r.existing) dispatch({ type: 'existing', existing: r.existing });
           go('address');
           return;
         }
         case 'address': {
-          const corsOrigins = address.corsText.split(/[\n,]/).map((s) => s.trim()).filter((s) => s !== '');
-          const r = await api.setAddress({ draftId, frontendUrl: address.frontendUrl, corsOrigins, applyCorsFix: address.applyCorsFix });
+          const corsOrigins = address.corsText
+            .split(/[\n,]/)
+            .map((s) => s.trim())
+            .filter((s) => s !== '');
+          const r = await api.setAddress({
+            draftId,
+            frontendUrl: address.frontendUrl,
+            corsOrigins,
+            applyCorsFix: address.applyCorsFix,
+          });
           if (!r.ok) return blocked(r.issues);
           dispatch({ type: 'addressSaved', frontendUrl: r.frontendUrl, corsOrigins: r.corsOrigins });
           go('password');
           return;
         }
         case 'password': {
-          if (password.mode === 'typed' && password.typed === '' && password.confirmation === '' && summary?.password.mode === 'typed') {
+          if (
+            password.mode === 'typed' &&
+            password.typed === '' &&
+            password.confirmation === '' &&
+            summary?.password.mode === 'typed'
+          ) {
             go('secrets');
             return;
           }
@@ -139,7 +158,9 @@ export function SetupWizard() {
           return;
         }
         case 'secrets': {
-          const providerKeys = Object.fromEntries(Object.entries(state.providerValues).filter(([, v]) => v.trim() !== ''));
+          const providerKeys = Object.fromEntries(
+            Object.entries(state.providerValues).filter(([, v]) => v.trim() !== ''),
+          );
           const r = await api.setSecrets({ draftId, providerKeys, clearProviderKeys: [] });
           if (!r.ok) return blocked(r.issues);
           dispatch({ type: 'providerValuesSent' });
@@ -168,14 +189,22 @@ export function SetupWizard() {
     if (step !== 'secrets' || !draftId) return;
     void getApi()
       .setup.setSecrets({ draftId, providerKeys: {}, clearProviderKeys: [] })
-      .then((r) => {
-        dispatch({ type: 'plan', plan: r.secrets });
-      }, () => undefined);
+      .then(
+        (r) => {
+          dispatch({ type: 'plan', plan: r.secrets });
+        },
+        () => undefined,
+      );
   }, [step, draftId]);
 
   const index = WIZARD_STEPS.findIndex((s) => s.id === step);
   const reachable = (i: number) => !busy && !state.result && step !== 'commit' && i < index;
-  const back = index > 0 && step !== 'commit' && step !== 'finish' ? () => { go(WIZARD_STEPS[index - 1]?.id ?? 'folder'); } : undefined;
+  const back =
+    index > 0 && step !== 'commit' && step !== 'finish'
+      ? () => {
+          go(WIZARD_STEPS[index - 1]?.id ?? 'folder');
+        }
+      : undefined;
   const current = WIZARD_STEPS[index];
 
   if (!draftId && error) return <p role="alert">{error}</p>;
@@ -188,7 +217,13 @@ export function SetupWizard() {
           {WIZARD_STEPS.map((s, i) => (
             <li key={s.id} className={i === index ? 'current' : i < index ? 'past' : ''}>
               {reachable(i) ? (
-                <button type="button" className="link-button" onClick={() => { go(s.id); }}>
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() => {
+                    go(s.id);
+                  }}
+                >
                   <span className="step-number">{i + 1}</span> {s.title}
                 </button>
               ) : (
@@ -201,18 +236,58 @@ export function SetupWizard() {
           ))}
         </ol>
       </nav>
-      <form className="panel wizard-body" onSubmit={next} aria-labelledby="step-title" noValidate data-testid={`step-${step}`}>
+      <form
+        className="panel wizard-body"
+        onSubmit={next}
+        aria-labelledby="step-title"
+        noValidate
+        data-testid={`step-${step}`}
+      >
         <h2 id="step-title" ref={heading} tabIndex={-1}>
           Step {index + 1} of {WIZARD_STEPS.length}: {current?.title}
         </h2>
-        {step === 'folder' && <FolderStep folder={folder} onChoose={() => void chooseFolder()} onChooseServer={(l) => void chooseFolder(l)} busy={busy} />}
-        {step === 'existing' && <ExistingStep existing={existing} decisions={decisions} onChange={(name, decision) => { dispatch({ type: 'decision', name, decision }); }} />}
-        {step === 'environment' && <EnvironmentStep value={environment} onChange={(env) => { dispatch({ type: 'environment', environment: env }); }} />}
-        {step === 'address' && <AddressStep form={address} onChange={(form) => { dispatch({ type: 'address', form }); }} environment={environment} corsFix={folder?.corsFix ?? []} issues={issues} />}
+        {step === 'folder' && (
+          <FolderStep
+            folder={folder}
+            onChoose={() => void chooseFolder()}
+            onChooseServer={(l) => void chooseFolder(l)}
+            busy={busy}
+          />
+        )}
+        {step === 'existing' && (
+          <ExistingStep
+            existing={existing}
+            decisions={decisions}
+            onChange={(name, decision) => {
+              dispatch({ type: 'decision', name, decision });
+            }}
+          />
+        )}
+        {step === 'environment' && (
+          <EnvironmentStep
+            value={environment}
+            onChange={(env) => {
+              dispatch({ type: 'environment', environment: env });
+            }}
+          />
+        )}
+        {step === 'address' && (
+          <AddressStep
+            form={address}
+            onChange={(form) => {
+              dispatch({ type: 'address', form });
+            }}
+            environment={environment}
+            corsFix={folder?.corsFix ?? []}
+            issues={issues}
+          />
+        )}
         {step === 'password' && (
           <PasswordStep
             form={password}
-            onChange={(form) => { dispatch({ type: 'password', form }); }}
+            onChange={(form) => {
+              dispatch({ type: 'password', form });
+            }}
             revealed={state.revealed}
             alreadySet={summary?.password.mode ?? null}
             canKeep={summary?.password.canKeep ?? false}
@@ -221,12 +296,18 @@ export function SetupWizard() {
             busy={busy}
             onReveal={(regenerate) =>
               void run(async () => {
-                dispatch({ type: 'revealed', revealed: await getApi().setup.revealGeneratedPassword({ draftId, regenerate }) });
+                dispatch({
+                  type: 'revealed',
+                  revealed: await getApi().setup.revealGeneratedPassword({ draftId, regenerate }),
+                });
               })
             }
             onCopy={() =>
               void run(async () => {
-                dispatch({ type: 'copied', clearsAt: (await getApi().setup.copyGeneratedPassword({ draftId })).clearsAt });
+                dispatch({
+                  type: 'copied',
+                  clearsAt: (await getApi().setup.copyGeneratedPassword({ draftId })).clearsAt,
+                });
               })
             }
           />
@@ -236,7 +317,9 @@ export function SetupWizard() {
             plan={state.plan}
             providers={summary?.providerKeys ?? []}
             values={state.providerValues}
-            onChange={(name, value) => { dispatch({ type: 'providerValue', name, value }); }}
+            onChange={(name, value) => {
+              dispatch({ type: 'providerValue', name, value });
+            }}
             onClear={(n) =>
               void run(async () => {
                 const r = await getApi().setup.setSecrets({ draftId, providerKeys: {}, clearProviderKeys: [n] });
@@ -272,7 +355,12 @@ export function SetupWizard() {
         )}
         {step === 'commit' && error && (
           <div className="step-actions">
-            <button type="button" onClick={() => { go('review'); }}>
+            <button
+              type="button"
+              onClick={() => {
+                go('review');
+              }}
+            >
               Back to the review
             </button>
           </div>

@@ -16,7 +16,9 @@ export function VerifyService({ deploymentId }: { deploymentId: string }) {
     // Sent once for this check: the field is emptied before the call.
     setPassword('');
     return run(async () => {
-      setResult(await getApi().deployments.verify(pw === '' ? { id: deploymentId } : { id: deploymentId, loginPassword: pw }));
+      setResult(
+        await getApi().deployments.verify(pw === '' ? { id: deploymentId } : { id: deploymentId, loginPassword: pw }),
+      );
     });
   };
   return (

@@ -24,7 +24,16 @@ export function DiffView({ diff, label }: { diff: string; label: string }) {
   return (
     <pre className="setup-diff" aria-label={label} tabIndex={0}>
       {lines.map((l, i) => {
-        const kind = l.startsWith('+++') || l.startsWith('---') ? 'file' : l.startsWith('@@') ? 'hunk' : l.startsWith('+') ? 'add' : l.startsWith('-') ? 'del' : 'ctx';
+        const kind =
+          l.startsWith('+++') || l.startsWith('---')
+            ? 'file'
+            : l.startsWith('@@')
+              ? 'hunk'
+              : l.startsWith('+')
+                ? 'add'
+                : l.startsWith('-')
+                  ? 'del'
+                  : 'ctx';
         return (
           <span key={i} className={`sd-${kind}`}>
             {l}
@@ -37,7 +46,17 @@ export function DiffView({ diff, label }: { diff: string; label: string }) {
 }
 
 /** The buttons under every step. */
-export function StepActions({ onBack, busy, nextLabel = 'Next', children }: { onBack?: () => void; busy?: boolean; nextLabel?: string; children?: ReactNode }) {
+export function StepActions({
+  onBack,
+  busy,
+  nextLabel = 'Next',
+  children,
+}: {
+  onBack?: () => void;
+  busy?: boolean;
+  nextLabel?: string;
+  children?: ReactNode;
+}) {
   return (
     <div className="step-actions">
       {onBack && (

@@ -120,7 +120,10 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
         decisions: {},
         revealed: null,
         issues: [],
-        address: { ...state.address, applyCorsFix: action.folder.corsFix.length > 0 ? true : state.address.applyCorsFix },
+        address: {
+          ...state.address,
+          applyCorsFix: action.folder.corsFix.length > 0 ? true : state.address.applyCorsFix,
+        },
       };
     case 'existing':
       return { ...state, existing: action.existing };
@@ -131,7 +134,10 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
     case 'address':
       return { ...state, address: action.form, issues: [] };
     case 'addressSaved':
-      return { ...state, address: { ...state.address, frontendUrl: action.frontendUrl, corsText: action.corsOrigins.join('\n') } };
+      return {
+        ...state,
+        address: { ...state.address, frontendUrl: action.frontendUrl, corsText: action.corsOrigins.join('\n') },
+      };
     case 'password':
       // Issues about a typed password (or a missing "I have stored it") are stale once the form changes.
       return { ...state, password: action.form, issues: [] };

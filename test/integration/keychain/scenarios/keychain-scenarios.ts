@@ -17,7 +17,8 @@ import { isAppError } from '../../../../electron/common/errors';
 
 const ROOT = process.env.CS_REPO_ROOT ?? process.cwd();
 const lock = () => execFileSync(join(ROOT, 'test/helpers/lock-keyring.sh'), { stdio: 'ignore' });
-const unlock = () => execFileSync('/usr/bin/python3', [join(ROOT, 'test/helpers/unlock-keyring.py')], { stdio: 'ignore' });
+const unlock = () =>
+  execFileSync('/usr/bin/python3', [join(ROOT, 'test/helpers/unlock-keyring.py')], { stdio: 'ignore' });
 const code = (e: unknown) => (isAppError(e) ? e.code : `raw:${e instanceof Error ? e.message : String(e)}`);
 
 async function setup(keychain?: Keychain) {
@@ -27,7 +28,16 @@ async function setup(keychain?: Keychain) {
   const sink = memorySink();
   const core = createCoreServices({ home, logger: createLogger({ sink }), keychain });
   const id = 'scenario-one';
-  await core.store.update((s) => addDeployment(s, { id, name: 'Scenario', folder, composeFiles: [], environment: 'production', createdAt: new Date().toISOString() }));
+  await core.store.update((s) =>
+    addDeployment(s, {
+      id,
+      name: 'Scenario',
+      folder,
+      composeFiles: [],
+      environment: 'production',
+      createdAt: new Date().toISOString(),
+    }),
+  );
   return { core, id, home, sink };
 }
 
@@ -52,7 +62,11 @@ async function lockedMidway() {
   const { core, id, home } = await setup(lockingAfterFirstWrite(real, 'scenario-one'));
   // Seed through an unwrapped core over the same home, so the seed itself does not lock.
   const seed = createCoreServices({ home, logger: createLogger({ sink: memorySink() }), keychain: real });
-  const OLD = { REDIS_PASSWORD: 'old-redis-value-1', POSTGRES_PASSWORD: 'old-pg-value-22', ROUNDTABLE_JWT_SECRET: 'old-jwt-value-333' };
+  const OLD = {
+    REDIS_PASSWORD: 'old-redis-value-1',
+    POSTGRES_PASSWORD: 'old-pg-value-22',
+    ROUNDTABLE_JWT_SECRET: 'old-jwt-value-333',
+  };
   await seed.inventory.store({ deploymentId: id, values: OLD, origin: 'generated' });
   const metaBefore = (await core.store.read()).secrets[id];
   let envWritten = false;
@@ -60,7 +74,11 @@ async function lockedMidway() {
   try {
     await core.inventory.store({
       deploymentId: id,
-      values: { REDIS_PASSWORD: 'new-redis-value-1', POSTGRES_PASSWORD: 'new-pg-value-22', ROUNDTABLE_JWT_SECRET: 'new-jwt-value-333' },
+      values: {
+        REDIS_PASSWORD: 'new-redis-value-1',
+        POSTGRES_PASSWORD: 'new-pg-value-22',
+        ROUNDTABLE_JWT_SECRET: 'new-jwt-value-333',
+      },
       origin: 'generated',
       alsoWrite: () => {
         envWritten = true;
@@ -86,7 +104,10 @@ async function lockedMidway() {
     storeError,
     envWritten,
     pendingWhileLocked,
-    listWhileLocked: { problem: listWhileLocked.keychainProblem?.code ?? null, statuses: [...new Set(listWhileLocked.refs.map((r) => r.status))] },
+    listWhileLocked: {
+      problem: listWhileLocked.keychainProblem?.code ?? null,
+      statuses: [...new Set(listWhileLocked.refs.map((r) => r.status))],
+    },
     revealWhileLocked,
     statusesAfter: Object.fromEntries(listAfterUnlock.refs.filter((r) => r.name in OLD).map((r) => [r.name, r.status])),
     restored: JSON.stringify(values) === JSON.stringify({ ...values, ...OLD }) && Object.keys(values).length === 3,
@@ -101,12 +122,20 @@ async function lockedMidway() {
 async function lockedBefore() {
   const real = await KeytarKeychain.open();
   const { core, id, home } = await setup(real);
-  await core.inventory.store({ deploymentId: id, values: { REDIS_PASSWORD: 'old-redis-value-1' }, origin: 'generated' });
+  await core.inventory.store({
+    deploymentId: id,
+    values: { REDIS_PASSWORD: 'old-redis-value-1' },
+    origin: 'generated',
+  });
   const stateBefore = readFileSync(join(home, 'state.json'), 'utf8');
   lock();
   let storeError = '';
   try {
-    await core.inventory.store({ deploymentId: id, values: { REDIS_PASSWORD: 'new-redis-value-1' }, origin: 'generated' });
+    await core.inventory.store({
+      deploymentId: id,
+      values: { REDIS_PASSWORD: 'new-redis-value-1' },
+      origin: 'generated',
+    });
   } catch (e) {
     storeError = code(e);
   }
@@ -119,7 +148,14 @@ async function lockedBefore() {
   }
   const stateUnchanged = readFileSync(join(home, 'state.json'), 'utf8') === stateBefore;
   unlock();
-  return { storeError, listProblem: list.keychainProblem?.code ?? null, listProblemMessage: list.keychainProblem?.message ?? '', driftError, stateUnchanged, valueAfter: await real.get(serviceFor(id), 'REDIS_PASSWORD') };
+  return {
+    storeError,
+    listProblem: list.keychainProblem?.code ?? null,
+    listProblemMessage: list.keychainProblem?.message ?? '',
+    driftError,
+    stateUnchanged,
+    valueAfter: await real.get(serviceFor(id), 'REDIS_PASSWORD'),
+  };
 }
 
 /** Every file of the throwaway keyring (gnome-keyring rewrites login.keyring on each change). */
@@ -127,7 +163,12 @@ function keyringFiles(): string {
   const dir = join(process.env.XDG_DATA_HOME ?? '', 'keyrings');
   return readdirSync(dir)
     .sort()
-    .map((f) => `${f}:${createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')}`)
+    .map(
+      (f) =>
+        `${f}:${createHash('sha256')
+          .update(readFileSync(join(dir, f)))
+          .digest('hex')}`,
+    )
     .join(',');
 }
 
@@ -167,10 +208,20 @@ async function noDbus() {
     storeError = code(e);
   }
   const list = await core.inventory.list(id);
-  return { storeError, listProblem: list.keychainProblem?.code ?? null, listProblemMessage: list.keychainProblem?.message ?? '', pending: (await core.store.read()).pendingKeychainWrites.length };
+  return {
+    storeError,
+    listProblem: list.keychainProblem?.code ?? null,
+    listProblemMessage: list.keychainProblem?.message ?? '',
+    pending: (await core.store.read()).pendingKeychainWrites.length,
+  };
 }
 
-const scenarios: Record<string, () => Promise<unknown>> = { 'locked-midway': lockedMidway, 'locked-before': lockedBefore, 'no-dbus': noDbus, 'list-locked-after-cached': listLockedAfterCached };
+const scenarios: Record<string, () => Promise<unknown>> = {
+  'locked-midway': lockedMidway,
+  'locked-before': lockedBefore,
+  'no-dbus': noDbus,
+  'list-locked-after-cached': listLockedAfterCached,
+};
 const name = process.argv[2] ?? '';
 const run = scenarios[name];
 if (!run) {

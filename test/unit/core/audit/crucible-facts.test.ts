@@ -36,7 +36,13 @@ function folder(dotenv: string, api: { entries?: string[]; mountEnv?: boolean; e
 }
 
 async function run(dir: string, environment: Environment = 'production') {
-  const ctx = await buildAuditContext(target(dir, environment), { fingerprintKey: key, secretVariables: sets.secret, requiredVariables: sets.required, profile: crucibleCeProfile, gitBinary: null });
+  const ctx = await buildAuditContext(target(dir, environment), {
+    fingerprintKey: key,
+    secretVariables: sets.secret,
+    requiredVariables: sets.required,
+    profile: crucibleCeProfile,
+    gitBinary: null,
+  });
   return crucibleFactsRules.flatMap((r) => r.run(ctx));
 }
 
@@ -54,18 +60,29 @@ describe('a damaged login hash', () => {
 
   it('is reported from a mounted .env when compose passes no entry', async () => {
     const got = await run(folder(`ROUNDTABLE_COMMUNITY_AUTH_PASSWORD='${HASH}x'\n`, { entries: [], mountEnv: true }));
-    expect(got.find((x) => x.code === 'KNOWN_LOGIN_HASH_READ_AS_PLAIN_TEXT')?.evidence).toContain('.env (mounted into the api): 61 characters');
+    expect(got.find((x) => x.code === 'KNOWN_LOGIN_HASH_READ_AS_PLAIN_TEXT')?.evidence).toContain(
+      '.env (mounted into the api): 61 characters',
+    );
   });
 
   it('is not reported for an intact hash, for a plain password (check-env reports that), or when the api does not receive it', async () => {
-    expect(await run(folder(`ROUNDTABLE_COMMUNITY_AUTH_PASSWORD='${HASH}'\n`))).toEqual(expect.not.arrayContaining([expect.objectContaining({ code: 'KNOWN_LOGIN_HASH_READ_AS_PLAIN_TEXT' })]));
-    expect((await run(folder("ROUNDTABLE_COMMUNITY_AUTH_PASSWORD='correct-horse-battery'\n"))).map((f) => f.code)).not.toContain('KNOWN_LOGIN_HASH_READ_AS_PLAIN_TEXT');
-    expect((await run(folder(`ROUNDTABLE_COMMUNITY_AUTH_PASSWORD='${HASH.slice(0, 40)}'\n`, { entries: [] }))).map((f) => f.code)).not.toContain('KNOWN_LOGIN_HASH_READ_AS_PLAIN_TEXT');
+    expect(await run(folder(`ROUNDTABLE_COMMUNITY_AUTH_PASSWORD='${HASH}'\n`))).toEqual(
+      expect.not.arrayContaining([expect.objectContaining({ code: 'KNOWN_LOGIN_HASH_READ_AS_PLAIN_TEXT' })]),
+    );
+    expect(
+      (await run(folder("ROUNDTABLE_COMMUNITY_AUTH_PASSWORD='correct-horse-battery'\n"))).map((f) => f.code),
+    ).not.toContain('KNOWN_LOGIN_HASH_READ_AS_PLAIN_TEXT');
+    expect(
+      (await run(folder(`ROUNDTABLE_COMMUNITY_AUTH_PASSWORD='${HASH.slice(0, 40)}'\n`, { entries: [] }))).map(
+        (f) => f.code,
+      ),
+    ).not.toContain('KNOWN_LOGIN_HASH_READ_AS_PLAIN_TEXT');
   });
 });
 
 describe('CORS origins with two labels', () => {
-  const codes = async (cors: string) => (await run(folder(`ROUNDTABLE_CORS_ORIGINS=${cors}\n`))).filter((f) => f.code === 'KNOWN_CORS_ADMITS_SUBDOMAINS');
+  const codes = async (cors: string) =>
+    (await run(folder(`ROUNDTABLE_CORS_ORIGINS=${cors}\n`))).filter((f) => f.code === 'KNOWN_CORS_ADMITS_SUBDOMAINS');
 
   it('warn for each origin whose host has two labels, as Crucible parses the list (scheme added, port kept)', async () => {
     const got = await codes('example.org, https://crucible.example.org,https://example.net:8443');
@@ -79,30 +96,41 @@ describe('CORS origins with two labels', () => {
 
   it('read the value an env_file hands the api, and say so', async () => {
     const got = await run(folder('ROUNDTABLE_CORS_ORIGINS=https://example.org\n', { entries: [], envFile: true }));
-    expect(got.find((f) => f.code === 'KNOWN_CORS_ADMITS_SUBDOMAINS')?.evidence).toBe('ROUNDTABLE_CORS_ORIGINS from .env (env_file) includes https://example.org');
-    expect((await run(folder('ROUNDTABLE_CORS_ORIGINS=https://example.org\n', { entries: [] }))).map((f) => f.code)).not.toContain('KNOWN_CORS_ADMITS_SUBDOMAINS');
+    expect(got.find((f) => f.code === 'KNOWN_CORS_ADMITS_SUBDOMAINS')?.evidence).toBe(
+      'ROUNDTABLE_CORS_ORIGINS from .env (env_file) includes https://example.org',
+    );
+    expect(
+      (await run(folder('ROUNDTABLE_CORS_ORIGINS=https://example.org\n', { entries: [] }))).map((f) => f.code),
+    ).not.toContain('KNOWN_CORS_ADMITS_SUBDOMAINS');
   });
 
   it('read a JSON list without adding a scheme, like parse_cors_origins', async () => {
-    expect((await codes("'[\"https://app.example.org\", \"example.org\"]'")).length).toBe(0);
-    expect((await codes('\'["https://app.example.org", "https://example.org"]\'')).map((f) => f.evidence)).toEqual(['ROUNDTABLE_CORS_ORIGINS from docker-compose.yml:8 includes https://example.org']);
+    expect((await codes('\'["https://app.example.org", "example.org"]\'')).length).toBe(0);
+    expect((await codes('\'["https://app.example.org", "https://example.org"]\'')).map((f) => f.evidence)).toEqual([
+      'ROUNDTABLE_CORS_ORIGINS from docker-compose.yml:8 includes https://example.org',
+    ]);
   });
 
   it('stay quiet for full host names, localhost and the stock hard-coded value', async () => {
     expect(await codes('https://crucible.example.org')).toEqual([]);
     expect(await codes('http://localhost:3000')).toEqual([]);
-    const stock = await run(folder('ROUNDTABLE_CORS_ORIGINS=https://example.org\n', { entries: ['ROUNDTABLE_CORS_ORIGINS=http://localhost:3000'] }));
+    const stock = await run(
+      folder('ROUNDTABLE_CORS_ORIGINS=https://example.org\n', {
+        entries: ['ROUNDTABLE_CORS_ORIGINS=http://localhost:3000'],
+      }),
+    );
     expect(stock.map((f) => f.code)).not.toContain('KNOWN_CORS_ADMITS_SUBDOMAINS');
   });
 });
 
 describe('partial secrets in the api logs', () => {
-  const logs = async (entries: string[], environment: Environment = 'production') => (await run(folder('', { entries }), environment)).filter((f) => f.code === 'KNOWN_LOGS_PARTIAL_SECRETS');
+  const logs = async (entries: string[], environment: Environment = 'production') =>
+    (await run(folder('', { entries }), environment)).filter((f) => f.code === 'KNOWN_LOGS_PARTIAL_SECRETS');
 
   it("mention the provider-key prefix at Crucible's default level INFO", async () => {
     const [f] = await logs([]);
     expect(f?.severity).toBe('info');
-    expect(f?.title).toContain("provider keys and of unknown session tokens");
+    expect(f?.title).toContain('provider keys and of unknown session tokens');
     expect(f?.evidence).toBe("ROUNDTABLE_LOG_LEVEL not received by the api: Crucible's default INFO");
     expect(f?.message).toContain('service/app/api/routers/intake.py, line 699');
     expect(f?.message).toContain('docs/crucible.md#partial-secrets-in-logs-and-responses');

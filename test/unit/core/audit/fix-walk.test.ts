@@ -1,4 +1,13 @@
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,8 +64,16 @@ interface World {
 
 function spoilFiles(folder: string): void {
   const env = join(folder, '.env');
-  const text = readFileSync(env, 'utf8').replace(/^ROUNDTABLE_COMMUNITY_AUTH_PASSWORD=.*$/m, `ROUNDTABLE_COMMUNITY_AUTH_PASSWORD=${PLAIN}`);
-  writeFileSync(env, text.includes('ROUNDTABLE_COMMUNITY_AUTH_PASSWORD=') ? text : `${text}ROUNDTABLE_COMMUNITY_AUTH_PASSWORD=${PLAIN}\n`);
+  const text = readFileSync(env, 'utf8').replace(
+    /^ROUNDTABLE_COMMUNITY_AUTH_PASSWORD=.*$/m,
+    `ROUNDTABLE_COMMUNITY_AUTH_PASSWORD=${PLAIN}`,
+  );
+  writeFileSync(
+    env,
+    text.includes('ROUNDTABLE_COMMUNITY_AUTH_PASSWORD=')
+      ? text
+      : `${text}ROUNDTABLE_COMMUNITY_AUTH_PASSWORD=${PLAIN}\n`,
+  );
   chmodSync(env, 0o644);
   writeFileSync(join(folder, '.env.bak-20261101T000000Z'), 'OLD=1\n', { mode: 0o644 });
   chmodSync(join(folder, '.env.bak-20261101T000000Z'), 0o644);
@@ -64,10 +81,32 @@ function spoilFiles(folder: string): void {
 }
 
 const WORLDS: World[] = [
-  { name: 'stock dev, files spoiled', fixture: 'stock-dev', environment: 'development', composeFiles: [], spoil: spoilFiles },
-  { name: 'stock prod, files spoiled', fixture: 'stock-prod', environment: 'production', composeFiles: ['docker-compose.prod.yml'], spoil: spoilFiles },
+  {
+    name: 'stock dev, files spoiled',
+    fixture: 'stock-dev',
+    environment: 'development',
+    composeFiles: [],
+    spoil: spoilFiles,
+  },
+  {
+    name: 'stock prod, files spoiled',
+    fixture: 'stock-prod',
+    environment: 'production',
+    composeFiles: ['docker-compose.prod.yml'],
+    spoil: spoilFiles,
+  },
   // A proxy in front, but the api and frontend still published on every interface (PROXY_BYPASSABLE).
-  { name: 'stock prod behind a proxy', fixture: 'stock-prod', environment: 'production', composeFiles: ['docker-compose.prod.yml'], spoil: (f) => writeFileSync(join(f, 'Caddyfile'), 'crucible.example.org {\n  header Strict-Transport-Security "max-age=31536000"\n  reverse_proxy 127.0.0.1:8000\n}\n') },
+  {
+    name: 'stock prod behind a proxy',
+    fixture: 'stock-prod',
+    environment: 'production',
+    composeFiles: ['docker-compose.prod.yml'],
+    spoil: (f) =>
+      writeFileSync(
+        join(f, 'Caddyfile'),
+        'crucible.example.org {\n  header Strict-Transport-Security "max-age=31536000"\n  reverse_proxy 127.0.0.1:8000\n}\n',
+      ),
+  },
   { name: 'override file', fixture: 'override', environment: 'development', composeFiles: [] },
   { name: 'every ports syntax', fixture: 'ports-all-syntaxes', environment: 'development', composeFiles: [] },
   { name: 'hard-coded secrets', fixture: 'hardcoded-secrets', environment: 'development', composeFiles: [] },
@@ -78,17 +117,40 @@ async function setUp(w: World) {
   const folder = materialise(w.fixture);
   w.spoil?.(folder);
   const lines: string[] = [];
-  const logger = createLogger({ sink: (l) => { memorySink()(l); lines.push(l); } });
+  const logger = createLogger({
+    sink: (l) => {
+      memorySink()(l);
+      lines.push(l);
+    },
+  });
   const store = createStateStore({ file: join(home, 'state.json'), logger, clock: () => NOW });
   const journal = createJournal({ file: join(home, 'journal.jsonl'), clock: () => NOW, redactor: logger.redactor });
   await store.update((d) => {
-    d.deployments.push({ id: ID, name: 'Walk', folder, composeFiles: w.composeFiles, environment: w.environment, createdAt: NOW.toISOString() });
+    d.deployments.push({
+      id: ID,
+      name: 'Walk',
+      folder,
+      composeFiles: w.composeFiles,
+      environment: w.environment,
+      createdAt: NOW.toISOString(),
+    });
   });
-  const vault = await FileVault.create(join(home, 'vault.cskv'), 'walk the fixes passphrase', { kdf: { memoryKiB: 1024, iterations: 1, parallelism: 1 } });
+  const vault = await FileVault.create(join(home, 'vault.cskv'), 'walk the fixes passphrase', {
+    kdf: { memoryKiB: 1024, iterations: 1, parallelism: 1 },
+  });
   await vault.set(serviceFor(ID), 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD', PLAIN);
   const previous = join(home, 'previous', ID);
   let t = NOW.getTime();
-  const svc = createAuditService({ store, journal, logger, clock: () => new Date((t += 1000)), gitBinary: null, profile: crucibleCeProfile, keychain: () => Promise.resolve(vault), previousFolder: () => previous });
+  const svc = createAuditService({
+    store,
+    journal,
+    logger,
+    clock: () => new Date((t += 1000)),
+    gitBinary: null,
+    profile: crucibleCeProfile,
+    keychain: () => Promise.resolve(vault),
+    previousFolder: () => previous,
+  });
   return { svc, folder, vault, previous, journal, lines };
 }
 
@@ -100,7 +162,17 @@ describe('every fix the audit offers resolves and applies', () => {
     const { svc, folder, vault, previous, journal, lines } = await setUp(w);
     for (const r of auditRules) {
       // Which rules offer a fix here (each rule on its own, as the walk below only sees the merged report).
-      const ctx = await buildAuditContext({ id: ID, name: 'Walk', folder, composeFiles: w.composeFiles, environment: w.environment }, { fingerprintKey: key, secretVariables: sets.secret, requiredVariables: sets.required, profile: crucibleCeProfile, others: [], gitBinary: null });
+      const ctx = await buildAuditContext(
+        { id: ID, name: 'Walk', folder, composeFiles: w.composeFiles, environment: w.environment },
+        {
+          fingerprintKey: key,
+          secretVariables: sets.secret,
+          requiredVariables: sets.required,
+          profile: crucibleCeProfile,
+          others: [],
+          gitBinary: null,
+        },
+      );
       if (r.run(ctx).some((f) => f.fixId !== undefined)) fixingRules.add(r.code);
     }
     let audit = await svc.run(ID);
@@ -115,8 +187,20 @@ describe('every fix the audit offers resolves and applies', () => {
       expect(preview.diff).not.toContain(PLAIN);
       expect(preview.diff).not.toContain('CANARY');
       const { audit: fresh } = await svc.applyFix(ID, fixId, preview.token);
-      expect(fresh.findings.filter((x) => x.fixId === fixId), `${fixId} still offered after applying it`).toEqual([]);
-      expect(fresh.findings.filter((x) => x.code === f.code && x.file === f.file && x.line === f.line && x.service === f.service && x.variable === f.variable)).toEqual([]);
+      expect(
+        fresh.findings.filter((x) => x.fixId === fixId),
+        `${fixId} still offered after applying it`,
+      ).toEqual([]);
+      expect(
+        fresh.findings.filter(
+          (x) =>
+            x.code === f.code &&
+            x.file === f.file &&
+            x.line === f.line &&
+            x.service === f.service &&
+            x.variable === f.variable,
+        ),
+      ).toEqual([]);
       if (parsed) applied.add(parsed.kind);
       done.push(fixId);
       audit = fresh;
@@ -137,8 +221,13 @@ describe('every fix the audit offers resolves and applies', () => {
       expect(statSync(join(folder, '.env')).mode & 0o777).toBe(0o600);
       // The previous .env is kept in the app home, not beside .env.
       expect(readdirSync(previous).some((n) => n.startsWith('.env'))).toBe(true);
-      expect(readdirSync(folder).filter((n) => n.startsWith('.env') && n !== '.env' && n !== '.env.bak-20261101T000000Z')).toEqual([]);
-      expect(done.some((d) => d.startsWith('env-single-quote:')) && done.some((d) => d.startsWith('env-hash-login-password:'))).toBe(true);
+      expect(
+        readdirSync(folder).filter((n) => n.startsWith('.env') && n !== '.env' && n !== '.env.bak-20261101T000000Z'),
+      ).toEqual([]);
+      expect(
+        done.some((d) => d.startsWith('env-single-quote:')) &&
+          done.some((d) => d.startsWith('env-hash-login-password:')),
+      ).toBe(true);
     }
     const journalText = JSON.stringify(await journal.read());
     expect(journalText).not.toContain('CANARY');
@@ -156,18 +245,40 @@ describe('every fix the audit offers resolves and applies', () => {
 
 describe('fix ids', () => {
   it('every kind formats and parses back to itself', () => {
-    const samples = [fixIds.bindLoopback('docker-compose.yml', 'api', 0), fixIds.envReference('docker-compose.prod.yml', 'api', 'ROUNDTABLE_CORS_ORIGINS'), fixIds.gitignoreEnv(), fixIds.chmod600('.env'), fixIds.hashLoginPassword('ROUNDTABLE_COMMUNITY_AUTH_PASSWORD'), fixIds.singleQuote('SOME_VALUE'), fixIds.mountReadOnly('docker-compose.yml', 'api', 2)];
+    const samples = [
+      fixIds.bindLoopback('docker-compose.yml', 'api', 0),
+      fixIds.envReference('docker-compose.prod.yml', 'api', 'ROUNDTABLE_CORS_ORIGINS'),
+      fixIds.gitignoreEnv(),
+      fixIds.chmod600('.env'),
+      fixIds.hashLoginPassword('ROUNDTABLE_COMMUNITY_AUTH_PASSWORD'),
+      fixIds.singleQuote('SOME_VALUE'),
+      fixIds.mountReadOnly('docker-compose.yml', 'api', 2),
+    ];
     expect(samples.map((s) => parseFixId(s)?.kind).sort()).toEqual([...FIX_KINDS].sort());
     for (const s of samples) expect(formatFixId(parseFixId(s)!)).toBe(s);
   });
 
   it('refuses ids the app does not make, including the old dotted ones', () => {
-    for (const bad of ['env.hash-login-password', 'env.single-quote', 'env-single-quote:', 'env-single-quote:A B', 'bind-loopback:f:s:-1', 'bind-loopback:f:s:', 'chmod-600', 'nope:x']) expect(parseFixId(bad)).toBeNull();
+    for (const bad of [
+      'env.hash-login-password',
+      'env.single-quote',
+      'env-single-quote:',
+      'env-single-quote:A B',
+      'bind-loopback:f:s:-1',
+      'bind-loopback:f:s:',
+      'chmod-600',
+      'nope:x',
+    ])
+      expect(parseFixId(bad)).toBeNull();
   });
 
   it('rules and check-env build fix ids only through the shared table', () => {
     const root = fileURLToPath(new URL('../../../../electron/core/', import.meta.url));
-    const files = [...readdirSync(join(root, 'audit/rules')).map((f) => join(root, 'audit/rules', f)), join(root, 'validation/check-env.ts'), join(root, 'proxy/audit-rules.ts')];
+    const files = [
+      ...readdirSync(join(root, 'audit/rules')).map((f) => join(root, 'audit/rules', f)),
+      join(root, 'validation/check-env.ts'),
+      join(root, 'proxy/audit-rules.ts'),
+    ];
     for (const f of files) {
       const src = readFileSync(f, 'utf8');
       expect(src, f).not.toMatch(/fixId:\s*['"`]/);

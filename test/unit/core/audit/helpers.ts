@@ -24,14 +24,30 @@ export function materialise(name: string, into?: string): string {
   return dir;
 }
 
-export function target(folder: string, environment: Environment = 'development', composeFiles: string[] = [], id = 'fixture-one'): AuditTarget {
+export function target(
+  folder: string,
+  environment: Environment = 'development',
+  composeFiles: string[] = [],
+  id = 'fixture-one',
+): AuditTarget {
   return { id, name: id, folder, composeFiles, environment };
 }
 
 export const sets = secretVariablesFrom(crucibleCeProfile.variables);
 export const key = randomBytes(32);
 
-export async function audit(t: AuditTarget, others: AuditTarget[] = [], gitBinary: string | null = null): Promise<AuditResult> {
-  const ctx = await buildAuditContext(t, { fingerprintKey: key, secretVariables: sets.secret, requiredVariables: sets.required, profile: crucibleCeProfile, others, gitBinary });
+export async function audit(
+  t: AuditTarget,
+  others: AuditTarget[] = [],
+  gitBinary: string | null = null,
+): Promise<AuditResult> {
+  const ctx = await buildAuditContext(t, {
+    fingerprintKey: key,
+    secretVariables: sets.secret,
+    requiredVariables: sets.required,
+    profile: crucibleCeProfile,
+    others,
+    gitBinary,
+  });
   return runAudit(ctx);
 }

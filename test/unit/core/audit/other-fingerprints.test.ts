@@ -10,11 +10,16 @@ const secretVariables = new Set(['POSTGRES_PASSWORD', 'REDIS_PASSWORD']);
 
 function setup(maxBytes = 1024) {
   let parses = 0;
-  const cache = createOtherFingerprints({ fingerprintKey: key, secretVariables, maxBytes, readEnv: (t) => (parses++, readEnvValues(t)) });
+  const cache = createOtherFingerprints({
+    fingerprintKey: key,
+    secretVariables,
+    maxBytes,
+    readEnv: (t) => (parses++, readEnvValues(t)),
+  });
   return { cache, parses: () => parses };
 }
 
-describe('other deployments\' fingerprints', () => {
+describe("other deployments' fingerprints", () => {
   it('parses an unchanged .env once and again after any change, keeping only secret fingerprints', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cs-otherfp-'));
     const env = join(dir, '.env');

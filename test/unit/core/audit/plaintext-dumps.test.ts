@@ -14,7 +14,11 @@ describe('plaintext database dumps', () => {
     writeFileSync(join(dir, 'incident-evidence-20261206-ab12', 'roundtable.sql'), 'CANARY-row\n');
     const r = await audit(target(dir));
     const found = r.findings.filter((f) => f.code === 'FILES_PLAINTEXT_DUMP').map((f) => f.file);
-    expect(found).toEqual(['backup.sql.gz', 'incident-evidence-20261206-ab12/roundtable.sql', 'roundtable-before-rotation.sql']);
+    expect(found).toEqual([
+      'backup.sql.gz',
+      'incident-evidence-20261206-ab12/roundtable.sql',
+      'roundtable-before-rotation.sql',
+    ]);
     expect(JSON.stringify(r)).not.toContain('CANARY-row');
   });
 

@@ -1,4 +1,14 @@
-import { chmodSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, mkdtempSync } from 'node:fs';
+import {
+  chmodSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+  mkdtempSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -20,19 +30,45 @@ interface World {
   lines: string[];
 }
 
-async function world(fixture: string, environment: Environment = 'development', composeFiles: string[] = [], gitBinary: string | null = null, auditStart = NOW.getTime()): Promise<World> {
+async function world(
+  fixture: string,
+  environment: Environment = 'development',
+  composeFiles: string[] = [],
+  gitBinary: string | null = null,
+  auditStart = NOW.getTime(),
+): Promise<World> {
   const home = mkdtempSync(join(tmpdir(), 'cs-audit-home-'));
   const folder = materialise(fixture);
   const lines: string[] = [];
   const sink = memorySink();
-  const logger = createLogger({ sink: (l) => { sink(l); lines.push(l); } });
+  const logger = createLogger({
+    sink: (l) => {
+      sink(l);
+      lines.push(l);
+    },
+  });
   const store = createStateStore({ file: join(home, 'state.json'), logger, clock: () => NOW });
   const journal = createJournal({ file: join(home, 'journal.jsonl'), clock: () => NOW, redactor: logger.redactor });
   await store.update((d) => {
-    d.deployments.push({ id: 'crucible-dev', name: 'Crucible dev', folder, composeFiles, environment, createdAt: NOW.toISOString() });
+    d.deployments.push({
+      id: 'crucible-dev',
+      name: 'Crucible dev',
+      folder,
+      composeFiles,
+      environment,
+      createdAt: NOW.toISOString(),
+    });
   });
   let t = auditStart;
-  const svc = createAuditService({ store, journal, logger, clock: () => new Date((t += 1000)), gitBinary, profile: crucibleCeProfile, previousFolder: (id) => join(home, 'previous', id) });
+  const svc = createAuditService({
+    store,
+    journal,
+    logger,
+    clock: () => new Date((t += 1000)),
+    gitBinary,
+    profile: crucibleCeProfile,
+    previousFolder: (id) => join(home, 'previous', id),
+  });
   return { svc, store, journal, folder, lines };
 }
 
@@ -78,7 +114,9 @@ describe('audit fixes', () => {
     expect(p.file).toBe('docker-compose.override.yml');
     const { audit } = await w.svc.applyFix('crucible-dev', f.fixId!, p.token);
     expect(audit.counts.critical).toBe(0);
-    expect(readFileSync(join(w.folder, 'docker-compose.override.yml'), 'utf8')).toContain('- "127.0.0.1:5432:5432" # added for debugging, forgot to bind to localhost');
+    expect(readFileSync(join(w.folder, 'docker-compose.override.yml'), 'utf8')).toContain(
+      '- "127.0.0.1:5432:5432" # added for debugging, forgot to bind to localhost',
+    );
   });
 
   it('adds .env to a missing .gitignore and chmods .env and a backup to 600', async () => {
@@ -88,7 +126,9 @@ describe('audit fixes', () => {
     chmodSync(join(w.folder, '.env.bak-20261101T000000000Z'), 0o640);
     const r = await w.svc.run('crucible-dev');
     const codes = r.findings.map((x) => x.code);
-    expect(codes).toEqual(expect.arrayContaining(['FILES_ENV_READABLE', 'FILES_BACKUP_READABLE', 'FILES_ENV_NOT_GITIGNORED']));
+    expect(codes).toEqual(
+      expect.arrayContaining(['FILES_ENV_READABLE', 'FILES_BACKUP_READABLE', 'FILES_ENV_NOT_GITIGNORED']),
+    );
     for (const code of ['FILES_ENV_NOT_GITIGNORED', 'FILES_ENV_READABLE', 'FILES_BACKUP_READABLE']) {
       const f = (await w.svc.run('crucible-dev')).findings.find((x) => x.code === code)!;
       const p = await w.svc.previewFix('crucible-dev', f.fixId!);
@@ -108,8 +148,12 @@ describe('audit fixes', () => {
     const path = join(w.folder, 'docker-compose.yml');
     writeFileSync(path, readFileSync(path, 'utf8').replace('# Crucible', '# Edited Crucible'));
     await expect(w.svc.applyFix('crucible-dev', f.fixId!, p.token)).rejects.toMatchObject({ code: 'FIX_STALE' });
-    await expect(w.svc.previewFix('crucible-dev', 'bind-loopback:../../etc/passwd:api:0')).rejects.toMatchObject({ code: 'FIX_NOT_OFFERED' });
-    await expect(w.svc.previewFix('crucible-dev', 'chmod-600:/etc/shadow')).rejects.toMatchObject({ code: 'FIX_NOT_OFFERED' });
+    await expect(w.svc.previewFix('crucible-dev', 'bind-loopback:../../etc/passwd:api:0')).rejects.toMatchObject({
+      code: 'FIX_NOT_OFFERED',
+    });
+    await expect(w.svc.previewFix('crucible-dev', 'chmod-600:/etc/shadow')).rejects.toMatchObject({
+      code: 'FIX_NOT_OFFERED',
+    });
     expect(readdirSync(w.folder).filter((n) => n.includes('.tmp-'))).toEqual([]);
   });
 
@@ -122,7 +166,13 @@ describe('audit fixes', () => {
     git('add', '-f', '.env', '.env.bak-20261101T000000000Z', '.gitignore');
     const r = await w.svc.run('crucible-dev');
     const codes = r.findings.map((x) => `${x.code}:${x.severity}`);
-    expect(codes).toEqual(expect.arrayContaining(['FILES_ENV_TRACKED:critical', 'FILES_BACKUP_TRACKED:critical', 'FILES_ENV_NOT_GITIGNORED:error']));
+    expect(codes).toEqual(
+      expect.arrayContaining([
+        'FILES_ENV_TRACKED:critical',
+        'FILES_BACKUP_TRACKED:critical',
+        'FILES_ENV_NOT_GITIGNORED:error',
+      ]),
+    );
     const f = r.findings.find((x) => x.code === 'FILES_ENV_NOT_GITIGNORED')!;
     await w.svc.applyFix('crucible-dev', f.fixId!, (await w.svc.previewFix('crucible-dev', f.fixId!)).token);
     const again = await w.svc.run('crucible-dev');
@@ -132,9 +182,15 @@ describe('audit fixes', () => {
 });
 
 describe('the .env rules', () => {
-  it('include everything check-env reports for the deployment\'s environment', async () => {
+  it("include everything check-env reports for the deployment's environment", async () => {
     const w = await world('stock-prod', 'production', ['docker-compose.prod.yml']);
-    writeFileSync(join(w.folder, '.env'), readFileSync(join(w.folder, '.env'), 'utf8').replace(/^ROUNDTABLE_JWT_SECRET=.*$/m, 'ROUNDTABLE_JWT_SECRET=secret'));
+    writeFileSync(
+      join(w.folder, '.env'),
+      readFileSync(join(w.folder, '.env'), 'utf8').replace(
+        /^ROUNDTABLE_JWT_SECRET=.*$/m,
+        'ROUNDTABLE_JWT_SECRET=secret',
+      ),
+    );
     const r = await w.svc.run('crucible-dev');
     const weak = r.findings.find((f) => f.code === 'ENV_WEAK_VALUE' && f.variable === 'ROUNDTABLE_JWT_SECRET');
     expect(weak?.file).toBe('.env');
@@ -146,7 +202,9 @@ describe('the .env rules', () => {
     const { rmSync } = await import('node:fs');
     rmSync(join(w.folder, '.env'));
     const r = await w.svc.run('crucible-dev');
-    expect(r.findings.map((f) => f.code)).toEqual(expect.arrayContaining(['ENV_FILE_MISSING', 'COMPOSE_PORT_ALL_INTERFACES']));
+    expect(r.findings.map((f) => f.code)).toEqual(
+      expect.arrayContaining(['ENV_FILE_MISSING', 'COMPOSE_PORT_ALL_INTERFACES']),
+    );
   });
 });
 
@@ -155,33 +213,68 @@ describe('across deployments', () => {
     const w = await world('stock-dev', 'development');
     const other = materialise('stock-prod');
     await w.store.update((d) => {
-      d.deployments.push({ id: 'crucible-prod', name: 'Crucible prod', folder: other, composeFiles: ['docker-compose.prod.yml'], environment: 'production', createdAt: NOW.toISOString() });
+      d.deployments.push({
+        id: 'crucible-prod',
+        name: 'Crucible prod',
+        folder: other,
+        composeFiles: ['docker-compose.prod.yml'],
+        environment: 'production',
+        createdAt: NOW.toISOString(),
+      });
     });
     const r = await w.svc.run('crucible-prod');
     const reused = r.findings.filter((f) => f.code === 'CROSS_SECRET_REUSED');
-    expect(reused.map((f) => f.variable).sort()).toEqual(['API_KEY_ENCRYPTION_KEY', 'POSTGRES_PASSWORD', 'REDIS_PASSWORD', 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD', 'ROUNDTABLE_JWT_REFRESH_SECRET', 'ROUNDTABLE_JWT_SECRET']);
+    expect(reused.map((f) => f.variable).sort()).toEqual([
+      'API_KEY_ENCRYPTION_KEY',
+      'POSTGRES_PASSWORD',
+      'REDIS_PASSWORD',
+      'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD',
+      'ROUNDTABLE_JWT_REFRESH_SECRET',
+      'ROUNDTABLE_JWT_SECRET',
+    ]);
     expect(reused.every((f) => f.severity === 'error')).toBe(true);
     expect(JSON.stringify(r)).not.toContain('CANARY');
   });
 
-  it('sees a change to the other deployment\'s .env on the next audit (its fingerprints are cached per file stamp)', async () => {
+  it("sees a change to the other deployment's .env on the next audit (its fingerprints are cached per file stamp)", async () => {
     const w = await world('stock-dev', 'development');
     const other = materialise('stock-prod');
     await w.store.update((d) => {
-      d.deployments.push({ id: 'crucible-prod', name: 'Crucible prod', folder: other, composeFiles: ['docker-compose.prod.yml'], environment: 'production', createdAt: NOW.toISOString() });
+      d.deployments.push({
+        id: 'crucible-prod',
+        name: 'Crucible prod',
+        folder: other,
+        composeFiles: ['docker-compose.prod.yml'],
+        environment: 'production',
+        createdAt: NOW.toISOString(),
+      });
     });
-    const reused = async () => (await w.svc.run('crucible-prod')).findings.filter((f) => f.code === 'CROSS_SECRET_REUSED').map((f) => f.variable);
+    const reused = async () =>
+      (await w.svc.run('crucible-prod')).findings
+        .filter((f) => f.code === 'CROSS_SECRET_REUSED')
+        .map((f) => f.variable);
     // Dated back, so that only the file's stamp (not its recent change) decides whether it is read again.
     const env = join(w.folder, '.env');
-    const settle = (secondsAgo: number) => utimesSync(env, new Date(Date.now() - secondsAgo * 1000), new Date(Date.now() - secondsAgo * 1000));
+    const settle = (secondsAgo: number) =>
+      utimesSync(env, new Date(Date.now() - secondsAgo * 1000), new Date(Date.now() - secondsAgo * 1000));
     settle(600);
     expect(await reused()).toContain('ROUNDTABLE_JWT_SECRET');
     // Rewritten in place (same inode), as an editor without atomic save does.
-    writeFileSync(env, readFileSync(env, 'utf8').replace(/^ROUNDTABLE_JWT_SECRET=.*$/m, "ROUNDTABLE_JWT_SECRET='rotated-in-place-0123456789abcdef0123456789abcdef'"));
+    writeFileSync(
+      env,
+      readFileSync(env, 'utf8').replace(
+        /^ROUNDTABLE_JWT_SECRET=.*$/m,
+        "ROUNDTABLE_JWT_SECRET='rotated-in-place-0123456789abcdef0123456789abcdef'",
+      ),
+    );
     settle(500);
     expect(await reused()).not.toContain('ROUNDTABLE_JWT_SECRET');
     // Replaced by a rename (a new inode), as every write of ours does.
-    writeFileSync(`${env}.new`, readFileSync(env, 'utf8').replace(/^REDIS_PASSWORD=.*$/m, "REDIS_PASSWORD='rotated-by-rename-0123456789abcdef'"), { mode: 0o600 });
+    writeFileSync(
+      `${env}.new`,
+      readFileSync(env, 'utf8').replace(/^REDIS_PASSWORD=.*$/m, "REDIS_PASSWORD='rotated-by-rename-0123456789abcdef'"),
+      { mode: 0o600 },
+    );
     renameSync(`${env}.new`, env);
     settle(500);
     const after = await reused();
@@ -204,11 +297,19 @@ describe('checklist and report', () => {
     expect(byId['pre-backups']).toMatchObject({ status: 'fail', state: 'failing' }); // no backup in the journal
     expect(byId['ongoing-security-review']?.status).toBe('due');
     const after = await w.svc.tick('crucible-dev', 'pre-backups', true, 'restic to the NAS, restore tested');
-    expect(after.items.find((i) => i.id === 'pre-backups')).toMatchObject({ status: 'done', state: 'manual', tick: { note: 'restic to the NAS, restore tested' } });
-    expect((await w.store.read()).checklists['crucible-dev']?.['pre-backups']?.note).toBe('restic to the NAS, restore tested');
+    expect(after.items.find((i) => i.id === 'pre-backups')).toMatchObject({
+      status: 'done',
+      state: 'manual',
+      tick: { note: 'restic to the NAS, restore tested' },
+    });
+    expect((await w.store.read()).checklists['crucible-dev']?.['pre-backups']?.note).toBe(
+      'restic to the NAS, restore tested',
+    );
     await w.svc.tick('crucible-dev', 'pre-backups', false);
     expect((await w.store.read()).checklists['crucible-dev']?.['pre-backups']).toBeUndefined();
-    await expect(w.svc.tick('crucible-dev', 'pre-cors', true)).rejects.toMatchObject({ code: 'CHECKLIST_EVALUATED_ITEM' });
+    await expect(w.svc.tick('crucible-dev', 'pre-cors', true)).rejects.toMatchObject({
+      code: 'CHECKLIST_EVALUATED_ITEM',
+    });
     await expect(w.svc.tick('crucible-dev', 'nope', true)).rejects.toMatchObject({ code: 'CHECKLIST_UNKNOWN_ITEM' });
   });
 
@@ -229,7 +330,14 @@ describe('checklist and report', () => {
   it('the dashboard summarises each deployment', async () => {
     const w = await world('stock-dev');
     const [d] = await w.svc.dashboard();
-    expect(d).toMatchObject({ deployment: { id: 'crucible-dev' }, worst: 'error', activeIncident: false, rotations: { overdue: [], due: [] }, newestBackupAt: null, newestBackupAgeDays: null });
+    expect(d).toMatchObject({
+      deployment: { id: 'crucible-dev' },
+      worst: 'error',
+      activeIncident: false,
+      rotations: { overdue: [], due: [] },
+      newestBackupAt: null,
+      newestBackupAgeDays: null,
+    });
     expect(d?.checklist.failing).toBeGreaterThan(0);
     expect(d?.checklist.due).toBe(5);
   });
@@ -239,7 +347,14 @@ describe('checklist and report', () => {
     // The audit's clock runs 3 days after the journal's, so the backup journaled "now" is 3 days old.
     const w = await world('stock-dev', 'development', [], null, NOW.getTime() + 3 * DAY);
     const ago = (days: number) => new Date(NOW.getTime() - days * DAY).toISOString();
-    const meta = (variable: string, created: string, lastRotated: string | null) => ({ variable, fingerprint: '0123456789abcdef', generation: lastRotated ? 2 : 1, created, lastRotated, origin: 'generated' as const });
+    const meta = (variable: string, created: string, lastRotated: string | null) => ({
+      variable,
+      fingerprint: '0123456789abcdef',
+      generation: lastRotated ? 2 : 1,
+      created,
+      lastRotated,
+      origin: 'generated' as const,
+    });
     await w.store.update((d) => {
       d.secrets['crucible-dev'] = {
         // redis-password and postgres-password playbooks: 180 days at most (rotation/policy.ts).
@@ -254,7 +369,11 @@ describe('checklist and report', () => {
     await w.journal.append({ type: 'backup.exported', deploymentId: 'other-deployment', subject: 'x.csbackup' });
     [d] = await w.svc.dashboard();
     expect(d?.newestBackupAt).toBeNull();
-    await w.journal.append({ type: 'backup.exported', deploymentId: 'crucible-dev', subject: 'crucible-secrets-backup.csbackup' });
+    await w.journal.append({
+      type: 'backup.exported',
+      deploymentId: 'crucible-dev',
+      subject: 'crucible-secrets-backup.csbackup',
+    });
     [d] = await w.svc.dashboard();
     expect(d).toMatchObject({ newestBackupAt: NOW.toISOString(), newestBackupAgeDays: 3 });
   });

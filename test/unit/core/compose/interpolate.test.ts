@@ -1,5 +1,11 @@
 import fc from 'fast-check';
-import { interpolate, isLiteralValue, MAX_INTERPOLATION_DEPTH, referencedVariables, scanTemplate } from '../../../../electron/core/compose/interpolate';
+import {
+  interpolate,
+  isLiteralValue,
+  MAX_INTERPOLATION_DEPTH,
+  referencedVariables,
+  scanTemplate,
+} from '../../../../electron/core/compose/interpolate';
 
 const env: Record<string, string> = { A: 'alpha', EMPTY: '', B: 'beta' };
 const lookup = (n: string) => env[n];
@@ -39,7 +45,12 @@ describe('compose interpolation', () => {
   });
 
   it('text without $ comes back unchanged (property)', () => {
-    fc.assert(fc.property(fc.string().filter((s) => !s.includes('$')), (s) => interpolate(s, lookup).value === s));
+    fc.assert(
+      fc.property(
+        fc.string().filter((s) => !s.includes('$')),
+        (s) => interpolate(s, lookup).value === s,
+      ),
+    );
   });
 });
 
@@ -67,7 +78,9 @@ describe('compose interpolation, scanning form', () => {
     const r = scanTemplate(input, () => undefined);
     expect(r.error).toMatchObject({ kind: 'invalid-template', tooDeep });
     expect(r.value).toBe(input);
-    expect(() => interpolate(input, () => undefined)).toThrow(expect.objectContaining({ code: 'COMPOSE_BAD_INTERPOLATION' }) as Error);
+    expect(() => interpolate(input, () => undefined)).toThrow(
+      expect.objectContaining({ code: 'COMPOSE_BAD_INTERPOLATION' }) as Error,
+    );
     expect(referencedVariables(input)).toEqual([]);
   });
 
@@ -92,12 +105,21 @@ describe('compose interpolation, scanning form', () => {
   });
 
   it('names a variable in an error only when it has a value', () => {
-    expect(scanTemplate('${A!x}', lookup).error).toMatchObject({ message: expect.stringContaining('A uses') as string });
-    expect(scanTemplate('${Kq9f!x}', lookup).error).toMatchObject({ message: expect.stringContaining('a variable uses') as string });
+    expect(scanTemplate('${A!x}', lookup).error).toMatchObject({
+      message: expect.stringContaining('A uses') as string,
+    });
+    expect(scanTemplate('${Kq9f!x}', lookup).error).toMatchObject({
+      message: expect.stringContaining('a variable uses') as string,
+    });
   });
 
   it('never throws on any string (property)', () => {
-    fc.assert(fc.property(fc.string({ unit: fc.constantFrom('$', '{', '}', ':', '-', '?', '+', 'A', 'B', 'X', '1', ' ') }), (s) => typeof scanTemplate(s, lookup).value === 'string'));
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('$', '{', '}', ':', '-', '?', '+', 'A', 'B', 'X', '1', ' ') }),
+        (s) => typeof scanTemplate(s, lookup).value === 'string',
+      ),
+    );
   });
 });
 

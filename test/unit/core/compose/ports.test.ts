@@ -25,7 +25,12 @@ describe('port specifications', () => {
   });
 
   it('reads the long syntax', () => {
-    expect(parseLongPort({ target: 5432, published: '5433', host_ip: '::1' })).toEqual({ hostIp: '::1', published: '5433', target: '5432', protocol: 'tcp' });
+    expect(parseLongPort({ target: 5432, published: '5433', host_ip: '::1' })).toEqual({
+      hostIp: '::1',
+      published: '5433',
+      target: '5432',
+      protocol: 'tcp',
+    });
     expect(parseLongPort({ target: 5432 }).published).toBeNull();
     expect(() => parseLongPort({ published: 1 })).toThrow(/target/);
   });

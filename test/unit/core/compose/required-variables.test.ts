@@ -25,6 +25,8 @@ describe('variables compose files require', () => {
   });
 
   it('merges several files (either form refusing empty wins) and skips a file that is not YAML', () => {
-    expect(composeRequiredVariables(['a: ${X?}\n', 'b: ${X:?}\n', 'c: [unclosed ${Y:?}\n'])).toEqual([{ name: 'X', emptyRefused: true }]);
+    expect(composeRequiredVariables(['a: ${X?}\n', 'b: ${X:?}\n', 'c: [unclosed ${Y:?}\n'])).toEqual([
+      { name: 'X', emptyRefused: true },
+    ]);
   });
 });

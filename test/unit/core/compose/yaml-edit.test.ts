@@ -1,4 +1,9 @@
-import { bindPortToLoopback, replaceEnvironmentValue, shortPortWithHostIp, unifiedDiff } from '../../../../electron/core/compose/yaml-edit';
+import {
+  bindPortToLoopback,
+  replaceEnvironmentValue,
+  shortPortWithHostIp,
+  unifiedDiff,
+} from '../../../../electron/core/compose/yaml-edit';
 
 const FILE = `# top comment
 services:
@@ -43,7 +48,9 @@ describe('comment-preserving compose edits', () => {
   });
 
   it('refuses to rewrite an entry with an unterminated [IPv6] address', () => {
-    expect(() => bindPortToLoopback('services:\n  db:\n    ports:\n      - "[::1:5432:5432"\n', 'db', 0)).toThrow(expect.objectContaining({ code: 'COMPOSE_EDIT_FAILED' }) as Error);
+    expect(() => bindPortToLoopback('services:\n  db:\n    ports:\n      - "[::1:5432:5432"\n', 'db', 0)).toThrow(
+      expect.objectContaining({ code: 'COMPOSE_EDIT_FAILED' }) as Error,
+    );
   });
 
   it('binds a quoted short entry and keeps its comment and every other line', () => {
@@ -63,36 +70,62 @@ describe('comment-preserving compose edits', () => {
 
   it('adds host_ip to a block long-syntax entry under its keys', () => {
     const out = bindPortToLoopback(FILE, 'db', 3);
-    expect(out.split('\n').slice(8, 11)).toEqual(['      - target: 5432', '        published: 5435 # long', '        host_ip: "127.0.0.1"']);
+    expect(out.split('\n').slice(8, 11)).toEqual([
+      '      - target: 5432',
+      '        published: 5435 # long',
+      '        host_ip: "127.0.0.1"',
+    ]);
   });
 
   it('adds host_ip to a flow mapping and replaces an existing host_ip', () => {
-    expect(lineOf(bindPortToLoopback(FILE, 'db', 4), 10)).toBe('      - { target: 5432, published: 5436, host_ip: "127.0.0.1" }');
+    expect(lineOf(bindPortToLoopback(FILE, 'db', 4), 10)).toBe(
+      '      - { target: 5432, published: 5436, host_ip: "127.0.0.1" }',
+    );
     expect(lineOf(bindPortToLoopback(FILE, 'db', 5), 12)).toBe('        host_ip: "127.0.0.1"');
   });
 
   it('refuses a service or entry that does not exist', () => {
-    expect(() => bindPortToLoopback(FILE, 'nope', 0)).toThrow(expect.objectContaining({ code: 'COMPOSE_EDIT_NOT_FOUND' }));
-    expect(() => bindPortToLoopback(FILE, 'db', 42)).toThrow(expect.objectContaining({ code: 'COMPOSE_EDIT_NOT_FOUND' }));
+    expect(() => bindPortToLoopback(FILE, 'nope', 0)).toThrow(
+      expect.objectContaining({ code: 'COMPOSE_EDIT_NOT_FOUND' }),
+    );
+    expect(() => bindPortToLoopback(FILE, 'db', 42)).toThrow(
+      expect.objectContaining({ code: 'COMPOSE_EDIT_NOT_FOUND' }),
+    );
   });
 
   it('replaces a list environment value and keeps the trailing comment', () => {
-    const out = replaceEnvironmentValue(FILE, 'api', 'ROUNDTABLE_CORS_ORIGINS', '${ROUNDTABLE_CORS_ORIGINS:-http://localhost:3000}');
-    expect(lineOf(out, 16)).toBe('      - ROUNDTABLE_CORS_ORIGINS=${ROUNDTABLE_CORS_ORIGINS:-http://localhost:3000} # hard-coded');
+    const out = replaceEnvironmentValue(
+      FILE,
+      'api',
+      'ROUNDTABLE_CORS_ORIGINS',
+      '${ROUNDTABLE_CORS_ORIGINS:-http://localhost:3000}',
+    );
+    expect(lineOf(out, 16)).toBe(
+      '      - ROUNDTABLE_CORS_ORIGINS=${ROUNDTABLE_CORS_ORIGINS:-http://localhost:3000} # hard-coded',
+    );
   });
 
   it('replaces a map value keeping its quotes, and fills an empty one', () => {
-    expect(lineOf(replaceEnvironmentValue(FILE, 'web', 'ROUNDTABLE_CORS_ORIGINS', '${X}'), 20)).toBe('      ROUNDTABLE_CORS_ORIGINS: "${X}"');
+    expect(lineOf(replaceEnvironmentValue(FILE, 'web', 'ROUNDTABLE_CORS_ORIGINS', '${X}'), 20)).toBe(
+      '      ROUNDTABLE_CORS_ORIGINS: "${X}"',
+    );
     expect(lineOf(replaceEnvironmentValue(FILE, 'web', 'EMPTY', 'a: b'), 21)).toBe('      EMPTY: "a: b"');
   });
 
   it('quotes a value that would not read back as plain YAML', () => {
-    const out = replaceEnvironmentValue('services:\n  a:\n    environment:\n      K: v\n', 'a', 'K', 'x # not a comment');
+    const out = replaceEnvironmentValue(
+      'services:\n  a:\n    environment:\n      K: v\n',
+      'a',
+      'K',
+      'x # not a comment',
+    );
     expect(out).toBe('services:\n  a:\n    environment:\n      K: "x # not a comment"\n');
   });
 
   it('refuses to edit invalid YAML', () => {
-    expect(() => bindPortToLoopback('services:\n  a:\n   b: [\n', 'a', 0)).toThrow(expect.objectContaining({ code: 'COMPOSE_YAML_INVALID' }));
+    expect(() => bindPortToLoopback('services:\n  a:\n   b: [\n', 'a', 0)).toThrow(
+      expect.objectContaining({ code: 'COMPOSE_YAML_INVALID' }),
+    );
   });
 
   it('produces a unified diff for the preview', () => {

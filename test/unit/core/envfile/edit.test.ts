@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyEnvChanges, envValues, formatEnvLine, parseEnv, serializeEnv, unsafeValueReason } from '../../../../electron/core/envfile';
+import {
+  applyEnvChanges,
+  envValues,
+  formatEnvLine,
+  parseEnv,
+  serializeEnv,
+  unsafeValueReason,
+} from '../../../../electron/core/envfile';
 
 const odd = readFileSync(new URL('../../../fixtures/env/odd-quoting.env', import.meta.url), 'utf8');
 
@@ -15,9 +22,13 @@ describe('applyEnvChanges keeps every byte it does not manage', () => {
   it('the odd-quoting fixture survives an edit byte for byte except the managed line', () => {
     const before = parseEnv(odd);
     const entry = before.entries.find((e) => e.key === 'ROUNDTABLE_JWT_SECRET')!;
-    const { text } = applyEnvChanges(odd, [{ op: 'set', key: 'ROUNDTABLE_JWT_SECRET', value: 'N3w-Value_0123456789abcdefghijklmnopqrstuv' }]);
+    const { text } = applyEnvChanges(odd, [
+      { op: 'set', key: 'ROUNDTABLE_JWT_SECRET', value: 'N3w-Value_0123456789abcdefghijklmnopqrstuv' },
+    ]);
     expect(withoutLine(text, entry.line)).toBe(withoutLine(odd, entry.line));
-    expect(text.split('\n')[entry.line - 1]).toBe("ROUNDTABLE_JWT_SECRET='N3w-Value_0123456789abcdefghijklmnopqrstuv' # managed line");
+    expect(text.split('\n')[entry.line - 1]).toBe(
+      "ROUNDTABLE_JWT_SECRET='N3w-Value_0123456789abcdefghijklmnopqrstuv' # managed line",
+    );
     // every other value still reads the same
     const after = envValues(parseEnv(text));
     for (const [k, v] of envValues(before)) if (k !== 'ROUNDTABLE_JWT_SECRET') expect(after.get(k)).toBe(v);
@@ -51,7 +62,10 @@ describe('applyEnvChanges keeps every byte it does not manage', () => {
 
   it('keeps CRLF line endings and a BOM, and appends with CRLF', () => {
     const src = '\ufeffA=1\r\nB=2\r\n';
-    const { text } = applyEnvChanges(src, [{ op: 'set', key: 'B', value: 'x' }, { op: 'set', key: 'C', value: 'y' }]);
+    const { text } = applyEnvChanges(src, [
+      { op: 'set', key: 'B', value: 'x' },
+      { op: 'set', key: 'C', value: 'y' },
+    ]);
     expect(text).toBe("\ufeffA=1\r\nB='x'\r\nC='y'\r\n");
   });
 
@@ -93,16 +107,34 @@ describe('refuses what cannot be written safely, naming the character and nothin
     expect(() => applyEnvChanges("A=1\nB='open\n", [{ op: 'set', key: 'A', value: 'x' }])).toThrow(/Line 2/);
   });
   it('validates every change before applying any', () => {
-    expect(() => applyEnvChanges('A=1\n', [{ op: 'set', key: 'A', value: 'ok' }, { op: 'set', key: 'B', value: "bad'" }])).toThrow(expect.objectContaining({ code: 'ENV_UNSAFE_VALUE' }));
+    expect(() =>
+      applyEnvChanges('A=1\n', [
+        { op: 'set', key: 'A', value: 'ok' },
+        { op: 'set', key: 'B', value: "bad'" },
+      ]),
+    ).toThrow(expect.objectContaining({ code: 'ENV_UNSAFE_VALUE' }));
   });
   it('refuses the same key twice in one edit', () => {
-    expect(() => applyEnvChanges('', [{ op: 'set', key: 'A', value: '1' }, { op: 'unset', key: 'A' }])).toThrow(expect.objectContaining({ code: 'ENV_CONFLICTING_CHANGES' }));
+    expect(() =>
+      applyEnvChanges('', [
+        { op: 'set', key: 'A', value: '1' },
+        { op: 'unset', key: 'A' },
+      ]),
+    ).toThrow(expect.objectContaining({ code: 'ENV_CONFLICTING_CHANGES' }));
   });
 });
 
 describe('serializeEnv', () => {
   it('writes comments and single-quoted values that read back', () => {
-    const text = serializeEnv([{ comments: ['Secrets', ''], entries: [['A', '$2b$12$x'], ['B', 'p@ss word #1']] }]);
+    const text = serializeEnv([
+      {
+        comments: ['Secrets', ''],
+        entries: [
+          ['A', '$2b$12$x'],
+          ['B', 'p@ss word #1'],
+        ],
+      },
+    ]);
     expect(text).toBe("# Secrets\n#\nA='$2b$12$x'\nB='p@ss word #1'\n");
     expect(Object.fromEntries(envValues(parseEnv(text)))).toEqual({ A: '$2b$12$x', B: 'p@ss word #1' });
   });
@@ -111,23 +143,38 @@ describe('serializeEnv', () => {
 describe('property: an edit changes only the managed statement', () => {
   const safeValue = fc.string({ unit: 'grapheme', maxLength: 30 }).filter((v) => unsafeValueReason(v) === null);
   const otherLine = fc.oneof(
-    fc.constantFrom('# a comment', '', '   ', 'export OTHER=1', 'X="dq \\"esc\\""', "Y='sq # not comment'", 'Z=unquoted # comment', '\tW=tab'),
+    fc.constantFrom(
+      '# a comment',
+      '',
+      '   ',
+      'export OTHER=1',
+      'X="dq \\"esc\\""',
+      "Y='sq # not comment'",
+      'Z=unquoted # comment',
+      '\tW=tab',
+    ),
     fc.tuple(fc.constantFrom('U', 'V', 'Q'), fc.stringMatching(/^[A-Za-z0-9_-]{0,12}$/)).map(([k, v]) => `${k}=${v}`),
   );
   it('holds for random surrounding lines and values', () => {
     fc.assert(
-      fc.property(fc.array(otherLine, { maxLength: 8 }), fc.array(otherLine, { maxLength: 8 }), safeValue, safeValue, (pre, post, oldV, newV) => {
-        const lines = [...pre, formatEnvLine('MANAGED', oldV), ...post];
-        const text = lines.join('\n') + '\n';
-        const out = applyEnvChanges(text, [{ op: 'set', key: 'MANAGED', value: newV }]).text;
-        const outLines = out.split('\n');
-        expect(outLines[pre.length]).toBe(formatEnvLine('MANAGED', newV));
-        outLines.splice(pre.length, 1);
-        const inLines = text.split('\n');
-        inLines.splice(pre.length, 1);
-        expect(outLines).toEqual(inLines);
-        expect(envValues(parseEnv(out)).get('MANAGED')).toBe(newV);
-      }),
+      fc.property(
+        fc.array(otherLine, { maxLength: 8 }),
+        fc.array(otherLine, { maxLength: 8 }),
+        safeValue,
+        safeValue,
+        (pre, post, oldV, newV) => {
+          const lines = [...pre, formatEnvLine('MANAGED', oldV), ...post];
+          const text = lines.join('\n') + '\n';
+          const out = applyEnvChanges(text, [{ op: 'set', key: 'MANAGED', value: newV }]).text;
+          const outLines = out.split('\n');
+          expect(outLines[pre.length]).toBe(formatEnvLine('MANAGED', newV));
+          outLines.splice(pre.length, 1);
+          const inLines = text.split('\n');
+          inLines.splice(pre.length, 1);
+          expect(outLines).toEqual(inLines);
+          expect(envValues(parseEnv(out)).get('MANAGED')).toBe(newV);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -141,8 +188,16 @@ describe('many changes in one edit (a restore of a thousand secrets)', () => {
     lines.push('S_7=duplicate-of-seven', 'export GONE_1=x', 'GONE_2=y  # note', '# footer');
     const text = lines.join('\r\n') + '\r\n';
     const changes = [
-      ...Array.from({ length: n }, (_, i) => ({ op: 'set' as const, key: `S_${String(i)}`, value: `new-${String(i)}-value` })),
-      ...Array.from({ length: 200 }, (_, i) => ({ op: 'set' as const, key: `ADDED_${String(i)}`, value: `added-${String(i)}` })),
+      ...Array.from({ length: n }, (_, i) => ({
+        op: 'set' as const,
+        key: `S_${String(i)}`,
+        value: `new-${String(i)}-value`,
+      })),
+      ...Array.from({ length: 200 }, (_, i) => ({
+        op: 'set' as const,
+        key: `ADDED_${String(i)}`,
+        value: `added-${String(i)}`,
+      })),
       { op: 'unset' as const, key: 'GONE_1' },
       { op: 'unset' as const, key: 'GONE_2' },
     ];

@@ -29,9 +29,17 @@ describe('readEnvFile / writeEnvFile', () => {
     const f = copyFixture('odd-quoting.env');
     const original = readFileSync(f, 'utf8');
     const { sha256: seen } = await readEnvFile(f);
-    const r = await writeEnvFile(f, [{ op: 'set', key: 'REDIS_PASSWORD', value: 'newRedisPassword_0123456789' }], { expectedSha256: seen, keepPreviousIn: keep() });
+    const r = await writeEnvFile(f, [{ op: 'set', key: 'REDIS_PASSWORD', value: 'newRedisPassword_0123456789' }], {
+      expectedSha256: seen,
+      keepPreviousIn: keep(),
+    });
     const now = readFileSync(f, 'utf8');
-    expect(now).toBe(original.replace("REDIS_PASSWORD='single quoted # not a comment'", "REDIS_PASSWORD='newRedisPassword_0123456789'"));
+    expect(now).toBe(
+      original.replace(
+        "REDIS_PASSWORD='single quoted # not a comment'",
+        "REDIS_PASSWORD='newRedisPassword_0123456789'",
+      ),
+    );
     expect(statSync(f).mode & 0o777).toBe(0o600);
     expect(readFileSync(r.backupPath!, 'utf8')).toBe(original);
     expect(statSync(r.backupPath!).mode & 0o777).toBe(0o600);
@@ -44,7 +52,9 @@ describe('readEnvFile / writeEnvFile', () => {
     const f = copyFixture('odd-quoting.env');
     const { sha256: seen } = await readEnvFile(f);
     writeFileSync(f, 'SOMEONE=else\n');
-    await expect(writeEnvFile(f, [{ op: 'set', key: 'A', value: 'x' }], { expectedSha256: seen, keepPreviousIn: keep() })).rejects.toMatchObject({ code: 'FS_CHANGED_ON_DISK' });
+    await expect(
+      writeEnvFile(f, [{ op: 'set', key: 'A', value: 'x' }], { expectedSha256: seen, keepPreviousIn: keep() }),
+    ).rejects.toMatchObject({ code: 'FS_CHANGED_ON_DISK' });
     expect(readFileSync(f, 'utf8')).toBe('SOMEONE=else\n');
     expect(readdirSync(join(f, '..'))).toEqual(['.env']);
   });
@@ -53,15 +63,24 @@ describe('readEnvFile / writeEnvFile', () => {
     const f = join(dir(), '.env');
     await writeEnvFile(f, [{ op: 'set', key: 'A', value: 'x' }], { expectedSha256: null, keepPreviousIn: keep() });
     expect(readFileSync(f, 'utf8')).toBe("A='x'\n");
-    await expect(writeEnvFile(f, [{ op: 'set', key: 'A', value: 'y' }], { expectedSha256: null, keepPreviousIn: keep() })).rejects.toMatchObject({ code: 'FS_CHANGED_ON_DISK' });
+    await expect(
+      writeEnvFile(f, [{ op: 'set', key: 'A', value: 'y' }], { expectedSha256: null, keepPreviousIn: keep() }),
+    ).rejects.toMatchObject({ code: 'FS_CHANGED_ON_DISK' });
   });
 
-  for (const broken of ['broken-unterminated-quote.env', 'broken-invalid-key.env', 'broken-binary.env', 'broken-latin1.env']) {
+  for (const broken of [
+    'broken-unterminated-quote.env',
+    'broken-invalid-key.env',
+    'broken-binary.env',
+    'broken-latin1.env',
+  ]) {
     it(`refuses to edit ${broken} with a line number; the file is untouched`, async () => {
       const f = copyFixture(broken);
       const before = readFileSync(f);
       const { sha256: seen } = await readEnvFile(f);
-      await expect(writeEnvFile(f, [{ op: 'set', key: 'A', value: 'x' }], { expectedSha256: seen, keepPreviousIn: keep() })).rejects.toMatchObject({ code: 'ENV_PARSE_ERROR', message: expect.stringMatching(/Line \d+/) });
+      await expect(
+        writeEnvFile(f, [{ op: 'set', key: 'A', value: 'x' }], { expectedSha256: seen, keepPreviousIn: keep() }),
+      ).rejects.toMatchObject({ code: 'ENV_PARSE_ERROR', message: expect.stringMatching(/Line \d+/) });
       expect(readFileSync(f).equals(before)).toBe(true);
       expect(readdirSync(join(f, '..'))).toEqual(['.env']);
     });
@@ -72,14 +91,21 @@ describe('readEnvFile / writeEnvFile', () => {
     writeFileSync(f, Buffer.alloc(10 * 1024 * 1024, 'A=1\n'));
     const { doc, sha256: seen } = await readEnvFile(f);
     expect(doc.problems[0]?.code).toBe('ENV_TOO_LARGE');
-    await expect(writeEnvFile(f, [{ op: 'set', key: 'A', value: 'x' }], { expectedSha256: seen, keepPreviousIn: keep() })).rejects.toMatchObject({ code: 'ENV_PARSE_ERROR' });
+    await expect(
+      writeEnvFile(f, [{ op: 'set', key: 'A', value: 'x' }], { expectedSha256: seen, keepPreviousIn: keep() }),
+    ).rejects.toMatchObject({ code: 'ENV_PARSE_ERROR' });
   });
 
   it('edits a CRLF file keeping its line endings', async () => {
     const f = copyFixture('broken-crlf.env');
     const { sha256: seen } = await readEnvFile(f);
-    await writeEnvFile(f, [{ op: 'set', key: 'REDIS_PASSWORD', value: 'x' }], { expectedSha256: seen, keepPreviousIn: keep() });
-    expect(readFileSync(f, 'utf8')).toBe("ROUNDTABLE_JWT_SECRET=abcdefghijklmnopqrstuvwxyz0123456789\r\nREDIS_PASSWORD='x'\r\nMULTI=\"a\r\nb\"\r\n");
+    await writeEnvFile(f, [{ op: 'set', key: 'REDIS_PASSWORD', value: 'x' }], {
+      expectedSha256: seen,
+      keepPreviousIn: keep(),
+    });
+    expect(readFileSync(f, 'utf8')).toBe(
+      'ROUNDTABLE_JWT_SECRET=abcdefghijklmnopqrstuvwxyz0123456789\r\nREDIS_PASSWORD=\'x\'\r\nMULTI="a\r\nb"\r\n',
+    );
   });
 
   it('reports a missing file clearly', async () => {
@@ -98,7 +124,14 @@ describe('readEnvFile / writeEnvFile', () => {
     }) as FsOps['open'],
   });
   const steps: Array<[string, (o: FsOps) => FsOps]> = [
-    ['open temp', (o) => ({ ...o, open: ((p: string, ...a: unknown[]) => (p.includes('.tmp-') ? fail('ENOSPC') : (o.open as Open)(p, ...a))) as FsOps['open'] })],
+    [
+      'open temp',
+      (o) => ({
+        ...o,
+        open: ((p: string, ...a: unknown[]) =>
+          p.includes('.tmp-') ? fail('ENOSPC') : (o.open as Open)(p, ...a)) as FsOps['open'],
+      }),
+    ],
     ['write', (o) => onTemp(o, (fh) => (fh.writeFile = () => fail('EIO')))],
     ['fsync', (o) => onTemp(o, (fh) => (fh.sync = () => fail('EIO')))],
     ['chmod', (o) => ({ ...o, chmod: () => fail('EPERM') })],
@@ -110,7 +143,12 @@ describe('readEnvFile / writeEnvFile', () => {
     const { sha256: seen } = await readEnvFile(f);
     const blocked = join(dir(), 'a-file');
     writeFileSync(blocked, 'not a folder');
-    await expect(writeEnvFile(f, [{ op: 'set', key: 'REDIS_PASSWORD', value: 'x' }], { expectedSha256: seen, keepPreviousIn: join(blocked, 'previous') })).rejects.toMatchObject({ code: 'PREVIOUS_KEEP_FAILED' });
+    await expect(
+      writeEnvFile(f, [{ op: 'set', key: 'REDIS_PASSWORD', value: 'x' }], {
+        expectedSha256: seen,
+        keepPreviousIn: join(blocked, 'previous'),
+      }),
+    ).rejects.toMatchObject({ code: 'PREVIOUS_KEEP_FAILED' });
     expect(readFileSync(f).equals(before)).toBe(true);
     expect(readdirSync(join(f, '..'))).toEqual(['.env']);
   });
@@ -120,7 +158,13 @@ describe('readEnvFile / writeEnvFile', () => {
       const f = copyFixture('odd-quoting.env');
       const before = readFileSync(f);
       const { sha256: seen } = await readEnvFile(f);
-      await expect(writeEnvFile(f, [{ op: 'set', key: 'REDIS_PASSWORD', value: 'x' }], { expectedSha256: seen, keepPreviousIn: keep(), fs: inject(realFs) })).rejects.toMatchObject({ code: 'FS_WRITE_FAILED' });
+      await expect(
+        writeEnvFile(f, [{ op: 'set', key: 'REDIS_PASSWORD', value: 'x' }], {
+          expectedSha256: seen,
+          keepPreviousIn: keep(),
+          fs: inject(realFs),
+        }),
+      ).rejects.toMatchObject({ code: 'FS_WRITE_FAILED' });
       expect(readFileSync(f).equals(before)).toBe(true);
       expect(readdirSync(join(f, '..'))).toEqual(['.env']);
     });

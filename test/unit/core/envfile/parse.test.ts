@@ -93,12 +93,17 @@ describe('parseEnv: env-quoting.md §3 golden matrix (compose column)', () => {
   });
   it('a ${ nested past the limit is an invalid template that says so', () => {
     const deep = `K=${'${A:-'.repeat(40)}x${'}'.repeat(40)}\n`;
-    expect(fatalProblems(parseEnv(deep))).toEqual([expect.objectContaining({ code: 'ENV_INVALID_TEMPLATE', message: expect.stringContaining('levels deep') as string })]);
+    expect(fatalProblems(parseEnv(deep))).toEqual([
+      expect.objectContaining({
+        code: 'ENV_INVALID_TEMPLATE',
+        message: expect.stringContaining('levels deep') as string,
+      }),
+    ]);
   });
   it('double quotes decode \\n \\t \\\\ \\" \\$ and octal \\0101', () => {
     expect(envValues(parseEnv('K="a\\nb\\tc\\\\d\\"e\\$f\\0101"\n')).get('K')).toBe('a\nb\tc\\d"e$fA');
   });
-  it('single quotes keep backslashes except \\\'', () => {
+  it("single quotes keep backslashes except \\'", () => {
     expect(envValues(parseEnv("K='a\\\\b\\'c'\n")).get('K')).toBe("a\\\\b'c");
   });
   it('reads export prefixes, "KEY: value", spaces around = and trailing comments', () => {
@@ -132,7 +137,9 @@ describe('parseEnv: where python-dotenv reads differently', () => {
     expect(doc.problems.map((p) => p.code)).toContain('ENV_PYTHON_DIFFERS');
   });
   it('reports "KEY: value" as unreadable for python', () => {
-    expect(parseEnv('K: v\n').problems.map((p) => p.code)).toEqual(expect.arrayContaining(['ENV_PYTHON_DIFFERS', 'ENV_PYTHON_PARSE_ERROR']));
+    expect(parseEnv('K: v\n').problems.map((p) => p.code)).toEqual(
+      expect.arrayContaining(['ENV_PYTHON_DIFFERS', 'ENV_PYTHON_PARSE_ERROR']),
+    );
   });
   it('is silent for a clean single-quoted file', () => {
     expect(parseEnv(`A='abc'\nH='${BCRYPT}'\n# c\n`).problems).toEqual([]);
@@ -142,7 +149,11 @@ describe('parseEnv: where python-dotenv reads differently', () => {
 describe('parseEnv: bad input gives problems with line numbers, never a crash', () => {
   it('unterminated quote → fatal ENV_UNTERMINATED_QUOTE at line 2, the rest still read', () => {
     const doc = decodeEnvBytes(fixture('broken-unterminated-quote.env'));
-    expect(fatalProblems(doc)[0]).toMatchObject({ code: 'ENV_UNTERMINATED_QUOTE', line: 2, key: 'ROUNDTABLE_JWT_SECRET' });
+    expect(fatalProblems(doc)[0]).toMatchObject({
+      code: 'ENV_UNTERMINATED_QUOTE',
+      line: 2,
+      key: 'ROUNDTABLE_JWT_SECRET',
+    });
     expect(envValues(doc).get('REDIS_PASSWORD')).toBe('x');
     expect(() => parseEnvStrict(doc.text)).toThrow(/Line 2/);
   });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ARGON2ID_DEFAULTS, assertArgon2idParams, deriveKeyArgon2id, hashArgon2id, verifyArgon2id } from '../../../../electron/core/hashing';
+import {
+  ARGON2ID_DEFAULTS,
+  assertArgon2idParams,
+  deriveKeyArgon2id,
+  hashArgon2id,
+  verifyArgon2id,
+} from '../../../../electron/core/hashing';
 
 const FAST = { memoryCost: 19456, timeCost: 2, parallelism: 1, hashLength: 32 };
 const salt = Buffer.alloc(16, 7);
@@ -21,7 +27,9 @@ describe('argon2id helper', () => {
   });
 
   it('refuses parameters out of bounds, naming the parameter', () => {
-    expect(() => assertArgon2idParams({ ...ARGON2ID_DEFAULTS, memoryCost: 1024 })).toThrow(/memoryCost must be an integer from 19456/);
+    expect(() => assertArgon2idParams({ ...ARGON2ID_DEFAULTS, memoryCost: 1024 })).toThrow(
+      /memoryCost must be an integer from 19456/,
+    );
     expect(() => assertArgon2idParams({ ...ARGON2ID_DEFAULTS, timeCost: 1 })).toThrow(/timeCost/);
     expect(() => assertArgon2idParams({ ...ARGON2ID_DEFAULTS, parallelism: 0 })).toThrow(/parallelism/);
     expect(() => assertArgon2idParams({ ...ARGON2ID_DEFAULTS, hashLength: 8 })).toThrow(/hashLength/);
@@ -37,6 +45,8 @@ describe('argon2id helper', () => {
     expect(h).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect(await verifyArgon2id(h, 'passphrase')).toBe(true);
     expect(await verifyArgon2id(h, 'other')).toBe(false);
-    await expect(verifyArgon2id(h.replace('m=19456', 'm=99999999'), 'passphrase')).rejects.toMatchObject({ code: 'KDF_BAD_PARAMS' });
+    await expect(verifyArgon2id(h.replace('m=19456', 'm=99999999'), 'passphrase')).rejects.toMatchObject({
+      code: 'KDF_BAD_PARAMS',
+    });
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { assertHashablePassword, bcryptCost, hashPassword, isBcryptHash, verifyPassword } from '../../../../electron/core/hashing';
+import {
+  assertHashablePassword,
+  bcryptCost,
+  hashPassword,
+  isBcryptHash,
+  verifyPassword,
+} from '../../../../electron/core/hashing';
 
 describe('bcrypt for the login password', { timeout: 120_000 }, () => {
   it('writes $2b$ at cost 12 by default, 60 characters, and verifies', async () => {
@@ -18,15 +24,22 @@ describe('bcrypt for the login password', { timeout: 120_000 }, () => {
   });
 
   it('refuses a password over 72 UTF-8 bytes with a clear message, counting bytes not characters', async () => {
-    await expect(hashPassword('a'.repeat(73))).rejects.toMatchObject({ code: 'HASH_PASSWORD_TOO_LONG', message: expect.stringMatching(/73 bytes.*at most 72/) });
+    await expect(hashPassword('a'.repeat(73))).rejects.toMatchObject({
+      code: 'HASH_PASSWORD_TOO_LONG',
+      message: expect.stringMatching(/73 bytes.*at most 72/),
+    });
     await expect(hashPassword('é'.repeat(37))).rejects.toMatchObject({ code: 'HASH_PASSWORD_TOO_LONG' }); // 74 bytes, 37 chars
     expect(() => assertHashablePassword('a'.repeat(72))).not.toThrow();
   });
 
   it('refuses empty, NUL and lone-surrogate passwords', () => {
     expect(() => assertHashablePassword('')).toThrow(expect.objectContaining({ code: 'HASH_EMPTY_PASSWORD' }));
-    expect(() => assertHashablePassword('abc\0def')).toThrow(expect.objectContaining({ code: 'HASH_INVALID_PASSWORD' }));
-    expect(() => assertHashablePassword('abc\ud800')).toThrow(expect.objectContaining({ code: 'HASH_INVALID_PASSWORD' }));
+    expect(() => assertHashablePassword('abc\0def')).toThrow(
+      expect.objectContaining({ code: 'HASH_INVALID_PASSWORD' }),
+    );
+    expect(() => assertHashablePassword('abc\ud800')).toThrow(
+      expect.objectContaining({ code: 'HASH_INVALID_PASSWORD' }),
+    );
   });
 
   it('detects hashes exactly like Crucible: $2a$/$2b$/$2y$ prefix and length 60', () => {

@@ -46,7 +46,9 @@ describe('auth session key selection', () => {
 describe('composePrefix', () => {
   it('uses plain docker compose for the default file and -f for others', () => {
     expect(composePrefix(['/srv/crucible/docker-compose.yml'])).toBe('docker compose');
-    expect(composePrefix(['/srv/crucible/docker-compose.yml', '/srv/crucible/docker-compose.override.yml'])).toBe('docker compose');
+    expect(composePrefix(['/srv/crucible/docker-compose.yml', '/srv/crucible/docker-compose.override.yml'])).toBe(
+      'docker compose',
+    );
     expect(composePrefix(['/srv/crucible/docker-compose.prod.yml'])).toBe('docker compose -f docker-compose.prod.yml');
     expect(shQuote("it's here")).toBe(`'it'\\''s here'`);
   });
@@ -58,7 +60,13 @@ describe('composePrefix', () => {
  */
 describe('the shown commands, executed', () => {
   let dir: string;
-  const env = () => ({ PATH: `${dir}:/usr/bin:/bin`, REDISCLI_AUTH: 'test-redis-pass', KEYS_FILE: join(dir, 'keys'), DELETED: join(dir, 'deleted'), PSQL_LOG: join(dir, 'psql.log') });
+  const env = () => ({
+    PATH: `${dir}:/usr/bin:/bin`,
+    REDISCLI_AUTH: 'test-redis-pass',
+    KEYS_FILE: join(dir, 'keys'),
+    DELETED: join(dir, 'deleted'),
+    PSQL_LOG: join(dir, 'psql.log'),
+  });
   const script = (name: string, body: string) => {
     writeFileSync(join(dir, name), body);
     chmodSync(join(dir, name), 0o755);
@@ -131,9 +139,15 @@ done
   });
 
   it('revokes share links with the SQL on stdin through the local socket', () => {
-    const out = execFileSync('bash', ['--norc', '--noprofile', '-c', psqlCommand('docker compose', REVOKE_SHARE_LINKS_SQL)], { env: env(), encoding: 'utf8' });
+    const out = execFileSync(
+      'bash',
+      ['--norc', '--noprofile', '-c', psqlCommand('docker compose', REVOKE_SHARE_LINKS_SQL)],
+      { env: env(), encoding: 'utf8' },
+    );
     expect(out.trim()).toBe('UPDATE 2');
     const log = readFileSync(join(dir, 'psql.log'), 'utf8');
-    expect(log).toBe(`ARGS -v ON_ERROR_STOP=1 -U k3v9q2m7x1ab -d roundtable\nUPDATE share_tokens SET revoked_at = now() WHERE revoked_at IS NULL;\n`);
+    expect(log).toBe(
+      `ARGS -v ON_ERROR_STOP=1 -U k3v9q2m7x1ab -d roundtable\nUPDATE share_tokens SET revoked_at = now() WHERE revoked_at IS NULL;\n`,
+    );
   });
 });

@@ -12,8 +12,15 @@ function finishStep(inc: Incident, when: Date): Incident {
   const step = m.currentStep(inc);
   if (!step) throw new Error('no current step');
   let cur = inc;
-  if (step === 'assess') cur = m.setAnswers(cur, { whatExposed: '.env committed to a public repo', since: '2026-11-28T08:00:00Z', secrets: ['REDIS_PASSWORD'], users: 'all' });
-  for (const item of itemsOfStep(step).filter((i) => i.required)) cur = m.tickItem(cur, item.id, 'done', undefined, when);
+  if (step === 'assess')
+    cur = m.setAnswers(cur, {
+      whatExposed: '.env committed to a public repo',
+      since: '2026-11-28T08:00:00Z',
+      secrets: ['REDIS_PASSWORD'],
+      users: 'all',
+    });
+  for (const item of itemsOfStep(step).filter((i) => i.required))
+    cur = m.tickItem(cur, item.id, 'done', undefined, when);
   return m.completeStep(cur, step, when);
 }
 
@@ -28,11 +35,15 @@ describe('incident state machine', () => {
   });
 
   it('refuses to tick an item of a later step', () => {
-    expect(() => m.tickItem(open(), 'rotate.sessions', 'done', undefined, t0)).toThrow(expect.objectContaining({ code: 'INCIDENT_STEP_ORDER' }));
+    expect(() => m.tickItem(open(), 'rotate.sessions', 'done', undefined, t0)).toThrow(
+      expect.objectContaining({ code: 'INCIDENT_STEP_ORDER' }),
+    );
   });
 
   it('refuses an unknown item', () => {
-    expect(() => m.tickItem(open(), 'isolate.nope', 'done', undefined, t0)).toThrow(expect.objectContaining({ code: 'INCIDENT_UNKNOWN_ITEM' }));
+    expect(() => m.tickItem(open(), 'isolate.nope', 'done', undefined, t0)).toThrow(
+      expect.objectContaining({ code: 'INCIDENT_UNKNOWN_ITEM' }),
+    );
   });
 
   it('records the time of each tick', () => {
@@ -41,14 +52,18 @@ describe('incident state machine', () => {
   });
 
   it('requires a reason to skip', () => {
-    expect(() => m.tickItem(open(), 'isolate.firewall', 'skipped', '  ', t0)).toThrow(expect.objectContaining({ code: 'INCIDENT_BAD_INPUT' }));
+    expect(() => m.tickItem(open(), 'isolate.firewall', 'skipped', '  ', t0)).toThrow(
+      expect.objectContaining({ code: 'INCIDENT_BAD_INPUT' }),
+    );
     const inc = m.tickItem(open(), 'isolate.firewall', 'skipped', 'no public IP', t0);
     expect(inc.ticks['isolate.firewall']).toMatchObject({ outcome: 'skipped', note: 'no public IP' });
   });
 
   it('will not complete a step with required items open, and names them', () => {
     const inc = m.tickItem(open(), 'isolate.stop-public', 'done', undefined, t0);
-    expect(() => m.completeStep(inc, 'isolate', t0)).toThrow(/isolate\.keep-evidence, isolate\.bind-loopback, isolate\.firewall are still open/);
+    expect(() => m.completeStep(inc, 'isolate', t0)).toThrow(
+      /isolate\.keep-evidence, isolate\.bind-loopback, isolate\.firewall are still open/,
+    );
   });
 
   it('optional items do not block a step', () => {
@@ -56,7 +71,9 @@ describe('incident state machine', () => {
   });
 
   it('will not complete a step out of order', () => {
-    expect(() => m.completeStep(open(), 'assess', t0)).toThrow(expect.objectContaining({ code: 'INCIDENT_STEP_ORDER' }));
+    expect(() => m.completeStep(open(), 'assess', t0)).toThrow(
+      expect.objectContaining({ code: 'INCIDENT_STEP_ORDER' }),
+    );
   });
 
   it('Assess needs an answer to "what was exposed"', () => {
@@ -74,26 +91,46 @@ describe('incident state machine', () => {
     }
     expect(order).toEqual([...INCIDENT_STEPS]);
     expect(m.currentStep(inc)).toBeNull();
-    expect(inc.steps.notify).toEqual({ startedAt: at(4).toISOString(), completedAt: at(5).toISOString(), override: null });
+    expect(inc.steps.notify).toEqual({
+      startedAt: at(4).toISOString(),
+      completedAt: at(5).toISOString(),
+      override: null,
+    });
   });
 
   it('untick is refused once the step is completed', () => {
     const inc = finishStep(open(), at(1));
-    expect(() => m.untickItem(inc, 'isolate.stop-public')).toThrow(expect.objectContaining({ code: 'INCIDENT_STEP_ORDER' }));
+    expect(() => m.untickItem(inc, 'isolate.stop-public')).toThrow(
+      expect.objectContaining({ code: 'INCIDENT_STEP_ORDER' }),
+    );
   });
 
   it('closing needs a summary, records the time, and makes the incident read-only', () => {
     const inc = open();
     expect(() => m.closeIncident(inc, ' ', at(9))).toThrow(expect.objectContaining({ code: 'INCIDENT_BAD_INPUT' }));
     const closed = m.closeIncident(inc, 'False alarm: the key was a test key.', at(9));
-    expect(closed).toMatchObject({ status: 'closed', closedAt: at(9).toISOString(), summary: 'False alarm: the key was a test key.' });
-    expect(() => m.tickItem(closed, 'isolate.stop-public', 'done', undefined, at(10))).toThrow(expect.objectContaining({ code: 'INCIDENT_CLOSED' }));
-    expect(() => m.addTimelineEntry(closed, { at: at(1).toISOString(), text: 'x' }, at(10))).toThrow(expect.objectContaining({ code: 'INCIDENT_CLOSED' }));
-    expect(() => m.closeIncident(closed, 'again', at(11))).toThrow(expect.objectContaining({ code: 'INCIDENT_CLOSED' }));
+    expect(closed).toMatchObject({
+      status: 'closed',
+      closedAt: at(9).toISOString(),
+      summary: 'False alarm: the key was a test key.',
+    });
+    expect(() => m.tickItem(closed, 'isolate.stop-public', 'done', undefined, at(10))).toThrow(
+      expect.objectContaining({ code: 'INCIDENT_CLOSED' }),
+    );
+    expect(() => m.addTimelineEntry(closed, { at: at(1).toISOString(), text: 'x' }, at(10))).toThrow(
+      expect.objectContaining({ code: 'INCIDENT_CLOSED' }),
+    );
+    expect(() => m.closeIncident(closed, 'again', at(11))).toThrow(
+      expect.objectContaining({ code: 'INCIDENT_CLOSED' }),
+    );
   });
 
   it('keeps the timeline in time order, with entries before the incident was opened', () => {
-    let inc = m.addTimelineEntry(open(), { at: '2026-11-29T09:30:00Z', text: 'Alert from GitHub secret scanning' }, at(1));
+    let inc = m.addTimelineEntry(
+      open(),
+      { at: '2026-11-29T09:30:00Z', text: 'Alert from GitHub secret scanning' },
+      at(1),
+    );
     inc = m.addTimelineEntry(inc, { at: '2026-11-28T08:00:00Z', text: 'Commit pushed' }, at(2));
     expect(inc.timeline.map((t) => [t.id, t.text])).toEqual([
       ['t2', 'Commit pushed'],
@@ -113,9 +150,16 @@ describe('incident state machine', () => {
       let inc = m.planRotation(atRotate(), ['POSTGRES_PASSWORD', 'REDIS_PASSWORD', 'ROUNDTABLE_JWT_SECRET'], at(3));
       expect(m.nextToRotate(inc)).toBe('POSTGRES_PASSWORD');
       inc = m.recordRotation(inc, 'POSTGRES_PASSWORD', { status: 'rotated', generation: 2 }, at(4));
-      inc = m.recordRotation(inc, 'REDIS_PASSWORD', { status: 'failed', reason: 'ROTATION_X: docker not reachable' }, at(5));
+      inc = m.recordRotation(
+        inc,
+        'REDIS_PASSWORD',
+        { status: 'failed', reason: 'ROTATION_X: docker not reachable' },
+        at(5),
+      );
       expect(m.rotationFinished(inc)).toBe(false);
-      expect(() => m.tickItem(inc, 'rotate.secrets', 'done', undefined, at(5))).toThrow(expect.objectContaining({ code: 'INCIDENT_ROTATION_STATE' }));
+      expect(() => m.tickItem(inc, 'rotate.secrets', 'done', undefined, at(5))).toThrow(
+        expect.objectContaining({ code: 'INCIDENT_ROTATION_STATE' }),
+      );
       expect(m.nextToRotate(inc)).toBe('REDIS_PASSWORD');
       // A re-plan (after a restart) keeps what was rotated.
       inc = m.planRotation(inc, ['POSTGRES_PASSWORD', 'REDIS_PASSWORD', 'ROUNDTABLE_JWT_SECRET'], at(6));
@@ -128,7 +172,10 @@ describe('incident state machine', () => {
     });
 
     it('a manual "done" is allowed when no run was started (rotated elsewhere)', () => {
-      expect(m.tickItem(atRotate(), 'rotate.secrets', 'done', 'rotated on the Rotation page', at(3)).ticks['rotate.secrets']?.outcome).toBe('done');
+      expect(
+        m.tickItem(atRotate(), 'rotate.secrets', 'done', 'rotated on the Rotation page', at(3)).ticks['rotate.secrets']
+          ?.outcome,
+      ).toBe('done');
     });
   });
 
@@ -137,9 +184,15 @@ describe('incident state machine', () => {
     /** At Rotate with every item but the rotation ticked, and a run that failed on the first secret. */
     const failedRun = () => {
       let inc = finishStep(finishStep(open(), at(1)), at(2));
-      for (const item of itemsOfStep('rotate').filter((i) => i.required && i.kind !== 'rotation')) inc = m.tickItem(inc, item.id, 'done', undefined, at(3));
+      for (const item of itemsOfStep('rotate').filter((i) => i.required && i.kind !== 'rotation'))
+        inc = m.tickItem(inc, item.id, 'done', undefined, at(3));
       inc = m.planRotation(inc, SECRETS, at(3));
-      return m.recordRotation(inc, 'POSTGRES_PASSWORD', { status: 'failed', reason: 'ROTATION_COMMAND_FAILED: docker is not reachable' }, at(4));
+      return m.recordRotation(
+        inc,
+        'POSTGRES_PASSWORD',
+        { status: 'failed', reason: 'ROTATION_COMMAND_FAILED: docker is not reachable' },
+        at(4),
+      );
     };
 
     it('marks the rotation and the backup as essential, the optional items never', () => {
@@ -150,7 +203,9 @@ describe('incident state machine', () => {
 
     it('refuses to complete Rotate with 0 of 3 secrets rotated, naming what failed', () => {
       const inc = failedRun();
-      expect(m.unmetEssentials(inc, 'rotate')).toEqual([{ itemId: 'rotate.secrets', problem: 'every chosen secret rotated: 0 of 3 rotated; POSTGRES_PASSWORD failed' }]);
+      expect(m.unmetEssentials(inc, 'rotate')).toEqual([
+        { itemId: 'rotate.secrets', problem: 'every chosen secret rotated: 0 of 3 rotated; POSTGRES_PASSWORD failed' },
+      ]);
       let err: unknown;
       try {
         m.completeStep(inc, 'rotate', at(5));
@@ -158,12 +213,18 @@ describe('incident state machine', () => {
         err = e;
       }
       expect(err).toMatchObject({ code: 'INCIDENT_ESSENTIAL_NOT_DONE' });
-      expect((err as Error).message).toContain('Rotate cannot be completed: every chosen secret rotated: 0 of 3 rotated; POSTGRES_PASSWORD failed.');
+      expect((err as Error).message).toContain(
+        'Rotate cannot be completed: every chosen secret rotated: 0 of 3 rotated; POSTGRES_PASSWORD failed.',
+      );
       expect((err as Error).message).toContain('override');
       // Skipping the item with a reason does not keep the promise either.
       const skipped = m.tickItem(inc, 'rotate.secrets', 'skipped', 'docker down', at(5));
-      expect(() => m.completeStep(skipped, 'rotate', at(5))).toThrow(expect.objectContaining({ code: 'INCIDENT_ESSENTIAL_NOT_DONE' }));
-      expect(() => m.completeStep(inc, 'rotate', at(5), { reason: '   ' })).toThrow(expect.objectContaining({ code: 'INCIDENT_BAD_INPUT' }));
+      expect(() => m.completeStep(skipped, 'rotate', at(5))).toThrow(
+        expect.objectContaining({ code: 'INCIDENT_ESSENTIAL_NOT_DONE' }),
+      );
+      expect(() => m.completeStep(inc, 'rotate', at(5), { reason: '   ' })).toThrow(
+        expect.objectContaining({ code: 'INCIDENT_BAD_INPUT' }),
+      );
       expect(m.currentStep(inc)).toBe('rotate');
     });
 
@@ -180,19 +241,26 @@ describe('incident state machine', () => {
 
     it('an override still needs the non-essential required items ticked or skipped', () => {
       const inc = m.tickItem(open(), 'isolate.keep-evidence', 'done', undefined, at(1));
-      expect(() => m.completeStep(inc, 'isolate', at(2), { reason: 'no time' })).toThrow(expect.objectContaining({ code: 'INCIDENT_STEP_INCOMPLETE' }));
+      expect(() => m.completeStep(inc, 'isolate', at(2), { reason: 'no time' })).toThrow(
+        expect.objectContaining({ code: 'INCIDENT_STEP_INCOMPLETE' }),
+      );
       let ok = m.tickItem(inc, 'isolate.bind-loopback', 'done', undefined, at(1));
       ok = m.tickItem(ok, 'isolate.firewall', 'skipped', 'no public interface', at(1));
       // stop-public (essential) is still open: only the override lets Isolate complete.
-      expect(() => m.completeStep(ok, 'isolate', at(2))).toThrow(expect.objectContaining({ code: 'INCIDENT_ESSENTIAL_NOT_DONE' }));
-      expect(m.completeStep(ok, 'isolate', at(2), { reason: 'the host was already powered off' }).steps.isolate.override?.unmet).toEqual([
-        'the public services (frontend and api) stopped: not done',
-      ]);
+      expect(() => m.completeStep(ok, 'isolate', at(2))).toThrow(
+        expect.objectContaining({ code: 'INCIDENT_ESSENTIAL_NOT_DONE' }),
+      );
+      expect(
+        m.completeStep(ok, 'isolate', at(2), { reason: 'the host was already powered off' }).steps.isolate.override
+          ?.unmet,
+      ).toEqual(['the public services (frontend and api) stopped: not done']);
     });
 
     it('records no override when every promise is kept', () => {
       const withReason = m.completeStep(
-        itemsOfStep('isolate').filter((i) => i.required).reduce((c, i) => m.tickItem(c, i.id, 'done', undefined, at(1)), open()),
+        itemsOfStep('isolate')
+          .filter((i) => i.required)
+          .reduce((c, i) => m.tickItem(c, i.id, 'done', undefined, at(1)), open()),
         'isolate',
         at(2),
         { reason: 'not needed' },
@@ -201,7 +269,13 @@ describe('incident state machine', () => {
     });
 
     it('a rotation ticked done without a run (rotated elsewhere) keeps the promise', () => {
-      const inc = m.tickItem(finishStep(finishStep(open(), at(1)), at(2)), 'rotate.secrets', 'done', 'rotated on the Rotation page', at(3));
+      const inc = m.tickItem(
+        finishStep(finishStep(open(), at(1)), at(2)),
+        'rotate.secrets',
+        'done',
+        'rotated on the Rotation page',
+        at(3),
+      );
       expect(m.unmetEssentials(inc, 'rotate').map((u) => u.itemId)).toEqual(['rotate.backup', 'rotate.sessions']);
     });
   });
@@ -211,7 +285,10 @@ describe('incident state machine', () => {
     for (let i = 0; i < 5; i++) inc = finishStep(inc, at(i + 1));
     expect(m.currentStep(inc)).toBe('document');
     inc = m.tickItem(inc, 'document.evidence', 'done', undefined, at(7));
-    const closed = m.closeIncident(inc, 'Contained.', at(8), { markdown: '/h/incidents/r.md', html: '/h/incidents/r.html' });
+    const closed = m.closeIncident(inc, 'Contained.', at(8), {
+      markdown: '/h/incidents/r.md',
+      html: '/h/incidents/r.html',
+    });
     expect(closed.ticks['document.export']).toMatchObject({ outcome: 'done', note: 'final report written at close' });
     expect(closed.steps.document.completedAt).toBe(at(8).toISOString());
     expect(m.currentStep(closed)).toBeNull();

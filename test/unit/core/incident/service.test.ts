@@ -24,11 +24,16 @@ const tick = () => (now = new Date(now.getTime() + 60_000));
 const keychain = new MemoryKeychain();
 
 /** A rotator over the real store and keychain: new value in the keychain, generation + 1, journaled. */
-function fakeRotator(store: StateStore, journal: ReturnType<typeof createJournal>, failOnce = new Set<string>()): IncidentRotator {
+function fakeRotator(
+  store: StateStore,
+  journal: ReturnType<typeof createJournal>,
+  failOnce = new Set<string>(),
+): IncidentRotator {
   return {
     plan: (_d, only) => Promise.resolve(only ? SECRETS.filter((s) => only.includes(s)) : [...SECRETS]),
     async rotateOne(deploymentId, variable) {
-      if (failOnce.delete(variable)) throw new AppError('ROTATION_COMMAND_FAILED', 'docker is not reachable; start it and resume.');
+      if (failOnce.delete(variable))
+        throw new AppError('ROTATION_COMMAND_FAILED', 'docker is not reachable; start it and resume.');
       await keychain.set(serviceFor(deploymentId), variable, `CANARYnew_${variable}_${'x'.repeat(20)}`);
       const generation = await store.update((d) => {
         const meta = d.secrets[deploymentId]?.[variable];
@@ -49,16 +54,42 @@ function boot(opts: { rotator?: boolean; failOnce?: Set<string> } = {}) {
   const store = createStateStore({ file: join(home, 'state.json'), logger, clock: () => now });
   const journal = createJournal({ file: join(home, 'journal.jsonl'), clock: () => now, redactor: logger.redactor });
   const rotator = opts.rotator === false ? null : fakeRotator(store, journal, opts.failOnce);
-  const service = createIncidentService({ store, journal, logger, clock: () => now, keychain: () => Promise.resolve(keychain), rotator: () => rotator, profile: crucibleCeProfile, home });
+  const service = createIncidentService({
+    store,
+    journal,
+    logger,
+    clock: () => now,
+    keychain: () => Promise.resolve(keychain),
+    rotator: () => rotator,
+    profile: crucibleCeProfile,
+    home,
+  });
   return { service, store, journal, logger };
 }
 
 async function seed(): Promise<void> {
   const { store } = boot();
   await store.update((d) => {
-    d.deployments.push({ id: DEP, name: 'Crucible prod', folder: '/srv/crucible', composeFiles: ['/srv/crucible/docker-compose.prod.yml'], environment: 'production', createdAt: now.toISOString() });
+    d.deployments.push({
+      id: DEP,
+      name: 'Crucible prod',
+      folder: '/srv/crucible',
+      composeFiles: ['/srv/crucible/docker-compose.prod.yml'],
+      environment: 'production',
+      createdAt: now.toISOString(),
+    });
     d.secrets[DEP] = Object.fromEntries(
-      SECRETS.map((v) => [v, { variable: v, fingerprint: '0123456789abcdef', generation: 1, created: now.toISOString(), lastRotated: null, origin: 'generated' as const }]),
+      SECRETS.map((v) => [
+        v,
+        {
+          variable: v,
+          fingerprint: '0123456789abcdef',
+          generation: 1,
+          created: now.toISOString(),
+          lastRotated: null,
+          origin: 'generated' as const,
+        },
+      ]),
     );
   });
   await keychain.set(serviceFor(DEP), 'REDIS_PASSWORD', CANARY);
@@ -66,7 +97,12 @@ async function seed(): Promise<void> {
 
 async function finishStep(service: IncidentService, id: string, step: StepId): Promise<void> {
   if (step === 'assess') {
-    await service.answer(id, { whatExposed: 'The .env was readable by every local user', since: '2026-11-28T08:00:00Z', secrets: ['REDIS_PASSWORD', 'API_KEY_ENCRYPTION_KEY'], users: 'All users of the instance' });
+    await service.answer(id, {
+      whatExposed: 'The .env was readable by every local user',
+      since: '2026-11-28T08:00:00Z',
+      secrets: ['REDIS_PASSWORD', 'API_KEY_ENCRYPTION_KEY'],
+      users: 'All users of the instance',
+    });
   }
   if (step === 'rotate') {
     await service.planRotation(id);
@@ -96,7 +132,9 @@ describe('incident service', () => {
     const v = await service.start(DEP, 'Leaked .env');
     expect(v.currentStep).toBe('isolate');
     expect(v.workdir).toBe('cd /srv/crucible');
-    expect(v.items.find((i) => i.id === 'isolate.stop-public')?.commands[0]).toBe('docker compose -f docker-compose.prod.yml stop frontend api');
+    expect(v.items.find((i) => i.id === 'isolate.stop-public')?.commands[0]).toBe(
+      'docker compose -f docker-compose.prod.yml stop frontend api',
+    );
     await expect(service.start(DEP, 'Another')).rejects.toMatchObject({ code: 'INCIDENT_ALREADY_ACTIVE' });
     await expect(service.start('nope-dep', 'x')).rejects.toMatchObject({ code: 'DEPLOYMENT_UNKNOWN' });
     expect(await service.active()).toHaveLength(1);
@@ -146,19 +184,30 @@ describe('incident service', () => {
   it('refuses admin text that contains a secret value', async () => {
     const { service } = boot();
     const { incident } = await service.start(DEP, 'Leak');
-    await expect(service.addTimeline(incident.id, { at: now.toISOString(), text: `saw ${CANARY} in a paste` })).rejects.toMatchObject({ code: 'INCIDENT_TEXT_HAS_SECRET' });
-    await expect(service.tick(incident.id, 'isolate.firewall', 'skipped', `redis://:hunter2hunter2@redis:6379/0`)).rejects.toMatchObject({ code: 'INCIDENT_TEXT_HAS_SECRET' });
+    await expect(
+      service.addTimeline(incident.id, { at: now.toISOString(), text: `saw ${CANARY} in a paste` }),
+    ).rejects.toMatchObject({ code: 'INCIDENT_TEXT_HAS_SECRET' });
+    await expect(
+      service.tick(incident.id, 'isolate.firewall', 'skipped', `redis://:hunter2hunter2@redis:6379/0`),
+    ).rejects.toMatchObject({ code: 'INCIDENT_TEXT_HAS_SECRET' });
     await expect(service.start(DEP, `x ${CANARY}`)).rejects.toMatchObject({ code: 'INCIDENT_TEXT_HAS_SECRET' });
   });
 
   it('goes through all six steps, closes, and reports without any secret value', async () => {
     const { service, journal } = boot();
     const { incident } = await service.start(DEP, 'Leaked .env');
-    await service.addTimeline(incident.id, { at: '2026-11-28T08:00:00Z', text: 'The .env was made world-readable by a deploy script' });
+    await service.addTimeline(incident.id, {
+      at: '2026-11-28T08:00:00Z',
+      text: 'The .env was made world-readable by a deploy script',
+    });
     for (const step of INCIDENT_STEPS) await finishStep(service, incident.id, step);
     // A journal line written by a process that did not know the current value (it is in the keychain only).
     const current = await keychain.get(serviceFor(DEP), 'REDIS_PASSWORD');
-    await createJournal({ file: journal.file, clock: () => now }).append({ type: 'file.written', deploymentId: DEP, subject: `note ${current ?? ''}` });
+    await createJournal({ file: journal.file, clock: () => now }).append({
+      type: 'file.written',
+      deploymentId: DEP,
+      subject: `note ${current ?? ''}`,
+    });
     tick();
     const closed = await service.close(incident.id, 'Contained within 2 hours; all secrets rotated.');
     expect(closed.incident.status).toBe('closed');
@@ -202,7 +251,10 @@ describe('incident service', () => {
     await service.planRotation(incident.id);
     const stopped = await service.rotateAll(incident.id);
     expect(stopped.incident.rotation?.items.map((i) => i.status)).toEqual(['failed', 'pending', 'pending']);
-    for (const item of itemsOfStep('rotate').filter((i) => i.required && i.kind !== 'rotation' && i.id !== 'rotate.sessions')) await service.tick(incident.id, item.id, 'done');
+    for (const item of itemsOfStep('rotate').filter(
+      (i) => i.required && i.kind !== 'rotation' && i.id !== 'rotate.sessions',
+    ))
+      await service.tick(incident.id, item.id, 'done');
     await service.tick(incident.id, 'rotate.sessions', 'skipped', 'after the move');
     const before = await service.view(incident.id);
     expect(before.steps.find((s) => s.id === 'rotate')?.unmet).toEqual([
@@ -210,16 +262,31 @@ describe('incident service', () => {
       { itemId: 'rotate.sessions', problem: 'the login sessions revoked: skipped (after the move)' },
     ]);
 
-    await expect(service.completeStep(incident.id, 'rotate')).rejects.toMatchObject({ code: 'INCIDENT_ESSENTIAL_NOT_DONE', message: expect.stringContaining('0 of 3 rotated') as string });
-    await expect(service.completeStep(incident.id, 'rotate', { reason: `the password is ${CANARY}` })).rejects.toMatchObject({ code: 'INCIDENT_TEXT_HAS_SECRET' });
+    await expect(service.completeStep(incident.id, 'rotate')).rejects.toMatchObject({
+      code: 'INCIDENT_ESSENTIAL_NOT_DONE',
+      message: expect.stringContaining('0 of 3 rotated') as string,
+    });
+    await expect(
+      service.completeStep(incident.id, 'rotate', { reason: `the password is ${CANARY}` }),
+    ).rejects.toMatchObject({ code: 'INCIDENT_TEXT_HAS_SECRET' });
     expect((await service.view(incident.id)).currentStep).toBe('rotate');
 
     tick();
-    const done = await service.completeStep(incident.id, 'rotate', { reason: 'Moving to a new host; secrets are regenerated there' });
+    const done = await service.completeStep(incident.id, 'rotate', {
+      reason: 'Moving to a new host; secrets are regenerated there',
+    });
     expect(done.currentStep).toBe('review-logs');
-    expect(done.steps.find((s) => s.id === 'rotate')?.override?.reason).toBe('Moving to a new host; secrets are regenerated there');
-    const entry = (await journal.read({ deploymentId: DEP })).find((e) => e.subject === 'rotate' && e.type === 'incident.step');
-    expect(entry?.details).toMatchObject({ action: 'completed with an override', reason: 'Moving to a new host; secrets are regenerated there', unmet: expect.stringContaining('0 of 3 rotated') as string });
+    expect(done.steps.find((s) => s.id === 'rotate')?.override?.reason).toBe(
+      'Moving to a new host; secrets are regenerated there',
+    );
+    const entry = (await journal.read({ deploymentId: DEP })).find(
+      (e) => e.subject === 'rotate' && e.type === 'incident.step',
+    );
+    expect(entry?.details).toMatchObject({
+      action: 'completed with an override',
+      reason: 'Moving to a new host; secrets are regenerated there',
+      unmet: expect.stringContaining('0 of 3 rotated') as string,
+    });
 
     const report = await service.report(incident.id);
     expect(report.markdown).toContain(
@@ -228,7 +295,9 @@ describe('incident service', () => {
     expect(report.html).toContain('completed with an override: Moving to a new host');
     // The notice claims nothing that did not happen.
     expect(done.notice).not.toContain('Replaced');
-    expect(done.notice).toContain('Not done yet: replacing the database password, the password of the session store and an unused token-signing secret.');
+    expect(done.notice).toContain(
+      'Not done yet: replacing the database password, the password of the session store and an unused token-signing secret.',
+    );
     expect(done.notice).not.toContain('Log in again');
     expect(done.notice).not.toContain('Ended every login session');
   });
@@ -254,7 +323,12 @@ describe('incident service', () => {
     }
     const md = readFileSync(paths.markdown, 'utf8');
     expect(md).toContain('| Status | closed |');
-    expect(md).toContain(`| Closed | ${now.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z')} |`);
+    expect(md).toContain(
+      `| Closed | ${now
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, 'Z')} |`,
+    );
     expect(md).toContain('Started 2026-11-29');
     expect(md).toMatch(/### Document\n\nStarted [^;]+; completed 2026-/);
     expect(statSync(join(home, 'incidents')).mode & 0o777).toBe(0o700);
@@ -277,7 +351,9 @@ describe('incident service', () => {
     const { incident } = await service.start(DEP, 'Leaked .env');
     for (const step of ['isolate', 'assess', 'rotate'] as const) await finishStep(service, incident.id, step);
     const v = await service.view(incident.id);
-    expect(v.notice).toContain('Replaced the database password, the password of the session store and an unused token-signing secret with new random values.');
+    expect(v.notice).toContain(
+      'Replaced the database password, the password of the session store and an unused token-signing secret with new random values.',
+    );
     expect(v.notice).toContain('Log in again');
     expect(v.notice).not.toContain('Not done yet');
     expect(v.notice).not.toContain('signed with it');

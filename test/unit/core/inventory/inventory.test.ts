@@ -19,14 +19,27 @@ function memClipboard(): ClipboardLike & { text: string } {
 describe('inventory with an in-memory keychain', () => {
   it('stores secrets, records metadata with keyed fingerprints, and lists references only', async () => {
     const { core, id, home } = await coreWithDeployment({ keychain: new MemoryKeychain() });
-    const r = await core.inventory.store({ deploymentId: id, values: { REDIS_PASSWORD: REDIS, ROUNDTABLE_JWT_SECRET: JWT }, origin: 'generated' });
+    const r = await core.inventory.store({
+      deploymentId: id,
+      values: { REDIS_PASSWORD: REDIS, ROUNDTABLE_JWT_SECRET: JWT },
+      origin: 'generated',
+    });
     expect(r.fingerprints.REDIS_PASSWORD).toMatch(/^[0-9a-f]{16}$/);
     const list = await core.inventory.list(id);
     const redis = list.refs.find((x) => x.name === 'REDIS_PASSWORD');
-    expect(redis).toMatchObject({ status: 'ok', kind: 'secret', generation: 1, origin: 'generated', fingerprint: r.fingerprints.REDIS_PASSWORD });
+    expect(redis).toMatchObject({
+      status: 'ok',
+      kind: 'secret',
+      generation: 1,
+      origin: 'generated',
+      fingerprint: r.fingerprints.REDIS_PASSWORD,
+    });
     // Profile secrets the keychain lacks are listed as missing.
     expect(list.refs.find((x) => x.name === 'POSTGRES_PASSWORD')?.status).toBe('missing');
-    const text = JSON.stringify(list) + readFileSync(join(home, 'state.json'), 'utf8') + readFileSync(join(home, 'journal.jsonl'), 'utf8');
+    const text =
+      JSON.stringify(list) +
+      readFileSync(join(home, 'state.json'), 'utf8') +
+      readFileSync(join(home, 'journal.jsonl'), 'utf8');
     expect(text).not.toContain(REDIS);
     expect(text).not.toContain(JWT);
   });
@@ -38,7 +51,13 @@ describe('inventory with an in-memory keychain', () => {
     writeFileSync(join(folder, '.env'), readFileSync(join(fixtures, 'dotenv')), { mode: 0o600 });
     const list = await core.inventory.list(id);
     const redis = list.refs.find((x) => x.name === 'REDIS_PASSWORD')?.reaches ?? [];
-    expect(redis).toEqual(expect.arrayContaining([{ service: 'redis', via: 'command', as: null, effective: true }, { service: 'api', via: 'environment', as: 'ROUNDTABLE_REDIS_URL', effective: true }, { service: 'api', via: 'mounted-file', as: 'REDIS_PASSWORD', effective: true }]));
+    expect(redis).toEqual(
+      expect.arrayContaining([
+        { service: 'redis', via: 'command', as: null, effective: true },
+        { service: 'api', via: 'environment', as: 'ROUNDTABLE_REDIS_URL', effective: true },
+        { service: 'api', via: 'mounted-file', as: 'REDIS_PASSWORD', effective: true },
+      ]),
+    );
     expect(JSON.stringify(list)).not.toContain('CANARY');
     // Without compose files the routes are unknown, not "none".
     const bare = await coreWithDeployment({ keychain: new MemoryKeychain() });
@@ -48,7 +67,12 @@ describe('inventory with an in-memory keychain', () => {
   it('bumps the generation and the rotation date when a value changes', async () => {
     const { core, id } = await coreWithDeployment({ keychain: new MemoryKeychain() });
     await core.inventory.store({ deploymentId: id, values: { REDIS_PASSWORD: REDIS }, origin: 'imported' });
-    await core.inventory.store({ deploymentId: id, values: { REDIS_PASSWORD: REDIS + 'x' }, origin: 'generated', rotation: true });
+    await core.inventory.store({
+      deploymentId: id,
+      values: { REDIS_PASSWORD: REDIS + 'x' },
+      origin: 'generated',
+      rotation: true,
+    });
     const meta = (await core.store.read()).secrets[id]?.REDIS_PASSWORD;
     expect(meta).toMatchObject({ generation: 2, origin: 'imported' });
     expect(meta?.lastRotated).not.toBeNull();
@@ -84,9 +108,27 @@ describe('inventory with an in-memory keychain', () => {
     const bcrypt = await import('bcrypt');
     const hash = await bcrypt.hash('login-password-123456', 4);
     // The login password is stored as its hash only: a plain one is refused before anything changes.
-    await expect(core.inventory.store({ deploymentId: id, values: { REDIS_PASSWORD: REDIS, ROUNDTABLE_COMMUNITY_AUTH_PASSWORD: 'login-password-123456' }, origin: 'generated' })).rejects.toMatchObject({ code: 'SECRET_PASSWORD_NOT_HASHED' });
-    await core.inventory.store({ deploymentId: id, values: { REDIS_PASSWORD: REDIS, ROUNDTABLE_JWT_SECRET: JWT, ROUNDTABLE_COMMUNITY_AUTH_PASSWORD: hash, POSTGRES_USER: 'pguser' }, origin: 'generated' });
-    writeFileSync(join(folder, '.env'), `REDIS_PASSWORD=${REDIS}\nROUNDTABLE_JWT_SECRET='other-value'\nROUNDTABLE_COMMUNITY_AUTH_PASSWORD='${hash}'\nAPI_KEY_ENCRYPTION_KEY=only-in-env-value\n`);
+    await expect(
+      core.inventory.store({
+        deploymentId: id,
+        values: { REDIS_PASSWORD: REDIS, ROUNDTABLE_COMMUNITY_AUTH_PASSWORD: 'login-password-123456' },
+        origin: 'generated',
+      }),
+    ).rejects.toMatchObject({ code: 'SECRET_PASSWORD_NOT_HASHED' });
+    await core.inventory.store({
+      deploymentId: id,
+      values: {
+        REDIS_PASSWORD: REDIS,
+        ROUNDTABLE_JWT_SECRET: JWT,
+        ROUNDTABLE_COMMUNITY_AUTH_PASSWORD: hash,
+        POSTGRES_USER: 'pguser',
+      },
+      origin: 'generated',
+    });
+    writeFileSync(
+      join(folder, '.env'),
+      `REDIS_PASSWORD=${REDIS}\nROUNDTABLE_JWT_SECRET='other-value'\nROUNDTABLE_COMMUNITY_AUTH_PASSWORD='${hash}'\nAPI_KEY_ENCRYPTION_KEY=only-in-env-value\n`,
+    );
     const report = await core.inventory.drift(id);
     const by = Object.fromEntries(report.items.map((i) => [i.name, i.status]));
     expect(by).toMatchObject({
@@ -104,8 +146,15 @@ describe('inventory with an in-memory keychain', () => {
 
   it('drift reads the .env as compose does (double quotes, ${VAR} interpolation) and refuses one compose would reject', async () => {
     const { core, id, folder } = await coreWithDeployment({ keychain: new MemoryKeychain() });
-    await core.inventory.store({ deploymentId: id, values: { REDIS_PASSWORD: 'ab$cd-value', POSTGRES_PASSWORD: 'pg-part-xyz' }, origin: 'generated' });
-    writeFileSync(join(folder, '.env'), `PART=xyz\nREDIS_PASSWORD='ab$cd-value'\nPOSTGRES_PASSWORD="pg-part-\${PART}"\n`);
+    await core.inventory.store({
+      deploymentId: id,
+      values: { REDIS_PASSWORD: 'ab$cd-value', POSTGRES_PASSWORD: 'pg-part-xyz' },
+      origin: 'generated',
+    });
+    writeFileSync(
+      join(folder, '.env'),
+      `PART=xyz\nREDIS_PASSWORD='ab$cd-value'\nPOSTGRES_PASSWORD="pg-part-\${PART}"\n`,
+    );
     const by = Object.fromEntries((await core.inventory.drift(id)).items.map((i) => [i.name, i.status]));
     expect(by).toMatchObject({ REDIS_PASSWORD: 'in-sync', POSTGRES_PASSWORD: 'in-sync' });
     writeFileSync(join(folder, '.env'), `REDIS_PASSWORD='unterminated\n`);
@@ -122,7 +171,9 @@ describe('inventory with an in-memory keychain', () => {
   it('finds the deployment of a folder, and refuses an unregistered one', async () => {
     const { core, folder, id } = await coreWithDeployment({ keychain: new MemoryKeychain() });
     expect((await deploymentForFolder(await core.store.read(), folder + '/.')).id).toBe(id);
-    await expect(deploymentForFolder(await core.store.read(), '/nowhere')).rejects.toMatchObject({ code: 'DEPLOYMENT_NOT_REGISTERED' });
+    await expect(deploymentForFolder(await core.store.read(), '/nowhere')).rejects.toMatchObject({
+      code: 'DEPLOYMENT_NOT_REGISTERED',
+    });
   });
 });
 
@@ -132,15 +183,33 @@ describe('store secrets: all or nothing', () => {
     const kc = new FaultyKeychain(mem, 1);
     const { core, id } = await coreWithDeployment({ keychain: kc });
     kc.heal();
-    await core.inventory.store({ deploymentId: id, values: { REDIS_PASSWORD: 'old-redis-value' }, origin: 'generated' });
+    await core.inventory.store({
+      deploymentId: id,
+      values: { REDIS_PASSWORD: 'old-redis-value' },
+      origin: 'generated',
+    });
     const before = await core.store.read();
     // Fails on the second live write; rollback works because the fault clears itself (a transient error).
     const flaky = new FaultyKeychain(mem, 1);
     flaky.onBreak = () => queueMicrotask(() => flaky.heal());
-    const { core: core2 } = { core: (await import('../../../../electron/core/services')).createCoreServices({ home: core.paths.home, logger: core.logger, keychain: flaky }) };
+    const { core: core2 } = {
+      core: (await import('../../../../electron/core/services')).createCoreServices({
+        home: core.paths.home,
+        logger: core.logger,
+        keychain: flaky,
+      }),
+    };
     let wroteEnv = false;
     await expect(
-      core2.inventory.store({ deploymentId: id, values: { REDIS_PASSWORD: 'new-redis', ROUNDTABLE_JWT_SECRET: 'new-jwt-value' }, origin: 'generated', alsoWrite: () => { wroteEnv = true; return Promise.resolve(); } }),
+      core2.inventory.store({
+        deploymentId: id,
+        values: { REDIS_PASSWORD: 'new-redis', ROUNDTABLE_JWT_SECRET: 'new-jwt-value' },
+        origin: 'generated',
+        alsoWrite: () => {
+          wroteEnv = true;
+          return Promise.resolve();
+        },
+      }),
     ).rejects.toMatchObject({ code: 'KEYCHAIN_LOCKED', message: expect.stringContaining('Nothing was changed') });
     expect(wroteEnv).toBe(false);
     expect(await mem.get(serviceFor(id), 'REDIS_PASSWORD')).toBe('old-redis-value');
@@ -153,23 +222,46 @@ describe('store secrets: all or nothing', () => {
   it('when the .env write fails, the keychain is put back', async () => {
     const mem = new MemoryKeychain();
     const { core, id } = await coreWithDeployment({ keychain: mem });
-    await core.inventory.store({ deploymentId: id, values: { REDIS_PASSWORD: 'old-redis-value' }, origin: 'generated' });
+    await core.inventory.store({
+      deploymentId: id,
+      values: { REDIS_PASSWORD: 'old-redis-value' },
+      origin: 'generated',
+    });
     await expect(
-      core.inventory.store({ deploymentId: id, values: { REDIS_PASSWORD: 'new-redis-value', POSTGRES_PASSWORD: 'new-pg-value' }, origin: 'generated', alsoWrite: () => Promise.reject(new Error('disk full')) }),
+      core.inventory.store({
+        deploymentId: id,
+        values: { REDIS_PASSWORD: 'new-redis-value', POSTGRES_PASSWORD: 'new-pg-value' },
+        origin: 'generated',
+        alsoWrite: () => Promise.reject(new Error('disk full')),
+      }),
     ).rejects.toThrow('disk full');
     expect(await mem.get(serviceFor(id), 'REDIS_PASSWORD')).toBe('old-redis-value');
     expect(await mem.get(serviceFor(id), 'POSTGRES_PASSWORD')).toBeNull();
-    expect((await mem.list(`${serviceFor(id)}/rollback-x`))).toEqual([]);
+    expect(await mem.list(`${serviceFor(id)}/rollback-x`)).toEqual([]);
   });
 
   it('a keychain that locks half-way and stays locked: the write is marked interrupted, values are refused, and put back once unlocked', async () => {
     const mem = new MemoryKeychain();
     const kc = new FaultyKeychain(mem, Number.POSITIVE_INFINITY);
     const { core, id } = await coreWithDeployment({ keychain: kc });
-    await core.inventory.store({ deploymentId: id, values: { REDIS_PASSWORD: 'old-redis-value', ROUNDTABLE_JWT_SECRET: 'old-jwt-value' }, origin: 'generated' });
+    await core.inventory.store({
+      deploymentId: id,
+      values: { REDIS_PASSWORD: 'old-redis-value', ROUNDTABLE_JWT_SECRET: 'old-jwt-value' },
+      origin: 'generated',
+    });
     const locking = new FaultyKeychain(mem, 1);
-    const core2 = (await import('../../../../electron/core/services')).createCoreServices({ home: core.paths.home, logger: core.logger, keychain: locking });
-    await expect(core2.inventory.store({ deploymentId: id, values: { REDIS_PASSWORD: 'new-redis', ROUNDTABLE_JWT_SECRET: 'new-jwt' }, origin: 'generated' })).rejects.toMatchObject({ code: 'KEYCHAIN_WRITE_INTERRUPTED' });
+    const core2 = (await import('../../../../electron/core/services')).createCoreServices({
+      home: core.paths.home,
+      logger: core.logger,
+      keychain: locking,
+    });
+    await expect(
+      core2.inventory.store({
+        deploymentId: id,
+        values: { REDIS_PASSWORD: 'new-redis', ROUNDTABLE_JWT_SECRET: 'new-jwt' },
+        origin: 'generated',
+      }),
+    ).rejects.toMatchObject({ code: 'KEYCHAIN_WRITE_INTERRUPTED' });
     expect((await core2.store.read()).pendingKeychainWrites).toHaveLength(1);
     // Half-written underneath: the first value is new.
     expect(await mem.get(serviceFor(id), 'REDIS_PASSWORD')).toBe('new-redis');
@@ -189,7 +281,9 @@ describe('store secrets: all or nothing', () => {
     kc.broken = true;
     const { core, id, home } = await coreWithDeployment({ keychain: kc });
     const state = readFileSync(join(home, 'state.json'), 'utf8');
-    await expect(core.inventory.store({ deploymentId: id, values: { REDIS_PASSWORD: 'x-value-123' }, origin: 'generated' })).rejects.toMatchObject({ code: 'KEYCHAIN_LOCKED' });
+    await expect(
+      core.inventory.store({ deploymentId: id, values: { REDIS_PASSWORD: 'x-value-123' }, origin: 'generated' }),
+    ).rejects.toMatchObject({ code: 'KEYCHAIN_LOCKED' });
     expect(readFileSync(join(home, 'state.json'), 'utf8')).toBe(state);
     expect(await mem.list(serviceFor(id))).toEqual([]);
   });

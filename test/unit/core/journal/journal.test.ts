@@ -12,7 +12,8 @@ async function journalWith(n: number) {
   let t = Date.parse('2026-05-01T00:00:00Z');
   const redactor = new Redactor();
   const journal = createJournal({ file, clock: () => new Date((t += 1000)), redactor });
-  for (let i = 1; i <= n; i++) await journal.append({ type: 'secret.copied', deploymentId: 'demo-one', subject: `VAR_${i}`, details: { n: i } });
+  for (let i = 1; i <= n; i++)
+    await journal.append({ type: 'secret.copied', deploymentId: 'demo-one', subject: `VAR_${i}`, details: { n: i } });
   const lines = () => readFileSync(file, 'utf8').split('\n').filter(Boolean);
   const write = (ls: string[]) => writeFileSync(file, ls.map((l) => l + '\n').join(''));
   return { dir, file, journal, lines, write, redactor };
@@ -31,7 +32,10 @@ describe('journal', () => {
 
   it('continues the chain from the end of a long journal: entries larger than the read window, a torn last line', async () => {
     const { journal, file } = await journalWith(150); // ~30 KiB: the last entry is found in the 16 KiB window
-    const names = Array.from({ length: 200 }, (_, i) => `VARIABLE_NUMBER_${String(i).padStart(3, '0')}_${'N'.repeat(60)}`);
+    const names = Array.from(
+      { length: 200 },
+      (_, i) => `VARIABLE_NUMBER_${String(i).padStart(3, '0')}_${'N'.repeat(60)}`,
+    );
     await journal.append({ type: 'backup.restored', deploymentId: 'demo-one', details: { names } }); // one entry of ~17 KiB
     await journal.append({ type: 'backup.restored', deploymentId: 'demo-one', details: { names } });
     writeFileSync(file, readFileSync(file, 'utf8') + '{"seq":153,"at":"2026-05-01T00:0'); // a crash mid-write
@@ -116,19 +120,28 @@ describe('journal', () => {
     const { journal, redactor, file } = await journalWith(1);
     redactor.register('CANARY-journal-value-123456');
     const before = readFileSync(file, 'utf8');
-    await expect(journal.append({ type: 'secret.revealed', subject: 'X', details: { oops: 'CANARY-journal-value-123456' } })).rejects.toMatchObject({ code: 'JOURNAL_REFUSED_SECRET' });
+    await expect(
+      journal.append({ type: 'secret.revealed', subject: 'X', details: { oops: 'CANARY-journal-value-123456' } }),
+    ).rejects.toMatchObject({ code: 'JOURNAL_REFUSED_SECRET' });
     expect(readFileSync(file, 'utf8')).toBe(before);
     expect(JSON.stringify(await journal.read())).not.toContain('CANARY');
     // A first entry refused: not even an empty journal appears.
     const fresh = join(mkdtempSync(join(tmpdir(), 'cs-journal-')), 'journal.jsonl');
-    await expect(createJournal({ file: fresh, redactor }).append({ type: 'secret.revealed', subject: 'CANARY-journal-value-123456' })).rejects.toMatchObject({ code: 'JOURNAL_REFUSED_SECRET' });
+    await expect(
+      createJournal({ file: fresh, redactor }).append({
+        type: 'secret.revealed',
+        subject: 'CANARY-journal-value-123456',
+      }),
+    ).rejects.toMatchObject({ code: 'JOURNAL_REFUSED_SECRET' });
     expect(existsSync(fresh)).toBe(false);
   });
 
   it('refuses malformed input', async () => {
     const { journal } = await journalWith(0);
     // A type outside the list does not compile; an untyped caller (JSON, JS) is still refused at run time.
-    await expect(journal.append({ type: 'NotAType' as JournalType })).rejects.toMatchObject({ code: 'JOURNAL_INVALID' });
+    await expect(journal.append({ type: 'NotAType' as JournalType })).rejects.toMatchObject({
+      code: 'JOURNAL_INVALID',
+    });
   });
 
   it('exports a copy with its verification', async () => {

@@ -18,10 +18,15 @@ describe('file vault', () => {
     await v.set('crucible-secrets/demo-one', 'REDIS_PASSWORD', CANARY);
     await v.set('crucible-secrets/demo-one', 'POSTGRES_PASSWORD', 'pg-value');
     v.lock();
-    await expect(v.get('crucible-secrets/demo-one', 'REDIS_PASSWORD')).rejects.toMatchObject({ code: 'KEYCHAIN_VAULT_LOCKED' });
+    await expect(v.get('crucible-secrets/demo-one', 'REDIS_PASSWORD')).rejects.toMatchObject({
+      code: 'KEYCHAIN_VAULT_LOCKED',
+    });
     const again = await FileVault.unlock(f, PASS);
     expect(await again.get('crucible-secrets/demo-one', 'REDIS_PASSWORD')).toBe(CANARY);
-    expect((await again.list('crucible-secrets/demo-one')).map((e) => e.account).sort()).toEqual(['POSTGRES_PASSWORD', 'REDIS_PASSWORD']);
+    expect((await again.list('crucible-secrets/demo-one')).map((e) => e.account).sort()).toEqual([
+      'POSTGRES_PASSWORD',
+      'REDIS_PASSWORD',
+    ]);
     expect(await again.delete('crucible-secrets/demo-one', 'REDIS_PASSWORD')).toBe(true);
     expect(await again.delete('crucible-secrets/demo-one', 'REDIS_PASSWORD')).toBe(false);
     expect(await again.list('crucible-secrets/other')).toEqual([]);
@@ -35,7 +40,12 @@ describe('file vault', () => {
     const text = readFileSync(f, 'utf8');
     expect(text).not.toContain(CANARY);
     expect(text).not.toContain(Buffer.from(CANARY).toString('base64'));
-    expect(JSON.parse(text)).toMatchObject({ format: 'crucible-secrets-vault', version: 1, kdf: { name: 'argon2id', memoryKiB: 1024 }, cipher: { name: 'aes-256-gcm' } });
+    expect(JSON.parse(text)).toMatchObject({
+      format: 'crucible-secrets-vault',
+      version: 1,
+      kdf: { name: 'argon2id', memoryKiB: 1024 },
+      cipher: { name: 'aes-256-gcm' },
+    });
     expect(statSync(f).mode & 0o777).toBe(0o600);
     expect(readdirSync(join(f, '..'))).toEqual(['vault.cskv']);
   });
@@ -52,7 +62,9 @@ describe('file vault', () => {
   it('refuses a wrong passphrase', async () => {
     const f = file();
     await FileVault.create(f, PASS, { kdf });
-    await expect(FileVault.unlock(f, 'wrong horse battery staple')).rejects.toMatchObject({ code: 'KEYCHAIN_VAULT_WRONG_PASSPHRASE' });
+    await expect(FileVault.unlock(f, 'wrong horse battery staple')).rejects.toMatchObject({
+      code: 'KEYCHAIN_VAULT_WRONG_PASSPHRASE',
+    });
   });
 
   it('detects a changed ciphertext and a changed KDF parameter (the header is authenticated)', async () => {
@@ -78,7 +90,9 @@ describe('file vault', () => {
   });
 
   it('refuses a short passphrase', async () => {
-    await expect(FileVault.create(file(), 'short', { kdf })).rejects.toMatchObject({ code: 'KEYCHAIN_VAULT_WEAK_PASSPHRASE' });
+    await expect(FileVault.create(file(), 'short', { kdf })).rejects.toMatchObject({
+      code: 'KEYCHAIN_VAULT_WEAK_PASSPHRASE',
+    });
   });
 
   it('two handles on the same vault (app and CLI) see each other’s writes and lose none', async () => {
@@ -95,7 +109,12 @@ describe('keychain backend selector', () => {
   it('returns the OS keychain when the admin chose it, and never the vault instead', async () => {
     const f = file();
     const osError = Object.assign(new Error('x'), { code: 'KEYCHAIN_NATIVE_MODULE_MISSING' });
-    const p = createKeychainProvider({ readChoice: () => Promise.resolve('os'), vaultFile: f, vaultKdf: kdf, openOs: () => Promise.reject(osError) });
+    const p = createKeychainProvider({
+      readChoice: () => Promise.resolve('os'),
+      vaultFile: f,
+      vaultKdf: kdf,
+      openOs: () => Promise.reject(osError),
+    });
     await p.createVault(PASS).catch(() => undefined); // even with a vault present and unlocked
     await expect(p.get()).rejects.toBe(osError);
   });
@@ -103,7 +122,11 @@ describe('keychain backend selector', () => {
   it('with the vault chosen: locked is an error, unlocked is the vault', async () => {
     const f = file();
     await FileVault.create(f, PASS, { kdf });
-    const p = createKeychainProvider({ readChoice: () => Promise.resolve('file-vault'), vaultFile: f, openOs: () => Promise.reject(new Error('must not be called')) });
+    const p = createKeychainProvider({
+      readChoice: () => Promise.resolve('file-vault'),
+      vaultFile: f,
+      openOs: () => Promise.reject(new Error('must not be called')),
+    });
     await expect(p.get()).rejects.toMatchObject({ code: 'KEYCHAIN_VAULT_LOCKED' });
     await p.unlockVault(PASS);
     expect((await p.get()).backend).toBe('file-vault');

@@ -59,7 +59,9 @@ describe('front-door compose changes', () => {
     const f = (await planComposeChanges(dir, ORIGIN, crucibleCeProfile)).files[0];
     if (!f) throw new Error('no plan');
     writeFileSync(join(dir, 'docker-compose.yml'), readFileSync(FIXTURE, 'utf8') + '# edited meanwhile\n');
-    await expect(applyComposeChanges(dir, ORIGIN, { [f.file]: f.token }, join(dir, 'keep'), crucibleCeProfile)).rejects.toMatchObject({ code: 'FIX_STALE' });
+    await expect(
+      applyComposeChanges(dir, ORIGIN, { [f.file]: f.token }, join(dir, 'keep'), crucibleCeProfile),
+    ).rejects.toMatchObject({ code: 'FIX_STALE' });
     expect(readdirSync(dir)).toEqual(['docker-compose.yml']);
     expect(readFileSync(join(dir, 'docker-compose.yml'), 'utf8')).toContain('# edited meanwhile');
   });

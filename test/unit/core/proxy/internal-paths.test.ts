@@ -16,7 +16,8 @@ import { crucibleCeProfile } from '../../../../electron/core/stack/crucible-ce';
 // and the audit's reading of existing configurations.
 
 const NOW = new Date('2026-12-06T00:00:00Z');
-const plan = (server: 'nginx' | 'caddy') => planProxy({ server, domain: 'crucible.example.com', environment: 'production', tls: { mode: 'acme' } }, NOW);
+const plan = (server: 'nginx' | 'caddy') =>
+  planProxy({ server, domain: 'crucible.example.com', environment: 'production', tls: { mode: 'acme' } }, NOW);
 
 describe('generated configurations', () => {
   it('nginx answers /api/debug/, /openapi.json, /docs and /redoc with 404, citing docs/crucible.md, before the api routes', async () => {
@@ -32,14 +33,19 @@ describe('generated configurations', () => {
 
   it('Caddy answers the same paths with 404 in a handle block placed before the login and api handles', async () => {
     const t = renderCaddy(await plan('caddy'));
-    expect(t).toContain('\t@crucible_internal path /api/debug /api/debug/* /openapi.json /docs /docs/* /redoc /redoc/*\n\thandle @crucible_internal {\n\t\trespond 404\n\t}');
+    expect(t).toContain(
+      '\t@crucible_internal path /api/debug /api/debug/* /openapi.json /docs /docs/* /redoc /redoc/*\n\thandle @crucible_internal {\n\t\trespond 404\n\t}',
+    );
     expect(t.indexOf('handle @crucible_internal')).toBeLessThan(t.indexOf('handle @login'));
     expect(t.indexOf('handle @crucible_internal')).toBeLessThan(t.indexOf('handle @api'));
     expect(t).toContain('# Kept inside (docs/crucible.md#endpoints-the-front-door-keeps-inside)');
   });
 
   it('the verification step checks both paths from outside', async () => {
-    const b = await generateProxyBundle({ server: 'nginx', domain: 'crucible.example.com', environment: 'production', tls: { mode: 'acme' } }, { folder: null, now: NOW });
+    const b = await generateProxyBundle(
+      { server: 'nginx', domain: 'crucible.example.com', environment: 'production', tls: { mode: 'acme' } },
+      { folder: null, now: NOW },
+    );
     const verify = b.manualSteps.find((s) => s.id === 'verify');
     expect(verify?.commands).toEqual(
       expect.arrayContaining([
@@ -52,7 +58,8 @@ describe('generated configurations', () => {
 });
 
 describe('the audit reads whether a configuration keeps them inside', () => {
-  const hand = (inner: string) => `server {\n  listen 443 ssl;\n${inner}\n  location / { proxy_pass http://127.0.0.1:8000; }\n}\n`;
+  const hand = (inner: string) =>
+    `server {\n  listen 443 ssl;\n${inner}\n  location / { proxy_pass http://127.0.0.1:8000; }\n}\n`;
   const caddy = (inner: string) => `crucible.example.com {\n${inner}\n\treverse_proxy 127.0.0.1:8000\n}\n`;
   const denies = (path: string, text: string) => inspectProxyConfig(path, text, ['8000'])?.denies;
 
@@ -62,15 +69,22 @@ describe('the audit reads whether a configuration keeps them inside', () => {
   });
 
   it('sees common hand-written forms', () => {
-    expect(denies('a', hand('  location /api/debug { deny all; }\n  location = /openapi.json { return 403; }'))).toEqual({ debug: true, schema: true });
+    expect(
+      denies('a', hand('  location /api/debug { deny all; }\n  location = /openapi.json { return 403; }')),
+    ).toEqual({ debug: true, schema: true });
     expect(denies('b', caddy('\trespond /api/debug/* 403'))).toEqual({ debug: true, schema: false });
-    expect(denies('c', caddy('\t@dbg {\n\t\tpath /api/debug* /openapi.json\n\t}\n\thandle @dbg {\n\t\tabort\n\t}'))).toEqual({ debug: true, schema: true });
+    expect(
+      denies('c', caddy('\t@dbg {\n\t\tpath /api/debug* /openapi.json\n\t}\n\thandle @dbg {\n\t\tabort\n\t}')),
+    ).toEqual({ debug: true, schema: true });
     expect(denies('d', caddy('\thandle /api/debug/* {\n\t\terror 404\n\t}'))).toEqual({ debug: true, schema: false });
   });
 
   it('does not count commented-out rules, a rule that proxies, or a 3xx', () => {
     expect(denies('e', hand('  # location /api/debug { return 404; }'))).toEqual({ debug: false, schema: false });
-    expect(denies('f', hand('  location /api/debug/ { proxy_pass http://127.0.0.1:8000; }'))).toEqual({ debug: false, schema: false });
+    expect(denies('f', hand('  location /api/debug/ { proxy_pass http://127.0.0.1:8000; }'))).toEqual({
+      debug: false,
+      schema: false,
+    });
     expect(denies('g', caddy('\trespond /openapi.json 302'))).toEqual({ debug: false, schema: false });
   });
 
@@ -78,9 +92,19 @@ describe('the audit reads whether a configuration keeps them inside', () => {
     const sys = mkdtempSync(join(tmpdir(), 'sys-'));
     writeFileSync(join(sys, 'handmade.conf'), hand('  location = /openapi.json { return 404; }'));
     writeFileSync(join(sys, 'crucible-crucible.example.com.conf'), renderNginx(await plan('nginx')));
-    const ctx = await buildAuditContext(target(materialise('stock-prod'), 'production', ['docker-compose.prod.yml']), { fingerprintKey: key, secretVariables: sets.secret, requiredVariables: sets.required, profile: crucibleCeProfile, gitBinary: null });
-    const got = createProxyAuditRules(fileLocator([sys]), [sys]).flatMap((r) => r.run(ctx)).filter((f) => f.code === 'PROXY_INTERNAL_EXPOSED');
-    expect(got.map((f) => [f.severity, f.title])).toEqual([['warning', `${join(sys, 'handmade.conf')} does not keep /api/debug/ inside`]]);
+    const ctx = await buildAuditContext(target(materialise('stock-prod'), 'production', ['docker-compose.prod.yml']), {
+      fingerprintKey: key,
+      secretVariables: sets.secret,
+      requiredVariables: sets.required,
+      profile: crucibleCeProfile,
+      gitBinary: null,
+    });
+    const got = createProxyAuditRules(fileLocator([sys]), [sys])
+      .flatMap((r) => r.run(ctx))
+      .filter((f) => f.code === 'PROXY_INTERNAL_EXPOSED');
+    expect(got.map((f) => [f.severity, f.title])).toEqual([
+      ['warning', `${join(sys, 'handmade.conf')} does not keep /api/debug/ inside`],
+    ]);
     expect(got[0]?.message).toContain('service/app/api/routers/debug_settings.py');
     expect(got[0]?.message).not.toContain('openapi');
     expect(got[0]?.message).toContain('docs/crucible.md#endpoints-the-front-door-keeps-inside');

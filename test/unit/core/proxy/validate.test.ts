@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../../electron/common/errors';
-import { checkHsts, checkTuning, hstsHeaderValue, parseDomain, parsePublicUrl, parseUpstream, resolveAddress } from '../../../../electron/core/proxy/validate';
+import {
+  checkHsts,
+  checkTuning,
+  hstsHeaderValue,
+  parseDomain,
+  parsePublicUrl,
+  parseUpstream,
+  resolveAddress,
+} from '../../../../electron/core/proxy/validate';
 
 function codeOf(f: () => unknown): string {
   try {
@@ -46,42 +54,67 @@ describe('parseDomain', () => {
 
 describe('parsePublicUrl', () => {
   it('accepts https with or without a port and gives the exact origin', () => {
-    expect(parsePublicUrl('https://crucible.example.com', 'production')).toEqual({ domain: 'crucible.example.com', httpsPort: 443, origin: 'https://crucible.example.com' });
+    expect(parsePublicUrl('https://crucible.example.com', 'production')).toEqual({
+      domain: 'crucible.example.com',
+      httpsPort: 443,
+      origin: 'https://crucible.example.com',
+    });
     expect(parsePublicUrl('https://crucible.example.com/', 'production').origin).toBe('https://crucible.example.com');
-    expect(parsePublicUrl('https://crucible.example.com:8443', 'staging').origin).toBe('https://crucible.example.com:8443');
+    expect(parsePublicUrl('https://crucible.example.com:8443', 'staging').origin).toBe(
+      'https://crucible.example.com:8443',
+    );
   });
 
   it('refuses an http URL in production with a message naming https', () => {
     expect(codeOf(() => parsePublicUrl('http://crucible.example.com', 'production'))).toBe('PROXY_HTTP_IN_PRODUCTION');
-    expect(() => parsePublicUrl('http://crucible.example.com', 'production')).toThrow(/https:\/\/crucible\.example\.com/);
+    expect(() => parsePublicUrl('http://crucible.example.com', 'production')).toThrow(
+      /https:\/\/crucible\.example\.com/,
+    );
   });
 
   it('refuses http elsewhere too, since the front door serves HTTPS', () => {
     expect(codeOf(() => parsePublicUrl('http://crucible.example.com', 'development'))).toBe('PROXY_HTTP_URL');
   });
 
-  it.each(['crucible.example.com', 'https://crucible.example.com/app', 'https://u:p@crucible.example.com', 'https://crucible.example.com?x=1', 'ftp://crucible.example.com', 'https://cru cible.example.com'])('refuses %j', (raw) => {
+  it.each([
+    'crucible.example.com',
+    'https://crucible.example.com/app',
+    'https://u:p@crucible.example.com',
+    'https://crucible.example.com?x=1',
+    'ftp://crucible.example.com',
+    'https://cru cible.example.com',
+  ])('refuses %j', (raw) => {
     expect(codeOf(() => parsePublicUrl(raw, 'production'))).toBe('PROXY_BAD_URL');
   });
 
   it('needs exactly one of domain and URL', () => {
     expect(codeOf(() => resolveAddress({}, 'production'))).toBe('PROXY_ADDRESS_MISSING');
-    expect(codeOf(() => resolveAddress({ domain: 'a.example.com', publicUrl: 'https://a.example.com' }, 'production'))).toBe('PROXY_ADDRESS_MISSING');
+    expect(
+      codeOf(() => resolveAddress({ domain: 'a.example.com', publicUrl: 'https://a.example.com' }, 'production')),
+    ).toBe('PROXY_ADDRESS_MISSING');
   });
 });
 
 describe('HSTS and limits', () => {
   it('builds the header from the choices, preload only when asked', () => {
-    expect(hstsHeaderValue({ maxAgeSeconds: 31536000, includeSubDomains: false, preload: false })).toBe('max-age=31536000');
-    expect(hstsHeaderValue({ maxAgeSeconds: 63072000, includeSubDomains: true, preload: true })).toBe('max-age=63072000; includeSubDomains; preload');
+    expect(hstsHeaderValue({ maxAgeSeconds: 31536000, includeSubDomains: false, preload: false })).toBe(
+      'max-age=31536000',
+    );
+    expect(hstsHeaderValue({ maxAgeSeconds: 63072000, includeSubDomains: true, preload: true })).toBe(
+      'max-age=63072000; includeSubDomains; preload',
+    );
   });
 
   it('refuses a max-age under one year', () => {
-    expect(codeOf(() => checkHsts({ maxAgeSeconds: 31535999, includeSubDomains: false, preload: false }))).toBe('PROXY_HSTS_TOO_SHORT');
+    expect(codeOf(() => checkHsts({ maxAgeSeconds: 31535999, includeSubDomains: false, preload: false }))).toBe(
+      'PROXY_HSTS_TOO_SHORT',
+    );
   });
 
   it('refuses preload without includeSubDomains', () => {
-    expect(codeOf(() => checkHsts({ maxAgeSeconds: 31536000, includeSubDomains: false, preload: true }))).toBe('PROXY_HSTS_PRELOAD_NEEDS_SUBDOMAINS');
+    expect(codeOf(() => checkHsts({ maxAgeSeconds: 31536000, includeSubDomains: false, preload: true }))).toBe(
+      'PROXY_HSTS_PRELOAD_NEEDS_SUBDOMAINS',
+    );
   });
 
   it('refuses limits out of range', () => {

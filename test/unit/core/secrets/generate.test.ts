@@ -1,5 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { ALPHABETS, createStrengthChecker, entropyBits, generatePassword, generateSecret, randomString, type RandomSource } from '../../../../electron/core/secrets';
+import {
+  ALPHABETS,
+  createStrengthChecker,
+  entropyBits,
+  generatePassword,
+  generateSecret,
+  randomString,
+  type RandomSource,
+} from '../../../../electron/core/secrets';
 
 /** A scripted source: hands out the given bytes in order, then fails the test. */
 function scripted(bytes: number[]): RandomSource {
@@ -35,7 +43,9 @@ describe('randomString: rejection sampling', () => {
   it('refuses bad alphabets, lengths and short random reads', () => {
     expect(() => randomString('aa', 4)).toThrow(expect.objectContaining({ code: 'GEN_BAD_ALPHABET' }));
     expect(() => randomString('ab', 0)).toThrow(expect.objectContaining({ code: 'GEN_BAD_LENGTH' }));
-    expect(() => randomString('ab', 4, () => new Uint8Array(1))).toThrow(expect.objectContaining({ code: 'GEN_RANDOM_FAILED' }));
+    expect(() => randomString('ab', 4, () => new Uint8Array(1))).toThrow(
+      expect.objectContaining({ code: 'GEN_RANDOM_FAILED' }),
+    );
   });
 });
 
@@ -46,8 +56,12 @@ describe('generateSecret', () => {
     expect(s.entropyBits).toBe(384);
   });
   it('with noLeadingDash never starts with "-" (it would look like an option on a command line)', () => {
-    for (let i = 0; i < 200; i++) expect(generateSecret({ alphabet: 'urlsafe', length: 4, noLeadingDash: true }).value.startsWith('-')).toBe(false);
-    expect(generateSecret({ alphabet: 'urlsafe', length: 43, noLeadingDash: true }).entropyBits).toBeCloseTo(Math.log2(63) + 42 * 6, 6);
+    for (let i = 0; i < 200; i++)
+      expect(generateSecret({ alphabet: 'urlsafe', length: 4, noLeadingDash: true }).value.startsWith('-')).toBe(false);
+    expect(generateSecret({ alphabet: 'urlsafe', length: 43, noLeadingDash: true }).entropyBits).toBeCloseTo(
+      Math.log2(63) + 42 * 6,
+      6,
+    );
   });
   it('lower-alnum for POSTGRES_USER: 12 characters, ~62 bits', () => {
     const s = generateSecret({ alphabet: 'lower-alnum', length: 12 });
@@ -67,7 +81,9 @@ describe('generateSecret', () => {
     expect(entropyBits(64, 10)).toBe(60);
   });
   it('two draws differ', () => {
-    expect(generateSecret({ alphabet: 'urlsafe', length: 43 }).value).not.toBe(generateSecret({ alphabet: 'urlsafe', length: 43 }).value);
+    expect(generateSecret({ alphabet: 'urlsafe', length: 43 }).value).not.toBe(
+      generateSecret({ alphabet: 'urlsafe', length: 43 }).value,
+    );
   });
 });
 
@@ -84,6 +100,8 @@ describe('strength checker (zxcvbn-ts)', () => {
     expect((await checker.check('é'.repeat(10))).bytes).toBe(20);
   });
   it('takes user inputs into account', async () => {
-    expect((await checker.check('crucible-prod-2026', ['crucible', 'prod'])).guessesLog10).toBeLessThan((await checker.check('crucible-prod-2026')).guessesLog10);
+    expect((await checker.check('crucible-prod-2026', ['crucible', 'prod'])).guessesLog10).toBeLessThan(
+      (await checker.check('crucible-prod-2026')).guessesLog10,
+    );
   });
 });

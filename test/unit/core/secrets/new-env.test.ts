@@ -7,7 +7,10 @@ import { checkEnv } from '../../../../electron/core/validation';
 
 describe('generateNewEnv', { timeout: 120_000 }, () => {
   it('produces a complete production .env that passes check-env with no warnings', async () => {
-    const r = await generateNewEnv(crucibleCeProfile, { environment: 'production', frontendUrl: 'https://crucible.example.com' });
+    const r = await generateNewEnv(crucibleCeProfile, {
+      environment: 'production',
+      frontendUrl: 'https://crucible.example.com',
+    });
     const doc = parseEnv(r.text);
     expect(doc.problems).toEqual([]);
     const findings = checkEnv(doc, { profile: crucibleCeProfile, environment: 'production' });
@@ -43,10 +46,14 @@ describe('generateNewEnv', { timeout: 120_000 }, () => {
   });
 
   it('requires the frontend URL for production', async () => {
-    await expect(generateNewEnv(crucibleCeProfile, { environment: 'production' })).rejects.toMatchObject({ code: 'GEN_INPUT_REQUIRED' });
+    await expect(generateNewEnv(crucibleCeProfile, { environment: 'production' })).rejects.toMatchObject({
+      code: 'GEN_INPUT_REQUIRED',
+    });
   });
 
   it('refuses an input that cannot be written safely', async () => {
-    await expect(generateNewEnv(crucibleCeProfile, { environment: 'production', frontendUrl: "https://x.example.com/'" })).rejects.toMatchObject({ code: 'ENV_UNSAFE_VALUE' });
+    await expect(
+      generateNewEnv(crucibleCeProfile, { environment: 'production', frontendUrl: "https://x.example.com/'" }),
+    ).rejects.toMatchObject({ code: 'ENV_UNSAFE_VALUE' });
   });
 });

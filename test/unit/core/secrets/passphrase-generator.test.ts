@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStrengthChecker } from '../../../../electron/core/secrets/strength';
-import { DEFAULT_WORDS, effWordlist, generatePassphrase, passphraseBits, WORDLIST_SIZE } from '../../../../electron/core/secrets/passphrase-generator';
+import {
+  DEFAULT_WORDS,
+  effWordlist,
+  generatePassphrase,
+  passphraseBits,
+  WORDLIST_SIZE,
+} from '../../../../electron/core/secrets/passphrase-generator';
 
 const strength = createStrengthChecker();
 afterAll(() => strength.close());
@@ -65,14 +71,18 @@ describe('EFF passphrase generator', () => {
 });
 
 describe('strength of famous and generated passphrases', () => {
-  it.each(['correct horse battery staple', 'Correct-Horse-Battery-Staple', 'correcthorsebatterystaple', 'CORRECT_HORSE_BATTERY_STAPLE', 'correct horse battery', 'Tr0ub4dor&3'])(
-    '%s rates weak at most',
-    async (p) => {
-      const r = await strength.check(p);
-      expect(r.score).toBeLessThanOrEqual(1);
-      expect(r.warning).toMatch(/well-known passphrase|common|guess/i);
-    },
-  );
+  it.each([
+    'correct horse battery staple',
+    'Correct-Horse-Battery-Staple',
+    'correcthorsebatterystaple',
+    'CORRECT_HORSE_BATTERY_STAPLE',
+    'correct horse battery',
+    'Tr0ub4dor&3',
+  ])('%s rates weak at most', async (p) => {
+    const r = await strength.check(p);
+    expect(r.score).toBeLessThanOrEqual(1);
+    expect(r.warning).toMatch(/well-known passphrase|common|guess/i);
+  });
 
   it('six generated EFF words rate strong (score 4), with or without separators', async () => {
     for (let i = 0; i < 3; i++) {

@@ -79,7 +79,9 @@ describe('setup commit', () => {
     expect(values.get('ROUNDTABLE_JWT_SECRET')).not.toBe('change-me-in-production');
     expect(env).toContain('MY_CUSTOM_SETTING="keep me # not a comment"\n');
     expect(env).toContain('ROUNDTABLE_ENABLE_RATE_LIMITING=false\n');
-    expect(res.previousEnvKeptAs).toBe(join(r.home, 'previous', res.deploymentId, (res.previousEnvKeptAs ?? '').split('/').pop() ?? ''));
+    expect(res.previousEnvKeptAs).toBe(
+      join(r.home, 'previous', res.deploymentId, (res.previousEnvKeptAs ?? '').split('/').pop() ?? ''),
+    );
     expect(res.previousEnvKeptAs).toMatch(/\/\.env\.\d{8}T\d{9}Z$/);
     expect(readFileSync(res.previousEnvKeptAs ?? '', 'utf8')).toBe(before);
     expect(statSync(res.previousEnvKeptAs ?? '').mode & 0o777).toBe(0o600);

@@ -1,7 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { CRUCIBLE_WEAK_VALUES, StackProfile, crucibleCeProfile, findVariable, newEnvVariables, rulesFor } from '../../../../electron/core/stack';
+import {
+  CRUCIBLE_WEAK_VALUES,
+  StackProfile,
+  crucibleCeProfile,
+  findVariable,
+  newEnvVariables,
+  rulesFor,
+} from '../../../../electron/core/stack';
 
-const SEVEN = ['API_KEY_ENCRYPTION_KEY', 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD', 'ROUNDTABLE_JWT_SECRET', 'ROUNDTABLE_JWT_REFRESH_SECRET', 'POSTGRES_USER', 'POSTGRES_PASSWORD', 'REDIS_PASSWORD'];
+const SEVEN = [
+  'API_KEY_ENCRYPTION_KEY',
+  'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD',
+  'ROUNDTABLE_JWT_SECRET',
+  'ROUNDTABLE_JWT_REFRESH_SECRET',
+  'POSTGRES_USER',
+  'POSTGRES_PASSWORD',
+  'REDIS_PASSWORD',
+];
 
 describe('the Crucible CE profile', () => {
   it('is valid against the zod schema', () => {
@@ -10,8 +25,27 @@ describe('the Crucible CE profile', () => {
 
   it('covers facts §2: the seven secrets, provider keys, rate limiting, mode, URL, CORS and the legacy admin variables', () => {
     const names = crucibleCeProfile.variables.map((v) => v.name);
-    expect(names).toEqual(expect.arrayContaining([...SEVEN, 'ROUNDTABLE_OPENROUTER_API_KEY', 'ROUNDTABLE_EDEN_AI_API_KEY', 'ROUNDTABLE_ENABLE_RATE_LIMITING', 'ROUNDTABLE_LLM_RATE_LIMIT_TPM', 'ROUNDTABLE_LLM_RATE_LIMIT_WINDOW_SECONDS', 'ROUNDTABLE_ENVIRONMENT', 'ROUNDTABLE_FRONTEND_URL', 'ROUNDTABLE_CORS_ORIGINS', 'ROUNDTABLE_ADMIN_PASSWORD_HASH', 'ROUNDTABLE_ADMIN_SESSION_SECRET', 'ROUNDTABLE_ADMIN_ALLOWED_IPS']));
-    for (const n of ['ROUNDTABLE_ADMIN_PASSWORD_HASH', 'ROUNDTABLE_ADMIN_SESSION_SECRET', 'ROUNDTABLE_ADMIN_ALLOWED_IPS']) {
+    expect(names).toEqual(
+      expect.arrayContaining([
+        ...SEVEN,
+        'ROUNDTABLE_OPENROUTER_API_KEY',
+        'ROUNDTABLE_EDEN_AI_API_KEY',
+        'ROUNDTABLE_ENABLE_RATE_LIMITING',
+        'ROUNDTABLE_LLM_RATE_LIMIT_TPM',
+        'ROUNDTABLE_LLM_RATE_LIMIT_WINDOW_SECONDS',
+        'ROUNDTABLE_ENVIRONMENT',
+        'ROUNDTABLE_FRONTEND_URL',
+        'ROUNDTABLE_CORS_ORIGINS',
+        'ROUNDTABLE_ADMIN_PASSWORD_HASH',
+        'ROUNDTABLE_ADMIN_SESSION_SECRET',
+        'ROUNDTABLE_ADMIN_ALLOWED_IPS',
+      ]),
+    );
+    for (const n of [
+      'ROUNDTABLE_ADMIN_PASSWORD_HASH',
+      'ROUNDTABLE_ADMIN_SESSION_SECRET',
+      'ROUNDTABLE_ADMIN_ALLOWED_IPS',
+    ]) {
       const v = findVariable(crucibleCeProfile, n)!;
       expect(v.effect).toBe('no-effect');
       expect(v.rules.map((r) => r.code)).toContain('ENV_NO_EFFECT');
@@ -21,7 +55,11 @@ describe('the Crucible CE profile', () => {
   it('generates each secret at least as strongly as the service (lengths from facts §2.1)', () => {
     const len = (n: string) => {
       const g = findVariable(crucibleCeProfile, n)!.generator;
-      return g.type === 'random' ? [g.alphabet, g.length] : g.type === 'bcrypt-login-password' ? [g.alphabet, g.passwordLength, g.cost] : null;
+      return g.type === 'random'
+        ? [g.alphabet, g.length]
+        : g.type === 'bcrypt-login-password'
+          ? [g.alphabet, g.passwordLength, g.cost]
+          : null;
     };
     expect(len('API_KEY_ENCRYPTION_KEY')).toEqual(['urlsafe', 43]);
     expect(len('ROUNDTABLE_JWT_SECRET')).toEqual(['urlsafe', 64]);
@@ -34,25 +72,62 @@ describe('the Crucible CE profile', () => {
   });
 
   it('has the exact weak-value list of config.py', () => {
-    expect(CRUCIBLE_WEAK_VALUES).toEqual(['community-secret', 'community-refresh-secret', 'change-me-in-production', 'admin', 'password', 'secret', 'default']);
+    expect(CRUCIBLE_WEAK_VALUES).toEqual([
+      'community-secret',
+      'community-refresh-secret',
+      'change-me-in-production',
+      'admin',
+      'password',
+      'secret',
+      'default',
+    ]);
   });
 
   it('refuses "admin" as the login password in every environment (service rule, error)', () => {
     const v = findVariable(crucibleCeProfile, 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD')!;
     for (const env of ['production', 'staging', 'development'] as const) {
-      expect(rulesFor(v, env)).toContainEqual(expect.objectContaining({ code: 'ENV_ADMIN_PASSWORD', severity: 'error', source: 'service', check: { type: 'notEqual', value: 'admin', caseSensitive: true } }));
+      expect(rulesFor(v, env)).toContainEqual(
+        expect.objectContaining({
+          code: 'ENV_ADMIN_PASSWORD',
+          severity: 'error',
+          source: 'service',
+          check: { type: 'notEqual', value: 'admin', caseSensitive: true },
+        }),
+      );
     }
   });
 
   it('JWT secrets: production errors, local mode warnings (len < 32, weak list)', () => {
     const v = findVariable(crucibleCeProfile, 'ROUNDTABLE_JWT_SECRET')!;
-    expect(rulesFor(v, 'production').filter((r) => r.source === 'service').map((r) => [r.code, r.severity])).toEqual(expect.arrayContaining([['ENV_TOO_SHORT', 'error'], ['ENV_WEAK_VALUE', 'error'], ['ENV_MISSING_REQUIRED', 'error']]));
-    expect(rulesFor(v, 'development').filter((r) => r.source === 'service').map((r) => [r.code, r.severity])).toEqual(expect.arrayContaining([['ENV_TOO_SHORT', 'warning'], ['ENV_WEAK_VALUE', 'warning']]));
+    expect(
+      rulesFor(v, 'production')
+        .filter((r) => r.source === 'service')
+        .map((r) => [r.code, r.severity]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['ENV_TOO_SHORT', 'error'],
+        ['ENV_WEAK_VALUE', 'error'],
+        ['ENV_MISSING_REQUIRED', 'error'],
+      ]),
+    );
+    expect(
+      rulesFor(v, 'development')
+        .filter((r) => r.source === 'service')
+        .map((r) => [r.code, r.severity]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['ENV_TOO_SHORT', 'warning'],
+        ['ENV_WEAK_VALUE', 'warning'],
+      ]),
+    );
   });
 
   it('plain-text password: the service warns everywhere; the guide makes it an error in production', () => {
     const v = findVariable(crucibleCeProfile, 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD')!;
-    const plain = (env: 'production' | 'development') => rulesFor(v, env).filter((r) => r.code === 'ENV_PLAINTEXT_PASSWORD').map((r) => [r.source, r.severity]);
+    const plain = (env: 'production' | 'development') =>
+      rulesFor(v, env)
+        .filter((r) => r.code === 'ENV_PLAINTEXT_PASSWORD')
+        .map((r) => [r.source, r.severity]);
     expect(plain('production')).toEqual([['guide', 'error']]);
     expect(plain('development')).toEqual([['service', 'warning']]);
   });
@@ -65,14 +140,22 @@ describe('the Crucible CE profile', () => {
     const redis = findVariable(crucibleCeProfile, 'REDIS_PASSWORD')!.rotation;
     expect(redis).toMatchObject({ cost: 'sessions-lost', playbook: 'redis-password' });
     expect(redis.servicesToRecreate).toEqual(['redis', 'api', 'worker', 'beat']);
-    expect(findVariable(crucibleCeProfile, 'API_KEY_ENCRYPTION_KEY')!.rotation).toMatchObject({ cost: 'data-at-risk', playbook: 'encryption-key-reencrypt' });
+    expect(findVariable(crucibleCeProfile, 'API_KEY_ENCRYPTION_KEY')!.rotation).toMatchObject({
+      cost: 'data-at-risk',
+      playbook: 'encryption-key-reencrypt',
+    });
     expect(findVariable(crucibleCeProfile, 'POSTGRES_USER')!.rotation.cost).toBe('not-rotatable');
-    expect(findVariable(crucibleCeProfile, 'ROUNDTABLE_JWT_SECRET')!.rotation).toMatchObject({ cost: 'low', servicesToRecreate: ['api', 'worker', 'beat'] });
+    expect(findVariable(crucibleCeProfile, 'ROUNDTABLE_JWT_SECRET')!.rotation).toMatchObject({
+      cost: 'low',
+      servicesToRecreate: ['api', 'worker', 'beat'],
+    });
   });
 
   it('names the consuming services', () => {
     expect(findVariable(crucibleCeProfile, 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD')!.consumers).toEqual(['api']);
-    expect(findVariable(crucibleCeProfile, 'POSTGRES_PASSWORD')!.consumers).toEqual(expect.arrayContaining(['postgres', 'api', 'worker', 'beat']));
+    expect(findVariable(crucibleCeProfile, 'POSTGRES_PASSWORD')!.consumers).toEqual(
+      expect.arrayContaining(['postgres', 'api', 'worker', 'beat']),
+    );
   });
 
   it('rejects a profile with a duplicated variable', () => {

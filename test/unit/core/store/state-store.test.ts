@@ -15,11 +15,22 @@ function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'cs-state-'));
   const sink = memorySink();
   let t = Date.parse('2026-05-01T00:00:00Z');
-  const store = createStateStore({ file: join(dir, 'state.json'), logger: createLogger({ sink }), clock: () => new Date((t += 1000)) });
+  const store = createStateStore({
+    file: join(dir, 'state.json'),
+    logger: createLogger({ sink }),
+    clock: () => new Date((t += 1000)),
+  });
   return { dir, store, sink, file: join(dir, 'state.json') };
 }
 
-const deployment = { id: 'demo-one', name: 'Demo', folder: '/srv/demo', composeFiles: [], environment: 'development' as const, createdAt: '2026-05-01T00:00:00.000Z' };
+const deployment = {
+  id: 'demo-one',
+  name: 'Demo',
+  folder: '/srv/demo',
+  composeFiles: [],
+  environment: 'development' as const,
+  createdAt: '2026-05-01T00:00:00.000Z',
+};
 
 describe('state migrations (golden files)', () => {
   it('reads format 1 and lifts it to the current format', () => {
@@ -58,7 +69,10 @@ describe('state migrations (golden files)', () => {
     await store.update((s) => {
       s.checklists['crucible-prod'] = { 'env-mode': { checkedAt: '2026-05-01T00:00:00.000Z' } };
     });
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ version: STATE_VERSION, checklists: { 'crucible-prod': { 'env-mode': {} } } });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+      version: STATE_VERSION,
+      checklists: { 'crucible-prod': { 'env-mode': {} } },
+    });
     const backups = readdirSync(dir).filter((n) => n.startsWith('state.json.bak-'));
     expect(backups).toHaveLength(1);
     expect(JSON.parse(readFileSync(join(dir, backups[0]!), 'utf8')).version).toBe(1);
@@ -87,7 +101,13 @@ describe('state store', () => {
     await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
         store.update((s) => {
-          s.rotations.push({ id: `r${i}`, deploymentId: 'demo-one', variables: [], startedAt: '2026-05-01T00:00:00.000Z', status: 'done' });
+          s.rotations.push({
+            id: `r${i}`,
+            deploymentId: 'demo-one',
+            variables: [],
+            startedAt: '2026-05-01T00:00:00.000Z',
+            status: 'done',
+          });
         }),
       ),
     );
@@ -123,7 +143,9 @@ describe('state store', () => {
     expect(store.notice()?.message).toMatch(/damaged.*last good copy.*state\.json\.bak-/s);
     const damaged = readdirSync(dir).filter((n) => n.startsWith('state.json.damaged-'));
     expect(damaged).toHaveLength(1);
-    expect(readFileSync(join(dir, damaged[0]!), 'utf8')).toBe(readFileSync(join(FIXTURES, 'broken-truncated.json'), 'utf8'));
+    expect(readFileSync(join(dir, damaged[0]!), 'utf8')).toBe(
+      readFileSync(join(FIXTURES, 'broken-truncated.json'), 'utf8'),
+    );
     expect(sink.lines.some((l) => l.includes('state.recovered'))).toBe(true);
   });
 

@@ -16,18 +16,19 @@ function check(text: string, environment: Environment = 'production') {
 const codes = (fs: Finding[]) => fs.map((f) => `${f.code}:${f.variable ?? ''}:${f.severity}`);
 
 /** A clean production .env built from the stock one. */
-const good = [
-  "API_KEY_ENCRYPTION_KEY='Vq3mW8xT1sZ0pL7rN5kJ2hG9fD4cB6aY1uI0oP3eR7t'",
-  `ROUNDTABLE_COMMUNITY_AUTH_PASSWORD='${HASH}'`,
-  "ROUNDTABLE_JWT_SECRET='Qw2Er4Ty6Ui8Op0As2Df4Gh6Jk8Lz0Xc2Vb4Nm6Qw8Er0Ty2Ui4Op6As8Df0Gh2J'",
-  "ROUNDTABLE_JWT_REFRESH_SECRET='Mn1Bv3Cx5Zl7Kj9Hg1Fd3Sa5Po7Iu9Yt1Re3Wq5Mn7Bv9Cx1Zl3Kj5Hg7Fd9Sa1P'",
-  "POSTGRES_USER='a1b2c3d4e5f6'",
-  "POSTGRES_PASSWORD='Zx9Cv8Bn7Mq6Wr5Et4Yu3Io2Pa1Sd0Fg'",
-  "REDIS_PASSWORD='Lk2Jh4Gf6Ds8Aq0Ws2Ed4Rf6Tg8Yh0Uj2Ik4Ol6Pm8N'",
-  "ROUNDTABLE_ENVIRONMENT='production'",
-  "ROUNDTABLE_FRONTEND_URL='https://crucible.example.com'",
-  "ROUNDTABLE_CORS_ORIGINS='https://crucible.example.com'",
-].join('\n') + '\n';
+const good =
+  [
+    "API_KEY_ENCRYPTION_KEY='Vq3mW8xT1sZ0pL7rN5kJ2hG9fD4cB6aY1uI0oP3eR7t'",
+    `ROUNDTABLE_COMMUNITY_AUTH_PASSWORD='${HASH}'`,
+    "ROUNDTABLE_JWT_SECRET='Qw2Er4Ty6Ui8Op0As2Df4Gh6Jk8Lz0Xc2Vb4Nm6Qw8Er0Ty2Ui4Op6As8Df0Gh2J'",
+    "ROUNDTABLE_JWT_REFRESH_SECRET='Mn1Bv3Cx5Zl7Kj9Hg1Fd3Sa5Po7Iu9Yt1Re3Wq5Mn7Bv9Cx1Zl3Kj5Hg7Fd9Sa1P'",
+    "POSTGRES_USER='a1b2c3d4e5f6'",
+    "POSTGRES_PASSWORD='Zx9Cv8Bn7Mq6Wr5Et4Yu3Io2Pa1Sd0Fg'",
+    "REDIS_PASSWORD='Lk2Jh4Gf6Ds8Aq0Ws2Ed4Rf6Tg8Yh0Uj2Ik4Ol6Pm8N'",
+    "ROUNDTABLE_ENVIRONMENT='production'",
+    "ROUNDTABLE_FRONTEND_URL='https://crucible.example.com'",
+    "ROUNDTABLE_CORS_ORIGINS='https://crucible.example.com'",
+  ].join('\n') + '\n';
 const replace = (key: string, line: string) => good.replace(new RegExp(`^${key}=.*$`, 'm'), line);
 
 describe('checkEnv', () => {
@@ -42,22 +43,39 @@ describe('checkEnv', () => {
   });
 
   it("the project's own stock .env: plain-text password (error in production, warning in development)", () => {
-    expect(codes(check(stock, 'production'))).toContain('ENV_PLAINTEXT_PASSWORD:ROUNDTABLE_COMMUNITY_AUTH_PASSWORD:error');
-    expect(codes(check(stock, 'development'))).toContain('ENV_PLAINTEXT_PASSWORD:ROUNDTABLE_COMMUNITY_AUTH_PASSWORD:warning');
+    expect(codes(check(stock, 'production'))).toContain(
+      'ENV_PLAINTEXT_PASSWORD:ROUNDTABLE_COMMUNITY_AUTH_PASSWORD:error',
+    );
+    expect(codes(check(stock, 'development'))).toContain(
+      'ENV_PLAINTEXT_PASSWORD:ROUNDTABLE_COMMUNITY_AUTH_PASSWORD:warning',
+    );
     expect(exitCodeFor(check(stock, 'development'))).toBe(1);
     expect(exitCodeFor(check(stock, 'production'))).toBe(2);
   });
 
   it('missing required keys', () => {
-    const f = check(good.replace(/^REDIS_PASSWORD=.*\n/m, '').replace(/^ROUNDTABLE_JWT_SECRET=.*$/m, "ROUNDTABLE_JWT_SECRET=''"));
-    expect(codes(f)).toEqual(expect.arrayContaining(['ENV_MISSING_REQUIRED:REDIS_PASSWORD:error', 'ENV_MISSING_REQUIRED:ROUNDTABLE_JWT_SECRET:error']));
+    const f = check(
+      good.replace(/^REDIS_PASSWORD=.*\n/m, '').replace(/^ROUNDTABLE_JWT_SECRET=.*$/m, "ROUNDTABLE_JWT_SECRET=''"),
+    );
+    expect(codes(f)).toEqual(
+      expect.arrayContaining([
+        'ENV_MISSING_REQUIRED:REDIS_PASSWORD:error',
+        'ENV_MISSING_REQUIRED:ROUNDTABLE_JWT_SECRET:error',
+      ]),
+    );
   });
 
   it('weak and default values; "admin" in every environment', () => {
-    expect(codes(check(replace('ROUNDTABLE_JWT_SECRET', 'ROUNDTABLE_JWT_SECRET=Change-Me-In-Production')))).toContain('ENV_WEAK_VALUE:ROUNDTABLE_JWT_SECRET:error');
-    expect(codes(check(replace('API_KEY_ENCRYPTION_KEY', "API_KEY_ENCRYPTION_KEY='default-dev-key-32-bytes-long!!'")))).toContain('ENV_DEFAULT_VALUE:API_KEY_ENCRYPTION_KEY:error');
+    expect(codes(check(replace('ROUNDTABLE_JWT_SECRET', 'ROUNDTABLE_JWT_SECRET=Change-Me-In-Production')))).toContain(
+      'ENV_WEAK_VALUE:ROUNDTABLE_JWT_SECRET:error',
+    );
+    expect(
+      codes(check(replace('API_KEY_ENCRYPTION_KEY', "API_KEY_ENCRYPTION_KEY='default-dev-key-32-bytes-long!!'"))),
+    ).toContain('ENV_DEFAULT_VALUE:API_KEY_ENCRYPTION_KEY:error');
     for (const env of ['production', 'staging', 'development'] as const) {
-      expect(codes(check(replace('ROUNDTABLE_COMMUNITY_AUTH_PASSWORD', 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD=admin'), env))).toContain('ENV_ADMIN_PASSWORD:ROUNDTABLE_COMMUNITY_AUTH_PASSWORD:error');
+      expect(
+        codes(check(replace('ROUNDTABLE_COMMUNITY_AUTH_PASSWORD', 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD=admin'), env)),
+      ).toContain('ENV_ADMIN_PASSWORD:ROUNDTABLE_COMMUNITY_AUTH_PASSWORD:error');
     }
     // exact and case-sensitive, like config.py: "Admin" is not refused by that rule (but is weak)
     const f = codes(check(replace('ROUNDTABLE_COMMUNITY_AUTH_PASSWORD', 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD=Admin')));
@@ -89,8 +107,14 @@ describe('checkEnv', () => {
     const f = codes(check(t));
     expect(f).toContain('ENV_INSECURE_URL:ROUNDTABLE_FRONTEND_URL:error');
     expect(f).toContain('ENV_INSECURE_ORIGIN:ROUNDTABLE_CORS_ORIGINS:error');
-    expect(codes(check(`${good}ROUNDTABLE_CORS_ORIGINS=http://localhost:3000\n`))).toContain('ENV_INSECURE_ORIGIN:ROUNDTABLE_CORS_ORIGINS:error');
-    expect(codes(check(`${good}ROUNDTABLE_CORS_ORIGINS=https://a.example.com\n`)).filter((c) => c.startsWith('ENV_INSECURE'))).toEqual([]);
+    expect(codes(check(`${good}ROUNDTABLE_CORS_ORIGINS=http://localhost:3000\n`))).toContain(
+      'ENV_INSECURE_ORIGIN:ROUNDTABLE_CORS_ORIGINS:error',
+    );
+    expect(
+      codes(check(`${good}ROUNDTABLE_CORS_ORIGINS=https://a.example.com\n`)).filter((c) =>
+        c.startsWith('ENV_INSECURE'),
+      ),
+    ).toEqual([]);
     expect(codes(check(t, 'development')).filter((c) => c.startsWith('ENV_INSECURE'))).toEqual([]);
   });
 
@@ -101,14 +125,26 @@ describe('checkEnv', () => {
   });
 
   it('duplicated, unknown and legacy keys', () => {
-    const f = check(`${good}ROUNDTABLE_JWT_SECRET=Qw2Er4Ty6Ui8Op0As2Df4Gh6Jk8Lz0Xc2Vb4Nm6Qw8Er0Ty2Ui4Op6As8Df0Gh2J\nMY_TOOL=1\nROUNDTABLE_ADMIN_PASSWORD_HASH=abc\n`);
-    expect(codes(f)).toEqual(expect.arrayContaining(['ENV_DUPLICATE_KEY:ROUNDTABLE_JWT_SECRET:warning', 'ENV_UNKNOWN_KEY:MY_TOOL:info', 'ENV_NO_EFFECT:ROUNDTABLE_ADMIN_PASSWORD_HASH:info']));
+    const f = check(
+      `${good}ROUNDTABLE_JWT_SECRET=Qw2Er4Ty6Ui8Op0As2Df4Gh6Jk8Lz0Xc2Vb4Nm6Qw8Er0Ty2Ui4Op6As8Df0Gh2J\nMY_TOOL=1\nROUNDTABLE_ADMIN_PASSWORD_HASH=abc\n`,
+    );
+    expect(codes(f)).toEqual(
+      expect.arrayContaining([
+        'ENV_DUPLICATE_KEY:ROUNDTABLE_JWT_SECRET:warning',
+        'ENV_UNKNOWN_KEY:MY_TOOL:info',
+        'ENV_NO_EFFECT:ROUNDTABLE_ADMIN_PASSWORD_HASH:info',
+      ]),
+    );
     expect(f.find((x) => x.code === 'ENV_DUPLICATE_KEY')?.evidence).toBe('lines 3, 11');
   });
 
   it('production with ROUNDTABLE_ENVIRONMENT missing or not exactly "production"', () => {
-    expect(codes(check(good.replace(/^ROUNDTABLE_ENVIRONMENT=.*\n/m, '')))).toContain('ENV_MODE_MISMATCH:ROUNDTABLE_ENVIRONMENT:warning');
-    expect(codes(check(replace('ROUNDTABLE_ENVIRONMENT', 'ROUNDTABLE_ENVIRONMENT=Production')))).toContain('ENV_MODE_MISMATCH:ROUNDTABLE_ENVIRONMENT:warning');
+    expect(codes(check(good.replace(/^ROUNDTABLE_ENVIRONMENT=.*\n/m, '')))).toContain(
+      'ENV_MODE_MISMATCH:ROUNDTABLE_ENVIRONMENT:warning',
+    );
+    expect(codes(check(replace('ROUNDTABLE_ENVIRONMENT', 'ROUNDTABLE_ENVIRONMENT=Production')))).toContain(
+      'ENV_MODE_MISMATCH:ROUNDTABLE_ENVIRONMENT:warning',
+    );
   });
 
   it('environmentOf reads ROUNDTABLE_ENVIRONMENT', () => {
@@ -118,8 +154,11 @@ describe('checkEnv', () => {
 
   it('broken files become error findings with line numbers', () => {
     const fx = (n: string) => decodeEnvBytes(readFileSync(new URL(`../../../fixtures/env/${n}`, import.meta.url)));
-    const run = (n: string) => checkEnv(fx(n), { profile: crucibleCeProfile, environment: 'development', file: '.env' });
-    expect(run('broken-unterminated-quote.env')).toContainEqual(expect.objectContaining({ code: 'ENV_UNTERMINATED_QUOTE', severity: 'error', line: 2 }));
+    const run = (n: string) =>
+      checkEnv(fx(n), { profile: crucibleCeProfile, environment: 'development', file: '.env' });
+    expect(run('broken-unterminated-quote.env')).toContainEqual(
+      expect.objectContaining({ code: 'ENV_UNTERMINATED_QUOTE', severity: 'error', line: 2 }),
+    );
     expect(run('broken-invalid-key.env')).toContainEqual(expect.objectContaining({ code: 'ENV_INVALID_KEY', line: 2 }));
     expect(run('broken-binary.env')).toContainEqual(expect.objectContaining({ code: 'ENV_BINARY', line: 2 }));
     expect(run('broken-latin1.env')).toContainEqual(expect.objectContaining({ code: 'ENV_NOT_UTF8', line: 2 }));
@@ -131,7 +170,13 @@ describe('checkEnv', () => {
     const canary = (i: number) => `CANARY${i}x7Qz`;
     const names = crucibleCeProfile.variables.map((v) => v.name);
     const lines = names.map((n, i) => `${n}=${canary(i)}${i % 3 === 0 ? '$HOME' : ''}`);
-    lines.push(`DUP=${canary(900)}`, `DUP=${canary(901)}`, `REUSE_A=${canary(902)}`, `POSTGRES_PASSWORD=${canary(1)}`, `BROKEN='${canary(903)}`);
+    lines.push(
+      `DUP=${canary(900)}`,
+      `DUP=${canary(901)}`,
+      `REUSE_A=${canary(902)}`,
+      `POSTGRES_PASSWORD=${canary(1)}`,
+      `BROKEN='${canary(903)}`,
+    );
     for (const env of ['production', 'staging', 'development'] as const) {
       const json = JSON.stringify(check(lines.join('\n'), env));
       expect(json).not.toMatch(/CANARY/);
