@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { AppError } from '../../common/errors';
+import { AppError, isAppError } from '../../common/errors';
+import { readBoundedText } from '../fs/read-bounded';
 import { writeFileAtomic } from '../fs/atomic-write';
 import { parseUserSettingsExport, reencryptExport, ReencryptErrorCode, type ReencryptOptions } from './reencrypt';
 
@@ -24,8 +24,10 @@ export interface ReencryptJobInput extends ReencryptOptions {
 export async function runReencryptionJob(input: ReencryptJobInput): Promise<ReencryptJobSummary> {
   let text: string;
   try {
-    text = await readFile(input.exportFile, 'utf8');
-  } catch {
+    // Bounded and regular files only: a FIFO or /dev/zero in the export's place must not hang or fill memory.
+    text = await readBoundedText(input.exportFile, 'export-json');
+  } catch (e) {
+    if (isAppError(e) && e.code === 'FILE_TOO_LARGE') throw new AppError(ReencryptErrorCode.ExportInvalid, e.message);
     throw new AppError(
       ReencryptErrorCode.ExportInvalid,
       'The export file cannot be read. Check the path and that the export command finished.',
