@@ -145,12 +145,13 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
     openHost: openDeploymentHost,
     home: paths.home,
   });
+  const passwordVariables = passwordHashVariables(profile);
   const backup = createBackupService(
     {
       keychain: () => keychains.get(),
       state: stateStorePort(store, clock),
       journal,
-      env: envFilePort(passwordHashVariables(profile), {
+      env: envFilePort(passwordVariables, {
         home: paths.home,
         openHost: (location) => openDeploymentHost(location),
       }),
@@ -159,7 +160,7 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
       clock,
       appVersion: APP_VERSION,
       recoverInterruptedWrites: (ids) => Promise.all(ids.map((id) => inventory.recover(id))),
-      passwordVariables: passwordHashVariables(profile),
+      passwordVariables,
       random: deps.random,
     },
     deps.backup,

@@ -5,16 +5,9 @@ import { AuditPage } from '../../renderer/src/pages/AuditPage';
 import { ChecklistPage } from '../../renderer/src/pages/ChecklistPage';
 import { ApiError } from '../../electron/common/ipc/api';
 import type { AuditResultView, ChecklistView } from '../../electron/common/ipc/audit.ipc';
-import { installFakeApi } from './fake-api';
+import { demoDeployment, installFakeApi } from './fake-api';
 
-const deployment = {
-  id: 'demo-one',
-  name: 'Demo',
-  folder: '/srv/demo',
-  composeFiles: [],
-  environment: 'production' as const,
-  createdAt: '2026-01-01T00:00:00.000Z',
-};
+const deployment = demoDeployment;
 const finding = {
   code: 'COMPOSE_PORT_ALL_INTERFACES',
   severity: 'warning' as const,

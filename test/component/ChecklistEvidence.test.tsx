@@ -6,7 +6,7 @@ import { DashboardPage } from '../../renderer/src/pages/DashboardPage';
 import { evaluateChecklist, checklistAttention } from '../../electron/core/checklist/evaluate';
 import { ChecklistView, DashboardEntryView } from '../../electron/common/ipc/audit.ipc';
 import type { Finding } from '../../electron/common/model/finding';
-import { installFakeApi } from './fake-api';
+import { demoDeployment, installFakeApi } from './fake-api';
 
 /**
  * Issue 22 item 3 as the admin sees it: items the app verified and items the admin ticked look different on
@@ -14,14 +14,7 @@ import { installFakeApi } from './fake-api';
  * schemas, so the page shows what core decides.
  */
 const NOW = new Date('2026-12-01T00:00:00Z');
-const deployment = {
-  id: 'demo-one',
-  name: 'Demo',
-  folder: '/srv/demo',
-  composeFiles: [],
-  environment: 'production' as const,
-  createdAt: '2026-01-01T00:00:00.000Z',
-};
+const deployment = demoDeployment;
 const finding = (code: string): Finding => ({
   code,
   severity: 'error',

@@ -2,16 +2,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { DumpsSection } from '../../renderer/src/components/dumps/DumpsSection';
-import { installFakeApi } from './fake-api';
+import { demoDeployment, installFakeApi } from './fake-api';
 
-const deployment = {
-  id: 'demo-one',
-  name: 'Demo',
-  folder: '/srv/demo',
-  composeFiles: [],
-  environment: 'production' as const,
-  createdAt: '2026-01-01T00:00:00.000Z',
-};
+const deployment = demoDeployment;
 afterEach(() => {
   cleanup();
 });

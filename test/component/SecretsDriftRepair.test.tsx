@@ -4,16 +4,9 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import { SecretsPage } from '../../renderer/src/pages/SecretsPage';
 import { ApiError } from '../../electron/common/ipc/api';
 import type { DriftDirection, DriftReport, SecretList } from '../../electron/common/ipc/secrets.ipc';
-import { installFakeApi } from './fake-api';
+import { demoDeployment, installFakeApi } from './fake-api';
 
-const deployment = {
-  id: 'demo-one',
-  name: 'Demo',
-  folder: '/srv/demo',
-  composeFiles: [],
-  environment: 'production' as const,
-  createdAt: '2026-01-01T00:00:00.000Z',
-};
+const deployment = demoDeployment;
 const list: SecretList = {
   deploymentId: 'demo-one',
   keychainProblem: null,

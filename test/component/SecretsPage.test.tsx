@@ -5,16 +5,9 @@ import { SecretsPage } from '../../renderer/src/pages/SecretsPage';
 import { DashboardPage } from '../../renderer/src/pages/DashboardPage';
 import { ApiError } from '../../electron/common/ipc/api';
 import type { DriftReport, SecretList } from '../../electron/common/ipc/secrets.ipc';
-import { installFakeApi } from './fake-api';
+import { demoDeployment, installFakeApi } from './fake-api';
 
-const deployment = {
-  id: 'demo-one',
-  name: 'Demo',
-  folder: '/srv/demo',
-  composeFiles: [],
-  environment: 'production' as const,
-  createdAt: '2026-01-01T00:00:00.000Z',
-};
+const deployment = demoDeployment;
 const list: SecretList = {
   deploymentId: 'demo-one',
   keychainProblem: null,

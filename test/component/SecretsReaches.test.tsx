@@ -3,16 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cleanup, render, screen } from '@testing-library/react';
 import { SecretsPage } from '../../renderer/src/pages/SecretsPage';
 import type { SecretList } from '../../electron/common/ipc/secrets.ipc';
-import { installFakeApi } from './fake-api';
+import { demoDeployment, installFakeApi } from './fake-api';
 
-const deployment = {
-  id: 'demo-one',
-  name: 'Demo',
-  folder: '/srv/demo',
-  composeFiles: [],
-  environment: 'production' as const,
-  createdAt: '2026-01-01T00:00:00.000Z',
-};
+const deployment = demoDeployment;
 const base = {
   kind: 'secret',
   fingerprint: null,

@@ -1,6 +1,16 @@
 import type { Api } from '../../electron/common/ipc';
 import { setApiForTests } from '../../renderer/src/api';
 
+/** The one deployment most component tests list: a local folder in production mode. */
+export const demoDeployment = {
+  id: 'demo-one',
+  name: 'Demo',
+  folder: '/srv/demo',
+  composeFiles: [],
+  environment: 'production' as const,
+  createdAt: '2026-01-01T00:00:00.000Z',
+};
+
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends (...a: never[]) => unknown ? T[K] : DeepPartial<T[K]> };
 
 /**

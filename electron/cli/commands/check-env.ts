@@ -10,7 +10,9 @@ import type { CoreServices } from '../../core/services';
 import type { EnvDoc } from '../../core/envfile';
 import { Environment } from '../../common/model/deployment';
 import type { Finding } from '../../common/model/finding';
-import { discoverComposeFiles, MAX_COMPOSE_BYTES } from '../../core/compose/load';
+import { composeProjectFromParsed, discoverComposeFiles, MAX_COMPOSE_BYTES } from '../../core/compose/load';
+import { parseComposeFile } from '../../core/compose/parse-file';
+import { decidedByCompose } from '../../core/validation/compose-decides';
 import { envValues, readEnvFile } from '../../core/envfile';
 import { crucibleCeProfile } from '../../core/stack';
 import { checkEnv, composeRequiredVariables, environmentOf, exitCodeFor } from '../../core/validation';
@@ -48,8 +50,12 @@ contain a secret value. A finding Crucible would start with says so ("Crucible w
       ? await readOnServer(io.core(), file)
       : await readHere(file);
     const env = environment ?? environmentOf(doc);
-    const composeRequired = composeRequiredVariables(composeTexts);
-    const all = checkEnv(doc, { profile: crucibleCeProfile, environment: env, file: basename(file), composeRequired });
+    const composeRequired = composeRequiredVariables(composeTexts.map((c) => c.text));
+    const all = withComposeVerdicts(
+      checkEnv(doc, { profile: crucibleCeProfile, environment: env, file: basename(file), composeRequired }),
+      composeTexts,
+      envValues(doc),
+    );
     const code = exitCodeFor(all);
     const counts = { error: 0, warning: 0, info: 0 };
     for (const f of all) counts[f.severity === 'critical' ? 'error' : f.severity]++;
@@ -73,7 +79,7 @@ contain a secret value. A finding Crucible would start with says so ("Crucible w
   },
 };
 
-async function readHere(file: string): Promise<{ doc: EnvDoc; composeTexts: string[] }> {
+async function readHere(file: string): Promise<{ doc: EnvDoc; composeTexts: ComposeText[] }> {
   const { doc } = await readEnvFile(file);
   return {
     doc,
@@ -86,7 +92,7 @@ async function readHere(file: string): Promise<{ doc: EnvDoc; composeTexts: stri
  * compose files beside it there.
  * @throws AppError HOST_* (unreachable, host key), ENV_FILE_NOT_FOUND
  */
-async function readOnServer(core: CoreServices, file: string): Promise<{ doc: EnvDoc; composeTexts: string[] }> {
+async function readOnServer(core: CoreServices, file: string): Promise<{ doc: EnvDoc; composeTexts: ComposeText[] }> {
   const loc = parseLocation(file, '/');
   const host = core.openHost(loc);
   try {
@@ -108,20 +114,44 @@ async function readOnServer(core: CoreServices, file: string): Promise<{ doc: En
  * the default file and its override), here or on a server. None is fine: check-env then judges the file
  * alone. Unreadable or oversized files are skipped; the audit reports them.
  */
-async function composeTextsBeside(reader: FolderReader, values: ReadonlyMap<string, string>): Promise<string[]> {
+async function composeTextsBeside(reader: FolderReader, values: ReadonlyMap<string, string>): Promise<ComposeText[]> {
   let files: string[];
   try {
     files = await discoverComposeFiles(reader, { lookup: (n) => values.get(n) });
   } catch {
     return [];
   }
-  const texts: string[] = [];
+  const texts: ComposeText[] = [];
   for (const f of files) {
     try {
-      texts.push(await reader.readText(f, 'compose', MAX_COMPOSE_BYTES));
+      texts.push({ file: f, text: await reader.readText(f, 'compose', MAX_COMPOSE_BYTES) });
     } catch {
       /* unreadable: the audit reports it */
     }
   }
   return texts;
+}
+
+interface ComposeText {
+  file: string;
+  text: string;
+}
+
+/**
+ * With the compose files beside the `.env` read, they decide which variables have no effect
+ * (validation/compose-decides.ts), as in the audit; without them (or when they do not parse), the profile's
+ * judgement stands.
+ */
+function withComposeVerdicts(
+  findings: Finding[],
+  compose: readonly ComposeText[],
+  values: ReadonlyMap<string, string>,
+): Finding[] {
+  if (compose.length === 0) return findings;
+  try {
+    const parsed = compose.map((c) => parseComposeFile(c.text, c.file, '/', (n) => values.get(n)));
+    return decidedByCompose(findings, composeProjectFromParsed('/', parsed), values, crucibleCeProfile);
+  } catch {
+    return findings;
+  }
 }

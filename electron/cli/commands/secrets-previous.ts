@@ -59,10 +59,11 @@ where git could pick it up): the newest ${String(KEEP_PER_FILE)} of each file, 0
     else if (list.length === 0) io.stdout.write(`No previous versions are kept for ${deployment.name} yet.\n`);
     else {
       const w = Math.max(2, ...list.map((v) => v.id.length));
-      io.stdout.write(`${'ID'.padEnd(w)}  ${'FILE'.padEnd(20)}  REPLACED (UTC)\n`);
+      const fw = Math.max(4, ...list.map((v) => v.of.length));
+      io.stdout.write(`${'ID'.padEnd(w)}  ${'FILE'.padEnd(fw)}  REPLACED (UTC)\n`);
       for (const v of list)
         io.stdout.write(
-          `${v.id.padEnd(w)}  ${v.of.padEnd(20)}  ${v.takenAt.replace('T', ' ').replace(/\.\d{3}Z$/, 'Z')}\n`,
+          `${v.id.padEnd(w)}  ${v.of.padEnd(fw)}  ${v.takenAt.replace('T', ' ').replace(/\.\d{3}Z$/, 'Z')}\n`,
         );
     }
     return ExitCode.Ok;

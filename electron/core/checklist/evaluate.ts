@@ -99,19 +99,36 @@ function evaluated(def: ChecklistItemDef, base: Base, findings: readonly Finding
   };
 }
 
+/** The failing state of a manual or ongoing item the latest audit has findings against (null when none). */
+function blockedState(
+  def: ChecklistItemDef,
+  withTick: Base,
+  findings: readonly Finding[] | null,
+  basis: (count: number) => string,
+): ChecklistItemState | null {
+  const blockers = findings === null ? [] : matching(findings, def.blockedBy);
+  if (blockers.length === 0) return null;
+  return {
+    ...withTick,
+    status: 'fail',
+    state: 'failing',
+    basis: basis(blockers.length),
+    evidence: blockers.map(describe),
+  };
+}
+
 function manual(def: ChecklistItemDef, base: Base, input: ChecklistInput): ChecklistItemState {
   const { findings, ticks, now } = input;
   const tick = ticks[def.id];
   const withTick = tick ? { ...base, tick } : base;
-  const blockers = findings === null ? [] : matching(findings, def.blockedBy);
-  if (blockers.length > 0)
-    return {
-      ...withTick,
-      status: 'fail',
-      state: 'failing',
-      basis: `The latest audit reports ${String(blockers.length)} finding${blockers.length === 1 ? '' : 's'} against it${noted(tick) ? ', whatever the tick says' : ''}.`,
-      evidence: blockers.map(describe),
-    };
+  const blocked = blockedState(
+    def,
+    withTick,
+    findings,
+    (n) =>
+      `The latest audit reports ${String(n)} finding${n === 1 ? '' : 's'} against it${noted(tick) ? ', whatever the tick says' : ''}.`,
+  );
+  if (blocked) return blocked;
   const proof = def.proof ? prove(def.proof, input.facts ?? NO_FACTS, now) : null;
   // Evidence the app found wins over a tick; a tick is shown as the admin's word, with what the app saw.
   if (proof?.verified) return { ...withTick, status: 'pass', state: 'verified', basis: proof.evidence, evidence: [] };
@@ -142,15 +159,8 @@ function ongoing(def: ChecklistItemDef, base: Base, input: ChecklistInput): Chec
   const { findings, ticks, now } = input;
   const tick = ticks[def.id];
   const withTick = tick ? { ...base, tick } : base;
-  const blockers = findings === null ? [] : matching(findings, def.blockedBy);
-  if (blockers.length > 0)
-    return {
-      ...withTick,
-      status: 'fail',
-      state: 'failing',
-      basis: 'The latest audit reports findings against it.',
-      evidence: blockers.map(describe),
-    };
+  const blocked = blockedState(def, withTick, findings, () => 'The latest audit reports findings against it.');
+  if (blocked) return blocked;
   const period = (def.periodDays ?? 90) * DAY;
   if (!noted(tick))
     return {

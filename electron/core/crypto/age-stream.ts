@@ -1,6 +1,7 @@
-import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { Decrypter, Encrypter, generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { AppError } from '../../common/errors';
+import { writeFileAtomic } from '../fs/atomic-write';
 
 /**
  * Database dumps are encrypted as they arrive, in the age format (age-encryption.org/v1) to an X25519
@@ -14,6 +15,16 @@ export interface ChunkSink {
   write(chunk: Uint8Array): Promise<void>;
   /** Flushes everything written (and the final age chunk). */
   end(): Promise<void>;
+}
+
+/** A sink that writes each chunk as it is to `fh` (the plaintext case). */
+export function fileSink(fh: FileHandle): ChunkSink {
+  return {
+    write: async (chunk) => {
+      await fh.write(chunk);
+    },
+    end: () => Promise.resolve(),
+  };
 }
 
 const RECIPIENT = /^age1[02-9ac-hj-np-z]{58}$/;
@@ -92,20 +103,13 @@ export async function ageDecryptTo(identity: string, input: ReadableStream<Uint8
   }
 }
 
-/** Encrypts `data` to `recipient` into a new 0600 file at `path` (temp, fsync, rename). */
+/**
+ * Encrypts `data` (already whole in memory) to `recipient` into a 0600 file at `path`, through the atomic
+ * writer (temp, fsync, rename, folder fsync; a symlink refused).
+ */
 export async function writeEncryptedFile(path: string, data: string | Uint8Array, recipient: string): Promise<void> {
-  const temp = `${path}.part-${String(process.pid)}-${String(Date.now())}`;
-  const fh = await open(temp, 'wx', 0o600);
-  try {
-    const sink = await ageEncryptingSink(recipient, fh);
-    await sink.write(typeof data === 'string' ? new TextEncoder().encode(data) : data);
-    await sink.end();
-    await fh.sync();
-    await fh.close();
-    await rename(temp, path);
-  } catch (e) {
-    await fh.close().catch(() => undefined);
-    await unlink(temp).catch(() => undefined);
-    throw e;
-  }
+  assertAgeRecipient(recipient);
+  const e = new Encrypter();
+  e.addRecipient(recipient);
+  await writeFileAtomic(path, await e.encrypt(data), { mode: 0o600, keepPrevious: false });
 }

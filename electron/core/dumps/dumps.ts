@@ -3,7 +3,14 @@ import * as fsp from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { AppError } from '../../common/errors';
-import { ageDecryptTo, ageEncryptingSink, assertAgeRecipient, newAgeIdentity, recipientOf } from '../crypto/age-stream';
+import {
+  ageDecryptTo,
+  ageEncryptingSink,
+  assertAgeRecipient,
+  fileSink,
+  newAgeIdentity,
+  recipientOf,
+} from '../crypto/age-stream';
 import type { Journal } from '../journal/journal';
 import type { Keychain } from '../keychain/keychain';
 import type { StateStore } from '../store/state-store';
@@ -183,14 +190,7 @@ export function createDumps(deps: DumpsDeps): Dumps {
       if (identity === null)
         throw new AppError('DUMP_KEY_MISSING', `The app's dump key is not in this keychain. ${byHand}`);
       const input = Readable.toWeb((await fsp.open(path)).createReadStream()) as ReadableStream<Uint8Array>;
-      await writeNewFile(out, (fh) =>
-        ageDecryptTo(identity, input, {
-          write: async (c) => {
-            await fh.write(c);
-          },
-          end: () => Promise.resolve(),
-        }),
-      ).catch((e: unknown) => {
+      await writeNewFile(out, (fh) => ageDecryptTo(identity, input, fileSink(fh))).catch((e: unknown) => {
         if (e instanceof AppError && e.code === 'DUMP_DECRYPT_FAILED')
           throw new AppError('DUMP_DECRYPT_FAILED', `${e.message} ${byHand}`);
         throw e;

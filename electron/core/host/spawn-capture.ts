@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { constants } from 'node:os';
-import { ageEncryptingSink, type ChunkSink } from '../crypto/age-stream';
+import { ageEncryptingSink, fileSink, type ChunkSink } from '../crypto/age-stream';
 
 /**
  * One way to run a program for the host adapters: argv (never a shell), stdin written then closed, each
@@ -101,14 +101,7 @@ export async function spawnCapture(file: string, args: readonly string[], option
     fh = await open(temp, 'wx', 0o600);
     const out = fh;
     const sink: ChunkSink =
-      options.stdoutEncryptTo === undefined
-        ? {
-            write: async (c) => {
-              await out.write(c);
-            },
-            end: () => Promise.resolve(),
-          }
-        : await ageEncryptingSink(options.stdoutEncryptTo, out);
+      options.stdoutEncryptTo === undefined ? fileSink(out) : await ageEncryptingSink(options.stdoutEncryptTo, out);
     const r = await spawnCaptureTo(file, args, options, sink);
     await sink.end();
     await fh.sync();

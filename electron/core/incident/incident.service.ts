@@ -236,13 +236,19 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
   };
   const renderReport = (inc: Incident, state: AppState) => renderIncidentReport(reports, inc, state);
 
-  async function rotateNext(id: string): Promise<IncidentView> {
+  /** The rotator, or INCIDENT_ROTATION_UNAVAILABLE saying why (the same reason the view shows). */
+  async function requireRotator(id: string): Promise<IncidentRotator> {
     const rotator = deps.rotator();
     if (!rotator)
       throw new AppError(
         'INCIDENT_ROTATION_UNAVAILABLE',
         (await availability(find(await store.read(), id))).reason ?? 'Rotation is not available.',
       );
+    return rotator;
+  }
+
+  async function rotateNext(id: string): Promise<IncidentView> {
+    const rotator = await requireRotator(id);
     const inc = find(await store.read(), id);
     if (inc.status === 'closed') throw new AppError(m.IncidentErrorCode.Closed, 'The incident is closed.');
     if (!inc.rotation)
@@ -353,12 +359,7 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
       return viewAfter(inc);
     },
     async planRotation(id, only) {
-      const rotator = deps.rotator();
-      if (!rotator)
-        throw new AppError(
-          'INCIDENT_ROTATION_UNAVAILABLE',
-          (await availability(find(await store.read(), id))).reason ?? 'Rotation is not available.',
-        );
+      const rotator = await requireRotator(id);
       const inc0 = find(await store.read(), id);
       const order = await rotator.plan(inc0.deploymentId, only && only.length > 0 ? only : undefined);
       const inc = await change(id, (cur) => m.planRotation(cur, order, clock()));

@@ -108,9 +108,13 @@ export function createDriftRepair(deps: DriftRepairDeps): DriftRepair {
     }
   }
 
-  async function snapshot(id: string, name: string, host: DeploymentHost | null): Promise<Snapshot> {
-    const { deployment } = await deps.settled(id);
-    const location = parseLocation(deployment.folder, '/');
+  async function snapshot(
+    id: string,
+    deployment: DeploymentRef,
+    location: Location,
+    name: string,
+    host: DeploymentHost | null,
+  ): Promise<Snapshot> {
     const path = location.kind === 'ssh' ? posix.join(location.path, '.env') : join(deployment.folder, '.env');
     let doc: EnvDoc;
     let sha: string;
@@ -219,9 +223,11 @@ export function createDriftRepair(deps: DriftRepairDeps): DriftRepair {
 
   return {
     async preview(id, name, direction) {
+      // Settled once per call: the snapshot reuses this deployment instead of reading the store again.
       const { deployment } = await deps.settled(id);
-      return withHost(parseLocation(deployment.folder, '/'), async (host) => {
-        const s = await snapshot(id, name, host);
+      const location = parseLocation(deployment.folder, '/');
+      return withHost(location, async (host) => {
+        const s = await snapshot(id, deployment, location, name, host);
         await checked(s, name, direction);
         return previewOf(s, name, direction);
       });
@@ -229,8 +235,9 @@ export function createDriftRepair(deps: DriftRepairDeps): DriftRepair {
 
     async repair(id, name, direction, token) {
       const { deployment } = await deps.settled(id);
-      return withHost(parseLocation(deployment.folder, '/'), async (host) => {
-        const s = await snapshot(id, name, host);
+      const location = parseLocation(deployment.folder, '/');
+      return withHost(location, async (host) => {
+        const s = await snapshot(id, deployment, location, name, host);
         if (tokenOf(direction, name, s) !== token) throw new AppError('DRIFT_REPAIR_STALE', STALE);
         const value = await checked(s, name, direction);
         const entry = {

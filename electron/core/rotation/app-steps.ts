@@ -1,6 +1,6 @@
 import type { DeploymentRef } from '../../common/model/deployment';
 import { STEP } from '../../common/model/rotation-steps';
-import { serviceFor } from '../keychain/keychain';
+import { serviceFor, type Keychain } from '../keychain/keychain';
 import { err, type RotationCore } from './core';
 import type { RotationRun } from './record';
 import { runReencryptionJob } from './reencrypt-job';
@@ -92,8 +92,23 @@ export async function doWriteEnv(core: RotationCore, run: RotationRun, d: Deploy
   await kc.set(serviceFor(run.deploymentId), run.variable, next);
   const { sha, path } = await core.access.readEnv(d);
   await core.access.writeEnvAt(d, path, [{ op: 'set', key: run.variable, value: next }], sha);
-  const meta = await metaAfterWrite(core, kc, run, next);
-  run = await saveRun(
+  run = await markEnvWritten(core, kc, run, next);
+  await core.journal('rotation.step', run, { step: STEP.writeEnv, by: 'app', file: '.env' });
+  return run;
+}
+
+/**
+ * Records that `.env` and the keychain hold `stored`: `write-env` done, the secret's new metadata saved.
+ * Shared by the step itself and by reconcile.ts settling an interrupted one.
+ */
+export async function markEnvWritten(
+  core: RotationCore,
+  kc: Keychain,
+  run: RotationRun,
+  stored: string,
+): Promise<RotationRun> {
+  const meta = await metaAfterWrite(core, kc, run, stored);
+  return saveRun(
     core,
     run.id,
     (r) => setStep(core, r, STEP.writeEnv, 'done', 'app'),
@@ -101,8 +116,6 @@ export async function doWriteEnv(core: RotationCore, run: RotationRun, d: Deploy
       (s.secrets[run.deploymentId] ??= {})[run.variable] = meta;
     },
   );
-  await core.journal('rotation.step', run, { step: STEP.writeEnv, by: 'app', file: '.env' });
-  return run;
 }
 
 /**

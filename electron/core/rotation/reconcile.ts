@@ -1,10 +1,11 @@
 import type { DeploymentRef } from '../../common/model/deployment';
 import { isStepId, STEP } from '../../common/model/rotation-steps';
 import { serviceFor } from '../keychain/keychain';
+import { markEnvWritten } from './app-steps';
 import type { RotationCore } from './core';
 import type { RotationRun } from './record';
 import { loadRun, saveRun, setStep, stepState } from './run-store';
-import { envHolds, metaAfterWrite, restoreKeychain } from './values';
+import { envHolds, restoreKeychain } from './values';
 import { dropWorkFiles } from './work-files';
 
 /**
@@ -50,15 +51,7 @@ export async function reconcile(core: RotationCore, run: RotationRun, d: Deploym
         // `.env` holds the new value: the keychain gets its stored form (the hash `.env` holds).
         const stored = v.kind === 'login-password' ? envValue : next;
         await kc.set(serviceFor(run.deploymentId), run.variable, stored);
-        const meta = await metaAfterWrite(core, kc, run, stored);
-        run = await saveRun(
-          core,
-          run.id,
-          (r) => setStep(core, r, STEP.writeEnv, 'done', 'app'),
-          (st) => {
-            (st.secrets[run.deploymentId] ??= {})[run.variable] = meta;
-          },
-        );
+        run = await markEnvWritten(core, kc, run, stored);
       } else {
         await restoreKeychain(core, kc, run);
         run = await saveRun(core, run.id, (r) => setStep(core, r, STEP.writeEnv, 'todo'));

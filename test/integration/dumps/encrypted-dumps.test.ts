@@ -1,6 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +19,7 @@ import { createLogger, nullSink } from '../../../electron/core/log/logger';
 import { MemoryKeychain } from '../../../electron/core/keychain/memory-keychain';
 import { DUMP_KEY_ACCOUNT, DUMP_KEY_SERVICE } from '../../../electron/core/dumps/dumps';
 import { spawnCapture } from '../../../electron/core/host/spawn-capture';
-import { newAgeIdentity } from '../../../electron/core/crypto/age-stream';
+import { newAgeIdentity, writeEncryptedFile } from '../../../electron/core/crypto/age-stream';
 
 /**
  * Database dumps are encrypted as they arrive (age, X25519) and decrypt with the reference `age` tool
@@ -111,5 +120,23 @@ describe('encrypted database dumps', () => {
     expect(err).toMatchObject({ code: 'DUMP_DECRYPT_FAILED' });
     expect((err as Error).message).toContain('age -d -i');
     expect(existsSync(join(home, 'x.sql'))).toBe(false);
+  });
+  it('output handed back whole (a runner that does not stream) is written encrypted, 0600, atomically, never through a symlink', async () => {
+    const { home } = rig();
+    const { identity, recipient } = await newAgeIdentity();
+    const keyFile = join(home, 'key.txt');
+    writeFileSync(keyFile, `${identity}\n`, { mode: 0o600 });
+    const out = join(home, 'whole.sql.age');
+    await writeEncryptedFile(out, `${CANARY}\n`, recipient);
+    expect(readFileSync(out).toString('latin1')).not.toContain(CANARY);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    expect(readdirSync(home).filter((n) => n.includes('.tmp-') || n.includes('.part-'))).toEqual([]);
+    expect(execFileSync('age', ['-d', '-i', keyFile, out]).toString()).toBe(`${CANARY}\n`);
+    const victim = join(home, 'victim.txt');
+    writeFileSync(victim, 'untouched');
+    const link = join(home, 'link.sql.age');
+    symlinkSync(victim, link);
+    await expect(writeEncryptedFile(link, CANARY, recipient)).rejects.toMatchObject({ code: 'FS_SYMLINK_REFUSED' });
+    expect(readFileSync(victim, 'utf8')).toBe('untouched');
   });
 });

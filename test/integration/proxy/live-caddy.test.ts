@@ -1,14 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { connect, createServer as netServer } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planProxy } from '../../../electron/core/proxy/plan';
 import { renderCaddy } from '../../../electron/core/proxy/caddy';
-import { makeCert } from './tools';
+import { freePort, listen, makeCert, waitForPort } from './tools';
 
 // A real Caddy (Debian's package) with the generated Caddyfile on loopback high ports, in front of two small
 // Node upstreams standing in for Crucible's api and frontend. Proves the front door answers the debug
@@ -24,43 +23,6 @@ let api: Server;
 let frontend: Server;
 let httpsPort = 0;
 const apiSeen: string[] = [];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = netServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function listen(server: Server): Promise<number> {
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const a = server.address();
-      resolve(typeof a === 'object' && a ? a.port : 0);
-    });
-  });
-}
-
-async function waitForPort(port: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const c = connect(port, '127.0.0.1');
-      c.once('connect', () => {
-        c.destroy();
-        resolve(true);
-      });
-      c.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`caddy did not listen on ${String(port)}: ${caddyLog.slice(-2000)}`);
-}
 
 function get(path: string): Promise<{ status: number; body: string; hsts: string | undefined }> {
   return new Promise((resolve, reject) => {
@@ -135,7 +97,7 @@ beforeAll(async () => {
   });
   caddy.stdout?.on('data', (c: Buffer) => (caddyLog += c.toString('utf8')));
   caddy.stderr?.on('data', (c: Buffer) => (caddyLog += c.toString('utf8')));
-  await waitForPort(httpsPort);
+  await waitForPort(httpsPort, 200, 'caddy', () => caddyLog.slice(-2000));
 }, 30_000);
 
 afterAll(async () => {

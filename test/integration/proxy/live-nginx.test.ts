@@ -1,14 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { createServer as netServer, connect } from 'node:net';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planProxy } from '../../../electron/core/proxy/plan';
 import { renderNginx } from '../../../electron/core/proxy/nginx';
-import { makeCert, nginxMainConf } from './tools';
+import { freePort, listen, makeCert, nginxMainConf, waitForPort } from './tools';
 
 // A real nginx on 127.0.0.1 (unprivileged high ports, throwaway self-signed certificate) in front of two
 // small Node upstreams that behave like Crucible's api and frontend, including the api's own HSTS header
@@ -24,43 +23,6 @@ let frontend: Server;
 let httpPort = 0;
 let httpsPort = 0;
 const apiSeen: Array<{ method: string; url: string; headers: IncomingHttpHeaders }> = [];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = netServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function listen(server: Server): Promise<number> {
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const a = server.address();
-      resolve(typeof a === 'object' && a ? a.port : 0);
-    });
-  });
-}
-
-async function waitForPort(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const c = connect(port, '127.0.0.1');
-      c.once('connect', () => {
-        c.destroy();
-        resolve(true);
-      });
-      c.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`nginx did not listen on ${String(port)}: ${readFileSync(join(dir, 'nginx', 'error.log'), 'utf8')}`);
-}
 
 interface Res {
   status: number;
@@ -169,8 +131,9 @@ beforeAll(async () => {
   const main = join(prefix, 'nginx-main.conf');
   writeFileSync(main, nginxMainConf(prefix, [site]));
   nginx = spawn('nginx', ['-e', join(prefix, 'error.log'), '-c', main, '-p', prefix], { stdio: 'ignore' });
-  await waitForPort(httpsPort);
-  await waitForPort(httpPort);
+  const nginxLog = (): string => readFileSync(join(dir, 'nginx', 'error.log'), 'utf8');
+  await waitForPort(httpsPort, 100, 'nginx', nginxLog);
+  await waitForPort(httpPort, 100, 'nginx', nginxLog);
 });
 
 afterAll(async () => {

@@ -1,8 +1,50 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { connect, createServer as netServer } from 'node:net';
 import { join } from 'node:path';
 
 /** Helpers for the proxy integration tests: throwaway certificates and the real nginx/caddy checkers. */
+
+/** A loopback TCP port that was free a moment ago (for a server the test starts itself). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = netServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Start `server` on a random loopback port and resolve with that port. */
+export function listen(server: Server): Promise<number> {
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const a = server.address();
+      resolve(typeof a === 'object' && a ? a.port : 0);
+    });
+  });
+}
+
+/** Wait (at most `tries` × 50 ms) until `name` accepts on the loopback `port`; else throw with its `log()`. */
+export async function waitForPort(port: number, tries: number, name: string, log: () => string): Promise<void> {
+  for (let i = 0; i < tries; i++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const c = connect(port, '127.0.0.1');
+      c.once('connect', () => {
+        c.destroy();
+        resolve(true);
+      });
+      c.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${name} did not listen on ${String(port)}: ${log()}`);
+}
 
 export interface ToolResult {
   status: number | null;

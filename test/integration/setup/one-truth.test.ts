@@ -86,6 +86,11 @@ describe.skipIf(!existsSync(UPSTREAM))(
       expect(parsed.findings.map(key).sort()).toEqual(inWindow.findings.map(key).sort());
       const env = await cli(['check-env', join(folder, '.env'), '--environment', 'production']);
       expect(env.out + env.err).not.toMatch(/\berror\b.*\[/);
+      // The compose files beside .env decide: the wizard made compose read CORS from .env, so it has an effect.
+      expect(env.out).not.toContain('ROUNDTABLE_CORS_ORIGINS has no effect');
+      expect(
+        inWindow.findings.some((f) => f.code === 'ENV_NO_EFFECT' && f.variable === 'ROUNDTABLE_CORS_ORIGINS'),
+      ).toBe(false);
     });
 
     it('the Checklist and the Dashboard say what the audit says', async () => {

@@ -30,6 +30,22 @@ function folder(): string {
   return dir;
 }
 
+/** Plan nginx for crucible.example.com and apply both the compose and the .env changes. */
+function applyArgs(dir: string): string[] {
+  return [
+    'proxy',
+    dir,
+    '--server',
+    'nginx',
+    '--domain',
+    'crucible.example.com',
+    '--out',
+    join(dir, 'c.conf'),
+    '--apply-compose',
+    '--apply-env',
+  ];
+}
+
 describe('crucible-secrets proxy --apply-compose / --apply-env', () => {
   it('without them nothing is changed, and the output says which option applies the change', async () => {
     const dir = folder();
@@ -62,22 +78,7 @@ describe('crucible-secrets proxy --apply-compose / --apply-env', () => {
     const home = mkdtempSync(join(tmpdir(), 'cs-proxy-apply-home-'));
     dirs.push(home);
     const t = cliIo({ CRUCIBLE_SECRETS_HOME: home });
-    const code = await runCli(
-      [
-        'proxy',
-        dir,
-        '--server',
-        'nginx',
-        '--domain',
-        'crucible.example.com',
-        '--out',
-        join(dir, 'c.conf'),
-        '--apply-compose',
-        '--apply-env',
-      ],
-      t.io,
-      noCore,
-    );
+    const code = await runCli(applyArgs(dir), t.io, noCore);
     expect(code, t.err()).toBe(0);
     const compose = readFileSync(join(dir, 'docker-compose.yml'), 'utf8');
     expect(compose).toContain('127.0.0.1:8000:8000');
@@ -97,22 +98,7 @@ describe('crucible-secrets proxy --apply-compose / --apply-env', () => {
     ).toEqual(['.env', 'docker-compose.yml']);
 
     const again = cliIo({ CRUCIBLE_SECRETS_HOME: home });
-    const code2 = await runCli(
-      [
-        'proxy',
-        dir,
-        '--server',
-        'nginx',
-        '--domain',
-        'crucible.example.com',
-        '--out',
-        join(dir, 'c.conf'),
-        '--apply-compose',
-        '--apply-env',
-      ],
-      again.io,
-      noCore,
-    );
+    const code2 = await runCli(applyArgs(dir), again.io, noCore);
     expect(code2, again.err()).toBe(0);
     expect(again.out()).toContain('already match');
   });

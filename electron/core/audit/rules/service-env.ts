@@ -1,6 +1,12 @@
 import type { Finding } from '../../../common/model/finding';
 import type { ComposeProject } from '../../compose/model';
-import { reachesAProgram, receivers, serviceProcessEnvironment, type Receipt } from '../../compose/service-env';
+import {
+  reachesAProgram,
+  receivers,
+  serviceProcessEnvironment,
+  type Receipt,
+  type ServiceProcessEnvironment,
+} from '../../compose/service-env';
 import { findVariable, type MountedEnvReader } from '../../stack/profile';
 import type { AuditContext, AuditRule } from '../types';
 
@@ -85,8 +91,7 @@ export const envReachesNoContainerRule: AuditRule = {
 };
 
 /** The value the api's program would see for `name`: its process environment first, then a mounted `.env`. */
-function apiSees(ctx: AuditContext, project: ComposeProject, name: string): string | undefined {
-  const api = serviceProcessEnvironment(project, ctx.env.values, API, readersOf(ctx));
+function apiSees(ctx: AuditContext, api: ServiceProcessEnvironment, name: string): string | undefined {
   return api.environment[name] ?? (api.readsMountedEnv ? ctx.env.values.get(name) : undefined);
 }
 
@@ -99,16 +104,16 @@ export const apiNotProductionRule: AuditRule = {
     const project = ctx.compose;
     const service = project?.services.find((s) => s.name === API);
     if (project === null || service === undefined) return [];
-    if (apiSees(ctx, project, MODE) === 'production') return [];
+    // What the api receives, worked out once for the mode, the settings and the evidence below.
+    const api = serviceProcessEnvironment(project, ctx.env.values, API, readersOf(ctx));
+    if (apiSees(ctx, api, MODE) === 'production') return [];
     // A production .env the api does not see; or a production deployment whose api no .env value could
     // reach (a .env merely lacking the mode is check-env's finding, and the fix is there).
     const envSaysProduction = ctx.env.values.get(MODE) === 'production';
-    const noRoute =
-      !service.environment.has(MODE) &&
-      !serviceProcessEnvironment(project, ctx.env.values, API, readersOf(ctx)).readsMountedEnv;
+    const noRoute = !service.environment.has(MODE) && !api.readsMountedEnv;
     if (!envSaysProduction && !(ctx.target.environment === 'production' && noRoute)) return [];
     const lost = PRODUCTION_SETTINGS.filter(
-      (n) => ctx.env.values.has(n) && apiSees(ctx, project, n) !== ctx.env.values.get(n),
+      (n) => ctx.env.values.has(n) && apiSees(ctx, api, n) !== ctx.env.values.get(n),
     );
     return [
       {
@@ -120,7 +125,7 @@ export const apiNotProductionRule: AuditRule = {
         service: API,
         file: service.source.file,
         line: service.source.line,
-        evidence: `api in ${service.source.file}:${String(service.source.line)}: ${MODE} ${service.environment.has(MODE) ? 'set by an environment: entry, not to production' : 'not among its environment: entries'}; .env mounted where config.py reads it: ${serviceProcessEnvironment(project, ctx.env.values, API, readersOf(ctx)).readsMountedEnv ? 'yes' : 'no'}`,
+        evidence: `api in ${service.source.file}:${String(service.source.line)}: ${MODE} ${service.environment.has(MODE) ? 'set by an environment: entry, not to production' : 'not among its environment: entries'}; .env mounted where config.py reads it: ${api.readsMountedEnv ? 'yes' : 'no'}`,
       },
     ];
   },

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { VerifyResult } from '../../../../electron/common/ipc/deployments.ipc';
 import { getApi } from '../../api';
 import { useAction } from '../../hooks';
+import { ActionOutcome } from '../ActionOutcome';
 
 /**
  * After `docker compose up -d`: checks the running service where it runs (from inside the api container;
@@ -41,11 +42,7 @@ export function VerifyService({ deploymentId }: { deploymentId: string }) {
           {busy ? 'Checking…' : 'Check it now'}
         </button>
       </div>
-      {error && (
-        <p role="alert" className="panel panel-error">
-          {error}
-        </p>
-      )}
+      <ActionOutcome done={null} error={error} />
       {result && (
         <div role="status">
           {result.problem && (
