@@ -3,7 +3,6 @@ import type { Logger } from './log/logger';
 import { appPaths, type AppPaths } from './paths/app-home';
 import { createPreviousVersions, type PreviousVersions } from './inventory/previous';
 import { createDumps, type Dumps } from './dumps/dumps';
-import { AppError } from '../common/errors';
 import { previousVersionsFolder } from './fs/previous-versions';
 import { diagnoseKeychain, type DoctorOptions } from './keychain/doctor';
 import type { Keychain } from './keychain/keychain';
@@ -12,7 +11,7 @@ import { createKeychainProvider, type KeychainProvider } from './keychain/select
 import { createStateStore, type StateStore } from './store/state-store';
 import { createJournal, type Journal } from './journal/journal';
 import { createClipboardGuard, type ClipboardGuard, type Timers } from './inventory/clipboard-guard';
-import { createInventory, type Inventory } from './inventory/inventory';
+import { createInventory, requireDeployment, type Inventory } from './inventory/inventory';
 import type { EnvReader } from './inventory/drift';
 import { composeEnvReader } from './inventory/env-reader';
 import type { StackProfile } from './stack/profile';
@@ -209,15 +208,7 @@ export function createCoreServices(deps: CoreDeps): CoreServices {
       clock,
       journal,
       openHost: openDeploymentHost,
-      deployment: async (id) => {
-        const d = (await store.read()).deployments.find((x) => x.id === id);
-        if (!d)
-          throw new AppError(
-            'DEPLOYMENT_NOT_FOUND',
-            'This deployment is not registered (any more). Choose a deployment from the list.',
-          );
-        return d;
-      },
+      deployment: async (id) => requireDeployment(await store.read(), id),
     }),
     audit: createAuditService({
       store,

@@ -30,6 +30,14 @@ const list: SecretList = {
     },
     { ...base, name: 'ROUNDTABLE_EDEN_AI_API_KEY', reaches: [] },
     { ...base, name: 'REDIS_PASSWORD' },
+    {
+      ...base,
+      name: 'CACHE_PASSWORD',
+      reaches: [
+        { service: 'redis', via: 'command', as: null, effective: true },
+        { service: 'redis', via: 'command', as: null, effective: true },
+      ],
+    },
   ],
 };
 
@@ -65,5 +73,7 @@ describe('the Secrets page says which services receive each secret', () => {
     );
     expect(screen.getByTestId('reaches-ROUNDTABLE_EDEN_AI_API_KEY').textContent).toBe('Reaches: no container');
     expect(screen.getByTestId('reaches-REDIS_PASSWORD').textContent).toBe('Reaches: unknown (compose files not read)');
+    // The command and the healthcheck both carry it: one mention.
+    expect(screen.getByTestId('reaches-CACHE_PASSWORD').textContent).toBe('Reaches: redis (command line)');
   });
 });

@@ -192,6 +192,11 @@ folder, the native modules (keytar, argon2, bcrypt), and the docker and git comm
       }
       for (const c of optional) io.stdout.write(`${c.ok ? '✓' : '·'} ${c.name.padEnd(14)} ${c.detail}\n`);
       io.stdout.write(healthy ? '\nEverything the app needs works.\n' : '\nSome things need attention (see above).\n');
+      // Optional does not mean unimportant: say what the missing tool changes (the checks above only mark it ·).
+      if (compose === null)
+        io.stdout.write(
+          'Without `docker compose` (v2) here, rotation, restore and incident commands for a deployment on this computer are printed for you to run, not run; deployments on a server use the docker there (doctor ssh://… checks it).\n',
+        );
     }
     return healthy ? ExitCode.Ok : ExitCode.Findings;
   },

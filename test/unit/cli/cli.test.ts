@@ -78,6 +78,19 @@ describe('CLI', () => {
     expect(code).toBe(report.ok ? 0 : 1);
   });
 
+  it('doctor says what a missing docker compose changes instead of only "everything works"', async () => {
+    const t = io();
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent'; // no docker, no compose plugin, no git
+    try {
+      await runCli(['doctor'], t.io, { coreFactory: coreWith(fakeKeytar()) });
+    } finally {
+      process.env.PATH = path;
+    }
+    expect(t.out()).toContain('no `docker compose` plugin found');
+    expect(t.out()).toContain('printed for you to run, not run');
+  });
+
   it('doctor explains a locked keychain and exits 1', async () => {
     const t = io();
     const code = await runCli(['doctor'], t.io, {

@@ -19,5 +19,6 @@ export function reachesText(reaches: readonly SecretReach[] | undefined): string
     const how = r.via === 'environment' && r.as !== null ? `${VIA[r.via]} ${r.as}` : VIA[r.via];
     return `${r.service} (${how}${r.effective ? '' : ', shadowed by an environment entry'})`;
   });
-  return `Reaches: ${parts.join(', ')}`;
+  // One service can receive a variable the same way twice (redis: its command and its healthcheck): say it once.
+  return `Reaches: ${[...new Set(parts)].join(', ')}`;
 }
