@@ -15,7 +15,8 @@ const PAGE_COMMANDS: Readonly<Record<string, string>> = {
   rotation: '`crucible-secrets rotate DIR VAR`',
   backup: '`crucible-secrets backup export DIR`',
   incident: '`crucible-secrets incident status`',
-  checklist: 'the checklist `crucible-secrets init` prints',
+  // The CLI prints the checklist at the end of `init` but keeps no ticks: noting an item is the window's.
+  checklist: "the desktop app's Checklist",
   // Revealing a value on screen is the window's alone; the CLI copies (`secrets copy`) but needs a clipboard.
   secrets: 'the desktop app',
 };

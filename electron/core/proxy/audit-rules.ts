@@ -156,7 +156,7 @@ export function createProxyAuditRules(
               message:
                 'Crucible serves plain HTTP and its login has no rate limit. Production needs a reverse proxy with TLS, HSTS and a login throttle in front of it, and none was found where the app can look.',
               howToFix:
-                'Open "HTTPS & network" (or run `crucible-secrets proxy DIR --server nginx --domain NAME`), install the generated configuration and reload the proxy. If TLS ends on another machine, tick "HTTPS configured" on the Checklist with a note saying where.',
+                'Generate the configuration with the "HTTPS & network" page (or `crucible-secrets proxy DIR --server nginx --domain NAME`), install it and reload the proxy. If TLS ends on another machine, the app cannot see it and this warning stays: record where on the Checklist page, with a note on its HTTPS item.',
               evidence: `no nginx or Caddy configuration proxying to the api found in ${where(ctx)}`,
             },
           ],

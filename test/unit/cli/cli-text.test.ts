@@ -59,6 +59,13 @@ describe('CLI text names commands, not the window’s pages', () => {
       'Roll it back (crucible-secrets rotate).',
     );
     expect(cliText('Unlock it, then use “Check again”.')).toBe('Unlock it, then run `crucible-secrets doctor` again.');
+    expect(
+      cliText(
+        'Generate the configuration with the "HTTPS & network" page (or `crucible-secrets proxy DIR --server nginx --domain NAME`), install it. If TLS ends on another machine, record where on the Checklist page.',
+      ),
+    ).toBe(
+      "Generate the configuration with `crucible-secrets proxy DIR --server nginx --domain NAME`, install it. If TLS ends on another machine, record where on the desktop app's Checklist.",
+    );
     expect(cliText('Nothing about pages here.')).toBe('Nothing about pages here.');
   });
 
