@@ -137,6 +137,12 @@ describe('the desktop package (electron-builder, Linux dir target)', () => {
     expect(listing.filter((p) => /\/(test|tests|__tests__)\//.test(p))).toEqual([]);
   });
 
+  it('leaves only the three native modules outside the integrity check (docs/security.md)', () => {
+    const outside = headerFiles(asar.getRawHeader(archive).header).filter((f) => f.unpacked);
+    const packages = new Set(outside.map((f) => /^\/node_modules\/([^/]+)\//.exec(f.path)?.[1] ?? f.path));
+    expect([...packages].sort()).toEqual(['argon2', 'bcrypt', 'keytar']);
+  });
+
   it('stays within the size budget (the app itself, Electron excluded)', () => {
     const unpacked = headerFiles(asar.getRawHeader(archive).header)
       .filter((f) => f.unpacked)
