@@ -34,7 +34,7 @@ export function stateStorePort(store: StateStore, clock: () => Date): BackupStat
     },
     async checklist(id) {
       const ticks = (await store.view()).checklists[id] ?? {};
-      return Object.entries(ticks).map(([tickId, t]) => ({ id: tickId, done: true, at: t.checkedAt }));
+      return Object.entries(ticks).map(([tickId, t]) => ({ id: tickId, done: true, at: t.checkedAt, note: t.note }));
     },
     async beginKeychainWrites(pending) {
       if (pending.length === 0) return;
@@ -79,7 +79,9 @@ export function stateStorePort(store: StateStore, clock: () => Date): BackupStat
             };
           }
           const ticks = (s.checklists[id] ??= {});
-          for (const c of item.checklist) if (c.done && !(c.id in ticks)) ticks[c.id] = { checkedAt: c.at ?? now };
+          for (const c of item.checklist)
+            if (c.done && !(c.id in ticks))
+              ticks[c.id] = { checkedAt: c.at ?? now, ...(c.note !== undefined ? { note: c.note } : {}) };
         }
       });
       return dropped;

@@ -58,7 +58,12 @@ export async function gatherPayload(deps: BackupDeps, deploymentIds: readonly st
       environment: d.environment,
       createdAt: isoOrUndefined(d.createdAt) ?? now.toISOString(),
       secrets,
-      checklist: (await deps.state.checklist(id)).map((c) => ({ id: c.id, done: c.done, at: isoOrUndefined(c.at) })),
+      checklist: (await deps.state.checklist(id)).map((c) => ({
+        id: c.id,
+        done: c.done,
+        at: isoOrUndefined(c.at),
+        ...(c.note !== undefined ? { note: c.note } : {}),
+      })),
     });
   }
   if (deployments.length === 0)

@@ -26,6 +26,8 @@ export const ChecklistTick = z.object({
   id: z.string().min(1).max(200),
   done: z.boolean(),
   at: IsoDate.optional(),
+  /** The admin's note on a tick (why it is done without the app's evidence); absent in older backups. */
+  note: z.string().max(500).optional(),
 });
 
 export const BackupDeployment = z.object({

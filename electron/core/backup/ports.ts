@@ -22,6 +22,7 @@ export interface ChecklistTickView {
   id: string;
   done: boolean;
   at?: string;
+  note?: string;
 }
 
 /** The app state, as far as backup reads and restores it. */

@@ -306,7 +306,7 @@ export async function applyRestore(
             lastRotated: s.rotatedAt ?? null,
             origin: s.origin === 'generated' ? 'generated' : 'imported',
           })),
-          checklist: w.d.checklist.map((c) => ({ id: c.id, done: c.done, at: c.at })),
+          checklist: w.d.checklist.map((c) => ({ id: c.id, done: c.done, at: c.at, note: c.note })),
         });
       }
       // The journal is part of the restore: entries that cannot be written undo it like any other failure.

@@ -38,6 +38,10 @@ describe('backup in the real core', () => {
         environment: 'staging',
         createdAt: '2026-11-01T00:00:00.000Z',
       });
+      // A tick the admin noted (no evidence the app can see): the note travels with the backup.
+      s.checklists['big-one'] = {
+        'https-configured': { checkedAt: '2026-11-02T00:00:00.000Z', note: 'TLS ends on the load balancer' },
+      };
     });
     const values = new Map<string, string>();
     for (let i = 0; i < 300; i++) values.set(`SECRET_${i}`, `v-${randomBytes(16).toString('hex')}`);
@@ -48,6 +52,9 @@ describe('backup in the real core', () => {
     expect(exp.deployments[0]?.secretNames).toHaveLength(300);
 
     for (const k of values.keys()) await keychain.delete(serviceFor('big-one'), k);
+    await core.store.update((s) => {
+      s.checklists['big-one'] = {};
+    });
     const plan = await core.backup.planRestore((await core.backup.registerFile(file)).fileId, PASS);
     await core.backup.applyRestore({
       sessionId: plan.sessionId,
@@ -55,6 +62,9 @@ describe('backup in the real core', () => {
     });
 
     for (const [k, v] of values) expect(await keychain.get(serviceFor('big-one'), k)).toBe(v);
+    expect((await core.store.read()).checklists['big-one']).toEqual({
+      'https-configured': { checkedAt: '2026-11-02T00:00:00.000Z', note: 'TLS ends on the load balancer' },
+    });
     expect(await core.journal.verify()).toMatchObject({ ok: true });
     const entries = await core.journal.read({ deploymentId: 'big-one' });
     expect(entries.map((e) => e.type)).toEqual(['backup.exported', 'backup.restored']);
