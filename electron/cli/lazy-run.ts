@@ -1,8 +1,7 @@
-import { AppError } from '../common/errors';
 import type { CoreServices } from '../core/services';
 import type { CliIO, Command } from './command';
 import { COMMAND_LOADERS, RUNS_WITHOUT_CORE } from './commands/lazy';
-import { runWith } from './run';
+import { noCore, runWith } from './run';
 
 /** Every command, loaded group by group in the order of commands/index.ts (for the build's catalog). */
 export async function loadAllCommands(): Promise<Command[]> {
@@ -23,12 +22,7 @@ export async function runLazy(argv: string[], io: Omit<CliIO, 'core'>): Promise<
   try {
     commands = await load();
     if (RUNS_WITHOUT_CORE[group ?? '']?.(argv.slice(1)) === true) {
-      coreFactory = () => {
-        throw new AppError(
-          'INTERNAL',
-          `The ${group ?? ''} command asked for the app state it was started without. Please report this.`,
-        );
-      };
+      coreFactory = noCore(group ?? '');
     } else {
       coreFactory = (await import('./default-core')).defaultCore;
     }

@@ -1,4 +1,4 @@
-import { isAppError } from '../common/errors';
+import { AppError, isAppError } from '../common/errors';
 import type { CoreServices } from '../core/services';
 import { ExitCode } from './exit-codes';
 import { commandHelp, answerWithoutRunning, findCommand } from './help-text';
@@ -8,6 +8,19 @@ import { cliText } from './cli-text';
 export interface RunWith {
   commands: readonly Command[];
   coreFactory: (env: NodeJS.ProcessEnv) => CoreServices;
+}
+
+/**
+ * The core factory of a run started without the core services (RUNS_WITHOUT_CORE): a command that asks for
+ * them anyway is a bug, said as such.
+ */
+export function noCore(group: string): (env: NodeJS.ProcessEnv) => CoreServices {
+  return () => {
+    throw new AppError(
+      'INTERNAL',
+      `The ${group} command asked for the app state it was started without. Please report this.`,
+    );
+  };
 }
 
 /**
@@ -23,7 +36,10 @@ export async function runWith(
   const answered = answerWithoutRunning(argv, commands, io);
   if (answered !== null) return answered;
   let core: CoreServices | undefined;
-  const fullIo: CliIO = { ...io, core: () => (core ??= coreFactory(io.env)) };
+  // io's properties copied as they are, not spread: a getter (index.ts's stdin) stays unread until a command
+  // reads it.
+  const copied = Object.defineProperties({}, Object.getOwnPropertyDescriptors(io)) as Omit<CliIO, 'core'>;
+  const fullIo: CliIO = Object.assign(copied, { core: () => (core ??= coreFactory(io.env)) });
   // answerWithoutRunning has answered every invocation that names no command.
   const found = findCommand(commands, argv);
   if (!found) return ExitCode.Internal;

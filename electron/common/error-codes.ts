@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 /**
  * Every code an `AppError` may carry, once, grouped by the area that raises it. `AppError` takes only these,
  * so a misspelt code (raised or compared) fails to compile. The codes cross IPC as plain strings, so a code
@@ -8,7 +6,7 @@ import { z } from 'zod';
 
 const IPC = ['IPC_UNKNOWN_CHANNEL', 'IPC_FORBIDDEN_SENDER', 'IPC_BAD_REQUEST', 'IPC_BAD_RESPONSE', 'INTERNAL'] as const;
 
-const APP = ['APP_HOME_NOT_A_FOLDER', 'APP_HOME_UNSAFE', 'CLIPBOARD_UNAVAILABLE'] as const;
+const APP = ['APP_HOME_NOT_A_FOLDER', 'APP_HOME_UNSAFE', 'CLIPBOARD_UNAVAILABLE', 'CLIPBOARD_SECRET_REFUSED'] as const;
 
 const CLI = [
   'CLI_ABORTED',
@@ -43,6 +41,7 @@ const STORE = [
   'STATE_UNREADABLE',
   'DEPLOYMENT_EXISTS',
   'DEPLOYMENT_INVALID',
+  'DEPLOYMENT_COMPOSE_FILES',
   'DEPLOYMENT_NOT_FOUND',
   'DUMP_DECRYPT_FAILED',
   'DUMP_KEY_MISSING',
@@ -157,6 +156,7 @@ const HOST = [
 
 const SETUP = [
   'SETUP_ALREADY_REGISTERED',
+  'SETUP_COMPOSE_CHOICE',
   'SETUP_DRAFT_UNKNOWN',
   'SETUP_ENV_TOO_LARGE',
   'SETUP_FAILED',
@@ -296,6 +296,9 @@ export const ERROR_CODES = [
   ...INCIDENT,
 ] as const;
 
-/** The code of an `AppError`: the renderer and the CLI branch on it, the admin sees it next to the message. */
-export const ErrorCode = z.enum(ERROR_CODES);
-export type ErrorCode = z.infer<typeof ErrorCode>;
+/**
+ * The code of an `AppError`: the renderer and the CLI branch on it, the admin sees it next to the message.
+ * This file loads no zod (the CLI's check-env starts without it, issue 20); the schema for IPC payloads is
+ * `ErrorCode` in ipc/error-shape.ts, `z.enum` of this same list.
+ */
+export type ErrorCode = (typeof ERROR_CODES)[number];

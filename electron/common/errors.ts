@@ -1,17 +1,15 @@
-import { z } from 'zod';
-import { ErrorCode } from './error-codes';
+import type { ErrorCode } from './error-codes';
+import type { ErrorShape } from './ipc/error-shape';
 
-export { ErrorCode, ERROR_CODES } from './error-codes';
+export { ERROR_CODES, type ErrorCode } from './error-codes';
+export type { ErrorShape } from './ipc/error-shape';
 
 /**
  * Errors are values with a code and a message that tells the admin what to do next.
  * Messages never contain secret values, file contents or stack traces (ARCHITECTURE.md §3).
+ * No zod here: every command of the CLI loads this file (issue 20); the schema of an error as it crosses
+ * IPC is `ErrorShape` in ipc/error-shape.ts.
  */
-export const ErrorShape = z.object({
-  code: ErrorCode,
-  message: z.string(),
-});
-export type ErrorShape = z.infer<typeof ErrorShape>;
 
 /** Codes every layer may raise. Every other code is listed by area in `error-codes.ts`. */
 export const BaseErrorCode = {

@@ -23,6 +23,14 @@ export function navigate(to: Route): void {
   window.location.hash = to;
 }
 
+/** Goes to `to` in place of the current entry, so Back skips a page that only led here (a one-item list). */
+export function replaceRoute(to: Route): void {
+  const oldURL = window.location.href;
+  window.history.replaceState(window.history.state, '', `#${to}`);
+  // replaceState changes the URL silently: tell useRoute, as a hash change would have.
+  window.dispatchEvent(new HashChangeEvent('hashchange', { oldURL, newURL: window.location.href }));
+}
+
 declare const routeBrand: unique symbol;
 /** A path built by `route` below (a plain string is not one, so every link goes through the builders). */
 export type Route = string & { readonly [routeBrand]: true };

@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { BackupFreshness } from '../../renderer/src/components/backup/BackupFreshness';
+import { formatWhen } from '../../renderer/src/format-date';
 import { ExportSection } from '../../renderer/src/components/backup/ExportSection';
 import { RestoreResultView } from '../../renderer/src/components/backup/RestoreResultView';
 import type { BackupStatus, RestoreResult } from '../../electron/common/ipc/backup.ipc';
@@ -25,8 +26,9 @@ describe('Backup UI', () => {
   it('warns on the Secrets page when a secret was rotated after the newest backup', async () => {
     installFakeApi({ backup: { status: () => Promise.resolve(status) } });
     render(<BackupFreshness deploymentId="crucible-prod" />);
-    expect((await screen.findByTestId('backup-freshness')).textContent).toMatch(
-      /Rotated after the newest backup \(2026-11-10\): ROUNDTABLE_JWT_SECRET/,
+    // The one date format of the window (format-date.ts), not a bare ISO day.
+    expect((await screen.findByTestId('backup-freshness')).textContent).toContain(
+      `Rotated after the newest backup (${formatWhen('2026-11-10T00:00:00.000Z')}): ROUNDTABLE_JWT_SECRET`,
     );
   });
 

@@ -17,10 +17,13 @@ import { installFakeApi } from './fake-api';
 const GENERATED = 'Gen3rated-Passw0rd_abcd';
 const PROVIDER_KEY = 'sk-or-v1-CANARYcomponentProviderKey0123';
 
-const folderView = (folder: string): FolderView => ({
+const folderView = (folder: string, prod = false): FolderView => ({
   folder,
   name: folder.split('/').pop() ?? folder,
-  composeFiles: [{ name: 'docker-compose.yml', role: 'default' }],
+  composeFiles: [
+    { name: 'docker-compose.yml', role: 'default' },
+    ...(prod ? [{ name: 'docker-compose.prod.yml', role: 'production' as const }] : []),
+  ],
   env: { exists: false },
   gitignore: { exists: false, coversEnv: false },
   git: { isRepo: true, envTracked: false, gitAvailable: true },
@@ -30,6 +33,10 @@ const folderView = (folder: string): FolderView => ({
       services: ['api'],
       diff: '--- a/docker-compose.yml\n+++ b/docker-compose.yml\n-      - ROUNDTABLE_CORS_ORIGINS=http://localhost:3000\n+      - ROUNDTABLE_CORS_ORIGINS=${ROUNDTABLE_CORS_ORIGINS:?}\n',
     },
+  ],
+  composeChoices: [
+    { set: 'default', files: ['docker-compose.yml'], available: true },
+    ...(prod ? [{ set: 'production' as const, files: ['docker-compose.prod.yml'], available: true }] : []),
   ],
   notices: [],
 });
@@ -55,6 +62,7 @@ const result: CommitResult = {
   envFile: '/srv/crucible/.env',
   previousEnvKeptAs: null,
   variables: ['REDIS_PASSWORD', 'ROUNDTABLE_COMMUNITY_AUTH_PASSWORD'],
+  composeFiles: ['docker-compose.yml'],
   commands: [{ command: 'docker compose up -d', why: 'recreates the containers with the new .env' }],
   checklist: [],
   findings: [],
@@ -70,7 +78,9 @@ const refused = (field: string, message: string) => ({
  * A fake main for the wizard: it answers as setup.service does for the inputs these tests use (https only in
  * production, at least 15 typed characters, a generated password needs "I have stored it") and records calls.
  */
-function fakeMain(opts: { commit?: () => Promise<CommitResult>; begin?: () => Promise<{ draftId: string }> } = {}) {
+function fakeMain(
+  opts: { commit?: () => Promise<CommitResult>; begin?: () => Promise<{ draftId: string }>; prod?: boolean } = {},
+) {
   const calls: Array<{ verb: string; request: Record<string, unknown> }> = [];
   const record = (verb: string, request: object) => calls.push({ verb, request: { ...request } });
   let environment: Environment | null = null;
@@ -84,6 +94,8 @@ function fakeMain(opts: { commit?: () => Promise<CommitResult>; begin?: () => Pr
     frontendUrl: null,
     corsOrigins: [],
     applyCorsFix: true,
+    composeSet: null,
+    composeFiles: [],
     password: { mode: passwordMode, set: passwordMode !== null, canKeep: false },
     providerKeys: [
       { name: 'ROUNDTABLE_OPENROUTER_API_KEY', description: 'OpenRouter key', set: false, fromEnv: false },
@@ -92,7 +104,7 @@ function fakeMain(opts: { commit?: () => Promise<CommitResult>; begin?: () => Pr
   const chosen = (folder: string) =>
     Promise.resolve({
       cancelled: false,
-      folder: folderView(folder),
+      folder: folderView(folder, opts.prod),
       existing: { present: false, problems: [], findings: [], variables: [], untouched: [] },
     });
   installFakeApi({
@@ -105,6 +117,11 @@ function fakeMain(opts: { commit?: () => Promise<CommitResult>; begin?: () => Pr
         record('setEnvironment', r);
         environment = r.environment;
         return Promise.resolve({ ...ok, existing: null });
+      },
+      setComposeFiles: (r) => {
+        record('setComposeFiles', r);
+        const files = r.set === 'production' ? ['docker-compose.prod.yml'] : ['docker-compose.yml'];
+        return Promise.resolve({ ...ok, composeFiles: files });
       },
       setAddress: (r) => {
         record('setAddress', r);
@@ -252,6 +269,7 @@ describe('SetupWizard', () => {
 
     expect((await screen.findByTestId('setup-done')).textContent).toContain('crucible');
     expect(screen.getByText('docker compose up -d')).toBeTruthy();
+    expect(screen.getByTestId('recorded-compose-files').textContent).toContain('It runs with docker-compose.yml');
     expect(screen.getByRole('heading', { level: 2, name: 'Step 9 of 9: Finish' })).toBeTruthy();
 
     const sent = (verb: string) => main.calls.filter((c) => c.verb === verb).map((c) => c.request);
@@ -354,6 +372,53 @@ describe('SetupWizard', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Back to the review' }));
     await onStep('review');
     expect(screen.queryByTestId('step-error')).toBeNull();
+  });
+
+  it('asks which compose files the deployment runs with: the production file preselected for production', async () => {
+    const main = fakeMain({ prod: true });
+    render(<SetupWizard />);
+    fireEvent.click(await screen.findByTestId('choose-folder'));
+    await screen.findByTestId('folder-facts');
+    next();
+    await onStep('existing');
+    next();
+    await onStep('environment');
+    const group = () => screen.getByRole('group', { name: /Which compose files/ });
+    // Before an environment is chosen the default set is preselected; production switches to the prod file.
+    expect(screen.getByRole<HTMLInputElement>('radio', { name: /default compose files/ }).checked).toBe(true);
+    fireEvent.click(screen.getByRole('radio', { name: /Production/ }));
+    expect(screen.getByRole<HTMLInputElement>('radio', { name: /production compose file/ }).checked).toBe(true);
+    expect(group().textContent).toContain('the front door read these files');
+    expect(group().textContent).not.toContain('`');
+    next();
+    await onStep('address');
+    const sent = main.calls.filter((c) => c.verb === 'setComposeFiles').map((c) => c.request);
+    expect(sent).toEqual([{ draftId: 'draft-1', set: 'production' }]);
+
+    // Back, and the admin picks the default set: that is what main is told.
+    fireEvent.click(screen.getByRole('button', { name: 'Back' }));
+    await onStep('environment');
+    fireEvent.click(screen.getByRole('radio', { name: /default compose files/ }));
+    next();
+    await onStep('address');
+    expect(main.calls.filter((c) => c.verb === 'setComposeFiles').at(-1)?.request).toEqual({
+      draftId: 'draft-1',
+      set: 'default',
+    });
+  });
+
+  it('shows no compose choice when the folder offers one set only', async () => {
+    const main = fakeMain();
+    render(<SetupWizard />);
+    await toPasswordStep();
+    expect(main.calls.find((c) => c.verb === 'setComposeFiles')?.request).toEqual({
+      draftId: 'draft-1',
+      set: 'default',
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Back' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Back' }));
+    await onStep('environment');
+    expect(screen.queryByRole('group', { name: /Which compose files/ })).toBeNull();
   });
 
   it('says in words when the setup cannot start', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { test, expect } from './fixtures';
@@ -125,6 +125,8 @@ test.describe('backup', () => {
       for (const [k, v] of Object.entries(values)) expect(await kc.get(serviceFor(id), k)).toBe(v);
       const env = readFileSync(join(folder, '.env'), 'utf8');
       for (const [k, v] of Object.entries(values)) expect(env).toContain(`${k}='${v}'`);
+      // Issue 17 (3): the restore left no secret-bearing copy beside .env where git could pick it up.
+      expect(readdirSync(folder)).toEqual(['.env']);
       const journal = readFileSync(harness.core.paths.journalFile, 'utf8');
       expect(journal).toContain('backup.exported');
       expect(journal).toContain('backup.restored');

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHarness } from '../harness/server';
@@ -69,7 +69,8 @@ test('rotates REDIS_PASSWORD in the UI: .env, keychain, history and journal are 
     const page = await context.newPage();
     await page.goto(h.url);
     await page.getByRole('link', { name: 'Rotation', exact: true }).click();
-    await page.getByRole('link', { name: 'Rotation E2E' }).click();
+    // One deployment: the Rotation page opens it directly (issue 17).
+    await expect(page).toHaveURL(new RegExp(`#/rotation/${id}$`));
     await page.getByRole('link', { name: 'Plan the rotation of REDIS_PASSWORD' }).click();
 
     // Blast radius first, before anything changes.
@@ -120,6 +121,21 @@ test('rotates REDIS_PASSWORD in the UI: .env, keychain, history and journal are 
     await expect(history).toContainText('confirmed');
     await expect(page.getByTestId('policy-REDIS_PASSWORD')).toContainText('2');
 
+    // Issue 17 (3): no secret-bearing copy beside .env (git could pick it up); the previous .env is kept
+    // under the app home, listed on the Secrets page, and can be put back from there.
+    expect(readdirSync(folder)).toEqual(['.env']);
+    await page.goto(`${h.url}#/secrets/${id}`);
+    const previous = page.getByTestId('previous-versions');
+    const putBack = previous.getByRole('button', { name: /^Put back \.env from / });
+    await expect(putBack).toHaveCount(1, { timeout: 15_000 });
+    await putBack.click();
+    await previous.getByRole('button', { name: 'Put it back' }).click();
+    await expect(previous.getByRole('status').filter({ hasText: 'is back' })).toContainText('.env is back as it was');
+    expect(envValues(parseEnv(readFileSync(join(folder, '.env'), 'utf8'))).get('REDIS_PASSWORD')).toBe(OLD_REDIS);
+    expect(readdirSync(folder)).toEqual(['.env']);
+    // The .env put back differs from the keychain: the page says so (drift), it does not hide it.
+    await expect(page.getByTestId('secret-REDIS_PASSWORD').getByTestId('drift-badge')).toHaveText('.env differs');
+
     // Journal: the whole story, chained and intact, without values.
     const journal = await h.core.journal.read({ deploymentId: id });
     expect(journal.map((e) => e.type)).toEqual(
@@ -164,7 +180,8 @@ test('a failed recreate is shown as failed in words; roll back asks first and pu
     const page = await context.newPage();
     await page.goto(h.url);
     await page.getByRole('link', { name: 'Rotation', exact: true }).click();
-    await page.getByRole('link', { name: 'Failing E2E' }).click();
+    // One deployment: the Rotation page opens it directly (issue 17).
+    await expect(page).toHaveURL(new RegExp(`#/rotation/${id}$`));
     await page.getByRole('link', { name: 'Plan the rotation of REDIS_PASSWORD' }).click();
     await page.getByLabel('Reason').fill('e2e failure');
     await page.getByRole('button', { name: 'Start the rotation' }).click();

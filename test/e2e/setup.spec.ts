@@ -143,6 +143,8 @@ test.describe('setup wizard', () => {
       // 3 Environment.
       await step(page, 'environment', 3, 'environment', 'fresh');
       await press(page.getByRole('radio', { name: /Production/ }), 'Space');
+      // The folder has docker-compose.prod.yml: production preselects it as the file the deployment runs with.
+      await expect(page.getByRole('radio', { name: /production compose file/ })).toBeChecked();
       await press(page.getByRole('button', { name: 'Next' }));
 
       // 4 Public address: http is refused in production, https accepted; CORS fix previewed.
@@ -193,7 +195,7 @@ test.describe('setup wizard', () => {
       // 9 Finish.
       await expect(page.getByTestId('setup-done')).toBeVisible({ timeout: 20_000 });
       await step(page, 'finish', 9, 'finish', 'fresh');
-      await expect(page.getByText('docker compose up -d', { exact: true })).toBeVisible();
+      await expect(page.getByText('docker compose -f docker-compose.prod.yml up -d', { exact: true })).toBeVisible();
       await expect(page.locator('.commands code', { hasText: /restart/ })).toHaveCount(0);
 
       // Afterwards, checked with independent tools.

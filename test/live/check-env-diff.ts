@@ -7,7 +7,8 @@ import { envValues, parseEnv } from '../../electron/core/envfile';
 import { generateNewEnv } from '../../electron/core/secrets';
 import { CORS_FROM_ENV, CORS_VARIABLE } from '../../electron/core/setup/cors-fix';
 import { crucibleCeProfile } from '../../electron/core/stack';
-import { checkEnv, composeRequiredVariables, exitCodeFor } from '../../electron/core/validation';
+import { composeRequiredVariables } from '../../electron/core/compose/required-variables';
+import { checkEnv, exitCodeFor } from '../../electron/core/validation';
 import type { Finding } from '../../electron/common/model/finding';
 import type { ApiStartCase } from './settings-runner';
 

@@ -97,10 +97,14 @@ describe.skipIf(skip !== null)(
           '--public-url',
           'https://crucible.example.org',
           '--password-stdin',
+          // This server runs the default compose file (the bed's docker drives it), not docker-compose.prod.yml.
+          '--compose-file',
+          'docker-compose.yml',
         ],
         `${PASSWORD}\n`,
       );
       expect(r.code, r.err).toBe(0);
+      expect((await core.store.read()).deployments[0]?.composeFiles).toEqual(['docker-compose.yml']);
       const env = serverEnv();
       expect(env.get('ROUNDTABLE_ENVIRONMENT')).toBe('production');
       expect(env.get('ROUNDTABLE_COMMUNITY_AUTH_PASSWORD')).toMatch(/^\$2b\$/);

@@ -1,22 +1,17 @@
 import { cliText } from '../cli-text';
 import { capFindings } from '../../common/model/cap-findings';
 import { basename, dirname, posix } from 'node:path';
-import { AppError } from '../../common/errors';
-import { readEnvOnHost } from '../../core/envfile/on-host';
 import { localFolderReader, type FolderReader } from '../../core/fs/folder-reader';
-import { hostFolderReader } from '../../core/host/folder-reader';
-import { parseLocation } from '../../core/host/location';
-import type { CoreServices } from '../../core/services';
 import type { EnvDoc } from '../../core/envfile';
-import { Environment } from '../../common/model/deployment';
+import { isEnvironment, type Environment } from '../../common/model/environment';
 import type { Finding } from '../../common/model/finding';
-import { composeProjectFromParsed, discoverComposeFiles, MAX_COMPOSE_BYTES } from '../../core/compose/load';
-import { parseComposeFile } from '../../core/compose/parse-file';
-import { decidedByCompose } from '../../core/validation/compose-decides';
-import { envValues, readEnvFile } from '../../core/envfile';
-import { crucibleCeProfile } from '../../core/stack';
-import { checkEnv, composeRequiredVariables, environmentOf, exitCodeFor } from '../../core/validation';
-import { UsageError, writeJson, type Command } from '../command';
+import { discoverComposeFiles, listComposeFiles, MAX_COMPOSE_BYTES } from '../../core/compose/discover';
+import { envValues } from '../../core/envfile/parse';
+import { readEnvDoc } from '../../core/envfile/read';
+import { crucibleCeProfile } from '../../core/stack/crucible-ce';
+import { checkEnv, environmentOf, exitCodeFor } from '../../core/validation';
+import { UsageError, writeJson, type CliIO, type Command } from '../command';
+import type { ComposeText } from './check-env-compose';
 
 const MARK: Record<Finding['severity'], string> = { critical: '✗', error: '✗', warning: '!', info: '·' };
 
@@ -42,20 +37,23 @@ contain a secret value. A finding Crucible would start with says so ("Crucible w
     const file = positionals[0] ?? '';
     let environment: Environment | undefined;
     if (values.environment !== undefined) {
-      const e = Environment.safeParse(values.environment);
-      if (!e.success) throw new UsageError('--environment must be production, staging or development');
-      environment = e.data;
+      if (typeof values.environment !== 'string' || !isEnvironment(values.environment))
+        throw new UsageError('--environment must be production, staging or development');
+      environment = values.environment;
     }
-    const { doc, composeTexts } = file.startsWith('ssh://')
-      ? await readOnServer(io.core(), file)
-      : await readHere(file);
+    const { doc, composeTexts } = file.startsWith('ssh://') ? await readThere(io, file) : await readHere(io, file);
     const env = environment ?? environmentOf(doc);
-    const composeRequired = composeRequiredVariables(composeTexts.map((c) => c.text));
-    const all = withComposeVerdicts(
-      checkEnv(doc, { profile: crucibleCeProfile, environment: env, file: basename(file), composeRequired }),
-      composeTexts,
-      envValues(doc),
-    );
+    // With compose files beside the .env, they add required variables and decide which have no effect (as in
+    // the audit); their reader (the yaml library) is loaded only then: a lone .env is checked without it.
+    const compose = composeTexts.length > 0 ? await import('./check-env-compose') : null;
+    const composeRequired = compose?.requiredByCompose(composeTexts) ?? [];
+    const judged = checkEnv(doc, {
+      profile: crucibleCeProfile,
+      environment: env,
+      file: basename(file),
+      composeRequired,
+    });
+    const all = compose ? compose.withComposeVerdicts(judged, composeTexts, envValues(doc), crucibleCeProfile) : judged;
     const code = exitCodeFor(all);
     const counts = { error: 0, warning: 0, info: 0 };
     for (const f of all) counts[f.severity === 'critical' ? 'error' : f.severity]++;
@@ -79,45 +77,50 @@ contain a secret value. A finding Crucible would start with says so ("Crucible w
   },
 };
 
-async function readHere(file: string): Promise<{ doc: EnvDoc; composeTexts: ComposeText[] }> {
-  const { doc } = await readEnvFile(file);
-  return {
-    doc,
-    composeTexts: await composeTextsBeside(localFolderReader(dirname(file), { gitBinary: null }), envValues(doc)),
-  };
+async function readHere(io: CliIO, file: string): Promise<{ doc: EnvDoc; composeTexts: ComposeText[] }> {
+  const { doc } = await readEnvDoc(file);
+  const reader = localFolderReader(dirname(file), { gitBinary: null });
+  return { doc, composeTexts: await composeTextsBeside(reader, envValues(doc), () => recorded(io, dirname(file))) };
+}
+
+/** The compose files the deployment registered at `dir` runs with ([] when none is): loaded only when needed. */
+async function recorded(io: CliIO, dir: string): Promise<string[]> {
+  const { recordedComposeFiles } = await import('./recorded-compose');
+  return recordedComposeFiles(io, dir);
 }
 
 /**
- * A `.env` on a server (`ssh://[user@]host[:port]/path/.env`), read through the admin's OpenSSH, with the
- * compose files beside it there.
+ * A `.env` on a server, with the compose files beside it there (check-env-server.ts, loaded only for ssh://).
  * @throws AppError HOST_* (unreachable, host key), ENV_FILE_NOT_FOUND
  */
-async function readOnServer(core: CoreServices, file: string): Promise<{ doc: EnvDoc; composeTexts: ComposeText[] }> {
-  const loc = parseLocation(file, '/');
-  const host = core.openHost(loc);
-  try {
-    const r = await readEnvOnHost(host, loc.path);
-    if (r === null)
-      throw new AppError('ENV_FILE_NOT_FOUND', `${posix.basename(loc.path)} does not exist on ${host.label}.`);
-    const folder = posix.dirname(loc.path);
-    return {
-      doc: r.doc,
-      composeTexts: await composeTextsBeside(hostFolderReader(host, folder, folder), envValues(r.doc)),
-    };
-  } finally {
-    await host.close();
-  }
+async function readThere(io: CliIO, file: string): Promise<{ doc: EnvDoc; composeTexts: ComposeText[] }> {
+  const { readOnServer } = await import('./check-env-server');
+  const { doc, beside } = await readOnServer(io.core(), file, (reader, d) =>
+    composeTextsBeside(reader, envValues(d), () => recorded(io, posix.dirname(file))),
+  );
+  return { doc, composeTexts: beside };
 }
 
 /**
- * The compose files compose would read beside the `.env` (compose/load.ts decides which: COMPOSE_FILE, else
- * the default file and its override), here or on a server. None is fine: check-env then judges the file
- * alone. Unreadable or oversized files are skipped; the audit reports them.
+ * The compose files beside the `.env`, here or on a server: those a registered deployment runs with (recorded
+ * at setup or with `compose-files`, as the audit reads them), else those compose would read
+ * (compose/discover.ts: COMPOSE_FILE, else the default file and its override). None is fine: check-env then
+ * judges the file alone, without reading the app's state. Unreadable or oversized files are skipped; the
+ * audit reports them.
  */
-async function composeTextsBeside(reader: FolderReader, values: ReadonlyMap<string, string>): Promise<ComposeText[]> {
+async function composeTextsBeside(
+  reader: FolderReader,
+  values: ReadonlyMap<string, string>,
+  recordedFiles: () => Promise<string[]>,
+): Promise<ComposeText[]> {
+  if ((await listComposeFiles(reader)).length === 0) return [];
+  const explicit = await recordedFiles();
   let files: string[];
   try {
-    files = await discoverComposeFiles(reader, { lookup: (n) => values.get(n) });
+    files = await discoverComposeFiles(reader, {
+      explicit: explicit.length > 0 ? explicit : undefined,
+      lookup: (n) => values.get(n),
+    });
   } catch {
     return [];
   }
@@ -130,28 +133,4 @@ async function composeTextsBeside(reader: FolderReader, values: ReadonlyMap<stri
     }
   }
   return texts;
-}
-
-interface ComposeText {
-  file: string;
-  text: string;
-}
-
-/**
- * With the compose files beside the `.env` read, they decide which variables have no effect
- * (validation/compose-decides.ts), as in the audit; without them (or when they do not parse), the profile's
- * judgement stands.
- */
-function withComposeVerdicts(
-  findings: Finding[],
-  compose: readonly ComposeText[],
-  values: ReadonlyMap<string, string>,
-): Finding[] {
-  if (compose.length === 0) return findings;
-  try {
-    const parsed = compose.map((c) => parseComposeFile(c.text, c.file, '/', (n) => values.get(n)));
-    return decidedByCompose(findings, composeProjectFromParsed('/', parsed), values, crucibleCeProfile);
-  } catch {
-    return findings;
-  }
 }

@@ -6,6 +6,7 @@ import { hostFolderReader } from '../../core/host/folder-reader';
 import { parseLocation } from '../../core/host/location';
 import { assertFolder } from '../../core/proxy/generate';
 import { readComposeFacts, type ComposeFacts } from '../../core/proxy/compose-facts';
+import { recordedComposeFiles } from './recorded-compose';
 import { firewallGuide } from '../../core/proxy/firewall';
 
 export const firewallCommand: Command = {
@@ -29,9 +30,12 @@ Options:
       throw new UsageError('give exactly one DIR (the Crucible folder).');
     const sshRaw = typeof values['ssh-port'] === 'string' ? values['ssh-port'] : undefined;
     if (sshRaw !== undefined && !/^\d+$/.test(sshRaw)) throw new UsageError('--ssh-port needs a port number.');
-    const compose = positionals[0].startsWith('ssh://')
-      ? await composeFactsOnServer(io, positionals[0])
-      : await composeFactsHere(resolve(positionals[0]));
+    const dir = positionals[0].startsWith('ssh://') ? positionals[0] : resolve(positionals[0]);
+    // A registered deployment: the compose files it runs with; an unregistered folder: every one there.
+    const recorded = await recordedComposeFiles(io, dir);
+    const compose = dir.startsWith('ssh://')
+      ? await composeFactsOnServer(io, dir, recorded)
+      : await composeFactsHere(dir, recorded);
     const guide = firewallGuide({
       sshPort: sshRaw === undefined ? undefined : Number(sshRaw),
       externalInterface: typeof values.interface === 'string' ? values.interface : undefined,
@@ -58,19 +62,19 @@ Options:
   },
 };
 
-async function composeFactsHere(dir: string): Promise<ComposeFacts> {
+async function composeFactsHere(dir: string, recorded: readonly string[]): Promise<ComposeFacts> {
   await assertFolder(dir);
-  return readComposeFacts(dir);
+  return readComposeFacts(dir, recorded);
 }
 
 /** The compose files of a folder on a server, read there through the admin's OpenSSH. */
-async function composeFactsOnServer(io: CliIO, input: string): Promise<ComposeFacts> {
+async function composeFactsOnServer(io: CliIO, input: string, recorded: readonly string[]): Promise<ComposeFacts> {
   const loc = parseLocation(input, '/');
   const host = io.core().openHost(loc);
   try {
     if ((await host.stat(loc.path))?.kind !== 'dir')
       throw new AppError('PROXY_FOLDER_INVALID', `${loc.path} is not a folder on ${host.label}.`);
-    return await readComposeFacts(hostFolderReader(host, loc.path, loc.path));
+    return await readComposeFacts(hostFolderReader(host, loc.path, loc.path), recorded);
   } finally {
     await host.close();
   }

@@ -13,6 +13,7 @@ import { incidentCommands } from './incident';
 import { initCommand } from './init';
 import { rotateCommand } from './rotate';
 import { verifyCommand } from './verify';
+import { composeFilesCommand } from './compose-files';
 import { dumpsCommands } from './dumps';
 
 /** Every CLI command. Later features add theirs here (one file per command or command group). */
@@ -31,5 +32,6 @@ export const commands: Command[] = [
   initCommand,
   rotateCommand,
   verifyCommand,
+  composeFilesCommand,
   ...dumpsCommands,
 ];

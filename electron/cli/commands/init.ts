@@ -22,7 +22,7 @@ export const initCommand: Command = {
   name: 'init',
   summary: 'Set up a Crucible deployment headlessly: secrets into the keychain, a safe .env, .gitignore, state',
   usage: `crucible-secrets init DIR --environment ENV --public-url URL [--cors-origin URL]... [--password-stdin]
-                      [--regenerate VAR]... [--no-cors-fix] [--json]
+                      [--regenerate VAR]... [--no-cors-fix] [--compose-file NAME]... [--json]
 
 The setup wizard without a window, for headless machines. DIR is the Crucible checkout (with
 docker-compose.yml). Every secret is generated (or, from an existing .env, kept when Crucible accepts it),
@@ -40,6 +40,10 @@ Options:
   --regenerate VAR     from an existing .env, regenerate VAR instead of keeping it (repeatable)
   --no-cors-fix        do not make the compose file take ROUNDTABLE_CORS_ORIGINS from .env
                        (refused in production: Crucible cannot start with the hard-coded value)
+  --compose-file NAME  a compose file the deployment runs with, in merge order (repeatable; default:
+                       COMPOSE_FILE from .env when set, else docker-compose.prod.yml for production
+                       when present, else the default file and its override). The audit, rotation and
+                       the front door read these files; commands are printed with -f for them
   --json               print the result as JSON (never a secret value)
 The same names as \`crucible-secrets generate\`; the old spellings --frontend-url and --cors-origins are
 still accepted for this release.
@@ -61,6 +65,7 @@ Apply it afterwards with \`docker compose up -d\` (never \`restart\`: it keeps t
     'password-stdin': { type: 'boolean' },
     regenerate: { type: 'string', multiple: true },
     'no-cors-fix': { type: 'boolean' },
+    'compose-file': { type: 'string', multiple: true },
     json: { type: 'boolean' },
     ...VAULT_OPTIONS,
   },
@@ -120,6 +125,9 @@ Apply it afterwards with \`docker compose up -d\` (never \`restart\`: it keeps t
         throw new UsageError('--regenerate only applies to a folder that already has a .env');
       }
       setup.setEnvironment(draftId, env.data);
+      const composeFiles = Array.isArray(values['compose-file']) ? (values['compose-file'] as string[]) : [];
+      // Named files are checked against the folder (SETUP_COMPOSE_CHOICE); without them the default set stands.
+      if (composeFiles.length > 0) setup.setComposeFiles(draftId, { files: composeFiles });
       const addr = setup.setAddress(draftId, publicUrl, origins, values['no-cors-fix'] !== true);
       if (!addr.ok) refuse('public address', addr);
       warn(io, json, addr);
@@ -151,6 +159,7 @@ Apply it afterwards with \`docker compose up -d\` (never \`restart\`: it keeps t
           `Set up ${result.deploymentName} (${result.deploymentId}): ${String(result.variables.length)} secrets in the keychain and in ${result.envFile}.\n`,
         );
         if (result.previousEnvKeptAs) io.stdout.write(`The previous .env is kept as ${result.previousEnvKeptAs}.\n`);
+        io.stdout.write(`Compose files: ${result.composeFiles.join(', ')}\n`);
         io.stdout.write('\nApply it:\n');
         for (const c of result.commands) io.stdout.write(`  ${c.command}\n      ${cliText(c.why)}\n`);
         io.stdout.write('\nChecklist:\n');

@@ -20,21 +20,9 @@ export const COMMAND_LOADERS: Readonly<Record<string, () => Promise<readonly Com
   init: async () => [(await import('./init')).initCommand],
   rotate: async () => [(await import('./rotate')).rotateCommand],
   verify: async () => [(await import('./verify')).verifyCommand],
+  'compose-files': async () => [(await import('./compose-files')).composeFilesCommand],
   dumps: async () => (await import('./dumps')).dumpsCommands,
 };
 
-/**
- * The invocations that run without the core services being loaded at all (state store, keychain, SSH,
- * rotation…): group → whether these arguments need none. Any other group always gets them.
- * test/unit/cli/lazy.test.ts checks the sources of the groups that never need them.
- */
-export const RUNS_WITHOUT_CORE: Readonly<Record<string, (args: readonly string[]) => boolean>> = {
-  // A server's folder (ssh://…) is read through the core's SSH connections; a local one needs nothing.
-  proxy: (args) => !args.some((a) => a.startsWith('ssh://')),
-  // A server's folder (ssh://…) is read through the core's SSH connections; a local one needs nothing.
-  firewall: (args) => !args.some((a) => a.startsWith('ssh://')),
-  generate: () => true,
-  'hash-password': () => true,
-  // A .env on a server (ssh://…) is read through the core's SSH connections; a local one needs nothing.
-  'check-env': (args) => !args.some((a) => a.startsWith('ssh://')),
-};
+// Which invocations run without the core services: its own module, as the CLI's entry reads it too (cli/index.ts).
+export { RUNS_WITHOUT_CORE } from './runs-without-core';

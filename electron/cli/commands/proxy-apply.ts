@@ -36,11 +36,12 @@ export async function applyFrontDoor(
   what: { compose: boolean; env: boolean },
   keepIn: string,
   profile: StackProfile,
+  recorded: readonly string[] = [],
 ): Promise<FrontDoorApplied> {
   const result: FrontDoorApplied = { compose: [], env: null };
   let applied: AppliedComposeChange[] = [];
   if (what.compose) {
-    const plan = await planComposeChanges(folder, origin, profile);
+    const plan = await planComposeChanges(folder, origin, profile, recorded);
     // Nothing to change is a success here (the core refuses an empty selection, which the window never sends).
     applied =
       plan.files.length === 0
@@ -51,6 +52,7 @@ export async function applyFrontDoor(
             Object.fromEntries(plan.files.map((f) => [f.file, f.token])),
             keepIn,
             profile,
+            recorded,
           );
     result.compose = plan.files.map((f) => {
       const backup = applied.find((a) => a.file === f.file)?.backupPath ?? null;
@@ -103,6 +105,7 @@ export async function applyFrontDoorOnServer(
   what: { compose: boolean; env: boolean },
   keepIn: string,
   profile: StackProfile,
+  recorded: readonly string[] = [],
 ): Promise<FrontDoorApplied> {
   if (!/^https:\/\/[a-z0-9.-]+(:\d{1,5})?$/.test(origin))
     throw new AppError('PROXY_BAD_URL', 'The public origin must be https://name[:port].');
@@ -119,7 +122,7 @@ export async function applyFrontDoorOnServer(
         .catch(() => undefined);
   };
   if (what.compose) {
-    const plan = await planComposeChanges(hostFolderReader(host, path, path), origin, profile);
+    const plan = await planComposeChanges(hostFolderReader(host, path, path), origin, profile, recorded);
     try {
       for (const f of plan.files) {
         const kept = await keepCopy(keepIn, f.file, f.before);

@@ -13,6 +13,7 @@ import { generateProxyBundle, writeGeneratedFile, assertFolder } from '../../cor
 import { assertWritableTarget, undoAtomicWrite } from '../../core/fs/write-set';
 import type { ProxyInput } from '../../core/proxy/plan';
 import { planComposeChanges } from '../../core/proxy/compose-changes';
+import { recordedComposeFiles } from './recorded-compose';
 import { crucibleCeProfile } from '../../core/stack';
 import { applyFrontDoor, applyFrontDoorOnServer, describeApplied } from './proxy-apply';
 
@@ -126,6 +127,8 @@ async function runProxy(
 ): Promise<number> {
   const onServer = serverFolder !== null;
   const dir = onServer ? input0 : resolve(input0);
+  // A registered deployment's recorded compose files (e.g. only docker-compose.prod.yml) are what it runs with.
+  const recorded = await recordedComposeFiles(io, dir);
   const server = ProxyServer.safeParse(values.server);
   if (!server.success) throw new UsageError('--server must be nginx or caddy.');
   const env = Environment.safeParse(values.environment ?? 'production');
@@ -158,8 +161,13 @@ async function runProxy(
     },
   };
   const bundle = serverFolder
-    ? await generateProxyBundle(input, { folder: null, reader: serverFolder.reader, now: new Date() })
-    : await generateProxyBundle(input, { folder: dir, now: new Date() });
+    ? await generateProxyBundle(input, {
+        folder: null,
+        reader: serverFolder.reader,
+        composeFiles: recorded,
+        now: new Date(),
+      })
+    : await generateProxyBundle(input, { folder: dir, composeFiles: recorded, now: new Date() });
   const file = bundle.files[0];
   if (!file) throw new Error('no file generated');
   const out = str(values.out);
@@ -180,6 +188,7 @@ async function runProxy(
             asked,
             serverFolder.keepIn,
             crucibleCeProfile,
+            recorded,
           )
         : await applyFrontDoor(
             dir,
@@ -187,6 +196,7 @@ async function runProxy(
             asked,
             join(resolveAppHome(io.env), 'previous', 'proxy'),
             crucibleCeProfile,
+            recorded,
           );
   } catch (e) {
     if (writtenOut !== null) await undoAtomicWrite(writtenOut);
@@ -194,7 +204,7 @@ async function runProxy(
   }
   const compose =
     values['compose-diff'] === true && !asked.compose
-      ? await planComposeChanges(serverFolder?.reader ?? dir, bundle.origin, crucibleCeProfile)
+      ? await planComposeChanges(serverFolder?.reader ?? dir, bundle.origin, crucibleCeProfile, recorded)
       : null;
   if (values.json) {
     writeJson(io, {

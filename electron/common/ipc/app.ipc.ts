@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { channel, NoRequest } from './contract';
+import { channel, NoRequest, req } from './contract';
 
 export const AppInfo = z.object({
   name: z.string(),
@@ -12,6 +12,13 @@ export const AppInfo = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
+/**
+ * A command the window shows (`docker compose up -d`, `ufw allow 443`), copied by main: the renderer has no
+ * clipboard permission. Main refuses text holding a secret value or shape, so this never carries a secret.
+ */
+export const CopyCommandRequest = req({ text: z.string().min(1).max(8192) });
+
 export const appChannels = {
   info: channel('app', 'info', NoRequest, AppInfo),
+  copyCommand: channel('app', 'copyCommand', CopyCommandRequest, z.object({ copied: z.boolean() })),
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ErrorShape } from '../errors';
+import { ErrorShape } from './error-shape';
 
 /**
  * The building blocks of the typed IPC contract (ARCHITECTURE.md §2). A channel is `cs:<domain>:<verb>`

@@ -40,6 +40,23 @@ export const deploymentsChannels = {
   /** Reaches the deployment where it runs (SSH for a server) and checks docker and Compose v2 there. */
   where: channel('deployments', 'where', req({ id: z.string().max(64) }), DeploymentWhere),
   /** Checks the running service where it runs; `loginPassword` (typed for this check only) adds the login. */
+  /** The compose files the deployment is recorded to run with, and every compose file its folder holds. */
+  composeFiles: channel(
+    'deployments',
+    'composeFiles',
+    req({ id: z.string().max(64) }),
+    z.object({ recorded: z.array(z.string()), inFolder: z.array(z.string()) }),
+  ),
+  /**
+   * Records the compose files the deployment runs with (each checked to be in its folder; journalled). The
+   * audit, rotation, the front door and every printed command follow the new list.
+   */
+  setComposeFiles: channel(
+    'deployments',
+    'setComposeFiles',
+    req({ id: z.string().max(64), files: z.array(z.string().max(200)).min(1).max(20) }),
+    DeploymentRef,
+  ),
   verify: channel(
     'deployments',
     'verify',

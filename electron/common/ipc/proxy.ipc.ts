@@ -110,6 +110,13 @@ export const FirewallGuide = z.object({
 });
 export type FirewallGuide = z.infer<typeof FirewallGuide>;
 
+/**
+ * What the deployment's `.env` already says about its public address (non-secret settings only), for the
+ * HTTPS page to prefill: the host name, and the variable it was read from; nulls when nothing is known.
+ */
+export const KnownAddress = z.object({ domain: z.string().nullable(), from: z.string().nullable() });
+export type KnownAddress = z.infer<typeof KnownAddress>;
+
 /** A file chosen in a main-process dialog, known to the renderer by id and base name only. */
 export const PickedRef = z.object({ id: z.string(), name: z.string() });
 export type PickedRef = z.infer<typeof PickedRef>;
@@ -186,6 +193,13 @@ export const proxyChannels = {
   ),
   generate: channel('proxy', 'generate', GenerateRequest, ProxyBundle),
   firewall: channel('proxy', 'firewall', FirewallRequest, FirewallGuide),
+  /** The public domain the deployment's (or picked folder's) `.env` names, to prefill the form. */
+  knownAddress: channel(
+    'proxy',
+    'knownAddress',
+    req({ deploymentId: z.string().max(64).optional(), folderId: z.string().max(64).optional() }),
+    KnownAddress,
+  ),
   /** Saves a generated file where the admin chooses in a main-process save dialog. */
   save: channel('proxy', 'save', SaveRequest, SaveResult),
   /** Copies a generated file's text to the clipboard from main. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { channel, event, req } from './contract';
-import { ErrorCode } from '../error-codes';
+import { ErrorCode } from './error-shape';
 
 /**
  * The Secrets page's channels. Only `reveal` answers with a value, and only `copy` puts one anywhere (main

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { channel, event, req } from './contract';
 import { Environment } from '../model/deployment';
 import { Finding } from '../model/finding';
+import { ComposeChoice, ComposeSet } from '../model/compose-choice';
 
 /**
  * The setup wizard (issue 5). One draft lives in main (KeePassXC's new-database wizard is the model):
@@ -50,6 +51,8 @@ export const FolderView = z.object({
   git: z.object({ isRepo: z.boolean(), envTracked: z.boolean(), gitAvailable: z.boolean() }),
   /** Compose files that hard-code ROUNDTABLE_CORS_ORIGINS (which beats `.env`), with the fix as a diff. */
   corsFix: z.array(ComposeChange),
+  /** The compose file sets the deployment can run with (setup asks with the environment). */
+  composeChoices: z.array(ComposeChoice),
   notices: z.array(z.object({ severity: z.enum(['error', 'warning', 'info']), message: z.string() })),
 });
 export type FolderView = z.infer<typeof FolderView>;
@@ -100,6 +103,10 @@ export const DraftSummary = z.object({
   frontendUrl: z.string().nullable(),
   corsOrigins: z.array(z.string()),
   applyCorsFix: z.boolean(),
+  /** The compose set the admin chose; null: the default for the environment (defaultComposeSet). */
+  composeSet: ComposeSet.nullable(),
+  /** The compose files that will be recorded, in merge order. */
+  composeFiles: z.array(z.string()),
   password: z.object({
     mode: PasswordMode.nullable(),
     set: z.boolean(),
@@ -143,6 +150,8 @@ export const CommitResult = z.object({
   envFile: z.string(),
   previousEnvKeptAs: z.string().nullable(),
   variables: z.array(z.string()),
+  /** The compose files recorded for the deployment (what the commands name with `-f`). */
+  composeFiles: z.array(z.string()),
   commands: z.array(z.object({ command: z.string(), why: z.string() })),
   checklist: z.array(z.object({ id: z.string(), text: z.string(), done: z.boolean() })),
   findings: z.array(Finding),
@@ -183,6 +192,16 @@ export const setupChannels = {
     'setEnvironment',
     req({ draftId: DraftId, environment: Environment }),
     StepResult.extend({ existing: ExistingView.nullable() }),
+  ),
+  /**
+   * Which compose files the deployment runs with: one of the sets of FolderView.composeChoices. Recorded in
+   * the deployment; the audit, rotation and the front door read exactly these files.
+   */
+  setComposeFiles: channel(
+    'setup',
+    'setComposeFiles',
+    req({ draftId: DraftId, set: ComposeSet }),
+    StepResult.extend({ composeFiles: z.array(z.string()) }),
   ),
   setAddress: channel(
     'setup',

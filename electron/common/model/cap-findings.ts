@@ -1,4 +1,5 @@
-import { SEVERITY_RANK, type Finding, type Severity } from './finding';
+import type { Finding } from './finding';
+import { SEVERITY_RANK, type Severity } from './severity';
 
 /**
  * At most {@link MAX_FINDINGS_PER_CODE} findings of one kind leave core (issue 19): a 2 MB `.env` with

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { ENVIRONMENTS } from './environment';
 
-/** The environment a deployment runs as; production turns on the strict rules. */
-export const Environment = z.enum(['production', 'staging', 'development']);
+/** The environment a deployment runs as; production turns on the strict rules (the list: model/environment.ts). */
+export const Environment = z.enum(ENVIRONMENTS);
 export type Environment = z.infer<typeof Environment>;
 
 /** A deployment as the renderer and the state file see it: never a secret value. */

@@ -1,13 +1,12 @@
 import { z } from 'zod';
+import { SEVERITIES } from './severity';
 
 /**
  * A finding from check-env, the audit or any other check. Its text and evidence never contain a secret
  * value (ARCHITECTURE.md §3): evidence names files, lines, keys, lengths and fingerprints only.
  */
-export const Severity = z.enum(['critical', 'error', 'warning', 'info']);
+export const Severity = z.enum(SEVERITIES);
 export type Severity = z.infer<typeof Severity>;
-
-export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2, critical: 3 };
 
 export const Finding = z.object({
   /** Stable, e.g. `ENV_WEAK_VALUE`, `COMPOSE_DB_PORT_PUBLISHED`. */
@@ -37,9 +36,3 @@ export const Finding = z.object({
   more: z.number().int().positive().optional(),
 });
 export type Finding = z.infer<typeof Finding>;
-
-export function worstSeverity(findings: readonly Finding[]): Severity | null {
-  let worst: Severity | null = null;
-  for (const f of findings) if (worst === null || SEVERITY_RANK[f.severity] > SEVERITY_RANK[worst]) worst = f.severity;
-  return worst;
-}

@@ -1,4 +1,5 @@
-import { Finding, SEVERITY_RANK, type Severity } from '../../common/model/finding';
+import { Finding } from '../../common/model/finding';
+import { SEVERITY_RANK, type Severity } from '../../common/model/severity';
 import type { AuditContext, AuditResult, AuditRule } from './types';
 import { auditRules } from './rules';
 import { noEnvValidation, type EnvValidator } from './env-adapter';

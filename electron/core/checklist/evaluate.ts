@@ -1,4 +1,5 @@
-import { SEVERITY_RANK, type Finding } from '../../common/model/finding';
+import type { Finding } from '../../common/model/finding';
+import { SEVERITY_RANK } from '../../common/model/severity';
 import { CHECKLIST, type ChecklistItemDef } from './items';
 import { NO_FACTS, prove, type ChecklistFacts } from './evidence';
 
@@ -15,7 +16,7 @@ export type ItemStatus = 'pass' | 'fail' | 'todo' | 'done' | 'due' | 'overdue' |
  * Why an item is done or not, which the Checklist page and the Dashboard show apart:
  * - `verified`: the app has evidence (the audit's findings and facts, the journal);
  * - `manual`: the admin ticked it with a note and nothing the app can see contradicts it ("ticked by you");
- * - `failing`: evidence against it (a finding, no backup within the policy, an overdue periodic check);
+ * - `failing`: evidence against it (a finding, a backup older than the policy, an overdue periodic check);
  * - `todo`: no evidence either way and not ticked with a note;
  * - `unknown`: no audit yet.
  */

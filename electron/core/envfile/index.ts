@@ -22,14 +22,8 @@ export {
   unsafeValueReason,
   type ApplyResult,
 } from './edit';
-export {
-  decodeEnvBytes,
-  readEnvFile,
-  writeEnvFile,
-  type ReadEnvResult,
-  type WriteEnvOptions,
-  type WriteEnvResult,
-} from './file';
+export { decodeEnvBytes, readEnvDoc } from './read';
+export { readEnvFile, writeEnvFile, type ReadEnvResult, type WriteEnvOptions, type WriteEnvResult } from './file';
 export { readFolderEnvValues } from './folder';
 /** Compose's `$` interpolation of `.env` values is compose/interpolate.ts (one implementation for files and `.env`). */
 export type { Lookup } from '../compose/interpolate';

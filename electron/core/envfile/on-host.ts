@@ -4,7 +4,7 @@ import { sha256 } from '../fs/atomic-write';
 import { keepPreviousVersion } from '../fs/previous-versions';
 import type { DeploymentHost } from '../host/host';
 import { applyEnvChanges } from './edit';
-import { decodeEnvBytes } from './file';
+import { decodeEnvBytes } from './read';
 import { parseEnv } from './parse';
 import type { EnvChange, EnvDoc } from './types';
 

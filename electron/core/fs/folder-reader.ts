@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AppError } from '../../common/errors';
@@ -57,19 +56,21 @@ export function localFolderReader(
         () => null,
       );
     },
-    git: (args) =>
-      bin === null
-        ? Promise.resolve(null)
-        : new Promise((done) => {
-            execFile(
-              bin,
-              ['-C', folder, ...args],
-              { timeout: 5000, maxBuffer: 1024 * 1024, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' } },
-              (err, stdout) => {
-                if (err && typeof err.code !== 'number') return done(null); // not installed, timed out
-                done({ code: err ? Number(err.code) : 0, stdout });
-              },
-            );
-          }),
+    async git(args) {
+      if (bin === null) return null;
+      // Loaded on first use: the CLI's check-env reads a folder without git and starts faster (issue 20).
+      const { execFile } = await import('node:child_process');
+      return new Promise((done) => {
+        execFile(
+          bin,
+          ['-C', folder, ...args],
+          { timeout: 5000, maxBuffer: 1024 * 1024, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' } },
+          (err, stdout) => {
+            if (err && typeof err.code !== 'number') return done(null); // not installed, timed out
+            done({ code: err ? Number(err.code) : 0, stdout });
+          },
+        );
+      });
+    },
   };
 }

@@ -34,7 +34,8 @@ export function openHost(location: Location, options: OpenHostOptions): Deployme
 }
 
 export type { DeploymentHost, HostFileStat, RunOptions, RunResult, WriteOptions } from './host';
-export { formatLocation, locationLabel, LocationSchema, parseLocation, type Location } from './location';
+export { formatLocation, locationLabel, parseLocation, type Location } from './location';
+export { LocationSchema } from './location-schema';
 export { HostErrorCode } from './errors';
 export { ComposeStatus, composeRunner, detectCompose, type ComposeRun, type ComposeRunner } from './compose';
 export { Diagnosis, DiagnosisKind, diagnoseFailure, lastLines, redactQuoted, type Redact } from './diagnose';

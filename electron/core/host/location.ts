@@ -1,28 +1,16 @@
 import { isIPv6 } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
-import { z } from 'zod';
 import { AppError } from '../../common/errors';
 import { HostErrorCode } from './errors';
 
 /**
  * A deployment's location: a folder on this computer, or `ssh://[user@]host[:port]/absolute/path`.
- * `host` may be an alias from ~/.ssh/config (OpenSSH resolves it).
+ * `host` may be an alias from ~/.ssh/config (OpenSSH resolves it). Its schema is location-schema.ts: this
+ * file loads no zod, as the CLI's check-env parses an `ssh://` .env location with it (issue 20).
  */
 export type Location =
   | { kind: 'local'; path: string }
   | { kind: 'ssh'; user: string | null; host: string; port: number | null; path: string };
-
-/** The same shape as a schema, for the state file and IPC (a type test keeps the two equal). */
-export const LocationSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('local'), path: z.string().min(1) }),
-  z.object({
-    kind: z.literal('ssh'),
-    user: z.string().min(1).nullable(),
-    host: z.string().min(1),
-    port: z.number().int().min(1).max(65535).nullable(),
-    path: z.string().startsWith('/'),
-  }),
-]);
 
 const EXAMPLE =
   'Write a folder on this computer, or ssh://user@server/srv/crucible (an ~/.ssh/config alias works as the server).';

@@ -26,6 +26,7 @@ export const JOURNAL_TYPES = [
   'checklist.ticked',
   'checklist.unticked',
   'deployment.added',
+  'deployment.compose-files-changed',
   'dump.decrypted',
   'dump.deleted',
   'file.restored',

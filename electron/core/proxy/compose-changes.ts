@@ -14,7 +14,7 @@ import { diffSecretNames, secretVariablesFrom } from '../audit/secret-variables'
 import { envValues, parseEnv, readEnvFile } from '../envfile';
 import type { FolderReader } from '../fs/folder-reader';
 import type { StackProfile } from '../stack/profile';
-import { listComposeFiles } from '../compose/load';
+import { frontDoorComposeFiles } from './compose-facts';
 
 /**
  * The compose changes that go with the front door, planned as a diff per file and applied only as
@@ -139,7 +139,7 @@ async function diffSecretsOf(folder: string | FolderReader, profile: StackProfil
 }
 
 /**
- * Plans the changes for every compose file of the folder that defines the api or frontend. Each diff is
+ * Plans the changes for every compose file read (`recorded`, else all in the folder) that defines the api or frontend. Each diff is
  * redacted: its context lines are the api's `environment:` block, where secrets may be hard-coded.
  * @throws AppError COMPOSE_YAML_INVALID, COMPOSE_EDIT_FAILED (from the YAML editor), FS_SYMLINK_REFUSED.
  */
@@ -147,10 +147,12 @@ export async function planComposeChanges(
   folder: string | FolderReader,
   origin: string,
   profile: StackProfile,
+  recorded: readonly string[] = [],
 ): Promise<ComposeChangePlan> {
   const files: ComposeFileChange[] = [];
   let secrets: DiffSecrets | null = null;
-  for (const file of await listComposeFiles(folder)) {
+  // A registered deployment's recorded compose files (the ones it runs with), else every one in the folder.
+  for (const file of await frontDoorComposeFiles(folder, recorded)) {
     const { text, mode } = await readCompose(folder, file);
     const { after, changes } = planText(file, text, origin);
     if (changes.length === 0) continue;
@@ -188,8 +190,9 @@ export async function applyComposeChanges(
   tokens: Record<string, string>,
   keepIn: string,
   profile: StackProfile,
+  recorded: readonly string[] = [],
 ): Promise<AppliedComposeChange[]> {
-  const plan = await planComposeChanges(folder, origin, profile);
+  const plan = await planComposeChanges(folder, origin, profile, recorded);
   const chosen = Object.entries(tokens).map(([file, token]) => {
     const p = plan.files.find((f) => f.file === file);
     if (p?.token !== token)

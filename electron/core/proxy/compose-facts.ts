@@ -10,9 +10,10 @@ import { readFolderEnvValues } from '../envfile';
 /**
  * The few compose facts the front door needs: which ports are published and on which host address, and
  * which variables a service sets itself in `environment:` (those beat `.env`, docs/crucible.md).
- * Every compose file of the folder is read on its own with the compose reader (compose/parse-file.ts), the
- * production file included, since the admin may run either. Read-only; a file that does not parse is
- * reported, never guessed at.
+ * A registered deployment's recorded compose files are read (the production file when it runs with it);
+ * otherwise every compose file of the folder, the production file included, since the admin may run either.
+ * Each is read on its own with the compose reader (compose/parse-file.ts). Read-only; a file that does not
+ * parse is reported, never guessed at.
  */
 
 export interface ComposeServiceFacts {
@@ -53,13 +54,28 @@ function serviceFacts(s: ComposeService, file: string): ComposeServiceFacts {
 }
 
 /**
- * Reads every compose file of the folder (here, or on a server through its reader). Ports are interpolated
- * with the folder's `.env`, as compose does (`"${API_PORT:-8000}:8000"`); an entry compose would refuse is left
- * out. Never throws for a file: one that cannot be read or parsed is listed in `unreadable`.
+ * The compose files the front door reads: the deployment's recorded ones when there are (a missing one is
+ * then reported as unreadable, as the audit does), else every compose file in the folder.
  */
-export async function readComposeFacts(dir: string | FolderReader): Promise<ComposeFacts> {
+export async function frontDoorComposeFiles(
+  dir: string | FolderReader,
+  recorded: readonly string[] = [],
+): Promise<string[]> {
+  return recorded.length > 0 ? [...recorded] : listComposeFiles(dir);
+}
+
+/**
+ * Reads the compose files of the folder (here, or on a server through its reader): `recorded` when given
+ * (a registered deployment's compose files), else every one there. Ports are interpolated with the folder's
+ * `.env`, as compose does (`"${API_PORT:-8000}:8000"`); an entry compose would refuse is left out. Never throws
+ * for a file: one that cannot be read or parsed is listed in `unreadable`.
+ */
+export async function readComposeFacts(
+  dir: string | FolderReader,
+  recorded: readonly string[] = [],
+): Promise<ComposeFacts> {
   const reader = composeFolderReader(dir);
-  const files = await listComposeFiles(reader);
+  const files = await frontDoorComposeFiles(reader, recorded);
   const out: ComposeFacts = { files, unreadable: [], services: [] };
   if (files.length === 0) return out;
   const env = await readFolderEnvValues(reader);

@@ -21,6 +21,8 @@ export interface GenerateContext {
   folder: string | null;
   /** The deployment's folder on a server, read through its host (host/folder-reader.ts); wins over `folder`. */
   reader?: FolderReader;
+  /** A registered deployment's recorded compose files: only those are read (none: every one in the folder). */
+  composeFiles?: readonly string[];
   now: Date;
 }
 
@@ -171,7 +173,7 @@ export async function generateProxyBundle(input: ProxyInput, ctx: GenerateContex
           description: `Caddyfile for ${plan.origin}`,
           content: renderCaddy(plan),
         };
-  const compose = source === null ? null : await readComposeFacts(source);
+  const compose = source === null ? null : await readComposeFacts(source, ctx.composeFiles);
   const current = source === null ? new Map<string, string>() : await readOriginKeys(source);
   const warnings = [...plan.warnings];
   if (compose && compose.unreadable.length > 0)

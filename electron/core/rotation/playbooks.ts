@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { STEP, type StepId } from '../../common/model/rotation-steps';
 import type { DeploymentRef } from '../../common/model/deployment';
 import type { PlaybookId, RotationCost, StackProfile, Variable } from '../stack/profile';
-import { findVariable } from '../stack/profile';
+import { findVariable } from '../stack/profile-lookup';
 import {
   alterRoleCommand,
   applySqlCommand,

@@ -35,7 +35,8 @@ export function createRecreateTargetsCache(): RecreateTargetsCache {
   const cache = new Map<string, { at: number; targets: RecreateTargets | null }>();
   return {
     async get(core, d, v, env) {
-      const key = `${d.id}\u0000${v.name}`;
+      // The recorded compose files are part of the key: changing them must not serve the old file's services.
+      const key = `${d.id}\u0000${d.composeFiles.join('\u0001')}\u0000${v.name}`;
       const hit = cache.get(key);
       if (hit !== undefined && performance.now() - hit.at < TTL_MS) return hit.targets;
       const targets = await compute(core, d, v, await env());

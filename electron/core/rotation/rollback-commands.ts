@@ -1,5 +1,6 @@
 import { UNDO, type UndoId } from '../../common/model/rotation-steps';
-import { findVariable, type PlaybookId, type StackProfile } from '../stack/profile';
+import type { PlaybookId, StackProfile } from '../stack/profile';
+import { findVariable } from '../stack/profile-lookup';
 import { alterRoleCommand, applySqlCommand, recreateCommands, type PlannedCommand } from './commands';
 import { recreateTargets, sqlFileOf, userFor, type PlanContext } from './playbooks';
 

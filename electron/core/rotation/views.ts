@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { RotationView } from '../../common/ipc/rotation.ipc';
 import type { DeploymentRef } from '../../common/model/deployment';
 import type { StepId } from '../../common/model/rotation-steps';
-import { findVariable } from '../stack/profile';
+import { findVariable } from '../stack/profile-lookup';
 import { err, type RotationCore } from './core';
 import {
   ALTER_ROLE_FILE,

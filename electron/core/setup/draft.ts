@@ -26,6 +26,8 @@ import type { FolderFacts } from './detect';
 import { analyseExisting, existingView, importableVariables, type ExistingAnalysis } from './existing';
 import { checkTypedPassword, contextWords } from './password-rules';
 import type { CheckEnv, EnvEngine } from './ports';
+import { composeChoices, resolveComposeSelection, type ComposeSelection } from './compose-choice';
+import type { ComposeChoice } from '../../common/model/compose-choice';
 
 /**
  * The wizard's one draft (KeePassXC's new-database wizard: one object built across pages, each page
@@ -87,6 +89,8 @@ export class SetupDraft {
   existing: ExistingAnalysis | null = null;
   readonly decisions = new Map<string, ImportDecision>();
   environment: Environment | null = null;
+  /** The compose files chosen (null: the default set for the environment, compose-choice.ts). */
+  composeSelection: ComposeSelection | null = null;
   address: { frontendUrl: string; corsOrigins: string[]; applyCorsFix: boolean } | null = null;
   /** The generated login password offered to the admin, until they choose a mode. */
   offeredPassword: GeneratedSecret | null = null;
@@ -123,9 +127,10 @@ export class SetupDraft {
   // ---- Step 1: folder -----------------------------------------------------------------------------------
 
   /** Takes the detected folder; everything entered for an earlier folder is dropped. */
-  setFolder(facts: FolderFacts, view: Omit<FolderView, 'corsFix'>): FolderView {
+  setFolder(facts: FolderFacts, view: Omit<FolderView, 'corsFix' | 'composeChoices'>): FolderView {
     this.facts = facts;
     this.existing = null;
+    this.composeSelection = null;
     this.decisions.clear();
     this.done.clear();
     this.generated.clear();
@@ -170,6 +175,7 @@ export class SetupDraft {
       ...view,
       notices,
       corsFix: fixes.map((f) => ({ file: f.file, services: f.services, diff: f.diff })),
+      composeChoices: this.composeChoices(),
     };
     this.done.add('folder');
     if (!facts.env.exists) this.done.add('existing');
@@ -221,6 +227,33 @@ export class SetupDraft {
     if (this.address) this.checkAddressStep();
     if (this.password) this.done.delete('password');
     return { ok: true, issues: [], existing: this.existing ? this.existingView() : null };
+  }
+
+  /** The compose file sets this folder offers (compose-choice.ts). */
+  composeChoices(): ComposeChoice[] {
+    return this.facts ? composeChoices(this.facts, this.existing?.read.values ?? null) : [];
+  }
+
+  /**
+   * Chooses the compose files the deployment runs with (recorded at commit).
+   * @throws AppError SETUP_COMPOSE_CHOICE when the set or a file is not in the folder (nothing changed).
+   */
+  setComposeFiles(selection: ComposeSelection): StepResult & { composeFiles: string[] } {
+    this.requireFolder();
+    const facts = this.facts;
+    if (!facts) throw new AppError('SETUP_STEP_ORDER', 'Choose the deployment folder first.');
+    const files = resolveComposeSelection(facts, this.composeChoices(), selection, this.environment);
+    this.composeSelection = 'set' in selection ? { set: selection.set } : { files };
+    return { ok: true, issues: [], composeFiles: files };
+  }
+
+  /**
+   * The compose files to record: the chosen ones, else the default set for the environment.
+   * @throws AppError SETUP_COMPOSE_CHOICE when no usable set is left (e.g. only an unusable COMPOSE_FILE).
+   */
+  composeFiles(): string[] {
+    if (!this.facts) return [];
+    return resolveComposeSelection(this.facts, this.composeChoices(), this.composeSelection, this.environment);
   }
 
   // ---- Step 4: public address --------------------------------------------------------------------------
@@ -457,6 +490,7 @@ export class SetupDraft {
     if (!this.password || !this.done.has('password')) out.push('Set the login password.');
     if (this.facts.env.exists && !this.done.has('existing')) out.push('Decide what to keep from the existing .env.');
     if (!this.done.has('secrets')) out.push('Confirm the secrets step.');
+    if (this.composeFilesOrNone().length === 0) out.push('Choose the compose files the deployment runs with.');
     return out;
   }
 
@@ -471,6 +505,8 @@ export class SetupDraft {
       frontendUrl: this.address?.frontendUrl ?? null,
       corsOrigins: this.address?.corsOrigins ?? [],
       applyCorsFix: this.address?.applyCorsFix ?? this.corsFixes.length > 0,
+      composeSet: this.composeSelection && 'set' in this.composeSelection ? this.composeSelection.set : null,
+      composeFiles: this.composeFilesOrNone(),
       password: {
         mode: this.password?.mode ?? null,
         set: this.password !== null,
@@ -484,6 +520,15 @@ export class SetupDraft {
         fromEnv: Boolean(this.existing?.read.values.get(v.name)),
       })),
     };
+  }
+
+  private composeFilesOrNone(): string[] {
+    try {
+      return this.composeFiles();
+    } catch (e) {
+      if (e instanceof AppError) return [];
+      throw e;
+    }
   }
 
   deploymentName(): string {

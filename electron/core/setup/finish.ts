@@ -1,33 +1,30 @@
 import type { CommitResult } from '../../common/ipc/setup.ipc';
 import type { Environment } from '../../common/model/deployment';
 import type { FolderFacts } from './detect';
+import { composeFileFlags } from '../compose/file-names';
 
 /**
  * Step 9: how to apply what was written, and what is left to do. `docker compose up -d` recreates the
  * containers whose configuration changed; `docker compose restart` would keep the old environment
- * (crucible-facts.md §0.4, §8.5), so it is never suggested.
+ * (crucible-facts.md §0.4, §8.5), so it is never suggested. The commands name exactly the recorded compose
+ * files (`-f docker-compose.prod.yml` when the deployment runs with it; no `-f` for the default set).
  */
-export function finishCommands(facts: FolderFacts): CommitResult['commands'] {
+export function finishCommands(facts: FolderFacts, composeFiles: readonly string[]): CommitResult['commands'] {
+  const compose = ['docker compose', ...composeFileFlags(composeFiles)].join(' ');
   const cmds: CommitResult['commands'] = [
     {
       command: `cd ${JSON.stringify(facts.folder)}`,
       why: 'Run the commands in the deployment folder, where compose finds .env.',
     },
     {
-      command: 'docker compose config --quiet',
+      command: `${compose} config --quiet`,
       why: 'Checks that compose reads the new .env and compose files without errors (prints nothing when all is well, and no values).',
     },
     {
-      command: 'docker compose up -d',
+      command: `${compose} up -d`,
       why: 'Creates or recreates the containers with the new values. Never use `docker compose restart`: it keeps the old environment.',
     },
   ];
-  if (facts.composeFiles.some((f) => f.role === 'production')) {
-    cmds.push({
-      command: 'docker compose -f docker-compose.prod.yml up -d',
-      why: 'Only if you run the production compose file instead of the default one.',
-    });
-  }
   return cmds;
 }
 

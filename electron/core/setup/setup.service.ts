@@ -31,6 +31,7 @@ import { SetupDraft } from './draft';
 import { buildPlan, reviewOf } from './plan';
 import type { CheckEnv, EnvEngine } from './ports';
 import { finishChecklist, finishCommands } from './finish';
+import type { ComposeSelection } from './compose-choice';
 
 /**
  * The setup wizard's service (issue 5): the drafts held in main and the operations on them. A draft is
@@ -73,6 +74,11 @@ export interface SetupService {
   ): Promise<{ cancelled: boolean; folder?: FolderView; existing?: ExistingView }>;
   setImport(draftId: string, decisions: Record<string, ImportDecision>): StepResult & { existing: ExistingView };
   setEnvironment(draftId: string, environment: Environment): StepResult & { existing: ExistingView | null };
+  /**
+   * Which compose files the deployment runs with (a set offered in FolderView.composeChoices, or named files).
+   * @throws AppError SETUP_COMPOSE_CHOICE when the set or a file is not in the folder.
+   */
+  setComposeFiles(draftId: string, selection: ComposeSelection): StepResult & { composeFiles: string[] };
   setAddress(
     draftId: string,
     frontendUrl: string,
@@ -106,7 +112,7 @@ export interface SetupService {
 
 const MAX_DRAFTS = 8;
 
-function folderView(facts: FolderFacts): Omit<FolderView, 'corsFix'> {
+function folderView(facts: FolderFacts): Omit<FolderView, 'corsFix' | 'composeChoices'> {
   const notices: FolderView['notices'] = [];
   if (facts.git.envTracked) {
     notices.push({
@@ -250,6 +256,7 @@ export function createSetupService(deps: SetupServiceDeps): SetupService {
     },
     setImport: (id, decisions) => get(id).setImport(decisions),
     setEnvironment: (id, environment) => get(id).setEnvironment(environment),
+    setComposeFiles: (id, selection) => get(id).setComposeFiles(selection),
     setAddress: (id, url, origins, fix) => get(id).setAddress(url, origins, fix),
     revealGeneratedPassword(id, regenerate) {
       const g = get(id).offerPassword(regenerate);
@@ -293,7 +300,8 @@ export function createSetupService(deps: SetupServiceDeps): SetupService {
       const facts = d.facts;
       if (!environment || !facts) throw new AppError('SETUP_INCOMPLETE', 'The setup is not complete.');
       const plan = buildPlan(d, deps.profile, deps.env, deps.clock());
-      const composeFiles = facts.composeFiles.filter((f) => f.role !== 'production').map((f) => f.name);
+      // The files the admin chose (or the default set for the environment), validated against the folder.
+      const composeFiles = d.composeFiles();
       const remote = remotes.get(id);
       const outcome = await commitPlan(
         {
@@ -324,7 +332,8 @@ export function createSetupService(deps: SetupServiceDeps): SetupService {
         envFile: plan.envPath,
         previousEnvKeptAs: outcome.previousEnvKeptAs,
         variables: outcome.variables,
-        commands: finishCommands(facts),
+        composeFiles,
+        commands: finishCommands(facts, composeFiles),
         checklist: finishChecklist({ facts, environment, corsFixed: plan.corsFixed || d.corsFixes.length === 0 }),
         findings,
       };

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { defineProfile, type StackProfile, type Variable } from './profile';
+import type { StackProfile, Variable } from './profile';
 import type { Environment } from '../../common/model/deployment';
 
 /**
@@ -1237,8 +1237,12 @@ export const CRUCIBLE_MOUNTED_ENV_READERS = ['api', 'worker', 'beat'].map((servi
   reader: CONFIG_PY_READER,
 }));
 
-/** The built-in Crucible CE profile, validated at load. */
-export const crucibleCeProfile: StackProfile = defineProfile({
+/**
+ * The built-in Crucible CE profile. Typed by the schema's type here and parsed with the schema itself
+ * (StackProfile: names, lengths, duplicates) by test/unit/core/stack/profile.test.ts rather than at load,
+ * so that the CLI's check-env starts without loading zod (issue 20).
+ */
+export const crucibleCeProfile: StackProfile = {
   id: 'crucible-ce',
   name: 'Crucible Community Edition',
   source: 'roundtablelabs/crucible-community @ 2d1840e469a244a37e11beb8c7f6a91efc10a5e8',
@@ -1247,7 +1251,7 @@ export const crucibleCeProfile: StackProfile = defineProfile({
   settingTypes: CRUCIBLE_SETTING_TYPES,
   variables,
   mountedEnvReaders: CRUCIBLE_MOUNTED_ENV_READERS,
-});
+};
 
 /** The variables a new `.env` contains, in file order. */
 export function newEnvVariables(profile: StackProfile): Variable[] {

@@ -3,6 +3,7 @@
  * `crucibleCeProfile` is the built-in profile of Crucible Community Edition.
  */
 export * from './profile';
+export * from './profile-lookup';
 export {
   crucibleCeProfile,
   newEnvVariables,

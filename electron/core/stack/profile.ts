@@ -248,21 +248,3 @@ export const StackProfile = z
     }
   });
 export type StackProfile = z.infer<typeof StackProfile>;
-
-/**
- * Validates a profile object.
- * @throws ZodError when the data does not match the schema (a programming error in a built-in profile).
- */
-export function defineProfile(data: z.input<typeof StackProfile>): StackProfile {
-  return StackProfile.parse(data);
-}
-
-/** Looks a variable up by name. */
-export function findVariable(profile: StackProfile, name: string): Variable | undefined {
-  return profile.variables.find((v) => v.name === name);
-}
-
-/** The rules of a variable that apply in `env`. */
-export function rulesFor(variable: Variable, env: Environment): Rule[] {
-  return variable.rules.filter((r) => r.environments.includes(env));
-}

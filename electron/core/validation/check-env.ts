@@ -1,8 +1,9 @@
 import type { Environment } from '../../common/model/deployment';
 import type { Finding, Severity } from '../../common/model/finding';
-import { SEVERITY_RANK } from '../../common/model/finding';
+import { SEVERITY_RANK } from '../../common/model/severity';
 import type { EnvDoc, EnvEntry, EnvProblem } from '../envfile/types';
-import { rulesFor, type Rule, type StackProfile, type Variable } from '../stack/profile';
+import type { Rule, StackProfile, Variable } from '../stack/profile';
+import { rulesFor } from '../stack/profile-lookup';
 import { fails, isPydanticBool, pydanticInt } from './checks';
 import { fixIds } from '../audit/fix-ids';
 import { hashableLoginPassword, singleQuoteLiteral } from '../audit/env-fix-rules';
@@ -21,14 +22,11 @@ export interface CheckEnvOptions {
   /** File name shown in findings (e.g. `.env`). */
   file?: string;
   /**
-   * Variables the deployment's compose files require with `${VAR:?…}`/`${VAR?…}` (see
-   * `composeRequiredVariables`): compose refuses to start when one is missing (or empty, for `:?`).
+   * Variables the deployment's compose files require with `${VAR:?…}`/`${VAR?…}` (read by
+   * compose/required-variables.ts, which loads the YAML library): compose refuses to start when one is missing (or empty, for `:?`).
    */
   composeRequired?: ReadonlyArray<{ name: string; emptyRefused: boolean }>;
 }
-
-/** Read by the compose module, with compose's own interpolation (compose/required-variables.ts). */
-export { composeRequiredVariables } from '../compose/required-variables';
 
 const TITLES: Record<string, (name: string) => string> = {
   ENV_MISSING_REQUIRED: (n) => `${n} is missing or empty`,

@@ -1,7 +1,8 @@
 import type { Finding } from '../../common/model/finding';
 import type { ComposeProject } from '../compose/model';
 import { receivers, type EnvEntries } from '../compose/service-env';
-import { findVariable, type StackProfile } from '../stack/profile';
+import type { StackProfile } from '../stack/profile';
+import { findVariable } from '../stack/profile-lookup';
 
 /**
  * check-env says "has no effect" for a variable the stock compose files override, judging from the profile

@@ -2,7 +2,6 @@
 export {
   ADVICE_PREFIX,
   checkEnv,
-  composeRequiredVariables,
   environmentOf,
   exitCodeFor,
   parseCorsOrigins,

@@ -1,12 +1,14 @@
 import type { ReactNode } from 'react';
 import { CRUCIBLE_SECTIONS, crucibleRoute } from '../docs/crucible-doc';
 import { href } from '../router';
+import { CodeText } from './CodeText';
 
-const CITATION = /docs\/crucible\.md#([a-z0-9-]+)/g;
+// A citation quoted in backticks takes its backticks along: the link replaces the quoted path.
+const CITATION = /`?docs\/crucible\.md#([a-z0-9-]+)`?/g;
 
 /**
  * Text from the core, with each citation of a docs/crucible.md section (`docs/crucible.md#` + anchor) turned into a link to that section of
- * the document the app carries ("Crucible reference" page). Everything else stays plain text.
+ * the document the app carries ("Crucible reference" page), and `backtick-quoted` parts shown as code (CodeText).
  */
 export function Cited({ text }: { text: string }) {
   const out: ReactNode[] = [];
@@ -15,7 +17,7 @@ export function Cited({ text }: { text: string }) {
     const section = m[1] ?? '';
     const title = CRUCIBLE_SECTIONS.get(section);
     if (title === undefined) continue;
-    if (m.index > last) out.push(text.slice(last, m.index));
+    if (m.index > last) out.push(<CodeText key={`t${String(last)}`} text={text.slice(last, m.index)} />);
     out.push(
       <a key={m.index} href={href(crucibleRoute(section))} title={`Crucible reference: ${title}`}>
         Crucible reference: {title}
@@ -23,6 +25,6 @@ export function Cited({ text }: { text: string }) {
     );
     last = m.index + m[0].length;
   }
-  if (last < text.length) out.push(text.slice(last));
+  if (last < text.length) out.push(<CodeText key={`t${String(last)}`} text={text.slice(last)} />);
   return <>{out}</>;
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { AuditResultView, FixPreview } from '../../../electron/common/ipc/audit.ipc';
-import { errorMessage, getApi } from '../api';
+import { getApi } from '../api';
+import { ActionOutcome } from '../components/ActionOutcome';
 import { useAction, useLoad } from '../hooks';
 import { href, route, useRoute } from '../router';
 import { DeploymentChooser } from '../components/audit/DeploymentChooser';
@@ -19,9 +20,13 @@ const FixPreviewPanel = fixPreview.Component;
 
 /** `#/audit/<deployment id>`: the security audit of one deployment, its fixes and the report. */
 export function AuditPage() {
-  const route = useRoute();
-  const id = decodeURIComponent(route.split('/')[2] ?? '');
-  return id === '' ? <DeploymentChooser title="Security audit" base="/audit" /> : <DeploymentAudit deploymentId={id} />;
+  const path = useRoute();
+  const id = decodeURIComponent(path.split('/')[2] ?? '');
+  return id === '' ? (
+    <DeploymentChooser title="Security audit" to={(d) => route.audit(d)} />
+  ) : (
+    <DeploymentAudit deploymentId={id} />
+  );
 }
 
 function DeploymentAudit({ deploymentId }: { deploymentId: string }) {
@@ -58,6 +63,7 @@ function DeploymentAudit({ deploymentId }: { deploymentId: string }) {
 
   const openPreview = (fixId: string) =>
     run(async () => {
+      setStatus('');
       setPreview(await getApi().audit.previewFix({ deploymentId, fixId }));
     });
 
@@ -73,19 +79,17 @@ function DeploymentAudit({ deploymentId }: { deploymentId: string }) {
 
   const rerun = () =>
     run(async () => {
+      setStatus('');
       setFresh(await getApi().audit.run({ deploymentId }));
       setStatus('The audit ran again.');
     });
 
-  const exportReport = async (format: 'markdown' | 'html') => {
-    clearError();
-    try {
+  const exportReport = (format: 'markdown' | 'html') =>
+    run(async () => {
+      setStatus('');
       const r = await getApi().audit.exportReport({ deploymentId, format });
-      setStatus(r.saved ? `Report saved as ${r.fileName ?? ''}.` : 'Export cancelled.');
-    } catch (e) {
-      setStatus(errorMessage(e));
-    }
-  };
+      setStatus(r.saved ? `Report saved as ${r.fileName ?? ''}.` : 'Not exported: no file was chosen.');
+    });
 
   return (
     <section aria-labelledby="audit-title">
@@ -111,9 +115,11 @@ function DeploymentAudit({ deploymentId }: { deploymentId: string }) {
           Reload
         </button>
       </div>
-      <p role="status" aria-live="polite" data-testid="audit-status">
-        {error !== null && preview === null ? error : status}
-      </p>
+      <ActionOutcome
+        done={status === '' ? null : status}
+        error={preview === null ? error : null}
+        testId="audit-status"
+      />
       <ul className="severity-counts" aria-label="Findings by severity" data-testid="severity-counts">
         {SEVERITIES.map((s) => (
           <li key={s}>
@@ -134,7 +140,11 @@ function DeploymentAudit({ deploymentId }: { deploymentId: string }) {
         />
       )}
       {audit.findings.length === 0 && (
-        <p className="panel">No findings. Keep the checklist's ongoing items up to date.</p>
+        <p className="panel" data-testid="no-findings">
+          No findings: nothing needs fixing now. Keep the ongoing items of the{' '}
+          <a href={href(route.checklist(deploymentId))}>security checklist</a> up to date, and run the audit again after
+          changing the deployment.
+        </p>
       )}
       {SEVERITIES.map((s) => {
         const list = audit.findings.filter((f) => f.severity === s);

@@ -5,7 +5,11 @@ import { useLoad } from '../hooks';
 import { href, route, useRoute } from '../router';
 import { DeploymentChooser } from '../components/audit/DeploymentChooser';
 import { LoadState } from '../components/LoadState';
+import { ActionOutcome } from '../components/ActionOutcome';
 import { formatWhen } from '../format-date';
+import { CodeText } from '../components/CodeText';
+import { splitErrorCode } from '../components/error-words';
+import { Cited } from '../components/Cited';
 
 const LISTS: Array<[ChecklistItemView['list'], string]> = [
   ['environment', 'Environment variables'],
@@ -33,10 +37,10 @@ function badge(item: ChecklistItemView): [string, string] {
 
 /** `#/checklist/<deployment id>`: the security guide's checklists, evaluated by the audit or ticked by the admin. */
 export function ChecklistPage() {
-  const route = useRoute();
-  const id = decodeURIComponent(route.split('/')[2] ?? '');
+  const path = useRoute();
+  const id = decodeURIComponent(path.split('/')[2] ?? '');
   return id === '' ? (
-    <DeploymentChooser title="Security checklist" base="/checklist" />
+    <DeploymentChooser title="Security checklist" to={(d) => route.checklist(d)} />
   ) : (
     <DeploymentChecklist deploymentId={id} />
   );
@@ -52,19 +56,22 @@ function DeploymentChecklist({ deploymentId }: { deploymentId: string }) {
     return { deployment, checklist };
   }, deploymentId);
   const [fresh, setFresh] = useState<ChecklistView | null>(null);
-  const [status, setStatus] = useState('');
+  const [status, setStatus] = useState<string | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
 
   if (loaded.state !== 'ready') return <LoadState of={loaded} />;
   const view = fresh ?? loaded.value.checklist;
 
   const tick = async (item: ChecklistItemView, done: boolean, note: string) => {
+    setStatus(null);
+    setFailure(null);
     try {
       setFresh(
         await getApi().audit.tick({ deploymentId, itemId: item.id, done, note: note.trim() === '' ? undefined : note }),
       );
       setStatus(done ? `Ticked "${item.title}".` : `Cleared "${item.title}".`);
     } catch (e) {
-      setStatus(errorMessage(e));
+      setFailure(errorMessage(e));
     }
   };
 
@@ -77,9 +84,7 @@ function DeploymentChecklist({ deploymentId }: { deploymentId: string }) {
         the firewall where it can read it. Where it cannot see the evidence, you tick an item with a note saying what
         was done; it then shows as “Ticked by you”. <a href={href(route.audit(deploymentId))}>Open the audit</a>
       </p>
-      <p role="status" aria-live="polite">
-        {status}
-      </p>
+      <ActionOutcome done={status} error={failure} testId="checklist-status" />
       {LISTS.map(([list, title]) => (
         <section key={list} className="panel" aria-labelledby={`list-${list}`}>
           <h2 id={`list-${list}`}>{title}</h2>
@@ -115,18 +120,22 @@ function ChecklistRow({ item, onTick }: { item: ChecklistItemView; onTick: (done
           )
         </span>
       </div>
-      <p data-testid={`basis-${item.id}`}>{item.basis}</p>
-      <p className="muted">{item.help}</p>
+      <p data-testid={`basis-${item.id}`}>
+        <CodeText text={item.basis} />
+      </p>
+      <p className="muted">
+        <Cited text={item.help} />
+      </p>
       {item.evidence.length > 0 && (
         <ul className="evidence">
           {item.evidence.map((e, n) => (
-            <li key={n}>{e}</li>
+            <Evidence key={n} text={e} />
           ))}
         </ul>
       )}
       {item.tick && item.state === 'verified' && (
         <p className="muted">
-          Also ticked by you on {item.tick.checkedAt.slice(0, 10)}
+          Also ticked by you on {formatWhen(item.tick.checkedAt)}
           {item.tick.note ? `: ${item.tick.note}` : ''}
         </p>
       )}
@@ -163,6 +172,16 @@ function ChecklistRow({ item, onTick }: { item: ChecklistItemView; onTick: (done
           Clear my tick
         </button>
       )}
+    </li>
+  );
+}
+
+/** One piece of evidence: a finding's words (its rule code, for support, only in the tooltip). */
+function Evidence({ text }: { text: string }) {
+  const { code, words } = splitErrorCode(text);
+  return (
+    <li title={code === null ? undefined : `Audit rule ${code}`}>
+      <CodeText text={words} />
     </li>
   );
 }

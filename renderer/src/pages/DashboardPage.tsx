@@ -3,7 +3,9 @@ import { useLoad } from '../hooks';
 import { ActiveIncidentsPanel } from '../components/incident/ActiveIncidentsPanel';
 import { DashboardAudit } from '../components/audit/DashboardAudit';
 import { LoadState } from '../components/LoadState';
+import { NoDeployments } from '../components/NoDeployments';
 import { DeploymentWhereLine } from '../components/DeploymentWhere';
+import { DeploymentComposeFiles } from '../components/DeploymentComposeFiles';
 import { href, route } from '../router';
 
 /** The first screen: deployments and what needs attention. */
@@ -21,12 +23,7 @@ export function DashboardPage() {
       <div className="panel">
         <h2>Deployments</h2>
         <LoadState of={list} />
-        {list.state === 'ready' && list.value.deployments.length === 0 && (
-          <p className="muted" data-testid="no-deployments">
-            No deployment is set up yet. A deployment is a Crucible Community Edition folder (with its compose files and
-            <code>.env</code>) whose secrets this app manages.
-          </p>
-        )}
+        {list.state === 'ready' && list.value.deployments.length === 0 && <NoDeployments testId="no-deployments" />}
         {list.state === 'ready' && list.value.deployments.length > 0 && (
           <ul className="deployment-list" data-testid="deployment-list">
             {list.value.deployments.map((d) => (
@@ -37,6 +34,7 @@ export function DashboardPage() {
                   Secrets
                 </a>
                 <DeploymentWhereLine id={d.id} />
+                <DeploymentComposeFiles deployment={d} />
               </li>
             ))}
           </ul>

@@ -12,6 +12,7 @@ import { RotatePanel } from '../components/incident/RotatePanel';
 import { StepItems, type Act } from '../components/incident/StepItems';
 import { TimelinePanel } from '../components/incident/TimelinePanel';
 import { LoadState } from '../components/LoadState';
+import { NoDeployments } from '../components/NoDeployments';
 
 /** `#/incident`: open incidents, start one, past ones. `#/incident/<id>`: the runbook of one incident. */
 export function IncidentPage() {
@@ -26,7 +27,10 @@ function IncidentList() {
     const [incidents, deployments] = await Promise.all([api.incident.list({}), api.deployments.list({})]);
     return { incidents: incidents.incidents, deployments: deployments.deployments };
   });
-  const [deploymentId, setDeploymentId] = useState('');
+  // null until the admin chooses: the only deployment is then the one the incident is about.
+  const [chosen, setDeploymentId] = useState<string | null>(null);
+  const only = data.state === 'ready' && data.value.deployments.length === 1 ? data.value.deployments[0] : undefined;
+  const deploymentId = chosen ?? only?.id ?? '';
   const [title, setTitle] = useState('');
   const [error, setError] = useState<string | null>(null);
   const start = () => {
@@ -63,7 +67,7 @@ function IncidentList() {
           >
             <h2 id="start-title">Start an incident</h2>
             {data.value.deployments.length === 0 ? (
-              <p className="muted">No deployment is set up yet.</p>
+              <NoDeployments />
             ) : (
               <div className="form-row">
                 <label>
@@ -104,7 +108,10 @@ function IncidentList() {
           <div className="panel">
             <h2>Incidents</h2>
             {data.value.incidents.length === 0 ? (
-              <p className="muted">None recorded.</p>
+              <p className="muted" data-testid="no-incidents">
+                None recorded. Nothing is needed until a deployment may be compromised (a leaked <code>.env</code>, a
+                stolen laptop, a suspicious login); then start the runbook above.
+              </p>
             ) : (
               <ul className="deployment-list" data-testid="incident-list">
                 {data.value.incidents.map((i) => (

@@ -1,11 +1,10 @@
-import { useReducer, useState } from 'react';
-import type { ComposePreviewRequest, GenerateRequest, ProxyBundle } from '../../../electron/common/ipc/proxy.ipc';
+import { useReducer } from 'react';
 import type { Environment } from '../../../electron/common/model/deployment';
-import { errorMessage, getApi } from '../api';
+import { getApi } from '../api';
 import { useAction, useLoad } from '../hooks';
-import { GeneratedFileView } from '../components/network/GeneratedFileView';
 import { FirewallPanel } from '../components/network/FirewallPanel';
-import { ComposeChangesPanel } from '../components/network/ComposeChangesPanel';
+import { useKnownDomain } from '../components/network/useKnownDomain';
+import { BundleView } from '../components/network/BundleView';
 import {
   buildRequest,
   chosenDeploymentId,
@@ -28,6 +27,7 @@ export function NetworkPage() {
   const list = deployments.state === 'ready' ? deployments.value.deployments : [];
   const deploymentId = chosenDeploymentId(state, list);
   const target = targetOf(state, deploymentId);
+  useKnownDomain(target, dispatch);
   // An error is about the form as it was: it goes once the admin changes what it was about.
   const { busy, error, run, fail } = useAction(JSON.stringify({ ...state, generated: null, deploymentId }));
 
@@ -157,6 +157,12 @@ export function NetworkPage() {
         />
         <p id="net-domain-help" className="muted">
           The name alone, without https:// or a path.
+          {state.domainFrom !== null && state.domain !== '' && (
+            <span data-testid="domain-prefilled">
+              {' '}
+              Filled in from <code>{state.domainFrom}</code> in the deployment&apos;s <code>.env</code>.
+            </span>
+          )}
         </p>
 
         <fieldset>
@@ -273,133 +279,5 @@ export function NetworkPage() {
       {state.generated !== null && <BundleView bundle={state.generated.bundle} request={state.generated.request} />}
       <FirewallPanel target={target} />
     </section>
-  );
-}
-
-function EnvApplyButton({ request }: { request: ComposePreviewRequest }) {
-  const [status, setStatus] = useState('');
-  const canWrite = request.deploymentId !== undefined || request.folderId !== undefined;
-  const write = () => {
-    getApi()
-      .proxy.envApply(request)
-      .then(
-        (r) => {
-          setStatus(
-            `Wrote ${r.changed.join(' and ')} to .env${r.backupName ? ` (previous kept as ${r.backupName})` : ''}.`,
-          );
-        },
-        (e: unknown) => {
-          setStatus(errorMessage(e));
-        },
-      );
-  };
-  return (
-    <div className="button-row">
-      <button type="button" disabled={!canWrite} onClick={write}>
-        Write CORS and frontend URL to .env
-      </button>
-      <span role="status" aria-live="polite" data-testid="env-apply-status">
-        {status}
-      </span>
-    </div>
-  );
-}
-
-function BundleView({ bundle, request }: { bundle: ProxyBundle; request: GenerateRequest }) {
-  return (
-    <div data-testid="proxy-bundle">
-      <h2>Generated for {bundle.origin}</h2>
-      {bundle.warnings.length > 0 && (
-        <div className="banner banner-warn" role="status">
-          <ul>
-            {bundle.warnings.map((w) => (
-              <li key={w}>{w}</li>
-            ))}
-          </ul>
-        </div>
-      )}
-      {bundle.files.map((f) => (
-        <GeneratedFileView
-          key={f.id}
-          file={f}
-          onCopy={() => getApi().proxy.copy({ generate: request, fileId: f.id })}
-          onSave={() =>
-            getApi()
-              .proxy.save({ generate: request, fileId: f.id })
-              .then((r) => r.name)
-          }
-        />
-      ))}
-      <ComposeChangesPanel
-        request={{
-          address: request.address,
-          environment: request.environment,
-          deploymentId: request.deploymentId,
-          folderId: request.folderId,
-        }}
-      />
-      <section className="panel" aria-labelledby="env-followup-title">
-        <h3 id="env-followup-title">.env follow-ups</h3>
-        <EnvApplyButton
-          request={{
-            address: request.address,
-            environment: request.environment,
-            deploymentId: request.deploymentId,
-            folderId: request.folderId,
-          }}
-        />
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Variable</th>
-              <th scope="col">Set to</th>
-              <th scope="col">Why</th>
-            </tr>
-          </thead>
-          <tbody>
-            {bundle.envFollowUp.map((e) => (
-              <tr key={e.key} data-testid={`env-${e.key}`}>
-                <td>
-                  <code>{e.key}</code>
-                  {e.overriddenByCompose && (
-                    <>
-                      {' '}
-                      <span className="badge badge-warn">compose overrides</span>
-                    </>
-                  )}
-                </td>
-                <td>
-                  <code>{e.value}</code>
-                  {e.current !== null && e.current !== e.value && (
-                    <div className="muted">
-                      now: <code>{e.current}</code>
-                    </div>
-                  )}
-                </td>
-                <td>
-                  {e.note}
-                  {e.evidence !== undefined && <div className="muted">{e.evidence}</div>}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
-      <section className="panel" aria-labelledby="manual-title">
-        <h3 id="manual-title">Left to do by hand</h3>
-        <ol data-testid="manual-steps">
-          {bundle.manualSteps.map((s) => (
-            <li key={s.id}>
-              <strong>{s.title}.</strong> {s.detail}
-              {s.commands.length > 0 && (
-                <pre className="code-block" tabIndex={0} aria-label={`Commands: ${s.title}`}>
-                  {s.commands.join('\n')}
-                </pre>
-              )}
-            </li>
-          ))}
-        </ol>
-      </section>
-    </div>
   );
 }

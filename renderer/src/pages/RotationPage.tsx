@@ -1,12 +1,14 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { PlanView, RotationView } from '../../../electron/common/ipc/rotation.ipc';
 import { getApi } from '../api';
 import { useAction, useLoad } from '../hooks';
-import { href, navigate, route, useRoute } from '../router';
+import { href, navigate, replaceRoute, route, useRoute } from '../router';
 import { BlastRadiusFacts, RunView } from '../components/rotation/RunView';
 import { NewPasswordOnce } from '../components/rotation/NewPasswordOnce';
 import { LoadState } from '../components/LoadState';
+import { NoDeployments } from '../components/NoDeployments';
 import { Cited } from '../components/Cited';
+import { CommandBlock } from '../components/CommandBlock';
 import { formatWhen } from '../format-date';
 
 /**
@@ -29,6 +31,12 @@ function Start() {
     const [list, pending] = await Promise.all([api.deployments.list({}), api.rotation.pending({})]);
     return { deployments: list.deployments, pending };
   });
+  // One deployment: its page lists its secrets, their unfinished rotations (Resume) and the history.
+  const onlyId =
+    data.state === 'ready' && data.value.deployments.length === 1 ? data.value.deployments[0]?.id : undefined;
+  useEffect(() => {
+    if (onlyId !== undefined) replaceRoute(route.rotation(onlyId));
+  }, [onlyId]);
   return (
     <section aria-labelledby="rotation-title">
       <h1 id="rotation-title">Rotation</h1>
@@ -52,7 +60,7 @@ function Start() {
               </ul>
             </div>
           )}
-          {data.value.deployments.length === 0 && <p className="muted">No deployment is set up yet.</p>}
+          {data.value.deployments.length === 0 && <NoDeployments />}
           <ul>
             {data.value.deployments.map((d) => (
               <li key={d.id}>
@@ -121,7 +129,12 @@ function Overview({ deploymentId }: { deploymentId: string }) {
             </tbody>
           </table>
           <h2>History</h2>
-          {data.value.history.length === 0 && <p className="muted">No rotation yet.</p>}
+          {data.value.history.length === 0 && (
+            <p className="muted" data-testid="no-rotations">
+              No rotation yet. Choose Plan on a secret above to rotate it; a secret past its maximum age shows as
+              overdue, otherwise none is needed now.
+            </p>
+          )}
           {data.value.history.length > 0 && (
             <table aria-label="Rotation history" data-testid="rotation-history">
               <thead>
@@ -214,7 +227,9 @@ function PlanPanel({
   if (!plan.rotatable) {
     return (
       <div className="panel" role="region" aria-label="Not rotatable">
-        <p>{plan.notRotatableReason}</p>
+        <p>
+          <Cited text={plan.notRotatableReason ?? ''} />
+        </p>
         {plan.alternative && (
           <button type="button" onClick={() => onAlternative(plan.alternative ?? '')}>
             Rotate {plan.alternative} instead
@@ -243,11 +258,7 @@ function PlanPanel({
         {plan.steps.map((s) => (
           <li key={s.id}>
             <strong>{s.title}</strong> — <Cited text={s.detail} />
-            {s.commands.map((c) => (
-              <pre key={c} className="code-block">
-                {c}
-              </pre>
-            ))}
+            <CommandBlock commands={s.commands} label={`Commands: ${s.title}`} />
           </li>
         ))}
       </ol>

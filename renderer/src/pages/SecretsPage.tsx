@@ -3,7 +3,8 @@ import type { PolicyItem } from '../../../electron/common/ipc/rotation.ipc';
 import type { DriftReport } from '../../../electron/common/ipc/secrets.ipc';
 import { errorMessage, getApi } from '../api';
 import { useLoad } from '../hooks';
-import { href, route, useRoute } from '../router';
+import { route, useRoute } from '../router';
+import { DeploymentChooser } from '../components/audit/DeploymentChooser';
 import { SecretRow } from '../components/secrets/SecretRow';
 import { BackupFreshness } from '../components/backup/BackupFreshness';
 import { LoadState } from '../components/LoadState';
@@ -11,30 +12,12 @@ import { PreviousVersions } from '../components/secrets/PreviousVersions';
 
 /** `#/secrets/<deployment id>`: the secrets of one deployment. `#/secrets` alone lists the deployments. */
 export function SecretsPage() {
-  const route = useRoute();
-  const id = decodeURIComponent(route.split('/')[2] ?? '');
-  return id === '' ? <DeploymentChooser /> : <DeploymentSecrets deploymentId={id} />;
-}
-
-function DeploymentChooser() {
-  const [list] = useLoad(() => getApi().deployments.list({}));
-  return (
-    <section aria-labelledby="secrets-title">
-      <h1 id="secrets-title">Secrets</h1>
-      <LoadState of={list} />
-      {list.state === 'ready' && list.value.deployments.length === 0 && (
-        <p className="muted">No deployment is set up yet.</p>
-      )}
-      {list.state === 'ready' && list.value.deployments.length > 0 && (
-        <ul>
-          {list.value.deployments.map((d) => (
-            <li key={d.id}>
-              <a href={href(route.secrets(d.id))}>{d.name}</a> <span className="muted">{d.folder}</span>
-            </li>
-          ))}
-        </ul>
-      )}
-    </section>
+  const path = useRoute();
+  const id = decodeURIComponent(path.split('/')[2] ?? '');
+  return id === '' ? (
+    <DeploymentChooser title="Secrets" to={(d) => route.secrets(d)} />
+  ) : (
+    <DeploymentSecrets deploymentId={id} />
   );
 }
 
@@ -164,7 +147,7 @@ function DeploymentSecrets({ deploymentId }: { deploymentId: string }) {
               Check again
             </button>
           </div>
-          <table aria-label="Secrets of this deployment">
+          <table aria-label="Secrets of this deployment" className="secrets-table">
             <thead>
               <tr>
                 <th scope="col">Name</th>

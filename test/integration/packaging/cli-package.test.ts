@@ -107,11 +107,12 @@ describe('the CLI package (packages/cli)', () => {
       /^package\/(package\.json|npm-shrinkwrap\.json|README\.md)$/,
       /^package\/bin\/crucible-secrets\.cjs$/,
       /^package\/dist\/cli\/(cli\.cjs|commands\.json)$/,
-      /^package\/dist\/cli\/run\/lazy-run\.mjs$/,
+      /^package\/dist\/cli\/run\/(lazy-run|check-env-run)\.mjs$/,
       /^package\/dist\/cli\/run\/chunks\/[\w-]+\.mjs$/,
     ];
     expect(files.filter((f) => !allowed.some((a) => a.test(f)))).toEqual([]);
     expect(files).toContain('package/dist/cli/run/lazy-run.mjs');
+    expect(files).toContain('package/dist/cli/run/check-env-run.mjs');
     expect(files.length).toBeGreaterThan(20);
     // Belt and braces: what must never ship, whatever the allow-list above says.
     expect(

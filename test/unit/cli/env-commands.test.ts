@@ -255,5 +255,26 @@ describe('the built CLI binary', { timeout: 180_000 }, () => {
     expect((JSON.parse(c.stdout) as { environment: string }).environment).toBe('development');
     expect(run(['rotate', '--help']).status).toBe(0);
     expect(run(['doctor']).status).toBe(70);
+    // check-env of a local file has a build of its own (check-env-run.mjs) and runs without lazy-run at all;
+    // a server's .env needs the core services, which only lazy-run loads.
+    rmSync(join(copy, 'run', 'lazy-run.mjs'));
+    const alone = run(['check-env', fixture('crucible-stock.env'), '--json']);
+    expect(alone.status, alone.stderr).toBe(1);
+    expect(run(['check-env', 'ssh://127.0.0.1:1/srv/crucible/.env']).status).toBe(70);
+  });
+
+  it("the built CLI reads a server's .env through the core services, not the local check-env build (issue 20)", () => {
+    const s = spawnSync(
+      process.execPath,
+      ['bin/crucible-secrets.cjs', 'check-env', 'ssh://127.0.0.1:1/srv/crucible/.env'],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, CRUCIBLE_SECRETS_HOME: dir() },
+        timeout: 60_000,
+      },
+    );
+    expect(s.stderr).toContain('[HOST_UNREACHABLE]');
+    expect(s.stderr).not.toContain('started without');
+    expect(s.status).toBe(65);
   });
 });

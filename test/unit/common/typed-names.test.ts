@@ -1,5 +1,16 @@
-import { describe, expect, it } from 'vitest';
-import { AppError, ERROR_CODES, ErrorShape } from '../../../electron/common/errors';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { AppError, ERROR_CODES, type ErrorCode } from '../../../electron/common/errors';
+import { ErrorShape, type ErrorCode as ErrorCodeSchemaType } from '../../../electron/common/ipc/error-shape';
+import {
+  Environment as EnvironmentSchema,
+  type Environment as EnvironmentSchemaType,
+} from '../../../electron/common/model/deployment';
+import { ENVIRONMENTS, isEnvironment, type Environment } from '../../../electron/common/model/environment';
+import {
+  Severity as SeveritySchema,
+  type Severity as SeveritySchemaType,
+} from '../../../electron/common/model/finding';
+import { SEVERITIES, type Severity } from '../../../electron/common/model/severity';
 import { JOURNAL_TYPES, JournalInput } from '../../../electron/core/journal/journal';
 import { diffSecretNames, secretVariablesFrom } from '../../../electron/core/audit/secret-variables';
 import { crucibleCeProfile } from '../../../electron/core/stack/crucible-ce';
@@ -15,8 +26,19 @@ describe('typed names', () => {
     for (const c of ERROR_CODES) expect(c).toMatch(/^[A-Z][A-Z0-9_]*$/);
     expect(ErrorShape.safeParse({ code: 'BACKUP_WRONG_PASSPHRASE', message: 'm' }).success).toBe(true);
     expect(ErrorShape.safeParse({ code: 'BACKUP_WRONG_PASSWORD', message: 'm' }).success).toBe(false);
+    // The zod-free type (errors.ts, loaded by every CLI command) and the IPC schema's type are one list.
+    expectTypeOf<ErrorCode>().toEqualTypeOf<ErrorCodeSchemaType>();
     // @ts-expect-error a code that is not in the list does not compile
     expect(new AppError('BACKUP_WRONG_PASSWORD', 'm').code).toBe('BACKUP_WRONG_PASSWORD');
+  });
+
+  it('the zod-free lists (read by the CLI without loading zod, issue 20) and the IPC schemas built on them agree', () => {
+    expectTypeOf<Environment>().toEqualTypeOf<EnvironmentSchemaType>();
+    expectTypeOf<Severity>().toEqualTypeOf<SeveritySchemaType>();
+    expect(EnvironmentSchema.options).toEqual([...ENVIRONMENTS]);
+    expect(SeveritySchema.options).toEqual([...SEVERITIES]);
+    expect(ENVIRONMENTS.filter(isEnvironment)).toEqual([...ENVIRONMENTS]);
+    expect(isEnvironment('local')).toBe(false);
   });
 
   it('lists each journal type once and refuses an unlisted one at run time too', () => {

@@ -143,20 +143,30 @@ describe.each(['env-backed-up', 'pre-backups'])('%s (proof: a backup in the jour
     expect(state([], { newestBackupAt: daysAgo(BACKUP_POLICY_DAYS) })[id]?.state).toBe('verified');
   });
 
-  it('fails with no backup on record, or an older one (the reported bug: done with no backup)', () => {
+  it('is to do with no backup on record (never done: the reported bug), and fails with one older than the policy', () => {
     expect(state([])[id]).toMatchObject({
-      state: 'failing',
-      status: 'fail',
-      basis: 'No backup of this deployment is on record in the journal.',
+      state: 'todo',
+      status: 'todo',
+      basis:
+        'No backup of this deployment is on record in the journal yet; the Backup page makes one. Tick it with a note once it is done.',
     });
-    expect(state([], { newestBackupAt: daysAgo(45) })[id]?.basis).toMatch(/45 days ago: older than the 30-day policy/);
+    expect(state([], { newestBackupAt: daysAgo(45) })[id]).toMatchObject({
+      state: 'failing',
+      basis: expect.stringMatching(/45 days ago: older than the 30-day policy/) as unknown,
+    });
   });
 
   it('a tick with a note makes it "ticked by you", showing what the journal says; a tick without one does not', () => {
     const s = state([], {}, { [id]: tick('restic to B2 nightly, restore tested 2026-11-20') })[id];
     expect(s).toMatchObject({ state: 'manual', status: 'done' });
-    expect(s?.evidence).toEqual(['No backup of this deployment is on record in the journal.']);
+    expect(s?.evidence).toEqual([
+      'No backup of this deployment is on record in the journal yet; the Backup page makes one.',
+    ]);
     expect(state([], {}, { [id]: tick() })[id]).toMatchObject({
+      state: 'todo',
+      basis: expect.stringMatching(/without a note/) as unknown,
+    });
+    expect(state([], { newestBackupAt: daysAgo(45) }, { [id]: tick() })[id]).toMatchObject({
       state: 'failing',
       evidence: [expect.stringMatching(/without a note/) as unknown],
     });

@@ -1,6 +1,7 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
-import { formatLocation, LocationSchema, parseLocation, type Location } from '../../../electron/core/host/location';
+import { formatLocation, parseLocation, type Location } from '../../../electron/core/host/location';
+import { LocationSchema } from '../../../electron/core/host/location-schema';
 
 const CWD = '/home/admin/work';
 

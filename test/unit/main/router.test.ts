@@ -28,6 +28,7 @@ function makeRouter(overrides: Partial<Handlers> = {}) {
   const handlers = {
     ...refuse,
     app: {
+      ...refuse.app,
       info: () =>
         Promise.resolve({
           name: 'x',
@@ -135,6 +136,7 @@ describe('IPC router', () => {
             versions: { node: '20' },
             secret: CANARY,
           } as never),
+        copyCommand: () => Promise.resolve({ copied: true }),
       },
     });
     const res = await router.handle('cs:app:info', {}, top);

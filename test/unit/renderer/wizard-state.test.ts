@@ -15,6 +15,7 @@ const folder = (corsFiles: string[] = []): FolderView => ({
   gitignore: { exists: false, coversEnv: false },
   git: { isRepo: true, envTracked: false, gitAvailable: true },
   corsFix: corsFiles.map((file) => ({ file, services: ['api'], diff: `--- a/${file}\n+++ b/${file}\n` })),
+  composeChoices: [{ set: 'default', files: ['docker-compose.yml'], available: true }],
   notices: [],
 });
 const issue = (message: string): StepIssue => ({ field: 'x', severity: 'error', message });

@@ -7,7 +7,8 @@ import {
   type Receipt,
   type ServiceProcessEnvironment,
 } from '../../compose/service-env';
-import { findVariable, type MountedEnvReader } from '../../stack/profile';
+import type { MountedEnvReader } from '../../stack/profile';
+import { findVariable } from '../../stack/profile-lookup';
 import type { AuditContext, AuditRule } from '../types';
 
 /**

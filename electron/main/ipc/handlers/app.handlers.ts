@@ -1,3 +1,4 @@
+import { AppError } from '../../../common/errors';
 import type { AppInfo } from '../../../common/ipc/app.ipc';
 import type { HandlerDeps } from './deps';
 import type { Handlers } from '../router';
@@ -6,7 +7,7 @@ function platformName(p: NodeJS.Platform): AppInfo['platform'] {
   return p === 'linux' || p === 'darwin' || p === 'win32' ? p : 'other';
 }
 
-export function appHandlers({ hostInfo }: HandlerDeps): Handlers['app'] {
+export function appHandlers({ hostInfo, core, platform }: HandlerDeps): Handlers['app'] {
   return {
     info: () =>
       Promise.resolve({
@@ -17,5 +18,19 @@ export function appHandlers({ hostInfo }: HandlerDeps): Handlers['app'] {
         host: hostInfo.host,
         versions: hostInfo.versions,
       }),
+    copyCommand: ({ text }) => {
+      // Commands shown in the window hold names and paths, never values; one that does (a value this process
+      // handled, or a secret's shape) is refused rather than left on the clipboard without a timer.
+      if (core.logger.redactor.redact(text) !== text) {
+        return Promise.reject(
+          new AppError(
+            'CLIPBOARD_SECRET_REFUSED',
+            'That text holds a secret value, so it was not copied. Select and copy it by hand if you need it.',
+          ),
+        );
+      }
+      platform.clipboard.writeText(text);
+      return Promise.resolve({ copied: true });
+    },
   };
 }

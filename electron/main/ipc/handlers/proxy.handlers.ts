@@ -19,6 +19,7 @@ import { applyComposeChanges, planComposeChanges } from '../../../core/proxy/com
 import { previousVersionsFolder } from '../../../core/fs/previous-versions';
 import { resolveAddress } from '../../../core/proxy/validate';
 import { applyEnvFollowUps } from '../../../core/proxy/env-apply';
+import { knownAddress } from '../../../core/proxy/known-address';
 import type { HandlerDeps } from './deps';
 import type { Handlers } from '../router';
 
@@ -48,14 +49,16 @@ export function proxyHandlers({ core, platform }: HandlerDeps): Handlers['proxy'
     deploymentId?: string;
     folderId?: string;
     environment?: Environment;
-  }): Promise<{ folder: string | null; environment: Environment }> {
+  }): Promise<{ folder: string | null; environment: Environment; composeFiles: readonly string[] }> {
     if (req.deploymentId !== undefined) {
       const d = requireDeployment(await core.store.read(), req.deploymentId);
-      return { folder: d.folder, environment: d.environment };
+      // The compose files the deployment runs with: the front door reads (and changes) exactly those.
+      return { folder: d.folder, environment: d.environment, composeFiles: d.composeFiles };
     }
     return {
       folder: req.folderId === undefined ? null : pickedPath(req.folderId, 'folder'),
       environment: req.environment ?? 'production',
+      composeFiles: [],
     };
   }
 
@@ -79,7 +82,7 @@ export function proxyHandlers({ core, platform }: HandlerDeps): Handlers['proxy'
         hsts: req.hsts,
         tuning: req.tuning,
       },
-      { folder: t.folder, now: core.clock() },
+      { folder: t.folder, composeFiles: t.composeFiles, now: core.clock() },
     );
     core.logger.info('proxy.generate', {
       server: bundle.server,
@@ -91,7 +94,7 @@ export function proxyHandlers({ core, platform }: HandlerDeps): Handlers['proxy'
 
   async function firewall(req: FirewallRequest): Promise<FirewallGuide> {
     const t = await target(req);
-    const compose = t.folder === null ? null : await readComposeFacts(t.folder);
+    const compose = t.folder === null ? null : await readComposeFacts(t.folder, t.composeFiles);
     return firewallGuide({
       sshPort: req.sshPort,
       externalInterface: req.externalInterface,
@@ -118,14 +121,20 @@ export function proxyHandlers({ core, platform }: HandlerDeps): Handlers['proxy'
     return previousVersionsFolder(core.paths.home, req.deploymentId ?? 'proxy');
   }
 
-  async function composeTarget(req: ComposePreviewRequest): Promise<{ folder: string; origin: string }> {
+  async function composeTarget(
+    req: ComposePreviewRequest,
+  ): Promise<{ folder: string; origin: string; composeFiles: readonly string[] }> {
     const t = await target(req);
     if (t.folder === null)
       throw new AppError(
         'PROXY_NO_FOLDER',
         'Choose the deployment (or its folder) first: the compose files are read from it.',
       );
-    return { folder: t.folder, origin: resolveAddress(req.address, t.environment).origin };
+    return {
+      folder: t.folder,
+      origin: resolveAddress(req.address, t.environment).origin,
+      composeFiles: t.composeFiles,
+    };
   }
 
   return {
@@ -142,6 +151,10 @@ export function proxyHandlers({ core, platform }: HandlerDeps): Handlers['proxy'
     },
     generate,
     firewall,
+    knownAddress: async (req) => {
+      const t = await target(req);
+      return t.folder === null ? { domain: null, from: null } : knownAddress(t.folder);
+    },
     save: async (req) => {
       const f = await fileFor(req);
       const dest = await platform.pickSaveFile(`Save ${f.name}`, f.name);
@@ -156,16 +169,16 @@ export function proxyHandlers({ core, platform }: HandlerDeps): Handlers['proxy'
       return { copied: true };
     },
     composePreview: async (req) => {
-      const { folder, origin } = await composeTarget(req);
-      const plan = await planComposeChanges(folder, origin, core.profile);
+      const { folder, origin, composeFiles } = await composeTarget(req);
+      const plan = await planComposeChanges(folder, origin, core.profile, composeFiles);
       return {
         files: plan.files.map(({ file, changes, diff, token }) => ({ file, changes, diff, token })),
         notes: plan.notes,
       };
     },
     composeApply: async (req) => {
-      const { folder, origin } = await composeTarget(req);
-      const applied = await applyComposeChanges(folder, origin, req.tokens, keepIn(req), core.profile);
+      const { folder, origin, composeFiles } = await composeTarget(req);
+      const applied = await applyComposeChanges(folder, origin, req.tokens, keepIn(req), core.profile, composeFiles);
       core.logger.info('proxy.compose.apply', { files: applied.map((a) => a.file) });
       return {
         applied: applied.map((a) => ({

@@ -23,6 +23,7 @@ export function setupHandlers({ core, platform }: HandlerDeps): Handlers['setup'
     chooseServer: ({ draftId, location }) => setup.chooseFolder(draftId, location),
     setImport: ({ draftId, decisions }) => Promise.resolve(setup.setImport(draftId, decisions)),
     setEnvironment: ({ draftId, environment }) => Promise.resolve(setup.setEnvironment(draftId, environment)),
+    setComposeFiles: ({ draftId, set }) => Promise.resolve(setup.setComposeFiles(draftId, { set })),
     setAddress: ({ draftId, frontendUrl, corsOrigins, applyCorsFix }) =>
       Promise.resolve(setup.setAddress(draftId, frontendUrl, corsOrigins, applyCorsFix)),
     revealGeneratedPassword: ({ draftId, regenerate }) =>

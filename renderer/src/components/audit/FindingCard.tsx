@@ -1,6 +1,7 @@
 import type { Finding } from '../../../../electron/common/model/finding';
 import { SeverityBadge } from './SeverityBadge';
 import { Cited } from '../Cited';
+import { CodeText } from '../CodeText';
 
 /** One finding: what, where, the evidence (never a value), how to fix, and the fix button when the app can. */
 export function FindingCard({
@@ -28,10 +29,7 @@ export function FindingCard({
       <header className="finding-head">
         <SeverityBadge severity={finding.severity} /> <h3>{finding.title}</h3>
       </header>
-      <p className="muted">
-        <code>{finding.code}</code>
-        {where && <> · {where}</>}
-      </p>
+      {where && <p className="muted">{where}</p>}
       {finding.blocksStart === true && (
         <p data-testid="finding-blocks-start">
           <strong>Crucible will not start</strong> with this value.
@@ -42,7 +40,7 @@ export function FindingCard({
       </p>
       {finding.evidence && (
         <p className="muted">
-          <strong>Evidence:</strong> {finding.evidence}
+          <strong>Evidence:</strong> <CodeText text={finding.evidence} />
         </p>
       )}
       <p>
@@ -55,9 +53,15 @@ export function FindingCard({
           onClick={() => onPreviewFix(finding.fixId ?? '')}
           aria-label={`Preview the fix for: ${finding.title}`}
         >
-          Preview fix
+          {/* The visible words start the accessible name (WCAG 2.5.3, axe label-content-name-mismatch). */}
+          Preview the fix
         </button>
       )}
+      {/* The rule's code helps support and the CLI (`audit --json`); people read the title above. */}
+      <details className="finding-details muted">
+        <summary>Details</summary>
+        Rule <code>{finding.code}</code>
+      </details>
     </article>
   );
 }

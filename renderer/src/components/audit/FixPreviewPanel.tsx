@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { FixPreview } from '../../../../electron/common/ipc/audit.ipc';
 import { DiffView } from './DiffView';
+import { CommandBlock } from '../CommandBlock';
 
 /** The diff of a fix, shown before anything is written; Apply writes exactly this change. */
 export function FixPreviewPanel({
@@ -27,7 +28,7 @@ export function FixPreviewPanel({
       </h2>
       <p className="muted">
         {preview.kind === 'edit'
-          ? `Changes to ${preview.file} (the previous version is kept beside it as a backup):`
+          ? `Changes to ${preview.file} (the previous version is kept in the app's own folder, where git cannot pick it up):`
           : `Permission change on ${preview.file}:`}
       </p>
       <DiffView diff={preview.diff} label={`Changes to ${preview.file}`} />
@@ -44,10 +45,16 @@ export function FixPreviewPanel({
           Cancel
         </button>
       </div>
-      <p className="muted">
-        After applying, recreate the affected containers with docker compose up -d (a restart does not pick up compose
-        changes).
-      </p>
+      {/* A mode change or a .gitignore line changes nothing the containers read. */}
+      {preview.kind === 'edit' && !preview.file.endsWith('.gitignore') && (
+        <>
+          <p className="muted">
+            After applying, recreate the affected containers from the deployment folder (a restart does not pick up
+            compose or <code>.env</code> changes):
+          </p>
+          <CommandBlock commands={['docker compose up -d']} label="Command that recreates the containers" />
+        </>
+      )}
     </section>
   );
 }

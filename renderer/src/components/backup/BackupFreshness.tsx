@@ -1,6 +1,7 @@
 import { getApi } from '../../api';
 import { useLoad } from '../../hooks';
 import { href, route } from '../../router';
+import { formatWhen } from '../../format-date';
 
 /**
  * For the Secrets page: warns when a secret was rotated after the newest backup of this deployment
@@ -21,8 +22,8 @@ export function BackupFreshness({ deploymentId }: { deploymentId: string }) {
   if (d.rotatedSince.length === 0) return null;
   return (
     <div role="alert" className="panel panel-error" data-testid="backup-freshness">
-      Rotated after the newest backup ({d.lastBackupAt.slice(0, 10)}): {d.rotatedSince.join(', ')}. Restoring that
-      backup would bring back revoked values. <a href={href(route.backup())}>Make a new backup</a>.
+      Rotated after the newest backup ({formatWhen(d.lastBackupAt)}): {d.rotatedSince.join(', ')}. Restoring that backup
+      would bring back revoked values. <a href={href(route.backup())}>Make a new backup</a>.
     </div>
   );
 }

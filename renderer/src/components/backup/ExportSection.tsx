@@ -5,6 +5,8 @@ import { formatWhen } from '../../format-date';
 import { formatFingerprint } from '../../format-fingerprint';
 import { useAction } from '../../hooks';
 import { BackupProgressBar } from './BackupProgressBar';
+import { NoDeployments } from '../NoDeployments';
+import { ActionOutcome } from '../ActionOutcome';
 import { GeneratedPassphrasePanel } from './GeneratedPassphrasePanel';
 import { PassphraseFields, type PassphraseState } from './PassphraseFields';
 
@@ -71,7 +73,7 @@ export function ExportSection({ status, onExported }: { status: BackupStatus; on
     <section className="panel" aria-labelledby="export-title">
       <h2 id="export-title">Make a backup</h2>
       {status.deployments.length === 0 ? (
-        <p className="muted">No deployment is set up yet, so there is nothing to back up.</p>
+        <NoDeployments testId="backup-no-deployments" />
       ) : (
         <>
           <fieldset>
@@ -128,7 +130,7 @@ export function ExportSection({ status, onExported }: { status: BackupStatus; on
         </p>
       )}
       {result && (
-        <div className="panel" data-testid="export-result">
+        <div className="panel panel-ok" data-testid="export-result">
           <p role="status">Backup written: {result.fileName}</p>
           <dl className="facts">
             <dt>Saved at</dt>
@@ -144,8 +146,11 @@ export function ExportSection({ status, onExported }: { status: BackupStatus; on
             <button type="button" onClick={() => void saveSheet(result.exportId)}>
               Save recovery sheet to print…
             </button>
-            {sheet && <span role="status">Recovery sheet saved at {sheet}. Open it in a browser and print it.</span>}
           </div>
+          <ActionOutcome
+            done={sheet === null ? null : `Recovery sheet saved at ${sheet}. Open it in a browser and print it.`}
+            error={null}
+          />
         </div>
       )}
     </section>

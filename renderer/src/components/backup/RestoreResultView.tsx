@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { RestoreResult } from '../../../../electron/common/ipc/backup.ipc';
 import { errorMessage, getApi } from '../../api';
+import { ActionOutcome } from '../ActionOutcome';
 
 /**
  * What a restore did, per deployment, and what to run next: compose reads `.env` only when it creates a
@@ -21,9 +22,7 @@ export function RestoreResultView({ result }: { result: RestoreResult }) {
 
   return (
     <div className="panel" data-testid="restore-result">
-      <p role="status" className="badge-ok">
-        Restore complete. Everything was applied together.
-      </p>
+      <ActionOutcome done="Restore complete. Everything was applied together." error={null} />
       {result.deployments.map((d) => (
         <div key={d.id}>
           <p>

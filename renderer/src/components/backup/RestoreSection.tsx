@@ -155,7 +155,7 @@ export function RestoreSection({ onRestored }: { onRestored: () => void }) {
         </p>
       )}
       {summary && !plan && (
-        <div data-testid="verify-summary">
+        <div data-testid="verify-summary" className="panel panel-ok">
           <p role="status">
             The backup opens and is intact. Made {formatWhen(summary.createdAt)} by version {summary.appVersion}.
             Fingerprint <code>{formatFingerprint(summary.fingerprint)}</code>.

@@ -53,7 +53,9 @@ function DeploymentDumps({ deploymentId, name }: { deploymentId: string; name: s
       <h3>{name}</h3>
       <LoadState of={list} />
       <ActionOutcome done={done} error={action.error} />
-      {list.state === 'ready' && list.value.dumps.length === 0 && <p>No dumps are kept for this deployment.</p>}
+      {list.state === 'ready' && list.value.dumps.length === 0 && (
+        <p>No dumps are kept for this deployment: none is needed until a rotation touches the database.</p>
+      )}
       {list.state === 'ready' && list.value.dumps.length > 0 && (
         <table aria-label={`Database dumps of ${name}`}>
           <thead>

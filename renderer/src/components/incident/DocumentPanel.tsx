@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { IncidentView } from '../../../../electron/common/ipc/incident.ipc';
 import { errorMessage, getApi } from '../../api';
 import { showTime } from './incident-events';
+import { ActionOutcome } from '../ActionOutcome';
 import type { Act } from './StepItems';
 
 /**
@@ -19,8 +20,10 @@ export function DocumentPanel({
 }) {
   const [summary, setSummary] = useState('');
   const [status, setStatus] = useState<string | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
   const exportAs = (format: 'markdown' | 'html') => {
     setStatus(null);
+    setFailure(null);
     getApi()
       .incident.exportReport({ id: view.incident.id, format })
       .then(
@@ -29,7 +32,7 @@ export function DocumentPanel({
           setStatus(r.file ? `Saved ${r.file}.` : 'Not saved.');
         },
         (e: unknown) => {
-          setStatus(errorMessage(e));
+          setFailure(errorMessage(e));
         },
       );
   };
@@ -42,7 +45,7 @@ export function DocumentPanel({
         share it.
       </p>
       {view.incident.finalReport && (
-        <div className="panel banner-ok" role="status" data-testid="final-report">
+        <div className="panel panel-ok" role="status" data-testid="final-report">
           <p>Final report written when the incident was closed:</p>
           <ul>
             <li>
@@ -72,12 +75,8 @@ export function DocumentPanel({
         >
           Export a copy (Markdown)…
         </button>
-        {status && (
-          <span role="status" data-testid="export-status">
-            {status}
-          </span>
-        )}
       </div>
+      <ActionOutcome done={status} error={failure} testId="export-status" />
       {view.incident.reportExportedAt && (
         <p className="muted">Last exported {showTime(view.incident.reportExportedAt)}.</p>
       )}

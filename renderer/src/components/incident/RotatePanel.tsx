@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { IncidentView } from '../../../../electron/common/ipc/incident.ipc';
 import { getApi } from '../../api';
 import { useAction } from '../../hooks';
+import { splitErrorCode } from '../error-words';
 
 /**
  * The Rotate step's run: every secret (or a chosen subset) in dependency order, one secret per call so
@@ -80,7 +81,7 @@ export function RotatePanel({
               <li key={i.variable} data-status={i.status}>
                 <code>{i.variable}</code>: {i.status}
                 {i.generation !== null && i.status === 'rotated' ? ` (generation ${String(i.generation)})` : ''}
-                {i.reason ? ` — ${i.reason}` : ''}
+                {i.reason && <FailureReason reason={i.reason} />}
               </li>
             ))}
           </ol>
@@ -111,4 +112,10 @@ export function RotatePanel({
       {busy && <p role="status">Rotating… each secret is recorded as soon as it is done.</p>}
     </section>
   );
+}
+
+/** Why a secret was not rotated, in words; the error code (for support) only in the tooltip. */
+function FailureReason({ reason }: { reason: string }) {
+  const { code, words } = splitErrorCode(reason);
+  return <span title={code === null ? undefined : `Error code ${code}`}> — {words}</span>;
 }

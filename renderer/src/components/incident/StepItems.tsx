@@ -4,6 +4,7 @@ import type { RunbookItem } from '../../../../electron/common/model/incident';
 import { getApi } from '../../api';
 import { showTime } from './incident-events';
 import { Cited } from '../Cited';
+import { CommandBlock } from '../CommandBlock';
 
 const getIncidentApi = () => getApi().incident;
 
@@ -34,11 +35,7 @@ function Item({ view, item, act, editable }: { view: IncidentView; item: Runbook
       <p>
         <Cited text={item.detail} />
       </p>
-      {item.commands.length > 0 && (
-        <pre className="code-block" aria-label={`Commands: ${item.title}`} tabIndex={0}>
-          {item.commands.join('\n')}
-        </pre>
-      )}
+      <CommandBlock commands={item.commands} label={`Commands: ${item.title}`} />
       {tick && (
         <p className="muted" data-testid="tick-time">
           {tick.outcome === 'done' ? 'Done' : 'Skipped'} {showTime(tick.at)}

@@ -1,17 +1,21 @@
 import { useState } from 'react';
 import type { ComposePreview, ComposePreviewRequest } from '../../../../electron/common/ipc/proxy.ipc';
 import { errorMessage, getApi } from '../../api';
+import { ActionOutcome } from '../ActionOutcome';
+import { CommandBlock } from '../CommandBlock';
+import { CodeText } from '../CodeText';
+import { DiffView } from '../audit/DiffView';
 
 /** The compose changes that go with the front door: previewed as diffs, applied only as shown. */
 export function ComposeChangesPanel({ request }: { request: ComposePreviewRequest }) {
   const [preview, setPreview] = useState<ComposePreview | null>(null);
-  const [status, setStatus] = useState('');
+  const [status, setStatus] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const canRead = request.deploymentId !== undefined || request.folderId !== undefined;
 
   const load = () => {
     setError(null);
-    setStatus('');
+    setStatus(null);
     getApi()
       .proxy.composePreview(request)
       .then(setPreview, (e: unknown) => {
@@ -27,7 +31,7 @@ export function ComposeChangesPanel({ request }: { request: ComposePreviewReques
       .then(
         (r) => {
           setStatus(
-            `Changed ${r.applied.map((a) => `${a.file}${a.backupName ? ` (previous kept as ${a.backupName})` : ''}`).join(', ')}. Run docker compose up -d to apply.`,
+            `Changed ${r.applied.map((a) => `${a.file}${a.backupName ? ` (previous kept as ${a.backupName})` : ''}`).join(', ')}. Apply it by recreating the containers from the deployment folder:`,
           );
           setPreview(null);
         },
@@ -49,10 +53,11 @@ export function ComposeChangesPanel({ request }: { request: ComposePreviewReques
         <button type="button" disabled={!canRead} onClick={load}>
           Preview compose changes
         </button>
-        <span role="status" aria-live="polite">
-          {status}
-        </span>
       </div>
+      <ActionOutcome done={status} error={null} testId="compose-status" />
+      {status !== null && (
+        <CommandBlock commands={['docker compose up -d']} label="Command that applies the compose changes" />
+      )}
       {error !== null && (
         <div className="banner banner-error" role="alert">
           {error}
@@ -70,18 +75,20 @@ export function ComposeChangesPanel({ request }: { request: ComposePreviewReques
                 </h4>
                 <ul>
                   {f.changes.map((c) => (
-                    <li key={c}>{c}</li>
+                    <li key={c}>
+                      <CodeText text={c} />
+                    </li>
                   ))}
                 </ul>
-                <pre className="code-block" tabIndex={0} aria-label={`Diff of ${f.file}`}>
-                  {f.diff}
-                </pre>
+                <DiffView diff={f.diff} label={`Diff of ${f.file}`} />
               </div>
             ))
           )}
           <ul className="muted">
             {preview.notes.map((n) => (
-              <li key={n}>{n}</li>
+              <li key={n}>
+                <CodeText text={n} />
+              </li>
             ))}
           </ul>
           {preview.files.length > 0 && (

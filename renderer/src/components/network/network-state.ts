@@ -11,6 +11,8 @@ export interface NetworkState {
   environment: Environment;
   server: 'nginx' | 'caddy';
   domain: string;
+  /** The variable of the deployment's `.env` the domain was filled in from; null once the admin types it. */
+  domainFrom: string | null;
   tlsMode: 'acme' | 'files';
   email: string;
   cert: PickedRef | null;
@@ -29,6 +31,8 @@ export type NetworkAction =
   | { type: 'environment'; environment: Environment }
   | { type: 'server'; server: NetworkState['server'] }
   | { type: 'domain'; domain: string }
+  /** What the chosen deployment's `.env` says its public domain is (main reads it; null when it names none). */
+  | { type: 'knownDomain'; domain: string | null; from: string | null }
   | { type: 'tlsMode'; tlsMode: NetworkState['tlsMode'] }
   | { type: 'email'; email: string }
   | { type: 'filePicked'; which: 'certificate' | 'key'; file: PickedRef }
@@ -44,6 +48,7 @@ export const initialNetworkState: NetworkState = {
   environment: 'production',
   server: 'nginx',
   domain: '',
+  domainFrom: null,
   tlsMode: 'acme',
   email: '',
   cert: null,
@@ -67,7 +72,13 @@ export function networkReducer(state: NetworkState, action: NetworkAction): Netw
     case 'server':
       return { ...state, server: action.server };
     case 'domain':
-      return { ...state, domain: action.domain };
+      return { ...state, domain: action.domain, domainFrom: null };
+    case 'knownDomain':
+      // A domain the admin typed stays; an empty one, or one filled in for another deployment, follows the choice.
+      if (state.domain !== '' && state.domainFrom === null) return state;
+      return action.domain === null
+        ? { ...state, domain: '', domainFrom: null }
+        : { ...state, domain: action.domain, domainFrom: action.from };
     case 'tlsMode':
       return { ...state, tlsMode: action.tlsMode };
     case 'email':

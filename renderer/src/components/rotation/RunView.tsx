@@ -5,7 +5,9 @@ import { getApi } from '../../api';
 import { useAction } from '../../hooks';
 import { NewPasswordOnce } from './NewPasswordOnce';
 import { Cited } from '../Cited';
+import { CommandBlock } from '../CommandBlock';
 import { formatWhen } from '../../format-date';
+import { CodeText } from '../CodeText';
 
 type Output = Array<{ command: string; code: number; stdout: string; stderr: string }>;
 
@@ -94,17 +96,15 @@ export function RunView({ initial, onChanged }: { initial: RotationView; onChang
                 <p>
                   <strong>{s.failure.summary}</strong> (exit status {s.failure.exitCode})
                 </p>
-                <p>{s.failure.hint}</p>
+                <p>
+                  <CodeText text={s.failure.hint} />
+                </p>
                 <p className="muted">
                   Nothing after this step was done. Retry it, tell the app you did it by hand, or roll back.
                 </p>
               </div>
             )}
-            {s.commands.map((c) => (
-              <pre key={c} className="code-block" aria-label={`Command for ${s.title}`}>
-                {c}
-              </pre>
-            ))}
+            <CommandBlock commands={s.commands} label={`Commands: ${s.title}`} />
             {!finished && s.state !== 'done' && (
               <div className="button-row">
                 {s.kind === 'app' && (
@@ -173,12 +173,7 @@ export function RunView({ initial, onChanged }: { initial: RotationView; onChang
                     Choose the export file…
                   </button>
                 )}
-                {!s.ready && (
-                  <span className="muted">
-                    Waits for:{' '}
-                    {s.requires.filter((q) => view.steps.find((x) => x.id === q)?.state !== 'done').join(', ')}
-                  </span>
-                )}
+                {!s.ready && <span className="muted">Waits for: {waitingOn(view.steps, s.requires)}</span>}
               </div>
             )}
           </li>
@@ -198,7 +193,9 @@ export function RunView({ initial, onChanged }: { initial: RotationView; onChang
           <h3>How to verify</h3>
           <ul>
             {view.verify.map((v) => (
-              <li key={v}>{v}</li>
+              <li key={v}>
+                <Cited text={v} />
+              </li>
             ))}
           </ul>
         </>
@@ -211,11 +208,7 @@ export function RunView({ initial, onChanged }: { initial: RotationView; onChang
       {rollbackCommands && rollbackCommands.length > 0 && (
         <div role="status">
           <p>The previous value is back in .env and the keychain. Run these so the services use it again:</p>
-          {rollbackCommands.map((c) => (
-            <pre key={c} className="code-block">
-              {c}
-            </pre>
-          ))}
+          <CommandBlock commands={rollbackCommands} label="Commands that re-apply the previous value" />
         </div>
       )}
       {!finished && (
@@ -261,7 +254,7 @@ export function RunView({ initial, onChanged }: { initial: RotationView; onChang
           )}
           {view.blocking.length > 0 && (
             <span id={`blocking-${view.id}`} className="muted">
-              Not yet: {view.blocking.join(', ')}. The previous value is kept until you confirm.
+              Not yet: {waitingOn(view.steps, view.blocking)}. The previous value is kept until you confirm.
             </span>
           )}
         </div>
@@ -270,13 +263,24 @@ export function RunView({ initial, onChanged }: { initial: RotationView; onChang
   );
 }
 
+/** The unfinished steps a step waits for, by their titles (a step's id is the app's, not the admin's word). */
+export function waitingOn(steps: readonly StepView[], requires: readonly string[]): string {
+  return requires
+    .map((q) => steps.find((x) => x.id === q))
+    .filter((x): x is StepView => x !== undefined && x.state !== 'done')
+    .map((x) => `“${x.title}”`)
+    .join(', ');
+}
+
 export function BlastRadiusFacts({ b }: { b: RotationView['blastRadius'] }) {
   return (
     <dl className="facts" aria-label="Blast radius">
       <dt>Containers recreated</dt>
       <dd>{b.servicesRecreated.length > 0 ? b.servicesRecreated.join(', ') : 'none'}</dd>
       <dt>What users lose</dt>
-      <dd data-testid="users-lose">{b.usersLose}</dd>
+      <dd data-testid="users-lose">
+        <CodeText text={b.usersLose} />
+      </dd>
       <dt>Expected downtime</dt>
       <dd>{b.downtime}</dd>
     </dl>

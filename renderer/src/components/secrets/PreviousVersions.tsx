@@ -4,6 +4,7 @@ import { formatWhen } from '../../format-date';
 import { useAction, useLoad } from '../../hooks';
 import { LoadState } from '../LoadState';
 import { ActionOutcome } from '../ActionOutcome';
+import { CommandBlock } from '../CommandBlock';
 
 /**
  * The versions of `.env`, compose files and `.gitignore` the app replaced, kept under its own folder (never
@@ -13,6 +14,7 @@ export function PreviousVersions({ deploymentId, onRestored }: { deploymentId: s
   const [list, reload] = useLoad(() => getApi().secrets.previousVersions({ deploymentId }), deploymentId);
   const [asking, setAsking] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  const [apply, setApply] = useState(false);
   const action = useAction(asking ?? '');
 
   const restore = async (id: string) => {
@@ -21,9 +23,10 @@ export function PreviousVersions({ deploymentId, onRestored }: { deploymentId: s
     setAsking(null);
     setDone(
       r.file === '.env'
-        ? `${r.file} is back as it was. The version it replaced is kept too. Check the keychain agreement above, then apply it with: docker compose up -d --force-recreate`
+        ? `${r.file} is back as it was. The version it replaced is kept too. Check the keychain agreement above, then apply it from the deployment folder:`
         : `${r.file} is back as it was. The version it replaced is kept too.`,
     );
+    setApply(r.file === '.env');
     reload();
     onRestored();
   };
@@ -37,6 +40,9 @@ export function PreviousVersions({ deploymentId, onRestored }: { deploymentId: s
       </p>
       <LoadState of={list} />
       <ActionOutcome done={done} error={action.error} />
+      {done !== null && apply && (
+        <CommandBlock commands={['docker compose up -d --force-recreate']} label="Command that applies the .env" />
+      )}
       {list.state === 'ready' && list.value.length === 0 && (
         <p>No previous version is kept yet: none of this deployment's files has been replaced by the app.</p>
       )}

@@ -5,6 +5,7 @@ import { errorMessage, getApi } from '../../api';
 import { ageOf, groupFingerprint, rowBadges } from './secret-format';
 import { DriftRepair, isRepairable } from './DriftRepair';
 import { reachesText } from './reaches-format';
+import { ActionOutcome } from '../ActionOutcome';
 import { href, route } from '../../router';
 
 const REVEAL_SECONDS = 30;
@@ -161,11 +162,7 @@ export function SecretRow({
             }}
           />
         )}
-        {repaired && (
-          <div role="status" className="badge-ok" data-testid="repair-done">
-            {repaired}
-          </div>
-        )}
+        <ActionOutcome done={repaired} error={null} testId="repair-done" />
         {revealed.value !== null && (
           <div>
             <code className="secret-value" data-testid="revealed-value">

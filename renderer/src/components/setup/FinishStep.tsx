@@ -1,6 +1,8 @@
 import type { CommitResult } from '../../../../electron/common/ipc/setup.ipc';
 import { VerifyService } from './VerifyService';
 import { href, route } from '../../router';
+import { CommandBlock } from '../CommandBlock';
+import { CodeText } from '../CodeText';
 
 /** Step 9: how to apply it (`docker compose up -d`, never restart), what is left, and the first backup. */
 export function FinishStep({ result }: { result: CommitResult }) {
@@ -8,8 +10,8 @@ export function FinishStep({ result }: { result: CommitResult }) {
     <>
       <p role="status" data-testid="setup-done">
         <span className="badge badge-ok">done</span> <strong>{result.deploymentName}</strong> is set up:{' '}
-        {String(result.variables.length)} secrets are in the keychain (<code>{result.keychainService}</code>) and in{' '}
-        <code>{result.envFile}</code>.
+        {String(result.variables.length)} secrets are in the{' '}
+        <span title={`Keychain entry: ${result.keychainService}`}>keychain</span> and in <code>{result.envFile}</code>.
         {result.previousEnvKeptAs && (
           <>
             {' '}
@@ -18,13 +20,16 @@ export function FinishStep({ result }: { result: CommitResult }) {
         )}
       </p>
       <h3>Apply it</h3>
+      <p className="muted" data-testid="recorded-compose-files">
+        It runs with {result.composeFiles.join(', ')}: the audit, rotation and the front door read these files.
+      </p>
       <ol className="commands">
         {result.commands.map((c) => (
           <li key={c.command}>
-            <pre tabIndex={0}>
-              <code>{c.command}</code>
-            </pre>
-            <span className="muted small">{c.why}</span>
+            <CommandBlock commands={[c.command]} label={`Command: ${c.why.replaceAll('`', '')}`} />
+            <span className="muted small">
+              <CodeText text={c.why} />
+            </span>
           </li>
         ))}
       </ol>

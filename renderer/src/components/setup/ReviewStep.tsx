@@ -23,7 +23,7 @@ export function ReviewStep({ review }: { review: ReviewView }) {
       <section aria-labelledby="review-env">
         <h3 id="review-env">
           {review.envExists ? 'Changes to' : 'New file'} <code>{review.envFile}</code> (mode 0600
-          {review.envExists ? ', the previous version is kept beside it' : ''})
+          {review.envExists ? ", the previous version is kept in the app's own folder, not beside it" : ''})
         </h3>
         <DiffView diff={review.envDiff} label=".env change, values hidden" />
       </section>

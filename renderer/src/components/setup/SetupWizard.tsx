@@ -6,6 +6,8 @@ import { Issues, StepActions } from './common';
 import { FolderStep } from './FolderStep';
 import { ExistingStep } from './ExistingStep';
 import { EnvironmentStep } from './EnvironmentStep';
+import { ComposeFilesChoice } from './ComposeFilesChoice';
+import { defaultComposeSet } from '../../../../electron/common/model/compose-choice';
 import { AddressStep } from './AddressStep';
 import { PasswordStep } from './PasswordStep';
 import { SecretsStep } from './SecretsStep';
@@ -23,6 +25,8 @@ export function SetupWizard() {
   const { draftId, step, summary, folder, existing, decisions, environment, address, password, progress, issues } =
     state;
   const { busy, error, run, fail, clearError } = useAction();
+  const composeChoices = folder?.composeChoices ?? [];
+  const composeSet = state.composeSet ?? defaultComposeSet(composeChoices, environment);
   const heading = useRef<HTMLHeadingElement>(null);
   const committed = useRef(false);
 
@@ -114,6 +118,8 @@ export function SetupWizard() {
             return blocked([{ field: 'environment', severity: 'error', message: 'Choose an environment.' }]);
           const r = await api.setEnvironment({ draftId, environment });
           if (r.existing) dispatch({ type: 'existing', existing: r.existing });
+          // Recorded in the deployment: the audit, rotation and the front door read exactly these files.
+          if (composeChoices.length > 0) await api.setComposeFiles({ draftId, set: composeSet });
           go('address');
           return;
         }
@@ -268,6 +274,15 @@ export function SetupWizard() {
             value={environment}
             onChange={(env) => {
               dispatch({ type: 'environment', environment: env });
+            }}
+          />
+        )}
+        {step === 'environment' && (
+          <ComposeFilesChoice
+            choices={composeChoices}
+            value={composeSet}
+            onChange={(set) => {
+              dispatch({ type: 'composeSet', set });
             }}
           />
         )}

@@ -10,6 +10,7 @@ import type {
   StepIssue,
 } from '../../../../electron/common/ipc/setup.ipc';
 import type { Environment } from '../../../../electron/common/model/deployment';
+import type { ComposeSet } from '../../../../electron/common/model/compose-choice';
 import type { AddressForm } from './AddressStep';
 import type { PasswordForm, Revealed } from './PasswordStep';
 
@@ -38,6 +39,8 @@ export interface WizardState {
   existing: ExistingView | null;
   decisions: Record<string, ImportDecision>;
   environment: Environment | null;
+  /** The compose set the admin picked; null: the preselected one for the environment (defaultComposeSet). */
+  composeSet: ComposeSet | null;
   address: AddressForm;
   password: PasswordForm;
   /** The generated password, shown once: dropped when the password step is left. */
@@ -63,6 +66,7 @@ export type WizardAction =
   | { type: 'existing'; existing: ExistingView }
   | { type: 'decision'; name: string; decision: ImportDecision }
   | { type: 'environment'; environment: Environment }
+  | { type: 'composeSet'; set: ComposeSet }
   | { type: 'address'; form: AddressForm }
   | { type: 'addressSaved'; frontendUrl: string; corsOrigins: readonly string[] }
   | { type: 'password'; form: PasswordForm }
@@ -83,6 +87,7 @@ export const initialWizardState: WizardState = {
   existing: null,
   decisions: {},
   environment: null,
+  composeSet: null,
   address: { frontendUrl: '', corsText: '', applyCorsFix: true },
   password: { mode: 'generated', typed: '', confirmation: '', stored: false },
   revealed: null,
@@ -118,6 +123,7 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
         folder: action.folder,
         existing: action.existing,
         decisions: {},
+        composeSet: null,
         revealed: null,
         issues: [],
         address: {
@@ -131,6 +137,8 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
       return { ...state, decisions: { ...state.decisions, [action.name]: action.decision } };
     case 'environment':
       return { ...state, environment: action.environment, issues: [] };
+    case 'composeSet':
+      return { ...state, composeSet: action.set, issues: [] };
     case 'address':
       return { ...state, address: action.form, issues: [] };
     case 'addressSaved':

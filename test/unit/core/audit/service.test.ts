@@ -294,7 +294,7 @@ describe('checklist and report', () => {
     expect(byId['pre-cors']?.evidence.join()).toContain('COMPOSE_HARDCODED_CORS');
     expect(byId['pre-firewall']?.status).toBe('fail');
     expect(byId['env-gitignored']?.status).toBe('pass');
-    expect(byId['pre-backups']).toMatchObject({ status: 'fail', state: 'failing' }); // no backup in the journal
+    expect(byId['pre-backups']).toMatchObject({ status: 'todo', state: 'todo' }); // no backup in the journal yet
     expect(byId['ongoing-security-review']?.status).toBe('due');
     const after = await w.svc.tick('crucible-dev', 'pre-backups', true, 'restic to the NAS, restore tested');
     expect(after.items.find((i) => i.id === 'pre-backups')).toMatchObject({

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { envValues, fatalProblems, parseEnv, parseEnvStrict } from '../../../../electron/core/envfile';
-import { decodeEnvBytes } from '../../../../electron/core/envfile/file';
+import { decodeEnvBytes } from '../../../../electron/core/envfile/read';
 
 const fixture = (name: string) => readFileSync(new URL(`../../../fixtures/env/${name}`, import.meta.url));
 const USER_ALICE = (n: string) => (n === 'USER' ? 'alice' : undefined);

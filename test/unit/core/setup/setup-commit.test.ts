@@ -52,14 +52,15 @@ describe('setup commit', () => {
       expect.objectContaining({
         id: res.deploymentId,
         environment: 'production',
-        composeFiles: ['docker-compose.yml'],
+        // Production with docker-compose.prod.yml in the folder: that file is the one recorded (issue 17).
+        composeFiles: ['docker-compose.prod.yml'],
       }),
     ]);
     expect(Object.keys(state.secrets[res.deploymentId] ?? {}).sort()).toEqual([...res.variables].sort());
     const journal = readFileSync(r.core.paths.journalFile, 'utf8');
     expect(journal).toContain('deployment.added');
     expect((await r.core.journal.verify()).ok).toBe(true);
-    expect(res.commands.map((c) => c.command)).toContain('docker compose up -d');
+    expect(res.commands.map((c) => c.command)).toContain('docker compose -f docker-compose.prod.yml up -d');
     expect(res.commands.some((c) => / restart( |$)/.test(c.command))).toBe(false);
     // no value in state, journal or logs
     const leaks = [readFileSync(r.core.paths.stateFile, 'utf8'), journal, r.logLines.join('\n'), JSON.stringify(res)];

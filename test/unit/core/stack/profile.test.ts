@@ -19,8 +19,15 @@ const SEVEN = [
 ];
 
 describe('the Crucible CE profile', () => {
-  it('is valid against the zod schema', () => {
-    expect(StackProfile.safeParse(crucibleCeProfile).success).toBe(true);
+  it('is valid against the zod schema, which neither drops nor changes anything in it', () => {
+    // Not parsed at load (the CLI's check-env starts without zod, issue 20): this is where it is validated.
+    expect(StackProfile.safeParse(crucibleCeProfile).error).toBeUndefined();
+    expect(StackProfile.parse(crucibleCeProfile)).toStrictEqual(crucibleCeProfile);
+  });
+
+  it('the schema refuses a profile naming one variable twice', () => {
+    const twice = { ...crucibleCeProfile, variables: [...crucibleCeProfile.variables, crucibleCeProfile.variables[0]] };
+    expect(StackProfile.safeParse(twice).success).toBe(false);
   });
 
   it('covers facts §2: the seven secrets, provider keys, rate limiting, mode, URL, CORS and the legacy admin variables', () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseEnv } from '../../../../electron/core/envfile';
 import { crucibleCeProfile } from '../../../../electron/core/stack';
+import { composeRequiredVariables } from '../../../../electron/core/compose/required-variables';
 import {
   ADVICE_PREFIX,
   checkEnv,
-  composeRequiredVariables,
   exitCodeFor,
   isPydanticBool,
   pydanticInt,

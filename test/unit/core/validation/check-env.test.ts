@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseEnv } from '../../../../electron/core/envfile';
-import { decodeEnvBytes } from '../../../../electron/core/envfile/file';
+import { decodeEnvBytes } from '../../../../electron/core/envfile/read';
 import { crucibleCeProfile } from '../../../../electron/core/stack';
 import { checkEnv, environmentOf, exitCodeFor, parseCorsOrigins } from '../../../../electron/core/validation';
 import type { Environment } from '../../../../electron/common/model/deployment';
