@@ -105,4 +105,28 @@ describe('commands come with a Copy button (issue 17, item 6)', () => {
     expect(screen.getByLabelText('Command that recreates the containers').textContent).toBe('docker compose up -d');
     expect(screen.getByRole('button', { name: 'Copy: Command that recreates the containers' })).toBeTruthy();
   });
+
+  it("the command carries the deployment's recorded compose files (docker-compose.prod.yml)", () => {
+    clipboardMain();
+    render(
+      <FixPreviewPanel
+        preview={{
+          fixId: 'bind-api',
+          token: 't',
+          title: 'Bind the api port to 127.0.0.1',
+          kind: 'edit',
+          file: 'docker-compose.prod.yml',
+          diff: '--- a\n+++ b\n-      - "8000:8000"\n+      - "127.0.0.1:8000:8000"\n',
+        }}
+        composeFiles={['docker-compose.prod.yml']}
+        busy={false}
+        error={null}
+        onApply={() => undefined}
+        onCancel={() => undefined}
+      />,
+    );
+    expect(screen.getByLabelText('Command that recreates the containers').textContent).toBe(
+      'docker compose -f docker-compose.prod.yml up -d',
+    );
+  });
 });

@@ -60,9 +60,11 @@ describe('empty states offer the next action', () => {
         overview: () => Promise.resolve({ deploymentId: 'demo-one', order: [], items: [], pending: [] }),
         history: () => Promise.resolve([]),
       },
+      deployments: { get: () => Promise.resolve(demoDeployment) },
     });
     render(<RotationPage />);
     expect((await screen.findByTestId('no-rotations')).textContent).toMatch(/Choose Plan on a secret above/);
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe(`Rotation: ${demoDeployment.name}`);
   });
 
   it('Audit without findings: says nothing needs fixing and links the checklist', async () => {

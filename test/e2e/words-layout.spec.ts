@@ -71,7 +71,7 @@ test.describe('words and layout', () => {
       ['Secrets', 'secrets', 'Secrets — Words deployment'],
       ['Security audit', 'audit', 'Security audit: Words deployment'],
       ['Security checklist', 'checklist', 'Security checklist: Words deployment'],
-      ['Rotation', 'rotation', 'Rotation'],
+      ['Rotation', 'rotation', 'Rotation: Words deployment'],
     ] as const) {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: link, exact: true }).click();
       await expect(page).toHaveURL(new RegExp(`#/${path}/${id}$`));

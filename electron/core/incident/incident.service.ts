@@ -259,10 +259,13 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
     const variable = m.nextToRotate(inc);
     if (variable === null) return viewOf(inc);
     let result: Parameters<typeof m.recordRotation>[2];
+    // The reason is shown and exported as words; the error code goes to the journal, for support.
+    let code: string | null = null;
     try {
       result = { status: 'rotated', generation: (await rotator.rotateOne(inc.deploymentId, variable)).generation };
     } catch (e) {
-      const reason = isAppError(e) ? `${e.code}: ${e.message}` : 'unexpected error (see the app log)';
+      code = isAppError(e) ? e.code : 'INTERNAL';
+      const reason = isAppError(e) ? e.message : 'unexpected error (see the app log)';
       if (!isAppError(e)) logger.error('incident.rotation-failed', { incident: id, variable, error: e });
       result = { status: 'failed', reason: logger.redactor.redact(reason) };
     }
@@ -271,6 +274,7 @@ export function createIncidentService(deps: IncidentServiceDeps): IncidentServic
       action: result.status,
       variable,
       generation: result.status === 'rotated' ? result.generation : null,
+      ...(code !== null ? { error: code } : {}),
     });
     return viewOf(next);
   }

@@ -17,7 +17,7 @@ import { PENDING, runsOf, type RotationRun } from './record';
 import { doRollback } from './rollback';
 import { loadRun, requirePending, saveRun, setStep, stepState } from './run-store';
 import type { RotationDeps, RotationService } from './types';
-import { assertReady, blockingSteps, planFor, planStep, toView } from './views';
+import { assertReady, blockingSteps, planFor, planStep, stepTitles, toView } from './views';
 import { prepareFile, workDir } from './work-files';
 
 /**
@@ -190,9 +190,10 @@ export function createRotationService(deps: RotationDeps): RotationService {
       const d = loaded.deployment;
       let run = loaded.run;
       requirePending(run);
-      const s = planStep(await planFor(core, run, d), stepId);
+      const plan = await planFor(core, run, d);
+      const s = planStep(plan, stepId);
       if (s.id !== STEP.stage && stepState(run, STEP.stage) !== 'done') run = await doStage(core, run, d);
-      assertReady(run, s);
+      assertReady(run, plan, s);
       if (s.kind === 'manual')
         throw err('ROTATION_MANUAL_STEP', `"${s.title}" is done by you; tick it when it is done.`);
       if (s.kind === 'command') return doCommand(core, run, d, s, options);
@@ -207,9 +208,10 @@ export function createRotationService(deps: RotationDeps): RotationService {
       const d = loaded.deployment;
       let run = loaded.run;
       requirePending(run);
-      const s = planStep(await planFor(core, run, d), stepId);
+      const plan = await planFor(core, run, d);
+      const s = planStep(plan, stepId);
       if (s.kind === 'app') throw err('ROTATION_APP_STEP', `"${s.title}" is performed by the app, not ticked.`);
-      assertReady(run, s);
+      assertReady(run, plan, s);
       run = await saveRun(core, run.id, (r) => setStep(core, r, s.id, 'done', 'admin'));
       await core.journal('rotation.step', run, { step: s.id, by: 'admin' });
       return toView(core, run, d);
@@ -220,11 +222,12 @@ export function createRotationService(deps: RotationDeps): RotationService {
       const d = loaded.deployment;
       let run = loaded.run;
       requirePending(run);
-      const blocking = blockingSteps(run, await planFor(core, run, d));
+      const plan = await planFor(core, run, d);
+      const blocking = blockingSteps(run, plan);
       if (blocking.length > 0)
         throw err(
           'ROTATION_NOT_FINISHED',
-          `These steps are not done yet: ${blocking.join(', ')}. The previous value is kept until they are.`,
+          `These steps are not done yet: ${stepTitles(plan, blocking)}. The previous value is kept until they are.`,
         );
       run = await saveRun(core, run.id, (r) => {
         r.status = 'confirming';

@@ -64,11 +64,14 @@ export async function planFor(core: RotationCore, run: PlanRun, d: DeploymentRef
 }
 
 /** The steps not done yet that block confirmation. */
-export function blockingSteps(run: RotationRun, plan: Plan): StepId[] {
+export function blockingSteps(run: RotationRun, plan: Plan): PlanStep[] {
   // Confirming is the admin's statement that the service is healthy, so manual steps do not block.
-  return plan.steps
-    .filter((s) => !s.optional && s.kind !== 'manual' && stepState(run, s.id) !== 'done')
-    .map((s) => s.id);
+  return plan.steps.filter((s) => !s.optional && s.kind !== 'manual' && stepState(run, s.id) !== 'done');
+}
+
+/** Steps as people read them in a message: their titles, quoted ("Write .env", "Recreate api"). */
+export function stepTitles(plan: Plan, steps: ReadonlyArray<{ id: StepId }>): string {
+  return steps.map((x) => `"${plan.steps.find((p) => p.id === x.id)?.title ?? x.id}"`).join(', ');
 }
 
 /** @throws ROTATION_UNKNOWN_STEP when the playbook has no such step */
@@ -79,10 +82,10 @@ export function planStep(plan: Plan, stepId: string): PlanStep {
 }
 
 /** @throws ROTATION_STEP_BLOCKED when a step `s` requires is not done */
-export function assertReady(run: RotationRun, s: PlanStep): void {
-  const missing = s.requires.filter((q) => stepState(run, q) !== 'done');
+export function assertReady(run: RotationRun, plan: Plan, s: PlanStep): void {
+  const missing = s.requires.filter((q) => stepState(run, q) !== 'done').map((id) => ({ id }));
   if (missing.length > 0)
-    throw err('ROTATION_STEP_BLOCKED', `"${s.title}" needs these steps done first: ${missing.join(', ')}.`);
+    throw err('ROTATION_STEP_BLOCKED', `"${s.title}" needs these steps done first: ${stepTitles(plan, missing)}.`);
 }
 
 /**
@@ -116,7 +119,7 @@ export async function toView(core: RotationCore, run: RotationRun, d: Deployment
       };
     }),
     canRunCommands: await core.access.canRun(d),
-    blocking: blockingSteps(run, plan),
+    blocking: blockingSteps(run, plan).map((s) => s.id),
     exportFile: run.exportFile ?? null,
     sqlFile: run.sqlFile ?? null,
     newPasswordWaiting: core.waiting.has(run.id),

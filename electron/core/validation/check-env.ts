@@ -28,7 +28,8 @@ export interface CheckEnvOptions {
   composeRequired?: ReadonlyArray<{ name: string; emptyRefused: boolean }>;
 }
 
-const TITLES: Record<string, (name: string) => string> = {
+/** A finding's title per rule code, in words (test/unit/core/validation checks every profile rule has one). */
+export const TITLES: Readonly<Record<string, (name: string) => string>> = {
   ENV_MISSING_REQUIRED: (n) => `${n} is missing or empty`,
   ENV_WEAK_VALUE: (n) => `${n} is a known weak value`,
   ENV_TOO_SHORT: (n) => `${n} is too short`,
@@ -116,7 +117,8 @@ function ruleFinding(
   file: string | undefined,
   evidence: string | undefined,
 ): Finding {
-  const title = (TITLES[rule.code] ?? ((n: string) => `${n}: ${rule.code}`))(variable.name);
+  // A rule a future profile adds without a title still reads as words, not as its code.
+  const title = (TITLES[rule.code] ?? ((n: string) => `${n} does not meet a rule for it`))(variable.name);
   const src =
     rule.source === 'service'
       ? 'Crucible itself'

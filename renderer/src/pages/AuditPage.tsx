@@ -130,6 +130,7 @@ function DeploymentAudit({ deploymentId }: { deploymentId: string }) {
       {preview && (
         <FixPreviewPanel
           preview={preview}
+          composeFiles={deployment.composeFiles}
           busy={busy}
           error={error}
           onApply={() => void apply(preview)}

@@ -276,7 +276,13 @@ export function NetworkPage() {
         )}
       </form>
 
-      {state.generated !== null && <BundleView bundle={state.generated.bundle} request={state.generated.request} />}
+      {state.generated !== null && (
+        <BundleView
+          bundle={state.generated.bundle}
+          request={state.generated.request}
+          composeFiles={list.find((d) => d.id === state.generated?.request.deploymentId)?.composeFiles ?? []}
+        />
+      )}
       <FirewallPanel target={target} />
     </section>
   );

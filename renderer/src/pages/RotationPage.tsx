@@ -77,15 +77,16 @@ function Start() {
 function Overview({ deploymentId }: { deploymentId: string }) {
   const [data] = useLoad(async () => {
     const api = getApi();
-    const [overview, history] = await Promise.all([
+    const [overview, history, deployment] = await Promise.all([
       api.rotation.overview({ deploymentId }),
       api.rotation.history({ deploymentId }),
+      api.deployments.get({ id: deploymentId }),
     ]);
-    return { overview, history };
+    return { overview, history, name: deployment.name };
   }, deploymentId);
   return (
     <section aria-labelledby="rotation-title">
-      <h1 id="rotation-title">Rotation</h1>
+      <h1 id="rotation-title">Rotation{data.state === 'ready' ? `: ${data.value.name}` : ''}</h1>
       <LoadState of={data} />
       {data.state === 'ready' && (
         <>

@@ -24,6 +24,8 @@ export function SecretsPage() {
 interface Loaded {
   name: string;
   folder: string;
+  /** The deployment's recorded compose files, for the commands shown (their `-f` flags). */
+  composeFiles: readonly string[];
   secrets: Awaited<ReturnType<ReturnType<typeof getApi>['secrets']['list']>>;
   drift: DriftReport | null;
   driftError: string | null;
@@ -107,7 +109,14 @@ function DeploymentSecrets({ deploymentId }: { deploymentId: string }) {
       ),
     ]);
     setFresh(null);
-    return { name: deployment.name, folder: deployment.folder, ...current, policy, loadedAt: Date.now() };
+    return {
+      name: deployment.name,
+      folder: deployment.folder,
+      composeFiles: deployment.composeFiles,
+      ...current,
+      policy,
+      loadedAt: Date.now(),
+    };
   }, deploymentId);
   const recheck = () => {
     readSecrets(deploymentId).then(setFresh, (e: unknown) => {
@@ -166,6 +175,7 @@ function DeploymentSecrets({ deploymentId }: { deploymentId: string }) {
                   drift={view.drift?.envFound ? view.drift.items.find((i) => i.name === s.name) : undefined}
                   rotation={view.policy.find((p) => p.variable === s.name)}
                   now={view.loadedAt}
+                  composeFiles={view.composeFiles}
                   onRepaired={recheck}
                 />
               ))}
@@ -174,7 +184,7 @@ function DeploymentSecrets({ deploymentId }: { deploymentId: string }) {
         </>
       )}
       {/* Outside the ready block: reloading the page after a put-back keeps this card and its message. */}
-      <PreviousVersions deploymentId={deploymentId} onRestored={reload} />
+      <PreviousVersions deploymentId={deploymentId} composeFiles={view?.composeFiles ?? []} onRestored={reload} />
     </section>
   );
 }

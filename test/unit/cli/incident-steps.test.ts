@@ -207,7 +207,9 @@ describe('crucible-secrets incident steps', () => {
     const first = await run('incident', 'rotate');
     expect(first.code).toBe(1);
     expect(first.out).toContain('✓ ROUNDTABLE_COMMUNITY_AUTH_PASSWORD');
-    expect(first.out).toContain('✗ REDIS_PASSWORD: ROTATION_COMMAND_FAILED');
+    // The reason in words, as the window and the report show it (the code is in the journal).
+    expect(first.out).toContain('✗ REDIS_PASSWORD: docker compose up -d redis failed (exit 1).');
+    expect(first.out).not.toContain('ROTATION_COMMAND_FAILED');
     expect(first.out).toContain('crucible-secrets incident rotate');
     const again = await run('incident', 'rotate');
     expect(again.code, again.err).toBe(0);

@@ -186,3 +186,31 @@ describe.each(VARIABLES)('%s playbook under crashes', (v) => {
     },
   );
 });
+
+describe('step refusals name steps by their titles, never their ids', () => {
+  it('confirming early and running a step out of order say which steps, in words', async () => {
+    const w = await world();
+    const svc = w.service();
+    const view = await svc.start(DEP, 'ROUNDTABLE_JWT_SECRET', startOptions('ROUNDTABLE_JWT_SECRET'));
+    const titles = new Map(view.steps.map((s) => [s.id, s.title]));
+    const early = await svc.confirm(view.id).then(
+      () => null,
+      (e: unknown) => e as { code: string; message: string },
+    );
+    expect(early?.code).toBe('ROTATION_NOT_FINISHED');
+    for (const id of view.blocking) {
+      expect(early?.message).toContain(`"${titles.get(id) ?? ''}"`);
+      expect(early?.message).not.toMatch(new RegExp(`(^|[ :,])${id}[,.]`));
+    }
+    // Staging runs by itself before any step: take one that waits for a step after it.
+    const later = view.steps.find((s) => s.requires.some((r) => r !== 'stage') && s.kind !== 'manual');
+    if (!later) throw new Error('the playbook has no step that waits for another');
+    const blocked = await svc.perform(view.id, later.id).then(
+      () => null,
+      (e: unknown) => e as { code: string; message: string },
+    );
+    expect(blocked?.code).toBe('ROTATION_STEP_BLOCKED');
+    const waitsFor = later.requires.find((r) => r !== 'stage') ?? '';
+    expect(blocked?.message).toContain(`"${titles.get(waitsFor) ?? ''}"`);
+  });
+});

@@ -1,3 +1,4 @@
+import { composeCommandLine } from '../../../../electron/common/compose-file-names';
 import { useEffect, useRef } from 'react';
 import type { FixPreview } from '../../../../electron/common/ipc/audit.ipc';
 import { DiffView } from './DiffView';
@@ -10,8 +11,11 @@ export function FixPreviewPanel({
   onCancel,
   busy,
   error,
+  composeFiles = [],
 }: {
   preview: FixPreview;
+  /** The deployment's recorded compose files: the command carries their `-f` flags. */
+  composeFiles?: readonly string[];
   onApply: () => void;
   onCancel: () => void;
   busy: boolean;
@@ -52,7 +56,10 @@ export function FixPreviewPanel({
             After applying, recreate the affected containers from the deployment folder (a restart does not pick up
             compose or <code>.env</code> changes):
           </p>
-          <CommandBlock commands={['docker compose up -d']} label="Command that recreates the containers" />
+          <CommandBlock
+            commands={[composeCommandLine(composeFiles, ['up', '-d'])]}
+            label="Command that recreates the containers"
+          />
         </>
       )}
     </section>

@@ -34,7 +34,16 @@ function EnvApplyButton({ request }: { request: ComposePreviewRequest }) {
 }
 
 /** What main generated for the front door: the files, the compose and `.env` follow-ups, and the steps left. */
-export function BundleView({ bundle, request }: { bundle: ProxyBundle; request: GenerateRequest }) {
+export function BundleView({
+  bundle,
+  request,
+  composeFiles = [],
+}: {
+  bundle: ProxyBundle;
+  request: GenerateRequest;
+  /** The chosen deployment's recorded compose files ([] for a folder that is not registered). */
+  composeFiles?: readonly string[];
+}) {
   return (
     <div data-testid="proxy-bundle">
       <h2>Generated for {bundle.origin}</h2>
@@ -62,6 +71,7 @@ export function BundleView({ bundle, request }: { bundle: ProxyBundle; request: 
         />
       ))}
       <ComposeChangesPanel
+        composeFiles={composeFiles}
         request={{
           address: request.address,
           environment: request.environment,

@@ -1,3 +1,4 @@
+import { composeCommandLine } from '../../../../electron/common/compose-file-names';
 import { useState } from 'react';
 import type { ComposePreview, ComposePreviewRequest } from '../../../../electron/common/ipc/proxy.ipc';
 import { errorMessage, getApi } from '../../api';
@@ -7,7 +8,14 @@ import { CodeText } from '../CodeText';
 import { DiffView } from '../audit/DiffView';
 
 /** The compose changes that go with the front door: previewed as diffs, applied only as shown. */
-export function ComposeChangesPanel({ request }: { request: ComposePreviewRequest }) {
+export function ComposeChangesPanel({
+  request,
+  composeFiles = [],
+}: {
+  request: ComposePreviewRequest;
+  /** The deployment's recorded compose files: the apply command carries their `-f` flags. */
+  composeFiles?: readonly string[];
+}) {
   const [preview, setPreview] = useState<ComposePreview | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -56,7 +64,10 @@ export function ComposeChangesPanel({ request }: { request: ComposePreviewReques
       </div>
       <ActionOutcome done={status} error={null} testId="compose-status" />
       {status !== null && (
-        <CommandBlock commands={['docker compose up -d']} label="Command that applies the compose changes" />
+        <CommandBlock
+          commands={[composeCommandLine(composeFiles, ['up', '-d'])]}
+          label="Command that applies the compose changes"
+        />
       )}
       {error !== null && (
         <div className="banner banner-error" role="alert">

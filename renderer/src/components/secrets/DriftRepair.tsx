@@ -1,3 +1,4 @@
+import { composeCommandLine } from '../../../../electron/common/compose-file-names';
 import { useState } from 'react';
 import type { DriftDirection, DriftItem, DriftRepairPreview } from '../../../../electron/common/ipc/secrets.ipc';
 import { getApi } from '../../api';
@@ -26,10 +27,13 @@ export function DriftRepair({
   deploymentId,
   drift,
   onRepaired,
+  composeFiles = [],
 }: {
   deploymentId: string;
   drift: DriftItem;
   onRepaired: (said: string) => void;
+  /** The deployment's recorded compose files, for the command the message names. */
+  composeFiles?: readonly string[];
 }) {
   const [open, setOpen] = useState(false);
   const [preview, setPreview] = useState<DriftRepairPreview | null>(null);
@@ -51,7 +55,7 @@ export function DriftRepair({
       setOpen(false);
       onRepaired(
         r.direction === 'keychain-to-env'
-          ? `Wrote ${name} into .env${r.previousKept ? ' (the previous .env is kept; see Previous versions below)' : ''}. Run docker compose up -d for the services to pick it up.`
+          ? `Wrote ${name} into .env${r.previousKept ? ' (the previous .env is kept; see Previous versions below)' : ''}. Run ${composeCommandLine(composeFiles, ['up', '-d'])} for the services to pick it up.`
           : `The keychain now holds the .env value of ${name}.`,
       );
     });

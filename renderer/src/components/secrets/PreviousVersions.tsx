@@ -1,3 +1,4 @@
+import { composeCommandLine } from '../../../../electron/common/compose-file-names';
 import { useState } from 'react';
 import { getApi } from '../../api';
 import { formatWhen } from '../../format-date';
@@ -10,7 +11,16 @@ import { CommandBlock } from '../CommandBlock';
  * The versions of `.env`, compose files and `.gitignore` the app replaced, kept under its own folder (never
  * beside the file, where git could pick them up). Putting one back asks first and keeps the current file too.
  */
-export function PreviousVersions({ deploymentId, onRestored }: { deploymentId: string; onRestored: () => void }) {
+export function PreviousVersions({
+  deploymentId,
+  onRestored,
+  composeFiles = [],
+}: {
+  deploymentId: string;
+  onRestored: () => void;
+  /** The deployment's recorded compose files: the apply command carries their `-f` flags. */
+  composeFiles?: readonly string[];
+}) {
   const [list, reload] = useLoad(() => getApi().secrets.previousVersions({ deploymentId }), deploymentId);
   const [asking, setAsking] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -41,7 +51,10 @@ export function PreviousVersions({ deploymentId, onRestored }: { deploymentId: s
       <LoadState of={list} />
       <ActionOutcome done={done} error={action.error} />
       {done !== null && apply && (
-        <CommandBlock commands={['docker compose up -d --force-recreate']} label="Command that applies the .env" />
+        <CommandBlock
+          commands={[composeCommandLine(composeFiles, ['up', '-d', '--force-recreate'])]}
+          label="Command that applies the .env"
+        />
       )}
       {list.state === 'ready' && list.value.length === 0 && (
         <p>No previous version is kept yet: none of this deployment's files has been replaced by the app.</p>

@@ -57,8 +57,11 @@ export function SecretRow({
   rotation,
   now,
   onRepaired,
+  composeFiles = [],
 }: {
   deploymentId: string;
+  /** The deployment's recorded compose files, for the command a repair asks for. */
+  composeFiles?: readonly string[];
   secret: SecretRef;
   drift: DriftItem | undefined;
   rotation?: PolicyItem;
@@ -155,6 +158,7 @@ export function SecretRow({
         {onRepaired && isRepairable(drift) && secret.status !== 'interrupted' && secret.status !== 'unavailable' && (
           <DriftRepair
             deploymentId={deploymentId}
+            composeFiles={composeFiles}
             drift={drift}
             onRepaired={(said) => {
               setRepaired(said);

@@ -148,7 +148,12 @@ describe('incident service', () => {
     await first.service.planRotation(incident.id);
     const stopped = await first.service.rotateAll(incident.id);
     expect(stopped.incident.rotation?.items.map((i) => i.status)).toEqual(['rotated', 'failed', 'pending']);
-    expect(stopped.incident.rotation?.items[1]?.reason).toContain('ROTATION_COMMAND_FAILED');
+    // The reason in words (shown and exported); the code only in the journal, for support.
+    expect(stopped.incident.rotation?.items[1]?.reason).toBe('docker is not reachable; start it and resume.');
+    const failedEntry = (await first.journal.read()).find(
+      (e) => e.type === 'incident.step' && (e.details as { action?: string }).action === 'failed',
+    );
+    expect(failedEntry?.details).toMatchObject({ variable: 'REDIS_PASSWORD', error: 'ROTATION_COMMAND_FAILED' });
 
     // Restart: everything is read back from the state file.
     tick();

@@ -4,6 +4,7 @@ import { parseEnv } from '../../../../electron/core/envfile';
 import { decodeEnvBytes } from '../../../../electron/core/envfile/read';
 import { crucibleCeProfile } from '../../../../electron/core/stack';
 import { checkEnv, environmentOf, exitCodeFor, parseCorsOrigins } from '../../../../electron/core/validation';
+import { TITLES } from '../../../../electron/core/validation/check-env';
 import type { Environment } from '../../../../electron/common/model/deployment';
 import { Finding } from '../../../../electron/common/model/finding';
 
@@ -181,5 +182,13 @@ describe('checkEnv', () => {
       const json = JSON.stringify(check(lines.join('\n'), env));
       expect(json).not.toMatch(/CANARY/);
     }
+  });
+});
+
+describe('finding titles are words', () => {
+  it('every rule of the profile has a title of its own (no code shown as a title)', () => {
+    const codes = new Set(crucibleCeProfile.variables.flatMap((v) => v.rules.map((r) => r.code)));
+    expect(codes.size).toBeGreaterThan(5);
+    expect([...codes].filter((c) => TITLES[c] === undefined)).toEqual([]);
   });
 });
