@@ -49,6 +49,11 @@ function namedPart(names: readonly string[], fileKeys: ReadonlySet<string>): str
   return ` (${named.join(', ')}${others > 0 ? ` and ${others} other${others === 1 ? '' : 's'}` : ''})`;
 }
 
+/** A document refused for its size: no entries, one fatal problem saying why (the reader and the parser). */
+export function tooLargeDoc(text: string, bom: boolean, message: string): EnvDoc {
+  return { text, bom, eol: 'none', entries: [], problems: [{ code: 'ENV_TOO_LARGE', fatal: true, line: 1, message }] };
+}
+
 /**
  * Parses `.env` text the way docker compose v2 does and reports, per key, where python-dotenv would read it
  * differently. Never throws on content: malformed input yields problems with line numbers (fatal ones are
@@ -57,22 +62,12 @@ function namedPart(names: readonly string[], fileKeys: ReadonlySet<string>): str
 export function parseEnv(text: string, options: ParseOptions = {}): EnvDoc {
   const bom = text.charCodeAt(0) === 0xfeff;
   const problems: EnvProblem[] = [];
-  if (text.length > MAX_ENV_CHARS) {
-    return {
+  if (text.length > MAX_ENV_CHARS)
+    return tooLargeDoc(
       text,
       bom,
-      eol: 'none',
-      entries: [],
-      problems: [
-        {
-          code: 'ENV_TOO_LARGE',
-          fatal: true,
-          line: 1,
-          message: `The file is larger than ${MAX_ENV_CHARS / (1024 * 1024)} MiB; it is not a .env file the app will read.`,
-        },
-      ],
-    };
-  }
+      `The file is larger than ${MAX_ENV_CHARS / (1024 * 1024)} MiB; it is not a .env file the app will read.`,
+    );
   const lines = new LineIndex(text);
   const eol = detectEol(text);
   const nul = text.indexOf('\0');

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { AppError, type ErrorCode } from '../../common/errors';
 import { readBoundedFile } from '../fs/read-bounded';
-import { MAX_ENV_CHARS, parseEnv, type ParseOptions } from './parse';
+import { MAX_ENV_CHARS, parseEnv, tooLargeDoc, type ParseOptions } from './parse';
 import type { EnvDoc } from './types';
 
 /*
@@ -36,22 +36,12 @@ function firstInvalidUtf8Line(buf: Buffer): number | null {
  * line number), never an exception, so check-env can report them.
  */
 export function decodeEnvBytes(buf: Buffer, options: ParseOptions = {}): EnvDoc {
-  if (buf.length > MAX_ENV_CHARS) {
-    return {
-      text: '',
-      bom: false,
-      eol: 'none',
-      entries: [],
-      problems: [
-        {
-          code: 'ENV_TOO_LARGE',
-          fatal: true,
-          line: 1,
-          message: `The file is ${(buf.length / (1024 * 1024)).toFixed(1)} MiB; a .env file is a few kilobytes, so the app does not read it.`,
-        },
-      ],
-    };
-  }
+  if (buf.length > MAX_ENV_CHARS)
+    return tooLargeDoc(
+      '',
+      false,
+      `The file is ${(buf.length / (1024 * 1024)).toFixed(1)} MiB; a .env file is a few kilobytes, so the app does not read it.`,
+    );
   const bad = firstInvalidUtf8Line(buf);
   const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(buf);
   if (bad === null) return parseEnv(text, options);

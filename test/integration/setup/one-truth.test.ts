@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { PassThrough } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../electron/cli/main';
+import { cliIo } from '../../helpers/cli-io';
 import { createCoreServices, type CoreServices } from '../../../electron/core/services';
 import { createLogger, nullSink } from '../../../electron/core/log/logger';
 import { MemoryKeychain } from '../../../electron/core/keychain/memory-keychain';
@@ -23,16 +23,10 @@ let core: CoreServices;
 const keychain = new MemoryKeychain();
 
 async function cli(argv: string[], stdin = '') {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const input = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  input.end(stdin);
-  const code = await runCli(argv, { stdout, stderr, stdin: input, env: {} }, { coreFactory: () => core });
-  return { code, out, err };
+  const t = cliIo();
+  t.io.stdin.end(stdin);
+  const code = await runCli(argv, t.io, { coreFactory: () => core });
+  return { code, out: t.out(), err: t.err() };
 }
 
 beforeAll(async () => {
