@@ -8,8 +8,41 @@ import { serviceFor } from '../../electron/core/keychain/keychain';
 import { itemsOfStep } from '../../electron/core/incident/runbook';
 import type { StepId } from '../../electron/common/model/incident';
 import { envValues, parseEnv } from '../../electron/core/envfile';
-import { startHarness } from '../harness/server';
+import { startHarness, type Harness } from '../harness/server';
 import { fakeDocker } from '../helpers/fake-docker';
+
+/**
+ * A registered production deployment in `<home>/crucible` with OLD's values in the keychain and in its
+ * `.env` (0600); `composeFiles` gets the folder. Returns the folder.
+ */
+async function seedDeployment(
+  harness: Harness,
+  home: string,
+  d: { id: string; name: string },
+  composeFiles: (folder: string) => string[],
+): Promise<string> {
+  const folder = join(home, 'crucible');
+  mkdirSync(folder);
+  await harness.core.store.update((s) => {
+    s.deployments.push({
+      ...d,
+      folder,
+      composeFiles: composeFiles(folder),
+      environment: 'production',
+      createdAt: new Date().toISOString(),
+    });
+  });
+  const kc = await harness.core.keychains.get();
+  for (const [k, v] of Object.entries(OLD)) await kc.set(serviceFor(d.id), k, v);
+  writeFileSync(
+    join(folder, '.env'),
+    Object.entries(OLD)
+      .map(([k, v]) => `${k}='${v}'`)
+      .join('\n') + '\n',
+    { mode: 0o600 },
+  );
+  return folder;
+}
 
 /**
  * Issue 9 end to end: the six steps of the incident runbook in the UI on a fixture deployment (real core,
@@ -63,28 +96,11 @@ test.describe('incident response', () => {
     page.on('pageerror', (e) => problems.push(e.message));
 
     const id = `e2e-inc-${randomBytes(3).toString('hex')}`;
-    const folder = join(app.home, 'crucible');
-    mkdirSync(folder);
     const canary = OLD.REDIS_PASSWORD ?? '';
-    await harness.core.store.update((s) => {
-      s.deployments.push({
-        id,
-        name: 'Incident e2e',
-        folder,
-        composeFiles: [join(folder, 'docker-compose.prod.yml')],
-        environment: 'production',
-        createdAt: new Date().toISOString(),
-      });
-    });
+    const folder = await seedDeployment(harness, app.home, { id, name: 'Incident e2e' }, (f) => [
+      join(f, 'docker-compose.prod.yml'),
+    ]);
     const kc = await harness.core.keychains.get();
-    for (const [k, v] of Object.entries(OLD)) await kc.set(serviceFor(id), k, v);
-    writeFileSync(
-      join(folder, '.env'),
-      Object.entries(OLD)
-        .map(([k, v]) => `${k}='${v}'`)
-        .join('\n') + '\n',
-      { mode: 0o600 },
-    );
     const newValues: string[] = [];
 
     try {
@@ -304,27 +320,8 @@ test('a failed rotate-all refuses "Complete Rotate" until an override with a rea
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(e.message));
   const id = `e2e-incf-${randomBytes(3).toString('hex')}`;
-  const folder = join(home, 'crucible');
-  mkdirSync(folder);
-  await harness.core.store.update((s) => {
-    s.deployments.push({
-      id,
-      name: 'Failing rotation',
-      folder,
-      composeFiles: ['docker-compose.yml'],
-      environment: 'production',
-      createdAt: new Date().toISOString(),
-    });
-  });
+  await seedDeployment(harness, home, { id, name: 'Failing rotation' }, () => ['docker-compose.yml']);
   const kc = await harness.core.keychains.get();
-  for (const [k, v] of Object.entries(OLD)) await kc.set(serviceFor(id), k, v);
-  writeFileSync(
-    join(folder, '.env'),
-    Object.entries(OLD)
-      .map(([k, v]) => `${k}='${v}'`)
-      .join('\n') + '\n',
-    { mode: 0o600 },
-  );
   try {
     // Isolate and Assess done through the core (the first test drives them in the window).
     const { incident } = await harness.core.incident.start(id, 'Leaked .env, docker down');

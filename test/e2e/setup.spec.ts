@@ -3,9 +3,9 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
 import { test, expect } from './fixtures';
+import { expectNoSeriousAxe } from './genuine-home';
 import { parseEnv, envValues } from '../../electron/core/envfile';
 import { checkEnv } from '../../electron/core/validation';
 import { crucibleCeProfile } from '../../electron/core/stack/crucible-ce';
@@ -41,14 +41,7 @@ function makeFolder(withEnv: boolean): string {
 }
 
 /** axe-core on the current step: no serious or critical violation. */
-async function axe(page: Page, label: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(
-    bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-    `axe on ${label}`,
-  ).toEqual([]);
-}
+const axe = expectNoSeriousAxe;
 
 async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
