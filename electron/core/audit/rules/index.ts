@@ -20,6 +20,7 @@ import {
 import { proxyAuditRules } from '../../proxy/audit-rules';
 import { apiNotProductionRule, envNotNeededRule, envReachesNoContainerRule } from './service-env';
 import { crucibleFactsRules } from './crucible-facts';
+import { composeFileRecordRule } from './compose-file-record';
 import {
   knownLoginRateLimitRule,
   knownProductionCorsRule,
@@ -31,6 +32,7 @@ import {
 export const auditRules: readonly AuditRule[] = [
   envMissingRule,
   composeProblemsRule,
+  composeFileRecordRule,
   datastorePortRule,
   networkModeHostRule,
   webPortRule,
