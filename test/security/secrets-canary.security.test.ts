@@ -146,4 +146,41 @@ describe('secret values stay out of everything but reveal and copy', () => {
     assertNoCanary('the log lines', sink.lines.join('\n'));
     expect(sink.lines.at(-1)).toContain('[REDACTED]');
   });
+
+  it('T-SECRETS-07: a value the window was shown cannot be put on the clipboard as a "command" (no 30 s timer)', async () => {
+    // A fresh process: nothing is registered with its redactor until the window asks for a value.
+    const freshSink = memorySink();
+    const freshLogger = createLogger({ sink: freshSink, level: 'debug' });
+    const fresh = createCoreServices({ home, logger: freshLogger });
+    const freshPlatform = harnessPlatform();
+    const freshRouter = createRouter({
+      handlers: createHandlers({
+        core: fresh,
+        platform: freshPlatform,
+        hostInfo: { host: 'harness', name: 'x', version: '0.0.0', versions: { node: process.versions.node } },
+      }),
+      isTrustedUrl: (u) => u.startsWith(ORIGIN + '/'),
+      logger: freshLogger,
+    });
+    const revealed = await freshRouter.handle(
+      'cs:secrets:reveal',
+      { deploymentId: id, name: 'ROUNDTABLE_JWT_SECRET' },
+      top,
+    );
+    expect(revealed).toEqual({ ok: true, value: { name: 'ROUNDTABLE_JWT_SECRET', value: `${CANARY}-jwt` } });
+    const copied = await freshRouter.handle('cs:app:copyCommand', { text: `export JWT=${CANARY}-jwt` }, top);
+    expect(copied).toMatchObject({ ok: false, error: { code: 'CLIPBOARD_SECRET_REFUSED' } });
+    assertNoCanary('the copyCommand answer', JSON.stringify(copied));
+    expect(freshPlatform.clipboardText()).toBe('');
+    assertNoCanary('the log lines', freshSink.lines.join('\n'));
+
+    // A backup passphrase the admin typed is registered as it arrives, even when the call then fails.
+    const passphrase = 'orbit walnut ferry typed backup passphrase 7c4e';
+    const verify = await freshRouter.handle('cs:backup:verify', { fileId: 'no-such-file', passphrase }, top);
+    expect(verify).toMatchObject({ ok: false });
+    const again = await freshRouter.handle('cs:app:copyCommand', { text: `echo '${passphrase}'` }, top);
+    expect(again).toMatchObject({ ok: false, error: { code: 'CLIPBOARD_SECRET_REFUSED' } });
+    expect(freshPlatform.clipboardText()).toBe('');
+    expect(JSON.stringify([verify, again]) + freshSink.lines.join('\n')).not.toContain(passphrase);
+  });
 });

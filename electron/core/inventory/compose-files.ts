@@ -1,6 +1,6 @@
 import { AppError, isAppError } from '../../common/errors';
 import type { DeploymentRef } from '../../common/model/deployment';
-import { discoverComposeFiles, listComposeFiles } from '../compose/load';
+import { discoverComposeFiles, listComposeFiles, readComposeText } from '../compose/load';
 import { isComposeFileName } from '../compose/file-names';
 import { localFolderReader, type FolderReader } from '../fs/folder-reader';
 import type { DeploymentHost } from '../host/host';
@@ -105,7 +105,11 @@ export async function setDeploymentComposeFiles(
   const names = checkComposeFileNames(files);
   const d = requireDeployment(await deps.store.read(), id);
   // The same check compose does for `-f`: each named file must exist (COMPOSE_NOT_FOUND names the missing one).
-  await withFolderReader(deps, d, (reader) => discoverComposeFiles(reader, { explicit: names }));
+  // Then each is read as the app reads it: a link (to a file outside the folder, say), a pipe or an oversized
+  // file is refused now (COMPOSE_READ_FAILED, COMPOSE_TOO_LARGE), not recorded for every later read to fail.
+  await withFolderReader(deps, d, async (reader) => {
+    for (const f of await discoverComposeFiles(reader, { explicit: names })) await readComposeText(reader, f);
+  });
   const before = [...d.composeFiles];
   const entry = {
     type: 'deployment.compose-files-changed' as const,

@@ -1,17 +1,49 @@
 import type { FolderReader } from '../fs/folder-reader';
 import type { KnownAddress } from '../../common/ipc/proxy.ipc';
-import { readOriginKeys } from './env-followup';
+import { composeFolderReader } from '../compose/discover';
+import { envValues, parseEnv } from '../envfile/parse';
 
 /** Host names that say "not set up for the public yet": never offered as the deployment's domain. */
 const LOCAL = /^(localhost|127(?:\.\d{1,3}){3}|0\.0\.0\.0|\[::1?\]|::1?)$/i;
 
+/** DNS caps a name at 253 characters: anything longer is not a host name to offer. */
+const MAX_HOST_LENGTH = 253;
+
+const KEYS = ['ROUNDTABLE_FRONTEND_URL', 'ROUNDTABLE_CORS_ORIGINS'] as const;
+
+/** The host of an http(s) URL (never its user or password), or null. Other schemes have opaque "hosts". */
 function hostOf(url: string): string | null {
   try {
-    const host = new URL(url.trim()).hostname;
-    return host === '' || LOCAL.test(host) ? null : host;
+    const u = new URL(url.trim());
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
+    const host = u.hostname;
+    return host === '' || host.length > MAX_HOST_LENGTH || LOCAL.test(host) ? null : host;
   } catch {
     return null;
   }
+}
+
+/**
+ * The two keys' values as compose reads them, leaving out a key whose value compose builds by `${…}`
+ * substitution: that may carry another variable's value (a secret) into the host name.
+ */
+async function literalAddressValues(folder: string | FolderReader): Promise<Map<string, string>> {
+  let text: string;
+  try {
+    // No FIFO, link or huge file (read-bounded.ts; on a server the host checks the same).
+    text = await composeFolderReader(folder).readText('.env', 'env');
+  } catch {
+    return new Map();
+  }
+  const doc = parseEnv(text, { skipPythonComparison: true });
+  const substituted = new Set(doc.entries.filter((e) => e.references.length > 0).map((e) => e.key));
+  const values = envValues(doc);
+  const out = new Map<string, string>();
+  for (const key of KEYS) {
+    const v = values.get(key);
+    if (v !== undefined && !substituted.has(key)) out.set(key, v);
+  }
+  return out;
 }
 
 /**
@@ -34,5 +66,5 @@ export function publicDomainFrom(values: ReadonlyMap<string, string>): KnownAddr
  * A folder without a readable `.env` knows nothing (not an error: the admin types the domain).
  */
 export async function knownAddress(folder: string | FolderReader): Promise<KnownAddress> {
-  return publicDomainFrom(await readOriginKeys(folder));
+  return publicDomainFrom(await literalAddressValues(folder));
 }

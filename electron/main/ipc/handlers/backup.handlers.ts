@@ -28,6 +28,8 @@ export function backupHandlers({ core, platform }: HandlerDeps): Handlers['backu
       return Promise.resolve({ clearsAt: clearsAt.toISOString() });
     },
     export: async ({ deploymentIds, passphrase, confirmation }) => {
+      // A typed passphrase is a secret too: never in a log line, never copied through app.copyCommand.
+      core.logger.redactor.register(passphrase);
       // Refuse a weak passphrase before asking where to save.
       await core.backup.checkExportPassphrase(passphrase, confirmation, deploymentIds);
       const target = await platform.pickSaveFile(
@@ -53,8 +55,14 @@ export function backupHandlers({ core, platform }: HandlerDeps): Handlers['backu
       const path = await platform.pickOpenFile('Choose a backup file', BACKUP_FILTER);
       return path === null ? null : core.backup.registerFile(path);
     },
-    verify: ({ fileId, passphrase }) => core.backup.verify(fileId, passphrase, progress),
-    planRestore: ({ fileId, passphrase }) => core.backup.planRestore(fileId, passphrase, progress),
+    verify: ({ fileId, passphrase }) => {
+      core.logger.redactor.register(passphrase);
+      return core.backup.verify(fileId, passphrase, progress);
+    },
+    planRestore: ({ fileId, passphrase }) => {
+      core.logger.redactor.register(passphrase);
+      return core.backup.planRestore(fileId, passphrase, progress);
+    },
     chooseFolder: async ({ sessionId, deploymentId }) => {
       const folder = await platform.pickFolder(`Choose the folder to restore ${deploymentId} into`);
       return folder === null

@@ -85,4 +85,18 @@ describe('changing the compose files of a registered deployment', () => {
     symlinkSync(join(folder, 'missing.yml'), join(folder, 'compose.yaml'));
     expect(await codeOf(setDeploymentComposeFiles(deps, id, ['compose.yaml']))).toBe('COMPOSE_NOT_FOUND');
   });
+
+  it('refuses a link to a file outside the folder (which the app never reads), and changes nothing', async () => {
+    const { deps, id, core, folder, home } = await rig();
+    const outside = join(home, 'outside-compose.yml');
+    writeFileSync(outside, 'services: {}\n');
+    symlinkSync(outside, join(folder, 'compose.override.yaml'));
+    expect(await codeOf(setDeploymentComposeFiles(deps, id, ['docker-compose.yml', 'compose.override.yaml']))).toBe(
+      'COMPOSE_READ_FAILED',
+    );
+    expect((await core.store.read()).deployments.find((x) => x.id === id)?.composeFiles).toEqual([
+      'docker-compose.yml',
+    ]);
+    expect((await core.journal.read()).some((e) => e.type === 'deployment.compose-files-changed')).toBe(false);
+  });
 });

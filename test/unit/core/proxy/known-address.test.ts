@@ -52,6 +52,46 @@ describe('the public domain a deployment already names (HTTPS page prefill)', ()
     expect(JSON.stringify(k)).not.toContain('CANARY');
   });
 
+  it('offers the host of a URL holding credentials, never the user or password', () => {
+    const k = publicDomainFrom(env({ ROUNDTABLE_FRONTEND_URL: 'https://admin:CANARY-pw-77@crucible.example.com/' }));
+    expect(k).toEqual({ domain: 'crucible.example.com', from: 'ROUNDTABLE_FRONTEND_URL' });
+    expect(JSON.stringify(k)).not.toContain('CANARY');
+  });
+
+  it('offers only hosts of http(s) URLs: other schemes carry opaque text, not a host name', () => {
+    for (const v of ['foo://CANARY-opaque-1', 'file:///etc/passwd', 'javascript:alert(1)', 'mailto:a@b.example'])
+      expect(publicDomainFrom(env({ ROUNDTABLE_FRONTEND_URL: v, ROUNDTABLE_CORS_ORIGINS: v }))).toEqual({
+        domain: null,
+        from: null,
+      });
+  });
+
+  it('refuses a host longer than DNS allows, and URLs with control characters', () => {
+    const long = `https://${'a'.repeat(60)}.${'b'.repeat(60)}.${'c'.repeat(60)}.${'d'.repeat(60)}.example.com`;
+    expect(publicDomainFrom(env({ ROUNDTABLE_FRONTEND_URL: long }))).toEqual({ domain: null, from: null });
+    expect(publicDomainFrom(env({ ROUNDTABLE_FRONTEND_URL: 'https://cru\u0001cible.example.com' }))).toEqual({
+      domain: null,
+      from: null,
+    });
+  });
+
+  it('never offers a value built by ${…} substitution, which could carry a secret into the host name', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'known-address-'));
+    writeFileSync(
+      join(dir, '.env'),
+      [
+        'SECRET_KEY=CANARYsubst0123456789',
+        'ROUNDTABLE_FRONTEND_URL=https://${SECRET_KEY}.example.com',
+        'ROUNDTABLE_CORS_ORIGINS="https://${SECRET_KEY}.example.org,https://crucible.example.net"',
+        '',
+      ].join('\n'),
+      { mode: 0o600 },
+    );
+    const k = await knownAddress(dir);
+    expect(k).toEqual({ domain: null, from: null });
+    expect(JSON.stringify(k).toLowerCase()).not.toContain('canary');
+  });
+
   it('a folder without .env knows nothing (not an error)', async () => {
     expect(await knownAddress(mkdtempSync(join(tmpdir(), 'known-address-')))).toEqual({ domain: null, from: null });
   });
