@@ -11,6 +11,9 @@ import { generateNewEnv } from '../../electron/core/secrets';
 import { createCoreServices, type CoreServices } from '../../electron/core/services';
 import { crucibleCeProfile } from '../../electron/core/stack';
 import { cliIo } from '../helpers/cli-io';
+import { createHandlers } from '../../electron/main/ipc/handlers';
+import { harnessPlatform } from '../harness/platform';
+import { GenerateRequest } from '../../electron/common/ipc/proxy.ipc';
 import { apiRequest, liveSkipReason, startBed, type Bed } from './bed';
 
 /**
@@ -183,6 +186,40 @@ describe.skipIf(skip !== null)(
       const bundle = JSON.parse(r.out) as { origin: string; files: Array<{ content: string }> };
       expect(bundle.origin).toBe('https://crucible.example.org');
       expect(bundle.files[0]?.content).toContain('server_name crucible.example.org');
+    });
+
+    it("the window's HTTPS page reads the server's folder: domain prefill, configuration and firewall ports", async () => {
+      const handlers = createHandlers({
+        core,
+        platform: harnessPlatform(),
+        hostInfo: { host: 'harness', name: 'x', version: '0.0.0', versions: { node: process.versions.node } },
+      });
+      const dep = (await core.store.read()).deployments[0];
+      const deploymentId = dep?.id ?? '';
+      const ctx = { senderUrl: 'app://x/', isTopFrame: true } as never;
+      // init wrote the public URL into the server's .env: the page offers its host.
+      expect(await handlers.proxy.knownAddress({ deploymentId }, ctx)).toEqual({
+        domain: 'crucible.example.org',
+        from: 'ROUNDTABLE_FRONTEND_URL',
+      });
+      // The ports the server's compose file publishes (read there, as `firewall ssh://…` reads them).
+      const guide = await handlers.proxy.firewall({ deploymentId, sshPort: 22 }, ctx);
+      expect(guide.publishedPorts.map((p) => p.service)).toEqual(expect.arrayContaining(['api', 'frontend']));
+      const request = GenerateRequest.parse({
+        deploymentId,
+        server: 'nginx',
+        address: { domain: 'crucible.example.org' },
+        tls: { mode: 'acme', email: 'admin@example.org' },
+      });
+      const bundle = await handlers.proxy.generate(request, ctx);
+      expect(bundle.files[0]?.content).toContain('server_name crucible.example.org');
+      // Changing files there is the CLI's (it keeps their previous versions here): the page says how.
+      await expect(
+        handlers.proxy.composePreview({ deploymentId, address: { domain: 'crucible.example.org' } }, ctx),
+      ).rejects.toMatchObject({
+        code: 'PROXY_NO_FOLDER',
+        message: expect.stringContaining('--apply-compose') as unknown,
+      });
     });
 
     it('proxy --apply-compose --apply-env changes the compose file and .env on the server (previous versions kept here); the API still starts', async () => {

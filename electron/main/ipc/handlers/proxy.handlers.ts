@@ -20,6 +20,9 @@ import { previousVersionsFolder } from '../../../core/fs/previous-versions';
 import { resolveAddress } from '../../../core/proxy/validate';
 import { applyEnvFollowUps } from '../../../core/proxy/env-apply';
 import { knownAddress } from '../../../core/proxy/known-address';
+import type { FolderReader } from '../../../core/fs/folder-reader';
+import { hostFolderReader } from '../../../core/host/folder-reader';
+import { parseLocation } from '../../../core/host/location';
 import type { HandlerDeps } from './deps';
 import type { Handlers } from '../router';
 
@@ -62,6 +65,21 @@ export function proxyHandlers({ core, platform }: HandlerDeps): Handlers['proxy'
     };
   }
 
+  /**
+   * Runs `read` on the deployment's folder: a path here, or for a deployment on a server a reader of its
+   * folder there (the admin's OpenSSH, closed afterwards), as the CLI's `proxy ssh://…` reads it.
+   */
+  async function fromFolder<T>(folder: string, read: (source: string | FolderReader) => Promise<T>): Promise<T> {
+    if (!folder.startsWith('ssh://')) return read(folder);
+    const loc = parseLocation(folder, '/');
+    const host = core.openHost(loc);
+    try {
+      return await read(hostFolderReader(host, loc.path, folder));
+    } finally {
+      await host.close();
+    }
+  }
+
   async function generate(req: GenerateRequest): Promise<ProxyBundle> {
     const t = await target(req);
     const tls =
@@ -72,18 +90,22 @@ export function proxyHandlers({ core, platform }: HandlerDeps): Handlers['proxy'
             keyPath: pickedPath(req.tls.keyFileId, 'key'),
           }
         : { mode: 'acme' as const, email: req.tls.email };
-    const bundle = await generateProxyBundle(
-      {
-        server: req.server,
-        domain: req.address.domain,
-        publicUrl: req.address.publicUrl,
-        environment: t.environment,
-        tls,
-        hsts: req.hsts,
-        tuning: req.tuning,
-      },
-      { folder: t.folder, composeFiles: t.composeFiles, now: core.clock() },
-    );
+    const input = {
+      server: req.server,
+      domain: req.address.domain,
+      publicUrl: req.address.publicUrl,
+      environment: t.environment,
+      tls,
+      hsts: req.hsts,
+      tuning: req.tuning,
+    };
+    const ctx = { folder: t.folder, composeFiles: t.composeFiles, now: core.clock() };
+    const bundle =
+      t.folder === null
+        ? await generateProxyBundle(input, ctx)
+        : await fromFolder(t.folder, (source) =>
+            generateProxyBundle(input, typeof source === 'string' ? ctx : { ...ctx, reader: source }),
+          );
     core.logger.info('proxy.generate', {
       server: bundle.server,
       origin: bundle.origin,
@@ -94,7 +116,8 @@ export function proxyHandlers({ core, platform }: HandlerDeps): Handlers['proxy'
 
   async function firewall(req: FirewallRequest): Promise<FirewallGuide> {
     const t = await target(req);
-    const compose = t.folder === null ? null : await readComposeFacts(t.folder, t.composeFiles);
+    const compose =
+      t.folder === null ? null : await fromFolder(t.folder, (source) => readComposeFacts(source, t.composeFiles));
     return firewallGuide({
       sshPort: req.sshPort,
       externalInterface: req.externalInterface,
@@ -130,6 +153,11 @@ export function proxyHandlers({ core, platform }: HandlerDeps): Handlers['proxy'
         'PROXY_NO_FOLDER',
         'Choose the deployment (or its folder) first: the compose files are read from it.',
       );
+    if (t.folder.startsWith('ssh://'))
+      throw new AppError(
+        'PROXY_NO_FOLDER',
+        `The compose and .env changes of a deployment on a server are applied where it runs: crucible-secrets proxy ${t.folder} --apply-compose --apply-env (see docs/cli.md).`,
+      );
     return {
       folder: t.folder,
       origin: resolveAddress(req.address, t.environment).origin,
@@ -153,7 +181,7 @@ export function proxyHandlers({ core, platform }: HandlerDeps): Handlers['proxy'
     firewall,
     knownAddress: async (req) => {
       const t = await target(req);
-      return t.folder === null ? { domain: null, from: null } : knownAddress(t.folder);
+      return t.folder === null ? { domain: null, from: null } : fromFolder(t.folder, knownAddress);
     },
     save: async (req) => {
       const f = await fileFor(req);
