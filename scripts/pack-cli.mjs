@@ -18,6 +18,8 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const pkgDir = join(root, 'packages', 'cli');
 const built = join(root, 'dist', 'cli');
+/** docs/ files the CLI's messages cite; test/unit/cli/cli-text.test.ts checks the list covers them. */
+const CLI_DOCS = ['crucible.md', 'cli.md', 'security.md', 'backup-format.md'];
 const stage = join(root, 'release', 'cli-package');
 const staged = join(stage, 'dist', 'cli');
 
@@ -65,6 +67,8 @@ if (!existsSync(join(pkgDir, 'README.md')))
 rmSync(stage, { recursive: true, force: true });
 mkdirSync(stage, { recursive: true });
 for (const f of ['package.json', 'README.md', 'bin']) cpSync(join(pkgDir, f), join(stage, f), { recursive: true });
+// The documents the CLI's messages cite (cli/cli-text.ts names them by their installed path).
+for (const f of CLI_DOCS) cpSync(join(root, 'docs', f), join(stage, 'docs', f));
 const wanted = walk(built).filter(
   (f) => f === 'cli.cjs' || f === 'commands.json' || (f.startsWith('run/') && f.endsWith('.mjs')),
 );

@@ -1,3 +1,5 @@
+import { existsSync, realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 /**
  * Core messages are shared by the window and the CLI, and some point to a page of the window ("the HTTPS
  * page generates one"). The CLI has no pages: before printing a core message it names the command that
@@ -31,9 +33,35 @@ const BUTTONS: ReadonlyArray<readonly [RegExp, string]> = [
   [/use “Check again”/g, 'run `crucible-secrets doctor` again'],
 ];
 
-/** `text` with every "the X page" replaced by the CLI command that does the same, and buttons likewise. */
-export function cliText(text: string): string {
-  const paged = text
+/** A document the messages cite (`docs/crucible.md#the-login`): the app's docs/ folder, shipped with the CLI. */
+const DOC = /\bdocs\/([a-z-]+\.md)/g;
+
+let shippedDocs: string | null | undefined;
+/**
+ * The docs/ folder beside this CLI: the checkout's, or the installed package's (scripts/pack-cli.mjs ships
+ * the cited ones). Found from the command's own file (bin/crucible-secrets.cjs → ../docs); null when absent.
+ */
+function docsBesideCli(): string | null {
+  if (shippedDocs !== undefined) return shippedDocs;
+  try {
+    const dir = join(dirname(dirname(realpathSync(process.argv[1] ?? ''))), 'docs');
+    shippedDocs = existsSync(join(dir, 'crucible.md')) ? dir : null;
+  } catch {
+    shippedDocs = null;
+  }
+  return shippedDocs;
+}
+
+/**
+ * `text` with every "the X page" replaced by the CLI command that does the same, buttons likewise, and every
+ * cited `docs/…` file named where it is on this machine (a relative `docs/` means nothing on a server).
+ */
+export function cliText(text: string, docs: string | null = docsBesideCli()): string {
+  const cited =
+    docs === null
+      ? text
+      : text.replace(DOC, (whole, name: string) => (existsSync(join(docs, name)) ? join(docs, name) : whole));
+  const paged = cited
     .replace(PAGE_OR_COMMAND, '($1)')
     .replace(
       PAGE,

@@ -230,14 +230,16 @@ async function deploymentChecks(
       };
     const compose = await detectCompose(host);
     const checks: Check[] = [{ name: 'deployment', ok: true, detail: `${loc.path} on ${host.label}` }];
-    checks.push({
-      name: 'compose',
-      ok: compose.ready,
-      detail: compose.ready
-        ? `docker ${compose.docker.version ?? ''}, compose ${compose.composeV2.version ?? ''}, daemon reachable`
-        : (compose.problems[0]?.summary ?? 'not ready'),
-      fix: compose.ready ? undefined : compose.problems.map((p) => p.hint).join('\n  → '),
-    });
+    if (compose.ready || compose.problems.length === 0)
+      checks.push({
+        name: 'compose',
+        ok: compose.ready,
+        detail: compose.ready
+          ? `docker ${compose.docker.version ?? ''}, compose ${compose.composeV2.version ?? ''}, daemon reachable`
+          : 'not ready',
+      });
+    // Each problem with its own fix beside it: a list of fixes under the first problem read as one story.
+    else for (const p of compose.problems) checks.push({ name: 'compose', ok: false, detail: p.summary, fix: p.hint });
     return { location, compose, checks };
   } catch (e) {
     // An unreachable server or a refused host key is the answer here, in words (with the fingerprint).

@@ -109,6 +109,8 @@ describe('the CLI package (packages/cli)', () => {
       /^package\/dist\/cli\/(cli\.cjs|commands\.json)$/,
       /^package\/dist\/cli\/run\/(lazy-run|check-env-run)\.mjs$/,
       /^package\/dist\/cli\/run\/chunks\/[\w-]+\.mjs$/,
+      // The user documents the CLI's messages cite, named by their installed path (cli/cli-text.ts).
+      /^package\/docs\/(crucible|cli|security|backup-format)\.md$/,
     ];
     expect(files.filter((f) => !allowed.some((a) => a.test(f)))).toEqual([]);
     expect(files).toContain('package/dist/cli/run/lazy-run.mjs');
@@ -116,8 +118,10 @@ describe('the CLI package (packages/cli)', () => {
     expect(files.length).toBeGreaterThan(20);
     // Belt and braces: what must never ship, whatever the allow-list above says.
     expect(
-      files.filter((f) => /\.map$|(^|\/)\.env|fixture|(^|\/)(test|tests|bench|docs|electron|renderer)\//i.test(f)),
+      files.filter((f) => /\.map$|(^|\/)\.env|fixture|(^|\/)(test|tests|bench|electron|renderer)\//i.test(f)),
     ).toEqual([]);
+    expect(files).toContain('package/docs/crucible.md');
+    expect(files.filter((f) => /docs\/(development|testing-live)\.md$/.test(f))).toEqual([]);
     const text = ok(
       run('tar', ['-xzOf', tarball, 'package/dist/cli/cli.cjs', 'package/dist/cli/run/lazy-run.mjs']),
       'tar -xzOf',

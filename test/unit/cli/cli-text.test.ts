@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -67,6 +68,16 @@ describe('CLI text names commands, not the window’s pages', () => {
       "Generate the configuration with `crucible-secrets proxy DIR --server nginx --domain NAME`, install it. If TLS ends on another machine, record where on the desktop app's Checklist.",
     );
     expect(cliText('Nothing about pages here.')).toBe('Nothing about pages here.');
+  });
+
+  it('names a cited docs/ file where it is on this machine, and leaves one it does not have', () => {
+    const docs = join(mkdtempSync(join(tmpdir(), 'cs-docs-')), 'docs');
+    mkdirSync(docs);
+    writeFileSync(join(docs, 'crucible.md'), '# Crucible\n');
+    expect(cliText('See docs/crucible.md#the-login and docs/other.md.', docs)).toBe(
+      `See ${join(docs, 'crucible.md')}#the-login and docs/other.md.`,
+    );
+    expect(cliText('See docs/crucible.md.', null)).toBe('See docs/crucible.md.');
   });
 
   it('every page or button a core string names is translated for the CLI', () => {
