@@ -1,3 +1,4 @@
+import { cliText } from '../cli-text';
 import { join, resolve } from 'node:path';
 import { resolveAppHome } from '../../core/paths/app-home';
 import type { DeploymentHost } from '../../core/host/host';
@@ -30,7 +31,7 @@ function str(v: unknown): string | undefined {
 
 /** Prints what the config cannot do by itself: warnings, .env follow-ups and manual steps. */
 export function printNotes(w: NodeJS.WritableStream, b: ProxyBundle): void {
-  for (const x of b.warnings) w.write(`! ${x}\n`);
+  for (const x of b.warnings) w.write(`! ${cliText(x)}\n`);
   w.write(`\n.env follow-ups (public origin ${b.origin}):\n`);
   for (const e of b.envFollowUp) {
     w.write(
@@ -40,7 +41,7 @@ export function printNotes(w: NodeJS.WritableStream, b: ProxyBundle): void {
   }
   w.write('\nLeft to do by hand:\n');
   b.manualSteps.forEach((s, i) => {
-    w.write(`  ${String(i + 1)}. ${s.title}: ${s.detail}\n`);
+    w.write(`  ${String(i + 1)}. ${s.title}: ${cliText(s.detail)}\n`);
     for (const c of s.commands) w.write(`       $ ${c}\n`);
   });
 }

@@ -1,3 +1,4 @@
+import { composeCommandLine } from '../../common/compose-file-names';
 import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { AppError } from '../../common/errors';
@@ -36,7 +37,12 @@ export async function assertFolder(folder: string): Promise<void> {
     );
 }
 
-function manualSteps(plan: ProxyPlan, file: GeneratedFile, compose: ComposeFacts | null): ManualStep[] {
+function manualSteps(
+  plan: ProxyPlan,
+  file: GeneratedFile,
+  compose: ComposeFacts | null,
+  composeFiles: readonly string[],
+): ManualStep[] {
   const steps: ManualStep[] = [];
   steps.push({
     id: 'dns',
@@ -118,7 +124,7 @@ function manualSteps(plan: ProxyPlan, file: GeneratedFile, compose: ComposeFacts
       exposed.length > 0
         ? `Compose publishes ${exposed.map((p) => `${p.service} "${p.raw}" (${p.file}${p.line ? `:${String(p.line)}` : ''})`).join(', ')} on every interface, past the firewall. Change them to 127.0.0.1:… and recreate the containers.`
         : 'Make sure compose publishes the api and frontend as "127.0.0.1:8000:8000" and "127.0.0.1:3000:3000", so only the proxy reaches them.',
-    commands: ['docker compose up -d api frontend'],
+    commands: [composeCommandLine(composeFiles, ['up', '-d', 'api', 'frontend'])],
   });
   steps.push({
     id: 'firewall',
@@ -131,7 +137,7 @@ function manualSteps(plan: ProxyPlan, file: GeneratedFile, compose: ComposeFacts
     id: 'env',
     title: 'Update .env and recreate the containers',
     detail: 'Set the values listed under ".env follow-ups", then recreate (restart does not re-read .env or compose).',
-    commands: ['docker compose up -d'],
+    commands: [composeCommandLine(composeFiles, ['up', '-d'])],
   });
   steps.push({
     id: 'verify',
@@ -189,7 +195,7 @@ export async function generateProxyBundle(input: ProxyInput, ctx: GenerateContex
     environment: plan.environment,
     hstsHeader: plan.hstsHeader,
     files: [file],
-    manualSteps: manualSteps(plan, file, compose),
+    manualSteps: manualSteps(plan, file, compose, ctx.composeFiles ?? []),
     envFollowUp: envFollowUps(plan.origin, current, compose),
     warnings,
   };

@@ -64,7 +64,7 @@ async function restorePrevious(core: RotationCore, kc: Keychain, run: RotationRu
     if (prevEnv === null)
       throw err(
         'ROTATION_PREVIOUS_MISSING',
-        `The saved previous .env value of ${run.variable} is missing from the keychain; restore .env from its timestamped copy.`,
+        `The saved previous .env value of ${run.variable} is missing from the keychain; put back the previous .env from the app's previous versions (the Secrets page, or \`crucible-secrets secrets previous DIR --restore ID\`).`,
       );
     if (current !== prevEnv)
       await core.access.writeEnvAt(d, path, [{ op: 'set', key: run.variable, value: prevEnv }], sha);

@@ -170,6 +170,12 @@ describe.skipIf(!existsSync(UPSTREAM))(
       );
       const steps = JSON.stringify(bundle.manualSteps);
       expect(steps).not.toMatch(/(^|[^.])docker-compose\.yml/);
+      // Its recreate commands run on the recorded file, as printed.
+      const recreate = bundle.manualSteps.flatMap((m) => m.commands).filter((c) => c.startsWith('docker compose'));
+      expect(recreate).toEqual([
+        'docker compose -f docker-compose.prod.yml up -d api frontend',
+        'docker compose -f docker-compose.prod.yml up -d',
+      ]);
       const plan = await planComposeChanges(folder, bundle.origin, crucibleCeProfile, d.composeFiles);
       expect(plan.files.map((f) => f.file)).toEqual(['docker-compose.prod.yml']);
       const all = await planComposeChanges(folder, bundle.origin, crucibleCeProfile);
