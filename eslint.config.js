@@ -28,6 +28,10 @@ const noElectron = {
   name: 'electron',
   message: 'Only electron/main and electron/preload may import electron (ARCHITECTURE.md §1).',
 };
+const noUpperLayers = {
+  group: ['**/main/**', '**/preload/**', '**/renderer/**'],
+  message: 'core/cli must not depend on main, preload or renderer.',
+};
 
 export default tseslint.config(
   {
@@ -91,12 +95,7 @@ export default tseslint.config(
         'error',
         {
           paths: [noElectron],
-          patterns: [
-            {
-              group: ['**/main/**', '**/preload/**', '**/renderer/**'],
-              message: 'core/cli must not depend on main, preload or renderer.',
-            },
-          ],
+          patterns: [noUpperLayers],
         },
       ],
     },
@@ -113,10 +112,7 @@ export default tseslint.config(
         {
           paths: [noElectron],
           patterns: [
-            {
-              group: ['**/main/**', '**/preload/**', '**/renderer/**'],
-              message: 'core/cli must not depend on main, preload or renderer.',
-            },
+            noUpperLayers,
             {
               regex: '(^|/)stack(/crucible-ce|/index)?$',
               message:

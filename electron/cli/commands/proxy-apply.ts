@@ -5,7 +5,7 @@ import { sha256 } from '../../core/fs/atomic-write';
 import { hostFolderReader } from '../../core/host/folder-reader';
 import type { DeploymentHost } from '../../core/host/host';
 import type { StackProfile } from '../../core/stack/profile';
-import { ENV_ORIGIN_KEYS } from '../../core/proxy/env-apply';
+import { applyEnvFollowUps, assertHttpsOrigin, ENV_ORIGIN_KEYS } from '../../core/proxy/env-apply';
 import { keepPreviousVersion } from '../../core/fs/previous-versions';
 import {
   applyComposeChanges,
@@ -13,7 +13,6 @@ import {
   undoComposeChanges,
   type AppliedComposeChange,
 } from '../../core/proxy/compose-changes';
-import { applyEnvFollowUps } from '../../core/proxy/env-apply';
 
 /**
  * `proxy DIR … --apply-compose / --apply-env`: what the "HTTPS & network" page applies after its preview.
@@ -107,8 +106,7 @@ export async function applyFrontDoorOnServer(
   profile: StackProfile,
   recorded: readonly string[] = [],
 ): Promise<FrontDoorApplied> {
-  if (!/^https:\/\/[a-z0-9.-]+(:\d{1,5})?$/.test(origin))
-    throw new AppError('PROXY_BAD_URL', 'The public origin must be https://name[:port].');
+  assertHttpsOrigin(origin);
   const result: FrontDoorApplied = { compose: [], env: null };
   const written: Array<{ file: string; before: string; after: string; mode: number }> = [];
   const undo = async () => {

@@ -10,6 +10,15 @@ import { readEnvFile, writeEnvFile } from '../envfile';
 export const ENV_ORIGIN_KEYS = ['ROUNDTABLE_CORS_ORIGINS', 'ROUNDTABLE_FRONTEND_URL'] as const;
 
 /**
+ * Refuses anything but `https://name[:port]` before a file is written.
+ * @throws AppError PROXY_BAD_URL
+ */
+export function assertHttpsOrigin(origin: string): void {
+  if (!/^https:\/\/[a-z0-9.-]+(:\d{1,5})?$/.test(origin))
+    throw new AppError('PROXY_BAD_URL', 'The public origin must be https://name[:port].');
+}
+
+/**
  * @throws AppError PROXY_NO_ENV when the folder has no `.env` (run setup first); FS_CHANGED_ON_DISK,
  *   ENV_* and FS_* from the editor (nothing written).
  */
@@ -18,8 +27,7 @@ export async function applyEnvFollowUps(
   origin: string,
   keepIn: string,
 ): Promise<{ changed: string[]; backupName: string | null }> {
-  if (!/^https:\/\/[a-z0-9.-]+(:\d{1,5})?$/.test(origin))
-    throw new AppError('PROXY_BAD_URL', 'The public origin must be https://name[:port].');
+  assertHttpsOrigin(origin);
   const path = join(folder, '.env');
   let read;
   try {

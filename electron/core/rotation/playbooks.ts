@@ -168,7 +168,7 @@ function writeEnvStep(v: Variable, requires: StepId[]): PlanStep {
     STEP.writeEnv,
     'app',
     'Write the new value to .env',
-    `The app writes ${what} to ${v.name} in .env atomically (the previous file is kept as a timestamped copy) and makes the keychain's current value the new one.`,
+    `The app writes ${what} to ${v.name} in .env atomically (the previous file is kept in the app's own folder, where git cannot pick it up) and makes the keychain's current value the new one.`,
     { requires },
   );
 }
@@ -188,6 +188,16 @@ function recreateStep(ctx: PlanContext, targets: RecreateTargets, requires: Step
       requires,
     },
   );
+}
+
+/** Stage, write `.env`, recreate, verify: the whole change of a playbook whose new value only `.env` carries. */
+function envValueSteps(ctx: PlanContext, v: Variable, targets: RecreateTargets, input: Plan['input']): PlanStep[] {
+  return [
+    stageStep(v, input),
+    writeEnvStep(v, [STEP.stage]),
+    recreateStep(ctx, targets, [STEP.writeEnv]),
+    verifyStep(ctx, v),
+  ];
 }
 
 /** The checks of the running service that prove this playbook's change (verify/probe.ts). */
@@ -296,26 +306,14 @@ export function buildPlan(profile: StackProfile, variableName: string, ctx: Plan
           ? undefined
           : `${v.name} is a setting, not a secret: edit it instead of rotating it.`,
         input: 'none',
-        steps: [
-          backupStep(ctx),
-          stageStep(v, 'none'),
-          writeEnvStep(v, [STEP.stage]),
-          recreateStep(ctx, services, [STEP.writeEnv]),
-          verifyStep(ctx, v),
-        ],
+        steps: [backupStep(ctx), ...envValueSteps(ctx, v, services, 'none')],
       };
     case 'community-password':
       return {
         ...base,
         rotatable: true,
         input: 'optional',
-        steps: [
-          backupStep(ctx),
-          stageStep(v, 'optional'),
-          writeEnvStep(v, [STEP.stage]),
-          recreateStep(ctx, services, [STEP.writeEnv]),
-          verifyStep(ctx, v),
-        ],
+        steps: [backupStep(ctx), ...envValueSteps(ctx, v, services, 'optional')],
       };
     case 'postgres-password': {
       const alter = step(
@@ -346,10 +344,7 @@ export function buildPlan(profile: StackProfile, variableName: string, ctx: Plan
         input: 'none',
         steps: [
           backupStep(ctx),
-          stageStep(v, 'none'),
-          writeEnvStep(v, [STEP.stage]),
-          recreateStep(ctx, services, [STEP.writeEnv]),
-          verifyStep(ctx, v),
+          ...envValueSteps(ctx, v, services, 'none'),
           step(
             STEP.purgeLogs,
             'manual',
@@ -430,10 +425,7 @@ export function buildPlan(profile: StackProfile, variableName: string, ctx: Plan
             'Create a new key at the provider',
             "Create the new key in the provider's console; keep the old one until the new one works.",
           ),
-          stageStep(v, 'required'),
-          writeEnvStep(v, [STEP.stage]),
-          recreateStep(ctx, services, [STEP.writeEnv]),
-          verifyStep(ctx, v),
+          ...envValueSteps(ctx, v, services, 'required'),
           step(
             STEP.revokeOldKey,
             'manual',

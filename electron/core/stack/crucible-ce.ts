@@ -38,6 +38,11 @@ export const CRUCIBLE_STOCK_CORS = 'http://localhost:3000';
 const URLSAFE = 'A-Za-z0-9_-';
 /** URL-unreserved characters: the only ones safe raw inside the DB/Redis URLs compose builds (facts §7.1). */
 const URL_UNRESERVED = 'A-Za-z0-9._~-';
+const URL_UNRESERVED_CHECK: RuleInput['check'] = {
+  type: 'charset',
+  charClass: URL_UNRESERVED,
+  description: 'URL-unreserved characters A-Z a-z 0-9 - . _ ~',
+};
 
 /** Low entropy whatever the length (issue 23; the security guide asks for strong random secrets): production refuses, elsewhere advises. */
 function lowEntropyRules(name: string, howToFix: string): RuleInput[] {
@@ -615,11 +620,7 @@ const variables: VariableInput[] = [
       },
       {
         code: 'ENV_UNSAFE_CHARSET',
-        check: {
-          type: 'charset',
-          charClass: URL_UNRESERVED,
-          description: 'URL-unreserved characters A-Z a-z 0-9 - . _ ~',
-        },
+        check: URL_UNRESERVED_CHECK,
         severity: 'error',
         environments: ALL,
         source: 'derived',
@@ -688,11 +689,7 @@ const variables: VariableInput[] = [
       },
       {
         code: 'ENV_UNSAFE_CHARSET',
-        check: {
-          type: 'charset',
-          charClass: URL_UNRESERVED,
-          description: 'URL-unreserved characters A-Z a-z 0-9 - . _ ~',
-        },
+        check: URL_UNRESERVED_CHECK,
         severity: 'error',
         environments: ALL,
         source: 'derived',

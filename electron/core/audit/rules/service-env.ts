@@ -36,7 +36,7 @@ function readersOf(ctx: AuditContext): MountedEnvReader[] {
   return ctx.profile.mountedEnvReaders ?? [];
 }
 
-/** Receipts per variable, computed once per audit context (three rules share them). */
+/** Receipts per variable, computed once per audit context (two rules share them). */
 const cache = new WeakMap<ComposeProject, Map<string, Receipt[]>>();
 function receiptsOf(ctx: AuditContext, project: ComposeProject): Map<string, Receipt[]> {
   let map = cache.get(project);
