@@ -12,7 +12,7 @@ import { createLogger, nullSink } from '../electron/core/log/logger';
 import { crucibleCeProfile } from '../electron/core/stack';
 import { createStateStore } from '../electron/core/store/state-store';
 import { checkEnv } from '../electron/core/validation';
-import { bigCompose, envOfLines } from './fixtures';
+import { benchDeployment, bigCompose, envOfLines } from './fixtures';
 import { measure, summarise, type Row, type Stats } from './lib';
 
 /**
@@ -70,42 +70,17 @@ export default async function auditBench(): Promise<Row[]> {
   const envOf = new Map(LINES.map((n) => [n, fixture('stock-dev')]));
   for (const [n, dir] of envOf) writeFileSync(join(dir, '.env'), envOfLines(stockEnv, n), { mode: 0o600 });
   for (const dir of [dev, prod, ...composeOf.values(), ...envOf.values()]) settle(dir);
-  const now = new Date().toISOString();
   await store.update((s) => {
-    s.deployments.push({
-      id: 'bench-dev',
-      name: 'dev',
-      folder: dev,
-      composeFiles: [],
-      environment: 'development',
-      createdAt: now,
-    });
-    s.deployments.push({
-      id: 'bench-prod',
-      name: 'prod',
-      folder: prod,
-      composeFiles: ['docker-compose.prod.yml'],
-      environment: 'production',
-      createdAt: now,
-    });
-    for (const [n, folder] of composeOf)
-      s.deployments.push({
-        id: `bench-svc-${String(n)}`,
-        name: `${String(n)} services`,
-        folder,
-        composeFiles: [],
-        environment: 'production',
-        createdAt: now,
-      });
-    for (const [n, folder] of envOf)
-      s.deployments.push({
-        id: `bench-env-${String(n)}`,
-        name: `${String(n)} lines`,
-        folder,
-        composeFiles: [],
-        environment: 'production',
-        createdAt: now,
-      });
+    s.deployments.push(
+      benchDeployment('bench-dev', dev, { name: 'dev', environment: 'development' }),
+      benchDeployment('bench-prod', prod, { name: 'prod', composeFiles: ['docker-compose.prod.yml'] }),
+      ...[...composeOf].map(([n, folder]) =>
+        benchDeployment(`bench-svc-${String(n)}`, folder, { name: `${String(n)} services` }),
+      ),
+      ...[...envOf].map(([n, folder]) =>
+        benchDeployment(`bench-env-${String(n)}`, folder, { name: `${String(n)} lines` }),
+      ),
+    );
   });
   const noGit = createAuditService({
     store,

@@ -12,6 +12,7 @@ import { createLogger, nullSink } from '../electron/core/log/logger';
 import { createStateStore } from '../electron/core/store/state-store';
 import { createJournal } from '../electron/core/journal/journal';
 import { fingerprintWith } from '../electron/core/inventory/fingerprint';
+import { benchDeployment, seedSecrets } from './fixtures';
 import { interleaved, summarise, measure, type Row, type Stats } from './lib';
 import { passwordHashVariables } from '../electron/core/hashing/stored-form';
 import { crucibleCeProfile } from '../electron/core/stack/crucible-ce';
@@ -57,17 +58,9 @@ function world(n: number, weak: boolean) {
   const id = 'bench-deployment';
   const seed = async () => {
     await store.update((s) => {
-      s.deployments.push({
-        id,
-        name: 'Bench',
-        folder,
-        composeFiles: [],
-        environment: 'production',
-        createdAt: new Date().toISOString(),
-      });
+      s.deployments.push(benchDeployment(id, folder));
     });
-    for (let i = 0; i < n; i++)
-      await keychain.set(serviceFor(id), `SECRET_${i}`, randomBytes(32).toString('base64url'));
+    await seedSecrets(keychain, id, n);
   };
   const wipe = async () => {
     for (const e of await keychain.list(serviceFor(id))) await keychain.delete(serviceFor(id), e.account);

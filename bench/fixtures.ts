@@ -1,4 +1,30 @@
-/** Generated inputs for the growth rows (how time grows with the size of a .env or a compose file). */
+/**
+ * Generated inputs for the growth rows (how time grows with the size of a .env or a compose file), and the
+ * deployment and secrets the benches seed their state with.
+ */
+
+import { randomBytes } from 'node:crypto';
+import type { DeploymentRef } from '../electron/common/model/deployment';
+import { serviceFor, type Keychain } from '../electron/core/keychain/keychain';
+
+/** A bench's deployment record: 'Bench', production, no extra compose file, created now; `over` changes any. */
+export function benchDeployment(id: string, folder: string, over: Partial<DeploymentRef> = {}): DeploymentRef {
+  return {
+    id,
+    name: 'Bench',
+    folder,
+    composeFiles: [],
+    environment: 'production',
+    createdAt: new Date().toISOString(),
+    ...over,
+  };
+}
+
+/** Stores `n` random values, SECRET_0 … SECRET_{n-1}, under deployment `id` in `keychain`. */
+export async function seedSecrets(keychain: Keychain, id: string, n: number): Promise<void> {
+  for (let i = 0; i < n; i++)
+    await keychain.set(serviceFor(id), `SECRET_${String(i)}`, randomBytes(32).toString('base64url'));
+}
 
 /**
  * A .env of exactly `n` lines: `stock`'s lines first (cut to `n` when shorter), then padded with comments and

@@ -9,19 +9,12 @@ import { build } from 'vite';
 import react from '@vitejs/plugin-react';
 import { startHarness } from '../test/harness/server';
 import { readStatic } from '../electron/main/static-files';
+import e2eConfig from '../playwright.config';
 import { constant, summarise, type Row } from './lib';
 
 const ROOT = resolve(__dirname, '..', '..');
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-  '--disable-quic',
-];
+/** The end-to-end specs' Chromium (path and flags), so the bench measures the browser they run in. */
+const LAUNCH = e2eConfig.use?.launchOptions ?? {};
 
 /** Raw and gzip size (kB) of the JS files `names` under `dir`/assets. */
 function sizeOf(dir: string, names: Iterable<string>): { raw: number; gzip: number } {
@@ -66,10 +59,7 @@ function startJs(dir: string) {
  * pages alternate in one browser, each load in a fresh context, after one untimed load of each.
  */
 async function firstRender(urls: [string, string], runs = 5): Promise<[number[], number[]]> {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ARGS,
-  });
+  const browser = await chromium.launch(LAUNCH);
   const samples: [number[], number[]] = [[], []];
   try {
     for (let i = 0; i <= runs; i++) {
@@ -102,10 +92,7 @@ async function firstRender(urls: [string, string], runs = 5): Promise<[number[],
  * its <h1> is in the DOM, in-page: the hash changes, App shows the loading status, the chunk arrives.
  */
 async function navigation(url: string, route: string, title: string, runs = 5): Promise<number[]> {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ARGS,
-  });
+  const browser = await chromium.launch(LAUNCH);
   const samples: number[] = [];
   try {
     for (let i = 0; i <= runs; i++) {

@@ -10,6 +10,7 @@ import { FileVault } from '../electron/core/keychain/file-vault';
 import { addDeployment } from '../electron/core/store/deployments';
 import { createJournal } from '../electron/core/journal/journal';
 import { hashPassword } from '../electron/core/hashing';
+import { benchDeployment } from './fixtures';
 import { measure, type Row } from './lib';
 
 /** Issue 4: the secrets inventory on the real keyring, the journal, the state store and the vault KDF. */
@@ -20,16 +21,7 @@ export default async function secrets(): Promise<Row[]> {
   mkdirSync(folder);
   const core = createCoreServices({ home, logger: createLogger({ sink: nullSink }) });
   const id = `bench-${randomBytes(3).toString('hex')}`;
-  await core.store.update((s) =>
-    addDeployment(s, {
-      id,
-      name: 'Bench',
-      folder,
-      composeFiles: [],
-      environment: 'production',
-      createdAt: new Date().toISOString(),
-    }),
-  );
+  await core.store.update((s) => addDeployment(s, benchDeployment(id, folder)));
   // The login password is stored in its .env form, a bcrypt hash; the others are random values.
   const loginHash = await hashPassword(randomBytes(18).toString('base64url'), 12);
   const values = () => ({

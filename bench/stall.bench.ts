@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { hashPassword } from '../electron/core/hashing';
-import { serviceFor } from '../electron/core/keychain/keychain';
 import { MemoryKeychain } from '../electron/core/keychain/memory-keychain';
 import { createLogger, nullSink } from '../electron/core/log/logger';
 import { createCoreServices, type CoreServices } from '../electron/core/services';
 import { addDeployment } from '../electron/core/store/deployments';
+import { benchDeployment, seedSecrets } from './fixtures';
 import { summarise, type Row } from './lib';
 
 /**
@@ -36,18 +36,8 @@ async function world(): Promise<{ core: CoreServices; id: string; file: string; 
   const keychain = new MemoryKeychain();
   const core = createCoreServices({ home, logger: createLogger({ sink: nullSink }), keychain });
   const id = `bench-${randomBytes(3).toString('hex')}`;
-  await core.store.update((s) =>
-    addDeployment(s, {
-      id,
-      name: 'Bench',
-      folder,
-      composeFiles: [],
-      environment: 'production',
-      createdAt: new Date().toISOString(),
-    }),
-  );
-  for (let i = 0; i < SECRETS; i++)
-    await keychain.set(serviceFor(id), `SECRET_${String(i)}`, randomBytes(32).toString('base64url'));
+  await core.store.update((s) => addDeployment(s, benchDeployment(id, folder)));
+  await seedSecrets(keychain, id, SECRETS);
   return { core, id, file: join(home, 'b.csbackup'), close: () => rmSync(home, { recursive: true, force: true }) };
 }
 

@@ -87,9 +87,13 @@ export async function keepPreviousVersion(
       try {
         await fh.writeFile(bytes);
         await fh.sync();
-      } finally {
-        await fh.close();
+      } catch (e) {
+        await fh.close().catch(() => undefined);
+        // A part-written copy (disk full…) must not stay listed and be offered to be put back.
+        await fsp.rm(target, { force: true }).catch(() => undefined);
+        throw e;
       }
+      await fh.close();
       await fsp.chmod(target, 0o600);
       await prune(dir, name);
       return target;
