@@ -92,6 +92,18 @@ describe('Secrets page: overdue badge from the rotation policy', () => {
       status: 'ok' as const,
     })),
   };
+  /** The secrets calls the Secrets page makes: the list above, with the .env in sync. */
+  const secrets = {
+    list: () => Promise.resolve(list),
+    drift: () =>
+      Promise.resolve({
+        deploymentId: 'crucible-prod',
+        envFile: '/srv/prod/.env',
+        envFound: true,
+        inSync: true,
+        items: [],
+      }),
+  };
   const item = (variable: string, overdue: boolean): PolicyItem => ({
     variable,
     playbook: 'env-and-recreate',
@@ -108,17 +120,7 @@ describe('Secrets page: overdue badge from the rotation policy', () => {
     window.location.hash = '#/secrets/crucible-prod';
     installFakeApi({
       deployments: { get: () => Promise.resolve(prod) },
-      secrets: {
-        list: () => Promise.resolve(list),
-        drift: () =>
-          Promise.resolve({
-            deploymentId: 'crucible-prod',
-            envFile: '/srv/prod/.env',
-            envFound: true,
-            inSync: true,
-            items: [],
-          }),
-      },
+      secrets,
       rotation: {
         overview: () =>
           Promise.resolve({
@@ -141,17 +143,7 @@ describe('Secrets page: overdue badge from the rotation policy', () => {
     window.location.hash = '#/secrets/crucible-prod';
     installFakeApi({
       deployments: { get: () => Promise.resolve(prod) },
-      secrets: {
-        list: () => Promise.resolve(list),
-        drift: () =>
-          Promise.resolve({
-            deploymentId: 'crucible-prod',
-            envFile: '/srv/prod/.env',
-            envFound: true,
-            inSync: true,
-            items: [],
-          }),
-      },
+      secrets,
     });
     render(<SecretsPage />);
     expect(await screen.findByTestId('secret-REDIS_PASSWORD')).toBeTruthy();

@@ -5,16 +5,7 @@ import { NetworkPage } from '../../renderer/src/pages/NetworkPage';
 import { ApiError } from '../../electron/common/ipc/api';
 import type { GenerateRequest, PickedRef, ProxyBundle } from '../../electron/common/ipc/proxy.ipc';
 import type { DeploymentRef } from '../../electron/common/model/deployment';
-import { installFakeApi } from './fake-api';
-
-const dep = (id: string, name: string): DeploymentRef => ({
-  id,
-  name,
-  folder: `/srv/${id}`,
-  composeFiles: ['docker-compose.yml'],
-  environment: 'production',
-  createdAt: '2026-01-01T00:00:00.000Z',
-});
+import { fakeDeployment, installFakeApi } from './fake-api';
 
 /** What proxy/generate.ts answers for a valid request, reduced to what the page shows. */
 function bundleFor(r: GenerateRequest): ProxyBundle {
@@ -90,7 +81,7 @@ afterEach(cleanup);
 
 describe('NetworkPage', () => {
   it('preselects the only deployment and generates its front door; copy and save go through main', async () => {
-    const main = fakeMain([dep('crucible-prod', 'Crucible')]);
+    const main = fakeMain([fakeDeployment('crucible-prod', 'Crucible')]);
     render(<NetworkPage />);
     const select = await deploymentSelect();
     await waitFor(() => {
@@ -126,7 +117,7 @@ describe('NetworkPage', () => {
   });
 
   it('with several deployments none is preselected; a chosen folder is named and sent with the chosen environment', async () => {
-    const main = fakeMain([dep('one-dep', 'One'), dep('two-dep', 'Two')], {
+    const main = fakeMain([fakeDeployment('one-dep', 'One'), fakeDeployment('two-dep', 'Two')], {
       folder: { id: 'folder-1', name: 'crucible' },
     });
     render(<NetworkPage />);

@@ -4,18 +4,9 @@ import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-libra
 import { NetworkPage } from '../../renderer/src/pages/NetworkPage';
 import type { KnownAddress } from '../../electron/common/ipc/proxy.ipc';
 import type { DeploymentRef } from '../../electron/common/model/deployment';
-import { installFakeApi } from './fake-api';
+import { fakeDeployment, installFakeApi } from './fake-api';
 
 /** Issue 17, item 6: the HTTPS page fills in the domain the deployment's `.env` already names. */
-const dep = (id: string, name: string): DeploymentRef => ({
-  id,
-  name,
-  folder: `/srv/${id}`,
-  composeFiles: ['docker-compose.yml'],
-  environment: 'production',
-  createdAt: '2026-01-01T00:00:00.000Z',
-});
-
 function fakeMain(deployments: DeploymentRef[], known: Record<string, KnownAddress>) {
   const asked: string[] = [];
   installFakeApi({
@@ -36,7 +27,7 @@ afterEach(cleanup);
 
 describe('NetworkPage prefills what the app knows', () => {
   it('the only deployment: its domain from ROUNDTABLE_FRONTEND_URL, and says where it came from', async () => {
-    const asked = fakeMain([dep('prod', 'Prod')], {
+    const asked = fakeMain([fakeDeployment('prod', 'Prod')], {
       prod: { domain: 'crucible.example.com', from: 'ROUNDTABLE_FRONTEND_URL' },
     });
     render(<NetworkPage />);
@@ -48,7 +39,7 @@ describe('NetworkPage prefills what the app knows', () => {
   });
 
   it('follows the chosen deployment, but keeps a domain the admin typed', async () => {
-    const asked = fakeMain([dep('one', 'One'), dep('two', 'Two')], {
+    const asked = fakeMain([fakeDeployment('one', 'One'), fakeDeployment('two', 'Two')], {
       one: { domain: 'one.example.com', from: 'ROUNDTABLE_CORS_ORIGINS' },
       two: { domain: 'two.example.com', from: 'ROUNDTABLE_FRONTEND_URL' },
     });
@@ -80,7 +71,7 @@ describe('NetworkPage prefills what the app knows', () => {
   });
 
   it('a deployment whose .env names no public address leaves the field empty', async () => {
-    const asked = fakeMain([dep('local', 'Local')], {});
+    const asked = fakeMain([fakeDeployment('local', 'Local')], {});
     render(<NetworkPage />);
     await waitFor(() => {
       expect(asked).toEqual(['local']);

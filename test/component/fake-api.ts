@@ -11,6 +11,15 @@ export const demoDeployment = {
   createdAt: '2026-01-01T00:00:00.000Z',
 };
 
+/** Another production deployment in its own folder under /srv, for tests that list several. */
+export const fakeDeployment = (id: string, name: string) => ({
+  ...demoDeployment,
+  id,
+  name,
+  folder: `/srv/${id}`,
+  composeFiles: ['docker-compose.yml'],
+});
+
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends (...a: never[]) => unknown ? T[K] : DeepPartial<T[K]> };
 
 /**

@@ -10,3 +10,10 @@ export function cliIo(env: NodeJS.ProcessEnv = {}) {
   stderr.on('data', (d: Buffer) => (err += d.toString()));
   return { io: { stdout, stderr, stdin: new PassThrough(), env }, out: () => out, err: () => err };
 }
+
+/** runCli dependencies for commands that never need the keychain or state: a coreFactory that throws proves it. */
+export const noCore = {
+  coreFactory: (): never => {
+    throw new Error('core not needed');
+  },
+};

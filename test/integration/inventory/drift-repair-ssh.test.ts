@@ -26,23 +26,29 @@ afterAll(async () => {
   await sshd.stop();
 });
 
+/** A core (over the test sshd) with deployment `id` registered for the folder `work` on the server. */
+async function remoteDeployment(id: string, work: string, keychain: MemoryKeychain) {
+  const ctx = await coreWithDeployment({ keychain, env, sshOptions: { sshConfigFile: sshd.clientConfig() } });
+  await ctx.core.store.update((s) =>
+    addDeployment(s, {
+      id,
+      name: 'Remote',
+      folder: formatLocation(sshd.location(work)),
+      composeFiles: ['docker-compose.yml'],
+      environment: 'production',
+      createdAt: new Date().toISOString(),
+    }),
+  );
+  return ctx;
+}
+
 describe('drift repair on a server', () => {
   it('writes the keychain value into the remote .env (previous kept here), then adopts a remote value into the keychain', async () => {
     const work = mkdtempSync(join(tmpdir(), 'cs-drift-remote-'));
     try {
       const kc = new MemoryKeychain();
-      const ctx = await coreWithDeployment({ keychain: kc, env, sshOptions: { sshConfigFile: sshd.clientConfig() } });
       const id = 'remote-drift';
-      await ctx.core.store.update((s) =>
-        addDeployment(s, {
-          id,
-          name: 'Remote',
-          folder: formatLocation(sshd.location(work)),
-          composeFiles: ['docker-compose.yml'],
-          environment: 'production',
-          createdAt: new Date().toISOString(),
-        }),
-      );
+      const ctx = await remoteDeployment(id, work, kc);
       await ctx.core.inventory.store({ deploymentId: id, values: { ROUNDTABLE_JWT_SECRET: KC }, origin: 'generated' });
       writeFileSync(join(work, '.env'), `ROUNDTABLE_JWT_SECRET='${ENV}'\n`, { mode: 0o600 });
 
@@ -72,22 +78,8 @@ describe('drift repair on a server', () => {
   it("the Secrets page's 'reaches' for a deployment on a server: read from the compose file there", async () => {
     const work = mkdtempSync(join(tmpdir(), 'cs-reach-remote-'));
     try {
-      const ctx = await coreWithDeployment({
-        keychain: new MemoryKeychain(),
-        env,
-        sshOptions: { sshConfigFile: sshd.clientConfig() },
-      });
       const id = 'remote-reach';
-      await ctx.core.store.update((s) =>
-        addDeployment(s, {
-          id,
-          name: 'Remote',
-          folder: formatLocation(sshd.location(work)),
-          composeFiles: ['docker-compose.yml'],
-          environment: 'production',
-          createdAt: new Date().toISOString(),
-        }),
-      );
+      const ctx = await remoteDeployment(id, work, new MemoryKeychain());
       writeFileSync(join(work, '.env'), `REDIS_PASSWORD='${ENV}'\nROUNDTABLE_JWT_SECRET='${KC}'\n`, { mode: 0o600 });
       writeFileSync(
         join(work, 'docker-compose.yml'),

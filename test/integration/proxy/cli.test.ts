@@ -1,4 +1,4 @@
-import { cliIo } from '../../helpers/cli-io';
+import { cliIo, noCore } from '../../helpers/cli-io';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,13 +16,6 @@ function folder(): string {
   copyFileSync(FIXTURE, join(dir, 'docker-compose.yml'));
   return dir;
 }
-
-// The CLI never needs the keychain or state for these commands: a coreFactory that throws proves it.
-const noCore = {
-  coreFactory: () => {
-    throw new Error('core not needed');
-  },
-};
 
 describe('crucible-secrets proxy', () => {
   it('writes an nginx file with --out that passes nginx -t, and prints what is left to do', async () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planProxy } from '../../../electron/core/proxy/plan';
 import { renderCaddy } from '../../../electron/core/proxy/caddy';
-import { freePort, listen, makeCert, waitForPort } from './tools';
+import { freePort, listen, makeCert, stopProxy, waitForPort } from './tools';
 
 // A real Caddy (Debian's package) with the generated Caddyfile on loopback high ports, in front of two small
 // Node upstreams standing in for Crucible's api and frontend. Proves the front door answers the debug
@@ -101,13 +101,7 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
-  if (caddy?.pid !== undefined && caddy.exitCode === null) {
-    const exited = new Promise((r) => caddy?.once('exit', r));
-    caddy.kill('SIGTERM');
-    await exited;
-  }
-  await new Promise((r) => api.close(r));
-  await new Promise((r) => frontend.close(r));
+  await stopProxy(caddy, [api, frontend]);
   rmSync(dir, { recursive: true, force: true });
 });
 

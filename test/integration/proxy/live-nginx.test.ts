@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planProxy } from '../../../electron/core/proxy/plan';
 import { renderNginx } from '../../../electron/core/proxy/nginx';
-import { freePort, listen, makeCert, nginxMainConf, waitForPort } from './tools';
+import { freePort, listen, makeCert, nginxMainConf, stopProxy, waitForPort } from './tools';
 
 // A real nginx on 127.0.0.1 (unprivileged high ports, throwaway self-signed certificate) in front of two
 // small Node upstreams that behave like Crucible's api and frontend, including the api's own HSTS header
@@ -137,13 +137,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (nginx?.pid !== undefined && nginx.exitCode === null) {
-    const exited = new Promise((r) => nginx?.once('exit', r));
-    nginx.kill('SIGTERM');
-    await exited;
-  }
-  await new Promise((r) => api.close(r));
-  await new Promise((r) => frontend.close(r));
+  await stopProxy(nginx, [api, frontend]);
   rmSync(dir, { recursive: true, force: true });
 });
 

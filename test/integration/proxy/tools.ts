@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { connect, createServer as netServer } from 'node:net';
@@ -44,6 +44,16 @@ export async function waitForPort(port: number, tries: number, name: string, log
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`${name} did not listen on ${String(port)}: ${log()}`);
+}
+
+/** Stop the proxy `child` (SIGTERM, then wait for it to exit) and close the upstream `servers`. */
+export async function stopProxy(child: ChildProcess | undefined, servers: Server[]): Promise<void> {
+  if (child?.pid !== undefined && child.exitCode === null) {
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  }
+  for (const s of servers) await new Promise((r) => s.close(r));
 }
 
 export interface ToolResult {

@@ -4,15 +4,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../electron/cli/main';
-import { cliIo } from '../../helpers/cli-io';
+import { cliIo, noCore } from '../../helpers/cli-io';
 
 /** `proxy --apply-compose/--apply-env`: what the "HTTPS & network" page applies, from the command line. */
 const FIXTURE = fileURLToPath(new URL('../../fixtures/proxy/stock-docker-compose.yml', import.meta.url));
-const noCore = {
-  coreFactory: () => {
-    throw new Error('core not needed');
-  },
-};
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });

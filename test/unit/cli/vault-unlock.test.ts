@@ -19,6 +19,17 @@ import { makeFolder } from '../core/setup/helpers';
 const PASS = 'correct horse battery staple';
 const VALUE = 'CANARY-vault-unlock-value-7a6b5c';
 const dirs: string[] = [];
+/** `init` for a development deployment at `dir`, the login password on stdin, then `more`. */
+const initDev = (dir: string, ...more: string[]): string[] => [
+  'init',
+  dir,
+  '--environment',
+  'development',
+  '--public-url',
+  'http://localhost:3000',
+  '--password-stdin',
+  ...more,
+];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
@@ -117,18 +128,7 @@ describe('unlocking the file vault from the CLI', () => {
     // The built CLI in its own process, given only stdin/stdout/stderr: fds 3 and up are Node's own.
     const r = spawnSync(
       process.execPath,
-      [
-        'bin/crucible-secrets.cjs',
-        'init',
-        join(t.home, 'crucible'),
-        '--environment',
-        'development',
-        '--public-url',
-        'http://localhost:3000',
-        '--password-stdin',
-        '--vault-passphrase-fd',
-        '3',
-      ],
+      ['bin/crucible-secrets.cjs', ...initDev(join(t.home, 'crucible'), '--vault-passphrase-fd', '3')],
       {
         input: 'copper lantern orbit meadow\n',
         encoding: 'utf8',
@@ -146,19 +146,7 @@ describe('unlocking the file vault from the CLI', () => {
     const t = await rig();
     const d = makeFolder();
     dirs.push(d);
-    const r = await t.run(
-      [
-        'init',
-        d,
-        '--environment',
-        'development',
-        '--public-url',
-        'http://localhost:3000',
-        '--password-stdin',
-        '--vault-passphrase-stdin',
-      ],
-      `copper lantern orbit meadow\n${PASS}\n`,
-    );
+    const r = await t.run(initDev(d, '--vault-passphrase-stdin'), `copper lantern orbit meadow\n${PASS}\n`);
     expect(r.code).toBe(64);
     expect(r.err).toContain('--vault-passphrase-fd');
     expect(existsSync(join(d, '.env'))).toBe(false);
@@ -169,21 +157,7 @@ describe('unlocking the file vault from the CLI', () => {
     const d = makeFolder();
     dirs.push(d);
     const fd = t.fdWith(`${PASS}\n`);
-    const r = await t.run(
-      [
-        'init',
-        d,
-        '--environment',
-        'development',
-        '--public-url',
-        'http://localhost:3000',
-        '--password-stdin',
-        '--vault-passphrase-fd',
-        String(fd),
-        '--json',
-      ],
-      'copper lantern orbit meadow\n',
-    );
+    const r = await t.run(initDev(d, '--vault-passphrase-fd', String(fd), '--json'), 'copper lantern orbit meadow\n');
     expect(r.code, r.err).toBe(0);
     const result = JSON.parse(r.out) as { deploymentId: string; variables: string[] };
     expect(result.variables.length).toBeGreaterThan(0);

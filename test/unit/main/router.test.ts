@@ -17,6 +17,9 @@ const status = {
   facts: {},
 };
 
+/** What app.info answers in these tests. */
+const info = { name: 'x', version: '1', platform: 'linux', arch: 'x64', host: 'harness', versions: { node: '20' } };
+
 function makeRouter(overrides: Partial<Handlers> = {}) {
   const sink = memorySink();
   const logger = createLogger({ sink });
@@ -29,15 +32,7 @@ function makeRouter(overrides: Partial<Handlers> = {}) {
     ...refuse,
     app: {
       ...refuse.app,
-      info: () =>
-        Promise.resolve({
-          name: 'x',
-          version: '1',
-          platform: 'linux',
-          arch: 'x64',
-          host: 'harness',
-          versions: { node: '20' },
-        }),
+      info: () => Promise.resolve(info),
     },
     keychain: { status: () => Promise.resolve(status), recheck: () => Promise.resolve(status) },
     ...overrides,
@@ -126,16 +121,7 @@ describe('IPC router', () => {
   it('strips response keys the contract does not declare', async () => {
     const { router } = makeRouter({
       app: {
-        info: () =>
-          Promise.resolve({
-            name: 'x',
-            version: '1',
-            platform: 'linux',
-            arch: 'x64',
-            host: 'harness',
-            versions: { node: '20' },
-            secret: CANARY,
-          } as never),
+        info: () => Promise.resolve({ ...info, secret: CANARY } as never),
         copyCommand: () => Promise.resolve({ copied: true }),
       },
     });
