@@ -45,9 +45,15 @@ describe('Backup UI', () => {
     });
     render(<ExportSection status={status} onExported={() => undefined} />);
     const button = screen.getByRole('button', { name: 'Export encrypted backup…' });
+    // Empty fields: the rules say what is needed, never that it is met.
+    expect(screen.getByText('Both entries must match.')).toBeTruthy();
+    expect(screen.getByText('Must not be easy to guess.')).toBeTruthy();
+    expect(screen.queryByText('Both entries match.')).toBeNull();
     fireEvent.change(screen.getByLabelText('Backup passphrase'), { target: { value: 'password1234567' } });
     fireEvent.change(screen.getByLabelText('Type it again'), { target: { value: 'password1234567' } });
     await waitFor(() => expect(screen.getByText(/very weak|weak|fair/)).toBeTruthy(), { timeout: 10_000 });
+    expect(screen.getByText('Both entries match.')).toBeTruthy();
+    expect(screen.getByText(/^Too easy to guess/)).toBeTruthy();
     expect((button as HTMLButtonElement).disabled).toBe(true);
     const pass = 'violet tractor sings under seven moons';
     fireEvent.change(screen.getByLabelText('Backup passphrase'), { target: { value: pass } });

@@ -96,6 +96,7 @@ export function PassphraseFields({
   const length = Array.from(passphrase.normalize('NFKC')).length;
   const score = est?.score ?? 0;
   const matches = passphrase !== '' && passphrase.normalize('NFKC') === confirmation.normalize('NFKC');
+  const strongEnough = passphrase !== '' && score >= MIN_SCORE;
   const acceptable = length >= MIN_LENGTH && est !== null && score >= MIN_SCORE && matches;
   useEffect(() => {
     onChange({ passphrase, confirmation, acceptable });
@@ -146,10 +147,14 @@ export function PassphraseFields({
           At least {MIN_LENGTH} characters ({length} now). Several unrelated words work best; no special characters are
           required.
         </li>
-        <li className={passphrase !== '' && score >= MIN_SCORE ? 'badge-ok' : undefined}>
-          Not easy to guess{est?.warning ? `: ${est.warning}` : '.'}
+        {/* Each rule says whether it is met: "Both entries match." under two empty fields would be untrue. */}
+        <li className={strongEnough ? 'badge-ok' : undefined}>
+          {strongEnough ? 'Not easy to guess' : passphrase === '' ? 'Must not be easy to guess' : 'Too easy to guess'}
+          {est?.warning ? `: ${est.warning}` : '.'}
         </li>
-        <li className={matches ? 'badge-ok' : undefined}>Both entries match.</li>
+        <li className={matches ? 'badge-ok' : undefined}>
+          {matches ? 'Both entries match.' : 'Both entries must match.'}
+        </li>
       </ul>
     </div>
   );
